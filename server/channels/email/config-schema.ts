@@ -1,0 +1,49 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const ImapSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1 }),
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 993 }),
+    /** tls: implicit TLS (993); starttls: upgrade a plain connection; none: loopback/testing only. */
+    security: Type.Union([Type.Literal('tls'), Type.Literal('starttls'), Type.Literal('none')], { default: 'tls' }),
+    user: Type.String({ minLength: 1 }),
+    password: Type.String(),
+    folder: Type.String({ default: 'INBOX' }),
+    after_import: Type.Union([Type.Literal('seen'), Type.Literal('move'), Type.Literal('delete')], { default: 'seen' }),
+    move_to: Type.Optional(Type.String({ minLength: 1 })),
+    poll_interval_seconds: Type.Integer({ minimum: 5, maximum: 3600, default: 60 }),
+    idle: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false },
+);
+
+const SmtpSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1 }),
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 587 }),
+    security: Type.Union([Type.Literal('tls'), Type.Literal('starttls'), Type.Literal('none')], { default: 'starttls' }),
+    user: Type.Optional(Type.String()),
+    password: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const EmailChannelSchema = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$', maxLength: 64 }),
+    address: Type.String({ format: 'email' }),
+    display_name: Type.Optional(Type.String()),
+    imap: Type.Optional(ImapSchema),
+    smtp: Type.Optional(SmtpSchema),
+    signature: Type.Optional(Type.String()),
+    /** Sent once per new ticket; {{ticket.number}} and {{contact.name}} are filled in. */
+    auto_acknowledge: Type.Optional(
+      Type.Object({ subject: Type.String(), body: Type.String() }, { additionalProperties: false }),
+    ),
+    /** Per-ticket reply addresses like support+t1042.<hmac>@example.com. */
+    plus_addressing: Type.Boolean({ default: false }),
+  },
+  { additionalProperties: false },
+);
+
+export type EmailChannelConfig = Static<typeof EmailChannelSchema>;

@@ -1,0 +1,46 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const PrechatField = Type.Object(
+  {
+    field: Type.Union([Type.Literal('name'), Type.Literal('email'), Type.Literal('phone')]),
+    required: Type.Boolean({ default: false }),
+  },
+  { additionalProperties: false },
+);
+
+const BusinessHours = Type.Object(
+  {
+    timezone: Type.String({ default: 'UTC' }),
+    /** Keys mon..sun; value "09:00-18:00" or omitted for closed. */
+    days: Type.Record(
+      Type.Union(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => Type.Literal(d))),
+      Type.String({ pattern: '^\\d{2}:\\d{2}-\\d{2}:\\d{2}$' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const WidgetChannelSchema = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$', maxLength: 64 }),
+    allowed_origins: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    brand_color: Type.String({ pattern: '^#[0-9a-fA-F]{6}$', default: '#2563eb' }),
+    logo_url: Type.Optional(Type.String()),
+    title: Type.Optional(Type.String()),
+    greeting: Type.Optional(Type.String()),
+    prechat_fields: Type.Array(PrechatField, { default: [] }),
+    business_hours: Type.Optional(BusinessHours),
+    /** What the widget does outside business hours or with no agent online. */
+    offline: Type.Union([Type.Literal('ask_email'), Type.Literal('hide')], { default: 'ask_email' }),
+    default_language: Type.Union([Type.Literal('auto'), Type.Literal('en'), Type.Literal('zh-CN'), Type.Literal('zh-TW')], {
+      default: 'auto',
+    }),
+    /** HMAC secret for Kefu.identify(); without it identify() is refused. */
+    identity_secret: Type.Optional(Type.String({ minLength: 16 })),
+    /** Email channel that sends offline answers and transcripts. */
+    email_channel: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export type WidgetChannelConfig = Static<typeof WidgetChannelSchema>;

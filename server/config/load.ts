@@ -1,0 +1,253 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FormatRegistry } from '@sinclair/typebox';
+import { Value, type ValueError } from '@sinclair/typebox/value';
+import { parseDocument, isMap, isSeq, isScalar, LineCounter, type Node } from 'yaml';
+import { ConfigSchema, type Config, type ConfigFile } from './schema.js';
+
+if (!FormatRegistry.Has('email')) {
+  FormatRegistry.Set('email', (v) => /^[^\s@]+@[^\s@]+$/.test(v));
+}
+
+/** A config problem the operator must fix; the message names the key. */
+export class ConfigError extends Error {
+  constructor(
+    readonly problems: string[],
+    readonly source: string,
+  ) {
+    super(`Invalid configuration in ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface LoadOptions {
+  /** Path from --config; falls back to KEFU_CONFIG, then ./config.yaml. */
+  path?: string | undefined;
+  env?: Env;
+  cwd?: string;
+}
+
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.path ?? env.KEFU_CONFIG;
+  const configPath = path.resolve(cwd, explicit ?? 'config.yaml');
+  if (!existsSync(configPath)) {
+    if (explicit) throw new ConfigError([`config file not found: ${configPath}`], configPath);
+    return finish({}, null, env, cwd);
+  }
+  return finish(parseYaml(readFileSync(configPath, 'utf8'), configPath), configPath, env, cwd);
+}
+
+/** Validates an in-memory config object the same way a file is validated (tests, tools). */
+export function configFromObject(raw: unknown, env: Env = {}, cwd = process.cwd()): Config {
+  return finish(raw ?? {}, null, env, cwd);
+}
+
+function parseYaml(text: string, source: string): unknown {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return `YAML syntax error at line ${pos.line}, column ${pos.col}: ${e.message.split('\n')[0]}`;
+      }),
+      source,
+    );
+  }
+  const problems: string[] = [];
+  checkScalars(doc.contents, '', problems, lineCounter);
+  if (problems.length > 0) throw new ConfigError(problems, source);
+  return doc.toJS() ?? {};
+}
+
+/** YAML aliases and tags make configs hard to audit; plain data only. */
+function checkScalars(node: Node | null, at: string, problems: string[], lc: LineCounter): void {
+  if (!node) return;
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '?';
+      checkScalars(pair.value as Node | null, at ? `${at}.${key}` : key, problems, lc);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => checkScalars(item as Node | null, `${at}[${i}]`, problems, lc));
+  } else if (!isScalar(node)) {
+    const line = node.range ? lc.linePos(node.range[0]).line : '?';
+    problems.push(`${at || '(root)'}: unsupported YAML construct at line ${line}`);
+  }
+}
+
+function finish(raw: unknown, configPath: string | null, env: Env, cwd: string): Config {
+  const source = configPath ?? 'built-in defaults';
+  const problems: string[] = [];
+  const fileKeys = new Map<string, string>();
+  const substituted = resolveSecrets(substituteEnv(raw, '', env, problems), '', cwd, fileKeys, problems);
+  if (problems.length > 0) throw new ConfigError(problems, source);
+
+  const withEnv = applyEnvOverrides(substituted, env, problems);
+  if (problems.length > 0) throw new ConfigError(problems, source);
+
+  const candidate = Value.Default(ConfigSchema, Value.Clone(withEnv));
+  const errors = [...Value.Errors(ConfigSchema, candidate)];
+  if (errors.length > 0) throw new ConfigError(describeErrors(errors, fileKeys), source);
+  const file = candidate as ConfigFile;
+  checkCrossFields(file, problems);
+  if (problems.length > 0) throw new ConfigError(problems, source);
+
+  file.data_dir = path.resolve(cwd, file.data_dir);
+  file.server.public_url = file.server.public_url.replace(/\/+$/, '');
+  const firstAdmin =
+    env.KEFU_ADMIN_EMAIL && env.KEFU_ADMIN_PASSWORD
+      ? { email: env.KEFU_ADMIN_EMAIL, password: env.KEFU_ADMIN_PASSWORD }
+      : null;
+  return deepFreeze({ ...file, config_path: configPath, first_admin: firstAdmin });
+}
+
+const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/** `${VAR}` and `${VAR:-default}` in any string value. */
+function substituteEnv(value: unknown, at: string, env: Env, problems: string[]): unknown {
+  if (typeof value === 'string') {
+    return value.replace(ENV_REF, (_m, name: string, fallback: string | undefined) => {
+      const found = env[name];
+      if (found !== undefined) return found;
+      if (fallback !== undefined) return fallback;
+      problems.push(`${at}: environment variable ${name} is not set`);
+      return '';
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, `${at}[${i}]`, env, problems));
+  if (isPlainObject(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, at ? `${at}.${k}` : k, env, problems)]),
+    );
+  }
+  return value;
+}
+
+/** `password_file: /run/secrets/x` becomes `password: <file contents>`. */
+function resolveSecrets(
+  value: unknown,
+  at: string,
+  cwd: string,
+  fileKeys: Map<string, string>,
+  problems: string[],
+): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => resolveSecrets(v, `${at}[${i}]`, cwd, fileKeys, problems));
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const keyPath = at ? `${at}.${key}` : key;
+    if (!key.endsWith('_file') || key === 'data_dir') {
+      out[key] = resolveSecrets(v, keyPath, cwd, fileKeys, problems);
+      continue;
+    }
+    const target = key.slice(0, -'_file'.length);
+    const targetPath = at ? `${at}.${target}` : target;
+    if (target in value) {
+      problems.push(`${keyPath}: set either ${target} or ${key}, not both`);
+      continue;
+    }
+    if (typeof v !== 'string' || v === '') {
+      problems.push(`${keyPath}: expected a file path`);
+      continue;
+    }
+    try {
+      out[target] = readFileSync(path.resolve(cwd, v), 'utf8').replace(/\r?\n$/, '');
+      fileKeys.set(targetPath, keyPath);
+    } catch (err) {
+      problems.push(`${keyPath}: cannot read ${v}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  }
+  return out;
+}
+
+function applyEnvOverrides(value: unknown, env: Env, problems: string[]): unknown {
+  const root = isPlainObject(value) ? { ...value } : {};
+  const server = isPlainObject(root.server) ? { ...root.server } : {};
+  if (env.KEFU_HOST) server.host = env.KEFU_HOST;
+  if (env.KEFU_PORT) {
+    const port = Number(env.KEFU_PORT);
+    if (!Number.isInteger(port)) problems.push(`KEFU_PORT: expected an integer port, got "${env.KEFU_PORT}"`);
+    server.port = port;
+  }
+  if (env.KEFU_PUBLIC_URL) server.public_url = env.KEFU_PUBLIC_URL;
+  if (Object.keys(server).length > 0 || root.server !== undefined) root.server = server;
+  if (env.KEFU_DATA_DIR) root.data_dir = env.KEFU_DATA_DIR;
+  if (env.KEFU_LOG_LEVEL) {
+    root.log = { ...(isPlainObject(root.log) ? root.log : {}), level: env.KEFU_LOG_LEVEL };
+  }
+  return root;
+}
+
+function checkCrossFields(file: ConfigFile, problems: string[]): void {
+  const names = new Set<string>();
+  const all = [
+    ...file.channels.email.map((c, i) => ({ name: c.name, at: `channels.email[${i}].name` })),
+    ...file.channels.widget.map((c, i) => ({ name: c.name, at: `channels.widget[${i}].name` })),
+  ];
+  for (const { name, at } of all) {
+    if (names.has(name)) problems.push(`${at}: channel name "${name}" is used twice`);
+    names.add(name);
+  }
+  file.channels.email.forEach((c, i) => {
+    if (c.imap?.after_import === 'move' && !c.imap.move_to) {
+      problems.push(`channels.email[${i}].imap.move_to: required when after_import is "move"`);
+    }
+  });
+  file.channels.widget.forEach((w, i) => {
+    if (w.email_channel && !file.channels.email.some((e) => e.name === w.email_channel)) {
+      problems.push(`channels.widget[${i}].email_channel: no email channel named "${w.email_channel}"`);
+    }
+  });
+}
+
+function describeErrors(errors: ValueError[], fileKeys: Map<string, string>): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const e of errors) {
+    // A union failure repeats once per branch; its first line is the one worth reading.
+    const dotted = toDotted(e.path);
+    const key = fileKeys.get(dotted) ?? (dotted || '(root)');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(`${key}: ${explain(e)}`);
+  }
+  return out;
+}
+
+function explain(e: ValueError): string {
+  const got = e.value === undefined ? 'nothing' : JSON.stringify(e.value);
+  const schema = e.schema as Record<string, unknown>;
+  if (e.message.startsWith('Unexpected property')) return 'unknown key (check the spelling)';
+  if (e.value === undefined) return 'is required';
+  if (Array.isArray(schema.anyOf)) {
+    const options = (schema.anyOf as Array<{ const?: unknown }>).map((s) => JSON.stringify(s.const)).join(', ');
+    return `expected one of ${options}, got ${got}`;
+  }
+  return `${e.message.replace(/^Expected/, 'expected')}, got ${got}`;
+}
+
+/** `/channels/email/0/imap/port` → `channels.email[0].imap.port` */
+export function toDotted(pointer: string): string {
+  return pointer
+    .split('/')
+    .filter(Boolean)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

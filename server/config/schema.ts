@@ -1,0 +1,69 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { EmailChannelSchema } from '../channels/email/config-schema.js';
+import { WidgetChannelSchema } from '../channels/widget/config-schema.js';
+
+const strict = { additionalProperties: false } as const;
+
+export const LogLevel = Type.Union(
+  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    server: Type.Object(
+      {
+        host: Type.String({ default: '0.0.0.0' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+        /** The address customers and agents use; links in emails and the widget snippet start with it. */
+        public_url: Type.String({ pattern: '^https?://', default: 'http://localhost:8080' }),
+        /** Set when Kefu sits behind a reverse proxy so client IPs come from X-Forwarded-For. */
+        trust_proxy: Type.Boolean({ default: false }),
+        body_limit_mb: Type.Number({ exclusiveMinimum: 0, maximum: 200, default: 1 }),
+      },
+      { ...strict, default: {} },
+    ),
+    data_dir: Type.String({ minLength: 1, default: './data' }),
+    log: Type.Object({ level: LogLevel }, { ...strict, default: { level: 'info' } }),
+    security: Type.Object(
+      {
+        session_days: Type.Integer({ minimum: 1, maximum: 365, default: 14 }),
+        login_attempts_per_15min: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+        /** When true, agents see every ticket, not only their teams', unassigned and their own. */
+        agents_see_all_tickets: Type.Boolean({ default: false }),
+        /** Secure cookies need HTTPS; defaults to true when public_url is https. */
+        secure_cookies: Type.Optional(Type.Boolean()),
+      },
+      { ...strict, default: {} },
+    ),
+    attachments: Type.Object(
+      { max_size_mb: Type.Number({ exclusiveMinimum: 0, maximum: 500, default: 25 }) },
+      { ...strict, default: {} },
+    ),
+    backup: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true }),
+        /** cron expression, server time zone */
+        schedule: Type.String({ minLength: 9, default: '30 3 * * *' }),
+        keep: Type.Integer({ minimum: 1, maximum: 365, default: 7 }),
+      },
+      { ...strict, default: {} },
+    ),
+    channels: Type.Object(
+      {
+        email: Type.Array(EmailChannelSchema, { default: [] }),
+        widget: Type.Array(WidgetChannelSchema, { default: [] }),
+      },
+      { ...strict, default: {} },
+    ),
+  },
+  strict,
+);
+
+export type ConfigFile = Static<typeof ConfigSchema>;
+
+export interface Config extends ConfigFile {
+  /** Where the config came from, or null when running on defaults. */
+  readonly config_path: string | null;
+  /** From KEFU_ADMIN_EMAIL / KEFU_ADMIN_PASSWORD: creates the first admin when none exists. */
+  readonly first_admin: { email: string; password: string } | null;
+}

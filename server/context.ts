@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config/schema.js';
+import { databaseFile, openDatabase, type Database, type Db } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import type { Logger } from './logger.js';
+import { EventBus } from './realtime/bus.js';
+import type { KefuEvent } from './realtime/events.js';
+import { loadInstanceSecret } from './secret.js';
+
+/**
+ * The composition root: everything long-lived is made here and closed in reverse order.
+ * Services are plain functions that take this context; nothing reaches for globals.
+ */
+export interface AppContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly database: Database;
+  readonly db: Db;
+  readonly bus: EventBus<KefuEvent>;
+  readonly secret: string;
+  readonly paths: { data: string; backups: string; attachments: string };
+  /** Registers something to close on shutdown; closed last-registered first. */
+  onClose(fn: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
+
+export async function createContext(config: Config, logger: Logger): Promise<AppContext> {
+  const paths = {
+    data: config.data_dir,
+    backups: path.join(config.data_dir, 'backups'),
+    attachments: path.join(config.data_dir, 'attachments'),
+  };
+  for (const dir of Object.values(paths)) mkdirSync(dir, { recursive: true });
+
+  const database = openDatabase(databaseFile(paths.data));
+  const closers: Array<() => Promise<void> | void> = [() => database.close()];
+  try {
+    const migrated = await migrateToLatest(database, paths.backups);
+    if (migrated.applied.length > 0) {
+      logger.info({ applied: migrated.applied, backup: migrated.backupFile }, 'database migrated');
+    }
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+
+  const busLogger = logger.child({ subsystem: 'bus' });
+  const bus = new EventBus<KefuEvent>((err, event) => busLogger.error({ err, event: event.type }, 'event handler failed'));
+
+  let closed = false;
+  return {
+    config,
+    logger,
+    database,
+    db: database.db,
+    bus,
+    secret: loadInstanceSecret(paths.data),
+    paths,
+    onClose: (fn) => closers.push(fn),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const fn of closers.reverse()) {
+        try {
+          await fn();
+        } catch (err) {
+          logger.error({ err }, 'error while closing');
+        }
+      }
+    },
+  };
+}

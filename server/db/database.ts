@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect, type Transaction } from 'kysely';
+import type { Tables } from './tables.js';
+
+export type Db = Kysely<Tables>;
+export type Tx = Transaction<Tables>;
+/** A query helper takes either: the same code runs inside or outside a transaction. */
+export type DbOrTx = Db | Tx;
+
+export interface Database {
+  readonly db: Db;
+  /** The raw handle, for the online backup API and FTS maintenance only. */
+  readonly sqlite: SqliteDatabase.Database;
+  readonly file: string;
+  /**
+   * Runs fn in a transaction; callbacks passed to onCommit run after a successful commit,
+   * so a rollback sends no email, websocket push or webhook.
+   */
+  transaction<T>(fn: (tx: Tx, onCommit: (cb: () => void) => void) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function databaseFile(dataDir: string): string {
+  return path.join(dataDir, 'kefu.sqlite');
+}
+
+export function openDatabase(file: string, opts: { readonly?: boolean } = {}): Database {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file, { readonly: opts.readonly ?? false });
+  if (!opts.readonly) sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  // WAL makes NORMAL durable against process crashes; only power loss may drop the last commits.
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('cache_size = -32000');
+  sqlite.pragma('temp_store = MEMORY');
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+
+  return {
+    db,
+    sqlite,
+    file,
+    async transaction(fn) {
+      const callbacks: Array<() => void> = [];
+      const result = await db.transaction().execute((tx) => fn(tx, (cb) => callbacks.push(cb)));
+      for (const cb of callbacks) cb();
+      return result;
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/** Milliseconds since the epoch: every timestamp column stores this. */
+export const now = (): number => Date.now();

@@ -1,0 +1,41 @@
+import { Migrator, type MigrationResultSet } from 'kysely';
+import { migrations } from '../../migrations/index.js';
+import type { Database } from './database.js';
+import { snapshotDatabase } from './snapshot.js';
+
+export interface MigrateResult {
+  applied: string[];
+  backupFile: string | null;
+}
+
+export function migrator(database: Database): Migrator {
+  return new Migrator({
+    db: database.db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'kefu_migrations',
+    migrationLockTableName: 'kefu_migrations_lock',
+  });
+}
+
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  const all = await migrator(database).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+/**
+ * Applies pending migrations. An existing database is snapshotted first so a failed
+ * or regretted upgrade can be rolled back with `kefu restore`.
+ */
+export async function migrateToLatest(database: Database, backupDir: string): Promise<MigrateResult> {
+  const pending = await pendingMigrations(database);
+  if (pending.length === 0) return { applied: [], backupFile: null };
+  const applied = (await migrator(database).getMigrations()).some((m) => m.executedAt !== undefined);
+  const backupFile = applied ? await snapshotDatabase(database, backupDir, `pre-migrate-${pending[0]}`) : null;
+  const result: MigrationResultSet = await migrator(database).migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const err = result.error instanceof Error ? result.error : new Error(String(result.error));
+    throw new Error(`migration ${failed} failed: ${err.message}`, { cause: err });
+  }
+  return { applied: (result.results ?? []).map((r) => r.migrationName), backupFile };
+}

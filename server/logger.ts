@@ -1,0 +1,25 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Passwords, tokens and cookies never reach a log line. */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+  '*.secret',
+];
+
+export function createLogger(level: string, opts: { pretty?: boolean } = {}): Logger {
+  const pretty = opts.pretty ?? (process.stdout.isTTY === true && process.env.NODE_ENV !== 'test');
+  return pino({
+    level,
+    base: { app: 'kefu' },
+    redact: { paths: REDACT, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } } : {}),
+  });
+}

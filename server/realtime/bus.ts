@@ -1,0 +1,47 @@
+import { EventEmitter } from 'node:events';
+
+/** Who caused an event; automation ignores events it caused itself. */
+export type Actor =
+  | { kind: 'agent'; id: number }
+  | { kind: 'contact'; id: number }
+  | { kind: 'system' }
+  | { kind: 'automation'; rule?: string };
+
+export interface BusEvent {
+  type: string;
+  actor: Actor;
+}
+
+type Handler<E> = (event: E) => void | Promise<void>;
+
+/**
+ * In-process typed event bus. Emitted only after a commit (see Database.transaction's
+ * onCommit); a handler's failure is logged and never reaches the emitter.
+ */
+export class EventBus<E extends BusEvent = BusEvent> {
+  readonly #emitter = new EventEmitter({ captureRejections: false });
+  readonly #onError: (err: unknown, event: E) => void;
+
+  constructor(onError: (err: unknown, event: E) => void) {
+    this.#emitter.setMaxListeners(0);
+    this.#onError = onError;
+  }
+
+  emit(event: E): void {
+    for (const name of [event.type, '*']) {
+      for (const handler of this.#emitter.listeners(name) as Array<Handler<E>>) {
+        try {
+          const result = handler(event);
+          if (result instanceof Promise) result.catch((err: unknown) => this.#onError(err, event));
+        } catch (err) {
+          this.#onError(err, event);
+        }
+      }
+    }
+  }
+
+  on<T extends E['type'] | '*'>(type: T, handler: Handler<T extends '*' ? E : Extract<E, { type: T }>>): () => void {
+    this.#emitter.on(type, handler as Handler<E>);
+    return () => this.#emitter.off(type, handler as Handler<E>);
+  }
+}
