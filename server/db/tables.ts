@@ -1,7 +1,26 @@
 import type { AccountTables } from '../modules/agents/tables.js';
+import type { WidgetTables } from '../channels/widget/tables.js';
+import type { AttachmentTables } from '../modules/attachments/tables.js';
+import type { AuditTables } from '../modules/audit/tables.js';
+import type { CannedReplyTables } from '../modules/canned-replies/tables.js';
+import type { ContactTables } from '../modules/contacts/tables.js';
+import type { LabelTables } from '../modules/labels/tables.js';
+import type { TeamTables } from '../modules/teams/tables.js';
+import type { TicketTables } from '../modules/tickets/tables.js';
+import type { OutboxTables } from '../outbox/tables.js';
 
 /**
  * Every table Kysely knows. Each module declares its own tables next to its code;
  * this interface only joins them.
  */
-export interface Tables extends AccountTables {}
+export interface Tables
+  extends AccountTables,
+    ContactTables,
+    TeamTables,
+    LabelTables,
+    TicketTables,
+    AttachmentTables,
+    CannedReplyTables,
+    AuditTables,
+    OutboxTables,
+    WidgetTables {}

@@ -1,0 +1,29 @@
+import type { Generated } from 'kysely';
+
+export interface ContactsTable {
+  id: Generated<number>;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  language: string | null;
+  /** JSON object of custom attributes */
+  attributes: Generated<string>;
+  notes: Generated<string>;
+  created_at: number;
+  updated_at: number;
+  last_seen_at: number | null;
+}
+
+export interface ContactIdentitiesTable {
+  id: Generated<number>;
+  contact_id: number;
+  /** an IdentityKind from server/intake/types.ts */
+  kind: string;
+  value: string;
+  created_at: number;
+}
+
+export interface ContactTables {
+  contacts: ContactsTable;
+  contact_identities: ContactIdentitiesTable;
+}

@@ -1,0 +1,90 @@
+import type { Generated, GeneratedAlways } from 'kysely';
+
+export type TicketStatus = 'open' | 'pending' | 'snoozed' | 'resolved' | 'closed';
+export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
+export type MessageKind = 'inbound' | 'outbound' | 'note' | 'system' | 'bot';
+export type AuthorKind = 'contact' | 'agent' | 'bot' | 'system';
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'failed';
+
+export interface TicketsTable {
+  id: Generated<number>;
+  /** human number, #1001 upward */
+  number: number;
+  subject: Generated<string>;
+  status: TicketStatus;
+  snoozed_until: number | null;
+  priority: TicketPriority;
+  /** derived from priority by SQLite: urgent 3, high 2, normal 1, low 0 */
+  priority_rank: GeneratedAlways<number>;
+  channel_kind: string;
+  channel_name: string;
+  /** channel-native conversation id (widget conversation), for intake threading */
+  thread_key: string | null;
+  contact_id: number;
+  assignee_id: number | null;
+  team_id: number | null;
+  /** JSON object */
+  custom_fields: Generated<string>;
+  created_at: number;
+  updated_at: number;
+  last_activity_at: number;
+  first_response_at: number | null;
+  resolved_at: number | null;
+  reopen_count: Generated<number>;
+  merged_into_id: number | null;
+  message_count: Generated<number>;
+  last_message_preview: string | null;
+  last_message_kind: MessageKind | null;
+  last_message_at: number | null;
+}
+
+export interface TicketLabelsTable {
+  ticket_id: number;
+  label_id: number;
+}
+
+export interface TicketLinksTable {
+  id: Generated<number>;
+  ticket_id: number;
+  linked_ticket_id: number;
+  /** follow_up: ticket_id was opened because linked_ticket_id was closed; merged: ticket_id was merged into linked */
+  kind: 'follow_up' | 'merged';
+  created_at: number;
+}
+
+export interface TicketReadsTable {
+  agent_id: number;
+  ticket_id: number;
+  read_at: number;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  ticket_id: number;
+  kind: MessageKind;
+  author_kind: AuthorKind;
+  author_id: number | null;
+  author_name: string;
+  text: string;
+  html: string | null;
+  channel_kind: string;
+  channel_name: string;
+  /** unique per channel (kind + name) when present */
+  idempotency_key: string | null;
+  delivery_status: DeliveryStatus | null;
+  delivery_error: string | null;
+  delivery_updated_at: number | null;
+  /** JSON array of agent ids */
+  mentions: Generated<string>;
+  /** JSON object */
+  meta: Generated<string>;
+  created_at: number;
+}
+
+export interface TicketTables {
+  tickets: TicketsTable;
+  ticket_labels: TicketLabelsTable;
+  ticket_links: TicketLinksTable;
+  ticket_reads: TicketReadsTable;
+  messages: MessagesTable;
+}
