@@ -1,13 +1,102 @@
+import type { ContactView } from '../modules/contacts/schemas.js';
+import type { MessageView, TicketView } from '../modules/tickets/schemas.js';
 import type { BusEvent } from './bus.js';
 
 /**
  * Every event Kefu emits, named `resource.verb`. Modules add their events to this union;
  * websocket hubs, automation and the outbox react to them.
  */
-export type KefuEvent = AgentPresenceChanged;
+export type KefuEvent = AgentPresenceChanged | TicketEvent | ContactEvent;
 
 export interface AgentPresenceChanged extends BusEvent {
   type: 'agent.presence';
   agentId: number;
   presence: 'online' | 'away' | 'offline';
+}
+
+/**
+ * Who may see a ticket event: hubs check the receiving agent's scope against these
+ * (admins and supervisors see all; agents their own, unassigned and their teams').
+ */
+export interface TicketScope {
+  ticketId: number;
+  assigneeId: number | null;
+  teamId: number | null;
+}
+
+export type TicketEvent =
+  | TicketCreated
+  | TicketUpdated
+  | TicketMerged
+  | TicketDeleted
+  | MessageCreated
+  | MessageUpdated;
+
+/** `ticket` is presented with unread=false; hubs know their own reader. */
+export interface TicketCreated extends BusEvent, TicketScope {
+  type: 'ticket.created';
+  ticket: TicketView;
+}
+
+export interface TicketUpdated extends BusEvent, TicketScope {
+  type: 'ticket.updated';
+  ticket: TicketView;
+  /** camelCase field names that changed (status, assignee, team, labels, ...) */
+  changes: string[];
+  /** Scope before the change, so an agent who loses the ticket hears about it too. */
+  previous: { assigneeId: number | null; teamId: number | null };
+}
+
+/** ticketId was merged into intoTicketId and closed; `ticket` is the survivor. */
+export interface TicketMerged extends BusEvent, TicketScope {
+  type: 'ticket.merged';
+  intoTicketId: number;
+  ticket: TicketView;
+}
+
+/** Gone for good (GDPR erase of its contact). */
+export interface TicketDeleted extends BusEvent, TicketScope {
+  type: 'ticket.deleted';
+}
+
+export interface MessageCreated extends BusEvent, TicketScope {
+  type: 'message.created';
+  message: MessageView;
+  /** Agents @mentioned in a note. */
+  mentions: number[];
+}
+
+/** Delivery status of an outbound message changed. */
+export interface MessageUpdated extends BusEvent, TicketScope {
+  type: 'message.updated';
+  message: MessageView;
+}
+
+export type ContactEvent = ContactCreated | ContactUpdated | ContactMerged | ContactDeleted;
+
+export interface ContactCreated extends BusEvent {
+  type: 'contact.created';
+  contactId: number;
+  contact: ContactView;
+}
+
+export interface ContactUpdated extends BusEvent {
+  type: 'contact.updated';
+  contactId: number;
+  contact: ContactView;
+}
+
+/** contactId was merged into intoContactId (identities and tickets moved) and no longer exists. */
+export interface ContactMerged extends BusEvent {
+  type: 'contact.merged';
+  contactId: number;
+  intoContactId: number;
+  contact: ContactView;
+}
+
+/** GDPR erase: the contact, its tickets, messages and files are gone. */
+export interface ContactDeleted extends BusEvent {
+  type: 'contact.deleted';
+  contactId: number;
+  ticketIds: number[];
 }
