@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Transaction } from 'kysely';
+import { registerSearchFunctions } from '../search/sql-functions.js';
 import type { Tables } from './tables.js';
 
 export type Db = Kysely<Tables>;
@@ -36,6 +37,8 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('cache_size = -32000');
   sqlite.pragma('temp_store = MEMORY');
+  // The search index triggers call these; without them no message could be written.
+  registerSearchFunctions(sqlite);
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
 
   return {
