@@ -20,6 +20,17 @@ const BusinessHours = Type.Object(
   { additionalProperties: false },
 );
 
+/** Per-minute budgets; one IP may hide a whole office behind NAT, so its budget is larger. */
+const RateLimits = Type.Object(
+  {
+    visitor_messages_per_minute: Type.Integer({ minimum: 1, maximum: 100_000, default: 30 }),
+    ip_messages_per_minute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 300 }),
+    ip_sessions_per_minute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30 }),
+    visitor_uploads_per_minute: Type.Integer({ minimum: 1, maximum: 10_000, default: 10 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const WidgetChannelSchema = Type.Object(
   {
     name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$', maxLength: 64 }),
@@ -32,6 +43,8 @@ export const WidgetChannelSchema = Type.Object(
     business_hours: Type.Optional(BusinessHours),
     /** What the widget does outside business hours or with no agent online. */
     offline: Type.Union([Type.Literal('ask_email'), Type.Literal('hide')], { default: 'ask_email' }),
+    /** When false, the widget only goes offline outside business hours, not when no agent is online. */
+    offline_when_no_agent: Type.Boolean({ default: true }),
     default_language: Type.Union([Type.Literal('auto'), Type.Literal('en'), Type.Literal('zh-CN'), Type.Literal('zh-TW')], {
       default: 'auto',
     }),
@@ -39,6 +52,15 @@ export const WidgetChannelSchema = Type.Object(
     identity_secret: Type.Optional(Type.String({ minLength: 16 })),
     /** Email channel that sends offline answers and transcripts. */
     email_channel: Type.Optional(Type.String()),
+    max_message_chars: Type.Integer({ minimum: 1, maximum: 100_000, default: 5000 }),
+    max_upload_mb: Type.Number({ exclusiveMinimum: 0, maximum: 100, default: 10 }),
+    /** MIME types a visitor may upload; checked against the file's leading bytes, not its name. */
+    upload_types: Type.Array(Type.String({ minLength: 3 }), {
+      default: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'],
+    }),
+    /** Visitor tokens older than this are refused and the visitor starts afresh. */
+    token_days: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
+    rate_limits: RateLimits,
   },
   { additionalProperties: false },
 );

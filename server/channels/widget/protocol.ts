@@ -1,0 +1,81 @@
+/**
+ * The visitor-facing wire format: REST bodies and websocket frames between the chat frame and Kefu.
+ * Types only, so the web build can import it without pulling server code.
+ */
+export type WidgetLanguage = 'en' | 'zh-CN' | 'zh-TW';
+export type PrechatFieldName = 'name' | 'email' | 'phone';
+
+export interface WidgetAttachmentView {
+  id: number;
+  name: string;
+  contentType: string;
+  size: number;
+  url: string;
+}
+
+export interface WidgetMessageView {
+  id: number;
+  conversationId: string;
+  clientId: string | null;
+  author: { kind: 'visitor' | 'agent' | 'system'; name: string | null; avatarUrl: string | null };
+  text: string;
+  attachments: WidgetAttachmentView[];
+  createdAt: string;
+}
+
+export interface WidgetConversationView {
+  id: string;
+  status: 'open' | 'ended';
+  offline: boolean;
+  /** visitor messages up to this time were seen by an agent */
+  agentReadAt: string | null;
+  rated: boolean;
+}
+
+export interface WidgetConfigView {
+  channel: string;
+  title: string | null;
+  brandColor: string;
+  logoUrl: string | null;
+  greeting: string | null;
+  prechatFields: Array<{ field: PrechatFieldName; required: boolean }>;
+  language: 'auto' | WidgetLanguage;
+  /** someone can answer live right now */
+  online: boolean;
+  offlineMode: 'ask_email' | 'hide';
+  identityVerification: boolean;
+  transcript: boolean;
+  maxMessageChars: number;
+  uploads: { maxBytes: number; types: string[] };
+}
+
+export interface WidgetVisitorView {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  identified: boolean;
+}
+
+export interface WidgetSessionView {
+  token: string;
+  visitor: WidgetVisitorView;
+  conversation: WidgetConversationView | null;
+  online: boolean;
+}
+
+export type ServerFrame =
+  | { type: 'hello'; online: boolean; conversation: WidgetConversationView | null }
+  | { type: 'ack'; clientId: string; message: WidgetMessageView }
+  | { type: 'message'; message: WidgetMessageView }
+  | { type: 'typing'; typing: boolean; name: string | null }
+  | { type: 'conversation'; conversation: WidgetConversationView }
+  | { type: 'status'; online: boolean }
+  | { type: 'error'; clientId?: string; code: string; message: string }
+  | { type: 'pong' };
+
+export type ClientFrame =
+  | { type: 'message'; clientId: string; text: string; uploadIds?: string[] }
+  | { type: 'typing'; typing: boolean }
+  | { type: 'read' }
+  | { type: 'ping' };
