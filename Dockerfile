@@ -1,0 +1,38 @@
+# syntax=docker/dockerfile:1
+# Kefu in one container: `docker run -d -p 8080:8080 -v kefu-data:/data kefu`
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+# better-sqlite3 compiles its native addon when no prebuilt binary can be fetched.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+ARG NPM_CONFIG_OFFLINE
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    KEFU_DATA_DIR=/data \
+    KEFU_CONFIG=/data/config.yaml \
+    KEFU_PORT=8080
+WORKDIR /app
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY config.example.yaml ./config.example.yaml
+COPY docker/healthcheck.js ./docker/healthcheck.js
+# A named volume copies the image's /data (and its owner) on first use, but only what exists
+# before VOLUME is declared: create and hand it to the runtime user first.
+RUN mkdir -p /data && chown node:node /data
+VOLUME /data
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "/app/docker/healthcheck.js"]
+# Kefu runs as PID 1 and handles SIGTERM/SIGINT itself (drain, close, exit), so no init is needed.
+STOPSIGNAL SIGTERM
+CMD ["node", "/app/dist/server/cli.js", "serve"]

@@ -1,0 +1,125 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { extract as extractTar } from 'tar';
+import { migrations as knownMigrations } from '../../../migrations/index.js';
+import { databaseFile } from '../../db/database.js';
+import { acquireInstanceLock, currentLockOwner } from './instance-lock.js';
+import {
+  ATTACHMENTS_ENTRY,
+  DATABASE_ENTRY,
+  MANIFEST_FILE,
+  SECRET_ENTRY,
+  parseManifest,
+  type BackupManifest,
+} from './manifest.js';
+
+/** A restore that was refused; nothing in the data directory was changed. */
+export class RestoreRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestoreRefused';
+  }
+}
+
+export interface RestoreResult {
+  manifest: BackupManifest;
+  /** Where the replaced database, secret and attachments were moved, or null if there were none. */
+  replacedDir: string | null;
+}
+
+/**
+ * Restores an archive made by createBackup into a stopped instance's data directory.
+ * The archive is unpacked and checked (manifest, SQLite integrity_check, known migrations)
+ * before anything is touched; what it replaces is moved aside, never deleted.
+ */
+export async function restoreBackup(dataDir: string, archive: string): Promise<RestoreResult> {
+  const owner = currentLockOwner(dataDir);
+  if (owner) {
+    throw new RestoreRefused(
+      `Kefu is running on this data directory (pid ${owner.pid}, ${owner.purpose}); stop it before restoring.`,
+    );
+  }
+  if (!existsSync(archive) || !statSync(archive).isFile()) throw new RestoreRefused(`no such backup file: ${archive}`);
+  mkdirSync(dataDir, { recursive: true });
+  const lock = acquireInstanceLock(dataDir, 'restore');
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const staging = path.join(dataDir, `.restore-${stamp}`);
+  try {
+    const manifest = await unpackAndCheck(archive, staging);
+    const replacedDir = swapIn(dataDir, staging, path.join(dataDir, `replaced-${stamp}`), manifest);
+    return { manifest, replacedDir };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    lock.release();
+  }
+}
+
+async function unpackAndCheck(archive: string, staging: string): Promise<BackupManifest> {
+  mkdirSync(staging, { recursive: true });
+  const allowed = (p: string): boolean =>
+    p === MANIFEST_FILE || p === DATABASE_ENTRY || p === SECRET_ENTRY || p === ATTACHMENTS_ENTRY ||
+    p.startsWith(`${ATTACHMENTS_ENTRY}/`);
+  try {
+    await extractTar({
+      file: archive,
+      cwd: staging,
+      strict: true,
+      preserveOwner: false,
+      // Only plain files and folders: a link in a crafted archive could point outside the data directory.
+      filter: (p, entry) =>
+        allowed(p.replace(/^\.\//, '').replace(/\/$/, '')) &&
+        (!('type' in entry) || entry.type === 'File' || entry.type === 'Directory'),
+    });
+  } catch (err) {
+    throw new RestoreRefused(`the backup file cannot be read: ${(err as Error).message}`);
+  }
+  const manifestFile = path.join(staging, MANIFEST_FILE);
+  const manifest = existsSync(manifestFile) ? parseManifest(readFileSync(manifestFile, 'utf8')) : null;
+  if (!manifest) throw new RestoreRefused('the file is not a Kefu backup (missing or invalid manifest.json)');
+  const dbFile = path.join(staging, DATABASE_ENTRY);
+  if (!existsSync(dbFile)) throw new RestoreRefused('the backup holds no database');
+  checkDatabase(dbFile);
+  return manifest;
+}
+
+function checkDatabase(file: string): void {
+  let sqlite: SqliteDatabase.Database | null = null;
+  try {
+    sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+    const result = sqlite.pragma('integrity_check') as Array<{ integrity_check: string }>;
+    const problems = result.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+    if (problems.length > 0) throw new RestoreRefused(`the backup database is damaged: ${problems.slice(0, 3).join('; ')}`);
+    const applied = sqlite.prepare('select name from kefu_migrations').pluck().all() as string[];
+    const unknown = applied.filter((name) => !(name in knownMigrations));
+    if (unknown.length > 0) {
+      throw new RestoreRefused(`the backup comes from a newer Kefu (unknown migrations: ${unknown.join(', ')}); upgrade first`);
+    }
+  } catch (err) {
+    if (err instanceof RestoreRefused) throw err;
+    throw new RestoreRefused(`the backup database cannot be opened: ${(err as Error).message}`);
+  } finally {
+    sqlite?.close();
+  }
+}
+
+/** Renames only: the staging directory sits in the data directory, so each move is atomic. */
+function swapIn(dataDir: string, staging: string, asideDir: string, manifest: BackupManifest): string | null {
+  const dbFile = databaseFile(dataDir);
+  const live = [
+    path.basename(dbFile),
+    `${path.basename(dbFile)}-wal`,
+    `${path.basename(dbFile)}-shm`,
+    ATTACHMENTS_ENTRY,
+    ...(manifest.hasSecret ? [SECRET_ENTRY] : []),
+  ].filter((name) => existsSync(path.join(dataDir, name)));
+  if (live.length > 0) mkdirSync(asideDir, { recursive: true });
+  for (const name of live) renameSync(path.join(dataDir, name), path.join(asideDir, name));
+
+  renameSync(path.join(staging, DATABASE_ENTRY), dbFile);
+  const attachments = path.join(staging, ATTACHMENTS_ENTRY);
+  if (existsSync(attachments)) renameSync(attachments, path.join(dataDir, ATTACHMENTS_ENTRY));
+  else mkdirSync(path.join(dataDir, ATTACHMENTS_ENTRY), { recursive: true });
+  if (manifest.hasSecret) renameSync(path.join(staging, SECRET_ENTRY), path.join(dataDir, SECRET_ENTRY));
+  return live.length > 0 ? asideDir : null;
+}

@@ -1,0 +1,122 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { create as createTar } from 'tar';
+import type { Database } from '../../db/database.js';
+import type { Logger } from '../../logger.js';
+import {
+  ATTACHMENTS_ENTRY,
+  BACKUP_NAME,
+  DATABASE_ENTRY,
+  MANIFEST_FILE,
+  SECRET_ENTRY,
+  type BackupManifest,
+} from './manifest.js';
+
+export interface BackupTarget {
+  database: Database;
+  paths: { data: string; backups: string; attachments: string };
+  /** How many archives to keep in the backups directory; older ones are deleted. */
+  keep: number;
+  logger: Logger;
+}
+
+export interface BackupResult {
+  file: string;
+  bytes: number;
+  manifest: BackupManifest;
+  pruned: string[];
+}
+
+/**
+ * Writes one .tar.gz holding a consistent copy of the database (SQLite's online backup API,
+ * safe while the server writes), the instance secret and every attachment.
+ */
+export async function createBackup(target: BackupTarget): Promise<BackupResult> {
+  const { paths, logger } = target;
+  mkdirSync(paths.backups, { recursive: true });
+  const createdAt = Date.now();
+  const file = freeName(paths.backups, createdAt);
+  const staging = path.join(paths.backups, `.staging-${path.basename(file, '.tar.gz')}`);
+  const partial = `${file}.partial`;
+  mkdirSync(staging, { recursive: true });
+  try {
+    await target.database.sqlite.backup(path.join(staging, DATABASE_ENTRY));
+    const manifest = stage(target, staging, createdAt);
+    const entries = [MANIFEST_FILE, DATABASE_ENTRY, ATTACHMENTS_ENTRY];
+    if (manifest.hasSecret) entries.push(SECRET_ENTRY);
+    // The staged attachments entry is a symlink to the live directory; follow packs its contents.
+    await createTar({ gzip: true, file: partial, cwd: staging, follow: true, portable: true }, entries);
+    renameSync(partial, file);
+    const bytes = statSync(file).size;
+    const pruned = pruneBackups(paths.backups, target.keep);
+    logger.info({ file, bytes, attachments: manifest.attachments, pruned: pruned.length }, 'backup written');
+    return { file, bytes, manifest, pruned };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(partial, { force: true });
+  }
+}
+
+function stage(target: BackupTarget, staging: string, createdAt: number): BackupManifest {
+  const migrations = target.database.sqlite
+    .prepare('select name from kefu_migrations order by name')
+    .pluck()
+    .all() as string[];
+  const secret = path.join(target.paths.data, SECRET_ENTRY);
+  const hasSecret = existsSync(secret);
+  if (hasSecret) copyFileSync(secret, path.join(staging, SECRET_ENTRY));
+  mkdirSync(target.paths.attachments, { recursive: true });
+  symlinkSync(path.resolve(target.paths.attachments), path.join(staging, ATTACHMENTS_ENTRY), 'dir');
+  const manifest: BackupManifest = {
+    format: 'kefu-backup',
+    version: 1,
+    createdAt,
+    database: DATABASE_ENTRY,
+    migrations,
+    attachments: countFiles(target.paths.attachments),
+    hasSecret,
+  };
+  writeFileSync(path.join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+export interface BackupFile {
+  file: string;
+  name: string;
+  bytes: number;
+  modifiedAt: number;
+}
+
+/** Finished archives, newest first. */
+export function listBackups(dir: string): BackupFile[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => BACKUP_NAME.test(name))
+    .sort()
+    .reverse()
+    .map((name) => {
+      const file = path.join(dir, name);
+      const st = statSync(file);
+      return { file, name, bytes: st.size, modifiedAt: st.mtimeMs };
+    });
+}
+
+/** Deletes all but the newest `keep` archives; returns the deleted paths. */
+export function pruneBackups(dir: string, keep: number): string[] {
+  const old = listBackups(dir).slice(Math.max(keep, 1));
+  for (const b of old) rmSync(b.file, { force: true });
+  return old.map((b) => b.file);
+}
+
+function freeName(dir: string, at: number): string {
+  const stamp = new Date(at).toISOString().replace(/[:.]/g, '-');
+  let file = path.join(dir, `kefu-backup-${stamp}.tar.gz`);
+  for (let n = 1; existsSync(file); n++) file = path.join(dir, `kefu-backup-${stamp}-${n}.tar.gz`);
+  return file;
+}
+
+function countFiles(dir: string): number {
+  let n = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) n++;
+  return n;
+}
