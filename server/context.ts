@@ -6,6 +6,7 @@ import { migrateToLatest } from './db/migrate.js';
 import type { Logger } from './logger.js';
 import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
+import { PresenceRegistry } from './realtime/presence.js';
 import { loadInstanceSecret } from './secret.js';
 
 /**
@@ -19,6 +20,7 @@ export interface AppContext {
   readonly db: Db;
   readonly bus: EventBus<KefuEvent>;
   readonly secret: string;
+  readonly presence: PresenceRegistry;
   readonly paths: { data: string; backups: string; attachments: string };
   /** Registers something to close on shutdown; closed last-registered first. */
   onClose(fn: () => Promise<void> | void): void;
@@ -56,6 +58,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     db: database.db,
     bus,
     secret: loadInstanceSecret(paths.data),
+    presence: new PresenceRegistry(),
     paths,
     onClose: (fn) => closers.push(fn),
     async close() {

@@ -21,14 +21,14 @@ export class BadRequest extends AppError {
 }
 
 export class Unauthorized extends AppError {
-  constructor(message = 'Sign in first.') {
-    super(401, 'unauthorized', message);
+  constructor(message = 'Sign in first.', code = 'unauthorized') {
+    super(401, code, message);
   }
 }
 
 export class Forbidden extends AppError {
-  constructor(message = 'You are not allowed to do that.') {
-    super(403, 'forbidden', message);
+  constructor(message = 'You are not allowed to do that.', code = 'forbidden') {
+    super(403, code, message);
   }
 }
 

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyWebsocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppContext } from './context.js';
+import { authPlugin } from './http/auth.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { findWebRoot, serveWebApp } from './http/static.js';
+import { agentsRoutes } from './modules/agents/routes.js';
+
+export interface BuildOptions {
+  /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
+  webRoot?: string | null;
+}
+
+export type App = FastifyInstance;
+
+/** Builds the HTTP app without listening: main.ts listens, tests use app.inject. */
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.logger.child({ subsystem: 'http' }) as FastifyBaseLogger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: Math.round(ctx.config.server.body_limit_mb * 1024 * 1024),
+    trustProxy: ctx.config.server.trust_proxy,
+    ajv: {
+      // Unknown fields are errors, not silently dropped: a typo in a PATCH must not look like success.
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandler(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(authPlugin, { ctx });
+
+  await app.register(
+    async (api) => {
+      await api.register(agentsRoutes, { ctx });
+      // Module routes: one line each, all under /api/v1.
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await serveWebApp(app, options.webRoot === undefined ? findWebRoot() : options.webRoot);
+
+  return app;
+}

@@ -1,0 +1,11 @@
+import { createAdminCommand } from './create-admin.js';
+import { migrateCommand } from './migrate.js';
+import { serveCommand } from './serve.js';
+import type { Command } from './types.js';
+
+/** Every `kefu <command>`: one line each. */
+export const commands: Record<string, Command> = {
+  serve: serveCommand,
+  migrate: migrateCommand,
+  'create-admin': createAdminCommand,
+};

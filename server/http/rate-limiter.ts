@@ -1,0 +1,44 @@
+/**
+ * Counts hits per key in a fixed window. In memory on purpose: limits protect this process,
+ * and a restart forgetting them is harmless.
+ */
+export class RateLimiter {
+  readonly #hits = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(
+    readonly max: number,
+    readonly windowMs: number,
+  ) {}
+
+  /** Seconds until the key may try again, or 0 when it is under the limit. */
+  retryAfter(key: string, at = Date.now()): number {
+    const entry = this.#hits.get(key);
+    if (!entry || entry.resetAt <= at || entry.count < this.max) return 0;
+    return Math.max(1, Math.ceil((entry.resetAt - at) / 1000));
+  }
+
+  hit(key: string, at = Date.now()): void {
+    const entry = this.#hits.get(key);
+    if (!entry || entry.resetAt <= at) {
+      if (this.#hits.size > 50_000) this.#sweep(at);
+      this.#hits.set(key, { count: 1, resetAt: at + this.windowMs });
+    } else {
+      entry.count++;
+    }
+  }
+
+  /** Hits and returns whether the key is still allowed. */
+  take(key: string, at = Date.now()): boolean {
+    if (this.retryAfter(key, at) > 0) return false;
+    this.hit(key, at);
+    return true;
+  }
+
+  reset(key: string): void {
+    this.#hits.delete(key);
+  }
+
+  #sweep(at: number): void {
+    for (const [key, entry] of this.#hits) if (entry.resetAt <= at) this.#hits.delete(key);
+  }
+}

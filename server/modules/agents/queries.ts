@@ -1,0 +1,28 @@
+import type { Selectable } from 'kysely';
+import type { DbOrTx } from '../../db/database.js';
+import type { AgentsTable } from './tables.js';
+
+export type AgentRow = Selectable<AgentsTable>;
+
+export const findAgentById = (db: DbOrTx, id: number): Promise<AgentRow | undefined> =>
+  db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const findAgentByEmail = (db: DbOrTx, email: string): Promise<AgentRow | undefined> =>
+  db
+    .selectFrom('agents')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.trim().toLowerCase()))
+    .executeTakeFirst();
+
+export const listAgents = (db: DbOrTx): Promise<AgentRow[]> =>
+  db.selectFrom('agents').selectAll().orderBy('name').execute();
+
+export async function countAdmins(db: DbOrTx): Promise<number> {
+  const row = await db
+    .selectFrom('agents')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'admin')
+    .where('active', '=', 1)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

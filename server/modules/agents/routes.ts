@@ -1,0 +1,221 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import type { AppContext } from '../../context.js';
+import { agentOf, requireAgent, requireRole } from '../../http/auth.js';
+import { NotFound, TooManyRequests } from '../../http/errors.js';
+import { RateLimiter } from '../../http/rate-limiter.js';
+import { IdParams, withErrors } from '../../http/schemas.js';
+import { completeSetup, needsSetup } from './first-run.js';
+import { AgentSchema, ApiTokenSchema, LanguageSchema, presentAgent, presentApiToken, RoleSchema } from './presenter.js';
+import { findAgentById, listAgents, type AgentRow } from './queries.js';
+import { createSession, deleteSession, SESSION_COOKIE } from './sessions.js';
+import { authenticate, changeOwnPassword, createAgent, updateAgent } from './service.js';
+import { createApiToken, listApiTokens, revokeApiToken } from './tokens.js';
+
+const SignedIn = Type.Object({ agent: AgentSchema, csrfToken: Type.String() });
+const Password = Type.String({ minLength: 1, maxLength: 1024 });
+
+export const agentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const windowMs = 15 * 60_000;
+  const perIp = new RateLimiter(ctx.config.security.login_attempts_per_15min * 3, windowMs);
+  const perEmail = new RateLimiter(ctx.config.security.login_attempts_per_15min, windowMs);
+  const secure = ctx.config.security.secure_cookies ?? ctx.config.server.public_url.startsWith('https://');
+
+  async function signIn(agent: AgentRow, request: { headers: Record<string, unknown>; ip: string }, reply: FastifyReply) {
+    const ua = request.headers['user-agent'];
+    const session = await createSession(ctx, agent.id, { userAgent: typeof ua === 'string' ? ua : undefined, ip: request.ip });
+    reply.setCookie(SESSION_COOKIE, session.cookieValue, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      path: '/',
+      expires: new Date(session.expiresAt),
+    });
+    return { agent: presentAgent(agent, ctx.presence), csrfToken: session.csrfToken };
+  }
+
+  app.post(
+    '/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        body: Type.Object({ email: Type.String({ maxLength: 320 }), password: Password }),
+        response: withErrors({ 200: SignedIn }, 400, 401, 429),
+      },
+    },
+    async (request, reply) => {
+      const emailKey = request.body.email.trim().toLowerCase();
+      const wait = Math.max(perIp.retryAfter(request.ip), perEmail.retryAfter(emailKey));
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw new TooManyRequests(`Too many sign-in attempts. Try again in ${Math.ceil(wait / 60)} minutes.`, wait);
+      }
+      try {
+        const agent = await authenticate(ctx, request.body.email, request.body.password);
+        perEmail.reset(emailKey);
+        return await signIn(agent, request, reply);
+      } catch (err) {
+        perIp.hit(request.ip);
+        perEmail.hit(emailKey);
+        request.log.info({ ip: request.ip }, 'failed sign-in');
+        throw err;
+      }
+    },
+  );
+
+  app.post('/auth/logout', { schema: { tags: ['auth'], response: { 204: Type.Null() } } }, async (request, reply) => {
+    if (request.auth?.via === 'session') await deleteSession(ctx, request.auth.sessionId);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send(null);
+  });
+
+  app.get(
+    '/auth/setup',
+    { schema: { tags: ['auth'], response: { 200: Type.Object({ needsSetup: Type.Boolean() }) } } },
+    async () => ({ needsSetup: await needsSetup(ctx) }),
+  );
+
+  app.post(
+    '/auth/setup',
+    {
+      schema: {
+        tags: ['auth'],
+        body: Type.Object({
+          token: Type.String({ minLength: 1 }),
+          email: Type.String({ maxLength: 320 }),
+          name: Type.String({ minLength: 1, maxLength: 200 }),
+          password: Password,
+        }),
+        response: withErrors({ 200: SignedIn }, 400, 409),
+      },
+    },
+    async (request, reply) => signIn(await completeSetup(ctx, request.body), request, reply),
+  );
+
+  app.get(
+    '/me',
+    { onRequest: requireAgent, schema: { tags: ['me'], response: withErrors({ 200: SignedIn }, 401) } },
+    async (request) => {
+      const agent = await mustFind(agentOf(request).id);
+      return { agent: presentAgent(agent, ctx.presence), csrfToken: request.auth?.via === 'session' ? request.auth.csrfToken : '' };
+    },
+  );
+
+  app.patch(
+    '/me',
+    {
+      onRequest: requireAgent,
+      schema: {
+        tags: ['me'],
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            language: Type.Optional(LanguageSchema),
+            timezone: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+            avatarUrl: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+            preferences: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+            currentPassword: Type.Optional(Password),
+            newPassword: Type.Optional(Password),
+          },
+          { additionalProperties: false },
+        ),
+        response: withErrors({ 200: Type.Object({ agent: AgentSchema }) }, 400, 401),
+      },
+    },
+    async (request) => {
+      const me = await mustFind(agentOf(request).id);
+      const { newPassword, currentPassword, ...profile } = request.body;
+      if (newPassword !== undefined) await changeOwnPassword(ctx, me, currentPassword, newPassword);
+      const updated = await updateAgent(ctx, me.id, profile);
+      return { agent: presentAgent(updated, ctx.presence) };
+    },
+  );
+
+  app.get(
+    '/me/tokens',
+    { onRequest: requireAgent, schema: { tags: ['me'], response: withErrors({ 200: Type.Object({ items: Type.Array(ApiTokenSchema) }) }, 401) } },
+    async (request) => ({ items: (await listApiTokens(ctx, agentOf(request).id)).map(presentApiToken) }),
+  );
+
+  app.post(
+    '/me/tokens',
+    {
+      onRequest: requireAgent,
+      schema: {
+        tags: ['me'],
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: withErrors({ 201: Type.Object({ token: ApiTokenSchema, secret: Type.String() }) }, 400, 401),
+      },
+    },
+    async (request, reply) => {
+      const { token, secret } = await createApiToken(ctx, agentOf(request).id, request.body.name);
+      return reply.code(201).send({ token: presentApiToken(token), secret });
+    },
+  );
+
+  app.delete(
+    '/me/tokens/:id',
+    { onRequest: requireAgent, schema: { tags: ['me'], params: IdParams, response: withErrors({ 204: Type.Null() }, 401, 404) } },
+    async (request, reply) => {
+      await revokeApiToken(ctx, agentOf(request).id, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/agents',
+    { onRequest: requireAgent, schema: { tags: ['agents'], response: withErrors({ 200: Type.Object({ items: Type.Array(AgentSchema) }) }, 401) } },
+    async () => ({ items: (await listAgents(ctx.db)).map((a) => presentAgent(a, ctx.presence)) }),
+  );
+
+  app.post(
+    '/agents',
+    {
+      onRequest: requireRole('admin'),
+      schema: {
+        tags: ['agents'],
+        body: Type.Object({
+          email: Type.String({ maxLength: 320 }),
+          name: Type.String({ minLength: 1, maxLength: 200 }),
+          role: RoleSchema,
+          password: Type.Optional(Password),
+          language: Type.Optional(LanguageSchema),
+        }),
+        response: withErrors({ 201: Type.Object({ agent: AgentSchema }) }, 400, 401, 403, 409),
+      },
+    },
+    async (request, reply) => {
+      const agent = await createAgent(ctx, request.body);
+      return reply.code(201).send({ agent: presentAgent(agent, ctx.presence) });
+    },
+  );
+
+  app.patch(
+    '/agents/:id',
+    {
+      onRequest: requireRole('admin'),
+      schema: {
+        tags: ['agents'],
+        params: IdParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            role: Type.Optional(RoleSchema),
+            active: Type.Optional(Type.Boolean()),
+            password: Type.Optional(Password),
+          },
+          { additionalProperties: false },
+        ),
+        response: withErrors({ 200: Type.Object({ agent: AgentSchema }) }, 400, 401, 403, 404, 409),
+      },
+    },
+    async (request) => ({ agent: presentAgent(await updateAgent(ctx, request.params.id, request.body), ctx.presence) }),
+  );
+
+  async function mustFind(id: number): Promise<AgentRow> {
+    const agent = await findAgentById(ctx.db, id);
+    if (!agent) throw new NotFound('agent');
+    return agent;
+  }
+};

