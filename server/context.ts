@@ -3,7 +3,10 @@ import path from 'node:path';
 import type { Config } from './config/schema.js';
 import { databaseFile, openDatabase, type Database, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { Scheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
+import { HealthChecks } from './ops/health.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
 import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
 import { PresenceRegistry } from './realtime/presence.js';
@@ -22,6 +25,12 @@ export interface AppContext {
   readonly secret: string;
   readonly presence: PresenceRegistry;
   readonly paths: { data: string; backups: string; attachments: string };
+  /** Prometheus metrics (GET /metrics); realtime hubs set metrics.websocketsOpen. */
+  readonly metrics: Metrics;
+  /** Readiness checks behind GET /readyz; channels register theirs (e.g. an IMAP mailbox). */
+  readonly health: HealthChecks;
+  /** Cron jobs (server/jobs/); started only by a serving process. */
+  readonly scheduler: Scheduler;
   /** Registers something to close on shutdown; closed last-registered first. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -50,6 +59,14 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   const busLogger = logger.child({ subsystem: 'bus' });
   const bus = new EventBus<KefuEvent>((err, event) => busLogger.error({ err, event: event.type }, 'event handler failed'));
 
+  const health = new HealthChecks();
+  health.register('database', () => {
+    database.sqlite.prepare('select 1').get();
+    return { ok: true };
+  });
+  const scheduler = new Scheduler(logger);
+  closers.push(() => scheduler.stop());
+
   let closed = false;
   return {
     config,
@@ -60,6 +77,9 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     secret: loadInstanceSecret(paths.data),
     presence: new PresenceRegistry(),
     paths,
+    metrics: createMetrics(),
+    health,
+    scheduler,
     onClose: (fn) => closers.push(fn),
     async close() {
       if (closed) return;

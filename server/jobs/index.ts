@@ -1,0 +1,8 @@
+import type { AppContext } from '../context.js';
+import { backupJob } from './backup.js';
+
+/** Every cron job a serving process runs: one line each. */
+export function scheduleJobs(ctx: AppContext): void {
+  if (ctx.config.backup.enabled) ctx.scheduler.add(backupJob(ctx));
+  ctx.scheduler.start();
+}
