@@ -1,4 +1,4 @@
-import { Migrator, type MigrationResultSet } from 'kysely';
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import { migrations } from '../../migrations/index.js';
 import type { Database } from './database.js';
 import { snapshotDatabase } from './snapshot.js';
@@ -8,17 +8,19 @@ export interface MigrateResult {
   backupFile: string | null;
 }
 
-export function migrator(database: Database): Migrator {
+type MigrationSet = Record<string, Migration>;
+
+export function migrator(database: Database, set: MigrationSet = migrations): Migrator {
   return new Migrator({
     db: database.db,
-    provider: { getMigrations: async () => migrations },
+    provider: { getMigrations: async () => set },
     migrationTableName: 'kefu_migrations',
     migrationLockTableName: 'kefu_migrations_lock',
   });
 }
 
-export async function pendingMigrations(database: Database): Promise<string[]> {
-  const all = await migrator(database).getMigrations();
+export async function pendingMigrations(database: Database, set: MigrationSet = migrations): Promise<string[]> {
+  const all = await migrator(database, set).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 
@@ -26,12 +28,16 @@ export async function pendingMigrations(database: Database): Promise<string[]> {
  * Applies pending migrations. An existing database is snapshotted first so a failed
  * or regretted upgrade can be rolled back with `kefu restore`.
  */
-export async function migrateToLatest(database: Database, backupDir: string): Promise<MigrateResult> {
-  const pending = await pendingMigrations(database);
+export async function migrateToLatest(
+  database: Database,
+  backupDir: string,
+  set: MigrationSet = migrations,
+): Promise<MigrateResult> {
+  const pending = await pendingMigrations(database, set);
   if (pending.length === 0) return { applied: [], backupFile: null };
-  const applied = (await migrator(database).getMigrations()).some((m) => m.executedAt !== undefined);
+  const applied = (await migrator(database, set).getMigrations()).some((m) => m.executedAt !== undefined);
   const backupFile = applied ? await snapshotDatabase(database, backupDir, `pre-migrate-${pending[0]}`) : null;
-  const result: MigrationResultSet = await migrator(database).migrateToLatest();
+  const result: MigrationResultSet = await migrator(database, set).migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     const err = result.error instanceof Error ? result.error : new Error(String(result.error));
