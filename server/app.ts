@@ -6,6 +6,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from './context.js';
 import { authPlugin } from './http/auth.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { healthRoutes } from './http/health.js';
+import { metricsPlugin } from './http/metrics.js';
+import { openApiPlugin } from './http/openapi.js';
 import { findWebRoot, serveWebApp } from './http/static.js';
 import { agentsRoutes } from './modules/agents/routes.js';
 
@@ -39,6 +42,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     reply.header('referrer-policy', 'same-origin');
   });
 
+  // Before any route: swagger collects routes as they are added, metrics hooks every request.
+  await app.register(openApiPlugin, { publicUrl: ctx.config.server.public_url });
+  await app.register(metricsPlugin, { metrics: ctx.metrics });
+  await app.register(healthRoutes, { health: ctx.health });
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(authPlugin, { ctx });
