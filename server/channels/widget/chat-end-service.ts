@@ -1,0 +1,76 @@
+import { now } from '../../db/database.js';
+import { BadRequest, Conflict, NotFound } from '../../http/errors.js';
+import type { WidgetChannelConfig } from './config-schema.js';
+import type { WidgetConversationView } from './protocol.js';
+import { conversationMessages, findConversation, updateConversation, type VisitorRow } from './queries.js';
+import type { WidgetRuntime } from './runtime.js';
+import { conversationView } from './session-service.js';
+
+async function ownConversation(rt: WidgetRuntime, visitor: VisitorRow, id: string) {
+  const row = await findConversation(rt.ctx.db, visitor.id, id);
+  // Another visitor's chat looks exactly like a chat that does not exist.
+  if (!row) throw new NotFound('conversation');
+  return row;
+}
+
+export async function endChat(rt: WidgetRuntime, visitor: VisitorRow, conversationId: string): Promise<WidgetConversationView> {
+  const row = await ownConversation(rt, visitor, conversationId);
+  if (row.status === 'open') {
+    const at = now();
+    await updateConversation(rt.ctx.db, row.id, { status: 'ended', ended_at: at });
+    row.status = 'ended';
+    row.ended_at = at;
+  }
+  const view = await conversationView(rt, row);
+  rt.hub.send(visitor.id, { type: 'conversation', conversation: view });
+  return view;
+}
+
+/** CSAT for the chat's ticket: once per chat, 1–5 with an optional comment. */
+export async function rateChat(
+  rt: WidgetRuntime,
+  visitor: VisitorRow,
+  conversationId: string,
+  input: { score: number; comment?: string | undefined },
+): Promise<WidgetConversationView> {
+  const row = await ownConversation(rt, visitor, conversationId);
+  if (row.ticket_id === null) throw new BadRequest('There is nothing to rate yet.', undefined, 'nothing_to_rate');
+  const ticketId = row.ticket_id;
+  const comment = input.comment?.trim() || null;
+  try {
+    await rt.ctx.db
+      .insertInto('csat_ratings')
+      .values({ ticket_id: ticketId, conversation_id: row.id, score: input.score, comment, created_at: now() })
+      .execute();
+  } catch (err) {
+    if (err instanceof Error && /UNIQUE/.test(err.message)) throw new Conflict('This chat was already rated.', 'already_rated');
+    throw err;
+  }
+  rt.ctx.logger.info({ ticketId, score: input.score }, 'chat rated');
+  return conversationView(rt, row);
+}
+
+export async function emailTranscript(
+  rt: WidgetRuntime,
+  ch: WidgetChannelConfig,
+  visitor: VisitorRow,
+  conversationId: string,
+  email: string,
+): Promise<void> {
+  const row = await ownConversation(rt, visitor, conversationId);
+  const send = rt.deps.sendEmail;
+  if (!ch.email_channel || !send) throw new BadRequest('Transcripts by email are not available.', undefined, 'transcript_unavailable');
+  const messages = await conversationMessages(rt.ctx.db, row.id);
+  const lines = messages.map((m) => {
+    const who = m.author_kind === 'visitor' ? (m.author_name ?? 'You') : (m.author_name ?? 'Support');
+    const files = (JSON.parse(m.attachments) as Array<{ name: string }>).map((a) => `[${a.name}]`).join(' ');
+    return `[${new Date(m.created_at).toISOString().slice(0, 16).replace('T', ' ')} UTC] ${who}: ${m.text}${files ? ` ${files}` : ''}`;
+  });
+  await send({
+    channel: ch.email_channel,
+    to: email,
+    subject: `${ch.title ?? 'Chat'} transcript`,
+    text: lines.join('\n\n'),
+    ticketId: row.ticket_id ?? undefined,
+  });
+}

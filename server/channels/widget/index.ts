@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../../context.js';
+import { deliverAgentMessage } from './delivery.js';
+import { widgetPageRoutes } from './page-routes.js';
+import { widgetRoutes } from './routes.js';
+import { WidgetRuntime, type WidgetDeps } from './runtime.js';
+import { relayAgentTyping, relayAgentViewing } from './signals.js';
+import { widgetUploadRoutes } from './upload-routes.js';
+import { widgetWsRoutes } from './ws-routes.js';
+
+export { WidgetRuntime, type WidgetDeps } from './runtime.js';
+export { deliverAgentMessage } from './delivery.js';
+
+/** Makes the widget channel's runtime and hooks it to the bus; closed with the context. */
+export function createWidgetChannel(ctx: AppContext, deps: WidgetDeps): WidgetRuntime {
+  const rt = new WidgetRuntime(ctx, deps);
+  const log = ctx.logger.child({ subsystem: 'widget' });
+  const offs = [
+    ctx.bus.on('agent.typing', (e) => relayAgentTyping(rt, e)),
+    ctx.bus.on('agent.viewing', (e) => relayAgentViewing(rt, e)),
+    ctx.bus.on('agent.presence', () => {
+      // Going on- or offline changes what every open widget should offer (live chat or the email form).
+      for (const ch of ctx.config.channels.widget) rt.hub.broadcast(ch.name, { type: 'status', online: rt.online(ch) });
+    }),
+  ];
+  ctx.onClose(() => {
+    for (const off of offs) off();
+  });
+  log.debug({ channels: ctx.config.channels.widget.map((c) => c.name) }, 'widget channel ready');
+  return rt;
+}
+
+/** Outbox sender for kind 'widget': `payload` or the outbox row names the ticket message to deliver. */
+export async function sendWidgetMessage(rt: WidgetRuntime, messageId: number): Promise<void> {
+  await deliverAgentMessage(rt, messageId);
+}
+
+/** The visitor API; register under the /api/v1 prefix. */
+export const widgetApi: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = async (app, { rt }) => {
+  await app.register(widgetRoutes, { rt });
+  await app.register(widgetUploadRoutes, { rt });
+  await app.register(widgetWsRoutes, { rt });
+};
+
+/** The chat frame page; register at the root. */
+export const widgetPages = widgetPageRoutes;

@@ -1,0 +1,87 @@
+import type { AppContext } from '../../context.js';
+import { NotFound, TooManyRequests } from '../../http/errors.js';
+import { RateLimiter } from '../../http/rate-limiter.js';
+import type { InboundMessage, IntakeResult } from '../../intake/types.js';
+import { withinBusinessHours } from './business-hours.js';
+import type { WidgetChannelConfig } from './config-schema.js';
+import { VisitorHub } from './hub.js';
+
+export interface OutgoingEmail {
+  /** the email channel to send from */
+  channel: string;
+  to: string;
+  subject: string;
+  text: string;
+  ticketId?: number | undefined;
+}
+
+/** What the widget channel needs from the rest of Kefu, handed in by the composition root. */
+export interface WidgetDeps {
+  intake(message: InboundMessage): Promise<IntakeResult>;
+  /** Queues an email through the outbox; absent when no email sending exists. */
+  sendEmail?: ((email: OutgoingEmail) => Promise<void>) | undefined;
+}
+
+type LimitName = 'visitorMessages' | 'ipMessages' | 'ipSessions' | 'uploads';
+
+/** Everything long-lived the widget channel keeps: sockets, rate limits, per-visitor ordering. */
+export class WidgetRuntime {
+  readonly hub = new VisitorHub();
+  readonly #limiters = new Map<string, Record<LimitName, RateLimiter>>();
+  readonly #queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly ctx: AppContext,
+    readonly deps: WidgetDeps,
+  ) {}
+
+  channel(name: string): WidgetChannelConfig {
+    const found = this.ctx.config.channels.widget.find((c) => c.name === name);
+    if (!found) throw new NotFound('widget');
+    return found;
+  }
+
+  /** Someone can answer live: inside business hours and, unless configured otherwise, an agent online. */
+  online(channel: WidgetChannelConfig, at = new Date()): boolean {
+    if (!withinBusinessHours(channel.business_hours, at)) return false;
+    return !channel.offline_when_no_agent || this.ctx.presence.onlineCount() > 0;
+  }
+
+  /** Throws 429 when `key` used up its budget on the named limit, counting this attempt otherwise. */
+  limit(channel: WidgetChannelConfig, name: LimitName, key: string): void {
+    const limiter = this.#limitersFor(channel)[name];
+    const wait = limiter.retryAfter(key);
+    if (wait > 0) throw new TooManyRequests('Too many requests; slow down.', wait);
+    limiter.hit(key);
+  }
+
+  /**
+   * Runs fn after every earlier fn for the same key finished: one visitor's messages are handled
+   * strictly in the order they arrived, whichever tab sent them.
+   */
+  serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.#queues.get(key) ?? Promise.resolve();
+    const run = before.then(fn, fn);
+    const settled = run.catch(() => undefined);
+    this.#queues.set(key, settled);
+    void settled.then(() => {
+      if (this.#queues.get(key) === settled) this.#queues.delete(key);
+    });
+    return run;
+  }
+
+  #limitersFor(channel: WidgetChannelConfig): Record<LimitName, RateLimiter> {
+    let found = this.#limiters.get(channel.name);
+    if (!found) {
+      const r = channel.rate_limits;
+      found = {
+        visitorMessages: new RateLimiter(r.visitor_messages_per_minute, 60_000),
+        ipMessages: new RateLimiter(r.ip_messages_per_minute, 60_000),
+        ipSessions: new RateLimiter(r.ip_sessions_per_minute, 60_000),
+        uploads: new RateLimiter(r.visitor_uploads_per_minute, 60_000),
+      };
+      this.#limiters.set(channel.name, found);
+    }
+    return found;
+  }
+}

@@ -1,0 +1,102 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { WebSocket } from 'ws';
+import { AppError } from '../../http/errors.js';
+import { guardVisitor } from './guard.js';
+import { sendVisitorMessage } from './message-service.js';
+import type { ClientFrame, ServerFrame } from './protocol.js';
+import { openConversation, type VisitorRow } from './queries.js';
+import type { WidgetRuntime } from './runtime.js';
+import { ChannelParams } from './schemas.js';
+import { conversationView } from './session-service.js';
+import type { WidgetChannelConfig } from './config-schema.js';
+import { emitVisitorTyping, visitorRead } from './signals.js';
+
+const WsQuery = Type.Object({ vt: Type.String({ maxLength: 400 }), po: Type.Optional(Type.String({ maxLength: 300 })) });
+
+/** The visitor websocket: pushes agent replies, typing and status; accepts messages, typing and reads. */
+export const widgetWsRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = async (app, { rt }) => {
+  app.get(
+    '/widget/:channel/ws',
+    {
+      websocket: true,
+      schema: { params: ChannelParams, querystring: WsQuery },
+      // Checked before the upgrade: a refused visitor gets an HTTP error, never an open socket.
+      preValidation: async (request) => {
+        const { channel } = request.params as { channel: string };
+        const { vt } = request.query as { vt: string };
+        const guarded = await guardVisitor(rt, request, channel, vt);
+        (request as typeof request & { widget?: typeof guarded }).widget = guarded;
+      },
+    },
+    async (socket, request) => {
+      const guarded = (request as typeof request & { widget?: { ch: WidgetChannelConfig; visitor: VisitorRow } }).widget;
+      if (!guarded) return socket.close(1008, 'unauthorized');
+      await serveVisitor(rt, socket, guarded.ch, guarded.visitor, request.ip);
+    },
+  );
+};
+
+async function serveVisitor(rt: WidgetRuntime, socket: WebSocket, ch: WidgetChannelConfig, visitor: VisitorRow, ip: string) {
+  const send = (frame: ServerFrame) => socket.send(JSON.stringify(frame));
+  const remove = rt.hub.add(visitor.id, ch.name, socket);
+  let typing = false;
+  socket.on('close', () => {
+    remove();
+    if (typing) void emitVisitorTyping(rt, visitor.id, false);
+  });
+  socket.on('message', (raw) => {
+    const frame = parseFrame(String(raw));
+    if (!frame) return send({ type: 'error', code: 'bad_frame', message: 'Unreadable frame.' });
+    if (frame.type === 'ping') return send({ type: 'pong' });
+    if (frame.type === 'typing') {
+      typing = frame.typing;
+      return void emitVisitorTyping(rt, visitor.id, frame.typing).catch(() => undefined);
+    }
+    if (frame.type === 'read') return void visitorRead(rt, visitor.id).catch(() => undefined);
+    typing = false;
+    sendVisitorMessage(rt, ch, visitor, frame, ip).then(
+      (result) => {
+        send({ type: 'ack', clientId: frame.clientId, message: result.message });
+        if (!result.duplicate) rt.hub.send(visitor.id, { type: 'message', message: result.message }, socket);
+      },
+      (err: unknown) => {
+        if (!(err instanceof AppError)) rt.ctx.logger.error({ err, visitorId: visitor.id }, 'widget message failed');
+        const known = err instanceof AppError;
+        send({
+          type: 'error',
+          clientId: frame.clientId,
+          code: known ? err.code : 'internal',
+          message: known ? err.message : 'Something went wrong on our side.',
+        });
+      },
+    );
+  });
+  const open = await openConversation(rt.ctx.db, visitor.id);
+  send({ type: 'hello', online: rt.online(ch), conversation: open ? await conversationView(rt, open) : null });
+}
+
+function parseFrame(raw: string): ClientFrame | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const f = value as Record<string, unknown>;
+  switch (f.type) {
+    case 'ping':
+    case 'read':
+      return { type: f.type };
+    case 'typing':
+      return { type: 'typing', typing: f.typing === true };
+    case 'message': {
+      if (typeof f.clientId !== 'string' || typeof f.text !== 'string') return null;
+      const ids = Array.isArray(f.uploadIds) ? f.uploadIds.filter((x): x is string => typeof x === 'string') : undefined;
+      return { type: 'message', clientId: f.clientId, text: f.text, uploadIds: ids };
+    }
+    default:
+      return null;
+  }
+}
