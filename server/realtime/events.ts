@@ -62,6 +62,8 @@ export interface TicketDeleted extends BusEvent, TicketScope {
 export interface MessageCreated extends BusEvent, TicketScope {
   type: 'message.created';
   message: MessageView;
+  /** The ticket after the message (last message, count, status). */
+  ticket: TicketView;
   /** Agents @mentioned in a note. */
   mentions: number[];
 }

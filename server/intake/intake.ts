@@ -1,0 +1,135 @@
+import type { AppContext } from '../context.js';
+import { now, type Tx } from '../db/database.js';
+import type { Actor } from '../realtime/bus.js';
+import type { KefuEvent } from '../realtime/events.js';
+import { attachmentUrl } from '../modules/attachments/presenter.js';
+import { saveInboundAttachments } from '../modules/attachments/service.js';
+import type { AttachmentRow } from '../modules/attachments/queries.js';
+import { recordAudit } from '../modules/audit/service.js';
+import { presentOneContact } from '../modules/contacts/presenter.js';
+import { appendMessage } from '../modules/tickets/messages.js';
+import { presentMessages, presentOneTicket } from '../modules/tickets/presenter.js';
+import { findMessageByIdempotencyKey, findTicket } from '../modules/tickets/queries.js';
+import { resolveContact } from './resolve-contact.js';
+import { resolveTicket } from './resolve-ticket.js';
+import type { InboundMessage, IntakeResult } from './types.js';
+
+/** Inline email images point at `cid:`; once stored they point at our download URL. */
+function rewriteCids(html: string | null | undefined, rows: AttachmentRow[]): string | null {
+  if (!html) return null;
+  let out = html;
+  for (const row of rows) {
+    if (row.content_id) out = out.split(`cid:${row.content_id.replace(/^<|>$/g, '')}`).join(attachmentUrl(row));
+  }
+  return out;
+}
+
+function senderName(msg: InboundMessage, contactName: string | null): string {
+  return msg.sender.name?.trim() || contactName || msg.sender.email || msg.sender.identity.value;
+}
+
+/**
+ * The one path every inbound message takes. In one transaction: contact, ticket, message.
+ * Events go out after the commit. A repeated idempotency key changes nothing and returns
+ * the first result with created=false, so a channel may safely retry.
+ */
+export async function intake(ctx: AppContext, msg: InboundMessage): Promise<IntakeResult> {
+  const key = msg.idempotencyKey.trim();
+  if (key === '') throw new Error('intake: an inbound message needs an idempotency key');
+  return ctx.database.transaction(async (tx, onCommit) => {
+    const seen = await findMessageByIdempotencyKey(tx, msg.channel, key);
+    if (seen) return repeated(tx, seen.ticket_id, seen.id);
+
+    const at = msg.receivedAt ?? now();
+    const { contact, created: contactCreated } = await resolveContact(tx, msg.sender, at);
+    const actor: Actor = { kind: 'contact', id: contact.id };
+    const resolution = await resolveTicket(tx, msg, contact.id, at);
+    const saved = await saveInboundAttachments(ctx, tx, msg.attachments ?? []);
+    const meta = saved.skipped.length > 0 ? { ...msg.meta, skippedAttachments: saved.skipped } : (msg.meta ?? {});
+    const { message, ticket } = await appendMessage(
+      tx,
+      resolution.ticket,
+      {
+        kind: 'inbound',
+        author: { kind: 'contact', id: contact.id, name: senderName(msg, contact.name) },
+        text: msg.text,
+        html: rewriteCids(msg.html, saved.rows),
+        channel: msg.channel,
+        idempotencyKey: key,
+        meta,
+        attachmentIds: saved.rows.map((r) => r.id),
+        createdAt: at,
+      },
+      resolution.kind === 'existing' ? resolution.changes : {},
+    );
+
+    const reopened = resolution.kind === 'existing' && resolution.reopened;
+    const statusChanged = resolution.kind === 'existing' && resolution.changes.status !== undefined;
+    if (resolution.kind === 'created') {
+      await recordAudit(tx, {
+        actor,
+        action: 'ticket.created',
+        entityKind: 'ticket',
+        entityId: ticket.id,
+        after: { number: ticket.number, channel: msg.channel, followUpOf: resolution.followUpOf },
+      });
+    } else if (statusChanged) {
+      await recordAudit(tx, {
+        actor,
+        action: reopened ? 'ticket.reopened' : 'ticket.updated',
+        entityKind: 'ticket',
+        entityId: ticket.id,
+        before: { status: resolution.ticket.status },
+        after: { status: ticket.status },
+      });
+    }
+
+    const scope = { ticketId: ticket.id, assigneeId: ticket.assignee_id, teamId: ticket.team_id };
+    const [ticketView, [messageView]] = await Promise.all([presentOneTicket(tx, ticket, null), presentMessages(tx, [message])]);
+    if (!messageView) throw new Error('message view missing');
+    const events: KefuEvent[] = [];
+    if (contactCreated) {
+      events.push({ type: 'contact.created', actor, contactId: contact.id, contact: await presentOneContact(tx, contact) });
+    }
+    if (resolution.kind === 'created') events.push({ type: 'ticket.created', actor, ...scope, ticket: ticketView });
+    else if (statusChanged) {
+      events.push({
+        type: 'ticket.updated',
+        actor,
+        ...scope,
+        ticket: ticketView,
+        changes: ['status'],
+        previous: { assigneeId: ticket.assignee_id, teamId: ticket.team_id },
+      });
+    }
+    events.push({ type: 'message.created', actor, ...scope, message: messageView, ticket: ticketView, mentions: [] });
+    onCommit(() => {
+      ctx.logger.debug({ ticketId: ticket.id, messageId: message.id, channel: msg.channel.name }, 'inbound message stored');
+      for (const e of events) ctx.bus.emit(e);
+    });
+
+    return {
+      ticketId: ticket.id,
+      ticketNumber: ticket.number,
+      messageId: message.id,
+      contactId: contact.id,
+      created: true,
+      ticketCreated: resolution.kind === 'created',
+      reopened,
+    };
+  });
+}
+
+async function repeated(tx: Tx, ticketId: number, messageId: number): Promise<IntakeResult> {
+  const ticket = await findTicket(tx, ticketId);
+  if (!ticket) throw new Error('message without its ticket');
+  return {
+    ticketId,
+    ticketNumber: ticket.number,
+    messageId,
+    contactId: ticket.contact_id,
+    created: false,
+    ticketCreated: false,
+    reopened: false,
+  };
+}

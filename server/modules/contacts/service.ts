@@ -1,0 +1,176 @@
+import type { AppContext } from '../../context.js';
+import { now } from '../../db/database.js';
+import { BadRequest, Conflict, NotFound } from '../../http/errors.js';
+import { recordAudit, diffFields } from '../audit/service.js';
+import { decodeCursor, encodeCursor } from '../tickets/cursor.js';
+import { parseJsonObject } from '../tickets/json.js';
+import { agentActor, type Viewer } from '../tickets/policy.js';
+import { presentContacts, presentOneContact } from './presenter.js';
+import { addIdentities, findContact, insertContact, normalizeIdentity, type ContactRow } from './queries.js';
+import type { ContactView } from './schemas.js';
+
+export interface ContactInput {
+  name?: string | null | undefined;
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  language?: string | null | undefined;
+  attributes?: Record<string, unknown> | undefined;
+  notes?: string | undefined;
+}
+
+const blankToNull = (v: string | null | undefined): string | null | undefined =>
+  v === undefined ? undefined : v === null || v.trim() === '' ? null : v.trim();
+
+function identitiesFor(input: ContactInput): Array<{ kind: string; value: string }> {
+  const list: Array<{ kind: string; value: string }> = [];
+  if (input.email) list.push({ kind: 'email', value: input.email });
+  if (input.phone) list.push({ kind: 'phone', value: input.phone });
+  return list;
+}
+
+function snapshot(row: ContactRow): Record<string, unknown> {
+  return {
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    language: row.language,
+    attributes: parseJsonObject(row.attributes),
+    notes: row.notes,
+  };
+}
+
+export async function listContacts(
+  ctx: AppContext,
+  opts: { q?: string | undefined; limit: number; cursor?: string | undefined },
+): Promise<{ items: ContactView[]; nextCursor: string | null }> {
+  const after = decodeCursor(opts.cursor, 1);
+  let query = ctx.db.selectFrom('contacts').selectAll().orderBy('id', 'desc').limit(opts.limit + 1);
+  if (after) query = query.where('id', '<', after[0] ?? 0);
+  const q = opts.q?.trim();
+  if (q) {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['name']), 'like', like.toLowerCase()),
+        eb(eb.fn('lower', ['email']), 'like', like.toLowerCase()),
+        eb('phone', 'like', like),
+        eb(
+          'id',
+          'in',
+          eb.selectFrom('contact_identities').select('contact_id').where('value', 'like', like.toLowerCase()),
+        ),
+      ]),
+    );
+  }
+  const rows = await query.execute();
+  const page = rows.slice(0, opts.limit);
+  const last = page[page.length - 1];
+  return {
+    items: await presentContacts(ctx.db, page),
+    nextCursor: rows.length > opts.limit && last ? encodeCursor([last.id]) : null,
+  };
+}
+
+export async function getContactRow(ctx: AppContext, id: number): Promise<ContactRow> {
+  const row = await findContact(ctx.db, id);
+  if (!row) throw new NotFound('contact');
+  return row;
+}
+
+async function assertIdentitiesFree(ctx: AppContext, contactId: number | null, input: ContactInput): Promise<void> {
+  for (const raw of identitiesFor(input)) {
+    const id = normalizeIdentity(raw.kind, raw.value);
+    const owner = await ctx.db
+      .selectFrom('contact_identities')
+      .select('contact_id')
+      .where('kind', '=', id.kind)
+      .where('value', '=', id.value)
+      .executeTakeFirst();
+    if (owner && owner.contact_id !== contactId) {
+      throw new Conflict(`Another contact already has ${raw.kind} ${id.value}; merge them instead.`, 'identity_taken');
+    }
+  }
+}
+
+export async function createContact(ctx: AppContext, viewer: Viewer, input: ContactInput): Promise<ContactView> {
+  if (!blankToNull(input.name) && !blankToNull(input.email) && !blankToNull(input.phone)) {
+    throw new BadRequest('name: give at least a name, an email or a phone number', { field: 'name' });
+  }
+  await assertIdentitiesFree(ctx, null, input);
+  const at = now();
+  return ctx.database.transaction(async (tx, onCommit) => {
+    const row = await insertContact(tx, {
+      name: blankToNull(input.name) ?? null,
+      email: blankToNull(input.email)?.toLowerCase() ?? null,
+      phone: blankToNull(input.phone) ?? null,
+      language: blankToNull(input.language) ?? null,
+      attributes: JSON.stringify(input.attributes ?? {}),
+      notes: input.notes ?? '',
+      created_at: at,
+      updated_at: at,
+      last_seen_at: null,
+    });
+    await addIdentities(tx, row.id, identitiesFor(input), at);
+    await recordAudit(tx, {
+      actor: agentActor(viewer),
+      action: 'contact.created',
+      entityKind: 'contact',
+      entityId: row.id,
+      after: snapshot(row),
+    });
+    const view = await presentOneContact(tx, row);
+    onCommit(() => ctx.bus.emit({ type: 'contact.created', actor: agentActor(viewer), contactId: row.id, contact: view }));
+    return view;
+  });
+}
+
+export async function updateContact(
+  ctx: AppContext,
+  viewer: Viewer,
+  id: number,
+  input: ContactInput,
+): Promise<ContactView> {
+  await assertIdentitiesFree(ctx, id, input);
+  return ctx.database.transaction(async (tx, onCommit) => {
+    const before = await findContact(tx, id);
+    if (!before) throw new NotFound('contact');
+    const at = now();
+    const changes = {
+      ...(input.name !== undefined ? { name: blankToNull(input.name) ?? null } : {}),
+      ...(input.email !== undefined ? { email: blankToNull(input.email)?.toLowerCase() ?? null } : {}),
+      ...(input.phone !== undefined ? { phone: blankToNull(input.phone) ?? null } : {}),
+      ...(input.language !== undefined ? { language: blankToNull(input.language) ?? null } : {}),
+      ...(input.notes !== undefined ? { notes: input.notes } : {}),
+      ...(input.attributes !== undefined
+        ? { attributes: JSON.stringify(mergeAttributes(parseJsonObject(before.attributes), input.attributes)) }
+        : {}),
+    };
+    const after = await tx
+      .updateTable('contacts')
+      .set({ ...changes, updated_at: at })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await addIdentities(tx, id, identitiesFor(input), at);
+    const diff = diffFields(snapshot(before), snapshot(after));
+    if (diff) {
+      await recordAudit(tx, { actor: agentActor(viewer), action: 'contact.updated', entityKind: 'contact', entityId: id, ...diff });
+    }
+    const view = await presentOneContact(tx, after);
+    onCommit(() => ctx.bus.emit({ type: 'contact.updated', actor: agentActor(viewer), contactId: id, contact: view }));
+    return view;
+  });
+}
+
+/** A null value removes an attribute; other keys are kept, so two editors never erase each other's keys. */
+export function mergeAttributes(
+  current: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  const next = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  return next;
+}

@@ -1,0 +1,72 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../db/database.js';
+import { linkAttachments } from '../attachments/queries.js';
+import { insertMessage, type MessageRow, type TicketChanges, type TicketRow } from './queries.js';
+import type { AuthorKind, DeliveryStatus, MessageKind } from './tables.js';
+
+export interface NewMessage {
+  kind: MessageKind;
+  author: { kind: AuthorKind; id: number | null; name: string };
+  text: string;
+  html?: string | null | undefined;
+  channel: { kind: string; name: string };
+  idempotencyKey?: string | null | undefined;
+  delivery?: DeliveryStatus | null | undefined;
+  mentions?: number[] | undefined;
+  meta?: Record<string, unknown> | undefined;
+  attachmentIds?: number[] | undefined;
+  createdAt: number;
+}
+
+const PREVIEW_CHARS = 160;
+
+export function previewOf(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS - 1)}…` : flat;
+}
+
+/**
+ * Adds a message to a ticket's timeline and keeps the ticket's denormalised summary
+ * (count, last message, last activity) in step, plus any other ticket changes, in one update.
+ */
+export async function appendMessage(
+  db: DbOrTx,
+  ticket: TicketRow,
+  input: NewMessage,
+  ticketChanges: TicketChanges = {},
+): Promise<{ message: MessageRow; ticket: TicketRow }> {
+  const message = await insertMessage(db, {
+    ticket_id: ticket.id,
+    kind: input.kind,
+    author_kind: input.author.kind,
+    author_id: input.author.id,
+    author_name: input.author.name,
+    text: input.text,
+    html: input.html ?? null,
+    channel_kind: input.channel.kind,
+    channel_name: input.channel.name,
+    idempotency_key: input.idempotencyKey ?? null,
+    delivery_status: input.delivery ?? null,
+    delivery_error: null,
+    delivery_updated_at: input.delivery ? input.createdAt : null,
+    mentions: JSON.stringify(input.mentions ?? []),
+    meta: JSON.stringify(input.meta ?? {}),
+    created_at: input.createdAt,
+  });
+  await linkAttachments(db, message.id, input.attachmentIds ?? []);
+  const updated = await db
+    .updateTable('tickets')
+    .set({
+      ...ticketChanges,
+      message_count: sql<number>`message_count + 1`,
+      last_message_preview: previewOf(input.text),
+      last_message_kind: input.kind,
+      last_message_at: input.createdAt,
+      last_activity_at: sql<number>`max(last_activity_at, ${input.createdAt})`,
+      updated_at: Math.max(input.createdAt, Date.now()),
+    })
+    .where('id', '=', ticket.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { message, ticket: updated };
+}
