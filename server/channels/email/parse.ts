@@ -1,0 +1,193 @@
+import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
+import type { InboundAttachment } from '../../intake/types.js';
+import { detectAutoReply, type AutoReplyVerdict } from './auto-reply.js';
+import { parseBounce, type BounceInfo } from './bounce.js';
+import { sanitizeEmailHtml } from './html.js';
+import { messageIdList, normalizeMessageId, syntheticMessageId } from './message-id.js';
+import { analyzeQuotes, type QuoteInfo } from './quotes.js';
+import { cleanFilename, cleanHeaderText, textFromHtml } from './text.js';
+
+export interface MailAddress {
+  address: string;
+  name: string;
+}
+
+export interface ParsedEmail {
+  /** The Message-ID without brackets; synthesised from the bytes when the mail has none. */
+  messageId: string;
+  messageIdSynthesized: boolean;
+  inReplyTo: string[];
+  references: string[];
+  from: MailAddress | null;
+  replyTo: MailAddress | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  /** Every address the mail was delivered to (To, Cc, Delivered-To, X-Original-To), lowercased. */
+  recipients: string[];
+  subject: string;
+  date: number | null;
+  text: string;
+  html: string | null;
+  quote: QuoteInfo;
+  attachments: InboundAttachment[];
+  autoReply: AutoReplyVerdict | null;
+  bounce: BounceInfo | null;
+  blockedRemoteImages: number;
+  /** What could not be kept as it was (oversized attachment, undecodable charset...), for the agent. */
+  notes: string[];
+  size: number;
+}
+
+export interface ParseOptions {
+  /** Attachments larger than this are dropped with a note; the message itself is kept. */
+  maxAttachmentBytes: number;
+}
+
+const REPLACEMENT = '\uFFFD';
+
+function addresses(value: AddressObject | AddressObject[] | undefined): MailAddress[] {
+  const out: MailAddress[] = [];
+  const walk = (list: AddressObject['value']): void => {
+    for (const a of list) {
+      if (a.group) walk(a.group);
+      else if (a.address && a.address.includes('@')) {
+        out.push({ address: a.address.trim().toLowerCase(), name: cleanHeaderText(a.name ?? '', 200) });
+      }
+    }
+  };
+  for (const obj of Array.isArray(value) ? value : value ? [value] : []) walk(obj.value);
+  return out;
+}
+
+function headerGetter(mail: ParsedMail): (name: string) => string | undefined {
+  const lines = new Map<string, string>();
+  for (const { key, line } of mail.headerLines) {
+    if (!lines.has(key)) lines.set(key, line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+  }
+  return (name) => lines.get(name);
+}
+
+function declaredCharsets(raw: Buffer): string[] {
+  const head = raw.subarray(0, Math.min(raw.length, 2 * 1024 * 1024)).toString('latin1');
+  const found = new Set<string>();
+  for (const m of head.matchAll(/charset\s*=\s*"?([A-Za-z0-9_:.+-]+)/gi)) found.add((m[1] ?? '').toLowerCase());
+  for (const m of head.matchAll(/=\?([A-Za-z0-9_:.+-]+?)(\*[a-z-]+)?\?[bq]\?/gi)) found.add((m[1] ?? '').toLowerCase());
+  return [...found].filter((c) => !/^(utf-?8|us-ascii|ascii)$/.test(c));
+}
+
+function parseDate(value: string | undefined): number | null {
+  if (!value) return null;
+  const ms = Date.parse(value.replace(/\s*\([^)]*\)\s*$/, ''));
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function isTruncatedMultipart(mail: ParsedMail, raw: Buffer): boolean {
+  const ct = mail.headers.get('content-type');
+  if (!ct || typeof ct !== 'object' || !('params' in ct)) return false;
+  const boundary = (ct.params as Record<string, string>).boundary;
+  if (!boundary) return false;
+  const tail = raw.subarray(Math.max(0, raw.length - 64 * 1024)).toString('latin1');
+  return !tail.includes(`--${boundary}--`);
+}
+
+function keepAttachment(a: Attachment, i: number, opts: ParseOptions, notes: string[]): InboundAttachment | null {
+  const filename = cleanFilename(a.filename, a.contentType, i);
+  if (a.size > opts.maxAttachmentBytes) {
+    const mb = (a.size / (1024 * 1024)).toFixed(1);
+    notes.push(`Attachment "${filename}" (${mb} MB) is larger than the ${Math.round(opts.maxAttachmentBytes / (1024 * 1024))} MB limit and was not stored.`);
+    return null;
+  }
+  const inline = Boolean(a.cid) && (a.related === true || a.contentDisposition === 'inline');
+  return { filename, contentType: a.contentType || 'application/octet-stream', content: a.content, contentId: a.cid, inline };
+}
+
+function fromParsed(mail: ParsedMail, raw: Buffer, opts: ParseOptions, notes: string[]): ParsedEmail {
+  const header = headerGetter(mail);
+  const from = addresses(mail.from)[0] ?? null;
+  const to = addresses(mail.to);
+  const cc = addresses(mail.cc);
+  const extra = ['delivered-to', 'x-original-to', 'envelope-to']
+    .map((h) => header(h)?.replace(/[<>]/g, '').trim().toLowerCase())
+    .filter((v): v is string => Boolean(v && v.includes('@')));
+  const subject = cleanHeaderText(mail.subject ?? '', 998);
+  if (mail.subject && /[\r\n]/.test(mail.subject)) notes.push('The subject contained line breaks; they were removed.');
+
+  const ownId = normalizeMessageId(mail.messageId);
+  const sanitized = typeof mail.html === 'string' && mail.html.trim() !== '' ? sanitizeEmailHtml(mail.html) : null;
+  let text = (mail.text ?? '').replace(/\x00/g, '').replace(/\r\n/g, '\n');
+  if (text.trim() === '' && sanitized) text = textFromHtml(sanitized.html);
+  const attachments = mail.attachments
+    .map((a, i) => keepAttachment(a, i, opts, notes))
+    .filter((a): a is InboundAttachment => a !== null);
+
+  if ((text + subject + (from?.name ?? '')).includes(REPLACEMENT)) {
+    const charsets = declaredCharsets(raw);
+    notes.push(`Some characters could not be decoded${charsets.length ? ` (declared charset: ${charsets.join(', ')})` : ''}; they are shown as \uFFFD.`);
+  }
+  if (!from) notes.push('The message has no usable From address.');
+  if (isTruncatedMultipart(mail, raw)) notes.push('The message ends before its MIME structure is complete; it may be truncated.');
+  if (text.trim() === '' && !sanitized?.html && attachments.length === 0) notes.push('The message has no text.');
+
+  return {
+    messageId: ownId ?? syntheticMessageId(raw),
+    messageIdSynthesized: ownId === null,
+    inReplyTo: messageIdList(mail.inReplyTo),
+    references: messageIdList(mail.references),
+    from,
+    replyTo: addresses(mail.replyTo)[0] ?? null,
+    to,
+    cc,
+    recipients: [...new Set([...to, ...cc].map((a) => a.address).concat(extra))],
+    subject,
+    date: parseDate(header('date')),
+    text,
+    html: sanitized?.html || null,
+    quote: analyzeQuotes(text),
+    attachments,
+    autoReply: detectAutoReply(header, subject, from?.address ?? null),
+    bounce: parseBounce(mail, from?.address ?? null, subject),
+    blockedRemoteImages: sanitized?.blockedRemoteImages ?? 0,
+    notes,
+    size: raw.length,
+  };
+}
+
+/** When MIME parsing fails outright, the bytes are still kept as text so nothing is lost. */
+function fallback(raw: Buffer, err: unknown): ParsedEmail {
+  const text = raw.subarray(0, 1024 * 1024).toString('utf8').replace(/\x00/g, '');
+  return {
+    messageId: syntheticMessageId(raw),
+    messageIdSynthesized: true,
+    inReplyTo: [],
+    references: [],
+    from: null,
+    replyTo: null,
+    to: [],
+    cc: [],
+    recipients: [],
+    subject: '',
+    date: null,
+    text,
+    html: null,
+    quote: { quoteStart: null, signatureStart: null, forwarded: false },
+    attachments: [],
+    autoReply: null,
+    bounce: null,
+    blockedRemoteImages: 0,
+    notes: [`The message could not be parsed (${err instanceof Error ? err.message : String(err)}); its raw text is shown.`],
+    size: raw.length,
+  };
+}
+
+/** Raw RFC 5322 bytes → everything Kefu keeps of an email. Never throws for bad input. */
+export async function parseEmail(raw: Buffer, opts: ParseOptions): Promise<ParsedEmail> {
+  const notes: string[] = [];
+  let mail: ParsedMail;
+  try {
+    mail = await simpleParser(raw, { keepCidLinks: true, keepDeliveryStatus: true, maxHtmlLengthToParse: 5_000_000, checksumAlgo: false });
+  } catch (err) {
+    return fallback(raw, err);
+  }
+  if (mail.textConversionError) notes.push('The HTML body could not be converted to plain text.');
+  return fromParsed(mail, raw, opts, notes);
+}
