@@ -3,6 +3,7 @@ import { buildApp, type App } from './app.js';
 import { createContext, type AppContext } from './context.js';
 import { createLogger, type Logger } from './logger.js';
 import { ensureFirstAdmin } from './modules/agents/first-run.js';
+import { acquireInstanceLock, type InstanceLock } from './modules/backup/instance-lock.js';
 import { startWorkers } from './workers.js';
 
 /** SIGTERM must end us well inside a container runtime's usual 10 s grace period. */
@@ -16,7 +17,15 @@ export interface Server {
 }
 
 export async function startServer(config: Config, logger: Logger = createLogger(config.log.level)): Promise<Server> {
-  const ctx = await createContext(config, logger);
+  // Held while serving so `kefu restore` refuses to swap the database under a live server.
+  const lock = acquireInstanceLock(config.data_dir, 'serve');
+  let ctx: AppContext;
+  try {
+    ctx = await createContext(config, logger);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   let app: App | undefined;
   try {
     const firstRun = await ensureFirstAdmin(ctx);
@@ -34,19 +43,21 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       ctx,
       app: started,
       url: address,
-      stop: () => (stopping ??= stopServer(started, ctx)),
+      stop: () => (stopping ??= stopServer(started, ctx, lock)),
     };
   } catch (err) {
     await app?.close().catch(() => undefined);
     await ctx.close();
+    lock.release();
     throw err;
   }
 }
 
-async function stopServer(app: App, ctx: AppContext): Promise<void> {
+async function stopServer(app: App, ctx: AppContext, lock: InstanceLock): Promise<void> {
   // Stop taking requests and close websockets first, then workers and the database.
   await app.close();
   await ctx.close();
+  lock.release();
 }
 
 /** Runs until SIGTERM/SIGINT, then drains and exits; a second signal or the deadline forces the exit. */

@@ -1,4 +1,5 @@
 import type { AppContext } from './context.js';
+import { scheduleJobs } from './jobs/index.js';
 
 /**
  * Starts everything that runs in the background of a serving process: the outbox worker,
@@ -7,4 +8,5 @@ import type { AppContext } from './context.js';
  */
 export async function startWorkers(ctx: AppContext): Promise<void> {
   void ctx;
+  scheduleJobs(ctx);
 }

@@ -1,5 +1,7 @@
+import { backupCommand } from './backup.js';
 import { createAdminCommand } from './create-admin.js';
 import { migrateCommand } from './migrate.js';
+import { restoreCommand } from './restore.js';
 import { serveCommand } from './serve.js';
 import type { Command } from './types.js';
 
@@ -8,4 +10,6 @@ export const commands: Record<string, Command> = {
   serve: serveCommand,
   migrate: migrateCommand,
   'create-admin': createAdminCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };

@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Who holds a data directory: a serving process, or a restore in progress. */
@@ -27,6 +27,7 @@ export const lockFile = (dataDir: string): string => path.join(dataDir, 'kefu.pi
  * process is taken over; one held by a live process refuses with InstanceLocked.
  */
 export function acquireInstanceLock(dataDir: string, purpose: string): InstanceLock {
+  mkdirSync(dataDir, { recursive: true });
   const file = lockFile(dataDir);
   const owner: LockOwner = { pid: process.pid, purpose, since: Date.now() };
   for (let attempt = 0; attempt < 3; attempt++) {
