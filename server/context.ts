@@ -6,6 +6,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { Scheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
 import { HealthChecks } from './ops/health.js';
+import { Outbox } from './outbox/outbox.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
@@ -31,6 +32,8 @@ export interface AppContext {
   readonly health: HealthChecks;
   /** Cron jobs (server/jobs/); started only by a serving process. */
   readonly scheduler: Scheduler;
+  /** Durable outbound deliveries: channels call outbox.registerSender(kind, fn); startWorkers starts it. */
+  readonly outbox: Outbox;
   /** Registers something to close on shutdown; closed last-registered first. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -66,6 +69,8 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   });
   const scheduler = new Scheduler(logger);
   closers.push(() => scheduler.stop());
+  const outbox = new Outbox({ database, bus, logger });
+  closers.push(() => outbox.stop());
 
   let closed = false;
   return {
@@ -80,6 +85,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     metrics: createMetrics(),
     health,
     scheduler,
+    outbox,
     onClose: (fn) => closers.push(fn),
     async close() {
       if (closed) return;

@@ -9,4 +9,5 @@ import { scheduleJobs } from './jobs/index.js';
 export async function startWorkers(ctx: AppContext): Promise<void> {
   void ctx;
   scheduleJobs(ctx);
+  ctx.outbox.start();
 }

@@ -1,0 +1,73 @@
+import type { Selectable } from 'kysely';
+import { now, type DbOrTx } from '../db/database.js';
+import type { OutboxTable } from './tables.js';
+
+export type OutboxRow = Selectable<OutboxTable>;
+
+export interface NewOutboxItem {
+  kind: string;
+  channelName?: string | null | undefined;
+  messageId?: number | null | undefined;
+  payload?: Record<string, unknown> | undefined;
+}
+
+/**
+ * Queues a delivery. Call it inside the transaction that writes the outbound message, so the
+ * message and its delivery commit together; then nudge the worker from onCommit.
+ */
+export async function enqueue(db: DbOrTx, item: NewOutboxItem): Promise<OutboxRow> {
+  const at = now();
+  return db
+    .insertInto('outbox')
+    .values({
+      kind: item.kind,
+      channel_name: item.channelName ?? null,
+      message_id: item.messageId ?? null,
+      payload: JSON.stringify(item.payload ?? {}),
+      status: 'pending',
+      next_attempt_at: at,
+      locked_until: null,
+      last_error: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Takes up to `limit` due rows of the given kinds and leases them until `leaseUntil`. A row whose
+ * worker died mid-send (status 'sending', lease over) is due again.
+ */
+export async function claimDue(db: DbOrTx, kinds: string[], at: number, leaseUntil: number, limit: number): Promise<OutboxRow[]> {
+  if (kinds.length === 0) return [];
+  const due = db
+    .selectFrom('outbox')
+    .select('id')
+    .where('kind', 'in', kinds)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', at)]),
+        eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', at)]),
+      ]),
+    )
+    .orderBy('next_attempt_at')
+    .limit(limit);
+  return db
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'sending', locked_until: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: at }))
+    .where('id', 'in', due)
+    .returningAll()
+    .execute();
+}
+
+export async function nextDueAt(db: DbOrTx, kinds: string[]): Promise<number | null> {
+  if (kinds.length === 0) return null;
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .where('kind', 'in', kinds)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
