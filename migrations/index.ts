@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-accounts.js';
 import * as m0002 from './0002-tickets.js';
 import * as m0003 from './0003-search.js';
+import * as m0004 from './0004-realtime.js';
 import * as m0006 from './0006-widget.js';
 
 /**
@@ -12,5 +13,6 @@ export const migrations: Record<string, Migration> = {
   '0001-accounts': m0001,
   '0002-tickets': m0002,
   '0003-search': m0003,
+  '0004-realtime': m0004,
   '0006-widget': m0006,
 };

@@ -8,6 +8,8 @@ import type { LabelTables } from '../modules/labels/tables.js';
 import type { TeamTables } from '../modules/teams/tables.js';
 import type { TicketTables } from '../modules/tickets/tables.js';
 import type { OutboxTables } from '../outbox/tables.js';
+import type { RealtimeTables } from '../realtime/tables.js';
+import type { SearchTables } from '../search/tables.js';
 
 /**
  * Every table Kysely knows. Each module declares its own tables next to its code;
@@ -23,4 +25,6 @@ export interface Tables
     CannedReplyTables,
     AuditTables,
     OutboxTables,
+    SearchTables,
+    RealtimeTables,
     WidgetTables {}

@@ -1,0 +1,48 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/** What an agent's browser may send on /api/v1/ws. */
+export const ClientFrameSchema = Type.Union([
+  Type.Object({ type: Type.Literal('resume'), cursor: Type.Integer({ minimum: 0 }) }),
+  Type.Object({ type: Type.Literal('presence'), presence: Type.Union([Type.Literal('online'), Type.Literal('away')]) }),
+  Type.Object({ type: Type.Literal('view'), ticketId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]) }),
+  Type.Object({
+    type: Type.Literal('typing'),
+    ticketId: Type.Integer({ minimum: 1 }),
+    composing: Type.Union([Type.Literal('reply'), Type.Literal('note'), Type.Null()]),
+  }),
+  Type.Object({ type: Type.Literal('ping') }),
+]);
+export type ClientFrame = Static<typeof ClientFrameSchema>;
+
+export type Composing = 'reply' | 'note' | null;
+
+export interface Viewer {
+  id: number;
+  name: string;
+  /** composing a reply right now: the collision an agent must see before sending */
+  replying: boolean;
+}
+
+/** What the server sends; `event` frames are built as strings (see AgentHub) and not listed here. */
+export type ServerFrame =
+  | { type: 'hello'; cursor: number; agentId: number; presence: Record<string, 'online' | 'away'> }
+  /** The cursor asked for is older than the journal keeps: reload lists, then continue from `cursor`. */
+  | { type: 'reset'; cursor: number }
+  /** Replay finished; live events follow. */
+  | { type: 'resumed'; cursor: number }
+  | { type: 'presence'; agentId: number; presence: 'online' | 'away' | 'offline' }
+  | { type: 'typing'; ticketId: number; agentId: number; composing: Composing }
+  | { type: 'viewers'; ticketId: number; agents: Viewer[] }
+  | { type: 'pong' }
+  | { type: 'error'; code: 'bad_frame' | 'not_found'; message: string };
+
+export function parseClientFrame(data: string): ClientFrame | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  return Value.Check(ClientFrameSchema, value) ? value : null;
+}

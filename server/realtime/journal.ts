@@ -1,0 +1,141 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { KefuEvent } from './events.js';
+
+/** Who may see a journaled event; null ticketId: everyone (not about one ticket). */
+export interface JournalScope {
+  ticketId: number | null;
+  assigneeId: number | null;
+  teamId: number | null;
+  previous: { assigneeId: number | null; teamId: number | null } | null;
+}
+
+export interface JournalEntry {
+  cursor: number;
+  type: string;
+  scope: JournalScope;
+  /** the event as JSON */
+  payload: string;
+}
+
+export interface JournalOptions {
+  /** Replays reach back at most this far... */
+  maxAgeMs: number;
+  /** ...and at most this many events. */
+  maxRows: number;
+}
+
+export const DEFAULT_JOURNAL_OPTIONS: JournalOptions = { maxAgeMs: 24 * 3600_000, maxRows: 200_000 };
+
+/**
+ * The websocket event journal. Cursors are handed out in memory so a live event goes out at
+ * once; rows are written in batches on the next tick (one insert for a burst of intake), and
+ * every read flushes first, so a replay always sees what was sent live.
+ */
+export class EventJournal {
+  #cursor = 0;
+  #pending: Array<JournalEntry & { createdAt: number }> = [];
+  #flushing: Promise<void> | null = null;
+  #scheduled = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly onError: (err: unknown) => void,
+    readonly options: JournalOptions = DEFAULT_JOURNAL_OPTIONS,
+  ) {}
+
+  async init(): Promise<void> {
+    // sqlite_sequence remembers the highest cursor even when pruning emptied the table.
+    const { rows } = await sql<{ seq: number }>`select seq from sqlite_sequence where name = 'realtime_events'`.execute(
+      this.db,
+    );
+    this.#cursor = Math.max(this.#cursor, Number(rows[0]?.seq ?? 0));
+  }
+
+  get latest(): number {
+    return this.#cursor;
+  }
+
+  append(event: KefuEvent, scope: JournalScope, payload: string): number {
+    const cursor = ++this.#cursor;
+    this.#pending.push({ cursor, type: event.type, scope, payload, createdAt: Date.now() });
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        this.flush().catch(this.onError);
+      });
+    }
+    return cursor;
+  }
+
+  async flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#flushing = this.#write(batch).finally(() => {
+      this.#flushing = null;
+    });
+    await this.#flushing;
+  }
+
+  async #write(batch: Array<JournalEntry & { createdAt: number }>): Promise<void> {
+    for (let i = 0; i < batch.length; i += 500) {
+      const rows = batch.slice(i, i + 500).map((e) => ({
+        cursor: e.cursor,
+        type: e.type,
+        ticket_id: e.scope.ticketId,
+        assignee_id: e.scope.assigneeId,
+        team_id: e.scope.teamId,
+        previous_assignee_id: e.scope.previous?.assigneeId ?? null,
+        previous_team_id: e.scope.previous?.teamId ?? null,
+        has_previous: e.scope.previous ? 1 : 0,
+        payload: e.payload,
+        created_at: e.createdAt,
+      }));
+      await this.db.insertInto('realtime_events').values(rows).execute();
+    }
+  }
+
+  /** Events after `cursor`, oldest first; `complete` false when some were already pruned. */
+  async since(cursor: number, limit: number): Promise<{ entries: JournalEntry[]; complete: boolean }> {
+    await this.flush();
+    const rows = await this.db
+      .selectFrom('realtime_events')
+      .selectAll()
+      .where('cursor', '>', cursor)
+      .orderBy('cursor')
+      .limit(limit)
+      .execute();
+    const first = rows[0];
+    // Cursors have no gaps, so a first row past cursor + 1 means the ones between were pruned.
+    const complete = cursor >= this.#cursor || (first !== undefined && first.cursor === cursor + 1);
+    return {
+      complete,
+      entries: rows.map((r) => ({
+        cursor: r.cursor,
+        type: r.type,
+        payload: r.payload,
+        scope: {
+          ticketId: r.ticket_id,
+          assigneeId: r.assignee_id,
+          teamId: r.team_id,
+          previous: r.has_previous ? { assigneeId: r.previous_assignee_id, teamId: r.previous_team_id } : null,
+        },
+      })),
+    };
+  }
+
+  /** Deletes what no replay may ask for any more; returns how many rows went. */
+  async prune(now = Date.now()): Promise<number> {
+    await this.flush();
+    const result = await this.db
+      .deleteFrom('realtime_events')
+      .where((eb) =>
+        eb.or([eb('created_at', '<', now - this.options.maxAgeMs), eb('cursor', '<=', this.#cursor - this.options.maxRows)]),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

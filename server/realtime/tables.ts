@@ -1,0 +1,20 @@
+import type { Generated } from 'kysely';
+
+export interface RealtimeEventsTable {
+  cursor: Generated<number>;
+  type: string;
+  ticket_id: number | null;
+  assignee_id: number | null;
+  team_id: number | null;
+  previous_assignee_id: number | null;
+  previous_team_id: number | null;
+  /** 1 when previous_* hold the scope before a reassignment */
+  has_previous: number;
+  /** the event as JSON, exactly as sent live */
+  payload: string;
+  created_at: number;
+}
+
+export interface RealtimeTables {
+  realtime_events: RealtimeEventsTable;
+}
