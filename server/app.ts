@@ -11,6 +11,7 @@ import { metricsPlugin } from './http/metrics.js';
 import { openApiPlugin } from './http/openapi.js';
 import { findWebRoot, serveWebApp } from './http/static.js';
 import { agentsRoutes } from './modules/agents/routes.js';
+import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 
 export interface BuildOptions {
   /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
@@ -53,6 +54,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(
     async (api) => {
       await api.register(agentsRoutes, { ctx });
+      await api.register(agentRealtimeRoutes, { ctx });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },
