@@ -3,6 +3,7 @@ import * as m0001 from './0001-accounts.js';
 import * as m0002 from './0002-tickets.js';
 import * as m0003 from './0003-search.js';
 import * as m0004 from './0004-realtime.js';
+import * as m0005 from './0005-email.js';
 import * as m0006 from './0006-widget.js';
 
 /**
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
   '0002-tickets': m0002,
   '0003-search': m0003,
   '0004-realtime': m0004,
+  '0005-email': m0005,
   '0006-widget': m0006,
 };

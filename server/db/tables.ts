@@ -1,5 +1,6 @@
 import type { AccountTables } from '../modules/agents/tables.js';
 import type { WidgetTables } from '../channels/widget/tables.js';
+import type { EmailTables } from '../channels/email/tables.js';
 import type { AttachmentTables } from '../modules/attachments/tables.js';
 import type { AuditTables } from '../modules/audit/tables.js';
 import type { CannedReplyTables } from '../modules/canned-replies/tables.js';
@@ -27,4 +28,5 @@ export interface Tables
     OutboxTables,
     SearchTables,
     RealtimeTables,
-    WidgetTables {}
+    WidgetTables,
+    EmailTables {}

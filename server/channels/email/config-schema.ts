@@ -36,9 +36,20 @@ export const EmailChannelSchema = Type.Object(
     imap: Type.Optional(ImapSchema),
     smtp: Type.Optional(SmtpSchema),
     signature: Type.Optional(Type.String()),
-    /** Sent once per new ticket; {{ticket.number}} and {{contact.name}} are filled in. */
+    /**
+     * Sent once per new ticket; {{ticket.number}}, {{ticket.subject}} and {{contact.name}} are filled
+     * in. Never sent to auto-replies, bulk mail or bounces, and at most `max_per_sender_per_day`
+     * times a day to one address, so two auto-responders cannot loop.
+     */
     auto_acknowledge: Type.Optional(
-      Type.Object({ subject: Type.String(), body: Type.String() }, { additionalProperties: false }),
+      Type.Object(
+        {
+          subject: Type.String({ minLength: 1 }),
+          body: Type.String({ minLength: 1 }),
+          max_per_sender_per_day: Type.Integer({ minimum: 1, maximum: 100, default: 3 }),
+        },
+        { additionalProperties: false },
+      ),
     ),
     /** Per-ticket reply addresses like support+t1042.<hmac>@example.com. */
     plus_addressing: Type.Boolean({ default: false }),
