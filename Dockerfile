@@ -15,9 +15,10 @@ COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
+# The config file is ./config.yaml in the working directory /data, i.e. /data/config.yaml;
+# without one Kefu runs on defaults, so `docker run` needs nothing.
 ENV NODE_ENV=production \
     KEFU_DATA_DIR=/data \
-    KEFU_CONFIG=/data/config.yaml \
     KEFU_PORT=8080
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
@@ -27,8 +28,10 @@ COPY config.example.yaml ./config.example.yaml
 COPY docker/healthcheck.js ./docker/healthcheck.js
 # A named volume copies the image's /data (and its owner) on first use, but only what exists
 # before VOLUME is declared: create and hand it to the runtime user first.
-RUN mkdir -p /data && chown node:node /data
+RUN mkdir -p /data && chown node:node /data \
+ && chmod +x /app/dist/server/cli.js && ln -s /app/dist/server/cli.js /usr/local/bin/kefu
 VOLUME /data
+WORKDIR /data
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

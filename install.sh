@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# Install, build and start Kefu from a checkout; or, with --test, install what the test
+# suite needs and run it. Run ./install.sh --help for the options.
+set -euo pipefail
+
+cd "$(dirname "$(readlink -f "$0")")"
+ROOT=$(pwd)
+NODE_MIN_MAJOR=20
+NODE_MIN_MINOR=19
+TEST_PACKAGES=(chromium fonts-noto-cjk dovecot-imapd)
+TEST_REPORT=test-results/vitest.json
+
+MODE=start
+CONFIG_FILE=${KEFU_CONFIG:-$ROOT/config.yaml}
+
+usage() {
+  cat <<EOF
+Usage: ./install.sh [options]
+
+Installs Kefu's dependencies (npm ci), builds it (npm run build), creates config.yaml from
+config.example.yaml if there is none, and starts Kefu in the foreground.
+
+Options:
+  --no-start      install and build only; do not start Kefu
+  --systemd       install and build, then write a systemd unit (kefu.service) that runs
+                  Kefu from this directory as $(unit_user) and start it (needs root)
+  --config FILE   config file to create/use (default: \$KEFU_CONFIG or ./config.yaml)
+  --test          install what the tests need (as root: Debian packages ${TEST_PACKAGES[*]}
+                  when missing), build, and run the whole test suite; the JSON report is
+                  written to $TEST_REPORT
+  -h, --help      show this help
+
+Environment:
+  KEFU_ADMIN_EMAIL, KEFU_ADMIN_PASSWORD   create the first admin on first start
+  KEFU_CONFIG, KEFU_HOST, KEFU_PORT, KEFU_PUBLIC_URL, KEFU_DATA_DIR, KEFU_LOG_LEVEL
+                                          see config.example.yaml
+EOF
+}
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
+unit_user() { echo "${SUDO_USER:-$(id -un)}"; }
+
+check_node() {
+  command -v node >/dev/null 2>&1 || die "Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or newer is required (https://nodejs.org, or your distribution's nodejs package)."
+  command -v npm >/dev/null 2>&1 || die "npm is required (it ships with Node.js; on Debian: apt-get install npm)."
+  local version major minor
+  version=$(node -p 'process.versions.node')
+  major=${version%%.*}
+  minor=${version#*.}; minor=${minor%%.*}
+  if (( major < NODE_MIN_MAJOR || (major == NODE_MIN_MAJOR && minor < NODE_MIN_MINOR) )); then
+    die "Node.js $version is too old; Kefu needs ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or newer."
+  fi
+  say "Node.js $version"
+}
+
+# Debian packages the tests use (a real Chromium, CJK fonts for screenshots, a real IMAP server)
+# and the compiler better-sqlite3 falls back to. Installed only when missing so repeat runs are fast.
+install_test_packages() {
+  local missing=() pkg
+  for pkg in "${TEST_PACKAGES[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  command -v make >/dev/null 2>&1 || missing+=(make)
+  command -v g++ >/dev/null 2>&1 || missing+=(g++)
+  if (( ${#missing[@]} == 0 )); then
+    say "test packages already installed"
+    return
+  fi
+  if [[ $(id -u) -ne 0 ]]; then
+    printf 'install.sh: not root, so not installing: %s (tests that need them will fail)\n' "${missing[*]}" >&2
+    return
+  fi
+  command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get to install them"
+  say "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+install_and_build() {
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+  say "building (npm run build)"
+  npm run build
+}
+
+ensure_config() {
+  if [[ -f $CONFIG_FILE ]]; then
+    say "using $CONFIG_FILE"
+  else
+    cp config.example.yaml "$CONFIG_FILE"
+    say "created $CONFIG_FILE from config.example.yaml; edit it to add mailboxes and widgets"
+  fi
+  export KEFU_CONFIG=$CONFIG_FILE
+}
+
+# Loads the config the way the server will, so a bad file stops here with its message (exit 2).
+config_value() {
+  node --input-type=module -e "
+    const { loadConfig, ConfigError } = await import('./dist/server/config/load.js');
+    try {
+      const c = loadConfig();
+      console.log(c.$1);
+    } catch (err) {
+      console.error(err instanceof ConfigError ? err.message : String(err));
+      process.exit(2);
+    }"
+}
+
+print_welcome() {
+  local url data_dir
+  url=$(config_value server.public_url) || exit 2
+  data_dir=$(config_value data_dir) || exit 2
+  echo
+  say "Kefu will be at $url"
+  echo "    data (database, attachments, backups): $data_dir"
+  if [[ -n ${KEFU_ADMIN_EMAIL:-} && -n ${KEFU_ADMIN_PASSWORD:-} ]]; then
+    echo "    sign in as $KEFU_ADMIN_EMAIL (created on first start if there is no admin yet)"
+  else
+    echo "    first start: open the one-time setup URL Kefu logs below (\"setupUrl\") to create the"
+    echo "    first admin, or run: npx kefu create-admin --email you@example.com --password '...'"
+  fi
+  echo "    stop with Ctrl-C; health: $url/healthz, API docs: $url/api/docs"
+  echo
+}
+
+write_systemd_unit() {
+  [[ $(id -u) -eq 0 ]] || die "--systemd needs root (try: sudo ./install.sh --systemd)"
+  local user unit=/etc/systemd/system/kefu.service
+  user=$(unit_user)
+  cat >"$unit" <<EOF
+[Unit]
+Description=Kefu customer-service desk
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+User=$user
+WorkingDirectory=$ROOT
+Environment=NODE_ENV=production
+Environment=KEFU_CONFIG=$CONFIG_FILE
+ExecStart=$(command -v node) $ROOT/dist/server/cli.js serve
+# Kefu drains and exits on SIGTERM within 10 s.
+KillSignal=SIGTERM
+TimeoutStopSec=15
+Restart=on-failure
+RestartSec=5
+NoNewPrivileges=true
+
+[Install]
+WantedBy=multi-user.target
+EOF
+  say "wrote $unit (runs as $user)"
+  if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
+    systemctl daemon-reload
+    systemctl enable --now kefu.service
+    say "kefu.service started: systemctl status kefu; logs: journalctl -u kefu -f"
+  else
+    echo "systemd is not running here; start it later with: systemctl enable --now kefu"
+  fi
+}
+
+run_tests() {
+  mkdir -p "$(dirname "$TEST_REPORT")"
+  rm -f "$TEST_REPORT"
+  say "running the test suite"
+  local status=0
+  npx vitest run --reporter=default --reporter=json --outputFile.json="$TEST_REPORT" || status=$?
+  [[ -f $TEST_REPORT ]] || { echo "install.sh: vitest wrote no JSON report" >&2; (( status != 0 )) || status=1; }
+  return "$status"
+}
+
+while (( $# > 0 )); do
+  case $1 in
+    -h | --help) usage; exit 0 ;;
+    --test) MODE=test ;;
+    --no-start) MODE=no-start ;;
+    --systemd) MODE=systemd ;;
+    --config) [[ $# -ge 2 ]] || die "--config needs a file"; CONFIG_FILE=$(readlink -f "$2"); shift ;;
+    --config=*) CONFIG_FILE=$(readlink -f "${1#--config=}") ;;
+    *) usage >&2; die "unknown option: $1" ;;
+  esac
+  shift
+done
+
+check_node
+case $MODE in
+  test)
+    install_test_packages
+    install_and_build
+    run_tests
+    ;;
+  no-start)
+    install_and_build
+    ensure_config
+    config_value server.public_url >/dev/null || exit 2
+    say "built; start with: KEFU_CONFIG=$CONFIG_FILE node dist/server/cli.js serve"
+    ;;
+  systemd)
+    install_and_build
+    ensure_config
+    config_value server.public_url >/dev/null || exit 2
+    write_systemd_unit
+    ;;
+  start)
+    install_and_build
+    ensure_config
+    print_welcome
+    exec node dist/server/cli.js serve
+    ;;
+esac
