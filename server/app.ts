@@ -12,6 +12,7 @@ import { openApiPlugin } from './http/openapi.js';
 import { findWebRoot, serveWebApp } from './http/static.js';
 import { agentsRoutes } from './modules/agents/routes.js';
 import { agentRealtimeRoutes } from './realtime/agent-routes.js';
+import { searchRoutes } from './search/routes.js';
 
 export interface BuildOptions {
   /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
@@ -55,6 +56,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     async (api) => {
       await api.register(agentsRoutes, { ctx });
       await api.register(agentRealtimeRoutes, { ctx });
+      await api.register(searchRoutes, { ctx });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },
