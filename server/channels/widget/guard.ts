@@ -24,7 +24,9 @@ export function pageOrigin(request: FastifyRequest): string | undefined {
 
 function isOwnOrigin(request: FastifyRequest, origin: string): boolean {
   try {
-    return new URL(origin).host === request.host;
+    const url = new URL(origin);
+    // URL drops a scheme's default port; the Host header may keep it.
+    return url.host === new URL(`${url.protocol}//${request.host}`).host;
   } catch {
     return false;
   }

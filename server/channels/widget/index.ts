@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
+import { PermanentDeliveryError } from '../../outbox/senders.js';
 import { deliverAgentMessage } from './delivery.js';
 import { widgetPageRoutes } from './page-routes.js';
 import { widgetRoutes } from './routes.js';
@@ -23,6 +24,14 @@ export function createWidgetChannel(ctx: AppContext, deps: WidgetDeps): WidgetRu
       for (const ch of ctx.config.channels.widget) rt.hub.broadcast(ch.name, { type: 'status', online: rt.online(ch) });
     }),
   ];
+  // Agent replies on widget tickets reach the visitor through the durable outbox, like every outbound message.
+  offs.push(
+    ctx.outbox.registerSender('widget', async (job) => {
+      if (job.messageId === null) throw new PermanentDeliveryError('widget delivery without a message');
+      const outcome = await deliverAgentMessage(rt, job.messageId);
+      return { status: outcome === 'pushed' ? 'delivered' : 'sent' };
+    }),
+  );
   ctx.onClose(() => {
     for (const off of offs) off();
   });
@@ -30,10 +39,6 @@ export function createWidgetChannel(ctx: AppContext, deps: WidgetDeps): WidgetRu
   return rt;
 }
 
-/** Outbox sender for kind 'widget': `payload` or the outbox row names the ticket message to deliver. */
-export async function sendWidgetMessage(rt: WidgetRuntime, messageId: number): Promise<void> {
-  await deliverAgentMessage(rt, messageId);
-}
 
 /** The visitor API; register under the /api/v1 prefix. */
 export const widgetApi: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = async (app, { rt }) => {

@@ -1,0 +1,555 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type {
+  ServerFrame,
+  WidgetConfigView,
+  WidgetConversationView,
+  WidgetMessageView,
+  WidgetSessionView,
+} from '../../server/channels/widget/protocol.js';
+import { ApiError, VisitorConnection, newClientId, type QueuedMessage } from './connection.js';
+import { HostLink } from './host-link.js';
+import { chatIcon, closeIcon, moreIcon } from './icons.js';
+import { pickLanguage, translator, type Language, type Translate } from './i18n.js';
+import { formatSize, typeLabel } from './kf-chat-composer.js';
+import type { FormField } from './kf-chat-form.js';
+import './kf-chat-composer.js';
+import './kf-chat-form.js';
+import './kf-chat-messages.js';
+import './kf-chat-rating.js';
+import type { KfChatComposer } from './kf-chat-composer.js';
+import { chime } from './sound.js';
+import { base } from './styles.js';
+
+type View = 'loading' | 'disabled' | 'prechat' | 'offline' | 'chat';
+
+/** The chat frame's root: launcher, panel, and the visitor's conversation with its live connection. */
+@customElement('kf-chat')
+export class KfChat extends LitElement {
+  @property() channel = '';
+  @property() mode: 'float' | 'inline' = 'float';
+  @state() private _config: WidgetConfigView | null = null;
+  @state() private _lang: Language = 'en';
+  @state() private _open = false;
+  @state() private _mobile = false;
+  @state() private _view: View = 'loading';
+  @state() private _session: WidgetSessionView | null = null;
+  @state() private _conversation: WidgetConversationView | null = null;
+  @state() private _messages: WidgetMessageView[] = [];
+  @state() private _hasMore = false;
+  @state() private _pending: QueuedMessage[] = [];
+  @state() private _typing: string | null = null;
+  @state() private _online = true;
+  @state() private _up = true;
+  @state() private _unread = 0;
+  @state() private _notice = '';
+  @state() private _busy = false;
+  @state() private _menu = false;
+  @state() private _dragging = false;
+  @query('kf-chat-composer') private _composer?: KfChatComposer;
+  @query('.scroll') private _scroll?: HTMLElement;
+  #t: Translate = translator('en');
+  #conn!: VisitorConnection;
+  #host!: HostLink;
+  #typingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  static override styles = [
+    base,
+    css`
+      :host { position: fixed; inset: 0; display: block; background: transparent; }
+      .launcher {
+        position: absolute; right: 8px; bottom: 8px; width: 60px; height: 60px; border-radius: 50%; border: 0;
+        background: var(--kf-brand); color: var(--kf-on-brand); display: grid; place-items: center;
+        box-shadow: 0 6px 18px rgb(0 0 0 / 0.22);
+        transition: transform 0.15s ease;
+      }
+      .launcher:hover { transform: scale(1.05); }
+      .launcher svg { width: 28px; height: 28px; }
+      .badge {
+        position: absolute; top: -2px; right: -2px; min-width: 22px; height: 22px; padding: 0 6px; border-radius: 11px;
+        background: #dc2626; color: #fff; font-size: 12px; font-weight: 700; display: grid; place-items: center;
+        border: 2px solid #fff;
+      }
+      .panel {
+        position: absolute; inset: 8px 8px 80px 8px; display: flex; flex-direction: column; overflow: hidden;
+        background: #fff; border-radius: 16px; box-shadow: 0 12px 40px rgb(0 0 0 / 0.18), 0 0 0 1px rgb(0 0 0 / 0.04);
+      }
+      :host([mode='inline']) .panel { inset: 0; border-radius: 12px; box-shadow: 0 0 0 1px var(--kf-line); }
+      .mobile .panel { inset: 0; border-radius: 0; }
+      header {
+        display: flex; align-items: center; gap: 10px; padding: 14px 8px 14px 16px; background: var(--kf-brand);
+        color: var(--kf-on-brand); position: relative;
+      }
+      header .logo { width: 36px; height: 36px; border-radius: 50%; background: rgb(255 255 255 / 0.2); display: grid; place-items: center; overflow: hidden; flex: none; }
+      header .logo img { width: 100%; height: 100%; object-fit: cover; }
+      header .titles { flex: 1; min-width: 0; }
+      header h1 { margin: 0; font-size: 16px; font-weight: 650; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+      header .status { font-size: 12px; opacity: 0.9; display: flex; align-items: center; gap: 6px; }
+      header .dot { width: 8px; height: 8px; border-radius: 50%; background: #4ade80; box-shadow: 0 0 0 2px rgb(255 255 255 / 0.35); }
+      header .dot.off { background: #d1d5db; }
+      .menu {
+        position: absolute; right: 10px; top: 56px; z-index: 2; background: #fff; color: var(--kf-text); border-radius: 10px;
+        box-shadow: 0 8px 24px rgb(0 0 0 / 0.16); padding: 4px; min-width: 160px;
+      }
+      .menu button { display: block; width: 100%; text-align: left; border: 0; background: none; padding: 10px 12px; border-radius: 8px; }
+      .menu button:hover { background: var(--kf-soft); }
+      .scroll { flex: 1; overflow-y: auto; overscroll-behavior: contain; background: #fff; }
+      .banner { padding: 8px 14px; font-size: 12px; background: #fef3c7; color: #92400e; }
+      .banner.info { background: #eff6ff; color: #1e40af; }
+      .ended { text-align: center; color: var(--kf-muted); font-size: 13px; padding: 8px; }
+      .newchat { display: block; margin: 0 auto 12px; }
+      .drop {
+        position: absolute; inset: 0; z-index: 3; display: grid; place-items: center; text-align: center;
+        background: rgb(255 255 255 / 0.92); border: 2px dashed var(--kf-brand); border-radius: inherit; color: var(--kf-brand);
+        font-weight: 600; pointer-events: none;
+      }
+      .drop small { display: block; font-weight: 400; color: var(--kf-muted); }
+      footer { text-align: center; font-size: 11px; color: #9ca3af; padding: 4px 0 6px; background: #fff; }
+      .center { display: grid; place-items: center; height: 100%; color: var(--kf-muted); padding: 24px; text-align: center; }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const params = new URLSearchParams(location.hash.slice(1));
+    this.#host = new HostLink(params.get('origin'));
+    this.mode = params.get('mode') === 'inline' ? 'inline' : 'float';
+    this.setAttribute('mode', this.mode);
+    this._open = this.mode === 'inline';
+    this.#conn = new VisitorConnection(this.channel, this.#host.origin || location.origin, {
+      frame: (f) => this.#onFrame(f),
+      connected: (up) => {
+        this._up = up;
+        if (up) void this.#catchUp();
+      },
+    });
+    this.#host.listen((m) => {
+      if (m.type === 'open') this.#setOpen(true);
+      else if (m.type === 'close') this.#setOpen(false);
+      else if (m.type === 'viewport') this._mobile = m.mobile;
+      else if (m.type === 'identify') void this.#identify(m.user);
+    });
+    document.addEventListener('visibilitychange', () => this.#markRead());
+    void this.#start(params.get('lang') ?? navigator.language);
+  }
+
+  async #start(browserLang: string): Promise<void> {
+    try {
+      this._config = await this.#conn.config();
+    } catch {
+      this._view = 'disabled';
+      this.#host.post({ type: 'disabled' });
+      return;
+    }
+    const cfg = this._config;
+    this.style.setProperty('--kf-brand', cfg.brandColor);
+    this._lang = pickLanguage(cfg.language, [browserLang, ...navigator.languages]);
+    this.#t = translator(this._lang);
+    document.documentElement.lang = this._lang;
+    this._online = cfg.online;
+    if (!cfg.online && cfg.offlineMode === 'hide' && !this.#conn.token) {
+      this._view = 'disabled';
+      this.#host.post({ type: 'disabled' });
+      return;
+    }
+    this._pending = this.#conn.queue;
+    if (this.#conn.token) await this.#resume();
+    this.#decideView();
+    this.#host.post({ type: 'ready' });
+    this.#host.post({ type: 'state', open: this._open });
+  }
+
+  async #resume(): Promise<void> {
+    try {
+      this.#applySession(await this.#conn.session());
+      await this.#loadHistory();
+      this.#conn.connect();
+    } catch {
+      this._notice = this.#t('error');
+    }
+  }
+
+  #applySession(session: WidgetSessionView): void {
+    this._session = session;
+    this._conversation = session.conversation;
+    this._online = session.online;
+  }
+
+  async #loadHistory(before?: number): Promise<void> {
+    const page = await this.#conn.history(before);
+    this._messages = before ? [...page.items, ...this._messages] : this.#merge(this._messages, page.items);
+    this._hasMore = page.hasMore;
+    this.#countUnread();
+  }
+
+  #merge(current: WidgetMessageView[], incoming: WidgetMessageView[]): WidgetMessageView[] {
+    const byId = new Map(current.map((m) => [m.id, m]));
+    for (const m of incoming) byId.set(m.id, m);
+    return [...byId.values()].sort((a, b) => a.id - b.id);
+  }
+
+  async #catchUp(): Promise<void> {
+    // Replies that arrived while the socket was down are in the history.
+    await this.#loadHistory().catch(() => undefined);
+    this._pending = this.#conn.queue;
+  }
+
+  #decideView(): void {
+    const cfg = this._config;
+    if (!cfg) return;
+    const started = this._messages.length > 0 || this._pending.length > 0 || this._conversation !== null;
+    if (!started && !this._online && cfg.offlineMode === 'ask_email') this._view = 'offline';
+    else if (!started && cfg.prechatFields.length > 0 && !this.#conn.store('prechat')) this._view = 'prechat';
+    else this._view = 'chat';
+  }
+
+  #setOpen(open: boolean): void {
+    if (this.mode === 'inline') open = true;
+    this._open = open;
+    this._menu = false;
+    this.#host.post({ type: 'state', open });
+    if (open) {
+      this.#markRead();
+      void this.updateComplete.then(() => {
+        this.#scrollDown();
+        if (!this._mobile) this._composer?.focus();
+      });
+    }
+  }
+
+  #visible(): boolean {
+    return this._open && document.visibilityState === 'visible';
+  }
+
+  #markRead(): void {
+    if (!this.#visible()) return;
+    const lastAgent = [...this._messages].reverse().find((m) => m.author.kind !== 'visitor');
+    if (lastAgent) this.#conn.store('seen', String(lastAgent.id));
+    this.#conn.send({ type: 'read' });
+    this.#countUnread();
+  }
+
+  #countUnread(): void {
+    const seen = Number(this.#conn.store('seen') ?? 0);
+    const count = this.#visible() ? 0 : this._messages.filter((m) => m.author.kind !== 'visitor' && m.id > seen).length;
+    if (count !== this._unread) {
+      this._unread = count;
+      this.#host.post({ type: 'unread', count });
+    }
+  }
+
+  #onFrame(f: ServerFrame): void {
+    switch (f.type) {
+      case 'hello':
+        this._online = f.online;
+        if (f.conversation) this._conversation = f.conversation;
+        break;
+      case 'status':
+        this._online = f.online;
+        break;
+      case 'ack':
+        this._messages = this.#merge(this._messages, [f.message]);
+        this._pending = this.#conn.queue;
+        if (f.message.conversationId !== this._conversation?.id) void this.#refreshConversation();
+        break;
+      case 'message':
+        this._messages = this.#merge(this._messages, [f.message]);
+        this._pending = this.#conn.queue;
+        if (f.message.author.kind !== 'visitor') this.#arrived();
+        break;
+      case 'typing':
+        this._typing = f.typing ? (f.name ?? this.#t('someone')) : null;
+        clearTimeout(this.#typingTimer);
+        if (f.typing) this.#typingTimer = setTimeout(() => (this._typing = null), 12_000);
+        break;
+      case 'conversation':
+        this._conversation = f.conversation;
+        break;
+      case 'error':
+        this._pending = this.#conn.queue;
+        this._notice = f.code === 'rate_limited' ? this.#t('rateLimited') : f.code === 'message_too_long' ? f.message : this.#t('error');
+        break;
+    }
+    void this.updateComplete.then(() => this.#scrollDown());
+  }
+
+  #arrived(): void {
+    this._typing = null;
+    if (this.#visible()) this.#markRead();
+    else {
+      this.#countUnread();
+      chime();
+    }
+  }
+
+  async #refreshConversation(): Promise<void> {
+    const session = await this.#conn.session().catch(() => null);
+    if (session) this.#applySession(session);
+  }
+
+  #scrollDown(): void {
+    const el = this._scroll;
+    if (el) el.scrollTop = el.scrollHeight;
+  }
+
+  async #ensureSession(details: Record<string, string> = {}): Promise<void> {
+    if (this._session && Object.keys(details).length === 0) return;
+    this.#applySession(await this.#conn.session(details));
+    this.#conn.connect();
+  }
+
+  async #send(text: string, uploadIds: string[] = []): Promise<void> {
+    this._notice = '';
+    try {
+      await this.#ensureSession();
+    } catch {
+      this._notice = this.#t('error');
+      return;
+    }
+    if (this._conversation?.status === 'ended') this._conversation = null;
+    this.#conn.enqueue({ clientId: newClientId(), text, uploadIds, createdAt: new Date().toISOString() });
+    this._pending = this.#conn.queue;
+    void this.updateComplete.then(() => this.#scrollDown());
+  }
+
+  async #files(files: File[]): Promise<void> {
+    const cfg = this._config;
+    if (!cfg) return;
+    const t = this.#t;
+    const size = formatSize(cfg.uploads.maxBytes);
+    // Limits are checked here first, so a visitor never waits for an upload that would be refused.
+    for (const file of files) {
+      if (file.size > cfg.uploads.maxBytes) return void (this._notice = t('fileTooBig', { name: file.name, size }));
+      if (!cfg.uploads.types.includes(file.type)) return void (this._notice = t('fileType', { name: file.name }));
+    }
+    try {
+      await this.#ensureSession();
+      const ids: string[] = [];
+      for (const file of files) {
+        this._notice = t('uploading', { name: file.name });
+        const up = await this.#conn.request<{ id: string }>('POST', '/uploads', undefined, { data: file, name: file.name });
+        ids.push(up.id);
+      }
+      this._notice = '';
+      await this.#send('', ids);
+    } catch (err) {
+      this._notice = err instanceof ApiError && err.message ? err.message : t('uploadFailed', { name: files[0]?.name ?? '' });
+    }
+  }
+
+  async #submitForm(values: Record<string, string>, offline: boolean): Promise<void> {
+    this._busy = true;
+    this._notice = '';
+    const { message, ...details } = values;
+    try {
+      await this.#ensureSession(details);
+      this.#conn.store('prechat', '1');
+      this._view = 'chat';
+      if (offline && message) {
+        await this.#send(message);
+        this._notice = this.#t('offlineThanks');
+      }
+    } catch (err) {
+      this._notice = err instanceof ApiError ? err.message : this.#t('error');
+    } finally {
+      this._busy = false;
+    }
+  }
+
+  async #identify(user: { id: string; hash: string; name?: string; email?: string }): Promise<void> {
+    try {
+      await this.#ensureSession();
+      const session = await this.#conn.request<WidgetSessionView>('POST', '/identify', user);
+      this.#conn.token = session.token;
+      this.#applySession(session);
+      this.#conn.disconnect();
+      this._messages = [];
+      await this.#loadHistory();
+      this.#conn.connect();
+      this.#decideView();
+      this.#host.post({ type: 'identified', ok: true });
+    } catch {
+      this.#host.post({ type: 'identified', ok: false });
+    }
+  }
+
+  async #endChat(): Promise<void> {
+    this._menu = false;
+    const id = this._conversation?.id;
+    if (!id) return;
+    this._conversation = await this.#conn.request<WidgetConversationView>('POST', `/conversations/${id}/end`);
+  }
+
+  async #rate(detail: { score: number; comment: string }): Promise<void> {
+    const id = this._conversation?.id;
+    if (!id) return;
+    try {
+      this._conversation = await this.#conn.request('POST', `/conversations/${id}/rating`, detail);
+    } catch {
+      this._notice = this.#t('error');
+    }
+  }
+
+  async #transcript(email: string): Promise<void> {
+    const id = this._conversation?.id;
+    if (!id) return;
+    try {
+      await this.#conn.request('POST', `/conversations/${id}/transcript`, { email });
+      this._notice = this.#t('transcriptSent');
+    } catch {
+      this._notice = this.#t('error');
+    }
+  }
+
+  #onDrop(e: DragEvent): void {
+    e.preventDefault();
+    this._dragging = false;
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (files.length) void this.#files(files);
+  }
+
+  override render() {
+    if (this._view === 'disabled') return nothing;
+    const showPanel = this._open || this.mode === 'inline';
+    return html`<div class=${this._mobile ? 'mobile' : ''}>
+      ${showPanel ? this.#panel() : nothing}
+      ${this.mode === 'float' && !(this._open && this._mobile) ? this.#launcher() : nothing}
+    </div>`;
+  }
+
+  #launcher() {
+    const t = this.#t;
+    return html`<button
+      class="launcher"
+      aria-label=${this._open ? t('closeChat') : t('openChat')}
+      aria-expanded=${this._open ? 'true' : 'false'}
+      @click=${() => this.#setOpen(!this._open)}
+    >
+      ${this._open ? closeIcon : chatIcon}
+      ${this._unread > 0 && !this._open ? html`<span class="badge" aria-label=${t('newMessage')}>${this._unread}</span>` : nothing}
+    </button>`;
+  }
+
+  #panel() {
+    const t = this.#t;
+    const cfg = this._config;
+    return html`<section
+      class="panel"
+      role="dialog"
+      aria-label=${cfg?.title ?? t('title')}
+      @dragover=${(e: DragEvent) => {
+        e.preventDefault();
+        this._dragging = this._view === 'chat';
+      }}
+      @dragleave=${(e: DragEvent) => {
+        if (e.relatedTarget === null) this._dragging = false;
+      }}
+      @drop=${this.#onDrop}
+    >
+      ${this.#header()}
+      ${!this._up && this._session ? html`<div class="banner">${this._pending.length ? t('offlineQueued') : t('reconnecting')}</div>` : nothing}
+      ${this._notice ? html`<div class="banner info" role="status">${this._notice}</div>` : nothing}
+      <div class="scroll">${this.#body()}</div>
+      ${this.#footer()}
+      ${this._dragging && cfg
+        ? html`<div class="drop">${t('dropHere')}<small>${t('limits', { types: typeLabel(cfg.uploads.types), size: formatSize(cfg.uploads.maxBytes) })}</small></div>`
+        : nothing}
+    </section>`;
+  }
+
+  #header() {
+    const t = this.#t;
+    const cfg = this._config;
+    const agent = [...this._messages].reverse().find((m) => m.author.kind === 'agent');
+    const status = this._typing ? t('typing', { name: this._typing }) : this._online ? t('online') : t('offlineTitle');
+    return html`<header>
+      <div class="logo">${cfg?.logoUrl ? html`<img src=${cfg.logoUrl} alt="" />` : agent?.author.avatarUrl ? html`<img src=${agent.author.avatarUrl} alt="" />` : chatIcon}</div>
+      <div class="titles">
+        <h1>${cfg?.title ?? t('title')}</h1>
+        <div class="status"><span class="dot ${this._online ? '' : 'off'}"></span><span>${agent && this._online ? `${agent.author.name ?? ''} · ` : ''}${status}</span></div>
+      </div>
+      ${this._conversation?.status === 'open'
+        ? html`<button class="icon-btn" aria-label=${t('menu')} aria-haspopup="menu" @click=${() => (this._menu = !this._menu)}>${moreIcon}</button>`
+        : nothing}
+      ${this.mode === 'float' ? html`<button class="icon-btn" aria-label=${t('closeChat')} @click=${() => this.#setOpen(false)}>${closeIcon}</button>` : nothing}
+      ${this._menu ? html`<div class="menu" role="menu"><button role="menuitem" @click=${() => void this.#endChat()}>${t('endChat')}</button></div>` : nothing}
+    </header>`;
+  }
+
+  #body() {
+    const t = this.#t;
+    const cfg = this._config;
+    if (!cfg || this._view === 'loading') return html`<div class="center">…</div>`;
+    if (this._view === 'prechat') {
+      const fields: FormField[] = cfg.prechatFields;
+      return html`<kf-chat-form
+        .t=${t}
+        .fields=${fields}
+        heading=${cfg.greeting ?? t('greeting')}
+        intro=${t('prechatIntro')}
+        submitLabel=${t('start')}
+        ?busy=${this._busy}
+        @kf-submit=${(e: CustomEvent<Record<string, string>>) => void this.#submitForm(e.detail, false)}
+      ></kf-chat-form>`;
+    }
+    if (this._view === 'offline') {
+      const fields: FormField[] = [
+        ...cfg.prechatFields.filter((f) => f.field !== 'email'),
+        { field: 'email', required: true },
+        { field: 'message', required: true },
+      ];
+      return html`<kf-chat-form
+        .t=${t}
+        .fields=${fields}
+        heading=${t('offlineTitle')}
+        intro=${t('offlineText')}
+        submitLabel=${t('sendMessage')}
+        ?busy=${this._busy}
+        @kf-submit=${(e: CustomEvent<Record<string, string>>) => void this.#submitForm(e.detail, true)}
+      ></kf-chat-form>`;
+    }
+    const ended = this._conversation?.status === 'ended';
+    return html`<kf-chat-messages
+        .t=${t}
+        .messages=${this._messages}
+        .pending=${this._pending}
+        lang=${this._lang}
+        greeting=${cfg.greeting ?? t('greeting')}
+        .agentReadAt=${this._conversation?.agentReadAt ?? null}
+        .typing=${this._typing}
+        ?hasMore=${this._hasMore}
+        @kf-earlier=${() => void this.#loadHistory(this._messages[0]?.id)}
+      ></kf-chat-messages>
+      ${ended
+        ? html`<div class="ended">${t('ended')}</div>
+            <kf-chat-rating
+              .t=${t}
+              ?rated=${this._conversation?.rated ?? false}
+              ?transcript=${cfg.transcript}
+              email=${this._session?.visitor.email ?? ''}
+              @kf-rate=${(e: CustomEvent<{ score: number; comment: string }>) => void this.#rate(e.detail)}
+              @kf-transcript=${(e: CustomEvent<string>) => void this.#transcript(e.detail)}
+            ></kf-chat-rating>`
+        : nothing}`;
+  }
+
+  #footer() {
+    const cfg = this._config;
+    if (!cfg || this._view !== 'chat') return html`<footer>${this.#t('poweredBy')}</footer>`;
+    return html`<kf-chat-composer
+        .t=${this.#t}
+        .limits=${cfg.uploads}
+        .maxChars=${cfg.maxMessageChars}
+        @kf-send=${(e: CustomEvent<string>) => void this.#send(e.detail)}
+        @kf-files=${(e: CustomEvent<File[]>) => void this.#files(e.detail)}
+        @kf-typing=${(e: CustomEvent<boolean>) => this.#conn.send({ type: 'typing', typing: e.detail })}
+      ></kf-chat-composer>
+      <footer>${this.#t('poweredBy')}</footer>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'kf-chat': KfChat;
+  }
+}
