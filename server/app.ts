@@ -13,6 +13,7 @@ import { findWebRoot, serveWebApp } from './http/static.js';
 import { agentsRoutes } from './modules/agents/routes.js';
 import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 import { searchRoutes } from './search/routes.js';
+import { widgetChannelPlugin } from './channels/widget/plugin.js';
 
 export interface BuildOptions {
   /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
@@ -62,7 +63,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     { prefix: '/api/v1' },
   );
 
-  await serveWebApp(app, options.webRoot === undefined ? findWebRoot() : options.webRoot);
+  const webRoot = options.webRoot === undefined ? findWebRoot() : options.webRoot;
+  // The widget channel: visitor API under /api/v1/widget/:channel, chat frame page at /widget/:channel/frame.
+  await app.register(widgetChannelPlugin, { ctx, webRoot });
+  await serveWebApp(app, webRoot);
 
   return app;
 }

@@ -16,6 +16,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         app: here('index.html'),
+        widget: here('widget/frame.html'),
       },
     },
   },
