@@ -6,7 +6,7 @@ import type { BusEvent } from './bus.js';
  * Every event Kefu emits, named `resource.verb`. Modules add their events to this union;
  * websocket hubs, automation and the outbox react to them.
  */
-export type KefuEvent = AgentPresenceChanged | TicketEvent | ContactEvent;
+export type KefuEvent = AgentPresenceChanged | TicketEvent | ContactEvent | WidgetEvent;
 
 export interface AgentPresenceChanged extends BusEvent {
   type: 'agent.presence';
@@ -101,4 +101,36 @@ export interface ContactDeleted extends BusEvent {
   type: 'contact.deleted';
   contactId: number;
   ticketIds: number[];
+}
+
+/**
+ * Live chat signals. `widget.*` carry the ticket scope so the agent hub forwards them to agents who may see
+ * the ticket; `agent.typing` / `agent.viewing` carry none (the hub ignores them) and reach the visitor's widget.
+ */
+export type WidgetEvent = WidgetVisitorTyping | WidgetVisitorRead | AgentTyping | AgentViewing;
+
+export interface WidgetVisitorTyping extends BusEvent, TicketScope {
+  type: 'widget.typing';
+  typing: boolean;
+}
+
+/** The visitor saw every agent message up to `at` (ISO). */
+export interface WidgetVisitorRead extends BusEvent, TicketScope {
+  type: 'widget.read';
+  at: string;
+}
+
+export interface AgentTyping extends BusEvent {
+  type: 'agent.typing';
+  ticketId: number;
+  agentId: number;
+  agentName: string;
+  composing: 'reply' | 'note' | null;
+}
+
+/** An agent opened a ticket: the visitor's messages on it count as read. */
+export interface AgentViewing extends BusEvent {
+  type: 'agent.viewing';
+  ticketId: number;
+  agentId: number;
 }
