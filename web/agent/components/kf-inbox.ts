@@ -1,0 +1,340 @@
+import { LitElement, html, css, type PropertyValues } from 'lit';
+import { customElement, property, state, query } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { t, type MessageKey } from '../../shared/i18n/i18n.js';
+import type { BulkChanges, LiveEvent, Priority, Ticket, TicketStatus } from '../../shared/types.js';
+import { tickets as ticketApi } from '../data/api-calls.js';
+import type { ShortcutAction } from '../data/keyboard.js';
+import { mergeTicket } from '../data/list-merge.js';
+import { formatRoute } from '../data/routes.js';
+import { StoreController, storeContext, type AppStore } from '../data/store.js';
+import { DEFAULT_FILTERS, countFor, matchesView, parseView, viewQuery, type ListFilters, type SortKey, type ViewRef } from '../data/views.js';
+import { icon } from '../icons.js';
+import { base } from '../styles.js';
+import { toast, toastError, errorMessage } from '../toast.js';
+import { assignOptions, labelOptions, statusOptions } from './pick-options.js';
+import type { KfTicketList } from './kf-ticket-list.js';
+import type { KfTicketView } from './kf-ticket-view.js';
+import './kf-ticket-list.js';
+import './kf-ticket-view.js';
+import './kf-picker.js';
+
+const PAGE = 50;
+
+function viewTitle(v: ViewRef): string {
+  if (v.kind === 'channel' || v.kind === 'label') return v.value ?? '';
+  return t(`view.${v.kind}` as MessageKey);
+}
+
+/** The inbox: list pane (filters, bulk actions, live updates) beside the open ticket. */
+@customElement('kf-inbox')
+export class KfInbox extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host { display: flex; height: 100%; min-width: 0; }
+      .list-pane { width: 380px; flex: none; display: flex; flex-direction: column; border-right: 1px solid var(--kf-border); min-height: 0; background: var(--kf-bg); }
+      .head { padding: 12px 14px 8px; border-bottom: 1px solid var(--kf-border); display: grid; gap: 8px; }
+      .title-row { display: flex; align-items: center; gap: 8px; min-height: 28px; }
+      h1 { font-size: var(--kf-text-lg); font-weight: 650; margin: 0; letter-spacing: -0.01em; flex: 1; min-width: 0; }
+      .total { color: var(--kf-text-faint); font-weight: 500; font-size: var(--kf-text-md); margin-left: 6px; }
+      .filters { display: flex; gap: 6px; align-items: center; }
+      .filters select { height: 26px; border: 1px solid var(--kf-border); border-radius: var(--kf-radius); background: var(--kf-bg); font-size: var(--kf-text-sm); color: var(--kf-text-muted); padding: 0 4px; min-width: 0; flex: 1; cursor: pointer; }
+      .bulk { display: flex; align-items: center; gap: 4px; height: 28px; }
+      .bulk .n { font-weight: 600; margin-right: auto; }
+      .wrap { position: relative; }
+      kf-ticket-list { flex: 1; min-height: 0; }
+      .empty, .error { flex: 1; display: grid; place-items: center; align-content: center; gap: 6px; color: var(--kf-text-muted); text-align: center; padding: 24px; }
+      .empty strong { color: var(--kf-text); font-weight: 600; }
+      .ticket-pane { flex: 1; min-width: 0; display: flex; }
+      .ticket-pane > * { flex: 1; min-width: 0; }
+      .no-ticket { flex: 1; display: grid; place-items: center; align-content: center; gap: 10px; color: var(--kf-text-faint); background: var(--kf-bg-subtle); }
+      .no-ticket .hint { display: flex; gap: 6px; align-items: center; font-size: var(--kf-text-sm); }
+      @media (max-width: 1100px) { .list-pane { width: 320px; } }
+      @media (max-width: 860px) {
+        :host([has-ticket]) .list-pane { display: none; }
+        :host(:not([has-ticket])) .ticket-pane { display: none; }
+        .list-pane { width: auto; flex: 1; }
+      }
+    `,
+  ];
+
+  @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
+  private readonly _sc = new StoreController(this, () => this._store);
+  @property() view = 'mine';
+  @property({ type: Number }) ticketId: number | null = null;
+  @state() private _items: Ticket[] = [];
+  @state() private _cursor: string | null = null;
+  @state() private _loading = true;
+  @state() private _error = '';
+  @state() private _filters: ListFilters = { ...DEFAULT_FILTERS };
+  @state() private _checked = new Set<number>();
+  @state() private _cursorId: number | null = null;
+  @state() private _bulkMenu: 'assign' | 'label' | 'status' | null = null;
+  @query('kf-ticket-list') private _list?: KfTicketList;
+  @query('kf-ticket-view') private _ticketView?: KfTicketView;
+  private _abort?: AbortController;
+  private _loadingMore = false;
+  private _refetchTimer: ReturnType<typeof setTimeout> | undefined;
+  private _lastCheck: number | null = null;
+  private readonly _onLive = (e: Event) => this._live((e as CustomEvent<LiveEvent>).detail);
+  private readonly _onResumed = () => void this._load();
+
+  private get _view(): ViewRef {
+    return parseView(this.view);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this._store.addEventListener('live', this._onLive);
+    this._store.addEventListener('resumed', this._onResumed);
+  }
+  override disconnectedCallback(): void {
+    this._store.removeEventListener('live', this._onLive);
+    this._store.removeEventListener('resumed', this._onResumed);
+    this._abort?.abort();
+    super.disconnectedCallback();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('view')) {
+      this._checked = new Set();
+      void this._load();
+    }
+    if (changed.has('ticketId')) {
+      this.toggleAttribute('has-ticket', this.ticketId !== null);
+      if (this.ticketId !== null) {
+        this._cursorId = this.ticketId;
+        // Opening a ticket reads it; the row loses its unread mark at once.
+        const i = this._items.findIndex((x) => x.id === this.ticketId);
+        const row = this._items[i];
+        if (row?.unread) this._items = this._items.map((x) => (x.id === row.id ? { ...x, unread: false } : x));
+      }
+    }
+  }
+
+  private async _load() {
+    this._abort?.abort();
+    const abort = (this._abort = new AbortController());
+    this._loading = this._items.length === 0 || true;
+    this._error = '';
+    try {
+      const page = await ticketApi.list(this._store.api, { ...viewQuery(this._view, this._filters), limit: PAGE }, abort.signal);
+      if (abort.signal.aborted) return;
+      this._items = page.items;
+      this._cursor = page.nextCursor;
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') return;
+      this._error = errorMessage(err);
+      this._items = [];
+    } finally {
+      if (!abort.signal.aborted) this._loading = false;
+    }
+  }
+
+  private async _loadMore() {
+    if (!this._cursor || this._loadingMore) return;
+    this._loadingMore = true;
+    try {
+      const page = await ticketApi.list(this._store.api, { ...viewQuery(this._view, this._filters), limit: PAGE, cursor: this._cursor });
+      const seen = new Set(this._items.map((x) => x.id));
+      this._items = [...this._items, ...page.items.filter((x) => !seen.has(x.id))];
+      this._cursor = page.nextCursor;
+    } catch (err) {
+      toastError(err);
+    } finally {
+      this._loadingMore = false;
+    }
+  }
+
+  /** Applies a ticket the server told us about (live event or our own change) to the list. */
+  applyTicket(ticket: Ticket) {
+    const me = { id: this._store.me.id, teamIds: this._store.myTeamIds };
+    const belongs = matchesView(ticket, this._view, this._filters, me);
+    const shown = ticket.id === this.ticketId ? { ...ticket, unread: false } : ticket;
+    this._items = mergeTicket(this._items, shown, belongs, this._filters, this._cursor === null);
+  }
+
+  private _live(ev: LiveEvent) {
+    if (ev.ticket) {
+      this.applyTicket(ev.ticket);
+      return;
+    }
+    // Events without a ticket snapshot: refresh the first page once the burst is over.
+    clearTimeout(this._refetchTimer);
+    this._refetchTimer = setTimeout(() => void this._refreshHead(), 250);
+  }
+
+  private async _refreshHead() {
+    try {
+      const page = await ticketApi.list(this._store.api, { ...viewQuery(this._view, this._filters), limit: PAGE });
+      let items = this._items;
+      for (const tk of page.items) items = mergeTicket(items, tk.id === this.ticketId ? { ...tk, unread: false } : tk, true, this._filters, this._cursor === null);
+      this._items = items;
+    } catch {
+      // The next event or a manual refresh tries again.
+    }
+  }
+
+  private _setFilter<K extends keyof ListFilters>(key: K, value: ListFilters[K]) {
+    this._filters = { ...this._filters, [key]: value };
+    void this._load();
+  }
+
+  private _open(id: number) {
+    location.hash = formatRoute({ name: 'inbox', view: this.view, ticketId: id });
+  }
+
+  private _toggleCheck(id: number, range: boolean) {
+    const next = new Set(this._checked);
+    if (range && this._lastCheck !== null) {
+      const a = this._items.findIndex((x) => x.id === this._lastCheck);
+      const b = this._items.findIndex((x) => x.id === id);
+      if (a >= 0 && b >= 0) for (const x of this._items.slice(Math.min(a, b), Math.max(a, b) + 1)) next.add(x.id);
+    } else if (next.has(id)) next.delete(id);
+    else next.add(id);
+    this._lastCheck = id;
+    this._checked = next;
+  }
+
+  private _toggleAll() {
+    this._checked = this._checked.size === this._items.length ? new Set() : new Set(this._items.map((x) => x.id));
+  }
+
+  private async _bulk(changes: BulkChanges) {
+    const ids = [...this._checked];
+    this._bulkMenu = null;
+    try {
+      const r = await ticketApi.bulk(this._store.api, ids, changes);
+      toast(t('bulk.done', { n: r.updated }));
+      this._checked = new Set();
+      await this._load();
+      void this._store.refreshCounts();
+    } catch (err) {
+      toastError(err);
+    }
+  }
+
+  private _bulkAssign(value: string) {
+    if (value === 'none') void this._bulk({ assigneeId: null });
+    else if (value.startsWith('agent:')) void this._bulk({ assigneeId: Number(value.slice(6)) });
+    else if (value.startsWith('team:')) void this._bulk({ teamId: Number(value.slice(5)) });
+  }
+
+  /** Keyboard shortcuts routed here by the shell; returns whether the key was used. */
+  handleAction(action: ShortcutAction): boolean {
+    const idx = this._items.findIndex((x) => x.id === (this._cursorId ?? this.ticketId));
+    switch (action) {
+      case 'next':
+      case 'prev': {
+        const next = this._items[Math.max(0, Math.min(this._items.length - 1, idx + (action === 'next' ? 1 : -1)))] ?? this._items[0];
+        if (!next) return false;
+        this._cursorId = next.id;
+        this._list?.reveal(next.id);
+        if (this.ticketId !== null) this._open(next.id);
+        return true;
+      }
+      case 'open':
+        if (this._cursorId === null) return false;
+        this._open(this._cursorId);
+        return true;
+      case 'select':
+        if (this._cursorId === null) return false;
+        this._toggleCheck(this._cursorId, false);
+        return true;
+      case 'close':
+        if (this._checked.size) {
+          this._checked = new Set();
+          return true;
+        }
+        if (this.ticketId !== null) {
+          location.hash = formatRoute({ name: 'inbox', view: this.view, ticketId: null });
+          return true;
+        }
+        return false;
+      case 'resolve':
+        if (this._checked.size) {
+          void this._bulk({ status: 'resolved' });
+          return true;
+        }
+        return this._ticketView?.handleAction(action) ?? false;
+      default:
+        return this._ticketView?.handleAction(action) ?? false;
+    }
+  }
+
+  private _header() {
+    const v = this._view;
+    const count = countFor(v, this._store.counts);
+    if (this._checked.size) {
+      return html`<div class="bulk" role="toolbar" aria-label=${t('bulk.label')}>
+        <input type="checkbox" aria-label=${t('list.selectAll')} .checked=${this._checked.size === this._items.length} @change=${this._toggleAll} />
+        <span class="n">${t('bulk.selected', { n: this._checked.size })}</span>
+        <span class="wrap"><button class="btn sm" @click=${() => (this._bulkMenu = 'assign')}>${icon('user', 14)}${t('action.assign')}</button>
+          ${this._bulkMenu === 'assign' ? html`<kf-picker filterable align="right" .options=${assignOptions(this._store)} @pick=${(e: CustomEvent<string>) => this._bulkAssign(e.detail)} @close=${() => (this._bulkMenu = null)}></kf-picker>` : ''}</span>
+        <span class="wrap"><button class="btn sm" @click=${() => (this._bulkMenu = 'label')}>${icon('tag', 14)}${t('action.label')}</button>
+          ${this._bulkMenu === 'label' ? html`<kf-picker filterable align="right" .options=${labelOptions(this._store, [])} @pick=${(e: CustomEvent<string>) => this._bulk({ addLabels: [e.detail] })} @close=${() => (this._bulkMenu = null)}></kf-picker>` : ''}</span>
+        <span class="wrap"><button class="btn sm" @click=${() => (this._bulkMenu = 'status')}>${icon('checkCircle', 14)}${t('action.status')}</button>
+          ${this._bulkMenu === 'status' ? html`<kf-picker align="right" .options=${statusOptions()} @pick=${(e: CustomEvent<string>) => this._bulk({ status: e.detail as TicketStatus })} @close=${() => (this._bulkMenu = null)}></kf-picker>` : ''}</span>
+        <button class="icon-btn" title=${t('bulk.clear')} @click=${() => (this._checked = new Set())}>${icon('x', 14)}</button>
+      </div>`;
+    }
+    return html`<div class="title-row"><h1 class="ellipsis">${viewTitle(v)}${count !== null ? html`<span class="total">${count}</span>` : ''}</h1>
+        <button class="icon-btn" title=${t('list.refresh')} @click=${() => void this._load()}>${icon('refresh', 16)}</button></div>
+      <div class="filters">
+        <select aria-label=${t('filter.status')} @change=${(e: Event) => { const v = (e.target as HTMLSelectElement).value; this._setFilter('status', v ? (v.split(',') as TicketStatus[]) : null); }}>
+          <option value="">${t('filter.anyStatus')}</option>
+          ${(['open', 'pending', 'snoozed', 'resolved'] as const).map((s) => html`<option value=${s} ?selected=${this._filters.status?.join() === s}>${t(`status.${s}`)}</option>`)}
+        </select>
+        <select aria-label=${t('filter.priority')} @change=${(e: Event) => this._setFilter('priority', ((e.target as HTMLSelectElement).value || null) as Priority | null)}>
+          <option value="">${t('filter.anyPriority')}</option>
+          ${(['urgent', 'high', 'normal', 'low'] as const).map((p) => html`<option value=${p} ?selected=${this._filters.priority === p}>${t(`priority.${p}`)}</option>`)}
+        </select>
+        <select aria-label=${t('filter.sort')} @change=${(e: Event) => this._setFilter('sort', (e.target as HTMLSelectElement).value as SortKey)}>
+          ${(['last_activity', 'created', 'priority'] as const).map((s) => html`<option value=${s} ?selected=${this._filters.sort === s}>${t(`sort.${s}`)}</option>`)}
+        </select>
+        <button class="icon-btn" title=${this._filters.order === 'desc' ? t('sort.desc') : t('sort.asc')} aria-label=${t('filter.order')}
+          @click=${() => this._setFilter('order', this._filters.order === 'desc' ? 'asc' : 'desc')}
+          style="transform:${this._filters.order === 'asc' ? 'rotate(180deg)' : 'none'}">${icon('chevronDown', 16)}</button>
+      </div>`;
+  }
+
+  private _listBody() {
+    if (this._error) {
+      return html`<div class="error" role="alert">${icon('alert', 20)}<span>${this._error}</span><button class="btn sm" @click=${() => void this._load()}>${t('action.retry')}</button></div>`;
+    }
+    if (this._loading && this._items.length === 0) return html`<div class="empty">${t('app.loading')}</div>`;
+    if (this._items.length === 0) {
+      return html`<div class="empty">${icon('checkCircle', 28)}<strong>${t('list.emptyTitle')}</strong><span>${t('list.emptyBody')}</span></div>`;
+    }
+    return html`<kf-ticket-list
+      .items=${this._items}
+      .labels=${this._store.labels}
+      .checked=${this._checked}
+      .activeId=${this.ticketId}
+      .cursorId=${this._cursorId}
+      .hasMore=${this._cursor !== null}
+      ?selecting=${this._checked.size > 0}
+      @open-ticket=${(e: CustomEvent<number>) => this._open(e.detail)}
+      @toggle-check=${(e: CustomEvent<{ id: number; range: boolean }>) => this._toggleCheck(e.detail.id, e.detail.range)}
+      @load-more=${() => void this._loadMore()}
+    ></kf-ticket-list>`;
+  }
+
+  override render() {
+    const preview = this._items.find((x) => x.id === this.ticketId) ?? null;
+    return html`
+      <section class="list-pane" aria-label=${t('list.label')}>
+        <div class="head">${this._header()}</div>
+        ${this._listBody()}
+      </section>
+      <section class="ticket-pane">
+        ${this.ticketId !== null
+          ? html`<kf-ticket-view .ticketId=${this.ticketId} .preview=${preview} .view=${this.view}
+              @ticket-changed=${(e: CustomEvent<Ticket>) => this.applyTicket(e.detail)}></kf-ticket-view>`
+          : html`<div class="no-ticket">${icon('inbox', 36)}<span>${t('ticket.noneSelected')}</span>
+              <span class="hint"><span class="kbd">j</span><span class="kbd">k</span>${t('ticket.hintNavigate')}<span class="kbd">?</span>${t('ticket.hintHelp')}</span></div>`}
+      </section>
+    `;
+  }
+}

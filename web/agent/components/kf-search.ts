@@ -1,0 +1,144 @@
+import { LitElement, html, css } from 'lit';
+import { customElement, state, query } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { Task } from '@lit/task';
+import { t } from '../../shared/i18n/i18n.js';
+import { parseSnippet } from '../../shared/snippet.js';
+import type { SearchResults } from '../../shared/types.js';
+import { search } from '../data/api-calls.js';
+import { formatRoute } from '../data/routes.js';
+import { storeContext, type AppStore } from '../data/store.js';
+import { channelIcon, icon } from '../icons.js';
+import { base, modal } from '../styles.js';
+import { errorMessage } from '../toast.js';
+import { avatar } from './kf-avatar.js';
+
+interface Hit {
+  href: string;
+  key: string;
+}
+
+/** Renders a server snippet: only <mark> becomes markup, everything else is text. */
+export function snippet(s: string) {
+  return parseSnippet(s).map((p) => (p.mark ? html`<mark>${p.text}</mark>` : p.text));
+}
+
+/** Global search over tickets, messages and contacts (`/` or Ctrl+K). */
+@customElement('kf-search')
+export class KfSearch extends LitElement {
+  static override styles = [
+    base,
+    modal,
+    css`
+      .backdrop { padding-top: 10vh; }
+      .dialog { width: 640px; }
+      .input { display: flex; align-items: center; gap: 10px; padding: 0 16px; height: 52px; border-bottom: 1px solid var(--kf-border); color: var(--kf-text-faint); }
+      .input input { flex: 1; border: 0; outline: none; background: transparent; font-size: var(--kf-text-lg); color: var(--kf-text); height: 100%; }
+      .results { overflow-y: auto; padding: 6px; }
+      .group { padding: 10px 10px 4px; }
+      a.hit { display: grid; grid-template-columns: 28px 1fr auto; gap: 2px 10px; align-items: center; padding: 8px 10px; border-radius: var(--kf-radius); text-decoration: none; color: inherit; }
+      a.hit.active, a.hit:hover { background: var(--kf-bg-hover); }
+      .hit .lead { grid-row: 1 / 3; display: grid; place-items: center; color: var(--kf-text-faint); }
+      .hit .title { font-weight: 500; }
+      .hit .snip { grid-column: 2 / 4; color: var(--kf-text-muted); font-size: var(--kf-text-sm); }
+      .hit .num { color: var(--kf-text-faint); font-size: var(--kf-text-sm); }
+      mark { background: var(--kf-mark); color: inherit; border-radius: 2px; padding: 0 1px; }
+      .state { padding: 28px; text-align: center; color: var(--kf-text-faint); }
+      .foot { display: flex; gap: 14px; padding: 8px 16px; border-top: 1px solid var(--kf-border); color: var(--kf-text-faint); font-size: var(--kf-text-xs); background: var(--kf-bg-subtle); }
+      .foot span { display: inline-flex; gap: 4px; align-items: center; }
+    `,
+  ];
+
+  @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
+  @state() private _q = '';
+  @state() private _active = 0;
+  @query('input') private _input!: HTMLInputElement;
+  private _debounced = '';
+  private _timer: ReturnType<typeof setTimeout> | undefined;
+
+  private readonly _task = new Task(this, {
+    task: async ([q], { signal }) => (q.trim().length ? search(this._store.api, q.trim(), signal) : null),
+    args: () => [this._debounced] as const,
+  });
+
+  override firstUpdated(): void {
+    this._input.focus();
+  }
+
+  private _close() {
+    this.dispatchEvent(new Event('close'));
+  }
+
+  private _typed(e: Event) {
+    this._q = (e.target as HTMLInputElement).value;
+    this._active = 0;
+    clearTimeout(this._timer);
+    this._timer = setTimeout(() => (this._debounced = this._q), 180);
+  }
+
+  private _hits(r: SearchResults | null): Hit[] {
+    if (!r) return [];
+    return [
+      ...r.tickets.map((x) => ({ key: `t${x.ticket.id}`, href: formatRoute({ name: 'inbox', view: 'all', ticketId: x.ticket.id }) })),
+      ...r.messages.map((x) => ({ key: `m${x.messageId}`, href: formatRoute({ name: 'inbox', view: 'all', ticketId: x.ticketId }) })),
+      ...r.contacts.map((x) => ({ key: `c${x.contact.id}`, href: formatRoute({ name: 'contacts', contactId: x.contact.id }) })),
+    ];
+  }
+
+  private _key(e: KeyboardEvent, hits: Hit[]) {
+    if (e.key === 'ArrowDown') this._active = Math.min(hits.length - 1, this._active + 1);
+    else if (e.key === 'ArrowUp') this._active = Math.max(0, this._active - 1);
+    else if (e.key === 'Enter') {
+      const h = hits[this._active];
+      if (h) {
+        location.hash = h.href;
+        this._close();
+      }
+    } else if (e.key === 'Escape') this._close();
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+    this.renderRoot.querySelector('a.hit.active')?.scrollIntoView({ block: 'nearest' });
+  }
+
+  private _results(r: SearchResults | null) {
+    if (!r) return html`<div class="state">${t('search.hint')}</div>`;
+    if (!r.tickets.length && !r.messages.length && !r.contacts.length) return html`<div class="state">${t('search.none', { q: this._debounced })}</div>`;
+    let i = 0;
+    const cls = () => (i++ === this._active ? 'hit active' : 'hit');
+    return html`
+      ${r.tickets.length ? html`<div class="group section-title">${t('search.tickets')}</div>` : ''}
+      ${r.tickets.map((x) => html`<a class=${cls()} href=${formatRoute({ name: 'inbox', view: 'all', ticketId: x.ticket.id })} @click=${this._close}>
+        <span class="lead">${icon(channelIcon(x.ticket.channel.kind), 16)}</span><span class="title ellipsis">${x.ticket.subject || t('ticket.noSubject')}</span><span class="num">#${x.ticket.number}</span>
+        <span class="snip ellipsis">${snippet(x.snippet)}</span></a>`)}
+      ${r.messages.length ? html`<div class="group section-title">${t('search.messages')}</div>` : ''}
+      ${r.messages.map((x) => html`<a class=${cls()} href=${formatRoute({ name: 'inbox', view: 'all', ticketId: x.ticketId })} @click=${this._close}>
+        <span class="lead">${icon('chat', 16)}</span><span class="title ellipsis">${t('search.inTicket', { n: x.ticketNumber })}</span><span class="num">#${x.ticketNumber}</span>
+        <span class="snip ellipsis">${snippet(x.snippet)}</span></a>`)}
+      ${r.contacts.length ? html`<div class="group section-title">${t('search.contacts')}</div>` : ''}
+      ${r.contacts.map((x) => html`<a class=${cls()} href=${formatRoute({ name: 'contacts', contactId: x.contact.id })} @click=${this._close}>
+        <span class="lead">${avatar(x.contact.name ?? x.contact.email, null, 24)}</span><span class="title ellipsis">${x.contact.name || x.contact.email || t('contact.anonymous')}</span><span class="num">${x.contact.email ?? ''}</span>
+        <span class="snip ellipsis">${snippet(x.snippet)}</span></a>`)}
+    `;
+  }
+
+  override render() {
+    const value = this._task.value ?? null;
+    const hits = this._hits(this._debounced.trim() ? value : null);
+    return html`<div class="backdrop" @click=${(e: Event) => e.target === e.currentTarget && this._close()}>
+      <div class="dialog" role="dialog" aria-modal="true" aria-label=${t('search.title')}>
+        <div class="input">${icon('search', 18)}<input type="search" placeholder=${t('search.placeholder')} aria-label=${t('search.title')} .value=${this._q}
+          @input=${this._typed} @keydown=${(e: KeyboardEvent) => this._key(e, hits)} /></div>
+        <div class="results">
+          ${this._task.render({
+            initial: () => this._results(null),
+            pending: () => (value ? this._results(this._debounced.trim() ? value : null) : html`<div class="state">${t('search.searching')}</div>`),
+            complete: (r) => this._results(r),
+            error: (err) => html`<div class="state" role="alert">${errorMessage(err)}</div>`,
+          })}
+        </div>
+        <div class="foot"><span><span class="kbd">↑</span><span class="kbd">↓</span>${t('search.navigate')}</span><span><span class="kbd">↵</span>${t('search.open')}</span><span><span class="kbd">Esc</span>${t('action.close')}</span></div>
+      </div>
+    </div>`;
+  }
+}

@@ -1,0 +1,147 @@
+import { LitElement, html, css, type PropertyValues } from 'lit';
+import { customElement, state, query } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { t } from '../../shared/i18n/i18n.js';
+import type { LiveEvent } from '../../shared/types.js';
+import { actionForKey } from '../data/keyboard.js';
+import { formatRoute, parseRoute, type Route } from '../data/routes.js';
+import { StoreController, storeContext, type AppStore } from '../data/store.js';
+import { alertFor, showAlert } from '../notify.js';
+import { base } from '../styles.js';
+import { icon } from '../icons.js';
+import type { KfInbox } from './kf-inbox.js';
+import './kf-sidebar.js';
+import './kf-inbox.js';
+import './kf-search.js';
+import './kf-shortcuts.js';
+import './kf-toaster.js';
+
+/** The signed-in frame: sidebar, routed main area, global search, shortcuts and notifications. */
+@customElement('kf-shell')
+export class KfShell extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host { display: flex; height: 100vh; overflow: hidden; background: var(--kf-bg); }
+      kf-sidebar { flex: none; }
+      main { flex: 1; min-width: 0; display: flex; flex-direction: column; position: relative; }
+      .page { flex: 1; min-height: 0; display: flex; }
+      .page > * { flex: 1; min-width: 0; }
+      .banner { display: flex; align-items: center; gap: 8px; justify-content: center; height: 30px; font-size: var(--kf-text-sm); background: var(--kf-warning-soft); color: var(--kf-warning); border-bottom: 1px solid var(--kf-border); }
+      .loading { display: grid; place-items: center; color: var(--kf-text-muted); }
+    `,
+  ];
+
+  @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
+  private readonly _sc = new StoreController(this, () => this._store);
+  @state() private _route: Route = parseRoute(location.hash);
+  @state() private _searchOpen = false;
+  @state() private _helpOpen = false;
+  @state() private _lazyReady = new Set<string>();
+  @query('kf-inbox') private _inbox?: KfInbox;
+
+  private readonly _onHash = () => (this._route = parseRoute(location.hash));
+  private readonly _onKey = (e: KeyboardEvent) => this._key(e);
+  private readonly _onLive = (e: Event) => this._live((e as CustomEvent<LiveEvent>).detail);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this._onHash);
+    window.addEventListener('keydown', this._onKey);
+  }
+  override disconnectedCallback(): void {
+    window.removeEventListener('hashchange', this._onHash);
+    window.removeEventListener('keydown', this._onKey);
+    this._store?.removeEventListener('live', this._onLive);
+    super.disconnectedCallback();
+  }
+  override firstUpdated(): void {
+    this._store.addEventListener('live', this._onLive);
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('_route')) void this._loadLazy(this._route);
+  }
+
+  /** Admin, contacts and profile screens are separate chunks, fetched on first visit. */
+  private async _loadLazy(r: Route) {
+    if (r.name === 'inbox' || this._lazyReady.has(r.name)) return;
+    if (r.name === 'admin') await import('../views/admin/kf-admin.js');
+    else if (r.name === 'contacts') await import('../views/kf-contacts.js');
+    else await import('../views/kf-profile.js');
+    this._lazyReady = new Set([...this._lazyReady, r.name]);
+  }
+
+  private _live(ev: LiveEvent) {
+    const a = alertFor(ev, this._store.me);
+    if (!a) return;
+    showAlert(a, this._store.me, (id) => this._openTicket(id));
+  }
+
+  private _openTicket(id: number) {
+    const view = this._route.name === 'inbox' ? this._route.view : 'all';
+    location.hash = formatRoute({ name: 'inbox', view, ticketId: id });
+  }
+
+  private _key(e: KeyboardEvent) {
+    const path = e.composedPath();
+    const el = path[0] as HTMLElement | undefined;
+    const inEditable = !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+    const action = actionForKey({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, inEditable });
+    if (!action) return;
+    if (action === 'search') {
+      e.preventDefault();
+      this._searchOpen = true;
+      return;
+    }
+    if (action === 'help') {
+      e.preventDefault();
+      this._helpOpen = !this._helpOpen;
+      return;
+    }
+    if (action === 'close') {
+      if (this._searchOpen || this._helpOpen) {
+        this._searchOpen = false;
+        this._helpOpen = false;
+        e.preventDefault();
+        return;
+      }
+    }
+    if (this._searchOpen || this._helpOpen) return;
+    if (this._route.name === 'inbox' && this._inbox?.handleAction(action)) e.preventDefault();
+  }
+
+  private _page() {
+    const r = this._route;
+    switch (r.name) {
+      case 'inbox':
+        return html`<kf-inbox .view=${r.view} .ticketId=${r.ticketId}></kf-inbox>`;
+      case 'contacts':
+        return this._lazyReady.has('contacts')
+          ? html`<kf-contacts .contactId=${r.contactId}></kf-contacts>`
+          : html`<div class="loading">${t('app.loading')}</div>`;
+      case 'admin':
+        return this._lazyReady.has('admin')
+          ? html`<kf-admin .section=${r.section}></kf-admin>`
+          : html`<div class="loading">${t('app.loading')}</div>`;
+      case 'profile':
+        return this._lazyReady.has('profile') ? html`<kf-profile></kf-profile>` : html`<div class="loading">${t('app.loading')}</div>`;
+    }
+  }
+
+  override render() {
+    const ws = this._store.wsState;
+    return html`
+      <kf-sidebar .route=${this._route} @open-search=${() => (this._searchOpen = true)} @open-help=${() => (this._helpOpen = true)}></kf-sidebar>
+      <main>
+        ${ws === 'reconnecting'
+          ? html`<div class="banner" role="status">${icon('alert', 14)} ${t('app.reconnecting')}</div>`
+          : ''}
+        <div class="page">${this._page()}</div>
+      </main>
+      ${this._searchOpen ? html`<kf-search @close=${() => (this._searchOpen = false)}></kf-search>` : ''}
+      ${this._helpOpen ? html`<kf-shortcuts @close=${() => (this._helpOpen = false)}></kf-shortcuts>` : ''}
+      <kf-toaster></kf-toaster>
+    `;
+  }
+}

@@ -1,0 +1,202 @@
+import { LitElement, html, css, type PropertyValues } from 'lit';
+import { customElement, property, state, query } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { t } from '../../shared/i18n/i18n.js';
+import { formatAge, formatDateTime } from '../../shared/format.js';
+import type { Label, Ticket } from '../../shared/types.js';
+import { anchoredScrollTop } from '../data/list-merge.js';
+import { visibleRange } from '../data/virtual-range.js';
+import { channelIcon, icon } from '../icons.js';
+import { base } from '../styles.js';
+import { avatar } from './kf-avatar.js';
+
+export const ROW_HEIGHT = 78;
+
+/**
+ * The ticket list, virtualized with fixed-height rows: only the visible rows (plus overscan) exist in the DOM,
+ * and live inserts above the viewport shift scrollTop so the rows the agent is reading do not move.
+ */
+@customElement('kf-ticket-list')
+export class KfTicketList extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host { display: block; position: relative; overflow-y: auto; overflow-x: hidden; contain: strict; }
+      .spacer { position: relative; width: 100%; }
+      .row {
+        position: absolute; left: 0; right: 0; height: ${ROW_HEIGHT}px;
+        display: grid; grid-template-columns: 30px 1fr; gap: 0 10px; padding: 10px 14px 10px 12px;
+        border-bottom: 1px solid var(--kf-border); cursor: pointer; background: var(--kf-bg);
+        text-decoration: none; color: inherit;
+      }
+      .row:hover { background: var(--kf-bg-hover); }
+      .row.cursor { box-shadow: inset 2px 0 0 var(--kf-accent); }
+      .row.active { background: var(--kf-bg-selected); }
+      .row.checked { background: var(--kf-accent-soft); }
+      .lead { position: relative; display: flex; align-items: flex-start; justify-content: center; padding-top: 1px; }
+      .lead input { display: none; width: 16px; height: 16px; margin: 6px 0 0; accent-color: var(--kf-accent); cursor: pointer; }
+      .row:hover .lead .avatar, :host([selecting]) .lead .avatar { display: none; }
+      .row:hover .lead input, :host([selecting]) .lead input { display: block; }
+      .unread-dot { position: absolute; left: -9px; top: 10px; width: 6px; height: 6px; border-radius: 50%; background: var(--kf-accent); }
+      .body { min-width: 0; display: grid; grid-template-rows: 18px 18px 18px; gap: 2px; }
+      .line { display: flex; align-items: center; gap: 6px; min-width: 0; }
+      .who { font-weight: 500; color: var(--kf-text); }
+      .unread .who, .unread .subject { font-weight: 650; }
+      .num { color: var(--kf-text-faint); font-size: var(--kf-text-sm); font-variant-numeric: tabular-nums; flex: none; }
+      .age { margin-left: auto; flex: none; color: var(--kf-text-faint); font-size: var(--kf-text-sm); font-variant-numeric: tabular-nums; }
+      .unread .age { color: var(--kf-accent); font-weight: 600; }
+      .ch { color: var(--kf-text-faint); display: inline-flex; flex: none; }
+      .subject { color: var(--kf-text); flex: 1; }
+      .preview { color: var(--kf-text-muted); flex: 1; font-size: var(--kf-text-sm); }
+      .meta { display: flex; align-items: center; gap: 4px; flex: none; }
+      .prio { display: inline-flex; align-items: center; flex: none; }
+      .prio.urgent { color: var(--kf-urgent); }
+      .prio.high { color: var(--kf-high); }
+      .status-chip { font-size: var(--kf-text-xs); padding: 0 6px; border-radius: 9px; height: 18px; display: inline-flex; align-items: center; background: var(--kf-bg-sunken); color: var(--kf-text-muted); }
+      .status-chip.pending { background: var(--kf-warning-soft); color: var(--kf-warning); }
+      .status-chip.snoozed { background: var(--kf-accent-soft); color: var(--kf-accent); }
+      .status-chip.resolved, .status-chip.closed { background: var(--kf-success-soft); color: var(--kf-success); }
+      .more { position: absolute; left: 0; right: 0; height: 40px; display: grid; place-items: center; color: var(--kf-text-faint); font-size: var(--kf-text-sm); }
+    `,
+  ];
+
+  @property({ attribute: false }) items: Ticket[] = [];
+  @property({ attribute: false }) labels: Label[] = [];
+  @property({ attribute: false }) checked = new Set<number>();
+  @property({ type: Number }) activeId: number | null = null;
+  @property({ type: Number }) cursorId: number | null = null;
+  @property({ type: Boolean }) hasMore = false;
+  @property({ type: Boolean, reflect: true }) selecting = false;
+  @state() private _range = { start: 0, end: 0 };
+  @query('.spacer') private _spacer?: HTMLElement;
+  private _pendingScroll: number | null = null;
+  private _resize?: ResizeObserver;
+  private _frame = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('scroll', this._onScroll, { passive: true });
+    this._resize = new ResizeObserver(() => this._measure());
+    this._resize.observe(this);
+  }
+  override disconnectedCallback(): void {
+    this.removeEventListener('scroll', this._onScroll);
+    this._resize?.disconnect();
+    cancelAnimationFrame(this._frame);
+    super.disconnectedCallback();
+  }
+
+  private readonly _onScroll = () => {
+    cancelAnimationFrame(this._frame);
+    this._frame = requestAnimationFrame(() => this._measure());
+  };
+
+  private _measure() {
+    const r = visibleRange(this.scrollTop, this.clientHeight || 800, ROW_HEIGHT, this.items.length);
+    if (r.start !== this._range.start || r.end !== this._range.end) this._range = r;
+    if (this.hasMore && r.end >= this.items.length - 10) this.dispatchEvent(new Event('load-more'));
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const before = changed.get('items') as Ticket[] | undefined;
+    if (before && before.length && this.items !== before) {
+      const next = anchoredScrollTop(before, this.items, this.scrollTop, ROW_HEIGHT);
+      if (next !== this.scrollTop) this._pendingScroll = next;
+    }
+    if (changed.has('items')) {
+      this._range = visibleRange(this._pendingScroll ?? this.scrollTop, this.clientHeight || 800, ROW_HEIGHT, this.items.length);
+    }
+  }
+
+  protected override updated(): void {
+    if (this._pendingScroll !== null) {
+      this.scrollTop = this._pendingScroll;
+      this._pendingScroll = null;
+    }
+  }
+
+  /** Brings a row into view (keyboard navigation). */
+  reveal(id: number) {
+    const i = this.items.findIndex((x) => x.id === id);
+    if (i < 0) return;
+    const top = i * ROW_HEIGHT;
+    if (top < this.scrollTop) this.scrollTop = top;
+    else if (top + ROW_HEIGHT > this.scrollTop + this.clientHeight) this.scrollTop = top + ROW_HEIGHT - this.clientHeight;
+  }
+
+  private _open(e: MouseEvent, id: number) {
+    if ((e.target as HTMLElement).tagName === 'INPUT') return;
+    if (e.shiftKey || e.metaKey || e.ctrlKey) {
+      e.preventDefault();
+      this._toggle(id, e.shiftKey);
+      return;
+    }
+    this.dispatchEvent(new CustomEvent<number>('open-ticket', { detail: id }));
+  }
+
+  private _toggle(id: number, range = false) {
+    this.dispatchEvent(new CustomEvent('toggle-check', { detail: { id, range } }));
+  }
+
+  private _labelColor(name: string): string {
+    const c = this.labels.find((l) => l.name === name)?.color ?? '';
+    return /^#[0-9a-f]{3,8}$/i.test(c) ? c : 'var(--kf-text-faint)';
+  }
+
+  private _row(tk: Ticket, index: number) {
+    const name = tk.contact.name || tk.contact.email || tk.contact.phone || t('contact.anonymous');
+    const preview = tk.lastMessage?.preview ?? '';
+    const cls = [
+      'row',
+      tk.unread ? 'unread' : '',
+      tk.id === this.activeId ? 'active' : '',
+      tk.id === this.cursorId ? 'cursor' : '',
+      this.checked.has(tk.id) ? 'checked' : '',
+    ].join(' ');
+    return html`<div class=${cls} style="transform:translateY(${index * ROW_HEIGHT}px)" role="option" aria-selected=${tk.id === this.activeId}
+        data-ticket-id=${tk.id} @click=${(e: MouseEvent) => this._open(e, tk.id)}>
+      <div class="lead">
+        ${tk.unread ? html`<span class="unread-dot" title=${t('list.unread')}></span>` : ''}
+        ${avatar(name, null, 28)}
+        <input type="checkbox" aria-label=${t('list.select')} .checked=${this.checked.has(tk.id)} @click=${(e: MouseEvent) => { e.stopPropagation(); this._toggle(tk.id, e.shiftKey); }} />
+      </div>
+      <div class="body">
+        <div class="line">
+          <span class="who ellipsis">${name}</span>
+          <span class="ch" title=${tk.channel.name}>${icon(channelIcon(tk.channel.kind), 13)}</span>
+          <span class="num">#${tk.number}</span>
+          <span class="age" title=${formatDateTime(tk.lastActivityAt)}>${formatAge(tk.lastActivityAt)}</span>
+        </div>
+        <div class="line">
+          <span class="subject ellipsis">${tk.subject || preview || t('ticket.noSubject')}</span>
+          ${tk.status !== 'open' ? html`<span class="status-chip ${tk.status}">${t(`status.${tk.status}`)}</span>` : ''}
+        </div>
+        <div class="line">
+          <span class="preview ellipsis">${tk.lastMessage?.kind === 'outbound' ? html`<span class="faint">${t('list.you')} </span>` : ''}${preview}</span>
+          <span class="meta">
+            ${tk.labels.slice(0, 2).map((l) => html`<span class="chip"><span class="dot" style="background:${this._labelColor(l)}"></span>${l}</span>`)}
+            ${tk.labels.length > 2 ? html`<span class="chip">+${tk.labels.length - 2}</span>` : ''}
+            ${tk.priority === 'urgent' || tk.priority === 'high'
+              ? html`<span class="prio ${tk.priority}" title=${t(`priority.${tk.priority}`)}>${icon('flag', 13)}</span>`
+              : ''}
+            ${tk.assignee ? html`<span title=${tk.assignee.name}>${avatar(tk.assignee.name, null, 18)}</span>` : ''}
+          </span>
+        </div>
+      </div>
+    </div>`;
+  }
+
+  override render() {
+    const { start, end } = this._range;
+    const slice = this.items.slice(start, end);
+    const height = this.items.length * ROW_HEIGHT + (this.hasMore ? 40 : 0);
+    return html`<div class="spacer" role="listbox" aria-label=${t('list.label')} style="height:${height}px">
+      ${repeat(slice, (tk) => tk.id, (tk, i) => this._row(tk, start + i))}
+      ${this.hasMore ? html`<div class="more" style="top:${this.items.length * ROW_HEIGHT}px">${t('app.loading')}</div>` : ''}
+    </div>`;
+  }
+
+  get spacer(): HTMLElement | undefined {
+    return this._spacer;
+  }
+}

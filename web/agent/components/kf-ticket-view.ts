@@ -1,0 +1,301 @@
+import { LitElement, html, css, type PropertyValues } from 'lit';
+import { customElement, property, state, query } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { t } from '../../shared/i18n/i18n.js';
+import { formatDateTime } from '../../shared/format.js';
+import type { Contact, LiveEvent, Message, Priority, Ticket, TicketChanges, TicketStatus } from '../../shared/types.js';
+import { tickets as ticketApi } from '../data/api-calls.js';
+import type { ShortcutAction } from '../data/keyboard.js';
+import { formatRoute } from '../data/routes.js';
+import { snoozeUntil, type SnoozePreset } from '../data/snooze.js';
+import { StoreController, storeContext, type AppStore } from '../data/store.js';
+import { channelIcon, icon } from '../icons.js';
+import { base } from '../styles.js';
+import { errorMessage, toast, toastError } from '../toast.js';
+import { avatar } from './kf-avatar.js';
+import { assignOptions, labelOptions, priorityOptions, snoozeOptions, statusColor, statusOptions } from './pick-options.js';
+import type { KfComposer } from './kf-composer.js';
+import './kf-timeline.js';
+import './kf-composer.js';
+import './kf-contact-panel.js';
+import './kf-picker.js';
+import './kf-ticket-dialogs.js';
+
+type Menu = 'assign' | 'status' | 'priority' | 'labels' | 'snooze' | 'more' | null;
+
+/** One ticket: header with actions, collision notice, timeline, composer and the contact panel. */
+@customElement('kf-ticket-view')
+export class KfTicketView extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host { display: flex; min-width: 0; height: 100%; background: var(--kf-bg); }
+      .main { flex: 1; min-width: 0; display: flex; flex-direction: column; }
+      header { display: flex; align-items: center; gap: 8px; padding: 0 16px; height: 56px; border-bottom: 1px solid var(--kf-border); flex: none; }
+      .title { flex: 1; min-width: 0; display: flex; flex-direction: column; }
+      h2 { margin: 0; font-size: var(--kf-text-lg); font-weight: 650; letter-spacing: -0.01em; }
+      .sub { display: flex; align-items: center; gap: 6px; color: var(--kf-text-faint); font-size: var(--kf-text-sm); }
+      .actions { display: flex; align-items: center; gap: 4px; flex: none; }
+      .wrap { position: relative; }
+      .pill { display: inline-flex; align-items: center; gap: 6px; height: 28px; padding: 0 10px; border: 1px solid var(--kf-border); border-radius: var(--kf-radius); background: var(--kf-bg); cursor: pointer; font-weight: 500; white-space: nowrap; }
+      .pill:hover { background: var(--kf-bg-hover); }
+      .back { display: none; }
+      .toolbar { display: flex; align-items: center; gap: 6px; padding: 8px 16px; border-bottom: 1px solid var(--kf-border); flex: none; flex-wrap: wrap; background: var(--kf-bg); }
+      .toolbar .chip { height: 22px; }
+      .toolbar .grow { flex: 1; }
+      .collision { display: flex; align-items: center; gap: 8px; padding: 6px 16px; font-size: var(--kf-text-sm); background: var(--kf-warning-soft); color: var(--kf-warning); border-bottom: 1px solid var(--kf-border); }
+      .collision .avatars { display: flex; }
+      .collision .avatars > * { margin-right: -4px; border: 2px solid var(--kf-warning-soft); border-radius: 50%; }
+      kf-timeline { flex: 1; min-height: 0; }
+      kf-contact-panel { width: 300px; flex: none; border-left: 1px solid var(--kf-border); }
+      .state { flex: 1; display: grid; place-items: center; align-content: center; gap: 10px; color: var(--kf-text-muted); }
+      .prio-urgent { color: var(--kf-urgent); }
+      .prio-high { color: var(--kf-high); }
+      @media (max-width: 1360px) {
+        kf-contact-panel { position: absolute; right: 0; top: 0; bottom: 0; z-index: 20; box-shadow: var(--kf-shadow-lg); background: var(--kf-bg); }
+        :host(:not([panel])) kf-contact-panel { display: none; }
+        :host { position: relative; }
+      }
+      @media (min-width: 1361px) { :host([panel-hidden]) kf-contact-panel { display: none; } }
+      @media (max-width: 860px) { .back { display: inline-flex; } }
+    `,
+  ];
+
+  @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
+  private readonly _sc = new StoreController(this, () => this._store);
+  @property({ type: Number }) ticketId!: number;
+  @property({ attribute: false }) preview: Ticket | null = null;
+  @property() view = 'all';
+  @state() private _ticket: Ticket | null = null;
+  @state() private _messages: Message[] = [];
+  @state() private _contact: Contact | null = null;
+  @state() private _error = '';
+  @state() private _menu: Menu = null;
+  @state() private _dialog: 'merge' | 'new' | null = null;
+  @query('kf-composer') private _composer?: KfComposer;
+  private _abort?: AbortController;
+  private readonly _onLive = (e: Event) => this._live((e as CustomEvent<LiveEvent>).detail);
+  private readonly _onResumed = () => void this._load();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this._store.addEventListener('live', this._onLive);
+    this._store.addEventListener('resumed', this._onResumed);
+  }
+  override disconnectedCallback(): void {
+    this._store.removeEventListener('live', this._onLive);
+    this._store.removeEventListener('resumed', this._onResumed);
+    this._store.viewTicket(null);
+    this._abort?.abort();
+    super.disconnectedCallback();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('ticketId')) {
+      this._ticket = this.preview;
+      this._messages = [];
+      this._contact = null;
+      this._menu = null;
+      this._dialog = null;
+      void this._load();
+      this._store.viewTicket(this.ticketId);
+    }
+  }
+
+  private async _load() {
+    this._abort?.abort();
+    const abort = (this._abort = new AbortController());
+    this._error = '';
+    try {
+      const r = await ticketApi.get(this._store.api, this.ticketId, abort.signal);
+      if (abort.signal.aborted) return;
+      this._ticket = r.ticket;
+      this._messages = r.messages;
+      this._contact = r.contact;
+      this._emitChanged(r.ticket);
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') return;
+      this._error = errorMessage(err);
+    }
+  }
+
+  private _live(ev: LiveEvent) {
+    const id = ev.ticketId ?? ev.ticket?.id ?? ev.message?.ticketId;
+    if (id !== this.ticketId) return;
+    if (ev.ticket) this._ticket = ev.ticket;
+    const m = ev.message;
+    if (m && !this._messages.some((x) => x.id === m.id)) this._messages = [...this._messages, m];
+    else if (m) this._messages = this._messages.map((x) => (x.id === m.id ? m : x));
+    if (!ev.ticket && !m) void this._load();
+  }
+
+  private _emitChanged(ticket: Ticket) {
+    this.dispatchEvent(new CustomEvent<Ticket>('ticket-changed', { detail: ticket }));
+  }
+
+  private async _update(changes: TicketChanges, message?: string) {
+    this._menu = null;
+    try {
+      const { ticket } = await ticketApi.update(this._store.api, this.ticketId, changes);
+      this._ticket = ticket;
+      this._emitChanged(ticket);
+      if (message) toast(message);
+      void this._store.refreshCounts();
+    } catch (err) {
+      toastError(err);
+    }
+  }
+
+  private _assign(value: string) {
+    if (value === 'none') void this._update({ assigneeId: null });
+    else if (value.startsWith('agent:')) {
+      const id = Number(value.slice(6));
+      void this._update({ assigneeId: id }, t('ticket.assignedTo', { name: this._store.agentName(id) }));
+    } else if (value.startsWith('team:')) void this._update({ teamId: Number(value.slice(5)) });
+  }
+
+  private _toggleLabel(name: string) {
+    const labels = this._ticket?.labels ?? [];
+    void this._update({ labels: labels.includes(name) ? labels.filter((l) => l !== name) : [...labels, name] });
+    this._menu = 'labels';
+  }
+
+  private _snooze(preset: string) {
+    const at = snoozeUntil(preset as SnoozePreset, Date.now(), this._store.me.timezone ?? undefined);
+    void this._update({ status: 'snoozed', snoozedUntil: new Date(at).toISOString() }, t('ticket.snoozedUntil', { at: formatDateTime(at) }));
+  }
+
+  /** Shortcuts that act on the open ticket. */
+  handleAction(action: ShortcutAction): boolean {
+    if (!this._ticket) return false;
+    switch (action) {
+      case 'reply':
+      case 'note':
+        this._composer?.focusMode(action);
+        return true;
+      case 'assign':
+        this._menu = 'assign';
+        return true;
+      case 'label':
+        this._menu = 'labels';
+        return true;
+      case 'priority':
+        this._menu = 'priority';
+        return true;
+      case 'snooze':
+        this._menu = 'snooze';
+        return true;
+      case 'resolve':
+        void this._update({ status: 'resolved' }, t('ticket.resolvedToast', { n: this._ticket.number }));
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private _picker(menu: Exclude<Menu, null>, body: unknown) {
+    return this._menu === menu ? body : '';
+  }
+
+  private _header(tk: Ticket) {
+    const name = tk.contact.name || tk.contact.email || t('contact.anonymous');
+    return html`<header>
+      <a class="icon-btn back" href=${formatRoute({ name: 'inbox', view: this.view, ticketId: null })} title=${t('action.back')}>${icon('chevronLeft', 18)}</a>
+      <div class="title">
+        <h2 class="ellipsis" title=${tk.subject}>${tk.subject || t('ticket.noSubject')}</h2>
+        <span class="sub">${icon(channelIcon(tk.channel.kind), 12)}<span class="ellipsis">#${tk.number} · ${tk.channel.name} · ${name} · ${formatDateTime(tk.createdAt)}</span></span>
+      </div>
+      <div class="actions">
+        <span class="wrap">
+          <button class="pill" data-action="status" @click=${() => (this._menu = 'status')}><span class="dot" style="background:${statusColor(tk.status)}"></span>${t(`status.${tk.status}`)}${icon('chevronDown', 14)}</button>
+          ${this._picker('status', html`<kf-picker align="right" .options=${statusOptions(tk.status)} @pick=${(e: CustomEvent<string>) => void this._update({ status: e.detail as TicketStatus })} @close=${() => (this._menu = null)}></kf-picker>`)}
+        </span>
+        <span class="wrap">
+          <button class="btn primary" data-action="resolve" ?hidden=${tk.status === 'resolved' || tk.status === 'closed'} @click=${() => this.handleAction('resolve')} title="e">${icon('check', 14)}${t('action.resolve')}</button>
+        </span>
+        <span class="wrap">
+          <button class="icon-btn" title=${t('action.snooze')} @click=${() => (this._menu = 'snooze')}>${icon('clock', 18)}</button>
+          ${this._picker('snooze', html`<kf-picker align="right" .options=${snoozeOptions(this._store.me.timezone ?? undefined)} @pick=${(e: CustomEvent<string>) => this._snooze(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
+        </span>
+        <span class="wrap">
+          <button class="icon-btn" title=${t('action.more')} @click=${() => (this._menu = 'more')}>${icon('more', 18)}</button>
+          ${this._picker('more', html`<kf-picker align="right" .options=${[
+            { value: 'merge', label: t('ticket.merge'), lead: icon('merge', 16) },
+            { value: 'new', label: t('ticket.newForContact'), lead: icon('plus', 16) },
+          ]} @pick=${(e: CustomEvent<string>) => (this._dialog = e.detail as 'merge' | 'new')} @close=${() => (this._menu = null)}></kf-picker>`)}
+        </span>
+        <button class="icon-btn" title=${t('contact.toggle')} @click=${this._togglePanel}>${icon('sidebar', 18)}</button>
+      </div>
+    </header>`;
+  }
+
+  private _togglePanel() {
+    // Wide screens show the contact panel unless hidden; narrower ones overlay it on demand.
+    if (matchMedia('(min-width: 1361px)').matches) this.toggleAttribute('panel-hidden');
+    else this.toggleAttribute('panel');
+  }
+
+  private _toolbar(tk: Ticket) {
+    return html`<div class="toolbar">
+      <span class="wrap">
+        <button class="pill" data-action="assign" @click=${() => (this._menu = 'assign')}>
+          ${tk.assignee ? html`${avatar(tk.assignee.name, null, 18)}<span>${tk.assignee.name}</span>` : html`${icon('unassigned', 16)}<span class="muted">${t('assign.nobody')}</span>`}
+          ${tk.team ? html`<span class="faint">· ${tk.team.name}</span>` : ''}
+        </button>
+        ${this._picker('assign', html`<kf-picker filterable .options=${assignOptions(this._store, { assigneeId: tk.assignee?.id ?? null, teamId: tk.team?.id ?? null })} @pick=${(e: CustomEvent<string>) => this._assign(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
+      </span>
+      <span class="wrap">
+        <button class="pill prio-${tk.priority}" data-action="priority" @click=${() => (this._menu = 'priority')}>${icon('flag', 14)}<span>${t(`priority.${tk.priority}`)}</span></button>
+        ${this._picker('priority', html`<kf-picker .options=${priorityOptions(tk.priority)} @pick=${(e: CustomEvent<string>) => void this._update({ priority: e.detail as Priority })} @close=${() => (this._menu = null)}></kf-picker>`)}
+      </span>
+      <span class="wrap">
+        <button class="pill" data-action="labels" @click=${() => (this._menu = 'labels')}>${icon('tag', 14)}${tk.labels.length ? '' : html`<span class="muted">${t('action.label')}</span>`}
+          ${tk.labels.map((l) => html`<span class="chip">${l}</span>`)}</button>
+        ${this._picker('labels', html`<kf-picker filterable multi .options=${labelOptions(this._store, tk.labels)} @pick=${(e: CustomEvent<string>) => this._toggleLabel(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
+      </span>
+      <span class="grow"></span>
+      ${tk.status === 'snoozed' && tk.snoozedUntil ? html`<span class="chip">${icon('clock', 12)}${formatDateTime(tk.snoozedUntil)}</span>` : ''}
+    </div>`;
+  }
+
+  private _collision() {
+    const viewers = this._store.viewers.get(this.ticketId) ?? [];
+    const typing = this._store.typing.get(this.ticketId);
+    const replying = viewers.filter((v) => v.replying || typing?.get(v.id) === 'reply');
+    if (viewers.length === 0 && !typing?.size) return '';
+    const names = viewers.map((v) => v.name).join(', ');
+    const text = replying.length
+      ? t('collision.replying', { names: replying.map((v) => v.name).join(', ') })
+      : t('collision.viewing', { names: names || [...(typing?.keys() ?? [])].map((id) => this._store.agentName(id)).join(', ') });
+    return html`<div class="collision" role="status">
+      <span class="avatars">${viewers.slice(0, 4).map((v) => avatar(v.name, null, 20))}</span>${icon(replying.length ? 'alert' : 'eye', 14)}<span>${text}</span>
+    </div>`;
+  }
+
+  override render() {
+    const tk = this._ticket;
+    if (this._error && !tk) {
+      return html`<div class="state" role="alert">${icon('alert', 24)}<span>${this._error}</span><button class="btn sm" @click=${() => void this._load()}>${t('action.retry')}</button></div>`;
+    }
+    if (!tk) return html`<div class="state">${t('app.loading')}</div>`;
+    const others = (this._store.viewers.get(this.ticketId) ?? []).filter((v) => v.replying).map((v) => v.name);
+    return html`
+      <div class="main">
+        ${this._header(tk)} ${this._toolbar(tk)} ${this._collision()}
+        <kf-timeline .messages=${this._messages} .ticket=${tk} .loading=${this._messages.length === 0 && !this._contact}></kf-timeline>
+        <kf-composer .ticket=${tk} .contact=${this._contact} .othersReplying=${others} .lastMessageId=${this._messages[this._messages.length - 1]?.id ?? 0}
+          @sent=${(e: CustomEvent<{ message: Message; ticket: Ticket }>) => {
+            if (!this._messages.some((m) => m.id === e.detail.message.id)) this._messages = [...this._messages, e.detail.message];
+            this._ticket = e.detail.ticket;
+            this._emitChanged(e.detail.ticket);
+            void this._store.refreshCounts();
+          }}></kf-composer>
+      </div>
+      ${this._contact ? html`<kf-contact-panel .contact=${this._contact} .currentTicketId=${tk.id} @contact-changed=${(e: CustomEvent<Contact>) => (this._contact = e.detail)}></kf-contact-panel>` : ''}
+      ${this._dialog
+        ? html`<kf-ticket-dialog .kind=${this._dialog} .ticket=${tk} .contact=${this._contact} @close=${() => (this._dialog = null)}
+            @done=${(e: CustomEvent<Ticket>) => { this._dialog = null; location.hash = formatRoute({ name: 'inbox', view: this.view, ticketId: e.detail.id }); }}></kf-ticket-dialog>`
+        : ''}
+    `;
+  }
+}

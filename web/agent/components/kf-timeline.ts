@@ -1,0 +1,162 @@
+import { LitElement, html, css, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { consume } from '@lit/context';
+import { t } from '../../shared/i18n/i18n.js';
+import { formatDateTime, formatDay, formatSize, formatTime } from '../../shared/format.js';
+import type { Attachment, Message, Ticket } from '../../shared/types.js';
+import { splitQuotedText } from '../data/quoted.js';
+import { storeContext, type AppStore } from '../data/store.js';
+import { channelIcon, icon } from '../icons.js';
+import { base } from '../styles.js';
+import { avatar } from './kf-avatar.js';
+import './kf-email-frame.js';
+
+/** Splits note text so `@Name` mentions of known agents can be emphasised without any HTML. */
+export function mentionParts(text: string, names: readonly string[]): { text: string; mention: boolean }[] {
+  const sorted = [...names].filter(Boolean).sort((a, b) => b.length - a.length);
+  if (!sorted.length) return [{ text, mention: false }];
+  const esc = sorted.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const re = new RegExp(`@(?:${esc.join('|')})`, 'g');
+  const parts: { text: string; mention: boolean }[] = [];
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    if (m.index > last) parts.push({ text: text.slice(last, m.index), mention: false });
+    parts.push({ text: m[0], mention: true });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last), mention: false });
+  return parts;
+}
+
+/** The ticket's whole conversation, oldest first, kept scrolled to the end as messages arrive. */
+@customElement('kf-timeline')
+export class KfTimeline extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host { display: block; overflow-y: auto; background: var(--kf-bg-subtle); }
+      .inner { max-width: 860px; margin: 0 auto; padding: 20px 24px 28px; display: grid; gap: 14px; }
+      .day { display: flex; align-items: center; gap: 10px; color: var(--kf-text-faint); font-size: var(--kf-text-xs); font-weight: 600; margin: 6px 0 -2px; }
+      .day::before, .day::after { content: ''; flex: 1; border-top: 1px solid var(--kf-border); }
+      .msg { display: grid; grid-template-columns: 32px 1fr; gap: 10px; }
+      .card { min-width: 0; border: 1px solid var(--kf-border); border-radius: var(--kf-radius-lg); background: var(--kf-bg); box-shadow: var(--kf-shadow-sm); }
+      .outbound .card, .bot .card { background: var(--kf-outbound-bg); }
+      .note .card { background: var(--kf-note-bg); border-color: var(--kf-note-border); border-style: dashed; }
+      .head { display: flex; align-items: center; gap: 8px; padding: 9px 14px 0; min-width: 0; }
+      .author { font-weight: 600; }
+      .badge { display: inline-flex; align-items: center; gap: 4px; height: 18px; padding: 0 6px; border-radius: 9px; font-size: var(--kf-text-xs); font-weight: 600; background: var(--kf-bg-sunken); color: var(--kf-text-muted); }
+      .note .badge { background: var(--kf-note-border); color: var(--kf-text); }
+      .via { display: inline-flex; align-items: center; gap: 4px; color: var(--kf-text-faint); font-size: var(--kf-text-sm); }
+      .time { margin-left: auto; color: var(--kf-text-faint); font-size: var(--kf-text-sm); white-space: nowrap; }
+      .body { padding: 6px 14px 12px; white-space: pre-wrap; word-break: break-word; line-height: 1.55; }
+      .frame { padding: 8px 8px 10px; }
+      .mention { color: var(--kf-accent); font-weight: 600; }
+      .quoted { color: var(--kf-text-muted); border-left: 3px solid var(--kf-border-strong); padding-left: 10px; margin-top: 6px; }
+      .fold { height: 20px; padding: 0 8px; border: 1px solid var(--kf-border); border-radius: 10px; background: var(--kf-bg-subtle); color: var(--kf-text-muted); font-size: var(--kf-text-xs); cursor: pointer; margin-top: 6px; }
+      .files { display: flex; flex-wrap: wrap; gap: 8px; padding: 0 14px 12px; }
+      .thumb { display: block; width: 132px; height: 96px; border-radius: var(--kf-radius); overflow: hidden; border: 1px solid var(--kf-border); background: var(--kf-bg-sunken); }
+      .thumb img { width: 100%; height: 100%; object-fit: cover; }
+      .file { display: inline-flex; align-items: center; gap: 8px; height: 36px; padding: 0 10px; border: 1px solid var(--kf-border); border-radius: var(--kf-radius); background: var(--kf-bg); color: var(--kf-text); text-decoration: none; max-width: 260px; }
+      .file .size { color: var(--kf-text-faint); font-size: var(--kf-text-sm); }
+      .delivery { display: inline-flex; align-items: center; gap: 4px; font-size: var(--kf-text-xs); color: var(--kf-text-faint); }
+      .delivery.failed { color: var(--kf-danger); font-weight: 600; }
+      .delivery.delivered { color: var(--kf-success); }
+      .system { display: flex; align-items: center; justify-content: center; gap: 6px; color: var(--kf-text-faint); font-size: var(--kf-text-sm); }
+      .system .time { margin-left: 4px; }
+      .empty { padding: 40px; text-align: center; color: var(--kf-text-faint); }
+      .lightbox { position: fixed; inset: 0; z-index: 90; background: rgba(0, 0, 0, 0.75); display: grid; place-items: center; cursor: zoom-out; }
+      .lightbox img { max-width: 92vw; max-height: 92vh; border-radius: var(--kf-radius); background: #fff; }
+    `,
+  ];
+
+  @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
+  @property({ attribute: false }) messages: Message[] = [];
+  @property({ attribute: false }) ticket!: Ticket;
+  @property({ type: Boolean }) loading = false;
+  @state() private _openQuotes = new Set<number>();
+  @state() private _lightbox: Attachment | null = null;
+  private _stick = true;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('messages')) {
+      const prev = changed.get('messages') as Message[] | undefined;
+      const sameTicket = prev && prev.length > 0 && prev[0]?.ticketId === this.messages[0]?.ticketId;
+      // Stay pinned to the newest message unless the agent scrolled up to read history.
+      this._stick = !sameTicket || this.scrollHeight - this.scrollTop - this.clientHeight < 120;
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('messages') && this._stick) this.scrollTop = this.scrollHeight;
+  }
+
+  private _delivery(m: Message) {
+    if (m.kind !== 'outbound' || !m.delivery) return '';
+    const d = m.delivery;
+    const ic = d.status === 'failed' ? icon('alert', 12) : d.status === 'queued' ? icon('clock', 12) : icon('check', 12);
+    return html`<span class="delivery ${d.status}" title=${d.error ?? ''}>${ic}${t(`delivery.${d.status}`)}${d.status === 'failed' && d.error ? `: ${d.error}` : ''}</span>`;
+  }
+
+  private _files(files: Attachment[]) {
+    if (!files.length) return '';
+    return html`<div class="files">${files.map((f) =>
+      f.contentType.startsWith('image/') && /^\//.test(f.url)
+        ? html`<a class="thumb" href=${f.url} title=${f.name} @click=${(e: Event) => { e.preventDefault(); this._lightbox = f; }}><img src=${f.url} alt=${f.name} loading="lazy" /></a>`
+        : html`<a class="file" href=${/^\//.test(f.url) ? f.url : '#'} download=${f.name}>${icon('file', 16)}<span class="ellipsis">${f.name}</span><span class="size">${formatSize(f.size)}</span></a>`,
+    )}</div>`;
+  }
+
+  private _text(m: Message) {
+    if (m.kind === 'note') {
+      const names = this._store.agents.map((a) => a.name);
+      return html`<div class="body">${mentionParts(m.text, names).map((p) => (p.mention ? html`<span class="mention">${p.text}</span>` : p.text))}</div>`;
+    }
+    const { body, quoted } = splitQuotedText(m.text);
+    const open = this._openQuotes.has(m.id);
+    return html`<div class="body">${body}${quoted
+      ? html`<div><button class="fold" aria-expanded=${open} title=${open ? t('message.hideQuoted') : t('message.showQuoted')}
+          @click=${() => { const s = new Set(this._openQuotes); if (open) s.delete(m.id); else s.add(m.id); this._openQuotes = s; }}>•••</button></div>
+          ${open ? html`<div class="quoted">${quoted}</div>` : ''}`
+      : ''}</div>`;
+  }
+
+  private _message(m: Message) {
+    if (m.kind === 'system') {
+      return html`<div class="system" data-kind="system">${icon('bolt', 12)}<span>${m.text}</span><span class="time" title=${formatDateTime(m.createdAt)}>${formatTime(m.createdAt)}</span></div>`;
+    }
+    const isEmail = this.ticket.channel.kind === 'email' && m.kind !== 'note';
+    const badge =
+      m.kind === 'note' ? html`<span class="badge">${icon('note', 11)}${t('message.note')}</span>`
+      : m.kind === 'bot' ? html`<span class="badge">${t('message.bot')}</span>`
+      : '';
+    return html`<article class="msg ${m.kind}" data-kind=${m.kind} data-message-id=${m.id}>
+      ${avatar(m.author.name, null, 32)}
+      <div class="card">
+        <div class="head">
+          <span class="author ellipsis">${m.author.name || t('contact.anonymous')}</span>${badge}
+          ${m.kind === 'inbound' ? html`<span class="via">${icon(channelIcon(this.ticket.channel.kind), 12)}${this.ticket.channel.name}</span>` : ''}
+          ${this._delivery(m)}
+          <span class="time" title=${formatDateTime(m.createdAt)}>${isEmail ? formatDateTime(m.createdAt) : formatTime(m.createdAt)}</span>
+        </div>
+        ${m.html && m.kind === 'inbound' ? html`<div class="frame"><kf-email-frame .html=${m.html}></kf-email-frame></div>` : this._text(m)}
+        ${this._files(m.attachments)}
+      </div>
+    </article>`;
+  }
+
+  override render() {
+    if (this.loading) return html`<div class="empty">${t('app.loading')}</div>`;
+    let day = '';
+    return html`<div class="inner" role="log" aria-label=${t('ticket.timeline')}>
+      ${repeat(this.messages, (m) => m.id, (m) => {
+        const d = formatDay(m.createdAt);
+        const sep = d !== day ? html`<div class="day">${d}</div>` : '';
+        day = d;
+        return html`${sep}${this._message(m)}`;
+      })}
+      ${this.messages.length === 0 ? html`<div class="empty">${t('ticket.noMessages')}</div>` : ''}
+    </div>
+    ${this._lightbox ? html`<div class="lightbox" @click=${() => (this._lightbox = null)}><img src=${this._lightbox.url} alt=${this._lightbox.name} /></div>` : ''}`;
+  }
+}

@@ -1,0 +1,68 @@
+import { LitElement, html, css } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { Task } from '@lit/task';
+import { t } from '../../../shared/i18n/i18n.js';
+import { formatDateTime } from '../../../shared/format.js';
+import { directory } from '../../data/api-calls.js';
+import { storeContext, type AppStore } from '../../data/store.js';
+import { channelIcon, icon } from '../../icons.js';
+import { base } from '../../styles.js';
+import { errorMessage, toast } from '../../toast.js';
+import { page } from '../page-styles.js';
+
+/** Channels come from config.yaml; this page shows them and their live state, read-only. */
+@customElement('kf-admin-channels')
+export class KfAdminChannels extends LitElement {
+  static override styles = [
+    base,
+    page,
+    css`
+      .ch { display: grid; gap: 10px; }
+      .ch h2 .kind { color: var(--kf-text-faint); font-weight: 500; font-size: var(--kf-text-sm); }
+      .state { display: inline-flex; align-items: center; gap: 6px; font-size: var(--kf-text-sm); font-weight: 500; }
+      .state.ok { color: var(--kf-success); }
+      .state.bad { color: var(--kf-danger); }
+      .state.none { color: var(--kf-text-faint); }
+      dl { display: grid; grid-template-columns: 140px 1fr; gap: 6px 12px; margin: 0; font-size: var(--kf-text-sm); }
+      dt { color: var(--kf-text-faint); }
+      dd { margin: 0; word-break: break-word; }
+      pre { margin: 0; padding: 12px; border-radius: var(--kf-radius); background: var(--kf-bg-sunken); font-family: var(--kf-font-mono); font-size: var(--kf-text-sm); white-space: pre-wrap; word-break: break-all; }
+      .snip { display: grid; gap: 6px; margin-top: 12px; }
+      .snip .top { display: flex; align-items: center; justify-content: space-between; }
+    `,
+  ];
+
+  @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
+  private readonly _task = new Task(this, { task: async () => (await directory.channels(this._store.api)).items, args: () => [] });
+
+  override render() {
+    return html`<div class="page-head"><h1>${t('admin.channels')}</h1></div>
+      <div class="page-body"><div class="narrow">
+        <p class="muted" style="margin-top:0">${t('channels.readOnly')}</p>
+        ${this._task.render({
+          pending: () => html`<div class="empty">${t('app.loading')}</div>`,
+          error: (err) => html`<div class="empty" role="alert">${errorMessage(err)}</div>`,
+          complete: (items) => items.length === 0 ? html`<div class="panel"><div class="empty">${t('channels.empty')}</div></div>` : items.map((c) => {
+            const s = c.state;
+            const st = !s ? html`<span class="state none">${t('channels.noState')}</span>`
+              : s.connected ? html`<span class="state ok"><span class="dot" style="background:currentColor"></span>${t('channels.connected')}</span>`
+              : html`<span class="state bad"><span class="dot" style="background:currentColor"></span>${t('channels.disconnected')}</span>`;
+            return html`<div class="panel ch">
+              <h2>${icon(channelIcon(c.kind), 16)}<span>${c.name}</span><span class="kind">${c.kind}</span><span class="grow"></span>${st}</h2>
+              <div class="body">
+                <dl>
+                  ${c.address ? html`<dt>${t('channels.address')}</dt><dd>${c.address}</dd>` : ''}
+                  ${s ? html`<dt>${t('channels.lastSync')}</dt><dd>${s.lastSyncAt ? formatDateTime(s.lastSyncAt) : '—'}</dd>` : ''}
+                  ${s?.lastError ? html`<dt>${t('channels.lastError')}</dt><dd class="error-text">${s.lastError}</dd>` : ''}
+                </dl>
+                ${c.embedSnippet ? html`<div class="snip"><div class="top"><span class="lbl" style="margin:0">${t('channels.embed')}</span>
+                  <button class="btn sm" @click=${() => void navigator.clipboard.writeText(c.embedSnippet ?? '').then(() => toast(t('action.copied')))}>${icon('copy', 12)}${t('action.copy')}</button></div>
+                  <pre>${c.embedSnippet}</pre></div>` : ''}
+              </div>
+            </div>`;
+          }),
+        })}
+      </div></div>`;
+  }
+}

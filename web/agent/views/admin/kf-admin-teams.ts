@@ -1,0 +1,81 @@
+import { LitElement, html, css } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { t } from '../../../shared/i18n/i18n.js';
+import type { Team } from '../../../shared/types.js';
+import { crud } from '../../data/api-calls.js';
+import { StoreController, storeContext, type AppStore } from '../../data/store.js';
+import { icon } from '../../icons.js';
+import { base } from '../../styles.js';
+import { toastError } from '../../toast.js';
+import { avatar } from '../../components/kf-avatar.js';
+import { page } from '../page-styles.js';
+
+@customElement('kf-admin-teams')
+export class KfAdminTeams extends LitElement {
+  static override styles = [
+    base,
+    page,
+    css`
+      .team { padding: 14px 16px; border-bottom: 1px solid var(--kf-border); display: grid; gap: 10px; }
+      .team:last-child { border-bottom: 0; }
+      .team .top { display: flex; align-items: center; gap: 10px; }
+      .team .top strong { flex: 1; }
+      .members { display: flex; flex-wrap: wrap; gap: 6px; }
+      .member { display: inline-flex; align-items: center; gap: 6px; height: 28px; padding: 0 10px 0 4px; border: 1px solid var(--kf-border); border-radius: 14px; cursor: pointer; background: var(--kf-bg); font-size: var(--kf-text-sm); }
+      .member[aria-pressed='true'] { border-color: var(--kf-accent); background: var(--kf-accent-soft); }
+      .member[aria-pressed='false'] { color: var(--kf-text-faint); }
+      .add { display: flex; gap: 8px; }
+      .add .field { max-width: 280px; }
+    `,
+  ];
+
+  @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
+  private readonly _sc = new StoreController(this, () => this._store);
+  @state() private _editing: number | null = null;
+
+  private get _api() {
+    return crud<Team>(this._store.api, '/teams');
+  }
+
+  private async _run(p: Promise<unknown>) {
+    try {
+      await p;
+      await this._store.loadDirectory();
+    } catch (err) {
+      toastError(err);
+    }
+  }
+
+  private _add(e: SubmitEvent) {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const name = String(new FormData(form).get('name')).trim();
+    if (!name) return;
+    form.reset();
+    void this._run(this._api.create({ name, memberIds: [] }));
+  }
+
+  private _toggle(team: Team, agentId: number) {
+    const memberIds = team.memberIds.includes(agentId) ? team.memberIds.filter((i) => i !== agentId) : [...team.memberIds, agentId];
+    void this._run(this._api.update(team.id, { memberIds }));
+  }
+
+  override render() {
+    const agents = this._store.agents.filter((a) => a.active);
+    return html`<div class="page-head"><h1>${t('admin.teams')}</h1></div>
+      <div class="page-body"><div class="narrow">
+        <form class="add" @submit=${this._add} style="margin-bottom:16px"><input class="field" name="name" placeholder=${t('teams.name')} aria-label=${t('teams.name')} required /><button class="btn primary">${icon('plus', 14)}${t('teams.add')}</button></form>
+        <div class="panel">
+          ${this._store.teams.length === 0 ? html`<div class="empty">${t('teams.empty')}</div>` : ''}
+          ${this._store.teams.map((team) => html`<div class="team">
+            <div class="top">${icon('users', 16)}<strong>${team.name}</strong><span class="faint">${t('teams.members', { n: team.memberIds.length })}</span>
+              <button class="btn sm" @click=${() => (this._editing = this._editing === team.id ? null : team.id)}>${this._editing === team.id ? t('action.done') : t('teams.editMembers')}</button>
+              <button class="icon-btn" aria-label=${t('action.delete')} @click=${() => confirm(t('teams.confirmDelete', { name: team.name })) && void this._run(this._api.remove(team.id))}>${icon('x', 14)}</button></div>
+            <div class="members">${(this._editing === team.id ? agents : agents.filter((a) => team.memberIds.includes(a.id))).map((a) => html`<button class="member" aria-pressed=${team.memberIds.includes(a.id)}
+                ?disabled=${this._editing !== team.id} @click=${() => this._toggle(team, a.id)}>${avatar(a.name, a.avatarUrl, 20)}${a.name}</button>`)}</div>
+          </div>`)}
+        </div>
+      </div></div>`;
+  }
+}

@@ -1,0 +1,74 @@
+import { LitElement, html, css } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { t, type MessageKey } from '../../../shared/i18n/i18n.js';
+import type { AdminSection } from '../../data/routes.js';
+import { storeContext, type AppStore } from '../../data/store.js';
+import { icon, type IconName } from '../../icons.js';
+import { base } from '../../styles.js';
+import './kf-admin-agents.js';
+import './kf-admin-teams.js';
+import './kf-admin-labels.js';
+import './kf-admin-canned.js';
+import './kf-admin-channels.js';
+import './kf-admin-tokens.js';
+
+const SECTIONS: { id: AdminSection; label: MessageKey; icon: IconName; manage: boolean }[] = [
+  { id: 'agents', label: 'admin.agents', icon: 'user', manage: true },
+  { id: 'teams', label: 'admin.teams', icon: 'users', manage: true },
+  { id: 'labels', label: 'admin.labels', icon: 'tag', manage: true },
+  { id: 'canned', label: 'admin.canned', icon: 'bolt', manage: true },
+  { id: 'channels', label: 'admin.channels', icon: 'inbox', manage: true },
+  { id: 'tokens', label: 'admin.tokens', icon: 'api', manage: false },
+];
+
+/** Settings: a sub-navigation and the chosen section (this whole folder is a lazily loaded chunk). */
+@customElement('kf-admin')
+export class KfAdmin extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host { display: flex; height: 100%; min-width: 0; }
+      nav { width: 200px; flex: none; border-right: 1px solid var(--kf-border); padding: 16px 8px; background: var(--kf-bg); }
+      nav .section-title { padding: 0 8px 8px; }
+      a { display: flex; align-items: center; gap: 9px; height: 30px; padding: 0 8px; border-radius: var(--kf-radius); color: var(--kf-text-muted); text-decoration: none; font-weight: 500; }
+      a:hover { background: var(--kf-bg-hover); color: var(--kf-text); }
+      a[aria-current='page'] { background: var(--kf-bg-selected); color: var(--kf-text); }
+      .content { flex: 1; min-width: 0; display: flex; }
+      .content > * { flex: 1; min-width: 0; }
+      .denied { display: grid; place-items: center; color: var(--kf-text-muted); }
+      @media (max-width: 860px) { nav { width: 56px; } nav a span, nav .section-title { display: none; } nav a { justify-content: center; } }
+    `,
+  ];
+
+  @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
+  @property() section: AdminSection = 'agents';
+
+  private _section() {
+    const allowed = SECTIONS.find((s) => s.id === this.section);
+    if (allowed?.manage && !this._store.canManage) return html`<div class="denied">${t('error.forbidden')}</div>`;
+    switch (this.section) {
+      case 'agents':
+        return html`<kf-admin-agents></kf-admin-agents>`;
+      case 'teams':
+        return html`<kf-admin-teams></kf-admin-teams>`;
+      case 'labels':
+        return html`<kf-admin-labels></kf-admin-labels>`;
+      case 'canned':
+        return html`<kf-admin-canned></kf-admin-canned>`;
+      case 'channels':
+        return html`<kf-admin-channels></kf-admin-channels>`;
+      case 'tokens':
+        return html`<kf-admin-tokens></kf-admin-tokens>`;
+    }
+  }
+
+  override render() {
+    const visible = SECTIONS.filter((s) => !s.manage || this._store.canManage);
+    return html`<nav aria-label=${t('nav.settings')}>
+        <div class="section-title">${t('nav.settings')}</div>
+        ${visible.map((s) => html`<a href="#/admin/${s.id}" aria-current=${s.id === this.section ? 'page' : 'false'} title=${t(s.label)}>${icon(s.icon)}<span>${t(s.label)}</span></a>`)}
+      </nav>
+      <div class="content">${this._section()}</div>`;
+  }
+}

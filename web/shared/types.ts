@@ -1,0 +1,215 @@
+// Shapes of the REST and websocket contract (API v1), as the browser sees them.
+
+export type Role = 'admin' | 'supervisor' | 'agent';
+export type Language = 'en' | 'zh-CN' | 'zh-TW';
+export type Presence = 'online' | 'away' | 'offline';
+export type TicketStatus = 'open' | 'pending' | 'snoozed' | 'resolved' | 'closed';
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+
+export interface AgentPreferences {
+  desktopNotifications?: boolean;
+  sound?: boolean;
+}
+
+export interface Agent {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  language: Language;
+  timezone: string | null;
+  avatarUrl: string | null;
+  active: boolean;
+  presence: Presence;
+  preferences: AgentPreferences;
+}
+
+export interface Session {
+  agent: Agent;
+  csrfToken: string;
+}
+
+export interface ContactSummary {
+  id: number;
+  name: string | null;
+  email?: string | null;
+  phone?: string | null;
+}
+
+export interface Ticket {
+  id: number;
+  number: number;
+  subject: string;
+  status: TicketStatus;
+  snoozedUntil: string | null;
+  priority: Priority;
+  channel: { kind: string; name: string };
+  contact: ContactSummary;
+  assignee: { id: number; name: string } | null;
+  team: { id: number; name: string } | null;
+  labels: string[];
+  customFields: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  lastActivityAt: string;
+  firstResponseAt: string | null;
+  resolvedAt: string | null;
+  reopenCount: number;
+  lastMessage: { preview: string; kind: MessageKind; at: string } | null;
+  unread: boolean;
+  messageCount: number;
+}
+
+export type MessageKind = 'inbound' | 'outbound' | 'note' | 'system' | 'bot';
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'failed';
+
+export interface Attachment {
+  id: number;
+  name: string;
+  contentType: string;
+  size: number;
+  url: string;
+}
+
+export interface Message {
+  id: number;
+  ticketId: number;
+  kind: MessageKind;
+  author: { kind: 'contact' | 'agent' | 'bot' | 'system'; id?: number; name: string };
+  text: string;
+  html: string | null;
+  attachments: Attachment[];
+  delivery: { status: DeliveryStatus; error?: string } | null;
+  mentions: number[];
+  meta: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface Identity {
+  kind: string;
+  value: string;
+}
+
+export interface Contact {
+  id: number;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  language: string | null;
+  attributes: Record<string, unknown>;
+  notes: string | null;
+  identities: Identity[];
+  createdAt: string;
+  lastSeenAt: string | null;
+  ticketCount: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface TicketCounts {
+  mine: number;
+  unassigned: number;
+  team: number;
+  all: number;
+  snoozed: number;
+  resolved: number;
+  byChannel: Record<string, number>;
+  byLabel: Record<string, number>;
+}
+
+export interface Team {
+  id: number;
+  name: string;
+  memberIds: number[];
+}
+
+export interface Label {
+  id: number;
+  name: string;
+  color: string;
+}
+
+export interface CannedReply {
+  id: number;
+  shortcut: string;
+  title: string;
+  body: string;
+}
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface ChannelInfo {
+  kind: string;
+  name: string;
+  address?: string;
+  state: { connected: boolean; lastSyncAt: string | null; lastError: string | null } | null;
+  embedSnippet?: string;
+}
+
+export interface SearchResults {
+  tickets: { ticket: Ticket; snippet: string }[];
+  messages: { ticketId: number; ticketNumber: number; messageId: number; snippet: string }[];
+  contacts: { contact: Contact; snippet: string }[];
+}
+
+export interface TicketChanges {
+  status?: TicketStatus;
+  priority?: Priority;
+  assigneeId?: number | null;
+  teamId?: number | null;
+  labels?: string[];
+  customFields?: Record<string, unknown>;
+  snoozedUntil?: string | null;
+  subject?: string;
+}
+
+export interface BulkChanges {
+  status?: TicketStatus;
+  priority?: Priority;
+  assigneeId?: number | null;
+  teamId?: number | null;
+  addLabels?: string[];
+  removeLabels?: string[];
+}
+
+export interface NewMessage {
+  kind: 'reply' | 'note';
+  text: string;
+  html?: string;
+  cc?: string[];
+  bcc?: string[];
+  attachmentIds?: number[];
+  status?: 'pending' | 'resolved';
+}
+
+// Websocket frames.
+export interface LiveEvent {
+  type: string;
+  ticketId?: number;
+  ticket?: Ticket;
+  message?: Message;
+  actor?: { kind?: string; id?: number } | null;
+}
+
+export type ServerFrame =
+  | { type: 'hello'; cursor: string | number }
+  | { type: 'event'; cursor: string | number; event: LiveEvent }
+  | { type: 'presence'; agentId: number; presence: Presence }
+  | { type: 'typing'; ticketId: number; agentId: number; composing: 'reply' | 'note' | null }
+  | { type: 'viewers'; ticketId: number; agents: { id: number; name: string; replying: boolean }[] };
+
+export type ClientFrame =
+  | { type: 'resume'; cursor: string | number }
+  | { type: 'presence'; presence: Presence }
+  | { type: 'view'; ticketId: number | null }
+  | { type: 'typing'; ticketId: number; composing: 'reply' | 'note' | null };
