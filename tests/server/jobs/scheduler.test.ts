@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configFromObject } from '../../../server/config/load.js';
 import { createContext } from '../../../server/context.js';
+import { ConfigError } from '../../../server/config/load.js';
 import { backupJob } from '../../../server/jobs/backup.js';
 import { Scheduler } from '../../../server/jobs/scheduler.js';
 import { createLogger } from '../../../server/logger.js';
@@ -82,5 +83,14 @@ describe('scheduler', () => {
     scheduler.add(job);
     for (let i = 0; i < 3; i++) await scheduler.runNow('backup');
     expect(listBackups(ctx.paths.backups)).toHaveLength(2);
+  });
+
+  it('reports an invalid backup.schedule as a config error naming the key', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kefu-jobs-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const ctx = await createContext(configFromObject({ data_dir: dir, backup: { schedule: 'every night' } }), logger);
+    cleanups.push(() => ctx.close());
+    expect(() => backupJob(ctx)).toThrow(ConfigError);
+    expect(() => backupJob(ctx)).toThrow(/backup\.schedule/);
   });
 });
