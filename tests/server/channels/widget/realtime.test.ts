@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import type { TestApp } from '../../../helpers/app.js';
+import { postMessage } from '../../../../server/modules/tickets/post-message.js';
+import type { ServerFrame } from '../../../../server/channels/widget/protocol.js';
+import { PAGE, Visitor, widgetApp } from './helpers.js';
+
+/** Frames from one socket, awaited by predicate so no test sleeps. */
+class Frames {
+  readonly seen: ServerFrame[] = [];
+  #waiters: Array<{ match: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }> = [];
+
+  constructor(ws: WebSocket) {
+    ws.on('message', (raw) => {
+      const frame = JSON.parse(String(raw)) as ServerFrame;
+      this.seen.push(frame);
+      this.#waiters = this.#waiters.filter((w) => (w.match(frame) ? (w.resolve(frame), false) : true));
+    });
+  }
+
+  next<T extends ServerFrame['type']>(type: T, match: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true) {
+    const test = (f: ServerFrame) => f.type === type && match(f as Extract<ServerFrame, { type: T }>);
+    const found = this.seen.find(test);
+    if (found) return Promise.resolve(found as Extract<ServerFrame, { type: T }>);
+    return new Promise<Extract<ServerFrame, { type: T }>>((resolve) => {
+      this.#waiters.push({ match: test, resolve: resolve as (f: ServerFrame) => void });
+    });
+  }
+}
+
+describe('widget visitor websocket', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await widgetApp();
+    t.ctx.outbox.start();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function open(v: Visitor): Promise<{ ws: WebSocket; frames: Frames }> {
+    let frames: Frames | undefined;
+    const ws = await t.app.injectWS(
+      `/api/v1/widget/website/ws?vt=${encodeURIComponent(v.token!)}&po=${encodeURIComponent(PAGE)}`,
+      { headers: { origin: 'http://localhost:8080', host: 'localhost:8080' } },
+      // Listening from the first moment: the server says hello as soon as the socket opens.
+      { onInit: (socket) => void (frames = new Frames(socket)) },
+    );
+    return { ws, frames: frames ?? new Frames(ws) };
+  }
+
+  it('acks a message once per client id and shows it in the visitor’s other tabs', async () => {
+    const v = new Visitor(t);
+    await v.start();
+    const tab1 = await open(v);
+    const tab2 = await open(v);
+    await tab1.frames.next('hello');
+    const frame = { type: 'message', clientId: 'ws-client-0001', text: 'hi over the socket' };
+    tab1.ws.send(JSON.stringify(frame));
+    tab1.ws.send(JSON.stringify(frame));
+    const ack = await tab1.frames.next('ack');
+    const seenInTab2 = await tab2.frames.next('message');
+    expect(seenInTab2.message.id).toBe(ack.message.id);
+    await tab1.frames.next('ack', (a) => a !== ack);
+    const acks = tab1.frames.seen.filter((f) => f.type === 'ack');
+    expect(new Set(acks.map((a) => (a.type === 'ack' ? a.message.id : 0))).size).toBe(1);
+    const stored = await t.ctx.db.selectFrom('messages').select('id').where('text', '=', 'hi over the socket').execute();
+    expect(stored).toHaveLength(1);
+    tab1.ws.terminate();
+    tab2.ws.terminate();
+  });
+
+  it('delivers an agent reply to every open tab through the outbox, never an internal note', async () => {
+    const v = new Visitor(t);
+    await v.start();
+    const sent = await v.send('where is my parcel?');
+    const ticketId = (
+      await t.ctx.db.selectFrom('widget_conversations').select('ticket_id').where('id', '=', sent.json().message.conversationId).executeTakeFirstOrThrow()
+    ).ticket_id!;
+    const tab1 = await open(v);
+    const tab2 = await open(v);
+    const admin = { id: t.admin.agentId, name: 'Admin', role: 'admin' as const };
+    await postMessage(t.ctx, admin, ticketId, { kind: 'note', text: 'internal: customer is grumpy' });
+    await postMessage(t.ctx, admin, ticketId, { kind: 'reply', text: 'It ships today.' });
+    const [a, b] = await Promise.all([tab1.frames.next('message'), tab2.frames.next('message')]);
+    expect(a.message.text).toBe('It ships today.');
+    expect(a.message.author.kind).toBe('agent');
+    expect(b.message.id).toBe(a.message.id);
+    const history = await v.call('GET', '/messages');
+    const texts = history.json<{ items: Array<{ text: string }> }>().items.map((m) => m.text);
+    expect(texts).toEqual(['where is my parcel?', 'It ships today.']);
+    expect(texts).not.toContain('internal: customer is grumpy');
+    tab1.ws.terminate();
+    tab2.ws.terminate();
+  });
+
+  it('keeps a reply for a visitor with no open tab and shows it on the next visit', async () => {
+    const v = new Visitor(t);
+    await v.start();
+    const sent = await v.send('anyone there?');
+    const ticketId = (
+      await t.ctx.db.selectFrom('widget_conversations').select('ticket_id').where('id', '=', sent.json().message.conversationId).executeTakeFirstOrThrow()
+    ).ticket_id!;
+    const admin = { id: t.admin.agentId, name: 'Admin', role: 'admin' as const };
+    const { message } = await postMessage(t.ctx, admin, ticketId, { kind: 'reply', text: 'Yes, we are here.' });
+    await new Promise<void>((resolve) => {
+      const off = t.ctx.bus.on('message.updated', (e) => {
+        if (e.message.id === message.id) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const history = await v.call('GET', '/messages');
+    expect(history.json<{ items: Array<{ text: string }> }>().items.map((m) => m.text)).toContain('Yes, we are here.');
+  });
+
+  it('refuses a socket without a valid token before the upgrade', async () => {
+    await expect(t.app.injectWS('/api/v1/widget/website/ws?vt=v1.website.x.1.bad', { headers: { origin: PAGE } })).rejects.toThrow();
+  });
+});
