@@ -11,6 +11,13 @@ import { metricsPlugin } from './http/metrics.js';
 import { openApiPlugin } from './http/openapi.js';
 import { findWebRoot, serveWebApp } from './http/static.js';
 import { agentsRoutes } from './modules/agents/routes.js';
+import { attachmentsRoutes } from './modules/attachments/routes.js';
+import { cannedRepliesRoutes } from './modules/canned-replies/routes.js';
+import { contactsRoutes } from './modules/contacts/routes.js';
+import { labelsRoutes } from './modules/labels/routes.js';
+import { teamsRoutes } from './modules/teams/routes.js';
+import { ticketsRoutes } from './modules/tickets/routes.js';
+import { ticketIdsMatching } from './search/queries.js';
 import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 import { searchRoutes } from './search/routes.js';
 import { widgetChannelPlugin } from './channels/widget/plugin.js';
@@ -56,6 +63,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(
     async (api) => {
       await api.register(agentsRoutes, { ctx });
+      await api.register(ticketsRoutes, { ctx, textMatch: (db, q) => ticketIdsMatching(db, q) });
+      await api.register(contactsRoutes, { ctx });
+      await api.register(attachmentsRoutes, { ctx });
+      await api.register(teamsRoutes, { ctx });
+      await api.register(labelsRoutes, { ctx });
+      await api.register(cannedRepliesRoutes, { ctx });
       await api.register(agentRealtimeRoutes, { ctx });
       await api.register(searchRoutes, { ctx });
       // Module routes: one line each, all under /api/v1.

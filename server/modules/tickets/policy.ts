@@ -3,7 +3,9 @@ import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/database.js';
 import type { Tables } from '../../db/tables.js';
 import type { Actor } from '../../realtime/bus.js';
+import { NotFound } from '../../http/errors.js';
 import type { Role } from '../agents/tables.js';
+import { findTicket, type TicketRow } from './queries.js';
 
 /** The signed-in agent a service acts for; request.auth.agent fits it. */
 export interface Viewer {
@@ -48,3 +50,10 @@ export function inScope(
 }
 
 export const canManageSettings = (viewer: Viewer): boolean => viewer.role === 'admin' || viewer.role === 'supervisor';
+
+/** The ticket if the viewer may see it; otherwise 404, the same as a ticket that does not exist. */
+export async function visibleTicket(ctx: AppContext, viewer: Viewer, id: number, db: DbOrTx = ctx.db): Promise<TicketRow> {
+  const ticket = await findTicket(db, id);
+  if (!ticket || !canSeeTicket(await ticketAccess(ctx, viewer, db), ticket)) throw new NotFound('ticket');
+  return ticket;
+}

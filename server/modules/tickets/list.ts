@@ -1,0 +1,202 @@
+import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
+import type { AppContext } from '../../context.js';
+import type { DbOrTx } from '../../db/database.js';
+import { BadRequest } from '../../http/errors.js';
+import type { Tables } from '../../db/tables.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { TicketFilters } from './filters.js';
+import { inScope, teamIdsOf, ticketAccess, type TicketAccess, type Viewer } from './policy.js';
+import { presentTickets } from './presenter.js';
+import type { TicketRow } from './queries.js';
+import type { TicketView } from './schemas.js';
+
+/**
+ * Narrows the list to tickets matching a text query (ids, best first); server/search provides it.
+ * Without one, `q` is refused rather than silently ignored.
+ */
+export type TicketTextMatch = (db: DbOrTx, q: string) => Promise<number[]>;
+
+type TicketQuery = SelectQueryBuilder<Tables, 'tickets', TicketRow>;
+type Eb = ExpressionBuilder<Tables, 'tickets'>;
+type SortColumn = 'last_activity_at' | 'created_at' | 'priority_rank' | 'id';
+
+const SORT_KEYS: Record<TicketFilters['sort'], SortColumn[]> = {
+  last_activity: ['last_activity_at', 'id'],
+  created: ['created_at', 'id'],
+  priority: ['priority_rank', 'last_activity_at', 'id'],
+};
+
+/** One slice of the list that an index serves in order: SQLite cannot merge-sort an IN list itself. */
+interface Branch {
+  status?: TicketRow['status'];
+  scope?: { assigneeId: number | null } | { teamId: number };
+}
+
+function keyOf(row: TicketRow, keys: SortColumn[]): number[] {
+  return keys.map((k) => row[k]);
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+async function labelIdOf(db: DbOrTx, name: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('labels')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+interface Plan {
+  /** Conditions every branch shares. */
+  where: Array<(eb: Eb) => ReturnType<Eb['and']>>;
+  branches: Branch[];
+  /** Known to be empty without asking (unknown label, a team view with no teams). */
+  empty: boolean;
+}
+
+interface PlanInput {
+  labelId: number | null;
+  ids: number[] | null;
+  /** The viewer's own teams, for the team view (an admin's too). */
+  viewerTeams: number[];
+}
+
+function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, input: PlanInput): Plan {
+  const { labelId, ids } = input;
+  const where: Plan['where'] = [];
+  const add = (fn: (eb: Eb) => ReturnType<Eb['and']>) => where.push(fn);
+  let empty = false;
+  const myTeams = access.all ? null : access.teamIds;
+
+  if (filters.view === 'mine') add((eb) => eb.and([eb('tickets.assignee_id', '=', viewer.id)]));
+  if (filters.view === 'unassigned') add((eb) => eb.and([eb('tickets.assignee_id', 'is', null)]));
+  if (filters.view === 'team' && filters.teamId === undefined) {
+    const teams = input.viewerTeams;
+    if (teams.length === 0) empty = true;
+    add((eb) => eb.and([eb('tickets.team_id', 'in', teams.length > 0 ? teams : [-1])]));
+  }
+  if (filters.assignee === 'me') add((eb) => eb.and([eb('tickets.assignee_id', '=', viewer.id)]));
+  else if (filters.assignee === 'none') add((eb) => eb.and([eb('tickets.assignee_id', 'is', null)]));
+  else if (typeof filters.assignee === 'number') {
+    const id = filters.assignee;
+    add((eb) => eb.and([eb('tickets.assignee_id', '=', id)]));
+  }
+  if (filters.teamId !== undefined) {
+    const id = filters.teamId;
+    add((eb) => eb.and([eb('tickets.team_id', '=', id)]));
+  }
+  if (filters.label !== undefined) {
+    if (labelId === null) empty = true;
+    const id = labelId ?? -1;
+    add((eb) =>
+      eb.and([eb('tickets.id', 'in', eb.selectFrom('ticket_labels').select('ticket_id').where('label_id', '=', id))]),
+    );
+  }
+  if (filters.channel) {
+    const ch = filters.channel;
+    add((eb) => eb.and(['kind' in ch ? eb('tickets.channel_kind', '=', ch.kind) : eb('tickets.channel_name', '=', ch.name)]));
+  }
+  if (filters.priorities) {
+    const list = filters.priorities;
+    add((eb) => eb.and([eb('tickets.priority', 'in', list)]));
+  }
+  if (filters.contactId !== undefined) {
+    const id = filters.contactId;
+    add((eb) => eb.and([eb('tickets.contact_id', '=', id)]));
+  }
+  if (ids !== null) {
+    if (ids.length === 0) empty = true;
+    add((eb) => eb.and([eb('tickets.id', 'in', ids.length > 0 ? ids : [-1])]));
+  }
+  add((eb) => eb.and([inScope(eb, access)]));
+
+  // Few rows (one contact, a text match): one query sorts them. Otherwise one branch per
+  // status, and per scope part for a restricted agent, each walking its own index in order.
+  const small = filters.contactId !== undefined || ids !== null;
+  const statuses = filters.statuses;
+  if (small) {
+    add((eb) => eb.and([eb('tickets.status', 'in', statuses)]));
+    return { where, branches: [{}], empty };
+  }
+  const inherentlyInScope =
+    access.all || filters.view === 'mine' || filters.view === 'unassigned' || filters.assignee === 'me' || filters.assignee === 'none';
+  const scopes: Array<Branch['scope']> =
+    inherentlyInScope || !myTeams
+      ? [undefined]
+      : [{ assigneeId: null }, { assigneeId: viewer.id }, ...myTeams.map((teamId) => ({ teamId }))];
+  const branches = statuses.flatMap((status) => scopes.map((scope) => ({ status, scope })));
+  return { where, branches, empty };
+}
+
+function branchQuery(db: DbOrTx, p: Plan, branch: Branch, filters: TicketFilters, after: number[] | null): TicketQuery {
+  const keys = SORT_KEYS[filters.sort];
+  const dir = filters.order;
+  let q = db.selectFrom('tickets').selectAll('tickets') as TicketQuery;
+  for (const w of p.where) q = q.where((eb) => w(eb));
+  if (branch.status) {
+    const status = branch.status;
+    q = q.where('tickets.status', '=', status);
+  }
+  const scope = branch.scope;
+  if (scope && 'teamId' in scope) q = q.where('tickets.team_id', '=', scope.teamId);
+  else if (scope) q = q.where('tickets.assignee_id', scope.assigneeId === null ? 'is' : '=', scope.assigneeId);
+  if (after) {
+    const op = dir === 'desc' ? '<' : '>';
+    q = q.where((eb) => {
+      const refs = keys.map((k) => `tickets.${k}` as const);
+      if (refs.length === 2) return eb(eb.refTuple(refs[0] as 'tickets.id', refs[1] as 'tickets.id'), op, eb.tuple(after[0] ?? 0, after[1] ?? 0));
+      return eb(
+        eb.refTuple(refs[0] as 'tickets.id', refs[1] as 'tickets.id', refs[2] as 'tickets.id'),
+        op,
+        eb.tuple(after[0] ?? 0, after[1] ?? 0, after[2] ?? 0),
+      );
+    });
+  }
+  for (const k of keys) q = q.orderBy(`tickets.${k}`, dir);
+  return q.limit(filters.limit + 1);
+}
+
+export interface TicketPage {
+  items: TicketView[];
+  nextCursor: string | null;
+}
+
+export async function listTickets(
+  ctx: AppContext,
+  viewer: Viewer,
+  filters: TicketFilters,
+  textMatch?: TicketTextMatch,
+): Promise<TicketPage> {
+  const db = ctx.db;
+  const keys = SORT_KEYS[filters.sort];
+  const after = decodeCursor(filters.cursor, keys.length);
+  const access = await ticketAccess(ctx, viewer);
+  const labelId = filters.label !== undefined ? await labelIdOf(db, filters.label) : null;
+  let ids: number[] | null = null;
+  if (filters.q !== undefined) {
+    if (!textMatch) throw new BadRequest('q: text search is not available on this server', { field: 'q' });
+    ids = await textMatch(db, filters.q);
+  }
+  const viewerTeams = access.all ? (filters.view === 'team' ? await teamIdsOf(db, viewer.id) : []) : access.teamIds;
+  const p = plan(filters, access, viewer, { labelId, ids, viewerTeams });
+  if (p.empty) return { items: [], nextCursor: null };
+
+  const results = await Promise.all(p.branches.map((b) => branchQuery(db, p, b, filters, after).execute()));
+  const seen = new Set<number>();
+  const rows = results.flat().filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+  const sign = filters.order === 'desc' ? -1 : 1;
+  rows.sort((a, b) => sign * compareKeys(keyOf(a, keys), keyOf(b, keys)));
+  const page = rows.slice(0, filters.limit);
+  const last = page[page.length - 1];
+  return {
+    items: await presentTickets(db, page, viewer.id),
+    nextCursor: rows.length > filters.limit && last ? encodeCursor(keyOf(last, keys)) : null,
+  };
+}

@@ -1,0 +1,217 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../../context.js';
+import { agentOf, requireAgent } from '../../http/auth.js';
+import { BadRequest } from '../../http/errors.js';
+import { IdParams, Paginated, withErrors } from '../../http/schemas.js';
+import { ContactSchema } from '../contacts/schemas.js';
+import { countTickets } from './counts.js';
+import { parseTicketQuery } from './filters.js';
+import { listTickets, type TicketTextMatch } from './list.js';
+import { mergeTickets } from './merge.js';
+import { postMessage } from './post-message.js';
+import { bulkUpdate, createTicket, getTicketDetail, listMessages, updateTicket } from './service.js';
+import { MessageSchema, TicketPrioritySchema, TicketSchema, TicketStatusSchema } from './schemas.js';
+
+// Null first: with type coercion on, a null would otherwise be turned into "" by the string branch.
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
+const Id = Type.Integer({ minimum: 1 });
+const Labels = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50 });
+
+const ListQuery = Type.Object({
+  view: Type.Optional(Type.String({ description: 'mine | unassigned | team | all' })),
+  status: Type.Optional(Type.String({ description: 'comma-separated: open,pending,snoozed,resolved,closed, or all' })),
+  assignee: Type.Optional(Type.String({ description: 'me | none | agent id' })),
+  team: Type.Optional(Type.String()),
+  label: Type.Optional(Type.String()),
+  channel: Type.Optional(Type.String({ description: 'a channel kind (email, widget, ...) or a channel name' })),
+  priority: Type.Optional(Type.String({ description: 'comma-separated: low,normal,high,urgent' })),
+  contact: Type.Optional(Type.String()),
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  sort: Type.Optional(Type.String({ description: 'last_activity | created | priority' })),
+  order: Type.Optional(Type.String({ description: 'desc | asc' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+});
+
+const Counts = Type.Object({
+  mine: Type.Integer(),
+  unassigned: Type.Integer(),
+  team: Type.Integer(),
+  all: Type.Integer(),
+  snoozed: Type.Integer(),
+  resolved: Type.Integer(),
+  byChannel: Type.Record(Type.String(), Type.Integer()),
+  byLabel: Type.Record(Type.String(), Type.Integer()),
+});
+
+const Channel = Type.Object({ kind: Type.String({ minLength: 1, maxLength: 32 }), name: Type.String({ minLength: 1, maxLength: 64 }) });
+const Text = Type.String({ maxLength: 100_000 });
+const AttachmentIds = Type.Array(Id, { maxItems: 20 });
+
+const PatchBody = Type.Object(
+  {
+    status: Type.Optional(TicketStatusSchema),
+    priority: Type.Optional(TicketPrioritySchema),
+    assigneeId: Type.Optional(Nullable(Id)),
+    teamId: Type.Optional(Nullable(Id)),
+    labels: Type.Optional(Labels),
+    customFields: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown())),
+    snoozedUntil: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+    subject: Type.Optional(Type.String({ minLength: 1, maxLength: 250 })),
+  },
+  { additionalProperties: false },
+);
+
+const BulkBody = Type.Object(
+  {
+    ids: Type.Array(Id, { minItems: 1, maxItems: 500 }),
+    changes: Type.Object(
+      {
+        status: Type.Optional(TicketStatusSchema),
+        priority: Type.Optional(TicketPrioritySchema),
+        assigneeId: Type.Optional(Nullable(Id)),
+        teamId: Type.Optional(Nullable(Id)),
+        addLabels: Type.Optional(Labels),
+        removeLabels: Type.Optional(Labels),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+function parseTime(field: string, value: string | null | undefined): number | null | undefined {
+  if (value === undefined || value === null) return value;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new BadRequest(`${field}: not an ISO-8601 time`, { field });
+  return ms;
+}
+
+export interface TicketsRoutesOptions {
+  ctx: AppContext;
+  /** server/search's text match for `q`; without it `q` answers 400. */
+  textMatch?: TicketTextMatch | undefined;
+}
+
+export const ticketsRoutes: FastifyPluginAsyncTypebox<TicketsRoutesOptions> = async (app, { ctx, textMatch }) => {
+  app.addHook('onRequest', requireAgent);
+  const tags = ['tickets'];
+
+  app.get(
+    '/tickets',
+    { schema: { tags, querystring: ListQuery, response: withErrors({ 200: Paginated(TicketSchema) }, 400, 401) } },
+    async (request) => listTickets(ctx, agentOf(request), parseTicketQuery(request.query), textMatch),
+  );
+
+  app.get('/tickets/counts', { schema: { tags, response: withErrors({ 200: Counts }, 401) } }, async (request) =>
+    countTickets(ctx, agentOf(request)),
+  );
+
+  app.post(
+    '/tickets',
+    {
+      schema: {
+        tags,
+        body: Type.Object(
+          {
+            contactId: Id,
+            subject: Type.String({ minLength: 1, maxLength: 250 }),
+            text: Text,
+            html: Type.Optional(Text),
+            channel: Type.Optional(Channel),
+            attachmentIds: Type.Optional(AttachmentIds),
+          },
+          { additionalProperties: false },
+        ),
+        response: withErrors({ 201: Type.Object({ ticket: TicketSchema }) }, 400, 401),
+      },
+    },
+    async (request, reply) => {
+      const ticket = await createTicket(ctx, agentOf(request), request.body);
+      return reply.code(201).send({ ticket });
+    },
+  );
+
+  app.get(
+    '/tickets/:id',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        response: withErrors({ 200: Type.Object({ ticket: TicketSchema, messages: Type.Array(MessageSchema), contact: ContactSchema }) }, 401, 404),
+      },
+    },
+    async (request) => getTicketDetail(ctx, agentOf(request), request.params.id),
+  );
+
+  app.get(
+    '/tickets/:id/messages',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Type.String({ maxLength: 200 })) }),
+        response: withErrors({ 200: Paginated(MessageSchema) }, 400, 401, 404),
+      },
+    },
+    async (request) =>
+      listMessages(ctx, agentOf(request), request.params.id, { limit: request.query.limit ?? 100, cursor: request.query.cursor }),
+  );
+
+  app.post(
+    '/tickets/:id/messages',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: Type.Object(
+          {
+            kind: Type.Union([Type.Literal('reply'), Type.Literal('note')]),
+            text: Text,
+            html: Type.Optional(Text),
+            cc: Type.Optional(Type.Array(Type.String({ maxLength: 320 }), { maxItems: 50 })),
+            bcc: Type.Optional(Type.Array(Type.String({ maxLength: 320 }), { maxItems: 50 })),
+            attachmentIds: Type.Optional(AttachmentIds),
+            status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('pending'), Type.Literal('resolved')])),
+          },
+          { additionalProperties: false },
+        ),
+        response: withErrors({ 201: Type.Object({ message: MessageSchema, ticket: TicketSchema }) }, 400, 401, 404),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await postMessage(ctx, agentOf(request), request.params.id, request.body)),
+  );
+
+  app.patch(
+    '/tickets/:id',
+    { schema: { tags, params: IdParams, body: PatchBody, response: withErrors({ 200: Type.Object({ ticket: TicketSchema }) }, 400, 401, 404) } },
+    async (request) => {
+      const { snoozedUntil, ...rest } = request.body;
+      const ticket = await updateTicket(ctx, agentOf(request), request.params.id, {
+        ...rest,
+        snoozedUntil: parseTime('snoozedUntil', snoozedUntil),
+      });
+      return { ticket };
+    },
+  );
+
+  app.post(
+    '/tickets/:id/merge',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: Type.Object({ intoTicketId: Id }, { additionalProperties: false }),
+        response: withErrors({ 200: Type.Object({ ticket: TicketSchema }) }, 400, 401, 404),
+      },
+    },
+    async (request) => ({ ticket: await mergeTickets(ctx, agentOf(request), request.params.id, request.body.intoTicketId) }),
+  );
+
+  app.post(
+    '/tickets/bulk',
+    { schema: { tags, body: BulkBody, response: withErrors({ 200: Type.Object({ updated: Type.Integer() }) }, 400, 401) } },
+    async (request) => ({ updated: await bulkUpdate(ctx, agentOf(request), request.body.ids, request.body.changes) }),
+  );
+};

@@ -1,0 +1,185 @@
+import type { AppContext } from '../../context.js';
+import { now, type DbOrTx } from '../../db/database.js';
+import { BadRequest, NotFound } from '../../http/errors.js';
+import type { KefuEvent } from '../../realtime/events.js';
+import { recordAudit } from '../audit/service.js';
+import { presentOneContact } from '../contacts/presenter.js';
+import { findContact } from '../contacts/queries.js';
+import type { ContactView } from '../contacts/schemas.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { applyTicketPatch, type TicketPatch } from './patch.js';
+import { writeAgentMessage } from './post-message.js';
+import { agentActor, canSeeTicket, ticketAccess, visibleTicket, type Viewer } from './policy.js';
+import { presentMessages, presentOneTicket } from './presenter.js';
+import { insertTicket, latestMessagesOfTicket, markRead, messagesOfTicket, type TicketRow } from './queries.js';
+import type { MessageView, TicketView } from './schemas.js';
+
+export const TIMELINE_LIMIT = 100;
+
+export interface TicketDetail {
+  ticket: TicketView;
+  messages: MessageView[];
+  contact: ContactView;
+}
+
+/** Opening a ticket marks it read for the viewer. */
+export async function getTicketDetail(ctx: AppContext, viewer: Viewer, id: number): Promise<TicketDetail> {
+  const row = await visibleTicket(ctx, viewer, id);
+  await markRead(ctx.db, viewer.id, id, Math.max(now(), row.last_message_at ?? 0));
+  const [ticket, messages, contact] = await Promise.all([
+    presentOneTicket(ctx.db, row, viewer.id),
+    latestMessagesOfTicket(ctx.db, id, TIMELINE_LIMIT).then((rows) => presentMessages(ctx.db, rows)),
+    findContact(ctx.db, row.contact_id).then((c) => {
+      if (!c) throw new NotFound('contact');
+      return presentOneContact(ctx.db, c);
+    }),
+  ]);
+  return { ticket, messages, contact };
+}
+
+export async function getTicket(ctx: AppContext, viewer: Viewer, id: number): Promise<TicketView> {
+  return presentOneTicket(ctx.db, await visibleTicket(ctx, viewer, id), viewer.id);
+}
+
+/** The timeline oldest first, a page at a time. */
+export async function listMessages(
+  ctx: AppContext,
+  viewer: Viewer,
+  id: number,
+  opts: { limit: number; cursor?: string | undefined },
+): Promise<{ items: MessageView[]; nextCursor: string | null }> {
+  await visibleTicket(ctx, viewer, id);
+  const after = decodeCursor(opts.cursor, 1);
+  const rows = await messagesOfTicket(ctx.db, id, after?.[0] ?? 0, opts.limit + 1);
+  const page = rows.slice(0, opts.limit);
+  const last = page[page.length - 1];
+  return {
+    items: await presentMessages(ctx.db, page),
+    nextCursor: rows.length > opts.limit && last ? encodeCursor([last.id]) : null,
+  };
+}
+
+export async function updateTicket(ctx: AppContext, viewer: Viewer, id: number, patch: TicketPatch): Promise<TicketView> {
+  const actor = agentActor(viewer);
+  const row = await ctx.database.transaction(async (tx, onCommit) => {
+    const ticket = await visibleTicket(ctx, viewer, id, tx);
+    const result = await applyTicketPatch(tx, ticket, patch, actor, now());
+    onCommit(() => result.events.forEach((e) => ctx.bus.emit(e)));
+    return result.ticket;
+  });
+  return presentOneTicket(ctx.db, row, viewer.id);
+}
+
+export interface BulkChanges {
+  status?: TicketPatch['status'];
+  priority?: TicketPatch['priority'];
+  assigneeId?: number | null | undefined;
+  teamId?: number | null | undefined;
+  addLabels?: string[] | undefined;
+  removeLabels?: string[] | undefined;
+}
+
+/** One transaction for the whole selection; tickets the viewer may not see are skipped, not revealed. */
+export async function bulkUpdate(ctx: AppContext, viewer: Viewer, ids: number[], changes: BulkChanges): Promise<number> {
+  const actor = agentActor(viewer);
+  const unique = [...new Set(ids)];
+  return ctx.database.transaction(async (tx, onCommit) => {
+    const access = await ticketAccess(ctx, viewer, tx);
+    const rows = unique.length === 0 ? [] : await tx.selectFrom('tickets').selectAll().where('id', 'in', unique).execute();
+    const events: KefuEvent[] = [];
+    let updated = 0;
+    const at = now();
+    for (const ticket of rows) {
+      if (!canSeeTicket(access, ticket)) continue;
+      const result = await applyTicketPatch(tx, ticket, changes, actor, at);
+      if (result.changes.length > 0) updated++;
+      events.push(...result.events);
+    }
+    onCommit(() => events.forEach((e) => ctx.bus.emit(e)));
+    return updated;
+  });
+}
+
+/** The channel a new agent-started ticket goes out on: the one asked for, the contact's latest, or the first email channel. */
+async function channelFor(
+  ctx: AppContext,
+  db: DbOrTx,
+  contactId: number,
+  asked: { kind: string; name: string } | undefined,
+): Promise<{ kind: string; name: string }> {
+  if (asked) return asked;
+  const latest = await db
+    .selectFrom('tickets')
+    .select(['channel_kind', 'channel_name'])
+    .where('contact_id', '=', contactId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (latest) return { kind: latest.channel_kind, name: latest.channel_name };
+  const email = ctx.config.channels.email[0];
+  return { kind: 'email', name: email?.name ?? 'email' };
+}
+
+export interface NewTicketInput {
+  contactId: number;
+  subject: string;
+  text: string;
+  html?: string | undefined;
+  channel?: { kind: string; name: string } | undefined;
+  attachmentIds?: number[] | undefined;
+}
+
+/** An agent opens a ticket on a contact's behalf: assigned to that agent, first message a reply to the contact. */
+export async function createTicket(ctx: AppContext, viewer: Viewer, input: NewTicketInput): Promise<TicketView> {
+  const subject = input.subject.replace(/\s+/g, ' ').trim();
+  if (subject === '') throw new BadRequest('subject: must not be empty', { field: 'subject' });
+  const actor = agentActor(viewer);
+  const ticketId = await ctx.database.transaction(async (tx, onCommit) => {
+    const contact = await findContact(tx, input.contactId);
+    if (!contact) throw new BadRequest(`contactId: no contact ${input.contactId}`, { field: 'contactId' });
+    const channel = await channelFor(ctx, tx, contact.id, input.channel);
+    const at = now();
+    const ticket = await insertTicket(tx, {
+      subject: subject.slice(0, 250),
+      status: 'open',
+      snoozed_until: null,
+      priority: 'normal',
+      channel_kind: channel.kind,
+      channel_name: channel.name,
+      thread_key: null,
+      contact_id: contact.id,
+      assignee_id: viewer.id,
+      team_id: null,
+      created_at: at,
+      updated_at: at,
+      last_activity_at: at,
+      first_response_at: null,
+      resolved_at: null,
+      merged_into_id: null,
+      last_message_preview: null,
+      last_message_kind: null,
+      last_message_at: null,
+    });
+    await recordAudit(tx, {
+      actor,
+      action: 'ticket.created',
+      entityKind: 'ticket',
+      entityId: ticket.id,
+      after: { number: ticket.number, subject: ticket.subject, contactId: contact.id, channel },
+    });
+    const written = await writeAgentMessage(ctx, tx, viewer, ticket, {
+      kind: 'reply',
+      text: input.text,
+      html: input.html,
+      attachmentIds: input.attachmentIds,
+    });
+    const view = await presentOneTicket(tx, written.ticket, null);
+    onCommit(() => {
+      ctx.bus.emit({ type: 'ticket.created', actor, ticketId: ticket.id, assigneeId: ticket.assignee_id, teamId: null, ticket: view });
+      written.events.forEach((e) => ctx.bus.emit(e));
+      ctx.outbox.nudge();
+    });
+    return ticket.id;
+  });
+  return getTicket(ctx, viewer, ticketId);
+}
