@@ -2,6 +2,7 @@ import { backupCommand } from './backup.js';
 import { createAdminCommand } from './create-admin.js';
 import { migrateCommand } from './migrate.js';
 import { restoreCommand } from './restore.js';
+import { seedCommand } from './seed.js';
 import { serveCommand } from './serve.js';
 import type { Command } from './types.js';
 
@@ -12,4 +13,5 @@ export const commands: Record<string, Command> = {
   'create-admin': createAdminCommand,
   backup: backupCommand,
   restore: restoreCommand,
+  seed: seedCommand,
 };

@@ -1,11 +1,8 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.js';
+import { INDEX_FROM_TABLES, INDEXED_TABLES, type IndexedTable } from './index-sql.js';
 
-export interface RebuildCounts {
-  messages: number;
-  tickets: number;
-  contacts: number;
-}
+export type RebuildCounts = Record<IndexedTable, number>;
 
 /**
  * Rewrites the whole search index from the tables (after a restore from an old backup, a
@@ -13,30 +10,22 @@ export interface RebuildCounts {
  */
 export async function rebuildSearchIndex(db: DbOrTx): Promise<RebuildCounts> {
   const run = async (tx: DbOrTx): Promise<RebuildCounts> => {
-    for (const table of ['search_messages', 'search_tickets', 'search_contacts']) {
-      await sql`insert into ${sql.table(table)} (${sql.table(table)}) values ('delete-all')`.execute(tx);
+    const counts = { messages: 0, tickets: 0, contacts: 0 };
+    for (const table of INDEXED_TABLES) {
+      const fts = sql.table(`search_${table}`);
+      await sql`insert into ${fts} (${fts}) values ('delete-all')`.execute(tx);
+      const result = await sql.raw(INDEX_FROM_TABLES[table].replace('?', '0')).execute(tx);
+      counts[table] = Number(result.numAffectedRows ?? 0);
     }
-    const messages = await sql`insert into search_messages (rowid, words, chars)
-      select id, kefu_search_words(text), kefu_search_chars(text) from messages`.execute(tx);
-    const tickets = await sql`insert into search_tickets (rowid, words, chars)
-      select id, kefu_search_words('#' || number || ' ' || subject), kefu_search_chars('#' || number || ' ' || subject)
-      from tickets`.execute(tx);
-    const contacts = await sql`insert into search_contacts (rowid, words, chars)
-      select id, kefu_search_words(kefu_search_contact(name, email, phone)),
-             kefu_search_chars(kefu_search_contact(name, email, phone))
-      from contacts`.execute(tx);
-    return {
-      messages: Number(messages.numAffectedRows ?? 0),
-      tickets: Number(tickets.numAffectedRows ?? 0),
-      contacts: Number(contacts.numAffectedRows ?? 0),
-    };
+    return counts;
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 /** Merges the index's segments into one: faster searches after a bulk load. */
 export async function optimizeSearchIndex(db: DbOrTx): Promise<void> {
-  for (const table of ['search_messages', 'search_tickets', 'search_contacts']) {
-    await sql`insert into ${sql.table(table)} (${sql.table(table)}) values ('optimize')`.execute(db);
+  for (const table of INDEXED_TABLES) {
+    const fts = sql.table(`search_${table}`);
+    await sql`insert into ${fts} (${fts}) values ('optimize')`.execute(db);
   }
 }

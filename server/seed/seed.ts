@@ -1,0 +1,265 @@
+import type { Database } from '../db/database.js';
+import { hashPassword } from '../modules/agents/passwords.js';
+import { previewOf } from '../modules/tickets/messages.js';
+import type { TicketPriority, TicketStatus } from '../modules/tickets/tables.js';
+import { withBulkIndexing } from '../search/bulk.js';
+import { optimizeSearchIndex } from '../search/rebuild.js';
+import { makeConversation } from './conversation.js';
+import { LABELS, TEAMS } from './corpus.js';
+import { makePerson, type Person } from './people.js';
+import { Random } from './random.js';
+
+export interface SeedOptions {
+  tickets: number;
+  /** Average messages per ticket (every 1000th ticket gets 50, for timeline benchmarks). */
+  messagesPerTicket?: number;
+  agents?: number;
+  /** Contacts made; tickets are spread over them, so some have several. */
+  contacts?: number;
+  /** Password of every seeded agent. */
+  password?: string;
+  seed?: number;
+  now?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SeedResult {
+  agents: number;
+  teams: number;
+  labels: number;
+  contacts: number;
+  tickets: number;
+  messages: number;
+  firstTicketNumber: number;
+  ms: number;
+}
+
+const DAY = 86_400_000;
+const BATCH = 2000;
+
+const CHANNEL_OF: Record<Person['identities'][number]['kind'], { kind: string; name: string }> = {
+  email: { kind: 'email', name: 'support' },
+  widget: { kind: 'widget', name: 'website' },
+  wechat: { kind: 'wechat', name: 'wechat' },
+  whatsapp: { kind: 'whatsapp', name: 'whatsapp' },
+  telegram: { kind: 'telegram', name: 'telegram' },
+  phone: { kind: 'twilio', name: 'sms' },
+};
+
+/**
+ * Fills a database with realistic multi-channel e-commerce support data in batches of
+ * prepared inserts, one transaction per batch, indexed for search in bulk per batch. Runs only
+ * from the CLI or benchmarks, with no other writer on the connection: it uses the raw handle.
+ */
+export async function seedDatabase(database: Database, options: SeedOptions): Promise<SeedResult> {
+  const started = Date.now();
+  const sqlite = database.sqlite;
+  const rng = new Random(options.seed ?? 42);
+  const now = options.now ?? Date.now();
+  const avg = Math.max(1, options.messagesPerTicket ?? 5);
+  const agentCount = options.agents ?? Math.min(200, Math.max(8, Math.ceil(options.tickets / 2000)));
+  const contactCount = options.contacts ?? Math.max(1, Math.ceil(options.tickets * 0.6));
+  const passwordHash = await hashPassword(options.password ?? 'kefu-demo-password');
+
+  const teamIds = new Map<string, number>();
+  const insertTeam = sqlite.prepare('insert or ignore into teams (name, created_at, updated_at) values (?, ?, ?)');
+  const teamId = sqlite.prepare<[string], { id: number }>('select id from teams where name = ?');
+  const insertLabel = sqlite.prepare('insert or ignore into labels (name, color, created_at) values (?, ?, ?)');
+  const labelId = sqlite.prepare<[string], { id: number }>('select id from labels where name = ?');
+  const labelIds = new Map<string, number>();
+  const agents: Array<{ id: number; name: string }> = [];
+  const insertAgent = sqlite.prepare(
+    `insert or ignore into agents (email, name, role, password_hash, language, preferences, active, created_at, updated_at)
+     values (?, ?, ?, ?, ?, '{}', 1, ?, ?)`,
+  );
+  const agentByEmail = sqlite.prepare<[string], { id: number; name: string }>('select id, name from agents where email = ?');
+  const insertMember = sqlite.prepare('insert or ignore into team_members (team_id, agent_id) values (?, ?)');
+
+  sqlite.transaction(() => {
+    for (const name of TEAMS) {
+      insertTeam.run(name, now, now);
+      teamIds.set(name, teamId.get(name)!.id);
+    }
+    for (const label of LABELS) {
+      insertLabel.run(label.name, label.color, now);
+      labelIds.set(label.name, labelId.get(label.name)!.id);
+    }
+    for (let i = 1; i <= agentCount; i++) {
+      const person = makePerson(rng, i);
+      const email = `agent${i}@kefu.example`;
+      const role = i % 10 === 1 ? 'supervisor' : 'agent';
+      insertAgent.run(email, person.name, role, passwordHash, person.lang === 'zh' ? 'zh-CN' : 'en', now, now);
+      const agent = agentByEmail.get(email)!;
+      agents.push(agent);
+      const teams = [...teamIds.values()];
+      insertMember.run(teams[i % teams.length], agent.id);
+      if (rng.chance(0.3)) insertMember.run(rng.pick(teams), agent.id);
+    }
+  })();
+
+  const contacts = insertContacts(database, rng, contactCount, now);
+  const counts = insertTickets(database, rng, {
+    tickets: options.tickets,
+    avg,
+    now,
+    agents,
+    contacts,
+    teamIds,
+    labelIds,
+    onProgress: options.onProgress,
+  });
+  await optimizeSearchIndex(database.db);
+  sqlite.pragma('optimize');
+  return {
+    agents: agents.length,
+    teams: teamIds.size,
+    labels: labelIds.size,
+    contacts: contacts.length,
+    tickets: options.tickets,
+    messages: counts.messages,
+    firstTicketNumber: counts.firstNumber,
+    ms: Date.now() - started,
+  };
+}
+
+interface SeededContact {
+  id: number;
+  person: Person;
+}
+
+function insertContacts(database: Database, rng: Random, count: number, now: number): SeededContact[] {
+  const sqlite = database.sqlite;
+  const insertContact = sqlite.prepare(
+    `insert into contacts (name, email, phone, language, attributes, notes, created_at, updated_at, last_seen_at)
+     values (?, ?, ?, ?, ?, '', ?, ?, ?)`,
+  );
+  const insertIdentity = sqlite.prepare(
+    'insert or ignore into contact_identities (contact_id, kind, value, created_at) values (?, ?, ?, ?)',
+  );
+  const base = (sqlite.prepare('select coalesce(max(id), 0) as n from contacts').get() as { n: number }).n;
+  const out: SeededContact[] = [];
+  for (let start = 0; start < count; start += BATCH * 5) {
+    withBulkIndexing(sqlite, () => {
+      for (let i = start; i < Math.min(count, start + BATCH * 5); i++) {
+        const person = makePerson(rng, base + i + 1);
+        const created = now - rng.int(30, 720) * DAY;
+        const attributes = JSON.stringify(rng.chance(0.3) ? { plan: rng.pick(['gold', 'silver', 'member']), city: rng.pick(['上海', '北京', '深圳', 'London', 'Toronto', '東京', '서울']) } : {});
+        const lang = { zh: 'zh-CN', en: 'en', ja: 'ja', ko: 'ko' }[person.lang];
+        const id = Number(insertContact.run(person.name, person.email, person.phone, lang, attributes, created, created, now - rng.int(0, 30) * DAY).lastInsertRowid);
+        for (const identity of person.identities) insertIdentity.run(id, identity.kind, identity.value, created);
+        out.push({ id, person });
+      }
+    });
+  }
+  return out;
+}
+
+interface TicketPlan {
+  tickets: number;
+  avg: number;
+  now: number;
+  agents: Array<{ id: number; name: string }>;
+  contacts: SeededContact[];
+  teamIds: Map<string, number>;
+  labelIds: Map<string, number>;
+  onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+const STATUS_WEIGHTS: Record<TicketStatus, number> = { open: 22, pending: 14, snoozed: 3, resolved: 36, closed: 25 };
+const PRIORITY_WEIGHTS: Record<TicketPriority, number> = { low: 10, normal: 64, high: 20, urgent: 6 };
+
+function insertTickets(database: Database, rng: Random, plan: TicketPlan): { messages: number; firstNumber: number } {
+  const sqlite = database.sqlite;
+  const insertTicket = sqlite.prepare(
+    `insert into tickets (number, subject, status, snoozed_until, priority, channel_kind, channel_name, thread_key,
+       contact_id, assignee_id, team_id, custom_fields, created_at, updated_at, last_activity_at, first_response_at,
+       resolved_at, reopen_count, merged_into_id, message_count, last_message_preview, last_message_kind, last_message_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?)`,
+  );
+  const insertMessage = sqlite.prepare(
+    `insert into messages (ticket_id, kind, author_kind, author_id, author_name, text, html, channel_kind, channel_name,
+       idempotency_key, delivery_status, delivery_error, delivery_updated_at, mentions, meta, created_at)
+     values (?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?, null, ?, '[]', '{}', ?)`,
+  );
+  const insertTicketLabel = sqlite.prepare('insert or ignore into ticket_labels (ticket_id, label_id) values (?, ?)');
+  const firstNumber = Math.max(1000, (sqlite.prepare('select coalesce(max(number), 0) as n from tickets').get() as { n: number }).n) + 1;
+  let messages = 0;
+
+  for (let start = 0; start < plan.tickets; start += BATCH) {
+    withBulkIndexing(sqlite, () => {
+      for (let i = start; i < Math.min(plan.tickets, start + BATCH); i++) {
+        messages += insertOne(i);
+      }
+    });
+    plan.onProgress?.(Math.min(plan.tickets, start + BATCH), plan.tickets);
+  }
+  return { messages, firstNumber };
+
+  function insertOne(i: number): number {
+    const number = firstNumber + i;
+    const contact = plan.contacts[i < plan.contacts.length ? i : rng.int(0, plan.contacts.length - 1)]!;
+    const identity = rng.pick(contact.person.identities);
+    const channel = CHANNEL_OF[identity.kind];
+    const agent = rng.pick(plan.agents);
+    const count = i % 1000 === 999 ? 50 : rng.int(1, 2 * plan.avg - 1);
+    // Older tickets are mostly settled; the newest are the working set.
+    const age = Math.floor(Math.pow(rng.next(), 2) * 180 * DAY) + (i % 7) * 1000;
+    const start = plan.now - age - count * 3600_000;
+    const convo = makeConversation(rng, contact.person, agent.name, count, start);
+    const last = convo.messages[convo.messages.length - 1]!;
+    let status = rng.weighted(STATUS_WEIGHTS);
+    if (status === 'open' && last.fromAgent && last.kind !== 'note') status = 'pending';
+    const assigned = status === 'open' ? rng.chance(0.7) : rng.chance(0.95);
+    const teamId = rng.chance(0.85) ? (plan.teamIds.get(convo.topic.team) ?? null) : null;
+    const firstReply = convo.messages.find((m) => m.kind === 'outbound');
+    const settled = status === 'resolved' || status === 'closed';
+    const ticketId = Number(
+      insertTicket.run(
+        number,
+        convo.subject,
+        status,
+        status === 'snoozed' ? plan.now + rng.int(1, 72) * 3600_000 : null,
+        rng.weighted(PRIORITY_WEIGHTS),
+        channel.kind,
+        channel.name,
+        channel.kind === 'email' ? null : `seed-${number}`,
+        contact.id,
+        assigned ? agent.id : null,
+        teamId,
+        JSON.stringify(rng.chance(0.2) ? { orderValue: rng.int(10, 3000) } : {}),
+        start,
+        last.at,
+        last.at,
+        firstReply?.at ?? null,
+        settled ? last.at : null,
+        rng.chance(0.05) ? 1 : 0,
+        convo.messages.length,
+        previewOf(last.text),
+        last.kind,
+        last.at,
+      ).lastInsertRowid,
+    );
+    convo.messages.forEach((m, n) => {
+      const outbound = m.kind === 'outbound';
+      insertMessage.run(
+        ticketId,
+        m.kind,
+        m.fromAgent ? 'agent' : 'contact',
+        m.fromAgent ? agent.id : contact.id,
+        m.fromAgent ? agent.name : contact.person.name,
+        m.text,
+        channel.kind,
+        channel.name,
+        m.kind === 'inbound' ? `seed-${number}-${n}` : null,
+        outbound ? 'delivered' : null,
+        outbound ? m.at : null,
+        m.at,
+      );
+    });
+    const labelId = plan.labelIds.get(convo.topic.label);
+    if (labelId !== undefined && rng.chance(0.7)) insertTicketLabel.run(ticketId, labelId);
+    if (rng.chance(0.05)) insertTicketLabel.run(ticketId, plan.labelIds.get('vip')!);
+    if (rng.chance(0.03)) insertTicketLabel.run(ticketId, plan.labelIds.get('加急')!);
+    return convo.messages.length;
+  }
+}

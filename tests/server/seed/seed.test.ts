@@ -1,0 +1,78 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDatabase, type SeedResult } from '../../../server/seed/seed.js';
+import type { SearchResult } from '../../../server/search/schemas.js';
+import { createTestApp, type TestApp } from '../../helpers/app.js';
+
+let t: TestApp;
+let result: SeedResult;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  result = await seedDatabase(t.ctx.database, { tickets: 1500, seed: 7 });
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe('seedDatabase', () => {
+  it('writes the tickets and messages it reports, with summaries that agree with the timeline', async () => {
+    const tickets = await t.ctx.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const messages = await t.ctx.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(tickets.n)).toBe(1500);
+    expect(Number(messages.n)).toBe(result.messages);
+    expect(result.messages / 1500).toBeGreaterThan(4);
+    const mismatched = await t.ctx.db
+      .selectFrom('tickets')
+      .select('id')
+      .where((eb) =>
+        eb('message_count', '!=', eb.selectFrom('messages').select((m) => m.fn.countAll<number>().as('c')).whereRef('messages.ticket_id', '=', 'tickets.id')),
+      )
+      .execute();
+    expect(mismatched).toEqual([]);
+    const long = await t.ctx.db.selectFrom('tickets').select('id').where('message_count', '=', 50).execute();
+    expect(long.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('makes contacts with identities on several channels, in Chinese and English', async () => {
+    const kinds = await t.ctx.db.selectFrom('contact_identities').select('kind').distinct().execute();
+    expect(kinds.map((k) => k.kind).sort()).toEqual(expect.arrayContaining(['email', 'wechat', 'widget']));
+    const channels = await t.ctx.db.selectFrom('tickets').select('channel_kind').distinct().execute();
+    expect(channels.length).toBeGreaterThanOrEqual(4);
+    const zh = await t.ctx.db.selectFrom('messages').select('id').where('text', 'like', '%退款%').limit(1).execute();
+    const en = await t.ctx.db.selectFrom('messages').select('id').where('text', 'like', '%refund%').limit(1).execute();
+    expect(zh.length + en.length).toBe(2);
+    const multi = await t.ctx.db
+      .selectFrom('contact_identities')
+      .select('contact_id')
+      .groupBy('contact_id')
+      .having((eb) => eb.fn.countAll(), '>', 1)
+      .limit(1)
+      .execute();
+    expect(multi.length).toBe(1);
+  });
+
+  it('creates agents who can sign in, in teams, and labels on tickets', async () => {
+    const session = await t.login('agent2@kefu.example', 'kefu-demo-password');
+    expect(session.agentId).toBeGreaterThan(0);
+    const members = await t.ctx.db.selectFrom('team_members').select('agent_id').where('agent_id', '=', session.agentId).execute();
+    expect(members.length).toBeGreaterThanOrEqual(1);
+    const labelled = await t.ctx.db.selectFrom('ticket_labels').select('ticket_id').limit(1).execute();
+    expect(labelled.length).toBe(1);
+  });
+
+  it('indexes everything it writes for search', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/search?q=${encodeURIComponent('退款')}`, headers: { cookie: t.admin.cookie } });
+    const body = res.json<SearchResult>();
+    expect(body.messages.length).toBeGreaterThan(0);
+    expect(body.messages[0]!.snippet).toContain('<mark>退款</mark>');
+    const indexed = await t.ctx.db.selectFrom('search_messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(indexed.n)).toBe(result.messages);
+  });
+
+  it('keeps the search triggers in place after a bulk load', async () => {
+    const { rows: triggers } = await sql<{ name: string }>`select name from sqlite_master where type = 'trigger' and name like 'search_%'`.execute(t.ctx.db);
+    expect(triggers.length).toBe(9);
+  });
+});
