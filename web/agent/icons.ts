@@ -76,6 +76,6 @@ export function channelIcon(kind: string): IconName {
     case 'api':
       return 'api';
     default:
-      return 'chat';
+      return 'inbox';
   }
 }

@@ -24,6 +24,7 @@ export const base = css`
     font-weight: 500;
     font-size: var(--kf-text-md);
     white-space: nowrap;
+    text-decoration: none;
     cursor: pointer;
     box-shadow: var(--kf-shadow-sm);
     transition: background 0.12s, border-color 0.12s;

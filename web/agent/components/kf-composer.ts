@@ -257,7 +257,11 @@ export class KfComposer extends LitElement {
       e.preventDefault();
       void this._send();
     }
-    if (e.key === 'Escape') this._area.blur();
+    if (e.key === 'Escape') {
+      // Leaving the box must not also close the ticket (the shell's Esc).
+      e.stopPropagation();
+      this._area.blur();
+    }
   }
 
   private _files(list: FileList | File[] | null) {

@@ -39,7 +39,9 @@ export class KfInbox extends LitElement {
       h1 { font-size: var(--kf-text-lg); font-weight: 650; margin: 0; letter-spacing: -0.01em; flex: 1; min-width: 0; }
       .total { color: var(--kf-text-faint); font-weight: 500; font-size: var(--kf-text-md); margin-left: 6px; }
       .filters { display: flex; gap: 6px; align-items: center; }
-      .filters select { height: 26px; border: 1px solid var(--kf-border); border-radius: var(--kf-radius); background: var(--kf-bg); font-size: var(--kf-text-sm); color: var(--kf-text-muted); padding: 0 4px; min-width: 0; flex: 1; cursor: pointer; }
+      .filters select { height: 26px; border: 1px solid var(--kf-border); border-radius: var(--kf-radius); background: var(--kf-bg); font-size: var(--kf-text-sm); color: var(--kf-text-muted); padding: 0 2px 0 6px; min-width: 0; flex: 0 1 auto; cursor: pointer; }
+      .filters select:hover { border-color: var(--kf-border-strong); color: var(--kf-text); }
+      .filters .grow { flex: 1; }
       .bulk { display: flex; align-items: center; gap: 4px; height: 28px; }
       .bulk .n { font-weight: 600; margin-right: auto; }
       .wrap { position: relative; }
@@ -123,6 +125,7 @@ export class KfInbox extends LitElement {
       if (abort.signal.aborted) return;
       this._items = page.items;
       this._cursor = page.nextCursor;
+      this._store.learnChannels(page.items);
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
       this._error = errorMessage(err);
@@ -293,6 +296,7 @@ export class KfInbox extends LitElement {
         <select aria-label=${t('filter.sort')} @change=${(e: Event) => this._setFilter('sort', (e.target as HTMLSelectElement).value as SortKey)}>
           ${(['last_activity', 'created', 'priority'] as const).map((s) => html`<option value=${s} ?selected=${this._filters.sort === s}>${t(`sort.${s}`)}</option>`)}
         </select>
+        <span class="grow"></span>
         <button class="icon-btn" title=${this._filters.order === 'desc' ? t('sort.desc') : t('sort.asc')} aria-label=${t('filter.order')}
           @click=${() => this._setFilter('order', this._filters.order === 'desc' ? 'asc' : 'desc')}
           style="transform:${this._filters.order === 'asc' ? 'rotate(180deg)' : 'none'}">${icon('chevronDown', 16)}</button>

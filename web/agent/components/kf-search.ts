@@ -53,7 +53,7 @@ export class KfSearch extends LitElement {
   @state() private _q = '';
   @state() private _active = 0;
   @query('input') private _input!: HTMLInputElement;
-  private _debounced = '';
+  @state() private _debounced = '';
   private _timer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly _task = new Task(this, {

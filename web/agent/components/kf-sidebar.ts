@@ -107,7 +107,7 @@ export class KfSidebar extends LitElement {
         <div class="group">${STATE_VIEWS.map((v) => this._viewLink({ kind: v.kind }, t(v.label), icon(v.icon)))}</div>
         ${channels.length
           ? html`<div class="group"><div class="section-title">${t('nav.channels')}</div>
-              ${channels.map((c) => this._viewLink({ kind: 'channel', value: c }, c, icon(channelIcon(c === 'widget' || c.includes('chat') ? 'widget' : c.includes('mail') || c.includes('@') ? 'email' : c))))}</div>`
+              ${channels.map((c) => this._viewLink({ kind: 'channel', value: c }, c, icon(channelIcon(s.channelKinds.get(c) ?? c))))}</div>`
           : ''}
         ${s.labels.length
           ? html`<div class="group"><div class="section-title">${t('nav.labels')}</div>

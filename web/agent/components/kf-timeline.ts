@@ -77,13 +77,39 @@ export class KfTimeline extends LitElement {
   @state() private _openQuotes = new Set<number>();
   @state() private _lightbox: Attachment | null = null;
   private _stick = true;
+  private _resize?: ResizeObserver;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The composer growing, an email frame sizing itself or images loading must not hide the newest message.
+    this._resize = new ResizeObserver(() => {
+      if (this._stick) this.scrollTop = this.scrollHeight;
+    });
+    this._resize.observe(this);
+    this.addEventListener('scroll', this._onScroll, { passive: true });
+  }
+
+  override disconnectedCallback(): void {
+    this._resize?.disconnect();
+    this.removeEventListener('scroll', this._onScroll);
+    super.disconnectedCallback();
+  }
+
+  private readonly _onScroll = () => {
+    this._stick = this.scrollHeight - this.scrollTop - this.clientHeight < 120;
+  };
+
+  override firstUpdated(): void {
+    const inner = this.renderRoot.querySelector('.inner');
+    if (inner) this._resize?.observe(inner);
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('messages')) {
       const prev = changed.get('messages') as Message[] | undefined;
       const sameTicket = prev && prev.length > 0 && prev[0]?.ticketId === this.messages[0]?.ticketId;
       // Stay pinned to the newest message unless the agent scrolled up to read history.
-      this._stick = !sameTicket || this.scrollHeight - this.scrollTop - this.clientHeight < 120;
+      if (!sameTicket) this._stick = true;
     }
   }
 
@@ -146,7 +172,7 @@ export class KfTimeline extends LitElement {
   }
 
   override render() {
-    if (this.loading) return html`<div class="empty">${t('app.loading')}</div>`;
+    if (this.loading) return html`<div class="inner"><div class="empty">${t('app.loading')}</div></div>`;
     let day = '';
     return html`<div class="inner" role="log" aria-label=${t('ticket.timeline')}>
       ${repeat(this.messages, (m) => m.id, (m) => {

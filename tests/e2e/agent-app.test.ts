@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
+import { createAgent } from '../../server/modules/agents/service.js';
+import { apiAs, buildAgentApp, inboundChat, inboundEmail, PASSWORD, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
+
+interface TicketJson {
+  id: number;
+  number: number;
+  status: string;
+  assignee: { id: number; name: string } | null;
+}
+interface MessageJson {
+  id: number;
+  kind: string;
+  text: string;
+  mentions: number[];
+}
+
+let server: AgentServer;
+let browser: Browser;
+let page: Page;
+let api: ApiCall;
+let mei: { id: number };
+let emailTicket: number;
+let chatTicket: number;
+
+async function signIn(p: Page, email: string) {
+  await p.goto(server.url);
+  await p.fill('kf-login input[name=email]', email);
+  await p.fill('kf-login input[name=password]', PASSWORD);
+  await p.click('kf-login button[type=submit]');
+  await p.waitForSelector('kf-sidebar');
+}
+
+async function openTicket(id: number) {
+  await page.evaluate((h) => (location.hash = h), `#/inbox/all/ticket/${id}`);
+  await page.waitForSelector(`kf-timeline article[data-kind]`);
+}
+
+const ticket = (id: number) => api<{ ticket: TicketJson; messages: MessageJson[] }>('GET', `/tickets/${id}`);
+
+beforeAll(async () => {
+  const webRoot = await buildAgentApp('flows');
+  server = await startAgentServer(webRoot);
+  mei = await createAgent(server.ctx, { email: 'mei@example.test', name: 'Mei Lin', role: 'agent', password: PASSWORD });
+  api = await apiAs(server, server.admin.email);
+  emailTicket = (
+    await inboundEmail(
+      server.ctx,
+      { email: 'li.wei@example.cn', name: '李伟' },
+      '订单 #8812 还没有发货',
+      '你好，我上周下的订单还没有发货，请帮忙查一下。',
+      '<p>你好，</p><p>我上周下的订单 <b>#8812</b> 还没有发货，请帮忙查一下。</p>',
+    )
+  ).ticketId;
+  chatTicket = (await inboundChat(server.ctx, 'visitor-1', 'Maria Gomez', 'Hi! Is the blue jacket available in size M?')).ticketId;
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(8000);
+  await signIn(page, server.admin.email);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('agent app against a running Kefu', () => {
+  it('signs in and shows the inbox with live counts', async () => {
+    await page.evaluate(() => (location.hash = '#/inbox/all'));
+    await page.waitForSelector('kf-ticket-list .row');
+    const rows = await page.locator('kf-ticket-list .row').count();
+    expect(rows).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => page.locator('kf-sidebar a.item[aria-current=page] .count').textContent()).toBe('2');
+  });
+
+  it('opens an email ticket and shows its HTML in a sandboxed frame', async () => {
+    await openTicket(emailTicket);
+    const frame = page.locator('kf-email-frame iframe');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    const srcdoc = await frame.evaluate((f) => (f as HTMLIFrameElement).srcdoc);
+    expect(srcdoc).toContain('Content-Security-Policy');
+    expect(srcdoc).toContain('<b>#8812</b>');
+    expect(await page.locator('kf-composer .fields').textContent()).toContain('li.wei@example.cn');
+  });
+
+  it('replies to a chat ticket with Enter', async () => {
+    await openTicket(chatTicket);
+    expect(await page.locator('kf-composer .fields').count()).toBe(0);
+    await page.click('kf-composer textarea');
+    await page.keyboard.type('Yes, size M is in stock.');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('kf-timeline article.outbound');
+    const { messages } = await ticket(chatTicket);
+    expect(messages.some((m) => m.kind === 'outbound' && m.text === 'Yes, size M is in stock.')).toBe(true);
+  });
+
+  it('adds an internal note that mentions a teammate', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('n');
+    await page.keyboard.type('Please check stock @Me');
+    await page.waitForSelector('kf-composer .pop.suggest .item');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('thanks');
+    expect(await page.locator('kf-composer textarea').inputValue()).toBe('Please check stock @Mei Lin thanks');
+    await page.click('kf-composer [data-action=send]');
+    await page.waitForSelector('kf-timeline article.note .mention');
+    const { messages } = await ticket(chatTicket);
+    const note = messages.find((m) => m.kind === 'note');
+    expect(note?.text).toContain('@Mei Lin');
+    expect(note?.mentions).toEqual([mei.id]);
+  });
+
+  it('assigns the ticket to an agent from the picker', async () => {
+    await page.click('kf-ticket-view [data-action=assign]');
+    await page.fill('kf-picker input', 'Mei');
+    await page.click('kf-picker button.item:has-text("Mei Lin")');
+    await expect.poll(async () => (await ticket(chatTicket)).ticket.assignee?.id).toBe(mei.id);
+    expect(await page.locator('kf-ticket-view [data-action=assign]').textContent()).toContain('Mei Lin');
+  });
+
+  it('resolves the open ticket with the e key', async () => {
+    await page.locator('kf-timeline').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('e');
+    await expect.poll(async () => (await ticket(chatTicket)).ticket.status).toBe('resolved');
+  });
+
+  it('searches in Chinese and opens the hit', async () => {
+    await page.keyboard.press('/');
+    await page.fill('kf-search input', '发货');
+    await page.waitForSelector('kf-search a.hit mark');
+    expect(await page.locator('kf-search a.hit mark').first().textContent()).toContain('发货');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id) => location.hash.endsWith(`/ticket/${id}`), emailTicket);
+  });
+
+  it('shows a new ticket live, without a reload', async () => {
+    await page.evaluate(() => (location.hash = '#/inbox/all'));
+    await page.waitForSelector('kf-ticket-list .row');
+    await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 1));
+    const created = await inboundChat(server.ctx, 'visitor-live', 'Live Visitor', 'Hello, anyone there?');
+    await page.waitForSelector(`kf-ticket-list .row[data-ticket-id="${created.ticketId}"]`, { timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(1);
+  });
+
+  it('keeps the draft when the session expires mid-reply, then sends it', async () => {
+    await openTicket(emailTicket);
+    await page.click('kf-composer textarea');
+    await page.keyboard.type('Your parcel left our warehouse today.');
+    await server.ctx.db.deleteFrom('sessions').execute();
+    await page.click('kf-composer [data-action=send]');
+    await page.waitForSelector('kf-login[overlay]');
+    expect(await page.locator('kf-composer textarea').inputValue()).toBe('Your parcel left our warehouse today.');
+    await page.fill('kf-login[overlay] input[name=password]', PASSWORD);
+    await page.click('kf-login[overlay] button[type=submit]');
+    await page.waitForSelector('kf-login[overlay]', { state: 'detached' });
+    await page.click('kf-composer [data-action=send]');
+    await page.waitForSelector('kf-timeline article.outbound');
+    api = await apiAs(server, server.admin.email);
+    const { messages } = await ticket(emailTicket);
+    expect(messages.some((m) => m.kind === 'outbound' && m.text === 'Your parcel left our warehouse today.')).toBe(true);
+  });
+
+  it('never runs script from customer names, subjects or messages', async () => {
+    const evil = '<img src=x onerror="window.__xss=1">';
+    const r = await inboundEmail(server.ctx, { email: 'evil@example.test', name: evil }, `<script>window.__xss=2</script>`, `${evil} hello`, `<p>hi</p><img src=x onerror="parent.__xss=3">`);
+    await page.evaluate(() => (location.hash = '#/inbox/all'));
+    await page.waitForSelector(`kf-ticket-list .row[data-ticket-id="${r.ticketId}"]`);
+    await openTicket(r.ticketId);
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator(`kf-ticket-list .row[data-ticket-id="${r.ticketId}"] .who`).textContent()).toBe(evil);
+  });
+});

@@ -1,0 +1,110 @@
+// A real Kefu listening on a free loopback port with the built agent app, for Chromium tests.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp, type App } from '../../server/app.js';
+import { configFromObject } from '../../server/config/load.js';
+import { createContext, type AppContext } from '../../server/context.js';
+import { intake } from '../../server/intake/intake.js';
+import type { InboundMessage } from '../../server/intake/types.js';
+import { createLogger } from '../../server/logger.js';
+import { createAgent } from '../../server/modules/agents/service.js';
+
+export const PASSWORD = 'correct horse battery';
+
+/**
+ * Builds the agent app the way `npm run build:web` does, into a folder of its own: a fresh clone has no
+ * dist/ yet, and two test files building at once must not share an output folder.
+ */
+export async function buildAgentApp(name: string): Promise<string> {
+  const { build } = await import('vite');
+  const root = path.resolve('web');
+  const outDir = path.resolve('tests/.tmp', `agent-web-${name}`);
+  mkdirSync(outDir, { recursive: true });
+  await build({
+    configFile: false,
+    root,
+    base: '/',
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, target: 'es2022', rollupOptions: { input: { app: path.join(root, 'index.html') } } },
+  });
+  return outDir;
+}
+
+export interface AgentServer {
+  url: string;
+  ctx: AppContext;
+  app: App;
+  admin: { id: number; email: string };
+  close(): Promise<void>;
+}
+
+export async function startAgentServer(webRoot: string, overrides: Record<string, unknown> = {}): Promise<AgentServer> {
+  if (!existsSync(path.join(webRoot, 'index.html'))) throw new Error(`no built agent app in ${webRoot}`);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-'));
+  const config = configFromObject({ ...overrides, data_dir: dataDir, log: { level: 'silent' } });
+  const ctx = await createContext(config, createLogger('silent', { pretty: false }));
+  const app = await buildApp(ctx, { webRoot });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const admin = await createAgent(ctx, { email: 'admin@example.test', name: 'Alex Admin', role: 'admin', password: PASSWORD });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    ctx,
+    app,
+    admin: { id: admin.id, email: admin.email },
+    async close() {
+      await app.close();
+      await ctx.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let seq = 0;
+
+/** A customer email arriving through intake, as the email channel would hand it over. */
+export function inboundEmail(ctx: AppContext, from: { email: string; name: string }, subject: string, text: string, html?: string) {
+  const msg: InboundMessage = {
+    channel: { kind: 'email', name: 'support' },
+    sender: { identity: { kind: 'email', value: from.email }, name: from.name, email: from.email },
+    subject,
+    text,
+    html: html ?? null,
+    idempotencyKey: `<e2e-${Date.now()}-${++seq}@example.test>`,
+  };
+  return intake(ctx, msg);
+}
+
+/** A widget chat message from a visitor. */
+export function inboundChat(ctx: AppContext, visitor: string, name: string, text: string, key = `chat-${visitor}`) {
+  const msg: InboundMessage = {
+    channel: { kind: 'widget', name: 'website' },
+    sender: { identity: { kind: 'widget', value: visitor }, name },
+    thread: { key },
+    text,
+    idempotencyKey: `e2e-chat-${Date.now()}-${++seq}`,
+  };
+  return intake(ctx, msg);
+}
+
+export type ApiCall = <T = unknown>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) => Promise<T>;
+
+/** Calls /api/v1 as the given agent through app.inject, the way the browser would (cookie + CSRF). */
+export async function apiAs(server: AgentServer, email: string, password = PASSWORD): Promise<ApiCall> {
+  const res = await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  const csrf = res.json<{ csrfToken: string }>().csrfToken;
+  const cookie = `kefu_session=${res.cookies.find((c) => c.name === 'kefu_session')?.value ?? ''}`;
+  return async <T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<T> => {
+    const r = await server.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: { cookie, 'x-csrf-token': csrf },
+      ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
+    });
+    if (r.statusCode >= 400) throw new Error(`${method} ${url}: ${r.statusCode} ${r.body}`);
+    return (r.body ? r.json() : undefined) as T;
+  };
+}

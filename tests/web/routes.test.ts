@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { formatRoute, parseRoute, type Route } from '../../web/agent/data/routes.js';
+
+describe('routes', () => {
+  const cases: [string, Route][] = [
+    ['#/inbox/mine', { name: 'inbox', view: 'mine', ticketId: null }],
+    ['#/inbox/label%3A%E9%80%80%E6%AC%BE/ticket/42', { name: 'inbox', view: 'label:退款', ticketId: 42 }],
+    ['#/contacts/7', { name: 'contacts', contactId: 7 }],
+    ['#/contacts', { name: 'contacts', contactId: null }],
+    ['#/admin/labels', { name: 'admin', section: 'labels' }],
+    ['#/profile', { name: 'profile' }],
+  ];
+  it.each(cases)('parses %s and formats it back', (hash, route) => {
+    expect(parseRoute(hash)).toEqual(route);
+    expect(formatRoute(route)).toBe(hash);
+  });
+
+  it('falls back to my inbox for unknown or broken hashes', () => {
+    expect(parseRoute('')).toEqual({ name: 'inbox', view: 'mine', ticketId: null });
+    expect(parseRoute('#/nowhere')).toEqual({ name: 'inbox', view: 'mine', ticketId: null });
+    expect(parseRoute('#/inbox/all/ticket/abc')).toEqual({ name: 'inbox', view: 'all', ticketId: null });
+    expect(parseRoute('#/admin/secrets')).toEqual({ name: 'admin', section: 'agents' });
+  });
+});
