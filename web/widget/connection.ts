@@ -5,6 +5,7 @@ import type {
   WidgetMessageView,
   WidgetSessionView,
 } from '../../server/channels/widget/protocol.js';
+import type { Store } from './store.js';
 
 export interface QueuedMessage {
   clientId: string;
@@ -30,7 +31,7 @@ export interface ConnectionEvents {
 
 /**
  * The visitor's link to Kefu: REST calls and one websocket, authenticated by the visitor token in
- * localStorage. Messages wait in a persistent queue and leave one at a time, each after the previous
+ * the frame's store. Messages wait in a persistent queue and leave one at a time, each after the previous
  * one's ack, so they arrive in order; the server drops repeats by client id, so they arrive once.
  */
 export class VisitorConnection {
@@ -46,12 +47,13 @@ export class VisitorConnection {
     readonly channel: string,
     readonly pageOrigin: string,
     readonly events: ConnectionEvents,
+    readonly storage: Store,
   ) {
     this.#prefix = `kefu:${channel}:`;
     addEventListener('online', () => this.#reconnectSoon(0));
     // Another tab queued or sent something: pick it up.
-    addEventListener('storage', (e) => {
-      if (e.key === this.#key('queue')) this.flush();
+    storage.onChange((key) => {
+      if (key === this.#key('queue')) this.flush();
     });
   }
 
@@ -60,29 +62,28 @@ export class VisitorConnection {
   }
 
   get token(): string | null {
-    return localStorage.getItem(this.#key('token'));
+    return this.storage.get(this.#key('token'));
   }
 
   set token(value: string | null) {
-    if (value) localStorage.setItem(this.#key('token'), value);
-    else localStorage.removeItem(this.#key('token'));
+    this.storage.set(this.#key('token'), value || null);
   }
 
   get queue(): QueuedMessage[] {
     try {
-      return JSON.parse(localStorage.getItem(this.#key('queue')) ?? '[]') as QueuedMessage[];
+      return JSON.parse(this.storage.get(this.#key('queue')) ?? '[]') as QueuedMessage[];
     } catch {
       return [];
     }
   }
 
   #saveQueue(queue: QueuedMessage[]): void {
-    localStorage.setItem(this.#key('queue'), JSON.stringify(queue));
+    this.storage.set(this.#key('queue'), JSON.stringify(queue));
   }
 
   store(name: string, value?: string): string | null {
-    if (value !== undefined) localStorage.setItem(this.#key(name), value);
-    return localStorage.getItem(this.#key(name));
+    if (value !== undefined) this.storage.set(this.#key(name), value);
+    return this.storage.get(this.#key(name));
   }
 
   async request<T>(method: string, path: string, body?: unknown, raw?: { data: Blob; name: string }): Promise<T> {

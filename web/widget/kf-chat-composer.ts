@@ -43,6 +43,8 @@ export class KfChatComposer extends LitElement {
         flex: 1; border: 0; resize: none; font: inherit; padding: 8px 4px; max-height: 120px; min-height: 38px; outline: none;
         background: transparent; color: inherit;
       }
+      textarea:focus-visible { outline: none; }
+      form:focus-within { box-shadow: inset 0 2px 0 var(--kf-brand); }
       .send { color: var(--kf-brand); }
       .send:disabled { color: var(--kf-muted); opacity: 0.5; cursor: default; }
       .icon-btn { color: var(--kf-muted); flex: none; }

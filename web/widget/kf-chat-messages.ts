@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { WidgetAttachmentView, WidgetMessageView } from '../../server/channels/widget/protocol.js';
 import type { QueuedMessage } from './connection.js';
-import { fileIcon } from './icons.js';
+import { chatIcon, fileIcon } from './icons.js';
 import type { Translate } from './i18n.js';
 import { base } from './styles.js';
 
@@ -32,6 +32,7 @@ export class KfChatMessages extends LitElement {
         display: grid; place-items: center; font-size: 12px; font-weight: 700; overflow: hidden;
       }
       .avatar img { width: 100%; height: 100%; object-fit: cover; }
+      .avatar svg { width: 16px; height: 16px; }
       .stack { display: grid; gap: 2px; max-width: 78%; }
       .mine .stack { justify-items: end; }
       .who { font-size: 12px; color: var(--kf-muted); margin-left: 2px; }
@@ -118,7 +119,7 @@ export class KfChatMessages extends LitElement {
   }
 }
 
-const chatDot = html`<span aria-hidden="true">💬</span>`;
+const chatDot = chatIcon;
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -19,6 +19,7 @@ import './kf-chat-messages.js';
 import './kf-chat-rating.js';
 import type { KfChatComposer } from './kf-chat-composer.js';
 import { chime } from './sound.js';
+import { MemoryStore, localStore, type Store } from './store.js';
 import { base } from './styles.js';
 
 type View = 'loading' | 'disabled' | 'prechat' | 'offline' | 'chat';
@@ -58,9 +59,9 @@ export class KfChat extends LitElement {
     css`
       :host { position: fixed; inset: 0; display: block; background: transparent; }
       .launcher {
-        position: absolute; right: 8px; bottom: 8px; width: 60px; height: 60px; border-radius: 50%; border: 0;
+        position: absolute; right: 12px; bottom: 12px; width: 60px; height: 60px; border-radius: 50%; border: 0;
         background: var(--kf-brand); color: var(--kf-on-brand); display: grid; place-items: center;
-        box-shadow: 0 6px 18px rgb(0 0 0 / 0.22);
+        box-shadow: 0 3px 10px rgb(0 0 0 / 0.22);
         transition: transform 0.15s ease;
       }
       .launcher:hover { transform: scale(1.05); }
@@ -71,8 +72,8 @@ export class KfChat extends LitElement {
         border: 2px solid #fff;
       }
       .panel {
-        position: absolute; inset: 8px 8px 80px 8px; display: flex; flex-direction: column; overflow: hidden;
-        background: #fff; border-radius: 16px; box-shadow: 0 12px 40px rgb(0 0 0 / 0.18), 0 0 0 1px rgb(0 0 0 / 0.04);
+        position: absolute; inset: 16px 8px 84px 16px; display: flex; flex-direction: column; overflow: hidden;
+        background: #fff; border-radius: 16px; box-shadow: 0 6px 16px rgb(0 0 0 / 0.14), 0 0 0 1px rgb(0 0 0 / 0.05);
       }
       :host([mode='inline']) .panel { inset: 0; border-radius: 12px; box-shadow: 0 0 0 1px var(--kf-line); }
       .mobile .panel { inset: 0; border-radius: 0; }
@@ -84,7 +85,9 @@ export class KfChat extends LitElement {
       header .logo img { width: 100%; height: 100%; object-fit: cover; }
       header .titles { flex: 1; min-width: 0; }
       header h1 { margin: 0; font-size: 16px; font-weight: 650; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-      header .status { font-size: 12px; opacity: 0.9; display: flex; align-items: center; gap: 6px; }
+      header .status { font-size: 12px; opacity: 0.9; display: flex; align-items: center; gap: 6px; min-width: 0; }
+      header .status > span:last-child { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+      header .dot { flex: none; }
       header .dot { width: 8px; height: 8px; border-radius: 50%; background: #4ade80; box-shadow: 0 0 0 2px rgb(255 255 255 / 0.35); }
       header .dot.off { background: #d1d5db; }
       .menu {
@@ -116,27 +119,58 @@ export class KfChat extends LitElement {
     this.mode = params.get('mode') === 'inline' ? 'inline' : 'float';
     this.setAttribute('mode', this.mode);
     this._open = this.mode === 'inline';
-    this.#conn = new VisitorConnection(this.channel, this.#host.origin || location.origin, {
-      frame: (f) => this.#onFrame(f),
-      connected: (up) => {
-        this._up = up;
-        if (up) void this.#catchUp();
+    let store: Store = localStore();
+    let loaded: (() => void) | undefined;
+    const storageArrived = new Promise<void>((resolve) => (loaded = resolve));
+    if (this.#host.embedded) {
+      const memory = new MemoryStore((key, value) => this.#host.post({ type: 'store', key, value }));
+      store = memory;
+      this.#onStorage = (items) => {
+        memory.load(items, this.#storageLoaded);
+        this.#storageLoaded = true;
+        loaded?.();
+      };
+    }
+    this.#conn = new VisitorConnection(
+      this.channel,
+      this.#host.origin || location.origin,
+      {
+        frame: (f) => this.#onFrame(f),
+        connected: (up) => {
+          this._up = up;
+          if (up) void this.#catchUp();
+        },
       },
-    });
+      store,
+    );
     this.#host.listen((m) => {
-      if (m.type === 'open') this.#setOpen(true);
+      if (m.type === 'storage') this.#onStorage?.(m.items);
+      else if (m.type === 'open') this.#setOpen(true);
       else if (m.type === 'close') this.#setOpen(false);
       else if (m.type === 'viewport') this._mobile = m.mobile;
-      else if (m.type === 'identify') void this.#identify(m.user);
+      else if (m.type === 'identify') this.#pendingIdentity = m.user;
+      if (m.type === 'identify' && this._config) void this.#identify(m.user);
     });
     document.addEventListener('visibilitychange', () => this.#markRead());
-    void this.#start(params.get('lang') ?? navigator.language);
+    const lang = params.get('lang') ?? navigator.language;
+    if (this.#host.embedded) {
+      this.#host.post({ type: 'ready' });
+      // The host answers at once; a host page that cannot store anything still gets a working chat.
+      void Promise.race([storageArrived, new Promise((r) => setTimeout(r, 1500))]).then(() => this.#start(lang));
+    } else {
+      void this.#start(lang);
+    }
   }
+
+  #onStorage: ((items: Record<string, string | null>) => void) | undefined;
+  #storageLoaded = false;
+  #pendingIdentity: { id: string; hash: string; name?: string; email?: string } | null = null;
 
   async #start(browserLang: string): Promise<void> {
     try {
       this._config = await this.#conn.config();
-    } catch {
+    } catch (err) {
+      console.warn('kefu: chat unavailable', err);
       this._view = 'disabled';
       this.#host.post({ type: 'disabled' });
       return;
@@ -155,8 +189,8 @@ export class KfChat extends LitElement {
     this._pending = this.#conn.queue;
     if (this.#conn.token) await this.#resume();
     this.#decideView();
-    this.#host.post({ type: 'ready' });
     this.#host.post({ type: 'state', open: this._open });
+    if (this.#pendingIdentity) await this.#identify(this.#pendingIdentity);
   }
 
   async #resume(): Promise<void> {

@@ -15,7 +15,7 @@ interface KefuApi {
 
 const script = document.currentScript as HTMLScriptElement | null;
 const base = new URL(script?.src ?? location.href).origin;
-const CLOSED = 'width:76px;height:76px;';
+const CLOSED = 'width:88px;height:88px;';
 
 interface Frame {
   el: HTMLIFrameElement;
@@ -24,6 +24,20 @@ interface Frame {
 }
 
 const frames: Frame[] = [];
+const STORE_PREFIX = 'kefu:';
+
+function savedItems(): Record<string, string> {
+  const items: Record<string, string> = {};
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key?.startsWith(STORE_PREFIX)) items[key] = localStorage.getItem(key) ?? '';
+    }
+  } catch {
+    // No storage on this page: the visitor is new on every visit.
+  }
+  return items;
+}
 const listeners = new Set<Listener>();
 let floating: Frame | null = null;
 let pendingIdentity: IdentifyPayload | null = null;
@@ -83,6 +97,7 @@ addEventListener('message', (event: MessageEvent) => {
   const data = event.data;
   if (data.type === 'ready') {
     frame.ready = true;
+    post(frame, msg('storage', { items: savedItems() }));
     post(frame, msg('viewport', { mobile: mobile() }));
     if (pendingIdentity) post(frame, msg('identify', { user: pendingIdentity }));
     for (const queued of frame.queue.splice(0)) post(frame, queued);
@@ -92,10 +107,24 @@ addEventListener('message', (event: MessageEvent) => {
     if (isOpen) setUnread(unread, true);
   } else if (data.type === 'unread') {
     setUnread(data.count, isOpen && frame === floating);
+  } else if (data.type === 'store') {
+    if (!data.key.startsWith(STORE_PREFIX)) return;
+    try {
+      if (data.value === null) localStorage.removeItem(data.key);
+      else localStorage.setItem(data.key, data.value);
+    } catch {
+      // Storage full or disabled: the chat still works for this page view.
+    }
   } else if (data.type === 'disabled') {
     frame.el.remove();
     if (frame === floating) floating = null;
   }
+});
+
+// Another tab of this site changed the saved state (sent a queued message, got a new token).
+addEventListener('storage', (e) => {
+  if (!e.key?.startsWith(STORE_PREFIX)) return;
+  for (const f of frames) post(f, msg('storage', { items: { [e.key]: e.newValue } }));
 });
 
 addEventListener('resize', () => {

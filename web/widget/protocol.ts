@@ -16,7 +16,12 @@ export type HostToFrame =
   | { kefu: typeof PROTOCOL; type: 'close' }
   | { kefu: typeof PROTOCOL; type: 'identify'; user: IdentifyPayload }
   /** the host viewport is phone-sized: the open panel takes the whole screen */
-  | { kefu: typeof PROTOCOL; type: 'viewport'; mobile: boolean };
+  | { kefu: typeof PROTOCOL; type: 'viewport'; mobile: boolean }
+  /**
+   * The frame's saved state (visitor token, unsent messages), kept in the host page's localStorage: browsers
+   * that block third-party storage would otherwise forget the visitor on every page.
+   */
+  | { kefu: typeof PROTOCOL; type: 'storage'; items: Record<string, string | null> };
 
 export type FrameToHost =
   | { kefu: typeof PROTOCOL; type: 'ready' }
@@ -24,7 +29,8 @@ export type FrameToHost =
   | { kefu: typeof PROTOCOL; type: 'unread'; count: number }
   /** the channel is not available to this page (origin not allowed, or hidden while offline) */
   | { kefu: typeof PROTOCOL; type: 'disabled' }
-  | { kefu: typeof PROTOCOL; type: 'identified'; ok: boolean };
+  | { kefu: typeof PROTOCOL; type: 'identified'; ok: boolean }
+  | { kefu: typeof PROTOCOL; type: 'store'; key: string; value: string | null };
 
 export function isProtocolMessage<T extends { kefu: string; type: string }>(data: unknown): data is T {
   return typeof data === 'object' && data !== null && (data as { kefu?: unknown }).kefu === PROTOCOL && typeof (data as { type?: unknown }).type === 'string';
