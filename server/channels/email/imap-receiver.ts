@@ -1,0 +1,266 @@
+import { ImapFlow } from 'imapflow';
+import type { AppContext } from '../../context.js';
+import type { Logger } from '../../logger.js';
+import type { EmailChannelConfig } from './config-schema.js';
+import { ingestRawEmail } from './ingest.js';
+import { advanceMailbox, loadMailboxState, resetMailbox, setMailboxConnection } from './state-queries.js';
+
+type ImapConfig = NonNullable<EmailChannelConfig['imap']>;
+
+export interface ReceiverOptions {
+  /** First reconnect delay; doubles up to maxBackoffMs. */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Messages fetched per round trip; bounds memory whatever the mailbox size. */
+  batchSize?: number;
+  /** Overrides imap.poll_interval_seconds (tests). */
+  pollMs?: number;
+}
+
+export interface MailboxStatus {
+  connected: boolean;
+  lastSyncAt: number | null;
+  lastError: string | null;
+  imported: number;
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err)).slice(0, 500);
+
+/** Resolves after ms, or at once when the signal fires. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Keeps one IMAP folder imported: connects, catches up from the last UID it committed, then
+ * waits with IDLE (or polls) for more. A message is flagged, moved or deleted on the server
+ * only after its ticket message is committed; the UID mark moves after that, so a crash at
+ * any point re-fetches at most a few messages, which Message-ID de-duplication absorbs.
+ */
+export class ImapReceiver {
+  readonly #ctx: AppContext;
+  readonly #channel: EmailChannelConfig;
+  readonly #imap: ImapConfig;
+  readonly #log: Logger;
+  readonly #opts: Required<ReceiverOptions>;
+  readonly #stop = new AbortController();
+  #loop: Promise<void> | null = null;
+  #client: ImapFlow | null = null;
+  #wake: (() => void) | null = null;
+  /** Set when mail arrived while we were busy, so the next wait returns at once. */
+  #pendingWake = false;
+  #status: MailboxStatus = { connected: false, lastSyncAt: null, lastError: null, imported: 0 };
+  #syncWaiters: Array<() => void> = [];
+  #failures = new Map<number, number>();
+
+  constructor(ctx: AppContext, channel: EmailChannelConfig, options: ReceiverOptions = {}) {
+    if (!channel.imap) throw new Error(`email channel ${channel.name} has no imap section`);
+    this.#ctx = ctx;
+    this.#channel = channel;
+    this.#imap = channel.imap;
+    this.#log = ctx.logger.child({ subsystem: 'imap', channel: channel.name });
+    this.#opts = {
+      baseBackoffMs: options.baseBackoffMs ?? 1_000,
+      maxBackoffMs: options.maxBackoffMs ?? 60_000,
+      batchSize: options.batchSize ?? 50,
+      pollMs: options.pollMs ?? channel.imap.poll_interval_seconds * 1000,
+    };
+  }
+
+  get status(): MailboxStatus {
+    return { ...this.#status };
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    this.#wake?.();
+    this.#client?.close();
+    await this.#loop;
+  }
+
+  /** Resolves after the next completed catch-up pass (tests, the admin "sync now"). */
+  synced(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#syncWaiters.push(resolve);
+      this.#poke();
+    });
+  }
+
+  async #run(): Promise<void> {
+    let attempt = 0;
+    while (!this.#stop.signal.aborted) {
+      try {
+        await this.#session(() => {
+          attempt = 0;
+        });
+      } catch (err) {
+        if (this.#stop.signal.aborted) break;
+        this.#status = { ...this.#status, connected: false, lastError: errorText(err) };
+        this.#log.warn({ err: errorText(err), attempt }, 'imap connection lost');
+        await setMailboxConnection(this.#ctx.db, this.#channel.name, false, errorText(err)).catch(() => undefined);
+      }
+      if (this.#stop.signal.aborted) break;
+      const delay = Math.min(this.#opts.maxBackoffMs, this.#opts.baseBackoffMs * 2 ** attempt);
+      attempt += 1;
+      await pause(Math.round(delay * (0.8 + 0.4 * Math.random())), this.#stop.signal);
+    }
+    this.#status = { ...this.#status, connected: false };
+    await setMailboxConnection(this.#ctx.db, this.#channel.name, false, null).catch(() => undefined);
+  }
+
+  #newClient(): ImapFlow {
+    const security = this.#imap.security;
+    return new ImapFlow({
+      host: this.#imap.host,
+      port: this.#imap.port,
+      secure: security === 'tls',
+      doSTARTTLS: security === 'starttls' ? true : security === 'none' ? false : undefined,
+      auth: { user: this.#imap.user, pass: this.#imap.password },
+      logger: false,
+      disableAutoIdle: true,
+      connectionTimeout: 30_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 10 * 60_000,
+    });
+  }
+
+  /** One connection's life: connect, then sync / wait until it drops or we stop. */
+  async #session(onConnected: () => void): Promise<void> {
+    const client = this.#newClient();
+    this.#client = client;
+    let closed = false;
+    client.on('error', (err: unknown) => this.#log.debug({ err: errorText(err) }, 'imap client error'));
+    client.on('close', () => {
+      closed = true;
+      this.#wake?.();
+    });
+    client.on('exists', () => this.#poke());
+    try {
+      await client.connect();
+      const lock = await client.getMailboxLock(this.#imap.folder);
+      try {
+        onConnected();
+        this.#status = { ...this.#status, connected: true, lastError: null };
+        await setMailboxConnection(this.#ctx.db, this.#channel.name, true, null);
+        this.#log.info({ idle: client.capabilities.has('IDLE') && this.#imap.idle }, 'imap connected');
+        while (!this.#stop.signal.aborted && !closed) {
+          await this.#catchUp(client);
+          this.#status = { ...this.#status, lastSyncAt: Date.now() };
+          for (const resolve of this.#syncWaiters.splice(0)) resolve();
+          if (this.#stop.signal.aborted || closed) break;
+          await this.#waitForMail(client);
+        }
+      } finally {
+        if (!closed) lock.release();
+      }
+      if (closed && !this.#stop.signal.aborted) throw new Error('connection closed by the server');
+    } finally {
+      this.#client = null;
+      if (!closed) await client.logout().catch(() => client.close());
+    }
+  }
+
+  #poke(): void {
+    if (this.#wake) this.#wake();
+    else this.#pendingWake = true;
+  }
+
+  /** IDLE when offered (woken by EXISTS), else sleep the poll interval; either way at most pollMs. */
+  async #waitForMail(client: ImapFlow): Promise<void> {
+    if (this.#pendingWake) {
+      this.#pendingWake = false;
+      return;
+    }
+    const woken = new Promise<void>((resolve) => {
+      this.#wake = resolve;
+    });
+    const idle = this.#imap.idle && client.capabilities.has('IDLE');
+    if (idle) client.idle().catch(() => undefined);
+    await Promise.race([woken, pause(this.#opts.pollMs, this.#stop.signal)]);
+    this.#wake = null;
+  }
+
+  async #catchUp(client: ImapFlow): Promise<void> {
+    const box = client.mailbox;
+    if (!box) throw new Error('no mailbox selected');
+    const uidValidity = Number(box.uidValidity);
+    let state = await loadMailboxState(this.#ctx.db, this.#channel.name, this.#imap.folder);
+    let uids: number[];
+    if (state.uidvalidity !== uidValidity) {
+      // First sync, or the server renumbered the folder: take what is unprocessed and rely on
+      // Message-ID de-duplication for anything imported before the renumbering.
+      if (state.uidvalidity !== null) this.#log.warn({ was: state.uidvalidity, now: uidValidity }, 'UIDVALIDITY changed');
+      const uidNext = box.uidNext;
+      const query = this.#imap.after_import === 'seen' ? { seen: false } : { all: true };
+      uids = ((await client.search(query, { uid: true })) || []).sort((a, b) => a - b);
+      state = await resetMailbox(this.#ctx.db, this.#channel.name, this.#imap.folder, uidValidity);
+      await this.#importUids(client, uids);
+      // Older, already-read mail stays where it is; from here on every new UID is ours.
+      await advanceMailbox(this.#ctx.db, this.#channel.name, Math.max(0, uidNext - 1), 0);
+      return;
+    }
+    const found = (await client.search({ uid: `${state.last_uid + 1}:*` }, { uid: true })) || [];
+    // "N:*" matches the highest UID even when it is below N.
+    uids = found.filter((uid) => uid > state.last_uid).sort((a, b) => a - b);
+    await this.#importUids(client, uids);
+  }
+
+  async #importUids(client: ImapFlow, uids: number[]): Promise<void> {
+    for (let i = 0; i < uids.length && !this.#stop.signal.aborted; i += this.#opts.batchSize) {
+      const batch = uids.slice(i, i + this.#opts.batchSize);
+      const fetched = await client.fetchAll(batch.join(','), { uid: true, source: true }, { uid: true });
+      const done: number[] = [];
+      let blocked = false;
+      for (const msg of fetched.sort((a, b) => a.uid - b.uid)) {
+        if (!msg.source) continue;
+        try {
+          await ingestRawEmail(this.#ctx, this.#channel, msg.source);
+          done.push(msg.uid);
+          this.#failures.delete(msg.uid);
+        } catch (err) {
+          if (this.#giveUp(msg.uid, err)) continue;
+          blocked = true;
+          break;
+        }
+      }
+      await this.#acknowledge(client, done);
+      const mark = blocked ? (done.at(-1) ?? 0) : Math.max(...batch);
+      if (mark > 0) await advanceMailbox(this.#ctx.db, this.#channel.name, mark, done.length);
+      this.#status = { ...this.#status, imported: this.#status.imported + done.length };
+      if (blocked) throw new Error('import failed; will retry');
+    }
+  }
+
+  /** A message that keeps failing (a storage error, a bug) is left on the server after a few tries, never flagged. */
+  #giveUp(uid: number, err: unknown): boolean {
+    const tries = (this.#failures.get(uid) ?? 0) + 1;
+    this.#failures.set(uid, tries);
+    this.#log.error({ uid, tries, err: errorText(err) }, 'could not import message');
+    return tries >= 5;
+  }
+
+  async #acknowledge(client: ImapFlow, uids: number[]): Promise<void> {
+    if (uids.length === 0) return;
+    const range = uids.join(',');
+    if (this.#imap.after_import === 'move' && this.#imap.move_to) {
+      await client.messageMove(range, this.#imap.move_to, { uid: true });
+    } else if (this.#imap.after_import === 'delete') {
+      await client.messageDelete(range, { uid: true });
+    } else {
+      await client.messageFlagsAdd(range, ['\\Seen'], { uid: true });
+    }
+  }
+}

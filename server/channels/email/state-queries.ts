@@ -1,0 +1,57 @@
+import type { Selectable } from 'kysely';
+import { now, type DbOrTx } from '../../db/database.js';
+import type { EmailMailboxStateTable } from './tables.js';
+
+export type MailboxStateRow = Selectable<EmailMailboxStateTable>;
+
+export async function loadMailboxState(db: DbOrTx, channel: string, folder: string): Promise<MailboxStateRow> {
+  await db
+    .insertInto('email_mailbox_state')
+    .values({ channel_name: channel, folder, uidvalidity: null, last_sync_at: null, last_error: null, last_error_at: null, updated_at: now() })
+    .onConflict((oc) => oc.column('channel_name').doNothing())
+    .execute();
+  const row = await db.selectFrom('email_mailbox_state').selectAll().where('channel_name', '=', channel).executeTakeFirstOrThrow();
+  // A different folder is a different UID space: start that folder afresh.
+  if (row.folder !== folder) return resetMailbox(db, channel, folder, null);
+  return row;
+}
+
+export async function resetMailbox(db: DbOrTx, channel: string, folder: string, uidvalidity: number | null): Promise<MailboxStateRow> {
+  return db
+    .updateTable('email_mailbox_state')
+    .set({ folder, uidvalidity, last_uid: 0, updated_at: now() })
+    .where('channel_name', '=', channel)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Moves the mark forward only, so a late or repeated batch can never make us re-import. */
+export async function advanceMailbox(db: DbOrTx, channel: string, lastUid: number, imported: number): Promise<void> {
+  const at = now();
+  await db
+    .updateTable('email_mailbox_state')
+    .set((eb) => ({
+      last_uid: eb.fn('max', [eb.ref('last_uid'), eb.val(lastUid)]),
+      imported_count: eb('imported_count', '+', imported),
+      last_sync_at: at,
+      updated_at: at,
+    }))
+    .where('channel_name', '=', channel)
+    .execute();
+}
+
+export async function setMailboxConnection(db: DbOrTx, channel: string, connected: boolean, error: string | null): Promise<void> {
+  const at = now();
+  await db
+    .updateTable('email_mailbox_state')
+    .set({
+      connected: connected ? 1 : 0,
+      ...(error === null ? {} : { last_error: error.slice(0, 500), last_error_at: at }),
+      ...(connected ? { last_sync_at: at } : {}),
+      updated_at: at,
+    })
+    .where('channel_name', '=', channel)
+    .execute();
+}
+
+export const mailboxStates = (db: DbOrTx): Promise<MailboxStateRow[]> => db.selectFrom('email_mailbox_state').selectAll().execute();
