@@ -57,7 +57,7 @@ export class KfChat extends LitElement {
   static override styles = [
     base,
     css`
-      :host { position: fixed; inset: 0; display: block; background: transparent; }
+      :host { position: fixed; inset: 0; display: block; background: transparent; --kf-brand: #2563eb; }
       .launcher {
         position: absolute; right: 12px; bottom: 12px; width: 60px; height: 60px; border-radius: 50%; border: 0;
         background: var(--kf-brand); color: var(--kf-on-brand); display: grid; place-items: center;

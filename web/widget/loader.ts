@@ -141,10 +141,10 @@ function mountFloating(channel: string): void {
 class KefuChat extends HTMLElement {
   connectedCallback(): void {
     if (this.shadowRoot) return;
-    const root = this.attachShadow({ mode: 'closed' });
+    const root = this.attachShadow({ mode: 'open' });
     const frame = makeFrame(this.getAttribute('channel') ?? 'website', 'inline');
     frame.el.style.cssText += 'width:100%;height:100%;min-height:460px;';
-    root.innerHTML = '<style>:host{display:block;min-height:460px}</style>';
+    root.innerHTML = '<style>:host{display:block;height:100%;min-height:460px}</style>';
     root.appendChild(frame.el);
   }
 }

@@ -3,7 +3,6 @@ import { css } from 'lit';
 /** One stylesheet for the frame's components; the brand color arrives as --kf-brand. */
 export const base = css`
   :host {
-    --kf-brand: #2563eb;
     --kf-on-brand: #fff;
     --kf-text: #1f2937;
     --kf-muted: #6b7280;

@@ -12,9 +12,12 @@ const BusinessHours = Type.Object(
   {
     timezone: Type.String({ default: 'UTC' }),
     /** Keys mon..sun; value "09:00-18:00" or omitted for closed. */
-    days: Type.Record(
-      Type.Union(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => Type.Literal(d))),
-      Type.String({ pattern: '^\\d{2}:\\d{2}-\\d{2}:\\d{2}$' }),
+    days: Type.Partial(
+      Type.Record(
+        Type.Union(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => Type.Literal(d))),
+        Type.String({ pattern: '^\\d{2}:\\d{2}-\\d{2}:\\d{2}$' }),
+      ),
+      { default: {} },
     ),
   },
   { additionalProperties: false },
