@@ -85,6 +85,23 @@ describe('backup and restore', () => {
     expect(reopened.secret).toBe(secret.trim());
   });
 
+  it('restores onto a new machine with an empty data directory', async () => {
+    const ctx = await instance();
+    await addAgent(ctx, 'ann@example.com');
+    const attachment = writeAttachment(ctx, 'contract');
+    const backup = await createBackup({ database: ctx.database, paths: ctx.paths, keep: 7, logger });
+    const fresh = mkdtempSync(path.join(os.tmpdir(), 'kefu-fresh-'));
+    cleanups.push(() => rmSync(fresh, { recursive: true, force: true }));
+
+    const result = await restoreBackup(fresh, backup.file);
+    expect(result.replacedDir).toBeNull();
+    const reopened = await createContext(configFromObject({ data_dir: fresh }), logger);
+    cleanups.push(() => reopened.close());
+    expect(await agentEmails(reopened)).toEqual(['ann@example.com']);
+    expect(readFileSync(path.join(fresh, path.relative(ctx.paths.data, attachment)), 'utf8')).toBe('contract');
+    expect(reopened.secret).toBe(ctx.secret);
+  });
+
   it('keeps only the newest archives', async () => {
     const ctx = await instance();
     const made: string[] = [];
