@@ -1,0 +1,226 @@
+/**
+ * Widget relay at size: 5,000 visitor websockets held open, visitor messages paced at 500/s, and the
+ * time each takes to reach an agent's websocket (visitor socket → intake → bus → agent hub). The same
+ * relay through a bare `ws` server runs in the same process tree for comparison.
+ * KEFU_BENCH_VISITORS, KEFU_BENCH_RATE and KEFU_BENCH_SECONDS change the load.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+import { mb, percentile, report, type Figure } from './lib.js';
+
+const VISITORS = Number(process.env.KEFU_BENCH_VISITORS ?? 5000);
+const RATE = Number(process.env.KEFU_BENCH_RATE ?? 500);
+const SECONDS = Number(process.env.KEFU_BENCH_SECONDS ?? 12);
+const BURST = Number(process.env.KEFU_BENCH_BURST ?? 5000);
+const PAGE = 'https://bench.example';
+const here = path.dirname(fileURLToPath(import.meta.url));
+const log = (s: string) => console.log(s);
+
+interface Server {
+  child: ChildProcess;
+  port: number;
+  token?: string;
+}
+
+async function startServer(mode: 'kefu' | 'bare'): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'widget-server.ts'), mode], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<{ port: number; token?: string }>((resolve, reject) => {
+    let buf = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      buf += String(d);
+      const line = buf.split('\n').find((l) => l.startsWith('READY '));
+      if (line) resolve(JSON.parse(line.slice(6)) as { port: number; token?: string });
+    });
+    child.on('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+  });
+  return { child, ...ready };
+}
+
+const rssOf = (server: Server) =>
+  new Promise<number>((resolve) => {
+    server.child.once('message', (m) => resolve((m as { rss: number }).rss));
+    server.child.send('rss');
+  });
+
+async function pool<T>(items: T[], width: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i]!, i);
+      }
+    }),
+  );
+}
+
+function openSocket(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+interface Relay {
+  visitors: WebSocket[];
+  agent: WebSocket;
+  /** message text → when it was sent */
+  sentAt: Map<string, number>;
+  latencies: number[];
+  delivered: () => Promise<void>;
+  expect: (n: number) => void;
+}
+
+/** Listens on the agent socket for the bench messages and times each from its send. */
+function relay(visitors: WebSocket[], agent: WebSocket): Relay {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let want = 0;
+  let done: (() => void) | null = null;
+  agent.on('message', (raw) => {
+    const s = String(raw);
+    const at = s.indexOf('"text":"bench:');
+    if (at < 0) return;
+    const text = s.slice(at + 8, s.indexOf('"', at + 8));
+    const t0 = sentAt.get(text);
+    if (t0 === undefined) return;
+    sentAt.delete(text);
+    latencies.push(performance.now() - t0);
+    if (latencies.length >= want && done) done();
+  });
+  return {
+    visitors,
+    agent,
+    sentAt,
+    latencies,
+    expect: (n) => (want = n),
+    delivered: () =>
+      new Promise<void>((resolve) => {
+        if (latencies.length >= want) return resolve();
+        done = resolve;
+        setTimeout(resolve, 60_000).unref();
+      }),
+  };
+}
+
+let seq = 0;
+function send(r: Relay, visitor: WebSocket): void {
+  const text = `bench:${++seq}`;
+  r.sentAt.set(text, performance.now());
+  visitor.send(JSON.stringify({ type: 'message', clientId: `bench${seq.toString().padStart(8, '0')}`, text }));
+}
+
+/** `RATE` messages a second for `SECONDS`, visitors taking turns; p50/p99 of visitor → agent socket. */
+async function paced(r: Relay): Promise<{ p50: number; p99: number; max: number; lost: number }> {
+  r.latencies.length = 0;
+  const total = RATE * SECONDS;
+  r.expect(total);
+  let sent = 0;
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      // Catch up to where the clock says we should be, so timer jitter does not lower the rate.
+      const due = Math.min(total, Math.round(((performance.now() - t0) / 1000) * RATE));
+      while (sent < due) send(r, r.visitors[sent++ % r.visitors.length]!);
+      if (sent >= total) resolve();
+      else setTimeout(tick, 10);
+    };
+    tick();
+  });
+  await r.delivered();
+  const lost = total - r.latencies.length;
+  return { p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), max: Math.max(...r.latencies), lost };
+}
+
+/** As fast as the relay takes them, with a bounded number in flight: messages per second end to end. */
+async function burst(r: Relay): Promise<number> {
+  r.latencies.length = 0;
+  r.expect(BURST);
+  const window = 256;
+  const t0 = performance.now();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const pump = () => {
+      while (sent < BURST && sent - r.latencies.length < window) send(r, r.visitors[sent++ % r.visitors.length]!);
+      if (sent >= BURST) resolve();
+      else setImmediate(pump);
+    };
+    pump();
+  });
+  await r.delivered();
+  return (r.latencies.length / (performance.now() - t0)) * 1000;
+}
+
+async function kefuRun(figures: Figure[]): Promise<number> {
+  const server = await startServer('kefu');
+  const base = `127.0.0.1:${server.port}`;
+  const headers = { origin: PAGE, 'content-type': 'application/json' };
+  log(`kefu: creating ${VISITORS} visitors ...`);
+  const tokens: string[] = new Array(VISITORS);
+  let t = performance.now();
+  await pool([...Array(VISITORS).keys()], 32, async (_x, i) => {
+    const res = await fetch(`http://${base}/api/v1/widget/bench/session`, { method: 'POST', headers, body: '{}' });
+    if (!res.ok) throw new Error(`session ${res.status} ${await res.text()}`);
+    tokens[i] = ((await res.json()) as { token: string }).token;
+  });
+  figures.push({ name: 'visitor sessions created per second', value: (VISITORS / (performance.now() - t)) * 1000, unit: '/s' });
+  t = performance.now();
+  const visitors: WebSocket[] = new Array(VISITORS);
+  await pool(tokens, 128, async (token, i) => {
+    visitors[i] = await openSocket(`ws://${base}/api/v1/widget/bench/ws?vt=${encodeURIComponent(token)}&po=${encodeURIComponent(PAGE)}`, { origin: PAGE });
+  });
+  figures.push({ name: `kefu: ${VISITORS} visitor sockets opened in`, value: performance.now() - t, unit: 'ms' });
+  const agent = await openSocket(`ws://${base}/api/v1/ws?token=${server.token}`);
+  const open = visitors.filter((v) => v.readyState === WebSocket.OPEN).length;
+  figures.push({ name: 'kefu: visitor sockets held open', value: open, unit: '', target: `> ${VISITORS - 1}` });
+  figures.push({ name: `kefu: server RSS with ${VISITORS} visitors (idle)`, value: mb(await rssOf(server)), unit: 'MB' });
+
+  const r = relay(visitors, agent);
+  log(`kefu: ${RATE} msg/s for ${SECONDS} s ...`);
+  const p = await paced(r);
+  figures.push({ name: `kefu: visitor→agent p50 at ${RATE} msg/s`, value: p.p50, unit: 'ms' });
+  figures.push({ name: `kefu: visitor→agent p99 at ${RATE} msg/s`, value: p.p99, unit: 'ms', target: '< 50' });
+  figures.push({ name: `kefu: visitor→agent max at ${RATE} msg/s`, value: p.max, unit: 'ms' });
+  figures.push({ name: 'kefu: messages lost', value: p.lost, unit: '', target: '< 1' });
+  figures.push({ name: `kefu: server RSS with ${VISITORS} visitors after load`, value: mb(await rssOf(server)), unit: 'MB' });
+  log(`kefu: burst of ${BURST} ...`);
+  const throughput = await burst(r);
+  figures.push({ name: 'kefu: max relay throughput', value: throughput, unit: 'msg/s' });
+  for (const v of visitors) v.terminate();
+  agent.terminate();
+  server.child.kill('SIGTERM');
+  return throughput;
+}
+
+async function bareRun(figures: Figure[]): Promise<number> {
+  const server = await startServer('bare');
+  const base = `ws://127.0.0.1:${server.port}`;
+  const visitors: WebSocket[] = new Array(VISITORS);
+  await pool([...Array(VISITORS).keys()], 128, async (_x, i) => {
+    visitors[i] = await openSocket(`${base}/visitor`);
+  });
+  const agent = await openSocket(`${base}/agent`);
+  figures.push({ name: `bare ws: server RSS with ${VISITORS} sockets`, value: mb(await rssOf(server)), unit: 'MB' });
+  const r = relay(visitors, agent);
+  const p = await paced(r);
+  figures.push({ name: `bare ws: visitor→agent p99 at ${RATE} msg/s`, value: p.p99, unit: 'ms' });
+  const throughput = await burst(r);
+  figures.push({ name: 'bare ws: max relay throughput', value: throughput, unit: 'msg/s' });
+  for (const v of visitors) v.terminate();
+  agent.terminate();
+  server.child.kill('SIGTERM');
+  return throughput;
+}
+
+const figures: Figure[] = [];
+const bare = await bareRun(figures);
+const kefu = await kefuRun(figures);
+figures.push({ name: 'kefu throughput as a fraction of bare ws', value: kefu / bare, unit: '' });
+report(figures);
+process.exit(0);

@@ -1,0 +1,76 @@
+/**
+ * The server half of the widget relay benchmark, in its own process so its memory and event loop are
+ * its own. `kefu`: a real Kefu with one widget channel. `bare`: a plain `ws` relay doing the least a
+ * chat relay can do (parse, forward to the agent sockets, ack), for comparison.
+ * Prints `READY {...}` once listening; answers `rss` over IPC.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { buildApp } from '../../server/app.js';
+import { configFromObject } from '../../server/config/load.js';
+import { createContext } from '../../server/context.js';
+import { createLogger } from '../../server/logger.js';
+import { createAgent } from '../../server/modules/agents/service.js';
+import { createApiToken } from '../../server/modules/agents/tokens.js';
+
+const mode = process.argv[2] ?? 'kefu';
+process.on('message', (m) => {
+  if (m === 'rss') process.send?.({ rss: process.memoryUsage().rss });
+});
+
+if (mode === 'bare') {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  const agents = new Set<WebSocket>();
+  let seq = 0;
+  wss.on('connection', (socket, req) => {
+    if (req.url?.startsWith('/agent')) {
+      agents.add(socket);
+      socket.on('close', () => agents.delete(socket));
+      return;
+    }
+    socket.on('message', (raw) => {
+      const frame = JSON.parse(String(raw)) as { clientId: string; text: string };
+      const event = JSON.stringify({ type: 'event', event: { type: 'message.created', message: { id: ++seq, text: frame.text } } });
+      for (const a of agents) a.send(event);
+      socket.send(JSON.stringify({ type: 'ack', clientId: frame.clientId }));
+    });
+  });
+  wss.on('listening', () => {
+    const { port } = wss.address() as AddressInfo;
+    console.log(`READY ${JSON.stringify({ port })}`);
+  });
+} else {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-widget-'));
+  const config = configFromObject({
+    data_dir: dir,
+    log: { level: 'silent' },
+    channels: {
+      widget: [
+        {
+          name: 'bench',
+          allowed_origins: ['*'],
+          offline_when_no_agent: false,
+          // Every bench visitor comes from one IP; the per-visitor limit stays as shipped.
+          rate_limits: { ip_messages_per_minute: 1_000_000, ip_sessions_per_minute: 1_000_000 },
+        },
+      ],
+    },
+  });
+  const ctx = await createContext(config, createLogger('silent', { pretty: false }));
+  const app = await buildApp(ctx, { webRoot: null });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  ctx.outbox.start();
+  const agent = await createAgent(ctx, { email: 'bench@example.test', name: 'Bench Agent', role: 'admin', password: 'correct horse battery' });
+  const { secret } = await createApiToken(ctx, agent.id, 'bench');
+  const { port } = app.server.address() as AddressInfo;
+  console.log(`READY ${JSON.stringify({ port, token: secret })}`);
+  process.on('SIGTERM', () => {
+    void app.close().then(() => ctx.close()).finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  });
+}
