@@ -162,6 +162,113 @@ describe('agent app against a running Kefu', () => {
     expect(messages.some((m) => m.kind === 'outbound' && m.text === 'Your parcel left our warehouse today.')).toBe(true);
   });
 
+  it('moves through the list with j and k', async () => {
+    await page.evaluate(() => (location.hash = '#/inbox/all'));
+    await page.waitForSelector('kf-ticket-list .row');
+    const ids = await page.locator('kf-ticket-list .row').evaluateAll((rows) =>
+      rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top).map((r) => Number(r.getAttribute('data-ticket-id'))),
+    );
+    await page.click(`kf-ticket-list .row[data-ticket-id="${ids[0]}"] .subject`);
+    await page.waitForFunction((id) => location.hash.endsWith(`/ticket/${id}`), ids[0]);
+    await page.keyboard.press('j');
+    await page.waitForFunction((id) => location.hash.endsWith(`/ticket/${id}`), ids[1]);
+    await page.keyboard.press('k');
+    await page.waitForFunction((id) => location.hash.endsWith(`/ticket/${id}`), ids[0]);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => location.hash === '#/inbox/all');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id) => location.hash.endsWith(`/ticket/${id}`), ids[0]);
+  });
+
+  it('labels several tickets at once from the bulk bar', async () => {
+    await api('POST', '/labels', { name: 'urgent-ship', color: '#d23f3f' });
+    await page.reload();
+    await page.waitForSelector('kf-ticket-list .row');
+    await page.evaluate(() => (location.hash = '#/inbox/all'));
+    await page.locator('kf-inbox .head h1').click();
+    for (const key of ['k', 'k', 'x', 'j', 'x']) await page.keyboard.press(key);
+    await page.waitForSelector('kf-inbox .bulk');
+    expect(await page.locator('kf-inbox .bulk .n').textContent()).toBe('2 selected');
+    const checked = await page.locator('kf-ticket-list .row.checked').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-ticket-id'))));
+    await page.click('kf-inbox .bulk button:has-text("Label")');
+    await page.click('kf-picker button.item:has-text("urgent-ship")');
+    for (const id of checked) await expect.poll(async () => (await api<{ ticket: { labels: string[] } }>('GET', `/tickets/${id}`)).ticket.labels).toContain('urgent-ship');
+  });
+
+  it('fills a canned reply and selects the placeholder left to fill', async () => {
+    await api('POST', '/canned-replies', { shortcut: 'track', title: 'Tracking', body: 'Hi {{contact.name}}, your tracking number is {{tracking}}.' });
+    await openTicket(emailTicket);
+    await page.click('kf-composer textarea');
+    await page.keyboard.type('/tra');
+    await page.waitForSelector('kf-composer .pop.suggest .item:has-text("/track")');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('kf-composer textarea').inputValue()).toBe('Hi 李伟, your tracking number is {{tracking}}.');
+    await page.keyboard.type('SF123');
+    expect(await page.locator('kf-composer textarea').inputValue()).toBe('Hi 李伟, your tracking number is SF123.');
+    await page.locator('kf-composer textarea').fill('');
+  });
+
+  it('attaches a file by the picker and shows the image in the timeline', async () => {
+    await openTicket(emailTicket);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('n');
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    await page.setInputFiles('kf-composer input[type=file]', { name: 'receipt.png', mimeType: 'image/png', buffer: png });
+    await page.waitForSelector('kf-composer .file:not(.err) .faint:has-text("B")');
+    await page.keyboard.type('Receipt from the customer');
+    await page.click('kf-composer [data-action=send]');
+    await page.waitForSelector('kf-timeline article.note .thumb img');
+    const { messages } = await ticket(emailTicket);
+    const note = messages.find((m) => m.text === 'Receipt from the customer') as (MessageJson & { attachments: { name: string }[] }) | undefined;
+    expect(note?.attachments.map((a) => a.name)).toEqual(['receipt.png']);
+  });
+
+  it('warns when a teammate opens the same ticket', async () => {
+    const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    other.setDefaultTimeout(8000);
+    await signIn(other, 'mei@example.test');
+    await other.evaluate((h) => (location.hash = h), `#/inbox/all/ticket/${emailTicket}`);
+    await other.waitForSelector('kf-timeline article[data-kind]');
+    await page.waitForSelector('kf-ticket-view .collision');
+    expect(await page.locator('kf-ticket-view .collision').textContent()).toContain('Mei Lin');
+    await other.close();
+  });
+
+  it('snoozes with a preset and merges a ticket into another', async () => {
+    const a = (await inboundEmail(server.ctx, { email: 'dup@example.test', name: 'Dup' }, 'First', 'one')).ticketId;
+    const b = (await inboundEmail(server.ctx, { email: 'dup@example.test', name: 'Dup' }, 'Second', 'two')).ticketId;
+    await openTicket(a);
+    await page.locator('kf-timeline').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('s');
+    await page.click('kf-picker button.item >> nth=2');
+    await expect.poll(async () => (await ticket(a)).ticket.status).toBe('snoozed');
+    await page.click('kf-ticket-view button[title="More actions"]');
+    await page.click('kf-picker button.item >> nth=0');
+    await page.click(`kf-ticket-dialog .res:has-text("Second")`);
+    await page.click('kf-ticket-dialog [data-action=confirm-merge]');
+    await page.waitForFunction((id) => location.hash.endsWith(`/ticket/${id}`), b);
+    const merged = await ticket(b);
+    expect(merged.messages.map((m) => m.text)).toEqual(expect.arrayContaining(['one', 'two']));
+  });
+
+  it('edits the contact from the sidebar', async () => {
+    await openTicket(chatTicket);
+    await page.click('kf-contact-panel [data-action=edit-contact]');
+    await page.fill('kf-contact-panel input[name=email]', 'maria@example.test');
+    await page.click('kf-contact-panel button:has-text("Save")');
+    await page.waitForSelector('kf-contact-panel [data-action=edit-contact]');
+    const { contact } = await api<{ contact: { email: string } }>('GET', `/tickets/${chatTicket}`);
+    expect(contact.email).toBe('maria@example.test');
+  });
+
+  it('sets presence to away for the whole team', async () => {
+    await page.click('kf-sidebar .me');
+    await page.click('kf-sidebar .pop button:has-text("Away")');
+    await expect
+      .poll(async () => (await api<{ items: { id: number; presence: string }[] }>('GET', '/agents')).items.find((a) => a.id === server.admin.id)?.presence)
+      .toBe('away');
+  });
+
   it('never runs script from customer names, subjects or messages', async () => {
     const evil = '<img src=x onerror="window.__xss=1">';
     const r = await inboundEmail(server.ctx, { email: 'evil@example.test', name: evil }, `<script>window.__xss=2</script>`, `${evil} hello`, `<p>hi</p><img src=x onerror="parent.__xss=3">`);

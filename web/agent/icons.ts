@@ -73,6 +73,8 @@ export function channelIcon(kind: string): IconName {
       return 'phone';
     case 'telegram':
       return 'telegram';
+    case 'wechat':
+      return 'chat';
     case 'api':
       return 'api';
     default:

@@ -23,7 +23,8 @@ export class KfEmailFrame extends LitElement {
     base,
     css`
       :host { display: block; }
-      iframe { display: block; width: 100%; border: 0; background: #fff; border-radius: var(--kf-radius); color-scheme: light; }
+      .sizer { resize: vertical; overflow: hidden; border-radius: var(--kf-radius); min-height: 60px; }
+      iframe { display: block; width: 100%; height: 100%; border: 0; background: #fff; color-scheme: light; }
       .measure { position: absolute; visibility: hidden; left: 0; right: 0; white-space: pre-wrap; word-break: break-word; font: 14px/1.5 var(--kf-font); padding: 12px; }
       .tools { display: flex; gap: 6px; margin-top: 6px; }
       .fold { height: 20px; padding: 0 8px; border: 1px solid var(--kf-border); border-radius: 10px; background: var(--kf-bg-subtle); color: var(--kf-text-muted); font-size: var(--kf-text-xs); cursor: pointer; }
@@ -41,6 +42,7 @@ export class KfEmailFrame extends LitElement {
   private _folded: { body: string; hasQuoted: boolean } = { body: '', hasQuoted: false };
   private _text = '';
   private _images = 0;
+  private _blocks = 0;
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('html')) {
@@ -52,11 +54,13 @@ export class KfEmailFrame extends LitElement {
       const doc = this._showQuoted || !this._folded.hasQuoted ? this._doc : new DOMParser().parseFromString(this._folded.body, 'text/html');
       this._text = doc ? roughText(doc) : '';
       this._images = doc ? doc.querySelectorAll('img').length : 0;
+      // Paragraph margins are not in the text; each block adds about one em.
+      this._blocks = doc ? doc.querySelectorAll('p,blockquote,h1,h2,h3,h4,h5,h6,ul,ol,pre,table,hr').length : 0;
     }
   }
 
   protected override updated(): void {
-    const h = (this._measure?.offsetHeight ?? 100) + Math.min(this._images, 6) * 120 + 16;
+    const h = (this._measure?.offsetHeight ?? 100) + this._blocks * 14 + Math.min(this._images, 6) * 120 + 12;
     const next = Math.max(60, this._expanded ? h + 400 : Math.min(h, 1200));
     if (Math.abs(next - this._height) > 4) this._height = next;
   }
@@ -72,7 +76,7 @@ img{max-width:100%;height:auto}blockquote{margin:0 0 0 4px;padding-left:10px;bor
   override render() {
     return html`<div class="holder">
       <div class="measure" aria-hidden="true">${this._text}</div>
-      <iframe sandbox="" referrerpolicy="no-referrer" title=${t('message.emailContent')} style="height:${this._height}px" .srcdoc=${this._srcdoc()}></iframe>
+      <div class="sizer" style="height:${this._height}px"><iframe sandbox="" referrerpolicy="no-referrer" title=${t('message.emailContent')} .srcdoc=${this._srcdoc()}></iframe></div>
       <div class="tools">
         ${this._folded.hasQuoted
           ? html`<button class="fold" aria-expanded=${this._showQuoted} title=${this._showQuoted ? t('message.hideQuoted') : t('message.showQuoted')} @click=${() => (this._showQuoted = !this._showQuoted)}>•••</button>`

@@ -48,6 +48,7 @@ export class KfTicketList extends LitElement {
       .ch { color: var(--kf-text-faint); display: inline-flex; flex: none; }
       .subject { color: var(--kf-text); flex: 1; }
       .preview { color: var(--kf-text-muted); flex: 1; font-size: var(--kf-text-sm); }
+      .you { margin-right: 3px; }
       .meta { display: flex; align-items: center; gap: 4px; flex: none; }
       .prio { display: inline-flex; align-items: center; flex: none; }
       .prio.urgent { color: var(--kf-urgent); }
@@ -172,7 +173,7 @@ export class KfTicketList extends LitElement {
           ${tk.status !== 'open' ? html`<span class="status-chip ${tk.status}">${t(`status.${tk.status}`)}</span>` : ''}
         </div>
         <div class="line">
-          <span class="preview ellipsis">${tk.lastMessage?.kind === 'outbound' ? html`<span class="faint">${t('list.you')} </span>` : ''}${preview}</span>
+          <span class="preview ellipsis">${tk.lastMessage?.kind === 'outbound' ? html`<span class="faint you">${t('list.you')}</span>` : ''}${preview}</span>
           <span class="meta">
             ${tk.labels.slice(0, 2).map((l) => html`<span class="chip"><span class="dot" style="background:${this._labelColor(l)}"></span>${l}</span>`)}
             ${tk.labels.length > 2 ? html`<span class="chip">+${tk.labels.length - 2}</span>` : ''}

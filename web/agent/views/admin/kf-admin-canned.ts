@@ -18,7 +18,9 @@ export class KfAdminCanned extends LitElement {
     css`
       .layout { display: grid; grid-template-columns: 1fr 360px; gap: 16px; align-items: start; }
       .sc { font-family: var(--kf-font-mono); color: var(--kf-accent); font-size: var(--kf-text-sm); }
-      .body-prev { color: var(--kf-text-muted); font-size: var(--kf-text-sm); max-width: 380px; }
+      .body-prev { color: var(--kf-text-muted); font-size: var(--kf-text-sm); max-width: 420px; }
+      .layout > .panel { margin-top: 0; }
+      td.title { white-space: nowrap; font-weight: 500; }
       form .body { display: grid; gap: 12px; }
       .hint { color: var(--kf-text-faint); font-size: var(--kf-text-xs); }
       code { font-family: var(--kf-font-mono); font-size: var(--kf-text-xs); background: var(--kf-bg-sunken); padding: 1px 4px; border-radius: 3px; }
@@ -86,7 +88,7 @@ export class KfAdminCanned extends LitElement {
           <table>
             <thead><tr><th>${t('canned.shortcut')}</th><th>${t('canned.title')}</th><th>${t('canned.body')}</th><th></th></tr></thead>
             <tbody>${this._items.map((c) => html`<tr class="link ${e?.id === c.id ? 'sel' : ''}" @click=${() => (this._edit = c)}>
-              <td class="sc">/${c.shortcut}</td><td>${c.title}</td><td><div class="body-prev ellipsis">${c.body}</div></td>
+              <td class="sc">/${c.shortcut}</td><td class="title">${c.title}</td><td><div class="body-prev ellipsis">${c.body}</div></td>
               <td><div class="row-actions"><button class="icon-btn" aria-label=${t('action.delete')} @click=${(ev: Event) => { ev.stopPropagation(); void this._remove(c); }}>${icon('x', 14)}</button></div></td></tr>`)}</tbody>
           </table>
           ${this._items.length === 0 && !this._error ? html`<div class="empty">${t('canned.empty')}</div>` : ''}
