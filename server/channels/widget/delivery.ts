@@ -1,11 +1,14 @@
 import { now } from '../../db/database.js';
 import { messageAttachments } from './message-service.js';
 import { presentMessage } from './presenter.js';
+import { conversationView } from './session-service.js';
 import {
   conversationForTicket,
   findVisitor,
   insertWidgetMessage,
   messageByTicketMessageId,
+  updateConversation,
+  type ConversationRow,
   type WidgetMessageRow,
 } from './queries.js';
 import type { WidgetRuntime } from './runtime.js';
@@ -61,6 +64,7 @@ export async function deliverAgentMessage(rt: WidgetRuntime, ticketMessageId: nu
     });
   }
   const sent = rt.hub.send(visitor.id, { type: 'message', message: presentMessage(rt.ctx.secret, channelName, row) });
+  if (message.author_kind === 'agent') await markReadByAgent(rt, conversation, visitor.id);
   if (sent > 0) return 'pushed';
   await emailOfflineVisitor(rt, channelName, visitor.email, conversation.offline === 1, message.text, message.ticket_id);
   return 'stored';
@@ -84,4 +88,12 @@ async function emailOfflineVisitor(
     text,
     ticketId,
   });
+}
+
+/** An agent who answers has read what the visitor wrote before: their widget shows it as read. */
+async function markReadByAgent(rt: WidgetRuntime, conversation: ConversationRow, visitorId: string): Promise<void> {
+  const at = now();
+  await updateConversation(rt.ctx.db, conversation.id, { agent_read_at: at });
+  const view = await conversationView(rt, { ...conversation, agent_read_at: at });
+  rt.hub.send(visitorId, { type: 'conversation', conversation: view });
 }

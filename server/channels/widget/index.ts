@@ -5,12 +5,14 @@ import { deliverAgentMessage } from './delivery.js';
 import { widgetPageRoutes } from './page-routes.js';
 import { widgetRoutes } from './routes.js';
 import { WidgetRuntime, type WidgetDeps } from './runtime.js';
+import { followContactMerge, followTicketMerge, forgetContact } from './lifecycle.js';
 import { relayAgentTyping, relayAgentViewing } from './signals.js';
 import { widgetUploadRoutes } from './upload-routes.js';
 import { widgetWsRoutes } from './ws-routes.js';
 
 export { WidgetRuntime, type WidgetDeps } from './runtime.js';
 export { deliverAgentMessage } from './delivery.js';
+export { widgetEmbedSnippet } from './snippet.js';
 
 /** Makes the widget channel's runtime and hooks it to the bus; closed with the context. */
 export function createWidgetChannel(ctx: AppContext, deps: WidgetDeps): WidgetRuntime {
@@ -19,6 +21,9 @@ export function createWidgetChannel(ctx: AppContext, deps: WidgetDeps): WidgetRu
   const offs = [
     ctx.bus.on('agent.typing', (e) => relayAgentTyping(rt, e)),
     ctx.bus.on('agent.viewing', (e) => relayAgentViewing(rt, e)),
+    ctx.bus.on('contact.deleted', (e) => forgetContact(rt, e)),
+    ctx.bus.on('contact.merged', (e) => followContactMerge(rt, e)),
+    ctx.bus.on('ticket.merged', (e) => followTicketMerge(rt, e)),
     ctx.bus.on('agent.presence', () => {
       // Going on- or offline changes what every open widget should offer (live chat or the email form).
       for (const ch of ctx.config.channels.widget) rt.hub.broadcast(ch.name, { type: 'status', online: rt.online(ch) });

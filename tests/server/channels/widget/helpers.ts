@@ -15,7 +15,8 @@ export function widgetConfig(overrides: Record<string, unknown> = {}): Record<st
 }
 
 export async function widgetApp(overrides: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<TestApp> {
-  return createTestApp({ channels: { widget: [widgetConfig(overrides)] }, ...extra });
+  const email = overrides.email_channel ? [{ name: overrides.email_channel, address: 'support@example.com' }] : [];
+  return createTestApp({ ...extra, channels: { widget: [widgetConfig(overrides)], email } });
 }
 
 /** A visitor as the chat frame is: calls from Kefu's own origin that name the page they are embedded in. */

@@ -1,0 +1,23 @@
+import type { ContactDeleted, ContactMerged, TicketMerged } from '../../realtime/events.js';
+import type { WidgetRuntime } from './runtime.js';
+
+/** An erased contact leaves nothing behind in the widget either: visitors, chats, copies of messages, ratings. */
+export async function forgetContact(rt: WidgetRuntime, event: ContactDeleted): Promise<void> {
+  await rt.ctx.database.transaction(async (tx) => {
+    if (event.ticketIds.length > 0) await tx.deleteFrom('csat_ratings').where('ticket_id', 'in', event.ticketIds).execute();
+    // Conversations, messages and uploads go with their visitor (foreign keys cascade).
+    await tx.deleteFrom('widget_visitors').where('contact_id', '=', event.contactId).execute();
+  });
+}
+
+export async function followContactMerge(rt: WidgetRuntime, event: ContactMerged): Promise<void> {
+  await rt.ctx.db.updateTable('widget_visitors').set({ contact_id: event.intoContactId }).where('contact_id', '=', event.contactId).execute();
+}
+
+/** Replies on the surviving ticket must still reach the visitor whose chat was merged into it. */
+export async function followTicketMerge(rt: WidgetRuntime, event: TicketMerged): Promise<void> {
+  await rt.ctx.database.transaction(async (tx) => {
+    await tx.updateTable('widget_conversations').set({ ticket_id: event.intoTicketId }).where('ticket_id', '=', event.ticketId).execute();
+    await tx.updateTable('csat_ratings').set({ ticket_id: event.intoTicketId }).where('ticket_id', '=', event.ticketId).execute();
+  });
+}
