@@ -3,6 +3,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Transaction } from 'kysely';
 import { registerSearchFunctions } from '../search/sql-functions.js';
+import { withStatementCache } from './statement-cache.js';
 import type { Tables } from './tables.js';
 
 export type Db = Kysely<Tables>;
@@ -39,7 +40,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
   sqlite.pragma('temp_store = MEMORY');
   // The search index triggers call these; without them no message could be written.
   registerSearchFunctions(sqlite);
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 
   return {
     db,

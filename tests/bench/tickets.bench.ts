@@ -1,0 +1,266 @@
+/**
+ * Tickets, search, intake and the agent websocket at size: 200,000 tickets / 1,000,000 messages
+ * by default. KEFU_BENCH_TICKETS and KEFU_BENCH_MESSAGES_PER_TICKET change the size;
+ * KEFU_BENCH_DIR keeps (and on the next run reuses) the seeded data directory.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { WebSocket } from 'ws';
+import { buildApp } from '../../server/app.js';
+import { configFromObject } from '../../server/config/load.js';
+import { createContext, type AppContext } from '../../server/context.js';
+import { intake } from '../../server/intake/intake.js';
+import type { InboundMessage } from '../../server/intake/types.js';
+import { createLogger } from '../../server/logger.js';
+import { createSession } from '../../server/modules/agents/sessions.js';
+import { createAgent } from '../../server/modules/agents/service.js';
+import { seedDatabase } from '../../server/seed/seed.js';
+import { mb, percentile, report, timeRuns, type Figure } from './lib.js';
+
+const TICKETS = Number(process.env.KEFU_BENCH_TICKETS ?? 200_000);
+const PER_TICKET = Number(process.env.KEFU_BENCH_MESSAGES_PER_TICKET ?? 5);
+const KEEP_DIR = process.env.KEFU_BENCH_DIR;
+const SOCKETS = 200;
+
+const figures: Figure[] = [];
+const log = (s: string) => console.log(s);
+
+async function openInstance(): Promise<{ ctx: AppContext; dir: string; seeded: boolean }> {
+  const dir = KEEP_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-'));
+  const fresh = !existsSync(path.join(dir, 'kefu.sqlite'));
+  const config = configFromObject({ data_dir: dir, log: { level: 'silent' } });
+  const ctx = await createContext(config, createLogger('silent', { pretty: false }));
+  const have = Number((ctx.database.sqlite.prepare('select count(*) as n from tickets').get() as { n: number }).n);
+  if (fresh || have < TICKETS) {
+    log(`seeding ${TICKETS - have} tickets × ~${PER_TICKET} messages into ${dir} ...`);
+    const t0 = performance.now();
+    const r = await seedDatabase(ctx.database, {
+      tickets: TICKETS - have,
+      messagesPerTicket: PER_TICKET,
+      agents: SOCKETS,
+      onProgress: (done, total) => {
+        if (done % 50_000 === 0 || done === total) log(`  ${done}/${total}`);
+      },
+    });
+    const s = (performance.now() - t0) / 1000;
+    log(`seeded ${r.tickets} tickets, ${r.messages} messages, ${r.contacts} contacts in ${s.toFixed(0)} s`);
+    figures.push({ name: 'seed: tickets+messages per second', value: (r.tickets + r.messages) / s, unit: 'rows/s' });
+    return { ctx, dir, seeded: true };
+  }
+  log(`reusing ${have} tickets in ${dir}`);
+  return { ctx, dir, seeded: false };
+}
+
+async function main(): Promise<void> {
+  const { ctx, dir } = await openInstance();
+  const sqlite = ctx.database.sqlite;
+  const count = (q: string) => Number((sqlite.prepare(q).get() as { n: number }).n);
+  log(`size: ${count('select count(*) as n from tickets')} tickets, ${count('select count(*) as n from messages')} messages, db ${mb(count("select page_count * page_size as n from pragma_page_count(), pragma_page_size()")).toFixed(0)} MB`);
+
+  const app = await buildApp(ctx, { webRoot: null });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+
+  const admin =
+    (await ctx.db.selectFrom('agents').select('id').where('email', '=', 'bench-admin@kefu.example').executeTakeFirst()) ??
+    (await createAgent(ctx, { email: 'bench-admin@kefu.example', name: 'Bench Admin', role: 'admin', password: 'bench-password' }));
+  // An agent (not supervisor) in at least one team: what most agents see.
+  const agent = await ctx.db
+    .selectFrom('agents')
+    .innerJoin('team_members', 'team_members.agent_id', 'agents.id')
+    .select('agents.id')
+    .where('agents.role', '=', 'agent')
+    .orderBy('agents.id')
+    .executeTakeFirstOrThrow();
+  const cookieOf = async (agentId: number) => `kefu_session=${(await createSession(ctx, agentId, {})).cookieValue}`;
+  const adminCookie = await cookieOf(admin.id);
+  const agentCookie = await cookieOf(agent.id);
+  const get = async (url: string, cookie: string) => {
+    const res = await app.inject({ method: 'GET', url, headers: { cookie } });
+    if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+    return res;
+  };
+
+  // ---- ticket list ---------------------------------------------------------------------
+  log('\nticket list (50 per page), p95 over 100 requests:');
+  const listCases: Array<[string, string, string]> = [];
+  for (const [who, cookie] of [['agent', agentCookie], ['admin', adminCookie]] as const) {
+    for (const view of ['mine', 'unassigned', 'team', 'all']) listCases.push([`${who} view=${view}`, `/api/v1/tickets?view=${view}&limit=50`, cookie]);
+  }
+  listCases.push(
+    ['agent view=all sort=priority', '/api/v1/tickets?view=all&sort=priority&limit=50', agentCookie],
+    ['admin view=all sort=created', '/api/v1/tickets?view=all&sort=created&limit=50', adminCookie],
+    ['admin view=all status=resolved', '/api/v1/tickets?view=all&status=resolved&limit=50', adminCookie],
+    ['admin view=all label=refund', '/api/v1/tickets?view=all&label=refund&limit=50', adminCookie],
+    ['admin view=all channel=wechat', '/api/v1/tickets?view=all&channel=wechat&limit=50', adminCookie],
+    ['agent view=team priority=urgent', '/api/v1/tickets?view=team&priority=urgent&limit=50', agentCookie],
+  );
+  let worstList = 0;
+  for (const [name, url, cookie] of listCases) {
+    const first = (await get(url, cookie)).json<{ items: unknown[]; nextCursor: string | null }>();
+    const page2 = first.nextCursor ? `${url}&cursor=${encodeURIComponent(first.nextCursor)}` : url;
+    const samples = await timeRuns(100, (i) => get(i % 2 === 0 ? url : page2, cookie));
+    const p95 = percentile(samples, 95);
+    worstList = Math.max(worstList, p95);
+    figures.push({ name: `list ${name} p95`, value: p95, unit: 'ms', target: '< 15' });
+    log(`  ${name.padEnd(36)} p50 ${percentile(samples, 50).toFixed(2)} ms  p95 ${p95.toFixed(2)} ms  (${first.items.length} items)`);
+  }
+  figures.push({ name: 'ticket list, worst view p95', value: worstList, unit: 'ms', target: '< 15' });
+  const counts = await timeRuns(50, () => get('/api/v1/tickets/counts', agentCookie));
+  figures.push({ name: 'ticket counts (agent) p95', value: percentile(counts, 95), unit: 'ms' });
+
+  // ---- timeline ------------------------------------------------------------------------
+  const long = await ctx.db.selectFrom('tickets').select('id').where('message_count', '>=', 50).limit(200).execute();
+  if (long.length === 0) throw new Error('no ticket with 50 messages to open');
+  const timeline = await timeRuns(200, (i) => get(`/api/v1/tickets/${long[i % long.length]!.id}`, adminCookie));
+  figures.push({ name: 'ticket with 50-message timeline p95', value: percentile(timeline, 95), unit: 'ms', target: '< 10' });
+  log(`\nticket + 50 messages: p50 ${percentile(timeline, 50).toFixed(2)} ms  p95 ${percentile(timeline, 95).toFixed(2)} ms over ${long.length} tickets`);
+
+  // ---- search --------------------------------------------------------------------------
+  log('\nsearch (limit 10), p95 over 20 requests each as agent and as admin:');
+  const queries = ['退款', '订单', '发货', '物流', '退', '货', '坏', '申请退款', '订单状态', '工单管理', 'refund', 'order', 'ship', 'coffee grinder', '注文', '환불', 'KF1234', 'zhang'];
+  const allSearch: number[] = [];
+  let worstShort = 0;
+  for (const q of queries) {
+    const url = `/api/v1/search?q=${encodeURIComponent(q)}&limit=10`;
+    const hits = (await get(url, agentCookie)).json<{ messages: unknown[]; tickets: unknown[]; contacts: unknown[] }>();
+    const samples = [...(await timeRuns(20, () => get(url, agentCookie))), ...(await timeRuns(20, () => get(url, adminCookie)))];
+    allSearch.push(...samples);
+    const p95 = percentile(samples, 95);
+    if ([...q].length <= 2 && /\p{Script=Han}/u.test(q)) worstShort = Math.max(worstShort, p95);
+    log(`  ${q.padEnd(16)} p50 ${percentile(samples, 50).toFixed(2)} ms  p95 ${p95.toFixed(2)} ms  (${hits.tickets.length}/${hits.messages.length}/${hits.contacts.length} hits)`);
+  }
+  figures.push({ name: 'search p95 (all queries)', value: percentile(allSearch, 95), unit: 'ms', target: '< 50' });
+  figures.push({ name: 'search p95, 1-2 char Chinese (worst query)', value: worstShort, unit: 'ms', target: '< 50' });
+  const listQ = await timeRuns(20, () => get(`/api/v1/tickets?view=all&q=${encodeURIComponent('退款')}`, adminCookie));
+  figures.push({ name: 'ticket list ?q=退款 p95', value: percentile(listQ, 95), unit: 'ms' });
+  const listQRare = await timeRuns(20, () => get(`/api/v1/tickets?view=all&q=${encodeURIComponent('咖啡研磨机')}`, adminCookie));
+  figures.push({ name: 'ticket list ?q=咖啡研磨机 p95', value: percentile(listQRare, 95), unit: 'ms' });
+
+  const rssWarm = process.memoryUsage().rss;
+  figures.push({ name: 'RSS after lists/search (no sockets)', value: mb(rssWarm), unit: 'MB' });
+
+  // ---- intake --------------------------------------------------------------------------
+  const intakeRate = await measureIntake(ctx, 'sequential', 1, 8_000);
+  figures.push({ name: 'intake, one at a time', value: intakeRate, unit: 'msg/s', target: '> 1500' });
+  const intakeConcurrent = await measureIntake(ctx, 'concurrent', 32, 8_000);
+  figures.push({ name: 'intake, 32 in flight', value: intakeConcurrent, unit: 'msg/s', target: '> 1500' });
+
+  // ---- websockets ----------------------------------------------------------------------
+  const agents = await ctx.db.selectFrom('agents').select('id').where('active', '=', 1).orderBy('id').limit(SOCKETS).execute();
+  const wsUrl = address.replace('http://', 'ws://') + '/api/v1/ws';
+  const clients = await Promise.all(
+    Array.from({ length: SOCKETS }, async (_, i) => {
+      const cookie = await cookieOf(agents[i % agents.length]!.id);
+      const ws = new WebSocket(wsUrl, { headers: { cookie } });
+      await new Promise<void>((resolve, reject) => {
+        ws.once('message', () => resolve());
+        ws.once('error', reject);
+      });
+      return ws;
+    }),
+  );
+  log(`\n${clients.length} agent websockets connected`);
+  const unassigned = await ctx.db.selectFrom('tickets').select('id').where('assignee_id', 'is', null).where('status', '=', 'open').limit(100).execute();
+
+  const fanout = await measureFanout(clients, 100, async (i, marker) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${unassigned[i % unassigned.length]!.id}/messages`,
+      headers: { cookie: adminCookie, 'x-csrf-token': await csrfOf(ctx, adminCookie) },
+      payload: { kind: 'note', text: `bench ${marker}` },
+    });
+    if (res.statusCode >= 300) throw new Error(`note failed: ${res.statusCode} ${res.body}`);
+  });
+  figures.push({ name: `note → ${SOCKETS} agent sockets, p99 per delivery`, value: fanout.p99, unit: 'ms', target: '< 50' });
+  figures.push({ name: `note → ${SOCKETS} agent sockets, p99 last delivery`, value: fanout.p99Last, unit: 'ms', target: '< 50' });
+  log(`  note (API, commit, event) → all ${SOCKETS}: p50 ${fanout.p50.toFixed(2)} ms, p99 ${fanout.p99.toFixed(2)} ms, p99 of the last ${fanout.p99Last.toFixed(2)} ms`);
+
+  figures.push({ name: 'RSS with 200 sockets (in-process clients)', value: mb(process.memoryUsage().rss), unit: 'MB' });
+  const intakeWithSockets = await measureIntake(ctx, 'with 200 sockets', 32, 4_000);
+  figures.push({ name: `intake, 32 in flight, ${SOCKETS} sockets listening`, value: intakeWithSockets, unit: 'msg/s', target: '> 1500' });
+  figures.push({ name: 'peak RSS', value: process.resourceUsage().maxRSS / 1024, unit: 'MB' });
+
+  for (const ws of clients) ws.terminate();
+  await app.close();
+  await ctx.close();
+  if (!KEEP_DIR) rmSync(dir, { recursive: true, force: true });
+
+  console.log('\nfigures:');
+  report(figures);
+}
+
+async function csrfOf(ctx: AppContext, cookie: string): Promise<string> {
+  const { resolveSession } = await import('../../server/modules/agents/sessions.js');
+  const session = await resolveSession(ctx, cookie.replace('kefu_session=', ''));
+  if (!session) throw new Error('bench session vanished');
+  return session.csrfToken;
+}
+
+let intakeRun = 0;
+
+/** Inbound messages: two in three open a new ticket for a new contact, the rest continue one. */
+async function measureIntake(ctx: AppContext, label: string, inFlight: number, total: number): Promise<number> {
+  const run = ++intakeRun;
+  const message = (i: number): InboundMessage => {
+    const thread = i % 3 === 2 ? `bench-${run}-${i - 2}` : `bench-${run}-${i}`;
+    const zh = i % 2 === 0;
+    return {
+      channel: { kind: 'widget', name: 'website' },
+      sender: { identity: { kind: 'widget', value: `bench-visitor-${run}-${i % 3 === 2 ? i - 2 : i}` }, name: zh ? '测试用户' : 'Bench User' },
+      thread: { key: thread },
+      text: zh ? `你好，我的订单 ${run}${i} 还没有发货，想申请退款。` : `Hello, order ${run}${i} has not shipped yet, I would like a refund.`,
+      idempotencyKey: `bench-${run}-${i}`,
+    };
+  };
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < total) await intake(ctx, message(next++));
+    }),
+  );
+  const rate = total / ((performance.now() - t0) / 1000);
+  log(`\nintake ${label}: ${total} messages at ${rate.toFixed(0)} msg/s (${inFlight} in flight)`);
+  return rate;
+}
+
+async function measureFanout(
+  clients: WebSocket[],
+  events: number,
+  fire: (i: number, marker: string) => Promise<void>,
+): Promise<{ p50: number; p99: number; p99Last: number }> {
+  const all: number[] = [];
+  const last: number[] = [];
+  for (let i = 0; i < events + 5; i++) {
+    const marker = `m${i}-${Math.random().toString(36).slice(2)}`;
+    const arrivals: number[] = [];
+    let t0 = 0;
+    const done = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${arrivals.length} sockets got event ${i}`)), 10_000);
+      for (const ws of clients) {
+        const onMessage = (data: Buffer) => {
+          const text = data.toString();
+          if (!text.includes(marker)) return;
+          arrivals.push(performance.now() - t0);
+          ws.off('message', onMessage);
+          if (arrivals.length === clients.length) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        ws.on('message', onMessage);
+      }
+    });
+    t0 = performance.now();
+    await fire(i, marker);
+    await done;
+    if (i < 5) continue; // warm-up
+    all.push(...arrivals);
+    last.push(Math.max(...arrivals));
+  }
+  return { p50: percentile(all, 50), p99: percentile(all, 99), p99Last: percentile(last, 99) };
+}
+
+await main();
