@@ -21,6 +21,7 @@ import { ticketIdsMatching } from './search/queries.js';
 import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 import { searchRoutes } from './search/routes.js';
 import { widgetChannelPlugin } from './channels/widget/plugin.js';
+import { emailRoutes } from './channels/email/routes.js';
 
 export interface BuildOptions {
   /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
@@ -71,6 +72,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(cannedRepliesRoutes, { ctx });
       await api.register(agentRealtimeRoutes, { ctx });
       await api.register(searchRoutes, { ctx });
+      await api.register(emailRoutes, { ctx });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },

@@ -1,5 +1,6 @@
 import type { AppContext } from './context.js';
 import { scheduleJobs } from './jobs/index.js';
+import { startEmailChannels } from './channels/email/index.js';
 
 /**
  * Starts everything that runs in the background of a serving process: the outbox worker,
@@ -9,5 +10,6 @@ import { scheduleJobs } from './jobs/index.js';
 export async function startWorkers(ctx: AppContext): Promise<void> {
   void ctx;
   scheduleJobs(ctx);
+  startEmailChannels(ctx);
   ctx.outbox.start();
 }

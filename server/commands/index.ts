@@ -1,4 +1,5 @@
 import { backupCommand } from './backup.js';
+import { mailPipeCommand } from '../channels/email/mail-pipe.js';
 import { createAdminCommand } from './create-admin.js';
 import { migrateCommand } from './migrate.js';
 import { restoreCommand } from './restore.js';
@@ -14,4 +15,5 @@ export const commands: Record<string, Command> = {
   backup: backupCommand,
   restore: restoreCommand,
   seed: seedCommand,
+  'mail-pipe': mailPipeCommand(),
 };

@@ -1,0 +1,35 @@
+import type { AppContext } from '../../context.js';
+import { liveMailboxStatus } from './index.js';
+import { mailboxStates } from './state-queries.js';
+
+export interface ChannelListItem {
+  kind: string;
+  name: string;
+  address?: string;
+  state: { connected: boolean; lastSyncAt: string | null; lastError: string | null } | null;
+}
+
+const iso = (ms: number | null | undefined): string | null => (ms ? new Date(ms).toISOString() : null);
+
+/**
+ * Every configured channel with, for IMAP mailboxes, the connection state: this process's live
+ * receiver when it runs one, else what the last receiver recorded.
+ */
+export async function listChannels(ctx: AppContext): Promise<ChannelListItem[]> {
+  const stored = new Map((await mailboxStates(ctx.db)).map((s) => [s.channel_name, s]));
+  const email = ctx.config.channels.email.map((c): ChannelListItem => {
+    if (!c.imap) return { kind: 'email', name: c.name, address: c.address, state: null };
+    const live = liveMailboxStatus(ctx, c.name);
+    const row = stored.get(c.name);
+    return {
+      kind: 'email',
+      name: c.name,
+      address: c.address,
+      state: live
+        ? { connected: live.connected, lastSyncAt: iso(live.lastSyncAt ?? row?.last_sync_at), lastError: live.lastError }
+        : { connected: row?.connected === 1, lastSyncAt: iso(row?.last_sync_at), lastError: row?.last_error ?? null },
+    };
+  });
+  const widget = ctx.config.channels.widget.map((w): ChannelListItem => ({ kind: 'widget', name: w.name, state: null }));
+  return [...email, ...widget];
+}
