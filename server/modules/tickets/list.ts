@@ -73,7 +73,6 @@ function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, inpu
   const where: Plan['where'] = [];
   const add = (fn: (eb: Eb) => ReturnType<Eb['and']>) => where.push(fn);
   let empty = false;
-  const myTeams = access.all ? null : access.teamIds;
 
   if (filters.view === 'mine') add((eb) => eb.and([eb('tickets.assignee_id', '=', viewer.id)]));
   if (filters.view === 'unassigned') add((eb) => eb.and([eb('tickets.assignee_id', 'is', null)]));
@@ -125,14 +124,21 @@ function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, inpu
     add((eb) => eb.and([eb('tickets.status', 'in', statuses)]));
     return { where, branches: [{}], empty };
   }
-  const inherentlyInScope =
-    access.all || filters.view === 'mine' || filters.view === 'unassigned' || filters.assignee === 'me' || filters.assignee === 'none';
-  const scopes: Array<Branch['scope']> =
-    inherentlyInScope || !myTeams
-      ? [undefined]
-      : [{ assigneeId: null }, { assigneeId: viewer.id }, ...myTeams.map((teamId) => ({ teamId }))];
-  const branches = statuses.flatMap((status) => scopes.map((scope) => ({ status, scope })));
+  const branches = statuses.flatMap((status) => drivers(filters, access, viewer, input.viewerTeams).map((scope) => ({ status, scope })));
   return { where, branches, empty };
+}
+
+/**
+ * What splits each status branch further so an index serves it in order. A filter on assignee or
+ * one team already has its index; the team view fans out per team; a restricted agent's
+ * "all" fans out over the parts of their scope (unassigned, own, each team).
+ */
+function drivers(filters: TicketFilters, access: TicketAccess, viewer: Viewer, viewerTeams: number[]): Array<Branch['scope']> {
+  const byAssignee = filters.view === 'mine' || filters.view === 'unassigned' || filters.assignee !== undefined;
+  if (byAssignee || filters.teamId !== undefined) return [undefined];
+  if (filters.view === 'team') return viewerTeams.map((teamId) => ({ teamId }));
+  if (access.all) return [undefined];
+  return [{ assigneeId: null }, { assigneeId: viewer.id }, ...access.teamIds.map((teamId) => ({ teamId }))];
 }
 
 function branchQuery(db: DbOrTx, p: Plan, branch: Branch, filters: TicketFilters, after: number[] | null): TicketQuery {
