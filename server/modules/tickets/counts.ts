@@ -1,8 +1,7 @@
-import type { ExpressionBuilder, ExpressionWrapper, SqlBool } from 'kysely';
 import type { AppContext } from '../../context.js';
-import type { Tables } from '../../db/tables.js';
+import type { DbOrTx } from '../../db/database.js';
 import { ACTIVE_STATUSES } from './filters.js';
-import { inScope, teamIdsOf, ticketAccess, type Viewer } from './policy.js';
+import { canSeeTicket, teamIdsOf, ticketAccess, type Viewer } from './policy.js';
 import type { TicketStatus } from './tables.js';
 
 export interface TicketCounts {
@@ -16,56 +15,122 @@ export interface TicketCounts {
   byLabel: Record<string, number>;
 }
 
-type Cond = (eb: ExpressionBuilder<Tables, 'tickets'>) => ExpressionWrapper<Tables, 'tickets', SqlBool>;
+interface Group {
+  status: TicketStatus;
+  channel_name: string;
+  assignee_id: number | null;
+  team_id: number | null;
+  n: number;
+}
 
-/** Sidebar badges: the working set (open + pending) per view, within what the viewer may see. */
-export async function countTickets(ctx: AppContext, viewer: Viewer): Promise<TicketCounts> {
-  const db = ctx.db;
-  const access = await ticketAccess(ctx, viewer);
-  const myTeams = access.all ? await teamIdsOf(db, viewer.id) : access.teamIds;
+interface LabelGroup {
+  name: string;
+  assignee_id: number | null;
+  team_id: number | null;
+  n: number;
+}
 
-  const count = async (statuses: TicketStatus[], cond?: Cond): Promise<number> => {
-    let q = db
-      .selectFrom('tickets')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', 'in', statuses)
-      .where((eb) => inScope(eb, access));
-    if (cond) q = q.where((eb) => cond(eb));
-    return Number((await q.executeTakeFirstOrThrow()).n);
-  };
+interface Aggregate {
+  groups: Group[];
+  labels: LabelGroup[];
+}
 
-  const [mine, unassigned, team, all, snoozed, resolved, channels, labels] = await Promise.all([
-    count(ACTIVE_STATUSES, (eb) => eb('assignee_id', '=', viewer.id)),
-    count(ACTIVE_STATUSES, (eb) => eb('assignee_id', 'is', null)),
-    myTeams.length > 0 ? count(ACTIVE_STATUSES, (eb) => eb('team_id', 'in', myTeams)) : Promise.resolve(0),
-    count(ACTIVE_STATUSES),
-    count(['snoozed']),
-    count(['resolved']),
+const COUNTED: TicketStatus[] = [...ACTIVE_STATUSES, 'snoozed', 'resolved'];
+
+/**
+ * One pass over the covering index, grouped by everything a viewer's counts depend on. Every
+ * agent's badges are then a sum over a few hundred groups, not a scan of their own.
+ */
+async function aggregate(db: DbOrTx): Promise<Aggregate> {
+  const [groups, labels] = await Promise.all([
     db
       .selectFrom('tickets')
-      .select(['channel_name', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('status', 'in', ACTIVE_STATUSES)
-      .where((eb) => inScope(eb, access))
-      .groupBy('channel_name')
+      .select(['status', 'channel_name', 'assignee_id', 'team_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('status', 'in', COUNTED)
+      .groupBy(['status', 'channel_name', 'assignee_id', 'team_id'])
       .execute(),
     db
       .selectFrom('ticket_labels')
       .innerJoin('tickets', 'tickets.id', 'ticket_labels.ticket_id')
       .innerJoin('labels', 'labels.id', 'ticket_labels.label_id')
-      .select(['labels.name', (eb) => eb.fn.countAll<number>().as('n')])
+      .select(['labels.name', 'tickets.assignee_id', 'tickets.team_id', (eb) => eb.fn.countAll<number>().as('n')])
       .where('tickets.status', 'in', ACTIVE_STATUSES)
-      .where((eb) => inScope(eb, access))
-      .groupBy('labels.name')
+      .groupBy(['labels.name', 'tickets.assignee_id', 'tickets.team_id'])
       .execute(),
   ]);
-  return {
-    mine,
-    unassigned,
-    team,
-    all,
-    snoozed,
-    resolved,
-    byChannel: Object.fromEntries(channels.map((c) => [c.channel_name, Number(c.n)])),
-    byLabel: Object.fromEntries(labels.map((l) => [l.name, Number(l.n)])),
-  };
+  return { groups: groups.map((g) => ({ ...g, n: Number(g.n) })), labels: labels.map((l) => ({ ...l, n: Number(l.n) })) };
+}
+
+/** Recomputed at most once per `minAgeMs`, and only after a ticket event made it stale. */
+class CountsCache {
+  #value: Promise<Aggregate> | null = null;
+  #at = 0;
+  #stale = true;
+
+  constructor(
+    private readonly db: DbOrTx,
+    private readonly minAgeMs: number,
+  ) {}
+
+  invalidate(): void {
+    this.#stale = true;
+  }
+
+  get(): Promise<Aggregate> {
+    const fresh = !this.#stale || Date.now() - this.#at < this.minAgeMs;
+    if (this.#value && fresh) return this.#value;
+    this.#stale = false;
+    this.#at = Date.now();
+    const value = aggregate(this.db);
+    // A failed pass must not be served forever.
+    value.catch(() => {
+      this.#stale = true;
+    });
+    this.#value = value;
+    return value;
+  }
+}
+
+const caches = new WeakMap<AppContext, CountsCache>();
+
+function cacheFor(ctx: AppContext): CountsCache {
+  let cache = caches.get(ctx);
+  if (!cache) {
+    const created = new CountsCache(ctx.db, 500);
+    ctx.bus.on('*', (event) => {
+      if (event.type.startsWith('ticket.') || event.type === 'message.created' || event.type === 'contact.deleted') {
+        created.invalidate();
+      }
+    });
+    caches.set(ctx, created);
+    cache = created;
+  }
+  return cache;
+}
+
+/**
+ * Sidebar badges: the working set (open + pending) per view, within what the viewer may see.
+ * May lag a change by up to half a second under a stream of changes.
+ */
+export async function countTickets(ctx: AppContext, viewer: Viewer): Promise<TicketCounts> {
+  const access = await ticketAccess(ctx, viewer);
+  const myTeams = new Set(access.all ? await teamIdsOf(ctx.db, viewer.id) : access.teamIds);
+  const { groups, labels } = await cacheFor(ctx).get();
+  const counts: TicketCounts = { mine: 0, unassigned: 0, team: 0, all: 0, snoozed: 0, resolved: 0, byChannel: {}, byLabel: {} };
+  for (const g of groups) {
+    if (!canSeeTicket(access, g)) continue;
+    if (g.status === 'snoozed') counts.snoozed += g.n;
+    else if (g.status === 'resolved') counts.resolved += g.n;
+    else {
+      counts.all += g.n;
+      if (g.assignee_id === viewer.id) counts.mine += g.n;
+      if (g.assignee_id === null) counts.unassigned += g.n;
+      if (g.team_id !== null && myTeams.has(g.team_id)) counts.team += g.n;
+      counts.byChannel[g.channel_name] = (counts.byChannel[g.channel_name] ?? 0) + g.n;
+    }
+  }
+  for (const l of labels) {
+    if (canSeeTicket(access, l)) counts.byLabel[l.name] = (counts.byLabel[l.name] ?? 0) + l.n;
+  }
+  return counts;
 }

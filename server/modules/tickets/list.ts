@@ -16,7 +16,8 @@ import type { TicketView } from './schemas.js';
  */
 export type TicketTextMatch = (db: DbOrTx, q: string) => Promise<number[]>;
 
-type TicketQuery = SelectQueryBuilder<Tables, 'tickets', TicketRow>;
+type KeyRow = Pick<TicketRow, 'id' | 'last_activity_at' | 'created_at' | 'priority_rank'>;
+type TicketQuery = SelectQueryBuilder<Tables, 'tickets', KeyRow>;
 type Eb = ExpressionBuilder<Tables, 'tickets'>;
 type SortColumn = 'last_activity_at' | 'created_at' | 'priority_rank' | 'id';
 
@@ -32,7 +33,7 @@ interface Branch {
   scope?: { assigneeId: number | null } | { teamId: number };
 }
 
-function keyOf(row: TicketRow, keys: SortColumn[]): number[] {
+function keyOf(row: KeyRow, keys: SortColumn[]): number[] {
   return keys.map((k) => row[k]);
 }
 
@@ -144,7 +145,8 @@ function drivers(filters: TicketFilters, access: TicketAccess, viewer: Viewer, v
 function branchQuery(db: DbOrTx, p: Plan, branch: Branch, filters: TicketFilters, after: number[] | null): TicketQuery {
   const keys = SORT_KEYS[filters.sort];
   const dir = filters.order;
-  let q = db.selectFrom('tickets').selectAll('tickets') as TicketQuery;
+  // Keys only: the indexes cover them, so branches that lose the merge cost no row reads.
+  let q = db.selectFrom('tickets').select(['tickets.id', 'tickets.last_activity_at', 'tickets.created_at', 'tickets.priority_rank']) as TicketQuery;
   for (const w of p.where) q = q.where((eb) => w(eb));
   if (branch.status) {
     const status = branch.status;
@@ -199,8 +201,11 @@ export async function listTickets(
   const rows = results.flat().filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
   const sign = filters.order === 'desc' ? -1 : 1;
   rows.sort((a, b) => sign * compareKeys(keyOf(a, keys), keyOf(b, keys)));
-  const page = rows.slice(0, filters.limit);
-  const last = page[page.length - 1];
+  const pageKeys = rows.slice(0, filters.limit);
+  const last = pageKeys[pageKeys.length - 1];
+  const full = pageKeys.length === 0 ? [] : await db.selectFrom('tickets').selectAll().where('id', 'in', pageKeys.map((r) => r.id)).execute();
+  const byId = new Map(full.map((r) => [r.id, r]));
+  const page = pageKeys.map((k) => byId.get(k.id)).filter((r): r is TicketRow => r !== undefined);
   return {
     items: await presentTickets(db, page, viewer.id),
     nextCursor: rows.length > filters.limit && last ? encodeCursor(keyOf(last, keys)) : null,
