@@ -44,6 +44,7 @@ export class KfChat extends LitElement {
   @state() private _up = true;
   @state() private _unread = 0;
   @state() private _notice = '';
+  @state() private _noticeIsError = false;
   @state() private _busy = false;
   @state() private _menu = false;
   @state() private _dragging = false;
@@ -99,6 +100,7 @@ export class KfChat extends LitElement {
       .scroll { flex: 1; overflow-y: auto; overscroll-behavior: contain; background: #fff; }
       .banner { padding: 8px 14px; font-size: 12px; background: #fef3c7; color: #92400e; }
       .banner.info { background: #eff6ff; color: #1e40af; }
+      .banner.error { background: #fef2f2; color: #991b1b; }
       .ended { text-align: center; color: var(--kf-muted); font-size: 13px; padding: 8px; }
       .newchat { display: block; margin: 0 auto 12px; }
       .drop {
@@ -199,7 +201,7 @@ export class KfChat extends LitElement {
       await this.#loadHistory();
       this.#conn.connect();
     } catch {
-      this._notice = this.#t('error');
+      this.#notify(this.#t('error'), true);
     }
   }
 
@@ -301,7 +303,7 @@ export class KfChat extends LitElement {
         break;
       case 'error':
         this._pending = this.#conn.queue;
-        this._notice = f.code === 'rate_limited' ? this.#t('rateLimited') : f.code === 'message_too_long' ? f.message : this.#t('error');
+        this.#notify(this.#errorText(f.code), true);
         break;
     }
     void this.updateComplete.then(() => this.#scrollDown());
@@ -337,7 +339,7 @@ export class KfChat extends LitElement {
     try {
       await this.#ensureSession();
     } catch {
-      this._notice = this.#t('error');
+      this.#notify(this.#t('error'), true);
       return;
     }
     if (this._conversation?.status === 'ended') this._conversation = null;
@@ -353,21 +355,21 @@ export class KfChat extends LitElement {
     const size = formatSize(cfg.uploads.maxBytes);
     // Limits are checked here first, so a visitor never waits for an upload that would be refused.
     for (const file of files) {
-      if (file.size > cfg.uploads.maxBytes) return void (this._notice = t('fileTooBig', { name: file.name, size }));
-      if (!cfg.uploads.types.includes(file.type)) return void (this._notice = t('fileType', { name: file.name }));
+      if (file.size > cfg.uploads.maxBytes) return this.#notify(t('fileTooBig', { name: file.name, size }), true);
+      if (!cfg.uploads.types.includes(file.type)) return this.#notify(t('fileType', { name: file.name }), true);
     }
     try {
       await this.#ensureSession();
       const ids: string[] = [];
       for (const file of files) {
-        this._notice = t('uploading', { name: file.name });
+        this.#notify(t('uploading', { name: file.name }));
         const up = await this.#conn.request<{ id: string }>('POST', '/uploads', undefined, { data: file, name: file.name });
         ids.push(up.id);
       }
       this._notice = '';
       await this.#send('', ids);
     } catch (err) {
-      this._notice = err instanceof ApiError && err.message ? err.message : t('uploadFailed', { name: files[0]?.name ?? '' });
+      this.#notify(err instanceof ApiError ? this.#errorText(err.code, files[0]?.name) : t('uploadFailed', { name: files[0]?.name ?? '' }), true);
     }
   }
 
@@ -381,10 +383,10 @@ export class KfChat extends LitElement {
       this._view = 'chat';
       if (offline && message) {
         await this.#send(message);
-        this._notice = this.#t('offlineThanks');
+        this.#notify(this.#t('offlineThanks'));
       }
     } catch (err) {
-      this._notice = err instanceof ApiError ? err.message : this.#t('error');
+      this.#notify(err instanceof ApiError ? this.#errorText(err.code) : this.#t('error'), true);
     } finally {
       this._busy = false;
     }
@@ -420,7 +422,7 @@ export class KfChat extends LitElement {
     try {
       this._conversation = await this.#conn.request('POST', `/conversations/${id}/rating`, detail);
     } catch {
-      this._notice = this.#t('error');
+      this.#notify(this.#t('error'), true);
     }
   }
 
@@ -429,10 +431,36 @@ export class KfChat extends LitElement {
     if (!id) return;
     try {
       await this.#conn.request('POST', `/conversations/${id}/transcript`, { email });
-      this._notice = this.#t('transcriptSent');
+      this.#notify(this.#t('transcriptSent'));
     } catch {
-      this._notice = this.#t('error');
+      this.#notify(this.#t('error'), true);
     }
+  }
+
+  /** Server refusals in the visitor's language: the code picks the sentence, never the server's English text. */
+  #errorText(code: string, name = ''): string {
+    const t = this.#t;
+    const cfg = this._config;
+    switch (code) {
+      case 'rate_limited':
+        return t('rateLimited');
+      case 'message_too_long':
+        return t('tooLong', { max: cfg?.maxMessageChars ?? 0 });
+      case 'payload_too_large':
+        return t('fileTooBig', { name, size: formatSize(cfg?.uploads.maxBytes ?? 0) });
+      case 'file_type_not_allowed':
+      case 'file_content_mismatch':
+        return t('fileType', { name });
+      case 'validation':
+        return t('invalidEmail');
+      default:
+        return t('error');
+    }
+  }
+
+  #notify(text: string, error = false): void {
+    this._notice = text;
+    this._noticeIsError = error;
   }
 
   #onDrop(e: DragEvent): void {
@@ -482,7 +510,7 @@ export class KfChat extends LitElement {
     >
       ${this.#header()}
       ${!this._up && this._session ? html`<div class="banner">${this._pending.length ? t('offlineQueued') : t('reconnecting')}</div>` : nothing}
-      ${this._notice ? html`<div class="banner info" role="status">${this._notice}</div>` : nothing}
+      ${this._notice ? html`<div class="banner ${this._noticeIsError ? 'error' : 'info'}" role=${this._noticeIsError ? 'alert' : 'status'}>${this._notice}</div>` : nothing}
       <div class="scroll">${this.#body()}</div>
       ${this.#footer()}
       ${this._dragging && cfg

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { identityHash } from '../../server/channels/widget/token.js';
+import { launchChromium, screenshotPath } from '../helpers/browser.js';
+import { gradientPng } from '../helpers/png.js';
+import { embedPage, hostPage, widgetServer, type HostPage, type WidgetServer } from './widget-setup.js';
+
+const SECRET = 'acme-identity-secret-2026';
+const PNG = gradientPng(240, 160, [16, 185, 129], [37, 99, 235]);
+
+describe('widget files, end of chat and identified visitors in Chromium', () => {
+  let kefu: WidgetServer;
+  let site: HostPage;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    site = await hostPage();
+    kefu = await widgetServer([
+      { name: 'website', allowed_origins: [site.origin], offline_when_no_agent: false, identity_secret: SECRET, max_upload_mb: 0.0625, title: 'Acme Support' },
+    ]);
+    site.set('/', embedPage(kefu.url, 'website'));
+    const identify = (id: string) =>
+      `<script>window.Kefu = window.Kefu || { q: [] }; ['open','close','identify','on'].forEach(function (n) { window.Kefu[n] = window.Kefu[n] || function () { window.Kefu.q.push([n, [].slice.call(arguments)]); }; });
+       Kefu.identify(${JSON.stringify({ id, hash: identityHash(SECRET, id), name: 'Grace Hopper', email: 'grace@example.com' })});</script>`;
+    site.set('/account', embedPage(kefu.url, 'website', identify('user-1906')));
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await kefu?.close();
+    await site?.close();
+  });
+
+  const chat = (page: Page) => page.frameLocator('iframe[title="Chat"]');
+  async function open(path: string, page?: Page): Promise<Page> {
+    const p = page ?? (await browser.newPage({ viewport: { width: 1280, height: 800 } }));
+    p.setDefaultTimeout(10_000);
+    await p.goto(`${site.origin}${path}`);
+    await chat(p).locator('.launcher').click();
+    await chat(p).locator('textarea').waitFor();
+    return p;
+  }
+
+  it('sends a picked image, shows it inline, and refuses a file over the limit before uploading it', async () => {
+    const page = await open('/');
+    let uploads = 0;
+    page.on('request', (r) => {
+      if (r.url().endsWith('/uploads')) uploads++;
+    });
+    await chat(page).locator('input[type=file]').setInputFiles({ name: 'tent.png', mimeType: 'image/png', buffer: PNG });
+    await chat(page).locator('img.image').waitFor();
+    expect(uploads).toBe(1);
+    const stored = await kefu.ctx.db.selectFrom('attachments').select(['name', 'content_type']).execute();
+    expect(stored).toContainEqual({ name: 'tent.png', content_type: 'image/png' });
+
+    await chat(page).locator('input[type=file]').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.concat([PNG, Buffer.alloc(70_000)]) });
+    await chat(page).getByText('huge.png is larger than 64 KB.').waitFor();
+    expect(uploads).toBe(1);
+    await page.screenshot({ path: screenshotPath('widget-file-sent') });
+    await page.close();
+  });
+
+  it('ends the chat and stores the 1–5 rating and comment on the ticket', async () => {
+    const page = await open('/');
+    await chat(page).locator('textarea').fill('Thanks, that is all.');
+    await chat(page).locator('textarea').press('Enter');
+    await chat(page).locator('[data-status]').last().waitFor();
+    await chat(page).locator('button[aria-label="More options"]').click();
+    await chat(page).getByText('End chat').click();
+    await chat(page).locator('kf-chat-rating').waitFor();
+    await chat(page).locator('button[aria-label="4 of 5"]').click();
+    await chat(page).locator('kf-chat-rating textarea').fill('Quick and friendly');
+    await page.screenshot({ path: screenshotPath('widget-rating') });
+    await chat(page).locator('kf-chat-rating button.primary').click();
+    await chat(page).getByText('Thank you for your feedback!').waitFor();
+    const csat = await kefu.ctx.db.selectFrom('csat_ratings').select(['score', 'comment']).execute();
+    expect(csat).toEqual([{ score: 4, comment: 'Quick and friendly' }]);
+    await page.close();
+  });
+
+  it('continues an identified user’s chat on another device', async () => {
+    const laptop = await open('/account');
+    await expect.poll(async () => (await kefu.ctx.db.selectFrom('widget_visitors').select('id').where('external_id', '=', 'user-1906').execute()).length).toBe(1);
+    await chat(laptop).locator('textarea').fill('Question from my laptop');
+    await chat(laptop).locator('textarea').press('Enter');
+    await chat(laptop).locator('[data-status]').last().waitFor();
+    await laptop.close();
+
+    const phoneContext = await browser.newContext({ viewport: { width: 375, height: 740 } });
+    const phone = await open('/account', await phoneContext.newPage());
+    await chat(phone).getByText('Question from my laptop').waitFor();
+    const contact = await kefu.ctx.db
+      .selectFrom('contact_identities')
+      .innerJoin('contacts', 'contacts.id', 'contact_identities.contact_id')
+      .select(['contacts.name', 'contact_identities.value'])
+      .where('contact_identities.kind', '=', 'external')
+      .executeTakeFirstOrThrow();
+    expect(contact).toEqual({ name: 'Grace Hopper', value: 'website:user-1906' });
+    await phoneContext.close();
+  });
+});
