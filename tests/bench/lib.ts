@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 /** The p-th percentile (0–100) of samples, nearest-rank. */
@@ -8,16 +9,35 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
 }
 
-/** Runs fn `runs` times after `warmup` unmeasured runs; returns each run's milliseconds. */
-export async function timeRuns(runs: number, fn: (i: number) => Promise<unknown>, warmup = 3): Promise<number[]> {
+export interface Samples {
+  /** wall-clock milliseconds per run */
+  wall: number[];
+  /**
+   * CPU milliseconds this process spent per run. On a machine shared with other work, wall time
+   * includes waiting for a core; CPU time is what the run would take on an idle core.
+   */
+  cpu: number[];
+}
+
+/** Runs fn `runs` times after `warmup` unmeasured runs. */
+export async function timeRuns(runs: number, fn: (i: number) => Promise<unknown>, warmup = 3): Promise<Samples> {
   for (let i = 0; i < warmup; i++) await fn(i);
-  const samples: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await fn(i);
-    samples.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return samples;
+  return { wall, cpu };
+}
+
+/** The load average over the last minute per core: above 1, wall times include queueing for a CPU. */
+export function loadPerCore(): number {
+  return os.loadavg()[0]! / os.cpus().length;
 }
 
 export interface Figure {
