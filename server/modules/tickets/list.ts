@@ -16,7 +16,8 @@ import type { TicketView } from './schemas.js';
  */
 export type TicketTextMatch = (db: DbOrTx, q: string) => Promise<number[]>;
 
-type KeyRow = Pick<TicketRow, 'id' | 'last_activity_at' | 'created_at' | 'priority_rank'>;
+/** The sort keys of one sort; the others are absent. */
+type KeyRow = Pick<TicketRow, 'id'> & Partial<Pick<TicketRow, 'last_activity_at' | 'created_at' | 'priority_rank'>>;
 type TicketQuery = SelectQueryBuilder<Tables, 'tickets', KeyRow>;
 type Eb = ExpressionBuilder<Tables, 'tickets'>;
 type SortColumn = 'last_activity_at' | 'created_at' | 'priority_rank' | 'id';
@@ -34,7 +35,7 @@ interface Branch {
 }
 
 function keyOf(row: KeyRow, keys: SortColumn[]): number[] {
-  return keys.map((k) => row[k]);
+  return keys.map((k) => row[k] ?? 0);
 }
 
 function compareKeys(a: number[], b: number[]): number {
@@ -57,6 +58,8 @@ async function labelIdOf(db: DbOrTx, name: string): Promise<number | null> {
 interface Plan {
   /** Conditions every branch shares. */
   where: Array<(eb: Eb) => ReturnType<Eb['and']>>;
+  /** The viewer's scope, applied to branches that are not already one part of it. */
+  scope: ((eb: Eb) => ReturnType<Eb['and']>) | null;
   branches: Branch[];
   /** Known to be empty without asking (unknown label, a team view with no teams). */
   empty: boolean;
@@ -74,6 +77,7 @@ function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, inpu
   const where: Plan['where'] = [];
   const add = (fn: (eb: Eb) => ReturnType<Eb['and']>) => where.push(fn);
   let empty = false;
+  const scope = access.all ? null : (eb: Eb) => eb.and([inScope(eb, access)]);
 
   if (filters.view === 'mine') add((eb) => eb.and([eb('tickets.assignee_id', '=', viewer.id)]));
   if (filters.view === 'unassigned') add((eb) => eb.and([eb('tickets.assignee_id', 'is', null)]));
@@ -115,7 +119,6 @@ function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, inpu
     if (ids.length === 0) empty = true;
     add((eb) => eb.and([eb('tickets.id', 'in', ids.length > 0 ? ids : [-1])]));
   }
-  add((eb) => eb.and([inScope(eb, access)]));
 
   // Few rows (one contact, a text match): one query sorts them. Otherwise one branch per
   // status, and per scope part for a restricted agent, each walking its own index in order.
@@ -123,10 +126,10 @@ function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, inpu
   const statuses = filters.statuses;
   if (small) {
     add((eb) => eb.and([eb('tickets.status', 'in', statuses)]));
-    return { where, branches: [{}], empty };
+    return { where, scope, branches: [{}], empty };
   }
   const branches = statuses.flatMap((status) => drivers(filters, access, viewer, input.viewerTeams).map((scope) => ({ status, scope })));
-  return { where, branches, empty };
+  return { where, scope, branches, empty };
 }
 
 /**
@@ -146,8 +149,10 @@ function branchQuery(db: DbOrTx, p: Plan, branch: Branch, filters: TicketFilters
   const keys = SORT_KEYS[filters.sort];
   const dir = filters.order;
   // Keys only: the indexes cover them, so branches that lose the merge cost no row reads.
-  let q = db.selectFrom('tickets').select(['tickets.id', 'tickets.last_activity_at', 'tickets.created_at', 'tickets.priority_rank']) as TicketQuery;
+  let q = db.selectFrom('tickets').select(keys.map((k) => `tickets.${k}` as const)) as unknown as TicketQuery;
   for (const w of p.where) q = q.where((eb) => w(eb));
+  const viewerScope = p.scope;
+  if (viewerScope && !branch.scope) q = q.where((eb) => viewerScope(eb));
   if (branch.status) {
     const status = branch.status;
     q = q.where('tickets.status', '=', status);
