@@ -16,10 +16,9 @@ export const PASSWORD = 'correct horse battery';
  * Builds the agent app the way `npm run build:web` does, into a folder of its own: a fresh clone has no
  * dist/ yet, and two test files building at once must not share an output folder.
  */
-export async function buildAgentApp(name: string): Promise<string> {
+export async function buildAgentApp(name: string, outDir = path.resolve('tests/.tmp', `agent-web-${name}`)): Promise<string> {
   const { build } = await import('vite');
   const root = path.resolve('web');
-  const outDir = path.resolve('tests/.tmp', `agent-web-${name}`);
   mkdirSync(outDir, { recursive: true });
   await build({
     configFile: false,

@@ -157,6 +157,7 @@ export const popover = css`
     cursor: pointer;
   }
   .pop .item:hover, .pop .item.active { background: var(--kf-bg-hover); }
+  .pop .item:focus-visible { outline: none; background: var(--kf-bg-hover); }
 `;
 
 /** Modal dialogs drawn over the app. */

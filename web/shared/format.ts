@@ -23,6 +23,19 @@ export function validTimeZone(tz: string | null | undefined): string | undefined
   }
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Building an Intl.DateTimeFormat costs far more than using one; list rows and timelines format hundreds of dates. */
+function dtf(c: FormatContext, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${c.locale}|${c.timeZone ?? ''}|${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(c.locale, { ...options, timeZone: c.timeZone });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -36,32 +49,30 @@ export function formatAge(iso: string, now: number = Date.now(), c: FormatContex
   if (diff < HOUR) return t('age.minutes', { n: Math.floor(diff / MINUTE) });
   if (diff < DAY) return t('age.hours', { n: Math.floor(diff / HOUR) });
   if (diff < 7 * DAY) return t('age.days', { n: Math.floor(diff / DAY) });
-  return new Intl.DateTimeFormat(c.locale, { month: 'short', day: 'numeric', timeZone: c.timeZone }).format(at);
+  return dtf(c, { month: 'short', day: 'numeric' }).format(at);
 }
 
 export function formatDateTime(iso: string | number, c: FormatContext = ctx): string {
   const at = typeof iso === 'number' ? iso : Date.parse(iso);
   if (Number.isNaN(at)) return '';
-  return new Intl.DateTimeFormat(c.locale, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: c.timeZone,
-  }).format(at);
+  return dtf(c, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(at);
+}
+
+/** Day and time without the year, for near future moments (snooze presets). */
+export function formatShortDateTime(at: number, c: FormatContext = ctx): string {
+  return dtf(c, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(at);
 }
 
 export function formatTime(iso: string, c: FormatContext = ctx): string {
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return '';
-  return new Intl.DateTimeFormat(c.locale, { hour: '2-digit', minute: '2-digit', timeZone: c.timeZone }).format(at);
+  return dtf(c, { hour: '2-digit', minute: '2-digit' }).format(at);
 }
 
 export function formatDay(iso: string, c: FormatContext = ctx): string {
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return '';
-  return new Intl.DateTimeFormat(c.locale, { weekday: 'long', month: 'long', day: 'numeric', timeZone: c.timeZone }).format(at);
+  return dtf(c, { weekday: 'long', month: 'long', day: 'numeric' }).format(at);
 }
 
 export function formatSize(bytes: number): string {

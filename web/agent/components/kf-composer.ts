@@ -117,9 +117,13 @@ export class KfComposer extends LitElement {
     super.disconnectedCallback();
   }
 
+  private _sizedFor: string | null = null;
+
   protected override updated(): void {
     const a = this._area;
-    if (!a) return;
+    // Measuring forces a layout: only when the text changed.
+    if (!a || this._sizedFor === this._text) return;
+    this._sizedFor = this._text;
     a.style.height = 'auto';
     a.style.height = `${Math.min(320, Math.max(84, a.scrollHeight))}px`;
   }

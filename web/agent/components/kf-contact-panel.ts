@@ -23,7 +23,7 @@ export class KfContactPanel extends LitElement {
   static override styles = [
     base,
     css`
-      :host { display: block; overflow-y: auto; background: var(--kf-bg); }
+      :host { display: block; overflow-y: auto; background: var(--kf-bg); contain: strict; }
       .top { padding: 20px 16px 14px; display: grid; justify-items: center; gap: 6px; text-align: center; border-bottom: 1px solid var(--kf-border); }
       .name { font-size: var(--kf-text-lg); font-weight: 650; max-width: 100%; }
       .sub { color: var(--kf-text-muted); font-size: var(--kf-text-sm); max-width: 100%; }

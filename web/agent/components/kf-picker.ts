@@ -30,8 +30,9 @@ export class KfPicker extends LitElement {
       .filter { padding: 4px 4px 6px; border-bottom: 1px solid var(--kf-border); margin-bottom: 4px; }
       .filter input { height: 28px; border: 0; background: transparent; width: 100%; padding: 0 6px; outline: none; }
       .list { overflow-y: auto; }
-      .item .lbl-text { flex: 1; min-width: 0; }
-      .item .hint { color: var(--kf-text-faint); font-size: var(--kf-text-sm); }
+      .item .lbl-text { flex: 1 1 auto; min-width: 0; }
+      .item .hint { color: var(--kf-text-faint); font-size: var(--kf-text-sm); flex: none; margin-left: 12px; }
+      .pop { max-width: 380px; }
       .group { padding: 6px 8px 2px; font-size: var(--kf-text-xs); color: var(--kf-text-faint); font-weight: 600; }
       .empty { padding: 8px; color: var(--kf-text-faint); }
       .tick { width: 14px; display: inline-flex; color: var(--kf-accent); }

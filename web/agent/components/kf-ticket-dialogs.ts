@@ -49,8 +49,13 @@ export class KfTicketDialog extends LitElement {
       if (/^#?\d+$/.test(q.trim())) query.q = q.trim().replace('#', '');
       else if (q.trim()) query.q = q.trim();
       else query.contact = this.ticket.contact.id;
-      const page = await ticketApi.list(this._store.api, query);
-      this._results = page.items.filter((x) => x.id !== this.ticket.id);
+      let items = (await ticketApi.list(this._store.api, query)).items.filter((x) => x.id !== this.ticket.id);
+      // Without a query, suggest the customer's other tickets first, then the most recent ones.
+      if (!q.trim() && items.length === 0) {
+        delete query.contact;
+        items = (await ticketApi.list(this._store.api, query)).items.filter((x) => x.id !== this.ticket.id);
+      }
+      this._results = items;
     } catch (err) {
       toastError(err);
     }
@@ -105,7 +110,7 @@ export class KfTicketDialog extends LitElement {
         ${this._target ? html`<div class="warn">${t('merge.explain', { from: this.ticket.number, into: this._target.number })}</div>` : ''}
       </div>
       <footer><button class="btn" @click=${this._close}>${t('action.cancel')}</button>
-        <button class="btn primary" data-action="confirm-merge" ?disabled=${!this._target || this._busy} @click=${this._merge}>${t('ticket.merge')}</button></footer>`;
+        <button class="btn primary" data-action="confirm-merge" ?disabled=${!this._target || this._busy} @click=${this._merge}>${t('contactMerge.confirm')}</button></footer>`;
   }
 
   private _newBody() {

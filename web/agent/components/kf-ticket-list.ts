@@ -21,13 +21,15 @@ export class KfTicketList extends LitElement {
   static override styles = [
     base,
     css`
-      :host { display: block; position: relative; overflow-y: auto; overflow-x: hidden; contain: strict; }
+      :host { display: block; position: relative; overflow-y: auto; overflow-x: hidden; contain: strict; will-change: scroll-position; }
       .spacer { position: relative; width: 100%; }
       .row {
         position: absolute; left: 0; right: 0; height: ${ROW_HEIGHT}px;
         display: grid; grid-template-columns: 30px 1fr; gap: 0 10px; padding: 10px 14px 10px 12px;
         border-bottom: 1px solid var(--kf-border); cursor: pointer; background: var(--kf-bg);
         text-decoration: none; color: inherit;
+        /* Each row lays out on its own: adding one while scrolling never re-lays out the others. */
+        contain: strict;
       }
       .row:hover { background: var(--kf-bg-hover); }
       .row.cursor { box-shadow: inset 2px 0 0 var(--kf-accent); }

@@ -112,6 +112,8 @@ export class KfTicketView extends LitElement {
       this._ticket = r.ticket;
       this._messages = r.messages;
       this._contact = r.contact;
+      // Lets tests and benchmarks see which ticket's timeline is on screen.
+      this.setAttribute('data-ticket', String(r.ticket.id));
       this._emitChanged(r.ticket);
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
@@ -127,6 +129,25 @@ export class KfTicketView extends LitElement {
     if (m && !this._messages.some((x) => x.id === m.id)) this._messages = [...this._messages, m];
     else if (m) this._messages = this._messages.map((x) => (x.id === m.id ? m : x));
     if (!ev.ticket && !m) void this._load();
+  }
+
+  /** The detail call returns the latest messages; older ones are paged from the start up to the first shown. */
+  private async _loadEarlier() {
+    const first = this._messages[0]?.id;
+    if (first === undefined) return;
+    const older: Message[] = [];
+    let cursor: string | undefined;
+    try {
+      do {
+        const page = await ticketApi.messages(this._store.api, this.ticketId, cursor);
+        for (const m of page.items) if (m.id < first) older.push(m);
+        cursor = page.nextCursor ?? undefined;
+        if (page.items.some((m) => m.id >= first)) break;
+      } while (cursor);
+      this._messages = [...older, ...this._messages];
+    } catch (err) {
+      toastError(err);
+    }
   }
 
   private _emitChanged(ticket: Ticket) {
@@ -193,8 +214,9 @@ export class KfTicketView extends LitElement {
     }
   }
 
-  private _picker(menu: Exclude<Menu, null>, body: unknown) {
-    return this._menu === menu ? body : '';
+  /** Options are built only for the open menu; building all of them on every render would be wasted work. */
+  private _picker(menu: Exclude<Menu, null>, body: () => unknown) {
+    return this._menu === menu ? body() : '';
   }
 
   private _header(tk: Ticket) {
@@ -208,18 +230,18 @@ export class KfTicketView extends LitElement {
       <div class="actions">
         <span class="wrap">
           <button class="pill" data-action="status" @click=${() => (this._menu = 'status')}><span class="dot" style="background:${statusColor(tk.status)}"></span>${t(`status.${tk.status}`)}${icon('chevronDown', 14)}</button>
-          ${this._picker('status', html`<kf-picker align="right" .options=${statusOptions(tk.status)} @pick=${(e: CustomEvent<string>) => void this._update({ status: e.detail as TicketStatus })} @close=${() => (this._menu = null)}></kf-picker>`)}
+          ${this._picker('status', () => html`<kf-picker align="right" .options=${statusOptions(tk.status)} @pick=${(e: CustomEvent<string>) => void this._update({ status: e.detail as TicketStatus })} @close=${() => (this._menu = null)}></kf-picker>`)}
         </span>
         <span class="wrap">
           <button class="btn primary" data-action="resolve" ?hidden=${tk.status === 'resolved' || tk.status === 'closed'} @click=${() => this.handleAction('resolve')} title="e">${icon('check', 14)}${t('action.resolve')}</button>
         </span>
         <span class="wrap">
           <button class="icon-btn" title=${t('action.snooze')} @click=${() => (this._menu = 'snooze')}>${icon('clock', 18)}</button>
-          ${this._picker('snooze', html`<kf-picker align="right" .options=${snoozeOptions(this._store.me.timezone ?? undefined)} @pick=${(e: CustomEvent<string>) => this._snooze(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
+          ${this._picker('snooze', () => html`<kf-picker align="right" .options=${snoozeOptions(this._store.me.timezone ?? undefined)} @pick=${(e: CustomEvent<string>) => this._snooze(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
         </span>
         <span class="wrap">
           <button class="icon-btn" title=${t('action.more')} @click=${() => (this._menu = 'more')}>${icon('more', 18)}</button>
-          ${this._picker('more', html`<kf-picker align="right" .options=${[
+          ${this._picker('more', () => html`<kf-picker align="right" .options=${[
             { value: 'merge', label: t('ticket.merge'), lead: icon('merge', 16) },
             { value: 'new', label: t('ticket.newForContact'), lead: icon('plus', 16) },
           ]} @pick=${(e: CustomEvent<string>) => (this._dialog = e.detail as 'merge' | 'new')} @close=${() => (this._menu = null)}></kf-picker>`)}
@@ -242,16 +264,16 @@ export class KfTicketView extends LitElement {
           ${tk.assignee ? html`${avatar(tk.assignee.name, null, 18)}<span>${tk.assignee.name}</span>` : html`${icon('unassigned', 16)}<span class="muted">${t('assign.nobody')}</span>`}
           ${tk.team ? html`<span class="faint">· ${tk.team.name}</span>` : ''}
         </button>
-        ${this._picker('assign', html`<kf-picker filterable .options=${assignOptions(this._store, { assigneeId: tk.assignee?.id ?? null, teamId: tk.team?.id ?? null })} @pick=${(e: CustomEvent<string>) => this._assign(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
+        ${this._picker('assign', () => html`<kf-picker filterable .options=${assignOptions(this._store, { assigneeId: tk.assignee?.id ?? null, teamId: tk.team?.id ?? null })} @pick=${(e: CustomEvent<string>) => this._assign(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
       </span>
       <span class="wrap">
         <button class="pill prio-${tk.priority}" data-action="priority" @click=${() => (this._menu = 'priority')}>${icon('flag', 14)}<span>${t(`priority.${tk.priority}`)}</span></button>
-        ${this._picker('priority', html`<kf-picker .options=${priorityOptions(tk.priority)} @pick=${(e: CustomEvent<string>) => void this._update({ priority: e.detail as Priority })} @close=${() => (this._menu = null)}></kf-picker>`)}
+        ${this._picker('priority', () => html`<kf-picker .options=${priorityOptions(tk.priority)} @pick=${(e: CustomEvent<string>) => void this._update({ priority: e.detail as Priority })} @close=${() => (this._menu = null)}></kf-picker>`)}
       </span>
       <span class="wrap">
         <button class="pill" data-action="labels" @click=${() => (this._menu = 'labels')}>${icon('tag', 14)}${tk.labels.length ? '' : html`<span class="muted">${t('action.label')}</span>`}
           ${tk.labels.map((l) => html`<span class="chip">${l}</span>`)}</button>
-        ${this._picker('labels', html`<kf-picker filterable multi .options=${labelOptions(this._store, tk.labels)} @pick=${(e: CustomEvent<string>) => this._toggleLabel(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
+        ${this._picker('labels', () => html`<kf-picker filterable multi .options=${labelOptions(this._store, tk.labels)} @pick=${(e: CustomEvent<string>) => this._toggleLabel(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
       </span>
       <span class="grow"></span>
       ${tk.status === 'snoozed' && tk.snoozedUntil ? html`<span class="chip">${icon('clock', 12)}${formatDateTime(tk.snoozedUntil)}</span>` : ''}
@@ -282,7 +304,8 @@ export class KfTicketView extends LitElement {
     return html`
       <div class="main">
         ${this._header(tk)} ${this._toolbar(tk)} ${this._collision()}
-        <kf-timeline .messages=${this._messages} .ticket=${tk} .loading=${this._messages.length === 0 && !this._contact}></kf-timeline>
+        <kf-timeline .messages=${this._messages} .ticket=${tk} .loading=${this._messages.length === 0 && !this._contact}
+          .hasEarlier=${this._contact !== null && tk.messageCount > this._messages.length} @load-earlier=${() => void this._loadEarlier()}></kf-timeline>
         <kf-composer .ticket=${tk} .contact=${this._contact} .othersReplying=${others} .lastMessageId=${this._messages[this._messages.length - 1]?.id ?? 0}
           @sent=${(e: CustomEvent<{ message: Message; ticket: Ticket }>) => {
             if (!this._messages.some((m) => m.id === e.detail.message.id)) this._messages = [...this._messages, e.detail.message];

@@ -35,7 +35,7 @@ export class KfTimeline extends LitElement {
   static override styles = [
     base,
     css`
-      :host { display: block; overflow-y: auto; background: var(--kf-bg-subtle); }
+      :host { display: block; overflow-y: auto; background: var(--kf-bg-subtle); contain: strict; }
       .inner { max-width: 860px; margin: 0 auto; padding: 20px 24px 28px; display: grid; gap: 14px; }
       .day { display: flex; align-items: center; gap: 10px; color: var(--kf-text-faint); font-size: var(--kf-text-xs); font-weight: 600; margin: 6px 0 -2px; }
       .day::before, .day::after { content: ''; flex: 1; border-top: 1px solid var(--kf-border); }
@@ -64,6 +64,8 @@ export class KfTimeline extends LitElement {
       .delivery.delivered { color: var(--kf-success); }
       .system { display: flex; align-items: center; justify-content: center; gap: 6px; color: var(--kf-text-faint); font-size: var(--kf-text-sm); }
       .system .time { margin-left: 4px; }
+      .earlier { justify-self: center; height: 26px; padding: 0 12px; border: 1px solid var(--kf-border); border-radius: 13px; background: var(--kf-bg); color: var(--kf-text-muted); font-size: var(--kf-text-sm); cursor: pointer; }
+      .earlier:hover { background: var(--kf-bg-hover); }
       .empty { padding: 40px; text-align: center; color: var(--kf-text-faint); }
       .lightbox { position: fixed; inset: 0; z-index: 90; background: rgba(0, 0, 0, 0.75); display: grid; place-items: center; cursor: zoom-out; }
       .lightbox img { max-width: 92vw; max-height: 92vh; border-radius: var(--kf-radius); background: #fff; }
@@ -74,6 +76,8 @@ export class KfTimeline extends LitElement {
   @property({ attribute: false }) messages: Message[] = [];
   @property({ attribute: false }) ticket!: Ticket;
   @property({ type: Boolean }) loading = false;
+  @property({ type: Boolean }) hasEarlier = false;
+  private _heightBefore: number | null = null;
   @state() private _openQuotes = new Set<number>();
   @state() private _lightbox: Attachment | null = null;
   private _stick = true;
@@ -110,11 +114,16 @@ export class KfTimeline extends LitElement {
       const sameTicket = prev && prev.length > 0 && prev[0]?.ticketId === this.messages[0]?.ticketId;
       // Stay pinned to the newest message unless the agent scrolled up to read history.
       if (!sameTicket) this._stick = true;
+      // Older messages were put in front: keep the reader's place instead of jumping.
+      else if (prev[0]?.id !== this.messages[0]?.id) this._heightBefore = this.scrollHeight;
     }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('messages') && this._stick) this.scrollTop = this.scrollHeight;
+    if (this._heightBefore !== null) {
+      this.scrollTop += this.scrollHeight - this._heightBefore;
+      this._heightBefore = null;
+    } else if (changed.has('messages') && this._stick) this.scrollTop = this.scrollHeight;
   }
 
   private _delivery(m: Message) {
@@ -175,6 +184,7 @@ export class KfTimeline extends LitElement {
     if (this.loading) return html`<div class="inner"><div class="empty">${t('app.loading')}</div></div>`;
     let day = '';
     return html`<div class="inner" role="log" aria-label=${t('ticket.timeline')}>
+      ${this.hasEarlier ? html`<button class="earlier" @click=${() => this.dispatchEvent(new Event('load-earlier'))}>${t('ticket.earlier')}</button>` : ''}
       ${repeat(this.messages, (m) => m.id, (m) => {
         const d = formatDay(m.createdAt);
         const sep = d !== day ? html`<div class="day">${d}</div>` : '';

@@ -1,6 +1,6 @@
 import { html } from 'lit';
 import { t } from '../../shared/i18n/i18n.js';
-import { formatDateTime } from '../../shared/format.js';
+import { formatShortDateTime } from '../../shared/format.js';
 import type { Priority, TicketStatus } from '../../shared/types.js';
 import type { AppStore } from '../data/store.js';
 import { SNOOZE_PRESETS, snoozeUntil } from '../data/snooze.js';
@@ -73,5 +73,5 @@ export function labelOptions(store: AppStore, selected: readonly string[]): Pick
 
 export function snoozeOptions(timeZone?: string): PickOption[] {
   const now = Date.now();
-  return SNOOZE_PRESETS.map((p) => ({ value: p, label: t(`snooze.${p}`), hint: formatDateTime(snoozeUntil(p, now, timeZone)) }));
+  return SNOOZE_PRESETS.map((p) => ({ value: p, label: t(`snooze.${p}`), hint: formatShortDateTime(snoozeUntil(p, now, timeZone)) }));
 }

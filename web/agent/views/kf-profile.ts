@@ -95,6 +95,8 @@ export class KfProfile extends LitElement {
   override render() {
     const me = this._store.me;
     const zone = me.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const zones = timeZones();
+    if (!zones.includes(zone)) zones.unshift(zone);
     return html`
       <div class="page-head"><h1>${t('nav.profile')}</h1></div>
       <div class="page-body"><div class="narrow">
@@ -107,7 +109,7 @@ export class KfProfile extends LitElement {
             <div><label class="lbl" for="language">${t('profile.language')}</label>
               <select class="field" id="language" name="language">${LANGUAGES.map((l) => html`<option value=${l.code} ?selected=${l.code === me.language}>${l.label}</option>`)}</select></div>
             <div><label class="lbl" for="timezone">${t('profile.timezone')}</label>
-              <select class="field" id="timezone" name="timezone">${timeZones().map((z) => html`<option value=${z} ?selected=${z === zone}>${z}</option>`)}</select></div>
+              <select class="field" id="timezone" name="timezone">${zones.map((z) => html`<option value=${z} ?selected=${z === zone}>${z}</option>`)}</select></div>
           </div>
           <div class="body" style="padding-top:0"><div class="actions" style="margin:0"><button class="btn primary">${t('action.save')}</button></div></div>
         </form>
