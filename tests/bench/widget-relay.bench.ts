@@ -26,7 +26,9 @@ interface Server {
 }
 
 async function startServer(mode: 'kefu' | 'bare'): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'widget-server.ts'), mode], {
+  // KEFU_BENCH_PROFILE=<dir> writes a CPU profile of each server process there.
+  const profile = process.env.KEFU_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KEFU_BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(here, 'widget-server.ts'), mode], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const ready = await new Promise<{ port: number; token?: string }>((resolve, reject) => {

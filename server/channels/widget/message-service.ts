@@ -93,7 +93,7 @@ async function storeVisitorMessage(
   });
 
   const at = now();
-  const attachments = await messageAttachments(rt, result.messageId);
+  const attachments = uploads.length > 0 ? await messageAttachments(rt, result.messageId) : [];
   const row = await rt.ctx.database.transaction(async (tx) => {
     if (!open) await insertConversation(tx, newConversation(rt, ch, visitor, conversationId, result.ticketId, at));
     else await updateConversation(tx, open.id, { ticket_id: result.ticketId, last_message_at: at });
