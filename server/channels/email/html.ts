@@ -53,6 +53,26 @@ const TAGS = [
   'img', 'span', 'font', 'center', 'u', 's', 'del', 'ins', 'sub', 'sup', 'col', 'colgroup', 'big', 'small',
 ];
 
+/**
+ * Keeps only the declarations in ALLOWED_STYLES. Done here rather than by sanitize-html's own
+ * style filter, which runs a full CSS parser per element and costs tens of milliseconds on a
+ * typical newsletter.
+ */
+export function filterStyle(style: string): string {
+  const kept: string[] = [];
+  for (const decl of style.split(';')) {
+    // Anything that can fetch or escape (url(), expression(), @import, comments, escapes) goes.
+    if (/\\|url\s*\(|expression\s*\(|@import|\/\*/i.test(decl)) continue;
+    const colon = decl.indexOf(':');
+    if (colon < 0) continue;
+    const prop = decl.slice(0, colon).trim().toLowerCase();
+    const value = decl.slice(colon + 1).replace(/\s*!important\s*$/i, '').trim();
+    const allowed = ALLOWED_STYLES[prop];
+    if (allowed && value.length < 200 && allowed.some((re) => re.test(value))) kept.push(`${prop}:${value}`);
+  }
+  return kept.join(';');
+}
+
 const IMAGE_DATA = /^data:image\/(png|gif|jpe?g|webp|bmp);base64,/i;
 
 /** Containers mail clients put around the quoted earlier conversation, so the UI can fold them. */
@@ -84,19 +104,22 @@ export function sanitizeEmailHtml(input: string, opts: SanitizeOptions = {}): Sa
       '*': ['style', 'align', 'dir', 'lang', 'class', 'title'],
     },
     allowedClasses: { '*': ['kf-quote', 'kf-remote-image'] },
-    allowedStyles: { '*': ALLOWED_STYLES },
+    parseStyleAttributes: false,
     allowedSchemes: ['http', 'https', 'mailto', 'tel'],
     allowedSchemesByTag: { img: ['http', 'https', 'cid', 'data'] },
     allowProtocolRelative: false,
     disallowedTagsMode: 'discard',
     transformTags: {
-      a: (tagName, attribs) => ({
-        tagName,
-        attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer nofollow' },
-      }),
+      a: (tagName, attribs) => {
+        const { style, class: _drop, ...plain } = attribs;
+        const kept = style ? filterStyle(style) : '';
+        return { tagName, attribs: { ...plain, ...(kept ? { style: kept } : {}), target: '_blank', rel: 'noopener noreferrer nofollow' } };
+      },
       img: (tagName, attribs) => {
         const src = (attribs.src ?? '').trim();
-        const { src: _drop, ...rest } = attribs;
+        const { src: _drop, style, ...plain } = attribs;
+        const kept = style ? filterStyle(style) : '';
+        const rest = kept ? { ...plain, style: kept } : plain;
         if (/^cid:/i.test(src)) {
           const cid = src.slice(4).replace(/^<|>$/g, '');
           cids.push(cid);
@@ -112,8 +135,10 @@ export function sanitizeEmailHtml(input: string, opts: SanitizeOptions = {}): Sa
         return { tagName, attribs: rest };
       },
       '*': (tagName, attribs) => {
-        const { class: _drop, ...rest } = attribs;
-        return { tagName, attribs: isQuoteContainer(tagName, attribs) ? { ...rest, class: 'kf-quote' } : rest };
+        const { class: _drop, style, ...rest } = attribs;
+        const kept = style ? filterStyle(style) : '';
+        const out = kept ? { ...rest, style: kept } : rest;
+        return { tagName, attribs: isQuoteContainer(tagName, attribs) ? { ...out, class: 'kf-quote' } : out };
       },
     },
     exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src && !frame.attribs['data-kf-remote-src'],

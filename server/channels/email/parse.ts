@@ -184,7 +184,7 @@ export async function parseEmail(raw: Buffer, opts: ParseOptions): Promise<Parse
   const notes: string[] = [];
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(raw, { keepCidLinks: true, keepDeliveryStatus: true, maxHtmlLengthToParse: 5_000_000, checksumAlgo: false });
+    mail = await simpleParser(raw, { keepCidLinks: true, keepDeliveryStatus: true, maxHtmlLengthToParse: 5_000_000, checksumAlgo: false, skipTextToHtml: true, skipTextLinks: true });
   } catch (err) {
     return fallback(raw, err);
   }

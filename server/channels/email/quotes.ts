@@ -87,18 +87,21 @@ function isOutlookHeader(lines: Line[], i: number): boolean {
   return next !== undefined && HEADER_NEXT.test(next.text);
 }
 
+const endsWithColon = (t: string): boolean => /[:：]$/.test(t);
+
 function wroteLineAt(lines: Line[], i: number): number | null {
   const here = (lines[i] as Line).text;
   if (here === '' || here.length > 400) return null;
-  if (matchesAny(here, WROTE_LINES)) return i;
+  // Every attribution ends with a colon; testing that first keeps long bodies cheap.
+  if (endsWithColon(here) && matchesAny(here, WROTE_LINES)) return i;
   const next = lines[i + 1];
   // Clients wrap long attributions: "On Mon, 3 Jun 2024 at 10:00, Jane Doe <jane@example.com>\nwrote:"
-  if (next && next.text !== '' && matchesAny(`${here} ${next.text}`, WROTE_LINES) && /^on\b|^am\b|^le\b/i.test(here)) {
+  if (next && endsWithColon(next.text) && next.text.length < 100 && /^(on|am|le)\b/i.test(here) && matchesAny(`${here} ${next.text}`, WROTE_LINES)) {
     return i;
   }
   // Japanese Gmail: "2024年1月15日(月) 10:00 山田 <yamada@example.jp>:" then quoted lines.
   const following = nextNonEmpty(lines, i);
-  if (/[:：]\s*$/.test(here) && /\d{4}/.test(here) && following && isQuoted(following)) return i;
+  if (endsWithColon(here) && /\d{4}/.test(here) && following && isQuoted(following)) return i;
   return null;
 }
 

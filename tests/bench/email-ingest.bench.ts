@@ -1,0 +1,136 @@
+import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ImapReceiver } from '../../server/channels/email/imap-receiver.js';
+import { ingestRawEmail } from '../../server/channels/email/ingest.js';
+import { configFromObject } from '../../server/config/load.js';
+import { createContext, type AppContext } from '../../server/context.js';
+import { createLogger } from '../../server/logger.js';
+import { dovecotUnavailable, startDovecot } from '../helpers/dovecot.js';
+import { tempDir } from '../helpers/app.js';
+import { mb, report, type Figure } from './lib.js';
+
+/**
+ * Raw emails per second through the pipe path (parse → thread → intake, as `kefu mail-pipe` and
+ * the HTTP upload run it) and through IMAP from a real Dovecot, with heap samples along the way.
+ * Sizes: KEFU_BENCH_EMAILS (pipe, default 2000), KEFU_BENCH_IMAP_EMAILS (default 2000; 10000 for
+ * the "large mailbox" memory check).
+ */
+const PIPE_N = Number(process.env.KEFU_BENCH_EMAILS ?? 2000);
+const IMAP_N = Number(process.env.KEFU_BENCH_IMAP_EMAILS ?? 2000);
+
+const PARAGRAPHS = [
+  'Hello, I ordered a pair of running shoes last week (order 55231) and the tracking page still says the label was created.',
+  '您好，我上周下的订单到现在还没有发货，麻烦帮我查一下物流信息，谢谢！如果缺货的话请直接退款。',
+  'Could you also check whether the invoice can be issued to my company name? We need it for our accounts before month end.',
+  'お世話になっております。注文した商品がまだ届いておりません。ご確認をお願いいたします。',
+];
+
+/** A typical ~20 KB customer mail: text and HTML alternatives, quoted history, a few replies threaded. */
+function mail(i: number, run: string): Buffer {
+  const body: string[] = [];
+  while (body.join('\n').length < 4200) body.push(PARAGRAPHS[(i + body.length) % PARAGRAPHS.length] as string);
+  const text = `${body.join('\n\n')}\n\nOn Mon, 4 Mar 2024 at 16:20, Acme Support <support@example.com> wrote:\n> ${PARAGRAPHS[0]}\n`;
+  const html = `<div dir="ltr">${body.map((p) => `<p style="color:#222">${p}</p>`).join('')}<img src="https://tracker.example/p.gif"></div><div class="gmail_quote"><blockquote>${PARAGRAPHS[0]}</blockquote></div>`;
+  const b64 = (s: string) => Buffer.from(s).toString('base64').replace(/.{76}/g, '$&\r\n');
+  const reply = i % 3 === 2 ? `In-Reply-To: <bench-${run}-${i - 1}@example.org>\r\n` : '';
+  return Buffer.from(
+    `From: Customer ${i % 500} <customer${i % 500}@example.org>\r\nTo: support@example.com\r\nSubject: Order question ${i}\r\n` +
+      `Date: Mon, 11 Mar 2024 10:00:00 +0000\r\nMessage-ID: <bench-${run}-${i}@example.org>\r\n${reply}MIME-Version: 1.0\r\n` +
+      `Content-Type: multipart/alternative; boundary="b${i}"\r\n\r\n--b${i}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64(text)}\r\n` +
+      `--b${i}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64(html)}\r\n--b${i}--\r\n`,
+  );
+}
+
+function heapMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return mb(process.memoryUsage().heapUsed);
+}
+
+async function context(extra: Record<string, unknown>): Promise<{ ctx: AppContext; dir: string }> {
+  const dir = tempDir('kefu-bench-email-');
+  const config = configFromObject({ data_dir: dir, log: { level: 'silent' }, ...extra });
+  return { ctx: await createContext(config, createLogger('silent', { pretty: false })), dir };
+}
+
+async function benchPipe(figures: Figure[]): Promise<void> {
+  const { ctx, dir } = await context({ channels: { email: [{ name: 'support', address: 'support@example.com' }] } });
+  const channel = ctx.config.channels.email[0];
+  if (!channel) throw new Error('no channel');
+  const sample = mail(0, 'size');
+  for (let i = 0; i < 50; i++) await ingestRawEmail(ctx, channel, mail(i, 'warm'));
+  const mails = Array.from({ length: PIPE_N }, (_, i) => mail(i, 'pipe'));
+  const heap0 = heapMb();
+  const t0 = performance.now();
+  for (const raw of mails) await ingestRawEmail(ctx, channel, raw);
+  const seconds = (performance.now() - t0) / 1000;
+  const heap1 = heapMb();
+  figures.push(
+    { name: `pipe path: ${(sample.length / 1024).toFixed(0)} KB mails/s (${PIPE_N})`, value: PIPE_N / seconds, unit: 'msg/s', target: '> 200' },
+    { name: 'pipe path: heap growth over the run', value: heap1 - heap0, unit: 'MB' },
+  );
+  await ctx.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Drops the mails straight into the user's maildir, as an MTA's local delivery would. */
+function fillMaildir(root: string, user: string, n: number): void {
+  const box = path.join(root, 'mail', user);
+  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(path.join(box, sub), { recursive: true });
+  for (let i = 0; i < n; i++) writeFileSync(path.join(box, 'new', `${1700000000 + i}.M${i}P1.bench`), mail(i, 'imap'));
+  const uid = Number(execFileSync('id', ['-u', 'dovecot']).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', 'dovecot']).toString().trim());
+  execFileSync('chown', ['-R', `${uid}:${gid}`, box]);
+  chownSync(box, uid, gid);
+}
+
+async function benchImap(figures: Figure[]): Promise<void> {
+  const why = IMAP_N > 0 ? dovecotUnavailable() : 'KEFU_BENCH_IMAP_EMAILS=0';
+  if (why) {
+    console.log(`  IMAP figures skipped: ${why}`);
+    return;
+  }
+  const dovecot = await startDovecot();
+  try {
+    fillMaildir(dovecot.dir, 'bench', IMAP_N);
+    const { ctx, dir } = await context({
+      channels: {
+        email: [{ name: 'bench', address: 'bench@example.com', imap: { host: dovecot.host, port: dovecot.port, security: 'none', user: 'bench', password: dovecot.password } }],
+      },
+    });
+    const channel = ctx.config.channels.email[0];
+    if (!channel) throw new Error('no channel');
+    const receiver = new ImapReceiver(ctx, channel, { pollMs: 60_000 });
+    const heap: number[] = [heapMb()];
+    let imported = 0;
+    const done = new Promise<void>((resolve) => {
+      ctx.bus.on('message.created', () => {
+        imported += 1;
+        if (imported % 1000 === 0) heap.push(mb(process.memoryUsage().heapUsed));
+        if (imported === IMAP_N) resolve();
+      });
+    });
+    const t0 = performance.now();
+    receiver.start();
+    await done;
+    const seconds = (performance.now() - t0) / 1000;
+    await receiver.stop();
+    const end = heapMb();
+    figures.push(
+      { name: `IMAP: 20 KB mails/s from Dovecot (${IMAP_N})`, value: IMAP_N / seconds, unit: 'msg/s', target: '> 200' },
+      { name: `IMAP: heap after import minus before (${IMAP_N} mails)`, value: end - (heap[0] ?? 0), unit: 'MB' },
+      { name: 'IMAP: peak heap sampled every 1000 mails', value: Math.max(...heap, end), unit: 'MB' },
+      { name: 'IMAP: process RSS at the end', value: mb(process.memoryUsage().rss), unit: 'MB' },
+    );
+    await ctx.close();
+    rmSync(dir, { recursive: true, force: true });
+  } finally {
+    await dovecot.destroy();
+  }
+}
+
+const figures: Figure[] = [];
+await benchPipe(figures);
+await benchImap(figures);
+report(figures);
