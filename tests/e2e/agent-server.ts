@@ -38,7 +38,11 @@ export interface AgentServer {
   close(): Promise<void>;
 }
 
-export async function startAgentServer(webRoot: string, overrides: Record<string, unknown> = {}): Promise<AgentServer> {
+export async function startAgentServer(
+  webRoot: string,
+  overrides: Record<string, unknown> = {},
+  options: { withAdmin?: boolean } = {},
+): Promise<AgentServer> {
   if (!existsSync(path.join(webRoot, 'index.html'))) throw new Error(`no built agent app in ${webRoot}`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-'));
   const config = configFromObject({ ...overrides, data_dir: dataDir, log: { level: 'silent' } });
@@ -47,7 +51,10 @@ export async function startAgentServer(webRoot: string, overrides: Record<string
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const admin = await createAgent(ctx, { email: 'admin@example.test', name: 'Alex Admin', role: 'admin', password: PASSWORD });
+  const admin =
+    options.withAdmin === false
+      ? { id: 0, email: '' }
+      : await createAgent(ctx, { email: 'admin@example.test', name: 'Alex Admin', role: 'admin', password: PASSWORD });
   return {
     url: `http://127.0.0.1:${port}`,
     ctx,

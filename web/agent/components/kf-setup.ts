@@ -1,7 +1,7 @@
 import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError, type ApiClient } from '../../shared/api.js';
-import { t } from '../../shared/i18n/i18n.js';
+import { currentLanguage, t } from '../../shared/i18n/i18n.js';
 import type { Session } from '../../shared/types.js';
 import { auth } from '../data/api-calls.js';
 import { base } from '../styles.js';
@@ -28,14 +28,20 @@ export class KfSetup extends LitElement {
     this._busy = true;
     this._error = '';
     try {
-      const session = await auth.setup(this.api, {
+      let session = await auth.setup(this.api, {
         token: String(f.get('token') ?? this._token),
         name: String(f.get('name')),
         email: String(f.get('email')),
         password,
       });
+      // The first admin keeps the language they set Kefu up in.
+      if (session.agent.language !== currentLanguage()) {
+        this.api.csrfToken = session.csrfToken;
+        const { agent } = await auth.updateMe(this.api, { language: currentLanguage() });
+        session = { ...session, agent };
+      }
       // The token must not linger in the address bar or the history.
-      history.replaceState(null, '', location.pathname + location.hash);
+      history.replaceState(null, '', `/${location.hash}`);
       this.dispatchEvent(new CustomEvent<Session>('signed-in', { detail: session, bubbles: true, composed: true }));
     } catch (err) {
       this._error = err instanceof ApiError && err.status !== 0 ? err.message || t('setup.failed') : t('error.network');
