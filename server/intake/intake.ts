@@ -8,7 +8,7 @@ import type { AttachmentRow } from '../modules/attachments/queries.js';
 import { recordAudit } from '../modules/audit/service.js';
 import { presentOneContact } from '../modules/contacts/presenter.js';
 import { appendMessage } from '../modules/tickets/messages.js';
-import { presentMessages, presentOneTicket } from '../modules/tickets/presenter.js';
+import { presentMessage, presentOneTicket } from '../modules/tickets/presenter.js';
 import { findMessageByIdempotencyKey, findTicket } from '../modules/tickets/queries.js';
 import { resolveContact } from './resolve-contact.js';
 import { resolveTicket } from './resolve-ticket.js';
@@ -85,8 +85,8 @@ export async function intake(ctx: AppContext, msg: InboundMessage): Promise<Inta
     }
 
     const scope = { ticketId: ticket.id, assigneeId: ticket.assignee_id, teamId: ticket.team_id };
-    const [ticketView, [messageView]] = await Promise.all([presentOneTicket(tx, ticket, null), presentMessages(tx, [message])]);
-    if (!messageView) throw new Error('message view missing');
+    const ticketView = await presentOneTicket(tx, ticket, null, resolution.kind === 'created' ? [] : undefined);
+    const messageView = presentMessage(message, saved.rows);
     const events: KefuEvent[] = [];
     if (contactCreated) {
       events.push({ type: 'contact.created', actor, contactId: contact.id, contact: await presentOneContact(tx, contact) });

@@ -2,6 +2,8 @@ import { now, type DbOrTx } from '../db/database.js';
 import { addIdentities, findContactIdByIdentity, findContact, insertContact, type ContactRow } from '../modules/contacts/queries.js';
 import type { Identity, InboundMessage } from './types.js';
 
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+
 function senderIdentities(sender: InboundMessage['sender']): Identity[] {
   const list: Identity[] = [sender.identity, ...(sender.alsoKnownAs ?? [])];
   if (sender.email && !list.some((i) => i.kind === 'email')) list.push({ kind: 'email', value: sender.email });
@@ -39,6 +41,15 @@ export async function resolveContact(
     return { contact, created: true };
   }
   await addIdentities(db, existing.id, identities, at);
+  const fills =
+    (existing.name === null && !!sender.name?.trim()) ||
+    (existing.email === null && !!sender.email?.trim()) ||
+    (existing.phone === null && !!sender.phone?.trim()) ||
+    (existing.language === null && !!sender.language);
+  // A chatty customer would otherwise rewrite their row on every message.
+  if (!fills && existing.last_seen_at !== null && at - existing.last_seen_at < LAST_SEEN_RESOLUTION_MS) {
+    return { contact: existing, created: false };
+  }
   const contact = await db
     .updateTable('contacts')
     .set({

@@ -53,7 +53,13 @@ const unique = (ids: Array<number | null>): number[] => [...new Set(ids.filter((
  * Presents a page of tickets with a handful of batched lookups, whatever the page size.
  * `readerId` decides `unread`; null (events) presents every ticket as read.
  */
-export async function presentTickets(db: DbOrTx, rows: TicketRow[], readerId: number | null): Promise<TicketView[]> {
+export async function presentTickets(
+  db: DbOrTx,
+  rows: TicketRow[],
+  readerId: number | null,
+  /** Labels the caller already knows (a ticket it just created has none), saving a query. */
+  knownLabels?: Map<number, string[]>,
+): Promise<TicketView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const contactIds = unique(rows.map((r) => r.contact_id));
@@ -67,7 +73,7 @@ export async function presentTickets(db: DbOrTx, rows: TicketRow[], readerId: nu
     teamIds.length > 0
       ? db.selectFrom('teams').select(['id', 'name']).where('id', 'in', teamIds).execute()
       : Promise.resolve([]),
-    labelNamesOf(db, ids),
+    knownLabels ? Promise.resolve(knownLabels) : labelNamesOf(db, ids),
     readerId === null ? Promise.resolve(new Map<number, number>()) : readTimesOf(db, readerId, ids),
   ]);
   const contactById = new Map(contacts.map((c) => [c.id, c]));
@@ -85,8 +91,13 @@ export async function presentTickets(db: DbOrTx, rows: TicketRow[], readerId: nu
   });
 }
 
-export async function presentOneTicket(db: DbOrTx, row: TicketRow, readerId: number | null): Promise<TicketView> {
-  const [view] = await presentTickets(db, [row], readerId);
+export async function presentOneTicket(
+  db: DbOrTx,
+  row: TicketRow,
+  readerId: number | null,
+  knownLabels?: string[],
+): Promise<TicketView> {
+  const [view] = await presentTickets(db, [row], readerId, knownLabels ? new Map([[row.id, knownLabels]]) : undefined);
   if (!view) throw new Error('presentTickets returned nothing for one row');
   return view;
 }
