@@ -5,7 +5,7 @@ import { deliverAgentMessage } from './delivery.js';
 import { widgetPageRoutes } from './page-routes.js';
 import { widgetRoutes } from './routes.js';
 import { WidgetRuntime, type WidgetDeps } from './runtime.js';
-import { followContactMerge, followTicketMerge, forgetContact } from './lifecycle.js';
+import { dropStaleUploads, followContactMerge, followTicketMerge, forgetContact } from './lifecycle.js';
 import { relayAgentTyping, relayAgentViewing } from './signals.js';
 import { widgetUploadRoutes } from './upload-routes.js';
 import { widgetWsRoutes } from './ws-routes.js';
@@ -37,7 +37,12 @@ export function createWidgetChannel(ctx: AppContext, deps: WidgetDeps): WidgetRu
       return { status: outcome === 'pushed' ? 'delivered' : 'sent' };
     }),
   );
+  const sweep = setInterval(() => {
+    dropStaleUploads(rt).catch((err: unknown) => log.error({ err }, 'dropping stale uploads failed'));
+  }, 60 * 60_000);
+  sweep.unref();
   ctx.onClose(() => {
+    clearInterval(sweep);
     for (const off of offs) off();
   });
   log.debug({ channels: ctx.config.channels.widget.map((c) => c.name) }, 'widget channel ready');

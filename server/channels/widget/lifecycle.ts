@@ -1,3 +1,4 @@
+import { removeFile } from '../../modules/attachments/storage.js';
 import type { ContactDeleted, ContactMerged, TicketMerged } from '../../realtime/events.js';
 import type { WidgetRuntime } from './runtime.js';
 
@@ -20,4 +21,28 @@ export async function followTicketMerge(rt: WidgetRuntime, event: TicketMerged):
     await tx.updateTable('widget_conversations').set({ ticket_id: event.intoTicketId }).where('ticket_id', '=', event.ticketId).execute();
     await tx.updateTable('csat_ratings').set({ ticket_id: event.intoTicketId }).where('ticket_id', '=', event.ticketId).execute();
   });
+}
+
+const UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Files a visitor uploaded but never sent are dropped after a day; the file itself only when no
+ * attachment or other upload shares its content.
+ */
+export async function dropStaleUploads(rt: WidgetRuntime, at = Date.now()): Promise<number> {
+  const stale = await rt.ctx.db
+    .selectFrom('widget_uploads')
+    .select(['id', 'sha256'])
+    .where('created_at', '<', at - UPLOAD_TTL_MS)
+    .limit(500)
+    .execute();
+  for (const row of stale) {
+    await rt.ctx.db.deleteFrom('widget_uploads').where('id', '=', row.id).execute();
+    const [attachment, upload] = await Promise.all([
+      rt.ctx.db.selectFrom('attachments').select('id').where('sha256', '=', row.sha256).executeTakeFirst(),
+      rt.ctx.db.selectFrom('widget_uploads').select('id').where('sha256', '=', row.sha256).executeTakeFirst(),
+    ]);
+    if (!attachment && !upload) removeFile(rt.ctx.paths.attachments, row.sha256);
+  }
+  return stale.length;
 }
