@@ -152,8 +152,18 @@ export class VisitorConnection {
       this.events.connected(true);
       this.flush();
     };
-    ws.onmessage = (e) => this.#onFrame(JSON.parse(String(e.data)) as ServerFrame);
+    let heard = Date.now();
+    // A silent socket may be dead without the browser noticing (sleeping laptop, switched network).
+    const heartbeat = setInterval(() => {
+      if (Date.now() - heard > 60_000) ws.close();
+      else this.send({ type: 'ping' });
+    }, 25_000);
+    ws.onmessage = (e) => {
+      heard = Date.now();
+      this.#onFrame(JSON.parse(String(e.data)) as ServerFrame);
+    };
     ws.onclose = () => {
+      clearInterval(heartbeat);
       this.#ws = null;
       this.#inFlight = null;
       if (this.up) this.events.connected(false);

@@ -12,6 +12,7 @@ import { conversationView } from './session-service.js';
 import type { WidgetChannelConfig } from './config-schema.js';
 import { emitVisitorTyping, visitorRead } from './signals.js';
 
+const HEARTBEAT_MS = 30_000;
 const WsQuery = Type.Object({ vt: Type.String({ maxLength: 400 }), po: Type.Optional(Type.String({ maxLength: 300 })) });
 
 /** The visitor websocket: pushes agent replies, typing and status; accepts messages, typing and reads. */
@@ -41,7 +42,19 @@ async function serveVisitor(rt: WidgetRuntime, socket: WebSocket, ch: WidgetChan
   const send = (frame: ServerFrame) => socket.send(JSON.stringify(frame));
   const remove = rt.hub.add(visitor.id, ch.name, socket);
   let typing = false;
+  // A phone that lost its network never says goodbye: unanswered pings close the socket.
+  let alive = true;
+  socket.on('pong', () => {
+    alive = true;
+  });
+  const heartbeat = setInterval(() => {
+    if (!alive) return socket.terminate();
+    alive = false;
+    socket.ping();
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   socket.on('close', () => {
+    clearInterval(heartbeat);
     remove();
     if (typing) void emitVisitorTyping(rt, visitor.id, false);
   });
