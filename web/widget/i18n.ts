@@ -59,6 +59,9 @@ const en = {
   newMessage: 'New message',
   menu: 'More options',
   file: 'File',
+  typeImages: 'images',
+  typePdf: 'PDF',
+  typeText: 'text files',
 };
 
 export type MessageKey = keyof typeof en;
@@ -124,6 +127,9 @@ const zhCN: Dictionary = {
   newMessage: '新消息',
   menu: '更多选项',
   file: '文件',
+  typeImages: '图片',
+  typePdf: 'PDF',
+  typeText: '文本文件',
 };
 
 const zhTW: Dictionary = {
@@ -186,6 +192,9 @@ const zhTW: Dictionary = {
   newMessage: '新訊息',
   menu: '更多選項',
   file: '檔案',
+  typeImages: '圖片',
+  typePdf: 'PDF',
+  typeText: '文字檔',
 };
 
 export type Language = 'en' | 'zh-CN' | 'zh-TW';

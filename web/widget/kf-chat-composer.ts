@@ -15,8 +15,12 @@ export function formatSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
-export function typeLabel(types: string[]): string {
-  const names = new Set(types.map((t) => (t.startsWith('image/') ? 'images' : t === 'application/pdf' ? 'PDF' : t === 'text/plain' ? 'text' : t.split('/')[1] ?? t)));
+export function typeLabel(types: string[], t: Translate): string {
+  const names = new Set(
+    types.map((type) =>
+      type.startsWith('image/') ? t('typeImages') : type === 'application/pdf' ? t('typePdf') : type.startsWith('text/') ? t('typeText') : (type.split('/')[1] ?? type),
+    ),
+  );
   return [...names].join(', ');
 }
 
@@ -117,7 +121,7 @@ export class KfChatComposer extends LitElement {
 
   override render() {
     const t = this.t;
-    const limits = t('limits', { types: typeLabel(this.limits.types), size: formatSize(this.limits.maxBytes) });
+    const limits = t('limits', { types: typeLabel(this.limits.types, t), size: formatSize(this.limits.maxBytes) });
     const over = this._text.length > this.maxChars;
     return html`
       ${this._emoji

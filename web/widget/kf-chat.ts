@@ -514,7 +514,7 @@ export class KfChat extends LitElement {
       <div class="scroll">${this.#body()}</div>
       ${this.#footer()}
       ${this._dragging && cfg
-        ? html`<div class="drop">${t('dropHere')}<small>${t('limits', { types: typeLabel(cfg.uploads.types), size: formatSize(cfg.uploads.maxBytes) })}</small></div>`
+        ? html`<div class="drop">${t('dropHere')}<small>${t('limits', { types: typeLabel(cfg.uploads.types, t), size: formatSize(cfg.uploads.maxBytes) })}</small></div>`
         : nothing}
     </section>`;
   }
