@@ -17,7 +17,7 @@ export interface SanitizedHtml {
 
 const COLOR = /^(#[0-9a-f]{3,8}|[a-z]{3,20}|rgba?\(\s*[\d.\s,%]+\))$/i;
 const LENGTH = /^-?[\d.]+(px|pt|em|rem|%|ex|cm|mm|in)?$/i;
-const LENGTHS = /^(-?[\d.]+(px|pt|em|rem|%|ex)?\s*){1,4}$/i;
+const LENGTHS = /^((-?[\d.]+(px|pt|em|rem|%|ex)?|auto)\s*){1,4}$/i;
 const BORDER = /^([\d.]+(px|pt|em)?\s*)?(none|solid|dashed|dotted|double)?\s*(#[0-9a-f]{3,8}|[a-z]{3,20}|rgba?\(\s*[\d.\s,%]+\))?$/i;
 
 /** Styles that change how text looks; nothing that can load a URL (`url()`, `image-set`, `@import`). */
@@ -95,7 +95,7 @@ export function sanitizeEmailHtml(input: string, opts: SanitizeOptions = {}): Sa
     allowedTags: TAGS,
     allowedAttributes: {
       a: ['href', 'name', 'title', 'target', 'rel'],
-      img: ['src', 'alt', 'title', 'width', 'height', 'data-kf-remote-src', 'data-kf-cid'],
+      img: ['src', 'alt', 'title', 'width', 'height', 'class', 'data-kf-remote-src', 'data-kf-cid'],
       td: ['colspan', 'rowspan', 'align', 'valign', 'width', 'height', 'bgcolor'],
       th: ['colspan', 'rowspan', 'align', 'valign', 'width', 'height', 'bgcolor'],
       table: ['width', 'border', 'cellpadding', 'cellspacing', 'align', 'bgcolor'],
@@ -103,7 +103,7 @@ export function sanitizeEmailHtml(input: string, opts: SanitizeOptions = {}): Sa
       ol: ['start', 'type'],
       '*': ['style', 'align', 'dir', 'lang', 'class', 'title'],
     },
-    allowedClasses: { '*': ['kf-quote', 'kf-remote-image'] },
+    allowedClasses: { '*': ['kf-quote'], img: ['kf-remote-image'] },
     parseStyleAttributes: false,
     allowedSchemes: ['http', 'https', 'mailto', 'tel'],
     allowedSchemesByTag: { img: ['http', 'https', 'cid', 'data'] },
@@ -134,7 +134,9 @@ export function sanitizeEmailHtml(input: string, opts: SanitizeOptions = {}): Sa
         }
         return { tagName, attribs: rest };
       },
+      // sanitize-html runs this after the tag's own transform; img and a are finished by then.
       '*': (tagName, attribs) => {
+        if (tagName === 'img' || tagName === 'a') return { tagName, attribs };
         const { class: _drop, style, ...rest } = attribs;
         const kept = style ? filterStyle(style) : '';
         const out = kept ? { ...rest, style: kept } : rest;

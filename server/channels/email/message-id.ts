@@ -7,6 +7,7 @@ const ID_IN_BRACKETS = /<([^<>\s]+)>/g;
 export function normalizeMessageId(value: string | undefined | null): string | null {
   if (!value) return null;
   const bracketed = /<([^<>\s]+)>/.exec(value);
+  if (!bracketed && /[<>]/.test(value)) return null;
   const id = (bracketed ? bracketed[1] : value.trim().split(/\s+/)[0]) ?? '';
   // Control characters or a missing @ mean a damaged header, not an id worth matching.
   if (id.length === 0 || id.length > 998 || /[\x00-\x20\x7f]/.test(id)) return null;
