@@ -269,6 +269,17 @@ describe('agent app against a running Kefu', () => {
       .toBe('away');
   });
 
+  it('shows a reconnecting state after a network drop and catches up on what it missed', async () => {
+    await page.evaluate(() => (location.hash = '#/inbox/all'));
+    await page.waitForSelector('kf-ticket-list .row');
+    const wss = (server.app as unknown as { websocketServer: { clients: Set<{ terminate(): void }> } }).websocketServer;
+    for (const client of wss.clients) client.terminate();
+    await page.waitForSelector('kf-shell .banner');
+    const missed = await inboundChat(server.ctx, 'visitor-offline', 'Missed While Offline', 'Are you there?');
+    await page.waitForSelector(`kf-ticket-list .row[data-ticket-id="${missed.ticketId}"]`, { timeout: 15_000 });
+    await page.waitForSelector('kf-shell .banner', { state: 'detached' });
+  });
+
   it('never runs script from customer names, subjects or messages', async () => {
     const evil = '<img src=x onerror="window.__xss=1">';
     const r = await inboundEmail(server.ctx, { email: 'evil@example.test', name: evil }, `<script>window.__xss=2</script>`, `${evil} hello`, `<p>hi</p><img src=x onerror="parent.__xss=3">`);

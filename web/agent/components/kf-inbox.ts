@@ -33,7 +33,7 @@ export class KfInbox extends LitElement {
     base,
     css`
       :host { display: flex; height: 100%; min-width: 0; }
-      .list-pane { width: 380px; flex: none; display: flex; flex-direction: column; border-right: 1px solid var(--kf-border); min-height: 0; background: var(--kf-bg); }
+      .list-pane { width: 380px; flex: none; display: flex; flex-direction: column; border-right: 1px solid var(--kf-border); min-height: 0; background: var(--kf-bg); contain: size layout style; }
       .head { padding: 12px 14px 8px; border-bottom: 1px solid var(--kf-border); display: grid; gap: 8px; }
       .title-row { display: flex; align-items: center; gap: 8px; min-height: 28px; }
       h1 { font-size: var(--kf-text-lg); font-weight: 650; margin: 0; letter-spacing: -0.01em; flex: 1; min-width: 0; }
@@ -48,7 +48,7 @@ export class KfInbox extends LitElement {
       kf-ticket-list { flex: 1; min-height: 0; }
       .empty, .error { flex: 1; display: grid; place-items: center; align-content: center; gap: 6px; color: var(--kf-text-muted); text-align: center; padding: 24px; }
       .empty strong { color: var(--kf-text); font-weight: 600; }
-      .ticket-pane { flex: 1; min-width: 0; display: flex; }
+      .ticket-pane { flex: 1; min-width: 0; display: flex; contain: size layout style; }
       .ticket-pane > * { flex: 1; min-width: 0; }
       .no-ticket { flex: 1; display: grid; place-items: center; align-content: center; gap: 10px; color: var(--kf-text-faint); background: var(--kf-bg-subtle); }
       .no-ticket .hint { display: flex; gap: 6px; align-items: center; font-size: var(--kf-text-sm); }

@@ -27,7 +27,7 @@ export class KfSidebar extends LitElement {
     base,
     popover,
     css`
-      :host { display: flex; flex-direction: column; width: 232px; height: 100vh; background: var(--kf-bg-subtle); border-right: 1px solid var(--kf-border); contain: strict; }
+      :host { display: flex; flex-direction: column; width: 232px; height: 100vh; background: var(--kf-bg-subtle); border-right: 1px solid var(--kf-border); contain: size layout style; }
       header { display: flex; align-items: center; gap: 8px; padding: 12px 12px 8px; }
       .logo { width: 24px; height: 24px; border-radius: 7px; background: var(--kf-accent); color: var(--kf-accent-text); display: grid; place-items: center; font-weight: 700; font-size: 13px; flex: none; }
       .brand { font-weight: 650; font-size: 14px; flex: 1; letter-spacing: -0.01em; }

@@ -36,9 +36,11 @@ export class KfTicketList extends LitElement {
       .row.active { background: var(--kf-bg-selected); }
       .row.checked { background: var(--kf-accent-soft); }
       .lead { position: relative; display: flex; align-items: flex-start; justify-content: center; padding-top: 1px; }
-      .lead input { display: none; width: 16px; height: 16px; margin: 6px 0 0; accent-color: var(--kf-accent); cursor: pointer; }
+      /* A drawn checkbox: a native <input> per row costs too much while scrolling. */
+      .check { display: none; width: 16px; height: 16px; margin-top: 6px; border: 1.5px solid var(--kf-border-strong); border-radius: 4px; background: var(--kf-bg); color: var(--kf-accent-text); align-items: center; justify-content: center; cursor: pointer; }
+      .check[aria-checked='true'] { background: var(--kf-accent); border-color: var(--kf-accent); }
       .row:hover .lead .avatar, :host([selecting]) .lead .avatar { display: none; }
-      .row:hover .lead input, :host([selecting]) .lead input { display: block; }
+      .row:hover .lead .check, :host([selecting]) .lead .check { display: inline-flex; }
       .unread-dot { position: absolute; left: -9px; top: 10px; width: 6px; height: 6px; border-radius: 50%; background: var(--kf-accent); }
       .body { min-width: 0; display: grid; grid-template-rows: 18px 18px 18px; gap: 2px; }
       .line { display: flex; align-items: center; gap: 6px; min-width: 0; }
@@ -128,7 +130,6 @@ export class KfTicketList extends LitElement {
   }
 
   private _open(e: MouseEvent, id: number) {
-    if ((e.target as HTMLElement).tagName === 'INPUT') return;
     if (e.shiftKey || e.metaKey || e.ctrlKey) {
       e.preventDefault();
       this._toggle(id, e.shiftKey);
@@ -161,7 +162,8 @@ export class KfTicketList extends LitElement {
       <div class="lead">
         ${tk.unread ? html`<span class="unread-dot" title=${t('list.unread')}></span>` : ''}
         ${avatar(name, null, 28)}
-        <input type="checkbox" aria-label=${t('list.select')} .checked=${this.checked.has(tk.id)} @click=${(e: MouseEvent) => { e.stopPropagation(); this._toggle(tk.id, e.shiftKey); }} />
+        <span class="check" role="checkbox" tabindex="-1" aria-label=${t('list.select')} aria-checked=${this.checked.has(tk.id)}
+          @click=${(e: MouseEvent) => { e.stopPropagation(); this._toggle(tk.id, e.shiftKey); }}>${this.checked.has(tk.id) ? icon('check', 12) : ''}</span>
       </div>
       <div class="body">
         <div class="line">

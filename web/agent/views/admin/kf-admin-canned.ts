@@ -16,9 +16,10 @@ export class KfAdminCanned extends LitElement {
     base,
     page,
     css`
-      .layout { display: grid; grid-template-columns: 1fr 360px; gap: 16px; align-items: start; }
+      .layout { display: grid; grid-template-columns: minmax(0, 1fr) 340px; gap: 16px; align-items: start; }
       .sc { font-family: var(--kf-font-mono); color: var(--kf-accent); font-size: var(--kf-text-sm); }
-      .body-prev { color: var(--kf-text-muted); font-size: var(--kf-text-sm); max-width: 420px; }
+      .body-prev { color: var(--kf-text-muted); font-size: var(--kf-text-sm); }
+      td.text { width: 100%; max-width: 0; }
       .layout > .panel { margin-top: 0; }
       td.title { white-space: nowrap; font-weight: 500; }
       form .body { display: grid; gap: 12px; }
@@ -88,7 +89,7 @@ export class KfAdminCanned extends LitElement {
           <table>
             <thead><tr><th>${t('canned.shortcut')}</th><th>${t('canned.title')}</th><th>${t('canned.body')}</th><th></th></tr></thead>
             <tbody>${this._items.map((c) => html`<tr class="link ${e?.id === c.id ? 'sel' : ''}" @click=${() => (this._edit = c)}>
-              <td class="sc">/${c.shortcut}</td><td class="title">${c.title}</td><td><div class="body-prev ellipsis">${c.body}</div></td>
+              <td class="sc">/${c.shortcut}</td><td class="title">${c.title}</td><td class="text"><div class="body-prev ellipsis">${c.body}</div></td>
               <td><div class="row-actions"><button class="icon-btn" aria-label=${t('action.delete')} @click=${(ev: Event) => { ev.stopPropagation(); void this._remove(c); }}>${icon('x', 14)}</button></div></td></tr>`)}</tbody>
           </table>
           ${this._items.length === 0 && !this._error ? html`<div class="empty">${t('canned.empty')}</div>` : ''}
