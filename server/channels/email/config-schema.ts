@@ -53,6 +53,8 @@ export const EmailChannelSchema = Type.Object(
     ),
     /** Per-ticket reply addresses like support+t1042.<hmac>@example.com. */
     plus_addressing: Type.Boolean({ default: false }),
+    /** Sends agents their assignment and @mention notifications from this mailbox (needs smtp). */
+    agent_notifications: Type.Boolean({ default: false }),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { EmailChannelConfig } from './config-schema.js';
 import { ImapReceiver, type MailboxStatus, type ReceiverOptions } from './imap-receiver.js';
+import { startAgentNotifications } from './notifications.js';
 import { createEmailSender } from './smtp-sender.js';
 
 export interface EmailRuntime {
@@ -34,7 +35,7 @@ export function registerEmailSender(ctx: AppContext): () => void {
 }
 
 /**
- * Starts the email channel of a serving process: the SMTP sender and one IMAP receiver per
+ * Starts the email channel of a serving process: the SMTP sender, agent notifications and one IMAP receiver per
  * mailbox with an imap section, each reported in /readyz as `email:<name>` (not critical:
  * one unreachable mailbox leaves the desk working).
  */
@@ -42,6 +43,7 @@ export function startEmailChannels(ctx: AppContext, options: ReceiverOptions = {
   const existing = runtimes.get(ctx);
   if (existing) return existing;
   if (ctx.config.channels.email.length > 0) registerEmailSender(ctx);
+  ctx.onClose(startAgentNotifications(ctx));
   const receivers = new Map<string, ImapReceiver>();
   for (const channel of ctx.config.channels.email) {
     if (!channel.imap) continue;

@@ -18,8 +18,8 @@ export interface PlainEmailPayload {
   /** Threads the mail into this ticket's conversation (token in the subject, References). */
   ticketId?: number | null | undefined;
   inReplyTo?: string | null | undefined;
-  /** RFC 3834 Auto-Submitted: auto-replied, for acknowledgements. */
-  autoSubmitted?: boolean | undefined;
+  /** RFC 3834: true marks an acknowledgement `auto-replied`; 'auto-generated' a notification. */
+  autoSubmitted?: boolean | 'auto-generated' | undefined;
 }
 
 export function isPlainPayload(p: Record<string, unknown>): p is Record<string, unknown> & PlainEmailPayload {

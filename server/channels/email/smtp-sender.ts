@@ -110,7 +110,9 @@ async function composePlain(ctx: AppContext, channel: EmailChannelConfig, job: O
     references,
     attachments: [],
     // RFC 3834: tells other responders not to answer this one.
-    headers: p.autoSubmitted ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : {},
+    headers: p.autoSubmitted
+      ? { 'Auto-Submitted': p.autoSubmitted === 'auto-generated' ? 'auto-generated' : 'auto-replied', 'X-Auto-Response-Suppress': 'All' }
+      : {},
   };
 }
 
