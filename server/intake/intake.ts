@@ -36,6 +36,21 @@ function senderName(msg: InboundMessage, contactName: string | null): string {
 export async function intake(ctx: AppContext, msg: InboundMessage): Promise<IntakeResult> {
   const key = msg.idempotencyKey.trim();
   if (key === '') throw new Error('intake: an inbound message needs an idempotency key');
+  try {
+    return await intakeOnce(ctx, msg, key);
+  } catch (err) {
+    // Another process (a mail pipe next to the server) stored the same message first: the retry finds it.
+    if (isDuplicateKey(err)) return intakeOnce(ctx, msg, key);
+    throw err;
+  }
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return e.code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof e.message === 'string' && e.message.includes('messages.idempotency_key');
+}
+
+async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string): Promise<IntakeResult> {
   return ctx.database.transaction(async (tx, onCommit) => {
     const seen = await findMessageByIdempotencyKey(tx, msg.channel, key);
     if (seen) return repeated(tx, seen.ticket_id, seen.id);
