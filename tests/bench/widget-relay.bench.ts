@@ -106,7 +106,7 @@ function relay(visitors: WebSocket[], agent: WebSocket): Relay {
       new Promise<void>((resolve) => {
         if (latencies.length >= want) return resolve();
         done = resolve;
-        setTimeout(resolve, 60_000).unref();
+        setTimeout(resolve, 120_000).unref();
       }),
   };
 }
@@ -189,7 +189,7 @@ async function kefuRun(figures: Figure[]): Promise<number> {
   figures.push({ name: `kefu: visitor→agent p50 at ${RATE} msg/s`, value: p.p50, unit: 'ms' });
   figures.push({ name: `kefu: visitor→agent p99 at ${RATE} msg/s`, value: p.p99, unit: 'ms', target: '< 50' });
   figures.push({ name: `kefu: visitor→agent max at ${RATE} msg/s`, value: p.max, unit: 'ms' });
-  figures.push({ name: 'kefu: messages lost', value: p.lost, unit: '', target: '< 1' });
+  figures.push({ name: 'kefu: messages not at the agent 120 s after the last send', value: p.lost, unit: '', target: '< 1' });
   figures.push({ name: `kefu: server RSS with ${VISITORS} visitors after load`, value: mb(await rssOf(server)), unit: 'MB' });
   log(`kefu: burst of ${BURST} ...`);
   const throughput = await burst(r);
