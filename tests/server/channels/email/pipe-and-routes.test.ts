@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +101,36 @@ describe('POST /api/v1/channels/email/:name/raw', () => {
     expect(r.created).toBe(true);
     const two = await rawPost('support', raw);
     expect(two.json()).toEqual({ ...one.json(), created: false });
+  });
+
+  it('takes every fixture of the corpus and reads each back over the API', async () => {
+    interface TicketBody {
+      ticket: { id: number; subject: string };
+      contact: { email: string | null };
+      messages: Array<{ kind: string; text: string; html: string | null; attachments: Array<{ name: string; url: string }> }>;
+    }
+    for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.eml'))) {
+      const res = await rawPost('support', readFileSync(path.join(FIXTURES, file)));
+      expect(res.statusCode, file).toBe(200);
+      const { ticketId } = res.json<{ ticketId: number | null }>();
+      expect(ticketId, file).not.toBeNull();
+      const ticket = await t.app.inject({ method: 'GET', url: `/api/v1/tickets/${ticketId}`, headers: t.admin.headers });
+      expect(ticket.statusCode, file).toBe(200);
+      const body = ticket.json<TicketBody>();
+      expect(body.messages.length, file).toBeGreaterThan(0);
+      if (file === 'qqmail-gb18030-attachment.eml') {
+        const att = body.messages.flatMap((m) => m.attachments);
+        expect(att.map((a) => a.name)).toEqual(['发票扫描件.pdf']);
+        const download = await t.app.inject({ method: 'GET', url: att[0]?.url ?? '', headers: t.admin.headers });
+        expect(download.statusCode).toBe(200);
+        expect(download.rawPayload.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4');
+      }
+      if (file === 'iso-2022-jp.eml') {
+        expect(body.contact.email).toBe('taro.yamada@example.jp');
+        expect(body.ticket.subject).toBe('Re: ご注文の確認');
+        expect(body.messages[0]?.text).toContain('注文番号 A-77812');
+      }
+    }
   });
 
   it('keeps a header injection attempt out of the stored subject', async () => {
