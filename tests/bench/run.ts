@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,18 +34,21 @@ let failed = 0;
 for (const file of files) {
   console.log(`\n=== ${file} ===`);
   const started = Date.now();
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', path.join(dir, file)], {
+  // Streamed line by line: a bench at full size runs for minutes.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', path.join(dir, file)], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
   });
-  for (const text of (run.stdout ?? '').split('\n')) {
+  for await (const text of createInterface({ input: child.stdout })) {
     if (text.startsWith('BENCH ')) summary.push({ file, line: JSON.parse(text.slice(6)) as Line });
-    else if (text !== '') console.log(text);
+    else console.log(text);
   }
-  if (run.status !== 0) {
+  const code = await new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('close', (c) => resolve(c));
+  });
+  if (code !== 0) {
     failed++;
-    console.log(`!!! ${file} exited with ${run.status ?? run.signal}`);
+    console.log(`!!! ${file} exited with ${code}`);
   }
   console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
