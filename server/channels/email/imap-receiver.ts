@@ -24,6 +24,8 @@ export interface MailboxStatus {
   imported: number;
 }
 
+const MAX_GROUP_BYTES = 20 * 1024 * 1024;
+
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err)).slice(0, 500);
 
 /** Resolves after ms, or at once when the signal fires. */
@@ -220,28 +222,54 @@ export class ImapReceiver {
 
   async #importUids(client: ImapFlow, uids: number[]): Promise<void> {
     for (let i = 0; i < uids.length && !this.#stop.signal.aborted; i += this.#opts.batchSize) {
-      const batch = uids.slice(i, i + this.#opts.batchSize);
-      const fetched = await client.fetchAll(batch.join(','), { uid: true, source: true }, { uid: true });
-      const done: number[] = [];
-      let blocked = false;
-      for (const msg of fetched.sort((a, b) => a.uid - b.uid)) {
-        if (!msg.source) continue;
-        try {
-          await ingestRawEmail(this.#ctx, this.#channel, msg.source);
-          done.push(msg.uid);
-          this.#failures.delete(msg.uid);
-        } catch (err) {
-          if (this.#giveUp(msg.uid, err)) continue;
-          blocked = true;
-          break;
-        }
+      for (const group of await this.#bySize(client, uids.slice(i, i + this.#opts.batchSize))) {
+        await this.#importGroup(client, group);
+        if (this.#stop.signal.aborted) return;
       }
-      await this.#acknowledge(client, done);
-      const mark = blocked ? (done.at(-1) ?? 0) : Math.max(...batch);
-      if (mark > 0) await advanceMailbox(this.#ctx.db, this.#channel.name, mark, done.length);
-      this.#status = { ...this.#status, imported: this.#status.imported + done.length };
-      if (blocked) throw new Error('import failed; will retry');
     }
+  }
+
+  /** Splits a batch so one round trip holds at most ~20 MB of mail, whatever the attachments. */
+  async #bySize(client: ImapFlow, batch: number[]): Promise<number[][]> {
+    const sizes = await client.fetchAll(batch.join(','), { uid: true, size: true }, { uid: true });
+    const groups: number[][] = [];
+    let current: number[] = [];
+    let bytes = 0;
+    for (const m of sizes.sort((a, b) => a.uid - b.uid)) {
+      if (current.length > 0 && bytes + (m.size ?? 0) > MAX_GROUP_BYTES) {
+        groups.push(current);
+        current = [];
+        bytes = 0;
+      }
+      current.push(m.uid);
+      bytes += m.size ?? 0;
+    }
+    if (current.length > 0) groups.push(current);
+    return groups;
+  }
+
+  async #importGroup(client: ImapFlow, group: number[]): Promise<void> {
+    const fetched = await client.fetchAll(group.join(','), { uid: true, source: true }, { uid: true });
+    const done: number[] = [];
+    let blocked = false;
+    for (const msg of fetched.sort((a, b) => a.uid - b.uid)) {
+      if (!msg.source) continue;
+      try {
+        await ingestRawEmail(this.#ctx, this.#channel, msg.source);
+        done.push(msg.uid);
+        this.#failures.delete(msg.uid);
+      } catch (err) {
+        if (this.#giveUp(msg.uid, err)) continue;
+        blocked = true;
+        break;
+      }
+    }
+    await this.#acknowledge(client, done);
+    // Blocked: stop at the last committed one so the failing message is tried again.
+    const mark = blocked ? (done.at(-1) ?? 0) : Math.max(...group);
+    if (mark > 0) await advanceMailbox(this.#ctx.db, this.#channel.name, mark, done.length);
+    this.#status = { ...this.#status, imported: this.#status.imported + done.length };
+    if (blocked) throw new Error('import failed; will retry');
   }
 
   /** A message that keeps failing (a storage error, a bug) is left on the server after a few tries, never flagged. */

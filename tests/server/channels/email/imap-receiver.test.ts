@@ -77,6 +77,7 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
           imapChannel('restart', 'restart'),
           imapChannel('mover', 'mover', { after_import: 'move', move_to: 'Processed' }),
           imapChannel('poller', 'poller', { idle: false, poll_interval_seconds: 5 }),
+          imapChannel('deleter', 'deleter', { after_import: 'delete' }),
         ],
       },
     });
@@ -168,6 +169,21 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
     await c.logout();
     expect(inbox && inbox.messages).toBe(0);
     expect(done && done.messages).toBe(2);
+  });
+
+  it('deletes imported mail when configured to', async () => {
+    await append('deleter', [buildMail({ messageId: 'del-1@example.org' })]);
+    const receiver = new ImapReceiver(t.ctx, channelOf('deleter'), { pollMs: 60_000 });
+    const one = committed('deleter', 1);
+    receiver.start();
+    await one;
+    await receiver.synced();
+    await receiver.stop();
+    const c = await client('deleter');
+    const inbox = await c.status('INBOX', { messages: true });
+    await c.logout();
+    expect(inbox && inbox.messages).toBe(0);
+    expect(await keysOf('deleter')).toEqual(['del-1@example.org']);
   });
 
   it('polls a server when IDLE is turned off', async () => {
