@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type {
   ServerFrame,
@@ -9,18 +9,21 @@ import type {
 } from '../../server/channels/widget/protocol.js';
 import { ApiError, VisitorConnection, newClientId, type QueuedMessage } from './connection.js';
 import { HostLink } from './host-link.js';
-import { chatIcon, closeIcon, moreIcon } from './icons.js';
+import { chatIcon, closeIcon } from './icons.js';
 import { pickLanguage, translator, type Language, type Translate } from './i18n.js';
 import { formatSize, typeLabel } from './kf-chat-composer.js';
 import type { FormField } from './kf-chat-form.js';
 import './kf-chat-composer.js';
 import './kf-chat-form.js';
+import './kf-chat-header.js';
 import './kf-chat-messages.js';
 import './kf-chat-rating.js';
 import type { KfChatComposer } from './kf-chat-composer.js';
 import { chime } from './sound.js';
 import { MemoryStore, localStore, type Store } from './store.js';
 import { base } from './styles.js';
+import { chatStyles } from './kf-chat-styles.js';
+import { errorText } from './error-text.js';
 
 type View = 'loading' | 'disabled' | 'prechat' | 'offline' | 'chat';
 
@@ -46,7 +49,6 @@ export class KfChat extends LitElement {
   @state() private _notice = '';
   @state() private _noticeIsError = false;
   @state() private _busy = false;
-  @state() private _menu = false;
   @state() private _dragging = false;
   @query('kf-chat-composer') private _composer?: KfChatComposer;
   @query('.scroll') private _scroll?: HTMLElement;
@@ -55,64 +57,7 @@ export class KfChat extends LitElement {
   #host!: HostLink;
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
 
-  static override styles = [
-    base,
-    css`
-      :host { position: fixed; inset: 0; display: block; background: transparent; --kf-brand: #2563eb; }
-      .launcher {
-        position: absolute; right: 12px; bottom: 12px; width: 60px; height: 60px; border-radius: 50%; border: 0;
-        background: var(--kf-brand); color: var(--kf-on-brand); display: grid; place-items: center;
-        box-shadow: 0 3px 10px rgb(0 0 0 / 0.22);
-        transition: transform 0.15s ease;
-      }
-      .launcher:hover { transform: scale(1.05); }
-      .launcher svg { width: 28px; height: 28px; }
-      .badge {
-        position: absolute; top: -2px; right: -2px; min-width: 22px; height: 22px; padding: 0 6px; border-radius: 11px;
-        background: #dc2626; color: #fff; font-size: 12px; font-weight: 700; display: grid; place-items: center;
-        border: 2px solid #fff;
-      }
-      .panel {
-        position: absolute; inset: 16px 8px 84px 16px; display: flex; flex-direction: column; overflow: hidden;
-        background: #fff; border-radius: 16px; box-shadow: 0 6px 16px rgb(0 0 0 / 0.14), 0 0 0 1px rgb(0 0 0 / 0.05);
-      }
-      :host([mode='inline']) .panel { inset: 0; border-radius: 12px; box-shadow: 0 0 0 1px var(--kf-line); }
-      .mobile .panel { inset: 0; border-radius: 0; }
-      header {
-        display: flex; align-items: center; gap: 10px; padding: 14px 8px 14px 16px; background: var(--kf-brand);
-        color: var(--kf-on-brand); position: relative;
-      }
-      header .logo { width: 36px; height: 36px; border-radius: 50%; background: rgb(255 255 255 / 0.2); display: grid; place-items: center; overflow: hidden; flex: none; }
-      header .logo img { width: 100%; height: 100%; object-fit: cover; }
-      header .titles { flex: 1; min-width: 0; }
-      header h1 { margin: 0; font-size: 16px; font-weight: 650; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-      header .status { font-size: 12px; opacity: 0.9; display: flex; align-items: center; gap: 6px; min-width: 0; }
-      header .status > span:last-child { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-      header .dot { flex: none; }
-      header .dot { width: 8px; height: 8px; border-radius: 50%; background: #4ade80; box-shadow: 0 0 0 2px rgb(255 255 255 / 0.35); }
-      header .dot.off { background: #d1d5db; }
-      .menu {
-        position: absolute; right: 10px; top: 56px; z-index: 2; background: #fff; color: var(--kf-text); border-radius: 10px;
-        box-shadow: 0 8px 24px rgb(0 0 0 / 0.16); padding: 4px; min-width: 160px;
-      }
-      .menu button { display: block; width: 100%; text-align: left; border: 0; background: none; padding: 10px 12px; border-radius: 8px; }
-      .menu button:hover { background: var(--kf-soft); }
-      .scroll { flex: 1; overflow-y: auto; overscroll-behavior: contain; background: #fff; }
-      .banner { padding: 8px 14px; font-size: 12px; background: #fef3c7; color: #92400e; }
-      .banner.info { background: #eff6ff; color: #1e40af; }
-      .banner.error { background: #fef2f2; color: #991b1b; }
-      .ended { text-align: center; color: var(--kf-muted); font-size: 13px; padding: 8px; }
-      .newchat { display: block; margin: 0 auto 12px; }
-      .drop {
-        position: absolute; inset: 0; z-index: 3; display: grid; place-items: center; text-align: center;
-        background: rgb(255 255 255 / 0.92); border: 2px dashed var(--kf-brand); border-radius: inherit; color: var(--kf-brand);
-        font-weight: 600; pointer-events: none;
-      }
-      .drop small { display: block; font-weight: 400; color: var(--kf-muted); }
-      footer { text-align: center; font-size: 11px; color: #9ca3af; padding: 4px 0 6px; background: #fff; }
-      .center { display: grid; place-items: center; height: 100%; color: var(--kf-muted); padding: 24px; text-align: center; }
-    `,
-  ];
+  static override styles = [base, chatStyles];
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -242,7 +187,6 @@ export class KfChat extends LitElement {
   #setOpen(open: boolean): void {
     if (this.mode === 'inline') open = true;
     this._open = open;
-    this._menu = false;
     this.#host.post({ type: 'state', open });
     if (open) {
       this.#markRead();
@@ -303,7 +247,7 @@ export class KfChat extends LitElement {
         break;
       case 'error':
         this._pending = this.#conn.queue;
-        this.#notify(this.#errorText(f.code), true);
+        this.#notify(errorText(this.#t, f.code, this._config), true);
         break;
     }
     void this.updateComplete.then(() => this.#scrollDown());
@@ -369,7 +313,7 @@ export class KfChat extends LitElement {
       this._notice = '';
       await this.#send('', ids);
     } catch (err) {
-      this.#notify(err instanceof ApiError ? this.#errorText(err.code, files[0]?.name) : t('uploadFailed', { name: files[0]?.name ?? '' }), true);
+      this.#notify(err instanceof ApiError ? errorText(t, err.code, cfg, files[0]?.name) : t('uploadFailed', { name: files[0]?.name ?? '' }), true);
     }
   }
 
@@ -386,7 +330,7 @@ export class KfChat extends LitElement {
         this.#notify(this.#t('offlineThanks'));
       }
     } catch (err) {
-      this.#notify(err instanceof ApiError ? this.#errorText(err.code) : this.#t('error'), true);
+      this.#notify(err instanceof ApiError ? errorText(this.#t, err.code, this._config) : this.#t('error'), true);
     } finally {
       this._busy = false;
     }
@@ -410,7 +354,6 @@ export class KfChat extends LitElement {
   }
 
   async #endChat(): Promise<void> {
-    this._menu = false;
     const id = this._conversation?.id;
     if (!id) return;
     this._conversation = await this.#conn.request<WidgetConversationView>('POST', `/conversations/${id}/end`);
@@ -434,27 +377,6 @@ export class KfChat extends LitElement {
       this.#notify(this.#t('transcriptSent'));
     } catch {
       this.#notify(this.#t('error'), true);
-    }
-  }
-
-  /** Server refusals in the visitor's language: the code picks the sentence, never the server's English text. */
-  #errorText(code: string, name = ''): string {
-    const t = this.#t;
-    const cfg = this._config;
-    switch (code) {
-      case 'rate_limited':
-        return t('rateLimited');
-      case 'message_too_long':
-        return t('tooLong', { max: cfg?.maxMessageChars ?? 0 });
-      case 'payload_too_large':
-        return t('fileTooBig', { name, size: formatSize(cfg?.uploads.maxBytes ?? 0) });
-      case 'file_type_not_allowed':
-      case 'file_content_mismatch':
-        return t('fileType', { name });
-      case 'validation':
-        return t('invalidEmail');
-      default:
-        return t('error');
     }
   }
 
@@ -520,22 +442,20 @@ export class KfChat extends LitElement {
   }
 
   #header() {
-    const t = this.#t;
-    const cfg = this._config;
     const agent = [...this._messages].reverse().find((m) => m.author.kind === 'agent');
-    const status = this._typing ? t('typing', { name: this._typing }) : this._online ? t('online') : t('offlineTitle');
-    return html`<header>
-      <div class="logo">${cfg?.logoUrl ? html`<img src=${cfg.logoUrl} alt="" />` : agent?.author.avatarUrl ? html`<img src=${agent.author.avatarUrl} alt="" />` : chatIcon}</div>
-      <div class="titles">
-        <h1>${cfg?.title ?? t('title')}</h1>
-        <div class="status"><span class="dot ${this._online ? '' : 'off'}"></span><span>${agent && this._online ? `${agent.author.name ?? ''} · ` : ''}${status}</span></div>
-      </div>
-      ${this._conversation?.status === 'open'
-        ? html`<button class="icon-btn" aria-label=${t('menu')} aria-haspopup="menu" @click=${() => (this._menu = !this._menu)}>${moreIcon}</button>`
-        : nothing}
-      ${this.mode === 'float' ? html`<button class="icon-btn" aria-label=${t('closeChat')} @click=${() => this.#setOpen(false)}>${closeIcon}</button>` : nothing}
-      ${this._menu ? html`<div class="menu" role="menu"><button role="menuitem" @click=${() => void this.#endChat()}>${t('endChat')}</button></div>` : nothing}
-    </header>`;
+    return html`<kf-chat-header
+      .t=${this.#t}
+      heading=${this._config?.title ?? this.#t('title')}
+      .logoUrl=${this._config?.logoUrl ?? null}
+      .agentName=${agent?.author.name ?? null}
+      .agentAvatar=${agent?.author.avatarUrl ?? null}
+      .typing=${this._typing}
+      ?online=${this._online}
+      ?canEnd=${this._conversation?.status === 'open'}
+      ?closable=${this.mode === 'float'}
+      @kf-close=${() => this.#setOpen(false)}
+      @kf-end=${() => void this.#endChat()}
+    ></kf-chat-header>`;
   }
 
   #body() {
