@@ -1,3 +1,4 @@
+import SqliteDatabase from 'better-sqlite3';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmailChannelConfig } from '../../../../server/channels/email/config-schema.js';
@@ -26,10 +27,10 @@ async function client(user: string): Promise<ImapFlow> {
   return c;
 }
 
-async function append(user: string, mails: Buffer[], folder = 'INBOX'): Promise<void> {
+async function append(user: string, mails: Buffer[], folder = 'INBOX', flags: string[] = []): Promise<void> {
   const c = await client(user);
   try {
-    for (const m of mails) await c.append(folder, m);
+    for (const m of mails) await c.append(folder, m, flags);
   } finally {
     await c.logout();
   }
@@ -78,6 +79,8 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
           imapChannel('mover', 'mover', { after_import: 'move', move_to: 'Processed' }),
           imapChannel('poller', 'poller', { idle: false, poll_interval_seconds: 5 }),
           imapChannel('deleter', 'deleter', { after_import: 'delete' }),
+          imapChannel('renumber', 'renumber', { folder: 'Support' }),
+          imapChannel('locked', 'locked'),
         ],
       },
     });
@@ -185,6 +188,65 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
     expect(inbox && inbox.messages).toBe(0);
     expect(await keysOf('deleter')).toEqual(['del-1@example.org']);
   });
+
+  it('skips mail already read before the first sync, and survives a UIDVALIDITY change without duplicates', async () => {
+    const setup = await client('renumber');
+    await setup.mailboxCreate('Support');
+    await setup.logout();
+    await append('renumber', [buildMail({ messageId: 'old-read@example.org' })], 'Support', ['\\Seen']);
+    await append('renumber', [buildMail({ messageId: 'uv-1@example.org' }), buildMail({ messageId: 'uv-2@example.org' })], 'Support');
+    const first = new ImapReceiver(t.ctx, channelOf('renumber'), { pollMs: 60_000 });
+    first.start();
+    await first.synced();
+    await first.stop();
+    expect(await keysOf('renumber')).toEqual(['uv-1@example.org', 'uv-2@example.org']);
+    const before = await t.ctx.db.selectFrom('email_mailbox_state').select('uidvalidity').where('channel_name', '=', 'renumber').executeTakeFirstOrThrow();
+
+    // The folder is rebuilt (a server migration, a restore): same mails, new UIDs, new UIDVALIDITY.
+    const admin = await client('renumber');
+    await admin.mailboxDelete('Support');
+    await admin.mailboxCreate('Support');
+    await admin.logout();
+    await append('renumber', [buildMail({ messageId: 'uv-1@example.org' }), buildMail({ messageId: 'uv-2@example.org' }), buildMail({ messageId: 'uv-3@example.org' })], 'Support');
+    const second = new ImapReceiver(t.ctx, channelOf('renumber'), { pollMs: 60_000 });
+    second.start();
+    await second.synced();
+    await second.stop();
+    const after = await t.ctx.db.selectFrom('email_mailbox_state').select('uidvalidity').where('channel_name', '=', 'renumber').executeTakeFirstOrThrow();
+    expect(after.uidvalidity).not.toBe(before.uidvalidity);
+    expect(await keysOf('renumber')).toEqual(['uv-1@example.org', 'uv-2@example.org', 'uv-3@example.org']);
+  });
+
+  it('leaves a message unflagged while its import cannot commit, and imports it once the database is back', async () => {
+    const blocker = new SqliteDatabase(t.ctx.database.file);
+    blocker.exec('BEGIN EXCLUSIVE');
+    const receiver = new ImapReceiver(t.ctx, channelOf('locked'), { pollMs: 60_000, baseBackoffMs: 100, maxBackoffMs: 200 });
+    try {
+      await append('locked', [buildMail({ messageId: 'lock-1@example.org' })]);
+      receiver.start();
+      // Intake waits out SQLite's busy timeout, fails, and the receiver records the error.
+      for (let i = 0; i < 400 && !receiver.status.lastError; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(receiver.status.lastError).toMatch(/database is locked|import failed/);
+      const c = await client('locked');
+      await c.mailboxOpen('INBOX');
+      const [msg] = await c.fetchAll('1:*', { flags: true });
+      await c.logout();
+      expect(msg?.flags?.has('\\Seen')).toBe(false);
+    } finally {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+    }
+    const one = committed('locked', 1);
+    await one;
+    await receiver.synced();
+    await receiver.stop();
+    expect(await keysOf('locked')).toEqual(['lock-1@example.org']);
+    const c = await client('locked');
+    await c.mailboxOpen('INBOX');
+    const [msg] = await c.fetchAll('1:*', { flags: true });
+    await c.logout();
+    expect(msg?.flags?.has('\\Seen')).toBe(true);
+  }, 30_000);
 
   it('polls a server when IDLE is turned off', async () => {
     const receiver = new ImapReceiver(t.ctx, channelOf('poller'), { pollMs: 200 });
