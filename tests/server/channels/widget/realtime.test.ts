@@ -6,27 +6,30 @@ import type { ServerFrame } from '../../../../server/channels/widget/protocol.js
 import { PAGE, Visitor, widgetApp } from './helpers.js';
 
 /** Frames from one socket, awaited by predicate so no test sleeps. */
-class Frames {
-  readonly seen: ServerFrame[] = [];
-  #waiters: Array<{ match: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }> = [];
+class Frames<F extends { type: string } = ServerFrame> {
+  readonly seen: F[] = [];
+  #waiters: Array<{ match: (f: F) => boolean; resolve: (f: F) => void }> = [];
 
   constructor(ws: WebSocket) {
     ws.on('message', (raw) => {
-      const frame = JSON.parse(String(raw)) as ServerFrame;
+      const frame = JSON.parse(String(raw)) as F;
       this.seen.push(frame);
       this.#waiters = this.#waiters.filter((w) => (w.match(frame) ? (w.resolve(frame), false) : true));
     });
   }
 
-  next<T extends ServerFrame['type']>(type: T, match: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true) {
-    const test = (f: ServerFrame) => f.type === type && match(f as Extract<ServerFrame, { type: T }>);
+  next<T extends F['type']>(type: T, match: (f: Extract<F, { type: T }>) => boolean = () => true): Promise<Extract<F, { type: T }>> {
+    const test = (f: F) => f.type === type && match(f as Extract<F, { type: T }>);
     const found = this.seen.find(test);
-    if (found) return Promise.resolve(found as Extract<ServerFrame, { type: T }>);
-    return new Promise<Extract<ServerFrame, { type: T }>>((resolve) => {
-      this.#waiters.push({ match: test, resolve: resolve as (f: ServerFrame) => void });
+    if (found) return Promise.resolve(found as Extract<F, { type: T }>);
+    return new Promise((resolve) => {
+      this.#waiters.push({ match: test, resolve: resolve as (f: F) => void });
     });
   }
 }
+
+/** What the agent websocket sends, as far as these tests look. */
+type AgentFrame = { type: 'hello' } | { type: 'event'; event: { type: string; typing?: boolean } };
 
 describe('widget visitor websocket', () => {
   let t: TestApp;
@@ -117,5 +120,23 @@ describe('widget visitor websocket', () => {
 
   it('refuses a socket without a valid token before the upgrade', async () => {
     await expect(t.app.injectWS('/api/v1/widget/website/ws?vt=v1.website.x.1.bad', { headers: { origin: PAGE } })).rejects.toThrow();
+  });
+
+  it('tells agents when the visitor types, and agents see the visitor read their reply', async () => {
+    const v = new Visitor(t);
+    await v.start();
+    await v.send('typing test');
+    let agentFrames: Frames<AgentFrame> | undefined;
+    const agent = await t.app.injectWS('/api/v1/ws', { headers: { cookie: t.admin.cookie } }, { onInit: (s) => void (agentFrames = new Frames<AgentFrame>(s)) });
+    await agentFrames!.next('hello');
+    const tab = await open(v);
+    await tab.frames.next('hello');
+    tab.ws.send(JSON.stringify({ type: 'typing', typing: true }));
+    const typing = await agentFrames!.next('event', (f) => f.event.type === 'widget.typing');
+    expect(typing.event.typing).toBe(true);
+    tab.ws.send(JSON.stringify({ type: 'read' }));
+    await agentFrames!.next('event', (f) => f.event.type === 'widget.read');
+    agent.terminate();
+    tab.ws.terminate();
   });
 });
