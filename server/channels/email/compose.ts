@@ -52,10 +52,13 @@ export const textToHtml = (text: string): string =>
 
 export function withSignature(channel: EmailChannelConfig, text: string, html: string | null): { text: string; html: string } {
   const body = html ?? textToHtml(text);
-  if (!channel.signature) return { text, html: body };
+  const signature = channel.signature?.replace(/\s+$/, '');
+  if (!signature) return { text, html: body };
+  // The RFC 3676 delimiter lets mail clients fold it; operators often write their own.
+  const delimited = /^-- ?\r?\n/.test(signature) ? signature.replace(/^--( ?)\r?\n/, '-- \n') : `-- \n${signature}`;
   return {
-    text: `${text}\n\n-- \n${channel.signature}`,
-    html: `${body}\n<div class="kefu-signature" style="color:#666">-- <br>${escapeHtml(channel.signature).replace(/\r?\n/g, '<br>')}</div>`,
+    text: `${text}\n\n${delimited}`,
+    html: `${body}\n<div class="kefu-signature" style="color:#666">${escapeHtml(delimited).replace(/\r?\n/g, '<br>')}</div>`,
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { replySubject, withTicketToken } from '../../../../server/channels/email/compose.js';
+import { replySubject, withSignature, withTicketToken } from '../../../../server/channels/email/compose.js';
+import type { EmailChannelConfig } from '../../../../server/channels/email/config-schema.js';
 import { filterStyle, sanitizeEmailHtml } from '../../../../server/channels/email/html.js';
 import { messageIdList, normalizeMessageId } from '../../../../server/channels/email/message-id.js';
 import { analyzeQuotes } from '../../../../server/channels/email/quotes.js';
@@ -111,6 +112,17 @@ describe('ids, tokens and reply addresses', () => {
     ['Bad\r\nBcc: x@y', 9, 'Re: Bad Bcc: x@y [#9]'],
     ['', 5, 'Re: (no subject) [#5]'],
   ])('builds the reply subject for %j', (subject, n, expected) => expect(replySubject(subject, n)).toBe(expected));
+
+  it.each([
+    ['Acme Support', 'Hi\n\n-- \nAcme Support'],
+    ['--\nAcme Support\n', 'Hi\n\n-- \nAcme Support'],
+    ['-- \nAcme <Support>', 'Hi\n\n-- \nAcme <Support>'],
+  ])('appends the signature %j once, with one delimiter', (signature, text) => {
+    const channel = { name: 's', address: 's@example.com', plus_addressing: false, agent_notifications: false, signature } as EmailChannelConfig;
+    const out = withSignature(channel, 'Hi', null);
+    expect(out.text).toBe(text);
+    expect(out.html).not.toContain('<Support>');
+  });
 
   it('adds the token once to a plain subject', () => {
     expect(withTicketToken('We got it', 3)).toBe('We got it [#3]');
