@@ -43,7 +43,8 @@ let floating: Frame | null = null;
 let pendingIdentity: IdentifyPayload | null = null;
 let blink: ReturnType<typeof setInterval> | undefined;
 let unread = 0;
-const title = document.title;
+// The page's own title while we blink; null when not blinking (the page may change its title meanwhile).
+let pageTitle: string | null = null;
 
 const post = (frame: Frame, message: HostToFrame) => {
   if (frame.ready) frame.el.contentWindow?.postMessage(message, base);
@@ -80,12 +81,14 @@ function setUnread(count: number, open: boolean): void {
   unread = count;
   for (const fn of listeners) fn(count);
   clearInterval(blink);
-  document.title = title;
+  if (pageTitle !== null) document.title = pageTitle;
+  pageTitle = null;
   if (count === 0 || open) return;
+  const title = (pageTitle = document.title);
   let on = false;
   blink = setInterval(() => {
     on = !on;
-    document.title = on ? `(${count}) 💬 ${title}` : title;
+    document.title = on ? `(${count}) ${title}` : title;
   }, 1000);
 }
 
@@ -178,6 +181,7 @@ if (channel && script?.dataset.launcher !== 'false') {
       .then((res) => (res.ok ? mountFloating(channel) : undefined))
       .catch(() => undefined);
   };
-  if (document.readyState === 'loading') addEventListener('DOMContentLoaded', start);
-  else start();
+  // The chat waits for the host page to finish loading: it never competes with the page's own content.
+  if (document.readyState === 'complete') start();
+  else addEventListener('load', start);
 }
