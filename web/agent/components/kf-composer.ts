@@ -124,8 +124,10 @@ export class KfComposer extends LitElement {
     // Measuring forces a layout: only when the text changed.
     if (!a || this._sizedFor === this._text) return;
     this._sizedFor = this._text;
-    a.style.height = 'auto';
-    a.style.height = `${Math.min(320, Math.max(84, a.scrollHeight))}px`;
+    requestAnimationFrame(() => {
+      a.style.height = 'auto';
+      a.style.height = `${Math.min(320, Math.max(84, a.scrollHeight))}px`;
+    });
   }
 
   focusMode(mode: Mode) {

@@ -61,9 +61,11 @@ export class KfEmailFrame extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     if (!changed.has('html') && !changed.has('_showQuoted') && !changed.has('_expanded')) return;
-    const h = (this._measure?.offsetHeight ?? 100) + this._blocks * 14 + Math.min(this._images, 6) * 120 + 12;
-    const next = Math.max(60, this._expanded ? h + 400 : Math.min(h, 1200));
-    if (Math.abs(next - this._height) > 4) this._height = next;
+    requestAnimationFrame(() => {
+      const h = (this._measure?.offsetHeight ?? 100) + this._blocks * 14 + Math.min(this._images, 6) * 120 + 12;
+      const next = Math.max(60, this._expanded ? h + 400 : Math.min(h, 1200));
+      if (Math.abs(next - this._height) > 4) this._height = next;
+    });
   }
 
   private _srcdoc(): string {

@@ -81,7 +81,10 @@ export class KfTicketList extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('scroll', this._onScroll, { passive: true });
-    this._resize = new ResizeObserver(() => this._measure());
+    this._resize = new ResizeObserver((entries) => {
+      this._viewport = entries[0]?.contentRect.height || this._viewport;
+      this._measure();
+    });
     this._resize.observe(this);
   }
   override disconnectedCallback(): void {
@@ -91,31 +94,39 @@ export class KfTicketList extends LitElement {
     super.disconnectedCallback();
   }
 
+  private _scrollTop = 0;
+  private _viewport = 800;
+
   private readonly _onScroll = () => {
     cancelAnimationFrame(this._frame);
-    this._frame = requestAnimationFrame(() => this._measure());
+    this._frame = requestAnimationFrame(() => {
+      this._scrollTop = this.scrollTop;
+      this._measure();
+    });
   };
 
   private _measure() {
-    const r = visibleRange(this.scrollTop, this.clientHeight || 800, ROW_HEIGHT, this.items.length);
+    const r = visibleRange(this._scrollTop, this._viewport, ROW_HEIGHT, this.items.length);
     if (r.start !== this._range.start || r.end !== this._range.end) this._range = r;
     if (this.hasMore && r.end >= this.items.length - 10) this.dispatchEvent(new Event('load-more'));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const before = changed.get('items') as Ticket[] | undefined;
+    // Scroll metrics come from the scroll and resize observers: reading them here would force a layout.
     if (before && before.length && this.items !== before) {
-      const next = anchoredScrollTop(before, this.items, this.scrollTop, ROW_HEIGHT);
-      if (next !== this.scrollTop) this._pendingScroll = next;
+      const next = anchoredScrollTop(before, this.items, this._scrollTop, ROW_HEIGHT);
+      if (next !== this._scrollTop) this._pendingScroll = next;
     }
     if (changed.has('items')) {
-      this._range = visibleRange(this._pendingScroll ?? this.scrollTop, this.clientHeight || 800, ROW_HEIGHT, this.items.length);
+      this._range = visibleRange(this._pendingScroll ?? this._scrollTop, this._viewport, ROW_HEIGHT, this.items.length);
     }
   }
 
   protected override updated(): void {
     if (this._pendingScroll !== null) {
       this.scrollTop = this._pendingScroll;
+      this._scrollTop = this._pendingScroll;
       this._pendingScroll = null;
     }
   }
@@ -125,8 +136,8 @@ export class KfTicketList extends LitElement {
     const i = this.items.findIndex((x) => x.id === id);
     if (i < 0) return;
     const top = i * ROW_HEIGHT;
-    if (top < this.scrollTop) this.scrollTop = top;
-    else if (top + ROW_HEIGHT > this.scrollTop + this.clientHeight) this.scrollTop = top + ROW_HEIGHT - this.clientHeight;
+    if (top < this._scrollTop) this.scrollTop = top;
+    else if (top + ROW_HEIGHT > this._scrollTop + this._viewport) this.scrollTop = top + ROW_HEIGHT - this._viewport;
   }
 
   private _open(e: MouseEvent, id: number) {

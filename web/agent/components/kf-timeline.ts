@@ -78,6 +78,7 @@ export class KfTimeline extends LitElement {
   @property({ type: Boolean }) loading = false;
   @property({ type: Boolean }) hasEarlier = false;
   private _heightBefore: number | null = null;
+  private _frame = 0;
   @state() private _openQuotes = new Set<number>();
   @state() private _lightbox: Attachment | null = null;
   private _stick = true;
@@ -120,10 +121,16 @@ export class KfTimeline extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (this._heightBefore !== null) {
-      this.scrollTop += this.scrollHeight - this._heightBefore;
-      this._heightBefore = null;
-    } else if (changed.has('messages') && this._stick) this.scrollTop = this.scrollHeight;
+    if (!changed.has('messages') && this._heightBefore === null) return;
+    // Scrolling needs a layout; doing it in the next frame shares the one layout the frame does anyway
+    // instead of forcing an extra one while sibling components are still rendering.
+    cancelAnimationFrame(this._frame);
+    this._frame = requestAnimationFrame(() => {
+      if (this._heightBefore !== null) {
+        this.scrollTop += this.scrollHeight - this._heightBefore;
+        this._heightBefore = null;
+      } else if (this._stick) this.scrollTop = this.scrollHeight;
+    });
   }
 
   private _delivery(m: Message) {
