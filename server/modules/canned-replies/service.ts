@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
+import type { ExpressionBuilder } from 'kysely';
 import type { AppContext } from '../../context.js';
+import type { Tables } from '../../db/tables.js';
 import { now, type DbOrTx } from '../../db/database.js';
 import { BadRequest, Conflict, NotFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
@@ -16,10 +18,9 @@ export async function listCannedReplies(db: DbOrTx, q?: string): Promise<CannedR
   let query = db.selectFrom('canned_replies').select(COLUMNS).orderBy('shortcut');
   const term = q?.trim().toLowerCase();
   if (term) {
-    const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) =>
-      eb.or([eb(eb.fn('lower', ['shortcut']), 'like', like), eb(eb.fn('lower', ['title']), 'like', like)]),
-    );
+    const contains = (eb: ExpressionBuilder<Tables, 'canned_replies'>, column: 'shortcut' | 'title' | 'body') =>
+      eb(eb.fn('instr', [eb.fn('lower', [column]), eb.val(term)]), '>', 0);
+    query = query.where((eb) => eb.or([contains(eb, 'shortcut'), contains(eb, 'title'), contains(eb, 'body')]));
   }
   return query.execute();
 }

@@ -1,6 +1,10 @@
 import type { AppContext } from '../../context.js';
 import { now } from '../../db/database.js';
+import type { ExpressionBuilder } from 'kysely';
+import type { Tables } from '../../db/tables.js';
 import { BadRequest, Conflict, NotFound } from '../../http/errors.js';
+import type { IdentityKind } from '../../intake/types.js';
+import { contactSearchCondition } from '../../search/queries.js';
 import { recordAudit, diffFields } from '../audit/service.js';
 import { decodeCursor, encodeCursor } from '../tickets/cursor.js';
 import { parseJsonObject } from '../tickets/json.js';
@@ -39,6 +43,15 @@ function snapshot(row: ContactRow): Record<string, unknown> {
   };
 }
 
+const IDENTITY_KINDS: IdentityKind[] = ['email', 'phone', 'widget', 'telegram', 'whatsapp', 'wechat', 'external'];
+
+/** Without search terms (punctuation only), a plain substring match; slow on a large table but never wrong. */
+function likeAny(eb: ExpressionBuilder<Tables, 'contacts'>, q: string) {
+  const needle = q.toLowerCase();
+  const contains = (column: 'name' | 'email' | 'phone') => eb(eb.fn('instr', [eb.fn('lower', [column]), eb.val(needle)]), '>', 0);
+  return eb.or([contains('name'), contains('email'), contains('phone')]);
+}
+
 export async function listContacts(
   ctx: AppContext,
   opts: { q?: string | undefined; limit: number; cursor?: string | undefined },
@@ -48,17 +61,28 @@ export async function listContacts(
   if (after) query = query.where('id', '<', after[0] ?? 0);
   const q = opts.q?.trim();
   if (q) {
-    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const fts = contactSearchCondition(q);
+    const exact = normalizeIdentity('email', q).value;
+    const digits = /^[\d\s()+.-]+$/.test(q) ? q.replace(/\D/g, '') : '';
     query = query.where((eb) =>
       eb.or([
-        eb(eb.fn('lower', ['name']), 'like', like.toLowerCase()),
-        eb(eb.fn('lower', ['email']), 'like', like.toLowerCase()),
-        eb('phone', 'like', like),
-        eb(
-          'id',
-          'in',
-          eb.selectFrom('contact_identities').select('contact_id').where('value', 'like', like.toLowerCase()),
-        ),
+        fts ?? likeAny(eb, q),
+        // An identity pasted whole (a visitor id, a chat id) finds its contact through the unique index.
+        eb('id', 'in', eb.selectFrom('contact_identities').select('contact_id').where('kind', 'in', IDENTITY_KINDS).where('value', 'in', [q, exact])),
+        ...(digits.length >= 5
+          ? [
+              // Phone numbers are typed with and without country code, spaces and dashes.
+              eb(
+                'id',
+                'in',
+                eb
+                  .selectFrom('contact_identities')
+                  .select('contact_id')
+                  .where('kind', 'in', ['phone', 'whatsapp'])
+                  .where((e) => e(e.fn('instr', ['value', e.val(digits)]), '>', 0)),
+              ),
+            ]
+          : []),
       ]),
     );
   }

@@ -55,6 +55,18 @@ describe('contacts', () => {
     expect((await api.get('/contacts?cursor=nonsense')).status).toBe(400);
   });
 
+  it('finds contacts by a Chinese name, phone digits and a whole channel identity', async () => {
+    const api = as(t, supervisor);
+    const { contactId } = await inboundTicket(t, {
+      channel: { kind: 'widget', name: 'site' },
+      sender: { identity: { kind: 'widget', value: 'vis_7f3a9c' }, name: '陈大文', phone: '+86 139-1234-5678' },
+    });
+    for (const q of ['陈大文', '13912345678', 'vis_7f3a9c']) {
+      const res = await api.get<Page>(`/contacts?q=${encodeURIComponent(q)}`);
+      expect({ q, ids: res.body.items.map((c) => c.id) }).toEqual({ q, ids: [contactId] });
+    }
+  });
+
   it('gets a contact with all tickets across channels', async () => {
     const email = await inboundTicket(t, { sender: { identity: { kind: 'email', value: 'multi@example.com' }, alsoKnownAs: [{ kind: 'widget', value: 'visitor-multi' }] } });
     await inboundTicket(t, { channel: { kind: 'widget', name: 'site' }, sender: { identity: { kind: 'widget', value: 'visitor-multi' } } });
