@@ -280,6 +280,21 @@ describe('agent app against a running Kefu', () => {
     await page.waitForSelector('kf-shell .banner', { state: 'detached' });
   });
 
+  it('merges two contacts from the contact page', async () => {
+    const a = await inboundEmail(server.ctx, { email: 'ana@example.test', name: 'Ana Silva' }, 'By email', 'hi from email');
+    const b = await inboundChat(server.ctx, 'visitor-ana', 'Ana S.', 'hi from chat');
+    await page.evaluate((h) => (location.hash = h), `#/contacts/${b.contactId}`);
+    await page.click('kf-contacts button:has-text("Merge into another contact")');
+    await page.fill('kf-contacts .dialog input', 'ana@');
+    await page.click('kf-contacts .res:has-text("Ana Silva")');
+    await page.click('kf-contacts .dialog button.primary');
+    await page.waitForFunction((id) => location.hash === `#/contacts/${id}`, a.contactId);
+    const { contact, tickets } = await api<{ contact: { identities: { kind: string }[] }; tickets: { id: number }[] }>('GET', `/contacts/${a.contactId}`);
+    expect(contact.identities.map((i) => i.kind).sort()).toEqual(['email', 'widget']);
+    expect(tickets.map((t) => t.id).sort()).toEqual([a.ticketId, b.ticketId].sort());
+    await page.waitForSelector(`kf-contact-panel .tickets a:has-text("By email")`);
+  });
+
   it('never runs script from customer names, subjects or messages', async () => {
     const evil = '<img src=x onerror="window.__xss=1">';
     const r = await inboundEmail(server.ctx, { email: 'evil@example.test', name: evil }, `<script>window.__xss=2</script>`, `${evil} hello`, `<p>hi</p><img src=x onerror="parent.__xss=3">`);

@@ -300,7 +300,13 @@ export class KfTicketView extends LitElement {
       return html`<div class="state" role="alert">${icon('alert', 24)}<span>${this._error}</span><button class="btn sm" @click=${() => void this._load()}>${t('action.retry')}</button></div>`;
     }
     if (!tk) return html`<div class="state">${t('app.loading')}</div>`;
-    const others = (this._store.viewers.get(this.ticketId) ?? []).filter((v) => v.replying).map((v) => v.name);
+    const typing = this._store.typing.get(this.ticketId);
+    const others = [
+      ...new Set([
+        ...(this._store.viewers.get(this.ticketId) ?? []).filter((v) => v.replying).map((v) => v.name),
+        ...[...(typing?.entries() ?? [])].filter(([, mode]) => mode === 'reply').map(([id]) => this._store.agentName(id)),
+      ]),
+    ].filter(Boolean);
     return html`
       <div class="main">
         ${this._header(tk)} ${this._toolbar(tk)} ${this._collision()}
