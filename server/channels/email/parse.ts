@@ -1,6 +1,7 @@
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import type { InboundAttachment } from '../../intake/types.js';
 import { detectAutoReply, type AutoReplyVerdict } from './auto-reply.js';
+import { widenCharsets } from './charsets.js';
 import { parseBounce, type BounceInfo } from './bounce.js';
 import { sanitizeEmailHtml } from './html.js';
 import { messageIdList, normalizeMessageId, syntheticMessageId } from './message-id.js';
@@ -184,7 +185,7 @@ export async function parseEmail(raw: Buffer, opts: ParseOptions): Promise<Parse
   const notes: string[] = [];
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(raw, { keepCidLinks: true, keepDeliveryStatus: true, maxHtmlLengthToParse: 5_000_000, checksumAlgo: false, skipTextToHtml: true, skipTextLinks: true });
+    mail = await simpleParser(widenCharsets(raw), { keepCidLinks: true, keepDeliveryStatus: true, maxHtmlLengthToParse: 5_000_000, checksumAlgo: false, skipTextToHtml: true, skipTextLinks: true });
   } catch (err) {
     return fallback(raw, err);
   }

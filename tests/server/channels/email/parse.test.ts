@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseEmail, type ParsedEmail } from '../../../../server/channels/email/parse.js';
 
@@ -153,6 +154,22 @@ describe('parseEmail over the fixture corpus', () => {
     expect(p.text).toContain('Video of the fault attached.');
     expect(p.attachments).toHaveLength(0);
     expect(p.notes.join('\n')).toMatch(/"fault\.mp4" \(50\.0 MB\) is larger than the 25 MB limit/);
+  });
+
+  it.each([
+    ['gb2312', 'gb18030', '朱镕基 𠮷'],
+    ['big5', 'big5hkscs', '香港 嘅 咗'],
+    ['iso-8859-1', 'windows-1252', '“quoted” café'],
+    ['ks_c_5601-1987', 'cp949', '똠방각하'],
+  ])('reads text labelled %s with its superset %s', async (label, encoding, text) => {
+    const body = iconv.encode(text, encoding);
+    const name = `=?${label}?B?${iconv.encode(text, encoding).toString('base64')}?=`;
+    const raw = Buffer.concat([Buffer.from(`From: ${name} <x@example.org>\r\nSubject: ${name}\r\nContent-Type: text/plain; charset="${label}"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`), body]);
+    const p = await parseEmail(raw, { maxAttachmentBytes: LIMIT });
+    expect(p.text).toBe(text);
+    expect(p.subject).toBe(text);
+    expect(p.from?.name).toBe(text);
+    expect(p.notes).toEqual([]);
   });
 
   it('never throws on bytes that are not an email', async () => {
