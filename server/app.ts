@@ -12,6 +12,7 @@ import { openApiPlugin } from './http/openapi.js';
 import { findWebRoot, serveWebApp } from './http/static.js';
 import { agentsRoutes } from './modules/agents/routes.js';
 import { attachmentsRoutes } from './modules/attachments/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
 import { cannedRepliesRoutes } from './modules/canned-replies/routes.js';
 import { contactsRoutes } from './modules/contacts/routes.js';
 import { labelsRoutes } from './modules/labels/routes.js';
@@ -70,6 +71,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(teamsRoutes, { ctx });
       await api.register(labelsRoutes, { ctx });
       await api.register(cannedRepliesRoutes, { ctx });
+      await api.register(auditRoutes, { ctx });
       await api.register(agentRealtimeRoutes, { ctx });
       await api.register(searchRoutes, { ctx });
       await api.register(emailRoutes, { ctx });
