@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import en from '../../web/shared/i18n/en.json';
-import zhCN from '../../web/shared/i18n/zh-CN.json';
-import zhTW from '../../web/shared/i18n/zh-TW.json';
+import en from '../../web/shared/i18n/en.json' with { type: 'json' };
+import zhCN from '../../web/shared/i18n/zh-CN.json' with { type: 'json' };
+import zhTW from '../../web/shared/i18n/zh-TW.json' with { type: 'json' };
 import { interpolate, resolveLanguage, setLanguage, t } from '../../web/shared/i18n/i18n.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
