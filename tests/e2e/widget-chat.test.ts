@@ -59,7 +59,7 @@ describe('widget in Chromium on another origin', () => {
     await frame().locator('[data-status="delivered"]').waitFor();
 
     const ticketId = await ticketOf('Do you ship to Taipei?');
-    await postMessage(kefu.ctx, { id: kefu.agentId, name: 'Mei Lin', role: 'admin' }, ticketId, { kind: 'reply', text: 'Yes, in 3 days.' });
+    await kefu.reply(ticketId, 'Yes, in 3 days.');
     await frame().getByText('Yes, in 3 days.').waitFor();
     expect(await frame().locator('.who').first().textContent()).toBe('Mei Lin');
     await page.screenshot({ path: screenshotPath('widget-panel-desktop') });

@@ -8,6 +8,7 @@ import { configFromObject } from '../../server/config/load.js';
 import { createContext, type AppContext } from '../../server/context.js';
 import { createLogger } from '../../server/logger.js';
 import { createAgent } from '../../server/modules/agents/service.js';
+import { createApiToken } from '../../server/modules/agents/tokens.js';
 import { buildWidget } from '../helpers/widget-build.js';
 
 export interface HostPage {
@@ -40,6 +41,8 @@ export interface WidgetServer {
   /** Kefu's own origin, e.g. http://localhost:41234 */
   url: string;
   agentId: number;
+  /** The agent answers through the REST API, as the agent app does. */
+  reply(ticketId: number, text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,11 +57,21 @@ export async function widgetServer(widgetChannels: Array<Record<string, unknown>
   ctx.outbox.start();
   const { port } = app.server.address() as AddressInfo;
   const agent = await createAgent(ctx, { email: 'agent@example.test', name: 'Mei Lin', role: 'admin', password: 'correct horse battery' });
+  const { secret } = await createApiToken(ctx, agent.id, 'e2e');
+  const url = `http://localhost:${port}`;
   return {
     ctx,
     app,
-    url: `http://localhost:${port}`,
+    url,
     agentId: agent.id,
+    async reply(ticketId, text) {
+      const res = await fetch(`${url}/api/v1/tickets/${ticketId}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'reply', text }),
+      });
+      if (!res.ok) throw new Error(`reply failed: ${res.status} ${await res.text()}`);
+    },
     async close() {
       await app.close();
       await ctx.close();
