@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { now, type DbOrTx } from '../../db/database.js';
 import { NotFound } from '../../http/errors.js';
 import type { InboundAttachment } from '../../intake/types.js';
+import type { Job } from '../../jobs/scheduler.js';
 import { canSeeTicket, ticketAccess, type Viewer } from '../tickets/policy.js';
 import { findAttachment, insertAttachment, ticketsOfAttachment, unreferencedHashes, type AttachmentRow } from './queries.js';
 import { attachmentPath, removeFile, storeBuffer, storeStream } from './storage.js';
@@ -100,4 +101,35 @@ export async function openAttachment(
 /** After a commit that deleted attachment rows: removes the files nothing points at any more. */
 export async function removeOrphanFiles(ctx: AppContext, hashes: string[]): Promise<void> {
   for (const sha of await unreferencedHashes(ctx.db, hashes)) removeFile(ctx.paths.attachments, sha);
+}
+
+/**
+ * Uploads never sent with a message (a discarded draft) are deleted after `maxAgeMs`, files too
+ * unless another row shares the content.
+ */
+export async function removeStaleUploads(ctx: AppContext, maxAgeMs = 24 * 3_600_000, at: number = now()): Promise<number> {
+  const stale = await ctx.db
+    .selectFrom('attachments')
+    .select(['id', 'sha256'])
+    .where('created_at', '<', at - maxAgeMs)
+    .where('uploaded_by', 'is not', null)
+    .where('id', 'not in', (eb) => eb.selectFrom('message_attachments').select('attachment_id'))
+    .limit(1000)
+    .execute();
+  if (stale.length === 0) return 0;
+  await ctx.db.deleteFrom('attachments').where('id', 'in', stale.map((s) => s.id)).execute();
+  await removeOrphanFiles(ctx, stale.map((s) => s.sha256));
+  return stale.length;
+}
+
+/** Hourly: drafts rarely live long, and nothing waits on this. */
+export function staleUploadsJob(ctx: AppContext): Job {
+  return {
+    name: 'stale-uploads',
+    schedule: '17 * * * *',
+    run: async () => {
+      const removed = await removeStaleUploads(ctx);
+      if (removed > 0) ctx.logger.info({ removed }, 'removed unsent uploads');
+    },
+  };
 }

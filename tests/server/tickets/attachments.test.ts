@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttachmentView } from '../../../server/modules/attachments/schemas.js';
+import { removeStaleUploads } from '../../../server/modules/attachments/service.js';
 import type { MessageView } from '../../../server/modules/tickets/schemas.js';
 import { createTestApp, type Session, type TestApp } from '../../helpers/app.js';
 import { as, inboundTicket } from './fixtures.js';
@@ -96,6 +97,20 @@ describe('attachments', () => {
     expect(seen.statusCode).toBe(200);
     const wrongName = await t.app.inject({ method: 'GET', url: `/api/v1/attachments/${up.body.attachment.id}/other.txt`, headers: { cookie: supervisor.cookie } });
     expect(wrongName.statusCode).toBe(404);
+  });
+
+  it('removes uploads never sent after a day, keeping sent ones and shared files', async () => {
+    const draft = await upload(agent, 'draft.txt', 'text/plain', Buffer.from('unsent draft'));
+    const sent = await upload(agent, 'sent.txt', 'text/plain', Buffer.from('sent file'));
+    const { ticketId } = await inboundTicket(t);
+    await as(t, agent).patch(`/tickets/${ticketId}`, { assigneeId: agent.agentId });
+    await as(t, agent).post(`/tickets/${ticketId}/messages`, { kind: 'note', text: 'x', attachmentIds: [sent.body.attachment.id] });
+    const filesBefore = storedFiles().length;
+    expect(await removeStaleUploads(t.ctx, 24 * 3_600_000, Date.now())).toBe(0);
+    expect(await removeStaleUploads(t.ctx, 24 * 3_600_000, Date.now() + 25 * 3_600_000)).toBeGreaterThanOrEqual(1);
+    const left = await t.ctx.db.selectFrom('attachments').select('id').where('id', 'in', [draft.body.attachment.id, sent.body.attachment.id]).execute();
+    expect(left.map((r) => r.id)).toEqual([sent.body.attachment.id]);
+    expect(storedFiles().length).toBeLessThan(filesBefore);
   });
 
   it('answers 400 when the form has no "file" field', async () => {
