@@ -61,7 +61,7 @@ export class KfComposer extends LitElement {
       .suggest .item .text { display: grid; min-width: 0; }
       .suggest .item .title { font-weight: 500; }
       .suggest .item .prev { color: var(--kf-text-muted); font-size: var(--kf-text-sm); }
-      .suggest .sc { font-family: var(--kf-font-mono); font-size: var(--kf-text-sm); color: var(--kf-accent); flex: none; min-width: 64px; }
+      .suggest .sc { font-family: var(--kf-font-mono); font-size: var(--kf-text-sm); color: var(--kf-accent); flex: none; width: 88px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       .suggest .head { padding: 4px 8px; font-size: var(--kf-text-xs); color: var(--kf-text-faint); font-weight: 600; }
       .confirm { display: flex; align-items: center; gap: 8px; padding: 8px 12px; background: var(--kf-warning-soft); color: var(--kf-warning); border-top: 1px solid var(--kf-border); font-size: var(--kf-text-sm); border-radius: 0 0 var(--kf-radius-lg) var(--kf-radius-lg); }
       .confirm span { flex: 1; }
