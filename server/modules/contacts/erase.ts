@@ -3,6 +3,7 @@ import { NotFound } from '../../http/errors.js';
 import type { KefuEvent } from '../../realtime/events.js';
 import { removeOrphanFiles } from '../attachments/service.js';
 import { recordAudit } from '../audit/service.js';
+import { refreshSummary } from '../tickets/messages.js';
 import { agentActor, type Viewer } from '../tickets/policy.js';
 
 /**
@@ -43,6 +44,28 @@ export async function eraseContact(ctx: AppContext, viewer: Viewer, id: number):
                 .executeTakeFirstOrThrow()
             ).n,
           );
+    // What they wrote into other people's tickets (a CC'd reply) goes too.
+    const elsewhere = await tx
+      .selectFrom('messages')
+      .select(['id', 'ticket_id'])
+      .where('author_kind', '=', 'contact')
+      .where('author_id', '=', id)
+      .where('ticket_id', 'not in', ticketIds.length > 0 ? ticketIds : [-1])
+      .execute();
+    const elsewhereFiles =
+      elsewhere.length === 0
+        ? []
+        : await tx
+            .selectFrom('message_attachments')
+            .innerJoin('attachments', 'attachments.id', 'message_attachments.attachment_id')
+            .select(['attachments.id', 'attachments.sha256'])
+            .where('message_attachments.message_id', 'in', elsewhere.map((m) => m.id))
+            .execute();
+    files.push(...elsewhereFiles);
+    if (elsewhere.length > 0) {
+      await tx.deleteFrom('messages').where('id', 'in', elsewhere.map((m) => m.id)).execute();
+      for (const ticketId of new Set(elsewhere.map((m) => m.ticket_id))) await refreshSummary(tx, ticketId);
+    }
     // Messages, links, reads and outbox rows go with their tickets (ON DELETE CASCADE).
     if (ticketIds.length > 0) await tx.deleteFrom('tickets').where('id', 'in', ticketIds).execute();
     if (files.length > 0) await tx.deleteFrom('attachments').where('id', 'in', files.map((f) => f.id)).execute();
@@ -62,7 +85,7 @@ export async function eraseContact(ctx: AppContext, viewer: Viewer, id: number):
       action: 'contact.erased',
       entityKind: 'contact',
       entityId: id,
-      after: { tickets: ticketIds.length, messages: messageCount, attachments: files.length },
+      after: { tickets: ticketIds.length, messages: messageCount + elsewhere.length, attachments: files.length },
     });
     const events: KefuEvent[] = [
       ...tickets.map(

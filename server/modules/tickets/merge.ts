@@ -1,37 +1,13 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { now, type Tx } from '../../db/database.js';
+import { now } from '../../db/database.js';
 import { BadRequest } from '../../http/errors.js';
 import type { KefuEvent } from '../../realtime/events.js';
 import { recordAudit } from '../audit/service.js';
-import { appendMessage } from './messages.js';
+import { appendMessage, refreshSummary } from './messages.js';
 import { agentActor, visibleTicket, type Viewer } from './policy.js';
 import { presentOneTicket } from './presenter.js';
 import { updateTicketRow, type TicketRow } from './queries.js';
 import type { TicketView } from './schemas.js';
-
-/** Recomputes the denormalised summary after messages moved in. */
-async function refreshSummary(tx: Tx, ticketId: number): Promise<TicketRow> {
-  const last = await tx
-    .selectFrom('messages')
-    .select(['text', 'kind', 'created_at'])
-    .where('ticket_id', '=', ticketId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return tx
-    .updateTable('tickets')
-    .set({
-      message_count: sql<number>`(select count(*) from messages where ticket_id = ${ticketId})`,
-      last_message_preview: last ? last.text.replace(/\s+/g, ' ').trim().slice(0, 160) : null,
-      last_message_kind: last?.kind ?? null,
-      last_message_at: last?.created_at ?? null,
-    })
-    .where('id', '=', ticketId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
 
 /**
  * Merges `sourceId` into `intoId`: the source's messages and labels move to the target, the

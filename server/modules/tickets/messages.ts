@@ -70,3 +70,26 @@ export async function appendMessage(
     .executeTakeFirstOrThrow();
   return { message, ticket: updated };
 }
+
+/** Recomputes the denormalised summary after messages moved in or out. */
+export async function refreshSummary(tx: DbOrTx, ticketId: number): Promise<TicketRow> {
+  const last = await tx
+    .selectFrom('messages')
+    .select(['text', 'kind', 'created_at'])
+    .where('ticket_id', '=', ticketId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return tx
+    .updateTable('tickets')
+    .set({
+      message_count: sql<number>`(select count(*) from messages where ticket_id = ${ticketId})`,
+      last_message_preview: last ? previewOf(last.text) : null,
+      last_message_kind: last?.kind ?? null,
+      last_message_at: last?.created_at ?? null,
+    })
+    .where('id', '=', ticketId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

@@ -156,4 +156,18 @@ describe('contacts', () => {
     expect(text).not.toContain('erase-me@example.com');
     expect((await as(t, t.admin).del(`/contacts/${first.contactId}`)).status).toBe(404);
   });
+
+  it('erasing a contact also removes what they wrote into someone else’s ticket', async () => {
+    const owner = await inboundTicket(t, { text: 'original question' });
+    const cc = await inboundTicket(t, {
+      sender: { identity: { kind: 'email', value: 'cc-person@example.com' }, name: 'CC Person' },
+      thread: { ticketId: owner.ticketId },
+      text: 'my private aside',
+    });
+    expect(cc.ticketId).toBe(owner.ticketId);
+    expect((await as(t, t.admin).del(`/contacts/${cc.contactId}`)).status).toBe(204);
+    const detail = await as(t, t.admin).get<{ ticket: TicketView; messages: Array<{ text: string }> }>(`/tickets/${owner.ticketId}`);
+    expect(detail.body.messages.map((m) => m.text)).toEqual(['original question']);
+    expect(detail.body.ticket).toMatchObject({ messageCount: 1, lastMessage: { preview: 'original question' } });
+  });
 });
