@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { WebSocket } from 'ws';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../http/errors.js';
-import { guardVisitor } from './guard.js';
+import { guardVisitor, type Guarded } from './guard.js';
 import { sendVisitorMessage } from './message-service.js';
 import type { ClientFrame, ServerFrame } from './protocol.js';
 import { openConversation, type VisitorRow } from './queries.js';
@@ -17,6 +18,8 @@ const WsQuery = Type.Object({ vt: Type.String({ maxLength: 400 }), po: Type.Opti
 
 /** The visitor websocket: pushes agent replies, typing and status; accepts messages, typing and reads. */
 export const widgetWsRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = async (app, { rt }) => {
+  // Who the upgrade hook let in, for the socket handler that follows it.
+  const admitted = new WeakMap<FastifyRequest, Guarded>();
   app.get(
     '/widget/:channel/ws',
     {
@@ -26,12 +29,11 @@ export const widgetWsRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = 
       preValidation: async (request) => {
         const { channel } = request.params as { channel: string };
         const { vt } = request.query as { vt: string };
-        const guarded = await guardVisitor(rt, request, channel, vt);
-        (request as typeof request & { widget?: typeof guarded }).widget = guarded;
+        admitted.set(request, await guardVisitor(rt, request, channel, vt));
       },
     },
     async (socket, request) => {
-      const guarded = (request as typeof request & { widget?: { ch: WidgetChannelConfig; visitor: VisitorRow } }).widget;
+      const guarded = admitted.get(request);
       if (!guarded) return socket.close(1008, 'unauthorized');
       await serveVisitor(rt, socket, guarded.ch, guarded.visitor, request.ip);
     },
