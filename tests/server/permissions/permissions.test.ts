@@ -168,6 +168,13 @@ describe('roles for settings', () => {
     expect((await api.del(`/contacts/${contactId}`)).status).toBe(403);
   });
 
+  it('every agent may create and edit contacts', async () => {
+    const api = as(t, agent);
+    const created = await api.post<{ contact: { id: number } }>('/contacts', { name: 'Walk-in customer' });
+    expect(created.status).toBe(201);
+    expect((await api.patch(`/contacts/${created.body.contact.id}`, { notes: 'called twice' })).status).toBe(200);
+  });
+
   it('every agent may read teams, labels, canned replies and contacts', async () => {
     const api = as(t, agent);
     for (const url of ['/teams', '/labels', '/canned-replies', '/contacts', '/tickets/counts']) {
@@ -200,6 +207,7 @@ describe('signed out', () => {
     ['GET', '/api/v1/labels'],
     ['GET', '/api/v1/canned-replies'],
     ['POST', '/api/v1/canned-replies/1/render'],
+    ['GET', '/api/v1/audit'],
   ] as const)('%s %s answers 401', async (method, url) => {
     const res = await t.app.inject({ method, url, payload: method === 'GET' || method === 'DELETE' ? undefined : {} });
     expect(res.statusCode).toBe(401);
