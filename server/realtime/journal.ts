@@ -25,7 +25,9 @@ export interface JournalOptions {
   maxRows: number;
 }
 
-export const DEFAULT_JOURNAL_OPTIONS: JournalOptions = { maxAgeMs: 24 * 3600_000, maxRows: 200_000 };
+// A reconnect comes within minutes; older gaps are better served by reloading. Rows carry the
+// presented ticket (~2 KB), so the cap also bounds the table to ~100 MB.
+export const DEFAULT_JOURNAL_OPTIONS: JournalOptions = { maxAgeMs: 6 * 3600_000, maxRows: 50_000 };
 
 /**
  * The websocket event journal. Cursors are handed out in memory so a live event goes out at
