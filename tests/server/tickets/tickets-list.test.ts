@@ -153,3 +153,14 @@ describe('GET /tickets/counts', () => {
     expect(mine.body).toMatchObject({ mine: 2, unassigned: 4, team: 2, all: 6, byLabel: { refund: 1 } });
   });
 });
+
+describe('GET /tickets?q=', () => {
+  it('filters by text through the search index, combined with the other filters', async () => {
+    const { ticketId } = await inboundTicket(t, { subject: '订单问题', text: '我想申请退款，谢谢' });
+    const hit = await list(`view=all&q=${encodeURIComponent('退款')}`);
+    expect(hit.items.map((i) => i.id)).toEqual([ticketId]);
+    expect((await list(`view=all&status=resolved&q=${encodeURIComponent('退款')}`)).items).toEqual([]);
+    expect((await list(`view=all&q=nomatchword`)).items).toEqual([]);
+    await t.ctx.db.updateTable('tickets').set({ status: 'closed' }).where('id', '=', ticketId).execute();
+  });
+});
