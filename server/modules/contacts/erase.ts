@@ -4,6 +4,8 @@ import type { KefuEvent } from '../../realtime/events.js';
 import { removeOrphanFiles } from '../attachments/service.js';
 import { recordAudit } from '../audit/service.js';
 import { refreshSummary } from '../tickets/messages.js';
+import { presentTickets } from '../tickets/presenter.js';
+import type { TicketRow } from '../tickets/queries.js';
 import { agentActor, type Viewer } from '../tickets/policy.js';
 
 /**
@@ -62,9 +64,10 @@ export async function eraseContact(ctx: AppContext, viewer: Viewer, id: number):
             .where('message_attachments.message_id', 'in', elsewhere.map((m) => m.id))
             .execute();
     files.push(...elsewhereFiles);
+    const touched: TicketRow[] = [];
     if (elsewhere.length > 0) {
       await tx.deleteFrom('messages').where('id', 'in', elsewhere.map((m) => m.id)).execute();
-      for (const ticketId of new Set(elsewhere.map((m) => m.ticket_id))) await refreshSummary(tx, ticketId);
+      for (const ticketId of new Set(elsewhere.map((m) => m.ticket_id))) touched.push(await refreshSummary(tx, ticketId));
     }
     // Messages, links, reads and outbox rows go with their tickets (ON DELETE CASCADE).
     if (ticketIds.length > 0) await tx.deleteFrom('tickets').where('id', 'in', ticketIds).execute();
@@ -87,7 +90,14 @@ export async function eraseContact(ctx: AppContext, viewer: Viewer, id: number):
       entityId: id,
       after: { tickets: ticketIds.length, messages: messageCount + elsewhere.length, attachments: files.length },
     });
+    const touchedViews = await presentTickets(tx, touched, null);
     const events: KefuEvent[] = [
+      ...touched.map((row, i): KefuEvent => {
+        const ticket = touchedViews[i];
+        if (!ticket) throw new Error('ticket view missing');
+        const scope = { ticketId: row.id, assigneeId: row.assignee_id, teamId: row.team_id };
+        return { type: 'ticket.updated', actor, ...scope, ticket, changes: ['messages'], previous: { assigneeId: row.assignee_id, teamId: row.team_id } };
+      }),
       ...tickets.map(
         (t): KefuEvent => ({ type: 'ticket.deleted', actor, ticketId: t.id, assigneeId: t.assignee_id, teamId: t.team_id }),
       ),

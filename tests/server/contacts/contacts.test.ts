@@ -165,7 +165,16 @@ describe('contacts', () => {
       text: 'my private aside',
     });
     expect(cc.ticketId).toBe(owner.ticketId);
+    const events: KefuEvent[] = [];
+    const off = t.ctx.bus.on('*', (e) => {
+      events.push(e);
+    });
     expect((await as(t, t.admin).del(`/contacts/${cc.contactId}`)).status).toBe(204);
+    off();
+    expect(events.map((e) => [e.type, 'ticketId' in e ? e.ticketId : null])).toEqual([
+      ['ticket.updated', owner.ticketId],
+      ['contact.deleted', null],
+    ]);
     const detail = await as(t, t.admin).get<{ ticket: TicketView; messages: Array<{ text: string }> }>(`/tickets/${owner.ticketId}`);
     expect(detail.body.messages.map((m) => m.text)).toEqual(['original question']);
     expect(detail.body.ticket).toMatchObject({ messageCount: 1, lastMessage: { preview: 'original question' } });
