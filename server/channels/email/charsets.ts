@@ -20,17 +20,47 @@ function superset(label: string): string | null {
 // charset="x" parameters, RFC 2047 words (=?x?B?), RFC 2231 values (*=x'lang'...).
 const LABELS = /(charset\s*=\s*"?)([A-Za-z0-9_.:-]+)|(=\?)([A-Za-z0-9_.:-]+)(?=(\*[A-Za-z-]+)?\?[BbQq]\?)|(\*\s*=\s*"?)([A-Za-z0-9_.:-]+)(?=')/g;
 
-/** The raw message with charset labels read as their supersets; the same bytes when none apply. */
-export function widenCharsets(raw: Buffer): Buffer {
-  const text = raw.toString('latin1');
-  let changed = false;
-  const out = text.replace(LABELS, (m, p1?: string, c1?: string, p2?: string, c2?: string, _l?: string, p3?: string, c3?: string) => {
-    const prefix = p1 ?? p2 ?? p3 ?? '';
-    const label = c1 ?? c2 ?? c3 ?? '';
-    const to = superset(label);
-    if (!to) return m;
-    changed = true;
-    return `${prefix}${to}`;
+function widen(text: string): string {
+  return text.replace(LABELS, (m, p1?: string, c1?: string, p2?: string, c2?: string, _l?: string, p3?: string, c3?: string) => {
+    const to = superset(c1 ?? c2 ?? c3 ?? '');
+    return to ? `${p1 ?? p2 ?? p3 ?? ''}${to}` : m;
   });
-  return changed ? Buffer.from(out, 'latin1') : raw;
+}
+
+/** End of the header block starting at `from`: its blank line, capped so a damaged mail stays cheap. */
+function headerEnd(raw: Buffer, from: number): number {
+  const cap = Math.min(raw.length, from + 256 * 1024);
+  const window = raw.subarray(from, cap);
+  const ends = [window.indexOf('\r\n\r\n'), window.indexOf('\n\n')].filter((i) => i >= 0);
+  return ends.length > 0 ? from + Math.min(...ends) : cap;
+}
+
+/**
+ * The raw message with charset labels read as their supersets, as chunks (copying a 50 MB mail
+ * into one new buffer costs more than parsing it); `[raw]` when no label needs widening.
+ * Labels live in header blocks only (the message's and each part's, which follow a boundary
+ * line), so only those are rewritten and an attachment's body is never scanned.
+ */
+export function widenCharsets(raw: Buffer): Buffer[] {
+  const regions: Array<[number, number]> = [[0, headerEnd(raw, 0)]];
+  for (let pos = raw.indexOf('\n--', regions[0]?.[1] ?? 0); pos >= 0; pos = raw.indexOf('\n--', pos + 3)) {
+    const end = headerEnd(raw, pos);
+    regions.push([pos, end]);
+    pos = Math.max(pos, end - 3);
+  }
+  const out: Buffer[] = [];
+  let last = 0;
+  let changed = false;
+  for (const [start, end] of regions) {
+    if (start < last) continue;
+    const text = raw.subarray(start, end).toString('latin1');
+    const widened = widen(text);
+    if (widened === text) continue;
+    changed = true;
+    out.push(raw.subarray(last, start), Buffer.from(widened, 'latin1'));
+    last = end;
+  }
+  if (!changed) return [raw];
+  out.push(raw.subarray(last));
+  return out;
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import type { InboundAttachment } from '../../intake/types.js';
 import { detectAutoReply, type AutoReplyVerdict } from './auto-reply.js';
@@ -185,7 +186,8 @@ export async function parseEmail(raw: Buffer, opts: ParseOptions): Promise<Parse
   const notes: string[] = [];
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(widenCharsets(raw), { keepCidLinks: true, keepDeliveryStatus: true, maxHtmlLengthToParse: 5_000_000, checksumAlgo: false, skipTextToHtml: true, skipTextLinks: true });
+    const chunks = widenCharsets(raw);
+    mail = await simpleParser(chunks.length === 1 ? raw : Readable.from(chunks), { keepCidLinks: true, keepDeliveryStatus: true, maxHtmlLengthToParse: 5_000_000, checksumAlgo: false, skipTextToHtml: true, skipTextLinks: true });
   } catch (err) {
     return fallback(raw, err);
   }

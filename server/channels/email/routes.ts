@@ -34,10 +34,11 @@ const RAW_TYPES = ['message/rfc822', 'application/octet-stream', 'text/plain'];
 /** Admin routes of the email channel: upload a raw message (the pipe over HTTP) and channel states. */
 export const emailRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const admin = requireRole('admin');
-  // A raw mail may carry attachments up to the attachment limit, base64-inflated by a third.
+  // Room for a mail whose attachment is well over the attachment limit (base64 adds a third):
+  // it is still stored, minus that attachment, with a note, as the pipe and IMAP do.
   const rawLimit = Math.max(
     Math.round(ctx.config.server.body_limit_mb * 1024 * 1024),
-    Math.round(ctx.config.attachments.max_size_mb * 1024 * 1024 * 1.4) + 1024 * 1024,
+    Math.round(ctx.config.attachments.max_size_mb * 1024 * 1024 * 3) + 1024 * 1024,
   );
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer', bodyLimit: rawLimit }, (_req, body, done) => done(null, body));

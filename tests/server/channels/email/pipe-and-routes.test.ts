@@ -133,6 +133,29 @@ describe('POST /api/v1/channels/email/:name/raw', () => {
     }
   });
 
+  it('stores a mail whose 50 MB attachment is over the limit, without it and with a note', async () => {
+    const b64 = Buffer.from(Buffer.alloc(50 * 1024 * 1024, 0x42).toString('base64'));
+    const lines: Buffer[] = [];
+    for (let i = 0; i < b64.length; i += 76) lines.push(b64.subarray(i, i + 76), Buffer.from('\r\n'));
+    const raw = Buffer.concat([
+      Buffer.from(
+        'From: Video <video@example.org>\r\nTo: support@example.com\r\nSubject: Recording\r\nMessage-ID: <huge-1@example.org>\r\n' +
+          'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="h"\r\n\r\n--h\r\nContent-Type: text/plain\r\n\r\nSee the recording.\r\n' +
+          '--h\r\nContent-Type: video/mp4\r\nContent-Disposition: attachment; filename="rec.mp4"\r\nContent-Transfer-Encoding: base64\r\n\r\n',
+      ),
+      ...lines,
+      Buffer.from('--h--\r\n'),
+    ]);
+    const res = await rawPost('support', raw);
+    expect(res.statusCode).toBe(200);
+    const { messageId } = res.json<{ messageId: number }>();
+    const row = await t.ctx.db.selectFrom('messages').select(['text', 'meta']).where('id', '=', messageId).executeTakeFirstOrThrow();
+    expect(row.text).toContain('See the recording.');
+    expect(JSON.parse(row.meta).notes.join(' ')).toMatch(/"rec\.mp4" \(50\.0 MB\) is larger than the 25 MB limit/);
+    const attached = await t.ctx.db.selectFrom('message_attachments').select('attachment_id').where('message_id', '=', messageId).execute();
+    expect(attached).toEqual([]);
+  });
+
   it('keeps a header injection attempt out of the stored subject', async () => {
     const res = await rawPost('support', readFileSync(path.join(FIXTURES, 'header-injection.eml')));
     const { ticketId } = res.json<{ ticketId: number }>();
