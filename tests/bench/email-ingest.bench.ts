@@ -14,11 +14,11 @@ import { mb, report, type Figure } from './lib.js';
 /**
  * Raw emails per second through the pipe path (parse → thread → intake, as `kefu mail-pipe` and
  * the HTTP upload run it) and through IMAP from a real Dovecot, with heap samples along the way.
- * Sizes: KEFU_BENCH_EMAILS (pipe, default 2000), KEFU_BENCH_IMAP_EMAILS (default 2000; 10000 for
+ * Sizes: KEFU_BENCH_EMAILS (pipe, default 1000), KEFU_BENCH_IMAP_EMAILS (default 1000; 10000 for
  * the "large mailbox" memory check).
  */
-const PIPE_N = Number(process.env.KEFU_BENCH_EMAILS ?? 2000);
-const IMAP_N = Number(process.env.KEFU_BENCH_IMAP_EMAILS ?? 2000);
+const PIPE_N = Number(process.env.KEFU_BENCH_EMAILS ?? 1000);
+const IMAP_N = Number(process.env.KEFU_BENCH_IMAP_EMAILS ?? 1000);
 
 const PARAGRAPHS = [
   'Hello, I ordered a pair of running shoes last week (order 55231) and the tracking page still says the label was created.',
