@@ -79,7 +79,8 @@ async function composeReply(ctx: AppContext, channel: EmailChannelConfig, job: O
     to: [to],
     cc: [...new Set([...stringList(meta.cc), ...stringList(job.payload.cc)])],
     bcc: [...new Set([...stringList(meta.bcc), ...stringList(job.payload.bcc)])],
-    subject: replySubject(ticket.subject, ticket.number),
+    // The first mail of a ticket an agent opened is not a reply to anything.
+    subject: thread.references.length > 0 ? replySubject(ticket.subject, ticket.number) : withTicketToken(ticket.subject, ticket.number),
     text: body.text,
     html: body.html,
     messageId: id,

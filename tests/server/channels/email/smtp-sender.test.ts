@@ -133,6 +133,25 @@ describe('SMTP sender through the outbox', () => {
     }
   });
 
+  it('opens a conversation for a ticket an agent created: no Re:, no In-Reply-To, token kept', async () => {
+    const contact = await t.app.inject({ method: 'POST', url: '/api/v1/contacts', headers: t.admin.headers, payload: { name: 'Hana', email: 'hana@example.org' } });
+    expect(contact.statusCode).toBe(201);
+    const contactId = contact.json<{ contact: { id: number } }>().contact.id;
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tickets',
+      headers: t.admin.headers,
+      payload: { contactId, subject: 'Your invoice', text: 'Please find the details below.', channel: { kind: 'email', name: 'support' } },
+    });
+    expect(created.statusCode).toBe(201);
+    const number = created.json<{ ticket: { number: number } }>().ticket.number;
+    const mail = await nextMail();
+    expect(mail.subject).toBe(`Your invoice [#${number}]`);
+    expect(mail.inReplyTo).toBeUndefined();
+    expect(mail.envelopeTo).toEqual(['hana@example.org']);
+    expect(mail.text).toContain('Please find the details below.');
+  });
+
   it('never acknowledges an auto-reply, even to a new ticket', async () => {
     const before = sink.messages.length;
     await ingestRawEmail(t.ctx, channel, buildMail({ from: 'Bot <bot@example.org>', messageId: 'ooo-x@example.org', subject: 'Out of Office: away', headers: { 'Auto-Submitted': 'auto-replied' } }));
