@@ -3,13 +3,11 @@ import { now } from '../../db/database.js';
 import { intake } from '../../intake/intake.js';
 import type { InboundMessage, IntakeResult } from '../../intake/types.js';
 import { maxAttachmentBytes } from '../../modules/attachments/service.js';
-import { appendMessage } from '../../modules/tickets/messages.js';
-import { findMessageByIdempotencyKey, findTicket } from '../../modules/tickets/queries.js';
-import { setDeliveryStatus } from '../../outbox/delivery.js';
 import { queueAutoAcknowledgement } from './auto-ack.js';
 import type { EmailChannelConfig } from './config-schema.js';
 import { parseEmail, type ParsedEmail } from './parse.js';
-import { findKnownMessageIds, recordMessageId } from './queries.js';
+import { recordBounce } from './bounces.js';
+import { recordMessageId } from './queries.js';
 import { findThread, type ThreadMatch } from './threading.js';
 
 export interface IngestResult {
@@ -76,40 +74,6 @@ export function toInbound(channel: EmailChannelConfig, mail: ParsedEmail, thread
 }
 
 /**
- * A bounce of one of our own mails: a system note on that ticket and the outbound message marked
- * failed. Bounces we cannot place go through intake like any mail, so nothing is dropped.
- */
-async function handleBounce(ctx: AppContext, channel: EmailChannelConfig, mail: ParsedEmail): Promise<IngestResult | null> {
-  const bounce = mail.bounce;
-  if (!bounce?.originalMessageId) return null;
-  const [original] = (await findKnownMessageIds(ctx.db, [bounce.originalMessageId])).filter((k) => k.direction === 'out');
-  if (!original) return null;
-  const key = mail.messageId;
-  const chan = { kind: 'email', name: channel.name };
-  const result = await ctx.database.transaction(async (tx) => {
-    const seen = await findMessageByIdempotencyKey(tx, chan, key);
-    const ticket = await findTicket(tx, seen?.ticket_id ?? original.ticketId);
-    if (!ticket) return null;
-    if (seen) return { ticketId: ticket.id, ticketNumber: ticket.number, messageId: seen.id, created: false };
-    const who = bounce.recipient ? ` to ${bounce.recipient}` : '';
-    const { message } = await appendMessage(tx, ticket, {
-      kind: 'system',
-      author: { kind: 'system', id: null, name: 'Mail delivery' },
-      text: `Delivery${who} failed: ${bounce.reason}`,
-      channel: chan,
-      idempotencyKey: key,
-      meta: { bounce, bouncedMessageId: original.kefuMessageId },
-      createdAt: now(),
-    });
-    return { ticketId: ticket.id, ticketNumber: ticket.number, messageId: message.id, created: true };
-  });
-  if (result?.created && bounce.action === 'failed') {
-    await setDeliveryStatus(ctx, original.kefuMessageId, 'failed', `Bounced${bounce.recipient ? ` by ${bounce.recipient}` : ''}: ${bounce.reason}`.slice(0, 500));
-  }
-  return result;
-}
-
-/**
  * One raw email into Kefu, whichever way it came (IMAP, MTA pipe, admin upload): parse, find
  * its thread, hand it to intake, remember its Message-ID. Repeating the same bytes changes nothing.
  */
@@ -120,7 +84,7 @@ export async function ingestRawEmail(ctx: AppContext, channel: EmailChannelConfi
     log.info({ emailMessageId: mail.messageId }, 'ignored mail from our own address');
     return { ticketId: null, ticketNumber: null, messageId: null, created: false, ignored: 'own-address' };
   }
-  const bounced = await handleBounce(ctx, channel, mail);
+  const bounced = await recordBounce(ctx, channel, mail);
   if (bounced) return bounced;
 
   const thread = await findThread(ctx.db, mail, { secret: ctx.secret, channel: channel.name, mailbox: channel.address });

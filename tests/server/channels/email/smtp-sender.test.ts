@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerEmailSender } from '../../../../server/channels/email/index.js';
@@ -66,6 +68,22 @@ describe('SMTP sender through the outbox', () => {
     expect(ack.headers.get('auto-submitted')).toBe('auto-replied');
     expect(ack.inReplyTo).toBe('<ack-src@example.org>');
     expect(ack.envelopeTo).toEqual(['dana@example.org']);
+  });
+
+  it('attaches the bounce of an acknowledgement to its ticket, and refuses a forged one', async () => {
+    const res = await ingestRawEmail(t.ctx, channel, buildMail({ from: 'Ivan <ivan@gone.example>', messageId: 'ack-bounce-src@example.org' }));
+    const ack = await nextMail();
+    const dsn = readFileSync(path.resolve(import.meta.dirname, '../../../fixtures/email/dsn-bounce.eml'), 'latin1');
+    const bounceOf = (id: string, own: string) => Buffer.from(dsn.replace('<kefu.m99.lt9zz.0123456789ab@example.com>', id).replace('20240309100005.4Tq2X81234@mx.example.com', own), 'latin1');
+    const placed = await ingestRawEmail(t.ctx, channel, bounceOf(ack.messageId ?? '', 'dsn-ack-1@mx.example.com'));
+    expect(placed.ticketId).toBe(res.ticketId);
+    const note = await t.ctx.db.selectFrom('messages').select(['kind', 'text']).where('id', '=', placed.messageId as number).executeTakeFirstOrThrow();
+    expect(note.kind).toBe('system');
+    expect(note.text).toMatch(/Delivery to nobody@customer\.example failed/);
+
+    const forged = (ack.messageId ?? '').replace(/\.[0-9a-f]{16}@/, '.0000000000000000@');
+    const stray = await ingestRawEmail(t.ctx, channel, bounceOf(forged, 'dsn-ack-2@mx.example.com'));
+    expect(stray.ticketId).not.toBe(res.ticketId);
   });
 
   it('sends an agent reply with our Message-ID, In-Reply-To, References, token, signature, CC and BCC', async () => {
