@@ -279,6 +279,8 @@ export class AgentHub {
       if (!set) this.#viewers.set(ticketId, (set = new Set()));
       set.add(conn);
       this.#announceViewers(ticketId);
+      // The live-chat widget shows the visitor's messages as read once an agent opens the ticket.
+      this.ctx.bus.emit({ type: 'agent.viewing', ticketId, agentId: conn.agent.id, actor: { kind: 'agent', id: conn.agent.id } });
     }
   }
 
@@ -310,6 +312,15 @@ export class AgentHub {
     const frame: ServerFrame = { type: 'typing', ticketId, agentId: conn.agent.id, composing };
     if (place) this.#broadcast((c) => c.agent.id !== conn.agent.id && canSeeTicket(c.access, place), frame);
     if (this.#viewers.get(ticketId)?.size) this.#announceViewers(ticketId);
+    // Channels that can show it (the widget) tell the customer; they decide what a note's typing shows (nothing).
+    this.ctx.bus.emit({
+      type: 'agent.typing',
+      ticketId,
+      agentId: conn.agent.id,
+      agentName: conn.agent.name,
+      composing,
+      actor: { kind: 'agent', id: conn.agent.id },
+    });
   }
 
   #viewersFrame(ticketId: number): ServerFrame {

@@ -139,4 +139,33 @@ describe('widget visitor websocket', () => {
     agent.terminate();
     tab.ws.terminate();
   });
+
+  it('shows the visitor an agent replying (never writing a note) and marks their messages read when the agent opens the ticket', async () => {
+    const v = new Visitor(t);
+    await v.start();
+    const sent = await v.send('anyone there?');
+    const ticketId = (
+      await t.ctx.db.selectFrom('widget_conversations').select('ticket_id').where('id', '=', sent.json().message.conversationId).executeTakeFirstOrThrow()
+    ).ticket_id!;
+    const tab = await open(v);
+    await tab.frames.next('hello');
+    let agentFrames: Frames<AgentFrame> | undefined;
+    const agent = await t.app.injectWS('/api/v1/ws', { headers: { cookie: t.admin.cookie } }, { onInit: (s) => void (agentFrames = new Frames<AgentFrame>(s)) });
+    await agentFrames!.next('hello');
+
+    agent.send(JSON.stringify({ type: 'view', ticketId }));
+    const read = await tab.frames.next('conversation', (f) => f.conversation.agentReadAt !== null);
+    expect(Date.parse(read.conversation.agentReadAt as string)).toBeGreaterThan(0);
+
+    agent.send(JSON.stringify({ type: 'typing', ticketId, composing: 'reply' }));
+    const typing = await tab.frames.next('typing', (f) => f.typing);
+    const admin = await t.ctx.db.selectFrom('agents').select('name').where('id', '=', t.admin.agentId).executeTakeFirstOrThrow();
+    expect(typing.name).toBe(admin.name);
+
+    agent.send(JSON.stringify({ type: 'typing', ticketId, composing: 'note' }));
+    const stopped = await tab.frames.next('typing', (f) => !f.typing && tab.frames.seen.indexOf(f) > tab.frames.seen.indexOf(typing));
+    expect(stopped.name).toBeNull();
+    agent.terminate();
+    tab.ws.terminate();
+  });
 });
