@@ -26,7 +26,11 @@ export function isPlainPayload(p: Record<string, unknown>): p is Record<string, 
   return p.type === 'plain' && typeof p.to === 'string' && typeof p.subject === 'string' && typeof p.text === 'string';
 }
 
+/** Bare addresses only: a line break or a second address smuggled into a CC entry is dropped. */
 export function stringList(v: unknown): string[] {
   if (!Array.isArray(v)) return [];
-  return v.filter((x): x is string => typeof x === 'string' && x.includes('@')).map((x) => x.trim());
+  return v
+    .filter((x): x is string => typeof x === 'string')
+    .map((x) => x.trim())
+    .filter((x) => /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/.test(x));
 }

@@ -3,6 +3,7 @@ import { replySubject, withSignature, withTicketToken } from '../../../../server
 import type { EmailChannelConfig } from '../../../../server/channels/email/config-schema.js';
 import { filterStyle, sanitizeEmailHtml } from '../../../../server/channels/email/html.js';
 import { messageIdList, normalizeMessageId } from '../../../../server/channels/email/message-id.js';
+import { stringList } from '../../../../server/channels/email/payloads.js';
 import { analyzeQuotes } from '../../../../server/channels/email/quotes.js';
 import { replyAddress, ticketNumberFromAddress } from '../../../../server/channels/email/reply-address.js';
 import { subjectTokens } from '../../../../server/channels/email/threading.js';
@@ -122,6 +123,10 @@ describe('ids, tokens and reply addresses', () => {
     const out = withSignature(channel, 'Hi', null);
     expect(out.text).toBe(text);
     expect(out.html).not.toContain('<Support>');
+  });
+
+  it('takes only bare addresses for CC and BCC', () => {
+    expect(stringList(['boss@example.org', ' x@y.z ', 'a@b.c\r\nBcc: evil@x.y', 'a@b.c, evil@x.y', 'Name <n@x.y>', 42, 'nope'])).toEqual(['boss@example.org', 'x@y.z']);
   });
 
   it('adds the token once to a plain subject', () => {
