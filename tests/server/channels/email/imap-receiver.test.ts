@@ -98,7 +98,7 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
     await first;
     await receiver.synced();
     // Poll interval is a minute: only IDLE can bring this one in quickly.
-    const third = committed('inbox', 1, 8_000);
+    const third = committed('inbox', 1, 20_000);
     await append('inbox', [buildMail({ messageId: 'imap-3@example.org', inReplyTo: 'imap-1@example.org' })]);
     await third;
     await receiver.synced();
@@ -126,7 +126,7 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
 
     await dovecot.stop();
     try {
-      for (let i = 0; i < 100 && receiver.status.connected; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 250 && receiver.status.connected; i++) await new Promise((r) => setTimeout(r, 20));
       expect(receiver.status.connected).toBe(false);
       expect(receiver.status.lastError).toBeTruthy();
     } finally {
