@@ -26,6 +26,7 @@ const ChannelItem = Type.Object({
   kind: Type.String(),
   name: Type.String(),
   address: Type.Optional(Type.String()),
+  embedSnippet: Type.Optional(Type.String()),
   state: Type.Union([ChannelState, Type.Null()]),
 });
 

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import { widgetEmbedSnippet } from '../widget/snippet.js';
 import { liveMailboxStatus } from './index.js';
 import { mailboxStates } from './state-queries.js';
 
@@ -6,6 +7,8 @@ export interface ChannelListItem {
   kind: string;
   name: string;
   address?: string;
+  /** The script tag a site owner pastes into their pages (widget channels). */
+  embedSnippet?: string;
   state: { connected: boolean; lastSyncAt: string | null; lastError: string | null } | null;
 }
 
@@ -30,6 +33,13 @@ export async function listChannels(ctx: AppContext): Promise<ChannelListItem[]> 
         : { connected: row?.connected === 1, lastSyncAt: iso(row?.last_sync_at), lastError: row?.last_error ?? null },
     };
   });
-  const widget = ctx.config.channels.widget.map((w): ChannelListItem => ({ kind: 'widget', name: w.name, state: null }));
+  const widget = ctx.config.channels.widget.map(
+    (w): ChannelListItem => ({
+      kind: 'widget',
+      name: w.name,
+      embedSnippet: widgetEmbedSnippet(ctx.config.server.public_url, w),
+      state: null,
+    }),
+  );
   return [...email, ...widget];
 }

@@ -11,6 +11,13 @@ describe('widget visitor messages', () => {
     await t.close();
   });
 
+  it('gives admins the embed snippet of each widget channel in the channel list', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/channels', headers: t.admin.headers });
+    expect(res.statusCode).toBe(200);
+    const widget = res.json<{ items: Array<{ kind: string; name: string; embedSnippet?: string }> }>().items.find((c) => c.kind === 'widget');
+    expect(widget?.embedSnippet).toBe(`<script src="${t.config.server.public_url}/widget.js" data-channel="website" async></script>`);
+  });
+
   it('turns a first visitor message into a widget ticket threaded by conversation id', async () => {
     const v = new Visitor(t);
     await v.start({ name: 'Ada', email: 'ada@example.com' });
