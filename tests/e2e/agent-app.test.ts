@@ -78,7 +78,14 @@ describe('agent app against a running Kefu', () => {
   it('opens an email ticket and shows its HTML in a sandboxed frame', async () => {
     await openTicket(emailTicket);
     const frame = page.locator('kf-email-frame iframe');
-    expect(await frame.getAttribute('sandbox')).toBe('');
+    // Scripts and forms stay off; same-origin lets the app size the frame to its content.
+    const sandbox = ((await frame.getAttribute('sandbox')) ?? '').split(/\s+/);
+    expect(sandbox).not.toContain('allow-scripts');
+    expect(sandbox).not.toContain('allow-forms');
+    expect(sandbox).toContain('allow-same-origin');
+    await expect
+      .poll(() => frame.evaluate((f) => (f as HTMLIFrameElement).contentDocument!.documentElement.scrollHeight - f.getBoundingClientRect().height))
+      .toBeLessThanOrEqual(2);
     const srcdoc = await frame.evaluate((f) => (f as HTMLIFrameElement).srcdoc);
     expect(srcdoc).toContain('Content-Security-Policy');
     expect(srcdoc).toContain('<b>#8812</b>');

@@ -36,6 +36,15 @@ describe('canned reply placeholders', () => {
 });
 
 describe('splitQuotedText', () => {
+  it('splits where the server found the quote, even without an attribution line', () => {
+    const text = 'New answer here.\n\nOld message text\nmore old text';
+    expect(splitQuotedText(text, text.indexOf('Old message'))).toEqual({ body: 'New answer here.', quoted: 'Old message text\nmore old text' });
+  });
+
+  it('ignores a server offset that would leave nothing new', () => {
+    expect(splitQuotedText('  \n> only a quote', 0)).toEqual({ body: '  \n> only a quote', quoted: '' });
+  });
+
   it('folds an "On … wrote:" history', () => {
     const r = splitQuotedText('Thanks, that worked.\n\nOn Mon, 9 Mar 2026 at 10:00, Kefu <s@x> wrote:\n> Try again');
     expect(r.body).toBe('Thanks, that worked.');

@@ -104,9 +104,15 @@ export class KfTimeline extends LitElement {
     this._stick = this.scrollHeight - this.scrollTop - this.clientHeight < 120;
   };
 
-  override firstUpdated(): void {
+  private _observedInner: Element | null = null;
+
+  /** The loading and loaded states render different `.inner` elements: watch whichever is current. */
+  private _observeInner(): void {
     const inner = this.renderRoot.querySelector('.inner');
-    if (inner) this._resize?.observe(inner);
+    if (!inner || inner === this._observedInner) return;
+    if (this._observedInner) this._resize?.unobserve(this._observedInner);
+    this._resize?.observe(inner);
+    this._observedInner = inner;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -121,6 +127,7 @@ export class KfTimeline extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    this._observeInner();
     if (!changed.has('messages') && this._heightBefore === null) return;
     // Scrolling needs a layout; doing it in the next frame shares the one layout the frame does anyway
     // instead of forcing an extra one while sibling components are still rendering.
@@ -154,7 +161,7 @@ export class KfTimeline extends LitElement {
       const names = this._store.agents.map((a) => a.name);
       return html`<div class="body">${mentionParts(m.text, names).map((p) => (p.mention ? html`<span class="mention">${p.text}</span>` : p.text))}</div>`;
     }
-    const { body, quoted } = splitQuotedText(m.text);
+    const { body, quoted } = splitQuotedText(m.text, m.meta.quoteStart);
     const open = this._openQuotes.has(m.id);
     return html`<div class="body">${body}${quoted
       ? html`<div><button class="fold" aria-expanded=${open} title=${open ? t('message.hideQuoted') : t('message.showQuoted')}
