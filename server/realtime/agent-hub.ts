@@ -180,6 +180,15 @@ export class AgentHub {
     }
     const scope = journalScope(event);
     if (!scope) return;
+    if (event.type === 'widget.typing' || event.type === 'widget.read') {
+      // A keystroke signal is stale in seconds: send it to who is connected now, never journal or replay it.
+      const frame: ServerFrame =
+        event.type === 'widget.typing'
+          ? { type: 'customer', ticketId: event.ticketId, typing: event.typing }
+          : { type: 'customer', ticketId: event.ticketId, readAt: event.at };
+      this.#broadcast((c) => !c.replaying && mayReceive(c.access, scope), frame);
+      return;
+    }
     if (scope.ticketId !== null && this.#places.has(scope.ticketId)) {
       if (event.type === 'ticket.deleted') this.#places.delete(scope.ticketId);
       else this.#places.set(scope.ticketId, { assignee_id: scope.assigneeId, team_id: scope.teamId });

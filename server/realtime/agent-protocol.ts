@@ -34,6 +34,8 @@ export type ServerFrame =
   | { type: 'presence'; agentId: number; presence: 'online' | 'away' | 'offline' }
   | { type: 'typing'; ticketId: number; agentId: number; composing: Composing }
   | { type: 'viewers'; ticketId: number; agents: Viewer[] }
+  /** The customer on a live channel is typing, or has read the agents' messages up to `readAt`: live only, never replayed. */
+  | { type: 'customer'; ticketId: number; typing?: boolean; readAt?: string }
   | { type: 'pong' }
   | { type: 'error'; code: 'bad_frame' | 'not_found'; message: string };
 

@@ -206,7 +206,8 @@ export type ServerFrame =
   | { type: 'event'; cursor: string | number; event: LiveEvent }
   | { type: 'presence'; agentId: number; presence: Presence }
   | { type: 'typing'; ticketId: number; agentId: number; composing: 'reply' | 'note' | null }
-  | { type: 'viewers'; ticketId: number; agents: { id: number; name: string; replying: boolean }[] };
+  | { type: 'viewers'; ticketId: number; agents: { id: number; name: string; replying: boolean }[] }
+  | { type: 'customer'; ticketId: number; typing?: boolean; readAt?: string };
 
 export type ClientFrame =
   | { type: 'resume'; cursor: string | number }

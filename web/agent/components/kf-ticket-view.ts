@@ -284,12 +284,15 @@ export class KfTicketView extends LitElement {
     const viewers = this._store.viewers.get(this.ticketId) ?? [];
     const typing = this._store.typing.get(this.ticketId);
     const replying = viewers.filter((v) => v.replying || typing?.get(v.id) === 'reply');
-    if (viewers.length === 0 && !typing?.size) return '';
+    const customer = this._store.customerTyping.has(this.ticketId)
+      ? html`<div class="collision customer" role="status">${icon('chat', 14)}<span>${t('collision.customerTyping')}</span></div>`
+      : '';
+    if (viewers.length === 0 && !typing?.size) return customer;
     const names = viewers.map((v) => v.name).join(', ');
     const text = replying.length
       ? t('collision.replying', { names: replying.map((v) => v.name).join(', ') })
       : t('collision.viewing', { names: names || [...(typing?.keys() ?? [])].map((id) => this._store.agentName(id)).join(', ') });
-    return html`<div class="collision" role="status">
+    return html`${customer}<div class="collision" role="status">
       <span class="avatars">${viewers.slice(0, 4).map((v) => avatar(v.name, null, 20))}</span>${icon(replying.length ? 'alert' : 'eye', 14)}<span>${text}</span>
     </div>`;
   }

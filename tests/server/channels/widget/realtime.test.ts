@@ -29,7 +29,10 @@ class Frames<F extends { type: string } = ServerFrame> {
 }
 
 /** What the agent websocket sends, as far as these tests look. */
-type AgentFrame = { type: 'hello' } | { type: 'event'; event: { type: string; typing?: boolean } };
+type AgentFrame =
+  | { type: 'hello' }
+  | { type: 'event'; event: { type: string; typing?: boolean } }
+  | { type: 'customer'; ticketId: number; typing?: boolean; readAt?: string };
 
 describe('widget visitor websocket', () => {
   let t: TestApp;
@@ -132,10 +135,14 @@ describe('widget visitor websocket', () => {
     const tab = await open(v);
     await tab.frames.next('hello');
     tab.ws.send(JSON.stringify({ type: 'typing', typing: true }));
-    const typing = await agentFrames!.next('event', (f) => f.event.type === 'widget.typing');
-    expect(typing.event.typing).toBe(true);
+    const typing = await agentFrames!.next('customer', (f) => f.typing !== undefined);
+    expect(typing.typing).toBe(true);
     tab.ws.send(JSON.stringify({ type: 'read' }));
-    await agentFrames!.next('event', (f) => f.event.type === 'widget.read');
+    const read = await agentFrames!.next('customer', (f) => f.readAt !== undefined);
+    expect(read.ticketId).toBe(typing.ticketId);
+    // Keystroke signals are live only: nothing about them was written to the replay journal.
+    const journaled = await t.ctx.db.selectFrom('realtime_events').select('type').where('type', 'in', ['widget.typing', 'widget.read']).execute();
+    expect(journaled).toEqual([]);
     agent.terminate();
     tab.ws.terminate();
   });

@@ -1,0 +1,205 @@
+// App-wide state shared through @lit/context: the signed-in agent, directory data, live counts and
+// the websocket. Components subscribe with StoreController and re-render on 'change'.
+import { createContext } from '@lit/context';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ApiClient } from '../../shared/api.js';
+import { WsClient, agentSocketUrl, type WsState } from '../../shared/ws.js';
+import type { Agent, Label, LiveEvent, Presence, ServerFrame, Team, TicketCounts } from '../../shared/types.js';
+import { directory, tickets } from './api-calls.js';
+
+export interface ViewerInfo {
+  id: number;
+  name: string;
+  replying: boolean;
+}
+
+export class AppStore extends EventTarget {
+  me: Agent;
+  agents: Agent[] = [];
+  teams: Team[] = [];
+  labels: Label[] = [];
+  counts: TicketCounts | null = null;
+  wsState: WsState = 'closed';
+  readonly viewers = new Map<number, ViewerInfo[]>();
+  readonly typing = new Map<number, Map<number, 'reply' | 'note'>>();
+  /** Tickets whose customer is typing right now (live chat), with the timer that forgets a lost "stopped". */
+  readonly customerTyping = new Map<number, ReturnType<typeof setTimeout>>();
+  readonly presence = new Map<number, Presence>();
+  /** Channel name → kind, learnt from tickets seen, so the sidebar can show the right icon. */
+  readonly channelKinds = new Map<string, string>();
+  private ws: WsClient | null = null;
+  private countsTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly api: ApiClient,
+    me: Agent,
+  ) {
+    super();
+    this.me = me;
+  }
+
+  get myTeamIds(): number[] {
+    return this.teams.filter((t) => t.memberIds.includes(this.me.id)).map((t) => t.id);
+  }
+
+  get canManage(): boolean {
+    return this.me.role === 'admin' || this.me.role === 'supervisor';
+  }
+
+  agentName(id: number | undefined): string {
+    return this.agents.find((a) => a.id === id)?.name ?? '';
+  }
+
+  learnChannels(tickets: readonly { channel: { kind: string; name: string } }[]): void {
+    let added = false;
+    for (const tk of tickets) {
+      if (!this.channelKinds.has(tk.channel.name)) {
+        this.channelKinds.set(tk.channel.name, tk.channel.kind);
+        added = true;
+      }
+    }
+    if (added) this.changed();
+  }
+
+  changed(): void {
+    this.dispatchEvent(new Event('change'));
+  }
+
+  async loadDirectory(): Promise<void> {
+    const settle = <T>(p: Promise<T>, fallback: T) => p.catch(() => fallback);
+    const [agents, teams, labels] = await Promise.all([
+      settle(directory.agents(this.api), { items: [] as Agent[] }),
+      settle(directory.teams(this.api), { items: [] as Team[] }),
+      settle(directory.labels(this.api), { items: [] as Label[] }),
+    ]);
+    this.agents = agents.items;
+    this.teams = teams.items;
+    this.labels = labels.items;
+    for (const a of this.agents) this.presence.set(a.id, a.presence);
+    this.changed();
+  }
+
+  async refreshCounts(): Promise<void> {
+    try {
+      this.counts = await tickets.counts(this.api);
+      this.changed();
+    } catch {
+      // Counts are decoration; the list itself reports errors.
+    }
+  }
+
+  /** Many events arrive in bursts; one counts request per burst is enough. */
+  scheduleCounts(): void {
+    clearTimeout(this.countsTimer);
+    this.countsTimer = setTimeout(() => void this.refreshCounts(), 300);
+  }
+
+  connect(): void {
+    this.ws = new WsClient({
+      url: agentSocketUrl(),
+      onFrame: (f) => this.onFrame(f),
+      onState: (s) => {
+        this.wsState = s;
+        this.changed();
+      },
+      onResumed: () => {
+        void this.refreshCounts();
+        this.dispatchEvent(new Event('resumed'));
+      },
+    });
+    this.ws.start();
+    this.presence.set(this.me.id, this.me.presence === 'offline' ? 'online' : this.me.presence);
+  }
+
+  disconnect(): void {
+    this.ws?.stop();
+    this.ws = null;
+  }
+
+  setPresence(p: Presence): void {
+    this.presence.set(this.me.id, p);
+    this.me = { ...this.me, presence: p };
+    this.ws?.send({ type: 'presence', presence: p });
+    this.changed();
+  }
+
+  viewTicket(ticketId: number | null): void {
+    this.ws?.send({ type: 'view', ticketId });
+  }
+
+  sendTyping(ticketId: number, composing: 'reply' | 'note' | null): void {
+    this.ws?.send({ type: 'typing', ticketId, composing });
+  }
+
+  private onFrame(f: ServerFrame): void {
+    switch (f.type) {
+      case 'event':
+        this.dispatchEvent(new CustomEvent<LiveEvent>('live', { detail: f.event }));
+        this.scheduleCounts();
+        break;
+      case 'presence':
+        this.presence.set(f.agentId, f.presence);
+        this.changed();
+        break;
+      case 'viewers':
+        this.viewers.set(f.ticketId, f.agents.filter((a) => a.id !== this.me.id));
+        this.changed();
+        break;
+      case 'customer': {
+        if (f.typing === undefined) break;
+        clearTimeout(this.customerTyping.get(f.ticketId));
+        this.customerTyping.delete(f.ticketId);
+        if (f.typing) {
+          const forget = () => {
+            this.customerTyping.delete(f.ticketId);
+            this.changed();
+          };
+          this.customerTyping.set(f.ticketId, setTimeout(forget, CUSTOMER_TYPING_TTL_MS));
+        }
+        this.changed();
+        break;
+      }
+      case 'typing': {
+        if (f.agentId === this.me.id) break;
+        const m = this.typing.get(f.ticketId) ?? new Map<number, 'reply' | 'note'>();
+        if (f.composing) m.set(f.agentId, f.composing);
+        else m.delete(f.agentId);
+        this.typing.set(f.ticketId, m);
+        this.changed();
+        break;
+      }
+    }
+  }
+}
+
+/** A widget says "typing" while keys are pressed; without a refresh the indicator goes away. */
+const CUSTOMER_TYPING_TTL_MS = 8000;
+
+export const storeContext = createContext<AppStore>(Symbol('kf-store'));
+
+/** Re-renders the host whenever the store changes. */
+export class StoreController implements ReactiveController {
+  private readonly onChange = () => this.host.requestUpdate();
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly getStore: () => AppStore | undefined,
+  ) {
+    host.addController(this);
+  }
+  private store: AppStore | undefined;
+  hostConnected(): void {
+    this.attach();
+  }
+  hostUpdate(): void {
+    if (this.store !== this.getStore()) this.attach();
+  }
+  hostDisconnected(): void {
+    this.store?.removeEventListener('change', this.onChange);
+    this.store = undefined;
+  }
+  private attach(): void {
+    this.store?.removeEventListener('change', this.onChange);
+    this.store = this.getStore();
+    this.store?.addEventListener('change', this.onChange);
+  }
+}
