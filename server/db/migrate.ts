@@ -34,7 +34,10 @@ export async function migrateToLatest(
   set: MigrationSet = migrations,
 ): Promise<MigrateResult> {
   const pending = await pendingMigrations(database, set);
-  if (pending.length === 0) return { applied: [], backupFile: null };
+  if (pending.length === 0) {
+    refreshPlannerStatistics(database);
+    return { applied: [], backupFile: null };
+  }
   const applied = (await migrator(database, set).getMigrations()).some((m) => m.executedAt !== undefined);
   const backupFile = applied ? await snapshotDatabase(database, backupDir, `pre-migrate-${pending[0]}`) : null;
   const result: MigrationResultSet = await migrator(database, set).migrateToLatest();
@@ -43,5 +46,17 @@ export async function migrateToLatest(
     const err = result.error instanceof Error ? result.error : new Error(String(result.error));
     throw new Error(`migration ${failed} failed: ${err.message}`, { cause: err });
   }
+  refreshPlannerStatistics(database);
   return { applied: (result.results ?? []).map((r) => r.migrationName), backupFile };
+}
+
+/**
+ * A new index has no statistics, and without them SQLite may cost it wrong and pick a slow plan.
+ * `optimize` analyzes only the tables that need it; the 0x10000 bit makes it consider every
+ * table, as after opening; analysis_limit samples each index so startup stays cheap at size.
+ */
+function refreshPlannerStatistics(database: Database): void {
+  if (database.sqlite.readonly) return;
+  database.sqlite.pragma('analysis_limit = 400');
+  database.sqlite.pragma('optimize = 0x10002');
 }

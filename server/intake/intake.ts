@@ -6,10 +6,12 @@ import { attachmentUrl } from '../modules/attachments/presenter.js';
 import { saveInboundAttachments } from '../modules/attachments/service.js';
 import type { AttachmentRow } from '../modules/attachments/queries.js';
 import { recordAudit } from '../modules/audit/service.js';
-import { presentOneContact } from '../modules/contacts/presenter.js';
+import { presentContact, presentOneContact } from '../modules/contacts/presenter.js';
+import type { ContactRow } from '../modules/contacts/queries.js';
 import { appendMessage } from '../modules/tickets/messages.js';
-import { presentMessage, presentOneTicket } from '../modules/tickets/presenter.js';
-import { findMessageByIdempotencyKey, findTicket } from '../modules/tickets/queries.js';
+import { presentMessage, presentOneTicket, presentTicket } from '../modules/tickets/presenter.js';
+import { findMessageByIdempotencyKey, findTicket, labelNamesOf, type TicketRow } from '../modules/tickets/queries.js';
+import type { TicketView } from '../modules/tickets/schemas.js';
 import { resolveContact } from './resolve-contact.js';
 import { resolveTicket } from './resolve-ticket.js';
 import type { InboundMessage, IntakeResult } from './types.js';
@@ -56,7 +58,7 @@ async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string): Pr
     if (seen) return repeated(tx, seen.ticket_id, seen.id);
 
     const at = msg.receivedAt ?? now();
-    const { contact, created: contactCreated } = await resolveContact(tx, msg.sender, at);
+    const { contact, created: contactCreated, identities } = await resolveContact(tx, msg.sender, at);
     const actor: Actor = { kind: 'contact', id: contact.id };
     const resolution = await resolveTicket(tx, msg, contact.id, at);
     const saved = await saveInboundAttachments(ctx, tx, msg.attachments ?? []);
@@ -100,11 +102,15 @@ async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string): Pr
     }
 
     const scope = { ticketId: ticket.id, assigneeId: ticket.assignee_id, teamId: ticket.team_id };
-    const ticketView = await presentOneTicket(tx, ticket, null, resolution.kind === 'created' ? [] : undefined);
+    const ticketView = await eventTicketView(tx, ticket, contact, resolution.kind === 'created');
     const messageView = presentMessage(message, saved.rows);
     const events: KefuEvent[] = [];
     if (contactCreated) {
-      events.push({ type: 'contact.created', actor, contactId: contact.id, contact: await presentOneContact(tx, contact) });
+      // A contact made just now owns its identities and at most the ticket created for it.
+      const contactView = identities
+        ? presentContact(contact, identities, ticket.contact_id === contact.id ? 1 : 0)
+        : await presentOneContact(tx, contact);
+      events.push({ type: 'contact.created', actor, contactId: contact.id, contact: contactView });
     }
     if (resolution.kind === 'created') events.push({ type: 'ticket.created', actor, ...scope, ticket: ticketView });
     else if (statusChanged) {
@@ -132,6 +138,23 @@ async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string): Pr
       ticketCreated: resolution.kind === 'created',
       reopened,
     };
+  });
+}
+
+/**
+ * The ticket as events carry it (read by nobody in particular), from the rows at hand: a ticket
+ * created just now has no assignee, team or labels, and its contact is the sender.
+ */
+async function eventTicketView(tx: Tx, ticket: TicketRow, sender: ContactRow, created: boolean): Promise<TicketView> {
+  const plain = ticket.contact_id === sender.id && ticket.assignee_id === null && ticket.team_id === null;
+  if (!plain) return presentOneTicket(tx, ticket, null, created ? [] : undefined);
+  const labels = created ? [] : ((await labelNamesOf(tx, [ticket.id])).get(ticket.id) ?? []);
+  return presentTicket(ticket, {
+    contact: { id: sender.id, name: sender.name, email: sender.email },
+    assignee: null,
+    team: null,
+    labels,
+    unread: false,
   });
 }
 

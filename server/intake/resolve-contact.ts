@@ -1,5 +1,13 @@
 import { now, type DbOrTx } from '../db/database.js';
-import { addIdentities, findContactIdByIdentity, findContact, insertContact, type ContactRow } from '../modules/contacts/queries.js';
+import {
+  addIdentities,
+  findContactIdByIdentity,
+  findContact,
+  insertContact,
+  normalizeIdentity,
+  type ContactRow,
+  type IdentityRow,
+} from '../modules/contacts/queries.js';
 import type { Identity, InboundMessage } from './types.js';
 
 const LAST_SEEN_RESOLUTION_MS = 60_000;
@@ -19,10 +27,12 @@ export async function resolveContact(
   db: DbOrTx,
   sender: InboundMessage['sender'],
   at: number,
-): Promise<{ contact: ContactRow; created: boolean }> {
+): Promise<{ contact: ContactRow; created: boolean; identities?: IdentityRow[] }> {
   const identities = senderIdentities(sender);
   let contactId: number | undefined;
+  let looked = 0;
   for (const identity of identities) {
+    looked++;
     contactId = await findContactIdByIdentity(db, identity.kind, identity.value);
     if (contactId !== undefined) break;
   }
@@ -37,9 +47,15 @@ export async function resolveContact(
       updated_at: at,
       last_seen_at: at,
     });
-    await addIdentities(db, contact.id, identities, at);
-    return { contact, created: true };
+    if (contactId !== undefined) {
+      // An identity points at a contact that is gone: let addIdentities sort out what is free.
+      await addIdentities(db, contact.id, identities, at);
+      return { contact, created: true };
+    }
+    return { contact, created: true, identities: await insertNewIdentities(db, contact.id, identities, at) };
   }
+  // The identity that matched is this contact's already; only the others may be new.
+  await addIdentities(db, existing.id, identities.filter((_, i) => i !== looked - 1), at);
   await addIdentities(db, existing.id, identities, at);
   const fills =
     (existing.name === null && !!sender.name?.trim()) ||
@@ -65,4 +81,27 @@ export async function resolveContact(
     .returningAll()
     .executeTakeFirstOrThrow();
   return { contact, created: false };
+}
+
+/**
+ * The identities of a contact just created: every one was looked up and found free, so they go
+ * in without asking again (only spellings that normalise alike are folded into one).
+ */
+async function insertNewIdentities(db: DbOrTx, contactId: number, identities: Identity[], at: number): Promise<IdentityRow[]> {
+  const rows: IdentityRow[] = [];
+  const seen = new Set<string>();
+  for (const raw of identities) {
+    const id = normalizeIdentity(raw.kind, raw.value);
+    const key = `${id.kind}\u0000${id.value}`;
+    if (id.value === '' || seen.has(key)) continue;
+    seen.add(key);
+    rows.push(
+      await db
+        .insertInto('contact_identities')
+        .values({ contact_id: contactId, kind: id.kind, value: id.value, created_at: at })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
+  }
+  return rows;
 }

@@ -99,8 +99,18 @@ function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, inpu
   if (filters.label !== undefined) {
     if (labelId === null) empty = true;
     const id = labelId ?? -1;
+    // Correlated EXISTS: the branch walks its sort index and probes the label's primary key per
+    // row, stopping at the page size; `id in (select …)` made SQLite read the whole label first.
     add((eb) =>
-      eb.and([eb('tickets.id', 'in', eb.selectFrom('ticket_labels').select('ticket_id').where('label_id', '=', id))]),
+      eb.and([
+        eb.exists(
+          eb
+            .selectFrom('ticket_labels')
+            .select('ticket_labels.label_id')
+            .whereRef('ticket_labels.ticket_id', '=', 'tickets.id')
+            .where('ticket_labels.label_id', '=', id),
+        ),
+      ]),
     );
   }
   if (filters.channel) {

@@ -11,7 +11,7 @@ import { applyTicketPatch, type TicketPatch } from './patch.js';
 import { writeAgentMessage } from './post-message.js';
 import { agentActor, canSeeTicket, ticketAccess, visibleTicket, type Viewer } from './policy.js';
 import { presentMessages, presentOneTicket } from './presenter.js';
-import { insertTicket, latestMessagesOfTicket, markRead, messagesOfTicket, type TicketRow } from './queries.js';
+import { insertTicket, latestMessagesOfTicket, markRead, messagesOfTicket, readTimesOf, type TicketRow } from './queries.js';
 import type { MessageView, TicketView } from './schemas.js';
 
 export const TIMELINE_LIMIT = 100;
@@ -25,7 +25,11 @@ export interface TicketDetail {
 /** Opening a ticket marks it read for the viewer. */
 export async function getTicketDetail(ctx: AppContext, viewer: Viewer, id: number): Promise<TicketDetail> {
   const row = await visibleTicket(ctx, viewer, id);
-  await markRead(ctx.db, viewer.id, id, Math.max(now(), row.last_message_at ?? 0));
+  // Opening a ticket is a read, not a write: only a ticket with something new costs a commit.
+  const readAt = (await readTimesOf(ctx.db, viewer.id, [id])).get(id);
+  if (readAt === undefined || (row.last_message_at !== null && row.last_message_at > readAt)) {
+    await markRead(ctx.db, viewer.id, id, Math.max(now(), row.last_message_at ?? 0));
+  }
   const [ticket, messages, contact] = await Promise.all([
     presentOneTicket(ctx.db, row, viewer.id),
     latestMessagesOfTicket(ctx.db, id, TIMELINE_LIMIT).then((rows) => presentMessages(ctx.db, rows)),
