@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, screenshotPath } from '../helpers/browser.js';
 import { createAgent } from '../../server/modules/agents/service.js';
 import { apiAs, buildAgentApp, inboundChat, inboundEmail, PASSWORD, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
 
@@ -101,6 +101,18 @@ describe('agent app against a running Kefu', () => {
     await page.waitForSelector('kf-timeline article.outbound');
     const { messages } = await ticket(chatTicket);
     expect(messages.some((m) => m.kind === 'outbound' && m.text === 'Yes, size M is in stock.')).toBe(true);
+  });
+
+  it('shows when the chat customer is typing, and stops when they stop', async () => {
+    await openTicket(chatTicket);
+    const scope = await server.ctx.db.selectFrom('tickets').select(['assignee_id', 'team_id']).where('id', '=', chatTicket).executeTakeFirstOrThrow();
+    const signal = (typing: boolean) =>
+      server.ctx.bus.emit({ type: 'widget.typing', ticketId: chatTicket, assigneeId: scope.assignee_id, teamId: scope.team_id, typing, actor: { kind: 'system' } });
+    signal(true);
+    await page.waitForSelector('kf-ticket-view .collision.customer');
+    await page.screenshot({ path: screenshotPath('agent-customer-typing') });
+    signal(false);
+    await page.waitForSelector('kf-ticket-view .collision.customer', { state: 'detached' });
   });
 
   it('adds an internal note that mentions a teammate', async () => {

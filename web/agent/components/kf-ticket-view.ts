@@ -46,6 +46,7 @@ export class KfTicketView extends LitElement {
       .collision { display: flex; align-items: center; gap: 8px; padding: 6px 16px; font-size: var(--kf-text-sm); background: var(--kf-warning-soft); color: var(--kf-warning); border-bottom: 1px solid var(--kf-border); }
       .collision .avatars { display: flex; }
       .collision .avatars > * { margin-right: -4px; border: 2px solid var(--kf-warning-soft); border-radius: 50%; }
+      .collision.customer { background: var(--kf-accent-soft); color: var(--kf-accent); }
       kf-timeline { flex: 1; min-height: 0; }
       kf-contact-panel { width: 300px; flex: none; border-left: 1px solid var(--kf-border); }
       .state { flex: 1; display: grid; place-items: center; align-content: center; gap: 10px; color: var(--kf-text-muted); }
