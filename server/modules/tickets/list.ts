@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/database.js';
 import { BadRequest } from '../../http/errors.js';
@@ -127,7 +127,10 @@ function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, inpu
   }
   if (ids !== null) {
     if (ids.length === 0) empty = true;
-    add((eb) => eb.and([eb('tickets.id', 'in', ids.length > 0 ? ids : [-1])]));
+    // One JSON parameter, not thousands: compiling and binding a 10,000-element IN list cost more
+    // than the query.
+    const list = JSON.stringify(ids);
+    add((eb) => eb.and([sql<SqlBool>`${eb.ref('tickets.id')} in (select value from json_each(${list}))`]));
   }
 
   // Few rows (one contact, a text match): one query sorts them. Otherwise one branch per
