@@ -1,0 +1,87 @@
+// Plain typed functions over the REST contract; components never build URLs themselves.
+import type { ApiClient } from '../../shared/api.js';
+import type {
+  Agent,
+  ApiToken,
+  Attachment,
+  BulkChanges,
+  CannedReply,
+  ChannelInfo,
+  Contact,
+  Label,
+  Message,
+  NewMessage,
+  Page,
+  SearchResults,
+  Session,
+  Team,
+  Ticket,
+  TicketChanges,
+  TicketCounts,
+} from '../../shared/types.js';
+
+export const auth = {
+  setupState: (api: ApiClient) => api.get<{ needsSetup: boolean }>('/auth/setup'),
+  setup: (api: ApiClient, body: { token: string; email: string; name: string; password: string }) =>
+    api.post<Session>('/auth/setup', body),
+  login: (api: ApiClient, email: string, password: string) => api.post<Session>('/auth/login', { email, password }),
+  logout: (api: ApiClient) => api.post<void>('/auth/logout'),
+  me: (api: ApiClient) => api.get<Session>('/me'),
+  updateMe: (api: ApiClient, body: Record<string, unknown>) => api.patch<{ agent: Agent }>('/me', body),
+};
+
+export const tickets = {
+  list: (api: ApiClient, query: Record<string, string | number>, signal?: AbortSignal) =>
+    api.get<Page<Ticket>>('/tickets', query, signal),
+  counts: (api: ApiClient) => api.get<TicketCounts>('/tickets/counts'),
+  get: (api: ApiClient, id: number, signal?: AbortSignal) =>
+    api.get<{ ticket: Ticket; messages: Message[]; contact: Contact }>(`/tickets/${id}`, undefined, signal),
+  messages: (api: ApiClient, id: number, cursor?: string) => api.get<Page<Message>>(`/tickets/${id}/messages`, { cursor, limit: 200 }),
+  create: (api: ApiClient, body: { contactId: number; subject: string; text: string; channel?: { kind: string; name: string } }) =>
+    api.post<{ ticket: Ticket }>('/tickets', body),
+  send: (api: ApiClient, id: number, body: NewMessage) => api.post<{ message: Message; ticket: Ticket }>(`/tickets/${id}/messages`, body),
+  update: (api: ApiClient, id: number, changes: TicketChanges) => api.patch<{ ticket: Ticket }>(`/tickets/${id}`, changes),
+  merge: (api: ApiClient, id: number, intoTicketId: number) => api.post<{ ticket: Ticket }>(`/tickets/${id}/merge`, { intoTicketId }),
+  bulk: (api: ApiClient, ids: number[], changes: BulkChanges) => api.post<{ updated: number }>('/tickets/bulk', { ids, changes }),
+  upload: (api: ApiClient, file: File) => api.upload<{ attachment: Attachment }>('/attachments', file),
+};
+
+export const contacts = {
+  list: (api: ApiClient, q: string, cursor?: string) => api.get<Page<Contact>>('/contacts', { q, cursor, limit: 50 }),
+  get: (api: ApiClient, id: number) => api.get<{ contact: Contact; tickets: Ticket[] }>(`/contacts/${id}`),
+  create: (api: ApiClient, body: Partial<Contact>) => api.post<{ contact: Contact }>('/contacts', body),
+  update: (api: ApiClient, id: number, body: Partial<Contact>) => api.patch<{ contact: Contact }>(`/contacts/${id}`, body),
+  merge: (api: ApiClient, id: number, intoContactId: number) =>
+    api.post<{ contact: Contact }>(`/contacts/${id}/merge`, { intoContactId }),
+  erase: (api: ApiClient, id: number) => api.delete(`/contacts/${id}`),
+};
+
+export const directory = {
+  agents: (api: ApiClient) => api.get<{ items: Agent[] }>('/agents'),
+  inviteAgent: (api: ApiClient, body: { email: string; name: string; role: string; password?: string }) =>
+    api.post<{ agent: Agent; inviteUrl?: string }>('/agents', body),
+  updateAgent: (api: ApiClient, id: number, body: Partial<Pick<Agent, 'name' | 'role' | 'active'>>) =>
+    api.patch<{ agent: Agent }>(`/agents/${id}`, body),
+  teams: (api: ApiClient) => api.get<{ items: Team[] }>('/teams'),
+  labels: (api: ApiClient) => api.get<{ items: Label[] }>('/labels'),
+  canned: (api: ApiClient) => api.get<{ items: CannedReply[] }>('/canned-replies'),
+  renderCanned: (api: ApiClient, id: number, ticketId: number) =>
+    api.post<{ text: string }>(`/canned-replies/${id}/render`, { ticketId }),
+  channels: (api: ApiClient) => api.get<{ items: ChannelInfo[] }>('/channels'),
+  tokens: (api: ApiClient) => api.get<{ items: ApiToken[] }>('/me/tokens'),
+  createToken: (api: ApiClient, name: string) => api.post<{ token: ApiToken; secret: string }>('/me/tokens', { name }),
+  revokeToken: (api: ApiClient, id: number) => api.delete(`/me/tokens/${id}`),
+};
+
+/** Generic CRUD for the small admin collections (teams, labels, canned replies). */
+export function crud<T extends { id: number }>(api: ApiClient, path: string) {
+  return {
+    list: () => api.get<{ items: T[] }>(path).then((r) => r.items),
+    create: (body: Omit<T, 'id'>) => api.post<Record<string, T>>(path, body),
+    update: (id: number, body: Partial<Omit<T, 'id'>>) => api.patch<Record<string, T>>(`${path}/${id}`, body),
+    remove: (id: number) => api.delete(`${path}/${id}`),
+  };
+}
+
+export const search = (api: ApiClient, q: string, signal?: AbortSignal) =>
+  api.get<SearchResults>('/search', { q, limit: 8 }, signal);

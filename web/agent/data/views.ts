@@ -1,0 +1,94 @@
+// Inbox views: how a sidebar entry becomes a list query, and whether a live ticket still belongs to it.
+import type { Ticket, TicketCounts, TicketStatus, Priority } from '../../shared/types.js';
+
+export type SortKey = 'last_activity' | 'created' | 'priority';
+
+export interface ListFilters {
+  status: TicketStatus[] | null;
+  priority: Priority | null;
+  sort: SortKey;
+  order: 'asc' | 'desc';
+}
+
+export const DEFAULT_FILTERS: ListFilters = { status: null, priority: null, sort: 'last_activity', order: 'desc' };
+
+export interface ViewRef {
+  kind: 'mine' | 'unassigned' | 'team' | 'all' | 'snoozed' | 'resolved' | 'channel' | 'label';
+  value?: string;
+}
+
+export function parseView(key: string): ViewRef {
+  const [kind, ...rest] = key.split(':');
+  const value = rest.join(':');
+  if ((kind === 'channel' || kind === 'label') && value) return { kind, value };
+  if (kind === 'unassigned' || kind === 'team' || kind === 'all' || kind === 'snoozed' || kind === 'resolved') return { kind };
+  return { kind: 'mine' };
+}
+
+export function viewKey(v: ViewRef): string {
+  return v.value ? `${v.kind}:${v.value}` : v.kind;
+}
+
+const ACTIVE: TicketStatus[] = ['open', 'pending'];
+
+function viewStatuses(v: ViewRef): TicketStatus[] {
+  if (v.kind === 'snoozed') return ['snoozed'];
+  if (v.kind === 'resolved') return ['resolved', 'closed'];
+  return ACTIVE;
+}
+
+export function viewQuery(v: ViewRef, f: ListFilters): Record<string, string> {
+  const q: Record<string, string> = {};
+  switch (v.kind) {
+    case 'mine':
+    case 'unassigned':
+    case 'team':
+      q.view = v.kind;
+      break;
+    default:
+      q.view = 'all';
+  }
+  if (v.kind === 'channel' && v.value) q.channel = v.value;
+  if (v.kind === 'label' && v.value) q.label = v.value;
+  q.status = (f.status ?? viewStatuses(v)).join(',');
+  if (f.priority) q.priority = f.priority;
+  q.sort = f.sort;
+  q.order = f.order;
+  return q;
+}
+
+export interface Viewer {
+  id: number;
+  teamIds: number[];
+}
+
+export function matchesView(t: Ticket, v: ViewRef, f: ListFilters, me: Viewer): boolean {
+  if (!(f.status ?? viewStatuses(v)).includes(t.status)) return false;
+  if (f.priority && t.priority !== f.priority) return false;
+  switch (v.kind) {
+    case 'mine':
+      return t.assignee?.id === me.id;
+    case 'unassigned':
+      return t.assignee === null;
+    case 'team':
+      return t.team !== null && me.teamIds.includes(t.team.id);
+    case 'channel':
+      return t.channel.name === v.value || t.channel.kind === v.value;
+    case 'label':
+      return v.value !== undefined && t.labels.includes(v.value);
+    default:
+      return true;
+  }
+}
+
+export function countFor(v: ViewRef, counts: TicketCounts | null): number | null {
+  if (!counts) return null;
+  switch (v.kind) {
+    case 'channel':
+      return counts.byChannel[v.value ?? ''] ?? 0;
+    case 'label':
+      return counts.byLabel[v.value ?? ''] ?? 0;
+    default:
+      return counts[v.kind];
+  }
+}
