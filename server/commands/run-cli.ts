@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/load.js';
 import { AppError } from '../http/errors.js';
+import { InstanceLocked } from '../modules/backup/instance-lock.js';
 import { commands } from './index.js';
 import { UsageError, type CommandContext } from './types.js';
 
@@ -25,7 +26,7 @@ export async function runCli(
       io.stderr.write(`kefu: ${err.message}\n`);
       return 2;
     }
-    if (err instanceof UsageError || err instanceof AppError) {
+    if (err instanceof UsageError || err instanceof AppError || err instanceof InstanceLocked) {
       io.stderr.write(`kefu ${name}: ${err.message}\nusage: ${command.usage}\n`);
       return 1;
     }

@@ -12,6 +12,9 @@ export class VisitorHub {
   readonly #byVisitor = new Map<string, Set<VisitorSocket>>();
   readonly #channelOf = new Map<string, string>();
 
+  /** `onOpenSockets(+1 | -1)` keeps an outside count (the websocket gauge in /metrics) in step. */
+  constructor(private readonly onOpenSockets: (delta: 1 | -1) => void = () => undefined) {}
+
   add(visitorId: string, channel: string, socket: VisitorSocket): () => void {
     this.#channelOf.set(visitorId, channel);
     let set = this.#byVisitor.get(visitorId);
@@ -20,8 +23,10 @@ export class VisitorHub {
       this.#byVisitor.set(visitorId, set);
     }
     set.add(socket);
+    this.onOpenSockets(1);
     return () => {
-      set.delete(socket);
+      if (!set.delete(socket)) return;
+      this.onOpenSockets(-1);
       if (set.size === 0 && this.#byVisitor.get(visitorId) === set) {
         this.#byVisitor.delete(visitorId);
         this.#channelOf.delete(visitorId);

@@ -26,14 +26,17 @@ type LimitName = 'visitorMessages' | 'ipMessages' | 'ipSessions' | 'uploads';
 
 /** Everything long-lived the widget channel keeps: sockets, rate limits, per-visitor ordering. */
 export class WidgetRuntime {
-  readonly hub = new VisitorHub();
+  readonly hub: VisitorHub;
   readonly #limiters = new Map<string, Record<LimitName, RateLimiter>>();
   readonly #queues = new Map<string, Promise<unknown>>();
 
   constructor(
     readonly ctx: AppContext,
     readonly deps: WidgetDeps,
-  ) {}
+  ) {
+    const gauge = ctx.metrics.websocketsOpen;
+    this.hub = new VisitorHub((delta) => (delta > 0 ? gauge.inc({ hub: 'widget' }) : gauge.dec({ hub: 'widget' })));
+  }
 
   channel(name: string): WidgetChannelConfig {
     const found = this.ctx.config.channels.widget.find((c) => c.name === name);

@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/app.js';
+import { kefuCommand } from '../../helpers/cli.js';
 
-const CLI = path.resolve('server/cli.ts');
 const dir = tempDir('kefu-cli-');
 const dataDir = path.join(dir, 'data');
 const configFile = path.join(dir, 'config.yaml');
@@ -24,7 +24,7 @@ afterAll(() => {
 });
 
 function kefu(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env });
+  const child = spawn(process.execPath, kefuCommand(...args), { env });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -35,7 +35,7 @@ function kefu(...args: string[]): Promise<{ code: number | null; stdout: string;
 
 /** Starts `kefu serve` and resolves with its URL once it logs that it is serving. */
 async function serve(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], { env });
+  const child = spawn(process.execPath, kefuCommand('serve'), { env });
   children.push(child);
   let buffer = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -90,7 +90,7 @@ describe('kefu backup / restore against a real server process', () => {
     expect(await login(again.url)).toBe(200);
     again.child.kill('SIGTERM');
     await once(again.child, 'exit');
-    // Five CLI processes start here, each compiling TypeScript on the fly.
+    // Five CLI processes start here (each compiles TypeScript on the fly unless the build is current).
   }, 120_000);
 
   it('refuses a damaged backup file with exit code 1', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../server/config/load.js';
 import { tempDir } from '../../helpers/app.js';
+import { kefuCommand } from '../../helpers/cli.js';
 
 const dir = tempDir('kefu-config-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -139,7 +140,7 @@ describe('config loader', () => {
 describe('kefu CLI with a bad config', () => {
   it('exits with code 2 and names the key', async () => {
     const p = file('server:\n  prot: 8080\n');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('server/cli.ts'), 'serve', '--config', p], {
+    const child = spawn(process.execPath, kefuCommand('serve', '--config', p), {
       env: { ...process.env, KEFU_DATA_DIR: path.join(dir, 'data') },
     });
     let stderr = '';

@@ -121,6 +121,21 @@ describe('widget visitor websocket', () => {
     expect(history.json<{ items: Array<{ text: string }> }>().items.map((m) => m.text)).toContain('Yes, we are here.');
   });
 
+  it('counts open visitor sockets in /metrics', async () => {
+    const gauge = async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+      return Number(/kefu_websockets_open\{hub="widget"\} (\d+)/.exec(res.body)?.[1] ?? 0);
+    };
+    const before = await gauge();
+    const v = new Visitor(t);
+    await v.start();
+    const tab = await open(v);
+    await tab.frames.next('hello');
+    expect(await gauge()).toBe(before + 1);
+    tab.ws.terminate();
+    await expect.poll(gauge).toBe(before);
+  });
+
   it('refuses a socket without a valid token before the upgrade', async () => {
     await expect(t.app.injectWS('/api/v1/widget/website/ws?vt=v1.website.x.1.bad', { headers: { origin: PAGE } })).rejects.toThrow();
   });
