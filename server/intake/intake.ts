@@ -14,6 +14,7 @@ import { findMessageByIdempotencyKey, findTicket, labelNamesOf, type TicketRow }
 import type { TicketView } from '../modules/tickets/schemas.js';
 import { resolveContact } from './resolve-contact.js';
 import { resolveTicket } from './resolve-ticket.js';
+import { sharedTransactions } from './shared-transaction.js';
 import type { InboundMessage, IntakeResult } from './types.js';
 
 /** Inline email images point at `cid:`; once stored they point at our download URL. */
@@ -52,8 +53,9 @@ function isDuplicateKey(err: unknown): boolean {
   return e.code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof e.message === 'string' && e.message.includes('messages.idempotency_key');
 }
 
+/** Concurrent intakes share a commit; each still resolves only once its message is committed. */
 async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string): Promise<IntakeResult> {
-  return ctx.database.transaction(async (tx, onCommit) => {
+  return sharedTransactions(ctx.database).run(async (tx, onCommit) => {
     const seen = await findMessageByIdempotencyKey(tx, msg.channel, key);
     if (seen) return repeated(tx, seen.ticket_id, seen.id);
 

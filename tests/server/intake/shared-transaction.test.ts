@@ -1,0 +1,58 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SharedTransactions } from '../../../server/intake/shared-transaction.js';
+import { createTestApp, type TestApp } from '../../helpers/app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+const labelNames = async (prefix: string) =>
+  (await t.ctx.db.selectFrom('labels').select('name').where('name', 'like', `${prefix}%`).orderBy('name').execute()).map((r) => r.name);
+
+describe('shared transactions', () => {
+  it('commits concurrent units together and undoes only the one that failed, with its side effects', async () => {
+    const shared = new SharedTransactions(t.ctx.database);
+    const committed: string[] = [];
+    const unit = (name: string, fail: boolean) =>
+      shared.run(async (tx, onCommit) => {
+        await tx.insertInto('labels').values({ name, created_at: Date.now() }).execute();
+        onCommit(() => committed.push(name));
+        if (fail) throw new Error(`unit ${name} failed`);
+        return name;
+      });
+    const results = await Promise.allSettled([unit('shared-a', false), unit('shared-b', false), unit('shared-c', true), unit('shared-d', false)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(await labelNames('shared-')).toEqual(['shared-a', 'shared-b', 'shared-d']);
+    expect(committed.sort()).toEqual(['shared-a', 'shared-b', 'shared-d']);
+  });
+
+  it('rolls a lone failing unit back entirely', async () => {
+    const shared = new SharedTransactions(t.ctx.database);
+    await expect(
+      shared.run(async (tx) => {
+        await tx.insertInto('labels').values({ name: 'lone-x', created_at: Date.now() }).execute();
+        throw new Error('lone unit failed');
+      }),
+    ).rejects.toThrow('lone unit failed');
+    expect(await labelNames('lone-')).toEqual([]);
+  });
+
+  it('settles a caller only after the commit holding its work', async () => {
+    const shared = new SharedTransactions(t.ctx.database);
+    const seen: boolean[] = [];
+    await Promise.all(
+      ['after-a', 'after-b', 'after-c'].map((name) =>
+        shared.run(async (tx) => tx.insertInto('labels').values({ name, created_at: Date.now() }).execute()).then(() => {
+          // A second connection sees only committed rows.
+          const other = new Database(t.ctx.database.file, { readonly: true });
+          seen.push(other.prepare('select 1 as x from labels where name = ?').get(name) !== undefined);
+          other.close();
+        }),
+      ),
+    );
+    expect(seen).toEqual([true, true, true]);
+  });
+});
