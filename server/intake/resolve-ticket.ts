@@ -54,24 +54,11 @@ export async function resolveTicket(
   }
   const ticket = await insertTicket(db, {
     subject: subjectFrom(msg),
-    status: 'open',
-    snoozed_until: null,
-    priority: 'normal',
     channel_kind: msg.channel.kind,
     channel_name: msg.channel.name,
     thread_key: msg.thread?.key ?? found?.thread_key ?? null,
     contact_id: contactId,
-    assignee_id: null,
-    team_id: null,
-    created_at: at,
-    updated_at: at,
-    last_activity_at: at,
-    first_response_at: null,
-    resolved_at: null,
-    merged_into_id: null,
-    last_message_preview: null,
-    last_message_kind: null,
-    last_message_at: null,
+    at,
   });
   if (found) {
     await db.insertInto('ticket_links').values({ ticket_id: ticket.id, linked_ticket_id: found.id, kind: 'follow_up', created_at: at }).execute();

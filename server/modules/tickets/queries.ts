@@ -37,11 +37,34 @@ export async function nextTicketNumber(db: DbOrTx): Promise<number> {
   return Math.max(Number(row?.n ?? 0), 1000) + 1;
 }
 
-export async function insertTicket(db: DbOrTx, values: Omit<Insertable<TicketsTable>, 'number'>): Promise<TicketRow> {
+/** What differs between new tickets; everything else starts the same (open, normal, no activity yet). */
+export type NewTicket = Pick<Insertable<TicketsTable>, 'subject' | 'channel_kind' | 'channel_name' | 'contact_id'> &
+  Partial<Pick<Insertable<TicketsTable>, 'thread_key' | 'assignee_id'>> & { at: number };
+
+export async function insertTicket(db: DbOrTx, ticket: NewTicket): Promise<TicketRow> {
   const number = await nextTicketNumber(db);
+  const { at, ...fields } = ticket;
   return db
     .insertInto('tickets')
-    .values({ ...values, number })
+    .values({
+      thread_key: null,
+      assignee_id: null,
+      ...fields,
+      number,
+      status: 'open',
+      snoozed_until: null,
+      priority: 'normal',
+      team_id: null,
+      created_at: at,
+      updated_at: at,
+      last_activity_at: at,
+      first_response_at: null,
+      resolved_at: null,
+      merged_into_id: null,
+      last_message_preview: null,
+      last_message_kind: null,
+      last_message_at: null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

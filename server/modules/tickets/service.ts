@@ -145,24 +145,11 @@ export async function createTicket(ctx: AppContext, viewer: Viewer, input: NewTi
     const at = now();
     const ticket = await insertTicket(tx, {
       subject: subject.slice(0, 250),
-      status: 'open',
-      snoozed_until: null,
-      priority: 'normal',
       channel_kind: channel.kind,
       channel_name: channel.name,
-      thread_key: null,
       contact_id: contact.id,
       assignee_id: viewer.id,
-      team_id: null,
-      created_at: at,
-      updated_at: at,
-      last_activity_at: at,
-      first_response_at: null,
-      resolved_at: null,
-      merged_into_id: null,
-      last_message_preview: null,
-      last_message_kind: null,
-      last_message_at: null,
+      at,
     });
     await recordAudit(tx, {
       actor,
