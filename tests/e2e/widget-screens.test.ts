@@ -94,6 +94,8 @@ describe('widget screens, forms and embedding rules in Chromium', () => {
   it('says it is away after hours and takes an email and a message that become a ticket', async () => {
     const page = await openWidget(`${site.origin}/afterhours`);
     await chat(page).getByText('We are away right now').first().waitFor();
+    // The header agrees with the form: a grey dot, not "we reply in a few minutes".
+    expect(await chat(page).locator('header .dot.off').count()).toBe(1);
     await page.screenshot({ path: screenshotPath('widget-offline-form') });
     await chat(page).locator('#f-email').fill('sam@example.com');
     await chat(page).locator('#f-message').fill('Can I return a used tent?');
@@ -126,6 +128,8 @@ describe('widget screens, forms and embedding rules in Chromium', () => {
     await page.goto(`${site.origin}/inline`);
     await chat(page).locator('textarea').waitFor();
     expect(await chat(page).locator('.launcher').count()).toBe(0);
+    // Inline chat is part of the page: there is nothing to close.
+    expect(await chat(page).locator('header button[aria-label="Close chat"]').count()).toBe(0);
     await page.screenshot({ path: screenshotPath('widget-inline') });
     const api = await page.evaluate(() => {
       const k = (window as unknown as { Kefu: Record<string, unknown> }).Kefu;

@@ -450,9 +450,9 @@ export class KfChat extends LitElement {
       .agentName=${agent?.author.name ?? null}
       .agentAvatar=${agent?.author.avatarUrl ?? null}
       .typing=${this._typing}
-      ?online=${this._online}
+      .online=${this._online}
       ?canEnd=${this._conversation?.status === 'open'}
-      ?closable=${this.mode === 'float'}
+      .closable=${this.mode === 'float'}
       @kf-close=${() => this.#setOpen(false)}
       @kf-end=${() => void this.#endChat()}
     ></kf-chat-header>`;
