@@ -8,7 +8,6 @@ import { startEmailChannels } from './channels/email/index.js';
  * Not started by tests that only need the HTTP app.
  */
 export async function startWorkers(ctx: AppContext): Promise<void> {
-  void ctx;
   scheduleJobs(ctx);
   startEmailChannels(ctx);
   ctx.outbox.start();
