@@ -109,16 +109,8 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface TicketCounts {
-  mine: number;
-  unassigned: number;
-  team: number;
-  all: number;
-  snoozed: number;
-  resolved: number;
-  byChannel: Record<string, number>;
-  byLabel: Record<string, number>;
-}
+// The server's own shape, imported as a type only: nothing of the server reaches the bundle.
+export type { TicketCounts } from '../../server/modules/tickets/counts.js';
 
 export interface Team {
   id: number;
