@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { TestApp } from '../../../helpers/app.js';
 import { postMessage } from '../../../../server/modules/tickets/post-message.js';
@@ -44,6 +45,13 @@ describe('widget visitor websocket', () => {
     await t.close();
   });
 
+  /** The ticket a visitor's just-sent message landed on. */
+  async function ticketOf(sent: LightMyRequestResponse): Promise<number> {
+    const conversationId = sent.json<{ message: { conversationId: string } }>().message.conversationId;
+    const row = await t.ctx.db.selectFrom('widget_conversations').select('ticket_id').where('id', '=', conversationId).executeTakeFirstOrThrow();
+    return row.ticket_id!;
+  }
+
   async function open(v: Visitor): Promise<{ ws: WebSocket; frames: Frames }> {
     let frames: Frames | undefined;
     const ws = await t.app.injectWS(
@@ -80,9 +88,7 @@ describe('widget visitor websocket', () => {
     const v = new Visitor(t);
     await v.start();
     const sent = await v.send('where is my parcel?');
-    const ticketId = (
-      await t.ctx.db.selectFrom('widget_conversations').select('ticket_id').where('id', '=', sent.json().message.conversationId).executeTakeFirstOrThrow()
-    ).ticket_id!;
+    const ticketId = await ticketOf(sent);
     const tab1 = await open(v);
     const tab2 = await open(v);
     const admin = { id: t.admin.agentId, name: 'Admin', role: 'admin' as const };
@@ -104,9 +110,7 @@ describe('widget visitor websocket', () => {
     const v = new Visitor(t);
     await v.start();
     const sent = await v.send('anyone there?');
-    const ticketId = (
-      await t.ctx.db.selectFrom('widget_conversations').select('ticket_id').where('id', '=', sent.json().message.conversationId).executeTakeFirstOrThrow()
-    ).ticket_id!;
+    const ticketId = await ticketOf(sent);
     const admin = { id: t.admin.agentId, name: 'Admin', role: 'admin' as const };
     const { message } = await postMessage(t.ctx, admin, ticketId, { kind: 'reply', text: 'Yes, we are here.' });
     await new Promise<void>((resolve) => {
@@ -166,9 +170,7 @@ describe('widget visitor websocket', () => {
     const v = new Visitor(t);
     await v.start();
     const sent = await v.send('anyone there?');
-    const ticketId = (
-      await t.ctx.db.selectFrom('widget_conversations').select('ticket_id').where('id', '=', sent.json().message.conversationId).executeTakeFirstOrThrow()
-    ).ticket_id!;
+    const ticketId = await ticketOf(sent);
     const tab = await open(v);
     await tab.frames.next('hello');
     let agentFrames: Frames<AgentFrame> | undefined;
