@@ -3,6 +3,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Transaction } from 'kysely';
 import { registerSearchFunctions } from '../search/sql-functions.js';
+import { LiteralLimitsPlugin } from './literal-limits.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Tables } from './tables.js';
 
@@ -44,7 +45,10 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
   sqlite.pragma('temp_store = MEMORY');
   // The search index triggers call these; without them no message could be written.
   registerSearchFunctions(sqlite);
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Tables>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    plugins: [new LiteralLimitsPlugin()],
+  });
 
   return {
     db,
