@@ -24,6 +24,8 @@ interface Upload {
 
 let cannedCache: Promise<CannedReply[]> | null = null;
 
+const hasFiles = (e: DragEvent): boolean => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+
 /** Reply or internal note, aware of the channel: email shows To/CC/subject, chat sends on Enter. */
 @customElement('kf-composer')
 export class KfComposer extends LitElement {
@@ -294,9 +296,24 @@ export class KfComposer extends LitElement {
     }
   }
 
-  private _drop(e: DragEvent) {
+  /** Only file drags belong to the drop zone; dragged text must still land in the textarea as usual. */
+  private _dragOver(e: DragEvent) {
+    if (!hasFiles(e)) return;
     e.preventDefault();
+    this._dragging = true;
+  }
+
+  private _dragLeave(e: DragEvent) {
+    // Moving between the box's own children fires dragleave too; only leaving the box ends the drag.
+    const to = e.relatedTarget as Node | null;
+    if (to && (e.currentTarget as HTMLElement).contains(to)) return;
     this._dragging = false;
+  }
+
+  private _drop(e: DragEvent) {
+    this._dragging = false;
+    if (!hasFiles(e)) return;
+    e.preventDefault();
     this._files(e.dataTransfer?.files ?? null);
   }
 
@@ -370,8 +387,7 @@ export class KfComposer extends LitElement {
     const to = this.contact?.email ?? this.ticket.contact.email ?? '';
     const busy = this._sending || this._uploads.some((u) => !u.attachment && !u.error);
     return html`<div class="box ${note ? 'note' : ''} ${this._dragging ? 'dragging' : ''}"
-        @dragover=${(e: DragEvent) => { e.preventDefault(); this._dragging = true; }}
-        @dragleave=${() => (this._dragging = false)} @drop=${this._drop}>
+        @dragenter=${this._dragOver} @dragover=${this._dragOver} @dragleave=${this._dragLeave} @drop=${this._drop}>
       ${this._suggestions()}
       <div class="tabs" role="tablist">
         <button class="tab" role="tab" aria-selected=${!note} @click=${() => this.focusMode('reply')}>${icon('reply', 14)}${t('composer.reply')}</button>
