@@ -32,18 +32,25 @@ function senderName(msg: InboundMessage, contactName: string | null): string {
 }
 
 /**
+ * A channel's own rows for the message (the widget's conversation and chat message), written in
+ * the same transaction as the ticket message: both are stored or neither is, and they share its
+ * commit instead of paying for one of their own. Runs for a repeated idempotency key too.
+ */
+export type Alongside = (tx: Tx, stored: IntakeResult) => Promise<void>;
+
+/**
  * The one path every inbound message takes. In one transaction: contact, ticket, message.
  * Events go out after the commit. A repeated idempotency key changes nothing and returns
  * the first result with created=false, so a channel may safely retry.
  */
-export async function intake(ctx: AppContext, msg: InboundMessage): Promise<IntakeResult> {
+export async function intake(ctx: AppContext, msg: InboundMessage, alongside?: Alongside): Promise<IntakeResult> {
   const key = msg.idempotencyKey.trim();
   if (key === '') throw new Error('intake: an inbound message needs an idempotency key');
   try {
-    return await intakeOnce(ctx, msg, key);
+    return await intakeOnce(ctx, msg, key, alongside);
   } catch (err) {
     // Another process (a mail pipe next to the server) stored the same message first: the retry finds it.
-    if (isDuplicateKey(err)) return intakeOnce(ctx, msg, key);
+    if (isDuplicateKey(err)) return intakeOnce(ctx, msg, key, alongside);
     throw err;
   }
 }
@@ -54,10 +61,14 @@ function isDuplicateKey(err: unknown): boolean {
 }
 
 /** Concurrent intakes share a commit; each still resolves only once its message is committed. */
-async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string): Promise<IntakeResult> {
+async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string, alongside?: Alongside): Promise<IntakeResult> {
   return sharedTransactions(ctx.database).run(async (tx, onCommit) => {
     const seen = await findMessageByIdempotencyKey(tx, msg.channel, key);
-    if (seen) return repeated(tx, seen.ticket_id, seen.id);
+    if (seen) {
+      const result = await repeated(tx, seen.ticket_id, seen.id);
+      await alongside?.(tx, result);
+      return result;
+    }
 
     const at = msg.receivedAt ?? now();
     const { contact, created: contactCreated, identities } = await resolveContact(tx, msg.sender, at);
@@ -126,12 +137,7 @@ async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string): Pr
       });
     }
     events.push({ type: 'message.created', actor, ...scope, message: messageView, ticket: ticketView, mentions: [] });
-    onCommit(() => {
-      ctx.logger.debug({ ticketId: ticket.id, messageId: message.id, channel: msg.channel.name }, 'inbound message stored');
-      for (const e of events) ctx.bus.emit(e);
-    });
-
-    return {
+    const result: IntakeResult = {
       ticketId: ticket.id,
       ticketNumber: ticket.number,
       messageId: message.id,
@@ -140,6 +146,12 @@ async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string): Pr
       ticketCreated: resolution.kind === 'created',
       reopened,
     };
+    await alongside?.(tx, result);
+    onCommit(() => {
+      ctx.logger.debug({ ticketId: ticket.id, messageId: message.id, channel: msg.channel.name }, 'inbound message stored');
+      for (const e of events) ctx.bus.emit(e);
+    });
+    return result;
   });
 }
 

@@ -43,11 +43,12 @@ async function startServer(mode: 'kefu' | 'bare'): Promise<Server> {
   return { child, ...ready };
 }
 
-const rssOf = (server: Server) =>
-  new Promise<number>((resolve) => {
-    server.child.once('message', (m) => resolve((m as { rss: number }).rss));
-    server.child.send('rss');
+const usageOf = (server: Server) =>
+  new Promise<{ rss: number; cpuMs: number }>((resolve) => {
+    server.child.once('message', (m) => resolve(m as { rss: number; cpuMs: number }));
+    server.child.send('usage');
   });
+const rssOf = async (server: Server) => (await usageOf(server)).rss;
 
 async function pool<T>(items: T[], width: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -192,8 +193,12 @@ async function kefuRun(figures: Figure[]): Promise<number> {
   figures.push({ name: 'kefu: messages not at the agent 120 s after the last send', value: p.lost, unit: '', target: '< 1' });
   figures.push({ name: `kefu: server RSS with ${VISITORS} visitors after load`, value: mb(await rssOf(server)), unit: 'MB' });
   log(`kefu: burst of ${BURST} ...`);
+  const before = await usageOf(server);
   const throughput = await burst(r);
+  const after = await usageOf(server);
   figures.push({ name: 'kefu: max relay throughput', value: throughput, unit: 'msg/s' });
+  // The server's own CPU per relayed message: what a busy, shared machine does not distort.
+  figures.push({ name: 'kefu: server CPU per relayed message', value: (after.cpuMs - before.cpuMs) / BURST, unit: 'ms' });
   for (const v of visitors) v.terminate();
   agent.terminate();
   server.child.kill('SIGTERM');
@@ -212,8 +217,11 @@ async function bareRun(figures: Figure[]): Promise<number> {
   const r = relay(visitors, agent);
   const p = await paced(r);
   figures.push({ name: `bare ws: visitor→agent p99 at ${RATE} msg/s`, value: p.p99, unit: 'ms' });
+  const before = await usageOf(server);
   const throughput = await burst(r);
+  const after = await usageOf(server);
   figures.push({ name: 'bare ws: max relay throughput', value: throughput, unit: 'msg/s' });
+  figures.push({ name: 'bare ws: server CPU per relayed message', value: (after.cpuMs - before.cpuMs) / BURST, unit: 'ms' });
   for (const v of visitors) v.terminate();
   agent.terminate();
   server.child.kill('SIGTERM');

@@ -2,7 +2,7 @@
  * The server half of the widget relay benchmark, in its own process so its memory and event loop are
  * its own. `kefu`: a real Kefu with one widget channel. `bare`: a plain `ws` relay doing the least a
  * chat relay can do (parse, forward to the agent sockets, ack), for comparison.
- * Prints `READY {...}` once listening; answers `rss` over IPC.
+ * Prints `READY {...}` once listening; answers `usage` (RSS and CPU time) over IPC.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -18,7 +18,10 @@ import { createApiToken } from '../../server/modules/agents/tokens.js';
 
 const mode = process.argv[2] ?? 'kefu';
 process.on('message', (m) => {
-  if (m === 'rss') process.send?.({ rss: process.memoryUsage().rss });
+  if (m === 'usage') {
+    const cpu = process.cpuUsage();
+    process.send?.({ rss: process.memoryUsage().rss, cpuMs: (cpu.user + cpu.system) / 1000 });
+  }
 });
 
 if (mode === 'bare') {

@@ -49,7 +49,7 @@ export async function deliverAgentMessage(rt: WidgetRuntime, ticketMessageId: nu
 
   let row: WidgetMessageRow | undefined = await messageByTicketMessageId(db, message.id);
   if (!row) {
-    const attachments = await messageAttachments(rt, message.id);
+    const attachments = await messageAttachments(db, message.id);
     row = await insertWidgetMessage(db, {
       conversation_id: conversation.id,
       visitor_id: visitor.id,

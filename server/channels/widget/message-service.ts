@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { randomToken } from '../../crypto.js';
-import { now } from '../../db/database.js';
+import { now, type DbOrTx } from '../../db/database.js';
 import { BadRequest, NotFound } from '../../http/errors.js';
 import type { Identity, InboundAttachment } from '../../intake/types.js';
 import type { WidgetChannelConfig } from './config-schema.js';
@@ -17,6 +17,7 @@ import {
   visitorMessages,
   type ConversationRow,
   type VisitorRow,
+  type WidgetMessageRow,
 } from './queries.js';
 import type { WidgetRuntime } from './runtime.js';
 
@@ -74,46 +75,50 @@ async function storeVisitorMessage(
   const uploads = await loadUploads(rt, visitor.id, input.uploadIds);
   const open = await openConversation(db, visitor.id);
   const conversationId = open?.id ?? `c_${randomToken(12)}`;
-  const result = await rt.deps.intake({
-    channel: { kind: 'widget', name: ch.name },
-    sender: {
-      identity: visitorIdentity(ch, visitor),
-      name: visitor.name ?? undefined,
-      email: visitor.email ?? undefined,
-      phone: visitor.phone ?? undefined,
-      language: visitor.language ?? undefined,
-      alsoKnownAs: visitor.external_id && visitor.email ? [{ kind: 'email', value: visitor.email }] : undefined,
-    },
-    thread: { key: conversationId },
-    subject: subjectFrom(input.text, uploads),
-    text: input.text,
-    attachments: uploads.map((u) => u.attachment),
-    idempotencyKey: `${visitor.id}:${input.clientId}`,
-    meta: { widget: { conversationId, clientId: input.clientId, visitorId: visitor.id } },
-  });
-
-  const at = now();
-  const attachments = uploads.length > 0 ? await messageAttachments(rt, result.messageId) : [];
-  const row = await rt.ctx.database.transaction(async (tx) => {
-    if (!open) await insertConversation(tx, newConversation(rt, ch, visitor, conversationId, result.ticketId, at));
-    else await updateConversation(tx, open.id, { ticket_id: result.ticketId, last_message_at: at });
-    if (visitor.contact_id !== result.contactId) await updateVisitor(tx, visitor.id, { contact_id: result.contactId });
-    if (uploads.length > 0) {
-      await tx.deleteFrom('widget_uploads').where('id', 'in', uploads.map((u) => u.id)).execute();
-    }
-    return insertWidgetMessage(tx, {
-      conversation_id: conversationId,
-      visitor_id: visitor.id,
-      ticket_message_id: result.messageId,
-      client_id: input.clientId,
-      author_kind: 'visitor',
-      author_name: visitor.name,
-      author_avatar: null,
+  let row: WidgetMessageRow | undefined;
+  // The chat's own rows commit with the ticket message: a crash never leaves one without the other.
+  await rt.deps.intake(
+    {
+      channel: { kind: 'widget', name: ch.name },
+      sender: {
+        identity: visitorIdentity(ch, visitor),
+        name: visitor.name ?? undefined,
+        email: visitor.email ?? undefined,
+        phone: visitor.phone ?? undefined,
+        language: visitor.language ?? undefined,
+        alsoKnownAs: visitor.external_id && visitor.email ? [{ kind: 'email', value: visitor.email }] : undefined,
+      },
+      thread: { key: conversationId },
+      subject: subjectFrom(input.text, uploads),
       text: input.text,
-      attachments: JSON.stringify(attachments),
-      created_at: at,
-    });
-  });
+      attachments: uploads.map((u) => u.attachment),
+      idempotencyKey: `${visitor.id}:${input.clientId}`,
+      meta: { widget: { conversationId, clientId: input.clientId, visitorId: visitor.id } },
+    },
+    async (tx, result) => {
+      const at = now();
+      const attachments = uploads.length > 0 ? await messageAttachments(tx, result.messageId) : [];
+      if (!open) await insertConversation(tx, newConversation(rt, ch, visitor, conversationId, result.ticketId, at));
+      else await updateConversation(tx, open.id, { ticket_id: result.ticketId, last_message_at: at });
+      if (visitor.contact_id !== result.contactId) await updateVisitor(tx, visitor.id, { contact_id: result.contactId });
+      if (uploads.length > 0) {
+        await tx.deleteFrom('widget_uploads').where('id', 'in', uploads.map((u) => u.id)).execute();
+      }
+      row = await insertWidgetMessage(tx, {
+        conversation_id: conversationId,
+        visitor_id: visitor.id,
+        ticket_message_id: result.messageId,
+        client_id: input.clientId,
+        author_kind: 'visitor',
+        author_name: visitor.name,
+        author_avatar: null,
+        text: input.text,
+        attachments: JSON.stringify(attachments),
+        created_at: at,
+      });
+    },
+  );
+  if (!row) throw new Error('intake did not store the widget message');
   return presentMessage(rt.ctx.secret, ch.name, row);
 }
 
@@ -172,8 +177,8 @@ async function loadUploads(
   });
 }
 
-export async function messageAttachments(rt: WidgetRuntime, ticketMessageId: number): Promise<StoredAttachment[]> {
-  const rows = await rt.ctx.db
+export async function messageAttachments(db: DbOrTx, ticketMessageId: number): Promise<StoredAttachment[]> {
+  const rows = await db
     .selectFrom('message_attachments')
     .innerJoin('attachments', 'attachments.id', 'message_attachments.attachment_id')
     .select(['attachments.id', 'attachments.name', 'attachments.content_type', 'attachments.size'])

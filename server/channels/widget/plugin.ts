@@ -26,7 +26,7 @@ async function queueEmail(ctx: AppContext, email: OutgoingEmail): Promise<void> 
 export const widgetChannelPlugin: FastifyPluginAsync<{ ctx: AppContext; webRoot: string | null }> = async (app, { ctx, webRoot }) => {
   const hasEmail = ctx.config.channels.email.length > 0;
   const rt = createWidgetChannel(ctx, {
-    intake: (message) => intake(ctx, message),
+    intake: (message, alongside) => intake(ctx, message, alongside),
     sendEmail: hasEmail ? (email) => queueEmail(ctx, email) : undefined,
   });
   runtimes.set(ctx, rt);

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { NotFound, TooManyRequests } from '../../http/errors.js';
 import { RateLimiter } from '../../http/rate-limiter.js';
+import type { Alongside } from '../../intake/intake.js';
 import type { InboundMessage, IntakeResult } from '../../intake/types.js';
 import { withinBusinessHours } from './business-hours.js';
 import type { WidgetChannelConfig } from './config-schema.js';
@@ -17,7 +18,7 @@ export interface OutgoingEmail {
 
 /** What the widget channel needs from the rest of Kefu, handed in by the composition root. */
 export interface WidgetDeps {
-  intake(message: InboundMessage): Promise<IntakeResult>;
+  intake(message: InboundMessage, alongside?: Alongside): Promise<IntakeResult>;
   /** Queues an email through the outbox; absent when no email sending exists. */
   sendEmail?: ((email: OutgoingEmail) => Promise<void>) | undefined;
 }

@@ -142,4 +142,30 @@ describe('intake', () => {
     const after = await t.ctx.db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
+
+  it("commits the channel's own rows with the message, and neither when those fail", async () => {
+    const msg = inbound();
+    const seen: boolean[] = [];
+    const stored = await intake(t.ctx, msg, async (tx, result) => {
+      seen.push(result.created);
+      await tx.updateTable('messages').set({ author_name: 'Written alongside' }).where('id', '=', result.messageId).execute();
+    });
+    const row = await t.ctx.db.selectFrom('messages').select('author_name').where('id', '=', stored.messageId).executeTakeFirstOrThrow();
+    expect(row.author_name).toBe('Written alongside');
+    await intake(t.ctx, msg, async (_tx, result) => {
+      seen.push(result.created);
+    });
+    expect(seen).toEqual([true, false]);
+
+    events.length = 0;
+    const failing = inbound();
+    await expect(
+      intake(t.ctx, failing, async () => {
+        throw new Error('channel row refused');
+      }),
+    ).rejects.toThrow('channel row refused');
+    const kept = await t.ctx.db.selectFrom('messages').select('id').where('idempotency_key', '=', failing.idempotencyKey).execute();
+    expect(kept).toEqual([]);
+    expect(events).toEqual([]);
+  });
 });
