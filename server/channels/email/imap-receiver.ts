@@ -2,7 +2,7 @@ import { ImapFlow } from 'imapflow';
 import type { AppContext } from '../../context.js';
 import type { Logger } from '../../logger.js';
 import type { EmailChannelConfig } from './config-schema.js';
-import { ingestRawEmail } from './ingest.js';
+import { ingestParsedEmail, parseRawEmail } from './ingest.js';
 import { advanceMailbox, loadMailboxState, resetMailbox, setMailboxConnection } from './state-queries.js';
 
 type ImapConfig = NonNullable<EmailChannelConfig['imap']>;
@@ -249,13 +249,20 @@ export class ImapReceiver {
   }
 
   async #importGroup(client: ImapFlow, group: number[]): Promise<void> {
-    const fetched = await client.fetchAll(group.join(','), { uid: true, source: true }, { uid: true });
+    const fetched = (await client.fetchAll(group.join(','), { uid: true, source: true }, { uid: true })).sort((a, b) => a.uid - b.uid);
+    // Every mail of the group is parsed on the pool up front while the ones before it are stored;
+    // intake still goes strictly by UID, since a reply threads by the Message-IDs stored before it.
+    const parsing = new Map(fetched.map((msg) => [msg.uid, msg.source ? parseRawEmail(this.#ctx, msg.source) : null]));
+    // A parse left unawaited after a blocked import must not surface as an unhandled rejection.
+    for (const p of parsing.values()) p?.catch(() => undefined);
     const done: number[] = [];
     let blocked = false;
-    for (const msg of fetched.sort((a, b) => a.uid - b.uid)) {
-      if (!msg.source) continue;
+    for (const msg of fetched) {
+      const parsed = parsing.get(msg.uid);
+      parsing.delete(msg.uid);
+      if (!parsed) continue;
       try {
-        await ingestRawEmail(this.#ctx, this.#channel, msg.source);
+        await ingestParsedEmail(this.#ctx, this.#channel, await parsed);
         done.push(msg.uid);
         this.#failures.delete(msg.uid);
       } catch (err) {

@@ -6,6 +6,7 @@ import { maxAttachmentBytes } from '../../modules/attachments/service.js';
 import { queueAutoAcknowledgement } from './auto-ack.js';
 import type { EmailChannelConfig } from './config-schema.js';
 import { parseEmail, type ParsedEmail } from './parse.js';
+import { parsePool } from './parse-pool.js';
 import { recordBounce } from './bounces.js';
 import { recordMessageId } from './queries.js';
 import { findThread, type ThreadMatch } from './threading.js';
@@ -73,12 +74,23 @@ export function toInbound(channel: EmailChannelConfig, mail: ParsedEmail, thread
   };
 }
 
+export interface ParseChoice {
+  /** Parse on the calling thread: a one-mail process (`kefu mail-pipe`) would wait longer for a worker to start. */
+  inline?: boolean | undefined;
+}
+
+/** Raw bytes → ParsedEmail, on the context's parse pool unless inline. Never rejects for bad input. */
+export function parseRawEmail(ctx: AppContext, raw: Buffer, choice: ParseChoice = {}): Promise<ParsedEmail> {
+  const opts = { maxAttachmentBytes: maxAttachmentBytes(ctx) };
+  return choice.inline ? parseEmail(raw, opts) : parsePool(ctx).parse(raw, opts);
+}
+
 /**
- * One raw email into Kefu, whichever way it came (IMAP, MTA pipe, admin upload): parse, find
- * its thread, hand it to intake, remember its Message-ID. Repeating the same bytes changes nothing.
+ * One parsed email into Kefu: find its thread, hand it to intake, remember its Message-ID.
+ * Callers that parse ahead must still call this in arrival order: a reply finds its ticket
+ * only through the Message-IDs of the mails ingested before it.
  */
-export async function ingestRawEmail(ctx: AppContext, channel: EmailChannelConfig, raw: Buffer): Promise<IngestResult> {
-  const mail = await parseEmail(raw, { maxAttachmentBytes: maxAttachmentBytes(ctx) });
+export async function ingestParsedEmail(ctx: AppContext, channel: EmailChannelConfig, mail: ParsedEmail): Promise<IngestResult> {
   const log = ctx.logger.child({ subsystem: 'email', channel: channel.name });
   if (mail.from && isOwnAddress(ctx, mail.from.address)) {
     log.info({ emailMessageId: mail.messageId }, 'ignored mail from our own address');
@@ -101,4 +113,22 @@ export async function ingestRawEmail(ctx: AppContext, channel: EmailChannelConfi
     created: result.created,
     ticketCreated: result.ticketCreated,
   };
+}
+
+/** The tail of the raw-mail lane per context: each call's intake waits for the previous call's. */
+const lanes = new WeakMap<AppContext, Promise<unknown>>();
+
+/**
+ * One raw email into Kefu, whichever way it came (MTA pipe, admin upload): parse, then ingest.
+ * Concurrent calls (an MTA delivering several mails at once) parse in parallel but are ingested
+ * one at a time in the order they were called, so a reply delivered right after its original
+ * still finds it. Repeating the same bytes changes nothing.
+ */
+export function ingestRawEmail(ctx: AppContext, channel: EmailChannelConfig, raw: Buffer, choice: ParseChoice = {}): Promise<IngestResult> {
+  const parsed = parseRawEmail(ctx, raw, choice);
+  // Marked handled now: a failure surfaces where it is awaited, not as an unhandled rejection while queued.
+  parsed.catch(() => undefined);
+  const run = (lanes.get(ctx) ?? Promise.resolve()).then(async () => ingestParsedEmail(ctx, channel, await parsed));
+  lanes.set(ctx, run.catch(() => undefined));
+  return run;
 }

@@ -36,7 +36,8 @@ export function mailPipeCommand(stdin: NodeJS.ReadableStream = process.stdin): C
       const logger = pino({ level: config.log.level === 'info' ? 'warn' : config.log.level, base: { app: 'kefu' } }, pino.destination(2));
       const ctx = await createContext(config, logger);
       try {
-        const r = await ingestRawEmail(ctx, channel, raw);
+        // One mail per process: starting a parse worker would cost more than it saves.
+        const r = await ingestRawEmail(ctx, channel, raw, { inline: true });
         const line = { ticketId: r.ticketId, ticketNumber: r.ticketNumber, messageId: r.messageId, created: r.created, ...(r.ignored ? { ignored: r.ignored } : {}) };
         stdout.write(`${JSON.stringify(line)}\n`);
         return 0;

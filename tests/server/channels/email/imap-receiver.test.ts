@@ -3,6 +3,7 @@ import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmailChannelConfig } from '../../../../server/channels/email/config-schema.js';
 import { ImapReceiver } from '../../../../server/channels/email/imap-receiver.js';
+import { parsePool } from '../../../../server/channels/email/parse-pool.js';
 import { createTestApp, type TestApp } from '../../../helpers/app.js';
 import { dovecotUnavailable, startDovecot, type Dovecot } from '../../../helpers/dovecot.js';
 import { buildMail } from './mail-builder.js';
@@ -81,6 +82,7 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
           imapChannel('deleter', 'deleter', { after_import: 'delete' }),
           imapChannel('renumber', 'renumber', { folder: 'Support' }),
           imapChannel('locked', 'locked'),
+          imapChannel('grouped', 'grouped'),
         ],
       },
     });
@@ -247,6 +249,31 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
     await c.logout();
     expect(msg?.flags?.has('\\Seen')).toBe(true);
   }, 30_000);
+
+  it('parses a fetched group ahead on the pool and still stores it in UID order: a reply joins its original in the same group', async () => {
+    // The original is the slowest of the group to parse; the reply right behind it must wait for its intake.
+    const big = 'The zipper broke on the first day.\r\n'.repeat(40_000);
+    await append('grouped', [
+      buildMail({ from: 'Ida <ida@example.org>', messageId: 'grp-1@example.org', subject: 'Broken zipper', body: big }),
+      buildMail({ from: 'Ida <ida@example.org>', messageId: 'grp-2@example.org', subject: 'Re: Broken zipper', inReplyTo: 'grp-1@example.org' }),
+      buildMail({ from: 'Jon <jon@example.org>', messageId: 'grp-3@example.org', subject: 'Invoice copy' }),
+      buildMail({ from: 'Ida <ida@example.org>', messageId: 'grp-4@example.org', subject: 'Re: Re: Broken zipper', inReplyTo: 'grp-2@example.org', references: '<grp-1@example.org> <grp-2@example.org>' }),
+    ]);
+    const receiver = new ImapReceiver(t.ctx, channelOf('grouped'), { pollMs: 60_000 });
+    const four = committed('grouped', 4);
+    receiver.start();
+    await four;
+    await receiver.synced();
+    await receiver.stop();
+
+    const rows = await t.ctx.db.selectFrom('messages').select(['id', 'ticket_id', 'idempotency_key']).where('channel_name', '=', 'grouped').orderBy('id').execute();
+    expect(rows.map((r) => r.idempotency_key)).toEqual(['grp-1@example.org', 'grp-2@example.org', 'grp-3@example.org', 'grp-4@example.org']);
+    const ticketOf = (key: string) => rows.find((r) => r.idempotency_key === key)?.ticket_id;
+    expect(ticketOf('grp-2@example.org')).toBe(ticketOf('grp-1@example.org'));
+    expect(ticketOf('grp-4@example.org')).toBe(ticketOf('grp-1@example.org'));
+    expect(ticketOf('grp-3@example.org')).not.toBe(ticketOf('grp-1@example.org'));
+    expect(parsePool(t.ctx).stats()).toMatchObject({ disabled: false, parsedInline: 0 });
+  });
 
   it('polls a server when IDLE is turned off', async () => {
     const receiver = new ImapReceiver(t.ctx, channelOf('poller'), { pollMs: 200 });

@@ -189,4 +189,17 @@ describe('email ingest and threading', () => {
     const empty = await ingest(readFileSync(path.join(FIXTURES, 'empty-body.eml')));
     expect(empty.created).toBe(true);
   });
+
+  it('stores concurrently delivered mails in the order they were handed over, so a reply right behind its original joins it', async () => {
+    // The original takes far longer to parse (2 MB, on the worker pool) than the reply (inline):
+    // its intake must still come first, or the reply would find no thread and open a ticket.
+    const original = buildMail({ from: 'Hana <hana@example.org>', messageId: 'order-1@example.org', subject: 'Damaged box', body: 'The box was crushed.\r\n'.repeat(100_000) });
+    const reply = buildMail({ from: 'Hana <hana@example.org>', messageId: 'order-2@example.org', subject: 'More photos', inReplyTo: 'order-1@example.org' });
+    const [first, second] = await Promise.all([ingest(original), ingestRawEmail(t.ctx, channel, reply, { inline: true })]);
+    expect(first.created && second.created).toBe(true);
+    expect(first.ticketCreated).toBe(true);
+    expect(second.ticketId).toBe(first.ticketId);
+    const ids = (await t.ctx.db.selectFrom('messages').select(['id', 'idempotency_key']).where('ticket_id', '=', first.ticketId as number).orderBy('id').execute()).map((m) => m.idempotency_key);
+    expect(ids).toEqual(['order-1@example.org', 'order-2@example.org']);
+  });
 });
