@@ -36,6 +36,8 @@ let audio: AudioContext | null = null;
 export function chime(): void {
   try {
     audio ??= new AudioContext();
+    // A context made before the page had a user gesture starts suspended and stays so until resumed.
+    if (audio.state === 'suspended') void audio.resume().catch(() => undefined);
     const now = audio.currentTime;
     for (const [i, freq] of [880, 1320].entries()) {
       const osc = audio.createOscillator();

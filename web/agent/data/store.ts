@@ -108,7 +108,11 @@ export class AppStore extends EventTarget {
       },
     });
     this.ws.start();
-    this.presence.set(this.me.id, this.me.presence === 'offline' ? 'online' : this.me.presence);
+    // Away is a choice the agent made; a reload or a new sign-in must not quietly turn it back to online.
+    const chosen: Presence = localStorage.getItem(presenceKey(this.me.id)) === 'away' ? 'away' : 'online';
+    if (chosen === 'away') this.ws.send({ type: 'presence', presence: 'away' });
+    this.presence.set(this.me.id, chosen);
+    this.me = { ...this.me, presence: chosen };
   }
 
   disconnect(): void {
@@ -117,6 +121,8 @@ export class AppStore extends EventTarget {
   }
 
   setPresence(p: Presence): void {
+    if (p === 'away') localStorage.setItem(presenceKey(this.me.id), 'away');
+    else localStorage.removeItem(presenceKey(this.me.id));
     this.presence.set(this.me.id, p);
     this.me = { ...this.me, presence: p };
     this.ws?.send({ type: 'presence', presence: p });
@@ -171,6 +177,8 @@ export class AppStore extends EventTarget {
     }
   }
 }
+
+const presenceKey = (agentId: number) => `kefu.presence.${agentId}`;
 
 /** A widget says "typing" while keys are pressed; without a refresh the indicator goes away. */
 const CUSTOMER_TYPING_TTL_MS = 8000;
