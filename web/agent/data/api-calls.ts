@@ -58,8 +58,8 @@ export const contacts = {
 
 export const directory = {
   agents: (api: ApiClient) => api.get<{ items: Agent[] }>('/agents'),
-  inviteAgent: (api: ApiClient, body: { email: string; name: string; role: string; password?: string }) =>
-    api.post<{ agent: Agent; inviteUrl?: string }>('/agents', body),
+  inviteAgent: (api: ApiClient, body: { email: string; name: string; role: string; password: string }) =>
+    api.post<{ agent: Agent }>('/agents', body),
   updateAgent: (api: ApiClient, id: number, body: Partial<Pick<Agent, 'name' | 'role' | 'active'>>) =>
     api.patch<{ agent: Agent }>(`/agents/${id}`, body),
   teams: (api: ApiClient) => api.get<{ items: Team[] }>('/teams'),

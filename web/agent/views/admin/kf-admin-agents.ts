@@ -19,8 +19,6 @@ export class KfAdminAgents extends LitElement {
     base,
     page,
     css`
-      .invite-url { display: flex; gap: 8px; align-items: center; margin-top: 12px; padding: 10px; border-radius: var(--kf-radius); background: var(--kf-success-soft); }
-      .invite-url code { flex: 1; font-family: var(--kf-font-mono); font-size: var(--kf-text-sm); word-break: break-all; }
       select.field { height: 28px; width: auto; }
       .presence { display: inline-flex; align-items: center; gap: 6px; color: var(--kf-text-muted); font-size: var(--kf-text-sm); }
       .inactive td { opacity: 0.55; }
@@ -29,7 +27,6 @@ export class KfAdminAgents extends LitElement {
 
   @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
   private readonly _sc = new StoreController(this, () => this._store);
-  @state() private _inviteUrl = '';
 
   private get _isAdmin() {
     return this._store.me.role === 'admin';
@@ -44,9 +41,8 @@ export class KfAdminAgents extends LitElement {
         email: String(f.get('email')),
         name: String(f.get('name')),
         role: String(f.get('role')),
-        password: String(f.get('password') ?? '') || undefined,
+        password: String(f.get('password')),
       });
-      this._inviteUrl = r.inviteUrl ?? '';
       toast(t('agents.invited', { name: r.agent.name }));
       form.reset();
       await this._store.loadDirectory();
@@ -78,12 +74,9 @@ export class KfAdminAgents extends LitElement {
                   <div><label class="lbl" for="iname">${t('contact.name')}</label><input class="field" id="iname" name="name" required /></div>
                   <div><label class="lbl" for="iemail">${t('contact.email')}</label><input class="field" id="iemail" name="email" type="email" required /></div>
                   <div><label class="lbl" for="irole">${t('agents.role')}</label><select class="field" id="irole" name="role" style="width:100%;height:32px">${ROLES.map((r) => html`<option value=${r}>${t(`role.${r}`)}</option>`)}</select></div>
-                  <div><label class="lbl" for="ipw">${t('agents.initialPassword')}</label><input class="field" id="ipw" name="password" type="password" minlength="8" autocomplete="new-password" placeholder=${t('agents.passwordOptional')} /></div>
+                  <div><label class="lbl" for="ipw">${t('agents.initialPassword')}</label><input class="field" id="ipw" name="password" type="password" minlength="8" required autocomplete="new-password" placeholder=${t('agents.passwordHint')} /></div>
                   <div><button class="btn primary" style="width:100%;height:32px">${t('agents.sendInvite')}</button></div>
                 </div>
-                ${this._inviteUrl
-                  ? html`<div class="invite-url"><code>${this._inviteUrl}</code><button type="button" class="btn sm" @click=${() => void navigator.clipboard.writeText(this._inviteUrl).then(() => toast(t('action.copied')))}>${icon('copy', 12)}${t('action.copy')}</button></div>`
-                  : ''}
               </div>
             </form>`
           : ''}

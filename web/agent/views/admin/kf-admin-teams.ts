@@ -69,7 +69,7 @@ export class KfAdminTeams extends LitElement {
         <div class="panel">
           ${this._store.teams.length === 0 ? html`<div class="empty">${t('teams.empty')}</div>` : ''}
           ${this._store.teams.map((team) => html`<div class="team">
-            <div class="top">${icon('users', 16)}<strong>${team.name}</strong><span class="faint">${t('teams.members', { n: team.memberIds.length })}</span>
+            <div class="top">${icon('users', 16)}<strong>${team.name}</strong><span class="faint">${team.memberIds.length === 1 ? t('teams.oneMember') : t('teams.members', { n: team.memberIds.length })}</span>
               <button class="btn sm" @click=${() => (this._editing = this._editing === team.id ? null : team.id)}>${this._editing === team.id ? t('action.done') : t('teams.editMembers')}</button>
               <button class="icon-btn" aria-label=${t('action.delete')} @click=${() => confirm(t('teams.confirmDelete', { name: team.name })) && void this._run(this._api.remove(team.id))}>${icon('x', 14)}</button></div>
             <div class="members">${(this._editing === team.id ? agents : agents.filter((a) => team.memberIds.includes(a.id))).map((a) => html`<button class="member" aria-pressed=${team.memberIds.includes(a.id)}
