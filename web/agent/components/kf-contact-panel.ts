@@ -7,6 +7,7 @@ import type { Contact, Ticket } from '../../shared/types.js';
 import { contacts as contactApi } from '../data/api-calls.js';
 import { formatRoute } from '../data/routes.js';
 import { storeContext, type AppStore } from '../data/store.js';
+import { kindLabel } from '../data/kind-label.js';
 import { channelIcon, icon } from '../icons.js';
 import { base } from '../styles.js';
 import { toast, toastError } from '../toast.js';
@@ -146,7 +147,7 @@ export class KfContactPanel extends LitElement {
         <section>
           <div class="section-title">${t('contact.identities')}</div>
           ${c.identities.length === 0 ? html`<div class="faint" style="font-size:var(--kf-text-sm)">${t('contact.noIdentities')}</div>` : ''}
-          ${c.identities.map((i) => html`<div class="ident"><span class="kind" title=${i.kind}>${icon(channelIcon(i.kind === 'visitor' ? 'widget' : i.kind), 14)}</span><span class="ellipsis">${i.value}</span></div>`)}
+          ${c.identities.map((i) => html`<div class="ident"><span class="kind" title=${kindLabel(i.kind)}>${icon(channelIcon(i.kind === 'visitor' ? 'widget' : i.kind), 14)}</span><span class="ellipsis">${i.value}</span></div>`)}
           ${c.phone && !c.identities.some((i) => i.value === c.phone) ? html`<div class="ident"><span class="kind">${icon('phone', 14)}</span><span>${c.phone}</span></div>` : ''}
         </section>
         <section>

@@ -5,6 +5,7 @@ import { t } from '../../shared/i18n/i18n.js';
 import { formatAge, formatDateTime } from '../../shared/format.js';
 import type { Label, Ticket } from '../../shared/types.js';
 import { anchoredScrollTop } from '../data/list-merge.js';
+import { systemText } from '../data/system-text.js';
 import { visibleRange } from '../data/virtual-range.js';
 import { channelIcon, icon } from '../icons.js';
 import { base } from '../styles.js';
@@ -160,7 +161,8 @@ export class KfTicketList extends LitElement {
 
   private _row(tk: Ticket, index: number) {
     const name = tk.contact.name || tk.contact.email || tk.contact.phone || t('contact.anonymous');
-    const preview = tk.lastMessage?.preview ?? '';
+    const last = tk.lastMessage;
+    const preview = !last ? '' : last.kind === 'system' ? systemText({ text: last.preview }) : last.preview;
     const cls = [
       'row',
       tk.unread ? 'unread' : '',

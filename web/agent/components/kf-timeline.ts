@@ -6,6 +6,7 @@ import { t } from '../../shared/i18n/i18n.js';
 import { formatDateTime, formatDay, formatSize, formatTime } from '../../shared/format.js';
 import type { Attachment, Message, Ticket } from '../../shared/types.js';
 import { splitQuotedText } from '../data/quoted.js';
+import { systemText } from '../data/system-text.js';
 import { storeContext, type AppStore } from '../data/store.js';
 import { channelIcon, icon } from '../icons.js';
 import { base } from '../styles.js';
@@ -172,7 +173,7 @@ export class KfTimeline extends LitElement {
 
   private _message(m: Message) {
     if (m.kind === 'system') {
-      return html`<div class="system" data-kind="system">${icon('bolt', 12)}<span>${m.text}</span><span class="time" title=${formatDateTime(m.createdAt)}>${formatTime(m.createdAt)}</span></div>`;
+      return html`<div class="system" data-kind="system">${icon('bolt', 12)}<span>${systemText(m)}</span><span class="time" title=${formatDateTime(m.createdAt)}>${formatTime(m.createdAt)}</span></div>`;
     }
     const isEmail = this.ticket.channel.kind === 'email' && m.kind !== 'note';
     const badge =

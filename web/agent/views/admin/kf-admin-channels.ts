@@ -5,6 +5,7 @@ import { Task } from '@lit/task';
 import { t } from '../../../shared/i18n/i18n.js';
 import { formatDateTime } from '../../../shared/format.js';
 import { directory } from '../../data/api-calls.js';
+import { kindLabel } from '../../data/kind-label.js';
 import { storeContext, type AppStore } from '../../data/store.js';
 import { channelIcon, icon } from '../../icons.js';
 import { base } from '../../styles.js';
@@ -28,7 +29,8 @@ export class KfAdminChannels extends LitElement {
       dt { color: var(--kf-text-faint); }
       dd { margin: 0; word-break: break-word; }
       pre { margin: 0; padding: 12px; border-radius: var(--kf-radius); background: var(--kf-bg-sunken); font-family: var(--kf-font-mono); font-size: var(--kf-text-sm); white-space: pre-wrap; word-break: break-all; }
-      .snip { display: grid; gap: 6px; margin-top: 12px; }
+      .snip { display: grid; gap: 6px; }
+      dl + .snip { margin-top: 12px; }
       .snip .top { display: flex; align-items: center; justify-content: space-between; }
     `,
   ];
@@ -49,13 +51,15 @@ export class KfAdminChannels extends LitElement {
               : s.connected ? html`<span class="state ok"><span class="dot" style="background:currentColor"></span>${t('channels.connected')}</span>`
               : html`<span class="state bad"><span class="dot" style="background:currentColor"></span>${t('channels.disconnected')}</span>`;
             return html`<div class="panel ch">
-              <h2>${icon(channelIcon(c.kind), 16)}<span>${c.name}</span><span class="kind">${c.kind}</span><span class="grow"></span>${st}</h2>
+              <h2>${icon(channelIcon(c.kind), 16)}<span>${c.name}</span><span class="kind">${kindLabel(c.kind)}</span><span class="grow"></span>${st}</h2>
               <div class="body">
-                <dl>
-                  ${c.address ? html`<dt>${t('channels.address')}</dt><dd>${c.address}</dd>` : ''}
-                  ${s ? html`<dt>${t('channels.lastSync')}</dt><dd>${s.lastSyncAt ? formatDateTime(s.lastSyncAt) : '—'}</dd>` : ''}
-                  ${s?.lastError ? html`<dt>${t('channels.lastError')}</dt><dd class="error-text">${s.lastError}</dd>` : ''}
-                </dl>
+                ${c.address || s
+                  ? html`<dl>
+                      ${c.address ? html`<dt>${t('channels.address')}</dt><dd>${c.address}</dd>` : ''}
+                      ${s ? html`<dt>${t('channels.lastSync')}</dt><dd>${s.lastSyncAt ? formatDateTime(s.lastSyncAt) : '—'}</dd>` : ''}
+                      ${s?.lastError ? html`<dt>${t('channels.lastError')}</dt><dd class="error-text">${s.lastError}</dd>` : ''}
+                    </dl>`
+                  : ''}
                 ${c.embedSnippet ? html`<div class="snip"><div class="top"><span class="lbl" style="margin:0">${t('channels.embed')}</span>
                   <button class="btn sm" @click=${() => void navigator.clipboard.writeText(c.embedSnippet ?? '').then(() => toast(t('action.copied')))}>${icon('copy', 12)}${t('action.copy')}</button></div>
                   <pre>${c.embedSnippet}</pre></div>` : ''}
