@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
 import { linkAttachments } from '../attachments/queries.js';
-import { insertMessage, type MessageRow, type TicketChanges, type TicketRow } from './queries.js';
+import { insertMessage, reloadTicket, type MessageRow, type TicketChanges, type TicketRow } from './queries.js';
 import type { AuthorKind, DeliveryStatus, MessageKind } from './tables.js';
 
 export interface NewMessage {
@@ -54,7 +54,7 @@ export async function appendMessage(
     created_at: input.createdAt,
   });
   await linkAttachments(db, message.id, input.attachmentIds ?? []);
-  const updated = await db
+  await db
     .updateTable('tickets')
     .set({
       ...ticketChanges,
@@ -66,9 +66,8 @@ export async function appendMessage(
       updated_at: Math.max(input.createdAt, Date.now()),
     })
     .where('id', '=', ticket.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return { message, ticket: updated };
+    .execute();
+  return { message, ticket: await reloadTicket(db, ticket.id) };
 }
 
 /** Recomputes the denormalised summary after messages moved in or out. */
@@ -81,7 +80,7 @@ export async function refreshSummary(tx: DbOrTx, ticketId: number): Promise<Tick
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return tx
+  await tx
     .updateTable('tickets')
     .set({
       message_count: sql<number>`(select count(*) from messages where ticket_id = ${ticketId})`,
@@ -90,6 +89,6 @@ export async function refreshSummary(tx: DbOrTx, ticketId: number): Promise<Tick
       last_message_at: last?.created_at ?? null,
     })
     .where('id', '=', ticketId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .execute();
+  return reloadTicket(tx, ticketId);
 }

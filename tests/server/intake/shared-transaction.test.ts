@@ -55,4 +55,16 @@ describe('shared transactions', () => {
     );
     expect(seen).toEqual([true, true, true]);
   });
+
+  it('runs units that arrive together in one transaction', async () => {
+    const shared = new SharedTransactions(t.ctx.database);
+    const unit = (name: string) =>
+      shared.run(async (tx) => {
+        await tx.insertInto('labels').values({ name, created_at: Date.now() }).execute();
+        // Inside one transaction each unit sees the (not yet committed) rows of the units before it.
+        return (await tx.selectFrom('labels').select('name').where('name', 'like', 'together-%').execute()).length;
+      });
+    expect(await Promise.all([unit('together-a'), unit('together-b'), unit('together-c')])).toEqual([1, 2, 3]);
+  });
 });
+
