@@ -8,6 +8,7 @@ import type { Session } from '../../shared/types.js';
 import { auth } from '../data/api-calls.js';
 import { AppStore, storeContext } from '../data/store.js';
 import { base } from '../styles.js';
+import { errorMessage } from '../toast.js';
 import { LANGUAGE_KEY } from './kf-language-select.js';
 import './kf-login.js';
 import './kf-setup.js';
@@ -51,7 +52,7 @@ export class KfApp extends LitElement {
           this._phase = 'login';
         }
       } else {
-        this._error = err instanceof ApiError && err.status !== 0 ? err.message : t('error.network');
+        this._error = errorMessage(err);
         this._phase = 'error';
       }
     }

@@ -118,7 +118,9 @@ export class KfTicketView extends LitElement {
       this._emitChanged(r.ticket);
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
-      this._error = errorMessage(err);
+      // A refresh of a ticket already on screen keeps it there; only a first load that failed replaces it.
+      if (this._contact) toastError(err);
+      else this._error = errorMessage(err);
     }
   }
 
@@ -300,7 +302,8 @@ export class KfTicketView extends LitElement {
 
   override render() {
     const tk = this._ticket;
-    if (this._error && !tk) {
+    // Opened from the list, the row's summary is at hand, but without the detail there is no timeline to show.
+    if (this._error && !this._contact) {
       return html`<div class="state" role="alert">${icon('alert', 24)}<span>${this._error}</span><button class="btn sm" @click=${() => void this._load()}>${t('action.retry')}</button></div>`;
     }
     if (!tk) return html`<div class="state">${t('app.loading')}</div>`;
