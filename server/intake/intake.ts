@@ -91,6 +91,7 @@ async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string, alo
         createdAt: at,
       },
       resolution.kind === 'existing' ? resolution.changes : {},
+      { summarisedAtInsert: resolution.kind === 'created' },
     );
 
     const reopened = resolution.kind === 'existing' && resolution.reopened;

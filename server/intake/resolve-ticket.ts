@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../db/database.js';
 import { findTicket, findTicketByThreadKey, insertTicket, type TicketChanges, type TicketRow } from '../modules/tickets/queries.js';
+import { previewOf } from '../modules/tickets/messages.js';
 import type { InboundMessage } from './types.js';
 
 export type TicketResolution =
@@ -59,6 +60,7 @@ export async function resolveTicket(
     thread_key: msg.thread?.key ?? found?.thread_key ?? null,
     contact_id: contactId,
     at,
+    first: { preview: previewOf(msg.text), kind: 'inbound', at },
   });
   if (found) {
     await db.insertInto('ticket_links').values({ ticket_id: ticket.id, linked_ticket_id: found.id, kind: 'follow_up', created_at: at }).execute();

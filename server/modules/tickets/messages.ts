@@ -28,12 +28,15 @@ export function previewOf(text: string): string {
 /**
  * Adds a message to a ticket's timeline and keeps the ticket's denormalised summary
  * (count, last message, last activity) in step, plus any other ticket changes, in one update.
+ * A ticket inserted just now with `first` set already summarises this message: no update at all
+ * (it would move the new row in seven indexes a second time).
  */
 export async function appendMessage(
   db: DbOrTx,
   ticket: TicketRow,
   input: NewMessage,
   ticketChanges: TicketChanges = {},
+  opts: { summarisedAtInsert?: boolean } = {},
 ): Promise<{ message: MessageRow; ticket: TicketRow }> {
   const message = await insertMessage(db, {
     ticket_id: ticket.id,
@@ -54,6 +57,7 @@ export async function appendMessage(
     created_at: input.createdAt,
   });
   await linkAttachments(db, message.id, input.attachmentIds ?? []);
+  if (opts.summarisedAtInsert && Object.keys(ticketChanges).length === 0) return { message, ticket };
   await db
     .updateTable('tickets')
     .set({

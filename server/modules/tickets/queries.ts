@@ -1,6 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
-import type { MessagesTable, TicketsTable } from './tables.js';
+import type { MessageKind, MessagesTable, TicketsTable } from './tables.js';
 
 export type TicketRow = Selectable<TicketsTable>;
 export type MessageRow = Selectable<MessagesTable>;
@@ -39,11 +39,15 @@ export async function nextTicketNumber(db: DbOrTx): Promise<number> {
 
 /** What differs between new tickets; everything else starts the same (open, normal, no activity yet). */
 export type NewTicket = Pick<Insertable<TicketsTable>, 'subject' | 'channel_kind' | 'channel_name' | 'contact_id'> &
-  Partial<Pick<Insertable<TicketsTable>, 'thread_key' | 'assignee_id'>> & { at: number };
+  Partial<Pick<Insertable<TicketsTable>, 'thread_key' | 'assignee_id'>> & {
+    at: number;
+    /** The message the ticket is opened for, summarised in the row from the start (see appendMessage). */
+    first?: { preview: string; kind: MessageKind; at: number } | undefined;
+  };
 
 export async function insertTicket(db: DbOrTx, ticket: NewTicket): Promise<TicketRow> {
   const number = await nextTicketNumber(db);
-  const { at, ...fields } = ticket;
+  const { at, first, ...fields } = ticket;
   return db
     .insertInto('tickets')
     .values({
@@ -57,13 +61,14 @@ export async function insertTicket(db: DbOrTx, ticket: NewTicket): Promise<Ticke
       team_id: null,
       created_at: at,
       updated_at: at,
-      last_activity_at: at,
+      last_activity_at: Math.max(at, first?.at ?? at),
       first_response_at: null,
       resolved_at: null,
       merged_into_id: null,
-      last_message_preview: null,
-      last_message_kind: null,
-      last_message_at: null,
+      message_count: first ? 1 : 0,
+      last_message_preview: first?.preview ?? null,
+      last_message_kind: first?.kind ?? null,
+      last_message_at: first?.at ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -43,6 +43,11 @@ describe('intake', () => {
     expect(types).toEqual(['contact.created', 'ticket.created', 'message.created']);
     const created = events.find((e) => e.type === 'message.created');
     expect(created?.type === 'message.created' && created.ticket.lastMessage?.preview).toContain('did not arrive');
+    const row = await t.ctx.db.selectFrom('tickets').selectAll().where('id', '=', result.ticketId).executeTakeFirstOrThrow();
+    const message = await t.ctx.db.selectFrom('messages').selectAll().where('id', '=', result.messageId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ message_count: 1, last_message_kind: 'inbound', last_message_at: message.created_at });
+    expect(row.last_message_preview).toContain('did not arrive');
+    expect(row.last_activity_at).toBeGreaterThanOrEqual(message.created_at);
   });
 
   it('returns the first result and changes nothing when the idempotency key repeats', async () => {
