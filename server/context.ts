@@ -47,7 +47,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   };
   for (const dir of Object.values(paths)) mkdirSync(dir, { recursive: true });
 
-  const database = openDatabase(databaseFile(paths.data));
+  const database = openDatabase(databaseFile(paths.data), { cacheMb: config.database.cache_mb });
   const closers: Array<() => Promise<void> | void> = [() => database.close()];
   try {
     const migrated = await migrateToLatest(database, paths.backups);

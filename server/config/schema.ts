@@ -23,6 +23,13 @@ export const ConfigSchema = Type.Object(
       { ...strict, default: {} },
     ),
     data_dir: Type.String({ minLength: 1, default: './data' }),
+    database: Type.Object(
+      {
+        /** SQLite page cache, grown only as pages are read; the hot indexes of a large desk should fit. */
+        cache_mb: Type.Integer({ minimum: 2, maximum: 16384, default: 128 }),
+      },
+      { ...strict, default: {} },
+    ),
     log: Type.Object({ level: LogLevel }, { ...strict, default: { level: 'info' } }),
     security: Type.Object(
       {

@@ -29,7 +29,7 @@ export function databaseFile(dataDir: string): string {
   return path.join(dataDir, 'kefu.sqlite');
 }
 
-export function openDatabase(file: string, opts: { readonly?: boolean } = {}): Database {
+export function openDatabase(file: string, opts: { readonly?: boolean; cacheMb?: number } = {}): Database {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file, { readonly: opts.readonly ?? false });
   if (!opts.readonly) sqlite.pragma('journal_mode = WAL');
@@ -41,7 +41,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
   // 1,000 pages (the default) spends a measurable share of intake on copying them back. A WAL of up to
   // ~40 MB between checkpoints costs disk, not durability.
   if (!opts.readonly) sqlite.pragma('wal_autocheckpoint = 10000');
-  sqlite.pragma('cache_size = -32000');
+  sqlite.pragma(`cache_size = ${-Math.round((opts.cacheMb ?? 32) * 1024)}`);
   sqlite.pragma('temp_store = MEMORY');
   // The search index triggers call these; without them no message could be written.
   registerSearchFunctions(sqlite);

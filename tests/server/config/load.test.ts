@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../server/config/load.js';
 import { tempDir } from '../../helpers/app.js';
 import { kefuCommand } from '../../helpers/cli.js';
+import { createContext } from '../../../server/context.js';
+import { createLogger } from '../../../server/logger.js';
 
 const dir = tempDir('kefu-config-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,6 +35,19 @@ describe('config loader', () => {
     expect(config.config_path).toBeNull();
     expect(config.server.port).toBe(8080);
     expect(config.data_dir).toBe(path.join(dir, 'data'));
+  });
+
+  it('sizes the database page cache from database.cache_mb and refuses a cache too small to work', async () => {
+    const data = path.join(dir, 'cache-data');
+    const config = loadConfig({ path: file(`data_dir: ${data}\ndatabase:\n  cache_mb: 48\n`), env: {}, cwd: dir });
+    const ctx = await createContext(config, createLogger('silent', { pretty: false }));
+    try {
+      expect(ctx.database.sqlite.pragma('cache_size', { simple: true })).toBe(-48 * 1024);
+    } finally {
+      await ctx.close();
+    }
+    const [problem] = problemsOf(() => loadConfig({ path: file('database:\n  cache_mb: 1\n'), env: {}, cwd: dir }));
+    expect(problem).toMatch(/^database\.cache_mb: /);
   });
 
   it('rejects a misspelled key naming its path', () => {
