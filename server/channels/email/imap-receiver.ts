@@ -250,23 +250,36 @@ export class ImapReceiver {
 
   async #importGroup(client: ImapFlow, group: number[]): Promise<void> {
     const fetched = (await client.fetchAll(group.join(','), { uid: true, source: true }, { uid: true })).sort((a, b) => a.uid - b.uid);
-    // Every mail of the group is parsed on the pool up front while the ones before it are stored;
-    // intake still goes strictly by UID, since a reply threads by the Message-IDs stored before it.
+    // Every mail of the group is parsed on the pool up front; each is handed to intake in UID
+    // order as soon as it is parsed, since a reply threads by the Message-IDs stored before it.
     const parsing = new Map(fetched.map((msg) => [msg.uid, msg.source ? parseRawEmail(this.#ctx, msg.source) : null]));
-    // A parse left unawaited after a blocked import must not surface as an unhandled rejection.
+    // A parse left unawaited after a failure must not surface as an unhandled rejection.
     for (const p of parsing.values()) p?.catch(() => undefined);
-    const done: number[] = [];
-    let blocked = false;
+    const storing: Array<{ uid: number; stored: Promise<unknown> }> = [];
     for (const msg of fetched) {
       const parsed = parsing.get(msg.uid);
       parsing.delete(msg.uid);
       if (!parsed) continue;
+      let stored: Promise<unknown>;
       try {
-        await ingestParsedEmail(this.#ctx, this.#channel, await parsed);
-        done.push(msg.uid);
-        this.#failures.delete(msg.uid);
+        // Not awaited here: the next mail is staged while this one waits for its (shared) commit.
+        stored = ingestParsedEmail(this.#ctx, this.#channel, await parsed);
       } catch (err) {
-        if (this.#giveUp(msg.uid, err)) continue;
+        stored = Promise.reject(err);
+      }
+      stored.catch(() => undefined);
+      storing.push({ uid: msg.uid, stored });
+    }
+    const done: number[] = [];
+    let blocked = false;
+    for (const { uid, stored } of storing) {
+      try {
+        await stored;
+        done.push(uid);
+        this.#failures.delete(uid);
+      } catch (err) {
+        if (this.#giveUp(uid, err)) continue;
+        // Mails after it may be committed already; unacknowledged, they are fetched again and de-duplicated.
         blocked = true;
         break;
       }

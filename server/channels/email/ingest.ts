@@ -85,50 +85,110 @@ export function parseRawEmail(ctx: AppContext, raw: Buffer, choice: ParseChoice 
   return choice.inline ? parseEmail(raw, opts) : parsePool(ctx).parse(raw, opts);
 }
 
-/**
- * One parsed email into Kefu: find its thread, hand it to intake, remember its Message-ID.
- * Callers that parse ahead must still call this in arrival order: a reply finds its ticket
- * only through the Message-IDs of the mails ingested before it.
- */
-export async function ingestParsedEmail(ctx: AppContext, channel: EmailChannelConfig, mail: ParsedEmail): Promise<IngestResult> {
-  const log = ctx.logger.child({ subsystem: 'email', channel: channel.name });
-  if (mail.from && isOwnAddress(ctx, mail.from.address)) {
-    log.info({ emailMessageId: mail.messageId }, 'ignored mail from our own address');
-    return { ticketId: null, ticketNumber: null, messageId: null, created: false, ignored: 'own-address' };
-  }
-  const bounced = await recordBounce(ctx, channel, mail);
-  if (bounced) return bounced;
+type Staged = { done: IngestResult } | { stored: Promise<IntakeResult>; thread: ThreadMatch | null };
 
-  const thread = await findThread(ctx.db, mail, { secret: ctx.secret, channel: channel.name, mailbox: channel.address });
-  const result: IntakeResult = await intake(ctx, toInbound(channel, mail, thread));
-  await recordMessageId(ctx.db, { messageId: mail.messageId, channel: channel.name, kefuMessageId: result.messageId, direction: 'in' });
-  if (result.created) {
-    log.debug({ ticketId: result.ticketId, messageId: result.messageId, threadedBy: thread?.via ?? null }, 'email imported');
-    if (result.ticketCreated) await queueAutoAcknowledgement(ctx, channel, mail, result);
+const noop = (): void => undefined;
+
+/**
+ * Email intake of one context, in order but without waiting for each commit. Each mail is
+ * staged strictly after the one before it (own-address and bounce checks, thread lookup, then
+ * its intake unit queued), so messages are stored in the order they were handed over. The
+ * commit is left to intake's shared transaction, so mails staged in one turn share it. A mail
+ * that names one still in flight (In-Reply-To, References, its own Message-ID) waits for that
+ * one's commit before it looks for its thread: a reply never misses its original.
+ */
+class EmailIntake {
+  readonly #ctx: AppContext;
+  #turn: Promise<unknown> = Promise.resolve();
+  /** Message-ID → the commit of that mail, while it is staged but not yet committed. */
+  readonly #inFlight = new Map<string, Promise<IntakeResult>>();
+
+  constructor(ctx: AppContext) {
+    this.#ctx = ctx;
   }
-  return {
-    ticketId: result.ticketId,
-    ticketNumber: result.ticketNumber,
-    messageId: result.messageId,
-    created: result.created,
-    ticketCreated: result.ticketCreated,
-  };
+
+  ingest(channel: EmailChannelConfig, mail: ParsedEmail): Promise<IngestResult> {
+    const staged = this.#turn.then(() => this.#stage(channel, mail));
+    this.#turn = staged.then(noop, noop);
+    return staged.then((s) => ('done' in s ? s.done : this.#finish(channel, mail, s.thread, s.stored)));
+  }
+
+  async #stage(channel: EmailChannelConfig, mail: ParsedEmail): Promise<Staged> {
+    const ctx = this.#ctx;
+    if (mail.from && isOwnAddress(ctx, mail.from.address)) {
+      ctx.logger.info({ subsystem: 'email', channel: channel.name, emailMessageId: mail.messageId }, 'ignored mail from our own address');
+      return { done: { ticketId: null, ticketNumber: null, messageId: null, created: false, ignored: 'own-address' } };
+    }
+    for (const id of new Set([mail.messageId, ...mail.inReplyTo, ...mail.references])) {
+      const earlier = this.#inFlight.get(id);
+      // Threading it without that mail would open a wrong ticket: fail, to be retried, instead.
+      if (earlier) await earlier.catch(() => Promise.reject(new Error(`an earlier mail it refers to (${id}) could not be stored`)));
+    }
+    const bounced = await recordBounce(ctx, channel, mail);
+    if (bounced) return { done: bounced };
+
+    const thread = await findThread(ctx.db, mail, { secret: ctx.secret, channel: channel.name, mailbox: channel.address });
+    // The Message-ID is recorded in the same transaction as the message: one commit, and never one without the other.
+    const stored = intake(ctx, toInbound(channel, mail, thread), (tx, result) =>
+      recordMessageId(tx, { messageId: mail.messageId, channel: channel.name, kefuMessageId: result.messageId, direction: 'in' }),
+    );
+    this.#inFlight.set(mail.messageId, stored);
+    const settled = (): void => {
+      if (this.#inFlight.get(mail.messageId) === stored) this.#inFlight.delete(mail.messageId);
+    };
+    // A failure stays visible until the next turn of the event loop: a reply staged meanwhile, or
+    // by a caller still to learn of the failure, fails too instead of opening a ticket of its own.
+    stored.then(settled, () => setImmediate(settled));
+    return { stored, thread };
+  }
+
+  async #finish(channel: EmailChannelConfig, mail: ParsedEmail, thread: ThreadMatch | null, stored: Promise<IntakeResult>): Promise<IngestResult> {
+    const result = await stored;
+    if (result.created) {
+      this.#ctx.logger.debug({ subsystem: 'email', channel: channel.name, ticketId: result.ticketId, messageId: result.messageId, threadedBy: thread?.via ?? null }, 'email imported');
+      if (result.ticketCreated) await queueAutoAcknowledgement(this.#ctx, channel, mail, result);
+    }
+    return {
+      ticketId: result.ticketId,
+      ticketNumber: result.ticketNumber,
+      messageId: result.messageId,
+      created: result.created,
+      ticketCreated: result.ticketCreated,
+    };
+  }
 }
 
-/** The tail of the raw-mail lane per context: each call's intake waits for the previous call's. */
-const lanes = new WeakMap<AppContext, Promise<unknown>>();
+const intakes = new WeakMap<AppContext, EmailIntake>();
+
+/**
+ * One parsed email into Kefu: find its thread, hand it to intake with its Message-ID. Resolves
+ * once it is committed. Calls may overlap (a caller that parsed ahead need not wait for each
+ * commit): they are stored in the order they were made, so make them in arrival order.
+ */
+export function ingestParsedEmail(ctx: AppContext, channel: EmailChannelConfig, mail: ParsedEmail): Promise<IngestResult> {
+  let lane = intakes.get(ctx);
+  if (!lane) {
+    lane = new EmailIntake(ctx);
+    intakes.set(ctx, lane);
+  }
+  return lane.ingest(channel, mail);
+}
+
+/** Per context, the turn of the next raw mail: it is handed to intake after the one before it. */
+const rawTurns = new WeakMap<AppContext, Promise<unknown>>();
 
 /**
  * One raw email into Kefu, whichever way it came (MTA pipe, admin upload): parse, then ingest.
- * Concurrent calls (an MTA delivering several mails at once) parse in parallel but are ingested
- * one at a time in the order they were called, so a reply delivered right after its original
- * still finds it. Repeating the same bytes changes nothing.
+ * Concurrent calls (an MTA delivering several mails at once) parse in parallel and are stored
+ * in the order they were called, so a reply delivered right behind its original still finds
+ * it. Repeating the same bytes changes nothing.
  */
 export function ingestRawEmail(ctx: AppContext, channel: EmailChannelConfig, raw: Buffer, choice: ParseChoice = {}): Promise<IngestResult> {
   const parsed = parseRawEmail(ctx, raw, choice);
   // Marked handled now: a failure surfaces where it is awaited, not as an unhandled rejection while queued.
-  parsed.catch(() => undefined);
-  const run = (lanes.get(ctx) ?? Promise.resolve()).then(async () => ingestParsedEmail(ctx, channel, await parsed));
-  lanes.set(ctx, run.catch(() => undefined));
-  return run;
+  parsed.catch(noop);
+  // The turn ends once the mail is handed to intake, not at its commit, so concurrent uploads share commits.
+  const handed = (rawTurns.get(ctx) ?? Promise.resolve()).then(async () => ({ result: ingestParsedEmail(ctx, channel, await parsed) }));
+  rawTurns.set(ctx, handed.then(noop, noop));
+  return handed.then((h) => h.result);
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestRawEmail } from '../../../../server/channels/email/ingest.js';
+import { ingestParsedEmail, ingestRawEmail } from '../../../../server/channels/email/ingest.js';
+import { parseEmail } from '../../../../server/channels/email/parse.js';
 import { recordMessageId } from '../../../../server/channels/email/queries.js';
 import { replyAddress } from '../../../../server/channels/email/reply-address.js';
 import type { EmailChannelConfig } from '../../../../server/channels/email/config-schema.js';
@@ -201,5 +202,40 @@ describe('email ingest and threading', () => {
     expect(second.ticketId).toBe(first.ticketId);
     const ids = (await t.ctx.db.selectFrom('messages').select(['id', 'idempotency_key']).where('ticket_id', '=', first.ticketId as number).orderBy('id').execute()).map((m) => m.idempotency_key);
     expect(ids).toEqual(['order-1@example.org', 'order-2@example.org']);
+  });
+
+  it('stores mails handed over without waiting for each commit in the order given, threads included', async () => {
+    const opts = { maxAttachmentBytes: 25 * 1024 * 1024 };
+    const mails = await Promise.all(
+      [
+        buildMail({ from: 'Kai <kai@example.org>', messageId: 'burst-1@example.org', subject: 'Missing parcel' }),
+        buildMail({ from: 'Lea <lea@example.org>', messageId: 'burst-2@example.org', subject: 'Refund' }),
+        buildMail({ from: 'Kai <kai@example.org>', messageId: 'burst-3@example.org', subject: 'Re: Missing parcel', references: '<burst-1@example.org>' }),
+        buildMail({ from: 'Kai <kai@example.org>', messageId: 'burst-1@example.org', subject: 'Missing parcel' }),
+      ].map((raw) => parseEmail(raw, opts)),
+    );
+    const results = await Promise.all(mails.map((m) => ingestParsedEmail(t.ctx, channel, m)));
+    expect(results.map((r) => r.created)).toEqual([true, true, true, false]);
+    expect(results[2]?.ticketId).toBe(results[0]?.ticketId);
+    expect(results[3]?.messageId).toBe(results[0]?.messageId);
+    expect(results[1]?.ticketId).not.toBe(results[0]?.ticketId);
+    const order = await t.ctx.db.selectFrom('messages').select('idempotency_key').where('idempotency_key', 'like', 'burst-%').orderBy('id').execute();
+    expect(order.map((r) => r.idempotency_key)).toEqual(['burst-1@example.org', 'burst-2@example.org', 'burst-3@example.org']);
+  });
+
+  it('fails a reply handed over behind an original that could not be stored, rather than opening a ticket for it', async () => {
+    const opts = { maxAttachmentBytes: 25 * 1024 * 1024 };
+    const original = await parseEmail(buildMail({ from: 'Mia <mia@example.org>', messageId: 'doomed-1@example.org' }), opts);
+    // Intake refuses a message without an idempotency key, so this one cannot be stored.
+    const unstorable = { ...original, messageId: ' ' };
+    const reply = { ...(await parseEmail(buildMail({ from: 'Mia <mia@example.org>', messageId: 'doomed-2@example.org' }), opts)), inReplyTo: [' '] };
+    const [first, second] = await Promise.allSettled([ingestParsedEmail(t.ctx, channel, unstorable), ingestParsedEmail(t.ctx, channel, reply)]);
+    expect(first.status).toBe('rejected');
+    expect(second.status).toBe('rejected');
+    expect(second.status === 'rejected' && String(second.reason)).toMatch(/earlier mail it refers to/);
+    const stored = await t.ctx.db.selectFrom('messages').select('id').where('idempotency_key', '=', 'doomed-2@example.org').execute();
+    expect(stored).toHaveLength(0);
+    // Handed over again once the cause is gone, it is stored.
+    expect((await ingestParsedEmail(t.ctx, channel, { ...reply, inReplyTo: [] })).created).toBe(true);
   });
 });
