@@ -12,7 +12,7 @@ interface Shown {
 }
 interface Recorder {
   notifications: Shown[];
-  clicks: ((() => void) | null)[];
+  clicks: (() => void)[];
   tones: { frequency: number; state: string }[];
 }
 
@@ -58,14 +58,25 @@ const recorded = (p: Page) => p.evaluate(() => {
   return { notifications: [...r.notifications], tones: r.tones.length, states: [...new Set(r.tones.map((t) => t.state))] };
 });
 
+/** Signs in and waits until the app's websocket is open: only then do live events reach it. */
 async function signIn(p: Page, email: string) {
   await p.goto(server.url);
   await p.fill('kf-login input[name=email]', email);
   await p.fill('kf-login input[name=password]', PASSWORD);
+  const hello = socketHello(p);
   await p.click('kf-login button[type=submit]');
   await p.waitForSelector('kf-sidebar');
-  await p.waitForFunction(() => !document.querySelector('kf-app')?.shadowRoot?.querySelector('kf-shell')?.shadowRoot?.querySelector('.banner'));
+  await hello;
 }
+
+/** Resolves when the next websocket the page opens has had the server's hello. */
+async function socketHello(p: Page): Promise<void> {
+  const ws = await p.waitForEvent('websocket');
+  await ws.waitForEvent('framereceived', { predicate: (f) => String(f.payload).includes('"type":"hello"') });
+}
+
+/** Agent sockets open on the server right now. */
+const openSockets = () => (server.app as unknown as { websocketServer: { clients: Set<unknown> } }).websocketServer.clients.size;
 
 /** What the widget on the customer's site is told: can someone answer live? */
 async function widgetOnline(): Promise<boolean> {
@@ -197,6 +208,7 @@ describe('presence', () => {
     const meiPresence = adminPage.locator('kf-admin-agents tr:has-text("mei@example.test") .presence');
     await expect.poll(() => meiPresence.textContent()).toBe('Online');
     await setPresence(adminPage, 'Away');
+    await expect.poll(() => presenceOf(server.admin.id)).toBe('away');
     expect(await widgetOnline()).toBe(true);
 
     await setPresence(mei, 'Away');
@@ -211,12 +223,15 @@ describe('presence', () => {
   });
 
   it('keeps away across a reload of the app', async () => {
+    await workInApp();
     await setPresence(mei, 'Away');
     await expect.poll(() => presenceOf(meiId)).toBe('away');
+    const hello = socketHello(mei);
     await mei.reload();
+    await hello;
     await mei.waitForSelector('kf-sidebar .me .status:has-text("Away")');
-    // Let the new socket settle: the old one closes, the new one says hello and sends what it remembers.
-    await mei.waitForFunction(() => !document.querySelector('kf-app')?.shadowRoot?.querySelector('kf-shell')?.shadowRoot?.querySelector('.banner'));
+    // The old page's socket is gone and the new one is the only one: what it says now is Mei's presence.
+    await expect.poll(openSockets).toBe(1);
     await expect.poll(() => presenceOf(meiId)).toBe('away');
     expect(await widgetOnline()).toBe(false);
     await setPresence(mei, 'Online');
