@@ -26,7 +26,6 @@ let mei: Page;
 let elsewhere: Page;
 let meiId: number;
 let admin: ApiCall;
-let ticketId: number;
 
 /**
  * Wraps window.Notification (the real one still runs, with the permission the context granted) and the
@@ -96,6 +95,18 @@ async function workInApp() {
   expect(await mei.evaluate(() => document.hasFocus())).toBe(true);
 }
 
+/**
+ * A new chat, assigned to Mei by the admin; returns once Mei's app announced it (while her notifications
+ * are on), so what a test counts afterwards is only what the test itself caused.
+ */
+async function chatForMei(visitor: string, name: string, text: string): Promise<number> {
+  const before = (await recorded(mei)).notifications.length;
+  const { ticketId } = await inboundChat(server.ctx, visitor, name, text);
+  await admin('PATCH', `/tickets/${ticketId}`, { assigneeId: meiId });
+  await expect.poll(async () => (await recorded(mei)).notifications.slice(before).map((n) => n.title)).toContain(`New chat from ${name}`);
+  return ticketId;
+}
+
 const presenceOf = async (id: number) => (await admin<{ items: { id: number; presence: string }[] }>('GET', '/agents')).items.find((a) => a.id === id)?.presence;
 
 async function setPresence(p: Page, to: 'Online' | 'Away') {
@@ -130,9 +141,9 @@ afterAll(async () => {
 
 describe('notifications', () => {
   it('announces a new chat with a desktop notification and the chime', async () => {
+    await workElsewhere();
     const before = await recorded(mei);
-    const chat = await inboundChat(server.ctx, 'visitor-maria', 'Maria Gomez', 'Hi! Is the blue jacket in stock?');
-    ticketId = chat.ticketId;
+    await inboundChat(server.ctx, 'visitor-maria', 'Maria Gomez', 'Hi! Is the blue jacket in stock?');
     await expect.poll(async () => (await recorded(mei)).notifications.length).toBe(before.notifications.length + 1);
     const after = await recorded(mei);
     expect(after.notifications.at(-1)).toEqual({ title: 'New chat from Maria Gomez', body: 'Hi! Is the blue jacket in stock?' });
@@ -141,16 +152,19 @@ describe('notifications', () => {
   });
 
   it('notifies about a customer message on a ticket assigned to me', async () => {
-    await admin('PATCH', `/tickets/${ticketId}`, { assigneeId: meiId });
+    await workElsewhere();
+    await chatForMei('visitor-ana', 'Ana Souza', 'Hello');
     const before = await recorded(mei);
-    await inboundChat(server.ctx, 'visitor-maria', 'Maria Gomez', 'Do you ship to Canada?');
+    await inboundChat(server.ctx, 'visitor-ana', 'Ana Souza', 'Do you ship to Canada?');
     await expect.poll(async () => (await recorded(mei)).notifications.length).toBe(before.notifications.length + 1);
     const after = await recorded(mei);
-    expect(after.notifications.at(-1)).toEqual({ title: 'New message from Maria Gomez', body: 'Do you ship to Canada?' });
+    expect(after.notifications.at(-1)).toEqual({ title: 'New message from Ana Souza', body: 'Do you ship to Canada?' });
     expect(after.tones).toBe(before.tones + 2);
   });
 
   it('notifies me of a mention in another agent’s note, and the notification opens the ticket', async () => {
+    await workElsewhere();
+    const ticketId = await chatForMei('visitor-tom', 'Tom Berg', 'Hi there');
     const before = await recorded(mei);
     await admin('POST', `/tickets/${ticketId}/messages`, { kind: 'note', text: '@Mei Lin can you check the Canada rates?' });
     await expect.poll(async () => (await recorded(mei)).notifications.length).toBe(before.notifications.length + 1);
@@ -161,15 +175,21 @@ describe('notifications', () => {
   });
 
   it('shows no desktop notification while the app has focus, but still chimes', async () => {
+    await workElsewhere();
+    const ticketId = await chatForMei('visitor-lea', 'Lea Roth', 'Hi');
     await workInApp();
+    await mei.evaluate((h) => (location.hash = h), `#/inbox/mine/ticket/${ticketId}`);
+    await mei.waitForSelector('kf-timeline article.inbound');
     const before = await recorded(mei);
-    await inboundChat(server.ctx, 'visitor-maria', 'Maria Gomez', 'Never mind, found it.');
+    await inboundChat(server.ctx, 'visitor-lea', 'Lea Roth', 'Never mind, found it.');
     await mei.waitForSelector('kf-timeline article.inbound:has-text("Never mind, found it.")');
     await expect.poll(async () => (await recorded(mei)).tones).toBe(before.tones + 2);
     expect((await recorded(mei)).notifications).toEqual(before.notifications);
   });
 
   it('stays silent once desktop notifications and sound are switched off in the profile', async () => {
+    await workElsewhere();
+    const ticketId = await chatForMei('visitor-ken', 'Ken Ito', 'Hi');
     await workInApp();
     await mei.evaluate(() => (location.hash = '#/profile'));
     await mei.waitForSelector('kf-profile input[type=checkbox]');
@@ -184,10 +204,10 @@ describe('notifications', () => {
     await mei.waitForSelector(`kf-ticket-list .row[data-ticket-id="${ticketId}"]`);
     await workElsewhere();
     const before = await recorded(mei);
-    await inboundChat(server.ctx, 'visitor-maria', 'Maria Gomez', 'Hello? Anyone?');
+    await inboundChat(server.ctx, 'visitor-ken', 'Ken Ito', 'Hello? Anyone?');
     await admin('POST', `/tickets/${ticketId}/messages`, { kind: 'note', text: '@Mei Lin ping' });
-    const fresh = await inboundChat(server.ctx, 'visitor-ken', 'Ken Ito', 'A brand new chat');
-    // The app has both events once the list shows them; only then can "nothing shown" mean anything.
+    const fresh = await inboundChat(server.ctx, 'visitor-ivy', 'Ivy Chen', 'A brand new chat');
+    // The app has all three events once the list shows them; only then can "nothing shown" mean anything.
     await mei.waitForSelector(`kf-ticket-list .row[data-ticket-id="${ticketId}"]:has-text("ping")`);
     await mei.evaluate(() => (location.hash = '#/inbox/all'));
     await mei.waitForSelector(`kf-ticket-list .row[data-ticket-id="${fresh.ticketId}"]`);
