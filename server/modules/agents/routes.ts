@@ -179,7 +179,8 @@ export const agentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
           email: Type.String({ maxLength: 320 }),
           name: Type.String({ minLength: 1, maxLength: 200 }),
           role: RoleSchema,
-          password: Type.Optional(Password),
+          // Kefu sends no invite links: without a first password nobody could ever sign in to the account.
+          password: Password,
           language: Type.Optional(LanguageSchema),
         }),
         response: withErrors({ 201: Type.Object({ agent: AgentSchema }) }, 400, 401, 403, 409),

@@ -12,7 +12,7 @@ export interface NewAgent {
   email: string;
   name: string;
   role: Role;
-  password?: string | undefined;
+  password: string;
   language?: Language | undefined;
 }
 
@@ -25,9 +25,9 @@ function checkPassword(password: string): void {
 export async function createAgent(ctx: AppContext, input: NewAgent): Promise<AgentRow> {
   const email = input.email.trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new BadRequest('That is not an email address.', { field: 'email' });
-  if (input.password !== undefined) checkPassword(input.password);
+  checkPassword(input.password);
   if (await findAgentByEmail(ctx.db, email)) throw new Conflict('An agent with that email exists already.', 'agent_exists');
-  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password);
   const t = now();
   const row = await ctx.db
     .insertInto('agents')

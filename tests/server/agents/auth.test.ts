@@ -187,7 +187,7 @@ describe('roles', () => {
       method: 'POST',
       url: '/api/v1/agents',
       headers: t.admin.headers,
-      payload: { email: 'NEW@example.test', name: 'Again', role: 'agent' },
+      payload: { email: 'NEW@example.test', name: 'Again', role: 'agent', password: 'long enough' },
     });
     expect(dup.statusCode).toBe(409);
 
@@ -199,6 +199,21 @@ describe('roles', () => {
     });
     expect(demote.statusCode).toBe(409);
     expect(demote.json().error.code).toBe('last_admin');
+  });
+
+  it('refuses to create an agent without a first password, naming the field, and stores nobody', async () => {
+    for (const payload of [
+      { email: 'nopass@example.test', name: 'No Pass', role: 'agent' },
+      { email: 'nopass@example.test', name: 'No Pass', role: 'agent', password: '' },
+      { email: 'nopass@example.test', name: 'No Pass', role: 'agent', password: 'short' },
+    ]) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/agents', headers: t.admin.headers, payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.details).toEqual({ field: 'password' });
+      expect(res.json().error.message).toMatch(/password/i);
+    }
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/agents', headers: t.admin.headers });
+    expect(list.json().items.map((a: { email: string }) => a.email)).not.toContain('nopass@example.test');
   });
 
   it('signs a deactivated agent out everywhere', async () => {
