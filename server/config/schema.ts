@@ -25,8 +25,8 @@ export const ConfigSchema = Type.Object(
     data_dir: Type.String({ minLength: 1, default: './data' }),
     database: Type.Object(
       {
-        /** SQLite page cache, grown only as pages are read; the hot indexes of a large desk should fit. */
-        cache_mb: Type.Integer({ minimum: 2, maximum: 16384, default: 128 }),
+        /** SQLite page cache, grown only as pages are read; beyond the operating system's file cache. */
+        cache_mb: Type.Integer({ minimum: 2, maximum: 16384, default: 32 }),
       },
       { ...strict, default: {} },
     ),
