@@ -12,7 +12,8 @@ import type { TicketView } from './schemas.js';
 /**
  * Merges `sourceId` into `intoId`: the source's messages and labels move to the target, the
  * source is closed and remembers where it went (intake follows that link), both timelines
- * get a system line, and the audit log records it.
+ * get a system line, and the audit log records it. The lines' meta carries the numbers and the
+ * merger's name so the app can word them in the agent's language; the English text is for previews.
  */
 export async function mergeTickets(ctx: AppContext, viewer: Viewer, sourceId: number, intoId: number): Promise<TicketView> {
   if (sourceId === intoId) throw new BadRequest('intoTicketId: a ticket cannot be merged into itself', { field: 'intoTicketId' });
@@ -45,7 +46,7 @@ export async function mergeTickets(ctx: AppContext, viewer: Viewer, sourceId: nu
       author: system,
       text: `Merged into #${into.number} by ${viewer.name}.`,
       channel: { kind: closed.channel_kind, name: closed.channel_name },
-      meta: { event: 'merged', intoTicketId: intoId },
+      meta: { event: 'merged', intoTicketId: intoId, intoNumber: into.number, byName: viewer.name },
       createdAt: at,
     });
     await refreshSummary(tx, intoId);
@@ -58,7 +59,7 @@ export async function mergeTickets(ctx: AppContext, viewer: Viewer, sourceId: nu
       author: system,
       text: `#${source.number} was merged into this ticket by ${viewer.name}.`,
       channel: { kind: target.channel_kind, name: target.channel_name },
-      meta: { event: 'merged', fromTicketId: sourceId },
+      meta: { event: 'merged', fromTicketId: sourceId, fromNumber: source.number, byName: viewer.name },
       createdAt: at,
     });
     await recordAudit(tx, {

@@ -111,6 +111,7 @@ export function presentMessage(row: MessageRow, attachments: AttachmentRow[]): M
       row.author_id === null
         ? { kind: row.author_kind, name: row.author_name }
         : { kind: row.author_kind, id: row.author_id, name: row.author_name },
+    channel: { kind: row.channel_kind, name: row.channel_name },
     text: row.text,
     html: row.html,
     attachments: attachments.filter((a) => a.inline === 0 || row.html === null).map(presentAttachment),

@@ -10,8 +10,8 @@ import { parseTicketQuery } from './filters.js';
 import { listTickets, type TicketTextMatch } from './list.js';
 import { mergeTickets } from './merge.js';
 import { postMessage } from './post-message.js';
-import { bulkUpdate, createTicket, getTicketDetail, listMessages, updateTicket } from './service.js';
-import { MessageSchema, TicketPrioritySchema, TicketSchema, TicketStatusSchema } from './schemas.js';
+import { bulkUpdate, createTicket, getTicketDetail, listMessages, listTimelineEvents, updateTicket } from './service.js';
+import { MessageSchema, TicketPrioritySchema, TicketSchema, TicketStatusSchema, TimelineEventSchema } from './schemas.js';
 
 // Null first: with type coercion on, a null would otherwise be turned into "" by the string branch.
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
@@ -48,6 +48,7 @@ const Counts = Type.Object({
 const Channel = Type.Object({ kind: Type.String({ minLength: 1, maxLength: 32 }), name: Type.String({ minLength: 1, maxLength: 64 }) });
 const Text = Type.String({ maxLength: 100_000 });
 const AttachmentIds = Type.Array(Id, { maxItems: 20 });
+const Events = Type.Array(TimelineEventSchema);
 
 const PatchBody = Type.Object(
   {
@@ -139,7 +140,12 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<TicketsRoutesOptions> = as
       schema: {
         tags,
         params: IdParams,
-        response: withErrors({ 200: Type.Object({ ticket: TicketSchema, messages: Type.Array(MessageSchema), contact: ContactSchema }) }, 401, 404),
+        description: 'The ticket, its latest messages and the changes (assigned, status, ...) made since the first of them.',
+        response: withErrors(
+          { 200: Type.Object({ ticket: TicketSchema, messages: Type.Array(MessageSchema), events: Events, contact: ContactSchema }) },
+          401,
+          404,
+        ),
       },
     },
     async (request) => getTicketDetail(ctx, agentOf(request), request.params.id),
@@ -152,11 +158,26 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<TicketsRoutesOptions> = as
         tags,
         params: IdParams,
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Type.String({ maxLength: 200 })) }),
-        response: withErrors({ 200: Paginated(MessageSchema) }, 400, 401, 404),
+        description: 'A page of messages, oldest first, with the changes made between the previous page and the last of these.',
+        response: withErrors({ 200: Type.Object({ items: Type.Array(MessageSchema), nextCursor: Nullable(Type.String()), events: Events }) }, 400, 401, 404),
       },
     },
     async (request) =>
       listMessages(ctx, agentOf(request), request.params.id, { limit: request.query.limit ?? 100, cursor: request.query.cursor }),
+  );
+
+  app.get(
+    '/tickets/:id/events',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0, description: 'an event id: only newer events' })) }),
+        description: 'Changes to the ticket shown in its timeline, oldest first; `after` fetches those a live update announced.',
+        response: withErrors({ 200: Type.Object({ items: Events }) }, 400, 401, 404),
+      },
+    },
+    async (request) => ({ items: await listTimelineEvents(ctx, agentOf(request), request.params.id, request.query.after ?? 0) }),
   );
 
   app.post(

@@ -48,6 +48,8 @@ export const MessageSchema = Type.Object({
     id: Type.Optional(Type.Integer()),
     name: Type.String(),
   }),
+  /** The channel the message came in or went out on; after a merge it can differ from the ticket's. */
+  channel: Type.Object({ kind: Type.String(), name: Type.String() }),
   text: Type.String(),
   html: Nullable(Type.String()),
   attachments: Type.Array(AttachmentSchema),
@@ -62,3 +64,37 @@ export const MessageSchema = Type.Object({
   createdAt: Type.String(),
 });
 export type MessageView = Static<typeof MessageSchema>;
+
+const Change = <F extends string, P extends Record<string, TSchema>>(field: F, props: P) =>
+  Type.Object({ field: Type.Literal(field), ...props });
+const NamedRef = Type.Object({ id: Type.Integer(), name: Nullable(Type.String({ description: 'null once the agent or team is gone' })) });
+
+/** One changed field of a timeline event; `from`/`to` are the values before and after. */
+export const TimelineChangeSchema = Type.Union([
+  Change('status', { from: Nullable(TicketStatusSchema), to: TicketStatusSchema }),
+  Change('snoozedUntil', { from: Nullable(Type.String()), to: Nullable(Type.String()) }),
+  Change('priority', { from: Nullable(TicketPrioritySchema), to: TicketPrioritySchema }),
+  Change('assignee', { from: Nullable(NamedRef), to: Nullable(NamedRef) }),
+  Change('team', { from: Nullable(NamedRef), to: Nullable(NamedRef) }),
+  Change('labels', { added: Type.Array(Type.String()), removed: Type.Array(Type.String()) }),
+  Change('subject', { from: Type.String(), to: Type.String() }),
+]);
+export type TimelineChange = Static<typeof TimelineChangeSchema>;
+
+/**
+ * A change to the ticket shown in its timeline as a system line (assigned, status, priority, labels...),
+ * read from the audit log: it is not a message, so it never counts as one or marks a ticket unread.
+ */
+export const TimelineEventSchema = Type.Object({
+  id: Type.Integer({ description: 'the audit line; later changes have larger ids' }),
+  ticketId: Type.Integer(),
+  kind: literals(['updated', 'reopened'] as const),
+  actor: Type.Object({
+    kind: literals(['agent', 'contact', 'system', 'automation'] as const),
+    id: Nullable(Type.Integer()),
+    name: Nullable(Type.String({ description: 'the agent or contact; null for the system and automation' })),
+  }),
+  changes: Type.Array(TimelineChangeSchema, { minItems: 1 }),
+  at: Type.String(),
+});
+export type TimelineEventView = Static<typeof TimelineEventSchema>;

@@ -12,13 +12,16 @@ import { writeAgentMessage } from './post-message.js';
 import { agentActor, canSeeTicket, ticketAccess, visibleTicket, type Viewer } from './policy.js';
 import { presentMessages, presentOneTicket } from './presenter.js';
 import { insertTicket, latestMessagesOfTicket, markRead, messagesOfTicket, readTimesOf, type TicketRow } from './queries.js';
-import type { MessageView, TicketView } from './schemas.js';
+import type { MessageView, TicketView, TimelineEventView } from './schemas.js';
+import { timelineEvents } from './timeline-events.js';
 
 export const TIMELINE_LIMIT = 100;
 
 export interface TicketDetail {
   ticket: TicketView;
   messages: MessageView[];
+  /** The ticket's changes from the first returned message on (from the start when all messages are there). */
+  events: TimelineEventView[];
   contact: ContactView;
 }
 
@@ -30,37 +33,58 @@ export async function getTicketDetail(ctx: AppContext, viewer: Viewer, id: numbe
   if (readAt === undefined || (row.last_message_at !== null && row.last_message_at > readAt)) {
     await markRead(ctx.db, viewer.id, id, Math.max(now(), row.last_message_at ?? 0));
   }
-  const [ticket, messages, contact] = await Promise.all([
+  const timeline = async (): Promise<{ messages: MessageView[]; events: TimelineEventView[] }> => {
+    const rows = await latestMessagesOfTicket(ctx.db, id, TIMELINE_LIMIT);
+    const first = rows[0];
+    const complete = rows.length < TIMELINE_LIMIT || row.message_count <= rows.length;
+    const [messages, events] = await Promise.all([
+      presentMessages(ctx.db, rows),
+      timelineEvents(ctx.db, id, complete || !first ? {} : { from: first.created_at }),
+    ]);
+    return { messages, events };
+  };
+  const [ticket, { messages, events }, contact] = await Promise.all([
     presentOneTicket(ctx.db, row, viewer.id),
-    latestMessagesOfTicket(ctx.db, id, TIMELINE_LIMIT).then((rows) => presentMessages(ctx.db, rows)),
+    timeline(),
     findContact(ctx.db, row.contact_id).then((c) => {
       if (!c) throw new NotFound('contact');
       return presentOneContact(ctx.db, c);
     }),
   ]);
-  return { ticket, messages, contact };
+  return { ticket, messages, events, contact };
 }
 
 export async function getTicket(ctx: AppContext, viewer: Viewer, id: number): Promise<TicketView> {
   return presentOneTicket(ctx.db, await visibleTicket(ctx, viewer, id), viewer.id);
 }
 
-/** The timeline oldest first, a page at a time. */
+/**
+ * The timeline oldest first, a page at a time, with the changes made in the page's stretch of time:
+ * after the message before the page, up to its last message (to now on the last page).
+ */
 export async function listMessages(
   ctx: AppContext,
   viewer: Viewer,
   id: number,
   opts: { limit: number; cursor?: string | undefined },
-): Promise<{ items: MessageView[]; nextCursor: string | null }> {
+): Promise<{ items: MessageView[]; nextCursor: string | null; events: TimelineEventView[] }> {
   await visibleTicket(ctx, viewer, id);
-  const after = decodeCursor(opts.cursor, 1);
-  const rows = await messagesOfTicket(ctx.db, id, after?.[0] ?? 0, opts.limit + 1);
+  const after = decodeCursor(opts.cursor, 1)?.[0];
+  const rows = await messagesOfTicket(ctx.db, id, after ?? 0, opts.limit + 1);
   const page = rows.slice(0, opts.limit);
   const last = page[page.length - 1];
-  return {
-    items: await presentMessages(ctx.db, page),
-    nextCursor: rows.length > opts.limit && last ? encodeCursor([last.id]) : null,
-  };
+  const more = rows.length > opts.limit && last !== undefined;
+  const [items, events] = await Promise.all([
+    presentMessages(ctx.db, page),
+    timelineEvents(ctx.db, id, { afterMessageId: after, to: more ? last.created_at : undefined }),
+  ]);
+  return { items, nextCursor: more ? encodeCursor([last.id]) : null, events };
+}
+
+/** Changes newer than the audit line `afterId`: what a live update has not shown yet. */
+export async function listTimelineEvents(ctx: AppContext, viewer: Viewer, id: number, afterId: number): Promise<TimelineEventView[]> {
+  await visibleTicket(ctx, viewer, id);
+  return timelineEvents(ctx.db, id, { afterId });
 }
 
 export async function updateTicket(ctx: AppContext, viewer: Viewer, id: number, patch: TicketPatch): Promise<TicketView> {

@@ -1,0 +1,152 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../db/database.js';
+import { parseJsonObject } from './json.js';
+import { iso } from './presenter.js';
+import {
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  type TimelineChange,
+  type TimelineEventView,
+} from './schemas.js';
+import type { TicketPriority, TicketStatus } from './tables.js';
+
+/** The audit actions that show in a ticket's timeline; creation and merges have lines of their own. */
+const TIMELINE_ACTIONS = ['ticket.updated', 'ticket.reopened'] as const;
+
+/** More changes than this in one span is a runaway automation; the newest are the ones worth showing. */
+export const EVENT_LIMIT = 200;
+
+/**
+ * Which changes a stretch of the timeline covers. Times are ms since epoch, as stored.
+ * `afterMessageId` starts the span after that message's time (a page of messages that follows it).
+ */
+export interface EventSpan {
+  /** inclusive */
+  from?: number | undefined;
+  /** inclusive */
+  to?: number | undefined;
+  afterMessageId?: number | undefined;
+  /** only audit lines newer than this one: what a live update has not shown yet */
+  afterId?: number | undefined;
+}
+
+/**
+ * One statement: the ticket's audit lines through the audit_log_entity index (kind, id, id order)
+ * with the names of the actor, assignees and teams joined in by primary key.
+ */
+export function timelineEventsQuery(db: DbOrTx, ticketId: number, span: EventSpan, limit = EVENT_LIMIT) {
+  let q = db
+    .selectFrom('audit_log as a')
+    .leftJoin('agents as actor_agent', (j) => j.onRef('actor_agent.id', '=', 'a.actor_id').on('a.actor_kind', '=', 'agent'))
+    .leftJoin('contacts as actor_contact', (j) => j.onRef('actor_contact.id', '=', 'a.actor_id').on('a.actor_kind', '=', 'contact'))
+    .leftJoin('agents as assignee_before', (j) => j.on(sql`assignee_before.id`, '=', sql`json_extract(a.before, '$.assigneeId')`))
+    .leftJoin('agents as assignee_after', (j) => j.on(sql`assignee_after.id`, '=', sql`json_extract(a.after, '$.assigneeId')`))
+    .leftJoin('teams as team_before', (j) => j.on(sql`team_before.id`, '=', sql`json_extract(a.before, '$.teamId')`))
+    .leftJoin('teams as team_after', (j) => j.on(sql`team_after.id`, '=', sql`json_extract(a.after, '$.teamId')`))
+    .select([
+      'a.id',
+      'a.action',
+      'a.actor_kind',
+      'a.actor_id',
+      'a.before',
+      'a.after',
+      'a.created_at',
+      'actor_agent.name as actor_agent_name',
+      'actor_contact.name as actor_contact_name',
+      'assignee_before.name as assignee_before_name',
+      'assignee_after.name as assignee_after_name',
+      'team_before.name as team_before_name',
+      'team_after.name as team_after_name',
+    ])
+    .where('a.entity_kind', '=', 'ticket')
+    .where('a.entity_id', '=', ticketId)
+    .where('a.action', 'in', TIMELINE_ACTIONS)
+    .orderBy('a.id', 'desc')
+    .limit(limit);
+  if (span.from !== undefined) q = q.where('a.created_at', '>=', span.from);
+  if (span.to !== undefined) q = q.where('a.created_at', '<=', span.to);
+  if (span.afterId !== undefined) q = q.where('a.id', '>', span.afterId);
+  if (span.afterMessageId !== undefined) {
+    const afterId = span.afterMessageId;
+    q = q.where('a.created_at', '>', (eb) => eb.selectFrom('messages').select('created_at').where('id', '=', afterId));
+  }
+  return q;
+}
+
+type EventRow = Awaited<ReturnType<ReturnType<typeof timelineEventsQuery>['execute']>>[number];
+
+const isStatus = (v: unknown): v is TicketStatus => typeof v === 'string' && (TICKET_STATUSES as readonly string[]).includes(v);
+const isPriority = (v: unknown): v is TicketPriority => typeof v === 'string' && (TICKET_PRIORITIES as readonly string[]).includes(v);
+const time = (v: unknown): string | null => (typeof v === 'number' && Number.isFinite(v) ? iso(v) : null);
+const ref = (id: unknown, name: string | null): { id: number; name: string | null } | null =>
+  typeof id === 'number' ? { id, name } : null;
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+
+/** The changed fields worth a timeline line, in a fixed order; custom fields are left to the audit screen. */
+function changesOf(row: EventRow): TimelineChange[] {
+  const before = parseJsonObject(row.before);
+  const after = parseJsonObject(row.after);
+  const out: TimelineChange[] = [];
+  if ('status' in after && isStatus(after.status)) {
+    out.push({ field: 'status', from: isStatus(before.status) ? before.status : null, to: after.status });
+  }
+  if ('snoozedUntil' in after) out.push({ field: 'snoozedUntil', from: time(before.snoozedUntil), to: time(after.snoozedUntil) });
+  if ('assigneeId' in after) {
+    out.push({
+      field: 'assignee',
+      from: ref(before.assigneeId, row.assignee_before_name),
+      to: ref(after.assigneeId, row.assignee_after_name),
+    });
+  }
+  if ('teamId' in after) {
+    out.push({ field: 'team', from: ref(before.teamId, row.team_before_name), to: ref(after.teamId, row.team_after_name) });
+  }
+  if ('priority' in after && isPriority(after.priority)) {
+    out.push({ field: 'priority', from: isPriority(before.priority) ? before.priority : null, to: after.priority });
+  }
+  if ('labels' in after) {
+    const was = strings(before.labels);
+    const now = strings(after.labels);
+    const added = now.filter((l) => !was.includes(l));
+    const removed = was.filter((l) => !now.includes(l));
+    if (added.length > 0 || removed.length > 0) out.push({ field: 'labels', added, removed });
+  }
+  if (typeof after.subject === 'string') {
+    out.push({ field: 'subject', from: typeof before.subject === 'string' ? before.subject : '', to: after.subject });
+  }
+  return out;
+}
+
+const ACTOR_KINDS = ['agent', 'contact', 'system', 'automation'] as const;
+type ActorKind = (typeof ACTOR_KINDS)[number];
+const actorKind = (v: string): ActorKind => (ACTOR_KINDS as readonly string[]).includes(v) ? (v as ActorKind) : 'system';
+
+export function presentTimelineEvent(ticketId: number, row: EventRow): TimelineEventView | null {
+  const changes = changesOf(row);
+  if (changes.length === 0) return null;
+  const kind = actorKind(row.actor_kind);
+  return {
+    id: row.id,
+    ticketId,
+    kind: row.action === 'ticket.reopened' ? 'reopened' : 'updated',
+    actor: {
+      kind,
+      id: row.actor_id,
+      name: kind === 'agent' ? row.actor_agent_name : kind === 'contact' ? row.actor_contact_name : null,
+    },
+    changes,
+    at: iso(row.created_at),
+  };
+}
+
+/** The ticket's changes within a span of its timeline, oldest first. */
+export async function timelineEvents(db: DbOrTx, ticketId: number, span: EventSpan, limit = EVENT_LIMIT): Promise<TimelineEventView[]> {
+  const rows = await timelineEventsQuery(db, ticketId, span, limit).execute();
+  const out: TimelineEventView[] = [];
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const row = rows[i];
+    const view = row ? presentTimelineEvent(ticketId, row) : null;
+    if (view) out.push(view);
+  }
+  return out;
+}
