@@ -1,7 +1,11 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { AuthAgent } from '../http/auth.js';
 import type { TicketAccess } from '../modules/tickets/policy.js';
 import type { Composing, ServerFrame } from './agent-protocol.js';
+
+/** A text frame; one Buffer shared by every recipient saves encoding the text once per socket. */
+export type Frame = string | Buffer;
 
 /** One open agent websocket and what it is doing: viewing, typing, replaying. */
 export class AgentConnection {
@@ -10,7 +14,8 @@ export class AgentConnection {
   typing: { ticketId: number; composing: Exclude<Composing, null>; timer: NodeJS.Timeout } | null = null;
   alive = true;
   #replaying = false;
-  #buffer: Array<[number, string]> = [];
+  #buffer: Array<[number, Frame]> = [];
+  #corked = false;
   /** The first live event sent before a resume; a replay stops short of it so nothing is sent twice. */
   #firstLive: number | null = null;
   #lastSent = 0;
@@ -19,6 +24,8 @@ export class AgentConnection {
     readonly agent: AuthAgent,
     public access: TicketAccess,
     readonly socket: WebSocket,
+    /** The TCP socket under the websocket, when known: lets frames of one tick share a write. */
+    private readonly transport?: Socket,
   ) {}
 
   get open(): boolean {
@@ -29,12 +36,24 @@ export class AgentConnection {
     this.sendRaw(JSON.stringify(frame));
   }
 
-  sendRaw(data: string): void {
-    if (this.open) this.socket.send(data);
+  sendRaw(data: Frame): void {
+    if (!this.open) return;
+    // A commit of a batch of intakes emits several events per message to every agent: held until
+    // this tick ends, they leave in one write instead of one system call each (200 sockets × 3
+    // frames cost 16 ms as strings one by one, under 1 ms as shared buffers corked).
+    if (this.transport && !this.#corked) {
+      this.#corked = true;
+      this.transport.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        this.transport?.uncork();
+      });
+    }
+    this.socket.send(data, { binary: false });
   }
 
   /** A live event: sent now, or held while a replay is running. */
-  deliver(cursor: number, frame: string): void {
+  deliver(cursor: number, frame: Frame): void {
     if (this.#replaying) {
       this.#buffer.push([cursor, frame]);
       return;

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { AppContext } from '../context.js';
 import type { AuthAgent } from '../http/auth.js';
@@ -108,8 +109,8 @@ export class AgentHub {
     return this.#connections.size;
   }
 
-  async connect(socket: WebSocket, agent: AuthAgent): Promise<AgentConnection> {
-    const conn = new AgentConnection(agent, await ticketAccess(this.ctx, agent), socket);
+  async connect(socket: WebSocket, agent: AuthAgent, transport?: Socket): Promise<AgentConnection> {
+    const conn = new AgentConnection(agent, await ticketAccess(this.ctx, agent), socket, transport);
     this.#connections.add(conn);
     let mine = this.#byAgent.get(agent.id);
     if (!mine) this.#byAgent.set(agent.id, (mine = new Set()));
@@ -195,7 +196,7 @@ export class AgentHub {
     }
     const payload = JSON.stringify(event);
     const cursor = this.journal.append(event, scope, payload);
-    const frame = `{"type":"event","cursor":${cursor},"event":${payload}}`;
+    const frame = Buffer.from(`{"type":"event","cursor":${cursor},"event":${payload}}`);
     for (const conn of this.#connections) {
       if (mayReceive(conn.access, scope)) conn.deliver(cursor, frame);
     }

@@ -11,7 +11,9 @@ export class FrameLog {
   #waiters: Array<{ pred: (f: Frame) => boolean; resolve: (f: Frame) => void; from: number }> = [];
 
   constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
+    ws.on('message', (data, isBinary) => {
+      // Browsers hand binary frames over as Blobs the app cannot parse: every frame must be text.
+      if (isBinary) throw new Error('the server sent a binary frame');
       const frame = JSON.parse(String(data)) as Frame;
       this.frames.push(frame);
       this.#waiters = this.#waiters.filter((w) => {
