@@ -75,7 +75,10 @@ export function toInbound(channel: EmailChannelConfig, mail: ParsedEmail, thread
 }
 
 export interface ParseChoice {
-  /** Parse on the calling thread: a one-mail process (`kefu mail-pipe`) would wait longer for a worker to start. */
+  /**
+   * true: parse on the calling thread (a one-mail process such as `kefu mail-pipe` would wait
+   * longer for a worker to start); false: on the pool; unset: ingestRawEmail decides.
+   */
   inline?: boolean | undefined;
 }
 
@@ -176,19 +179,35 @@ export function ingestParsedEmail(ctx: AppContext, channel: EmailChannelConfig, 
 
 /** Per context, the turn of the next raw mail: it is handed to intake after the one before it. */
 const rawTurns = new WeakMap<AppContext, Promise<unknown>>();
+/** Per context, raw mails between call and result. */
+const rawInFlight = new WeakMap<AppContext, number>();
+
+/**
+ * A lone mail is parsed inline: with nothing to overlap, the hop to a worker and back only adds
+ * to it. Not a big one, though: that would hold up everything else the main thread serves.
+ */
+const LONE_INLINE_MAX_BYTES = 256 * 1024;
 
 /**
  * One raw email into Kefu, whichever way it came (MTA pipe, admin upload): parse, then ingest.
- * Concurrent calls (an MTA delivering several mails at once) parse in parallel and are stored
- * in the order they were called, so a reply delivered right behind its original still finds
- * it. Repeating the same bytes changes nothing.
+ * Concurrent calls (an MTA delivering several mails at once) parse in parallel on the pool and
+ * are stored in the order they were called, so a reply delivered right behind its original
+ * still finds it. Repeating the same bytes changes nothing.
  */
 export function ingestRawEmail(ctx: AppContext, channel: EmailChannelConfig, raw: Buffer, choice: ParseChoice = {}): Promise<IngestResult> {
-  const parsed = parseRawEmail(ctx, raw, choice);
+  const busy = rawInFlight.get(ctx) ?? 0;
+  rawInFlight.set(ctx, busy + 1);
+  const inline = choice.inline ?? (busy === 0 && raw.length <= LONE_INLINE_MAX_BYTES);
+  const parsed = parseRawEmail(ctx, raw, { inline });
   // Marked handled now: a failure surfaces where it is awaited, not as an unhandled rejection while queued.
   parsed.catch(noop);
   // The turn ends once the mail is handed to intake, not at its commit, so concurrent uploads share commits.
   const handed = (rawTurns.get(ctx) ?? Promise.resolve()).then(async () => ({ result: ingestParsedEmail(ctx, channel, await parsed) }));
   rawTurns.set(ctx, handed.then(noop, noop));
-  return handed.then((h) => h.result);
+  const result = handed.then((h) => h.result);
+  const settled = (): void => {
+    rawInFlight.set(ctx, (rawInFlight.get(ctx) ?? 1) - 1);
+  };
+  result.then(settled, settled);
+  return result;
 }

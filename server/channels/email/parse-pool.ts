@@ -32,7 +32,7 @@ export interface ParsePoolStats {
   workers: number;
   inFlight: number;
   queued: number;
-  /** Mails parsed on the main thread because a worker died, failed or never started. */
+  /** Mails parsed on the main thread: their worker died or failed, none could start, or the pool was closed. */
   parsedInline: number;
   /** No worker could start: everything is parsed inline from now on. */
   disabled: boolean;
@@ -111,7 +111,6 @@ export class ParsePool {
   }
 
   parse(raw: Buffer, opts: ParseOptions): Promise<ParsedEmail> {
-    if (this.#disabled || this.#closed) return parseEmail(raw, opts);
     return new Promise<ParsedEmail>((resolve, reject) => {
       this.#queue.push({ id: this.#nextId++, raw, opts, resolve, reject });
       this.#pump();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -202,6 +203,26 @@ describe('email ingest and threading', () => {
     expect(second.ticketId).toBe(first.ticketId);
     const ids = (await t.ctx.db.selectFrom('messages').select(['id', 'idempotency_key']).where('ticket_id', '=', first.ticketId as number).orderBy('id').execute()).map((m) => m.idempotency_key);
     expect(ids).toEqual(['order-1@example.org', 'order-2@example.org']);
+  });
+
+  it('stores attachments parsed on the worker pool byte for byte', async () => {
+    const opts = { maxAttachmentBytes: 25 * 1024 * 1024 };
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    for (const file of ['shift-jis-attachment.eml', 'rfc2231-continuation.eml', 'attachment-only.eml', 'malformed-mime.eml']) {
+      const raw = readFileSync(path.join(FIXTURES, file));
+      const expected = (await parseEmail(raw, opts)).attachments.map((a) => ({ name: a.filename, sha256: sha(a.content), size: a.content.length }));
+      expect(expected.length, file).toBeGreaterThan(0);
+      const r = await ingestRawEmail(t.ctx, channel, raw, { inline: false });
+      expect(r.created, file).toBe(true);
+      const stored = await t.ctx.db
+        .selectFrom('message_attachments as ma')
+        .innerJoin('attachments as a', 'a.id', 'ma.attachment_id')
+        .select(['a.name', 'a.sha256', 'a.size'])
+        .where('ma.message_id', '=', r.messageId as number)
+        .orderBy('ma.attachment_id')
+        .execute();
+      expect(stored, file).toEqual(expected);
+    }
   });
 
   it('stores mails handed over without waiting for each commit in the order given, threads included', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailPipeCommand } from '../../../../server/channels/email/mail-pipe.js';
+import { parsePool } from '../../../../server/channels/email/parse-pool.js';
 import { createTestApp, type TestApp } from '../../../helpers/app.js';
 import { buildMail } from './mail-builder.js';
 
@@ -101,6 +102,19 @@ describe('POST /api/v1/channels/email/:name/raw', () => {
     expect(r.created).toBe(true);
     const two = await rawPost('support', raw);
     expect(two.json()).toEqual({ ...one.json(), created: false });
+  });
+
+  it('parses concurrent uploads on the worker pool, as an MTA delivering several at once', async () => {
+    const before = parsePool(t.ctx).stats();
+    const mails = Array.from({ length: 6 }, (_, i) => buildMail({ from: `Nora${i} <nora${i}@example.org>`, messageId: `http-burst-${i}@example.org`, subject: `Burst ${i}` }));
+    const responses = await Promise.all(mails.map((m) => rawPost('support', m)));
+    expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
+    const results = responses.map((r) => r.json<{ ticketId: number; created: boolean }>());
+    expect(results.every((r) => r.created)).toBe(true);
+    expect(new Set(results.map((r) => r.ticketId)).size).toBe(6);
+    const after = parsePool(t.ctx).stats();
+    expect(after.workers).toBeGreaterThanOrEqual(1);
+    expect(after.parsedInline).toBe(before.parsedInline);
   });
 
   it('takes every fixture of the corpus and reads each back over the API', async () => {
