@@ -60,6 +60,41 @@ describe('widget files, end of chat and identified visitors in Chromium', () => 
     await page.close();
   });
 
+  it('sends a dropped file and a pasted image, with the drop zone shown while dragging', async () => {
+    const page = await open('/');
+    const bytes = [...PNG];
+    // Real DOM events with a DataTransfer holding a File: what the browser dispatches for a drop and a paste.
+    await chat(page)
+      .locator('section.panel')
+      .evaluate((panel, data) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(data)], 'dropped.png', { type: 'image/png' }));
+        panel.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, composed: true, cancelable: true }));
+      }, bytes);
+    await chat(page).locator('.drop').waitFor();
+    await chat(page)
+      .locator('section.panel')
+      .evaluate((panel, data) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(data)], 'dropped.png', { type: 'image/png' }));
+        panel.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, composed: true, cancelable: true }));
+      }, bytes);
+    await chat(page).locator('img.image').first().waitFor();
+    expect(await chat(page).locator('.drop').count()).toBe(0);
+
+    await chat(page)
+      .locator('textarea')
+      .evaluate((area, data) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(data)], 'pasted.png', { type: 'image/png' }));
+        area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, composed: true, cancelable: true }));
+      }, bytes);
+    await expect.poll(() => chat(page).locator('img.image').count()).toBe(2);
+    const names = (await kefu.ctx.db.selectFrom('attachments').select('name').execute()).map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['dropped.png', 'pasted.png']));
+    await page.close();
+  });
+
   it('ends the chat and stores the 1–5 rating and comment on the ticket', async () => {
     const page = await open('/');
     await chat(page).locator('textarea').fill('Thanks, that is all.');
