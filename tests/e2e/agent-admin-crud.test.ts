@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
 import { createAgent } from '../../server/modules/agents/service.js';
-import { apiAs, buildAgentApp, PASSWORD, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
+import { apiAs, buildAgentApp, PASSWORD, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
 
 interface AgentJson {
   id: number;
@@ -61,15 +61,9 @@ beforeAll(async () => {
   mei = await createAgent(server.ctx, { email: 'mei@example.test', name: 'Mei Lin', role: 'agent', password: PASSWORD });
   api = await apiAs(server, server.admin.email);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  page.setDefaultTimeout(8000);
+  page = await signedInPage(browser, server, { context: { viewport: { width: 1280, height: 860 } } });
   // Deleting asks first; the admin says yes.
   page.on('dialog', (d) => void d.accept());
-  await page.goto(server.url);
-  await page.fill('kf-login input[name=email]', server.admin.email);
-  await page.fill('kf-login input[name=password]', PASSWORD);
-  await page.click('kf-login button[type=submit]');
-  await page.waitForSelector('kf-sidebar');
 }, 120_000);
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../helpers/browser.js';
 import { createAgent } from '../../server/modules/agents/service.js';
-import { apiAs, buildAgentApp, inboundChat, inboundEmail, PASSWORD, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
+import { apiAs, buildAgentApp, inboundChat, inboundEmail, openTicket as showTicket, PASSWORD, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
 
 interface TicketJson {
   id: number;
@@ -25,18 +25,7 @@ let mei: { id: number };
 let emailTicket: number;
 let chatTicket: number;
 
-async function signIn(p: Page, email: string) {
-  await p.goto(server.url);
-  await p.fill('kf-login input[name=email]', email);
-  await p.fill('kf-login input[name=password]', PASSWORD);
-  await p.click('kf-login button[type=submit]');
-  await p.waitForSelector('kf-sidebar');
-}
-
-async function openTicket(id: number) {
-  await page.evaluate((h) => (location.hash = h), `#/inbox/all/ticket/${id}`);
-  await page.waitForSelector(`kf-timeline article[data-kind]`);
-}
+const openTicket = (id: number) => showTicket(page, id);
 
 const ticket = (id: number) => api<{ ticket: TicketJson; messages: MessageJson[] }>('GET', `/tickets/${id}`);
 
@@ -56,9 +45,7 @@ beforeAll(async () => {
   ).ticketId;
   chatTicket = (await inboundChat(server.ctx, 'visitor-1', 'Maria Gomez', 'Hi! Is the blue jacket available in size M?')).ticketId;
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(8000);
-  await signIn(page, server.admin.email);
+  page = await signedInPage(browser, server, { context: { viewport: { width: 1440, height: 900 } } });
 }, 120_000);
 
 afterAll(async () => {
@@ -243,11 +230,8 @@ describe('agent app against a running Kefu', () => {
   });
 
   it('warns when a teammate opens the same ticket', async () => {
-    const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    other.setDefaultTimeout(8000);
-    await signIn(other, 'mei@example.test');
-    await other.evaluate((h) => (location.hash = h), `#/inbox/all/ticket/${emailTicket}`);
-    await other.waitForSelector('kf-timeline article[data-kind]');
+    const other = await signedInPage(browser, server, { email: 'mei@example.test' });
+    await showTicket(other, emailTicket);
     await page.waitForSelector('kf-ticket-view .collision');
     expect(await page.locator('kf-ticket-view .collision').textContent()).toContain('Mei Lin');
     await other.close();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../helpers/browser.js';
 import { gradientPng } from '../helpers/png.js';
-import { apiAs, buildAgentApp, inboundChat, inboundEmail, PASSWORD, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
+import { apiAs, buildAgentApp, inboundChat, inboundEmail, openTicket as showTicket, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
 
 interface AttachmentJson {
   id: number;
@@ -27,8 +27,7 @@ let api: ApiCall;
 const messagesOf = async (id: number) => (await api<{ messages: MessageJson[] }>('GET', `/tickets/${id}`)).messages;
 
 async function openTicket(id: number) {
-  await page.evaluate((h) => (location.hash = h), `#/inbox/all/ticket/${id}`);
-  await page.waitForSelector(`kf-timeline article[data-kind]`);
+  await showTicket(page, id);
   await page.waitForSelector('kf-composer textarea');
 }
 
@@ -41,13 +40,7 @@ beforeAll(async () => {
   server = await startAgentServer(webRoot);
   api = await apiAs(server, server.admin.email);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(8000);
-  await page.goto(server.url);
-  await page.fill('kf-login input[name=email]', server.admin.email);
-  await page.fill('kf-login input[name=password]', PASSWORD);
-  await page.click('kf-login button[type=submit]');
-  await page.waitForSelector('kf-sidebar');
+  page = await signedInPage(browser, server);
 }, 120_000);
 
 afterAll(async () => {

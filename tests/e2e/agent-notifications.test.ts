@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
 import { createAgent } from '../../server/modules/agents/service.js';
-import { apiAs, buildAgentApp, inboundChat, PASSWORD, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
+import { apiAs, buildAgentApp, inboundChat, PASSWORD, signIn as signInForm, signedInPage, socketHello, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
 
 interface Shown {
   title: string;
@@ -58,21 +58,7 @@ const recorded = (p: Page) => p.evaluate(() => {
 });
 
 /** Signs in and waits until the app's websocket is open: only then do live events reach it. */
-async function signIn(p: Page, email: string) {
-  await p.goto(server.url);
-  await p.fill('kf-login input[name=email]', email);
-  await p.fill('kf-login input[name=password]', PASSWORD);
-  const hello = socketHello(p);
-  await p.click('kf-login button[type=submit]');
-  await p.waitForSelector('kf-sidebar');
-  await hello;
-}
-
-/** Resolves when the next websocket the page opens has had the server's hello. */
-async function socketHello(p: Page): Promise<void> {
-  const ws = await p.waitForEvent('websocket');
-  await ws.waitForEvent('framereceived', { predicate: (f) => String(f.payload).includes('"type":"hello"') });
-}
+const signIn = (p: Page, email: string) => signInForm(p, server, email, { waitForSocket: true });
 
 /** Agent sockets open on the server right now. */
 const openSockets = () => (server.app as unknown as { websocketServer: { clients: Set<unknown> } }).websocketServer.clients.size;
@@ -221,9 +207,7 @@ describe('presence', () => {
   it('shows away to another agent live and takes the widget offline when nobody is online', async () => {
     await workInApp();
     expect(await widgetOnline()).toBe(true);
-    const adminPage = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    adminPage.setDefaultTimeout(8000);
-    await signIn(adminPage, server.admin.email);
+    const adminPage = await signedInPage(browser, server, { waitForSocket: true });
     await adminPage.evaluate(() => (location.hash = '#/admin/agents'));
     const meiPresence = adminPage.locator('kf-admin-agents tr:has-text("mei@example.test") .presence');
     await expect.poll(() => meiPresence.textContent()).toBe('Online');

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
-import { apiAs, buildAgentApp, inboundChat, inboundEmail, PASSWORD, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
+import { apiAs, buildAgentApp, inboundChat, inboundEmail, openTicket as showTicket, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
 
 let server: AgentServer;
 let browser: Browser;
@@ -16,28 +16,15 @@ const SERVER_ERROR = 'The server had a problem. Please try again.';
 /** What the server's error handler sends for an unexpected failure. */
 const fail500 = { status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Internal Server Error' } }) };
 
-async function signIn(p: Page) {
-  await p.goto(server.url);
-  await p.fill('kf-login input[name=email]', server.admin.email);
-  await p.fill('kf-login input[name=password]', PASSWORD);
-  await p.click('kf-login button[type=submit]');
-  await p.waitForSelector('kf-sidebar');
-}
-
-async function openTicket(id: number) {
-  await page.evaluate((h) => (location.hash = h), `#/inbox/all/ticket/${id}`);
-  await page.waitForSelector('kf-timeline article[data-kind]');
-}
+const openTicket = (id: number) => showTicket(page, id);
 
 beforeAll(async () => {
   const webRoot = await buildAgentApp('resilience');
   server = await startAgentServer(webRoot);
   api = await apiAs(server, server.admin.email);
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(8000);
-  await signIn(page);
+  page = await signedInPage(browser, server);
+  context = page.context();
 }, 120_000);
 
 afterAll(async () => {

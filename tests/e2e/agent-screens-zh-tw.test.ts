@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../helpers/browser.js';
 import { createAgent } from '../../server/modules/agents/service.js';
 import { seedDatabase } from '../../server/seed/seed.js';
-import { apiAs, buildAgentApp, inboundChat, inboundEmail, PASSWORD, startAgentServer, type AgentServer } from './agent-server.js';
+import { apiAs, buildAgentApp, inboundChat, inboundEmail, PASSWORD, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
 
 let server: AgentServer;
 let browser: Browser;
@@ -59,16 +59,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function session(email: string): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: 'Asia/Taipei', locale: 'zh-TW' });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(8000);
-  await page.goto(server.url);
-  await page.fill('kf-login input[name=email]', email);
-  await page.fill('kf-login input[name=password]', PASSWORD);
-  await page.click('kf-login button[type=submit]');
-  await page.waitForSelector('kf-sidebar');
-  return page;
+function session(email: string): Promise<Page> {
+  return signedInPage(browser, server, { email, context: { viewport: { width: 1440, height: 900 }, timezoneId: 'Asia/Taipei', locale: 'zh-TW' } });
 }
 
 async function go(page: Page, hash: string, ready: string) {

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../helpers/browser.js';
 import { createAgent } from '../../server/modules/agents/service.js';
 import { seedDatabase } from '../../server/seed/seed.js';
-import { apiAs, buildAgentApp, inboundChat, inboundEmail, PASSWORD, startAgentServer, type AgentServer } from './agent-server.js';
+import { apiAs, buildAgentApp, inboundChat, inboundEmail, PASSWORD, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
 
 let server: AgentServer;
 let browser: Browser;
@@ -57,20 +57,15 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function session(email: string, options: { dark?: boolean; width?: number; height?: number } = {}): Promise<Page> {
-  const ctx = await browser.newContext({
-    viewport: { width: options.width ?? 1440, height: options.height ?? 900 },
-    colorScheme: options.dark ? 'dark' : 'light',
-    timezoneId: 'Asia/Shanghai',
+function session(email: string, options: { dark?: boolean; width?: number; height?: number } = {}): Promise<Page> {
+  return signedInPage(browser, server, {
+    email,
+    context: {
+      viewport: { width: options.width ?? 1440, height: options.height ?? 900 },
+      colorScheme: options.dark ? 'dark' : 'light',
+      timezoneId: 'Asia/Shanghai',
+    },
   });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(8000);
-  await page.goto(server.url);
-  await page.fill('kf-login input[name=email]', email);
-  await page.fill('kf-login input[name=password]', PASSWORD);
-  await page.click('kf-login button[type=submit]');
-  await page.waitForSelector('kf-sidebar');
-  return page;
 }
 
 async function go(page: Page, hash: string, ready: string) {

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { buildApp, type App } from '../../server/app.js';
 import { configFromObject } from '../../server/config/load.js';
 import { createContext, type AppContext } from '../../server/context.js';
@@ -113,4 +114,51 @@ export async function apiAs(server: AgentServer, email: string, password = PASSW
     if (r.statusCode >= 400) throw new Error(`${method} ${url}: ${r.statusCode} ${r.body}`);
     return (r.body ? r.json() : undefined) as T;
   };
+}
+
+/** Resolves when the next websocket the page opens has had the server's hello: from then on live events reach it. */
+export async function socketHello(page: Page): Promise<void> {
+  const ws = await page.waitForEvent('websocket');
+  await ws.waitForEvent('framereceived', { predicate: (f) => String(f.payload).includes('"type":"hello"') });
+}
+
+/**
+ * Signs in through the app's own form, as an agent would, and waits for the signed-in frame; with
+ * `waitForSocket`, also for the app's websocket hello.
+ */
+export async function signIn(
+  page: Page,
+  server: AgentServer,
+  email: string = server.admin.email,
+  options: { password?: string; waitForSocket?: boolean } = {},
+): Promise<void> {
+  await page.goto(server.url);
+  await page.fill('kf-login input[name=email]', email);
+  await page.fill('kf-login input[name=password]', options.password ?? PASSWORD);
+  const hello = options.waitForSocket ? socketHello(page) : null;
+  await page.click('kf-login button[type=submit]');
+  await page.waitForSelector('kf-sidebar');
+  await hello;
+}
+
+/** Opens a ticket by its route and waits until that ticket's timeline (not the one before it) shows messages. */
+export async function openTicket(page: Page, id: number): Promise<void> {
+  await page.evaluate((h) => (location.hash = h), `#/inbox/all/ticket/${id}`);
+  await page.waitForSelector(`kf-ticket-view[data-ticket="${id}"] kf-timeline article[data-kind]`);
+}
+
+/**
+ * A page in a browser context of its own (so its own cookies), signed in: the admin unless `email` says
+ * otherwise. Waits are capped at 8 s so a missing element fails the test instead of the suite timeout.
+ */
+export async function signedInPage(
+  browser: Browser,
+  server: AgentServer,
+  options: { email?: string; context?: BrowserContextOptions; waitForSocket?: boolean } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options.context });
+  const page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  await signIn(page, server, options.email, { waitForSocket: options.waitForSocket ?? false });
+  return page;
 }
