@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/service.js';
 import { appendMessage, refreshSummary } from './messages.js';
 import { agentActor, visibleTicket, type Viewer } from './policy.js';
 import { presentOneTicket } from './presenter.js';
-import { updateTicketRow, type TicketRow } from './queries.js';
+import { updateTicketRow } from './queries.js';
 import type { TicketView } from './schemas.js';
 
 /**

@@ -11,7 +11,7 @@ import { applyTicketPatch, type TicketPatch } from './patch.js';
 import { writeAgentMessage } from './post-message.js';
 import { agentActor, canSeeTicket, ticketAccess, visibleTicket, type Viewer } from './policy.js';
 import { presentMessages, presentOneTicket } from './presenter.js';
-import { insertTicket, latestMessagesOfTicket, markRead, messagesOfTicket, readTimesOf, type TicketRow } from './queries.js';
+import { insertTicket, latestMessagesOfTicket, markRead, messagesOfTicket, readTimesOf } from './queries.js';
 import type { MessageView, TicketView, TimelineEventView } from './schemas.js';
 import { timelineEvents } from './timeline-events.js';
 

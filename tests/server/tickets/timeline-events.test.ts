@@ -97,7 +97,7 @@ describe('timeline events of GET /tickets/:id', () => {
     const contact = await t.ctx.db.selectFrom('contacts').select('name').where('id', '=', first.contactId).executeTakeFirstOrThrow();
     await intake(t.ctx, {
       channel: { kind: 'email', name: 'support' },
-      sender: { identity: { kind: 'email', value: 'reopen@example.com' }, name: contact.name },
+      sender: { identity: { kind: 'email', value: 'reopen@example.com' }, name: contact.name ?? undefined },
       thread: { ticketId: first.ticketId },
       text: 'It did not arrive.',
       idempotencyKey: `reopen-${Date.now()}`,
