@@ -76,6 +76,8 @@ export interface Message {
   ticketId: number;
   kind: MessageKind;
   author: { kind: 'contact' | 'agent' | 'bot' | 'system'; id?: number; name: string };
+  /** The channel this message came in or went out on: after a merge it can differ from the ticket's. */
+  channel: { kind: string; name: string };
   text: string;
   html: string | null;
   attachments: Attachment[];
@@ -83,6 +85,28 @@ export interface Message {
   mentions: number[];
   meta: Record<string, unknown>;
   createdAt: string;
+}
+
+export type NamedRef = { id: number; name: string | null } | null;
+
+/** One changed field of a timeline event. */
+export type TimelineChange =
+  | { field: 'status'; from: TicketStatus | null; to: TicketStatus }
+  | { field: 'snoozedUntil'; from: string | null; to: string | null }
+  | { field: 'priority'; from: Priority | null; to: Priority }
+  | { field: 'assignee'; from: NamedRef; to: NamedRef }
+  | { field: 'team'; from: NamedRef; to: NamedRef }
+  | { field: 'labels'; added: string[]; removed: string[] }
+  | { field: 'subject'; from: string; to: string };
+
+/** A change to a ticket (assigned, status, ...) shown as a system line in its timeline; not a message. */
+export interface TimelineEvent {
+  id: number;
+  ticketId: number;
+  kind: 'updated' | 'reopened';
+  actor: { kind: 'agent' | 'contact' | 'system' | 'automation'; id: number | null; name: string | null };
+  changes: TimelineChange[];
+  at: string;
 }
 
 export interface Identity {
@@ -191,6 +215,8 @@ export interface LiveEvent {
   ticket?: Ticket;
   message?: Message;
   actor?: { kind?: string; id?: number } | null;
+  /** ticket.updated: the fields that changed (status, assigneeId, teamId, labels, ...) */
+  changes?: string[];
 }
 
 export type ServerFrame =

@@ -159,6 +159,15 @@ export class KfInbox extends LitElement {
   }
 
   private _live(ev: LiveEvent) {
+    // A merge carries the survivor; the merged ticket is closed now and leaves views that show no closed tickets.
+    if (ev.type === 'ticket.merged' && ev.ticketId !== undefined && ev.ticketId !== ev.ticket?.id) {
+      const merged = ev.ticketId;
+      if (this._items.some((x) => x.id === merged)) {
+        this._items = this._items.filter((x) => x.id !== merged);
+        clearTimeout(this._refetchTimer);
+        this._refetchTimer = setTimeout(() => void this._refreshHead(), 250);
+      }
+    }
     if (ev.ticket) {
       this.applyTicket(ev.ticket);
       return;

@@ -15,6 +15,7 @@ import './kf-inbox.js';
 import './kf-search.js';
 import './kf-shortcuts.js';
 import './kf-toaster.js';
+import './kf-notify-prompt.js';
 
 /** The signed-in frame: sidebar, routed main area, global search, shortcuts and notifications. */
 @customElement('kf-shell')
@@ -137,6 +138,7 @@ export class KfShell extends LitElement {
         ${ws === 'reconnecting'
           ? html`<div class="banner" role="status">${icon('alert', 14)} ${t('app.reconnecting')}</div>`
           : ''}
+        <kf-notify-prompt></kf-notify-prompt>
         <div class="page">${this._page()}</div>
       </main>
       ${this._searchOpen ? html`<kf-search @close=${() => (this._searchOpen = false)}></kf-search>` : ''}

@@ -3,8 +3,9 @@ import { customElement, property, state, query } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { t } from '../../shared/i18n/i18n.js';
 import { formatDateTime } from '../../shared/format.js';
-import type { Contact, LiveEvent, Message, Priority, Ticket, TicketChanges, TicketStatus } from '../../shared/types.js';
+import type { Contact, LiveEvent, Message, Priority, Ticket, TicketChanges, TicketStatus, TimelineEvent } from '../../shared/types.js';
 import { tickets as ticketApi } from '../data/api-calls.js';
+import { EVENT_FIELDS, mergeEvents } from '../data/event-lines.js';
 import type { ShortcutAction } from '../data/keyboard.js';
 import { formatRoute } from '../data/routes.js';
 import { snoozeUntil, type SnoozePreset } from '../data/snooze.js';
@@ -69,6 +70,7 @@ export class KfTicketView extends LitElement {
   @property() view = 'all';
   @state() private _ticket: Ticket | null = null;
   @state() private _messages: Message[] = [];
+  @state() private _events: TimelineEvent[] = [];
   @state() private _contact: Contact | null = null;
   @state() private _error = '';
   @state() private _menu: Menu = null;
@@ -95,6 +97,7 @@ export class KfTicketView extends LitElement {
     if (changed.has('ticketId')) {
       this._ticket = this.preview;
       this._messages = [];
+      this._events = [];
       this._contact = null;
       this._menu = null;
       this._dialog = null;
@@ -112,6 +115,7 @@ export class KfTicketView extends LitElement {
       if (abort.signal.aborted) return;
       this._ticket = r.ticket;
       this._messages = r.messages;
+      this._events = r.events ?? [];
       this._contact = r.contact;
       // Lets tests and benchmarks see which ticket's timeline is on screen.
       this.setAttribute('data-ticket', String(r.ticket.id));
@@ -132,6 +136,21 @@ export class KfTicketView extends LitElement {
     if (m && !this._messages.some((x) => x.id === m.id)) this._messages = [...this._messages, m];
     else if (m) this._messages = this._messages.map((x) => (x.id === m.id ? m : x));
     if (!ev.ticket && !m) void this._load();
+    // Another ticket was merged into this one: its messages and the merge line are new here.
+    else if (ev.type === 'ticket.updated' && ev.changes?.includes('messages')) void this._load();
+    else if (ev.type === 'ticket.updated' && ev.changes?.some((c) => EVENT_FIELDS.has(c))) void this._loadEvents();
+  }
+
+  /** The changes a live update announced, fetched once they are on record: the event says what changed, not from what. */
+  private async _loadEvents() {
+    const ticketId = this.ticketId;
+    const after = this._events[this._events.length - 1]?.id ?? 0;
+    try {
+      const r = await ticketApi.events(this._store.api, ticketId, after);
+      if (ticketId === this.ticketId) this._events = mergeEvents(this._events, r.items);
+    } catch {
+      // The change itself is already on screen in the header; its line comes with the next load.
+    }
   }
 
   /** The detail call returns the latest messages; older ones are paged from the start up to the first shown. */
@@ -139,15 +158,18 @@ export class KfTicketView extends LitElement {
     const first = this._messages[0]?.id;
     if (first === undefined) return;
     const older: Message[] = [];
+    let events: TimelineEvent[] = [];
     let cursor: string | undefined;
     try {
       do {
         const page = await ticketApi.messages(this._store.api, this.ticketId, cursor);
         for (const m of page.items) if (m.id < first) older.push(m);
+        events = mergeEvents(events, page.events ?? []);
         cursor = page.nextCursor ?? undefined;
         if (page.items.some((m) => m.id >= first)) break;
       } while (cursor);
       this._messages = [...older, ...this._messages];
+      this._events = mergeEvents(this._events, events);
     } catch (err) {
       toastError(err);
     }
@@ -317,7 +339,7 @@ export class KfTicketView extends LitElement {
     return html`
       <div class="main">
         ${this._header(tk)} ${this._toolbar(tk)} ${this._collision()}
-        <kf-timeline .messages=${this._messages} .ticket=${tk} .loading=${this._messages.length === 0 && !this._contact}
+        <kf-timeline .messages=${this._messages} .events=${this._events} .ticket=${tk} .loading=${this._messages.length === 0 && !this._contact}
           .hasEarlier=${this._contact !== null && tk.messageCount > this._messages.length} @load-earlier=${() => void this._loadEarlier()}></kf-timeline>
         <kf-composer .ticket=${tk} .contact=${this._contact} .othersReplying=${others} .lastMessageId=${this._messages[this._messages.length - 1]?.id ?? 0}
           @sent=${(e: CustomEvent<{ message: Message; ticket: Ticket }>) => {

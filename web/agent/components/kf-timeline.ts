@@ -4,9 +4,11 @@ import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
 import { t } from '../../shared/i18n/i18n.js';
 import { formatDateTime, formatDay, formatSize, formatTime } from '../../shared/format.js';
-import type { Attachment, Message, Ticket } from '../../shared/types.js';
+import type { Attachment, Message, Ticket, TimelineEvent } from '../../shared/types.js';
+import { eventLines } from '../data/event-lines.js';
+import type { LinePart } from '../data/line-parts.js';
 import { splitQuotedText } from '../data/quoted.js';
-import { systemText } from '../data/system-text.js';
+import { systemParts } from '../data/system-text.js';
 import { storeContext, type AppStore } from '../data/store.js';
 import { channelIcon, icon } from '../icons.js';
 import { base } from '../styles.js';
@@ -29,6 +31,36 @@ export function mentionParts(text: string, names: readonly string[]): { text: st
   if (last < text.length) parts.push({ text: text.slice(last), mention: false });
   return parts;
 }
+
+export type TimelineEntry =
+  | { kind: 'message'; message: Message; day: string }
+  | { kind: 'events'; events: TimelineEvent[]; day: string };
+
+/**
+ * Messages (in id order) with the ticket's changes put where they happened: a change goes after every
+ * message written up to its time, so "send and resolve" shows the reply first. Changes in a row on one
+ * day form one group of lines.
+ */
+export function interleave(messages: readonly Message[], events: readonly TimelineEvent[], dayOf: (iso: string) => string): TimelineEntry[] {
+  const out: TimelineEntry[] = [];
+  let group: Extract<TimelineEntry, { kind: 'events' }> | null = null;
+  const pushEvent = (e: TimelineEvent) => {
+    const day = dayOf(e.at);
+    if (group && group.day === day) group.events.push(e);
+    else out.push((group = { kind: 'events', events: [e], day }));
+  };
+  let j = 0;
+  for (const m of messages) {
+    const at = Date.parse(m.createdAt);
+    for (let e = events[j]; e && Date.parse(e.at) < at; e = events[++j]) pushEvent(e);
+    group = null;
+    out.push({ kind: 'message', message: m, day: dayOf(m.createdAt) });
+  }
+  for (let e = events[j]; e; e = events[++j]) pushEvent(e);
+  return out;
+}
+
+const partsHtml = (parts: readonly LinePart[]) => parts.map((p) => (typeof p === 'string' ? p : html`<span class="who">${p.value}</span>`));
 
 /** The ticket's whole conversation, oldest first, kept scrolled to the end as messages arrive. */
 @customElement('kf-timeline')
@@ -63,8 +95,10 @@ export class KfTimeline extends LitElement {
       .delivery { display: inline-flex; align-items: center; gap: 4px; font-size: var(--kf-text-xs); color: var(--kf-text-faint); }
       .delivery.failed { color: var(--kf-danger); font-weight: 600; }
       .delivery.delivered { color: var(--kf-success); }
-      .system { display: flex; align-items: center; justify-content: center; gap: 6px; color: var(--kf-text-faint); font-size: var(--kf-text-sm); }
+      .system { display: flex; align-items: center; justify-content: center; gap: 6px; color: var(--kf-text-faint); font-size: var(--kf-text-sm); text-align: center; }
+      .system .who { color: var(--kf-text-muted); font-weight: 600; }
       .system .time { margin-left: 4px; }
+      .events { display: grid; gap: 6px; }
       .earlier { justify-self: center; height: 26px; padding: 0 12px; border: 1px solid var(--kf-border); border-radius: 13px; background: var(--kf-bg); color: var(--kf-text-muted); font-size: var(--kf-text-sm); cursor: pointer; }
       .earlier:hover { background: var(--kf-bg-hover); }
       .empty { padding: 40px; text-align: center; color: var(--kf-text-faint); }
@@ -75,6 +109,8 @@ export class KfTimeline extends LitElement {
 
   @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
   @property({ attribute: false }) messages: Message[] = [];
+  /** The ticket's changes (assigned, status, ...) over the span of `messages`, in id order. */
+  @property({ attribute: false }) events: TimelineEvent[] = [];
   @property({ attribute: false }) ticket!: Ticket;
   @property({ type: Boolean }) loading = false;
   @property({ type: Boolean }) hasEarlier = false;
@@ -129,7 +165,7 @@ export class KfTimeline extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     this._observeInner();
-    if (!changed.has('messages') && this._heightBefore === null) return;
+    if (!changed.has('messages') && !changed.has('events') && this._heightBefore === null) return;
     // Scrolling needs a layout; doing it in the next frame shares the one layout the frame does anyway
     // instead of forcing an extra one while sibling components are still rendering.
     cancelAnimationFrame(this._frame);
@@ -171,11 +207,23 @@ export class KfTimeline extends LitElement {
       : ''}</div>`;
   }
 
+  private _events(events: readonly TimelineEvent[]) {
+    return html`<div class="events">${events.map((ev) => {
+      const time = html`<span class="time" title=${formatDateTime(ev.at)}>${formatTime(ev.at)}</span>`;
+      return eventLines(ev).map(
+        (l) => html`<div class="system" data-kind="event" data-event-id=${ev.id}>${icon(l.icon, 12)}<span>${partsHtml(l.parts)}</span>${time}</div>`,
+      );
+    })}</div>`;
+  }
+
   private _message(m: Message) {
     if (m.kind === 'system') {
-      return html`<div class="system" data-kind="system">${icon('bolt', 12)}<span>${systemText(m)}</span><span class="time" title=${formatDateTime(m.createdAt)}>${formatTime(m.createdAt)}</span></div>`;
+      return html`<div class="system" data-kind="system">${icon('bolt', 12)}<span>${partsHtml(systemParts(m))}</span><span class="time" title=${formatDateTime(m.createdAt)}>${formatTime(m.createdAt)}</span></div>`;
     }
-    const isEmail = this.ticket.channel.kind === 'email' && m.kind !== 'note';
+    // A merged ticket holds messages of other channels: each says where it came from itself.
+    const channel = m.channel ?? this.ticket.channel;
+    const isEmail = channel.kind === 'email' && m.kind !== 'note';
+    const showVia = m.kind === 'inbound' || (m.kind === 'outbound' && (channel.kind !== this.ticket.channel.kind || channel.name !== this.ticket.channel.name));
     const badge =
       m.kind === 'note' ? html`<span class="badge">${icon('note', 11)}${t('message.note')}</span>`
       : m.kind === 'bot' ? html`<span class="badge">${t('message.bot')}</span>`
@@ -185,7 +233,7 @@ export class KfTimeline extends LitElement {
       <div class="card">
         <div class="head">
           <span class="author ellipsis">${m.author.name || t('contact.anonymous')}</span>${badge}
-          ${m.kind === 'inbound' ? html`<span class="via">${icon(channelIcon(this.ticket.channel.kind), 12)}${this.ticket.channel.name}</span>` : ''}
+          ${showVia ? html`<span class="via" data-channel=${channel.kind}>${icon(channelIcon(channel.kind), 12)}${channel.name}</span>` : ''}
           ${this._delivery(m)}
           <span class="time" title=${formatDateTime(m.createdAt)}>${isEmail ? formatDateTime(m.createdAt) : formatTime(m.createdAt)}</span>
         </div>
@@ -200,11 +248,10 @@ export class KfTimeline extends LitElement {
     let day = '';
     return html`<div class="inner" role="log" aria-label=${t('ticket.timeline')}>
       ${this.hasEarlier ? html`<button class="earlier" @click=${() => this.dispatchEvent(new Event('load-earlier'))}>${t('ticket.earlier')}</button>` : ''}
-      ${repeat(this.messages, (m) => m.id, (m) => {
-        const d = formatDay(m.createdAt);
-        const sep = d !== day ? html`<div class="day">${d}</div>` : '';
-        day = d;
-        return html`${sep}${this._message(m)}`;
+      ${repeat(interleave(this.messages, this.events, (iso) => formatDay(iso)), (e) => (e.kind === 'message' ? `m${e.message.id}` : `e${e.events[0]?.id ?? 0}`), (e) => {
+        const sep = e.day !== day ? html`<div class="day">${e.day}</div>` : '';
+        day = e.day;
+        return html`${sep}${e.kind === 'message' ? this._message(e.message) : this._events(e.events)}`;
       })}
       ${this.messages.length === 0 ? html`<div class="empty">${t('ticket.noMessages')}</div>` : ''}
     </div>

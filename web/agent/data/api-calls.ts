@@ -18,6 +18,7 @@ import type {
   Ticket,
   TicketChanges,
   TicketCounts,
+  TimelineEvent,
 } from '../../shared/types.js';
 
 export const auth = {
@@ -35,8 +36,10 @@ export const tickets = {
     api.get<Page<Ticket>>('/tickets', query, signal),
   counts: (api: ApiClient) => api.get<TicketCounts>('/tickets/counts'),
   get: (api: ApiClient, id: number, signal?: AbortSignal) =>
-    api.get<{ ticket: Ticket; messages: Message[]; contact: Contact }>(`/tickets/${id}`, undefined, signal),
-  messages: (api: ApiClient, id: number, cursor?: string) => api.get<Page<Message>>(`/tickets/${id}/messages`, { cursor, limit: 200 }),
+    api.get<{ ticket: Ticket; messages: Message[]; events: TimelineEvent[]; contact: Contact }>(`/tickets/${id}`, undefined, signal),
+  messages: (api: ApiClient, id: number, cursor?: string) =>
+    api.get<Page<Message> & { events: TimelineEvent[] }>(`/tickets/${id}/messages`, { cursor, limit: 200 }),
+  events: (api: ApiClient, id: number, after: number) => api.get<{ items: TimelineEvent[] }>(`/tickets/${id}/events`, { after }),
   create: (api: ApiClient, body: { contactId: number; subject: string; text: string; channel?: { kind: string; name: string } }) =>
     api.post<{ ticket: Ticket }>('/tickets', body),
   send: (api: ApiClient, id: number, body: NewMessage) => api.post<{ message: Message; ticket: Ticket }>(`/tickets/${id}/messages`, body),

@@ -1,0 +1,84 @@
+import { LitElement, html, css } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { t } from '../../shared/i18n/i18n.js';
+import { StoreController, storeContext, type AppStore } from '../data/store.js';
+import { icon } from '../icons.js';
+import { base } from '../styles.js';
+
+const dismissedKey = (agentId: number) => `kefu.notifyPrompt.dismissed.${agentId}`;
+
+/**
+ * Asks a new agent to let the browser show desktop notifications. Browsers grant that only from a click,
+ * so notifications on by default would otherwise never be allowed. Gone once the browser has an answer,
+ * or for good once the agent says not now.
+ */
+@customElement('kf-notify-prompt')
+export class KfNotifyPrompt extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host { display: block; }
+      .bar { display: flex; align-items: center; gap: 10px; min-height: 40px; padding: 6px 16px; background: var(--kf-accent-soft); color: var(--kf-text); border-bottom: 1px solid var(--kf-border); font-size: var(--kf-text-sm); }
+      .bar > svg { color: var(--kf-accent); }
+      .text { flex: 1; min-width: 0; color: var(--kf-text-muted); }
+      .actions { display: flex; gap: 6px; flex: none; }
+      @media (max-width: 860px) { .bar { flex-wrap: wrap; } .text { flex-basis: calc(100% - 30px); } }
+    `,
+  ];
+
+  @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
+  private readonly _sc = new StoreController(this, () => this._store);
+  @state() private _dismissed = false;
+  private _status: PermissionStatus | null = null;
+  private readonly _onPermission = () => this.requestUpdate();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this._dismissed = localStorage.getItem(dismissedKey(this._store.me.id)) !== null;
+    // Allowed from the profile page or the browser's own site settings: the prompt has nothing left to ask.
+    void navigator.permissions
+      ?.query({ name: 'notifications' })
+      .then((status) => {
+        this._status = status;
+        status.addEventListener('change', this._onPermission);
+      })
+      .catch(() => undefined);
+  }
+
+  override disconnectedCallback(): void {
+    this._status?.removeEventListener('change', this._onPermission);
+    super.disconnectedCallback();
+  }
+
+  private async _enable() {
+    try {
+      // Granted or denied, the browser has its answer and the bar goes; a denial is undone in its site settings.
+      await Notification.requestPermission();
+    } finally {
+      this.requestUpdate();
+    }
+  }
+
+  private _dismiss() {
+    localStorage.setItem(dismissedKey(this._store.me.id), String(Date.now()));
+    this._dismissed = true;
+  }
+
+  private get _visible(): boolean {
+    const undecided = typeof Notification !== 'undefined' && Notification.permission === 'default';
+    return undecided && !this._dismissed && this._store.me.preferences.desktopNotifications !== false;
+  }
+
+  override render() {
+    if (!this._visible) return '';
+    return html`<div class="bar" role="region" aria-label=${t('notify.promptEnable')}>
+      ${icon('bell', 16)}
+      <span class="text">${t('notify.promptText')}</span>
+      <span class="actions">
+        <button class="btn sm primary" data-action="enable-notifications" @click=${() => void this._enable()}>${t('notify.promptEnable')}</button>
+        <button class="btn sm ghost" data-action="dismiss-notifications" @click=${() => this._dismiss()}>${t('notify.promptDismiss')}</button>
+      </span>
+    </div>`;
+  }
+}
