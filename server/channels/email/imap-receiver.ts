@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import type { Logger } from '../../logger.js';
 import type { EmailChannelConfig } from './config-schema.js';
 import { ingestParsedEmail, parseRawEmail } from './ingest.js';
+import type { ParsedEmail } from './parse.js';
 import { advanceMailbox, loadMailboxState, resetMailbox, setMailboxConnection } from './state-queries.js';
 
 type ImapConfig = NonNullable<EmailChannelConfig['imap']>;
@@ -25,6 +26,13 @@ export interface MailboxStatus {
 }
 
 const MAX_GROUP_BYTES = 20 * 1024 * 1024;
+
+/** A fetched group: its UIDs in order and each one's parse, under way on the pool. */
+interface FetchedGroup {
+  group: number[];
+  uids: number[];
+  parsing: Map<number, Promise<ParsedEmail> | null>;
+}
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err)).slice(0, 500);
 
@@ -220,13 +228,24 @@ export class ImapReceiver {
     await this.#importUids(client, uids);
   }
 
+  /**
+   * Imports group by group, each fetched while the group before it is being stored: the round
+   * trip and the parse of its first mails overlap with that work instead of following it.
+   * At most two groups (~40 MB of mail) are held at once.
+   */
   async #importUids(client: ImapFlow, uids: number[]): Promise<void> {
-    for (let i = 0; i < uids.length && !this.#stop.signal.aborted; i += this.#opts.batchSize) {
+    let ahead: Promise<FetchedGroup> | null = null;
+    for (let i = 0; i < uids.length; i += this.#opts.batchSize) {
       for (const group of await this.#bySize(client, uids.slice(i, i + this.#opts.batchSize))) {
-        await this.#importGroup(client, group);
         if (this.#stop.signal.aborted) return;
+        const fetching = this.#fetchGroup(client, group);
+        // Left behind by a failed or stopped import, it must not surface as an unhandled rejection.
+        fetching.catch(() => undefined);
+        if (ahead) await this.#storeGroup(client, await ahead);
+        ahead = fetching;
       }
     }
+    if (ahead && !this.#stop.signal.aborted) await this.#storeGroup(client, await ahead);
   }
 
   /** Splits a batch so one round trip holds at most ~20 MB of mail, whatever the attachments. */
@@ -248,17 +267,24 @@ export class ImapReceiver {
     return groups;
   }
 
-  async #importGroup(client: ImapFlow, group: number[]): Promise<void> {
+  /** Fetches a group's mails and starts parsing every one of them on the pool. */
+  async #fetchGroup(client: ImapFlow, group: number[]): Promise<FetchedGroup> {
     const fetched = (await client.fetchAll(group.join(','), { uid: true, source: true }, { uid: true })).sort((a, b) => a.uid - b.uid);
-    // Every mail of the group is parsed on the pool up front; each is handed to intake in UID
-    // order as soon as it is parsed, since a reply threads by the Message-IDs stored before it.
     const parsing = new Map(fetched.map((msg) => [msg.uid, msg.source ? parseRawEmail(this.#ctx, msg.source) : null]));
     // A parse left unawaited after a failure must not surface as an unhandled rejection.
     for (const p of parsing.values()) p?.catch(() => undefined);
+    return { group, uids: fetched.map((msg) => msg.uid), parsing };
+  }
+
+  /**
+   * Hands a group's mails to intake in UID order, each as soon as it is parsed (a reply threads
+   * by the Message-IDs stored before it), then acknowledges those committed.
+   */
+  async #storeGroup(client: ImapFlow, { group, uids, parsing }: FetchedGroup): Promise<void> {
     const storing: Array<{ uid: number; stored: Promise<unknown> }> = [];
-    for (const msg of fetched) {
-      const parsed = parsing.get(msg.uid);
-      parsing.delete(msg.uid);
+    for (const uid of uids) {
+      const parsed = parsing.get(uid);
+      parsing.delete(uid);
       if (!parsed) continue;
       let stored: Promise<unknown>;
       try {
@@ -268,7 +294,7 @@ export class ImapReceiver {
         stored = Promise.reject(err);
       }
       stored.catch(() => undefined);
-      storing.push({ uid: msg.uid, stored });
+      storing.push({ uid, stored });
     }
     const done: number[] = [];
     let blocked = false;

@@ -83,6 +83,7 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
           imapChannel('renumber', 'renumber', { folder: 'Support' }),
           imapChannel('locked', 'locked'),
           imapChannel('grouped', 'grouped'),
+          imapChannel('batched', 'batched'),
         ],
       },
     });
@@ -273,6 +274,37 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
     expect(ticketOf('grp-4@example.org')).toBe(ticketOf('grp-1@example.org'));
     expect(ticketOf('grp-3@example.org')).not.toBe(ticketOf('grp-1@example.org'));
     expect(parsePool(t.ctx).stats()).toMatchObject({ disabled: false, parsedInline: 0 });
+  });
+
+  it('imports a mailbox in several groups, fetching the next while one is stored, in UID order', async () => {
+    const keys = Array.from({ length: 11 }, (_, i) => `bat-${String(i).padStart(2, '0')}@example.org`);
+    // bat-07 answers bat-01 across group boundaries; bat-04 answers bat-03 within one.
+    await append(
+      'batched',
+      keys.map((k, i) =>
+        buildMail({ from: `P${i % 4} <p${i % 4}@example.org>`, messageId: k, subject: `Case ${i}`, ...(i === 7 ? { inReplyTo: keys[1] } : i === 4 ? { inReplyTo: keys[3] } : {}) }),
+      ),
+    );
+    const receiver = new ImapReceiver(t.ctx, channelOf('batched'), { pollMs: 60_000, batchSize: 3 });
+    const all = committed('batched', keys.length);
+    receiver.start();
+    await all;
+    await receiver.synced();
+    await receiver.stop();
+
+    const rows = await t.ctx.db.selectFrom('messages').select(['ticket_id', 'idempotency_key']).where('channel_name', '=', 'batched').orderBy('id').execute();
+    expect(rows.map((r) => r.idempotency_key)).toEqual(keys);
+    const ticketOf = (i: number) => rows[i]?.ticket_id;
+    expect(ticketOf(7)).toBe(ticketOf(1));
+    expect(ticketOf(4)).toBe(ticketOf(3));
+    expect(new Set(rows.map((r) => r.ticket_id)).size).toBe(keys.length - 2);
+    const c = await client('batched');
+    await c.mailboxOpen('INBOX');
+    const flags = await c.fetchAll('1:*', { flags: true, uid: true });
+    await c.logout();
+    expect(flags.filter((m) => m.flags?.has('\\Seen'))).toHaveLength(keys.length);
+    const state = await t.ctx.db.selectFrom('email_mailbox_state').selectAll().where('channel_name', '=', 'batched').executeTakeFirstOrThrow();
+    expect(state.last_uid).toBe(keys.length);
   });
 
   it('polls a server when IDLE is turned off', async () => {
