@@ -1,6 +1,7 @@
 import type { AppContext } from './context.js';
 import { scheduleJobs } from './jobs/index.js';
 import { startEmailChannels } from './channels/email/index.js';
+import { startCheckpointer } from './db/checkpointer.js';
 
 /**
  * Starts everything that runs in the background of a serving process: the outbox worker,
@@ -8,6 +9,8 @@ import { startEmailChannels } from './channels/email/index.js';
  * Not started by tests that only need the HTTP app.
  */
 export async function startWorkers(ctx: AppContext): Promise<void> {
+  const checkpointer = startCheckpointer(ctx.database, { logger: ctx.logger });
+  ctx.onClose(() => checkpointer.stop());
   scheduleJobs(ctx);
   startEmailChannels(ctx);
   ctx.outbox.start();

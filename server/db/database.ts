@@ -25,6 +25,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Pages the WAL may grow by before the writing connection copies them back (see checkpointer.ts). */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
 export function databaseFile(dataDir: string): string {
   return path.join(dataDir, 'kefu.sqlite');
 }
@@ -40,7 +43,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean; cacheMb?:
   // Every message dirties ~40 pages across ticket, message and search indexes; checkpointing every
   // 1,000 pages (the default) spends a measurable share of intake on copying them back. A WAL of up to
   // ~40 MB between checkpoints costs disk, not durability.
-  if (!opts.readonly) sqlite.pragma('wal_autocheckpoint = 10000');
+  if (!opts.readonly) sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   sqlite.pragma(`cache_size = ${-Math.round((opts.cacheMb ?? 32) * 1024)}`);
   sqlite.pragma('temp_store = MEMORY');
   // The search index triggers call these; without them no message could be written.

@@ -11,6 +11,7 @@ import { WebSocket } from 'ws';
 import { buildApp } from '../../server/app.js';
 import { configFromObject } from '../../server/config/load.js';
 import { createContext, type AppContext } from '../../server/context.js';
+import { startCheckpointer } from '../../server/db/checkpointer.js';
 import { intake } from '../../server/intake/intake.js';
 import type { InboundMessage } from '../../server/intake/types.js';
 import { createLogger } from '../../server/logger.js';
@@ -74,6 +75,9 @@ async function main(): Promise<void> {
   const count = (q: string) => Number((sqlite.prepare(q).get() as { n: number }).n);
   log(`size: ${count('select count(*) as n from tickets')} tickets, ${count('select count(*) as n from messages')} messages, db ${mb(count("select page_count * page_size as n from pragma_page_count(), pragma_page_size()")).toFixed(0)} MB`);
 
+  // As `kefu serve` runs it (server/workers.ts): WAL checkpoints on a thread of their own.
+  const checkpointer = startCheckpointer(ctx.database, { logger: ctx.logger });
+  ctx.onClose(() => checkpointer.stop());
   const app = await buildApp(ctx, { webRoot: null });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
 

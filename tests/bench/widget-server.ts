@@ -12,6 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { buildApp } from '../../server/app.js';
 import { configFromObject } from '../../server/config/load.js';
 import { createContext } from '../../server/context.js';
+import { startCheckpointer } from '../../server/db/checkpointer.js';
 import { createLogger } from '../../server/logger.js';
 import { createAgent } from '../../server/modules/agents/service.js';
 import { createApiToken } from '../../server/modules/agents/tokens.js';
@@ -66,6 +67,9 @@ if (mode === 'bare') {
   const app = await buildApp(ctx, { webRoot: null });
   await app.listen({ port: 0, host: '127.0.0.1' });
   ctx.outbox.start();
+  // As `kefu serve` runs it (server/workers.ts): WAL checkpoints on a thread of their own.
+  const checkpointer = startCheckpointer(ctx.database, { logger: ctx.logger });
+  ctx.onClose(() => checkpointer.stop());
   const agent = await createAgent(ctx, { email: 'bench@example.test', name: 'Bench Agent', role: 'admin', password: 'correct horse battery' });
   const { secret } = await createApiToken(ctx, agent.id, 'bench');
   const { port } = app.server.address() as AddressInfo;
