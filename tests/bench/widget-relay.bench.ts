@@ -14,6 +14,7 @@ import { mb, percentile, report, type Figure } from './lib.js';
 const VISITORS = Number(process.env.KEFU_BENCH_VISITORS ?? 5000);
 const RATE = Number(process.env.KEFU_BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.KEFU_BENCH_SECONDS ?? 12);
+const WARMUP_SECONDS = 3;
 const BURST = Number(process.env.KEFU_BENCH_BURST ?? 5000);
 const PAGE = 'https://bench.example';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -119,10 +120,10 @@ function send(r: Relay, visitor: WebSocket): void {
   visitor.send(JSON.stringify({ type: 'message', clientId: `bench${seq.toString().padStart(8, '0')}`, text }));
 }
 
-/** `RATE` messages a second for `SECONDS`, visitors taking turns; p50/p99 of visitor → agent socket. */
-async function paced(r: Relay): Promise<{ p50: number; p99: number; max: number; lost: number }> {
+/** `RATE` messages a second for `seconds`, visitors taking turns; p50/p99 of visitor → agent socket. */
+async function paced(r: Relay, seconds = SECONDS): Promise<{ p50: number; p99: number; max: number; lost: number }> {
   r.latencies.length = 0;
-  const total = RATE * SECONDS;
+  const total = RATE * seconds;
   r.expect(total);
   let sent = 0;
   const t0 = performance.now();
@@ -185,6 +186,11 @@ async function kefuRun(figures: Figure[]): Promise<number> {
   figures.push({ name: `kefu: server RSS with ${VISITORS} visitors (idle)`, value: mb(await rssOf(server)), unit: 'MB' });
 
   const r = relay(visitors, agent);
+  // The first seconds after start-up include compiling every code path of a message (JIT, prepared
+  // statements): reported on their own, then the steady state is measured.
+  log(`kefu: ${RATE} msg/s for ${WARMUP_SECONDS} s from a cold start ...`);
+  const cold = await paced(r, WARMUP_SECONDS);
+  figures.push({ name: `kefu: visitor→agent p99 at ${RATE} msg/s, first ${WARMUP_SECONDS} s after start`, value: cold.p99, unit: 'ms' });
   log(`kefu: ${RATE} msg/s for ${SECONDS} s ...`);
   const beforePaced = await usageOf(server);
   const p = await paced(r);
@@ -194,7 +200,7 @@ async function kefuRun(figures: Figure[]): Promise<number> {
   figures.push({ name: `kefu: visitor→agent p50 at ${RATE} msg/s`, value: p.p50, unit: 'ms' });
   figures.push({ name: `kefu: visitor→agent p99 at ${RATE} msg/s`, value: p.p99, unit: 'ms', target: '< 50' });
   figures.push({ name: `kefu: visitor→agent max at ${RATE} msg/s`, value: p.max, unit: 'ms' });
-  figures.push({ name: 'kefu: messages not at the agent 120 s after the last send', value: p.lost, unit: '', target: '< 1' });
+  figures.push({ name: 'kefu: messages not at the agent 120 s after the last send', value: p.lost + cold.lost, unit: '', target: '< 1' });
   figures.push({ name: `kefu: server RSS with ${VISITORS} visitors after load`, value: mb(await rssOf(server)), unit: 'MB' });
   log(`kefu: burst of ${BURST} ...`);
   const before = await usageOf(server);
