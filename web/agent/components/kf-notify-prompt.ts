@@ -30,12 +30,19 @@ export class KfNotifyPrompt extends LitElement {
   @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
   private readonly _sc = new StoreController(this, () => this._store);
   @state() private _dismissed = false;
+  // Read once and then kept from events: Notification.permission asks the browser process
+  // synchronously, ~5 ms a read, and this bar renders on every store change (each ticket opened).
+  @state() private _permission: NotificationPermission = 'denied';
   private _status: PermissionStatus | null = null;
-  private readonly _onPermission = () => this.requestUpdate();
+  private readonly _onPermission = () => {
+    const state = this._status?.state;
+    this._permission = state === 'prompt' ? 'default' : (state ?? this._permission);
+  };
 
   override connectedCallback(): void {
     super.connectedCallback();
     this._dismissed = localStorage.getItem(dismissedKey(this._store.me.id)) !== null;
+    this._permission = typeof Notification === 'undefined' ? 'denied' : Notification.permission;
     // Allowed from the profile page or the browser's own site settings: the prompt has nothing left to ask.
     void navigator.permissions
       ?.query({ name: 'notifications' })
@@ -52,12 +59,8 @@ export class KfNotifyPrompt extends LitElement {
   }
 
   private async _enable() {
-    try {
-      // Granted or denied, the browser has its answer and the bar goes; a denial is undone in its site settings.
-      await Notification.requestPermission();
-    } finally {
-      this.requestUpdate();
-    }
+    // Granted or denied, the browser has its answer and the bar goes; a denial is undone in its site settings.
+    this._permission = await Notification.requestPermission().catch(() => Notification.permission);
   }
 
   private _dismiss() {
@@ -66,8 +69,7 @@ export class KfNotifyPrompt extends LitElement {
   }
 
   private get _visible(): boolean {
-    const undecided = typeof Notification !== 'undefined' && Notification.permission === 'default';
-    return undecided && !this._dismissed && this._store.me.preferences.desktopNotifications !== false;
+    return this._permission === 'default' && !this._dismissed && this._store.me.preferences.desktopNotifications !== false;
   }
 
   override render() {
