@@ -60,35 +60,30 @@ describe('widget files, end of chat and identified visitors in Chromium', () => 
     await page.close();
   });
 
+  /** A real DOM event carrying a DataTransfer with one PNG: what the browser dispatches for a drag, a drop or a paste. */
+  async function fileEvent(page: Page, selector: string, type: 'dragover' | 'drop' | 'paste', name: string): Promise<void> {
+    await chat(page)
+      .locator(selector)
+      .evaluate(
+        (el, { type, name, data }) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([new Uint8Array(data)], name, { type: 'image/png' }));
+          const init = { bubbles: true, composed: true, cancelable: true };
+          el.dispatchEvent(type === 'paste' ? new ClipboardEvent(type, { ...init, clipboardData: dt }) : new DragEvent(type, { ...init, dataTransfer: dt }));
+        },
+        { type, name, data: [...PNG] },
+      );
+  }
+
   it('sends a dropped file and a pasted image, with the drop zone shown while dragging', async () => {
     const page = await open('/');
-    const bytes = [...PNG];
-    // Real DOM events with a DataTransfer holding a File: what the browser dispatches for a drop and a paste.
-    await chat(page)
-      .locator('section.panel')
-      .evaluate((panel, data) => {
-        const dt = new DataTransfer();
-        dt.items.add(new File([new Uint8Array(data)], 'dropped.png', { type: 'image/png' }));
-        panel.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, composed: true, cancelable: true }));
-      }, bytes);
+    await fileEvent(page, 'section.panel', 'dragover', 'dropped.png');
     await chat(page).locator('.drop').waitFor();
-    await chat(page)
-      .locator('section.panel')
-      .evaluate((panel, data) => {
-        const dt = new DataTransfer();
-        dt.items.add(new File([new Uint8Array(data)], 'dropped.png', { type: 'image/png' }));
-        panel.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, composed: true, cancelable: true }));
-      }, bytes);
+    await fileEvent(page, 'section.panel', 'drop', 'dropped.png');
     await chat(page).locator('img.image').first().waitFor();
     expect(await chat(page).locator('.drop').count()).toBe(0);
 
-    await chat(page)
-      .locator('textarea')
-      .evaluate((area, data) => {
-        const dt = new DataTransfer();
-        dt.items.add(new File([new Uint8Array(data)], 'pasted.png', { type: 'image/png' }));
-        area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, composed: true, cancelable: true }));
-      }, bytes);
+    await fileEvent(page, 'textarea', 'paste', 'pasted.png');
     await expect.poll(() => chat(page).locator('img.image').count()).toBe(2);
     const names = (await kefu.ctx.db.selectFrom('attachments').select('name').execute()).map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(['dropped.png', 'pasted.png']));
