@@ -27,6 +27,8 @@ export interface JournalOptions {
 
 // A reconnect comes within minutes; older gaps are better served by reloading. Rows carry the
 // presented ticket (~2 KB), so the cap also bounds the table to ~100 MB.
+const FLUSH_DELAY_MS = 20;
+
 export const DEFAULT_JOURNAL_OPTIONS: JournalOptions = { maxAgeMs: 6 * 3600_000, maxRows: 50_000 };
 
 /**
@@ -63,10 +65,11 @@ export class EventJournal {
     this.#pending.push({ cursor, type: event.type, scope, payload, createdAt: Date.now() });
     if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(() => {
+      // A short wait gathers a burst of intake into one commit; every read flushes first anyway.
+      setTimeout(() => {
         this.#scheduled = false;
         this.flush().catch(this.onError);
-      });
+      }, FLUSH_DELAY_MS).unref();
     }
     return cursor;
   }
@@ -82,22 +85,30 @@ export class EventJournal {
     await this.#flushing;
   }
 
+  /**
+   * One row per statement in one transaction: a multi-row insert had a different SQL text for
+   * every batch size, each prepared anew and crowding the statement cache.
+   */
   async #write(batch: Array<JournalEntry & { createdAt: number }>): Promise<void> {
-    for (let i = 0; i < batch.length; i += 500) {
-      const rows = batch.slice(i, i + 500).map((e) => ({
-        cursor: e.cursor,
-        type: e.type,
-        ticket_id: e.scope.ticketId,
-        assignee_id: e.scope.assigneeId,
-        team_id: e.scope.teamId,
-        previous_assignee_id: e.scope.previous?.assigneeId ?? null,
-        previous_team_id: e.scope.previous?.teamId ?? null,
-        has_previous: e.scope.previous ? 1 : 0,
-        payload: e.payload,
-        created_at: e.createdAt,
-      }));
-      await this.db.insertInto('realtime_events').values(rows).execute();
-    }
+    await this.db.transaction().execute(async (tx) => {
+      for (const e of batch) {
+        await tx
+          .insertInto('realtime_events')
+          .values({
+            cursor: e.cursor,
+            type: e.type,
+            ticket_id: e.scope.ticketId,
+            assignee_id: e.scope.assigneeId,
+            team_id: e.scope.teamId,
+            previous_assignee_id: e.scope.previous?.assigneeId ?? null,
+            previous_team_id: e.scope.previous?.teamId ?? null,
+            has_previous: e.scope.previous ? 1 : 0,
+            payload: e.payload,
+            created_at: e.createdAt,
+          })
+          .execute();
+      }
+    });
   }
 
   /** Events after `cursor`, oldest first; `complete` false when some were already pruned. */
