@@ -53,6 +53,10 @@ export function startCheckpointer(database: Database, opts: CheckpointerOptions)
   const worker = new Worker(THREAD, { eval: true, execArgv: [], workerData: { file: database.file, driver, everyMs: opts.everyMs ?? 1000 } });
   let checkpoints = 0;
   let failedOnce = false;
+  let exited = false;
+  worker.once('exit', () => {
+    exited = true;
+  });
   const takeBack = () => database.sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
 
   const ready = new Promise<void>((resolve, reject) => {
@@ -82,6 +86,7 @@ export function startCheckpointer(database: Database, opts: CheckpointerOptions)
     },
     async stop() {
       takeBack();
+      if (exited) return;
       worker.postMessage('stop');
       await new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());
