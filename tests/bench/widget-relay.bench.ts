@@ -51,6 +51,14 @@ const usageOf = (server: Server) =>
   });
 const rssOf = async (server: Server) => (await usageOf(server)).rss;
 
+/** Runs fn and tells how much CPU the server process spent meanwhile. */
+async function withServerCpu<T>(server: Server, fn: () => Promise<T>): Promise<{ value: T; cpuMs: number }> {
+  const before = await usageOf(server);
+  const value = await fn();
+  const after = await usageOf(server);
+  return { value, cpuMs: after.cpuMs - before.cpuMs };
+}
+
 async function pool<T>(items: T[], width: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
@@ -192,23 +200,19 @@ async function kefuRun(figures: Figure[]): Promise<number> {
   const cold = await paced(r, WARMUP_SECONDS);
   figures.push({ name: `kefu: visitor→agent p99 at ${RATE} msg/s, first ${WARMUP_SECONDS} s after start`, value: cold.p99, unit: 'ms' });
   log(`kefu: ${RATE} msg/s for ${SECONDS} s ...`);
-  const beforePaced = await usageOf(server);
-  const p = await paced(r);
-  const afterPaced = await usageOf(server);
+  const { value: p, cpuMs: pacedCpu } = await withServerCpu(server, () => paced(r));
   // Most paced messages are a visitor's first (a new contact and ticket); the burst mostly continues chats.
-  figures.push({ name: 'kefu: server CPU per message, paced run', value: (afterPaced.cpuMs - beforePaced.cpuMs) / (RATE * SECONDS), unit: 'ms' });
+  figures.push({ name: 'kefu: server CPU per message, paced run', value: pacedCpu / (RATE * SECONDS), unit: 'ms' });
   figures.push({ name: `kefu: visitor→agent p50 at ${RATE} msg/s`, value: p.p50, unit: 'ms' });
   figures.push({ name: `kefu: visitor→agent p99 at ${RATE} msg/s`, value: p.p99, unit: 'ms', target: '< 50' });
   figures.push({ name: `kefu: visitor→agent max at ${RATE} msg/s`, value: p.max, unit: 'ms' });
   figures.push({ name: 'kefu: messages not at the agent 120 s after the last send', value: p.lost + cold.lost, unit: '', target: '< 1' });
   figures.push({ name: `kefu: server RSS with ${VISITORS} visitors after load`, value: mb(await rssOf(server)), unit: 'MB' });
   log(`kefu: burst of ${BURST} ...`);
-  const before = await usageOf(server);
-  const throughput = await burst(r);
-  const after = await usageOf(server);
+  const { value: throughput, cpuMs } = await withServerCpu(server, () => burst(r));
   figures.push({ name: 'kefu: max relay throughput', value: throughput, unit: 'msg/s' });
   // The server's own CPU per relayed message: what a busy, shared machine does not distort.
-  figures.push({ name: 'kefu: server CPU per relayed message', value: (after.cpuMs - before.cpuMs) / BURST, unit: 'ms' });
+  figures.push({ name: 'kefu: server CPU per relayed message', value: cpuMs / BURST, unit: 'ms' });
   for (const v of visitors) v.terminate();
   agent.terminate();
   server.child.kill('SIGTERM');
@@ -227,11 +231,9 @@ async function bareRun(figures: Figure[]): Promise<number> {
   const r = relay(visitors, agent);
   const p = await paced(r);
   figures.push({ name: `bare ws: visitor→agent p99 at ${RATE} msg/s`, value: p.p99, unit: 'ms' });
-  const before = await usageOf(server);
-  const throughput = await burst(r);
-  const after = await usageOf(server);
+  const { value: throughput, cpuMs } = await withServerCpu(server, () => burst(r));
   figures.push({ name: 'bare ws: max relay throughput', value: throughput, unit: 'msg/s' });
-  figures.push({ name: 'bare ws: server CPU per relayed message', value: (after.cpuMs - before.cpuMs) / BURST, unit: 'ms' });
+  figures.push({ name: 'bare ws: server CPU per relayed message', value: cpuMs / BURST, unit: 'ms' });
   for (const v of visitors) v.terminate();
   agent.terminate();
   server.child.kill('SIGTERM');
