@@ -58,6 +58,16 @@ function committed(channel: string, n: number, timeoutMs = 15_000): Promise<void
   });
 }
 
+/** Runs a receiver on the mailbox until its first n messages are committed and it has synced, then stops it. */
+async function importAll(channel: string, n: number, opts: ConstructorParameters<typeof ImapReceiver>[2] = { pollMs: 60_000 }): Promise<void> {
+  const receiver = new ImapReceiver(t.ctx, channelOf(channel), opts);
+  const done = committed(channel, n);
+  receiver.start();
+  await done;
+  await receiver.synced();
+  await receiver.stop();
+}
+
 async function keysOf(channel: string): Promise<string[]> {
   const rows = await t.ctx.db.selectFrom('messages').select('idempotency_key').where('channel_name', '=', channel).execute();
   return rows.map((r) => r.idempotency_key ?? '').sort();
@@ -163,12 +173,7 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
     await setup.mailboxCreate('Processed').catch(() => undefined);
     await setup.logout();
     await append('mover', [buildMail({ messageId: 'mv-1@example.org' }), buildMail({ messageId: 'mv-2@example.org' })]);
-    const receiver = new ImapReceiver(t.ctx, channelOf('mover'), { pollMs: 60_000 });
-    const two = committed('mover', 2);
-    receiver.start();
-    await two;
-    await receiver.synced();
-    await receiver.stop();
+    await importAll('mover', 2);
     const c = await client('mover');
     const inbox = await c.status('INBOX', { messages: true });
     const done = await c.status('Processed', { messages: true });
@@ -179,12 +184,7 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
 
   it('deletes imported mail when configured to', async () => {
     await append('deleter', [buildMail({ messageId: 'del-1@example.org' })]);
-    const receiver = new ImapReceiver(t.ctx, channelOf('deleter'), { pollMs: 60_000 });
-    const one = committed('deleter', 1);
-    receiver.start();
-    await one;
-    await receiver.synced();
-    await receiver.stop();
+    await importAll('deleter', 1);
     const c = await client('deleter');
     const inbox = await c.status('INBOX', { messages: true });
     await c.logout();
@@ -260,12 +260,7 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
       buildMail({ from: 'Jon <jon@example.org>', messageId: 'grp-3@example.org', subject: 'Invoice copy' }),
       buildMail({ from: 'Ida <ida@example.org>', messageId: 'grp-4@example.org', subject: 'Re: Re: Broken zipper', inReplyTo: 'grp-2@example.org', references: '<grp-1@example.org> <grp-2@example.org>' }),
     ]);
-    const receiver = new ImapReceiver(t.ctx, channelOf('grouped'), { pollMs: 60_000 });
-    const four = committed('grouped', 4);
-    receiver.start();
-    await four;
-    await receiver.synced();
-    await receiver.stop();
+    await importAll('grouped', 4);
 
     const rows = await t.ctx.db.selectFrom('messages').select(['id', 'ticket_id', 'idempotency_key']).where('channel_name', '=', 'grouped').orderBy('id').execute();
     expect(rows.map((r) => r.idempotency_key)).toEqual(['grp-1@example.org', 'grp-2@example.org', 'grp-3@example.org', 'grp-4@example.org']);
@@ -285,12 +280,7 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
         buildMail({ from: `P${i % 4} <p${i % 4}@example.org>`, messageId: k, subject: `Case ${i}`, ...(i === 7 ? { inReplyTo: keys[1] } : i === 4 ? { inReplyTo: keys[3] } : {}) }),
       ),
     );
-    const receiver = new ImapReceiver(t.ctx, channelOf('batched'), { pollMs: 60_000, batchSize: 3 });
-    const all = committed('batched', keys.length);
-    receiver.start();
-    await all;
-    await receiver.synced();
-    await receiver.stop();
+    await importAll('batched', keys.length, { pollMs: 60_000, batchSize: 3 });
 
     const rows = await t.ctx.db.selectFrom('messages').select(['ticket_id', 'idempotency_key']).where('channel_name', '=', 'batched').orderBy('id').execute();
     expect(rows.map((r) => r.idempotency_key)).toEqual(keys);
