@@ -25,10 +25,10 @@ export interface JournalOptions {
   maxRows: number;
 }
 
-// A reconnect comes within minutes; older gaps are better served by reloading. Rows carry the
-// presented ticket (~2 KB), so the cap also bounds the table to ~100 MB.
 const FLUSH_DELAY_MS = 20;
 
+// A reconnect comes within minutes; older gaps are better served by reloading. Rows carry the
+// presented ticket (~2 KB), so the cap also bounds the table to ~100 MB.
 export const DEFAULT_JOURNAL_OPTIONS: JournalOptions = { maxAgeMs: 6 * 3600_000, maxRows: 50_000 };
 
 /**
