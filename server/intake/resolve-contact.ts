@@ -1,9 +1,11 @@
 import { now, type DbOrTx } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
 import {
   addIdentities,
   findContactIdByIdentity,
   findContact,
   insertContact,
+  insertIdentity,
   normalizeIdentity,
   type ContactRow,
   type IdentityRow,
@@ -11,6 +13,22 @@ import {
 import type { Identity, InboundMessage } from './types.js';
 
 const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+const touchContact = prepared(
+  (db: DbOrTx, p: Pick<ContactRow, 'id' | 'last_seen_at' | 'name' | 'email' | 'phone' | 'language' | 'updated_at'>) =>
+    db
+      .updateTable('contacts')
+      .set({
+        last_seen_at: p.last_seen_at,
+        name: p.name,
+        email: p.email,
+        phone: p.phone,
+        language: p.language,
+        updated_at: p.updated_at,
+      })
+      .where('id', '=', p.id)
+      .returningAll(),
+);
 
 function senderIdentities(sender: InboundMessage['sender']): Identity[] {
   const list: Identity[] = [sender.identity, ...(sender.alsoKnownAs ?? [])];
@@ -66,20 +84,16 @@ export async function resolveContact(
   if (!fills && existing.last_seen_at !== null && at - existing.last_seen_at < LAST_SEEN_RESOLUTION_MS) {
     return { contact: existing, created: false };
   }
-  const contact = await db
-    .updateTable('contacts')
-    .set({
-      last_seen_at: Math.max(existing.last_seen_at ?? 0, at),
-      // Only fill gaps: what an agent typed into the profile wins over what a channel reports.
-      name: existing.name ?? (sender.name?.trim() || null),
-      email: existing.email ?? (sender.email?.trim().toLowerCase() || null),
-      phone: existing.phone ?? (sender.phone?.trim() || null),
-      language: existing.language ?? sender.language ?? null,
-      updated_at: now(),
-    })
-    .where('id', '=', existing.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const contact = await touchContact.one(db, {
+    id: existing.id,
+    last_seen_at: Math.max(existing.last_seen_at ?? 0, at),
+    // Only fill gaps: what an agent typed into the profile wins over what a channel reports.
+    name: existing.name ?? (sender.name?.trim() || null),
+    email: existing.email ?? (sender.email?.trim().toLowerCase() || null),
+    phone: existing.phone ?? (sender.phone?.trim() || null),
+    language: existing.language ?? sender.language ?? null,
+    updated_at: now(),
+  });
   return { contact, created: false };
 }
 
@@ -95,13 +109,7 @@ async function insertNewIdentities(db: DbOrTx, contactId: number, identities: Id
     const key = `${id.kind}\u0000${id.value}`;
     if (id.value === '' || seen.has(key)) continue;
     seen.add(key);
-    rows.push(
-      await db
-        .insertInto('contact_identities')
-        .values({ contact_id: contactId, kind: id.kind, value: id.value, created_at: at })
-        .returningAll()
-        .executeTakeFirstOrThrow(),
-    );
+    rows.push(await insertIdentity(db, { contact_id: contactId, kind: id.kind, value: id.value, created_at: at }));
   }
   return rows;
 }

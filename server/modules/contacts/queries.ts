@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 import type { ContactIdentitiesTable, ContactsTable } from './tables.js';
 
 export type ContactRow = Selectable<ContactsTable>;
@@ -13,23 +14,59 @@ export function normalizeIdentity(kind: string, value: string): { kind: string; 
   return { kind, value: v };
 }
 
-export const findContact = (db: DbOrTx, id: number): Promise<ContactRow | undefined> =>
-  db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+const contactById = prepared((db: DbOrTx, p: { id: number }) => db.selectFrom('contacts').selectAll().where('id', '=', p.id));
+
+export const findContact = (db: DbOrTx, id: number): Promise<ContactRow | undefined> => contactById.first(db, { id });
+
+const contactIdByIdentity = prepared((db: DbOrTx, p: { kind: string; value: string }) =>
+  db.selectFrom('contact_identities').select('contact_id').where('kind', '=', p.kind).where('value', '=', p.value),
+);
 
 export async function findContactIdByIdentity(db: DbOrTx, kind: string, value: string): Promise<number | undefined> {
-  const id = normalizeIdentity(kind, value);
-  const row = await db
-    .selectFrom('contact_identities')
-    .select('contact_id')
-    .where('kind', '=', id.kind)
-    .where('value', '=', id.value)
-    .executeTakeFirst();
-  return row?.contact_id;
+  return (await contactIdByIdentity.first(db, normalizeIdentity(kind, value)))?.contact_id;
 }
 
-export async function insertContact(db: DbOrTx, values: Insertable<ContactsTable>): Promise<ContactRow> {
-  return db.insertInto('contacts').values(values).returningAll().executeTakeFirstOrThrow();
+const insertContactRow = prepared((db: DbOrTx, p: Omit<ContactRow, 'id'>) =>
+  db
+    .insertInto('contacts')
+    .values({
+      name: p.name,
+      email: p.email,
+      phone: p.phone,
+      language: p.language,
+      attributes: p.attributes,
+      notes: p.notes,
+      created_at: p.created_at,
+      updated_at: p.updated_at,
+      last_seen_at: p.last_seen_at,
+    })
+    .returningAll(),
+);
+
+export async function insertContact(db: DbOrTx, values: Omit<Insertable<ContactsTable>, 'id'>): Promise<ContactRow> {
+  return insertContactRow.one(db, {
+    name: values.name ?? null,
+    email: values.email ?? null,
+    phone: values.phone ?? null,
+    language: values.language ?? null,
+    // The columns' defaults, spelled out so that every insert is one statement.
+    attributes: values.attributes ?? '{}',
+    notes: values.notes ?? '',
+    created_at: values.created_at,
+    updated_at: values.updated_at,
+    last_seen_at: values.last_seen_at ?? null,
+  });
 }
+
+const insertIdentityRow = prepared((db: DbOrTx, p: Omit<IdentityRow, 'id'>) =>
+  db
+    .insertInto('contact_identities')
+    .values({ contact_id: p.contact_id, kind: p.kind, value: p.value, created_at: p.created_at })
+    .returningAll(),
+);
+
+/** Records an identity known to be free (the caller looked it up), already normalised. */
+export const insertIdentity = (db: DbOrTx, values: Omit<IdentityRow, 'id'>): Promise<IdentityRow> => insertIdentityRow.one(db, values);
 
 /** Adds identities not yet known; ones owned by another contact are left alone (and reported). */
 export async function addIdentities(
@@ -44,10 +81,7 @@ export async function addIdentities(
     if (id.value === '') continue;
     const owner = await findContactIdByIdentity(db, id.kind, id.value);
     if (owner === undefined) {
-      await db
-        .insertInto('contact_identities')
-        .values({ contact_id: contactId, kind: id.kind, value: id.value, created_at: at })
-        .execute();
+      await insertIdentity(db, { contact_id: contactId, kind: id.kind, value: id.value, created_at: at });
     } else if (owner !== contactId) {
       taken.push({ ...id, ownerId: owner });
     }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 import { linkAttachments } from '../attachments/queries.js';
 import { insertMessage, reloadTicket, type MessageRow, type TicketChanges, type TicketRow } from './queries.js';
 import type { AuthorKind, DeliveryStatus, MessageKind } from './tables.js';
@@ -24,6 +25,21 @@ export function previewOf(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS - 1)}…` : flat;
 }
+
+/** The summary update of a message that changes nothing else about its ticket (most of them). */
+const bumpSummary = prepared((db: DbOrTx, p: { id: number; preview: string; kind: MessageKind; at: number; updatedAt: number }) =>
+  db
+    .updateTable('tickets')
+    .set({
+      message_count: sql<number>`message_count + 1`,
+      last_message_preview: p.preview,
+      last_message_kind: p.kind,
+      last_message_at: p.at,
+      last_activity_at: sql<number>`max(last_activity_at, ${p.at})`,
+      updated_at: p.updatedAt,
+    })
+    .where('id', '=', p.id),
+);
 
 /**
  * Adds a message to a ticket's timeline and keeps the ticket's denormalised summary
@@ -57,20 +73,32 @@ export async function appendMessage(
     created_at: input.createdAt,
   });
   await linkAttachments(db, message.id, input.attachmentIds ?? []);
-  if (opts.summarisedAtInsert && Object.keys(ticketChanges).length === 0) return { message, ticket };
-  await db
-    .updateTable('tickets')
-    .set({
-      ...ticketChanges,
-      message_count: sql<number>`message_count + 1`,
-      last_message_preview: previewOf(input.text),
-      last_message_kind: input.kind,
-      last_message_at: input.createdAt,
-      last_activity_at: sql<number>`max(last_activity_at, ${input.createdAt})`,
-      updated_at: Math.max(input.createdAt, Date.now()),
-    })
-    .where('id', '=', ticket.id)
-    .execute();
+  const summary = {
+    id: ticket.id,
+    preview: previewOf(input.text),
+    kind: input.kind,
+    at: input.createdAt,
+    updatedAt: Math.max(input.createdAt, Date.now()),
+  };
+  if (Object.keys(ticketChanges).length === 0) {
+    if (opts.summarisedAtInsert) return { message, ticket };
+    await bumpSummary.execute(db, summary);
+  } else {
+    // The same update plus changes whose columns vary from call to call: built each time.
+    await db
+      .updateTable('tickets')
+      .set({
+        ...ticketChanges,
+        message_count: sql<number>`message_count + 1`,
+        last_message_preview: summary.preview,
+        last_message_kind: summary.kind,
+        last_message_at: summary.at,
+        last_activity_at: sql<number>`max(last_activity_at, ${summary.at})`,
+        updated_at: summary.updatedAt,
+      })
+      .where('id', '=', ticket.id)
+      .execute();
+  }
   return { message, ticket: await reloadTicket(db, ticket.id) };
 }
 

@@ -1,39 +1,44 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 import type { MessageKind, MessagesTable, TicketsTable } from './tables.js';
 
 export type TicketRow = Selectable<TicketsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type TicketChanges = Updateable<TicketsTable>;
 
-export const findTicket = (db: DbOrTx, id: number): Promise<TicketRow | undefined> =>
-  db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
+const ticketById = prepared((db: DbOrTx, p: { id: number }) => db.selectFrom('tickets').selectAll().where('id', '=', p.id));
+
+export const findTicket = (db: DbOrTx, id: number): Promise<TicketRow | undefined> => ticketById.first(db, { id });
 
 export const findTicketByNumber = (db: DbOrTx, number: number): Promise<TicketRow | undefined> =>
   db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirst();
+
+const ticketByThreadKey = prepared((db: DbOrTx, p: { kind: string; name: string; key: string }) =>
+  db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('channel_kind', '=', p.kind)
+    .where('channel_name', '=', p.name)
+    .where('thread_key', '=', p.key)
+    .orderBy('id', 'desc')
+    .limit(1),
+);
 
 /** The newest ticket of a channel-native conversation. */
 export const findTicketByThreadKey = (
   db: DbOrTx,
   channel: { kind: string; name: string },
   key: string,
-): Promise<TicketRow | undefined> =>
-  db
-    .selectFrom('tickets')
-    .selectAll()
-    .where('channel_kind', '=', channel.kind)
-    .where('channel_name', '=', channel.name)
-    .where('thread_key', '=', key)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+): Promise<TicketRow | undefined> => ticketByThreadKey.first(db, { kind: channel.kind, name: channel.name, key });
+
+const highestTicketNumber = prepared((db: DbOrTx, _p: Record<string, never>) =>
+  db.selectFrom('tickets').select((eb) => eb.fn.max('number').as('n')),
+);
 
 /** Safe inside a transaction: SQLite serialises writers, so no two tickets get one number. */
 export async function nextTicketNumber(db: DbOrTx): Promise<number> {
-  const row = await db
-    .selectFrom('tickets')
-    .select((eb) => eb.fn.max('number').as('n'))
-    .executeTakeFirst();
+  const row = await highestTicketNumber.first(db, {});
   return Math.max(Number(row?.n ?? 0), 1000) + 1;
 }
 
@@ -45,33 +50,59 @@ export type NewTicket = Pick<Insertable<TicketsTable>, 'subject' | 'channel_kind
     first?: { preview: string; kind: MessageKind; at: number } | undefined;
   };
 
+const insertTicketRow = prepared(
+  (
+    db: DbOrTx,
+    p: Pick<TicketRow, 'subject' | 'channel_kind' | 'channel_name' | 'contact_id' | 'thread_key' | 'assignee_id' | 'number'> &
+      Pick<TicketRow, 'last_activity_at' | 'message_count' | 'last_message_preview' | 'last_message_kind' | 'last_message_at'> & {
+        at: number;
+      },
+  ) =>
+    db
+      .insertInto('tickets')
+      .values({
+        subject: p.subject,
+        channel_kind: p.channel_kind,
+        channel_name: p.channel_name,
+        contact_id: p.contact_id,
+        thread_key: p.thread_key,
+        assignee_id: p.assignee_id,
+        number: p.number,
+        status: 'open',
+        snoozed_until: null,
+        priority: 'normal',
+        team_id: null,
+        created_at: p.at,
+        updated_at: p.at,
+        last_activity_at: p.last_activity_at,
+        first_response_at: null,
+        resolved_at: null,
+        merged_into_id: null,
+        message_count: p.message_count,
+        last_message_preview: p.last_message_preview,
+        last_message_kind: p.last_message_kind,
+        last_message_at: p.last_message_at,
+      })
+      .returningAll(),
+);
+
 export async function insertTicket(db: DbOrTx, ticket: NewTicket): Promise<TicketRow> {
-  const number = await nextTicketNumber(db);
-  const { at, first, ...fields } = ticket;
-  return db
-    .insertInto('tickets')
-    .values({
-      thread_key: null,
-      assignee_id: null,
-      ...fields,
-      number,
-      status: 'open',
-      snoozed_until: null,
-      priority: 'normal',
-      team_id: null,
-      created_at: at,
-      updated_at: at,
-      last_activity_at: Math.max(at, first?.at ?? at),
-      first_response_at: null,
-      resolved_at: null,
-      merged_into_id: null,
-      message_count: first ? 1 : 0,
-      last_message_preview: first?.preview ?? null,
-      last_message_kind: first?.kind ?? null,
-      last_message_at: first?.at ?? null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const { at, first } = ticket;
+  return insertTicketRow.one(db, {
+    subject: ticket.subject ?? '', // the column's default
+    channel_kind: ticket.channel_kind,
+    channel_name: ticket.channel_name,
+    contact_id: ticket.contact_id,
+    thread_key: ticket.thread_key ?? null,
+    assignee_id: ticket.assignee_id ?? null,
+    number: await nextTicketNumber(db),
+    at,
+    last_activity_at: Math.max(at, first?.at ?? at),
+    message_count: first ? 1 : 0,
+    last_message_preview: first?.preview ?? null,
+    last_message_kind: first?.kind ?? null,
+    last_message_at: first?.at ?? null,
+  });
 }
 
 /**
@@ -90,25 +121,52 @@ export async function updateTicketRow(db: DbOrTx, id: number, changes: TicketCha
   return reloadTicket(db, id);
 }
 
-export async function insertMessage(db: DbOrTx, values: Insertable<MessagesTable>): Promise<MessageRow> {
-  return db.insertInto('messages').values(values).returningAll().executeTakeFirstOrThrow();
-}
+/** Every column but the id: the statement has one shape (JSON columns as their text). */
+export type NewMessageRow = Omit<MessageRow, 'id'>;
+
+const insertMessageRow = prepared((db: DbOrTx, p: NewMessageRow) =>
+  db
+    .insertInto('messages')
+    .values({
+      ticket_id: p.ticket_id,
+      kind: p.kind,
+      author_kind: p.author_kind,
+      author_id: p.author_id,
+      author_name: p.author_name,
+      text: p.text,
+      html: p.html,
+      channel_kind: p.channel_kind,
+      channel_name: p.channel_name,
+      idempotency_key: p.idempotency_key,
+      delivery_status: p.delivery_status,
+      delivery_error: p.delivery_error,
+      delivery_updated_at: p.delivery_updated_at,
+      mentions: p.mentions,
+      meta: p.meta,
+      created_at: p.created_at,
+    })
+    .returningAll(),
+);
+
+export const insertMessage = (db: DbOrTx, values: NewMessageRow): Promise<MessageRow> => insertMessageRow.one(db, values);
 
 export const findMessage = (db: DbOrTx, id: number): Promise<MessageRow | undefined> =>
   db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+
+const messageByIdempotencyKey = prepared((db: DbOrTx, p: { kind: string; name: string; key: string }) =>
+  db
+    .selectFrom('messages')
+    .selectAll()
+    .where('channel_kind', '=', p.kind)
+    .where('channel_name', '=', p.name)
+    .where('idempotency_key', '=', p.key),
+);
 
 export const findMessageByIdempotencyKey = (
   db: DbOrTx,
   channel: { kind: string; name: string },
   key: string,
-): Promise<MessageRow | undefined> =>
-  db
-    .selectFrom('messages')
-    .selectAll()
-    .where('channel_kind', '=', channel.kind)
-    .where('channel_name', '=', channel.name)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
+): Promise<MessageRow | undefined> => messageByIdempotencyKey.first(db, { kind: channel.kind, name: channel.name, key });
 
 /** A page of a ticket's timeline, oldest first, after the message id `afterId`. */
 export const messagesOfTicket = (db: DbOrTx, ticketId: number, afterId: number, limit: number): Promise<MessageRow[]> =>
@@ -133,16 +191,29 @@ export async function latestMessagesOfTicket(db: DbOrTx, ticketId: number, limit
   return rows.reverse();
 }
 
-export async function labelNamesOf(db: DbOrTx, ticketIds: number[]): Promise<Map<number, string[]>> {
-  const byTicket = new Map<number, string[]>();
-  if (ticketIds.length === 0) return byTicket;
-  const rows = await db
+const labelsOfOneTicket = prepared((db: DbOrTx, p: { ticketId: number }) =>
+  db
     .selectFrom('ticket_labels')
     .innerJoin('labels', 'labels.id', 'ticket_labels.label_id')
     .select(['ticket_labels.ticket_id', 'labels.name'])
-    .where('ticket_labels.ticket_id', 'in', ticketIds)
-    .orderBy('labels.name')
-    .execute();
+    .where('ticket_labels.ticket_id', '=', p.ticketId)
+    .orderBy('labels.name'),
+);
+
+export async function labelNamesOf(db: DbOrTx, ticketIds: number[]): Promise<Map<number, string[]>> {
+  const byTicket = new Map<number, string[]>();
+  if (ticketIds.length === 0) return byTicket;
+  // One ticket (every message's event) is the common case: a statement that is prepared already.
+  const rows =
+    ticketIds.length === 1
+      ? await labelsOfOneTicket.all(db, { ticketId: ticketIds[0] as number })
+      : await db
+          .selectFrom('ticket_labels')
+          .innerJoin('labels', 'labels.id', 'ticket_labels.label_id')
+          .select(['ticket_labels.ticket_id', 'labels.name'])
+          .where('ticket_labels.ticket_id', 'in', ticketIds)
+          .orderBy('labels.name')
+          .execute();
   for (const r of rows) {
     const list = byTicket.get(r.ticket_id) ?? [];
     list.push(r.name);
