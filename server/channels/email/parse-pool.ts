@@ -1,7 +1,8 @@
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { AppContext } from '../../context.js';
 import type { Logger } from '../../logger.js';
+import { startWorker, workerScript, type WorkerScript } from '../../worker-thread.js';
 import { parseEmail, type ParsedEmail, type ParseOptions } from './parse.js';
 
 /** Main thread → worker: the raw bytes travel in their own, transferred ArrayBuffer. */
@@ -14,11 +15,6 @@ export interface ParseJob {
 /** Worker → main thread: `ready` once its modules loaded, then one reply per job. */
 export type ParseReply = { ready: true } | { id: number; parsed: ParsedEmail } | { id: number; error: string };
 
-export interface WorkerScript {
-  url: URL;
-  /** A module whose `register()` installs a loader in the thread before the script is imported. */
-  loader?: string | undefined;
-}
 
 export interface ParsePoolOptions {
   logger: Logger;
@@ -58,23 +54,7 @@ const JOBS_PER_WORKER = 2;
 
 export const defaultPoolSize = (): number => Math.max(1, Math.min(2, os.availableParallelism() - 1));
 
-/**
- * Run from dist the worker is plain JavaScript. Run from the TypeScript sources (tests, the
- * bench, `npm run dev`) it is a .ts file: the thread first registers tsx's loader, which it does
- * not inherit from its parent (nor does `--import tsx` in execArgv reach a worker's entry on
- * Node 20). tsx is a dev dependency; only source runs ask for it.
- */
-function defaultScript(): WorkerScript {
-  if (!import.meta.url.endsWith('.ts')) return { url: new URL('./parse-worker.js', import.meta.url) };
-  return { url: new URL('./parse-worker.ts', import.meta.url), loader: import.meta.resolve('tsx/esm/api') };
-}
-
-function startWorker(script: WorkerScript): Worker {
-  // Nothing of the parent's execArgv (--import tsx, --expose-gc, test runner flags) belongs in the thread.
-  if (!script.loader) return new Worker(script.url, { execArgv: [] });
-  const boot = `import(${JSON.stringify(script.loader)}).then((m) => { m.register(); return import(${JSON.stringify(script.url.href)}); });`;
-  return new Worker(boot, { eval: true, execArgv: [] });
-}
+const defaultScript = (): WorkerScript => workerScript(import.meta.url, 'parse-worker');
 
 /** An exact-size copy the worker can own, so transferring it detaches nothing of the caller's. */
 function ownedCopy(raw: Buffer): Uint8Array {
