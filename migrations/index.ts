@@ -7,6 +7,7 @@ import * as m0005 from './0005-email.js';
 import * as m0006 from './0006-widget.js';
 import * as m0007 from './0007-ticket-counts.js';
 import * as m0008 from './0008-perf-indexes.js';
+import * as m0009 from './0009-search-queue.js';
 
 /**
  * Every migration, in order. Registered explicitly so a bundled or compiled build
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006-widget': m0006,
   '0007-ticket-counts': m0007,
   '0008-perf-indexes': m0008,
+  '0009-search-queue': m0009,
 };

@@ -18,7 +18,7 @@ import { contactsRoutes } from './modules/contacts/routes.js';
 import { labelsRoutes } from './modules/labels/routes.js';
 import { teamsRoutes } from './modules/teams/routes.js';
 import { ticketsRoutes } from './modules/tickets/routes.js';
-import { ticketIdsMatching } from './search/queries.js';
+import { matchingTicketIds } from './search/service.js';
 import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 import { searchRoutes } from './search/routes.js';
 import { widgetChannelPlugin } from './channels/widget/plugin.js';
@@ -65,7 +65,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(
     async (api) => {
       await api.register(agentsRoutes, { ctx });
-      await api.register(ticketsRoutes, { ctx, textMatch: (db, q) => ticketIdsMatching(db, q) });
+      await api.register(ticketsRoutes, { ctx, textMatch: (db, q) => matchingTicketIds(ctx, db, q) });
       await api.register(contactsRoutes, { ctx });
       await api.register(attachmentsRoutes, { ctx });
       await api.register(teamsRoutes, { ctx });

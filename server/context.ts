@@ -11,6 +11,7 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
 import { PresenceRegistry } from './realtime/presence.js';
+import { SearchIndex } from './search/search-index.js';
 import { loadInstanceSecret } from './secret.js';
 
 /**
@@ -34,6 +35,8 @@ export interface AppContext {
   readonly scheduler: Scheduler;
   /** Durable outbound deliveries: channels call outbox.registerSender(kind, fn); startWorkers starts it. */
   readonly outbox: Outbox;
+  /** The full-text index; a search awaits search.caughtUp() first. startWorkers starts its thread. */
+  readonly search: SearchIndex;
   /** Registers something to close on shutdown; closed last-registered first. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -71,6 +74,10 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   closers.push(() => scheduler.stop());
   const outbox = new Outbox({ database, bus, logger });
   closers.push(() => outbox.stop());
+  const search = new SearchIndex(database, { logger: logger.child({ subsystem: 'search' }) });
+  closers.push(() => search.close());
+
+  const metrics = createMetrics({ searchBacklog: () => search.backlog() });
 
   let closed = false;
   return {
@@ -82,10 +89,11 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     secret: loadInstanceSecret(paths.data),
     presence: new PresenceRegistry(),
     paths,
-    metrics: createMetrics(),
+    metrics,
     health,
     scheduler,
     outbox,
+    search,
     onClose: (fn) => closers.push(fn),
     async close() {
       if (closed) return;

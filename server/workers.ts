@@ -5,12 +5,13 @@ import { startCheckpointer } from './db/checkpointer.js';
 
 /**
  * Starts everything that runs in the background of a serving process: the outbox worker,
- * channel receivers (IMAP), cron jobs. Each registers its own stop with ctx.onClose.
+ * channel receivers (IMAP), cron jobs, the search indexer. Each registers its own stop with ctx.onClose.
  * Not started by tests that only need the HTTP app.
  */
 export async function startWorkers(ctx: AppContext): Promise<void> {
   const checkpointer = startCheckpointer(ctx.database, { logger: ctx.logger });
   ctx.onClose(() => checkpointer.stop());
+  void ctx.search.start();
   scheduleJobs(ctx);
   startEmailChannels(ctx);
   ctx.outbox.start();

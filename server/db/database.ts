@@ -46,7 +46,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean; cacheMb?:
   if (!opts.readonly) sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   sqlite.pragma(`cache_size = ${-Math.round((opts.cacheMb ?? 32) * 1024)}`);
   sqlite.pragma('temp_store = MEMORY');
-  // The search index triggers call these; without them no message could be written.
+  // Migrating a database from before 0009-search-queue runs the old index triggers, which call these.
   registerSearchFunctions(sqlite);
   const db = new Kysely<Tables>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),

@@ -11,7 +11,13 @@ export interface Metrics {
   readonly websocketsOpen: Gauge<'hub'>;
 }
 
-export function createMetrics(): Metrics {
+/** Values read when /metrics is scraped. */
+export interface MetricSources {
+  /** Rows stored but not yet in the search index. */
+  searchBacklog: () => number;
+}
+
+export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
   // Includes nodejs_eventloop_lag_seconds and the event-loop delay percentiles.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
@@ -27,6 +33,14 @@ export function createMetrics(): Metrics {
     help: 'Open websocket connections by hub',
     labelNames: ['hub'],
     registers: [registry],
+  });
+  new Gauge({
+    name: 'kefu_search_index_backlog',
+    help: 'Rows stored but not yet searchable (the search index thread catches up a few milliseconds behind)',
+    registers: [registry],
+    collect() {
+      this.set(sources.searchBacklog());
+    },
   });
   return { registry, httpDuration, websocketsOpen };
 }

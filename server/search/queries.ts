@@ -28,13 +28,13 @@ export interface MessageHit {
 
 export async function searchMessages(db: DbOrTx, match: string, access: TicketAccess, limit: number): Promise<MessageHit[]> {
   const window = db
-    .selectFrom('search_messages')
-    .innerJoin('messages', 'messages.id', 'search_messages.rowid')
+    .selectFrom('search.search_messages')
+    .innerJoin('messages', 'messages.id', 'search.search_messages.rowid')
     .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
     .select(['messages.id as message_id', sql<number>`bm25(search_messages)`.as('score')])
     .where(sql<SqlBool>`search_messages match ${match}`)
     .where((eb) => inScope(eb, access))
-    .orderBy('search_messages.rowid', 'desc')
+    .orderBy('search.search_messages.rowid', 'desc')
     .limit(RANK_WINDOW);
   const rows = await db
     .selectFrom(window.as('w'))
@@ -66,12 +66,12 @@ export async function searchMessages(db: DbOrTx, match: string, access: TicketAc
 
 export async function searchTickets(db: DbOrTx, match: string, access: TicketAccess, limit: number): Promise<TicketRow[]> {
   const window = db
-    .selectFrom('search_tickets')
-    .innerJoin('tickets', 'tickets.id', 'search_tickets.rowid')
+    .selectFrom('search.search_tickets')
+    .innerJoin('tickets', 'tickets.id', 'search.search_tickets.rowid')
     .select(['tickets.id as ticket_id', sql<number>`bm25(search_tickets)`.as('score')])
     .where(sql<SqlBool>`search_tickets match ${match}`)
     .where((eb) => inScope(eb, access))
-    .orderBy('search_tickets.rowid', 'desc')
+    .orderBy('search.search_tickets.rowid', 'desc')
     .limit(RANK_WINDOW);
   return db
     .selectFrom(window.as('w'))
@@ -85,10 +85,10 @@ export async function searchTickets(db: DbOrTx, match: string, access: TicketAcc
 
 export async function searchContacts(db: DbOrTx, match: string, limit: number): Promise<ContactRow[]> {
   const window = db
-    .selectFrom('search_contacts')
-    .select(['search_contacts.rowid as contact_id', sql<number>`bm25(search_contacts)`.as('score')])
+    .selectFrom('search.search_contacts')
+    .select(['search.search_contacts.rowid as contact_id', sql<number>`bm25(search_contacts)`.as('score')])
     .where(sql<SqlBool>`search_contacts match ${match}`)
-    .orderBy('search_contacts.rowid', 'desc')
+    .orderBy('search.search_contacts.rowid', 'desc')
     .limit(RANK_WINDOW);
   return db
     .selectFrom(window.as('w'))
@@ -108,16 +108,16 @@ export async function searchContacts(db: DbOrTx, match: string, limit: number): 
 export function ticketSearchCondition(q: string): RawBuilder<SqlBool> | null {
   const match = matchExpression(parseQuery(q));
   if (match === null) return null;
-  return sql<SqlBool>`(tickets.id in (select rowid from search_tickets where search_tickets match ${match})
+  return sql<SqlBool>`(tickets.id in (select rowid from search.search_tickets where search_tickets match ${match})
     or tickets.id in (select ticket_id from messages where id in
-      (select rowid from search_messages where search_messages match ${match} order by rowid desc limit ${FILTER_WINDOW})))`;
+      (select rowid from search.search_messages where search_messages match ${match} order by rowid desc limit ${FILTER_WINDOW})))`;
 }
 
 /** The same as ticketSearchCondition, for `contacts.id` (GET /contacts?q=). */
 export function contactSearchCondition(q: string): RawBuilder<SqlBool> | null {
   const match = matchExpression(parseQuery(q));
   if (match === null) return null;
-  return sql<SqlBool>`contacts.id in (select rowid from search_contacts where search_contacts match ${match})`;
+  return sql<SqlBool>`contacts.id in (select rowid from search.search_contacts where search_contacts match ${match})`;
 }
 
 /** Ids of every ticket matching q, newest first (for callers that cannot take a condition). */

@@ -2,7 +2,8 @@ import type { AppContext } from '../context.js';
 import { presentContacts } from '../modules/contacts/presenter.js';
 import { ticketAccess, type Viewer } from '../modules/tickets/policy.js';
 import { iso, presentTickets } from '../modules/tickets/presenter.js';
-import { searchContacts, searchMessages, searchTickets } from './queries.js';
+import type { DbOrTx } from '../db/database.js';
+import { searchContacts, searchMessages, searchTickets, ticketIdsMatching } from './queries.js';
 import type { SearchResult } from './schemas.js';
 import { snippet } from './snippet.js';
 import { matchExpression, parseQuery } from './tokenize.js';
@@ -15,6 +16,7 @@ export async function searchAll(ctx: AppContext, viewer: Viewer, q: string, limi
   const terms = parseQuery(q);
   const match = matchExpression(terms);
   if (match === null) return { tickets: [], messages: [], contacts: [] };
+  await ctx.search.caughtUp();
   const access = await ticketAccess(ctx, viewer);
 
   const ticketRows = await searchTickets(ctx.db, match, access, limit);
@@ -40,4 +42,10 @@ export async function searchAll(ctx: AppContext, viewer: Viewer, q: string, limi
       snippet: snippet([contact.name, contact.email, contact.phone].filter((s) => s).join(' · '), terms),
     })),
   };
+}
+
+/** Ids of the tickets matching q (the ticket list's filter), once the index holds every earlier write. */
+export async function matchingTicketIds(ctx: AppContext, db: DbOrTx, q: string): Promise<number[]> {
+  await ctx.search.caughtUp();
+  return ticketIdsMatching(db, q);
 }

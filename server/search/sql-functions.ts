@@ -1,11 +1,10 @@
 import type SqliteDatabase from 'better-sqlite3';
-import { searchColumns } from './tokenize.js';
+import { contactSearchText, searchColumns } from './tokenize.js';
 
 /**
- * SQL functions the search triggers (migrations/0003-search.ts) call, so the FTS index is
- * written in the same transaction as the row it mirrors and can never drift. Every
- * connection that writes messages, tickets or contacts must have them: openDatabase
- * registers them.
+ * SQL functions the search triggers of migrations/0003-search.ts called, before the index
+ * moved to its own file and thread (0009-search-queue). Migrating a database from before
+ * then still runs them, so openDatabase registers them.
  */
 export function registerSearchFunctions(sqlite: SqliteDatabase.Database): void {
   // A trigger asks for both columns of the same text back to back; remember the last one.
@@ -27,9 +26,3 @@ export function registerSearchFunctions(sqlite: SqliteDatabase.Database): void {
 }
 
 const asText = (v: unknown): string | null => (typeof v === 'string' ? v : v == null ? null : String(v));
-
-/** Name, email and phone; the phone also as bare digits so "13800138000" finds "+86 138-0013-8000". */
-export function contactSearchText(name: string | null, email: string | null, phone: string | null): string {
-  const digits = phone ? phone.replace(/\D+/g, '') : '';
-  return [name, email, phone, digits].filter((s) => s).join(' ');
-}

@@ -1,4 +1,7 @@
-/** The FTS5 tables (contentless: rowid is the indexed row's id; the columns hold shaped text). */
+/**
+ * The FTS5 tables in search.sqlite, attached to the main connection as `search`
+ * (contentless: rowid is the indexed row's id; the columns hold shaped text).
+ */
 export interface SearchIndexTable {
   rowid: number;
   words: string;
@@ -6,7 +9,7 @@ export interface SearchIndexTable {
 }
 
 export interface SearchTables {
-  search_messages: SearchIndexTable;
-  search_tickets: SearchIndexTable;
-  search_contacts: SearchIndexTable;
+  'search.search_messages': SearchIndexTable;
+  'search.search_tickets': SearchIndexTable;
+  'search.search_contacts': SearchIndexTable;
 }

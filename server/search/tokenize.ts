@@ -120,3 +120,9 @@ export function matchExpression(terms: readonly QueryTerm[]): string | null {
 export function isCjk(ch: string): boolean {
   return CJK.test(ch);
 }
+
+/** Name, email and phone; the phone also as bare digits so "13800138000" finds "+86 138-0013-8000". */
+export function contactSearchText(name: string | null, email: string | null, phone: string | null): string {
+  const digits = phone ? phone.replace(/\D+/g, '') : '';
+  return [name, email, phone, digits].filter((s) => s).join(' ');
+}

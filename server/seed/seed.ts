@@ -2,8 +2,7 @@ import type { Database } from '../db/database.js';
 import { hashPassword } from '../modules/agents/passwords.js';
 import { previewOf } from '../modules/tickets/messages.js';
 import type { TicketPriority, TicketStatus } from '../modules/tickets/tables.js';
-import { withBulkIndexing } from '../search/bulk.js';
-import { optimizeSearchIndex } from '../search/rebuild.js';
+import { buildSearchIndex } from '../search/search-index.js';
 import { makeConversation } from './conversation.js';
 import { LABELS, TEAMS } from './corpus.js';
 import { makePerson, type Person } from './people.js';
@@ -48,7 +47,7 @@ const CHANNEL_OF: Record<Person['identities'][number]['kind'], { kind: string; n
 
 /**
  * Fills a database with realistic multi-channel e-commerce support data in batches of
- * prepared inserts, one transaction per batch, indexed for search in bulk per batch. Runs only
+ * prepared inserts, one transaction per batch, then the search index built in one pass. Runs only
  * from the CLI or benchmarks, with no other writer on the connection: it uses the raw handle.
  */
 export async function seedDatabase(database: Database, options: SeedOptions): Promise<SeedResult> {
@@ -108,7 +107,7 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
     labelIds,
     onProgress: options.onProgress,
   });
-  await optimizeSearchIndex(database.db);
+  buildSearchIndex(database);
   sqlite.pragma('optimize');
   return {
     agents: agents.length,
@@ -139,7 +138,7 @@ function insertContacts(database: Database, rng: Random, count: number, now: num
   const base = (sqlite.prepare('select coalesce(max(id), 0) as n from contacts').get() as { n: number }).n;
   const out: SeededContact[] = [];
   for (let start = 0; start < count; start += BATCH * 5) {
-    withBulkIndexing(sqlite, () => {
+    sqlite.transaction(() => {
       for (let i = start; i < Math.min(count, start + BATCH * 5); i++) {
         const person = makePerson(rng, base + i + 1);
         const created = now - rng.int(30, 720) * DAY;
@@ -149,7 +148,7 @@ function insertContacts(database: Database, rng: Random, count: number, now: num
         for (const identity of person.identities) insertIdentity.run(id, identity.kind, identity.value, created);
         out.push({ id, person });
       }
-    });
+    })();
   }
   return out;
 }
@@ -186,11 +185,11 @@ function insertTickets(database: Database, rng: Random, plan: TicketPlan): { mes
   let messages = 0;
 
   for (let start = 0; start < plan.tickets; start += BATCH) {
-    withBulkIndexing(sqlite, () => {
+    sqlite.transaction(() => {
       for (let i = start; i < Math.min(plan.tickets, start + BATCH); i++) {
         messages += insertOne(i);
       }
-    });
+    })();
     plan.onProgress?.(Math.min(plan.tickets, start + BATCH), plan.tickets);
   }
   return { messages, firstNumber };

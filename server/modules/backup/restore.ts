@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { extract as extractTar } from 'tar';
 import { migrations as knownMigrations } from '../../../migrations/index.js';
 import { databaseFile } from '../../db/database.js';
+import { SEARCH_FILE } from '../../search/index-file.js';
 import { acquireInstanceLock, currentLockOwner } from './instance-lock.js';
 import {
   ATTACHMENTS_ENTRY,
@@ -110,6 +111,10 @@ function swapIn(dataDir: string, staging: string, asideDir: string, manifest: Ba
     path.basename(dbFile),
     `${path.basename(dbFile)}-wal`,
     `${path.basename(dbFile)}-shm`,
+    // The search index belongs to the replaced database; the restored one gets its own, rebuilt on start.
+    SEARCH_FILE,
+    `${SEARCH_FILE}-wal`,
+    `${SEARCH_FILE}-shm`,
     ATTACHMENTS_ENTRY,
     ...(manifest.hasSecret ? [SECRET_ENTRY] : []),
   ].filter((name) => existsSync(path.join(dataDir, name)));

@@ -61,6 +61,7 @@ export async function listContacts(
   if (after) query = query.where('id', '<', after[0] ?? 0);
   const q = opts.q?.trim();
   if (q) {
+    await ctx.search.caughtUp();
     const fts = contactSearchCondition(q);
     const exact = normalizeIdentity('email', q).value;
     const digits = /^[\d\s()+.-]+$/.test(q) ? q.replace(/\D/g, '') : '';

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intake } from '../../../server/intake/intake.js';
 import type { InboundMessage } from '../../../server/intake/types.js';
-import { ticketIdsMatching } from '../../../server/search/queries.js';
-import { rebuildSearchIndex } from '../../../server/search/rebuild.js';
+import { matchingTicketIds } from '../../../server/search/service.js';
 import type { SearchResult } from '../../../server/search/schemas.js';
 import { createTestApp, type Session, type TestApp } from '../../helpers/app.js';
 
@@ -136,7 +135,7 @@ describe('GET /api/v1/search', () => {
     await t.ctx.db.updateTable('tickets').set({ subject: 'Parcel question' }).where('id', '=', tickets['shipping-en']!.ticketId).execute();
     expect((await search('parcel')).tickets.map((x) => x.ticket.id)).toEqual([tickets['shipping-en']!.ticketId]);
 
-    const counts = await rebuildSearchIndex(t.ctx.db);
+    const counts = await t.ctx.search.rebuild();
     expect(counts.messages).toBeGreaterThanOrEqual(8);
     expect(messageIds(await search('已收到'))).toEqual([id]);
 
@@ -145,9 +144,9 @@ describe('GET /api/v1/search', () => {
   });
 
   it('gives ticket ids for the ticket list filter, from subjects and messages', async () => {
-    expect(await ticketIdsMatching(t.ctx.db, '物流')).toEqual([tickets['shipping-zh']!.ticketId]);
-    expect(await ticketIdsMatching(t.ctx.db, '注文')).toEqual([tickets['cancel-ja']!.ticketId]);
-    expect(await ticketIdsMatching(t.ctx.db, '!!!')).toEqual([]);
+    expect(await matchingTicketIds(t.ctx, t.ctx.db, '物流')).toEqual([tickets['shipping-zh']!.ticketId]);
+    expect(await matchingTicketIds(t.ctx, t.ctx.db, '注文')).toEqual([tickets['cancel-ja']!.ticketId]);
+    expect(await matchingTicketIds(t.ctx, t.ctx.db, '!!!')).toEqual([]);
   });
 
   it('answers a query with nothing searchable with empty lists, and refuses a missing q', async () => {

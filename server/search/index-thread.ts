@@ -1,0 +1,93 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import SqliteDatabase from 'better-sqlite3';
+import { INDEXED_KINDS, openIndexFile, type IndexedKind, type Marks } from './index-file.js';
+import { Indexer, rowsIn } from './indexer.js';
+import type { IndexReply, IndexRequest, IndexThreadData } from './search-index.js';
+
+/**
+ * The indexer thread: keeps search.sqlite up to date with the main database, polling it
+ * when idle and answering "is everything up to now indexed?" for searches that must see
+ * the writes made before them.
+ */
+const port = parentPort;
+if (!port) throw new Error('index-thread runs only as a worker thread');
+const data = workerData as IndexThreadData;
+const post = (reply: IndexReply) => port.postMessage(reply);
+
+const source = new SqliteDatabase(data.databaseFile, { fileMustExist: true });
+source.pragma('busy_timeout = 5000');
+const target = openIndexFile(data.indexFile);
+const indexer = new Indexer(source, target);
+if (indexer.resetIfStale()) post({ type: 'reset' });
+
+/** Requests waiting for the index to reach what the main database held when they came. */
+const waiting: Array<{ id: number; heads: Marks }> = [];
+let rebuilding: { id: number; counts: Record<IndexedKind, number> } | null = null;
+let sinceOptimize = 0;
+let timer: NodeJS.Timeout | undefined;
+let stopped = false;
+
+function schedule(ms: number): void {
+  if (stopped) return;
+  clearTimeout(timer);
+  timer = ms === 0 ? setTimeout(run, 0) : setTimeout(run, ms);
+}
+
+function run(): void {
+  timer = undefined;
+  try {
+    const step = indexer.step(data.batch);
+    const rows = rowsIn(step);
+    sinceOptimize += rows;
+    if (rebuilding) for (const kind of INDEXED_KINDS) rebuilding.counts[kind] += step.added[kind];
+    answer();
+    // Yielding between batches lets requests in; an idle index polls the main database.
+    if (rows > 0) return schedule(0);
+    if (sinceOptimize >= data.optimizeAfter) {
+      indexer.optimize();
+      sinceOptimize = 0;
+    }
+    schedule(data.idleMs);
+  } catch (err) {
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    schedule(1000);
+  }
+}
+
+function answer(): void {
+  for (let i = waiting.length - 1; i >= 0; i--) {
+    const w = waiting[i]!;
+    if (!indexer.reached(w.heads)) continue;
+    waiting.splice(i, 1);
+    if (rebuilding?.id === w.id) {
+      post({ type: 'rebuilt', id: w.id, counts: rebuilding.counts });
+      rebuilding = null;
+    } else {
+      post({ type: 'synced', id: w.id });
+    }
+  }
+}
+
+port.on('message', (req: IndexRequest) => {
+  try {
+    if (req.type === 'stop') {
+      stopped = true;
+      clearTimeout(timer);
+      source.close();
+      target.close();
+      port.close();
+      return;
+    }
+    if (req.type === 'rebuild') {
+      indexer.reset();
+      rebuilding = { id: req.id, counts: { messages: 0, tickets: 0, contacts: 0 } };
+    }
+    waiting.push({ id: req.id, heads: indexer.heads() });
+    schedule(0);
+  } catch (err) {
+    post({ type: 'error', id: req.type === 'stop' ? undefined : req.id, message: err instanceof Error ? err.message : String(err) });
+  }
+});
+
+post({ type: 'ready' });
+schedule(0);
