@@ -85,7 +85,7 @@ export class Indexer {
   /**
    * An index of another format, or one that has read past what the main database holds (it
    * was restored from an older backup, or replaced), is emptied to be built again.
-   * Returns whether it was.
+   * Returns whether an index with rows in it was thrown away (a new one is not).
    */
   resetIfStale(): boolean {
     const format = this.#progress.all().find((p) => p.name === 'format');
@@ -93,8 +93,9 @@ export class Indexer {
     const heads = this.heads();
     const ahead = (Object.keys(marks) as Array<keyof Marks>).some((k) => marks[k] > heads[k]);
     if (format?.value === INDEX_FORMAT && !ahead) return false;
+    const empty = format === undefined && Object.values(marks).every((m) => m === 0);
     this.reset();
-    return true;
+    return !empty;
   }
 
   /** Empties the index; the following steps build it again from the first row. */

@@ -70,6 +70,7 @@ if (mode === 'bare') {
   // As `kefu serve` runs it (server/workers.ts): WAL checkpoints on a thread of their own.
   const checkpointer = startCheckpointer(ctx.database, { logger: ctx.logger });
   ctx.onClose(() => checkpointer.stop());
+  await ctx.search.start();
   const agent = await createAgent(ctx, { email: 'bench@example.test', name: 'Bench Agent', role: 'admin', password: 'correct horse battery' });
   const { secret } = await createApiToken(ctx, agent.id, 'bench');
   const { port } = app.server.address() as AddressInfo;
