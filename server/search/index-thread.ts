@@ -15,7 +15,8 @@ const data = workerData as IndexThreadData;
 const post = (reply: IndexReply) => port.postMessage(reply);
 
 const source = new SqliteDatabase(data.databaseFile, { fileMustExist: true });
-source.pragma('busy_timeout = 5000');
+// Reads wait for no one in WAL mode; the queue trim, its only write, soon gives way to the server's writer.
+source.pragma('busy_timeout = 50');
 const target = openIndexFile(data.indexFile);
 const indexer = new Indexer(source, target);
 if (indexer.resetIfStale()) post({ type: 'reset' });

@@ -112,8 +112,15 @@ export class Indexer {
     // The index's write lock is taken first and held throughout: a second indexer (another
     // process on the same data directory) waits, then reads the marks this one moved on.
     const { result, trimTo } = this.#target.transaction(() => this.#stepLocked(limit)).immediate();
-    // The queue is only read past its mark; trimming it is housekeeping, done once recorded.
-    if (trimTo > 0) this.#trimQueue.run(trimTo);
+    // The queue is only read past its mark; trimming it is housekeeping, done once recorded,
+    // and left for a later step while the main database's writer is busy.
+    if (trimTo > 0) {
+      try {
+        this.#trimQueue.run(trimTo);
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== 'SQLITE_BUSY') throw err;
+      }
+    }
     return result;
   }
 

@@ -200,7 +200,7 @@ export class SearchIndex {
   #inlineIndexer(): Indexer {
     if (this.#inline) return this.#inline;
     const source = new SqliteDatabase(this.#database.file, { fileMustExist: true });
-    source.pragma('busy_timeout = 5000');
+    source.pragma('busy_timeout = 50');
     const target = openIndexFile(this.file);
     this.#inlineHandles.push(source, target);
     this.#inline = new Indexer(source, target);
