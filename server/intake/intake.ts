@@ -7,11 +7,10 @@ import { saveInboundAttachments } from '../modules/attachments/service.js';
 import type { AttachmentRow } from '../modules/attachments/queries.js';
 import { recordAudit } from '../modules/audit/service.js';
 import { presentContact, presentOneContact } from '../modules/contacts/presenter.js';
-import type { ContactRow } from '../modules/contacts/queries.js';
 import { appendMessage } from '../modules/tickets/messages.js';
-import { presentMessage, presentOneTicket, presentTicket } from '../modules/tickets/presenter.js';
-import { findMessageByIdempotencyKey, findTicket, labelNamesOf, type TicketRow } from '../modules/tickets/queries.js';
-import type { TicketView } from '../modules/tickets/schemas.js';
+import { presentMessage } from '../modules/tickets/presenter.js';
+import { findMessageByIdempotencyKey, findTicket } from '../modules/tickets/queries.js';
+import { eventTicketView } from './event-ticket-view.js';
 import { resolveContact } from './resolve-contact.js';
 import { resolveTicket } from './resolve-ticket.js';
 import { sharedTransactions } from './shared-transaction.js';
@@ -153,23 +152,6 @@ async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string, alo
       for (const e of events) ctx.bus.emit(e);
     });
     return result;
-  });
-}
-
-/**
- * The ticket as events carry it (read by nobody in particular), from the rows at hand: a ticket
- * created just now has no assignee, team or labels, and its contact is the sender.
- */
-async function eventTicketView(tx: Tx, ticket: TicketRow, sender: ContactRow, created: boolean): Promise<TicketView> {
-  const plain = ticket.contact_id === sender.id && ticket.assignee_id === null && ticket.team_id === null;
-  if (!plain) return presentOneTicket(tx, ticket, null, created ? [] : undefined);
-  const labels = created ? [] : ((await labelNamesOf(tx, [ticket.id])).get(ticket.id) ?? []);
-  return presentTicket(ticket, {
-    contact: { id: sender.id, name: sender.name, email: sender.email },
-    assignee: null,
-    team: null,
-    labels,
-    unread: false,
   });
 }
 

@@ -88,4 +88,32 @@ describe('intake event payloads', () => {
     expect(third?.type === 'message.created' && third.ticket).toEqual(assigned.ticket);
     expect(assigned.ticket.assignee?.id).toBe(t.admin.agentId);
   });
+
+  it('carries a team ticket written to by someone other than its contact as stored', async () => {
+    const first = await intake(t.ctx, {
+      channel: { kind: 'widget', name: 'website' },
+      sender: { identity: { kind: 'widget', value: 'visitor-payload-3' }, name: 'Bea', email: 'bea@example.com' },
+      thread: { key: 'payload-thread-3' },
+      text: 'first',
+      idempotencyKey: 'payload-3a',
+    });
+    const team = await t.ctx.db.insertInto('teams').values({ name: 'Payload team', created_at: 1, updated_at: 1 }).returning('id').executeTakeFirstOrThrow();
+    await t.ctx.db.updateTable('tickets').set({ team_id: team.id }).where('id', '=', first.ticketId).execute();
+
+    events.length = 0;
+    const other = await intake(t.ctx, {
+      channel: { kind: 'widget', name: 'website' },
+      sender: { identity: { kind: 'widget', value: 'visitor-payload-3-colleague' }, name: 'Colleague' },
+      thread: { key: 'payload-thread-3' },
+      text: 'writing for Bea',
+      idempotencyKey: 'payload-3b',
+    });
+    expect(other.ticketId).toBe(first.ticketId);
+    expect(other.contactId).not.toBe(first.contactId);
+    const stored = await storedViews(first.ticketId, first.contactId);
+    const created = events.find((e) => e.type === 'message.created');
+    expect(created?.type === 'message.created' && created.ticket).toEqual(stored.ticket);
+    expect(stored.ticket.team).toEqual({ id: team.id, name: 'Payload team' });
+    expect(stored.ticket.contact).toEqual({ id: first.contactId, name: 'Bea', email: 'bea@example.com' });
+  });
 });
