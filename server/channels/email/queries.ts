@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { now, type DbOrTx } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 
 export interface KnownMessage {
   messageId: string;
@@ -20,21 +21,26 @@ export async function findKnownMessageIds(db: DbOrTx, ids: string[]): Promise<Kn
   return rows.map((r) => ({ messageId: r.message_id, kefuMessageId: r.kefu_message_id, ticketId: r.ticket_id, direction: r.direction }));
 }
 
+const insertMessageId = prepared(
+  (db: DbOrTx, p: { messageId: string; channel: string; kefuMessageId: number; direction: 'in' | 'out'; at: number }) =>
+    db
+      .insertInto('email_message_ids')
+      .values({
+        message_id: p.messageId,
+        channel_name: p.channel,
+        kefu_message_id: p.kefuMessageId,
+        direction: p.direction,
+        created_at: p.at,
+      })
+      .onConflict((oc) => oc.columns(['message_id', 'channel_name']).doNothing()),
+);
+
+/** Runs for every mail in and out, inside intake's transaction: compiled once (server/db/prepared.ts). */
 export async function recordMessageId(
   db: DbOrTx,
   row: { messageId: string; channel: string; kefuMessageId: number; direction: 'in' | 'out' },
 ): Promise<void> {
-  await db
-    .insertInto('email_message_ids')
-    .values({
-      message_id: row.messageId,
-      channel_name: row.channel,
-      kefu_message_id: row.kefuMessageId,
-      direction: row.direction,
-      created_at: now(),
-    })
-    .onConflict((oc) => oc.columns(['message_id', 'channel_name']).doNothing())
-    .execute();
+  await insertMessageId.execute(db, { ...row, at: now() });
 }
 
 /** The Message-ID we gave an outbound message, if it was sent by email. */

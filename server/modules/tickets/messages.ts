@@ -22,8 +22,14 @@ export interface NewMessage {
 const PREVIEW_CHARS = 160;
 
 export function previewOf(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS - 1)}…` : flat;
+  // Flattening a whole 20 KB email for 160 characters cost more than storing it: only as much
+  // of the start is flattened as gives enough characters.
+  for (let window = PREVIEW_CHARS * 4; ; window *= 4) {
+    const part = text.length > window ? text.slice(0, window) : text;
+    const flat = part.replace(/\s+/g, ' ').trim();
+    if (flat.length > PREVIEW_CHARS) return `${flat.slice(0, PREVIEW_CHARS - 1)}…`;
+    if (part === text) return flat;
+  }
 }
 
 /** The summary update of a message that changes nothing else about its ticket (most of them). */
