@@ -7,6 +7,7 @@ import { tickets as ticketApi } from '../data/api-calls.js';
 import type { ShortcutAction } from '../data/keyboard.js';
 import { mergeTicket } from '../data/list-merge.js';
 import { formatRoute } from '../data/routes.js';
+import { prefetchTicket } from '../data/ticket-prefetch.js';
 import { StoreController, storeContext, type AppStore } from '../data/store.js';
 import { DEFAULT_FILTERS, countFor, matchesView, parseView, viewQuery, type ListFilters, type SortKey, type ViewRef } from '../data/views.js';
 import { icon } from '../icons.js';
@@ -194,6 +195,7 @@ export class KfInbox extends LitElement {
   }
 
   private _open(id: number) {
+    prefetchTicket(this._store.api, id);
     location.hash = formatRoute({ name: 'inbox', view: this.view, ticketId: id });
   }
 

@@ -5,6 +5,7 @@ import { t } from '../../shared/i18n/i18n.js';
 import { formatDateTime } from '../../shared/format.js';
 import type { Contact, LiveEvent, Message, Priority, Ticket, TicketChanges, TicketStatus, TimelineEvent } from '../../shared/types.js';
 import { tickets as ticketApi } from '../data/api-calls.js';
+import { takePrefetchedTicket } from '../data/ticket-prefetch.js';
 import { EVENT_FIELDS, mergeEvents } from '../data/event-lines.js';
 import type { ShortcutAction } from '../data/keyboard.js';
 import { formatRoute } from '../data/routes.js';
@@ -111,7 +112,7 @@ export class KfTicketView extends LitElement {
     const abort = (this._abort = new AbortController());
     this._error = '';
     try {
-      const r = await ticketApi.get(this._store.api, this.ticketId, abort.signal);
+      const r = await (takePrefetchedTicket(this.ticketId) ?? ticketApi.get(this._store.api, this.ticketId, abort.signal));
       if (abort.signal.aborted) return;
       this._ticket = r.ticket;
       this._messages = r.messages;
