@@ -23,7 +23,9 @@ if (indexer.resetIfStale()) post({ type: 'reset' });
 
 /** Requests waiting for the index to reach what the main database held when they came. */
 const waiting: Array<{ id: number; heads: Marks }> = [];
-let rebuilding: { id: number; counts: Record<IndexedKind, number> } | null = null;
+/** Rebuild requests in progress, answered with the rows indexed since the last reset. */
+const rebuilds = new Set<number>();
+let rebuiltCounts: Record<IndexedKind, number> = { messages: 0, tickets: 0, contacts: 0 };
 let sinceOptimize = 0;
 let timer: NodeJS.Timeout | undefined;
 let stopped = false;
@@ -31,7 +33,7 @@ let stopped = false;
 function schedule(ms: number): void {
   if (stopped) return;
   clearTimeout(timer);
-  timer = ms === 0 ? setTimeout(run, 0) : setTimeout(run, ms);
+  timer = setTimeout(run, ms);
 }
 
 function run(): void {
@@ -40,7 +42,7 @@ function run(): void {
     const step = indexer.step(data.batch);
     const rows = rowsIn(step);
     sinceOptimize += rows;
-    if (rebuilding) for (const kind of INDEXED_KINDS) rebuilding.counts[kind] += step.added[kind];
+    for (const kind of INDEXED_KINDS) rebuiltCounts[kind] += step.added[kind];
     answer();
     // Yielding between batches lets requests in; an idle index polls the main database.
     if (rows > 0) return schedule(0);
@@ -60,12 +62,8 @@ function answer(): void {
     const w = waiting[i]!;
     if (!indexer.reached(w.heads)) continue;
     waiting.splice(i, 1);
-    if (rebuilding?.id === w.id) {
-      post({ type: 'rebuilt', id: w.id, counts: rebuilding.counts });
-      rebuilding = null;
-    } else {
-      post({ type: 'synced', id: w.id });
-    }
+    if (rebuilds.delete(w.id)) post({ type: 'rebuilt', id: w.id, counts: { ...rebuiltCounts } });
+    else post({ type: 'synced', id: w.id });
   }
 }
 
@@ -81,7 +79,8 @@ port.on('message', (req: IndexRequest) => {
     }
     if (req.type === 'rebuild') {
       indexer.reset();
-      rebuilding = { id: req.id, counts: { messages: 0, tickets: 0, contacts: 0 } };
+      rebuilds.add(req.id);
+      rebuiltCounts = { messages: 0, tickets: 0, contacts: 0 };
     }
     waiting.push({ id: req.id, heads: indexer.heads() });
     schedule(0);

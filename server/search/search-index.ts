@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import type { Database } from '../db/database.js';
@@ -74,7 +75,14 @@ export class SearchIndex {
     this.#script = opts.script ?? workerScript(import.meta.url, 'index-thread');
     this.file = searchIndexFile(database.file);
     // The tables must exist before the main connection prepares a query that names them.
-    openIndexFile(this.file).close();
+    try {
+      openIndexFile(this.file).close();
+    } catch (err) {
+      // Derived data never keeps the server from starting: an unreadable index is built anew.
+      this.#logger.warn({ err, file: this.file }, 'search index unreadable: building a new one');
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.file}${suffix}`, { force: true });
+      openIndexFile(this.file).close();
+    }
     database.sqlite.prepare('attach database ? as search').run(this.file);
     database.sqlite.pragma('search.cache_size = -16384');
   }

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -110,6 +110,18 @@ describe('the search index', () => {
     const restored = await context(olderDir);
     expect(await found(restored, 'bravo')).toEqual([]);
     expect(await found(restored, 'alpha')).toEqual([kept.messageId]);
+  });
+
+  it('builds a new index in place of an unreadable one instead of refusing to start', async () => {
+    const dataDir = tempDir();
+    const first = await context(dataDir);
+    const { messageId } = await receive(first, 'sapphire ring');
+    await first.close();
+    writeFileSync(path.join(dataDir, 'search.sqlite'), 'this is not a database');
+    rmSync(path.join(dataDir, 'search.sqlite-wal'), { force: true });
+    rmSync(path.join(dataDir, 'search.sqlite-shm'), { force: true });
+    const again = await context(dataDir);
+    expect(await found(again, 'sapphire')).toEqual([messageId]);
   });
 
   it('indexes inline, at search time, when its thread cannot start', async () => {
