@@ -40,7 +40,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean; cacheMb?:
   sqlite.pragma('busy_timeout = 5000');
   // WAL makes NORMAL durable against process crashes; only power loss may drop the last commits.
   sqlite.pragma('synchronous = NORMAL');
-  // Every message dirties ~40 pages across ticket, message and search indexes; checkpointing every
+  // Every message dirties pages across the ticket and message indexes; checkpointing every
   // 1,000 pages (the default) spends a measurable share of intake on copying them back. A WAL of up to
   // ~40 MB between checkpoints costs disk, not durability.
   if (!opts.readonly) sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);

@@ -32,19 +32,26 @@ export function previewOf(text: string): string {
   }
 }
 
+interface Summary {
+  preview: string;
+  kind: MessageKind;
+  at: number;
+  updatedAt: number;
+}
+
+/** The ticket columns a new message changes: its count, last message and last activity. */
+const summaryColumns = (s: Summary) => ({
+  message_count: sql<number>`message_count + 1`,
+  last_message_preview: s.preview,
+  last_message_kind: s.kind,
+  last_message_at: s.at,
+  last_activity_at: sql<number>`max(last_activity_at, ${s.at})`,
+  updated_at: s.updatedAt,
+});
+
 /** The summary update of a message that changes nothing else about its ticket (most of them). */
-const bumpSummary = prepared((db: DbOrTx, p: { id: number; preview: string; kind: MessageKind; at: number; updatedAt: number }) =>
-  db
-    .updateTable('tickets')
-    .set({
-      message_count: sql<number>`message_count + 1`,
-      last_message_preview: p.preview,
-      last_message_kind: p.kind,
-      last_message_at: p.at,
-      last_activity_at: sql<number>`max(last_activity_at, ${p.at})`,
-      updated_at: p.updatedAt,
-    })
-    .where('id', '=', p.id),
+const bumpSummary = prepared((db: DbOrTx, p: Summary & { id: number }) =>
+  db.updateTable('tickets').set(summaryColumns(p)).where('id', '=', p.id),
 );
 
 /**
@@ -93,15 +100,7 @@ export async function appendMessage(
     // The same update plus changes whose columns vary from call to call: built each time.
     await db
       .updateTable('tickets')
-      .set({
-        ...ticketChanges,
-        message_count: sql<number>`message_count + 1`,
-        last_message_preview: summary.preview,
-        last_message_kind: summary.kind,
-        last_message_at: summary.at,
-        last_activity_at: sql<number>`max(last_activity_at, ${summary.at})`,
-        updated_at: summary.updatedAt,
-      })
+      .set({ ...ticketChanges, ...summaryColumns(summary) })
       .where('id', '=', ticket.id)
       .execute();
   }

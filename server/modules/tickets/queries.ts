@@ -191,14 +191,15 @@ export async function latestMessagesOfTicket(db: DbOrTx, ticketId: number, limit
   return rows.reverse();
 }
 
-const labelsOfOneTicket = prepared((db: DbOrTx, p: { ticketId: number }) =>
+/** Label names with the ticket they are on, alphabetical; the caller says which tickets. */
+const labelRows = (db: DbOrTx) =>
   db
     .selectFrom('ticket_labels')
     .innerJoin('labels', 'labels.id', 'ticket_labels.label_id')
     .select(['ticket_labels.ticket_id', 'labels.name'])
-    .where('ticket_labels.ticket_id', '=', p.ticketId)
-    .orderBy('labels.name'),
-);
+    .orderBy('labels.name');
+
+const labelsOfOneTicket = prepared((db: DbOrTx, p: { ticketId: number }) => labelRows(db).where('ticket_labels.ticket_id', '=', p.ticketId));
 
 export async function labelNamesOf(db: DbOrTx, ticketIds: number[]): Promise<Map<number, string[]>> {
   const byTicket = new Map<number, string[]>();
@@ -207,13 +208,7 @@ export async function labelNamesOf(db: DbOrTx, ticketIds: number[]): Promise<Map
   const rows =
     ticketIds.length === 1
       ? await labelsOfOneTicket.all(db, { ticketId: ticketIds[0] as number })
-      : await db
-          .selectFrom('ticket_labels')
-          .innerJoin('labels', 'labels.id', 'ticket_labels.label_id')
-          .select(['ticket_labels.ticket_id', 'labels.name'])
-          .where('ticket_labels.ticket_id', 'in', ticketIds)
-          .orderBy('labels.name')
-          .execute();
+      : await labelRows(db).where('ticket_labels.ticket_id', 'in', ticketIds).execute();
   for (const r of rows) {
     const list = byTicket.get(r.ticket_id) ?? [];
     list.push(r.name);
