@@ -1,11 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import type { TicketDetail } from '../modules/tickets/service.js';
 
 /** What an agent's browser may send on /api/v1/ws. */
 export const ClientFrameSchema = Type.Union([
   Type.Object({ type: Type.Literal('resume'), cursor: Type.Integer({ minimum: 0 }) }),
   Type.Object({ type: Type.Literal('presence'), presence: Type.Union([Type.Literal('online'), Type.Literal('away')]) }),
   Type.Object({ type: Type.Literal('view'), ticketId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]) }),
+  /** view, answered with the ticket as GET /tickets/:id returns it */
+  Type.Object({ type: Type.Literal('open'), ticketId: Type.Integer({ minimum: 1 }) }),
   Type.Object({
     type: Type.Literal('typing'),
     ticketId: Type.Integer({ minimum: 1 }),
@@ -37,7 +40,10 @@ export type ServerFrame =
   /** The customer on a live channel is typing, or has read the agents' messages up to `readAt`: live only, never replayed. */
   | { type: 'customer'; ticketId: number; typing?: boolean; readAt?: string }
   | { type: 'pong' }
-  | { type: 'error'; code: 'bad_frame' | 'not_found'; message: string };
+  /** The answer to `open`: the ticket as GET /tickets/:id returns it. */
+  | { type: 'ticket'; ticketId: number; detail: TicketDetail }
+  /** `ticketId` names the ticket of the frame that failed, when it was about one. */
+  | { type: 'error'; code: 'bad_frame' | 'not_found' | 'failed'; message: string; ticketId?: number };
 
 export function parseClientFrame(data: string): ClientFrame | null {
   let value: unknown;

@@ -174,16 +174,35 @@ describe('agent app against a running Kefu', () => {
     const ids = await page.locator('kf-ticket-list .row').evaluateAll((rows) =>
       rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top).map((r) => Number(r.getAttribute('data-ticket-id'))),
     );
+    // Tickets opened from the list come over the live connection, not as HTTP requests.
+    const ticketGets: string[] = [];
+    const onRequest = (r: { url(): string; method(): string }) => {
+      if (r.method() === 'GET' && /\/api\/v1\/tickets\/\d+$/.test(r.url())) ticketGets.push(r.url());
+    };
+    page.on('request', onRequest);
+    const shown = (id: number | undefined) => page.waitForSelector(`kf-ticket-view[data-ticket="${id}"] >> kf-timeline article[data-message-id]`);
     await page.click(`kf-ticket-list .row[data-ticket-id="${ids[0]}"] .subject`);
     await page.waitForFunction((id) => location.hash.endsWith(`/ticket/${id}`), ids[0]);
+    await shown(ids[0]);
     await page.keyboard.press('j');
     await page.waitForFunction((id) => location.hash.endsWith(`/ticket/${id}`), ids[1]);
+    await shown(ids[1]);
     await page.keyboard.press('k');
     await page.waitForFunction((id) => location.hash.endsWith(`/ticket/${id}`), ids[0]);
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => location.hash === '#/inbox/all');
     await page.keyboard.press('Enter');
     await page.waitForFunction((id) => location.hash.endsWith(`/ticket/${id}`), ids[0]);
+    await shown(ids[0]);
+    page.off('request', onRequest);
+    expect(ticketGets).toEqual([]);
+    // The address bar follows each ticket opened, so the browser's back button retraces them.
+    await page.keyboard.press('j');
+    await shown(ids[1]);
+    await page.waitForFunction((id) => location.hash.endsWith(`/ticket/${id}`), ids[1]);
+    await page.goBack();
+    await shown(ids[0]);
+    expect(page.url()).toContain(`/ticket/${ids[0]}`);
   });
 
   it('labels several tickets at once from the bulk bar', async () => {

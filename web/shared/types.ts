@@ -219,16 +219,27 @@ export interface LiveEvent {
   changes?: string[];
 }
 
+/** A ticket as the agent app opens it: GET /tickets/:id, or the answer to an `open` frame. */
+export interface TicketDetail {
+  ticket: Ticket;
+  messages: Message[];
+  events: TimelineEvent[];
+  contact: Contact;
+}
+
 export type ServerFrame =
   | { type: 'hello'; cursor: string | number }
   | { type: 'event'; cursor: string | number; event: LiveEvent }
   | { type: 'presence'; agentId: number; presence: Presence }
   | { type: 'typing'; ticketId: number; agentId: number; composing: 'reply' | 'note' | null }
   | { type: 'viewers'; ticketId: number; agents: { id: number; name: string; replying: boolean }[] }
-  | { type: 'customer'; ticketId: number; typing?: boolean; readAt?: string };
+  | { type: 'customer'; ticketId: number; typing?: boolean; readAt?: string }
+  | { type: 'ticket'; ticketId: number; detail: TicketDetail }
+  | { type: 'error'; code: string; message: string; ticketId?: number };
 
 export type ClientFrame =
   | { type: 'resume'; cursor: string | number }
   | { type: 'presence'; presence: Presence }
   | { type: 'view'; ticketId: number | null }
+  | { type: 'open'; ticketId: number }
   | { type: 'typing'; ticketId: number; composing: 'reply' | 'note' | null };

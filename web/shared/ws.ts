@@ -48,10 +48,11 @@ export class WsClient {
 
   send(frame: ClientFrame): void {
     // View and presence are state the server must know again after a reconnect.
-    if (frame.type === 'view') this.lastView = frame;
+    if (frame.type === 'view' || frame.type === 'open') this.lastView = { type: 'view', ticketId: frame.ticketId };
     if (frame.type === 'presence') this.lastPresence = frame;
     if (this.socket && this.socket.readyState === 1) this.socket.send(JSON.stringify(frame));
-    else if (frame.type !== 'typing') this.queue.push(frame);
+    // An `open` waits for its answer and goes over HTTP without one: it is never sent late.
+    else if (frame.type !== 'typing' && frame.type !== 'open') this.queue.push(frame);
   }
 
   private setState(state: WsState): void {

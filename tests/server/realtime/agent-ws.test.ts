@@ -252,6 +252,38 @@ describe('agent websocket', () => {
     b.ws.terminate();
   });
 
+  it('opens a ticket over the socket: the detail GET /tickets/:id returns, then the viewers', async () => {
+    const ticket = await insertTicket(null, teamA);
+    for (const text of ['first note', 'second note']) {
+      const res = await t.app.inject({ method: 'POST', url: `/api/v1/tickets/${ticket}/messages`, headers: agentA.headers, payload: { kind: 'note', text } });
+      expect(res.statusCode).toBe(201);
+    }
+    const a = await connect(agentA);
+    a.send({ type: 'open', ticketId: ticket });
+    const answer = await a.next((f) => f.type === 'ticket' && f.ticketId === ticket);
+    const http = await t.app.inject({ method: 'GET', url: `/api/v1/tickets/${ticket}`, headers: { cookie: agentA.cookie } });
+    expect(http.statusCode).toBe(200);
+    const detail = answer.detail as { ticket: TicketView; messages: MessageView[] };
+    expect(detail.messages.map((m) => m.text)).toEqual(['first note', 'second note']);
+    // Read after the open, which marked the ticket read: the two answers are the same.
+    expect(detail).toEqual(http.json());
+    const viewers = await a.next((f) => f.type === 'viewers' && f.ticketId === ticket);
+    expect(a.frames.indexOf(viewers)).toBeGreaterThan(a.frames.indexOf(answer));
+
+    // Out of scope and missing tickets are one answer, naming the ticket asked for; nothing is viewed.
+    const b = await connect(agentB);
+    const hidden = await insertTicket(agentA.agentId, teamA);
+    for (const id of [hidden, 987654]) {
+      b.send({ type: 'open', ticketId: id });
+      const err = await b.next((f) => f.type === 'error' && f.ticketId === id);
+      expect(err.code).toBe('not_found');
+    }
+    await b.settle();
+    expect(b.frames.some((f) => f.type === 'ticket' || (f.type === 'viewers' && f.ticketId === hidden))).toBe(false);
+    a.ws.terminate();
+    b.ws.terminate();
+  });
+
   it('answers a malformed frame with an error', async () => {
     const log = await connect(agentA);
     log.ws.send('{"type":"view","ticketId":"x"}');

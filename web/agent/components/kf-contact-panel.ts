@@ -71,11 +71,16 @@ export class KfContactPanel extends LitElement {
   }
 
   private async _loadTickets() {
+    const id = this.contact.id;
+    // Beside a ticket being opened, the history waits for the frame that shows the timeline: its
+    // request and render would otherwise hold that frame back. The contact page has nothing else to show.
+    if (!this.full) await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+    if (id !== this.contact.id) return;
     try {
-      const r = await contactApi.get(this._store.api, this.contact.id);
-      this._tickets = r.tickets;
+      const r = await contactApi.get(this._store.api, id);
+      if (id === this.contact.id) this._tickets = r.tickets;
     } catch {
-      this._tickets = [];
+      if (id === this.contact.id) this._tickets = [];
     }
   }
 

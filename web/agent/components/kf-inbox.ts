@@ -19,6 +19,7 @@ import type { KfTicketView } from './kf-ticket-view.js';
 import './kf-ticket-list.js';
 import './kf-ticket-view.js';
 import './kf-picker.js';
+import { navigate } from '../data/navigate.js';
 
 const PAGE = 50;
 
@@ -195,8 +196,8 @@ export class KfInbox extends LitElement {
   }
 
   private _open(id: number) {
-    prefetchTicket(this._store.api, id);
-    location.hash = formatRoute({ name: 'inbox', view: this.view, ticketId: id });
+    prefetchTicket(this._store, id);
+    navigate(formatRoute({ name: 'inbox', view: this.view, ticketId: id }));
   }
 
   private _toggleCheck(id: number, range: boolean) {
@@ -262,7 +263,7 @@ export class KfInbox extends LitElement {
           return true;
         }
         if (this.ticketId !== null) {
-          location.hash = formatRoute({ name: 'inbox', view: this.view, ticketId: null });
+          navigate(formatRoute({ name: 'inbox', view: this.view, ticketId: null }));
           return true;
         }
         return false;

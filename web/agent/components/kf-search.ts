@@ -12,6 +12,7 @@ import { channelIcon, icon } from '../icons.js';
 import { base, modal } from '../styles.js';
 import { errorMessage } from '../toast.js';
 import { avatar } from './kf-avatar.js';
+import { navigate } from '../data/navigate.js';
 
 interface Hit {
   href: string;
@@ -91,7 +92,7 @@ export class KfSearch extends LitElement {
     else if (e.key === 'Enter') {
       const h = hits[this._active];
       if (h) {
-        location.hash = h.href;
+        navigate(h.href);
         this._close();
       }
     } else if (e.key === 'Escape') this._close();

@@ -5,6 +5,7 @@ import { t } from '../../shared/i18n/i18n.js';
 import type { LiveEvent } from '../../shared/types.js';
 import { actionForKey } from '../data/keyboard.js';
 import { formatRoute, parseRoute, type Route } from '../data/routes.js';
+import { currentHash, navigate, onNavigate } from '../data/navigate.js';
 import { StoreController, storeContext, type AppStore } from '../data/store.js';
 import { alertFor, showAlert } from '../notify.js';
 import { base } from '../styles.js';
@@ -35,23 +36,23 @@ export class KfShell extends LitElement {
 
   @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
   private readonly _sc = new StoreController(this, () => this._store);
-  @state() private _route: Route = parseRoute(location.hash);
+  @state() private _route: Route = parseRoute(currentHash());
   @state() private _searchOpen = false;
   @state() private _helpOpen = false;
   @state() private _lazyReady = new Set<string>();
   @query('kf-inbox') private _inbox?: KfInbox;
 
-  private readonly _onHash = () => (this._route = parseRoute(location.hash));
+  private _stopNavigate?: () => void;
   private readonly _onKey = (e: KeyboardEvent) => this._key(e);
   private readonly _onLive = (e: Event) => this._live((e as CustomEvent<LiveEvent>).detail);
 
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('hashchange', this._onHash);
+    this._stopNavigate = onNavigate((hash) => (this._route = parseRoute(hash)));
     window.addEventListener('keydown', this._onKey);
   }
   override disconnectedCallback(): void {
-    window.removeEventListener('hashchange', this._onHash);
+    this._stopNavigate?.();
     window.removeEventListener('keydown', this._onKey);
     this._store?.removeEventListener('live', this._onLive);
     super.disconnectedCallback();
@@ -81,7 +82,7 @@ export class KfShell extends LitElement {
 
   private _openTicket(id: number) {
     const view = this._route.name === 'inbox' ? this._route.view : 'all';
-    location.hash = formatRoute({ name: 'inbox', view, ticketId: id });
+    navigate(formatRoute({ name: 'inbox', view, ticketId: id }));
   }
 
   private _key(e: KeyboardEvent) {

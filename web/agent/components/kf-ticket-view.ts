@@ -8,6 +8,7 @@ import { tickets as ticketApi } from '../data/api-calls.js';
 import { takePrefetchedTicket } from '../data/ticket-prefetch.js';
 import { EVENT_FIELDS, mergeEvents } from '../data/event-lines.js';
 import type { ShortcutAction } from '../data/keyboard.js';
+import { navigate } from '../data/navigate.js';
 import { formatRoute } from '../data/routes.js';
 import { snoozeUntil, type SnoozePreset } from '../data/snooze.js';
 import { StoreController, storeContext, type AppStore } from '../data/store.js';
@@ -22,6 +23,9 @@ import './kf-composer.js';
 import './kf-contact-panel.js';
 import './kf-picker.js';
 import './kf-ticket-dialogs.js';
+
+/** How long the ticket on screen stays while the next one loads, before the next one's summary replaces it. */
+const SUMMARY_DELAY_MS = 80;
 
 type Menu = 'assign' | 'status' | 'priority' | 'labels' | 'snooze' | 'more' | null;
 
@@ -77,7 +81,11 @@ export class KfTicketView extends LitElement {
   @state() private _menu: Menu = null;
   @state() private _dialog: 'merge' | 'new' | null = null;
   @query('kf-composer') private _composer?: KfComposer;
+  private _summaryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while a load is in flight. */
   private _abort?: AbortController;
+  /** Live changes to the ticket that came while it was loading. */
+  private _heldLive: LiveEvent[] = [];
   private readonly _onLive = (e: Event) => this._live((e as CustomEvent<LiveEvent>).detail);
   private readonly _onResumed = () => void this._load();
 
@@ -91,29 +99,42 @@ export class KfTicketView extends LitElement {
     this._store.removeEventListener('resumed', this._onResumed);
     this._store.viewTicket(null);
     this._abort?.abort();
+    clearTimeout(this._summaryTimer);
     super.disconnectedCallback();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('ticketId')) {
-      this._ticket = this.preview;
-      this._messages = [];
-      this._events = [];
-      this._contact = null;
       this._menu = null;
       this._dialog = null;
+      clearTimeout(this._summaryTimer);
+      // Moving from one ticket to the next, the one on screen stays until the next is in, so the
+      // timeline is laid out and painted once rather than twice; a slow answer shows the summary first.
+      if (this._contact) this._summaryTimer = setTimeout(() => this._showSummary(), SUMMARY_DELAY_MS);
+      else this._showSummary();
       void this._load();
       this._store.viewTicket(this.ticketId);
     }
+  }
+
+  /** The list row's summary of the ticket opened, shown until its timeline is in. */
+  private _showSummary() {
+    clearTimeout(this._summaryTimer);
+    this._ticket = this.preview;
+    this._messages = [];
+    this._events = [];
+    this._contact = null;
   }
 
   private async _load() {
     this._abort?.abort();
     const abort = (this._abort = new AbortController());
     this._error = '';
+    this._heldLive = [];
     try {
       const r = await (takePrefetchedTicket(this.ticketId) ?? ticketApi.get(this._store.api, this.ticketId, abort.signal));
       if (abort.signal.aborted) return;
+      clearTimeout(this._summaryTimer);
       this._ticket = r.ticket;
       this._messages = r.messages;
       this._events = r.events ?? [];
@@ -122,16 +143,32 @@ export class KfTicketView extends LitElement {
       this.setAttribute('data-ticket', String(r.ticket.id));
       this._emitChanged(r.ticket);
     } catch (err) {
+      this._heldLive = [];
       if ((err as Error).name === 'AbortError') return;
       // A refresh of a ticket already on screen keeps it there; only a first load that failed replaces it.
-      if (this._contact) toastError(err);
-      else this._error = errorMessage(err);
+      if (this._contact && this._ticket?.id === this.ticketId) toastError(err);
+      else {
+        this._showSummary();
+        this._error = errorMessage(err);
+      }
+    } finally {
+      if (this._abort === abort) this._abort = undefined;
     }
+    if (abort.signal.aborted) return;
+    // Applied in order on top of the answer, they end where the last change left the ticket.
+    const held = this._heldLive;
+    this._heldLive = [];
+    for (const ev of held) this._live(ev);
   }
 
   private _live(ev: LiveEvent) {
     const id = ev.ticketId ?? ev.ticket?.id ?? ev.message?.ticketId;
     if (id !== this.ticketId) return;
+    // The answer on its way may have been read before this change or after: the change waits for it.
+    if (this._abort) {
+      this._heldLive.push(ev);
+      return;
+    }
     if (ev.ticket) this._ticket = ev.ticket;
     const m = ev.message;
     if (m && !this._messages.some((x) => x.id === m.id)) this._messages = [...this._messages, m];
@@ -214,7 +251,8 @@ export class KfTicketView extends LitElement {
 
   /** Shortcuts that act on the open ticket. */
   handleAction(action: ShortcutAction): boolean {
-    if (!this._ticket) return false;
+    // The ticket left stays on screen for a moment after the next is chosen: act on neither meanwhile.
+    if (this._ticket?.id !== this.ticketId) return false;
     switch (action) {
       case 'reply':
       case 'note':
@@ -353,7 +391,7 @@ export class KfTicketView extends LitElement {
       ${this._contact ? html`<kf-contact-panel .contact=${this._contact} .currentTicketId=${tk.id} @contact-changed=${(e: CustomEvent<Contact>) => (this._contact = e.detail)}></kf-contact-panel>` : ''}
       ${this._dialog
         ? html`<kf-ticket-dialog .kind=${this._dialog} .ticket=${tk} .contact=${this._contact} @close=${() => (this._dialog = null)}
-            @done=${(e: CustomEvent<Ticket>) => { this._dialog = null; location.hash = formatRoute({ name: 'inbox', view: this.view, ticketId: e.detail.id }); }}></kf-ticket-dialog>`
+            @done=${(e: CustomEvent<Ticket>) => { this._dialog = null; navigate(formatRoute({ name: 'inbox', view: this.view, ticketId: e.detail.id })); }}></kf-ticket-dialog>`
         : ''}
     `;
   }

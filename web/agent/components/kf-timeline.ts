@@ -62,6 +62,9 @@ export function interleave(messages: readonly Message[], events: readonly Timeli
 
 const partsHtml = (parts: readonly LinePart[]) => parts.map((p) => (typeof p === 'string' ? p : html`<span class="who">${p.value}</span>`));
 
+/** Timeline entries rendered in a newly opened ticket's first frame: more than a tall screen holds. */
+const FIRST_PAINT_ENTRIES = 12;
+
 /** The ticket's whole conversation, oldest first, kept scrolled to the end as messages arrive. */
 @customElement('kf-timeline')
 export class KfTimeline extends LitElement {
@@ -72,7 +75,10 @@ export class KfTimeline extends LitElement {
       .inner { max-width: 860px; margin: 0 auto; padding: 20px 24px 28px; display: grid; gap: 14px; }
       .day { display: flex; align-items: center; gap: 10px; color: var(--kf-text-faint); font-size: var(--kf-text-xs); font-weight: 600; margin: 6px 0 -2px; }
       .day::before, .day::after { content: ''; flex: 1; border-top: 1px solid var(--kf-border); }
-      .msg { display: grid; grid-template-columns: 32px 1fr; gap: 10px; }
+      /* Messages scrolled out of view are not styled, laid out or painted: a 50-message ticket opens
+         at the cost of the few on screen. The padding keeps the card's shadow inside the paint
+         containment that comes with it; the negative margin gives the space back. */
+      .msg { display: grid; grid-template-columns: 32px 1fr; gap: 10px; content-visibility: auto; contain-intrinsic-size: auto 110px; margin: -4px -3px; padding: 4px 3px; }
       .card { min-width: 0; border: 1px solid var(--kf-border); border-radius: var(--kf-radius-lg); background: var(--kf-bg); box-shadow: var(--kf-shadow-sm); }
       .outbound .card, .bot .card { background: var(--kf-outbound-bg); }
       .note .card { background: var(--kf-note-bg); border-color: var(--kf-note-border); border-style: dashed; }
@@ -120,6 +126,10 @@ export class KfTimeline extends LitElement {
   @state() private _lightbox: Attachment | null = null;
   private _stick = true;
   private _resize?: ResizeObserver;
+  /** Only the newest entries are rendered, the rest waiting for the frame that shows them to be painted. */
+  @state() private _newestOnly = false;
+  private _restFrame = 0;
+  private _restTimer: ReturnType<typeof setTimeout> | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -132,6 +142,8 @@ export class KfTimeline extends LitElement {
   }
 
   override disconnectedCallback(): void {
+    cancelAnimationFrame(this._restFrame);
+    clearTimeout(this._restTimer);
     this._resize?.disconnect();
     this.removeEventListener('scroll', this._onScroll);
     super.disconnectedCallback();
@@ -157,10 +169,29 @@ export class KfTimeline extends LitElement {
       const prev = changed.get('messages') as Message[] | undefined;
       const sameTicket = prev && prev.length > 0 && prev[0]?.ticketId === this.messages[0]?.ticketId;
       // Stay pinned to the newest message unless the agent scrolled up to read history.
-      if (!sameTicket) this._stick = true;
+      if (!sameTicket) {
+        this._stick = true;
+        this._paintNewestFirst();
+      }
       // Older messages were put in front: keep the reader's place instead of jumping.
       else if (prev[0]?.id !== this.messages[0]?.id) this._heightBefore = this.scrollHeight;
     }
+  }
+
+  /**
+   * A newly opened ticket shows its newest entries, which fill the screen, in the first frame, and
+   * the older ones (up to 50 messages) in a task after that frame: building and laying out those
+   * off screen would hold back the ones the agent reads. Scroll anchoring keeps the view in place
+   * as they go in above.
+   */
+  private _paintNewestFirst() {
+    cancelAnimationFrame(this._restFrame);
+    clearTimeout(this._restTimer);
+    this._newestOnly = this.messages.length + this.events.length > FIRST_PAINT_ENTRIES;
+    if (!this._newestOnly) return;
+    this._restFrame = requestAnimationFrame(() => {
+      this._restTimer = setTimeout(() => (this._newestOnly = false));
+    });
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -246,9 +277,11 @@ export class KfTimeline extends LitElement {
   override render() {
     if (this.loading) return html`<div class="inner"><div class="empty">${t('app.loading')}</div></div>`;
     let day = '';
+    const entries = interleave(this.messages, this.events, (iso) => formatDay(iso));
+    const shown = this._newestOnly ? entries.slice(-FIRST_PAINT_ENTRIES) : entries;
     return html`<div class="inner" role="log" aria-label=${t('ticket.timeline')}>
-      ${this.hasEarlier ? html`<button class="earlier" @click=${() => this.dispatchEvent(new Event('load-earlier'))}>${t('ticket.earlier')}</button>` : ''}
-      ${repeat(interleave(this.messages, this.events, (iso) => formatDay(iso)), (e) => (e.kind === 'message' ? `m${e.message.id}` : `e${e.events[0]?.id ?? 0}`), (e) => {
+      ${this.hasEarlier && shown === entries ? html`<button class="earlier" @click=${() => this.dispatchEvent(new Event('load-earlier'))}>${t('ticket.earlier')}</button>` : ''}
+      ${repeat(shown, (e) => (e.kind === 'message' ? `m${e.message.id}` : `e${e.events[0]?.id ?? 0}`), (e) => {
         const sep = e.day !== day ? html`<div class="day">${e.day}</div>` : '';
         day = e.day;
         return html`${sep}${e.kind === 'message' ? this._message(e.message) : this._events(e.events)}`;

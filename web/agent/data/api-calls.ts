@@ -18,6 +18,7 @@ import type {
   Ticket,
   TicketChanges,
   TicketCounts,
+  TicketDetail,
   TimelineEvent,
 } from '../../shared/types.js';
 
@@ -36,7 +37,7 @@ export const tickets = {
     api.get<Page<Ticket>>('/tickets', query, signal),
   counts: (api: ApiClient) => api.get<TicketCounts>('/tickets/counts'),
   get: (api: ApiClient, id: number, signal?: AbortSignal) =>
-    api.get<{ ticket: Ticket; messages: Message[]; events: TimelineEvent[]; contact: Contact }>(`/tickets/${id}`, undefined, signal),
+    api.get<TicketDetail>(`/tickets/${id}`, undefined, signal),
   messages: (api: ApiClient, id: number, cursor?: string) =>
     api.get<Page<Message> & { events: TimelineEvent[] }>(`/tickets/${id}/messages`, { cursor, limit: 200 }),
   events: (api: ApiClient, id: number, after: number) => api.get<{ items: TimelineEvent[] }>(`/tickets/${id}/events`, { after }),

@@ -2,9 +2,9 @@
 // the websocket. Components subscribe with StoreController and re-render on 'change'.
 import { createContext } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ApiClient } from '../../shared/api.js';
+import { ApiClient, ApiError } from '../../shared/api.js';
 import { WsClient, agentSocketUrl, type WsState } from '../../shared/ws.js';
-import type { Agent, Label, LiveEvent, Presence, ServerFrame, Team, TicketCounts } from '../../shared/types.js';
+import type { Agent, Label, LiveEvent, Presence, ServerFrame, Team, TicketCounts, TicketDetail } from '../../shared/types.js';
 import { directory, tickets } from './api-calls.js';
 
 export interface ViewerInfo {
@@ -29,6 +29,10 @@ export class AppStore extends EventTarget {
   readonly channelKinds = new Map<string, string>();
   private ws: WsClient | null = null;
   private countsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The ticket the server was last told this agent views. */
+  private viewing: number | null = null;
+  /** `open` frames sent and not answered yet, by ticket. */
+  private readonly opening = new Map<number, Array<{ resolve: (d: TicketDetail) => void; reject: (e: Error) => void }>>();
 
   constructor(
     readonly api: ApiClient,
@@ -100,6 +104,7 @@ export class AppStore extends EventTarget {
       onFrame: (f) => this.onFrame(f),
       onState: (s) => {
         this.wsState = s;
+        if (s !== 'open') this.settleOpening(null, (w) => w.reject(new Error('The live connection closed.')));
         this.changed();
       },
       onResumed: () => {
@@ -130,7 +135,40 @@ export class AppStore extends EventTarget {
   }
 
   viewTicket(ticketId: number | null): void {
+    if (ticketId === this.viewing) return;
+    this.viewing = ticketId;
     this.ws?.send({ type: 'view', ticketId });
+  }
+
+  /**
+   * Views a ticket and loads it over the live connection, which costs the browser and the server far
+   * less than a new request. Null when the connection is not open; the promise fails when the
+   * connection drops or stays silent, and the caller loads over HTTP instead.
+   */
+  openTicket(ticketId: number): Promise<TicketDetail> | null {
+    if (!this.ws || this.wsState !== 'open') return null;
+    const answer = new Promise<TicketDetail>((resolve, reject) => {
+      const timer = setTimeout(() => this.settleOpening(ticketId, (w) => w.reject(new Error('No answer on the live connection.'))), OPEN_TIMEOUT_MS);
+      const waiting = this.opening.get(ticketId) ?? [];
+      waiting.push({
+        resolve: (d) => (clearTimeout(timer), resolve(d)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      this.opening.set(ticketId, waiting);
+    });
+    this.ws.send({ type: 'open', ticketId });
+    this.viewing = ticketId;
+    return answer;
+  }
+
+  /** Hands the waiters for one ticket (all of them for null) to `settle` and forgets them. */
+  private settleOpening(ticketId: number | null, settle: (w: { resolve: (d: TicketDetail) => void; reject: (e: Error) => void }) => void): void {
+    const ids = ticketId === null ? [...this.opening.keys()] : [ticketId];
+    for (const id of ids) {
+      const waiting = this.opening.get(id);
+      this.opening.delete(id);
+      for (const w of waiting ?? []) settle(w);
+    }
   }
 
   sendTyping(ticketId: number, composing: 'reply' | 'note' | null): void {
@@ -139,18 +177,33 @@ export class AppStore extends EventTarget {
 
   private onFrame(f: ServerFrame): void {
     switch (f.type) {
+      case 'ticket':
+        this.settleOpening(f.ticketId, (w) => w.resolve(f.detail));
+        break;
+      case 'error':
+        if (f.ticketId === undefined) break;
+        // Not found is the answer; any other failure leaves the ticket to the HTTP request.
+        this.settleOpening(f.ticketId, (w) => w.reject(f.code === 'not_found' ? new ApiError(404, f.code, f.message) : new Error(f.message)));
+        break;
       case 'event':
         this.dispatchEvent(new CustomEvent<LiveEvent>('live', { detail: f.event }));
         this.scheduleCounts();
         break;
+      // Every change re-renders the shell, the inbox and the open ticket, so a frame that changes nothing
+      // must not: opening a ticket brings two viewers frames, for the ticket left and the one opened.
       case 'presence':
+        if (this.presence.get(f.agentId) === f.presence) break;
         this.presence.set(f.agentId, f.presence);
         this.changed();
         break;
-      case 'viewers':
-        this.viewers.set(f.ticketId, f.agents.filter((a) => a.id !== this.me.id));
+      case 'viewers': {
+        const others = f.agents.filter((a) => a.id !== this.me.id);
+        if (sameViewers(this.viewers.get(f.ticketId) ?? [], others)) break;
+        if (others.length) this.viewers.set(f.ticketId, others);
+        else this.viewers.delete(f.ticketId);
         this.changed();
         break;
+      }
       case 'customer': {
         if (f.typing === undefined) break;
         clearTimeout(this.customerTyping.get(f.ticketId));
@@ -168,6 +221,7 @@ export class AppStore extends EventTarget {
       case 'typing': {
         if (f.agentId === this.me.id) break;
         const m = this.typing.get(f.ticketId) ?? new Map<number, 'reply' | 'note'>();
+        if ((m.get(f.agentId) ?? null) === f.composing) break;
         if (f.composing) m.set(f.agentId, f.composing);
         else m.delete(f.agentId);
         this.typing.set(f.ticketId, m);
@@ -179,6 +233,13 @@ export class AppStore extends EventTarget {
 }
 
 const presenceKey = (agentId: number) => `kefu.presence.${agentId}`;
+
+function sameViewers(a: readonly ViewerInfo[], b: readonly ViewerInfo[]): boolean {
+  return a.length === b.length && a.every((v, i) => v.id === b[i]?.id && v.name === b[i]?.name && v.replying === b[i]?.replying);
+}
+
+/** An `open` the server has not answered in this long is loaded over HTTP. */
+const OPEN_TIMEOUT_MS = 5000;
 
 /** A widget says "typing" while keys are pressed; without a refresh the indicator goes away. */
 const CUSTOMER_TYPING_TTL_MS = 8000;

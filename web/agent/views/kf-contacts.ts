@@ -13,6 +13,7 @@ import { errorMessage, toast, toastError } from '../toast.js';
 import { avatar } from '../components/kf-avatar.js';
 import '../components/kf-contact-panel.js';
 import { page } from './page-styles.js';
+import { navigate } from '../data/navigate.js';
 
 /** The contact list and a contact's own page (edit, merge, erase). */
 @customElement('kf-contacts')
@@ -88,7 +89,7 @@ export class KfContacts extends LitElement {
     try {
       const { contact } = await contactApi.merge(this._store.api, this._contact.id, this._mergeTarget.id);
       toast(t('contactMerge.done'));
-      location.hash = formatRoute({ name: 'contacts', contactId: contact.id });
+      navigate(formatRoute({ name: 'contacts', contactId: contact.id }));
     } catch (err) {
       toastError(err);
     }
@@ -99,7 +100,7 @@ export class KfContacts extends LitElement {
     try {
       await contactApi.erase(this._store.api, this._contact.id);
       toast(t('contactErase.done'));
-      location.hash = '#/contacts';
+      navigate('#/contacts');
     } catch (err) {
       toastError(err);
     }
@@ -111,7 +112,7 @@ export class KfContacts extends LitElement {
     const str = (k: string) => String(f.get(k) ?? '').trim() || undefined;
     try {
       const { contact } = await contactApi.create(this._store.api, { name: str('name'), email: str('email'), phone: str('phone') } as Partial<Contact>);
-      location.hash = formatRoute({ name: 'contacts', contactId: contact.id });
+      navigate(formatRoute({ name: 'contacts', contactId: contact.id }));
     } catch (err) {
       toastError(err);
     }
@@ -176,7 +177,7 @@ export class KfContacts extends LitElement {
     if (this._error) return html`<div class="empty" role="alert">${this._error}</div>`;
     return html`<table>
       <thead><tr><th>${t('contact.name')}</th><th>${t('contact.email')}</th><th>${t('contact.phone')}</th><th>${t('contact.tickets')}</th><th>${t('contact.lastSeen')}</th></tr></thead>
-      <tbody>${this._items.map((c) => html`<tr class="link" @click=${() => (location.hash = formatRoute({ name: 'contacts', contactId: c.id }))}>
+      <tbody>${this._items.map((c) => html`<tr class="link" @click=${() => navigate(formatRoute({ name: 'contacts', contactId: c.id }))}>
         <td><span class="who">${avatar(c.name ?? c.email, null, 26)}<span class="ellipsis">${c.name || c.email || t('contact.anonymous')}</span></span></td>
         <td class="muted">${c.email ?? ''}</td><td class="muted">${c.phone ?? ''}</td><td class="num">${c.ticketCount}</td>
         <td class="faint">${c.lastSeenAt ? formatAge(c.lastSeenAt) : ''}</td></tr>`)}</tbody>
