@@ -198,6 +198,44 @@ describe('system lines in the timeline', () => {
   });
 });
 
+describe('a long conversation', () => {
+  /** What the timeline shows: how many messages, the last one's text, and whether it is in view at the bottom. */
+  const timelineState = () =>
+    page.locator('kf-timeline').evaluate((tl) => {
+      const articles = [...(tl.shadowRoot?.querySelectorAll('article[data-message-id]') ?? [])];
+      const last = articles[articles.length - 1];
+      const box = tl.getBoundingClientRect();
+      const at = last?.getBoundingClientRect();
+      return {
+        count: articles.length,
+        last: last?.querySelector('.body')?.textContent?.trim() ?? '',
+        lastInView: !!at && at.top >= box.top && at.bottom <= box.bottom + 1,
+        atBottom: tl.scrollHeight - tl.scrollTop - tl.clientHeight < 2,
+      };
+    });
+
+  it('opens at the newest message, fills in the rest above it, and keeps the place as earlier ones load', async () => {
+    // More messages than a ticket opens with (100), so the oldest come with "earlier messages".
+    const ids = new Set<number>();
+    for (let i = 1; i <= 110; i++) ids.add((await inboundChat(server.ctx, 'visitor-long', 'Long Talker', `Message number ${i}`)).ticketId);
+    expect(ids.size).toBe(1);
+    await openTicket(page, [...ids][0]!);
+    await expect.poll(async () => (await timelineState()).count).toBe(100);
+    expect(await timelineState()).toEqual({ count: 100, last: 'Message number 110', lastInView: true, atBottom: true });
+
+    // Scrolled to the top, the oldest message shown stays where it is while the ten before it go in above.
+    await page.locator('kf-timeline').evaluate((tl) => tl.scrollTo(0, 0));
+    const first = page.locator('kf-timeline article[data-message-id]').first();
+    expect(await first.locator('.body').textContent()).toBe('Message number 11');
+    const oldest = page.locator(`kf-timeline article[data-message-id="${await first.getAttribute('data-message-id')}"]`);
+    const topBefore = (await oldest.boundingBox())?.y;
+    await page.click('kf-timeline .earlier');
+    await expect.poll(async () => (await timelineState()).count).toBe(110);
+    await expect.poll(async () => Math.round((await oldest.boundingBox())?.y ?? -1)).toBe(Math.round(topBefore ?? -2));
+    expect(await page.locator('kf-timeline .earlier').count()).toBe(0);
+  });
+});
+
 describe('desktop notification prompt', () => {
   /** Records each permission request and whether it came from a click, then lets the browser answer. */
   const recordRequests = () => {

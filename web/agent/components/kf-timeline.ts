@@ -121,7 +121,6 @@ export class KfTimeline extends LitElement {
   @property({ type: Boolean }) loading = false;
   @property({ type: Boolean }) hasEarlier = false;
   private _heightBefore: number | null = null;
-  private _frame = 0;
   @state() private _openQuotes = new Set<number>();
   @state() private _lightbox: Attachment | null = null;
   private _stick = true;
@@ -134,9 +133,7 @@ export class KfTimeline extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // The composer growing, an email frame sizing itself or images loading must not hide the newest message.
-    this._resize = new ResizeObserver(() => {
-      if (this._stick) this.scrollTop = this.scrollHeight;
-    });
+    this._resize = new ResizeObserver(() => this._pin());
     this._resize.observe(this);
     this.addEventListener('scroll', this._onScroll, { passive: true });
   }
@@ -197,15 +194,22 @@ export class KfTimeline extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     this._observeInner();
     if (!changed.has('messages') && !changed.has('events') && this._heightBefore === null) return;
-    // Scrolling needs a layout; doing it in the next frame shares the one layout the frame does anyway
-    // instead of forcing an extra one while sibling components are still rendering.
-    cancelAnimationFrame(this._frame);
-    this._frame = requestAnimationFrame(() => {
-      if (this._heightBefore !== null) {
-        this.scrollTop += this.scrollHeight - this._heightBefore;
-        this._heightBefore = null;
-      } else if (this._stick) this.scrollTop = this.scrollHeight;
-    });
+    // Scrolling needs the new layout. Observed afresh, the content is reported right after the frame's
+    // own layout even if its size did not change, and pinning there forces no layout of its own (in a
+    // frame callback it did, before the frame laid out again).
+    const inner = this._observedInner;
+    if (inner && this._resize) {
+      this._resize.unobserve(inner);
+      this._resize.observe(inner);
+    }
+  }
+
+  /** Keeps the newest message in view, or the reader's place when older messages went in above. */
+  private _pin() {
+    if (this._heightBefore !== null) {
+      this.scrollTop += this.scrollHeight - this._heightBefore;
+      this._heightBefore = null;
+    } else if (this._stick) this.scrollTop = this.scrollHeight;
   }
 
   private _delivery(m: Message) {
