@@ -7,6 +7,11 @@ import { WsClient, agentSocketUrl, type WsState } from '../../shared/ws.js';
 import type { Agent, Label, LiveEvent, Presence, ServerFrame, Team, TicketCounts, TicketDetail } from '../../shared/types.js';
 import { directory, tickets } from './api-calls.js';
 
+interface OpenWaiter {
+  resolve: (detail: TicketDetail) => void;
+  reject: (err: Error) => void;
+}
+
 export interface ViewerInfo {
   id: number;
   name: string;
@@ -32,7 +37,7 @@ export class AppStore extends EventTarget {
   /** The ticket the server was last told this agent views. */
   private viewing: number | null = null;
   /** `open` frames sent and not answered yet, by ticket. */
-  private readonly opening = new Map<number, Array<{ resolve: (d: TicketDetail) => void; reject: (e: Error) => void }>>();
+  private readonly opening = new Map<number, OpenWaiter[]>();
 
   constructor(
     readonly api: ApiClient,
@@ -162,7 +167,7 @@ export class AppStore extends EventTarget {
   }
 
   /** Hands the waiters for one ticket (all of them for null) to `settle` and forgets them. */
-  private settleOpening(ticketId: number | null, settle: (w: { resolve: (d: TicketDetail) => void; reject: (e: Error) => void }) => void): void {
+  private settleOpening(ticketId: number | null, settle: (w: OpenWaiter) => void): void {
     const ids = ticketId === null ? [...this.opening.keys()] : [ticketId];
     for (const id of ids) {
       const waiting = this.opening.get(id);
