@@ -1,7 +1,8 @@
 import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property, state, query } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { t } from '../../shared/i18n/i18n.js';
+import { currentLanguage, t } from '../../shared/i18n/i18n.js';
 import { formatAge, formatDateTime } from '../../shared/format.js';
 import type { Label, Ticket } from '../../shared/types.js';
 import { anchoredScrollTop } from '../data/list-merge.js';
@@ -208,8 +209,15 @@ export class KfTicketList extends LitElement {
     const { start, end } = this._range;
     const slice = this.items.slice(start, end);
     const height = this.items.length * ROW_HEIGHT + (this.hasMore ? 40 : 0);
+    const minute = Math.floor(Date.now() / 60_000);
     return html`<div class="spacer" role="listbox" aria-label=${t('list.label')} style="height:${height}px">
-      ${repeat(slice, (tk) => tk.id, (tk, i) => this._row(tk, start + i))}
+      ${repeat(slice, (tk) => tk.id, (tk, i) => {
+        const index = start + i;
+        // Scrolling re-renders the list every frame; a row is rebuilt only when something it shows changed.
+        // The minute keeps the ages current whenever the list renders.
+        const shows = [tk, index, tk.id === this.activeId, tk.id === this.cursorId, this.checked.has(tk.id), this.labels, currentLanguage(), minute];
+        return guard(shows, () => this._row(tk, index));
+      })}
       ${this.hasMore ? html`<div class="more" style="top:${this.items.length * ROW_HEIGHT}px">${t('app.loading')}</div>` : ''}
     </div>`;
   }
