@@ -62,9 +62,13 @@ export async function storeStream(root: string, input: Readable, maxBytes: numbe
       done(null, chunk);
     },
   });
+  const out = createWriteStream(temp);
   try {
-    await pipeline(input, meter, createWriteStream(temp));
+    await pipeline(input, meter, out);
   } catch (err) {
+    // The pipeline fails as soon as the size is over, while the file may still be opening; opened
+    // after the removal, it would stay behind in tmp/. Removed once the stream has closed, it does not.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     rmSync(temp, { force: true });
     // Drain the rest so the HTTP request can still be answered.
     input.resume();
