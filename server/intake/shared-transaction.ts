@@ -18,8 +18,7 @@ const MAX_BATCH = 64;
 
 /**
  * Runs concurrent units of work in one transaction: the commit is shared, yet a unit that fails
- * undoes only itself. Each caller's promise settles only
- * after the commit that holds its work.
+ * undoes only itself. Each caller's promise settles only after the commit that holds its work.
  *
  * Failures are rare, so a batch runs without savepoints (which cost ~70 µs a message in page copies)
  * and, when a unit throws, is rolled back and retried one unit per transaction.

@@ -15,7 +15,6 @@ export interface ParseJob {
 /** Worker → main thread: `ready` once its modules loaded, then one reply per job. */
 export type ParseReply = { ready: true } | { id: number; parsed: ParsedEmail } | { id: number; error: string };
 
-
 export interface ParsePoolOptions {
   logger: Logger;
   /** Worker threads; default one per core beyond the main thread's, at most two. */

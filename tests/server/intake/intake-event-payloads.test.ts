@@ -4,6 +4,7 @@ import { presentOneContact } from '../../../server/modules/contacts/presenter.js
 import { findContact } from '../../../server/modules/contacts/queries.js';
 import { presentOneTicket } from '../../../server/modules/tickets/presenter.js';
 import { findTicket } from '../../../server/modules/tickets/queries.js';
+import type { InboundMessage } from '../../../server/intake/types.js';
 import type { KefuEvent } from '../../../server/realtime/events.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 
@@ -26,20 +27,24 @@ async function storedViews(ticketId: number, contactId: number) {
   return { ticket: await presentOneTicket(t.ctx.db, ticket, null), contact: await presentOneContact(t.ctx.db, contact) };
 }
 
+/** A website chat message from `visitor` in conversation `thread`; `sender` adds to what they say of themselves. */
+function chat(visitor: string, thread: string, text: string, key: string, sender: Omit<InboundMessage['sender'], 'identity'> = {}) {
+  return intake(t.ctx, {
+    channel: { kind: 'widget', name: 'website' },
+    sender: { identity: { kind: 'widget', value: visitor }, ...sender },
+    thread: { key: thread },
+    text,
+    idempotencyKey: key,
+  });
+}
+
 describe('intake event payloads', () => {
   it('carries the new contact (all identities) and new ticket exactly as stored', async () => {
     events.length = 0;
-    const r = await intake(t.ctx, {
-      channel: { kind: 'widget', name: 'website' },
-      sender: {
-        identity: { kind: 'widget', value: 'visitor-payload-1' },
-        alsoKnownAs: [{ kind: 'email', value: 'Payload@Example.com' }],
-        phone: '+86 138 0000 0000',
-        name: '王小明',
-      },
-      thread: { key: 'payload-thread-1' },
-      text: '我的订单还没有发货',
-      idempotencyKey: 'payload-1',
+    const r = await chat('visitor-payload-1', 'payload-thread-1', '我的订单还没有发货', 'payload-1', {
+      alsoKnownAs: [{ kind: 'email', value: 'Payload@Example.com' }],
+      phone: '+86 138 0000 0000',
+      name: '王小明',
     });
     const stored = await storedViews(r.ticketId, r.contactId);
     const contactEvent = events.find((e) => e.type === 'contact.created');
@@ -51,24 +56,12 @@ describe('intake event payloads', () => {
   });
 
   it('carries a continued ticket with its labels and assignee as stored', async () => {
-    const first = await intake(t.ctx, {
-      channel: { kind: 'widget', name: 'website' },
-      sender: { identity: { kind: 'widget', value: 'visitor-payload-2' }, name: 'Ann' },
-      thread: { key: 'payload-thread-2' },
-      text: 'first',
-      idempotencyKey: 'payload-2a',
-    });
+    const first = await chat('visitor-payload-2', 'payload-thread-2', 'first', 'payload-2a', { name: 'Ann' });
     const label = await t.ctx.db.insertInto('labels').values({ name: 'payload-vip', color: '#aa0000', created_at: Date.now() }).returning('id').executeTakeFirstOrThrow();
     await t.ctx.db.insertInto('ticket_labels').values({ ticket_id: first.ticketId, label_id: label.id }).execute();
 
     events.length = 0;
-    await intake(t.ctx, {
-      channel: { kind: 'widget', name: 'website' },
-      sender: { identity: { kind: 'widget', value: 'visitor-payload-2' } },
-      thread: { key: 'payload-thread-2' },
-      text: 'second',
-      idempotencyKey: 'payload-2b',
-    });
+    await chat('visitor-payload-2', 'payload-thread-2', 'second', 'payload-2b');
     const stored = await storedViews(first.ticketId, first.contactId);
     const created = events.find((e) => e.type === 'message.created');
     expect(created?.type === 'message.created' && created.ticket).toEqual(stored.ticket);
@@ -76,13 +69,7 @@ describe('intake event payloads', () => {
 
     await t.ctx.db.updateTable('tickets').set({ assignee_id: t.admin.agentId }).where('id', '=', first.ticketId).execute();
     events.length = 0;
-    await intake(t.ctx, {
-      channel: { kind: 'widget', name: 'website' },
-      sender: { identity: { kind: 'widget', value: 'visitor-payload-2' } },
-      thread: { key: 'payload-thread-2' },
-      text: 'third',
-      idempotencyKey: 'payload-2c',
-    });
+    await chat('visitor-payload-2', 'payload-thread-2', 'third', 'payload-2c');
     const assigned = await storedViews(first.ticketId, first.contactId);
     const third = events.find((e) => e.type === 'message.created');
     expect(third?.type === 'message.created' && third.ticket).toEqual(assigned.ticket);
@@ -90,24 +77,12 @@ describe('intake event payloads', () => {
   });
 
   it('carries a team ticket written to by someone other than its contact as stored', async () => {
-    const first = await intake(t.ctx, {
-      channel: { kind: 'widget', name: 'website' },
-      sender: { identity: { kind: 'widget', value: 'visitor-payload-3' }, name: 'Bea', email: 'bea@example.com' },
-      thread: { key: 'payload-thread-3' },
-      text: 'first',
-      idempotencyKey: 'payload-3a',
-    });
+    const first = await chat('visitor-payload-3', 'payload-thread-3', 'first', 'payload-3a', { name: 'Bea', email: 'bea@example.com' });
     const team = await t.ctx.db.insertInto('teams').values({ name: 'Payload team', created_at: 1, updated_at: 1 }).returning('id').executeTakeFirstOrThrow();
     await t.ctx.db.updateTable('tickets').set({ team_id: team.id }).where('id', '=', first.ticketId).execute();
 
     events.length = 0;
-    const other = await intake(t.ctx, {
-      channel: { kind: 'widget', name: 'website' },
-      sender: { identity: { kind: 'widget', value: 'visitor-payload-3-colleague' }, name: 'Colleague' },
-      thread: { key: 'payload-thread-3' },
-      text: 'writing for Bea',
-      idempotencyKey: 'payload-3b',
-    });
+    const other = await chat('visitor-payload-3-colleague', 'payload-thread-3', 'writing for Bea', 'payload-3b', { name: 'Colleague' });
     expect(other.ticketId).toBe(first.ticketId);
     expect(other.contactId).not.toBe(first.contactId);
     const stored = await storedViews(first.ticketId, first.contactId);
