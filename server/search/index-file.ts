@@ -19,6 +19,9 @@ export type Marks = Record<IndexedKind | 'queue', number>;
 
 export const zeroMarks = (): Marks => ({ messages: 0, tickets: 0, contacts: 0, queue: 0 });
 
+/** Rows per table: indexed by a step, or since a rebuild began. */
+export const zeroCounts = (): Record<IndexedKind, number> => ({ messages: 0, tickets: 0, contacts: 0 });
+
 /** The index file that belongs to a main database file. */
 export function searchIndexFile(databaseFile: string): string {
   return path.join(path.dirname(databaseFile), SEARCH_FILE);

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
-import { INDEXED_KINDS, openIndexFile, type IndexedKind, type Marks } from './index-file.js';
+import { INDEXED_KINDS, openIndexFile, zeroCounts, type Marks } from './index-file.js';
 import { Indexer, rowsIn } from './indexer.js';
 import type { IndexReply, IndexRequest, IndexThreadData } from './search-index.js';
 
@@ -25,7 +25,7 @@ if (indexer.resetIfStale()) post({ type: 'reset' });
 const waiting: Array<{ id: number; heads: Marks }> = [];
 /** Rebuild requests in progress, answered with the rows indexed since the last reset. */
 const rebuilds = new Set<number>();
-let rebuiltCounts: Record<IndexedKind, number> = { messages: 0, tickets: 0, contacts: 0 };
+let rebuiltCounts = zeroCounts();
 let sinceOptimize = 0;
 let timer: NodeJS.Timeout | undefined;
 let stopped = false;
@@ -80,7 +80,7 @@ port.on('message', (req: IndexRequest) => {
     if (req.type === 'rebuild') {
       indexer.reset();
       rebuilds.add(req.id);
-      rebuiltCounts = { messages: 0, tickets: 0, contacts: 0 };
+      rebuiltCounts = zeroCounts();
     }
     waiting.push({ id: req.id, heads: indexer.heads() });
     schedule(0);

@@ -1,6 +1,6 @@
 import type SqliteDatabase from 'better-sqlite3';
 import { contactSearchText, searchColumns } from './tokenize.js';
-import { INDEX_FORMAT, INDEXED_KINDS, zeroMarks, type IndexedKind, type Marks } from './index-file.js';
+import { INDEX_FORMAT, INDEXED_KINDS, zeroCounts, zeroMarks, type IndexedKind, type Marks } from './index-file.js';
 
 /** The text indexed for each kind of row, as the main database stores it. */
 const TEXT_OF: Record<IndexedKind, string> = {
@@ -161,7 +161,7 @@ export class Indexer {
       if (next[name] !== marks[name]) this.#setProgress.run(name, next[name]);
     }
 
-    const counts = { messages: 0, tickets: 0, contacts: 0 };
+    const counts = zeroCounts();
     for (const row of added) counts[row.kind]++;
     return { result: { added: counts, redone: redo.size }, trimTo: next.queue > marks.queue ? next.queue : 0 };
   }

@@ -4,7 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { startWorker, workerScript, type WorkerScript } from '../worker-thread.js';
-import { INDEXED_KINDS, openIndexFile, searchIndexFile, type IndexedKind } from './index-file.js';
+import { INDEXED_KINDS, openIndexFile, searchIndexFile, zeroCounts, type IndexedKind } from './index-file.js';
 import { Indexer, rowsIn } from './indexer.js';
 
 export interface IndexThreadData {
@@ -245,7 +245,7 @@ export function buildSearchIndex(database: Database): RebuildCounts {
 }
 
 function indexToEnd(indexer: Indexer, batch: number): RebuildCounts {
-  const counts = { messages: 0, tickets: 0, contacts: 0 };
+  const counts = zeroCounts();
   for (;;) {
     const step = indexer.step(batch);
     for (const kind of INDEXED_KINDS) counts[kind] += step.added[kind];
