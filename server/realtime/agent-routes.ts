@@ -60,7 +60,14 @@ export const agentRealtimeRoutes: FastifyPluginAsync<{ ctx: AppContext; hub?: Pa
       const ready = hub.connect(socket, agent, request.raw.socket);
       let chain: Promise<unknown> = ready;
       socket.on('message', (data, isBinary) => {
-        const frame = isBinary ? null : parseClientFrame(data.toString());
+        let frame: ReturnType<typeof parseClientFrame>;
+        try {
+          frame = isBinary ? null : parseClientFrame(data.toString());
+        } catch (err) {
+          // A parser fault is answered as a bad frame: a throw out of this listener would end the process.
+          request.log.error({ err }, 'agent websocket frame unreadable');
+          frame = null;
+        }
         chain = chain.then(async () => {
           const conn = await ready;
           if (!frame) {

@@ -25,6 +25,9 @@ import { base } from './styles.js';
 import { chatStyles } from './kf-chat-styles.js';
 import { errorText } from './error-text.js';
 
+/** The server refuses a message with more files than this (widget message-service). */
+const MAX_FILES_PER_MESSAGE = 10;
+
 type View = 'loading' | 'disabled' | 'prechat' | 'offline' | 'chat';
 
 /** The chat frame's root: launcher, panel, and the visitor's conversation with its live connection. */
@@ -311,7 +314,8 @@ export class KfChat extends LitElement {
         ids.push(up.id);
       }
       this._notice = '';
-      await this.#send('', ids);
+      // A message carries at most MAX_FILES_PER_MESSAGE files: a larger pick goes as several messages.
+      for (let i = 0; i < ids.length; i += MAX_FILES_PER_MESSAGE) await this.#send('', ids.slice(i, i + MAX_FILES_PER_MESSAGE));
     } catch (err) {
       this.#notify(err instanceof ApiError ? errorText(t, err.code, cfg, files[0]?.name) : t('uploadFailed', { name: files[0]?.name ?? '' }), true);
     }

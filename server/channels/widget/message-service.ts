@@ -39,13 +39,14 @@ const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
  * Stores a visitor message through intake, exactly once per client id, in arrival order per visitor.
  * Checks run before anything is written, so a refused message leaves nothing behind.
  */
-export function sendVisitorMessage(
+export async function sendVisitorMessage(
   rt: WidgetRuntime,
   ch: WidgetChannelConfig,
   visitor: VisitorRow,
   input: SendInput,
   ip: string,
 ): Promise<SendResult> {
+  // async, so a refusal is a rejected promise the caller answers, never a throw out of a socket listener.
   if (!CLIENT_ID.test(input.clientId)) throw new BadRequest('Invalid client message id.', { field: 'clientId' });
   const text = input.text.replace(/\r\n/g, '\n').trim();
   const uploadIds = input.uploadIds ?? [];

@@ -41,7 +41,10 @@ export const widgetWsRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = 
 };
 
 async function serveVisitor(rt: WidgetRuntime, socket: WebSocket, ch: WidgetChannelConfig, visitor: VisitorRow, ip: string) {
-  const send = (frame: ServerFrame) => socket.send(JSON.stringify(frame));
+  const send = (frame: ServerFrame) => {
+    // A socket that closed meanwhile has no one to tell; ws throws when sending on one still connecting.
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+  };
   const remove = rt.hub.add(visitor.id, ch.name, socket);
   let typing = false;
   // A phone that lost its network never says goodbye: unanswered pings close the socket.
@@ -61,6 +64,15 @@ async function serveVisitor(rt: WidgetRuntime, socket: WebSocket, ch: WidgetChan
     if (typing) void emitVisitorTyping(rt, visitor.id, false);
   });
   socket.on('message', (raw) => {
+    // Whatever a frame does, the listener must not throw: an uncaught error here would end the process.
+    try {
+      onFrame(raw);
+    } catch (err) {
+      rt.ctx.logger.error({ err, visitorId: visitor.id }, 'widget frame failed');
+      send({ type: 'error', code: 'internal', message: 'Something went wrong on our side.' });
+    }
+  });
+  const onFrame = (raw: unknown) => {
     const frame = parseFrame(String(raw));
     if (!frame) return send({ type: 'error', code: 'bad_frame', message: 'Unreadable frame.' });
     if (frame.type === 'ping') return send({ type: 'pong' });
@@ -86,7 +98,7 @@ async function serveVisitor(rt: WidgetRuntime, socket: WebSocket, ch: WidgetChan
         });
       },
     );
-  });
+  };
   const open = await openConversation(rt.ctx.db, visitor.id);
   send({ type: 'hello', online: rt.online(ch), conversation: open ? await conversationView(rt, open) : null });
 }

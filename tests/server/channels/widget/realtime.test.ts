@@ -192,4 +192,37 @@ describe('widget visitor websocket', () => {
     agent.terminate();
     tab.ws.terminate();
   });
+
+  // Each of these threw inside the socket listener and ended the whole process.
+  it.each([
+    ['a short client id', { type: 'message', clientId: 'abc', text: 'hello' }, 'bad_request'],
+    ['whitespace-only text', { type: 'message', clientId: 'ws-blank-0001', text: '   \n\t ' }, 'message_empty'],
+    ['text over the limit', { type: 'message', clientId: 'ws-long-00001', text: 'x'.repeat(200_000) }, 'message_too_long'],
+    ['eleven upload ids', { type: 'message', clientId: 'ws-files-0001', text: 'pics', uploadIds: Array.from({ length: 11 }, (_, i) => `u${i}`) }, 'bad_request'],
+  ])('answers a message frame with %s by an error frame and keeps serving', async (_what, frame, code) => {
+    const v = new Visitor(t);
+    await v.start();
+    const tab = await open(v);
+    await tab.frames.next('hello');
+    tab.ws.send(JSON.stringify(frame));
+    const error = await tab.frames.next('error');
+    expect(error).toMatchObject({ code, clientId: frame.clientId });
+    // The same socket still works afterwards, so nothing was torn down.
+    tab.ws.send(JSON.stringify({ type: 'ping' }));
+    await tab.frames.next('pong');
+    tab.ws.terminate();
+  });
+
+  it('answers unreadable frames with bad_frame', async () => {
+    const v = new Visitor(t);
+    await v.start();
+    const tab = await open(v);
+    await tab.frames.next('hello');
+    for (const raw of ['not json', 'null', '42', '{"type":"message","clientId":5}', '{"type":"nope"}']) tab.ws.send(raw);
+    await tab.frames.next('error', (f) => f.code === 'bad_frame');
+    tab.ws.send(JSON.stringify({ type: 'ping' }));
+    await tab.frames.next('pong');
+    expect(tab.frames.seen.filter((f) => f.type === 'error')).toHaveLength(5);
+    tab.ws.terminate();
+  });
 });
