@@ -34,6 +34,12 @@ export class RateLimiter {
     return true;
   }
 
+  /** Takes back one hit, for an attempt counted up front that turned out to be allowed. */
+  release(key: string): void {
+    const entry = this.#hits.get(key);
+    if (entry && entry.count > 0) entry.count--;
+  }
+
   reset(key: string): void {
     this.#hits.delete(key);
   }

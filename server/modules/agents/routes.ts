@@ -51,13 +51,15 @@ export const agentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         reply.header('retry-after', String(wait));
         throw new TooManyRequests(`Too many sign-in attempts. Try again in ${Math.ceil(wait / 60)} minutes.`, wait);
       }
+      // Counted before the slow password check: counting only failures let parallel attempts all pass the limit.
+      perIp.hit(request.ip);
+      perEmail.hit(emailKey);
       try {
         const agent = await authenticate(ctx, request.body.email, request.body.password);
         perEmail.reset(emailKey);
+        perIp.release(request.ip);
         return await signIn(agent, request, reply);
       } catch (err) {
-        perIp.hit(request.ip);
-        perEmail.hit(emailKey);
         request.log.info({ ip: request.ip }, 'failed sign-in');
         throw err;
       }

@@ -54,6 +54,28 @@ describe('sign-in', () => {
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  it('counts parallel attempts before checking them, so a burst cannot get past the limit', async () => {
+    const attempt = (password: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'admin@example.test', password } });
+    // Wrong guesses and then the right password, all in flight at once.
+    const burst = await Promise.all([...Array.from({ length: 20 }, (_, i) => attempt(`wrong-${i}`)), attempt(TEST_PASSWORD)]);
+    const codes = burst.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 401).length).toBe(3);
+    expect(codes.filter((c) => c === 429).length).toBe(18);
+    expect(codes.at(-1)).toBe(429);
+  });
+
+  it('does not count a successful sign-in against its address', async () => {
+    for (let i = 0; i < 5; i++) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'admin@example.test', password: TEST_PASSWORD },
+      });
+      expect(res.statusCode).toBe(200);
+    }
+  });
+
   it('rejects malformed JSON, missing fields and unknown routes with JSON errors', async () => {
     const bad = await t.app.inject({
       method: 'POST',
