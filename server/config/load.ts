@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FormatRegistry } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
@@ -33,12 +33,22 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const explicit = options.path ?? env.KEFU_CONFIG;
+  if (explicit !== undefined && explicit.trim() === '') {
+    const named = options.path !== undefined ? '--config' : 'KEFU_CONFIG';
+    throw new ConfigError([`${named} is set but empty: give the path of a config file, or unset it to use ./config.yaml`], named);
+  }
   const configPath = path.resolve(cwd, explicit ?? 'config.yaml');
   if (!existsSync(configPath)) {
     if (explicit) throw new ConfigError([`config file not found: ${configPath}`], configPath);
     return finish({}, null, env, cwd);
   }
-  return finish(parseYaml(readFileSync(configPath, 'utf8'), configPath), configPath, env, cwd);
+  if (!statSync(configPath).isFile()) throw new ConfigError([`not a file: ${configPath}`], configPath);
+  const text = readFileSync(configPath, 'utf8');
+  // A file truncated to nothing (a failed copy, a full disk) would otherwise run on defaults, listening on every address.
+  if (text.trim() === '') {
+    throw new ConfigError(['the file is empty: write the settings into it, or remove it to run on the defaults'], configPath);
+  }
+  return finish(parseYaml(text, configPath), configPath, env, cwd);
 }
 
 /** Validates an in-memory config object the same way a file is validated (tests, tools). */

@@ -50,6 +50,26 @@ describe('config loader', () => {
     expect(problem).toMatch(/^database\.cache_mb: /);
   });
 
+  it.each([
+    ['a 0-byte file', ''],
+    ['a file of blank lines', '\n  \n'],
+  ])('refuses %s instead of running on defaults', (_what, yaml) => {
+    const p = file(yaml);
+    let caught: unknown;
+    try {
+      loadConfig({ path: p, env: {}, cwd: dir });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).source).toBe(p);
+    expect((caught as ConfigError).problems[0]).toMatch(/empty/);
+  });
+
+  it('refuses an empty KEFU_CONFIG with a message naming it, not a stack trace', () => {
+    expect(problemsOf(() => loadConfig({ env: { KEFU_CONFIG: '' }, cwd: dir }))[0]).toMatch(/^KEFU_CONFIG is set but empty/);
+  });
+
   it('rejects a misspelled key naming its path', () => {
     const p = file('server:\n  prot: 8080\n');
     expect(problemsOf(() => loadConfig({ path: p, env: {}, cwd: dir }))).toEqual([
