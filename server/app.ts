@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TrustProxy } from './config/schema.js';
 import type { AppContext } from './context.js';
 import { authPlugin } from './http/auth.js';
 import { installErrorHandler } from './http/error-handler.js';
@@ -31,6 +32,16 @@ export interface BuildOptions {
 
 export type App = FastifyInstance;
 
+/**
+ * Fastify 5.12 reads a numeric trustProxy as "trust nothing" (it cannot check the peer), which
+ * would silently ignore X-Forwarded-For; a hop count is kept as proxy-addr's `hop < n` instead.
+ */
+function trustProxyOption(tp: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof tp !== 'number') return tp;
+  if (tp === 0) return false;
+  return (_address, hop) => hop < tp;
+}
+
 /** Builds the HTTP app without listening: main.ts listens, tests use app.inject. */
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({
@@ -40,7 +51,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: Math.round(ctx.config.server.body_limit_mb * 1024 * 1024),
-    trustProxy: ctx.config.server.trust_proxy,
+    trustProxy: trustProxyOption(ctx.config.server.trust_proxy),
     ajv: {
       // Unknown fields are errors, not silently dropped: a typo in a PATCH must not look like success.
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },

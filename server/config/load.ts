@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { FormatRegistry } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { parseDocument, isMap, isSeq, isScalar, LineCounter, type Node } from 'yaml';
-import { ConfigSchema, type Config, type ConfigFile } from './schema.js';
+import { ConfigSchema, type Config, type ConfigFile, type TrustProxy } from './schema.js';
 
 if (!FormatRegistry.Has('email')) {
   FormatRegistry.Set('email', (v) => /^[^\s@]+@[^\s@]+$/.test(v));
@@ -105,6 +106,7 @@ function finish(raw: unknown, configPath: string | null, env: Env, cwd: string):
   if (errors.length > 0) throw new ConfigError(describeErrors(errors, fileKeys), source);
   const file = candidate as ConfigFile;
   checkCrossFields(file, problems);
+  const trustProxy = normalizeTrustProxy(file.server.trust_proxy, problems);
   if (problems.length > 0) throw new ConfigError(problems, source);
 
   file.data_dir = path.resolve(cwd, file.data_dir);
@@ -113,7 +115,39 @@ function finish(raw: unknown, configPath: string | null, env: Env, cwd: string):
     env.KEFU_ADMIN_EMAIL && env.KEFU_ADMIN_PASSWORD
       ? { email: env.KEFU_ADMIN_EMAIL, password: env.KEFU_ADMIN_PASSWORD }
       : null;
-  return deepFreeze({ ...file, config_path: configPath, first_admin: firstAdmin });
+  return deepFreeze({
+    ...file,
+    server: { ...file.server, trust_proxy: trustProxy },
+    config_path: configPath,
+    first_admin: firstAdmin,
+  });
+}
+
+/**
+ * Fastify's `trustProxy: true` believes every X-Forwarded-For hop, so any client could name
+ * its own IP and slip past per-IP limits; `true` is kept for old configs but means 1 hop.
+ */
+function normalizeTrustProxy(value: ConfigFile['server']['trust_proxy'], problems: string[]): TrustProxy {
+  if (value === true) return 1;
+  if (value === false || typeof value === 'number') return value;
+  // A string may list several proxies, as X-Forwarded-For itself does.
+  const list = typeof value === 'string' ? value.split(',') : value;
+  const entries = list.map((e) => e.trim());
+  entries.forEach((entry, i) => {
+    if (isIpOrCidr(entry)) return;
+    const at = typeof value === 'string' ? 'server.trust_proxy' : `server.trust_proxy[${i}]`;
+    problems.push(`${at}: expected an IP address or CIDR (e.g. 10.0.0.0/8) of a trusted proxy, got ${JSON.stringify(entry)}`);
+  });
+  return entries;
+}
+
+function isIpOrCidr(entry: string): boolean {
+  const slash = entry.indexOf('/');
+  if (slash < 0) return isIP(entry) !== 0;
+  const version = isIP(entry.slice(0, slash));
+  const prefix = entry.slice(slash + 1);
+  if (version === 0 || !/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -234,6 +268,9 @@ function explain(e: ValueError): string {
   const schema = e.schema as Record<string, unknown>;
   if (e.message.startsWith('Unexpected property')) return 'unknown key (check the spelling)';
   if (e.value === undefined) return 'is required';
+  if (typeof schema.description === 'string' && Array.isArray(schema.anyOf)) {
+    return `expected ${schema.description}, got ${got}`;
+  }
   if (Array.isArray(schema.anyOf)) {
     const options = (schema.anyOf as Array<{ const?: unknown }>).map((s) => JSON.stringify(s.const)).join(', ');
     return `expected one of ${options}, got ${got}`;

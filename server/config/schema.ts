@@ -16,8 +16,19 @@ export const ConfigSchema = Type.Object(
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
         /** The address customers and agents use; links in emails and the widget snippet start with it. */
         public_url: Type.String({ pattern: '^https?://', default: 'http://localhost:8080' }),
-        /** Set when Kefu sits behind a reverse proxy so client IPs come from X-Forwarded-For. */
-        trust_proxy: Type.Boolean({ default: false }),
+        /**
+         * Which X-Forwarded-For hops to believe: false, a hop count, or proxy addresses/CIDRs.
+         * `true` is read as 1 hop: trusting every hop would let a client pick its own IP.
+         */
+        trust_proxy: Type.Union(
+          [
+            Type.Boolean(),
+            Type.Integer({ minimum: 0 }),
+            Type.String({ minLength: 1 }),
+            Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+          ],
+          { default: false, description: 'false, a hop count (e.g. 1) or proxy IP addresses/CIDRs' },
+        ),
         body_limit_mb: Type.Number({ exclusiveMinimum: 0, maximum: 200, default: 1 }),
       },
       { ...strict, default: {} },
@@ -68,7 +79,11 @@ export const ConfigSchema = Type.Object(
 
 export type ConfigFile = Static<typeof ConfigSchema>;
 
+/** trust_proxy after loading: `true` became 1 and a comma-separated string became a list. */
+export type TrustProxy = false | number | string[];
+
 export interface Config extends ConfigFile {
+  readonly server: Omit<ConfigFile['server'], 'trust_proxy'> & { trust_proxy: TrustProxy };
   /** Where the config came from, or null when running on defaults. */
   readonly config_path: string | null;
   /** From KEFU_ADMIN_EMAIL / KEFU_ADMIN_PASSWORD: creates the first admin when none exists. */
