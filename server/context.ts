@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config/schema.js';
 import { databaseFile, openDatabase, type Database, type Db } from './db/database.js';
@@ -12,6 +11,7 @@ import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
 import { PresenceRegistry } from './realtime/presence.js';
 import { SearchIndex } from './search/search-index.js';
+import { ensurePrivateDir } from './private-files.js';
 import { loadInstanceSecret } from './secret.js';
 
 /**
@@ -48,7 +48,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     backups: path.join(config.data_dir, 'backups'),
     attachments: path.join(config.data_dir, 'attachments'),
   };
-  for (const dir of Object.values(paths)) mkdirSync(dir, { recursive: true });
+  for (const dir of Object.values(paths)) ensurePrivateDir(dir);
 
   const database = openDatabase(databaseFile(paths.data), { cacheMb: config.database.cache_mb });
   const closers: Array<() => Promise<void> | void> = [() => database.close()];

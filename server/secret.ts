@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomToken } from './crypto.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, restrictMode } from './private-files.js';
 
 const KEY_BYTES = 48;
 const KEY_CHARS = Math.ceil((KEY_BYTES * 4) / 3);
@@ -13,6 +14,8 @@ const KEY_SHAPE = new RegExp(`^[A-Za-z0-9_-]{${KEY_CHARS}}$`);
 export function loadInstanceSecret(dataDir: string): string {
   const file = path.join(dataDir, 'secret.key');
   if (existsSync(file)) {
+    // One restored by hand or kept from an older install may have a looser mode.
+    restrictMode(file, PRIVATE_FILE_MODE);
     const kept = readFileSync(file, 'utf8').trim();
     // An empty or cut key would sign visitor tokens anyone can forge: refuse it rather than run on it.
     if (!KEY_SHAPE.test(kept)) {
@@ -22,8 +25,8 @@ export function loadInstanceSecret(dataDir: string): string {
     }
     return kept;
   }
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const secret = randomToken(KEY_BYTES);
-  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  writeFileSync(file, `${secret}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   return secret;
 }

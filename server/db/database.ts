@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Transaction } from 'kysely';
+import { PRIVATE_DIR_MODE, restrictDatabaseFiles } from '../private-files.js';
 import { registerSearchFunctions } from '../search/sql-functions.js';
 import { LiteralLimitsPlugin } from './literal-limits.js';
 import { withStatementCache } from './statement-cache.js';
@@ -33,8 +34,10 @@ export function databaseFile(dataDir: string): string {
 }
 
 export function openDatabase(file: string, opts: { readonly?: boolean; cacheMb?: number } = {}): Database {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  // No chmod of the parent: it may be any directory a caller passes (createContext tightens the data dir).
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
   const sqlite = new SqliteDatabase(file, { readonly: opts.readonly ?? false });
+  if (file !== ':memory:' && !opts.readonly) restrictDatabaseFiles(file);
   if (!opts.readonly) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
+import { restrictDatabaseFiles } from '../private-files.js';
 
 /**
  * The search index lives in a database file of its own next to kefu.sqlite: it can be rebuilt
@@ -30,6 +31,8 @@ export function searchIndexFile(databaseFile: string): string {
 /** Opens (creating if need be) an index file with its tables. */
 export function openIndexFile(file: string): SqliteDatabase.Database {
   const db = new SqliteDatabase(file);
+  // Derived, but it holds the text of every message.
+  restrictDatabaseFiles(file);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   // The index is derived data: a power cut may cost its last writes, which a restart redoes.

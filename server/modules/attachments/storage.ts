@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { PayloadTooLarge } from '../../http/errors.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../private-files.js';
 
 export interface StoredFile {
   sha256: string;
@@ -18,7 +19,7 @@ export function attachmentPath(root: string, sha256: string): string {
 
 function tempPath(root: string): string {
   const dir = path.join(root, 'tmp');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   return path.join(dir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
 }
 
@@ -29,7 +30,7 @@ function commitTemp(root: string, temp: string, sha256: string): void {
     unlinkSync(temp);
     return;
   }
-  mkdirSync(path.dirname(final), { recursive: true });
+  mkdirSync(path.dirname(final), { recursive: true, mode: PRIVATE_DIR_MODE });
   renameSync(temp, final);
 }
 
@@ -37,7 +38,7 @@ export function storeBuffer(root: string, content: Buffer): StoredFile {
   const sha256 = createHash('sha256').update(content).digest('hex');
   if (!existsSync(attachmentPath(root, sha256))) {
     const temp = tempPath(root);
-    writeFileSync(temp, content);
+    writeFileSync(temp, content, { mode: PRIVATE_FILE_MODE });
     commitTemp(root, temp, sha256);
   }
   return { sha256, size: content.length };
@@ -62,7 +63,7 @@ export async function storeStream(root: string, input: Readable, maxBytes: numbe
       done(null, chunk);
     },
   });
-  const out = createWriteStream(temp);
+  const out = createWriteStream(temp, { mode: PRIVATE_FILE_MODE });
   try {
     await pipeline(input, meter, out);
   } catch (err) {

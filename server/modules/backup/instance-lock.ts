@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../private-files.js';
 
 /** Who holds a data directory: a serving process, or a restore in progress. */
 export interface LockOwner {
@@ -27,12 +28,13 @@ export const lockFile = (dataDir: string): string => path.join(dataDir, 'kefu.pi
  * process is taken over; one held by a live process refuses with InstanceLocked.
  */
 export function acquireInstanceLock(dataDir: string, purpose: string): InstanceLock {
-  mkdirSync(dataDir, { recursive: true });
+  // `kefu serve` takes the lock before anything else touches the data directory.
+  ensurePrivateDir(dataDir);
   const file = lockFile(dataDir);
   const owner: LockOwner = { pid: process.pid, purpose, since: Date.now() };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      writeFileSync(file, `${JSON.stringify(owner)}\n`, { flag: 'wx', mode: 0o644 });
+      writeFileSync(file, `${JSON.stringify(owner)}\n`, { flag: 'wx', mode: PRIVATE_FILE_MODE });
       return { file, release: () => releaseIfOurs(file) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { extract as extractTar } from 'tar';
 import { migrations as knownMigrations } from '../../../migrations/index.js';
 import { databaseFile } from '../../db/database.js';
+import { ensurePrivateDir, PRIVATE_DIR_MODE, restrictTree } from '../../private-files.js';
 import { SEARCH_FILE } from '../../search/index-file.js';
 import { acquireInstanceLock, currentLockOwner } from './instance-lock.js';
 import {
@@ -42,7 +43,7 @@ export async function restoreBackup(dataDir: string, archive: string): Promise<R
     );
   }
   if (!existsSync(archive) || !statSync(archive).isFile()) throw new RestoreRefused(`no such backup file: ${archive}`);
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const lock = acquireInstanceLock(dataDir, 'restore');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const staging = path.join(dataDir, `.restore-${stamp}`);
@@ -57,7 +58,7 @@ export async function restoreBackup(dataDir: string, archive: string): Promise<R
 }
 
 async function unpackAndCheck(archive: string, staging: string): Promise<BackupManifest> {
-  mkdirSync(staging, { recursive: true });
+  mkdirSync(staging, { recursive: true, mode: PRIVATE_DIR_MODE });
   const allowed = (p: string): boolean =>
     p === MANIFEST_FILE || p === DATABASE_ENTRY || p === SECRET_ENTRY || p === ATTACHMENTS_ENTRY ||
     p.startsWith(`${ATTACHMENTS_ENTRY}/`);
@@ -75,6 +76,9 @@ async function unpackAndCheck(archive: string, staging: string): Promise<BackupM
   } catch (err) {
     throw new RestoreRefused(`the backup file cannot be read: ${(err as Error).message}`);
   }
+  // tar keeps each entry's own mode (its umask option only fills in missing ones), and archives
+  // made before modes were tightened carry 0644/0755 entries.
+  restrictTree(staging);
   const manifestFile = path.join(staging, MANIFEST_FILE);
   const manifest = existsSync(manifestFile) ? parseManifest(readFileSync(manifestFile, 'utf8')) : null;
   if (!manifest) throw new RestoreRefused('the file is not a Kefu backup (missing or invalid manifest.json)');
@@ -118,13 +122,13 @@ function swapIn(dataDir: string, staging: string, asideDir: string, manifest: Ba
     ATTACHMENTS_ENTRY,
     ...(manifest.hasSecret ? [SECRET_ENTRY] : []),
   ].filter((name) => existsSync(path.join(dataDir, name)));
-  if (live.length > 0) mkdirSync(asideDir, { recursive: true });
+  if (live.length > 0) mkdirSync(asideDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   for (const name of live) renameSync(path.join(dataDir, name), path.join(asideDir, name));
 
   renameSync(path.join(staging, DATABASE_ENTRY), dbFile);
   const attachments = path.join(staging, ATTACHMENTS_ENTRY);
   if (existsSync(attachments)) renameSync(attachments, path.join(dataDir, ATTACHMENTS_ENTRY));
-  else mkdirSync(path.join(dataDir, ATTACHMENTS_ENTRY), { recursive: true });
+  else mkdirSync(path.join(dataDir, ATTACHMENTS_ENTRY), { recursive: true, mode: PRIVATE_DIR_MODE });
   if (manifest.hasSecret) renameSync(path.join(staging, SECRET_ENTRY), path.join(dataDir, SECRET_ENTRY));
   return live.length > 0 ? asideDir : null;
 }

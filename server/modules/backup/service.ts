@@ -3,6 +3,7 @@ import path from 'node:path';
 import { create as createTar } from 'tar';
 import type { Database } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
+import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, restrictMode } from '../../private-files.js';
 import {
   ATTACHMENTS_ENTRY,
   BACKUP_NAME,
@@ -33,19 +34,24 @@ export interface BackupResult {
  */
 export async function createBackup(target: BackupTarget): Promise<BackupResult> {
   const { paths, logger } = target;
-  mkdirSync(paths.backups, { recursive: true });
+  ensurePrivateDir(paths.backups);
   const createdAt = Date.now();
   const file = freeName(paths.backups, createdAt);
   const staging = path.join(paths.backups, `.staging-${path.basename(file, '.tar.gz')}`);
   const partial = `${file}.partial`;
-  mkdirSync(staging, { recursive: true });
+  mkdirSync(staging, { recursive: true, mode: PRIVATE_DIR_MODE });
   try {
     await target.database.sqlite.backup(path.join(staging, DATABASE_ENTRY));
     const manifest = stage(target, staging, createdAt);
     const entries = [MANIFEST_FILE, DATABASE_ENTRY, ATTACHMENTS_ENTRY];
     if (manifest.hasSecret) entries.push(SECRET_ENTRY);
     // The staged attachments entry is a symlink to the live directory; follow packs its contents.
-    await createTar({ gzip: true, file: partial, cwd: staging, follow: true, portable: true }, entries);
+    // The archive holds secret.key and the whole database.
+    await createTar(
+      { gzip: true, file: partial, cwd: staging, follow: true, portable: true, mode: PRIVATE_FILE_MODE },
+      entries,
+    );
+    restrictMode(partial, PRIVATE_FILE_MODE);
     renameSync(partial, file);
     const bytes = statSync(file).size;
     const pruned = pruneBackups(paths.backups, target.keep);
@@ -65,7 +71,7 @@ function stage(target: BackupTarget, staging: string, createdAt: number): Backup
   const secret = path.join(target.paths.data, SECRET_ENTRY);
   const hasSecret = existsSync(secret);
   if (hasSecret) copyFileSync(secret, path.join(staging, SECRET_ENTRY));
-  mkdirSync(target.paths.attachments, { recursive: true });
+  mkdirSync(target.paths.attachments, { recursive: true, mode: PRIVATE_DIR_MODE });
   symlinkSync(path.resolve(target.paths.attachments), path.join(staging, ATTACHMENTS_ENTRY), 'dir');
   const manifest: BackupManifest = {
     format: 'kefu-backup',
@@ -76,7 +82,7 @@ function stage(target: BackupTarget, staging: string, createdAt: number): Backup
     attachments: countFiles(target.paths.attachments),
     hasSecret,
   };
-  writeFileSync(path.join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(path.join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
   return manifest;
 }
 
