@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../server/config/load.js';
 import { tempDir } from '../../helpers/app.js';
+import { problemsOf } from '../../helpers/config-problems.js';
 import { kefuCommand } from '../../helpers/cli.js';
 import { createContext } from '../../../server/context.js';
 import { createLogger } from '../../../server/logger.js';
@@ -17,16 +18,6 @@ function file(yaml: string): string {
   const p = path.join(dir, `config-${++n}.yaml`);
   writeFileSync(p, yaml);
   return p;
-}
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('config loader', () => {

@@ -1,8 +1,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, configFromObject, loadConfig } from '../../../server/config/load.js';
+import { configFromObject, loadConfig } from '../../../server/config/load.js';
 import { tempDir } from '../../helpers/app.js';
+import { problemsOf } from '../../helpers/config-problems.js';
 
 const dir = tempDir('kefu-config-trust-proxy-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -12,16 +13,6 @@ function fromYaml(yaml: string) {
   const p = path.join(dir, `config-${++n}.yaml`);
   writeFileSync(p, yaml);
   return loadConfig({ path: p, env: {}, cwd: dir });
-}
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 const trustProxy = (value: unknown) => configFromObject({ server: { trust_proxy: value } }, {}, dir).server.trust_proxy;
