@@ -4,7 +4,7 @@ import type { Logger } from '../../logger.js';
 import type { EmailChannelConfig } from './config-schema.js';
 import { ingestParsedEmail, parseRawEmail } from './ingest.js';
 import type { ParsedEmail } from './parse.js';
-import { advanceMailbox, loadMailboxState, resetMailbox, setMailboxConnection } from './state-queries.js';
+import { advanceMailbox, finishFirstSync, loadMailboxState, resetMailbox, setMailboxConnection } from './state-queries.js';
 
 type ImapConfig = NonNullable<EmailChannelConfig['imap']>;
 
@@ -208,24 +208,43 @@ export class ImapReceiver {
     if (!box) throw new Error('no mailbox selected');
     const uidValidity = Number(box.uidValidity);
     let state = await loadMailboxState(this.#ctx.db, this.#channel.name, this.#imap.folder);
-    let uids: number[];
     if (state.uidvalidity !== uidValidity) {
       // First sync, or the server renumbered the folder: take what is unprocessed and rely on
       // Message-ID de-duplication for anything imported before the renumbering.
       if (state.uidvalidity !== null) this.#log.warn({ was: state.uidvalidity, now: uidValidity }, 'UIDVALIDITY changed');
-      const uidNext = box.uidNext;
-      const query = this.#imap.after_import === 'seen' ? { seen: false } : { all: true };
-      uids = ((await client.search(query, { uid: true })) || []).sort((a, b) => a - b);
-      state = await resetMailbox(this.#ctx.db, this.#channel.name, this.#imap.folder, uidValidity);
-      await this.#importUids(client, uids);
-      // Older, already-read mail stays where it is; from here on every new UID is ours.
-      await advanceMailbox(this.#ctx.db, this.#channel.name, Math.max(0, uidNext - 1), 0);
-      return;
+      // Committed before anything is imported: a first sync cut short (a crash, a stop, a failed
+      // commit) must resume under the same rule, not as a catch-up that takes all mail, read or not.
+      state = await resetMailbox(this.#ctx.db, this.#channel.name, this.#imap.folder, uidValidity, box.uidNext);
+    }
+    if (state.first_sync_uid_next !== null) {
+      if (!(await this.#firstSync(client, state.last_uid, state.first_sync_uid_next))) return;
+      state = await loadMailboxState(this.#ctx.db, this.#channel.name, this.#imap.folder);
     }
     const found = (await client.search({ uid: `${state.last_uid + 1}:*` }, { uid: true })) || [];
     // "N:*" matches the highest UID even when it is below N.
-    uids = found.filter((uid) => uid > state.last_uid).sort((a, b) => a - b);
+    const uids = found.filter((uid) => uid > state.last_uid).sort((a, b) => a - b);
     await this.#importUids(client, uids);
+  }
+
+  /**
+   * Imports what was unprocessed below the boundary when the first sync began; true once done.
+   * Mail imported by an earlier, interrupted attempt is flagged (or moved, deleted) and so no
+   * longer matches; mail committed but not yet flagged matches again and is de-duplicated.
+   */
+  async #firstSync(client: ImapFlow, lastUid: number, uidNext: number): Promise<boolean> {
+    let uids: number[] = [];
+    // A reversed IMAP range still matches, so an empty one must not be sent.
+    if (lastUid + 1 <= uidNext - 1) {
+      const range = `${lastUid + 1}:${uidNext - 1}`;
+      const query = this.#imap.after_import === 'seen' ? { seen: false, uid: range } : { uid: range };
+      uids = ((await client.search(query, { uid: true })) || []).sort((a, b) => a - b);
+    }
+    await this.#importUids(client, uids);
+    // A stopped import returns early; closing the first sync then would skip the mail left.
+    if (this.#stop.signal.aborted) return false;
+    // Older, already-read mail stays where it is; from here on every new UID is ours.
+    await finishFirstSync(this.#ctx.db, this.#channel.name, uidNext);
+    return true;
   }
 
   /**

@@ -7,19 +7,29 @@ export type MailboxStateRow = Selectable<EmailMailboxStateTable>;
 export async function loadMailboxState(db: DbOrTx, channel: string, folder: string): Promise<MailboxStateRow> {
   await db
     .insertInto('email_mailbox_state')
-    .values({ channel_name: channel, folder, uidvalidity: null, last_sync_at: null, last_error: null, last_error_at: null, updated_at: now() })
+    .values({ channel_name: channel, folder, uidvalidity: null, first_sync_uid_next: null, last_sync_at: null, last_error: null, last_error_at: null, updated_at: now() })
     .onConflict((oc) => oc.column('channel_name').doNothing())
     .execute();
   const row = await db.selectFrom('email_mailbox_state').selectAll().where('channel_name', '=', channel).executeTakeFirstOrThrow();
   // A different folder is a different UID space: start that folder afresh.
-  if (row.folder !== folder) return resetMailbox(db, channel, folder, null);
+  if (row.folder !== folder) return resetMailbox(db, channel, folder, null, null);
   return row;
 }
 
-export async function resetMailbox(db: DbOrTx, channel: string, folder: string, uidvalidity: number | null): Promise<MailboxStateRow> {
+/**
+ * Starts the mailbox over. With a UIDVALIDITY it also records where the first sync stands
+ * (firstSyncUidNext), committed before any mail is imported so a restart keeps to its rule.
+ */
+export async function resetMailbox(
+  db: DbOrTx,
+  channel: string,
+  folder: string,
+  uidvalidity: number | null,
+  firstSyncUidNext: number | null,
+): Promise<MailboxStateRow> {
   return db
     .updateTable('email_mailbox_state')
-    .set({ folder, uidvalidity, last_uid: 0, updated_at: now() })
+    .set({ folder, uidvalidity, last_uid: 0, first_sync_uid_next: firstSyncUidNext, updated_at: now() })
     .where('channel_name', '=', channel)
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -33,6 +43,21 @@ export async function advanceMailbox(db: DbOrTx, channel: string, lastUid: numbe
     .set((eb) => ({
       last_uid: eb.fn('max', [eb.ref('last_uid'), eb.val(lastUid)]),
       imported_count: eb('imported_count', '+', imported),
+      last_sync_at: at,
+      updated_at: at,
+    }))
+    .where('channel_name', '=', channel)
+    .execute();
+}
+
+/** Ends the first sync: everything below the boundary is settled, every UID from it on is new mail. */
+export async function finishFirstSync(db: DbOrTx, channel: string, uidNext: number): Promise<void> {
+  const at = now();
+  await db
+    .updateTable('email_mailbox_state')
+    .set((eb) => ({
+      last_uid: eb.fn('max', [eb.ref('last_uid'), eb.val(Math.max(0, uidNext - 1))]),
+      first_sync_uid_next: null,
       last_sync_at: at,
       updated_at: at,
     }))

@@ -14,6 +14,8 @@ export interface EmailMailboxStateTable {
   folder: string;
   uidvalidity: number | null;
   last_uid: Generated<number>;
+  /** UIDNEXT when an unfinished first sync began; below it only mail then unread is imported. */
+  first_sync_uid_next: number | null;
   connected: Generated<number>;
   last_sync_at: number | null;
   last_error: string | null;

@@ -94,6 +94,7 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
           imapChannel('locked', 'locked'),
           imapChannel('grouped', 'grouped'),
           imapChannel('batched', 'batched'),
+          imapChannel('interrupted', 'interrupted'),
         ],
       },
     });
@@ -218,6 +219,39 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
     const after = await t.ctx.db.selectFrom('email_mailbox_state').select('uidvalidity').where('channel_name', '=', 'renumber').executeTakeFirstOrThrow();
     expect(after.uidvalidity).not.toBe(before.uidvalidity);
     expect(await keysOf('renumber')).toEqual(['uv-1@example.org', 'uv-2@example.org', 'uv-3@example.org']);
+  });
+
+  it('keeps to the first-sync rule when the first sync is cut short: old read mail stays out after a restart', async () => {
+    // Read and unread interleaved, so wherever the cut falls there is old read mail above the last UID committed.
+    const mails = Array.from({ length: 20 }, (_, i) => ({ key: `cut-${String(i).padStart(2, '0')}@example.org`, read: i % 2 === 0 }));
+    const c = await client('interrupted');
+    try {
+      for (const m of mails) await c.append('INBOX', buildMail({ messageId: m.key }), m.read ? ['\\Seen'] : []);
+    } finally {
+      await c.logout();
+    }
+    const unread = mails.filter((m) => !m.read).map((m) => m.key);
+
+    const first = new ImapReceiver(t.ctx, channelOf('interrupted'), { pollMs: 60_000, batchSize: 2 });
+    const one = committed('interrupted', 1);
+    first.start();
+    await one;
+    // Stopping closes the connection at once: the sync ends wherever it happens to be, like a crash.
+    await first.stop();
+    const cut = await keysOf('interrupted');
+    expect(cut.length).toBeLessThan(unread.length);
+
+    // Arrived after the first sync began: new mail, imported even though something has already read it.
+    await append('interrupted', [buildMail({ messageId: 'cut-late@example.org' })], 'INBOX', ['\\Seen']);
+    const second = new ImapReceiver(t.ctx, channelOf('interrupted'), { pollMs: 60_000, batchSize: 2 });
+    second.start();
+    await second.synced();
+    await second.stop();
+
+    const keys = await keysOf('interrupted');
+    expect(keys).toEqual([...unread, 'cut-late@example.org'].sort());
+    const state = await t.ctx.db.selectFrom('email_mailbox_state').selectAll().where('channel_name', '=', 'interrupted').executeTakeFirstOrThrow();
+    expect(state.last_uid).toBe(mails.length + 1);
   });
 
   it('leaves a message unflagged while its import cannot commit, and imports it once the database is back', async () => {
