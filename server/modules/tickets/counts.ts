@@ -10,7 +10,10 @@ export interface TicketCounts {
   team: number;
   all: number;
   snoozed: number;
+  /** Resolved and closed: the Resolved view lists both. */
   resolved: number;
+  /** The viewer's own working-set tickets with a message they have not read (the tab title shows it). */
+  unread: number;
   byChannel: Record<string, number>;
   byLabel: Record<string, number>;
 }
@@ -35,7 +38,7 @@ interface Aggregate {
   labels: LabelGroup[];
 }
 
-const COUNTED: TicketStatus[] = [...ACTIVE_STATUSES, 'snoozed', 'resolved'];
+const COUNTED: TicketStatus[] = [...ACTIVE_STATUSES, 'snoozed', 'resolved', 'closed'];
 
 /**
  * One pass over the covering index, grouped by everything a viewer's counts depend on. Every
@@ -108,19 +111,34 @@ function cacheFor(ctx: AppContext): CountsCache {
   return cache;
 }
 
+/** Per viewer, so not from the shared aggregate; walks only the viewer's own assigned tickets. */
+async function unreadOf(db: DbOrTx, viewerId: number): Promise<number> {
+  const row = await db
+    .selectFrom('tickets')
+    .leftJoin('ticket_reads', (join) => join.onRef('ticket_reads.ticket_id', '=', 'tickets.id').on('ticket_reads.agent_id', '=', viewerId))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tickets.assignee_id', '=', viewerId)
+    .where('tickets.status', 'in', ACTIVE_STATUSES)
+    .where('tickets.last_message_at', 'is not', null)
+    .where((eb) => eb.or([eb('ticket_reads.read_at', 'is', null), eb('tickets.last_message_at', '>', eb.ref('ticket_reads.read_at'))]))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 /**
- * Sidebar badges: the working set (open + pending) per view, within what the viewer may see.
+ * Sidebar badges: the working set (open + pending) per view, within what the viewer may see;
+ * Snoozed and Resolved count what those views list.
  * May lag a change by up to half a second under a stream of changes.
  */
 export async function countTickets(ctx: AppContext, viewer: Viewer): Promise<TicketCounts> {
   const access = await ticketAccess(ctx, viewer);
   const myTeams = new Set(access.all ? await teamIdsOf(ctx.db, viewer.id) : access.teamIds);
-  const { groups, labels } = await cacheFor(ctx).get();
-  const counts: TicketCounts = { mine: 0, unassigned: 0, team: 0, all: 0, snoozed: 0, resolved: 0, byChannel: {}, byLabel: {} };
+  const [{ groups, labels }, unread] = await Promise.all([cacheFor(ctx).get(), unreadOf(ctx.db, viewer.id)]);
+  const counts: TicketCounts = { mine: 0, unassigned: 0, team: 0, all: 0, snoozed: 0, resolved: 0, unread, byChannel: {}, byLabel: {} };
   for (const g of groups) {
     if (!canSeeTicket(access, g)) continue;
     if (g.status === 'snoozed') counts.snoozed += g.n;
-    else if (g.status === 'resolved') counts.resolved += g.n;
+    else if (g.status === 'resolved' || g.status === 'closed') counts.resolved += g.n;
     else {
       counts.all += g.n;
       if (g.assignee_id === viewer.id) counts.mine += g.n;

@@ -40,7 +40,8 @@ const Counts = Type.Object({
   team: Type.Integer(),
   all: Type.Integer(),
   snoozed: Type.Integer(),
-  resolved: Type.Integer(),
+  resolved: Type.Integer({ description: 'resolved and closed, as the Resolved view lists them' }),
+  unread: Type.Integer({ description: "the caller's own open and pending tickets with a message they have not read" }),
   byChannel: Type.Record(Type.String(), Type.Integer()),
   byLabel: Type.Record(Type.String(), Type.Integer()),
 });

@@ -144,13 +144,33 @@ describe('GET /tickets/counts', () => {
       team: 0,
       all: 7,
       snoozed: 1,
-      resolved: 1,
+      resolved: 2,
+      unread: 1,
       byChannel: { support: 5, site: 2 },
       byLabel: { refund: 2 },
     });
     const mine = await as(t, agent).get<TicketCounts>('/tickets/counts');
     // The agent sees unassigned, own and team tickets: t1 t2 t3 t4 t9 t10, not t7 (the admin's).
     expect(mine.body).toMatchObject({ mine: 2, unassigned: 4, team: 2, all: 6, byLabel: { refund: 1 } });
+  });
+
+  it('counts what each view lists: the Resolved view lists closed tickets too', async () => {
+    const { body: counts } = await as(t, t.admin).get<TicketCounts>('/tickets/counts');
+    const views: Array<[keyof TicketCounts, string]> = [
+      ['mine', 'view=mine'],
+      ['unassigned', 'view=unassigned'],
+      ['all', 'view=all'],
+      ['snoozed', 'view=all&status=snoozed'],
+      ['resolved', 'view=all&status=resolved,closed'],
+    ];
+    for (const [key, query] of views) expect([key, (await list(`${query}&limit=200`)).items.length]).toEqual([key, counts[key]]);
+  });
+
+  it('counts my unread tickets, and a ticket I open stops counting', async () => {
+    const before = (await as(t, agent).get<TicketCounts>('/tickets/counts')).body;
+    expect(before.unread).toBe(2);
+    await as(t, agent).get(`/tickets/${ids.t2}`);
+    expect((await as(t, agent).get<TicketCounts>('/tickets/counts')).body.unread).toBe(1);
   });
 });
 
