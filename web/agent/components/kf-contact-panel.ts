@@ -164,8 +164,8 @@ export class KfContactPanel extends LitElement {
           </dl>
         </section>`}
       <section>
-        <div class="section-title">${t('contact.notes')}</div>
-        <textarea class="field" placeholder=${t('contact.notesPlaceholder')} .value=${this._notes}
+        <label class="section-title" for="notes">${t('contact.notes')}</label>
+        <textarea class="field" id="notes" placeholder=${t('contact.notesPlaceholder')} .value=${this._notes}
           @input=${(e: Event) => (this._notes = (e.target as HTMLTextAreaElement).value)} @blur=${this._saveNotes}></textarea>
       </section>
       <section class="tickets">

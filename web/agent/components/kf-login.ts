@@ -18,6 +18,12 @@ export class KfLogin extends LitElement {
   @state() private _error = '';
   @state() private _busy = false;
 
+  /** The first field still to fill takes focus: the email, unless it is already known. */
+  protected override firstUpdated(): void {
+    const first = this.renderRoot.querySelector<HTMLInputElement>(this.email ? '#password' : '#email');
+    first?.focus();
+  }
+
   private async _submit(e: SubmitEvent) {
     e.preventDefault();
     const form = new FormData(e.target as HTMLFormElement);
@@ -51,7 +57,7 @@ export class KfLogin extends LitElement {
         </div>
         <div>
           <label class="lbl" for="password">${t('login.password')}</label>
-          <input class="field" id="password" name="password" type="password" autocomplete="current-password" required autofocus />
+          <input class="field" id="password" name="password" type="password" autocomplete="current-password" required />
         </div>
         <button class="btn primary" type="submit" ?disabled=${this._busy}>${this._busy ? t('login.signingIn') : t('login.submit')}</button>
       </form>

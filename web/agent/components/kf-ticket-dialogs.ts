@@ -39,6 +39,11 @@ export class KfTicketDialog extends LitElement {
     if (this.kind === 'merge') void this._search('');
   }
 
+  /** Added to an open page, the dialog gets no autofocus from the browser: its first field takes focus here. */
+  protected override firstUpdated(): void {
+    this.renderRoot.querySelector<HTMLElement>('[autofocus]')?.focus();
+  }
+
   private _close() {
     this.dispatchEvent(new Event('close'));
   }

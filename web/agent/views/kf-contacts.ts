@@ -25,7 +25,9 @@ export class KfContacts extends LitElement {
     css`
       .search { width: 280px; }
       .layout { display: grid; grid-template-columns: minmax(300px, 380px) 1fr; gap: 20px; align-items: start; }
-      .layout kf-contact-panel { border: 1px solid var(--kf-border); border-radius: var(--kf-radius-lg); overflow: hidden; }
+      /* Beside a ticket the panel is a fixed-size scroller (contain: strict); on this page it grows with its
+         content, or size containment would give it no height at all in the grid. */
+      .layout kf-contact-panel { border: 1px solid var(--kf-border); border-radius: var(--kf-radius-lg); overflow: hidden; contain: content; }
       .danger-zone { display: grid; gap: 10px; }
       .res { display: flex; align-items: center; gap: 10px; padding: 8px; border: 1px solid transparent; border-radius: var(--kf-radius); background: transparent; cursor: pointer; text-align: left; width: 100%; }
       .res:hover { background: var(--kf-bg-hover); }
@@ -52,6 +54,11 @@ export class KfContacts extends LitElement {
       if (this.contactId === null) void this._list();
       else void this._loadContact();
     }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    // Fields rendered into an open page never get the autofocus a page load gives them.
+    if (changed.has('_dialog') && this._dialog) this.renderRoot.querySelector<HTMLElement>('[autofocus]')?.focus();
   }
 
   private async _list(more = false) {
