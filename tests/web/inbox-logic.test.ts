@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../web/shared/types.js';
 import { anchoredScrollTop, compareTickets, mergeTicket } from '../../web/agent/data/list-merge.js';
-import { DEFAULT_FILTERS, matchesView, parseView, viewQuery } from '../../web/agent/data/views.js';
+import { DEFAULT_FILTERS, matchesView, parseView, statusChoices, viewQuery } from '../../web/agent/data/views.js';
+import { tabTitle } from '../../web/agent/data/tab-title.js';
 import { visibleRange } from '../../web/agent/data/virtual-range.js';
 
 function ticket(id: number, minutesAgo: number, over: Partial<Ticket> = {}): Ticket {
@@ -53,6 +54,34 @@ describe('views', () => {
     expect(matchesView(ticket(2, 0, { team: { id: 2, name: 'L2' } }), parseView('team'), DEFAULT_FILTERS, me)).toBe(true);
     expect(matchesView(ticket(3, 0, { labels: ['vip'] }), parseView('label:vip'), DEFAULT_FILTERS, me)).toBe(true);
   });
+
+  it.each([
+    ['mine', 'filter.anyStatus', ['open', 'pending', 'snoozed', 'resolved', 'closed']],
+    ['snoozed', 'status.snoozed', ['open', 'pending', 'resolved', 'closed']],
+    ['resolved', 'filter.resolvedClosed', ['open', 'pending', 'snoozed', 'resolved', 'closed']],
+  ])('names the %s view’s own statuses first, then each status and all of them', (view, first, single) => {
+    const choices = statusChoices(parseView(view));
+    expect(choices[0]).toEqual({ value: '', label: first });
+    expect(choices.slice(1, -1).map((c) => c.value)).toEqual(single);
+    expect(choices.at(-1)).toEqual({ value: 'open,pending,snoozed,resolved,closed', label: 'filter.allStatuses' });
+  });
+
+  it('lists closed tickets under a Closed or All statuses filter', () => {
+    const me = { id: 5, teamIds: [] };
+    const closed = ticket(1, 0, { status: 'closed', assignee: { id: 5, name: 'Me' } });
+    expect(matchesView(closed, parseView('mine'), DEFAULT_FILTERS, me)).toBe(false);
+    expect(matchesView(closed, parseView('mine'), { ...DEFAULT_FILTERS, status: ['closed'] }, me)).toBe(true);
+    const all = statusChoices(parseView('mine')).at(-1)!.value.split(',') as Ticket['status'][];
+    expect(viewQuery(parseView('resolved'), { ...DEFAULT_FILTERS, status: all })).toMatchObject({ status: 'open,pending,snoozed,resolved,closed' });
+    expect(matchesView(closed, parseView('mine'), { ...DEFAULT_FILTERS, status: all }, me)).toBe(true);
+  });
+});
+
+describe('tabTitle', () => {
+  it.each([
+    [0, 'Kefu'],
+    [3, '(3) Kefu'],
+  ])('with %i unread is %s', (n, title) => expect(tabTitle(n)).toBe(title));
 });
 
 describe('mergeTicket', () => {

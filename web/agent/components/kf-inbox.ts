@@ -1,5 +1,6 @@
 import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property, state, query } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { consume } from '@lit/context';
 import { t, type MessageKey } from '../../shared/i18n/i18n.js';
 import type { BulkChanges, LiveEvent, Priority, Ticket, TicketStatus } from '../../shared/types.js';
@@ -9,7 +10,19 @@ import { mergeTicket } from '../data/list-merge.js';
 import { formatRoute } from '../data/routes.js';
 import { prefetchTicket } from '../data/ticket-prefetch.js';
 import { StoreController, storeContext, type AppStore } from '../data/store.js';
-import { DEFAULT_FILTERS, countFor, matchesView, parseView, viewQuery, type ListFilters, type SortKey, type ViewRef } from '../data/views.js';
+import {
+  DEFAULT_FILTERS,
+  countFor,
+  matchesView,
+  parseView,
+  showsViewCount,
+  statusChoiceValue,
+  statusChoices,
+  viewQuery,
+  type ListFilters,
+  type SortKey,
+  type ViewRef,
+} from '../data/views.js';
 import { icon } from '../icons.js';
 import { base } from '../styles.js';
 import { toast, toastError, errorMessage } from '../toast.js';
@@ -103,6 +116,10 @@ export class KfInbox extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('view')) {
       this._checked = new Set();
+      // Filters start afresh in each view: the status choices differ per view, and a filter carried
+      // over unseen would hide tickets the view's name and count promise.
+      this._filters = { ...DEFAULT_FILTERS };
+      this._lastCheck = null;
       void this._load();
     }
     if (changed.has('ticketId')) {
@@ -158,6 +175,12 @@ export class KfInbox extends LitElement {
     const belongs = matchesView(ticket, this._view, this._filters, me);
     const shown = ticket.id === this.ticketId ? { ...ticket, unread: false } : ticket;
     this._items = mergeTicket(this._items, shown, belongs, this._filters, this._cursor === null);
+  }
+
+  private _ticketChanged(ticket: Ticket) {
+    this.applyTicket(ticket);
+    // The ticket view has loaded it, so the server counts it read: the unread count (the tab title) may drop.
+    if (this._store.counts?.unread) this._store.scheduleCounts();
   }
 
   private _live(ev: LiveEvent) {
@@ -280,7 +303,8 @@ export class KfInbox extends LitElement {
 
   private _header() {
     const v = this._view;
-    const count = countFor(v, this._store.counts);
+    const count = showsViewCount(this._filters) ? countFor(v, this._store.counts) : null;
+    const status = statusChoiceValue(this._filters);
     if (this._checked.size) {
       return html`<div class="bulk" role="toolbar" aria-label=${t('bulk.label')}>
         <input type="checkbox" aria-label=${t('list.selectAll')} .checked=${this._checked.size === this._items.length} @change=${this._toggleAll} />
@@ -298,15 +322,14 @@ export class KfInbox extends LitElement {
         <button class="icon-btn" title=${t('list.refresh')} @click=${() => void this._load()}>${icon('refresh', 16)}</button></div>
       <div class="filters">
         <select aria-label=${t('filter.status')} @change=${(e: Event) => { const v = (e.target as HTMLSelectElement).value; this._setFilter('status', v ? (v.split(',') as TicketStatus[]) : null); }}>
-          <option value="">${t('filter.anyStatus')}</option>
-          ${(['open', 'pending', 'snoozed', 'resolved'] as const).map((s) => html`<option value=${s} ?selected=${this._filters.status?.join() === s}>${t(`status.${s}`)}</option>`)}
+          ${statusChoices(v).map((c) => html`<option value=${c.value} .selected=${live(status === c.value)}>${t(c.label)}</option>`)}
         </select>
         <select aria-label=${t('filter.priority')} @change=${(e: Event) => this._setFilter('priority', ((e.target as HTMLSelectElement).value || null) as Priority | null)}>
-          <option value="">${t('filter.anyPriority')}</option>
-          ${(['urgent', 'high', 'normal', 'low'] as const).map((p) => html`<option value=${p} ?selected=${this._filters.priority === p}>${t(`priority.${p}`)}</option>`)}
+          <option value="" .selected=${live(this._filters.priority === null)}>${t('filter.anyPriority')}</option>
+          ${(['urgent', 'high', 'normal', 'low'] as const).map((p) => html`<option value=${p} .selected=${live(this._filters.priority === p)}>${t(`priority.${p}`)}</option>`)}
         </select>
         <select aria-label=${t('filter.sort')} @change=${(e: Event) => this._setFilter('sort', (e.target as HTMLSelectElement).value as SortKey)}>
-          ${(['last_activity', 'created', 'priority'] as const).map((s) => html`<option value=${s} ?selected=${this._filters.sort === s}>${t(`sort.${s}`)}</option>`)}
+          ${(['last_activity', 'created', 'priority'] as const).map((s) => html`<option value=${s} .selected=${live(this._filters.sort === s)}>${t(`sort.${s}`)}</option>`)}
         </select>
         <span class="grow"></span>
         <button class="icon-btn" title=${this._filters.order === 'desc' ? t('sort.desc') : t('sort.asc')} aria-label=${t('filter.order')}
@@ -327,11 +350,13 @@ export class KfInbox extends LitElement {
       .items=${this._items}
       .labels=${this._store.labels}
       .checked=${this._checked}
+      .view=${this.view}
       .activeId=${this.ticketId}
       .cursorId=${this._cursorId}
       .hasMore=${this._cursor !== null}
       ?selecting=${this._checked.size > 0}
       @open-ticket=${(e: CustomEvent<number>) => this._open(e.detail)}
+      @row-focus=${(e: CustomEvent<number>) => (this._cursorId = e.detail)}
       @toggle-check=${(e: CustomEvent<{ id: number; range: boolean }>) => this._toggleCheck(e.detail.id, e.detail.range)}
       @load-more=${() => void this._loadMore()}
     ></kf-ticket-list>`;
@@ -347,7 +372,7 @@ export class KfInbox extends LitElement {
       <section class="ticket-pane">
         ${this.ticketId !== null
           ? html`<kf-ticket-view .ticketId=${this.ticketId} .preview=${preview} .view=${this.view}
-              @ticket-changed=${(e: CustomEvent<Ticket>) => this.applyTicket(e.detail)}></kf-ticket-view>`
+              @ticket-changed=${(e: CustomEvent<Ticket>) => this._ticketChanged(e.detail)}></kf-ticket-view>`
           : html`<div class="no-ticket">${icon('inbox', 36)}<span>${t('ticket.noneSelected')}</span>
               <span class="hint"><span class="kbd">j</span><span class="kbd">k</span>${t('ticket.hintNavigate')}<span class="kbd">?</span>${t('ticket.hintHelp')}</span></div>`}
       </section>

@@ -5,6 +5,7 @@ import { t, type MessageKey } from '../../shared/i18n/i18n.js';
 import type { Presence } from '../../shared/types.js';
 import { formatRoute, type Route } from '../data/routes.js';
 import { StoreController, storeContext, type AppStore } from '../data/store.js';
+import { APP_TITLE, tabTitle } from '../data/tab-title.js';
 import { countFor, parseView, viewKey, type ViewRef } from '../data/views.js';
 import { channelIcon, icon, type IconName } from '../icons.js';
 import { base, popover } from '../styles.js';
@@ -72,6 +73,15 @@ export class KfSidebar extends LitElement {
   private readonly _sc = new StoreController(this, () => this._store);
   @property({ attribute: false }) route!: Route;
   @state() private _menu = false;
+
+  protected override updated(): void {
+    document.title = tabTitle(this._store.counts?.unread ?? 0);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.title = APP_TITLE;
+  }
 
   private _viewLink(v: ViewRef, label: string, ic: ReturnType<typeof icon>) {
     const key = viewKey(v);

@@ -1,11 +1,13 @@
 import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property, state, query } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
+import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { currentLanguage, t } from '../../shared/i18n/i18n.js';
 import { formatAge, formatDateTime } from '../../shared/format.js';
 import type { Label, Ticket } from '../../shared/types.js';
 import { anchoredScrollTop } from '../data/list-merge.js';
+import { formatRoute } from '../data/routes.js';
 import { systemText } from '../data/system-text.js';
 import { visibleRange } from '../data/virtual-range.js';
 import { channelIcon, icon } from '../icons.js';
@@ -38,13 +40,20 @@ export class KfTicketList extends LitElement {
       .row.active { background: var(--kf-bg-selected); }
       .row.checked { background: var(--kf-accent-soft); }
       .lead { position: relative; display: flex; align-items: flex-start; justify-content: center; padding-top: 1px; }
-      /* A drawn checkbox: a native <input> per row costs too much while scrolling. */
-      .check { display: none; width: 16px; height: 16px; margin-top: 6px; border: 1.5px solid var(--kf-border-strong); border-radius: 4px; background: var(--kf-bg); color: var(--kf-accent-text); align-items: center; justify-content: center; cursor: pointer; }
-      .check[aria-checked='true'] { background: var(--kf-accent); border-color: var(--kf-accent); }
-      .row:hover .lead .avatar, :host([selecting]) .lead .avatar { display: none; }
-      .row:hover .lead .check, :host([selecting]) .lead .check { display: inline-flex; }
+      /* A real checkbox, so Tab reaches it and Space toggles it; the list is virtualized, so only the rows on screen
+         have one. It stays in the layout (a hidden one could not take focus) and shows over the avatar when wanted. */
+      .check { position: absolute; top: 6px; left: 50%; width: 16px; height: 16px; margin: 0 0 0 -8px; opacity: 0; accent-color: var(--kf-accent); cursor: pointer; }
+      .row:hover .lead .avatar, .row:focus-within .lead .avatar, :host([selecting]) .lead .avatar { visibility: hidden; }
+      .row:hover .lead .check, .row:focus-within .lead .check, :host([selecting]) .lead .check { opacity: 1; }
+      /* Touch has no hover: the checkbox stays in view there. */
+      @media (hover: none) {
+        .lead .avatar { visibility: hidden; }
+        .lead .check { opacity: 1; }
+      }
+      .row:has(.body:focus-visible) { box-shadow: inset 0 0 0 2px var(--kf-accent); }
+      .body:focus-visible { outline: none; }
       .unread-dot { position: absolute; left: -9px; top: 10px; width: 6px; height: 6px; border-radius: 50%; background: var(--kf-accent); }
-      .body { min-width: 0; display: grid; grid-template-rows: 18px 18px 18px; gap: 2px; }
+      .body { min-width: 0; display: grid; grid-template-rows: 18px 18px 18px; gap: 2px; color: inherit; text-decoration: none; }
       .line { display: flex; align-items: center; gap: 6px; min-width: 0; }
       .who { font-weight: 500; color: var(--kf-text); }
       .unread .who, .unread .subject { font-weight: 650; }
@@ -74,6 +83,8 @@ export class KfTicketList extends LitElement {
   @property({ type: Number }) cursorId: number | null = null;
   @property({ type: Boolean }) hasMore = false;
   @property({ type: Boolean, reflect: true }) selecting = false;
+  /** The inbox view the rows open tickets in: each row is a real link to its ticket. */
+  @property() view = 'mine';
   @state() private _range = { start: 0, end: 0 };
   @query('.spacer') private _spacer?: HTMLElement;
   private _pendingScroll: number | null = null;
@@ -143,12 +154,18 @@ export class KfTicketList extends LitElement {
   }
 
   private _open(e: MouseEvent, id: number) {
+    // The inbox opens the ticket itself (prefetching it); the link's href serves new tabs and keyboards.
+    e.preventDefault();
     if (e.shiftKey || e.metaKey || e.ctrlKey) {
-      e.preventDefault();
       this._toggle(id, e.shiftKey);
       return;
     }
     this.dispatchEvent(new CustomEvent<number>('open-ticket', { detail: id }));
+  }
+
+  /** Shift extends a selection of tickets here, not the page's text selection. */
+  private _noTextSelection(e: MouseEvent) {
+    if (e.shiftKey) e.preventDefault();
   }
 
   private _toggle(id: number, range = false) {
@@ -171,15 +188,17 @@ export class KfTicketList extends LitElement {
       tk.id === this.cursorId ? 'cursor' : '',
       this.checked.has(tk.id) ? 'checked' : '',
     ].join(' ');
-    return html`<div class=${cls} style="transform:translateY(${index * ROW_HEIGHT}px)" role="option" aria-selected=${tk.id === this.activeId}
-        data-ticket-id=${tk.id} @click=${(e: MouseEvent) => this._open(e, tk.id)}>
+    const checked = this.checked.has(tk.id);
+    return html`<div class=${cls} style="transform:translateY(${index * ROW_HEIGHT}px)" role="listitem"
+        data-ticket-id=${tk.id} @mousedown=${this._noTextSelection} @click=${(e: MouseEvent) => this._open(e, tk.id)}
+        @focusin=${() => this.dispatchEvent(new CustomEvent<number>('row-focus', { detail: tk.id }))}>
       <div class="lead">
         ${tk.unread ? html`<span class="unread-dot" title=${t('list.unread')}></span>` : ''}
         ${avatar(name, null, 28)}
-        <span class="check" role="checkbox" tabindex="-1" aria-label=${t('list.select')} aria-checked=${this.checked.has(tk.id)}
-          @click=${(e: MouseEvent) => { e.stopPropagation(); this._toggle(tk.id, e.shiftKey); }}>${this.checked.has(tk.id) ? icon('check', 12) : ''}</span>
+        <input type="checkbox" class="check" aria-label=${t('list.selectTicket', { n: tk.number })} .checked=${live(checked)}
+          @click=${(e: MouseEvent) => { e.stopPropagation(); this._toggle(tk.id, e.shiftKey); }} />
       </div>
-      <div class="body">
+      <a class="body" href=${formatRoute({ name: 'inbox', view: this.view, ticketId: tk.id })} aria-current=${tk.id === this.activeId ? 'page' : 'false'}>
         <div class="line">
           <span class="who ellipsis">${name}</span>
           <span class="ch" title=${tk.channel.name}>${icon(channelIcon(tk.channel.kind), 13)}</span>
@@ -201,7 +220,7 @@ export class KfTicketList extends LitElement {
             ${tk.assignee ? html`<span title=${tk.assignee.name}>${avatar(tk.assignee.name, null, 18)}</span>` : ''}
           </span>
         </div>
-      </div>
+      </a>
     </div>`;
   }
 
@@ -210,12 +229,12 @@ export class KfTicketList extends LitElement {
     const slice = this.items.slice(start, end);
     const height = this.items.length * ROW_HEIGHT + (this.hasMore ? 40 : 0);
     const minute = Math.floor(Date.now() / 60_000);
-    return html`<div class="spacer" role="listbox" aria-label=${t('list.label')} style="height:${height}px">
+    return html`<div class="spacer" role="list" aria-label=${t('list.label')} style="height:${height}px">
       ${repeat(slice, (tk) => tk.id, (tk, i) => {
         const index = start + i;
         // Scrolling re-renders the list every frame; a row is rebuilt only when something it shows changed.
         // The minute keeps the ages current whenever the list renders.
-        const shows = [tk, index, tk.id === this.activeId, tk.id === this.cursorId, this.checked.has(tk.id), this.labels, currentLanguage(), minute];
+        const shows = [tk, index, this.view, tk.id === this.activeId, tk.id === this.cursorId, this.checked.has(tk.id), this.labels, currentLanguage(), minute];
         return guard(shows, () => this._row(tk, index));
       })}
       ${this.hasMore ? html`<div class="more" style="top:${this.items.length * ROW_HEIGHT}px">${t('app.loading')}</div>` : ''}

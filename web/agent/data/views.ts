@@ -1,4 +1,5 @@
 // Inbox views: how a sidebar entry becomes a list query, and whether a live ticket still belongs to it.
+import type { MessageKey } from '../../shared/i18n/i18n.js';
 import type { Ticket, TicketCounts, TicketStatus, Priority } from '../../shared/types.js';
 
 export type SortKey = 'last_activity' | 'created' | 'priority';
@@ -30,11 +31,40 @@ export function viewKey(v: ViewRef): string {
 }
 
 const ACTIVE: TicketStatus[] = ['open', 'pending'];
+const ALL_STATUSES: TicketStatus[] = ['open', 'pending', 'snoozed', 'resolved', 'closed'];
 
-function viewStatuses(v: ViewRef): TicketStatus[] {
+/** What a view lists while its status filter is left alone; its sidebar count counts the same. */
+export function viewStatuses(v: ViewRef): TicketStatus[] {
   if (v.kind === 'snoozed') return ['snoozed'];
   if (v.kind === 'resolved') return ['resolved', 'closed'];
   return ACTIVE;
+}
+
+export interface StatusChoice {
+  /** '' is the view's own statuses; otherwise a comma list for ListFilters.status. */
+  value: string;
+  label: MessageKey;
+}
+
+/**
+ * The status filter's options in a view: first what the view lists by itself, named for it, then
+ * each status on its own and every status at once.
+ */
+export function statusChoices(v: ViewRef): StatusChoice[] {
+  const own = viewStatuses(v);
+  const first: MessageKey = v.kind === 'snoozed' ? 'status.snoozed' : v.kind === 'resolved' ? 'filter.resolvedClosed' : 'filter.anyStatus';
+  const single = ALL_STATUSES.filter((s) => own.length !== 1 || own[0] !== s).map((s): StatusChoice => ({ value: s, label: `status.${s}` }));
+  return [{ value: '', label: first }, ...single, { value: ALL_STATUSES.join(','), label: 'filter.allStatuses' }];
+}
+
+/** The filter's current choice, as a StatusChoice value. */
+export function statusChoiceValue(f: ListFilters): string {
+  return f.status ? f.status.join(',') : '';
+}
+
+/** Whether the list shows exactly what the view's sidebar count counts. */
+export function showsViewCount(f: ListFilters): boolean {
+  return f.status === null && f.priority === null;
 }
 
 export function viewQuery(v: ViewRef, f: ListFilters): Record<string, string> {
