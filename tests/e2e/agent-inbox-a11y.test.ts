@@ -203,3 +203,36 @@ describe('tab title', () => {
     await fresh.context().close();
   });
 });
+
+describe('screens', () => {
+  for (const [lang, email, resolvedLabel] of [
+    ['en', 'admin@example.test', 'Resolved & closed'],
+    ['zh-CN', 'wang@example.test', '已解决和已关闭'],
+  ] as const) {
+    for (const [width, height] of [[1440, 900], [375, 812]] as const) {
+      it(`shows sign-in, the status views and the contact page in ${lang} at ${width}×${height}`, async () => {
+        const context = await browser.newContext({ viewport: { width, height }, hasTouch: width < 500, isMobile: width < 500 });
+        await context.addInitScript((l) => localStorage.setItem('kefu.language', l), lang);
+        const p = await context.newPage();
+        p.setDefaultTimeout(8000);
+        const shot = (name: string) => p.screenshot({ path: `${SHOTS}/${name}-${lang}-${width}.png` });
+        await p.goto(server.url);
+        await p.waitForSelector('kf-login input[name=email]');
+        await shot('sign-in');
+        await p.fill('kf-login input[name=email]', email);
+        await p.fill('kf-login input[name=password]', PASSWORD);
+        await p.click('kf-login button[type=submit]');
+        await p.waitForSelector('kf-sidebar');
+        for (const view of ['all', 'snoozed', 'resolved']) {
+          await go(p, `#/inbox/${view}`, 'kf-ticket-list .row');
+          await shot(`inbox-${view}`);
+        }
+        expect(await p.locator('kf-inbox .filters select').first().evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent?.trim())).toBe(resolvedLabel);
+        await go(p, `#/contacts/${emma.contactId}`, 'kf-contacts kf-contact-panel .tickets a');
+        expect((await p.locator('kf-contacts kf-contact-panel').boundingBox())?.height ?? 0).toBeGreaterThan(300);
+        await shot('contact');
+        await context.close();
+      });
+    }
+  }
+});
