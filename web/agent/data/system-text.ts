@@ -22,6 +22,12 @@ export function systemParts(m: Pick<Message, 'text'> & { meta?: Message['meta'] 
   if (into || meta.intoNumber !== undefined) {
     return lineParts('system.mergedInto', { n: str(meta.intoNumber) ?? into?.[1] ?? '', name: str(meta.byName) ?? into?.[2] ?? '' });
   }
+  if (meta.event === 'chat.ended') return lineParts('system.chatEnded', {});
+  if (meta.event === 'csat.rated') {
+    const score = str(meta.score) ?? '';
+    const comment = str(meta.comment);
+    return comment ? lineParts('system.rated', { score, comment }) : lineParts('system.ratedNoComment', { score });
+  }
   const bounce = (meta.bounce ?? null) as { recipient?: unknown; reason?: unknown } | null;
   const bounced = BOUNCED.exec(m.text);
   if (bounce || bounced) {
