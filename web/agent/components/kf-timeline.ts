@@ -137,6 +137,7 @@ export class KfTimeline extends LitElement {
   @property({ type: Boolean }) loading = false;
   @property({ type: Boolean }) hasEarlier = false;
   private _heightBefore: number | null = null;
+  private _anchor: { id: number; top: number } | null = null;
   @state() private _openQuotes = new Set<number>();
   @state() private _lightbox: Attachment | null = null;
   /** The thumbnail that opened the lightbox, which gets focus back when it closes. */
@@ -191,7 +192,13 @@ export class KfTimeline extends LitElement {
         this._paintNewestFirst();
       }
       // Older messages were put in front: keep the reader's place instead of jumping.
-      else if (prev[0]?.id !== this.messages[0]?.id) this._heightBefore = this.scrollHeight;
+      else if (prev[0]?.id !== this.messages[0]?.id) {
+        this._heightBefore = this.scrollHeight;
+        // The message that was first can lose its header, joining the run of the ones put before it:
+        // its own place on screen is what the reader keeps, not the height of everything above it.
+        const el = this.renderRoot.querySelector(`article[data-message-id="${prev[0]?.id}"]`);
+        this._anchor = el ? { id: prev[0]?.id ?? 0, top: el.getBoundingClientRect().top } : null;
+      }
     }
   }
 
@@ -229,8 +236,11 @@ export class KfTimeline extends LitElement {
   /** Keeps the newest message in view, or the reader's place when older messages went in above. */
   private _pin() {
     if (this._heightBefore !== null) {
-      this.scrollTop += this.scrollHeight - this._heightBefore;
+      const anchor = this._anchor && this.renderRoot.querySelector(`article[data-message-id="${this._anchor.id}"]`);
+      if (anchor && this._anchor) this.scrollTop += anchor.getBoundingClientRect().top - this._anchor.top;
+      else this.scrollTop += this.scrollHeight - this._heightBefore;
       this._heightBefore = null;
+      this._anchor = null;
     } else if (this._stick) this.scrollTop = this.scrollHeight;
   }
 
