@@ -58,7 +58,8 @@ export async function recordChatEvent(ctx: AppContext, ticketId: number, ev: Cha
     const events: KefuEvent[] = [];
     let after = appended.ticket;
     if (ev.kind === 'ended' && after.status === 'open') {
-      const patched = await applyTicketPatch(tx, after, { status: 'pending' }, actor, at);
+      // Kefu's rule, not the visitor's words: "replied" would be wrong on the timeline.
+      const patched = await applyTicketPatch(tx, after, { status: 'pending' }, { kind: 'system' }, at);
       after = patched.ticket;
       events.push(...patched.events);
     }

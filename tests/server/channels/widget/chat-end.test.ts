@@ -50,7 +50,7 @@ describe('a visitor ending and rating a chat, as the agents see it', () => {
     expect(d.messages.at(-1)?.meta).toMatchObject({ score: 4, comment: 'Quick and kind' });
     expect(d.csat).toMatchObject({ score: 4, comment: 'Quick and kind' });
     expect(d.events.flatMap((e) => e.changes)).toEqual([{ field: 'status', from: 'open', to: 'pending' }]);
-    expect(d.events[0]?.actor.kind).toBe('contact');
+    expect(d.events[0]?.actor.kind).toBe('system');
 
     // Live: each line reaches the agents as a message, and the status change as an update.
     const mine = seen.filter((e) => 'ticketId' in e && e.ticketId === ticketId);
