@@ -85,11 +85,11 @@ export class KfTimeline extends LitElement {
       .msg.cont { margin-top: -14px; contain-intrinsic-size: auto 40px; }
       .cont .body { padding: 6px 14px; }
       .cont .files { padding-top: 6px; }
-      .line { display: flex; align-items: flex-end; gap: 8px; min-width: 0; }
-      .line .body { flex: 1; min-width: 0; }
-      .stamp { flex: none; display: inline-flex; align-items: center; gap: 6px; padding: 0 12px 7px 0; color: var(--kf-text-faint); font-size: var(--kf-text-xs); white-space: nowrap; }
-      .stamp .t { visibility: hidden; }
-      .msg.last .stamp .t, .msg:hover .stamp .t, .msg:focus-within .stamp .t { visibility: visible; }
+      /* Text and its time share a line when there is room; on a narrow screen the time goes under the text. */
+      .line { display: flex; flex-wrap: wrap; align-items: flex-end; min-width: 0; }
+      .line .body { flex: 1 1 14em; min-width: 0; }
+      .stamp { margin-left: auto; display: inline-flex; align-items: center; gap: 6px; padding: 0 12px 7px 8px; color: var(--kf-text-faint); font-size: var(--kf-text-xs); white-space: nowrap; }
+      .stamp:empty { display: none; }
       .card { min-width: 0; border: 1px solid var(--kf-border); border-radius: var(--kf-radius-lg); background: var(--kf-bg); box-shadow: var(--kf-shadow-sm); }
       .outbound .card, .bot .card { background: var(--kf-outbound-bg); }
       .note .card { background: var(--kf-note-bg); border-color: var(--kf-note-border); border-style: dashed; }
@@ -300,12 +300,13 @@ export class KfTimeline extends LitElement {
     })}</div>`;
   }
 
-  /** A chat message after the first of its author's run: only the text, with its time on hover (always on the last). */
+  /** A chat message after the first of its author's run: only the text; its time shows on the last, on hover before. */
   private _bubble(m: Message, place: GroupPlace) {
-    return html`<article class="msg ${m.kind} cont ${place.last ? 'last' : ''}" data-kind=${m.kind} data-message-id=${m.id}>
+    const time = place.last ? html`<span class="t" title=${formatDateTime(m.createdAt)}>${formatTime(m.createdAt)}</span>` : '';
+    return html`<article class="msg ${m.kind} cont" data-kind=${m.kind} data-message-id=${m.id}>
       <span></span>
-      <div class="card">
-        <div class="line">${this._text(m)}<span class="stamp">${this._delivery(m)}<span class="t" title=${formatDateTime(m.createdAt)}>${formatTime(m.createdAt)}</span></span></div>
+      <div class="card" title=${place.last ? '' : formatDateTime(m.createdAt)}>
+        <div class="line">${this._text(m)}<span class="stamp">${this._delivery(m)}${time}</span></div>
         ${this._files(m.attachments)}
       </div>
     </article>`;
