@@ -132,6 +132,15 @@ describe('overlays and Esc in the ticket view', () => {
     expect(await ticketOpen(page)).toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => ticketOpen(page)).toBe(false);
+
+    // With the text box focused, the menu goes first too, and the ticket stays.
+    await openTicket(page, ticketId);
+    await page.click('kf-composer button.more');
+    await page.locator('kf-composer [data-action=send-pending]').waitFor();
+    await page.focus('kf-composer textarea');
+    await page.keyboard.press('Escape');
+    await page.locator('kf-composer [data-action=send-pending]').waitFor({ state: 'detached' });
+    expect(await ticketOpen(page)).toBe(true);
   });
 });
 

@@ -292,9 +292,10 @@ export class KfComposer extends LitElement {
       void this._send();
     }
     if (e.key === 'Escape') {
-      // Leaving the box must not also close the ticket (the shell's Esc).
+      // Leaving the box must not also close the ticket (the shell's Esc); an open send menu goes first.
       e.stopPropagation();
-      this._area.blur();
+      if (this._menu) this._menu = false;
+      else this._area.blur();
     }
   }
 
