@@ -70,3 +70,15 @@ describe('merge lines', () => {
     await setLanguage('en');
   });
 });
+
+describe('chat end and rating lines', () => {
+  it('words them from the meta, and a list preview (English text only) in the agent’s language too', async () => {
+    expect(systemText({ text: 'Rated 4/5: Quick', meta: { event: 'csat.rated', score: 4, comment: 'Quick' } })).toBe('Rated 4/5: Quick');
+    expect(systemText({ text: 'Rated 2/5', meta: { event: 'csat.rated', score: 2, comment: null } })).toBe('Rated 2/5');
+    await setLanguage('zh-CN');
+    expect(systemText({ text: 'Visitor ended the chat.' })).toBe('访客结束了对话');
+    expect(systemText({ text: 'Rated 5/5: 很快，谢谢' })).toBe('评分 5/5：很快，谢谢');
+    expect(systemText({ text: 'Rated 3/5' })).toBe('评分 3/5');
+    await setLanguage('en');
+  });
+});

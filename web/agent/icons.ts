@@ -27,6 +27,7 @@ const paths = {
   note: svg`<path d="M5.5 4.5h13v9.5l-5 5.5h-8z"/><path d="M13.5 19.5V14h5"/>`,
   reply: svg`<path d="M10 7 5 11.5l5 4.5"/><path d="M5.5 11.5H14a5 5 0 0 1 5 5v1"/>`,
   merge: svg`<path d="M7 4.5v5a4 4 0 0 0 4 4h6"/><path d="m14 10.5 3 3-3 3"/><path d="M7 19.5v-4"/>`,
+  star: svg`<path d="m12 4.5 2.3 4.7 5.2.8-3.8 3.7.9 5.2-4.6-2.5-4.6 2.5.9-5.2-3.8-3.7 5.2-.8z"/>`,
   flag: svg`<path d="M6 20.5v-16M6 5h10.5l-2 4 2 4H6"/>`,
   moon: svg`<path d="M18.5 14.5A7 7 0 0 1 9.5 5.5a7 7 0 1 0 9 9z"/>`,
   logout: svg`<path d="M14 4.5H6.5a1 1 0 0 0-1 1v13a1 1 0 0 0 1 1H14"/><path d="m16 8.5 3.5 3.5-3.5 3.5M19.5 12H10"/>`,

@@ -225,6 +225,14 @@ export interface TicketDetail {
   messages: Message[];
   events: TimelineEvent[];
   contact: Contact;
+  /** The visitor's rating of the chat (CSAT), when there is one. */
+  csat?: Csat | null;
+}
+
+export interface Csat {
+  score: number;
+  comment: string | null;
+  at: string;
 }
 
 export type ServerFrame =

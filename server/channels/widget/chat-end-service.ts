@@ -1,5 +1,6 @@
 import { now } from '../../db/database.js';
 import { BadRequest, Conflict, NotFound } from '../../http/errors.js';
+import { recordChatEvent } from '../../modules/tickets/chat-events.js';
 import type { WidgetChannelConfig } from './config-schema.js';
 import type { WidgetConversationView } from './protocol.js';
 import { conversationMessages, findConversation, updateConversation, type VisitorRow } from './queries.js';
@@ -20,6 +21,8 @@ export async function endChat(rt: WidgetRuntime, visitor: VisitorRow, conversati
     await updateConversation(rt.ctx.db, row.id, { status: 'ended', ended_at: at });
     row.status = 'ended';
     row.ended_at = at;
+    // The agents see the visitor leave on the ticket; a chat that never got a message has no ticket.
+    if (row.ticket_id !== null) await recordChatEvent(rt.ctx, row.ticket_id, { kind: 'ended', conversationId: row.id });
   }
   const view = await conversationView(rt, row);
   rt.hub.send(visitor.id, { type: 'conversation', conversation: view });
@@ -47,6 +50,7 @@ export async function rateChat(
     throw err;
   }
   rt.ctx.logger.info({ ticketId, score: input.score }, 'chat rated');
+  await recordChatEvent(rt.ctx, ticketId, { kind: 'rated', conversationId: row.id, score: input.score, comment });
   return conversationView(rt, row);
 }
 

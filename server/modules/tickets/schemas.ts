@@ -98,3 +98,11 @@ export const TimelineEventSchema = Type.Object({
   at: Type.String(),
 });
 export type TimelineEventView = Static<typeof TimelineEventSchema>;
+
+/** A visitor's rating of a chat (CSAT), 1–5. */
+export const CsatSchema = Type.Object({
+  score: Type.Integer({ minimum: 1, maximum: 5 }),
+  comment: Type.Union([Type.String(), Type.Null()]),
+  at: Type.String(),
+});
+export type CsatView = Static<typeof CsatSchema>;

@@ -12,8 +12,9 @@ import { writeAgentMessage } from './post-message.js';
 import { agentActor, canSeeTicket, ticketAccess, visibleTicket, type Viewer } from './policy.js';
 import { presentMessages, presentOneTicket } from './presenter.js';
 import { insertTicket, latestMessagesOfTicket, markRead, messagesOfTicket, readTimesOf } from './queries.js';
-import type { MessageView, TicketView, TimelineEventView } from './schemas.js';
+import type { CsatView, MessageView, TicketView, TimelineEventView } from './schemas.js';
 import { timelineEvents } from './timeline-events.js';
+import { latestCsat } from './chat-events.js';
 
 export const TIMELINE_LIMIT = 100;
 
@@ -23,6 +24,8 @@ export interface TicketDetail {
   /** The ticket's changes from the first returned message on (from the start when all messages are there). */
   events: TimelineEventView[];
   contact: ContactView;
+  /** The visitor's rating of the chat, when there is one. */
+  csat: CsatView | null;
 }
 
 /** Opening a ticket marks it read for the viewer. */
@@ -43,15 +46,16 @@ export async function getTicketDetail(ctx: AppContext, viewer: Viewer, id: numbe
     ]);
     return { messages, events };
   };
-  const [ticket, { messages, events }, contact] = await Promise.all([
+  const [ticket, { messages, events }, contact, csat] = await Promise.all([
     presentOneTicket(ctx.db, row, viewer.id),
     timeline(),
     findContact(ctx.db, row.contact_id).then((c) => {
       if (!c) throw new NotFound('contact');
       return presentOneContact(ctx.db, c);
     }),
+    latestCsat(ctx.db, id),
   ]);
-  return { ticket, messages, events, contact };
+  return { ticket, messages, events, contact, csat };
 }
 
 export async function getTicket(ctx: AppContext, viewer: Viewer, id: number): Promise<TicketView> {

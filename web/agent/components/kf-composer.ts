@@ -6,6 +6,7 @@ import { formatSize } from '../../shared/format.js';
 import type { Attachment, CannedReply, Contact, Message, NewMessage, Ticket } from '../../shared/types.js';
 import { directory, tickets as ticketApi } from '../data/api-calls.js';
 import { clearDraft, loadDraft, saveDraft } from '../data/drafts.js';
+import { onEscape } from '../data/escape-stack.js';
 import { mentionQuery, mentionedAgentIds, nextPlaceholder, slashQuery } from '../data/placeholders.js';
 import { storeContext, type AppStore } from '../data/store.js';
 import { icon } from '../icons.js';
@@ -74,7 +75,8 @@ export class KfComposer extends LitElement {
   @property({ attribute: false }) ticket!: Ticket;
   @property({ attribute: false }) contact: Contact | null = null;
   @property({ attribute: false }) othersReplying: string[] = [];
-  @property({ type: Number }) lastMessageId = 0;
+  /** The newest message from the customer or an agent; null until the ticket's timeline is in. */
+  @property({ attribute: false }) lastMessageId: number | null = null;
   @state() private _mode: Mode = 'reply';
   @state() private _text = '';
   @state() private _cc = '';
@@ -88,7 +90,12 @@ export class KfComposer extends LitElement {
   @query('textarea') private _area!: HTMLTextAreaElement;
   @query('input[type=file]') private _filePicker!: HTMLInputElement;
   private _ticketId = 0;
-  private _seenMessageId = 0;
+  /**
+   * The newest message the agent had seen when they started writing: a message after it is a
+   * collision. Null until known: a restored draft brings its own, otherwise it is the newest
+   * message once the timeline is in.
+   */
+  private _seenMessageId: number | null = null;
   private _typingSent: Mode | null = null;
   private _typingTimer: ReturnType<typeof setTimeout> | undefined;
   private _saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -109,11 +116,14 @@ export class KfComposer extends LitElement {
       this._uploads = [];
       this._suggest = null;
       this._confirm = null;
-      this._seenMessageId = this.lastMessageId;
+      this._seenMessageId = d?.seenMessageId ?? null;
     }
+    if (this._seenMessageId === null) this._seenMessageId = this.lastMessageId;
   }
 
   override disconnectedCallback(): void {
+    this._offEscape?.();
+    document.removeEventListener('pointerdown', this._outside);
     this._flushDraft();
     this._stopTyping();
     super.disconnectedCallback();
@@ -121,7 +131,8 @@ export class KfComposer extends LitElement {
 
   private _sizedFor: string | null = null;
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('_menu')) this._watchMenu();
     const a = this._area;
     // Measuring forces a layout: only when the text changed.
     if (!a || this._sizedFor === this._text) return;
@@ -130,6 +141,21 @@ export class KfComposer extends LitElement {
       a.style.height = 'auto';
       a.style.height = `${Math.min(320, Math.max(84, a.scrollHeight))}px`;
     });
+  }
+
+  private _offEscape?: () => void;
+  private readonly _outside = (e: Event) => {
+    if (!e.composedPath().some((el) => el instanceof HTMLElement && el.classList.contains('split'))) this._menu = false;
+  };
+
+  /** The send menu closes on Esc (and on a click elsewhere) without closing the ticket around it. */
+  private _watchMenu() {
+    this._offEscape?.();
+    this._offEscape = undefined;
+    document.removeEventListener('pointerdown', this._outside);
+    if (!this._menu) return;
+    this._offEscape = onEscape(() => (this._menu = false));
+    document.addEventListener('pointerdown', this._outside);
   }
 
   focusMode(mode: Mode) {
@@ -144,7 +170,7 @@ export class KfComposer extends LitElement {
 
   private _flushDraft() {
     clearTimeout(this._saveTimer);
-    if (this._ticketId) saveDraft(this._ticketId, { mode: this._mode, text: this._text, cc: this._cc });
+    if (this._ticketId) saveDraft(this._ticketId, { mode: this._mode, text: this._text, cc: this._cc, seenMessageId: this._seenMessageId });
   }
 
   private _scheduleSave() {
@@ -266,9 +292,10 @@ export class KfComposer extends LitElement {
       void this._send();
     }
     if (e.key === 'Escape') {
-      // Leaving the box must not also close the ticket (the shell's Esc).
+      // Leaving the box must not also close the ticket (the shell's Esc); an open send menu goes first.
       e.stopPropagation();
-      this._area.blur();
+      if (this._menu) this._menu = false;
+      else this._area.blur();
     }
   }
 
@@ -321,7 +348,8 @@ export class KfComposer extends LitElement {
   private _collision(): string | null {
     if (this._mode !== 'reply') return null;
     if (this.othersReplying.length) return t('collision.replying', { names: this.othersReplying.join(', ') });
-    if (this.lastMessageId > this._seenMessageId) return t('collision.newMessage');
+    const last = this.lastMessageId;
+    if (last !== null && this._seenMessageId !== null && last > this._seenMessageId) return t('collision.newMessage');
     return null;
   }
 

@@ -3,6 +3,7 @@ import { customElement, state, query } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { t } from '../../shared/i18n/i18n.js';
 import type { LiveEvent } from '../../shared/types.js';
+import { closeInnermost, overlayOpen } from '../data/escape-stack.js';
 import { actionForKey } from '../data/keyboard.js';
 import { formatRoute, parseRoute, type Route } from '../data/routes.js';
 import { currentHash, navigate, onNavigate } from '../data/navigate.js';
@@ -91,6 +92,10 @@ export class KfShell extends LitElement {
     const inEditable = !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
     const action = actionForKey({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, inEditable });
     if (!action) return;
+    if (overlayOpen()) {
+      if (action === 'close' && closeInnermost()) e.preventDefault();
+      return;
+    }
     if (action === 'search') {
       e.preventDefault();
       this._searchOpen = true;

@@ -1,9 +1,10 @@
 import { LitElement, html, css } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { t } from '../../shared/i18n/i18n.js';
 import type { Contact, Ticket } from '../../shared/types.js';
 import { tickets as ticketApi } from '../data/api-calls.js';
+import { onEscape } from '../data/escape-stack.js';
 import { storeContext, type AppStore } from '../data/store.js';
 import { channelIcon, icon } from '../icons.js';
 import { base, modal } from '../styles.js';
@@ -16,6 +17,10 @@ export class KfTicketDialog extends LitElement {
     base,
     modal,
     css`
+      /* A modal <dialog> sits in the top layer: it covers the whole window whatever pane opened it. */
+      dialog.layer { box-sizing: border-box; width: 100vw; height: 100vh; max-width: none; max-height: none; margin: 0; padding: 12vh 16px 16px; border: 0; background: transparent; }
+      dialog.layer[open] { display: flex; align-items: flex-start; justify-content: center; }
+      dialog.layer::backdrop { background: rgba(10, 10, 16, 0.42); }
       .results { display: grid; gap: 2px; max-height: 260px; overflow-y: auto; }
       .res { display: grid; grid-template-columns: 18px 1fr auto; gap: 8px; align-items: center; padding: 8px; border: 1px solid transparent; border-radius: var(--kf-radius); background: transparent; text-align: left; cursor: pointer; }
       .res:hover { background: var(--kf-bg-hover); }
@@ -32,19 +37,31 @@ export class KfTicketDialog extends LitElement {
   @state() private _results: Ticket[] = [];
   @state() private _target: Ticket | null = null;
   @state() private _busy = false;
+  @query('dialog') private _layer?: HTMLDialogElement;
   private _timer: ReturnType<typeof setTimeout> | undefined;
+  private _offEscape?: () => void;
 
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.kind === 'merge') void this._search('');
   }
 
-  /** Added to an open page, the dialog gets no autofocus from the browser: its first field takes focus here. */
-  protected override firstUpdated(): void {
-    this.renderRoot.querySelector<HTMLElement>('[autofocus]')?.focus();
+  override firstUpdated(): void {
+    // Modal: the page under it is inert, and focus moves to the dialog's autofocus field.
+    this._layer?.showModal();
+    this._offEscape = onEscape(() => this._close());
+  }
+
+  override disconnectedCallback(): void {
+    this._offEscape?.();
+    clearTimeout(this._timer);
+    super.disconnectedCallback();
   }
 
   private _close() {
+    this._offEscape?.();
+    this._offEscape = undefined;
+    this._layer?.close();
     this.dispatchEvent(new Event('close'));
   }
 
@@ -131,12 +148,14 @@ export class KfTicketDialog extends LitElement {
   }
 
   override render() {
-    return html`<div class="backdrop" @click=${(e: Event) => e.target === e.currentTarget && this._close()} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this._close()}>
-      <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="dlg-title">
+    // Esc comes through the shell (innermost first); the dialog's own cancel would close it behind our back.
+    return html`<dialog class="layer" aria-labelledby="dlg-title" @click=${(e: Event) => e.target === e.currentTarget && this._close()}
+      @cancel=${(e: Event) => { e.preventDefault(); this._close(); }}>
+      <div class="dialog">
         <header><h2 id="dlg-title">${this.kind === 'merge' ? t('merge.title', { n: this.ticket.number }) : t('ticket.newForContact')}</h2>
           <button class="icon-btn" aria-label=${t('action.close')} @click=${this._close}>${icon('x', 16)}</button></header>
         ${this.kind === 'merge' ? this._mergeBody() : this._newBody()}
       </div>
-    </div>`;
+    </dialog>`;
   }
 }

@@ -3,7 +3,7 @@ import { customElement, property, state, query } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { t } from '../../shared/i18n/i18n.js';
 import { formatDateTime } from '../../shared/format.js';
-import type { Contact, LiveEvent, Message, Priority, Ticket, TicketChanges, TicketStatus, TimelineEvent } from '../../shared/types.js';
+import type { Contact, Csat, LiveEvent, Message, Priority, Ticket, TicketChanges, TicketStatus, TimelineEvent } from '../../shared/types.js';
 import { tickets as ticketApi } from '../data/api-calls.js';
 import { takePrefetchedTicket } from '../data/ticket-prefetch.js';
 import { EVENT_FIELDS, mergeEvents } from '../data/event-lines.js';
@@ -49,6 +49,7 @@ export class KfTicketView extends LitElement {
       .toolbar { display: flex; align-items: center; gap: 6px; padding: 8px 16px; border-bottom: 1px solid var(--kf-border); flex: none; flex-wrap: wrap; background: var(--kf-bg); }
       .toolbar .chip { height: 22px; }
       .toolbar .grow { flex: 1; }
+      .toolbar .csat { color: var(--kf-warning); }
       .collision { display: flex; align-items: center; gap: 8px; padding: 6px 16px; font-size: var(--kf-text-sm); background: var(--kf-warning-soft); color: var(--kf-warning); border-bottom: 1px solid var(--kf-border); }
       .collision .avatars { display: flex; }
       .collision .avatars > * { margin-right: -4px; border: 2px solid var(--kf-warning-soft); border-radius: 50%; }
@@ -77,6 +78,7 @@ export class KfTicketView extends LitElement {
   @state() private _messages: Message[] = [];
   @state() private _events: TimelineEvent[] = [];
   @state() private _contact: Contact | null = null;
+  @state() private _csat: Csat | null = null;
   @state() private _error = '';
   @state() private _menu: Menu = null;
   @state() private _dialog: 'merge' | 'new' | null = null;
@@ -124,6 +126,7 @@ export class KfTicketView extends LitElement {
     this._messages = [];
     this._events = [];
     this._contact = null;
+    this._csat = null;
   }
 
   private async _load() {
@@ -139,6 +142,7 @@ export class KfTicketView extends LitElement {
       this._messages = r.messages;
       this._events = r.events ?? [];
       this._contact = r.contact;
+      this._csat = r.csat ?? null;
       // Lets tests and benchmarks see which ticket's timeline is on screen.
       this.setAttribute('data-ticket', String(r.ticket.id));
       this._emitChanged(r.ticket);
@@ -171,6 +175,9 @@ export class KfTicketView extends LitElement {
     }
     if (ev.ticket) this._ticket = ev.ticket;
     const m = ev.message;
+    if (m?.meta.event === 'csat.rated' && typeof m.meta.score === 'number') {
+      this._csat = { score: m.meta.score, comment: typeof m.meta.comment === 'string' ? m.meta.comment : null, at: m.createdAt };
+    }
     if (m && !this._messages.some((x) => x.id === m.id)) this._messages = [...this._messages, m];
     else if (m) this._messages = this._messages.map((x) => (x.id === m.id ? m : x));
     if (!ev.ticket && !m) void this._load();
@@ -304,7 +311,7 @@ export class KfTicketView extends LitElement {
           ${this._picker('snooze', () => html`<kf-picker align="right" .options=${snoozeOptions(this._store.me.timezone ?? undefined)} @pick=${(e: CustomEvent<string>) => this._snooze(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
         </span>
         <span class="wrap">
-          <button class="icon-btn" title=${t('action.more')} @click=${() => (this._menu = 'more')}>${icon('more', 18)}</button>
+          <button class="icon-btn" data-action="more" title=${t('action.more')} @click=${() => (this._menu = 'more')}>${icon('more', 18)}</button>
           ${this._picker('more', () => html`<kf-picker align="right" .options=${[
             { value: 'merge', label: t('ticket.merge'), lead: icon('merge', 16) },
             { value: 'new', label: t('ticket.newForContact'), lead: icon('plus', 16) },
@@ -313,6 +320,25 @@ export class KfTicketView extends LitElement {
         <button class="icon-btn" title=${t('contact.toggle')} @click=${this._togglePanel}>${icon('sidebar', 18)}</button>
       </div>
     </header>`;
+  }
+
+  /**
+   * The newest message from the customer or an agent, which a reply being written could collide with;
+   * null while the timeline is not in (the composer must not take an empty timeline as "seen nothing").
+   */
+  private _lastConversationId(): number | null {
+    if (!this._contact) return null;
+    for (let i = this._messages.length - 1; i >= 0; i--) {
+      const m = this._messages[i];
+      if (m && (m.kind === 'inbound' || m.kind === 'outbound')) return m.id;
+    }
+    return 0;
+  }
+
+  /** Focus goes back to where the dialog was opened from, not to the top of the page. */
+  private _closeDialog() {
+    this._dialog = null;
+    (this.renderRoot.querySelector('[data-action=more]') as HTMLElement | null)?.focus();
   }
 
   private _togglePanel() {
@@ -340,6 +366,9 @@ export class KfTicketView extends LitElement {
         ${this._picker('labels', () => html`<kf-picker filterable multi .options=${labelOptions(this._store, tk.labels)} @pick=${(e: CustomEvent<string>) => this._toggleLabel(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
       </span>
       <span class="grow"></span>
+      ${this._csat
+        ? html`<span class="chip csat" data-csat=${this._csat.score} title=${this._csat.comment ? `${t('ticket.csatTitle')}: ${this._csat.comment}` : t('ticket.csatTitle')}>${icon('star', 12)}${t('ticket.csat', { score: this._csat.score })}</span>`
+        : ''}
       ${tk.status === 'snoozed' && tk.snoozedUntil ? html`<span class="chip">${icon('clock', 12)}${formatDateTime(tk.snoozedUntil)}</span>` : ''}
     </div>`;
   }
@@ -380,7 +409,7 @@ export class KfTicketView extends LitElement {
         ${this._header(tk)} ${this._toolbar(tk)} ${this._collision()}
         <kf-timeline .messages=${this._messages} .events=${this._events} .ticket=${tk} .loading=${this._messages.length === 0 && !this._contact}
           .hasEarlier=${this._contact !== null && tk.messageCount > this._messages.length} @load-earlier=${() => void this._loadEarlier()}></kf-timeline>
-        <kf-composer .ticket=${tk} .contact=${this._contact} .othersReplying=${others} .lastMessageId=${this._messages[this._messages.length - 1]?.id ?? 0}
+        <kf-composer .ticket=${tk} .contact=${this._contact} .othersReplying=${others} .lastMessageId=${this._lastConversationId()}
           @sent=${(e: CustomEvent<{ message: Message; ticket: Ticket }>) => {
             if (!this._messages.some((m) => m.id === e.detail.message.id)) this._messages = [...this._messages, e.detail.message];
             this._ticket = e.detail.ticket;
@@ -390,7 +419,7 @@ export class KfTicketView extends LitElement {
       </div>
       ${this._contact ? html`<kf-contact-panel .contact=${this._contact} .currentTicketId=${tk.id} @contact-changed=${(e: CustomEvent<Contact>) => (this._contact = e.detail)}></kf-contact-panel>` : ''}
       ${this._dialog
-        ? html`<kf-ticket-dialog .kind=${this._dialog} .ticket=${tk} .contact=${this._contact} @close=${() => (this._dialog = null)}
+        ? html`<kf-ticket-dialog .kind=${this._dialog} .ticket=${tk} .contact=${this._contact} @close=${this._closeDialog}
             @done=${(e: CustomEvent<Ticket>) => { this._dialog = null; navigate(formatRoute({ name: 'inbox', view: this.view, ticketId: e.detail.id })); }}></kf-ticket-dialog>`
         : ''}
     `;

@@ -5,6 +5,8 @@ import { consume } from '@lit/context';
 import { t } from '../../shared/i18n/i18n.js';
 import { formatDateTime, formatDay, formatSize, formatTime } from '../../shared/format.js';
 import type { Attachment, Message, Ticket, TimelineEvent } from '../../shared/types.js';
+import { groupPlaces, isChatLike, type GroupPlace } from '../data/chat-groups.js';
+import { onEscape } from '../data/escape-stack.js';
 import { eventLines } from '../data/event-lines.js';
 import type { LinePart } from '../data/line-parts.js';
 import { splitQuotedText } from '../data/quoted.js';
@@ -79,6 +81,15 @@ export class KfTimeline extends LitElement {
          at the cost of the few on screen. The padding keeps the card's shadow inside the paint
          containment that comes with it; the negative margin gives the space back. */
       .msg { display: grid; grid-template-columns: 32px 1fr; gap: 10px; content-visibility: auto; contain-intrinsic-size: auto 110px; margin: -4px -3px; padding: 4px 3px; }
+      /* A chat message that continues its author's run: no avatar or name again, a compact bubble. */
+      .msg.cont { margin-top: -14px; contain-intrinsic-size: auto 40px; }
+      .cont .body { padding: 6px 14px; }
+      .cont .files { padding-top: 6px; }
+      /* Text and its time share a line when there is room; on a narrow screen the time goes under the text. */
+      .line { display: flex; flex-wrap: wrap; align-items: flex-end; min-width: 0; }
+      .line .body { flex: 1 1 14em; min-width: 0; }
+      .stamp { margin-left: auto; display: inline-flex; align-items: center; gap: 6px; padding: 0 12px 7px 8px; color: var(--kf-text-faint); font-size: var(--kf-text-xs); white-space: nowrap; }
+      .stamp:empty { display: none; }
       .card { min-width: 0; border: 1px solid var(--kf-border); border-radius: var(--kf-radius-lg); background: var(--kf-bg); box-shadow: var(--kf-shadow-sm); }
       .outbound .card, .bot .card { background: var(--kf-outbound-bg); }
       .note .card { background: var(--kf-note-bg); border-color: var(--kf-note-border); border-style: dashed; }
@@ -108,8 +119,13 @@ export class KfTimeline extends LitElement {
       .earlier { justify-self: center; height: 26px; padding: 0 12px; border: 1px solid var(--kf-border); border-radius: 13px; background: var(--kf-bg); color: var(--kf-text-muted); font-size: var(--kf-text-sm); cursor: pointer; }
       .earlier:hover { background: var(--kf-bg-hover); }
       .empty { padding: 40px; text-align: center; color: var(--kf-text-faint); }
-      .lightbox { position: fixed; inset: 0; z-index: 90; background: rgba(0, 0, 0, 0.75); display: grid; place-items: center; cursor: zoom-out; }
+      /* A modal <dialog>: the top layer is outside this element's containment, so it covers the window. */
+      .lightbox { box-sizing: border-box; width: 100vw; height: 100vh; max-width: none; max-height: none; margin: 0; padding: 4vh 4vw; border: 0; background: transparent; cursor: zoom-out; }
+      .lightbox[open] { display: grid; place-items: center; }
+      .lightbox::backdrop { background: rgba(0, 0, 0, 0.75); }
       .lightbox img { max-width: 92vw; max-height: 92vh; border-radius: var(--kf-radius); background: #fff; }
+      .lightbox .close { position: fixed; top: 12px; right: 12px; width: 36px; height: 36px; border: 0; border-radius: 50%; background: rgba(255, 255, 255, 0.14); color: #fff; display: grid; place-items: center; cursor: pointer; }
+      .lightbox .close:hover, .lightbox .close:focus-visible { background: rgba(255, 255, 255, 0.28); }
     `,
   ];
 
@@ -121,8 +137,12 @@ export class KfTimeline extends LitElement {
   @property({ type: Boolean }) loading = false;
   @property({ type: Boolean }) hasEarlier = false;
   private _heightBefore: number | null = null;
+  private _anchor: { id: number; top: number } | null = null;
   @state() private _openQuotes = new Set<number>();
   @state() private _lightbox: Attachment | null = null;
+  /** The thumbnail that opened the lightbox, which gets focus back when it closes. */
+  private _lightboxFrom: HTMLElement | null = null;
+  private _offEscape?: () => void;
   private _stick = true;
   private _resize?: ResizeObserver;
   /** Only the newest entries are rendered, the rest waiting for the frame that shows them to be painted. */
@@ -139,6 +159,7 @@ export class KfTimeline extends LitElement {
   }
 
   override disconnectedCallback(): void {
+    this._offEscape?.();
     cancelAnimationFrame(this._restFrame);
     clearTimeout(this._restTimer);
     this._resize?.disconnect();
@@ -171,7 +192,13 @@ export class KfTimeline extends LitElement {
         this._paintNewestFirst();
       }
       // Older messages were put in front: keep the reader's place instead of jumping.
-      else if (prev[0]?.id !== this.messages[0]?.id) this._heightBefore = this.scrollHeight;
+      else if (prev[0]?.id !== this.messages[0]?.id) {
+        this._heightBefore = this.scrollHeight;
+        // The message that was first can lose its header, joining the run of the ones put before it:
+        // its own place on screen is what the reader keeps, not the height of everything above it.
+        const el = this.renderRoot.querySelector(`article[data-message-id="${prev[0]?.id}"]`);
+        this._anchor = el ? { id: prev[0]?.id ?? 0, top: el.getBoundingClientRect().top } : null;
+      }
     }
   }
 
@@ -192,6 +219,8 @@ export class KfTimeline extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    const box = this.renderRoot.querySelector<HTMLDialogElement>('dialog.lightbox');
+    if (box && !box.open) box.showModal();
     this._observeInner();
     if (!changed.has('messages') && !changed.has('events') && this._heightBefore === null) return;
     // Scrolling needs the new layout. Observed afresh, the content is reported right after the frame's
@@ -207,8 +236,11 @@ export class KfTimeline extends LitElement {
   /** Keeps the newest message in view, or the reader's place when older messages went in above. */
   private _pin() {
     if (this._heightBefore !== null) {
-      this.scrollTop += this.scrollHeight - this._heightBefore;
+      const anchor = this._anchor && this.renderRoot.querySelector(`article[data-message-id="${this._anchor.id}"]`);
+      if (anchor && this._anchor) this.scrollTop += anchor.getBoundingClientRect().top - this._anchor.top;
+      else this.scrollTop += this.scrollHeight - this._heightBefore;
       this._heightBefore = null;
+      this._anchor = null;
     } else if (this._stick) this.scrollTop = this.scrollHeight;
   }
 
@@ -223,9 +255,26 @@ export class KfTimeline extends LitElement {
     if (!files.length) return '';
     return html`<div class="files">${files.map((f) =>
       f.contentType.startsWith('image/') && /^\//.test(f.url)
-        ? html`<a class="thumb" href=${f.url} title=${f.name} @click=${(e: Event) => { e.preventDefault(); this._lightbox = f; }}><img src=${f.url} alt=${f.name} loading="lazy" /></a>`
+        ? html`<a class="thumb" href=${f.url} title=${f.name} @click=${(e: Event) => { e.preventDefault(); this._openLightbox(f, e.currentTarget as HTMLElement); }}><img src=${f.url} alt=${f.name} loading="lazy" /></a>`
         : html`<a class="file" href=${/^\//.test(f.url) ? f.url : '#'} download=${f.name}>${icon('file', 16)}<span class="ellipsis">${f.name}</span><span class="size">${formatSize(f.size)}</span></a>`,
     )}</div>`;
+  }
+
+  private _openLightbox(f: Attachment, from: HTMLElement) {
+    this._lightboxFrom = from;
+    this._lightbox = f;
+    this._offEscape?.();
+    this._offEscape = onEscape(() => this._closeLightbox());
+  }
+
+  private _closeLightbox() {
+    this._offEscape?.();
+    this._offEscape = undefined;
+    this._lightbox = null;
+    // Out of the top layer first: while the dialog is modal, the page under it cannot take focus.
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog.lightbox')?.close();
+    this._lightboxFrom?.focus();
+    this._lightboxFrom = null;
   }
 
   private _text(m: Message) {
@@ -251,9 +300,23 @@ export class KfTimeline extends LitElement {
     })}</div>`;
   }
 
-  private _message(m: Message) {
+  /** A chat message after the first of its author's run: only the text; its time shows on the last, on hover before. */
+  private _bubble(m: Message, place: GroupPlace) {
+    const time = place.last ? html`<span class="t" title=${formatDateTime(m.createdAt)}>${formatTime(m.createdAt)}</span>` : '';
+    return html`<article class="msg ${m.kind} cont" data-kind=${m.kind} data-message-id=${m.id}>
+      <span></span>
+      <div class="card" title=${place.last ? '' : formatDateTime(m.createdAt)}>
+        <div class="line">${this._text(m)}<span class="stamp">${this._delivery(m)}${time}</span></div>
+        ${this._files(m.attachments)}
+      </div>
+    </article>`;
+  }
+
+  private _message(m: Message, place: GroupPlace | null = null) {
+    if (place && !place.first && isChatLike(m, this.ticket.channel.kind)) return this._bubble(m, place);
     if (m.kind === 'system') {
-      return html`<div class="system" data-kind="system">${icon('bolt', 12)}<span>${partsHtml(systemParts(m))}</span><span class="time" title=${formatDateTime(m.createdAt)}>${formatTime(m.createdAt)}</span></div>`;
+      const ic = m.meta.event === 'chat.ended' ? 'logout' : m.meta.event === 'csat.rated' ? 'star' : 'bolt';
+      return html`<div class="system" data-kind="system" data-event=${String(m.meta.event ?? '')}>${icon(ic, 12)}<span>${partsHtml(systemParts(m))}</span><span class="time" title=${formatDateTime(m.createdAt)}>${formatTime(m.createdAt)}</span></div>`;
     }
     // A merged ticket holds messages of other channels: each says where it came from itself.
     const channel = m.channel ?? this.ticket.channel;
@@ -283,15 +346,21 @@ export class KfTimeline extends LitElement {
     let day = '';
     const entries = interleave(this.messages, this.events, (iso) => formatDay(iso));
     const shown = this._newestOnly ? entries.slice(-FIRST_PAINT_ENTRIES) : entries;
+    const places = groupPlaces(shown, (e) => (e.kind === 'message' ? e.message : null), this.ticket.channel.kind, (iso) => formatDay(iso));
+    const placeOf = new Map(shown.map((e, i) => [e, places[i] ?? null]));
     return html`<div class="inner" role="log" aria-label=${t('ticket.timeline')}>
       ${this.hasEarlier && shown === entries ? html`<button class="earlier" @click=${() => this.dispatchEvent(new Event('load-earlier'))}>${t('ticket.earlier')}</button>` : ''}
       ${repeat(shown, (e) => (e.kind === 'message' ? `m${e.message.id}` : `e${e.events[0]?.id ?? 0}`), (e) => {
         const sep = e.day !== day ? html`<div class="day">${e.day}</div>` : '';
         day = e.day;
-        return html`${sep}${e.kind === 'message' ? this._message(e.message) : this._events(e.events)}`;
+        return html`${sep}${e.kind === 'message' ? this._message(e.message, placeOf.get(e) ?? null) : this._events(e.events)}`;
       })}
       ${this.messages.length === 0 ? html`<div class="empty">${t('ticket.noMessages')}</div>` : ''}
     </div>
-    ${this._lightbox ? html`<div class="lightbox" @click=${() => (this._lightbox = null)}><img src=${this._lightbox.url} alt=${this._lightbox.name} /></div>` : ''}`;
+    ${this._lightbox
+      ? html`<dialog class="lightbox" aria-label=${this._lightbox.name} @click=${this._closeLightbox} @cancel=${(e: Event) => { e.preventDefault(); this._closeLightbox(); }}>
+          <button class="close" autofocus aria-label=${t('action.close')}>${icon('x', 18)}</button>
+          <img src=${this._lightbox.url} alt=${this._lightbox.name} /></dialog>`
+      : ''}`;
   }
 }

@@ -4,6 +4,8 @@ export interface Draft {
   mode: 'reply' | 'note';
   text: string;
   cc: string;
+  /** The newest message on screen when the draft was begun, so a message that came since is a collision. */
+  seenMessageId?: number | null | undefined;
   updatedAt: number;
 }
 

@@ -1,10 +1,12 @@
-// System lines (merges, bounces) are stored as English text; agents read them in their own language.
+// System lines (merges, bounces, a chat's end and rating) are stored as English text; agents read them in their own language.
 import type { Message } from '../../shared/types.js';
 import { lineParts, lineText, type LinePart } from './line-parts.js';
 
 const MERGED_FROM = /^#(\d+) was merged into this ticket by (.+)\.$/;
 const MERGED_INTO = /^Merged into #(\d+) by (.+)\.$/;
 const BOUNCED = /^Delivery(?: to (\S+))? failed: ([\s\S]*)$/;
+const CHAT_ENDED = /^Visitor ended the chat\.$/;
+const RATED = /^Rated ([1-5])\/5(?:: ([\s\S]*))?$/;
 
 const str = (v: unknown): string | null => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
 
@@ -21,6 +23,13 @@ export function systemParts(m: Pick<Message, 'text'> & { meta?: Message['meta'] 
   const into = MERGED_INTO.exec(m.text);
   if (into || meta.intoNumber !== undefined) {
     return lineParts('system.mergedInto', { n: str(meta.intoNumber) ?? into?.[1] ?? '', name: str(meta.byName) ?? into?.[2] ?? '' });
+  }
+  if (meta.event === 'chat.ended' || CHAT_ENDED.test(m.text)) return lineParts('system.chatEnded', {});
+  const rated = RATED.exec(m.text);
+  if (meta.event === 'csat.rated' || rated) {
+    const score = str(meta.score) ?? rated?.[1] ?? '';
+    const comment = meta.event === 'csat.rated' ? str(meta.comment) : (rated?.[2] ?? null);
+    return comment ? lineParts('system.rated', { score, comment }) : lineParts('system.ratedNoComment', { score });
   }
   const bounce = (meta.bounce ?? null) as { recipient?: unknown; reason?: unknown } | null;
   const bounced = BOUNCED.exec(m.text);
