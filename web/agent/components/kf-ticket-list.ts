@@ -41,8 +41,13 @@ export class KfTicketList extends LitElement {
       /* A drawn checkbox: a native <input> per row costs too much while scrolling. */
       .check { display: none; width: 16px; height: 16px; margin-top: 6px; border: 1.5px solid var(--kf-border-strong); border-radius: 4px; background: var(--kf-bg); color: var(--kf-accent-text); align-items: center; justify-content: center; cursor: pointer; }
       .check[aria-checked='true'] { background: var(--kf-accent); border-color: var(--kf-accent); }
-      .row:hover .lead .avatar, :host([selecting]) .lead .avatar { display: none; }
-      .row:hover .lead .check, :host([selecting]) .lead .check { display: inline-flex; }
+      :host([selecting]) .lead .avatar { display: none; }
+      :host([selecting]) .lead .check { display: inline-flex; }
+      /* On touch screens a tap leaves :hover behind: checkboxes show there only in select mode. */
+      @media (hover: hover) {
+        .row:hover .lead .avatar { display: none; }
+        .row:hover .lead .check { display: inline-flex; }
+      }
       .unread-dot { position: absolute; left: -9px; top: 10px; width: 6px; height: 6px; border-radius: 50%; background: var(--kf-accent); }
       .body { min-width: 0; display: grid; grid-template-rows: 18px 18px 18px; gap: 2px; }
       .line { display: flex; align-items: center; gap: 6px; min-width: 0; }
@@ -74,6 +79,8 @@ export class KfTicketList extends LitElement {
   @property({ type: Number }) cursorId: number | null = null;
   @property({ type: Boolean }) hasMore = false;
   @property({ type: Boolean, reflect: true }) selecting = false;
+  /** A tap anywhere on a row toggles it rather than opening the ticket. */
+  @property({ type: Boolean }) selectMode = false;
   @state() private _range = { start: 0, end: 0 };
   @query('.spacer') private _spacer?: HTMLElement;
   private _pendingScroll: number | null = null;
@@ -143,7 +150,7 @@ export class KfTicketList extends LitElement {
   }
 
   private _open(e: MouseEvent, id: number) {
-    if (e.shiftKey || e.metaKey || e.ctrlKey) {
+    if (this.selectMode || e.shiftKey || e.metaKey || e.ctrlKey) {
       e.preventDefault();
       this._toggle(id, e.shiftKey);
       return;

@@ -110,6 +110,15 @@ export class KfTimeline extends LitElement {
       .empty { padding: 40px; text-align: center; color: var(--kf-text-faint); }
       .lightbox { position: fixed; inset: 0; z-index: 90; background: rgba(0, 0, 0, 0.75); display: grid; place-items: center; cursor: zoom-out; }
       .lightbox img { max-width: 92vw; max-height: 92vh; border-radius: var(--kf-radius); background: #fff; }
+      /* Phone: the name keeps its width and the time and delivery status wrap under it. */
+      @media (max-width: 700px) {
+        .inner { padding: 12px 10px 16px; gap: 12px; }
+        .msg { gap: 8px; }
+        .head { flex-wrap: wrap; row-gap: 2px; padding: 8px 12px 0; }
+        .author { flex: none; max-width: 100%; }
+        .body { padding: 6px 12px 10px; }
+        .files { padding: 0 12px 10px; }
+      }
     `,
   ];
 

@@ -38,6 +38,14 @@ export class KfAdmin extends LitElement {
       .content > * { flex: 1; min-width: 0; }
       .denied { display: grid; place-items: center; color: var(--kf-text-muted); }
       @media (max-width: 860px) { nav { width: 56px; } nav a span, nav .section-title { display: none; } nav a { justify-content: center; } }
+      /* Phone: the sections become a strip of tabs above the page, scrolling sideways if they must. */
+      @media (max-width: 700px) {
+        :host { flex-direction: column; }
+        nav { width: auto; flex: none; display: flex; gap: 4px; padding: 6px 8px; overflow-x: auto; border-right: 0; border-bottom: 1px solid var(--kf-border); scrollbar-width: none; }
+        nav a { flex: none; height: 34px; padding: 0 10px; }
+        nav a span { display: inline; }
+        .content { min-height: 0; }
+      }
     `,
   ];
 
