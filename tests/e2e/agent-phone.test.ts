@@ -135,6 +135,25 @@ describe('agent app on a phone', () => {
     await page.context().close();
   });
 
+  it('keeps the pickers of the ticket header and the bulk actions on screen', async () => {
+    const page = await phone();
+    await go(page, `#/inbox/all/ticket/${emailTicket.id}`, 'kf-timeline article.outbound');
+    for (const action of ['status', 'assign', 'labels']) {
+      await page.tap(`kf-ticket-view [data-action=${action}]`);
+      await page.waitForSelector('kf-ticket-view kf-picker .item');
+      expect(await insideViewport(page, 'kf-ticket-view kf-picker'), action).toBe(true);
+      await page.tap('kf-timeline .day');
+      await page.waitForSelector('kf-ticket-view kf-picker', { state: 'detached' });
+    }
+    await go(page, '#/inbox/all', 'kf-ticket-list .row');
+    await page.tap('kf-inbox [data-action=select-mode]');
+    await page.locator('kf-ticket-list .row').first().tap();
+    await page.tap('kf-inbox .bulk button:has-text("Assign")');
+    await page.waitForSelector('kf-inbox kf-picker .item');
+    expect(await insideViewport(page, 'kf-inbox kf-picker')).toBe(true);
+    await page.context().close();
+  });
+
   it('selects tickets by tapping and changes them together', async () => {
     const page = await phone();
     await go(page, '#/inbox/all', 'kf-ticket-list .row');
@@ -191,6 +210,9 @@ describe('agent app on a phone', () => {
       await shoot(page, `agent-phone-ticket-email-${lang}`);
       await page.tap('kf-composer .fields-summary');
       await shoot(page, `agent-phone-composer-open-${lang}`);
+      await page.tap('kf-ticket-view [data-action=assign]');
+      await page.waitForSelector('kf-ticket-view kf-picker .item');
+      await shoot(page, `agent-phone-picker-${lang}`);
       await go(page, `#/inbox/all/ticket/${chatTicket}`, 'kf-timeline article.outbound');
       await shoot(page, `agent-phone-ticket-chat-${lang}`);
       await go(page, '#/admin/agents', 'kf-admin-agents tbody tr');
@@ -201,6 +223,11 @@ describe('agent app on a phone', () => {
       await shoot(page, `agent-phone-contacts-${lang}`);
       await page.tap('kf-sidebar .tabbar [data-tab=me]');
       await shoot(page, `agent-phone-menu-${lang}`);
+      await page.tap('kf-sidebar .tabbar [data-tab=me]');
+      await page.tap('kf-sidebar .tabbar [data-tab=search]');
+      await page.locator('kf-search input').fill('order');
+      await page.waitForSelector('kf-search .results a');
+      await shoot(page, `agent-phone-search-${lang}`);
       await page.context().close();
     }, 60_000);
   }
