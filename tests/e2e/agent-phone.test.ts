@@ -107,6 +107,20 @@ describe('agent app on a phone', () => {
     await page.context().close();
   });
 
+  it('shows the contact panel over the ticket without hiding the button that closes it', async () => {
+    const page = await phone();
+    await go(page, `#/inbox/all/ticket/${emailTicket.id}`, 'kf-timeline article.outbound');
+    const toggle = page.locator('kf-ticket-view header [data-action=contact-panel]');
+    await toggle.tap();
+    await page.waitForSelector('kf-contact-panel .name');
+    expect(await insideViewport(page, 'kf-contact-panel')).toBe(true);
+    expect(await horizontalOverflow(page, SCROLLERS)).toEqual([]);
+    await shoot(page, 'agent-phone-contact-panel-en');
+    await toggle.tap();
+    await page.waitForSelector('kf-contact-panel', { state: 'hidden' });
+    await page.context().close();
+  });
+
   it('folds the email To/Cc/Subject into one line that opens', async () => {
     const page = await phone();
     await go(page, `#/inbox/all/ticket/${emailTicket.id}`, 'kf-timeline article.outbound');

@@ -74,7 +74,8 @@ export class KfTicketView extends LitElement {
         h2 .num { display: inline; color: var(--kf-text-faint); font-weight: 600; margin-right: 6px; }
         .toolbar { padding: 6px 10px; }
         .collision { padding: 6px 10px; }
-        kf-contact-panel { width: 100%; }
+        /* A sheet over the lower part, leaving the header and its toggle to close it in reach. */
+        kf-contact-panel { top: auto; width: 100%; height: 72%; overflow-y: auto; border-left: 0; border-top: 1px solid var(--kf-border); border-radius: 14px 14px 0 0; }
       }
     `,
   ];
@@ -321,7 +322,7 @@ export class KfTicketView extends LitElement {
             { value: 'new', label: t('ticket.newForContact'), lead: icon('plus', 16) },
           ]} @pick=${(e: CustomEvent<string>) => (this._dialog = e.detail as 'merge' | 'new')} @close=${() => (this._menu = null)}></kf-picker>`)}
         </span>
-        <button class="icon-btn" title=${t('contact.toggle')} @click=${this._togglePanel}>${icon('sidebar', 18)}</button>
+        <button class="icon-btn" data-action="contact-panel" title=${t('contact.toggle')} @click=${this._togglePanel}>${icon('sidebar', 18)}</button>
       </div>
     </header>`;
   }
