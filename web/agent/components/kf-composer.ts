@@ -77,7 +77,9 @@ export class KfComposer extends LitElement {
         .fields-summary[aria-expanded='true'] svg { transform: rotate(180deg); }
         .fields:not(.open) { display: none; }
         .fields { grid-template-columns: 48px minmax(0, 1fr); }
-        textarea { min-height: 64px; max-height: 180px; }
+        /* Safari on iPhone zooms the page into a text field under 16 px when it takes focus. */
+        textarea { min-height: 64px; max-height: 180px; font-size: 16px; }
+        .fields input { font-size: 16px; }
       }
     `,
   ];

@@ -63,6 +63,7 @@ export class KfInbox extends LitElement {
       .select-mode { display: none; }
       /* Phone: no hover to reveal a row's checkbox, so a select mode where a tap on a row picks it. */
       @media (max-width: 700px) {
+        .list-pane { border-right: 0; }
         .head { grid-template-columns: minmax(0, 1fr); padding: 10px 12px 8px; }
         .select-mode { display: inline-flex; }
         .bulk { gap: 2px; }

@@ -33,7 +33,8 @@ export class KfTicketList extends LitElement {
         /* Each row lays out on its own: adding one while scrolling never re-lays out the others. */
         contain: strict;
       }
-      .row:hover { background: var(--kf-bg-hover); }
+      /* Before .active and .checked, which win over it. */
+      @media (hover: hover) { .row:hover { background: var(--kf-bg-hover); } }
       .row.cursor { box-shadow: inset 2px 0 0 var(--kf-accent); }
       .row.active { background: var(--kf-bg-selected); }
       .row.checked { background: var(--kf-accent-soft); }

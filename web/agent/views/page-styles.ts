@@ -28,5 +28,7 @@ export const page = css`
     .page-head { padding: 0 12px 0 16px; }
     .page-body { padding: 16px 12px; }
     table { display: block; overflow-x: auto; }
+    /* The table inside the box would shrink to its content; a last column claiming the rest makes it fill the box. */
+    th:last-child { width: 100%; }
   }
 `;

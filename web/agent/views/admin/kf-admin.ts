@@ -1,4 +1,4 @@
-import { LitElement, html, css } from 'lit';
+import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { t, type MessageKey } from '../../../shared/i18n/i18n.js';
@@ -51,6 +51,19 @@ export class KfAdmin extends LitElement {
 
   @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
   @property() section: AdminSection = 'agents';
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('section')) this._revealCurrent();
+  }
+
+  /** On a phone the sections are a strip that scrolls sideways: the current one is brought into view. */
+  private _revealCurrent() {
+    const nav = this.renderRoot.querySelector('nav');
+    const current = nav?.querySelector('a[aria-current=page]');
+    if (!nav || !current || nav.scrollWidth <= nav.clientWidth) return;
+    const box = current.getBoundingClientRect();
+    nav.scrollLeft += box.left - nav.getBoundingClientRect().left - (nav.clientWidth - box.width) / 2;
+  }
 
   private _section() {
     const allowed = SECTIONS.find((s) => s.id === this.section);
