@@ -236,6 +236,10 @@ describe('agent app on a phone', () => {
       await shoot(page, `agent-phone-admin-agents-${lang}`);
       await go(page, '#/admin/canned', 'kf-admin-canned .page-body');
       await shoot(page, `agent-phone-admin-canned-${lang}`);
+      await go(page, '#/admin/channels', 'kf-admin-channels .page-body');
+      await shoot(page, `agent-phone-admin-channels-${lang}`);
+      await go(page, '#/profile', 'kf-profile .page-body');
+      await shoot(page, `agent-phone-profile-${lang}`);
       await go(page, '#/contacts', 'kf-contacts tbody tr');
       await shoot(page, `agent-phone-contacts-${lang}`);
       await page.tap('kf-sidebar .tabbar [data-tab=me]');

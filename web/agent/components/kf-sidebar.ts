@@ -83,6 +83,8 @@ export class KfSidebar extends LitElement {
         a.item .label, a.item .count { display: inline; }
         .section-title { display: block; }
         .group { margin-top: 10px; border-top: 1px solid var(--kf-border); padding-top: 8px; }
+        /* Contacts and settings have tabs of their own in the bar. */
+        nav > .group:last-child { display: none; }
         .pop { left: auto; right: 8px; bottom: calc(100% + 6px); width: 240px; max-width: calc(100vw - 16px); }
         .pop .item { height: 40px; }
       }

@@ -29,7 +29,7 @@ export class KfTicketList extends LitElement {
         position: absolute; left: 0; right: 0; height: ${ROW_HEIGHT}px;
         display: grid; grid-template-columns: 30px 1fr; gap: 0 10px; padding: 10px 14px 10px 12px;
         border-bottom: 1px solid var(--kf-border); cursor: pointer; background: var(--kf-bg);
-        text-decoration: none; color: inherit;
+        text-decoration: none; color: inherit; -webkit-tap-highlight-color: transparent;
         /* Each row lays out on its own: adding one while scrolling never re-lays out the others. */
         contain: strict;
       }
