@@ -87,6 +87,8 @@ export class KfSidebar extends LitElement {
         nav > .group:last-child { display: none; }
         .pop { left: auto; right: 8px; bottom: calc(100% + 6px); width: 240px; max-width: calc(100vw - 16px); }
         .pop .item { height: 40px; }
+        /* A phone has no keyboard to take shortcuts from. */
+        .pop .keys { display: none; }
       }
     `,
   ];
@@ -179,7 +181,7 @@ export class KfSidebar extends LitElement {
               <button class="item" role="menuitemradio" aria-checked=${presence === 'away'} @click=${() => this._setPresence('away')}><span class="dot away"></span>${t('presence.away')}${presence === 'away' ? html`<span style="margin-left:auto">${icon('check', 14)}</span>` : ''}</button>
               <hr />
               <a class="item" style="text-decoration:none" href="#/profile" @click=${() => (this._menu = false)}>${icon('user', 14)}${t('nav.profile')}</a>
-              <button class="item" @click=${() => { this._menu = false; this.dispatchEvent(new Event('open-help')); }}>${icon('keyboard', 14)}${t('keys.title')}</button>
+              <button class="item keys" @click=${() => { this._menu = false; this.dispatchEvent(new Event('open-help')); }}>${icon('keyboard', 14)}${t('keys.title')}</button>
               <hr />
               <button class="item" @click=${() => this.dispatchEvent(new Event('sign-out', { bubbles: true, composed: true }))}>${icon('logout', 14)}${t('nav.signOut')}</button>
             </div>`
