@@ -21,7 +21,7 @@ beforeAll(async () => {
   await createAgent(server.ctx, { email: 'wang@example.test', name: '王芳', role: 'admin', password: PASSWORD, language: 'zh-CN' });
   const api = await apiAs(server, server.admin.email);
   for (const name of ['shipping', 'vip']) await api('POST', '/labels', { name, color: '#2f9e6e' });
-  for (let i = 1; i <= 6; i++) await inboundEmail(server.ctx, { email: `customer${i}@example.test`, name: `Customer ${i}` }, `Question number ${i}`, `Hello, question ${i}.`);
+  for (let i = 1; i <= 16; i++) await inboundEmail(server.ctx, { email: `customer${i}@example.test`, name: `Customer ${i}` }, `Question number ${i}`, `Hello, question ${i}.`);
   const e = await inboundEmail(server.ctx, { email: 'emma.clarke-whitfield@example.co.uk', name: 'Emma Clarke-Whitfield' }, SUBJECT, 'Hello, I ordered the Aurora desk lamp ten days ago.');
   await api('PATCH', `/tickets/${e.ticketId}`, { assigneeId: server.admin.id, priority: 'high', labels: ['shipping', 'vip'] });
   await api('POST', `/tickets/${e.ticketId}/messages`, { kind: 'note', text: 'Carrier says the parcel is stuck at the hub.' });
@@ -104,6 +104,22 @@ describe('agent app on a phone', () => {
     await page.locator('kf-ticket-view header .back').tap();
     await page.waitForSelector('kf-inbox .list-pane kf-ticket-list .row');
     expect(await page.locator('kf-ticket-view').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('comes back to the list where it was left', async () => {
+    const page = await phone();
+    await go(page, '#/inbox/all', 'kf-ticket-list .row');
+    const list = page.locator('kf-ticket-list');
+    await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    const row = page.locator('kf-ticket-list .row[data-ticket-id="1"]');
+    await row.waitFor();
+    const before = await row.boundingBox();
+    await row.tap();
+    await page.waitForSelector('kf-ticket-view[data-ticket="1"] kf-timeline article[data-kind]');
+    await page.locator('kf-ticket-view header .back').tap();
+    await page.waitForSelector('kf-ticket-view', { state: 'detached' });
+    expect(await row.boundingBox()).toEqual(before);
     await page.context().close();
   });
 
