@@ -10,6 +10,7 @@ const paths = {
   clock: svg`<circle cx="12" cy="12" r="8"/><path d="M12 7.5V12l3 2"/>`,
   check: svg`<path d="m5 12.5 4.5 4.5L19 7.5"/>`,
   checkCircle: svg`<circle cx="12" cy="12" r="8"/><path d="m8.5 12.2 2.4 2.4 4.8-5"/>`,
+  checkSquare: svg`<rect x="4.5" y="4.5" width="15" height="15" rx="3.5"/><path d="m8.5 12.2 2.4 2.4 4.8-5"/>`,
   mail: svg`<rect x="3.5" y="5.5" width="17" height="13" rx="1.8"/><path d="m4 7 8 6 8-6"/>`,
   chat: svg`<path d="M5.5 5h13A1.5 1.5 0 0 1 20 6.5v8.5a1.5 1.5 0 0 1-1.5 1.5H10l-4.5 3.5v-3.5h0A1.5 1.5 0 0 1 4 15V6.5A1.5 1.5 0 0 1 5.5 5z"/>`,
   phone: svg`<path d="M6.5 4h3l1.5 4-2 1.3a9 9 0 0 0 5.7 5.7L16 13l4 1.5v3a2 2 0 0 1-2 2A15 15 0 0 1 4.5 6a2 2 0 0 1 2-2z"/>`,

@@ -68,6 +68,20 @@ export class KfComposer extends LitElement {
       .suggest .head { padding: 4px 8px; font-size: var(--kf-text-xs); color: var(--kf-text-faint); font-weight: 600; }
       .confirm { display: flex; align-items: center; gap: 8px; padding: 8px 12px; background: var(--kf-warning-soft); color: var(--kf-warning); border-top: 1px solid var(--kf-border); font-size: var(--kf-text-sm); border-radius: 0 0 var(--kf-radius-lg) var(--kf-radius-lg); }
       .confirm span { flex: 1; }
+      .fields-summary { display: none; }
+      /* Phone: To/Cc/Subject fold into one line that opens them, leaving the screen to the conversation. */
+      @media (max-width: 700px) {
+        :host { padding: 0 8px 8px; }
+        .tabs .hint, .bar .keyhint { display: none; }
+        .fields-summary { display: flex; align-items: center; gap: 6px; width: 100%; height: 30px; margin-top: 4px; padding: 0 12px; border: 0; border-bottom: 1px solid var(--kf-border); background: transparent; color: var(--kf-text-muted); font-size: var(--kf-text-sm); text-align: left; cursor: pointer; -webkit-tap-highlight-color: transparent; }
+        .fields-summary .ellipsis { flex: 1; }
+        .fields-summary[aria-expanded='true'] svg { transform: rotate(180deg); }
+        .fields:not(.open) { display: none; }
+        .fields { grid-template-columns: 48px minmax(0, 1fr); }
+        /* Safari on iPhone zooms the page into a text field under 16 px when it takes focus. */
+        textarea { min-height: 64px; max-height: 180px; font-size: 16px; }
+        .fields input { font-size: 16px; }
+      }
     `,
   ];
 
@@ -87,6 +101,8 @@ export class KfComposer extends LitElement {
   @state() private _suggest: { kind: 'canned' | 'mention'; start: number; query: string; active: number } | null = null;
   @state() private _canned: CannedReply[] = [];
   @state() private _confirm: { reason: string; status?: 'pending' | 'resolved' } | null = null;
+  /** Whether the folded To/Cc/Subject lines are open (phone layout only; wider screens always show them). */
+  @state() private _fieldsOpen = false;
   @query('textarea') private _area!: HTMLTextAreaElement;
   @query('input[type=file]') private _filePicker!: HTMLInputElement;
   private _ticketId = 0;
@@ -410,6 +426,16 @@ export class KfComposer extends LitElement {
     </div>`;
   }
 
+  private _replySubject(): string {
+    return /^re:/i.test(this.ticket.subject) ? this.ticket.subject : `Re: ${this.ticket.subject}`;
+  }
+
+  private _fieldsSummary(to: string) {
+    const cc = this._cc.trim();
+    return html`<button class="fields-summary" title=${t('composer.fields')} aria-expanded=${this._fieldsOpen} @click=${() => (this._fieldsOpen = !this._fieldsOpen)}>
+      <span class="ellipsis">${t('composer.toSummary', { to })}${cc ? ` · ${t('composer.ccSummary', { cc })}` : ''} · ${this._replySubject()}</span>${icon('chevronDown', 14)}</button>`;
+  }
+
   override render() {
     const note = this._mode === 'note';
     const to = this.contact?.email ?? this.ticket.contact.email ?? '';
@@ -422,11 +448,12 @@ export class KfComposer extends LitElement {
         <button class="tab" role="tab" aria-selected=${note} @click=${() => this.focusMode('note')}>${icon('note', 14)}${t('composer.note')}</button>
         <span class="hint">${note ? t('composer.noteHint') : this._isEmail ? t('composer.emailHint') : t('composer.chatHint')}</span>
       </div>
+      ${!note && this._isEmail ? this._fieldsSummary(to) : ''}
       ${!note && this._isEmail
-        ? html`<div class="fields">
+        ? html`<div class="fields ${this._fieldsOpen ? 'open' : ''}">
             <span>${t('composer.to')}</span><span class="ro ellipsis">${to}</span>
             <span>${t('composer.cc')}</span><input aria-label=${t('composer.cc')} .value=${this._cc} @input=${(e: Event) => { this._cc = (e.target as HTMLInputElement).value; this._scheduleSave(); }} />
-            <span>${t('composer.subject')}</span><span class="ro ellipsis">${/^re:/i.test(this.ticket.subject) ? this.ticket.subject : `Re: ${this.ticket.subject}`}</span>
+            <span>${t('composer.subject')}</span><span class="ro ellipsis">${this._replySubject()}</span>
           </div>`
         : ''}
       <textarea aria-label=${note ? t('composer.note') : t('composer.reply')} placeholder=${note ? t('composer.notePlaceholder') : t('composer.replyPlaceholder')}
@@ -442,7 +469,7 @@ export class KfComposer extends LitElement {
         <button class="icon-btn" title=${t('composer.canned')} @click=${() => { this._area.focus(); const c = this._area.selectionStart; this._area.setRangeText((c > 0 && !/\s/.test(this._text[c - 1] ?? '') ? ' /' : '/'), c, c, 'end'); this._area.dispatchEvent(new Event('input')); }}>${icon('bolt', 16)}</button>
         <span class="grow"></span>
         ${note && this._notified().length ? html`<span class="faint" style="font-size:var(--kf-text-xs);margin-right:6px">${t('composer.willNotify', { names: this._notified().join(', ') })}</span>` : ''}
-        <span class="faint" style="font-size:var(--kf-text-xs);margin-right:6px">${!note && !this._isEmail ? t('composer.enterToSend') : t('composer.ctrlEnterToSend')}</span>
+        <span class="faint keyhint" style="font-size:var(--kf-text-xs);margin-right:6px">${!note && !this._isEmail ? t('composer.enterToSend') : t('composer.ctrlEnterToSend')}</span>
         <span class="split">
           <button class="btn primary" data-action="send" ?disabled=${busy} @click=${() => void this._send()}>${icon('send', 14)}${note ? t('composer.addNote') : t('composer.send')}</button>
           ${note ? '' : html`<button class="btn primary more" aria-label=${t('composer.moreSend')} aria-haspopup="menu" ?disabled=${busy} @click=${() => (this._menu = !this._menu)}>${icon('chevronDown', 14)}</button>`}

@@ -73,6 +73,15 @@ export class KfInbox extends LitElement {
         :host(:not([has-ticket])) .ticket-pane { display: none; }
         .list-pane { width: auto; flex: 1; }
       }
+      .select-mode { display: none; }
+      /* Phone: no hover to reveal a row's checkbox, so a select mode where a tap on a row picks it. */
+      @media (max-width: 700px) {
+        .list-pane { border-right: 0; }
+        .head { grid-template-columns: minmax(0, 1fr); padding: 10px 12px 8px; }
+        .select-mode { display: inline-flex; }
+        .bulk { gap: 2px; }
+        .bulk .btn.sm { padding: 0 7px; }
+      }
     `,
   ];
 
@@ -86,6 +95,8 @@ export class KfInbox extends LitElement {
   @state() private _error = '';
   @state() private _filters: ListFilters = { ...DEFAULT_FILTERS };
   @state() private _checked = new Set<number>();
+  /** Taps on rows select them instead of opening them (phones, where nothing hovers). */
+  @state() private _selectMode = false;
   @state() private _cursorId: number | null = null;
   @state() private _bulkMenu: 'assign' | 'label' | 'status' | null = null;
   @query('kf-ticket-list') private _list?: KfTicketList;
@@ -120,6 +131,7 @@ export class KfInbox extends LitElement {
       // over unseen would hide tickets the view's name and count promise.
       this._filters = { ...DEFAULT_FILTERS };
       this._lastCheck = null;
+      this._selectMode = false;
       void this._load();
     }
     if (changed.has('ticketId')) {
@@ -246,6 +258,7 @@ export class KfInbox extends LitElement {
       const r = await ticketApi.bulk(this._store.api, ids, changes);
       toast(t('bulk.done', { n: r.updated }));
       this._checked = new Set();
+      this._selectMode = false;
       await this._load();
       void this._store.refreshCounts();
     } catch (err) {
@@ -281,8 +294,8 @@ export class KfInbox extends LitElement {
         this._toggleCheck(this._cursorId, false);
         return true;
       case 'close':
-        if (this._checked.size) {
-          this._checked = new Set();
+        if (this._checked.size || this._selectMode) {
+          this._endSelection();
           return true;
         }
         if (this.ticketId !== null) {
@@ -301,11 +314,16 @@ export class KfInbox extends LitElement {
     }
   }
 
+  private _endSelection() {
+    this._checked = new Set();
+    this._selectMode = false;
+  }
+
   private _header() {
     const v = this._view;
     const count = showsViewCount(this._filters) ? countFor(v, this._store.counts) : null;
     const status = statusChoiceValue(this._filters);
-    if (this._checked.size) {
+    if (this._checked.size || this._selectMode) {
       return html`<div class="bulk" role="toolbar" aria-label=${t('bulk.label')}>
         <input type="checkbox" aria-label=${t('list.selectAll')} .checked=${this._checked.size === this._items.length} @change=${this._toggleAll} />
         <span class="n">${t('bulk.selected', { n: this._checked.size })}</span>
@@ -315,10 +333,11 @@ export class KfInbox extends LitElement {
           ${this._bulkMenu === 'label' ? html`<kf-picker filterable align="right" .options=${labelOptions(this._store, [])} @pick=${(e: CustomEvent<string>) => this._bulk({ addLabels: [e.detail] })} @close=${() => (this._bulkMenu = null)}></kf-picker>` : ''}</span>
         <span class="wrap"><button class="btn sm" @click=${() => (this._bulkMenu = 'status')}>${icon('checkCircle', 14)}${t('action.status')}</button>
           ${this._bulkMenu === 'status' ? html`<kf-picker align="right" .options=${statusOptions()} @pick=${(e: CustomEvent<string>) => this._bulk({ status: e.detail as TicketStatus })} @close=${() => (this._bulkMenu = null)}></kf-picker>` : ''}</span>
-        <button class="icon-btn" title=${t('bulk.clear')} @click=${() => (this._checked = new Set())}>${icon('x', 14)}</button>
+        <button class="icon-btn" title=${t('bulk.clear')} aria-label=${t('bulk.clear')} @click=${() => this._endSelection()}>${icon('x', 14)}</button>
       </div>`;
     }
     return html`<div class="title-row"><h1 class="ellipsis">${viewTitle(v)}${count !== null ? html`<span class="total">${count}</span>` : ''}</h1>
+        <button class="icon-btn select-mode" data-action="select-mode" title=${t('list.selectMode')} aria-label=${t('list.selectMode')} @click=${() => (this._selectMode = true)}>${icon('checkSquare', 18)}</button>
         <button class="icon-btn" title=${t('list.refresh')} @click=${() => void this._load()}>${icon('refresh', 16)}</button></div>
       <div class="filters">
         <select aria-label=${t('filter.status')} @change=${(e: Event) => { const v = (e.target as HTMLSelectElement).value; this._setFilter('status', v ? (v.split(',') as TicketStatus[]) : null); }}>
@@ -354,7 +373,8 @@ export class KfInbox extends LitElement {
       .activeId=${this.ticketId}
       .cursorId=${this._cursorId}
       .hasMore=${this._cursor !== null}
-      ?selecting=${this._checked.size > 0}
+      ?selecting=${this._checked.size > 0 || this._selectMode}
+      .selectMode=${this._selectMode}
       @open-ticket=${(e: CustomEvent<number>) => this._open(e.detail)}
       @row-focus=${(e: CustomEvent<number>) => (this._cursorId = e.detail)}
       @toggle-check=${(e: CustomEvent<{ id: number; range: boolean }>) => this._toggleCheck(e.detail.id, e.detail.range)}

@@ -24,6 +24,8 @@ export class KfNotifyPrompt extends LitElement {
       .text { flex: 1; min-width: 0; color: var(--kf-text-muted); }
       .actions { display: flex; gap: 6px; flex: none; }
       @media (max-width: 860px) { .bar { flex-wrap: wrap; } .text { flex-basis: calc(100% - 30px); } }
+      /* Phone: one line, the buttons say enough; the explanation would take a sixth of the list's height. */
+      @media (max-width: 700px) { .bar { flex-wrap: nowrap; padding: 6px 12px; } .text { display: none; } .actions { flex: 1; min-width: 0; } }
     `,
   ];
 

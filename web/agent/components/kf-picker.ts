@@ -36,6 +36,13 @@ export class KfPicker extends LitElement {
       .group { padding: 6px 8px 2px; font-size: var(--kf-text-xs); color: var(--kf-text-faint); font-weight: 600; }
       .empty { padding: 8px; color: var(--kf-text-faint); }
       .tick { width: 14px; display: inline-flex; color: var(--kf-accent); }
+      /* Phone: a menu hanging off a button near the edge would leave the screen; it opens as a sheet at the bottom
+         of the pane instead. */
+      @media (max-width: 700px) {
+        :host, :host([align='right']), :host([up]) { position: fixed; top: auto; left: 8px; right: 8px; bottom: 8px; z-index: 60; }
+        .pop { max-width: none; max-height: min(340px, 60dvh); }
+        .pop .item { height: 40px; }
+      }
     `,
   ];
 

@@ -32,6 +32,13 @@ export class KfShell extends LitElement {
       .page > * { flex: 1; min-width: 0; }
       .banner { display: flex; align-items: center; gap: 8px; justify-content: center; height: 30px; font-size: var(--kf-text-sm); background: var(--kf-warning-soft); color: var(--kf-warning); border-bottom: 1px solid var(--kf-border); }
       .loading { display: grid; place-items: center; color: var(--kf-text-muted); }
+      /* Phone: the navigation bar sits under the page, and an open ticket gets the whole screen (it has a back button). */
+      @media (max-width: 700px) {
+        :host { flex-direction: column; height: 100dvh; }
+        main { min-height: 0; }
+        kf-sidebar { order: 1; }
+        :host([ticket-open]) kf-sidebar, :host([ticket-open]) kf-notify-prompt { display: none; }
+      }
     `,
   ];
 
@@ -63,7 +70,10 @@ export class KfShell extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('_route')) void this._loadLazy(this._route);
+    if (changed.has('_route')) {
+      void this._loadLazy(this._route);
+      this.toggleAttribute('ticket-open', this._route.name === 'inbox' && this._route.ticketId !== null);
+    }
   }
 
   /** Admin, contacts and profile screens are separate chunks, fetched on first visit. */

@@ -1,4 +1,4 @@
-import { LitElement, html, css } from 'lit';
+import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { t, type MessageKey } from '../../shared/i18n/i18n.js';
@@ -66,6 +66,31 @@ export class KfSidebar extends LitElement {
         .pop { left: 8px; right: auto; width: 220px; }
         .me { justify-content: center; padding: 6px 0; }
       }
+      .tabbar, .scrim { display: none; }
+      /* A phone has room for one pane: the rail becomes a bar at the bottom, the views a sheet above it. */
+      @media (max-width: 700px) {
+        :host { width: 100%; height: auto; border-right: 0; border-top: 1px solid var(--kf-border); contain: none; position: relative; z-index: 40; padding-bottom: env(safe-area-inset-bottom); }
+        header, .search, .me { display: none; }
+        footer { display: contents; }
+        .scrim { display: block; position: fixed; inset: 0; background: rgba(10, 10, 16, 0.32); }
+        .tabbar { display: flex; position: relative; height: 56px; background: var(--kf-bg-subtle); }
+        .tab { flex: 1 1 0; min-width: 0; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 2px; padding: 4px 2px; border: 0; background: transparent; color: var(--kf-text-muted); text-decoration: none; font-size: var(--kf-text-xs); font-weight: 500; cursor: pointer; -webkit-tap-highlight-color: transparent; }
+        .tab > span.ellipsis { max-width: 100%; }
+        .tab[aria-current='page'], .tab[aria-expanded='true'] { color: var(--kf-accent); }
+        .tab .av .dot { border-color: var(--kf-bg-subtle); }
+        nav { display: none; }
+        :host([sheet]) nav { display: block; position: absolute; left: 0; right: 0; bottom: 100%; max-height: min(70dvh, calc(100dvh - 120px)); padding: 8px 8px 12px; background: var(--kf-bg-elevated); border-top: 1px solid var(--kf-border); border-radius: 14px 14px 0 0; box-shadow: var(--kf-shadow-lg); }
+        a.item { height: 40px; justify-content: flex-start; padding: 0 10px; }
+        a.item .label, a.item .count { display: inline; }
+        .section-title { display: block; }
+        .group { margin-top: 10px; border-top: 1px solid var(--kf-border); padding-top: 8px; }
+        /* Contacts and settings have tabs of their own in the bar. */
+        nav > .group:last-child { display: none; }
+        .pop { left: auto; right: 8px; bottom: calc(100% + 6px); width: 240px; max-width: calc(100vw - 16px); }
+        .pop .item { height: 40px; }
+        /* A phone has no keyboard to take shortcuts from. */
+        .pop .keys { display: none; }
+      }
     `,
   ];
 
@@ -73,6 +98,17 @@ export class KfSidebar extends LitElement {
   private readonly _sc = new StoreController(this, () => this._store);
   @property({ attribute: false }) route!: Route;
   @state() private _menu = false;
+  /** The views sheet of the phone layout. */
+  @state() private _sheet = false;
+
+  protected override willUpdate(changed: PropertyValues): void {
+    // A view or page picked from the sheet or the menu closes them.
+    if (changed.has('route')) {
+      this._sheet = false;
+      this._menu = false;
+    }
+    if (changed.has('_sheet')) this.toggleAttribute('sheet', this._sheet);
+  }
 
   protected override updated(): void {
     document.title = tabTitle(this._store.counts?.unread ?? 0);
@@ -101,6 +137,25 @@ export class KfSidebar extends LitElement {
     this._menu = false;
   }
 
+  private _tab(href: string, label: string, ic: IconName, current: boolean, name: string) {
+    return html`<a class="tab" data-tab=${name} href=${href} aria-current=${current ? 'page' : 'false'}>${icon(ic, 20)}<span class="ellipsis">${label}</span></a>`;
+  }
+
+  /** The phone's navigation bar; wider screens hide it and show the rail. */
+  private _tabbar(presence: Presence) {
+    const s = this._store;
+    const r = this.route;
+    return html`<div class="tabbar" role="navigation" aria-label=${t('nav.bar')}>
+      <button class="tab" data-tab="views" aria-current=${r.name === 'inbox' ? 'page' : 'false'} aria-expanded=${this._sheet}
+        @click=${() => { this._sheet = !this._sheet; this._menu = false; }}>${icon('inbox', 20)}<span class="ellipsis">${t('nav.inbox')}</span></button>
+      <button class="tab" data-tab="search" @click=${() => { this._sheet = false; this.dispatchEvent(new Event('open-search')); }}>${icon('search', 20)}<span class="ellipsis">${t('search.button')}</span></button>
+      ${this._tab('#/contacts', t('nav.contacts'), 'contacts', r.name === 'contacts', 'contacts')}
+      ${this._tab('#/admin/' + (s.canManage ? 'agents' : 'tokens'), t('nav.settings'), 'settings', r.name === 'admin', 'settings')}
+      <button class="tab" data-tab="me" aria-haspopup="menu" aria-expanded=${this._menu} @click=${() => { this._menu = !this._menu; this._sheet = false; }}>
+        <span class="av">${avatar(s.me.name, s.me.avatarUrl, 22)}<span class="dot ${presence}"></span></span><span class="ellipsis">${t('nav.me')}</span></button>
+    </div>`;
+  }
+
   override render() {
     const s = this._store;
     const me = s.me;
@@ -108,6 +163,7 @@ export class KfSidebar extends LitElement {
     const channels = Object.keys(s.counts?.byChannel ?? {}).sort();
     const r = this.route;
     return html`
+      ${this._sheet || this._menu ? html`<div class="scrim" @click=${() => { this._sheet = false; this._menu = false; }}></div>` : ''}
       <header><span class="logo">K</span><span class="brand">Kefu</span></header>
       <button class="search" @click=${() => this.dispatchEvent(new Event('open-search'))} title=${t('search.placeholder')}>
         ${icon('search', 14)}<span class="grow">${t('search.button')}</span><span class="kbd">/</span>
@@ -135,7 +191,7 @@ export class KfSidebar extends LitElement {
               <button class="item" role="menuitemradio" aria-checked=${presence === 'away'} @click=${() => this._setPresence('away')}><span class="dot away"></span>${t('presence.away')}${presence === 'away' ? html`<span style="margin-left:auto">${icon('check', 14)}</span>` : ''}</button>
               <hr />
               <a class="item" style="text-decoration:none" href="#/profile" @click=${() => (this._menu = false)}>${icon('user', 14)}${t('nav.profile')}</a>
-              <button class="item" @click=${() => { this._menu = false; this.dispatchEvent(new Event('open-help')); }}>${icon('keyboard', 14)}${t('keys.title')}</button>
+              <button class="item keys" @click=${() => { this._menu = false; this.dispatchEvent(new Event('open-help')); }}>${icon('keyboard', 14)}${t('keys.title')}</button>
               <hr />
               <button class="item" @click=${() => this.dispatchEvent(new Event('sign-out', { bubbles: true, composed: true }))}>${icon('logout', 14)}${t('nav.signOut')}</button>
             </div>`
@@ -145,6 +201,7 @@ export class KfSidebar extends LitElement {
           <span class="who"><span class="name ellipsis">${me.name}</span><span class="status">${t(`presence.${presence}`)}</span></span>
         </button>
       </footer>
+      ${this._tabbar(presence)}
     `;
   }
 }

@@ -31,11 +31,12 @@ export class KfTicketList extends LitElement {
         position: absolute; left: 0; right: 0; height: ${ROW_HEIGHT}px;
         display: grid; grid-template-columns: 30px 1fr; gap: 0 10px; padding: 10px 14px 10px 12px;
         border-bottom: 1px solid var(--kf-border); cursor: pointer; background: var(--kf-bg);
-        text-decoration: none; color: inherit;
+        text-decoration: none; color: inherit; -webkit-tap-highlight-color: transparent;
         /* Each row lays out on its own: adding one while scrolling never re-lays out the others. */
         contain: strict;
       }
-      .row:hover { background: var(--kf-bg-hover); }
+      /* Before .active and .checked, which win over it. */
+      @media (hover: hover) { .row:hover { background: var(--kf-bg-hover); } }
       .row.cursor { box-shadow: inset 2px 0 0 var(--kf-accent); }
       .row.active { background: var(--kf-bg-selected); }
       .row.checked { background: var(--kf-accent-soft); }
@@ -85,6 +86,8 @@ export class KfTicketList extends LitElement {
   @property({ type: Boolean, reflect: true }) selecting = false;
   /** The inbox view the rows open tickets in: each row is a real link to its ticket. */
   @property() view = 'mine';
+  /** A tap anywhere on a row toggles it rather than opening the ticket. */
+  @property({ type: Boolean }) selectMode = false;
   @state() private _range = { start: 0, end: 0 };
   @query('.spacer') private _spacer?: HTMLElement;
   private _pendingScroll: number | null = null;
@@ -156,7 +159,7 @@ export class KfTicketList extends LitElement {
   private _open(e: MouseEvent, id: number) {
     // The inbox opens the ticket itself (prefetching it); the link's href serves new tabs and keyboards.
     e.preventDefault();
-    if (e.shiftKey || e.metaKey || e.ctrlKey) {
+    if (this.selectMode || e.shiftKey || e.metaKey || e.ctrlKey) {
       this._toggle(id, e.shiftKey);
       return;
     }

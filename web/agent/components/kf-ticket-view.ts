@@ -66,6 +66,18 @@ export class KfTicketView extends LitElement {
       }
       @media (min-width: 1361px) { :host([panel-hidden]) kf-contact-panel { display: none; } }
       @media (max-width: 860px) { .back { display: inline-flex; } }
+      h2 .num { display: none; }
+      /* Phone: the title keeps a whole first row (number, then subject); the actions move to the row below. */
+      @media (max-width: 700px) {
+        header { flex-wrap: wrap; height: auto; padding: 6px 10px 8px; gap: 4px 6px; }
+        .actions { order: 1; flex: 1 1 100%; gap: 6px; }
+        .actions > .icon-btn:last-child { margin-left: auto; }
+        h2 .num { display: inline; color: var(--kf-text-faint); font-weight: 600; margin-right: 6px; }
+        .toolbar { padding: 6px 10px; }
+        .collision { padding: 6px 10px; }
+        /* A sheet over the lower part, leaving the header and its toggle to close it in reach. */
+        kf-contact-panel { top: auto; width: 100%; height: 72%; overflow-y: auto; border-left: 0; border-top: 1px solid var(--kf-border); border-radius: 14px 14px 0 0; }
+      }
     `,
   ];
 
@@ -295,7 +307,7 @@ export class KfTicketView extends LitElement {
     return html`<header>
       <a class="icon-btn back" href=${formatRoute({ name: 'inbox', view: this.view, ticketId: null })} title=${t('action.back')}>${icon('chevronLeft', 18)}</a>
       <div class="title">
-        <h2 class="ellipsis" title=${tk.subject}>${tk.subject || t('ticket.noSubject')}</h2>
+        <h2 class="ellipsis" title=${tk.subject}><span class="num">#${tk.number}</span>${tk.subject || t('ticket.noSubject')}</h2>
         <span class="sub">${icon(channelIcon(tk.channel.kind), 12)}<span class="ellipsis">#${tk.number} · ${tk.channel.name} · ${name} · ${formatDateTime(tk.createdAt)}</span></span>
       </div>
       <div class="actions">
@@ -317,7 +329,7 @@ export class KfTicketView extends LitElement {
             { value: 'new', label: t('ticket.newForContact'), lead: icon('plus', 16) },
           ]} @pick=${(e: CustomEvent<string>) => (this._dialog = e.detail as 'merge' | 'new')} @close=${() => (this._menu = null)}></kf-picker>`)}
         </span>
-        <button class="icon-btn" title=${t('contact.toggle')} @click=${this._togglePanel}>${icon('sidebar', 18)}</button>
+        <button class="icon-btn" data-action="contact-panel" title=${t('contact.toggle')} @click=${this._togglePanel}>${icon('sidebar', 18)}</button>
       </div>
     </header>`;
   }

@@ -126,6 +126,15 @@ export class KfTimeline extends LitElement {
       .lightbox img { max-width: 92vw; max-height: 92vh; border-radius: var(--kf-radius); background: #fff; }
       .lightbox .close { position: fixed; top: 12px; right: 12px; width: 36px; height: 36px; border: 0; border-radius: 50%; background: rgba(255, 255, 255, 0.14); color: #fff; display: grid; place-items: center; cursor: pointer; }
       .lightbox .close:hover, .lightbox .close:focus-visible { background: rgba(255, 255, 255, 0.28); }
+      /* Phone: the name keeps its width and the time and delivery status wrap under it. */
+      @media (max-width: 700px) {
+        .inner { padding: 12px 10px 16px; gap: 12px; }
+        .msg { gap: 8px; }
+        .head { flex-wrap: wrap; row-gap: 2px; padding: 8px 12px 0; }
+        .author { flex: none; max-width: 100%; }
+        .body { padding: 6px 12px 10px; }
+        .files { padding: 0 12px 10px; }
+      }
     `,
   ];
 

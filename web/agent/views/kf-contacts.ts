@@ -33,6 +33,13 @@ export class KfContacts extends LitElement {
       .res:hover { background: var(--kf-bg-hover); }
       .res[aria-pressed='true'] { border-color: var(--kf-accent); background: var(--kf-accent-soft); }
       @media (max-width: 900px) { .layout { grid-template-columns: 1fr; } }
+      /* Phone: the search takes the room left beside the title, and the new-contact button keeps only its icon
+         (its text stays its accessible name). */
+      @media (max-width: 700px) {
+        .page-head h1 { flex: none; }
+        .search { width: auto; flex: 1 1 0; min-width: 0; }
+        .page-head .btn.primary { font-size: 0; gap: 0; padding: 0 8px; }
+      }
     `,
   ];
 

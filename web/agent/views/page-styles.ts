@@ -23,4 +23,12 @@ export const page = css`
   .panel > .body { padding: 16px; }
   .panel > p.desc { margin: 0; padding: 12px 16px 0; color: var(--kf-text-muted); }
   .row-actions { display: flex; gap: 4px; justify-content: flex-end; }
+  /* Phone: narrower margins, and a table too wide for the screen scrolls in its own box, not the page. */
+  @media (max-width: 700px) {
+    .page-head { padding: 0 12px 0 16px; }
+    .page-body { padding: 16px 12px; }
+    table { display: block; overflow-x: auto; }
+    /* The table inside the box would shrink to its content; a last column claiming the rest makes it fill the box. */
+    th:last-child { width: 100%; }
+  }
 `;

@@ -1,4 +1,4 @@
-import { LitElement, html, css } from 'lit';
+import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { t, type MessageKey } from '../../../shared/i18n/i18n.js';
@@ -38,11 +38,32 @@ export class KfAdmin extends LitElement {
       .content > * { flex: 1; min-width: 0; }
       .denied { display: grid; place-items: center; color: var(--kf-text-muted); }
       @media (max-width: 860px) { nav { width: 56px; } nav a span, nav .section-title { display: none; } nav a { justify-content: center; } }
+      /* Phone: the sections become a strip of tabs above the page, scrolling sideways if they must. */
+      @media (max-width: 700px) {
+        :host { flex-direction: column; }
+        nav { width: auto; flex: none; display: flex; gap: 4px; padding: 6px 8px; overflow-x: auto; border-right: 0; border-bottom: 1px solid var(--kf-border); scrollbar-width: none; }
+        nav a { flex: none; height: 34px; padding: 0 10px; }
+        nav a span { display: inline; }
+        .content { min-height: 0; }
+      }
     `,
   ];
 
   @consume({ context: storeContext, subscribe: true }) private _store!: AppStore;
   @property() section: AdminSection = 'agents';
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('section')) this._revealCurrent();
+  }
+
+  /** On a phone the sections are a strip that scrolls sideways: the current one is brought into view. */
+  private _revealCurrent() {
+    const nav = this.renderRoot.querySelector('nav');
+    const current = nav?.querySelector('a[aria-current=page]');
+    if (!nav || !current || nav.scrollWidth <= nav.clientWidth) return;
+    const box = current.getBoundingClientRect();
+    nav.scrollLeft += box.left - nav.getBoundingClientRect().left - (nav.clientWidth - box.width) / 2;
+  }
 
   private _section() {
     const allowed = SECTIONS.find((s) => s.id === this.section);
