@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { localText } from './local-text.js';
 
 const PrechatField = Type.Object(
   {
@@ -40,8 +41,11 @@ export const WidgetChannelSchema = Type.Object(
     allowed_origins: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
     brand_color: Type.String({ pattern: '^#[0-9a-fA-F]{6}$', default: '#2563eb' }),
     logo_url: Type.Optional(Type.String()),
-    title: Type.Optional(Type.String()),
-    greeting: Type.Optional(Type.String()),
+    /** How people see the channel (agents' contact panel, transcripts); the name when absent. */
+    display_name: Type.Optional(localText(100)),
+    /** Header title and first line a visitor sees: one text, or one per language ({ en, zh-CN, zh-TW }). */
+    title: Type.Optional(localText(100)),
+    greeting: Type.Optional(localText(1000)),
     prechat_fields: Type.Array(PrechatField, { default: [] }),
     business_hours: Type.Optional(BusinessHours),
     /** What the widget does outside business hours or with no agent online. */

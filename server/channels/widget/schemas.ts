@@ -18,10 +18,13 @@ export const FileQuery = Type.Object({ sig: Type.String({ pattern: '^[0-9a-f]{32
 
 export const WidgetConfigSchema = Type.Object({
   channel: Type.String(),
+  displayName: Type.Record(Type.String(), Type.String()),
   title: Nullable(Type.String()),
+  titles: Nullable(Type.Record(Type.String(), Type.String())),
   brandColor: Type.String(),
   logoUrl: Nullable(Type.String()),
   greeting: Nullable(Type.String()),
+  greetings: Nullable(Type.Record(Type.String(), Type.String())),
   prechatFields: Type.Array(
     Type.Object({
       field: Type.Union([Type.Literal('name'), Type.Literal('email'), Type.Literal('phone')]),

@@ -57,6 +57,7 @@ export async function acceptUpload(
       content_type: contentType,
       size: stored.size,
       sha256: stored.sha256,
+      ip: '',
       created_at: now(),
     })
     .execute();
