@@ -63,6 +63,8 @@ export interface WidgetVisitorView {
   email: string | null;
   phone: string | null;
   identified: boolean;
+  /** the email came with identify(): transcripts may go there */
+  emailVerified: boolean;
 }
 
 export interface WidgetSessionView {

@@ -78,6 +78,7 @@ export const SessionSchema = Type.Object({
     email: Nullable(Type.String()),
     phone: Nullable(Type.String()),
     identified: Type.Boolean(),
+    emailVerified: Type.Boolean(),
   }),
   conversation: Nullable(ConversationSchema),
   online: Type.Boolean(),
@@ -125,7 +126,8 @@ export const RatingBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const TranscriptBody = Type.Object({ email: Email }, { additionalProperties: false });
+/** `email`, when given, must be the visitor's verified address; the transcript goes there either way. */
+export const TranscriptBody = Type.Object({ email: Type.Optional(Email) }, { additionalProperties: false });
 
 export const UploadSchema = Type.Object({
   id: Type.String(),
