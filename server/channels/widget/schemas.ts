@@ -91,7 +91,8 @@ export const SessionBody = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     email: Type.Optional(Email),
     phone: Type.Optional(Type.String({ pattern: '^[+0-9 ()./-]{3,32}$' })),
-    language: Type.Optional(Lang),
+    /** the visitor's browser language (a BCP 47 tag such as zh-CN or fr-FR), kept on their contact */
+    language: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$', maxLength: 35 })),
   },
   { additionalProperties: false },
 );
