@@ -80,9 +80,11 @@ export async function resolveContact(
   // The identity that matched is this contact's already; only the others may be new.
   await addIdentities(db, existing.id, identities.filter((_, i) => i !== looked - 1), at);
   await addIdentities(db, existing.id, identities, at);
+  // Proof beats a claim: a proven address replaces an unverified one.
+  const emailGap = existing.email === null || (existing.email_verified === 0 && provenEmail !== null && sender.email !== undefined);
   const fills =
     (existing.name === null && !!sender.name?.trim()) ||
-    (existing.email === null && (!!sender.email?.trim() || claimedEmail !== null)) ||
+    (emailGap && (provenEmail !== null || claimedEmail !== null)) ||
     (existing.phone === null && (!!sender.phone?.trim() || claimedPhone !== null)) ||
     (existing.language === null && !!sender.language);
   // A chatty customer would otherwise rewrite their row on every message.
@@ -94,13 +96,24 @@ export async function resolveContact(
     last_seen_at: Math.max(existing.last_seen_at ?? 0, at),
     // Only fill gaps: what an agent typed into the profile wins over what a channel reports.
     name: existing.name ?? (sender.name?.trim() || null),
-    email: existing.email ?? (sender.email?.trim().toLowerCase() || claimedEmail),
-    email_verified: existing.email !== null ? existing.email_verified : sender.email?.trim() || claimedEmail === null ? 1 : 0,
+    ...filledEmail(existing, emailGap, sender.email?.trim().toLowerCase() || null, claimedEmail),
     phone: existing.phone ?? (sender.phone?.trim() || claimedPhone),
     language: existing.language ?? sender.language ?? null,
     updated_at: now(),
   });
   return { contact, created: false };
+}
+
+function filledEmail(
+  existing: ContactRow,
+  gap: boolean,
+  proven: string | null,
+  claimed: string | null,
+): Pick<ContactRow, 'email' | 'email_verified'> {
+  if (!gap) return { email: existing.email, email_verified: existing.email_verified };
+  if (proven !== null) return { email: proven, email_verified: 1 };
+  if (claimed !== null) return { email: claimed, email_verified: 0 };
+  return { email: existing.email, email_verified: existing.email_verified };
 }
 
 /**

@@ -78,11 +78,29 @@ describe('widget identity: typed details are claims, identify() is proof', () =>
     expect(contact.emailVerified).toBe(true);
   });
 
+  it('turns a typed address into a verified one once identify() proves it', async () => {
+    const v = new Visitor(t);
+    await v.start();
+    const hash = identityHash(IDENTITY_SECRET, 'fay-1');
+    const first = await v.call('POST', '/identify', { id: 'fay-1', hash });
+    v.token = first.json<{ token: string }>().token;
+    await v.call('POST', '/session', { email: 'fay@example.com' });
+    await v.send('typed my address');
+    const visitorId = first.json<{ visitor: { id: string } }>().visitor.id;
+    expect(await contactOf(visitorId)).toMatchObject({ email: 'fay@example.com', emailVerified: false });
+    const proven = await v.call('POST', '/identify', { id: 'fay-1', hash, email: 'fay@example.com' });
+    v.token = proven.json<{ token: string }>().token;
+    await v.send('now proven');
+    expect(await contactOf(visitorId)).toMatchObject({ email: 'fay@example.com', emailVerified: true });
+  });
+
   it('records the visitor’s browser language on the contact', async () => {
     const v = new Visitor(t);
     const session = await v.start({ language: 'zh-CN' });
-    await v.send('你好');
-    expect((await contactOf((session.visitor as { id: string }).id)).language).toBe('zh-CN');
+    expect((await v.call('POST', '/session', { language: 'fr-FR' })).statusCode).toBe(200);
+    await v.send('bonjour');
+    // Any browser language is kept as it came, not only the three the widget speaks.
+    expect((await contactOf((session.visitor as { id: string }).id)).language).toBe('fr-FR');
   });
 
   it('names the widget channel of a visitor identity by its display name', async () => {
