@@ -83,7 +83,8 @@ async function visitorChannelsOf(
   const rows = await db.selectFrom('widget_visitors').select(['id', 'channel']).where('id', 'in', visitorIds).execute();
   for (const r of rows) {
     const ch = widgets.find((w) => w.name === r.channel);
-    map.set(r.id, ch ? localTextMap(ch.display_name, ch.name) : { default: r.channel });
+    // Without a display name the agent app says "Website chat" in the agent's language, not the config id.
+    if (ch?.display_name !== undefined) map.set(r.id, localTextMap(ch.display_name, ch.name));
   }
   return map;
 }

@@ -16,7 +16,8 @@ import { statusColor } from './pick-options.js';
 
 /** A widget visitor id means nothing to an agent: the channel's name stands for it. */
 function identityText(i: Identity): string {
-  return i.channelName ? (i.channelName[currentLanguage()] ?? i.channelName.default ?? i.value) : i.value;
+  if (i.channelName) return i.channelName[currentLanguage()] ?? i.channelName.default ?? kindLabel(i.kind);
+  return i.kind === 'widget' ? kindLabel(i.kind) : i.value;
 }
 
 function attrValue(v: unknown): string {

@@ -111,3 +111,19 @@ describe('widget identity: typed details are claims, identify() is proof', () =>
     expect(contact.identities).toEqual([expect.objectContaining({ kind: 'widget', channelName: { default: 'Website chat', en: 'Website chat', 'zh-CN': '网站聊天' } })]);
   });
 });
+
+describe('widget identity without a display name', () => {
+  it('leaves the name to the agent app (its own words for a website chat), never the config id', async () => {
+    const t = await widgetApp();
+    try {
+      const v = new Visitor(t);
+      const session = await v.start();
+      await v.send('hello');
+      const visitor = await t.ctx.db.selectFrom('widget_visitors').selectAll().where('id', '=', (session.visitor as { id: string }).id).executeTakeFirstOrThrow();
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${visitor.contact_id}`, headers: t.admin.headers });
+      expect(res.json<{ contact: ContactBody }>().contact.identities).toEqual([{ kind: 'widget', value: visitor.id }]);
+    } finally {
+      await t.close();
+    }
+  });
+});
