@@ -15,13 +15,14 @@ import type { Identity, InboundMessage } from './types.js';
 const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 const touchContact = prepared(
-  (db: DbOrTx, p: Pick<ContactRow, 'id' | 'last_seen_at' | 'name' | 'email' | 'phone' | 'language' | 'updated_at'>) =>
+  (db: DbOrTx, p: Pick<ContactRow, 'id' | 'last_seen_at' | 'name' | 'email' | 'email_verified' | 'phone' | 'language' | 'updated_at'>) =>
     db
       .updateTable('contacts')
       .set({
         last_seen_at: p.last_seen_at,
         name: p.name,
         email: p.email,
+        email_verified: p.email_verified,
         phone: p.phone,
         language: p.language,
         updated_at: p.updated_at,
@@ -55,11 +56,15 @@ export async function resolveContact(
     if (contactId !== undefined) break;
   }
   const existing = contactId === undefined ? undefined : await findContact(db, contactId);
+  const provenEmail = sender.email?.trim().toLowerCase() || (sender.identity.kind === 'email' ? sender.identity.value.trim().toLowerCase() : null);
+  const claimedEmail = sender.claims?.email?.trim().toLowerCase() || null;
+  const claimedPhone = sender.claims?.phone?.trim() || null;
   if (!existing) {
     const contact = await insertContact(db, {
       name: sender.name?.trim() || null,
-      email: sender.email?.trim().toLowerCase() || (sender.identity.kind === 'email' ? sender.identity.value.trim().toLowerCase() : null),
-      phone: sender.phone?.trim() || (sender.identity.kind === 'phone' ? sender.identity.value.trim() : null),
+      email: provenEmail ?? claimedEmail,
+      email_verified: provenEmail === null && claimedEmail !== null ? 0 : 1,
+      phone: sender.phone?.trim() || (sender.identity.kind === 'phone' ? sender.identity.value.trim() : null) || claimedPhone,
       language: sender.language ?? null,
       created_at: at,
       updated_at: at,
@@ -75,10 +80,12 @@ export async function resolveContact(
   // The identity that matched is this contact's already; only the others may be new.
   await addIdentities(db, existing.id, identities.filter((_, i) => i !== looked - 1), at);
   await addIdentities(db, existing.id, identities, at);
+  // Proof beats a claim: a proven address replaces an unverified one.
+  const emailGap = existing.email === null || (existing.email_verified === 0 && provenEmail !== null && sender.email !== undefined);
   const fills =
     (existing.name === null && !!sender.name?.trim()) ||
-    (existing.email === null && !!sender.email?.trim()) ||
-    (existing.phone === null && !!sender.phone?.trim()) ||
+    (emailGap && (provenEmail !== null || claimedEmail !== null)) ||
+    (existing.phone === null && (!!sender.phone?.trim() || claimedPhone !== null)) ||
     (existing.language === null && !!sender.language);
   // A chatty customer would otherwise rewrite their row on every message.
   if (!fills && existing.last_seen_at !== null && at - existing.last_seen_at < LAST_SEEN_RESOLUTION_MS) {
@@ -89,12 +96,24 @@ export async function resolveContact(
     last_seen_at: Math.max(existing.last_seen_at ?? 0, at),
     // Only fill gaps: what an agent typed into the profile wins over what a channel reports.
     name: existing.name ?? (sender.name?.trim() || null),
-    email: existing.email ?? (sender.email?.trim().toLowerCase() || null),
-    phone: existing.phone ?? (sender.phone?.trim() || null),
+    ...filledEmail(existing, emailGap, sender.email?.trim().toLowerCase() || null, claimedEmail),
+    phone: existing.phone ?? (sender.phone?.trim() || claimedPhone),
     language: existing.language ?? sender.language ?? null,
     updated_at: now(),
   });
   return { contact, created: false };
+}
+
+function filledEmail(
+  existing: ContactRow,
+  gap: boolean,
+  proven: string | null,
+  claimed: string | null,
+): Pick<ContactRow, 'email' | 'email_verified'> {
+  if (!gap) return { email: existing.email, email_verified: existing.email_verified };
+  if (proven !== null) return { email: proven, email_verified: 1 };
+  if (claimed !== null) return { email: claimed, email_verified: 0 };
+  return { email: existing.email, email_verified: existing.email_verified };
 }
 
 /**

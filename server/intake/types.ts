@@ -31,6 +31,11 @@ export interface InboundMessage {
     language?: string | undefined;
     /** More identities the channel knows belong to this person (a verified widget user's email). */
     alsoKnownAs?: Identity[] | undefined;
+    /**
+     * Details the sender typed and nobody checked (a widget pre-chat form): kept on the sender's own
+     * contact, the email marked unverified, but never used to find or join a contact.
+     */
+    claims?: { email?: string | undefined; phone?: string | undefined } | undefined;
   };
   /**
    * How to find the ticket this belongs to. `ticketId` when the channel resolved the thread itself

@@ -27,7 +27,7 @@ describe('widget in Chromium on another origin', () => {
     await site?.close();
   });
 
-  const frame = () => page.frameLocator('iframe[title="Chat"]');
+  const frame = () => page.frameLocator('iframe[src*="/frame#"]');
 
   async function ticketOf(text: string): Promise<number> {
     const row = await kefu.ctx.db.selectFrom('messages').select('ticket_id').where('text', '=', text).executeTakeFirst();

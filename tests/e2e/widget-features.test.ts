@@ -31,7 +31,7 @@ describe('widget files, end of chat and identified visitors in Chromium', () => 
     await site?.close();
   });
 
-  const chat = (page: Page) => page.frameLocator('iframe[title="Chat"]');
+  const chat = (page: Page) => page.frameLocator('iframe[src*="/frame#"]');
   async function open(path: string, page?: Page): Promise<Page> {
     const p = page ?? (await browser.newPage({ viewport: { width: 1280, height: 800 } }));
     p.setDefaultTimeout(10_000);

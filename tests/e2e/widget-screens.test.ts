@@ -54,17 +54,17 @@ describe('widget screens, forms and embedding rules in Chromium', () => {
   async function openWidget(url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
     const page = await browser.newPage({ viewport });
     await page.goto(url);
-    await page.frameLocator('iframe[title="Chat"]').locator('.launcher').click();
+    await page.frameLocator('iframe[src*="/frame#"]').locator('.launcher').click();
     return page;
   }
-  const chat = (page: Page) => page.frameLocator('iframe[title="Chat"]');
+  const chat = (page: Page) => page.frameLocator('iframe[src*="/frame#"]');
 
   it('fills the whole screen of a 375 px phone with the open panel', async () => {
     const page = await openWidget(`${site.origin}/website`, { width: 375, height: 740 });
     await chat(page).locator('textarea').fill('Hi, which tent fits 3 people?');
     await chat(page).locator('textarea').press('Enter');
     await chat(page).locator('[data-status="delivered"]').waitFor();
-    const box = await page.locator('iframe[title="Chat"]').boundingBox();
+    const box = await page.locator('iframe[src*="/frame#"]').boundingBox();
     expect(box).toEqual({ x: 0, y: 0, width: 375, height: 740 });
     const ticket = await kefu.ctx.db.selectFrom('messages').select('ticket_id').where('text', '=', 'Hi, which tent fits 3 people?').executeTakeFirstOrThrow();
     await postMessage(kefu.ctx, { id: kefu.agentId, name: 'Mei Lin', role: 'admin' }, ticket.ticket_id, { kind: 'reply', text: 'The Ridge 3 is roomy and weighs 2.1 kg.' });
@@ -72,7 +72,7 @@ describe('widget screens, forms and embedding rules in Chromium', () => {
     await page.screenshot({ path: screenshotPath('widget-panel-phone') });
     await chat(page).locator('header button[aria-label="Close chat"]').click();
     await chat(page).locator('.launcher').waitFor();
-    expect((await page.locator('iframe[title="Chat"]').boundingBox())?.width).toBe(88);
+    expect((await page.locator('iframe[src*="/frame#"]').boundingBox())?.width).toBe(88);
     await page.close();
   });
 

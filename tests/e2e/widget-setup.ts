@@ -47,10 +47,13 @@ export interface WidgetServer {
 }
 
 /** A real Kefu listening on a free port, serving a fresh build of the widget. */
-export async function widgetServer(widgetChannels: Array<Record<string, unknown>>): Promise<WidgetServer> {
+export async function widgetServer(
+  widgetChannels: Array<Record<string, unknown>>,
+  otherChannels: Record<string, unknown> = {},
+): Promise<WidgetServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-'));
   const webRoot = await buildWidget(path.join(dataDir, 'web'));
-  const config = configFromObject({ data_dir: dataDir, log: { level: 'silent' }, channels: { widget: widgetChannels } });
+  const config = configFromObject({ data_dir: dataDir, log: { level: 'silent' }, channels: { ...otherChannels, widget: widgetChannels } });
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
   const app = await buildApp(ctx, { webRoot });
   await app.listen({ port: 0, host: '127.0.0.1' });

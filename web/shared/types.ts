@@ -112,12 +112,18 @@ export interface TimelineEvent {
 export interface Identity {
   kind: string;
   value: string;
+  /** the channel's display name by language (`default` always set), for ids that mean nothing to people */
+  channelName?: Record<string, string>;
 }
 
 export interface Contact {
   id: number;
   name: string | null;
   email: string | null;
+  /** false when the email is only what the customer typed into a chat form */
+  emailVerified: boolean;
+  /** the contact that owns this unverified email as a proven identity */
+  emailOwner: { id: number; name: string | null; email: string | null } | null;
   phone: string | null;
   language: string | null;
   attributes: Record<string, unknown>;

@@ -5,6 +5,7 @@ import type {
   WidgetMessageView,
   WidgetSessionView,
 } from '../../server/channels/widget/protocol.js';
+import { reconnectDelay } from './reconnect.js';
 import type { Store } from './store.js';
 
 export interface QueuedMessage {
@@ -42,6 +43,8 @@ export class VisitorConnection {
   #inFlight: string | null = null;
   #closed = false;
   up = false;
+  /** the visitor's browser language, sent with every session so their contact records it */
+  language: string | null = null;
 
   constructor(
     readonly channel: string,
@@ -50,7 +53,11 @@ export class VisitorConnection {
     readonly storage: Store,
   ) {
     this.#prefix = `kefu:${channel}:`;
-    addEventListener('online', () => this.#reconnectSoon(0));
+    // Back on the network, or back on the tab: try now rather than wait out the backoff.
+    addEventListener('online', () => this.#reconnectNow());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') this.#reconnectNow();
+    });
     // Another tab queued or sent something: pick it up.
     storage.onChange((key) => {
       if (key === this.#key('queue')) this.flush();
@@ -117,7 +124,8 @@ export class VisitorConnection {
   }
 
   /** Continues the stored visitor, or starts a new one when there is none or its token is refused. */
-  async session(details: Record<string, string> = {}): Promise<WidgetSessionView> {
+  async session(extra: Record<string, string> = {}): Promise<WidgetSessionView> {
+    const details = this.language ? { language: this.language, ...extra } : extra;
     try {
       const session = await this.request<WidgetSessionView>('POST', '/session', details);
       this.token = session.token;
@@ -178,7 +186,12 @@ export class VisitorConnection {
     this.#ws?.close();
   }
 
-  #reconnectSoon(delay = Math.min(15_000, 500 * 2 ** this.#retry++)): void {
+  #reconnectNow(): void {
+    this.#retry = 0;
+    this.#reconnectSoon(0);
+  }
+
+  #reconnectSoon(delay = reconnectDelay(this.#retry++)): void {
     if (this.#closed || this.#ws) return;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.connect(), delay);

@@ -14,6 +14,14 @@ export function errorText(t: Translate, code: string, cfg: WidgetConfigView | nu
     case 'file_type_not_allowed':
     case 'file_content_mismatch':
       return t('fileType', { name });
+    case 'upload_budget_exceeded':
+      return t('uploadBudget');
+    case 'storage_full':
+      return t('storageFull');
+    case 'transcript_address_unverified':
+      return t('transcriptUnverified');
+    case 'transcript_already_sent':
+      return t('transcriptAlreadySent');
     case 'validation':
       return t('invalidEmail');
     default:

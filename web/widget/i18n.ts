@@ -49,6 +49,10 @@ const en = {
   thanks: 'Thank you for your feedback!',
   transcript: 'Email me a transcript',
   transcriptSent: 'The transcript is on its way.',
+  uploadBudget: 'Send the files you attached before adding more.',
+  storageFull: 'Files cannot be accepted right now. Please try again later.',
+  transcriptUnverified: 'Transcripts can only be sent to a verified email address.',
+  transcriptAlreadySent: 'The transcript of this chat was already sent.',
   offlineThanks: 'Thanks! We will answer by email, and you will also see the answer here.',
   earlier: 'Show earlier messages',
   tooLong: 'Messages are limited to {max} characters.',
@@ -117,6 +121,10 @@ const zhCN: Dictionary = {
   thanks: '感谢您的评价！',
   transcript: '把聊天记录发到我的邮箱',
   transcriptSent: '聊天记录已发送。',
+  uploadBudget: '请先发送已添加的文件，再添加更多。',
+  storageFull: '暂时无法接收文件，请稍后再试。',
+  transcriptUnverified: '聊天记录只能发送到已验证的邮箱地址。',
+  transcriptAlreadySent: '此次聊天的记录已经发送过了。',
   offlineThanks: '谢谢！我们会通过邮件回复，您再次访问时也能在这里看到回复。',
   earlier: '查看更早的消息',
   tooLong: '每条消息最多 {max} 个字符。',
@@ -182,6 +190,10 @@ const zhTW: Dictionary = {
   thanks: '感謝您的評價！',
   transcript: '將聊天記錄寄到我的信箱',
   transcriptSent: '聊天記錄已寄出。',
+  uploadBudget: '請先傳送已加入的檔案，再加入更多。',
+  storageFull: '暫時無法接收檔案，請稍後再試。',
+  transcriptUnverified: '聊天記錄只能寄到已驗證的電子郵件地址。',
+  transcriptAlreadySent: '這次聊天的記錄已經寄出過了。',
   offlineThanks: '謝謝！我們會以電子郵件回覆，您再次造訪時也能在這裡看到回覆。',
   earlier: '查看更早的訊息',
   tooLong: '每則訊息最多 {max} 個字元。',
@@ -198,19 +210,8 @@ const zhTW: Dictionary = {
 };
 
 export type Language = 'en' | 'zh-CN' | 'zh-TW';
+export { pickLanguage } from './language.js';
 const dictionaries: Record<Language, Dictionary> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW };
-
-/** The channel's language, or the browser's when the channel says "auto". */
-export function pickLanguage(channelDefault: string, browser: readonly string[]): Language {
-  if (channelDefault === 'en' || channelDefault === 'zh-CN' || channelDefault === 'zh-TW') return channelDefault;
-  for (const tag of browser) {
-    const lower = tag.toLowerCase();
-    if (/^zh-(tw|hk|mo)|^zh-hant/.test(lower)) return 'zh-TW';
-    if (lower.startsWith('zh')) return 'zh-CN';
-    if (lower.startsWith('en')) return 'en';
-  }
-  return 'en';
-}
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 

@@ -4,7 +4,10 @@ import { starIcon } from './icons.js';
 import type { Translate } from './i18n.js';
 import { base } from './styles.js';
 
-/** After the chat ends: a 1–5 rating with a comment (`kf-rate`), and a transcript by email (`kf-transcript`). */
+/**
+ * After the chat ends: a 1–5 rating with a comment (`kf-rate`), and a transcript by email (`kf-transcript`),
+ * offered only to the visitor's verified address, which is shown and cannot be changed here.
+ */
 @customElement('kf-chat-rating')
 export class KfChatRating extends LitElement {
   @property({ attribute: false }) t!: Translate;
@@ -65,7 +68,7 @@ export class KfChatRating extends LitElement {
               if (email) this.dispatchEvent(new CustomEvent('kf-transcript', { detail: email }));
             }}
           >
-            <input type="email" required .value=${this.email} aria-label=${t('email')} placeholder=${t('email')} />
+            <input type="email" required readonly .value=${this.email} aria-label=${t('email')} placeholder=${t('email')} />
             <button type="submit">${t('transcript')}</button>
           </form>`
         : nothing}

@@ -11,6 +11,7 @@ import { ApiError, VisitorConnection, newClientId, type QueuedMessage } from './
 import { HostLink } from './host-link.js';
 import { chatIcon, closeIcon } from './icons.js';
 import { pickLanguage, translator, type Language, type Translate } from './i18n.js';
+import { frameTitle, localText } from './language.js';
 import { formatSize, typeLabel } from './kf-chat-composer.js';
 import type { FormField } from './kf-chat-form.js';
 import './kf-chat-composer.js';
@@ -98,6 +99,7 @@ export class KfChat extends LitElement {
       else if (m.type === 'open') this.#setOpen(true);
       else if (m.type === 'close') this.#setOpen(false);
       else if (m.type === 'viewport') this._mobile = m.mobile;
+      else if (m.type === 'config') this.#hostConfig = m.config;
       else if (m.type === 'identify') this.#pendingIdentity = m.user;
       if (m.type === 'identify' && this._config) void this.#identify(m.user);
     });
@@ -113,12 +115,14 @@ export class KfChat extends LitElement {
   }
 
   #onStorage: ((items: Record<string, string | null>) => void) | undefined;
+  /** The config the loader fetched for this page (null: it could not); undefined until it arrives. */
+  #hostConfig: WidgetConfigView | null | undefined;
   #storageLoaded = false;
   #pendingIdentity: { id: string; hash: string; name?: string; email?: string } | null = null;
 
   async #start(browserLang: string): Promise<void> {
     try {
-      this._config = await this.#conn.config();
+      this._config = this.#hostConfig ?? (await this.#conn.config());
     } catch (err) {
       console.warn('kefu: chat unavailable', err);
       this._view = 'disabled';
@@ -130,6 +134,9 @@ export class KfChat extends LitElement {
     this._lang = pickLanguage(cfg.language, [browserLang, ...navigator.languages]);
     this.#t = translator(this._lang);
     document.documentElement.lang = this._lang;
+    document.title = frameTitle(cfg, this._lang);
+    // Recorded on the visitor's contact, so agents know which language to answer in.
+    this.#conn.language = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(browserLang) ? browserLang : this._lang;
     this._online = cfg.online;
     if (!cfg.online && cfg.offlineMode === 'hide' && !this.#conn.token) {
       this._view = 'disabled';
@@ -379,8 +386,8 @@ export class KfChat extends LitElement {
     try {
       await this.#conn.request('POST', `/conversations/${id}/transcript`, { email });
       this.#notify(this.#t('transcriptSent'));
-    } catch {
-      this.#notify(this.#t('error'), true);
+    } catch (err) {
+      this.#notify(err instanceof ApiError ? errorText(this.#t, err.code, this._config) : this.#t('error'), true);
     }
   }
 
@@ -424,7 +431,7 @@ export class KfChat extends LitElement {
     return html`<section
       class="panel"
       role="dialog"
-      aria-label=${cfg?.title ?? t('title')}
+      aria-label=${this.#title()}
       @dragover=${(e: DragEvent) => {
         e.preventDefault();
         this._dragging = this._view === 'chat';
@@ -445,11 +452,19 @@ export class KfChat extends LitElement {
     </section>`;
   }
 
+  #title(): string {
+    return localText(this._config?.titles, this._lang) ?? this.#t('title');
+  }
+
+  #greeting(): string {
+    return localText(this._config?.greetings, this._lang) ?? this.#t('greeting');
+  }
+
   #header() {
     const agent = [...this._messages].reverse().find((m) => m.author.kind === 'agent');
     return html`<kf-chat-header
       .t=${this.#t}
-      heading=${this._config?.title ?? this.#t('title')}
+      heading=${this.#title()}
       .logoUrl=${this._config?.logoUrl ?? null}
       .agentName=${agent?.author.name ?? null}
       .agentAvatar=${agent?.author.avatarUrl ?? null}
@@ -471,7 +486,7 @@ export class KfChat extends LitElement {
       return html`<kf-chat-form
         .t=${t}
         .fields=${fields}
-        heading=${cfg.greeting ?? t('greeting')}
+        heading=${this.#greeting()}
         intro=${t('prechatIntro')}
         submitLabel=${t('start')}
         ?busy=${this._busy}
@@ -500,7 +515,7 @@ export class KfChat extends LitElement {
         .messages=${this._messages}
         .pending=${this._pending}
         lang=${this._lang}
-        greeting=${cfg.greeting ?? t('greeting')}
+        greeting=${this.#greeting()}
         .agentReadAt=${this._conversation?.agentReadAt ?? null}
         .typing=${this._typing}
         ?hasMore=${this._hasMore}
@@ -511,7 +526,7 @@ export class KfChat extends LitElement {
             <kf-chat-rating
               .t=${t}
               ?rated=${this._conversation?.rated ?? false}
-              ?transcript=${cfg.transcript}
+              ?transcript=${cfg.transcript && (this._session?.visitor.emailVerified ?? false)}
               email=${this._session?.visitor.email ?? ''}
               @kf-rate=${(e: CustomEvent<{ score: number; comment: string }>) => void this.#rate(e.detail)}
               @kf-transcript=${(e: CustomEvent<string>) => void this.#transcript(e.detail)}

@@ -1,3 +1,5 @@
+import type { WidgetConfigView } from '../../server/channels/widget/protocol.js';
+import { frameTitle, pickLanguage } from './language.js';
 import { PROTOCOL, isProtocolMessage, type FrameToHost, type HostToFrame, type IdentifyPayload } from './protocol.js';
 
 /**
@@ -19,9 +21,26 @@ const CLOSED = 'width:88px;height:88px;';
 
 interface Frame {
   el: HTMLIFrameElement;
+  channel: string;
   ready: boolean;
   queue: HostToFrame[];
 }
+
+const configs = new Map<string, Promise<WidgetConfigView | null>>();
+
+/** The channel's config, fetched once per page: the frame gets this copy instead of asking again. */
+function configFor(channel: string): Promise<WidgetConfigView | null> {
+  let found = configs.get(channel);
+  if (!found) {
+    found = fetch(`${base}/api/v1/widget/${encodeURIComponent(channel)}/config`, { credentials: 'omit' })
+      .then((res) => (res.ok ? (res.json() as Promise<WidgetConfigView>) : null))
+      .catch(() => null);
+    configs.set(channel, found);
+  }
+  return found;
+}
+
+const visitorLanguage = (cfg: WidgetConfigView | null) => pickLanguage(cfg?.language ?? 'auto', [...navigator.languages, navigator.language]);
 
 const frames: Frame[] = [];
 const STORE_PREFIX = 'kefu:';
@@ -56,11 +75,12 @@ function makeFrame(channel: string, mode: 'float' | 'inline'): Frame {
   const el = document.createElement('iframe');
   const params = new URLSearchParams({ origin: location.origin, mode, lang: navigator.language });
   el.src = `${base}/widget/${encodeURIComponent(channel)}/frame#${params}`;
-  el.title = 'Chat';
+  el.title = frameTitle(null, visitorLanguage(null));
   el.setAttribute('allow', 'autoplay');
   el.style.cssText = 'border:0;background:transparent;color-scheme:light;display:block;';
-  const frame: Frame = { el, ready: false, queue: [] };
+  const frame: Frame = { el, channel, ready: false, queue: [] };
   frames.push(frame);
+  void configFor(channel).then((cfg) => (el.title = frameTitle(cfg, visitorLanguage(cfg))));
   return frame;
 }
 
@@ -92,6 +112,16 @@ function setUnread(count: number, open: boolean): void {
   }, 1000);
 }
 
+function onReady(frame: Frame, config: WidgetConfigView | null): void {
+  frame.ready = true;
+  // The config first: the frame starts once the storage arrives and finds the config already there.
+  post(frame, msg('config', { config }));
+  post(frame, msg('storage', { items: savedItems() }));
+  post(frame, msg('viewport', { mobile: mobile() }));
+  if (pendingIdentity) post(frame, msg('identify', { user: pendingIdentity }));
+  for (const queued of frame.queue.splice(0)) post(frame, queued);
+}
+
 let isOpen = false;
 addEventListener('message', (event: MessageEvent) => {
   if (event.origin !== base || !isProtocolMessage<FrameToHost>(event.data)) return;
@@ -99,11 +129,7 @@ addEventListener('message', (event: MessageEvent) => {
   if (!frame) return;
   const data = event.data;
   if (data.type === 'ready') {
-    frame.ready = true;
-    post(frame, msg('storage', { items: savedItems() }));
-    post(frame, msg('viewport', { mobile: mobile() }));
-    if (pendingIdentity) post(frame, msg('identify', { user: pendingIdentity }));
-    for (const queued of frame.queue.splice(0)) post(frame, queued);
+    void configFor(frame.channel).then((config) => onReady(frame, config));
   } else if (data.type === 'state' && frame === floating) {
     isOpen = data.open;
     place(isOpen);
@@ -177,9 +203,7 @@ const channel = script?.dataset.channel;
 if (channel && script?.dataset.launcher !== 'false') {
   const start = () => {
     // The loader asks first: a page whose origin is not allowed gets no launcher at all.
-    fetch(`${base}/api/v1/widget/${encodeURIComponent(channel)}/config`, { credentials: 'omit' })
-      .then((res) => (res.ok ? mountFloating(channel) : undefined))
-      .catch(() => undefined);
+    void configFor(channel).then((cfg) => cfg && mountFloating(channel));
   };
   // The chat waits for the host page to finish loading: it never competes with the page's own content.
   if (document.readyState === 'complete') start();

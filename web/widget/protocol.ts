@@ -2,6 +2,8 @@
  * The one postMessage protocol between the loader (on the host page) and the chat frame (on Kefu's origin).
  * Every message carries `kefu: PROTOCOL`; both sides post to an explicit origin and check `event.origin`.
  */
+import type { WidgetConfigView } from '../../server/channels/widget/protocol.js';
+
 export const PROTOCOL = 'kefu-widget/1';
 
 export interface IdentifyPayload {
@@ -15,6 +17,8 @@ export type HostToFrame =
   | { kefu: typeof PROTOCOL; type: 'open' }
   | { kefu: typeof PROTOCOL; type: 'close' }
   | { kefu: typeof PROTOCOL; type: 'identify'; user: IdentifyPayload }
+  /** The channel config the loader already fetched, so the frame need not fetch it again; null: it could not. */
+  | { kefu: typeof PROTOCOL; type: 'config'; config: WidgetConfigView | null }
   /** the host viewport is phone-sized: the open panel takes the whole screen */
   | { kefu: typeof PROTOCOL; type: 'viewport'; mobile: boolean }
   /**

@@ -1,9 +1,10 @@
 import { now } from '../../db/database.js';
-import { BadRequest, Conflict, NotFound } from '../../http/errors.js';
+import { BadRequest, Conflict, Forbidden, NotFound } from '../../http/errors.js';
 import { recordChatEvent } from '../../modules/tickets/chat-events.js';
 import type { WidgetChannelConfig } from './config-schema.js';
 import type { WidgetConversationView } from './protocol.js';
-import { conversationMessages, findConversation, updateConversation, type VisitorRow } from './queries.js';
+import { localTextFor } from './local-text.js';
+import { conversationMessages, findConversation, updateConversation, type VisitorRow, type WidgetMessageRow } from './queries.js';
 import type { WidgetRuntime } from './runtime.js';
 import { conversationView } from './session-service.js';
 
@@ -54,27 +55,48 @@ export async function rateChat(
   return conversationView(rt, row);
 }
 
+/**
+ * Mails the chat to the visitor, from the support mailbox. Its text is whatever the visitor wrote, so it
+ * goes only to an address identify() proved, once per chat, within per-IP and per-channel budgets:
+ * never to an address someone typed, or the widget would mail attacker-written text anywhere.
+ */
 export async function emailTranscript(
   rt: WidgetRuntime,
   ch: WidgetChannelConfig,
   visitor: VisitorRow,
   conversationId: string,
-  email: string,
+  request: { email?: string | undefined; ip: string },
 ): Promise<void> {
   const row = await ownConversation(rt, visitor, conversationId);
   const send = rt.deps.sendEmail;
   if (!ch.email_channel || !send) throw new BadRequest('Transcripts by email are not available.', undefined, 'transcript_unavailable');
+  const to = visitor.email_verified === 1 && visitor.external_id !== null ? visitor.email : null;
+  if (!to || (request.email !== undefined && request.email.toLowerCase() !== to)) {
+    throw new Forbidden('Transcripts go only to a verified email address.', 'transcript_address_unverified');
+  }
+  if (row.transcript_sent_at !== null) throw new Conflict('The transcript of this chat was already sent.', 'transcript_already_sent');
+  rt.limit(ch, 'ipTranscripts', request.ip);
+  rt.limit(ch, 'channelTranscripts', ch.name);
+  const claimed = await rt.ctx.db
+    .updateTable('widget_conversations')
+    .set({ transcript_sent_at: now() })
+    .where('id', '=', row.id)
+    .where('transcript_sent_at', 'is', null)
+    .executeTakeFirst();
+  // A second request racing this one lost: still once per chat.
+  if (Number(claimed.numUpdatedRows) === 0) throw new Conflict('The transcript of this chat was already sent.', 'transcript_already_sent');
   const messages = await conversationMessages(rt.ctx.db, row.id);
-  const lines = messages.map((m) => {
-    const who = m.author_kind === 'visitor' ? (m.author_name ?? 'You') : (m.author_name ?? 'Support');
-    const files = (JSON.parse(m.attachments) as Array<{ name: string }>).map((a) => `[${a.name}]`).join(' ');
-    return `[${new Date(m.created_at).toISOString().slice(0, 16).replace('T', ' ')} UTC] ${who}: ${m.text}${files ? ` ${files}` : ''}`;
-  });
   await send({
     channel: ch.email_channel,
-    to: email,
-    subject: `${ch.title ?? 'Chat'} transcript`,
-    text: lines.join('\n\n'),
+    to,
+    subject: `${localTextFor(ch.title, visitor.language, 'Chat')} transcript`,
+    text: messages.map(transcriptLine).join('\n\n'),
     ticketId: row.ticket_id ?? undefined,
   });
+}
+
+function transcriptLine(m: WidgetMessageRow): string {
+  const who = m.author_kind === 'visitor' ? (m.author_name ?? 'You') : (m.author_name ?? 'Support');
+  const files = (JSON.parse(m.attachments) as Array<{ name: string }>).map((a) => `[${a.name}]`).join(' ');
+  return `[${new Date(m.created_at).toISOString().slice(0, 16).replace('T', ' ')} UTC] ${who}: ${m.text}${files ? ` ${files}` : ''}`;
 }

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { localText } from './local-text.js';
 
 const PrechatField = Type.Object(
   {
@@ -23,13 +24,16 @@ const BusinessHours = Type.Object(
   { additionalProperties: false },
 );
 
-/** Per-minute budgets; one IP may hide a whole office behind NAT, so its budget is larger. */
+/** Budgets per minute (per hour for transcripts); one IP may hide a whole office behind NAT, so its budget is larger. */
 const RateLimits = Type.Object(
   {
     visitor_messages_per_minute: Type.Integer({ minimum: 1, maximum: 100_000, default: 30 }),
     ip_messages_per_minute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 300 }),
     ip_sessions_per_minute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30 }),
     visitor_uploads_per_minute: Type.Integer({ minimum: 1, maximum: 10_000, default: 10 }),
+    /** Transcripts are mail from the support address: few per IP, and a ceiling for the whole channel. */
+    ip_transcripts_per_hour: Type.Integer({ minimum: 1, maximum: 10_000, default: 5 }),
+    channel_transcripts_per_hour: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 200 }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -40,8 +44,11 @@ export const WidgetChannelSchema = Type.Object(
     allowed_origins: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
     brand_color: Type.String({ pattern: '^#[0-9a-fA-F]{6}$', default: '#2563eb' }),
     logo_url: Type.Optional(Type.String()),
-    title: Type.Optional(Type.String()),
-    greeting: Type.Optional(Type.String()),
+    /** How people see the channel (agents' contact panel, transcripts); the name when absent. */
+    display_name: Type.Optional(localText(100)),
+    /** Header title and first line a visitor sees: one text, or one per language ({ en, zh-CN, zh-TW }). */
+    title: Type.Optional(localText(100)),
+    greeting: Type.Optional(localText(1000)),
     prechat_fields: Type.Array(PrechatField, { default: [] }),
     business_hours: Type.Optional(BusinessHours),
     /** What the widget does outside business hours or with no agent online. */
@@ -57,6 +64,13 @@ export const WidgetChannelSchema = Type.Object(
     email_channel: Type.Optional(Type.String()),
     max_message_chars: Type.Integer({ minimum: 1, maximum: 100_000, default: 5000 }),
     max_upload_mb: Type.Number({ exclusiveMinimum: 0, maximum: 100, default: 10 }),
+    /** Bytes a visitor, and one IP across its visitors, may hold in uploads not yet sent with a message. */
+    unsent_upload_mb_per_visitor: Type.Number({ exclusiveMinimum: 0, maximum: 10_000, default: 30 }),
+    unsent_upload_mb_per_ip: Type.Number({ exclusiveMinimum: 0, maximum: 100_000, default: 100 }),
+    /** Uploads not sent with a message within this many minutes are deleted. */
+    unsent_upload_minutes: Type.Integer({ minimum: 1, maximum: 1440, default: 15 }),
+    /** Uploads are refused (507) while the data directory's disk has less free space than this. */
+    min_free_disk_mb: Type.Number({ minimum: 0, maximum: 1e12, default: 512 }),
     /** MIME types a visitor may upload; checked against the file's leading bytes, not its name. */
     upload_types: Type.Array(Type.String({ minLength: 3 }), {
       default: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'],

@@ -37,9 +37,10 @@ export function createWidgetChannel(ctx: AppContext, deps: WidgetDeps): WidgetRu
       return { status: outcome === 'pushed' ? 'delivered' : 'sent' };
     }),
   );
+  // Unsent uploads live minutes, not hours: swept every minute.
   const sweep = setInterval(() => {
     dropStaleUploads(rt).catch((err: unknown) => log.error({ err }, 'dropping stale uploads failed'));
-  }, 60 * 60_000);
+  }, 60_000);
   sweep.unref();
   ctx.onClose(() => {
     clearInterval(sweep);

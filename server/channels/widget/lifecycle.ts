@@ -1,6 +1,7 @@
 import { removeFile } from '../../modules/attachments/storage.js';
 import type { ContactDeleted, ContactMerged, TicketMerged } from '../../realtime/events.js';
 import type { WidgetRuntime } from './runtime.js';
+import { unsentTtlMs } from './upload-budget.js';
 
 /** An erased contact leaves nothing behind in the widget either: visitors, chats, copies of messages, ratings. */
 export async function forgetContact(rt: WidgetRuntime, event: ContactDeleted): Promise<void> {
@@ -23,26 +24,32 @@ export async function followTicketMerge(rt: WidgetRuntime, event: TicketMerged):
   });
 }
 
-const UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
-
 /**
- * Files a visitor uploaded but never sent are dropped after a day; the file itself only when no
- * attachment or other upload shares its content.
+ * Files a visitor uploaded but never sent are dropped once their channel's unsent_upload_minutes pass;
+ * the file itself only when no attachment or other upload shares its content.
  */
 export async function dropStaleUploads(rt: WidgetRuntime, at = Date.now()): Promise<number> {
-  const stale = await rt.ctx.db
-    .selectFrom('widget_uploads')
-    .select(['id', 'sha256'])
-    .where('created_at', '<', at - UPLOAD_TTL_MS)
-    .limit(500)
-    .execute();
-  for (const row of stale) {
-    await rt.ctx.db.deleteFrom('widget_uploads').where('id', '=', row.id).execute();
-    const [attachment, upload] = await Promise.all([
-      rt.ctx.db.selectFrom('attachments').select('id').where('sha256', '=', row.sha256).executeTakeFirst(),
-      rt.ctx.db.selectFrom('widget_uploads').select('id').where('sha256', '=', row.sha256).executeTakeFirst(),
-    ]);
-    if (!attachment && !upload) removeFile(rt.ctx.paths.attachments, row.sha256);
+  let dropped = 0;
+  for (const ch of rt.ctx.config.channels.widget) {
+    const stale = await rt.ctx.db
+      .selectFrom('widget_uploads')
+      .innerJoin('widget_visitors', 'widget_visitors.id', 'widget_uploads.visitor_id')
+      .select(['widget_uploads.id', 'widget_uploads.sha256'])
+      .where('widget_visitors.channel', '=', ch.name)
+      .where('widget_uploads.created_at', '<', at - unsentTtlMs(ch))
+      .limit(500)
+      .execute();
+    for (const row of stale) await dropUpload(rt, row);
+    dropped += stale.length;
   }
-  return stale.length;
+  return dropped;
+}
+
+async function dropUpload(rt: WidgetRuntime, row: { id: string; sha256: string }): Promise<void> {
+  await rt.ctx.db.deleteFrom('widget_uploads').where('id', '=', row.id).execute();
+  const [attachment, upload] = await Promise.all([
+    rt.ctx.db.selectFrom('attachments').select('id').where('sha256', '=', row.sha256).executeTakeFirst(),
+    rt.ctx.db.selectFrom('widget_uploads').select('id').where('sha256', '=', row.sha256).executeTakeFirst(),
+  ]);
+  if (!attachment && !upload) removeFile(rt.ctx.paths.attachments, row.sha256);
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { randomToken } from '../../crypto.js';
 import { now, type DbOrTx } from '../../db/database.js';
 import { BadRequest, NotFound } from '../../http/errors.js';
-import type { Identity, InboundAttachment } from '../../intake/types.js';
+import type { Identity, InboundAttachment, InboundMessage } from '../../intake/types.js';
 import type { WidgetChannelConfig } from './config-schema.js';
 import { attachmentPath } from '../../modules/attachments/storage.js';
 import { presentMessage, type StoredAttachment } from './presenter.js';
@@ -81,14 +81,7 @@ async function storeVisitorMessage(
   await rt.deps.intake(
     {
       channel: { kind: 'widget', name: ch.name },
-      sender: {
-        identity: visitorIdentity(ch, visitor),
-        name: visitor.name ?? undefined,
-        email: visitor.email ?? undefined,
-        phone: visitor.phone ?? undefined,
-        language: visitor.language ?? undefined,
-        alsoKnownAs: visitor.external_id && visitor.email ? [{ kind: 'email', value: visitor.email }] : undefined,
-      },
+      sender: visitorSender(ch, visitor),
       thread: { key: conversationId },
       subject: subjectFrom(input.text, uploads),
       text: input.text,
@@ -143,6 +136,22 @@ function newConversation(
     created_at: at,
     ended_at: null,
     last_message_at: at,
+    transcript_sent_at: null,
+  };
+}
+
+/**
+ * Only an email proved by identify() may find or join a contact; what the visitor typed (email, phone)
+ * stays a claim on their own contact, or a stranger could take over a customer's profile by typing it.
+ */
+function visitorSender(ch: WidgetChannelConfig, visitor: VisitorRow): InboundMessage['sender'] {
+  const proven = visitor.email_verified === 1 && visitor.external_id !== null ? (visitor.email ?? undefined) : undefined;
+  return {
+    identity: visitorIdentity(ch, visitor),
+    name: visitor.name ?? undefined,
+    email: proven,
+    language: visitor.language ?? undefined,
+    claims: { email: proven ? undefined : (visitor.email ?? undefined), phone: visitor.phone ?? undefined },
   };
 }
 

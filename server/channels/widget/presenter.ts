@@ -49,4 +49,5 @@ export const presentVisitor = (row: VisitorRow): WidgetVisitorView => ({
   email: row.email,
   phone: row.phone,
   identified: row.external_id !== null,
+  emailVerified: row.external_id !== null && row.email_verified === 1 && row.email !== null,
 });

@@ -32,12 +32,20 @@ export interface WidgetConversationView {
   rated: boolean;
 }
 
+/** A text by language; `default` is for a language not listed. */
+export type LocalTexts = Record<string, string>;
+
 export interface WidgetConfigView {
   channel: string;
+  /** how the channel is called, by language */
+  displayName: LocalTexts;
+  /** the title in the default language; `titles` has it by language */
   title: string | null;
+  titles: LocalTexts | null;
   brandColor: string;
   logoUrl: string | null;
   greeting: string | null;
+  greetings: LocalTexts | null;
   prechatFields: Array<{ field: PrechatFieldName; required: boolean }>;
   language: 'auto' | WidgetLanguage;
   /** someone can answer live right now */
@@ -55,6 +63,8 @@ export interface WidgetVisitorView {
   email: string | null;
   phone: string | null;
   identified: boolean;
+  /** the email came with identify(): transcripts may go there */
+  emailVerified: boolean;
 }
 
 export interface WidgetSessionView {

@@ -118,12 +118,10 @@ export const widgetRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = as
 
   app.post(
     '/widget/:channel/conversations/:id/transcript',
-    { schema: { params: ConversationParams, body: TranscriptBody, response: withErrors({ 204: Type.Null() }, 400, 401, 403, 404, 429) } },
+    { schema: { params: ConversationParams, body: TranscriptBody, response: withErrors({ 204: Type.Null() }, 400, 401, 403, 404, 409, 429) } },
     async (request, reply) => {
       const { ch, visitor } = await guardVisitor(rt, request, request.params.channel);
-      // Each transcript is an email to an address the visitor typed: budgeted like new sessions.
-      rt.limit(ch, 'ipSessions', request.ip);
-      await emailTranscript(rt, ch, visitor, request.params.id, request.body.email);
+      await emailTranscript(rt, ch, visitor, request.params.id, { email: request.body?.email, ip: request.ip });
       return reply.code(204).send(null);
     },
   );

@@ -23,7 +23,7 @@ export interface WidgetDeps {
   sendEmail?: ((email: OutgoingEmail) => Promise<void>) | undefined;
 }
 
-type LimitName = 'visitorMessages' | 'ipMessages' | 'ipSessions' | 'uploads';
+type LimitName = 'visitorMessages' | 'ipMessages' | 'ipSessions' | 'uploads' | 'ipTranscripts' | 'channelTranscripts';
 
 /** Everything long-lived the widget channel keeps: sockets, rate limits, per-visitor ordering. */
 export class WidgetRuntime {
@@ -83,6 +83,8 @@ export class WidgetRuntime {
         ipMessages: new RateLimiter(r.ip_messages_per_minute, 60_000),
         ipSessions: new RateLimiter(r.ip_sessions_per_minute, 60_000),
         uploads: new RateLimiter(r.visitor_uploads_per_minute, 60_000),
+        ipTranscripts: new RateLimiter(r.ip_transcripts_per_hour, 3_600_000),
+        channelTranscripts: new RateLimiter(r.channel_transcripts_per_hour, 3_600_000),
       };
       this.#limiters.set(channel.name, found);
     }

@@ -18,10 +18,13 @@ export const FileQuery = Type.Object({ sig: Type.String({ pattern: '^[0-9a-f]{32
 
 export const WidgetConfigSchema = Type.Object({
   channel: Type.String(),
+  displayName: Type.Record(Type.String(), Type.String()),
   title: Nullable(Type.String()),
+  titles: Nullable(Type.Record(Type.String(), Type.String())),
   brandColor: Type.String(),
   logoUrl: Nullable(Type.String()),
   greeting: Nullable(Type.String()),
+  greetings: Nullable(Type.Record(Type.String(), Type.String())),
   prechatFields: Type.Array(
     Type.Object({
       field: Type.Union([Type.Literal('name'), Type.Literal('email'), Type.Literal('phone')]),
@@ -75,6 +78,7 @@ export const SessionSchema = Type.Object({
     email: Nullable(Type.String()),
     phone: Nullable(Type.String()),
     identified: Type.Boolean(),
+    emailVerified: Type.Boolean(),
   }),
   conversation: Nullable(ConversationSchema),
   online: Type.Boolean(),
@@ -87,7 +91,8 @@ export const SessionBody = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     email: Type.Optional(Email),
     phone: Type.Optional(Type.String({ pattern: '^[+0-9 ()./-]{3,32}$' })),
-    language: Type.Optional(Lang),
+    /** the visitor's browser language (a BCP 47 tag such as zh-CN or fr-FR), kept on their contact */
+    language: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$', maxLength: 35 })),
   },
   { additionalProperties: false },
 );
@@ -122,7 +127,8 @@ export const RatingBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const TranscriptBody = Type.Object({ email: Email }, { additionalProperties: false });
+/** `email`, when given, must be the visitor's verified address; the transcript goes there either way. */
+export const TranscriptBody = Type.Object({ email: Type.Optional(Email) }, { additionalProperties: false });
 
 export const UploadSchema = Type.Object({
   id: Type.String(),

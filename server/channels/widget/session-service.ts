@@ -2,6 +2,7 @@ import { randomToken } from '../../crypto.js';
 import { now } from '../../db/database.js';
 import { BadRequest, Forbidden, Unauthorized } from '../../http/errors.js';
 import type { WidgetChannelConfig } from './config-schema.js';
+import { localTextFor, localTextMap } from './local-text.js';
 import { presentConversation, presentVisitor } from './presenter.js';
 import type { WidgetConfigView, WidgetConversationView, WidgetSessionView } from './protocol.js';
 import {
@@ -21,10 +22,13 @@ const DAY_MS = 86_400_000;
 export function configView(rt: WidgetRuntime, ch: WidgetChannelConfig): WidgetConfigView {
   return {
     channel: ch.name,
-    title: ch.title ?? null,
+    displayName: localTextMap(ch.display_name, ch.name),
+    title: ch.title === undefined ? null : localTextFor(ch.title, null, ch.name),
+    titles: ch.title === undefined ? null : localTextMap(ch.title, ch.name),
     brandColor: ch.brand_color,
     logoUrl: ch.logo_url ?? null,
-    greeting: ch.greeting ?? null,
+    greeting: ch.greeting === undefined ? null : localTextFor(ch.greeting, null, ''),
+    greetings: ch.greeting === undefined ? null : localTextMap(ch.greeting, ''),
     prechatFields: ch.prechat_fields.map((f) => ({ field: f.field, required: f.required })),
     language: ch.default_language,
     online: rt.online(ch),
@@ -68,9 +72,13 @@ export async function startSession(rt: WidgetRuntime, ch: WidgetChannelConfig, i
   let visitor: VisitorRow | undefined;
   if (input.token) visitor = await authenticateVisitor(rt, ch, input.token);
   const at = now();
+  const email = input.email?.toLowerCase();
+  // A typed address is a claim; it stays verified only when it is the address identify() proved.
+  const emailVerified = email !== undefined && !(visitor?.email_verified === 1 && visitor.email === email) ? { email_verified: 0 } : {};
   const details = {
     ...(input.name ? { name: input.name } : {}),
-    ...(input.email ? { email: input.email.toLowerCase() } : {}),
+    ...(email ? { email } : {}),
+    ...emailVerified,
     ...(input.phone ? { phone: input.phone } : {}),
     ...(input.language ? { language: input.language } : {}),
   };
@@ -83,6 +91,7 @@ export async function startSession(rt: WidgetRuntime, ch: WidgetChannelConfig, i
       email: null,
       phone: null,
       language: null,
+      email_verified: 0,
       contact_id: null,
       created_at: at,
       last_seen_at: at,
@@ -138,7 +147,7 @@ export async function identify(
   }
   const details = {
     ...(input.name ? { name: input.name } : {}),
-    ...(input.email ? { email: input.email.toLowerCase() } : {}),
+    ...(input.email ? { email: input.email.toLowerCase(), email_verified: 1 } : {}),
     last_seen_at: now(),
   };
   if (visitor.external_id === input.id) {
@@ -163,7 +172,7 @@ async function identifyFresh(
   rt: WidgetRuntime,
   ch: WidgetChannelConfig,
   externalId: string,
-  details: { name?: string; email?: string; last_seen_at: number },
+  details: { name?: string; email?: string; email_verified?: number; last_seen_at: number },
 ): Promise<WidgetSessionView> {
   const at = now();
   const visitor: VisitorRow = {
@@ -174,6 +183,7 @@ async function identifyFresh(
     email: details.email ?? null,
     phone: null,
     language: null,
+    email_verified: details.email_verified ?? 0,
     contact_id: null,
     created_at: at,
     last_seen_at: at,

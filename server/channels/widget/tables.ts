@@ -10,6 +10,8 @@ export interface WidgetVisitorsTable {
   email: string | null;
   phone: string | null;
   language: string | null;
+  /** 1 when the email came with a verified identify(); a typed one is only a claim */
+  email_verified: number;
   contact_id: number | null;
   created_at: number;
   last_seen_at: number;
@@ -29,6 +31,8 @@ export interface WidgetConversationsTable {
   created_at: number;
   ended_at: number | null;
   last_message_at: number | null;
+  /** a transcript goes out once per chat */
+  transcript_sent_at: number | null;
 }
 
 export interface WidgetMessagesTable {
@@ -54,6 +58,8 @@ export interface WidgetUploadsTable {
   size: number;
   /** the file lives content-addressed under the attachments directory */
   sha256: string;
+  /** where it came from: unsent bytes are budgeted per IP */
+  ip: string;
   created_at: number;
 }
 

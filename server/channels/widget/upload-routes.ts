@@ -24,7 +24,7 @@ export const widgetUploadRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }
 
   app.post(
     '/widget/:channel/uploads',
-    { schema: { params: ChannelParams, response: withErrors({ 200: UploadSchema }, 400, 401, 403, 404, 413, 429) } },
+    { schema: { params: ChannelParams, response: withErrors({ 200: UploadSchema }, 400, 401, 403, 404, 413, 429, 507) } },
     async (request) => {
       const { ch, visitor } = await guardVisitor(rt, request, request.params.channel);
       const name = request.headers['x-filename'];
@@ -33,7 +33,7 @@ export const widgetUploadRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }
         contentType: request.headers['content-type'] ?? 'application/octet-stream',
         content: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
         truncated: false,
-      });
+      }, request.ip);
     },
   );
 

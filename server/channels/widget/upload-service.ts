@@ -6,6 +6,7 @@ import type { WidgetChannelConfig } from './config-schema.js';
 import type { VisitorRow } from './queries.js';
 import type { WidgetRuntime } from './runtime.js';
 import { contentMatchesType } from './sniff.js';
+import { checkUploadBudget } from './upload-budget.js';
 
 export interface UploadInput {
   filename: string;
@@ -28,6 +29,7 @@ export async function acceptUpload(
   ch: WidgetChannelConfig,
   visitor: VisitorRow,
   input: UploadInput,
+  ip: string,
 ): Promise<UploadView> {
   const maxBytes = Math.floor(ch.max_upload_mb * 1024 * 1024);
   if (input.truncated || input.content.length > maxBytes) {
@@ -41,6 +43,14 @@ export async function acceptUpload(
     throw new BadRequest('The file content does not match its type.', { field: 'file' }, 'file_content_mismatch');
   }
   rt.limit(ch, 'uploads', visitor.id);
+  // One at a time per IP, so parallel uploads cannot all pass the budget check before any is counted.
+  return rt.serial(`upload-ip:${ip}`, async () => {
+    await checkUploadBudget(rt.ctx.db, ch, rt.ctx.paths.data, { visitorId: visitor.id, ip }, input.content.length, now());
+    return storeUpload(rt, visitor, input, contentType, ip);
+  });
+}
+
+async function storeUpload(rt: WidgetRuntime, visitor: VisitorRow, input: UploadInput, contentType: string, ip: string): Promise<UploadView> {
   const stored = storeBuffer(rt.ctx.paths.attachments, input.content);
   const view: UploadView = {
     id: `u_${randomToken(12)}`,
@@ -57,6 +67,7 @@ export async function acceptUpload(
       content_type: contentType,
       size: stored.size,
       sha256: stored.sha256,
+      ip,
       created_at: now(),
     })
     .execute();

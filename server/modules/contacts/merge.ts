@@ -27,6 +27,8 @@ export async function mergeContacts(ctx: AppContext, viewer: Viewer, sourceId: n
     const merged: Partial<ContactRow> = {
       name: fill('name'),
       email: fill('email'),
+      // The survivor's own address keeps its standing; one taken over from the source keeps the source's.
+      email_verified: into.email !== null ? into.email_verified : source.email_verified,
       phone: fill('phone'),
       language: fill('language'),
       attributes: JSON.stringify({ ...parseJsonObject(source.attributes), ...parseJsonObject(into.attributes) }),
@@ -52,7 +54,7 @@ export async function mergeContacts(ctx: AppContext, viewer: Viewer, sourceId: n
       before: { mergedContactId: sourceId, name: source.name, email: source.email, phone: source.phone },
       after: { ticketIds: moved.map((t) => t.id) },
     });
-    const view = await presentOneContact(tx, survivor);
+    const view = await presentOneContact(tx, survivor, ctx.config.channels.widget);
     const ticketViews = await presentTickets(tx, moved, null);
     const events: KefuEvent[] = [
       { type: 'contact.merged', actor, contactId: sourceId, intoContactId: intoId, contact: view },

@@ -34,6 +34,7 @@ const insertContactRow = prepared((db: DbOrTx, p: Omit<ContactRow, 'id'>) =>
       email: p.email,
       phone: p.phone,
       language: p.language,
+      email_verified: p.email_verified,
       attributes: p.attributes,
       notes: p.notes,
       created_at: p.created_at,
@@ -49,6 +50,7 @@ export async function insertContact(db: DbOrTx, values: Omit<Insertable<Contacts
     email: values.email ?? null,
     phone: values.phone ?? null,
     language: values.language ?? null,
+    email_verified: values.email_verified ?? 1,
     // The columns' defaults, spelled out so that every insert is one statement.
     attributes: values.attributes ?? '{}',
     notes: values.notes ?? '',

@@ -70,7 +70,7 @@ export const contactsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
       const row = await getContactRow(ctx, request.params.id);
       // Tickets the viewer may not see are left out, as everywhere else.
       const filters = parseTicketQuery({ contact: String(row.id), status: 'all', limit: HISTORY_LIMIT });
-      const [contact, tickets] = await Promise.all([presentOneContact(ctx.db, row), listTickets(ctx, viewer, filters)]);
+      const [contact, tickets] = await Promise.all([presentOneContact(ctx.db, row, ctx.config.channels.widget), listTickets(ctx, viewer, filters)]);
       return { contact, tickets: tickets.items };
     },
   );

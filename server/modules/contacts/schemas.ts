@@ -1,8 +1,16 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
-export const IdentitySchema = Type.Object({ kind: Type.String(), value: Type.String() });
+export const IdentitySchema = Type.Object({
+  kind: Type.String(),
+  value: Type.String(),
+  /**
+   * The channel's display name by language (`default` always set), where the value alone means nothing
+   * to a person (a widget visitor id).
+   */
+  channelName: Type.Optional(Type.Record(Type.String(), Type.String())),
+});
 
 export const ContactSummarySchema = Type.Object({
   id: Type.Integer(),
@@ -15,6 +23,10 @@ export const ContactSchema = Type.Object({
   id: Type.Integer(),
   name: Nullable(Type.String()),
   email: Nullable(Type.String()),
+  /** false when the email is only what the customer typed into a chat form */
+  emailVerified: Type.Boolean(),
+  /** another contact whose proven identity is this unverified email: the one to merge into */
+  emailOwner: Nullable(ContactSummarySchema),
   phone: Nullable(Type.String()),
   language: Nullable(Type.String()),
   attributes: Type.Record(Type.String(), Type.Unknown()),

@@ -32,6 +32,18 @@ function identitiesFor(input: ContactInput): Array<{ kind: string; value: string
   return list;
 }
 
+/**
+ * Only an email or phone the agent changed is checked and recorded as an identity: the edit form sends
+ * every field, and an unverified address another contact owns must not block saving the rest.
+ */
+function changedIdentityFields(row: ContactRow, input: ContactInput): ContactInput {
+  const same = (a: string | null | undefined, b: string | null) => (blankToNull(a) ?? null)?.toLowerCase() === b?.toLowerCase();
+  return {
+    ...(input.email !== undefined && !same(input.email, row.email) ? { email: input.email } : {}),
+    ...(input.phone !== undefined && !same(input.phone, row.phone) ? { phone: input.phone } : {}),
+  };
+}
+
 function snapshot(row: ContactRow): Record<string, unknown> {
   return {
     name: row.name,
@@ -91,7 +103,7 @@ export async function listContacts(
   const page = rows.slice(0, opts.limit);
   const last = page[page.length - 1];
   return {
-    items: await presentContacts(ctx.db, page),
+    items: await presentContacts(ctx.db, page, ctx.config.channels.widget),
     nextCursor: rows.length > opts.limit && last ? encodeCursor([last.id]) : null,
   };
 }
@@ -143,7 +155,7 @@ export async function createContact(ctx: AppContext, viewer: Viewer, input: Cont
       entityId: row.id,
       after: snapshot(row),
     });
-    const view = await presentOneContact(tx, row);
+    const view = await presentOneContact(tx, row, ctx.config.channels.widget);
     onCommit(() => ctx.bus.emit({ type: 'contact.created', actor: agentActor(viewer), contactId: row.id, contact: view }));
     return view;
   });
@@ -155,14 +167,18 @@ export async function updateContact(
   id: number,
   input: ContactInput,
 ): Promise<ContactView> {
-  await assertIdentitiesFree(ctx, id, input);
+  const current = await findContact(ctx.db, id);
+  if (!current) throw new NotFound('contact');
+  const changed = changedIdentityFields(current, input);
+  await assertIdentitiesFree(ctx, id, changed);
   return ctx.database.transaction(async (tx, onCommit) => {
     const before = await findContact(tx, id);
     if (!before) throw new NotFound('contact');
     const at = now();
     const changes = {
       ...(input.name !== undefined ? { name: blankToNull(input.name) ?? null } : {}),
-      ...(input.email !== undefined ? { email: blankToNull(input.email)?.toLowerCase() ?? null } : {}),
+      // An address the agent typed is vouched for; one kept as it was keeps its state.
+      ...(changed.email !== undefined ? { email: blankToNull(input.email)?.toLowerCase() ?? null, email_verified: 1 } : {}),
       ...(input.phone !== undefined ? { phone: blankToNull(input.phone) ?? null } : {}),
       ...(input.language !== undefined ? { language: blankToNull(input.language) ?? null } : {}),
       ...(input.notes !== undefined ? { notes: input.notes } : {}),
@@ -176,12 +192,12 @@ export async function updateContact(
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await addIdentities(tx, id, identitiesFor(input), at);
+    await addIdentities(tx, id, identitiesFor(changed), at);
     const diff = diffFields(snapshot(before), snapshot(after));
     if (diff) {
       await recordAudit(tx, { actor: agentActor(viewer), action: 'contact.updated', entityKind: 'contact', entityId: id, ...diff });
     }
-    const view = await presentOneContact(tx, after);
+    const view = await presentOneContact(tx, after, ctx.config.channels.widget);
     onCommit(() => ctx.bus.emit({ type: 'contact.updated', actor: agentActor(viewer), contactId: id, contact: view }));
     return view;
   });

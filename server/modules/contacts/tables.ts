@@ -6,6 +6,8 @@ export interface ContactsTable {
   email: string | null;
   phone: string | null;
   language: string | null;
+  /** 0 when the email is only what a widget visitor typed: shown as unverified, never an identity */
+  email_verified: Generated<number>;
   /** JSON object of custom attributes */
   attributes: Generated<string>;
   notes: Generated<string>;

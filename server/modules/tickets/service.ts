@@ -51,7 +51,7 @@ export async function getTicketDetail(ctx: AppContext, viewer: Viewer, id: numbe
     timeline(),
     findContact(ctx.db, row.contact_id).then((c) => {
       if (!c) throw new NotFound('contact');
-      return presentOneContact(ctx.db, c);
+      return presentOneContact(ctx.db, c, ctx.config.channels.widget);
     }),
     latestCsat(ctx.db, id),
   ]);

@@ -1,9 +1,9 @@
 import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { t } from '../../shared/i18n/i18n.js';
+import { currentLanguage, t } from '../../shared/i18n/i18n.js';
 import { formatAge, formatDateTime } from '../../shared/format.js';
-import type { Contact, Ticket } from '../../shared/types.js';
+import type { Contact, Identity, Ticket } from '../../shared/types.js';
 import { contacts as contactApi } from '../data/api-calls.js';
 import { formatRoute } from '../data/routes.js';
 import { storeContext, type AppStore } from '../data/store.js';
@@ -13,6 +13,12 @@ import { base } from '../styles.js';
 import { toast, toastError } from '../toast.js';
 import { avatar } from './kf-avatar.js';
 import { statusColor } from './pick-options.js';
+
+/** A widget visitor id means nothing to an agent: the channel's name stands for it. */
+function identityText(i: Identity): string {
+  if (i.channelName) return i.channelName[currentLanguage()] ?? i.channelName.default ?? kindLabel(i.kind);
+  return i.kind === 'widget' ? kindLabel(i.kind) : i.value;
+}
 
 function attrValue(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
@@ -48,6 +54,10 @@ export class KfContactPanel extends LitElement {
       .attr-row .field { height: 28px; font-size: var(--kf-text-sm); }
       .actions { display: flex; gap: 6px; justify-content: flex-end; }
       .link { color: var(--kf-accent); text-decoration: none; font-size: var(--kf-text-sm); }
+      .unverified { display: inline-flex; align-items: center; gap: 4px; padding: 0 6px; border-radius: 999px; font-size: var(--kf-text-xs); line-height: 18px; background: var(--kf-warning-soft); color: var(--kf-warning); white-space: nowrap; }
+      .claim { display: grid; gap: 6px; padding: 8px 10px; margin-top: 6px; border-radius: var(--kf-radius); background: var(--kf-bg-subtle); border: 1px solid var(--kf-border); font-size: var(--kf-text-sm); }
+      .claim p { margin: 0; color: var(--kf-text-muted); }
+      .claim .btn { justify-self: start; max-width: 100%; }
     `,
   ];
 
@@ -110,6 +120,34 @@ export class KfContactPanel extends LitElement {
     if (await this._save({ name: str('name'), email: str('email'), phone: str('phone'), language: str('language'), attributes })) this._editing = false;
   }
 
+  private async _mergeIntoOwner() {
+    const owner = this.contact.emailOwner;
+    if (!owner) return;
+    try {
+      const { contact } = await contactApi.merge(this._store.api, this.contact.id, owner.id);
+      this.dispatchEvent(new CustomEvent<Contact>('contact-changed', { detail: contact, bubbles: true, composed: true }));
+      toast(t('contact.merged'));
+    } catch (err) {
+      toastError(err);
+    }
+  }
+
+  /** A typed, unproven address: marked, with the one-click merge when another contact owns it. */
+  private _emailClaim(c: Contact) {
+    if (!c.email || c.emailVerified) return '';
+    const owner = c.emailOwner;
+    const ownerName = owner ? owner.name || owner.email || `#${owner.id}` : '';
+    return html`<div class="claim" data-claim>
+      <div class="ident"><span class="kind">${icon('mail', 14)}</span><span class="ellipsis">${c.email}</span>
+        <span class="unverified" title=${t('contact.unverifiedHint')}>${t('contact.unverified')}</span></div>
+      <p>${owner ? t('contact.mergeIntoHint', { name: ownerName }) : t('contact.unverifiedHint')}</p>
+      ${owner
+        ? html`<button class="btn sm" data-action="merge-into-owner" @click=${this._mergeIntoOwner}>
+            <span class="ellipsis">${t('contact.mergeInto', { name: ownerName })}</span></button>`
+        : ''}
+    </div>`;
+  }
+
   private _saveNotes() {
     if (this._notes !== (this.contact.notes ?? '')) void this._save({ notes: this._notes });
   }
@@ -141,7 +179,7 @@ export class KfContactPanel extends LitElement {
       <div class="top">
         ${avatar(name, null, 48)}
         <div class="name ellipsis">${name}</div>
-        ${c.email && c.name ? html`<div class="sub ellipsis">${c.email}</div>` : ''}
+        ${c.email && c.name ? html`<div class="sub ellipsis">${c.email}${c.emailVerified ? '' : html` <span class="unverified">${t('contact.unverified')}</span>`}</div>` : ''}
         <div class="sub">${t('contact.since', { date: formatDateTime(c.createdAt) })}</div>
         <div class="row">
           ${this._editing ? '' : html`<button class="btn sm" data-action="edit-contact" @click=${this._startEdit}>${t('action.edit')}</button>`}
@@ -152,7 +190,8 @@ export class KfContactPanel extends LitElement {
         <section>
           <div class="section-title">${t('contact.identities')}</div>
           ${c.identities.length === 0 ? html`<div class="faint" style="font-size:var(--kf-text-sm)">${t('contact.noIdentities')}</div>` : ''}
-          ${c.identities.map((i) => html`<div class="ident"><span class="kind" title=${kindLabel(i.kind)}>${icon(channelIcon(i.kind === 'visitor' ? 'widget' : i.kind), 14)}</span><span class="ellipsis">${i.value}</span></div>`)}
+          ${c.identities.map((i) => html`<div class="ident"><span class="kind" title=${kindLabel(i.kind)}>${icon(channelIcon(i.kind === 'visitor' ? 'widget' : i.kind), 14)}</span><span class="ellipsis" title=${i.value}>${identityText(i)}</span></div>`)}
+          ${this._emailClaim(c)}
           ${c.phone && !c.identities.some((i) => i.value === c.phone) ? html`<div class="ident"><span class="kind">${icon('phone', 14)}</span><span>${c.phone}</span></div>` : ''}
         </section>
         <section>

@@ -3,7 +3,8 @@ import type { TestApp } from '../../../helpers/app.js';
 import { deliverAgentMessage } from '../../../../server/channels/widget/delivery.js';
 import { widgetRuntimeOf } from '../../../../server/channels/widget/plugin.js';
 import { postMessage } from '../../../../server/modules/tickets/post-message.js';
-import { Visitor, widgetApp } from './helpers.js';
+import { identityHash } from '../../../../server/channels/widget/token.js';
+import { IDENTITY_SECRET, Visitor, widgetApp } from './helpers.js';
 
 describe('widget email: offline answers, transcripts, erasure', () => {
   let t: TestApp;
@@ -39,9 +40,11 @@ describe('widget email: offline answers, transcripts, erasure', () => {
     expect(history.json<{ items: Array<{ text: string }> }>().items.map((m) => m.text)).toContain('Yes, from 10 euros a night.');
   });
 
-  it('emails a transcript of the chat on request', async () => {
+  it('emails a transcript of the chat on request to the identified visitor', async () => {
     const v = new Visitor(t);
     await v.start();
+    const ok = await v.call('POST', '/identify', { id: 'kim', hash: identityHash(IDENTITY_SECRET, 'kim'), email: 'kim@example.com' });
+    v.token = ok.json<{ token: string }>().token;
     const sent = await v.send('Please send me this chat');
     const conversationId = sent.json<{ message: { conversationId: string } }>().message.conversationId;
     const res = await v.call('POST', `/conversations/${conversationId}/transcript`, { email: 'kim@example.com' });

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { withinBusinessHours } from '../../../../server/channels/widget/business-hours.js';
 import { frameAncestors, originAllowed } from '../../../../server/channels/widget/origin.js';
 import { contentMatchesType } from '../../../../server/channels/widget/sniff.js';
+import { localTextFor, localTextMap } from '../../../../server/channels/widget/local-text.js';
+import { configFromObject } from '../../../../server/config/load.js';
+import { problemsOf } from '../../../helpers/config-problems.js';
 import { identityHash, signVisitorToken, verifyIdentityHash, verifyVisitorToken } from '../../../../server/channels/widget/token.js';
 
 describe('originAllowed', () => {
@@ -74,5 +77,30 @@ describe('visitor tokens and identity hashes', () => {
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(verifyIdentityHash('channel-secret-16+', 'user-1', hash)).toBe(true);
     expect(verifyIdentityHash('channel-secret-16+', 'user-2', hash)).toBe(false);
+  });
+});
+
+describe('widget texts per language', () => {
+  const load = (extra: Record<string, unknown>) =>
+    configFromObject({ channels: { widget: [{ name: 'website', allowed_origins: ['https://a.example'], ...extra }] } });
+
+  it('accepts one text or one per language, and picks by language with a fallback', () => {
+    const ch = load({ title: { en: 'Chat', 'zh-CN': '在线客服' }, display_name: 'Website chat' }).channels.widget[0]!;
+    expect(localTextFor(ch.title, 'zh-CN', 'x')).toBe('在线客服');
+    expect(localTextFor(ch.title, 'zh-TW', 'x')).toBe('Chat');
+    expect(localTextMap(ch.display_name, ch.name)).toEqual({ default: 'Website chat' });
+    expect(localTextMap(undefined, 'website')).toEqual({ default: 'website' });
+  });
+
+  it.each([
+    [{ title: { fr: 'Bonjour' } }, 'title'],
+    [{ greeting: {} }, 'greeting'],
+    [{ display_name: '' }, 'display_name'],
+    [{ unsent_upload_mb_per_ip: 0 }, 'unsent_upload_mb_per_ip'],
+    [{ min_free_disk_mb: -1 }, 'min_free_disk_mb'],
+    [{ rate_limits: { ip_transcripts_per_hour: 0 } }, 'ip_transcripts_per_hour'],
+  ])('stops start-up on %j naming the key', (extra, key) => {
+    const problems = problemsOf(() => load(extra));
+    expect(problems.join('\n')).toContain(key);
   });
 });
