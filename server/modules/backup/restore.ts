@@ -6,7 +6,7 @@ import { migrations as knownMigrations } from '../../../migrations/index.js';
 import { databaseFile } from '../../db/database.js';
 import { ensurePrivateDir, PRIVATE_DIR_MODE, restrictTree } from '../../private-files.js';
 import { SEARCH_FILE } from '../../search/index-file.js';
-import { acquireInstanceLock, currentLockOwner } from './instance-lock.js';
+import { acquireInstanceLock, InstanceLocked, type InstanceLock } from './instance-lock.js';
 import {
   ATTACHMENTS_ENTRY,
   DATABASE_ENTRY,
@@ -36,15 +36,16 @@ export interface RestoreResult {
  * before anything is touched; what it replaces is moved aside, never deleted.
  */
 export async function restoreBackup(dataDir: string, archive: string): Promise<RestoreResult> {
-  const owner = currentLockOwner(dataDir);
-  if (owner) {
-    throw new RestoreRefused(
-      `Kefu is running on this data directory (pid ${owner.pid}, ${owner.purpose}); stop it before restoring.`,
-    );
-  }
   if (!existsSync(archive) || !statSync(archive).isFile()) throw new RestoreRefused(`no such backup file: ${archive}`);
   ensurePrivateDir(dataDir);
-  const lock = acquireInstanceLock(dataDir, 'restore');
+  let lock: InstanceLock;
+  try {
+    lock = acquireInstanceLock(dataDir, 'restore');
+  } catch (err) {
+    if (!(err instanceof InstanceLocked)) throw err;
+    const who = err.owner ? ` (${err.owner.purpose}, pid ${err.owner.pid} on ${err.owner.host})` : '';
+    throw new RestoreRefused(`Kefu is running on this data directory${who}; stop it before restoring.`);
+  }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const staging = path.join(dataDir, `.restore-${stamp}`);
   try {
