@@ -225,6 +225,8 @@ export interface TicketDetail {
   messages: Message[];
   events: TimelineEvent[];
   contact: Contact;
+  /** Whether a reply can leave on the ticket's channel (absent from servers older than this field). */
+  replyChannel?: { kind: string; name: string; available: boolean };
 }
 
 export type ServerFrame =
