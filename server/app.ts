@@ -10,6 +10,7 @@ import { installErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { metricsPlugin } from './http/metrics.js';
 import { openApiPlugin } from './http/openapi.js';
+import { registerCompression } from './http/compression.js';
 import { findWebRoot, serveWebApp } from './http/static.js';
 import { agentsRoutes } from './modules/agents/routes.js';
 import { attachmentsRoutes } from './modules/attachments/routes.js';
@@ -66,6 +67,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
 
   // Before any route: swagger collects routes as they are added, metrics hooks every request.
+  await registerCompression(app);
   await app.register(openApiPlugin, { publicUrl: ctx.config.server.public_url });
   await app.register(metricsPlugin, { metrics: ctx.metrics });
   await app.register(healthRoutes, { health: ctx.health });

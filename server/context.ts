@@ -4,6 +4,7 @@ import { databaseFile, openDatabase, type Database, type Db } from './db/databas
 import { migrateToLatest } from './db/migrate.js';
 import { Scheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
+import { diskCheck } from './ops/disk.js';
 import { HealthChecks } from './ops/health.js';
 import { Outbox } from './outbox/outbox.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
@@ -70,6 +71,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     database.sqlite.prepare('select 1').get();
     return { ok: true };
   });
+  health.register('disk', diskCheck(paths.data, config.storage.min_free_mb), { critical: false });
   const scheduler = new Scheduler(logger);
   closers.push(() => scheduler.stop());
   const outbox = new Outbox({ database, bus, logger });

@@ -66,6 +66,13 @@ export const ConfigSchema = Type.Object(
       },
       { ...strict, default: {} },
     ),
+    storage: Type.Object(
+      {
+        /** Below this much free space under data_dir, /readyz reports the disk check failing. */
+        min_free_mb: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 500 }),
+      },
+      { ...strict, default: {} },
+    ),
     channels: Type.Object(
       {
         email: Type.Array(EmailChannelSchema, { default: [] }),

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, type Transaction } from 'kysely';
 import { PRIVATE_DIR_MODE, restrictDatabaseFiles } from '../private-files.js';
 import { registerSearchFunctions } from '../search/sql-functions.js';
+import { KefuSqliteDialect } from './dialect.js';
 import { LiteralLimitsPlugin } from './literal-limits.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Tables } from './tables.js';
@@ -52,7 +53,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean; cacheMb?:
   // Migrating a database from before 0009-search-queue runs the old index triggers, which call these.
   registerSearchFunctions(sqlite);
   const db = new Kysely<Tables>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new KefuSqliteDialect(sqlite, { database: withStatementCache(sqlite) }),
     plugins: [new LiteralLimitsPlugin()],
   });
 

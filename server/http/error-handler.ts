@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, type ErrorBody } from './errors.js';
 import { toDotted } from '../config/load.js';
+import { isStorageFull } from '../ops/disk.js';
 
 /** Maps every failure to `{error:{code,message}}`; a 5xx says nothing about internals. */
 export function installErrorHandler(app: FastifyInstance): void {
@@ -38,6 +39,12 @@ function toResponse(err: FastifyError): { status: number; body: ErrorBody } {
       return { status: 400, body: errorBody('invalid_json', 'The JSON body is empty.') };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { status: 400, body: errorBody('invalid_json', 'The body is not valid JSON.') };
+  }
+  if (isStorageFull(err)) {
+    return {
+      status: 507,
+      body: errorBody('storage_full', 'The server is out of disk space, so this change was not saved. Tell your administrator; try again once space is freed.'),
+    };
   }
   const status = err.statusCode ?? 500;
   if (status === 429) return { status, body: errorBody('rate_limited', err.message) };

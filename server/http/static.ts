@@ -25,10 +25,18 @@ export async function serveWebApp(app: FastifyInstance, root: string | null): Pr
     root,
     wildcard: false,
     index: ['index.html'],
+    // name.br / name.gz written at build time (web/vite-precompress.ts), chosen by Accept-Encoding.
+    preCompressed: true,
+    // Left on, the plugin writes its own `public, max-age=0` after setHeaders and hashed assets get revalidated.
+    cacheControl: false,
+    // Source maps publish the unminified source; builds emit none, and one left by an older build stays private.
+    allowedPath: (pathname) => !pathname.endsWith('.map'),
     setHeaders(res, file) {
       // Hashed asset names never change content; everything else must be revalidated.
       const immutable = file.includes(`${path.sep}assets${path.sep}`);
       res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      // The same URL answers br, gzip or plain: a shared cache must key on the encoding asked for.
+      res.setHeader('vary', 'accept-encoding');
     },
   });
   app.setNotFoundHandler((request, reply) => {

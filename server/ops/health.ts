@@ -2,6 +2,8 @@
 export interface CheckResult {
   ok: boolean;
   message?: string;
+  /** Overrides the check's registered criticality for this result (a check that is critical only sometimes). */
+  critical?: boolean;
 }
 
 export interface CheckReport {
@@ -58,7 +60,7 @@ async function runCheck(check: Check): Promise<CheckReport> {
     const result = await Promise.race([Promise.resolve().then(check.run), timeout]);
     return {
       status: result.ok ? 'ok' : 'fail',
-      critical: check.critical,
+      critical: result.critical ?? check.critical,
       ...(result.message ? { message: result.message } : {}),
     };
   } catch (err) {

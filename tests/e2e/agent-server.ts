@@ -46,7 +46,14 @@ export async function startAgentServer(
 ): Promise<AgentServer> {
   if (!existsSync(path.join(webRoot, 'index.html'))) throw new Error(`no built agent app in ${webRoot}`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-'));
-  const config = configFromObject({ ...overrides, data_dir: dataDir, log: { level: 'silent' } });
+  // The channels the fixtures below write tickets on, so those tickets can be answered (nothing is sent:
+  // no worker runs here); a test's own channels of a kind replace these.
+  const channels = {
+    email: [{ name: 'support', address: 'support@example.test', smtp: { host: '127.0.0.1', port: 2525, security: 'none' } }],
+    widget: [{ name: 'website', allowed_origins: ['https://shop.example.com'] }],
+    ...(overrides.channels as Record<string, unknown> | undefined),
+  };
+  const config = configFromObject({ ...overrides, channels, data_dir: dataDir, log: { level: 'silent' } });
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
   const app = await buildApp(ctx, { webRoot });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -231,6 +231,8 @@ export interface TicketDetail {
   messages: Message[];
   events: TimelineEvent[];
   contact: Contact;
+  /** Whether a reply can leave on the ticket's channel (absent from servers older than this field). */
+  replyChannel?: { kind: string; name: string; available: boolean };
   /** The visitor's rating of the chat (CSAT), when there is one. */
   csat?: Csat | null;
 }

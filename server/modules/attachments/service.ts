@@ -1,12 +1,23 @@
+import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { AppContext } from '../../context.js';
 import { now, type DbOrTx } from '../../db/database.js';
-import { NotFound } from '../../http/errors.js';
+import { AppError, NotFound } from '../../http/errors.js';
 import type { InboundAttachment } from '../../intake/types.js';
 import type { Job } from '../../jobs/scheduler.js';
 import { canSeeTicket, ticketAccess, type Viewer } from '../tickets/policy.js';
 import { findAttachment, insertAttachment, ticketsOfAttachment, unreferencedHashes, type AttachmentRow } from './queries.js';
 import { attachmentPath, removeFile, storeBuffer, storeStream } from './storage.js';
+
+/**
+ * The row is there but its file is not (a restore from an incomplete archive, a hand-cleaned
+ * folder): said plainly, and 404 because retrying will not bring it back.
+ */
+export class AttachmentFileMissing extends AppError {
+  constructor(name: string) {
+    super(404, 'attachment_file_missing', `The file "${name}" is missing from the attachment storage; restore it from a backup.`);
+  }
+}
 
 export const maxAttachmentBytes = (ctx: AppContext): number =>
   Math.floor(ctx.config.attachments.max_size_mb * 1024 * 1024);
@@ -95,7 +106,9 @@ export async function openAttachment(
     allowed = tickets.some((t) => canSeeTicket(access, t));
   }
   if (!allowed) throw new NotFound('attachment');
-  return { row, file: attachmentPath(ctx.paths.attachments, row.sha256) };
+  const file = attachmentPath(ctx.paths.attachments, row.sha256);
+  if (!existsSync(file)) throw new AttachmentFileMissing(row.name);
+  return { row, file };
 }
 
 /** After a commit that deleted attachment rows: removes the files nothing points at any more. */

@@ -1,10 +1,14 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../private-files.js';
+import SqliteDatabase from 'better-sqlite3';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, restrictMode } from '../../private-files.js';
 
 /** Who holds a data directory: a serving process, or a restore in progress. */
 export interface LockOwner {
   pid: number;
+  /** In a container the hostname is the container's id, which tells two PID 1s apart. */
+  host: string;
   purpose: string;
   since: number;
 }
@@ -15,78 +19,81 @@ export interface InstanceLock {
 }
 
 export class InstanceLocked extends Error {
-  constructor(readonly owner: LockOwner) {
-    super(`the data directory is in use by process ${owner.pid} (${owner.purpose})`);
+  constructor(readonly owner: LockOwner | null) {
+    super(
+      owner
+        ? `the data directory is in use by another Kefu process (${owner.purpose}, pid ${owner.pid} on ${owner.host})`
+        : 'the data directory is in use by another Kefu process',
+    );
     this.name = 'InstanceLocked';
   }
 }
 
-export const lockFile = (dataDir: string): string => path.join(dataDir, 'kefu.pid');
+/** The lock itself: a small SQLite file whose exclusive lock lives as long as its holder. */
+export const lockFile = (dataDir: string): string => path.join(dataDir, 'kefu.lock');
+/** Who holds the lock, for messages only: never consulted to decide whether the lock is held. */
+export const ownerFile = (dataDir: string): string => path.join(dataDir, 'kefu.pid');
 
 /**
- * Takes the data directory for this process. A file left behind by a crashed or killed
- * process is taken over; one held by a live process refuses with InstanceLocked.
+ * Takes the data directory for this process, or refuses with InstanceLocked.
+ *
+ * A pid file cannot tell a live holder from a leftover across containers (both are PID 1 in
+ * their own namespace), so the lock is a file lock the kernel keeps on the file in the data
+ * volume: SQLite's exclusive locking mode holds it until the connection closes, and the kernel
+ * drops it when the holder dies however it dies, so nothing is ever stale.
  */
 export function acquireInstanceLock(dataDir: string, purpose: string): InstanceLock {
   // `kefu serve` takes the lock before anything else touches the data directory.
   ensurePrivateDir(dataDir);
   const file = lockFile(dataDir);
-  const owner: LockOwner = { pid: process.pid, purpose, since: Date.now() };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      writeFileSync(file, `${JSON.stringify(owner)}\n`, { flag: 'wx', mode: PRIVATE_FILE_MODE });
-      return { file, release: () => releaseIfOurs(file) };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const holder = readLockOwner(dataDir);
-    if (holder && isLiveOtherProcess(holder.pid)) throw new InstanceLocked(holder);
-    removeQuietly(file);
+  let sqlite: SqliteDatabase.Database | null = null;
+  try {
+    sqlite = new SqliteDatabase(file, { timeout: 0 });
+    restrictMode(file, PRIVATE_FILE_MODE);
+    sqlite.pragma('locking_mode = EXCLUSIVE');
+    // The first write takes the exclusive lock; in this mode it is never given back until close.
+    sqlite.exec('create table if not exists holder (pid integer, host text, purpose text, since integer)');
+    sqlite.exec('begin exclusive');
+    sqlite.exec('delete from holder');
+    sqlite.prepare('insert into holder values (?, ?, ?, ?)').run(process.pid, os.hostname(), purpose, Date.now());
+    sqlite.exec('commit');
+  } catch (err) {
+    sqlite?.close();
+    if (isBusy(err)) throw new InstanceLocked(readLockOwner(dataDir));
+    throw new Error(`cannot take the lock file ${file}: ${(err as Error).message}`);
   }
-  throw new Error(`cannot take the lock file ${file}`);
+  const owner: LockOwner = { pid: process.pid, host: os.hostname(), purpose, since: Date.now() };
+  writeFileSync(ownerFile(dataDir), `${JSON.stringify(owner)}\n`, { mode: PRIVATE_FILE_MODE });
+  const held = sqlite;
+  let released = false;
+  return {
+    file,
+    release: () => {
+      if (released) return;
+      released = true;
+      removeQuietly(ownerFile(dataDir));
+      held.close();
+    },
+  };
 }
 
-/** The live holder of the data directory, or null when nobody (or only a stale file) holds it. */
-export function currentLockOwner(dataDir: string): LockOwner | null {
-  const holder = readLockOwner(dataDir);
-  return holder && isLiveOtherProcess(holder.pid) ? holder : null;
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }
 
 function readLockOwner(dataDir: string): LockOwner | null {
   try {
-    const parsed = JSON.parse(readFileSync(lockFile(dataDir), 'utf8')) as Partial<LockOwner>;
-    if (typeof parsed.pid !== 'number' || !Number.isInteger(parsed.pid) || parsed.pid <= 0) return null;
-    return { pid: parsed.pid, purpose: String(parsed.purpose ?? 'unknown'), since: Number(parsed.since ?? 0) };
+    const parsed = JSON.parse(readFileSync(ownerFile(dataDir), 'utf8')) as Partial<LockOwner>;
+    if (typeof parsed.pid !== 'number') return null;
+    return {
+      pid: parsed.pid,
+      host: String(parsed.host ?? 'unknown host'),
+      purpose: String(parsed.purpose ?? 'unknown'),
+      since: Number(parsed.since ?? 0),
+    };
   } catch {
     return null;
-  }
-}
-
-/**
- * In a container every start is PID 1, so a file naming our own pid is a leftover of the
- * previous run. A recycled pid now owned by something that is not Node is stale as well.
- */
-function isLiveOtherProcess(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return /node|kefu|tsx/.test(cmdline);
-  } catch {
-    return true;
-  }
-}
-
-function releaseIfOurs(file: string): void {
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockOwner>;
-    if (parsed.pid === process.pid) unlinkSync(file);
-  } catch {
-    // Already gone: nothing to release.
   }
 }
 

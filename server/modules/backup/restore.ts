@@ -1,12 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { extract as extractTar } from 'tar';
 import { migrations as knownMigrations } from '../../../migrations/index.js';
 import { databaseFile } from '../../db/database.js';
+import { attachmentPath } from '../attachments/storage.js';
 import { ensurePrivateDir, PRIVATE_DIR_MODE, restrictTree } from '../../private-files.js';
 import { SEARCH_FILE } from '../../search/index-file.js';
-import { acquireInstanceLock, currentLockOwner } from './instance-lock.js';
+import { acquireInstanceLock, InstanceLocked, type InstanceLock } from './instance-lock.js';
 import {
   ATTACHMENTS_ENTRY,
   DATABASE_ENTRY,
@@ -32,19 +34,21 @@ export interface RestoreResult {
 
 /**
  * Restores an archive made by createBackup into a stopped instance's data directory.
- * The archive is unpacked and checked (manifest, SQLite integrity_check, known migrations)
+ * The archive is unpacked and checked (manifest, SQLite integrity_check, known migrations,
+ * every attachment file the database refers to)
  * before anything is touched; what it replaces is moved aside, never deleted.
  */
 export async function restoreBackup(dataDir: string, archive: string): Promise<RestoreResult> {
-  const owner = currentLockOwner(dataDir);
-  if (owner) {
-    throw new RestoreRefused(
-      `Kefu is running on this data directory (pid ${owner.pid}, ${owner.purpose}); stop it before restoring.`,
-    );
-  }
   if (!existsSync(archive) || !statSync(archive).isFile()) throw new RestoreRefused(`no such backup file: ${archive}`);
   ensurePrivateDir(dataDir);
-  const lock = acquireInstanceLock(dataDir, 'restore');
+  let lock: InstanceLock;
+  try {
+    lock = acquireInstanceLock(dataDir, 'restore');
+  } catch (err) {
+    if (!(err instanceof InstanceLocked)) throw err;
+    const who = err.owner ? ` (${err.owner.purpose}, pid ${err.owner.pid} on ${err.owner.host})` : '';
+    throw new RestoreRefused(`Kefu is running on this data directory${who}; stop it before restoring.`);
+  }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const staging = path.join(dataDir, `.restore-${stamp}`);
   try {
@@ -85,7 +89,46 @@ async function unpackAndCheck(archive: string, staging: string): Promise<BackupM
   const dbFile = path.join(staging, DATABASE_ENTRY);
   if (!existsSync(dbFile)) throw new RestoreRefused('the backup holds no database');
   checkDatabase(dbFile);
+  await checkAttachments(dbFile, path.join(staging, ATTACHMENTS_ENTRY));
   return manifest;
+}
+
+/**
+ * Every file the database refers to must be in the archive with the size and hash it was stored
+ * under; restoring without them gives downloads that can never work.
+ */
+async function checkAttachments(dbFile: string, dir: string): Promise<void> {
+  const sqlite = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true });
+  let wanted: Array<{ sha256: string; size: number; name: string }>;
+  try {
+    wanted = sqlite
+      .prepare('select sha256, max(size) as size, min(name) as name from attachments group by sha256 order by min(id)')
+      .all() as typeof wanted;
+  } finally {
+    sqlite.close();
+  }
+  const missing: string[] = [];
+  const damaged: string[] = [];
+  for (const a of wanted) {
+    const file = attachmentPath(dir, a.sha256);
+    if (!existsSync(file)) missing.push(a.name);
+    else if (statSync(file).size !== a.size || (await sha256Of(file)) !== a.sha256) damaged.push(a.name);
+  }
+  const sample = (names: string[]): string => names.slice(0, 5).map((n) => `"${n}"`).join(', ') + (names.length > 5 ? ', …' : '');
+  if (missing.length > 0) {
+    throw new RestoreRefused(
+      `${missing.length} attachment file(s) the database refers to are missing from the backup (${sample(missing)}); make a new backup with the attachments folder complete`,
+    );
+  }
+  if (damaged.length > 0) {
+    throw new RestoreRefused(`${damaged.length} attachment file(s) in the backup are damaged: their content does not match the database (${sample(damaged)})`);
+  }
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 function checkDatabase(file: string): void {

@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/database.js';
 import { ACTIVE_STATUSES } from './filters.js';
 import { canSeeTicket, teamIdsOf, ticketAccess, type Viewer } from './policy.js';
+import { configuredChannelNames } from './reply-channel.js';
 import type { TicketStatus } from './tables.js';
 
 export interface TicketCounts {
@@ -134,6 +135,7 @@ export async function countTickets(ctx: AppContext, viewer: Viewer): Promise<Tic
   const access = await ticketAccess(ctx, viewer);
   const myTeams = new Set(access.all ? await teamIdsOf(ctx.db, viewer.id) : access.teamIds);
   const [{ groups, labels }, unread] = await Promise.all([cacheFor(ctx).get(), unreadOf(ctx.db, viewer.id)]);
+  const channels = configuredChannelNames(ctx.config);
   const counts: TicketCounts = { mine: 0, unassigned: 0, team: 0, all: 0, snoozed: 0, resolved: 0, unread, byChannel: {}, byLabel: {} };
   for (const g of groups) {
     if (!canSeeTicket(access, g)) continue;
@@ -144,7 +146,8 @@ export async function countTickets(ctx: AppContext, viewer: Viewer): Promise<Tic
       if (g.assignee_id === viewer.id) counts.mine += g.n;
       if (g.assignee_id === null) counts.unassigned += g.n;
       if (g.team_id !== null && myTeams.has(g.team_id)) counts.team += g.n;
-      counts.byChannel[g.channel_name] = (counts.byChannel[g.channel_name] ?? 0) + g.n;
+      // Tickets of a channel removed from the config (or none at all) stay in the views, not in the channel list.
+      if (channels.has(g.channel_name)) counts.byChannel[g.channel_name] = (counts.byChannel[g.channel_name] ?? 0) + g.n;
     }
   }
   for (const l of labels) {

@@ -11,7 +11,7 @@ import { listTickets, type TicketTextMatch } from './list.js';
 import { mergeTickets } from './merge.js';
 import { postMessage } from './post-message.js';
 import { bulkUpdate, createTicket, getTicketDetail, listMessages, listTimelineEvents, updateTicket } from './service.js';
-import { CsatSchema, MessageSchema, TicketPrioritySchema, TicketSchema, TicketStatusSchema, TimelineEventSchema } from './schemas.js';
+import { CsatSchema, MessageSchema, ReplyChannelSchema, TicketPrioritySchema, TicketSchema, TicketStatusSchema, TimelineEventSchema } from './schemas.js';
 
 // Null first: with type coercion on, a null would otherwise be turned into "" by the string branch.
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
@@ -143,7 +143,16 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<TicketsRoutesOptions> = as
         params: IdParams,
         description: 'The ticket, its latest messages and the changes (assigned, status, ...) made since the first of them.',
         response: withErrors(
-          { 200: Type.Object({ ticket: TicketSchema, messages: Type.Array(MessageSchema), events: Events, contact: ContactSchema, csat: Type.Union([CsatSchema, Type.Null()]) }) },
+          {
+            200: Type.Object({
+              ticket: TicketSchema,
+              messages: Type.Array(MessageSchema),
+              events: Events,
+              contact: ContactSchema,
+              replyChannel: ReplyChannelSchema,
+              csat: Type.Union([CsatSchema, Type.Null()]),
+            }),
+          },
           401,
           404,
         ),

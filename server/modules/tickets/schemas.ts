@@ -39,6 +39,11 @@ export const TicketSchema = Type.Object({
 });
 export type TicketView = Static<typeof TicketSchema>;
 
+export const ReplyChannelSchema = Type.Object(
+  { kind: Type.String(), name: Type.String(), available: Type.Boolean() },
+  { description: 'The channel a reply goes out on; available is false when it is not configured or cannot send, so a reply would never leave.' },
+);
+
 export const MessageSchema = Type.Object({
   id: Type.Integer(),
   ticketId: Type.Integer(),

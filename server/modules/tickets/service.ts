@@ -11,6 +11,7 @@ import { applyTicketPatch, type TicketPatch } from './patch.js';
 import { writeAgentMessage } from './post-message.js';
 import { agentActor, canSeeTicket, ticketAccess, visibleTicket, type Viewer } from './policy.js';
 import { presentMessages, presentOneTicket } from './presenter.js';
+import { canSend, firstOutboundChannel, isConfigured, NOTE_ONLY_CHANNEL, replyChannelOf, type ChannelRef, type ReplyChannel } from './reply-channel.js';
 import { insertTicket, latestMessagesOfTicket, markRead, messagesOfTicket, readTimesOf } from './queries.js';
 import type { CsatView, MessageView, TicketView, TimelineEventView } from './schemas.js';
 import { timelineEvents } from './timeline-events.js';
@@ -26,6 +27,8 @@ export interface TicketDetail {
   contact: ContactView;
   /** The visitor's rating of the chat, when there is one. */
   csat: CsatView | null;
+  /** Whether a reply written now can leave: the composer warns instead of queuing one forever. */
+  replyChannel: ReplyChannel;
 }
 
 /** Opening a ticket marks it read for the viewer. */
@@ -55,7 +58,8 @@ export async function getTicketDetail(ctx: AppContext, viewer: Viewer, id: numbe
     }),
     latestCsat(ctx.db, id),
   ]);
-  return { ticket, messages, events, contact, csat };
+  const replyChannel = replyChannelOf(ctx.config, { kind: row.channel_kind, name: row.channel_name });
+  return { ticket, messages, events, contact, replyChannel, csat };
 }
 
 export async function getTicket(ctx: AppContext, viewer: Viewer, id: number): Promise<TicketView> {
@@ -132,14 +136,21 @@ export async function bulkUpdate(ctx: AppContext, viewer: Viewer, ids: number[],
   });
 }
 
-/** The channel a new agent-started ticket goes out on: the one asked for, the contact's latest, or the first email channel. */
-async function channelFor(
-  ctx: AppContext,
-  db: DbOrTx,
-  contactId: number,
-  asked: { kind: string; name: string } | undefined,
-): Promise<{ kind: string; name: string }> {
-  if (asked) return asked;
+/**
+ * The channel a new agent-started ticket goes out on: the one asked for (it must exist and be able
+ * to send), else the contact's latest if it still can, else the first that can send, else none:
+ * a note-only ticket (see NOTE_ONLY_CHANNEL).
+ */
+async function channelFor(ctx: AppContext, db: DbOrTx, contactId: number, asked: ChannelRef | undefined): Promise<ChannelRef> {
+  if (asked) {
+    if (!isConfigured(ctx.config, asked)) {
+      throw new BadRequest(`channel: there is no ${asked.kind} channel "${asked.name}"; configure it first`, { field: 'channel' }, 'unknown_channel');
+    }
+    if (!canSend(ctx.config, asked)) {
+      throw new BadRequest(`channel: the ${asked.kind} channel "${asked.name}" cannot send (it has no smtp section)`, { field: 'channel' }, 'channel_cannot_send');
+    }
+    return asked;
+  }
   const latest = await db
     .selectFrom('tickets')
     .select(['channel_kind', 'channel_name'])
@@ -147,9 +158,10 @@ async function channelFor(
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (latest) return { kind: latest.channel_kind, name: latest.channel_name };
-  const email = ctx.config.channels.email[0];
-  return { kind: 'email', name: email?.name ?? 'email' };
+  if (latest && canSend(ctx.config, { kind: latest.channel_kind, name: latest.channel_name })) {
+    return { kind: latest.channel_kind, name: latest.channel_name };
+  }
+  return firstOutboundChannel(ctx.config) ?? NOTE_ONLY_CHANNEL;
 }
 
 export interface NewTicketInput {
@@ -157,7 +169,7 @@ export interface NewTicketInput {
   subject: string;
   text: string;
   html?: string | undefined;
-  channel?: { kind: string; name: string } | undefined;
+  channel?: ChannelRef | undefined;
   attachmentIds?: number[] | undefined;
 }
 
@@ -187,7 +199,7 @@ export async function createTicket(ctx: AppContext, viewer: Viewer, input: NewTi
       after: { number: ticket.number, subject: ticket.subject, contactId: contact.id, channel },
     });
     const written = await writeAgentMessage(ctx, tx, viewer, ticket, {
-      kind: 'reply',
+      kind: canSend(ctx.config, channel) ? 'reply' : 'note',
       text: input.text,
       html: input.html,
       attachmentIds: input.attachmentIds,

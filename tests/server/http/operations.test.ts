@@ -16,10 +16,13 @@ describe('health', () => {
     expect(res.json()).toEqual({ status: 'ok' });
   });
 
-  it('answers /readyz with the database check', async () => {
+  it('answers /readyz with the database and disk checks', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', checks: { database: { status: 'ok', critical: true } } });
+    expect(res.json()).toEqual({
+      status: 'ok',
+      checks: { database: { status: 'ok', critical: true }, disk: { status: 'ok', critical: false } },
+    });
   });
 
   it('reports a failing non-critical check as degraded, still 200', async () => {

@@ -1,8 +1,9 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttachmentView } from '../../../server/modules/attachments/schemas.js';
 import { removeStaleUploads } from '../../../server/modules/attachments/service.js';
+import { attachmentPath } from '../../../server/modules/attachments/storage.js';
 import type { MessageView } from '../../../server/modules/tickets/schemas.js';
 import { createTestApp, type Session, type TestApp } from '../../helpers/app.js';
 import { as, inboundTicket } from './fixtures.js';
@@ -116,5 +117,19 @@ describe('attachments', () => {
   it('answers 400 when the form has no "file" field', async () => {
     const up = await upload(agent, 'a.txt', 'text/plain', Buffer.from('x'), 'document');
     expect(up.status).toBe(400);
+  });
+
+  it('answers 404 attachment_file_missing when the stored file is gone, not 500', async () => {
+    const up = await upload(agent, 'lost.txt', 'text/plain', Buffer.from('a file that will vanish'));
+    expect(up.status).toBe(201);
+    const row = await t.ctx.db.selectFrom('attachments').select('sha256').where('id', '=', up.body.attachment.id).executeTakeFirstOrThrow();
+    rmSync(attachmentPath(t.ctx.paths.attachments, row.sha256));
+
+    const file = await t.app.inject({ method: 'GET', url: up.body.attachment.url, headers: { cookie: agent.cookie } });
+    expect(file.statusCode).toBe(404);
+    expect(file.json<{ error: { code: string; message: string } }>().error).toMatchObject({
+      code: 'attachment_file_missing',
+      message: expect.stringMatching(/lost\.txt/),
+    });
   });
 });

@@ -13,7 +13,13 @@ const ids: Record<string, number> = {};
 
 /** Ten tickets with known attributes and activity times 1..10 minutes ago, newest = t1. */
 beforeAll(async () => {
-  t = await createTestApp();
+  // The sidebar counts list configured channels only.
+  t = await createTestApp({
+    channels: {
+      email: [{ name: 'support', address: 'support@example.org' }],
+      widget: [{ name: 'site', allowed_origins: ['https://shop.example.org'] }],
+    },
+  });
   agent = await t.signIn('agent');
   teamId = await makeTeam(t, 'Shipping', [agent.agentId]);
   await makeLabel(t, 'refund');

@@ -13,7 +13,10 @@ let supervisor: Session;
 const events: KefuEvent[] = [];
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // A mailbox that can send, so agent-started tickets get a queued reply (nothing sends in these tests).
+  t = await createTestApp({
+    channels: { email: [{ name: 'support', address: 'support@example.org', smtp: { host: '127.0.0.1', port: 2525, security: 'none' } }] },
+  });
   supervisor = await t.signIn('supervisor');
   t.ctx.bus.on('*', (e) => {
     events.push(e);

@@ -43,6 +43,7 @@ export class KfComposer extends LitElement {
       .tab { height: 26px; padding: 0 10px; border: 0; border-radius: var(--kf-radius); background: transparent; color: var(--kf-text-muted); font-weight: 500; cursor: pointer; display: inline-flex; align-items: center; gap: 6px; }
       .tab[aria-selected='true'] { background: var(--kf-bg-sunken); color: var(--kf-text); }
       .note .tab[aria-selected='true'] { background: var(--kf-note-border); }
+      .tab:disabled { opacity: 0.45; cursor: not-allowed; }
       .tabs .hint { margin-left: auto; color: var(--kf-text-faint); font-size: var(--kf-text-xs); padding-right: 4px; }
       .fields { display: grid; grid-template-columns: 56px 1fr; align-items: center; padding: 4px 12px 0; font-size: var(--kf-text-sm); }
       .fields > span { color: var(--kf-text-faint); }
@@ -82,6 +83,9 @@ export class KfComposer extends LitElement {
         textarea { min-height: 64px; max-height: 180px; font-size: 16px; }
         .fields input { font-size: 16px; }
       }
+      .no-channel { display: flex; align-items: flex-start; gap: 8px; padding: 8px 12px; background: var(--kf-warning-soft); color: var(--kf-warning); border-bottom: 1px solid var(--kf-border); font-size: var(--kf-text-sm); border-radius: var(--kf-radius-lg) var(--kf-radius-lg) 0 0; }
+      .no-channel svg { flex: none; margin-top: 2px; }
+      .no-channel .faint { color: var(--kf-text-muted); }
     `,
   ];
 
@@ -91,6 +95,8 @@ export class KfComposer extends LitElement {
   @property({ attribute: false }) othersReplying: string[] = [];
   /** The newest message from the customer or an agent; null until the ticket's timeline is in. */
   @property({ attribute: false }) lastMessageId: number | null = null;
+  /** False when the ticket's channel is gone or cannot send (the detail's replyChannel): only notes then. */
+  @property({ type: Boolean }) canReply = true;
   @state() private _mode: Mode = 'reply';
   @state() private _text = '';
   @state() private _cc = '';
@@ -135,6 +141,7 @@ export class KfComposer extends LitElement {
       this._seenMessageId = d?.seenMessageId ?? null;
     }
     if (this._seenMessageId === null) this._seenMessageId = this.lastMessageId;
+    if (!this.canReply && this._mode === 'reply') this._mode = 'note';
   }
 
   override disconnectedCallback(): void {
@@ -180,6 +187,7 @@ export class KfComposer extends LitElement {
   }
 
   private _setMode(mode: Mode) {
+    if (mode === 'reply' && !this.canReply) return;
     this._mode = mode;
     this._scheduleSave();
   }
@@ -443,9 +451,12 @@ export class KfComposer extends LitElement {
     return html`<div class="box ${note ? 'note' : ''} ${this._dragging ? 'dragging' : ''}"
         @dragenter=${this._dragOver} @dragover=${this._dragOver} @dragleave=${this._dragLeave} @drop=${this._drop}>
       ${this._suggestions()}
+      ${this.canReply
+        ? ''
+        : html`<div class="no-channel" role="status" data-notice="no-reply-channel">${icon('alert', 14)}<span><strong>${t('composer.noChannel')}</strong> <span class="faint">${t('composer.noChannelHint')}</span></span></div>`}
       <div class="tabs" role="tablist">
-        <button class="tab" role="tab" aria-selected=${!note} @click=${() => this.focusMode('reply')}>${icon('reply', 14)}${t('composer.reply')}</button>
-        <button class="tab" role="tab" aria-selected=${note} @click=${() => this.focusMode('note')}>${icon('note', 14)}${t('composer.note')}</button>
+        <button class="tab" role="tab" data-mode="reply" aria-selected=${!note} ?disabled=${!this.canReply} @click=${() => this.focusMode('reply')}>${icon('reply', 14)}${t('composer.reply')}</button>
+        <button class="tab" role="tab" data-mode="note" aria-selected=${note} @click=${() => this.focusMode('note')}>${icon('note', 14)}${t('composer.note')}</button>
         <span class="hint">${note ? t('composer.noteHint') : this._isEmail ? t('composer.emailHint') : t('composer.chatHint')}</span>
       </div>
       ${!note && this._isEmail ? this._fieldsSummary(to) : ''}

@@ -91,6 +91,8 @@ export class KfTicketView extends LitElement {
   @state() private _events: TimelineEvent[] = [];
   @state() private _contact: Contact | null = null;
   @state() private _csat: Csat | null = null;
+  /** From the detail: false when a reply on this ticket could never leave. */
+  @state() private _canReply = true;
   @state() private _error = '';
   @state() private _menu: Menu = null;
   @state() private _dialog: 'merge' | 'new' | null = null;
@@ -155,6 +157,7 @@ export class KfTicketView extends LitElement {
       this._events = r.events ?? [];
       this._contact = r.contact;
       this._csat = r.csat ?? null;
+      this._canReply = r.replyChannel?.available ?? true;
       // Lets tests and benchmarks see which ticket's timeline is on screen.
       this.setAttribute('data-ticket', String(r.ticket.id));
       this._emitChanged(r.ticket);
@@ -421,7 +424,7 @@ export class KfTicketView extends LitElement {
         ${this._header(tk)} ${this._toolbar(tk)} ${this._collision()}
         <kf-timeline .messages=${this._messages} .events=${this._events} .ticket=${tk} .loading=${this._messages.length === 0 && !this._contact}
           .hasEarlier=${this._contact !== null && tk.messageCount > this._messages.length} @load-earlier=${() => void this._loadEarlier()}></kf-timeline>
-        <kf-composer .ticket=${tk} .contact=${this._contact} .othersReplying=${others} .lastMessageId=${this._lastConversationId()}
+        <kf-composer .ticket=${tk} .contact=${this._contact} .canReply=${this._canReply} .othersReplying=${others} .lastMessageId=${this._lastConversationId()}
           @sent=${(e: CustomEvent<{ message: Message; ticket: Ticket }>) => {
             if (!this._messages.some((m) => m.id === e.detail.message.id)) this._messages = [...this._messages, e.detail.message];
             this._ticket = e.detail.ticket;

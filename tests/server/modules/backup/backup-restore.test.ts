@@ -10,9 +10,10 @@ import { configFromObject } from '../../../../server/config/load.js';
 import { createContext, type AppContext } from '../../../../server/context.js';
 import { databaseFile } from '../../../../server/db/database.js';
 import { createLogger } from '../../../../server/logger.js';
-import { acquireInstanceLock, InstanceLocked } from '../../../../server/modules/backup/instance-lock.js';
+import { acquireInstanceLock, InstanceLocked, ownerFile } from '../../../../server/modules/backup/instance-lock.js';
 import { restoreBackup, RestoreRefused } from '../../../../server/modules/backup/restore.js';
 import { createBackup, listBackups } from '../../../../server/modules/backup/service.js';
+import { storeBuffer } from '../../../../server/modules/attachments/storage.js';
 
 const logger = createLogger('silent');
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -163,6 +164,58 @@ describe('backup and restore', () => {
   });
 });
 
+describe('restore checks attachments', () => {
+  /** A stored file with its database row, as an upload leaves it. */
+  async function addStoredAttachment(ctx: AppContext, name: string, content: string): Promise<string> {
+    const stored = storeBuffer(ctx.paths.attachments, Buffer.from(content));
+    await ctx.db
+      .insertInto('attachments')
+      .values({ sha256: stored.sha256, name, content_type: 'text/plain', size: stored.size, created_at: Date.now() })
+      .execute();
+    return stored.sha256;
+  }
+
+  /** Unpacks a backup, lets `change` edit it, and packs it again. */
+  async function tampered(archive: string, change: (dir: string) => void): Promise<string> {
+    const work = mkdtempSync(path.join(os.tmpdir(), 'kefu-tamper-'));
+    cleanups.push(() => rmSync(work, { recursive: true, force: true }));
+    const dir = path.join(work, 'x');
+    mkdirSync(dir);
+    await extractTar({ file: archive, cwd: dir });
+    change(dir);
+    const out = path.join(work, 'tampered.tar.gz');
+    await createTar({ gzip: true, file: out, cwd: dir }, readdirSync(dir));
+    return out;
+  }
+
+  const fileOf = (dir: string, sha: string): string => path.join(dir, 'attachments', sha.slice(0, 2), sha.slice(2, 4), sha);
+
+  it('refuses an archive missing a file the database refers to, naming it, and changes nothing', async () => {
+    const ctx = await instance();
+    await addStoredAttachment(ctx, 'kept.txt', 'kept bytes');
+    const lost = await addStoredAttachment(ctx, 'contract.pdf', 'the contract');
+    const backup = await createBackup({ database: ctx.database, paths: ctx.paths, keep: 7, logger });
+    await ctx.close();
+    const before = fileHash(databaseFile(ctx.paths.data));
+    const broken = await tampered(backup.file, (dir) => rmSync(fileOf(dir, lost)));
+
+    await expect(restoreBackup(ctx.paths.data, broken)).rejects.toThrow(/1 attachment file.*missing.*contract\.pdf/);
+    expect(fileHash(databaseFile(ctx.paths.data))).toBe(before);
+    expect(dataDirEntries(ctx.paths.data)).toEqual([]);
+  });
+
+  it('refuses an archive whose attachment file has other content than the database says', async () => {
+    const ctx = await instance();
+    const sha = await addStoredAttachment(ctx, 'invoice.txt', 'invoice total 100');
+    const backup = await createBackup({ database: ctx.database, paths: ctx.paths, keep: 7, logger });
+    await ctx.close();
+    const broken = await tampered(backup.file, (dir) => writeFileSync(fileOf(dir, sha), 'invoice total 999'));
+
+    await expect(restoreBackup(ctx.paths.data, broken)).rejects.toThrow(/damaged.*does not match.*invoice\.txt/);
+    expect(dataDirEntries(ctx.paths.data)).toEqual([]);
+  });
+});
+
 describe('instance lock', () => {
   const holders: ChildProcess[] = [];
   afterEach(() => {
@@ -207,7 +260,10 @@ describe('instance lock', () => {
 
     await expect(restoreBackup(ctx.paths.data, backup.file)).resolves.toMatchObject({ manifest: { format: 'kefu-backup' } });
     const lock = acquireInstanceLock(ctx.paths.data, 'serve');
+    expect(existsSync(ownerFile(ctx.paths.data))).toBe(true);
     lock.release();
-    expect(existsSync(lock.file)).toBe(false);
+    // The lock file stays (its lock went with the holder); only the note naming the holder goes.
+    expect(existsSync(ownerFile(ctx.paths.data))).toBe(false);
+    acquireInstanceLock(ctx.paths.data, 'serve').release();
   });
 });
