@@ -34,11 +34,11 @@ export class KfAdminAgents extends LitElement {
       .row-actions { flex-wrap: wrap; }
       @media (max-width: 700px) {
         .pending thead { display: none; }
-        .pending tr { display: grid; grid-template-columns: 1fr auto; gap: 2px 8px; padding: 10px 12px; border-bottom: 1px solid var(--kf-border); }
-        .pending td { border: 0; padding: 0; }
-        .pending td.email { grid-column: 1 / -1; font-weight: 600; color: var(--kf-text); }
+        .pending tr { display: flex; flex-wrap: wrap; align-items: baseline; gap: 2px 12px; padding: 10px 12px; border-bottom: 1px solid var(--kf-border); }
+        .pending td { border: 0; padding: 0; height: auto; }
+        .pending td.email { flex-basis: 100%; font-weight: 600; word-break: break-all; }
         .pending td.when { display: none; }
-        .pending td.actions { grid-column: 1 / -1; }
+        .pending td.actions { flex-basis: 100%; }
         .pending .row-actions { justify-content: flex-start; margin-top: 6px; }
       }
     `,
