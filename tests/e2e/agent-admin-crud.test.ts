@@ -2,7 +2,7 @@
 // checked through the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, screenshotPath } from '../helpers/browser.js';
 import { createAgent } from '../../server/modules/agents/service.js';
 import { apiAs, buildAgentApp, PASSWORD, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
 
@@ -81,6 +81,7 @@ describe('settings screens', () => {
     // No mailbox in this config: the page says so and hands over the link instead.
     await form.locator('.warn').waitFor();
     const link = await form.locator('.link-box input').inputValue();
+    await page.screenshot({ path: screenshotPath('admin-invite-no-mail-en') });
     await page.waitForSelector('kf-admin-agents .pending tr:has-text("wang@example.test")');
     expect(await form.locator('input[name=email]').inputValue()).toBe('');
     const token = new URL(link).searchParams.get('token') ?? '';
