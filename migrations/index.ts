@@ -10,6 +10,7 @@ import * as m0008 from './0008-perf-indexes.js';
 import * as m0009 from './0009-search-queue.js';
 import * as m0010 from './0010-email-first-sync.js';
 import * as m0011 from './0011-widget-claims.js';
+import * as m0012 from './0012-agent-invites.js';
 
 /**
  * Every migration, in order. Registered explicitly so a bundled or compiled build
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0009-search-queue': m0009,
   '0010-email-first-sync': m0010,
   '0011-widget-claims': m0011,
+  '0012-agent-invites': m0012,
 };

@@ -13,6 +13,8 @@ import { openApiPlugin } from './http/openapi.js';
 import { registerCompression } from './http/compression.js';
 import { findWebRoot, serveWebApp } from './http/static.js';
 import { agentsRoutes } from './modules/agents/routes.js';
+import { inviteRoutes } from './modules/agents/invite-routes.js';
+import { passwordResetRoutes } from './modules/agents/password-reset-routes.js';
 import { attachmentsRoutes } from './modules/attachments/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { cannedRepliesRoutes } from './modules/canned-replies/routes.js';
@@ -78,6 +80,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(
     async (api) => {
       await api.register(agentsRoutes, { ctx });
+      await api.register(inviteRoutes, { ctx });
+      await api.register(passwordResetRoutes, { ctx });
       await api.register(ticketsRoutes, { ctx, textMatch: (db, q) => matchingTicketIds(ctx, db, q) });
       await api.register(contactsRoutes, { ctx });
       await api.register(attachmentsRoutes, { ctx });

@@ -1,4 +1,5 @@
 import type { AccountTables } from '../modules/agents/tables.js';
+import type { InviteTables } from '../modules/agents/invite-tables.js';
 import type { WidgetTables } from '../channels/widget/tables.js';
 import type { EmailTables } from '../channels/email/tables.js';
 import type { AttachmentTables } from '../modules/attachments/tables.js';
@@ -18,6 +19,7 @@ import type { SearchTables } from '../search/tables.js';
  */
 export interface Tables
   extends AccountTables,
+    InviteTables,
     ContactTables,
     TeamTables,
     LabelTables,

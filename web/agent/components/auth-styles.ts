@@ -12,6 +12,11 @@ export const authStyles = css`
   .btn.primary { height: 36px; width: 100%; margin-top: 4px; }
   .alert { padding: 8px 10px; border-radius: var(--kf-radius); background: var(--kf-danger-soft); color: var(--kf-danger); font-size: var(--kf-text-sm); }
   .info { padding: 8px 10px; border-radius: var(--kf-radius); background: var(--kf-warning-soft); color: var(--kf-warning); font-size: var(--kf-text-sm); }
+  .done { padding: 10px 12px; border-radius: var(--kf-radius); background: var(--kf-success-soft); color: var(--kf-text); font-size: var(--kf-text-sm); line-height: 1.5; }
+  p.sub.small { margin: 12px 0 0; font-size: var(--kf-text-sm); }
+  .links { margin-top: 14px; display: flex; justify-content: center; }
+  .link { border: 0; background: none; padding: 2px 4px; color: var(--kf-accent); font: inherit; font-size: var(--kf-text-sm); cursor: pointer; border-radius: 4px; }
+  .link:hover { text-decoration: underline; }
   .foot { margin-top: 20px; display: flex; justify-content: center; }
   .foot select { border: 0; background: transparent; color: var(--kf-text-muted); font-size: var(--kf-text-sm); cursor: pointer; }
 `;

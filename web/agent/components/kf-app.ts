@@ -13,8 +13,13 @@ import { LANGUAGE_KEY } from './kf-language-select.js';
 import './kf-login.js';
 import './kf-setup.js';
 import './kf-shell.js';
+import '../views/account/kf-accept-invite.js';
+import '../views/account/kf-reset-password.js';
 
-type Phase = 'loading' | 'setup' | 'login' | 'ready' | 'error';
+type Phase = 'loading' | 'setup' | 'login' | 'ready' | 'error' | 'invite' | 'reset';
+
+/** Pages opened from a mailed link; the token rides in the query string. */
+const LINK_PAGES: Record<string, Phase> = { '/invite': 'invite', '/reset-password': 'reset' };
 
 /** Boots the app: decides between first-run setup, sign-in and the signed-in shell. */
 @customElement('kf-app')
@@ -31,6 +36,8 @@ export class KfApp extends LitElement {
   @state() private _phase: Phase = 'loading';
   @state() private _expired = false;
   @state() private _error = '';
+  @state() private _forgot = false;
+  private _linkToken = '';
   @provide({ context: storeContext }) @state() private _store?: AppStore;
   private readonly _api = new ApiClient({ onUnauthorized: () => this._onUnauthorized() });
 
@@ -41,6 +48,15 @@ export class KfApp extends LitElement {
 
   private async _boot() {
     await setLanguage(resolveLanguage(localStorage.getItem(LANGUAGE_KEY), navigator.languages));
+    const linkPage = LINK_PAGES[location.pathname];
+    if (linkPage) {
+      this._linkToken = new URLSearchParams(location.search).get('token') ?? '';
+      // Someone still signed in on this browser needs the CSRF token for the page's writes.
+      const signedIn = await auth.me(this._api).catch(() => null);
+      if (signedIn) this._api.csrfToken = signedIn.csrfToken;
+      this._phase = linkPage;
+      return;
+    }
     try {
       await this._start(await auth.me(this._api));
     } catch (err) {
@@ -80,6 +96,9 @@ export class KfApp extends LitElement {
   }
 
   private async _signedIn(e: CustomEvent<Session>) {
+    // The one-time token must not linger in the address bar or the history.
+    if (this._linkToken) history.replaceState(null, '', '/');
+    this._linkToken = '';
     if (this._expired && this._store) {
       if (e.detail.agent.id !== this._store.me.id) {
         location.reload();
@@ -93,6 +112,13 @@ export class KfApp extends LitElement {
       return;
     }
     await this._start(e.detail);
+  }
+
+  private _forgotAgain() {
+    history.replaceState(null, '', '/');
+    this._linkToken = '';
+    this._forgot = true;
+    this._phase = 'login';
   }
 
   private async _signOut() {
@@ -119,7 +145,11 @@ export class KfApp extends LitElement {
       case 'setup':
         return html`<kf-setup .api=${this._api} @signed-in=${this._signedIn}></kf-setup>`;
       case 'login':
-        return html`<kf-login .api=${this._api} @signed-in=${this._signedIn}></kf-login>`;
+        return html`<kf-login .api=${this._api} ?forgot=${this._forgot} @signed-in=${this._signedIn}></kf-login>`;
+      case 'invite':
+        return html`<kf-accept-invite .api=${this._api} .token=${this._linkToken} @signed-in=${this._signedIn}></kf-accept-invite>`;
+      case 'reset':
+        return html`<kf-reset-password .api=${this._api} .token=${this._linkToken} @signed-in=${this._signedIn} @forgot-again=${this._forgotAgain}></kf-reset-password>`;
       case 'ready':
         return html`<kf-shell @sign-out=${this._signOut}></kf-shell>
           ${this._expired

@@ -1,0 +1,66 @@
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerEmailSender } from '../../../server/channels/email/index.js';
+import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
+
+let sink: SmtpSink;
+let t: TestApp;
+
+beforeAll(async () => {
+  sink = await startSmtpSink();
+  t = await createTestApp({
+    server: { public_url: 'https://desk.example.test' },
+    channels: {
+      email: [
+        { name: 'support', address: 'support@example.com', smtp: { host: sink.host, port: sink.port, security: 'none' } },
+        { name: 'system', address: 'desk@example.com', agent_notifications: true, smtp: { host: sink.host, port: sink.port, security: 'none' } },
+      ],
+    },
+  });
+  registerEmailSender(t.ctx);
+});
+afterAll(async () => {
+  await t?.close();
+  await sink?.close();
+});
+
+async function deliver(expected: number) {
+  for (let i = 0; i < 50 && sink.messages.length < expected; i++) await t.ctx.outbox.runOnce();
+  const mails = await sink.waitFor(expected, 5000);
+  return simpleParser(mails[expected - 1]?.raw ?? Buffer.alloc(0));
+}
+
+/** The link as a person would follow it: its token, taken from the mail's text. */
+function followLink(text: string | undefined, path: string): string {
+  const match = new RegExp(`https://desk\\.example\\.test${path}\\?token=(\\S+)`).exec(text ?? '');
+  expect(match, text).not.toBeNull();
+  return decodeURIComponent(match?.[1] ?? '');
+}
+
+describe('invitation and reset mails over SMTP', () => {
+  it('mails the invitation from the notification mailbox; its link creates the agent', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/agents/invites', headers: t.admin.headers, payload: { email: 'mei@example.test', role: 'agent' } });
+    expect(res.json().mailed).toBe(true);
+    const mail = await deliver(1);
+    expect(sink.messages[0]?.to).toEqual(['mei@example.test']);
+    expect(mail.from?.value[0]?.address).toBe('desk@example.com');
+    expect(mail.subject).toMatch(/invited you/);
+    expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
+    const token = followLink(mail.text, '/invite');
+    const accepted = await t.app.inject({ method: 'POST', url: '/api/v1/auth/invite/accept', payload: { token, name: 'Mei Lin', password: 'mei password 1' } });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json().agent).toMatchObject({ email: 'mei@example.test', name: 'Mei Lin', role: 'agent' });
+  });
+
+  it('mails a reset link; following it sets the password that signs in', async () => {
+    await t.app.inject({ method: 'POST', url: '/api/v1/auth/password/forgot', payload: { email: 'mei@example.test' } });
+    const mail = await deliver(2);
+    expect(sink.messages[1]?.to).toEqual(['mei@example.test']);
+    expect(mail.subject).toBe('Reset your Kefu password');
+    const token = followLink(mail.text, '/reset-password');
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password/reset', payload: { token, password: 'mei password 2' } });
+    expect(res.statusCode, res.body).toBe(200);
+    await t.login('mei@example.test', 'mei password 2');
+  });
+});
