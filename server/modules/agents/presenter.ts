@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { httpUrlOrNull } from './avatar.js';
 import type { PresenceRegistry } from '../../realtime/presence.js';
 import type { AgentRow } from './queries.js';
 import type { ApiTokenRow, ApiTokenWithOwner } from './tokens.js';
@@ -51,7 +52,8 @@ export function presentAgent(row: AgentRow, presence: PresenceRegistry): AgentVi
     role: row.role,
     language: row.language,
     timezone: row.timezone,
-    avatarUrl: row.avatar_url,
+    // Rows written before avatars were checked may hold anything.
+    avatarUrl: httpUrlOrNull(row.avatar_url),
     active: row.active === 1,
     presence: row.active === 1 ? presence.get(row.id) : 'offline',
     preferences: parsePreferences(row.preferences),

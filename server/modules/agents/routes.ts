@@ -116,7 +116,7 @@ export const agentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
             language: Type.Optional(LanguageSchema),
             timezone: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
-            avatarUrl: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+            avatarUrl: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()], { description: 'An http(s) URL; empty or null clears it.' })),
             preferences: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
             currentPassword: Type.Optional(Password),
             newPassword: Type.Optional(Password),

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { now } from '../../db/database.js';
 import { BadRequest, Conflict, NotFound, Unauthorized } from '../../http/errors.js';
+import { checkAvatarUrl } from './avatar.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import { countAdmins, findAgentByEmail, findAgentById, type AgentRow } from './queries.js';
 import { deleteSessionsOf } from './sessions.js';
@@ -95,7 +96,7 @@ export async function updateAgent(ctx: AppContext, id: number, changes: AgentCha
       ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
       ...(changes.language !== undefined && { language: changes.language }),
       ...(changes.timezone !== undefined && { timezone: changes.timezone }),
-      ...(changes.avatarUrl !== undefined && { avatar_url: changes.avatarUrl }),
+      ...(changes.avatarUrl !== undefined && { avatar_url: checkAvatarUrl(changes.avatarUrl) }),
       ...(changes.preferences !== undefined && { preferences: JSON.stringify(changes.preferences) }),
       ...(changes.password !== undefined && { password_hash: await hashPassword(changes.password) }),
       updated_at: now(),
