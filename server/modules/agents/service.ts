@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { now } from '../../db/database.js';
 import { BadRequest, Conflict, NotFound, Unauthorized } from '../../http/errors.js';
+import { checkFreeForm } from '../../http/free-form.js';
 import { checkAvatarUrl } from './avatar.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import { countAdmins, findAgentByEmail, findAgentById, type AgentRow } from './queries.js';
@@ -88,6 +89,7 @@ export async function updateAgent(ctx: AppContext, id: number, changes: AgentCha
     throw new BadRequest('Unknown time zone.', { field: 'timezone' });
   }
   if (changes.password !== undefined) checkPassword(changes.password);
+  checkFreeForm('preferences', changes.preferences);
   const row = await ctx.db
     .updateTable('agents')
     .set({
