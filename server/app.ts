@@ -11,6 +11,7 @@ import { installJsonBodyParser } from './http/json-body.js';
 import { healthRoutes } from './http/health.js';
 import { metricsPlugin } from './http/metrics.js';
 import { openApiPlugin } from './http/openapi.js';
+import { securityHeadersPlugin } from './http/security-headers.js';
 import { findWebRoot, serveWebApp } from './http/static.js';
 import { agentsRoutes } from './modules/agents/routes.js';
 import { attachmentsRoutes } from './modules/attachments/routes.js';
@@ -63,9 +64,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   installJsonBodyParser(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
   });
+  await app.register(securityHeadersPlugin, { publicUrl: ctx.config.server.public_url });
 
   // Before any route: swagger collects routes as they are added, metrics hooks every request.
   await app.register(openApiPlugin, { publicUrl: ctx.config.server.public_url });
