@@ -114,6 +114,7 @@ export async function updateAgent(ctx: AppContext, id: number, changes: AgentCha
     await deleteSessionsOf(ctx, id, keep);
     const revoked = await revokeAllApiTokens(ctx, id);
     ctx.logger.info({ agentId: id, revokedTokens: revoked, reason: changes.active === false ? 'deactivated' : 'password' }, 'credentials revoked');
+    ctx.bus.emit({ type: 'agent.signed_out', actor: { kind: 'system' }, agentId: id, keepSessionId: keep ?? null });
   }
   return row;
 }
