@@ -11,6 +11,7 @@ import * as m0009 from './0009-search-queue.js';
 import * as m0010 from './0010-email-first-sync.js';
 import * as m0011 from './0011-widget-claims.js';
 import * as m0012 from './0012-agent-invites.js';
+import * as m0013 from './0013-idempotency-keys.js';
 
 /**
  * Every migration, in order. Registered explicitly so a bundled or compiled build
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0010-email-first-sync': m0010,
   '0011-widget-claims': m0011,
   '0012-agent-invites': m0012,
+  '0013-idempotency-keys': m0013,
 };

@@ -7,10 +7,12 @@ import type { TrustProxy } from './config/schema.js';
 import type { AppContext } from './context.js';
 import { authPlugin } from './http/auth.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { installJsonBodyParser } from './http/json-body.js';
 import { healthRoutes } from './http/health.js';
 import { metricsPlugin } from './http/metrics.js';
 import { openApiPlugin } from './http/openapi.js';
 import { registerCompression } from './http/compression.js';
+import { securityHeadersPlugin } from './http/security-headers.js';
 import { findWebRoot, serveWebApp } from './http/static.js';
 import { agentsRoutes } from './modules/agents/routes.js';
 import { inviteRoutes } from './modules/agents/invite-routes.js';
@@ -62,11 +64,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
+  installJsonBodyParser(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
   });
+  await app.register(securityHeadersPlugin, { publicUrl: ctx.config.server.public_url });
 
   // Before any route: swagger collects routes as they are added, metrics hooks every request.
   await registerCompression(app);

@@ -12,6 +12,7 @@ import type { TicketTables } from '../modules/tickets/tables.js';
 import type { OutboxTables } from '../outbox/tables.js';
 import type { RealtimeTables } from '../realtime/tables.js';
 import type { SearchTables } from '../search/tables.js';
+import type { IdempotencyTables } from '../http/idempotency-tables.js';
 
 /**
  * Every table Kysely knows. Each module declares its own tables next to its code;
@@ -31,4 +32,5 @@ export interface Tables
     SearchTables,
     RealtimeTables,
     WidgetTables,
-    EmailTables {}
+    EmailTables,
+    IdempotencyTables {}

@@ -94,6 +94,24 @@ export function requireRole(...roles: Role[]): (request: FastifyRequest) => Prom
   };
 }
 
+/**
+ * Route hook: 401 unless signed in, 403 unless signed in with a browser session. Minting
+ * credentials and changing the password need the person, not a token that may have leaked.
+ */
+export const requireSession = async (request: FastifyRequest): Promise<void> => {
+  if (!request.auth) throw new Unauthorized();
+  if (request.auth.via !== 'session') throw sessionRequired();
+};
+
+const sessionRequired = () => new Forbidden('Sign in with your password to do this; an API token cannot.', 'session_required');
+
+/** The session id of a handler behind requireSession (or a 403 for a token). */
+export function sessionIdOf(request: FastifyRequest): string {
+  if (!request.auth) throw new Unauthorized();
+  if (request.auth.via !== 'session') throw sessionRequired();
+  return request.auth.sessionId;
+}
+
 /** The signed-in agent inside a handler behind requireAgent. */
 export function agentOf(request: FastifyRequest): AuthAgent {
   if (!request.auth) throw new Unauthorized();

@@ -18,6 +18,8 @@ export class AgentConnection {
   #corked = false;
   /** The first live event sent before a resume; a replay stops short of it so nothing is sent twice. */
   #firstLive: number | null = null;
+  /** The browser session the socket was opened with; null for an API token. */
+  sessionId: string | null = null;
   #lastSent = 0;
 
   constructor(

@@ -111,8 +111,9 @@ export class AgentHub {
     return this.#connections.size;
   }
 
-  async connect(socket: WebSocket, agent: AuthAgent, transport?: Socket): Promise<AgentConnection> {
+  async connect(socket: WebSocket, agent: AuthAgent, transport?: Socket, sessionId: string | null = null): Promise<AgentConnection> {
     const conn = new AgentConnection(agent, await ticketAccess(this.ctx, agent), socket, transport);
+    conn.sessionId = sessionId;
     this.#connections.add(conn);
     let mine = this.#byAgent.get(agent.id);
     if (!mine) this.#byAgent.set(agent.id, (mine = new Set()));
@@ -201,6 +202,13 @@ export class AgentHub {
   // ---- events ---------------------------------------------------------------------------
 
   #onEvent(event: KefuEvent): void {
+    if (event.type === 'agent.signed_out') {
+      // 4401 ("unauthorized" in the application range) tells the client why; a reconnect is refused.
+      for (const conn of this.#byAgent.get(event.agentId) ?? []) {
+        if (conn.sessionId === null || conn.sessionId !== event.keepSessionId) conn.socket.close(4401, 'signed out');
+      }
+      return;
+    }
     if (event.type.startsWith('team.')) {
       void this.refreshAccess();
       return;

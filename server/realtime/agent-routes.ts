@@ -57,7 +57,7 @@ export const agentRealtimeRoutes: FastifyPluginAsync<{ ctx: AppContext; hub?: Pa
     (socket, request) => {
       const agent = agentOf(request);
       // Frames that arrive while the connection is being set up wait for it.
-      const ready = hub.connect(socket, agent, request.raw.socket);
+      const ready = hub.connect(socket, agent, request.raw.socket, request.auth?.via === 'session' ? request.auth.sessionId : null);
       let chain: Promise<unknown> = ready;
       socket.on('message', (data, isBinary) => {
         let frame: ReturnType<typeof parseClientFrame>;

@@ -6,12 +6,19 @@ import type { BusEvent } from './bus.js';
  * Every event Kefu emits, named `resource.verb`. Modules add their events to this union;
  * websocket hubs, automation and the outbox react to them.
  */
-export type KefuEvent = AgentPresenceChanged | TicketEvent | ContactEvent | WidgetEvent;
+export type KefuEvent = AgentPresenceChanged | AgentSignedOut | TicketEvent | ContactEvent | WidgetEvent;
 
 export interface AgentPresenceChanged extends BusEvent {
   type: 'agent.presence';
   agentId: number;
   presence: 'online' | 'away' | 'offline';
+}
+
+/** An agent's credentials were revoked: their open connections end, but for the session kept. */
+export interface AgentSignedOut extends BusEvent {
+  type: 'agent.signed_out';
+  agentId: number;
+  keepSessionId: string | null;
 }
 
 /**

@@ -192,16 +192,16 @@ describe('settings screens', () => {
     expect(secret.startsWith(tokens[0]!.prefix)).toBe(true);
     const asToken = () => server.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${secret}` } });
     expect((await asToken()).json<{ agent: { email: string } }>().agent.email).toBe(server.admin.email);
-    expect(await page.locator('kf-admin-tokens tbody').textContent()).not.toContain(secret);
+    expect(await page.locator('kf-admin-tokens .mine tbody').textContent()).not.toContain(secret);
 
     // Shown once: away and back, only the prefix is left.
     await go('#/admin/labels', 'kf-admin-labels');
-    await go('#/admin/tokens', 'kf-admin-tokens tbody tr');
+    await go('#/admin/tokens', 'kf-admin-tokens .mine tbody tr');
     expect(await page.locator('kf-admin-tokens .secret').count()).toBe(0);
     expect(await page.locator('kf-admin-tokens').evaluate((el) => el.shadowRoot!.textContent)).not.toContain(secret);
 
-    await page.click('kf-admin-tokens tbody tr:has-text("Zapier") button:has-text("Revoke")');
-    await page.waitForSelector('kf-admin-tokens tbody tr:has-text("Zapier") :text("Revoked")');
+    await page.click('kf-admin-tokens .mine tbody tr:has-text("Zapier") button:has-text("Revoke")');
+    await page.waitForSelector('kf-admin-tokens .mine tbody tr:has-text("Zapier") :text("Revoked")');
     expect((await list<TokenJson>('/me/tokens'))[0]?.revokedAt).not.toBeNull();
     expect((await asToken()).statusCode).toBe(401);
   });

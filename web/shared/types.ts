@@ -170,6 +170,11 @@ export interface ApiToken {
   revokedAt: string | null;
 }
 
+/** A token as an admin sees it: with the agent it belongs to. */
+export interface AgentApiToken extends ApiToken {
+  agent: { id: number; name: string; email: string };
+}
+
 export interface ChannelInfo {
   kind: string;
   name: string;

@@ -1,4 +1,5 @@
 import { hmacHex } from '../../crypto.js';
+import { httpUrlOrNull } from '../../modules/agents/avatar.js';
 import type { WidgetAttachmentView, WidgetConversationView, WidgetMessageView, WidgetVisitorView } from './protocol.js';
 import type { ConversationRow, VisitorRow, WidgetMessageRow } from './queries.js';
 
@@ -26,7 +27,7 @@ export function presentMessage(secret: string, channel: string, row: WidgetMessa
     id: row.id,
     conversationId: row.conversation_id,
     clientId: row.client_id,
-    author: { kind: row.author_kind, name: row.author_name, avatarUrl: row.author_avatar },
+    author: { kind: row.author_kind, name: row.author_name, avatarUrl: httpUrlOrNull(row.author_avatar) },
     text: row.text,
     attachments: attachments.map((a): WidgetAttachmentView => ({ ...a, url: attachmentUrl(secret, channel, a) })),
     createdAt: new Date(row.created_at).toISOString(),

@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { httpUrlOrNull } from './avatar.js';
 import type { PresenceRegistry } from '../../realtime/presence.js';
 import type { AgentRow } from './queries.js';
-import type { ApiTokenRow } from './tokens.js';
+import type { ApiTokenRow, ApiTokenWithOwner } from './tokens.js';
 
 export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('supervisor'), Type.Literal('agent')]);
 export const LanguageSchema = Type.Union([Type.Literal('en'), Type.Literal('zh-CN'), Type.Literal('zh-TW')]);
@@ -51,7 +52,8 @@ export function presentAgent(row: AgentRow, presence: PresenceRegistry): AgentVi
     role: row.role,
     language: row.language,
     timezone: row.timezone,
-    avatarUrl: row.avatar_url,
+    // Rows written before avatars were checked may hold anything.
+    avatarUrl: httpUrlOrNull(row.avatar_url),
     active: row.active === 1,
     presence: row.active === 1 ? presence.get(row.id) : 'offline',
     preferences: parsePreferences(row.preferences),
@@ -66,4 +68,14 @@ export const presentApiToken = (row: ApiTokenRow) => ({
   createdAt: iso(row.created_at),
   lastUsedAt: isoOrNull(row.last_used_at),
   revokedAt: isoOrNull(row.revoked_at),
+});
+
+export const AdminApiTokenSchema = Type.Composite([
+  ApiTokenSchema,
+  Type.Object({ agent: Type.Object({ id: Type.Integer(), name: Type.String(), email: Type.String() }) }),
+]);
+
+export const presentAdminApiToken = (row: ApiTokenWithOwner) => ({
+  ...presentApiToken(row),
+  agent: { id: row.agent_id, name: row.owner_name, email: row.owner_email },
 });

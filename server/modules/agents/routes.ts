@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../../context.js';
-import { agentOf, requireAgent, requireRole } from '../../http/auth.js';
+import { agentOf, requireAgent, requireRole, requireSession, sessionIdOf } from '../../http/auth.js';
 import { NotFound, TooManyRequests } from '../../http/errors.js';
 import { RateLimiter } from '../../http/rate-limiter.js';
 import { IdParams, withErrors } from '../../http/schemas.js';
@@ -11,6 +11,7 @@ import { AgentSchema, ApiTokenSchema, LanguageSchema, presentAgent, presentApiTo
 import { findAgentById, listAgents, type AgentRow } from './queries.js';
 import { createSession, deleteSession, SESSION_COOKIE } from './sessions.js';
 import { authenticate, changeOwnPassword, createAgent, updateAgent } from './service.js';
+import { adminTokenRoutes } from './token-routes.js';
 import { createApiToken, listApiTokens, revokeApiToken } from './tokens.js';
 
 const SignedIn = Type.Object({ agent: AgentSchema, csrfToken: Type.String() });
@@ -115,20 +116,20 @@ export const agentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
             language: Type.Optional(LanguageSchema),
             timezone: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
-            avatarUrl: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+            avatarUrl: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()], { description: 'An http(s) URL; empty or null clears it.' })),
             preferences: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
             currentPassword: Type.Optional(Password),
             newPassword: Type.Optional(Password),
           },
           { additionalProperties: false },
         ),
-        response: withErrors({ 200: Type.Object({ agent: AgentSchema }) }, 400, 401),
+        response: withErrors({ 200: Type.Object({ agent: AgentSchema }) }, 400, 401, 403),
       },
     },
     async (request) => {
       const me = await mustFind(agentOf(request).id);
       const { newPassword, currentPassword, ...profile } = request.body;
-      if (newPassword !== undefined) await changeOwnPassword(ctx, me, currentPassword, newPassword);
+      if (newPassword !== undefined) await changeOwnPassword(ctx, me, currentPassword, newPassword, sessionIdOf(request));
       const updated = await updateAgent(ctx, me.id, profile);
       return { agent: presentAgent(updated, ctx.presence) };
     },
@@ -143,11 +144,11 @@ export const agentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.post(
     '/me/tokens',
     {
-      onRequest: requireAgent,
+      onRequest: requireSession,
       schema: {
         tags: ['me'],
         body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }),
-        response: withErrors({ 201: Type.Object({ token: ApiTokenSchema, secret: Type.String() }) }, 400, 401),
+        response: withErrors({ 201: Type.Object({ token: ApiTokenSchema, secret: Type.String() }) }, 400, 401, 403),
       },
     },
     async (request, reply) => {
@@ -213,8 +214,15 @@ export const agentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         response: withErrors({ 200: Type.Object({ agent: AgentSchema }) }, 400, 401, 403, 404, 409),
       },
     },
-    async (request) => ({ agent: presentAgent(await updateAgent(ctx, request.params.id, request.body), ctx.presence) }),
+    async (request) => {
+      // An admin resetting their own password stays signed in here, like changing it from the profile.
+      const keepSessionId = request.auth?.via === 'session' && request.auth.agent.id === request.params.id ? request.auth.sessionId : undefined;
+      const agent = await updateAgent(ctx, request.params.id, request.body, { keepSessionId });
+      return { agent: presentAgent(agent, ctx.presence) };
+    },
   );
+
+  await app.register(adminTokenRoutes, { ctx });
 
   async function mustFind(id: number): Promise<AgentRow> {
     const agent = await findAgentById(ctx.db, id);

@@ -1,9 +1,13 @@
 import type { AppContext } from '../../context.js';
 import { now } from '../../db/database.js';
 import { BadRequest, Conflict, NotFound, Unauthorized } from '../../http/errors.js';
+import { checkFreeForm } from '../../http/free-form.js';
+import { checkAvatarUrl } from './avatar.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import { countAdmins, findAgentByEmail, findAgentById, type AgentRow } from './queries.js';
+import { deleteSessionsOf } from './sessions.js';
 import type { Role } from './tables.js';
+import { revokeAllApiTokens } from './tokens.js';
 
 export const LANGUAGES = ['en', 'zh-CN', 'zh-TW'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -69,7 +73,12 @@ export interface AgentChanges {
   password?: string | undefined;
 }
 
-export async function updateAgent(ctx: AppContext, id: number, changes: AgentChanges): Promise<AgentRow> {
+export interface UpdateOptions {
+  /** The session making the change, kept signed in when the agent changes their own password. */
+  keepSessionId?: string | undefined;
+}
+
+export async function updateAgent(ctx: AppContext, id: number, changes: AgentChanges, options: UpdateOptions = {}): Promise<AgentRow> {
   const agent = await findAgentById(ctx.db, id);
   if (!agent) throw new NotFound('agent');
   const demoting = (changes.role && changes.role !== 'admin') || changes.active === false;
@@ -80,6 +89,7 @@ export async function updateAgent(ctx: AppContext, id: number, changes: AgentCha
     throw new BadRequest('Unknown time zone.', { field: 'timezone' });
   }
   if (changes.password !== undefined) checkPassword(changes.password);
+  checkFreeForm('preferences', changes.preferences);
   const row = await ctx.db
     .updateTable('agents')
     .set({
@@ -88,7 +98,7 @@ export async function updateAgent(ctx: AppContext, id: number, changes: AgentCha
       ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
       ...(changes.language !== undefined && { language: changes.language }),
       ...(changes.timezone !== undefined && { timezone: changes.timezone }),
-      ...(changes.avatarUrl !== undefined && { avatar_url: changes.avatarUrl }),
+      ...(changes.avatarUrl !== undefined && { avatar_url: checkAvatarUrl(changes.avatarUrl) }),
       ...(changes.preferences !== undefined && { preferences: JSON.stringify(changes.preferences) }),
       ...(changes.password !== undefined && { password_hash: await hashPassword(changes.password) }),
       updated_at: now(),
@@ -97,8 +107,14 @@ export async function updateAgent(ctx: AppContext, id: number, changes: AgentCha
     .returningAll()
     .executeTakeFirstOrThrow();
   if (changes.active === false || changes.password !== undefined) {
-    // A deactivated agent or a changed password ends every other session at once.
-    await ctx.db.deleteFrom('sessions').where('agent_id', '=', id).execute();
+    // A leaked password or a departed agent must not live on in a browser or an integration:
+    // every token is revoked for good (reactivation brings none back), and every session but
+    // the one that made the change ends.
+    const keep = changes.active === false ? undefined : options.keepSessionId;
+    await deleteSessionsOf(ctx, id, keep);
+    const revoked = await revokeAllApiTokens(ctx, id);
+    ctx.logger.info({ agentId: id, revokedTokens: revoked, reason: changes.active === false ? 'deactivated' : 'password' }, 'credentials revoked');
+    ctx.bus.emit({ type: 'agent.signed_out', actor: { kind: 'system' }, agentId: id, keepSessionId: keep ?? null });
   }
   return row;
 }
@@ -108,11 +124,12 @@ export async function changeOwnPassword(
   agent: AgentRow,
   currentPassword: string | undefined,
   newPassword: string,
+  keepSessionId: string,
 ): Promise<void> {
   if (!currentPassword || !(await verifyPassword(currentPassword, agent.password_hash))) {
     throw new BadRequest('The current password is not right.', { field: 'currentPassword' }, 'wrong_password');
   }
-  await updateAgent(ctx, agent.id, { password: newPassword });
+  await updateAgent(ctx, agent.id, { password: newPassword }, { keepSessionId });
 }
 
 function isTimeZone(tz: string): boolean {

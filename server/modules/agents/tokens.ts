@@ -46,6 +46,44 @@ export async function revokeApiToken(ctx: AppContext, agentId: number, tokenId: 
   if (Number(result.numUpdatedRows) === 0) throw new NotFound('token');
 }
 
+export interface ApiTokenWithOwner extends ApiTokenRow {
+  owner_name: string;
+  owner_email: string;
+}
+
+/** Every agent's tokens (or one agent's), newest first, with their owner: the admin's view. */
+export function listAllApiTokens(ctx: AppContext, agentId?: number): Promise<ApiTokenWithOwner[]> {
+  let query = ctx.db
+    .selectFrom('api_tokens')
+    .innerJoin('agents', 'agents.id', 'api_tokens.agent_id')
+    .selectAll('api_tokens')
+    .select(['agents.name as owner_name', 'agents.email as owner_email']);
+  if (agentId !== undefined) query = query.where('api_tokens.agent_id', '=', agentId);
+  return query.orderBy('api_tokens.id', 'desc').execute();
+}
+
+/** An admin revoking anyone's token. */
+export async function revokeAnyApiToken(ctx: AppContext, tokenId: number): Promise<void> {
+  const result = await ctx.db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now() })
+    .where('id', '=', tokenId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw new NotFound('token');
+}
+
+/** Revokes every live token of an agent; returns how many. */
+export async function revokeAllApiTokens(ctx: AppContext, agentId: number): Promise<number> {
+  const result = await ctx.db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now() })
+    .where('agent_id', '=', agentId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function resolveApiToken(ctx: AppContext, secret: string): Promise<AgentRow | null> {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
   const token = await ctx.db

@@ -3,6 +3,7 @@ import { now } from '../../db/database.js';
 import type { ExpressionBuilder } from 'kysely';
 import type { Tables } from '../../db/tables.js';
 import { BadRequest, Conflict, NotFound } from '../../http/errors.js';
+import { checkFreeForm } from '../../http/free-form.js';
 import type { IdentityKind } from '../../intake/types.js';
 import { contactSearchCondition } from '../../search/queries.js';
 import { recordAudit, diffFields } from '../audit/service.js';
@@ -133,6 +134,7 @@ export async function createContact(ctx: AppContext, viewer: Viewer, input: Cont
   if (!blankToNull(input.name) && !blankToNull(input.email) && !blankToNull(input.phone)) {
     throw new BadRequest('name: give at least a name, an email or a phone number', { field: 'name' });
   }
+  checkFreeForm('attributes', input.attributes);
   await assertIdentitiesFree(ctx, null, input);
   const at = now();
   return ctx.database.transaction(async (tx, onCommit) => {
@@ -167,6 +169,7 @@ export async function updateContact(
   id: number,
   input: ContactInput,
 ): Promise<ContactView> {
+  checkFreeForm('attributes', input.attributes);
   const current = await findContact(ctx.db, id);
   if (!current) throw new NotFound('contact');
   const changed = changedIdentityFields(current, input);

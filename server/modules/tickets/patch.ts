@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../db/database.js';
 import { BadRequest } from '../../http/errors.js';
+import { checkFreeForm } from '../../http/free-form.js';
 import type { Actor } from '../../realtime/bus.js';
 import type { KefuEvent } from '../../realtime/events.js';
 import { diffFields, recordAudit } from '../audit/service.js';
@@ -117,6 +118,7 @@ export async function applyTicketPatch(
     if (subject !== ticket.subject) changes.subject = subject.slice(0, 250);
   }
   if (patch.customFields !== undefined) {
+    checkFreeForm('customFields', patch.customFields);
     const next = JSON.stringify(mergeAttributes(parseJsonObject(ticket.custom_fields), patch.customFields));
     if (next !== ticket.custom_fields) changes.custom_fields = next;
   }

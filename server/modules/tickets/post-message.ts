@@ -3,6 +3,7 @@ import { now, type Tx } from '../../db/database.js';
 import { BadRequest } from '../../http/errors.js';
 import type { KefuEvent } from '../../realtime/events.js';
 import { enqueue } from '../../outbox/queue.js';
+import { checkAddresses } from './addresses.js';
 import { sanitizeAgentHtml } from './html.js';
 import { findMentions } from './mentions.js';
 import { appendMessage } from './messages.js';
@@ -60,8 +61,10 @@ export async function writeAgentMessage(
   const isReply = input.kind === 'reply';
   const mentions = isReply ? [] : await findMentions(tx, text);
   const meta: Record<string, unknown> = {};
-  if (isReply && input.cc?.length) meta.cc = input.cc;
-  if (isReply && input.bcc?.length) meta.bcc = input.bcc;
+  const cc = checkAddresses('cc', input.cc);
+  const bcc = checkAddresses('bcc', input.bcc);
+  if (isReply && cc.length) meta.cc = cc;
+  if (isReply && bcc.length) meta.bcc = bcc;
   const appended = await appendMessage(
     tx,
     ticket,

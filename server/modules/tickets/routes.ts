@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { agentOf, requireAgent } from '../../http/auth.js';
 import { BadRequest } from '../../http/errors.js';
+import { IDEMPOTENCY_HEADER, idempotent } from '../../http/idempotency.js';
 import { IdParams, Paginated, withErrors } from '../../http/schemas.js';
 import { ContactSchema } from '../contacts/schemas.js';
 import { countTickets } from './counts.js';
@@ -99,6 +100,12 @@ export interface TicketsRoutesOptions {
 export const ticketsRoutes: FastifyPluginAsyncTypebox<TicketsRoutesOptions> = async (app, { ctx, textMatch }) => {
   app.addHook('onRequest', requireAgent);
   const tags = ['tickets'];
+  const once = idempotent(ctx);
+  const idempotencyHeader = Type.Object({
+    [IDEMPOTENCY_HEADER]: Type.Optional(
+      Type.String({ description: 'A key of your choosing: a retry with the same key and body within 24 hours returns the first answer instead of writing again.' }),
+    ),
+  });
 
   app.get(
     '/tickets',
@@ -113,8 +120,10 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<TicketsRoutesOptions> = as
   app.post(
     '/tickets',
     {
+      ...once,
       schema: {
         tags,
+        headers: idempotencyHeader,
         body: Type.Object(
           {
             contactId: Id,
@@ -126,7 +135,7 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<TicketsRoutesOptions> = as
           },
           { additionalProperties: false },
         ),
-        response: withErrors({ 201: Type.Object({ ticket: TicketSchema }) }, 400, 401),
+        response: withErrors({ 201: Type.Object({ ticket: TicketSchema }) }, 400, 401, 409, 422),
       },
     },
     async (request, reply) => {
@@ -193,8 +202,10 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<TicketsRoutesOptions> = as
   app.post(
     '/tickets/:id/messages',
     {
+      ...once,
       schema: {
         tags,
+        headers: idempotencyHeader,
         params: IdParams,
         body: Type.Object(
           {
@@ -208,7 +219,7 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<TicketsRoutesOptions> = as
           },
           { additionalProperties: false },
         ),
-        response: withErrors({ 201: Type.Object({ message: MessageSchema, ticket: TicketSchema }) }, 400, 401, 404),
+        response: withErrors({ 201: Type.Object({ message: MessageSchema, ticket: TicketSchema }) }, 400, 401, 404, 409, 422),
       },
     },
     async (request, reply) => reply.code(201).send(await postMessage(ctx, agentOf(request), request.params.id, request.body)),

@@ -2,6 +2,7 @@
 import type { ApiClient } from '../../shared/api.js';
 import type {
   Agent,
+  AgentApiToken,
   ApiToken,
   Attachment,
   BulkChanges,
@@ -75,6 +76,10 @@ export const directory = {
   tokens: (api: ApiClient) => api.get<{ items: ApiToken[] }>('/me/tokens'),
   createToken: (api: ApiClient, name: string) => api.post<{ token: ApiToken; secret: string }>('/me/tokens', { name }),
   revokeToken: (api: ApiClient, id: number) => api.delete(`/me/tokens/${id}`),
+  /** Admins: every agent's tokens, or one agent's. */
+  allTokens: (api: ApiClient, agentId?: number) =>
+    api.get<{ items: AgentApiToken[] }>(agentId ? `/tokens?agentId=${agentId}` : '/tokens'),
+  revokeAnyToken: (api: ApiClient, id: number) => api.delete(`/tokens/${id}`),
 };
 
 /** Generic CRUD for the small admin collections (teams, labels, canned replies). */
