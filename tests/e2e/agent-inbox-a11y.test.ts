@@ -186,6 +186,9 @@ describe('canned replies', () => {
     expect(await input.evaluate((el) => (el as HTMLInputElement).validity.patternMismatch)).toBe(true);
     await input.fill('thanks-2');
     expect(await input.evaluate((el) => (el as HTMLInputElement).validity.patternMismatch)).toBe(false);
+    // A leading slash, as agents type it in the composer, is allowed and stripped by the server.
+    await input.fill('/thanks');
+    expect(await input.evaluate((el) => (el as HTMLInputElement).validity.patternMismatch)).toBe(false);
   });
 });
 

@@ -97,7 +97,7 @@ export class KfAdminCanned extends LitElement {
         <form class="panel" @submit=${this._save}>
           <h2><span class="grow">${e ? t('canned.edit') : t('canned.new')}</span>${e ? html`<button type="button" class="btn sm ghost" @click=${() => (this._edit = null)}>${t('action.cancel')}</button>` : ''}</h2>
           <div class="body">
-            <div><label class="lbl" for="sc">${t('canned.shortcut')}</label><input class="field" id="sc" name="shortcut" required pattern="[^\\s\\/]+" .value=${e?.shortcut ?? ''} /></div>
+            <div><label class="lbl" for="sc">${t('canned.shortcut')}</label><input class="field" id="sc" name="shortcut" required pattern="\\/?[^\\s\\/]+" .value=${e?.shortcut ?? ''} /></div>
             <div><label class="lbl" for="ti">${t('canned.title')}</label><input class="field" id="ti" name="title" required .value=${e?.title ?? ''} /></div>
             <div><label class="lbl" for="bo">${t('canned.body')}</label><textarea class="field" id="bo" name="body" rows="7" required .value=${e?.body ?? ''}></textarea>
               <div class="hint">${t('canned.placeholders')} <code>{{contact.name}}</code> <code>{{agent.name}}</code> <code>{{ticket.number}}</code></div></div>
