@@ -9,6 +9,7 @@ import * as m0007 from './0007-ticket-counts.js';
 import * as m0008 from './0008-perf-indexes.js';
 import * as m0009 from './0009-search-queue.js';
 import * as m0010 from './0010-email-first-sync.js';
+import * as m0011 from './0011-email-outbound.js';
 
 /**
  * Every migration, in order. Registered explicitly so a bundled or compiled build
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0008-perf-indexes': m0008,
   '0009-search-queue': m0009,
   '0010-email-first-sync': m0010,
+  '0011-email-outbound': m0011,
 };
