@@ -91,7 +91,7 @@ async function composePlain(ctx: AppContext, channel: EmailChannelConfig, job: O
     outboxId: job.id,
     channel: channel.name,
     messageId: outboundMessageId(ctx.secret, channel.address, 'o', job.id),
-    ticketId,
+    ticketId: ticketId ?? (typeof p.aboutTicketId === 'number' ? p.aboutTicketId : null),
     kefuMessageId: null,
   });
   return {
