@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 // (reused on every retry), the ticket it belongs to (so a reply to an acknowledgement or any other
 // mail Kefu sent threads by In-Reply-To), and how far the hand-off to the SMTP server got. A job
 // whose body began to go out but whose 250 never came back is not sent again blindly.
+// Also an index for the per-mailbox budget of automatic mail.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('email_outbound')
@@ -19,4 +20,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('email_outbound_message_id').on('email_outbound').column('message_id').execute();
   await db.schema.createIndex('email_outbound_ticket').on('email_outbound').column('ticket_id').execute();
+
+  // The budget of automatic mail counts a whole mailbox's recent acknowledgements, whoever they went to.
+  await db.schema.createIndex('email_auto_acks_channel').on('email_auto_acks').columns(['channel_name', 'sent_at']).execute();
 }
