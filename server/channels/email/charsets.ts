@@ -1,3 +1,5 @@
+import { betterCharset } from './charset-guess.js';
+
 /**
  * Mail clients label text with the older, smaller charset and then use characters only its
  * superset has (GBK characters in "gb2312" mail, HKSCS in "big5", curly quotes in "iso-8859-1").
@@ -35,32 +37,135 @@ function headerEnd(raw: Buffer, from: number): number {
   return ends.length > 0 ? from + Math.min(...ends) : cap;
 }
 
+/** How much of a text body is read to judge its charset label. */
+const SAMPLE_BYTES = 96 * 1024;
+
+/** The header field `name` of a header block, unfolded, or null. */
+function field(head: string, name: string): string | null {
+  const m = new RegExp(`(?:^|\\n)${name}:([^\\n]*(?:\\r?\\n[ \\t][^\\n]*)*)`, 'i').exec(head);
+  return m?.[1] ? m[1].replace(/\r?\n[ \t]+/g, ' ').trim() : null;
+}
+
+function decodeQp(text: string): Buffer {
+  const joined = text.replace(/=\r?\n/g, '');
+  return Buffer.from(joined.replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+}
+
+/** The first bytes of a part's body after its transfer encoding, and whether that is all of it. */
+function bodySample(body: Buffer, encoding: string): { bytes: Buffer; cut: boolean } {
+  const cut = body.length > SAMPLE_BYTES;
+  const window = body.subarray(0, SAMPLE_BYTES);
+  if (/^base64$/i.test(encoding)) {
+    const b64 = window.toString('latin1').replace(/[^A-Za-z0-9+/]/g, '');
+    return { bytes: Buffer.from(b64.slice(0, b64.length - (b64.length % 4)), 'base64'), cut };
+  }
+  if (/^quoted-printable$/i.test(encoding)) return { bytes: decodeQp(window.toString('latin1')), cut };
+  return { bytes: window, cut };
+}
+
+const WORD = /=\?([^?\s*]+)(\*[A-Za-z-]+)?\?([BbQq])\?([^?\s]*)\?=/g;
+
+function wordBytes(kind: string, payload: string): Buffer {
+  if (kind.toUpperCase() === 'B') return Buffer.from(payload, 'base64');
+  return decodeQp(payload.replace(/_/g, ' '));
+}
+
+/** RFC 2047 words whose label does not fit their bytes get the charset that reads them, field by field. */
+function relabelWords(head: string, notes: Set<string>): string {
+  return head.replace(/(^|\n)([^\s:][^\n]*(?:\n[ \t][^\n]*)*)/g, (whole, lead: string, fieldText: string) => {
+    if (!fieldText.includes('=?')) return whole;
+    const byLabel = new Map<string, Buffer[]>();
+    for (const m of fieldText.matchAll(WORD)) {
+      const label = (m[1] ?? '').toLowerCase();
+      byLabel.set(label, [...(byLabel.get(label) ?? []), wordBytes(m[3] ?? 'B', m[4] ?? '')]);
+    }
+    const relabel = new Map<string, string>();
+    for (const [label, parts] of byLabel) {
+      const better = betterCharset(label, Buffer.concat(parts), false);
+      if (better) {
+        relabel.set(label, better);
+        notes.add(`A header declared charset ${label} but was written in ${better}; it was read as ${better}.`);
+      }
+    }
+    if (relabel.size === 0) return whole;
+    const fixed = fieldText.replace(WORD, (m, label: string, lang: string | undefined, kind: string, payload: string) => {
+      const to = relabel.get(label.toLowerCase());
+      return to ? `=?${to}${lang ?? ''}?${kind}?${payload}?=` : m;
+    });
+    return `${lead}${fixed}`;
+  });
+}
+
+/** A text part whose body does not fit its charset label gets the charset that reads it. */
+function relabelBody(head: string, body: Buffer, notes: Set<string>): string {
+  const type = field(head, 'content-type');
+  if (!type || !/^text\//i.test(type)) return head;
+  const label = /charset\s*=\s*"?([A-Za-z0-9_.:-]+)/i.exec(type)?.[1];
+  if (!label) return head;
+  const { bytes, cut } = bodySample(body, field(head, 'content-transfer-encoding') ?? '7bit');
+  const better = betterCharset(label, bytes, cut);
+  if (!better) return head;
+  notes.add(`The text declared charset ${label} but was written in ${better}; it was read as ${better}.`);
+  return head.replace(/(content-type:[^]*?charset\s*=\s*"?)([A-Za-z0-9_.:-]+)/i, `$1${better}`);
+}
+
 /**
- * The raw message with charset labels read as their supersets, as chunks (copying a 50 MB mail
- * into one new buffer costs more than parsing it); `[raw]` when no label needs widening.
- * Labels live in header blocks only (the message's and each part's, which follow a boundary
- * line), so only those are rewritten and an attachment's body is never scanned.
+ * A multipart message without a boundary parameter: the boundary its body uses is put back, or,
+ * when none can be found, the body is read as plain text. Either way its text is kept.
  */
-export function widenCharsets(raw: Buffer): Buffer[] {
+function fixBoundary(head: string, body: Buffer, notes: Set<string>): string {
+  const type = field(head, 'content-type');
+  if (!type || !/^multipart\//i.test(type) || /boundary\s*=/i.test(type)) return head;
+  const text = body.subarray(0, SAMPLE_BYTES).toString('latin1');
+  const candidate = /^--([^\s"]{1,70}?)\s*$/m.exec(text)?.[1]?.replace(/--$/, '');
+  const used = candidate !== undefined && text.split(`--${candidate}`).length > 2;
+  notes.add(
+    used
+      ? 'The message is multipart but names no boundary; the boundary its body uses was read instead.'
+      : 'The message is multipart but names no boundary; it was read as plain text.',
+  );
+  return head.replace(/(content-type:\s*)(multipart\/[A-Za-z0-9.+-]+)/i, (_m, p: string, t: string) =>
+    used ? `${p}${t}; boundary="${candidate}"` : `${p}text/plain`,
+  );
+}
+
+export interface RepairedRaw {
+  /** The message as chunks (copying a 50 MB mail into one new buffer costs more than parsing it); `[raw]` when nothing changed. */
+  chunks: Buffer[];
+  /** What was read differently from what the mail declared, for the agent. */
+  notes: string[];
+}
+
+/**
+ * The raw message with its labels read the way its bytes need: charset labels as their
+ * supersets, labels that do not fit their bytes replaced, a missing multipart boundary put back.
+ * Labels live in header blocks only (the message's and each part's, which follow a boundary
+ * line), so only those are rewritten; a text part's body is sampled, an attachment's never read.
+ */
+export function repairRaw(raw: Buffer): RepairedRaw {
   const regions: Array<[number, number]> = [[0, headerEnd(raw, 0)]];
   for (let pos = raw.indexOf('\n--', regions[0]?.[1] ?? 0); pos >= 0; pos = raw.indexOf('\n--', pos + 3)) {
     const end = headerEnd(raw, pos);
     regions.push([pos, end]);
     pos = Math.max(pos, end - 3);
   }
+  const notes = new Set<string>();
   const out: Buffer[] = [];
   let last = 0;
   let changed = false;
-  for (const [start, end] of regions) {
-    if (start < last) continue;
+  regions.forEach(([start, end], i) => {
+    if (start < last) return;
+    const bodyEnd = regions[i + 1]?.[0] ?? raw.length;
+    const body = raw.subarray(end, Math.max(end, bodyEnd));
     const text = raw.subarray(start, end).toString('latin1');
-    const widened = widen(text);
-    if (widened === text) continue;
+    let fixed = relabelBody(relabelWords(widen(text), notes), body, notes);
+    if (i === 0) fixed = fixBoundary(fixed, body, notes);
+    if (fixed === text) return;
     changed = true;
-    out.push(raw.subarray(last, start), Buffer.from(widened, 'latin1'));
+    out.push(raw.subarray(last, start), Buffer.from(fixed, 'latin1'));
     last = end;
-  }
-  if (!changed) return [raw];
+  });
+  if (!changed) return { chunks: [raw], notes: [] };
   out.push(raw.subarray(last));
-  return out;
+  return { chunks: out, notes: [...notes] };
 }

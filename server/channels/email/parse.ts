@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import type { InboundAttachment } from '../../intake/types.js';
 import { detectAutoReply, type AutoReplyVerdict } from './auto-reply.js';
-import { widenCharsets } from './charsets.js';
+import { repairRaw } from './charsets.js';
 import { parseBounce, type BounceInfo } from './bounce.js';
 import { sanitizeEmailHtml } from './html.js';
 import { messageIdList, normalizeMessageId, syntheticMessageId } from './message-id.js';
@@ -186,7 +186,8 @@ export async function parseEmail(raw: Buffer, opts: ParseOptions): Promise<Parse
   const notes: string[] = [];
   let mail: ParsedMail;
   try {
-    const chunks = widenCharsets(raw);
+    const { chunks, notes: repairs } = repairRaw(raw);
+    notes.push(...repairs);
     mail = await simpleParser(chunks.length === 1 ? raw : Readable.from(chunks), { keepCidLinks: true, keepDeliveryStatus: true, maxHtmlLengthToParse: 5_000_000, checksumAlgo: false, skipTextToHtml: true, skipTextLinks: true });
   } catch (err) {
     return fallback(raw, err);
