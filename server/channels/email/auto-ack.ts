@@ -37,7 +37,8 @@ export async function queueAutoAcknowledgement(
 ): Promise<boolean> {
   const template = channel.auto_acknowledge;
   const to = (mail.replyTo ?? mail.from)?.address;
-  if (!template || !to || mail.autoReply || mail.bounce) return false;
+  // An invalid sender is not answered: its Reply-To alone is no proof anyone asked.
+  if (!template || !to || mail.autoReply || mail.bounce || mail.invalidSender) return false;
   const at = now();
   const skipped = await ctx.database.transaction(async (tx, onCommit) => {
     if ((await countAutoAcks(tx, channel.name, to, at - DAY_MS)) >= template.max_per_sender_per_day) return 'sender limit reached';

@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { betterCharset } from './charset-guess.js';
 
 /**
@@ -30,7 +31,7 @@ function widen(text: string): string {
 }
 
 /** End of the header block starting at `from`: its blank line, capped so a damaged mail stays cheap. */
-function headerEnd(raw: Buffer, from: number): number {
+export function headerEnd(raw: Buffer, from: number): number {
   const cap = Math.min(raw.length, from + 256 * 1024);
   const window = raw.subarray(from, cap);
   const ends = [window.indexOf('\r\n\r\n'), window.indexOf('\n\n')].filter((i) => i >= 0);
@@ -68,6 +69,16 @@ const WORD = /=\?([^?\s*]+)(\*[A-Za-z-]+)?\?([BbQq])\?([^?\s]*)\?=/g;
 function wordBytes(kind: string, payload: string): Buffer {
   if (kind.toUpperCase() === 'B') return Buffer.from(payload, 'base64');
   return decodeQp(payload.replace(/_/g, ' '));
+}
+
+/** RFC 2047 words decoded (adjacent words joined, as the RFC says), for header text read by hand. */
+export function decodeWords(text: string): string {
+  return text
+    .replace(/(\?=)\s+(?==\?)/g, '$1')
+    .replace(WORD, (m, label: string, _lang: string | undefined, kind: string, payload: string) => {
+      const charset = superset(label) ?? label;
+      return iconv.encodingExists(charset) ? iconv.decode(wordBytes(kind, payload), charset) : m;
+    });
 }
 
 /** RFC 2047 words whose label does not fit their bytes get the charset that reads them, field by field. */

@@ -48,6 +48,7 @@ function metaOf(mail: ParsedEmail, thread: ThreadMatch | null): Record<string, u
       inReplyTo: mail.inReplyTo,
       references: mail.references.slice(-50),
       from: mail.from,
+      invalidSender: mail.invalidSender ?? undefined,
       replyTo: mail.replyTo,
       to: mail.to,
       cc: mail.cc,

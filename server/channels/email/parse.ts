@@ -2,11 +2,12 @@ import { Readable } from 'node:stream';
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import type { InboundAttachment } from '../../intake/types.js';
 import { detectAutoReply, type AutoReplyVerdict } from './auto-reply.js';
-import { repairRaw } from './charsets.js';
+import { headerEnd, repairRaw } from './charsets.js';
 import { parseBounce, type BounceInfo } from './bounce.js';
 import { sanitizeEmailHtml } from './html.js';
 import { messageIdList, normalizeMessageId, syntheticMessageId } from './message-id.js';
 import { analyzeQuotes, type QuoteInfo } from './quotes.js';
+import { isUsableAddress, readSender } from './sender.js';
 import { cleanFilename, cleanHeaderText, textFromHtml } from './text.js';
 
 export interface MailAddress {
@@ -21,6 +22,8 @@ export interface ParsedEmail {
   inReplyTo: string[];
   references: string[];
   from: MailAddress | null;
+  /** The From text when it held no usable address (e.g. `<<<@@@>>>`): kept, never answered. */
+  invalidSender: string | null;
   replyTo: MailAddress | null;
   to: MailAddress[];
   cc: MailAddress[];
@@ -52,7 +55,7 @@ function addresses(value: AddressObject | AddressObject[] | undefined): MailAddr
   const walk = (list: AddressObject['value']): void => {
     for (const a of list) {
       if (a.group) walk(a.group);
-      else if (a.address && a.address.includes('@')) {
+      else if (a.address && isUsableAddress(a.address.trim().toLowerCase())) {
         out.push({ address: a.address.trim().toLowerCase(), name: cleanHeaderText(a.name ?? '', 200) });
       }
     }
@@ -92,20 +95,35 @@ function isTruncatedMultipart(mail: ParsedMail, raw: Buffer): boolean {
   return !tail.includes(`--${boundary}--`);
 }
 
-function keepAttachment(a: Attachment, i: number, opts: ParseOptions, notes: string[]): InboundAttachment | null {
+/** Content-IDs the HTML shows as `cid:` images, whatever part type or disposition their parts declare. */
+function referencedCids(html: string | false | undefined): Set<string> {
+  const found = new Set<string>();
+  if (typeof html !== 'string') return found;
+  for (const m of html.matchAll(/cid:([^"'\s>)]+)/gi)) {
+    try {
+      found.add(decodeURIComponent(m[1] ?? '').toLowerCase());
+    } catch {
+      found.add((m[1] ?? '').toLowerCase());
+    }
+  }
+  return found;
+}
+
+function keepAttachment(a: Attachment, i: number, opts: ParseOptions, notes: string[], shown: Set<string>): InboundAttachment | null {
   const filename = cleanFilename(a.filename, a.contentType, i);
   if (a.size > opts.maxAttachmentBytes) {
     const mb = (a.size / (1024 * 1024)).toFixed(1);
     notes.push(`Attachment "${filename}" (${mb} MB) is larger than the ${Math.round(opts.maxAttachmentBytes / (1024 * 1024))} MB limit and was not stored.`);
     return null;
   }
-  const inline = Boolean(a.cid) && (a.related === true || a.contentDisposition === 'inline');
-  return { filename, contentType: a.contentType || 'application/octet-stream', content: a.content, contentId: a.cid, inline };
+  const cid = a.cid?.replace(/^<|>$/g, '');
+  const inline = Boolean(cid) && (a.related === true || a.contentDisposition === 'inline' || shown.has((cid ?? '').toLowerCase()));
+  return { filename, contentType: a.contentType || 'application/octet-stream', content: a.content, contentId: cid, inline };
 }
 
 function fromParsed(mail: ParsedMail, raw: Buffer, opts: ParseOptions, notes: string[]): ParsedEmail {
   const header = headerGetter(mail);
-  const from = addresses(mail.from)[0] ?? null;
+  const { from, invalid: invalidSender } = readSender(header('from'), addresses(mail.from)[0] ?? null);
   const to = addresses(mail.to);
   const cc = addresses(mail.cc);
   const extra = ['delivered-to', 'x-original-to', 'envelope-to']
@@ -118,15 +136,17 @@ function fromParsed(mail: ParsedMail, raw: Buffer, opts: ParseOptions, notes: st
   const sanitized = typeof mail.html === 'string' && mail.html.trim() !== '' ? sanitizeEmailHtml(mail.html) : null;
   let text = (mail.text ?? '').replace(/\x00/g, '').replace(/\r\n/g, '\n');
   if (text.trim() === '' && sanitized) text = textFromHtml(sanitized.html);
+  const shown = referencedCids(mail.html);
   const attachments = mail.attachments
-    .map((a, i) => keepAttachment(a, i, opts, notes))
+    .map((a, i) => keepAttachment(a, i, opts, notes, shown))
     .filter((a): a is InboundAttachment => a !== null);
 
   if ((text + subject + (from?.name ?? '')).includes(REPLACEMENT)) {
     const charsets = declaredCharsets(raw);
     notes.push(`Some characters could not be decoded${charsets.length ? ` (declared charset: ${charsets.join(', ')})` : ''}; they are shown as \uFFFD.`);
   }
-  if (!from) notes.push('The message has no usable From address.');
+  if (invalidSender) notes.push(`The sender address "${invalidSender}" is invalid; the message was kept but will not be answered automatically.`);
+  else if (!from) notes.push('The message has no usable From address.');
   if (isTruncatedMultipart(mail, raw)) notes.push('The message ends before its MIME structure is complete; it may be truncated.');
   if (text.trim() === '' && !sanitized?.html && attachments.length === 0) notes.push('The message has no text.');
 
@@ -136,6 +156,7 @@ function fromParsed(mail: ParsedMail, raw: Buffer, opts: ParseOptions, notes: st
     inReplyTo: messageIdList(mail.inReplyTo),
     references: messageIdList(mail.references),
     from,
+    invalidSender,
     replyTo: addresses(mail.replyTo)[0] ?? null,
     to,
     cc,
@@ -163,6 +184,7 @@ function fallback(raw: Buffer, err: unknown): ParsedEmail {
     inReplyTo: [],
     references: [],
     from: null,
+    invalidSender: null,
     replyTo: null,
     to: [],
     cc: [],
@@ -176,9 +198,35 @@ function fallback(raw: Buffer, err: unknown): ParsedEmail {
     autoReply: null,
     bounce: null,
     blockedRemoteImages: 0,
-    notes: [`The message could not be parsed (${err instanceof Error ? err.message : String(err)}); its raw text is shown.`],
+    notes: [failedNote(err)],
     size: raw.length,
   };
+}
+
+const failedNote = (err: unknown): string =>
+  `The message could not be parsed (${err instanceof Error ? err.message : String(err)}); its raw text is shown.`;
+
+const TEXT_BODY_MAX = 1024 * 1024;
+
+/**
+ * A mail whose MIME structure the parser refuses (over 1,000 parts, say) keeps its header: it is
+ * read again as one plain-text message with the same header and the raw body as its text, so the
+ * sender, subject and Message-ID survive and the agent can answer.
+ */
+async function headerKept(raw: Buffer, opts: ParseOptions, err: unknown): Promise<ParsedEmail> {
+  const end = headerEnd(raw, 0);
+  const head = raw
+    .subarray(0, end)
+    .toString('latin1')
+    .replace(/(^|\n)content-(type|transfer-encoding):[^\n]*(\n[ \t][^\n]*)*/gi, '')
+    .replace(/\r?\n?$/, '');
+  const body = raw.subarray(end, end + TEXT_BODY_MAX).toString('utf8').replace(/^\r?\n\r?\n?/, '');
+  const rebuilt = Buffer.concat([
+    Buffer.from(`${head}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`, 'latin1'),
+    Buffer.from(body, 'utf8'),
+  ]);
+  const mail = await simpleParser(rebuilt, { skipTextToHtml: true, skipTextLinks: true, checksumAlgo: false });
+  return fromParsed(mail, raw, opts, [failedNote(err)]);
 }
 
 /** Raw RFC 5322 bytes → everything Kefu keeps of an email. Never throws for bad input. */
@@ -190,7 +238,7 @@ export async function parseEmail(raw: Buffer, opts: ParseOptions): Promise<Parse
     notes.push(...repairs);
     mail = await simpleParser(chunks.length === 1 ? raw : Readable.from(chunks), { keepCidLinks: true, keepDeliveryStatus: true, maxHtmlLengthToParse: 5_000_000, checksumAlgo: false, skipTextToHtml: true, skipTextLinks: true });
   } catch (err) {
-    return fallback(raw, err);
+    return headerKept(raw, opts, err).catch(() => fallback(raw, err));
   }
   if (mail.textConversionError) notes.push('The HTML body could not be converted to plain text.');
   return fromParsed(mail, raw, opts, notes);
