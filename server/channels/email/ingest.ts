@@ -84,8 +84,12 @@ export interface ParseChoice {
 }
 
 /** Raw bytes → ParsedEmail, on the context's parse pool unless inline. Never rejects for bad input. */
+/** Attachments above this are streamed to the store while the mail is parsed, never held whole. */
+const SPOOL_ABOVE_BYTES = 512 * 1024;
+
 export function parseRawEmail(ctx: AppContext, raw: Buffer, choice: ParseChoice = {}): Promise<ParsedEmail> {
-  const opts = { maxAttachmentBytes: maxAttachmentBytes(ctx) };
+  const max = maxAttachmentBytes(ctx);
+  const opts = { maxAttachmentBytes: max, spool: { root: ctx.paths.attachments, aboveBytes: SPOOL_ABOVE_BYTES, maxBytes: max } };
   return choice.inline ? parseEmail(raw, opts) : parsePool(ctx).parse(raw, opts);
 }
 
