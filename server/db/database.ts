@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig, type Transaction } from 'kysely';
 import { PRIVATE_DIR_MODE, restrictDatabaseFiles } from '../private-files.js';
 import { registerSearchFunctions } from '../search/sql-functions.js';
 import { LiteralLimitsPlugin } from './literal-limits.js';
@@ -29,6 +29,33 @@ export interface Database {
 /** Pages the WAL may grow by before the writing connection copies them back (see checkpointer.ts). */
 export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
+/**
+ * Transactions begin IMMEDIATE: they take the write lock when they begin. A deferred one that
+ * read first and then wrote could not take it once another connection (the search index thread
+ * trimming its queue, a mail pipe next to the server) had committed since its read: SQLite
+ * answers that with "database is locked" at once, without waiting the busy timeout. Beginning
+ * with the lock, a transaction waits its turn instead. This connection serves one transaction
+ * at a time anyway, and readers in WAL mode are never held up by it.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #driverConfig: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#driverConfig = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#driverConfig);
+  }
+}
+
 export function databaseFile(dataDir: string): string {
   return path.join(dataDir, 'kefu.sqlite');
 }
@@ -52,7 +79,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean; cacheMb?:
   // Migrating a database from before 0009-search-queue runs the old index triggers, which call these.
   registerSearchFunctions(sqlite);
   const db = new Kysely<Tables>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: opts.readonly ? new SqliteDialect({ database: withStatementCache(sqlite) }) : new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
     plugins: [new LiteralLimitsPlugin()],
   });
 
