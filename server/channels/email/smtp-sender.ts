@@ -124,8 +124,9 @@ function smtpError(err: unknown): Error {
   return err instanceof Error ? err : new Error(text);
 }
 
-const UNCERTAIN =
-  'Delivery uncertain: the mail server received this message but did not confirm it before the connection ended, so it may have been delivered. It is not sent again automatically.';
+// Short: the timeline shows it beside the author's name. The mail server took the data and the
+// connection ended before its reply, so the mail may have been delivered.
+const UNCERTAIN = 'Delivery uncertain: the server did not confirm; not resent';
 
 /** The whole message as the server will see it, and its envelope (Bcc recipients are in the envelope only). */
 async function render(mail: OutgoingMail): Promise<{ raw: Buffer; envelope: { from: string; to: string[] } }> {
