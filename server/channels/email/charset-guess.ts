@@ -59,6 +59,33 @@ function plausibility(text: string): number {
   return all === 0 ? 1 : good / all;
 }
 
+/** Whether a CJK character is among the everyday ones (level 1 of GB2312, JIS X 0208 or Big5). */
+function everyday(ch: string): boolean {
+  const gb = iconv.encode(ch, 'gb2312');
+  if (gb.length === 2 && (gb[0] ?? 0) >= 0xb0 && (gb[0] ?? 0) <= 0xd7) return true;
+  const sj = iconv.encode(ch, 'shift_jis');
+  if (sj.length === 2 && (sj[0] ?? 0) >= 0x88 && (sj[0] ?? 0) <= 0x98) return true;
+  const b5 = iconv.encode(ch, 'big5');
+  return b5.length === 2 && (b5[0] ?? 0) >= 0xa4 && (b5[0] ?? 0) <= 0xc6;
+}
+
+/**
+ * Share of non-ASCII characters that are kana, hangul or everyday ideographs: the same bytes read
+ * as GB18030 and as Shift_JIS both give ideographs, but only the right reading gives common ones.
+ */
+function commonness(text: string): number {
+  let seen = 0;
+  let common = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 0x80) continue;
+    if (++seen > 2000) break;
+    if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff01 && c <= 0xff5e)) common++;
+    else if (c >= 0x4e00 && c <= 0x9fff && everyday(ch)) common++;
+  }
+  return seen === 0 ? 1 : common / Math.min(seen, 2000);
+}
+
 function decoded(bytes: Buffer, charset: string): string | null {
   if (!iconv.encodingExists(charset)) return null;
   const text = iconv.decode(bytes, charset);
@@ -90,8 +117,32 @@ export function betterCharset(declared: string, bytes: Buffer, cut: boolean): st
   for (const charset of [...new Set([...family, ...EVERY_MULTIBYTE])]) {
     const text = decoded(sample, charset);
     if (text === null) continue;
-    const score = plausibility(text);
+    const plausible = plausibility(text);
+    if (plausible < 0.9) continue;
+    const score = plausible + commonness(text);
     if (!best || score > best.score) best = { charset, score };
   }
-  return best && best.score >= 0.9 ? best.charset : null;
+  return best ? best.charset : null;
+}
+
+/**
+ * The charset of 8-bit header bytes sent without any label (RFC 2047 says to encode them; many
+ * clients do not): the part's own body charset when it reads them, else a guess. Mostly lone
+ * high bytes between ASCII letters are a Latin single-byte charset; runs of them, a CJK one.
+ */
+export function rawHeaderCharset(bytes: Buffer, bodyLabel: string | null): string | null {
+  if (!has8bit(bytes) || isUtf8(bytes)) return null;
+  if (bodyLabel && !/^utf-?8$/i.test(bodyLabel) && iconv.encodingExists(bodyLabel)) {
+    const text = decoded(bytes, bodyLabel);
+    if (text !== null && plausibility(text) >= 0.97) return bodyLabel;
+  }
+  let high = 0;
+  let paired = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if ((bytes[i] ?? 0) < 0x80) continue;
+    high++;
+    if ((bytes[i + 1] ?? 0) >= 0x80 || (bytes[i - 1] ?? 0) >= 0x80) paired++;
+  }
+  if (paired * 2 < high) return 'windows-1252';
+  return betterCharset('utf-8', bytes, false) ?? 'windows-1252';
 }

@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { betterCharset } from './charset-guess.js';
+import { betterCharset, rawHeaderCharset } from './charset-guess.js';
 
 /**
  * Mail clients label text with the older, smaller charset and then use characters only its
@@ -107,6 +107,25 @@ function relabelWords(head: string, notes: Set<string>): string {
   });
 }
 
+/**
+ * Header fields of raw 8-bit bytes in a charset other than UTF-8 (which the parser assumes) are
+ * turned into UTF-8 here, so a GBK or Shift_JIS subject or sender name is read, not replaced.
+ */
+function transcodeRawFields(head: string, notes: Set<string>): string {
+  if (!/[\x80-\xff]/.test(head)) return head;
+  const type = field(head, 'content-type');
+  const bodyLabel = type ? (/charset\s*=\s*"?([A-Za-z0-9_.:-]+)/i.exec(type)?.[1] ?? null) : null;
+  const label = bodyLabel ? (superset(bodyLabel) ?? bodyLabel) : null;
+  return head.replace(/(^|\n)([^\s:][^\n]*(?:\n[ \t][^\n]*)*)/g, (whole, lead: string, fieldText: string) => {
+    if (!/[\x80-\xff]/.test(fieldText)) return whole;
+    const bytes = Buffer.from(fieldText, 'latin1');
+    const charset = rawHeaderCharset(bytes, label);
+    if (!charset) return whole;
+    notes.add(`A header was sent as raw ${charset} bytes without a label; it was read as ${charset}.`);
+    return `${lead}${Buffer.from(iconv.decode(bytes, charset), 'utf8').toString('latin1')}`;
+  });
+}
+
 /** A text part whose body does not fit its charset label gets the charset that reads it. */
 function relabelBody(head: string, body: Buffer, notes: Set<string>): string {
   const type = field(head, 'content-type');
@@ -169,7 +188,9 @@ export function repairRaw(raw: Buffer): RepairedRaw {
     const bodyEnd = regions[i + 1]?.[0] ?? raw.length;
     const body = raw.subarray(end, Math.max(end, bodyEnd));
     const text = raw.subarray(start, end).toString('latin1');
-    let fixed = relabelBody(relabelWords(widen(text), notes), body, notes);
+    // A "--" line inside a text body starts no header block: its bytes are body text, left alone.
+    const isHeader = i === 0 || /\ncontent-(type|disposition|transfer-encoding):/i.test(text);
+    let fixed = relabelBody(relabelWords(widen(isHeader ? transcodeRawFields(text, notes) : text), notes), body, notes);
     if (i === 0) fixed = fixBoundary(fixed, body, notes);
     if (fixed === text) return;
     changed = true;

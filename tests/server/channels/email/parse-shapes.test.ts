@@ -47,6 +47,9 @@ const shapes: Shape[] = [
     html: 'cid:shot1@example.net',
   },
   { file: 'multipart-without-boundary.eml', from: 'pat@example.org', subject: 'Refund status', says: 'Any news on my refund for order 3318?' },
+  { file: 'raw-8bit-gbk-headers.eml', from: 'zhangwei@example.cn', name: '张伟', subject: '退款申请 订单 8812', says: '订单8812申请退款' },
+  { file: 'raw-8bit-shift-jis-headers-unlabelled.eml', from: 'yamada@example.jp', name: '山田 太郎', subject: '見積もりについて', says: 'attached quote' },
+  { file: 'raw-8bit-latin1-headers-unlabelled.eml', from: 'jm@example.de', name: 'Jürgen Müller', subject: 'Rücksendung Bestellung 4471', says: 'Bitte um Abholung' },
   { file: 'invalid-sender.eml', from: null, subject: 'you won', says: 'Claim your prize', note: /sender address .*invalid/i },
 ];
 
