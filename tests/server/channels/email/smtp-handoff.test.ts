@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EmailChannelConfig } from '../../../../server/channels/email/config-schema.js';
@@ -128,4 +130,39 @@ describe('hand-off to the SMTP server', () => {
     const [a, b] = await Promise.all(smtp.received.slice(before).map(messageIdOf));
     expect(b).toBe(a);
   });
+});
+
+describe('a sending process killed with SIGKILL between the data and the 250', () => {
+  it('is not sent again by the next process once the lease is over: delivery uncertain', async () => {
+    const server = await startFlakySmtp();
+    const email = { email: [{ name: 'support', address: 'support@example.com', smtp: { host: server.host, port: server.port, security: 'none' } }] };
+    // This process writes the ticket and the reply; it registers no sender until the other one is dead.
+    const here = await createTestApp({ channels: email });
+    try {
+      const mailbox = here.config.channels.email[0] as EmailChannelConfig;
+      const res = await ingestRawEmail(here.ctx, mailbox, buildMail({ from: 'Kai <kai@example.org>' }));
+      const reply = await here.app.inject({ method: 'POST', url: `/api/v1/tickets/${res.ticketId}/messages`, headers: here.admin.headers, payload: { kind: 'reply', text: 'Sent once.' } });
+      expect(reply.statusCode).toBe(201);
+      server.script.push('hang');
+      const config = JSON.stringify({ data_dir: here.dataDir, log: { level: 'silent' }, channels: email });
+      const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('tests/helpers/email-send-child.ts'), config], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      await server.waitForData(1, 20_000);
+      child.kill('SIGKILL');
+      await exited;
+
+      // Five minutes later, as far as the lease knows.
+      await here.ctx.db.updateTable('outbox').set({ locked_until: 0 }).where('status', '=', 'sending').execute();
+      registerEmailSender(here.ctx);
+      await here.ctx.outbox.runOnce();
+      expect(server.received).toHaveLength(1);
+      const row = await here.ctx.db.selectFrom('messages').select(['delivery_status', 'delivery_error']).where('kind', '=', 'outbound').executeTakeFirstOrThrow();
+      expect(row.delivery_status).toBe('failed');
+      expect(row.delivery_error).toMatch(/uncertain/i);
+    } finally {
+      server.releaseHung();
+      await here.close();
+      await server.close();
+    }
+  }, 60_000);
 });
