@@ -214,7 +214,7 @@ const TEXT_BODY_MAX = 1024 * 1024;
 /**
  * A mail whose MIME structure the parser refuses (over 1,000 parts, say) keeps its header: it is
  * read again as one plain-text message with the same header and the raw body as its text, so the
- * sender, subject and Message-ID survive and the agent can answer.
+ * sender, subject and Message-ID survive and the agent can answer; the original is attached.
  */
 async function headerKept(raw: Buffer, opts: ParseOptions, err: unknown): Promise<ParsedEmail> {
   const end = headerEnd(raw, 0);
@@ -229,7 +229,12 @@ async function headerKept(raw: Buffer, opts: ParseOptions, err: unknown): Promis
     Buffer.from(body, 'utf8'),
   ]);
   const mail = await simpleParser(rebuilt, { skipTextToHtml: true, skipTextLinks: true, checksumAlgo: false });
-  return fromParsed(mail, raw, opts, [failedNote(err)]);
+  const parsed = fromParsed(mail, raw, opts, [failedNote(err)]);
+  // The original goes with it, for the agent to open in a mail program.
+  if (raw.length <= opts.maxAttachmentBytes) {
+    parsed.attachments.push({ filename: 'original-message.eml', contentType: 'message/rfc822', content: raw, inline: false });
+  }
+  return parsed;
 }
 
 /**

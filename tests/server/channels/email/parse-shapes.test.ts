@@ -99,6 +99,8 @@ describe('real-world shapes', () => {
     expect(mail.subject).toBe('Lots of files');
     expect(mail.messageId).toBe('many.parts.8@example.org');
     expect(mail.text).toContain('The first part says hello.');
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['original-message.eml', 'message/rfc822']]);
+    expect(mail.attachments[0]?.content.equals(raw)).toBe(true);
   });
 });
 
