@@ -53,7 +53,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean; cacheMb?:
   // Migrating a database from before 0009-search-queue runs the old index triggers, which call these.
   registerSearchFunctions(sqlite);
   const db = new Kysely<Tables>({
-    dialect: new KefuSqliteDialect(sqlite, { database: withStatementCache(sqlite) }),
+    dialect: new KefuSqliteDialect(sqlite, { database: withStatementCache(sqlite) }, { beginImmediate: !opts.readonly }),
     plugins: [new LiteralLimitsPlugin()],
   });
 

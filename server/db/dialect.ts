@@ -1,7 +1,14 @@
 import type SqliteDatabase from 'better-sqlite3';
-import { SqliteDialect, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
+import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 
 /**
+ * With beginImmediate (the writing connection), transactions take the write lock when they
+ * begin. A deferred one that read first and then wrote could not take it once another
+ * connection (the search index thread trimming its queue, a mail pipe next to the server) had
+ * committed since its read: SQLite answers that with "database is locked" at once, without
+ * waiting the busy timeout. Beginning with the lock, a transaction waits its turn instead. This
+ * connection serves one transaction at a time anyway, and readers in WAL mode are never held up.
+ *
  * SQLite rolls a transaction back by itself when a statement or the commit fails with
  * SQLITE_FULL, SQLITE_IOERR and the like. Kysely then sends its own ROLLBACK, which fails with
  * "no transaction is active" and replaces the real error, so a full disk surfaced as a bare 500.
@@ -9,10 +16,12 @@ import { SqliteDialect, type DatabaseConnection, type Driver, type SqliteDialect
  */
 export class KefuSqliteDialect extends SqliteDialect {
   readonly #sqlite: SqliteDatabase.Database;
+  readonly #beginImmediate: boolean;
 
-  constructor(sqlite: SqliteDatabase.Database, config: SqliteDialectConfig) {
+  constructor(sqlite: SqliteDatabase.Database, config: SqliteDialectConfig, options: { beginImmediate: boolean }) {
     super(config);
     this.#sqlite = sqlite;
+    this.#beginImmediate = options.beginImmediate;
   }
 
   override createDriver(): Driver {
@@ -22,6 +31,11 @@ export class KefuSqliteDialect extends SqliteDialect {
     driver.rollbackTransaction = async (connection: DatabaseConnection): Promise<void> => {
       if (sqlite.inTransaction) await rollback(connection);
     };
+    if (this.#beginImmediate) {
+      driver.beginTransaction = async (connection: DatabaseConnection): Promise<void> => {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+      };
+    }
     return driver;
   }
 }

@@ -16,6 +16,8 @@ export interface InboundAttachment {
   filename: string;
   contentType: string;
   content: Buffer;
+  /** Already in the attachment store (a large part streamed there while it was read); `content` is then empty. */
+  stored?: { sha256: string; size: number } | undefined;
   /** Content-ID of an inline email image, so `cid:` links can be rewritten. */
   contentId?: string | undefined;
   inline?: boolean | undefined;

@@ -25,6 +25,18 @@ export class PermanentDeliveryError extends Error {
   }
 }
 
+/**
+ * Thrown when the far end may or may not have the message (it took the data, then the connection
+ * ended before it answered). Final like a permanent failure: sending again could deliver it
+ * twice, so it waits for an agent to decide.
+ */
+export class UncertainDeliveryError extends PermanentDeliveryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UncertainDeliveryError';
+  }
+}
+
 export class SenderRegistry {
   readonly #senders = new Map<string, Sender>();
 

@@ -51,6 +51,18 @@ export const EmailChannelSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * A ceiling on automatic mail (acknowledgements, auto-replies) over a sliding window, whatever
+     * the recipient: a responder that changes its address on every mail is still stopped.
+     */
+    auto_mail_limits: Type.Object(
+      {
+        per_ticket: Type.Integer({ minimum: 1, maximum: 1000, default: 3 }),
+        per_mailbox: Type.Integer({ minimum: 1, maximum: 100_000, default: 30 }),
+        window_minutes: Type.Integer({ minimum: 1, maximum: 1440, default: 10 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     /** Per-ticket reply addresses like support+t1042.<hmac>@example.com. */
     plus_addressing: Type.Boolean({ default: false }),
     /** Sends agents their assignment and @mention notifications from this mailbox (needs smtp). */

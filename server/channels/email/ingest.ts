@@ -48,6 +48,7 @@ function metaOf(mail: ParsedEmail, thread: ThreadMatch | null): Record<string, u
       inReplyTo: mail.inReplyTo,
       references: mail.references.slice(-50),
       from: mail.from,
+      invalidSender: mail.invalidSender ?? undefined,
       replyTo: mail.replyTo,
       to: mail.to,
       cc: mail.cc,
@@ -83,8 +84,12 @@ export interface ParseChoice {
 }
 
 /** Raw bytes → ParsedEmail, on the context's parse pool unless inline. Never rejects for bad input. */
+/** Attachments above this are streamed to the store while the mail is parsed, never held whole. */
+const SPOOL_ABOVE_BYTES = 512 * 1024;
+
 export function parseRawEmail(ctx: AppContext, raw: Buffer, choice: ParseChoice = {}): Promise<ParsedEmail> {
-  const opts = { maxAttachmentBytes: maxAttachmentBytes(ctx) };
+  const max = maxAttachmentBytes(ctx);
+  const opts = { maxAttachmentBytes: max, spool: { root: ctx.paths.attachments, aboveBytes: SPOOL_ABOVE_BYTES, maxBytes: max } };
   return choice.inline ? parseEmail(raw, opts) : parsePool(ctx).parse(raw, opts);
 }
 

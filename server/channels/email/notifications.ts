@@ -5,6 +5,7 @@ import type { PlainEmailPayload } from './payloads.js';
 
 interface Notice {
   agentId: number;
+  ticketId: number;
   subject: string;
   text: string;
 }
@@ -14,7 +15,8 @@ const actorAgentId = (actor: Actor): number | null => (actor.kind === 'agent' ? 
 /**
  * Emails agents when a ticket is assigned to them or a note @mentions them, from the mailbox
  * marked `agent_notifications`. Nobody is told about what they did themselves. The subject says
- * "#1042" without brackets, so an agent's reply to it never threads into the customer's ticket.
+ * "#1042" without brackets and carries no References to the customer's mails; an agent's answer
+ * to it still joins the ticket through its recorded Message-ID.
  */
 export function startAgentNotifications(ctx: AppContext): () => void {
   const channel = ctx.config.channels.email.find((c) => c.agent_notifications && c.smtp);
@@ -33,7 +35,7 @@ export function startAgentNotifications(ctx: AppContext): () => void {
       for (const n of notices) {
         const to = agents.find((a) => a.id === n.agentId)?.email;
         if (!to) continue;
-        const payload: PlainEmailPayload = { type: 'plain', to, subject: n.subject, text: n.text, autoSubmitted: 'auto-generated' };
+        const payload: PlainEmailPayload = { type: 'plain', to, subject: n.subject, text: n.text, autoSubmitted: 'auto-generated', aboutTicketId: n.ticketId };
         await enqueue(tx, { kind: 'email', channelName: channel.name, payload: { ...payload } });
       }
       onCommit(() => ctx.outbox.nudge());
@@ -46,6 +48,7 @@ export function startAgentNotifications(ctx: AppContext): () => void {
     return send([
       {
         agentId: assignee.id,
+        ticketId: e.ticket.id,
         subject: `Ticket #${e.ticket.number} was assigned to you: ${e.ticket.subject}`,
         text: `Ticket #${e.ticket.number} "${e.ticket.subject}" is now yours.\n\n${link(e.ticket.id)}\n`,
       },
@@ -57,6 +60,7 @@ export function startAgentNotifications(ctx: AppContext): () => void {
       .filter((id) => id !== author)
       .map((agentId) => ({
         agentId,
+        ticketId: e.ticket.id,
         subject: `${e.message.author.name} mentioned you on ticket #${e.ticket.number}: ${e.ticket.subject}`,
         text: `${e.message.author.name} wrote:\n\n${e.message.text.slice(0, 2000)}\n\n${link(e.ticket.id)}\n`,
       }));

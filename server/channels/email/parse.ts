@@ -1,12 +1,14 @@
 import { Readable } from 'node:stream';
-import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { InboundAttachment } from '../../intake/types.js';
 import { detectAutoReply, type AutoReplyVerdict } from './auto-reply.js';
-import { widenCharsets } from './charsets.js';
+import { headerEnd, repairRaw } from './charsets.js';
 import { parseBounce, type BounceInfo } from './bounce.js';
 import { sanitizeEmailHtml } from './html.js';
 import { messageIdList, normalizeMessageId, syntheticMessageId } from './message-id.js';
+import { readMime, type ReadAttachment, type ReadMail, type Spool } from './mime-read.js';
 import { analyzeQuotes, type QuoteInfo } from './quotes.js';
+import { isUsableAddress, readSender } from './sender.js';
 import { cleanFilename, cleanHeaderText, textFromHtml } from './text.js';
 
 export interface MailAddress {
@@ -21,6 +23,8 @@ export interface ParsedEmail {
   inReplyTo: string[];
   references: string[];
   from: MailAddress | null;
+  /** The From text when it held no usable address (e.g. `<<<@@@>>>`): kept, never answered. */
+  invalidSender: string | null;
   replyTo: MailAddress | null;
   to: MailAddress[];
   cc: MailAddress[];
@@ -43,6 +47,8 @@ export interface ParsedEmail {
 export interface ParseOptions {
   /** Attachments larger than this are dropped with a note; the message itself is kept. */
   maxAttachmentBytes: number;
+  /** Large attachments go straight to the attachment store while the mail is read; unset keeps all in memory. */
+  spool?: Spool | undefined;
 }
 
 const REPLACEMENT = '\uFFFD';
@@ -52,7 +58,7 @@ function addresses(value: AddressObject | AddressObject[] | undefined): MailAddr
   const walk = (list: AddressObject['value']): void => {
     for (const a of list) {
       if (a.group) walk(a.group);
-      else if (a.address && a.address.includes('@')) {
+      else if (a.address && isUsableAddress(a.address.trim().toLowerCase())) {
         out.push({ address: a.address.trim().toLowerCase(), name: cleanHeaderText(a.name ?? '', 200) });
       }
     }
@@ -61,7 +67,7 @@ function addresses(value: AddressObject | AddressObject[] | undefined): MailAddr
   return out;
 }
 
-function headerGetter(mail: ParsedMail): (name: string) => string | undefined {
+function headerGetter(mail: ParsedMail | ReadMail): (name: string) => string | undefined {
   const lines = new Map<string, string>();
   for (const { key, line } of mail.headerLines) {
     if (!lines.has(key)) lines.set(key, line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
@@ -83,7 +89,7 @@ function parseDate(value: string | undefined): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-function isTruncatedMultipart(mail: ParsedMail, raw: Buffer): boolean {
+function isTruncatedMultipart(mail: ParsedMail | ReadMail, raw: Buffer): boolean {
   const ct = mail.headers.get('content-type');
   if (!ct || typeof ct !== 'object' || !('params' in ct)) return false;
   const boundary = (ct.params as Record<string, string>).boundary;
@@ -92,20 +98,35 @@ function isTruncatedMultipart(mail: ParsedMail, raw: Buffer): boolean {
   return !tail.includes(`--${boundary}--`);
 }
 
-function keepAttachment(a: Attachment, i: number, opts: ParseOptions, notes: string[]): InboundAttachment | null {
+/** Content-IDs the HTML shows as `cid:` images, whatever part type or disposition their parts declare. */
+function referencedCids(html: string | false | undefined): Set<string> {
+  const found = new Set<string>();
+  if (typeof html !== 'string') return found;
+  for (const m of html.matchAll(/cid:([^"'\s>)]+)/gi)) {
+    try {
+      found.add(decodeURIComponent(m[1] ?? '').toLowerCase());
+    } catch {
+      found.add((m[1] ?? '').toLowerCase());
+    }
+  }
+  return found;
+}
+
+function keepAttachment(a: ReadAttachment, i: number, opts: ParseOptions, notes: string[], shown: Set<string>): InboundAttachment | null {
   const filename = cleanFilename(a.filename, a.contentType, i);
-  if (a.size > opts.maxAttachmentBytes) {
+  if (a.tooLarge || a.size > opts.maxAttachmentBytes) {
     const mb = (a.size / (1024 * 1024)).toFixed(1);
     notes.push(`Attachment "${filename}" (${mb} MB) is larger than the ${Math.round(opts.maxAttachmentBytes / (1024 * 1024))} MB limit and was not stored.`);
     return null;
   }
-  const inline = Boolean(a.cid) && (a.related === true || a.contentDisposition === 'inline');
-  return { filename, contentType: a.contentType || 'application/octet-stream', content: a.content, contentId: a.cid, inline };
+  const cid = a.cid?.replace(/^<|>$/g, '');
+  const inline = Boolean(cid) && (a.related === true || a.contentDisposition === 'inline' || shown.has((cid ?? '').toLowerCase()));
+  return { filename, contentType: a.contentType || 'application/octet-stream', content: a.content, stored: a.stored, contentId: cid, inline };
 }
 
-function fromParsed(mail: ParsedMail, raw: Buffer, opts: ParseOptions, notes: string[]): ParsedEmail {
+function fromParsed(mail: ParsedMail | ReadMail, raw: Buffer, opts: ParseOptions, notes: string[]): ParsedEmail {
   const header = headerGetter(mail);
-  const from = addresses(mail.from)[0] ?? null;
+  const { from, invalid: invalidSender } = readSender(header('from'), addresses(mail.from)[0] ?? null);
   const to = addresses(mail.to);
   const cc = addresses(mail.cc);
   const extra = ['delivered-to', 'x-original-to', 'envelope-to']
@@ -118,15 +139,17 @@ function fromParsed(mail: ParsedMail, raw: Buffer, opts: ParseOptions, notes: st
   const sanitized = typeof mail.html === 'string' && mail.html.trim() !== '' ? sanitizeEmailHtml(mail.html) : null;
   let text = (mail.text ?? '').replace(/\x00/g, '').replace(/\r\n/g, '\n');
   if (text.trim() === '' && sanitized) text = textFromHtml(sanitized.html);
+  const shown = referencedCids(mail.html);
   const attachments = mail.attachments
-    .map((a, i) => keepAttachment(a, i, opts, notes))
+    .map((a, i) => keepAttachment(a, i, opts, notes, shown))
     .filter((a): a is InboundAttachment => a !== null);
 
   if ((text + subject + (from?.name ?? '')).includes(REPLACEMENT)) {
     const charsets = declaredCharsets(raw);
     notes.push(`Some characters could not be decoded${charsets.length ? ` (declared charset: ${charsets.join(', ')})` : ''}; they are shown as \uFFFD.`);
   }
-  if (!from) notes.push('The message has no usable From address.');
+  if (invalidSender) notes.push(`The sender address "${invalidSender}" is invalid; the message was kept but will not be answered automatically.`);
+  else if (!from) notes.push('The message has no usable From address.');
   if (isTruncatedMultipart(mail, raw)) notes.push('The message ends before its MIME structure is complete; it may be truncated.');
   if (text.trim() === '' && !sanitized?.html && attachments.length === 0) notes.push('The message has no text.');
 
@@ -136,6 +159,7 @@ function fromParsed(mail: ParsedMail, raw: Buffer, opts: ParseOptions, notes: st
     inReplyTo: messageIdList(mail.inReplyTo),
     references: messageIdList(mail.references),
     from,
+    invalidSender,
     replyTo: addresses(mail.replyTo)[0] ?? null,
     to,
     cc,
@@ -163,6 +187,7 @@ function fallback(raw: Buffer, err: unknown): ParsedEmail {
     inReplyTo: [],
     references: [],
     from: null,
+    invalidSender: null,
     replyTo: null,
     to: [],
     cc: [],
@@ -176,20 +201,65 @@ function fallback(raw: Buffer, err: unknown): ParsedEmail {
     autoReply: null,
     bounce: null,
     blockedRemoteImages: 0,
-    notes: [`The message could not be parsed (${err instanceof Error ? err.message : String(err)}); its raw text is shown.`],
+    notes: [failedNote(err)],
     size: raw.length,
   };
+}
+
+const failedNote = (err: unknown): string =>
+  `The message could not be parsed (${err instanceof Error ? err.message : String(err)}); its raw text is shown.`;
+
+const TEXT_BODY_MAX = 1024 * 1024;
+
+/**
+ * A mail whose MIME structure the parser refuses (over 1,000 parts, say) keeps its header: it is
+ * read again as one plain-text message with the same header and the raw body as its text, so the
+ * sender, subject and Message-ID survive and the agent can answer; the original is attached.
+ */
+async function headerKept(raw: Buffer, opts: ParseOptions, err: unknown): Promise<ParsedEmail> {
+  const end = headerEnd(raw, 0);
+  const head = raw
+    .subarray(0, end)
+    .toString('latin1')
+    .replace(/(^|\n)content-(type|transfer-encoding):[^\n]*(\n[ \t][^\n]*)*/gi, '')
+    .replace(/\r?\n?$/, '');
+  const body = raw.subarray(end, end + TEXT_BODY_MAX).toString('utf8').replace(/^\r?\n\r?\n?/, '');
+  const rebuilt = Buffer.concat([
+    Buffer.from(`${head}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`, 'latin1'),
+    Buffer.from(body, 'utf8'),
+  ]);
+  const mail = await simpleParser(rebuilt, { skipTextToHtml: true, skipTextLinks: true, checksumAlgo: false });
+  const parsed = fromParsed(mail, raw, opts, [failedNote(err)]);
+  // The original goes with it, for the agent to open in a mail program.
+  if (raw.length <= opts.maxAttachmentBytes) {
+    parsed.attachments.push({ filename: 'original-message.eml', contentType: 'message/rfc822', content: raw, inline: false });
+  }
+  return parsed;
+}
+
+/**
+ * The message in 64 KB views (no copies): fed whole, the parser would decode a 40 MB mail in one
+ * step and queue all of it at once; fed in slices, it goes no faster than its parts are stored.
+ */
+function* slices(chunks: Buffer[]): Generator<Buffer> {
+  const SLICE = 64 * 1024;
+  for (const chunk of chunks) for (let i = 0; i < chunk.length; i += SLICE) yield chunk.subarray(i, i + SLICE);
 }
 
 /** Raw RFC 5322 bytes → everything Kefu keeps of an email. Never throws for bad input. */
 export async function parseEmail(raw: Buffer, opts: ParseOptions): Promise<ParsedEmail> {
   const notes: string[] = [];
-  let mail: ParsedMail;
+  let mail: ReadMail;
   try {
-    const chunks = widenCharsets(raw);
-    mail = await simpleParser(chunks.length === 1 ? raw : Readable.from(chunks), { keepCidLinks: true, keepDeliveryStatus: true, maxHtmlLengthToParse: 5_000_000, checksumAlgo: false, skipTextToHtml: true, skipTextLinks: true });
+    const { chunks, notes: repairs } = repairRaw(raw);
+    notes.push(...repairs);
+    mail = await readMime(
+      Readable.from(slices(chunks), { objectMode: false }),
+      { keepDeliveryStatus: true, maxHtmlLengthToParse: 5_000_000, checksumAlgo: false, skipTextToHtml: true, skipTextLinks: true },
+      opts.spool ?? null,
+    );
   } catch (err) {
-    return fallback(raw, err);
+    return headerKept(raw, opts, err).catch(() => fallback(raw, err));
   }
   if (mail.textConversionError) notes.push('The HTML body could not be converted to plain text.');
   return fromParsed(mail, raw, opts, notes);

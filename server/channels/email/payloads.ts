@@ -18,6 +18,11 @@ export interface PlainEmailPayload {
   /** Threads the mail into this ticket's conversation (token in the subject, References). */
   ticketId?: number | null | undefined;
   inReplyTo?: string | null | undefined;
+  /**
+   * The ticket a reply to this mail belongs to, when `ticketId` is not set because the mail must
+   * not look like part of the customer's conversation (an agent notification).
+   */
+  aboutTicketId?: number | null | undefined;
   /** RFC 3834: true marks an acknowledgement `auto-replied`; 'auto-generated' a notification. */
   autoSubmitted?: boolean | 'auto-generated' | undefined;
 }

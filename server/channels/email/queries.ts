@@ -99,6 +99,28 @@ export async function countAutoAcks(db: DbOrTx, channel: string, sender: string,
   return Number(row?.n ?? 0);
 }
 
+/** Automatic mails to a ticket since `since`, whoever they went to. */
+export async function countAutoMailOfTicket(db: DbOrTx, ticketId: number, since: number): Promise<number> {
+  const row = await db
+    .selectFrom('email_auto_acks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('ticket_id', '=', ticketId)
+    .where('sent_at', '>=', since)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Automatic mails from a mailbox since `since`. */
+export async function countAutoMailOfChannel(db: DbOrTx, channel: string, since: number): Promise<number> {
+  const row = await db
+    .selectFrom('email_auto_acks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('channel_name', '=', channel)
+    .where('sent_at', '>=', since)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 export async function recordAutoAck(db: DbOrTx, channel: string, sender: string, ticketId: number, at: number): Promise<void> {
   await db.insertInto('email_auto_acks').values({ channel_name: channel, sender, ticket_id: ticketId, sent_at: at }).execute();
 }

@@ -1,8 +1,7 @@
-import nodemailer, { type Transporter } from 'nodemailer';
-import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type { AppContext } from '../../context.js';
 import { parseJsonObject } from '../../modules/tickets/json.js';
-import { PermanentDeliveryError, type OutboxJob, type Sender } from '../../outbox/senders.js';
+import { PermanentDeliveryError, UncertainDeliveryError, type OutboxJob, type Sender } from '../../outbox/senders.js';
 import {
   attachmentsOf,
   fromOf,
@@ -15,26 +14,10 @@ import {
   type OutgoingMail,
 } from './compose.js';
 import type { EmailChannelConfig } from './config-schema.js';
+import { clearHandoff, markAccepted, markDataStarted, outboundFor, outboundOf } from './outbound-queries.js';
 import { isPlainPayload, stringList, type PlainEmailPayload } from './payloads.js';
 import { recordMessageId, ticketNumberOf } from './queries.js';
-
-type Smtp = NonNullable<EmailChannelConfig['smtp']>;
-
-function transportFor(smtp: Smtp): Transporter<SMTPTransport.SentMessageInfo> {
-  return nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.security === 'tls',
-    requireTLS: smtp.security === 'starttls',
-    ignoreTLS: smtp.security === 'none',
-    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
-    pool: true,
-    maxConnections: 2,
-    connectionTimeout: 30_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 60_000,
-  });
-}
+import { handOff, SmtpHandoffError } from './smtp-client.js';
 
 const isOurs = (ctx: AppContext, address: string): boolean =>
   ctx.config.channels.email.some((c) => c.address.toLowerCase() === address.toLowerCase());
@@ -68,7 +51,13 @@ async function composeReply(ctx: AppContext, channel: EmailChannelConfig, job: O
   const to = await recipientOf(ctx, ticket.id, ticket.email);
   if (!to) throw new PermanentDeliveryError('the contact has no email address to reply to');
   const meta = parseJsonObject(message.meta);
-  const id = outboundMessageId(ctx.secret, channel.address, 'm', message.id);
+  const { message_id: id } = await outboundFor(ctx.db, {
+    outboxId: job.id,
+    channel: channel.name,
+    messageId: outboundMessageId(ctx.secret, channel.address, 'm', message.id),
+    ticketId: ticket.id,
+    kefuMessageId: message.id,
+  });
   // Recorded before sending: a customer's instant answer must already find its ticket.
   await recordMessageId(ctx.db, { messageId: id, channel: channel.name, kefuMessageId: message.id, direction: 'out' });
   const thread = await threadIds(ctx.db, ticket.id, id);
@@ -97,6 +86,14 @@ async function composePlain(ctx: AppContext, channel: EmailChannelConfig, job: O
   const thread = ticketId === null ? { references: [] as string[] } : await threadIds(ctx.db, ticketId, '');
   const inReplyTo = p.inReplyTo ?? thread.inReplyTo;
   const references = inReplyTo && !thread.references.includes(inReplyTo) ? [...thread.references, inReplyTo] : thread.references;
+  // Recorded before sending, like a reply's: an answer to an acknowledgement finds its ticket.
+  const { message_id: id } = await outboundFor(ctx.db, {
+    outboxId: job.id,
+    channel: channel.name,
+    messageId: outboundMessageId(ctx.secret, channel.address, 'o', job.id),
+    ticketId: ticketId ?? (typeof p.aboutTicketId === 'number' ? p.aboutTicketId : null),
+    kefuMessageId: null,
+  });
   return {
     from: fromOf(channel),
     replyTo: replyToOf(ctx.secret, channel, number),
@@ -106,7 +103,7 @@ async function composePlain(ctx: AppContext, channel: EmailChannelConfig, job: O
     subject: withTicketToken(p.subject, number),
     text: p.text,
     ...(p.html ? { html: p.html } : {}),
-    messageId: outboundMessageId(ctx.secret, channel.address, 'o', job.id),
+    messageId: id,
     inReplyTo: inReplyTo ?? undefined,
     references,
     attachments: [],
@@ -127,53 +124,76 @@ function smtpError(err: unknown): Error {
   return err instanceof Error ? err : new Error(text);
 }
 
+// Short: the timeline shows it beside the author's name. The mail server took the data and the
+// connection ended before its reply, so the mail may have been delivered.
+const UNCERTAIN = 'Delivery uncertain: the server did not confirm; not resent';
+
+/** The whole message as the server will see it, and its envelope (Bcc recipients are in the envelope only). */
+async function render(mail: OutgoingMail): Promise<{ raw: Buffer; envelope: { from: string; to: string[] } }> {
+  const node = new MailComposer({
+    from: mail.from,
+    replyTo: mail.replyTo,
+    to: mail.to,
+    cc: mail.cc,
+    bcc: mail.bcc,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId: bracket(mail.messageId),
+    inReplyTo: mail.inReplyTo ? bracket(mail.inReplyTo) : undefined,
+    references: mail.references.map(bracket),
+    attachments: mail.attachments,
+    headers: mail.headers,
+  }).compile();
+  const envelope = node.getEnvelope();
+  return { raw: await node.build(), envelope: { from: envelope.from || mail.from.address, to: envelope.to } };
+}
+
 export interface EmailSender {
   send: Sender;
   close(): void;
 }
 
-/** The outbox sender for kind 'email': agent replies and Kefu's own mails, through each mailbox's SMTP server. */
+/**
+ * The outbox sender for kind 'email': agent replies and Kefu's own mails, through each mailbox's
+ * SMTP server. Each job's hand-off is recorded (email_outbound): a job whose 250 arrived is never
+ * sent again, and one whose body went out without a 250 is marked uncertain instead of resent.
+ */
 export function createEmailSender(ctx: AppContext): EmailSender {
-  const transports = new Map<string, Transporter<SMTPTransport.SentMessageInfo>>();
   const send: Sender = async (job) => {
     const channel = ctx.config.channels.email.find((c) => c.name === job.channelName);
     if (!channel) throw new PermanentDeliveryError(`no email channel named "${job.channelName ?? ''}"`);
     if (!channel.smtp) throw new PermanentDeliveryError(`email channel "${channel.name}" has no smtp section`);
+    const before = await outboundOf(ctx.db, job.id);
+    // The server took it; only the worker that saw the 250 died before the row said so.
+    if (before?.accepted_at != null) return;
+    if (before?.data_started_at != null) {
+      // A later try of the same job: an earlier one died between the body and the reply.
+      if (job.attempt > 1) throw new UncertainDeliveryError(UNCERTAIN);
+      // Attempt 1 again means an agent chose to send it anyway (outbox.retry starts over).
+      await clearHandoff(ctx.db, job.id);
+    }
     let mail: OutgoingMail;
     if (isPlainPayload(job.payload)) mail = await composePlain(ctx, channel, job, job.payload);
     else if (job.messageId !== null) mail = await composeReply(ctx, channel, job, job.messageId);
     else throw new PermanentDeliveryError('outbox row has neither a message nor a plain email');
-    let transport = transports.get(channel.name);
-    if (!transport) {
-      transport = transportFor(channel.smtp);
-      transports.set(channel.name, transport);
-    }
+    const { raw, envelope } = await render(mail);
     try {
-      await transport.sendMail({
-        from: mail.from,
-        replyTo: mail.replyTo,
-        to: mail.to,
-        cc: mail.cc,
-        bcc: mail.bcc,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId: bracket(mail.messageId),
-        inReplyTo: mail.inReplyTo ? bracket(mail.inReplyTo) : undefined,
-        references: mail.references.map(bracket),
-        attachments: mail.attachments,
-        headers: mail.headers,
-      });
+      await handOff(channel.smtp, envelope, raw, () => markDataStarted(ctx.db, job.id));
     } catch (err) {
-      throw smtpError(err);
+      if (!(err instanceof SmtpHandoffError) || !err.bodyStarted) throw smtpError(err instanceof SmtpHandoffError ? err.cause : err);
+      if (!err.answered) throw new UncertainDeliveryError(UNCERTAIN, { cause: err });
+      // The server answered the body with a refusal: it does not have it, a retry is safe.
+      await clearHandoff(ctx.db, job.id);
+      throw smtpError(err.cause);
     }
+    await markAccepted(ctx.db, job.id);
     ctx.logger.info({ channel: channel.name, outboxId: job.id, messageId: job.messageId }, 'email sent');
   };
   return {
     send,
     close() {
-      for (const t of transports.values()) t.close();
-      transports.clear();
+      // Each hand-off has its own connection, closed when it ends: nothing is pooled.
     },
   };
 }

@@ -32,7 +32,25 @@ export interface EmailAutoAcksTable {
   sent_at: number;
 }
 
+/** Every mail sent by email through the outbox: its stable Message-ID and how far its hand-off got. */
+export interface EmailOutboundTable {
+  outbox_id: number;
+  channel_name: string;
+  /** without angle brackets; given on the first try and reused on every retry */
+  message_id: string;
+  /** the ticket a reply to it belongs to; null for mail about no ticket (agent notifications) */
+  ticket_id: number | null;
+  /** the timeline message, for agent replies; null for Kefu's own mails */
+  kefu_message_id: number | null;
+  /** the server answered DATA and the body began to go out; cleared when the server refuses it */
+  data_started_at: number | null;
+  /** the server's 250 for the body arrived */
+  accepted_at: number | null;
+  created_at: number;
+}
+
 export interface EmailTables {
+  email_outbound: EmailOutboundTable;
   email_message_ids: EmailMessageIdsTable;
   email_mailbox_state: EmailMailboxStateTable;
   email_auto_acks: EmailAutoAcksTable;

@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../db/database.js';
 import type { ParsedEmail } from './parse.js';
+import { findSentMailTickets } from './outbound-queries.js';
 import { findKnownMessageIds, survivingTicketId, ticketContactHasEmail, ticketIdByNumber } from './queries.js';
 import { ticketNumberFromAddress } from './reply-address.js';
 
@@ -29,7 +30,9 @@ async function byMessageIds(db: DbOrTx, mail: ParsedEmail): Promise<ThreadMatch 
     ...mail.inReplyTo.map((id) => ({ id, via: 'in-reply-to' as const })),
     ...[...mail.references].reverse().map((id) => ({ id, via: 'references' as const })),
   ];
-  const known = await findKnownMessageIds(db, [...new Set(ordered.map((o) => o.id))]);
+  const ids = [...new Set(ordered.map((o) => o.id))];
+  // Timeline messages, and Kefu's own mails (acknowledgements, notifications) that are not on the timeline.
+  const known = [...(await findKnownMessageIds(db, ids)), ...(await findSentMailTickets(db, ids))];
   for (const { id, via } of ordered) {
     const hit = known.find((k) => k.messageId === id);
     const ticketId = hit ? await survivingTicketId(db, hit.ticketId) : null;

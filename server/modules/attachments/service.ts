@@ -67,11 +67,12 @@ export async function saveInboundAttachments(
   const result: SavedInbound = { rows: [], skipped: [] };
   for (const a of attachments) {
     const name = cleanFileName(a.filename);
-    if (a.content.length > limit) {
-      result.skipped.push({ name, size: a.content.length });
+    const size = a.stored?.size ?? a.content.length;
+    if (size > limit) {
+      result.skipped.push({ name, size });
       continue;
     }
-    const stored = storeBuffer(ctx.paths.attachments, a.content);
+    const stored = a.stored ?? storeBuffer(ctx.paths.attachments, a.content);
     const row = await insertAttachment(db, {
       sha256: stored.sha256,
       name,
