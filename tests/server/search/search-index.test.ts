@@ -41,7 +41,7 @@ async function receive(ctx: AppContext, text: string, subject = 'Question'): Pro
   });
 }
 
-const found = async (ctx: AppContext, q: string) => (await searchAll(ctx, admin, q, 50)).messages.map((m) => m.messageId);
+const found = async (ctx: AppContext, q: string) => (await searchAll(ctx, admin, { q, limit: 50, filters: {} })).messages.map((m) => m.messageId);
 
 describe('the search index', () => {
   it('lives in search.sqlite next to the database, not in it', async () => {
@@ -85,7 +85,7 @@ describe('the search index', () => {
     expect(await found(ctx, 'kettle')).toEqual([]);
     expect(await found(ctx, 'teapot')).toEqual([messageId]);
     await ctx.db.updateTable('tickets').set({ subject: 'Teapot trouble' }).where('id', '=', ticketId).execute();
-    expect((await searchAll(ctx, admin, 'trouble', 5)).tickets.map((t) => t.ticket.id)).toEqual([ticketId]);
+    expect((await searchAll(ctx, admin, { q: 'trouble', limit: 5, filters: {} })).tickets.map((t) => t.ticket.id)).toEqual([ticketId]);
 
     await ctx.db.deleteFrom('messages').where('id', '=', messageId).execute();
     expect(await found(ctx, 'teapot')).toEqual([]);

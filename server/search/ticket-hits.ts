@@ -1,0 +1,195 @@
+import { sql, type SqlBool } from 'kysely';
+import type { DbOrTx } from '../db/database.js';
+import { inScope, type TicketAccess } from '../modules/tickets/policy.js';
+import type { TicketRow } from '../modules/tickets/queries.js';
+import { filterCondition, type SearchFilters } from './filters.js';
+
+/**
+ * Finding the tickets a search is about. A common word matches a large part of the index, so
+ * tickets are gathered in segments: the tickets of the newest `window` matching messages and
+ * of the newest `window` matching subjects, then (next page on) the same below those rowids,
+ * less the tickets an earlier segment already held. The first segment also takes the
+ * searcher's own working tickets however old their match is: they are the likeliest target.
+ */
+
+/** The searcher's open and pending tickets looked into, newest activity first. */
+export const MINE_TICKETS = 200;
+
+/** Where a segment starts: below these rowids (null: from the newest). */
+export interface SegmentBounds {
+  messagesBelow: number | null;
+  ticketsBelow: number | null;
+}
+
+export interface Candidate {
+  ticketId: number;
+  /** The best bm25 among the ticket's matching messages seen, null if only the subject matched. */
+  messageScore: number | null;
+  subjectScore: number | null;
+}
+
+export interface Segment {
+  candidates: Map<number, Candidate>;
+  /** Where the next segment starts; null when this one reached the oldest match. */
+  next: SegmentBounds | null;
+}
+
+interface Scope {
+  match: string;
+  access: TicketAccess;
+  filters: SearchFilters;
+  viewerId: number;
+}
+
+const ACTIVE = ['open', 'pending'] as const;
+
+function add(into: Map<number, Candidate>, ticketId: number, score: number, kind: 'messageScore' | 'subjectScore'): void {
+  const c = into.get(ticketId) ?? { ticketId, messageScore: null, subjectScore: null };
+  const prev = c[kind];
+  c[kind] = prev === null ? score : Math.min(prev, score);
+  into.set(ticketId, c);
+}
+
+async function messageWindow(db: DbOrTx, s: Scope, below: number, window: number) {
+  return db
+    .selectFrom('search.search_messages')
+    .innerJoin('messages', 'messages.id', 'search.search_messages.rowid')
+    .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
+    .select(['messages.id as rowid', 'messages.ticket_id as ticket_id', sql<number>`bm25(search_messages)`.as('score')])
+    .where(sql<SqlBool>`search_messages match ${s.match}`)
+    .where('search.search_messages.rowid', '<', below)
+    .where((eb) => inScope(eb, s.access))
+    .where((eb) => filterCondition(eb, s.filters, s.viewerId))
+    .orderBy('search.search_messages.rowid', 'desc')
+    .limit(window)
+    .execute();
+}
+
+async function subjectWindow(db: DbOrTx, s: Scope, below: number, window: number) {
+  return db
+    .selectFrom('search.search_tickets')
+    .innerJoin('tickets', 'tickets.id', 'search.search_tickets.rowid')
+    .select(['tickets.id as ticket_id', sql<number>`bm25(search_tickets)`.as('score')])
+    .where(sql<SqlBool>`search_tickets match ${s.match}`)
+    .where('search.search_tickets.rowid', '<', below)
+    .where((eb) => inScope(eb, s.access))
+    .where((eb) => filterCondition(eb, s.filters, s.viewerId))
+    .orderBy('search.search_tickets.rowid', 'desc')
+    .limit(window)
+    .execute();
+}
+
+/** The searcher's working tickets, each message looked up in the index by rowid (CROSS JOIN keeps that order). */
+async function mine(db: DbOrTx, s: Scope, into: Map<number, Candidate>): Promise<void> {
+  const working = db
+    .selectFrom('tickets')
+    .select('tickets.id')
+    .where('tickets.assignee_id', '=', s.viewerId)
+    .where('tickets.status', 'in', ACTIVE)
+    .where((eb) => filterCondition(eb, s.filters, s.viewerId))
+    .orderBy('tickets.last_activity_at', 'desc')
+    .limit(MINE_TICKETS);
+  const messages = await db
+    .selectFrom(working.as('w'))
+    .crossJoin('messages')
+    .crossJoin('search.search_messages')
+    .select(['messages.ticket_id as ticket_id', sql<number>`bm25(search_messages)`.as('score')])
+    .whereRef('messages.ticket_id', '=', 'w.id')
+    .whereRef('search.search_messages.rowid', '=', 'messages.id')
+    .where(sql<SqlBool>`search_messages match ${s.match}`)
+    .execute();
+  for (const r of messages) add(into, r.ticket_id, r.score, 'messageScore');
+  const subjects = await db
+    .selectFrom(working.as('w'))
+    .crossJoin('search.search_tickets')
+    .select(['w.id as ticket_id', sql<number>`bm25(search_tickets)`.as('score')])
+    .whereRef('search.search_tickets.rowid', '=', 'w.id')
+    .where(sql<SqlBool>`search_tickets match ${s.match}`)
+    .execute();
+  for (const r of subjects) add(into, r.ticket_id, r.score, 'subjectScore');
+}
+
+/** Tickets an earlier segment held: any match at or above its bounds (a superset is harmless). */
+async function earlier(db: DbOrTx, s: Scope, bounds: SegmentBounds): Promise<Set<number>> {
+  const seen = new Set<number>();
+  if (bounds.messagesBelow !== null) {
+    const rows = await db
+      .selectFrom('search.search_messages')
+      .innerJoin('messages', 'messages.id', 'search.search_messages.rowid')
+      .select('messages.ticket_id')
+      .distinct()
+      .where(sql<SqlBool>`search_messages match ${s.match}`)
+      .where('search.search_messages.rowid', '>=', bounds.messagesBelow)
+      .execute();
+    for (const r of rows) seen.add(r.ticket_id);
+  }
+  if (bounds.ticketsBelow !== null) {
+    const rows = await db
+      .selectFrom('search.search_tickets')
+      .select('search.search_tickets.rowid as id')
+      .where(sql<SqlBool>`search_tickets match ${s.match}`)
+      .where('search.search_tickets.rowid', '>=', bounds.ticketsBelow)
+      .execute();
+    for (const r of rows) seen.add(r.id);
+  }
+  const working = await db
+    .selectFrom('tickets')
+    .select('tickets.id')
+    .where('tickets.assignee_id', '=', s.viewerId)
+    .where('tickets.status', 'in', ACTIVE)
+    .where((eb) => filterCondition(eb, s.filters, s.viewerId))
+    .orderBy('tickets.last_activity_at', 'desc')
+    .limit(MINE_TICKETS)
+    .execute();
+  for (const r of working) seen.add(r.id);
+  return seen;
+}
+
+export async function ticketSegment(db: DbOrTx, s: Scope, bounds: SegmentBounds, window: number): Promise<Segment> {
+  const first = bounds.messagesBelow === null && bounds.ticketsBelow === null;
+  const candidates = new Map<number, Candidate>();
+  // 0 marks a kind with nothing left below; the first segment starts above every rowid.
+  const mBelow = bounds.messagesBelow ?? Number.MAX_SAFE_INTEGER;
+  const tBelow = bounds.ticketsBelow ?? Number.MAX_SAFE_INTEGER;
+  const messages = mBelow > 0 ? await messageWindow(db, s, mBelow, window) : [];
+  const subjects = tBelow > 0 ? await subjectWindow(db, s, tBelow, window) : [];
+  for (const r of messages) add(candidates, r.ticket_id, r.score, 'messageScore');
+  for (const r of subjects) add(candidates, r.ticket_id, r.score, 'subjectScore');
+  if (first) await mine(db, s, candidates);
+  else for (const id of await earlier(db, s, bounds)) candidates.delete(id);
+
+  const mFull = messages.length === window;
+  const tFull = subjects.length === window;
+  const next =
+    mFull || tFull
+      ? { messagesBelow: mFull ? messages[messages.length - 1]!.rowid : 0, ticketsBelow: tFull ? subjects[subjects.length - 1]!.ticket_id : 0 }
+      : null;
+  return { candidates, next };
+}
+
+export async function ticketsByIds(db: DbOrTx, ids: number[]): Promise<TicketRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('tickets').selectAll().where('id', 'in', ids).execute();
+}
+
+export interface TicketMessageMatch {
+  id: number;
+  ticketId: number;
+  text: string;
+  createdAt: number;
+  score: number;
+}
+
+/** Every matching message of the given tickets, by rowid lookups into the index. */
+export async function matchingMessagesOf(db: DbOrTx, match: string, ticketIds: number[]): Promise<TicketMessageMatch[]> {
+  if (ticketIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('messages')
+    .crossJoin('search.search_messages')
+    .select(['messages.id', 'messages.ticket_id', 'messages.text', 'messages.created_at', sql<number>`bm25(search_messages)`.as('score')])
+    .where('messages.ticket_id', 'in', ticketIds)
+    .whereRef('search.search_messages.rowid', '=', 'messages.id')
+    .where(sql<SqlBool>`search_messages match ${match}`)
+    .execute();
+  return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, text: r.text, createdAt: r.created_at, score: r.score }));
+}
