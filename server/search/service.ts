@@ -31,7 +31,7 @@ export async function searchAll(ctx: AppContext, viewer: Viewer, req: SearchRequ
   await ctx.search.caughtUp();
   const access = await ticketAccess(ctx, viewer);
 
-  const page = await rankTickets(ctx.db, { match, access, filters: req.filters, viewerId: viewer.id }, position, req.limit);
+  const page = await rankTickets(ctx.db, { terms, match, access, filters: req.filters, viewerId: viewer.id }, position, req.limit);
   // Contacts belong to the first page only: the view pages through tickets.
   const contactRows = position ? [] : await searchContacts(ctx.db, match, req.limit);
   const contacts = await presentContacts(ctx.db, contactRows);

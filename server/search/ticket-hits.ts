@@ -12,8 +12,8 @@ import { filterCondition, type SearchFilters } from './filters.js';
  * searcher's own working tickets however old their match is: they are the likeliest target.
  */
 
-/** The searcher's open and pending tickets looked into, newest activity first. */
-export const MINE_TICKETS = 200;
+/** The searcher's open and pending tickets looked into, newest activity first: each message costs an index lookup (~35 µs at 1M messages). */
+export const MINE_TICKETS = 50;
 
 /** Where a segment starts: below these rowids (null: from the newest). */
 export interface SegmentBounds {
@@ -23,9 +23,11 @@ export interface SegmentBounds {
 
 export interface Candidate {
   ticketId: number;
-  /** The best bm25 among the ticket's matching messages seen, null if only the subject matched. */
+  /** The best bm25 among the ticket's matching messages in a window; null if none was. */
   messageScore: number | null;
   subjectScore: number | null;
+  message: boolean;
+  subject: boolean;
 }
 
 export interface Segment {
@@ -43,21 +45,25 @@ interface Scope {
 
 const ACTIVE = ['open', 'pending'] as const;
 
-function add(into: Map<number, Candidate>, ticketId: number, score: number, kind: 'messageScore' | 'subjectScore'): void {
-  const c = into.get(ticketId) ?? { ticketId, messageScore: null, subjectScore: null };
-  const prev = c[kind];
-  c[kind] = prev === null ? score : Math.min(prev, score);
+/** Records a match; `score` is null where it was found by a rowid lookup, which ranks no match. */
+function add(into: Map<number, Candidate>, ticketId: number, score: number | null, kind: 'message' | 'subject'): void {
+  const c = into.get(ticketId) ?? { ticketId, messageScore: null, subjectScore: null, message: false, subject: false };
+  c[kind] = true;
+  const key = kind === 'message' ? 'messageScore' : 'subjectScore';
+  const prev = c[key];
+  if (score !== null) c[key] = prev === null ? score : Math.min(prev, score);
   into.set(ticketId, c);
 }
 
-async function messageWindow(db: DbOrTx, s: Scope, below: number, window: number) {
+async function messageWindow(db: DbOrTx, s: Scope, below: number | null, window: number) {
+  // A rowid bound slows the newest-first walk; the first segment has none.
   return db
     .selectFrom('search.search_messages')
     .innerJoin('messages', 'messages.id', 'search.search_messages.rowid')
     .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
     .select(['messages.id as rowid', 'messages.ticket_id as ticket_id', sql<number>`bm25(search_messages)`.as('score')])
     .where(sql<SqlBool>`search_messages match ${s.match}`)
-    .where('search.search_messages.rowid', '<', below)
+    .$if(below !== null, (qb) => qb.where('search.search_messages.rowid', '<', below!))
     .where((eb) => inScope(eb, s.access))
     .where((eb) => filterCondition(eb, s.filters, s.viewerId))
     .orderBy('search.search_messages.rowid', 'desc')
@@ -65,13 +71,13 @@ async function messageWindow(db: DbOrTx, s: Scope, below: number, window: number
     .execute();
 }
 
-async function subjectWindow(db: DbOrTx, s: Scope, below: number, window: number) {
+async function subjectWindow(db: DbOrTx, s: Scope, below: number | null, window: number) {
   return db
     .selectFrom('search.search_tickets')
     .innerJoin('tickets', 'tickets.id', 'search.search_tickets.rowid')
     .select(['tickets.id as ticket_id', sql<number>`bm25(search_tickets)`.as('score')])
     .where(sql<SqlBool>`search_tickets match ${s.match}`)
-    .where('search.search_tickets.rowid', '<', below)
+    .$if(below !== null, (qb) => qb.where('search.search_tickets.rowid', '<', below!))
     .where((eb) => inScope(eb, s.access))
     .where((eb) => filterCondition(eb, s.filters, s.viewerId))
     .orderBy('search.search_tickets.rowid', 'desc')
@@ -79,7 +85,11 @@ async function subjectWindow(db: DbOrTx, s: Scope, below: number, window: number
     .execute();
 }
 
-/** The searcher's working tickets, each message looked up in the index by rowid (CROSS JOIN keeps that order). */
+/**
+ * The searcher's working tickets, each message looked up in the index by rowid (CROSS JOIN keeps
+ * that order). No bm25 here: it counts the documents holding each term on every lookup, which
+ * for a common word is a scan of its whole doclist per message.
+ */
 async function mine(db: DbOrTx, s: Scope, into: Map<number, Candidate>): Promise<void> {
   const working = db
     .selectFrom('tickets')
@@ -93,20 +103,21 @@ async function mine(db: DbOrTx, s: Scope, into: Map<number, Candidate>): Promise
     .selectFrom(working.as('w'))
     .crossJoin('messages')
     .crossJoin('search.search_messages')
-    .select(['messages.ticket_id as ticket_id', sql<number>`bm25(search_messages)`.as('score')])
+    .select('messages.ticket_id as ticket_id')
+    .distinct()
     .whereRef('messages.ticket_id', '=', 'w.id')
     .whereRef('search.search_messages.rowid', '=', 'messages.id')
     .where(sql<SqlBool>`search_messages match ${s.match}`)
     .execute();
-  for (const r of messages) add(into, r.ticket_id, r.score, 'messageScore');
+  for (const r of messages) add(into, r.ticket_id, null, 'message');
   const subjects = await db
     .selectFrom(working.as('w'))
     .crossJoin('search.search_tickets')
-    .select(['w.id as ticket_id', sql<number>`bm25(search_tickets)`.as('score')])
+    .select('w.id as ticket_id')
     .whereRef('search.search_tickets.rowid', '=', 'w.id')
     .where(sql<SqlBool>`search_tickets match ${s.match}`)
     .execute();
-  for (const r of subjects) add(into, r.ticket_id, r.score, 'subjectScore');
+  for (const r of subjects) add(into, r.ticket_id, null, 'subject');
 }
 
 /** Tickets an earlier segment held: any match at or above its bounds (a superset is harmless). */
@@ -148,13 +159,11 @@ async function earlier(db: DbOrTx, s: Scope, bounds: SegmentBounds): Promise<Set
 export async function ticketSegment(db: DbOrTx, s: Scope, bounds: SegmentBounds, window: number): Promise<Segment> {
   const first = bounds.messagesBelow === null && bounds.ticketsBelow === null;
   const candidates = new Map<number, Candidate>();
-  // 0 marks a kind with nothing left below; the first segment starts above every rowid.
-  const mBelow = bounds.messagesBelow ?? Number.MAX_SAFE_INTEGER;
-  const tBelow = bounds.ticketsBelow ?? Number.MAX_SAFE_INTEGER;
-  const messages = mBelow > 0 ? await messageWindow(db, s, mBelow, window) : [];
-  const subjects = tBelow > 0 ? await subjectWindow(db, s, tBelow, window) : [];
-  for (const r of messages) add(candidates, r.ticket_id, r.score, 'messageScore');
-  for (const r of subjects) add(candidates, r.ticket_id, r.score, 'subjectScore');
+  // 0 marks a kind with nothing left below it.
+  const messages = bounds.messagesBelow !== 0 ? await messageWindow(db, s, bounds.messagesBelow, window) : [];
+  const subjects = bounds.ticketsBelow !== 0 ? await subjectWindow(db, s, bounds.ticketsBelow, window) : [];
+  for (const r of messages) add(candidates, r.ticket_id, r.score, 'message');
+  for (const r of subjects) add(candidates, r.ticket_id, r.score, 'subject');
   if (first) await mine(db, s, candidates);
   else for (const id of await earlier(db, s, bounds)) candidates.delete(id);
 
@@ -167,9 +176,19 @@ export async function ticketSegment(db: DbOrTx, s: Scope, bounds: SegmentBounds,
   return { candidates, next };
 }
 
+export type RankFields = Pick<TicketRow, 'id' | 'status' | 'assignee_id' | 'last_activity_at'>;
+
+/** What ranking needs of each candidate; the page's rows are read whole afterwards. */
+export async function rankFieldsOf(db: DbOrTx, ids: number[]): Promise<RankFields[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('tickets').select(['id', 'status', 'assignee_id', 'last_activity_at']).where('id', 'in', ids).execute();
+}
+
 export async function ticketsByIds(db: DbOrTx, ids: number[]): Promise<TicketRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('tickets').selectAll().where('id', 'in', ids).execute();
+  const rows = await db.selectFrom('tickets').selectAll().where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 export interface TicketMessageMatch {
@@ -177,19 +196,18 @@ export interface TicketMessageMatch {
   ticketId: number;
   text: string;
   createdAt: number;
-  score: number;
 }
 
-/** Every matching message of the given tickets, by rowid lookups into the index. */
+/** Every matching message of the given tickets, by rowid lookups into the index (no bm25: see mine()). */
 export async function matchingMessagesOf(db: DbOrTx, match: string, ticketIds: number[]): Promise<TicketMessageMatch[]> {
   if (ticketIds.length === 0) return [];
   const rows = await db
     .selectFrom('messages')
     .crossJoin('search.search_messages')
-    .select(['messages.id', 'messages.ticket_id', 'messages.text', 'messages.created_at', sql<number>`bm25(search_messages)`.as('score')])
+    .select(['messages.id', 'messages.ticket_id', 'messages.text', 'messages.created_at'])
     .where('messages.ticket_id', 'in', ticketIds)
     .whereRef('search.search_messages.rowid', '=', 'messages.id')
     .where(sql<SqlBool>`search_messages match ${match}`)
     .execute();
-  return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, text: r.text, createdAt: r.created_at, score: r.score }));
+  return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, text: r.text, createdAt: r.created_at }));
 }
