@@ -10,6 +10,9 @@ import type { SearchResult } from './schemas.js';
 import { snippet } from './snippet.js';
 import { matchExpression, parseQuery } from './tokenize.js';
 
+/** Two lines of a results row. */
+const HIT_SNIPPET = 100;
+
 export interface SearchRequest {
   q: string;
   limit: number;
@@ -38,7 +41,7 @@ export async function searchAll(ctx: AppContext, viewer: Viewer, req: SearchRequ
 
   const hits = page.hits.map((hit) => ({
     ticket: hit.ticket,
-    snippet: snippet(hit.best ? hit.best.text : `#${hit.ticket.number} ${hit.ticket.subject}`, terms),
+    snippet: snippet(hit.best ? hit.best.text : `#${hit.ticket.number} ${hit.ticket.subject}`, terms, HIT_SNIPPET),
     matchingMessages: hit.matchingMessages,
     messageId: hit.best?.id ?? null,
     subjectMatched: hit.subjectMatched,

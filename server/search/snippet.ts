@@ -48,9 +48,10 @@ export function snippet(text: string | null | undefined, terms: readonly QueryTe
     }
   }
   const firstHit = hits[0]?.[0] ?? 0;
-  let start = flat.length <= maxLength ? 0 : safeIndex(flat, Math.max(0, firstHit - Math.floor(maxLength / 4)));
-  let end = safeIndex(flat, Math.min(flat.length, start + maxLength));
-  if (end === flat.length) start = safeIndex(flat, Math.max(0, end - maxLength));
+  const start = flat.length <= maxLength ? 0 : safeIndex(flat, Math.max(0, firstHit - Math.floor(maxLength / 4)));
+  const end = safeIndex(flat, Math.min(flat.length, start + maxLength));
+  // A hit near the end of a long text keeps its short lead rather than filling the excerpt from
+  // before it: a results row clamped to two narrow lines would otherwise cut the hit off.
 
   let out = start > 0 ? '…' : '';
   let pos = start;

@@ -28,4 +28,12 @@ describe('snippet', () => {
     const out = snippet(text, parseQuery('refund'), 41);
     expect(out).not.toMatch(/[\ud800-\udfff]/u);
   });
+
+  it('keeps a hit near the end of a long text in the first quarter of the excerpt', () => {
+    const text = `${'清单和数量都已经核对过了，'.repeat(10)}但是还没有收到发票，麻烦尽快处理。`;
+    const out = snippet(text, parseQuery('发票'), 100);
+    const before = out.slice(0, out.indexOf('<mark>')).replace(/^…/, '');
+    expect(out).toContain('<mark>发票</mark>');
+    expect(Array.from(before).length).toBeLessThanOrEqual(25);
+  });
 });
