@@ -26,6 +26,7 @@ export interface RankedPage {
 interface Scope {
   terms: readonly QueryTerm[];
   match: string;
+  matches: (text: string) => boolean;
   access: TicketAccess;
   filters: SearchFilters;
   viewerId: number;
@@ -85,7 +86,7 @@ export async function rankTickets(db: DbOrTx, s: Scope, position: SearchPosition
   const ids = pageRows.map((p) => p.row.id);
   const [views, matches] = await Promise.all([
     ticketsByIds(db, ids).then((rows) => presentTickets(db, rows, s.viewerId)),
-    matchingMessagesOf(db, s.match, ids),
+    matchingMessagesOf(db, s, ids),
   ]);
   const subjectOf = new Map(pageRows.map((p) => [p.row.id, p.subject]));
   const perTicket = new Map<number, TicketMessageMatch[]>();

@@ -7,7 +7,7 @@ import type { SearchFilters } from './filters.js';
 import { searchContacts, ticketIdsMatching } from './queries.js';
 import { rankTickets } from './ranked-tickets.js';
 import type { SearchResult } from './schemas.js';
-import { snippet } from './snippet.js';
+import { snippet, textMatcher } from './snippet.js';
 import { matchExpression, parseQuery } from './tokenize.js';
 
 /** Two lines of a results row. */
@@ -34,7 +34,7 @@ export async function searchAll(ctx: AppContext, viewer: Viewer, req: SearchRequ
   await ctx.search.caughtUp();
   const access = await ticketAccess(ctx, viewer);
 
-  const page = await rankTickets(ctx.db, { terms, match, access, filters: req.filters, viewerId: viewer.id }, position, req.limit);
+  const page = await rankTickets(ctx.db, { terms, match, matches: textMatcher(terms), access, filters: req.filters, viewerId: viewer.id }, position, req.limit);
   // Contacts belong to the first page only: the view pages through tickets.
   const contactRows = position ? [] : await searchContacts(ctx.db, match, req.limit);
   const contacts = await presentContacts(ctx.db, contactRows);

@@ -12,7 +12,7 @@ import { filterCondition, type SearchFilters } from './filters.js';
  * searcher's own working tickets however old their match is: they are the likeliest target.
  */
 
-/** The searcher's open and pending tickets looked into, newest activity first: each message costs an index lookup (~35 µs at 1M messages). */
+/** The searcher's open and pending tickets looked into, newest activity first. */
 export const MINE_TICKETS = 50;
 
 /** Where a segment starts: below these rowids (null: from the newest). */
@@ -38,6 +38,8 @@ export interface Segment {
 
 interface Scope {
   match: string;
+  /** The same query as `match`, tested on text in hand (server/search/snippet.ts textMatcher). */
+  matches: (text: string) => boolean;
   access: TicketAccess;
   filters: SearchFilters;
   viewerId: number;
@@ -86,12 +88,18 @@ async function subjectWindow(db: DbOrTx, s: Scope, below: number | null, window:
 }
 
 /**
- * The searcher's working tickets, each message looked up in the index by rowid (CROSS JOIN keeps
- * that order). No bm25 here: it counts the documents holding each term on every lookup, which
- * for a common word is a scan of its whole doclist per message.
+ * The searcher's working tickets whose subject or messages match, tested in JS (textMatcher):
+ * an index lookup per message costs a prefix query's whole merge each time.
  */
 async function mine(db: DbOrTx, s: Scope, into: Map<number, Candidate>): Promise<void> {
-  const working = db
+  const working = await workingTickets(db, s).select(['tickets.number', 'tickets.subject']).execute();
+  if (working.length === 0) return;
+  for (const t of working) if (s.matches(`#${t.number} ${t.subject}`)) add(into, t.id, null, 'subject');
+  for (const m of await messagesOf(db, working.map((t) => t.id))) if (s.matches(m.text)) add(into, m.ticketId, null, 'message');
+}
+
+function workingTickets(db: DbOrTx, s: Scope) {
+  return db
     .selectFrom('tickets')
     .select('tickets.id')
     .where('tickets.assignee_id', '=', s.viewerId)
@@ -99,25 +107,20 @@ async function mine(db: DbOrTx, s: Scope, into: Map<number, Candidate>): Promise
     .where((eb) => filterCondition(eb, s.filters, s.viewerId))
     .orderBy('tickets.last_activity_at', 'desc')
     .limit(MINE_TICKETS);
-  const messages = await db
-    .selectFrom(working.as('w'))
-    .crossJoin('messages')
-    .crossJoin('search.search_messages')
-    .select('messages.ticket_id as ticket_id')
-    .distinct()
-    .whereRef('messages.ticket_id', '=', 'w.id')
-    .whereRef('search.search_messages.rowid', '=', 'messages.id')
-    .where(sql<SqlBool>`search_messages match ${s.match}`)
+}
+
+/** A ticket of thousands of messages is looked into as far as its newest MESSAGES_READ. */
+const MESSAGES_READ = 5000;
+
+async function messagesOf(db: DbOrTx, ticketIds: number[]): Promise<TicketMessageMatch[]> {
+  const rows = await db
+    .selectFrom('messages')
+    .select(['id', 'ticket_id', 'text', 'created_at'])
+    .where('ticket_id', 'in', ticketIds)
+    .orderBy('id', 'desc')
+    .limit(MESSAGES_READ)
     .execute();
-  for (const r of messages) add(into, r.ticket_id, null, 'message');
-  const subjects = await db
-    .selectFrom(working.as('w'))
-    .crossJoin('search.search_tickets')
-    .select('w.id as ticket_id')
-    .whereRef('search.search_tickets.rowid', '=', 'w.id')
-    .where(sql<SqlBool>`search_tickets match ${s.match}`)
-    .execute();
-  for (const r of subjects) add(into, r.ticket_id, null, 'subject');
+  return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, text: r.text, createdAt: r.created_at }));
 }
 
 /** Tickets an earlier segment held: any match at or above its bounds (a superset is harmless). */
@@ -143,16 +146,7 @@ async function earlier(db: DbOrTx, s: Scope, bounds: SegmentBounds): Promise<Set
       .execute();
     for (const r of rows) seen.add(r.id);
   }
-  const working = await db
-    .selectFrom('tickets')
-    .select('tickets.id')
-    .where('tickets.assignee_id', '=', s.viewerId)
-    .where('tickets.status', 'in', ACTIVE)
-    .where((eb) => filterCondition(eb, s.filters, s.viewerId))
-    .orderBy('tickets.last_activity_at', 'desc')
-    .limit(MINE_TICKETS)
-    .execute();
-  for (const r of working) seen.add(r.id);
+  for (const r of await workingTickets(db, s).execute()) seen.add(r.id);
   return seen;
 }
 
@@ -198,16 +192,8 @@ export interface TicketMessageMatch {
   createdAt: number;
 }
 
-/** Every matching message of the given tickets, by rowid lookups into the index (no bm25: see mine()). */
-export async function matchingMessagesOf(db: DbOrTx, match: string, ticketIds: number[]): Promise<TicketMessageMatch[]> {
+/** Every matching message of the given tickets (tested in JS, as in mine()). */
+export async function matchingMessagesOf(db: DbOrTx, s: Pick<Scope, 'matches'>, ticketIds: number[]): Promise<TicketMessageMatch[]> {
   if (ticketIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('messages')
-    .crossJoin('search.search_messages')
-    .select(['messages.id', 'messages.ticket_id', 'messages.text', 'messages.created_at'])
-    .where('messages.ticket_id', 'in', ticketIds)
-    .whereRef('search.search_messages.rowid', '=', 'messages.id')
-    .where(sql<SqlBool>`search_messages match ${match}`)
-    .execute();
-  return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, text: r.text, createdAt: r.created_at }));
+  return (await messagesOf(db, ticketIds)).filter((m) => s.matches(m.text));
 }
