@@ -170,3 +170,15 @@ describe('search filters and paging', () => {
     expect(cursor.statusCode).toBe(400);
   });
 });
+
+describe('search API docs', () => {
+  it('documents the filters, the cursor and the grouped hits at /api/docs/json', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/docs/json' });
+    type Op = { parameters: Array<{ name: string; in: string }>; responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }> };
+    const op = res.json<{ paths: Record<string, { get: Op }> }>().paths['/api/v1/search']!.get;
+    const names = op.parameters.filter((p) => p.in === 'query').map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['q', 'limit', 'status', 'assigneeId', 'channel', 'teamId', 'from', 'to', 'cursor']));
+    const body = op.responses['200']!.content['application/json']!.schema.properties;
+    expect(Object.keys(body)).toEqual(expect.arrayContaining(['hits', 'nextCursor', 'tickets', 'messages', 'contacts']));
+  });
+});
