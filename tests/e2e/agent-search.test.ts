@@ -203,6 +203,10 @@ describe('search results view', () => {
         }
         await openPopup(page, '发票');
         expect(await page.locator('kf-search a.all').textContent()).toContain(lang === 'en' ? 'See all results' : '查看全部结果');
+        // Pinned: in view without scrolling the hits, even on a phone.
+        const all = (await page.locator('kf-search a.all').boundingBox())!;
+        const results = (await page.locator('kf-search .results').boundingBox())!;
+        expect(all.y + all.height).toBeLessThanOrEqual(results.y + results.height + 1);
         await page.screenshot({ path: `${SHOTS}/popup-${lang}-${w}.png` });
         await page.context().close();
       });

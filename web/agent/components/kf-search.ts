@@ -36,7 +36,8 @@ export class KfSearch extends LitElement {
       .results { overflow-y: auto; padding: 6px; }
       .group { padding: 10px 10px 4px; }
       a.contact { grid-template-columns: 28px minmax(0, 1fr) auto; }
-      a.all { display: flex; align-items: center; gap: 10px; padding: 10px; border-radius: var(--kf-radius); color: var(--kf-accent); text-decoration: none; font-weight: 500; border-top: 1px solid var(--kf-border); margin-top: 4px; }
+      /* Pinned to the bottom of the list so the way to every result shows however many hits there are. */
+      a.all { position: sticky; bottom: -6px; display: flex; align-items: center; gap: 10px; padding: 10px; border-radius: var(--kf-radius); color: var(--kf-accent); text-decoration: none; font-weight: 500; border-top: 1px solid var(--kf-border); margin-top: 4px; background: var(--kf-bg-elevated); }
       a.all.active, a.all:hover { background: var(--kf-bg-hover); }
       a.all .grow { flex: 1; min-width: 0; }
       .state { padding: 28px; text-align: center; color: var(--kf-text-faint); }
