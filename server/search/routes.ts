@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { agentOf, requireAgent } from '../http/auth.js';
 import { withErrors } from '../http/schemas.js';
 import { SearchQuerySchema, SearchResultSchema } from './schemas.js';
+import { parseSearchFilters } from './filters.js';
 import { searchAll } from './service.js';
 
 export const searchRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -17,6 +18,9 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         response: withErrors({ 200: SearchResultSchema }, 400, 401),
       },
     },
-    async (request) => searchAll(ctx, agentOf(request), request.query.q, request.query.limit),
+    async (request) => {
+      const { q, limit, cursor, ...raw } = request.query;
+      return searchAll(ctx, agentOf(request), { q, limit, cursor, filters: parseSearchFilters(raw) });
+    },
   );
 };

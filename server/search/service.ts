@@ -1,42 +1,69 @@
 import type { AppContext } from '../context.js';
 import { presentContacts } from '../modules/contacts/presenter.js';
 import { ticketAccess, type Viewer } from '../modules/tickets/policy.js';
-import { iso, presentTickets } from '../modules/tickets/presenter.js';
 import type { DbOrTx } from '../db/database.js';
-import { searchContacts, searchMessages, searchTickets, ticketIdsMatching } from './queries.js';
+import { decodeSearchCursor, encodeSearchCursor } from './cursor.js';
+import type { SearchFilters } from './filters.js';
+import { searchContacts, ticketIdsMatching } from './queries.js';
+import { rankTickets } from './ranked-tickets.js';
 import type { SearchResult } from './schemas.js';
-import { snippet } from './snippet.js';
+import { snippet, textMatcher } from './snippet.js';
 import { matchExpression, parseQuery } from './tokenize.js';
 
+/** Two lines of a results row. */
+const HIT_SNIPPET = 100;
+
+export interface SearchRequest {
+  q: string;
+  limit: number;
+  filters: SearchFilters;
+  cursor?: string | undefined;
+}
+
 /**
- * Tickets (subject, number), messages and contacts matching q, each list ranked by relevance
- * and limited to `limit`; tickets and messages only from tickets the viewer may see.
+ * Tickets matching q (by subject, number or any message), one hit per ticket ranked by a blend
+ * of match, status, ownership and recency (server/search/rank.ts), and contacts matching q.
+ * `tickets` and `messages` are the older views of the same hits: those matched by subject, and
+ * the best matching message of each ticket. Only tickets the viewer may see.
  */
-export async function searchAll(ctx: AppContext, viewer: Viewer, q: string, limit: number): Promise<SearchResult> {
-  const terms = parseQuery(q);
+export async function searchAll(ctx: AppContext, viewer: Viewer, req: SearchRequest): Promise<SearchResult> {
+  const terms = parseQuery(req.q);
   const match = matchExpression(terms);
-  if (match === null) return { tickets: [], messages: [], contacts: [] };
+  const position = decodeSearchCursor(req.cursor);
+  if (match === null) return { tickets: [], messages: [], contacts: [], hits: [], nextCursor: null };
   await ctx.search.caughtUp();
   const access = await ticketAccess(ctx, viewer);
 
-  const ticketRows = await searchTickets(ctx.db, match, access, limit);
-  const messageHits = await searchMessages(ctx.db, match, access, limit);
-  const contactRows = await searchContacts(ctx.db, match, limit);
-  const [tickets, contacts] = await Promise.all([
-    presentTickets(ctx.db, ticketRows, viewer.id),
-    presentContacts(ctx.db, contactRows),
-  ]);
+  const page = await rankTickets(ctx.db, { terms, match, matches: textMatcher(terms), access, filters: req.filters, viewerId: viewer.id }, position, req.limit);
+  // Contacts belong to the first page only: the view pages through tickets.
+  const contactRows = position ? [] : await searchContacts(ctx.db, match, req.limit);
+  const contacts = await presentContacts(ctx.db, contactRows);
 
+  const hits = page.hits.map((hit) => ({
+    ticket: hit.ticket,
+    snippet: snippet(hit.best ? hit.best.text : `#${hit.ticket.number} ${hit.ticket.subject}`, terms, HIT_SNIPPET),
+    matchingMessages: hit.matchingMessages,
+    messageId: hit.best?.id ?? null,
+    subjectMatched: hit.subjectMatched,
+  }));
   return {
-    tickets: tickets.map((ticket) => ({ ticket, snippet: snippet(`#${ticket.number} ${ticket.subject}`, terms) })),
-    messages: messageHits.map((hit) => ({
-      ticketId: hit.ticketId,
-      ticketNumber: hit.ticketNumber,
-      ticketSubject: hit.ticketSubject,
-      messageId: hit.messageId,
-      createdAt: iso(hit.createdAt),
-      snippet: snippet(hit.text, terms),
-    })),
+    hits,
+    nextCursor: page.next ? encodeSearchCursor(page.next) : null,
+    tickets: page.hits
+      .filter((hit) => hit.subjectMatched)
+      .map((hit) => ({ ticket: hit.ticket, snippet: snippet(`#${hit.ticket.number} ${hit.ticket.subject}`, terms) })),
+    messages: page.hits.flatMap((hit, i) =>
+      hit.best
+        ? [{
+            ticketId: hit.ticket.id,
+            ticketNumber: hit.ticket.number,
+            ticketSubject: hit.ticket.subject,
+            messageId: hit.best.id,
+            createdAt: new Date(hit.best.createdAt).toISOString(),
+            snippet: hits[i]!.snippet,
+          }]
+        : [],
+    ),
     contacts: contacts.map((contact) => ({
       contact,
       snippet: snippet([contact.name, contact.email, contact.phone].filter((s) => s).join(' · '), terms),

@@ -1,4 +1,4 @@
-import { normalize, type QueryTerm } from './tokenize.js';
+import { MAX_INDEXED_CHARS, normalize, type QueryTerm } from './tokenize.js';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -22,6 +22,23 @@ export function termPattern(terms: readonly QueryTerm[]): RegExp | null {
       return `(?<![\\p{L}\\p{N}])${lit}${rest}`;
     });
   return new RegExp(alternatives.join('|'), 'giu');
+}
+
+/**
+ * Whether text holds every term, as matchExpression would find it in the index. For the few
+ * tickets already in hand, testing their text beats looking each message up in the index: a
+ * prefix query ("refund"*) merges every matching token's postings again on each lookup.
+ */
+export function textMatcher(terms: readonly QueryTerm[]): (text: string) => boolean {
+  const patterns = terms.map((term) => {
+    const p = termPattern([term])!;
+    return new RegExp(p.source, 'iu');
+  });
+  return (text) => {
+    if (patterns.length === 0) return false;
+    const flat = normalize(text.length > MAX_INDEXED_CHARS ? text.slice(0, MAX_INDEXED_CHARS) : text);
+    return patterns.every((p) => p.test(flat));
+  };
 }
 
 /** Moves an index off the low half of a surrogate pair so a cut never splits a character. */
@@ -48,9 +65,10 @@ export function snippet(text: string | null | undefined, terms: readonly QueryTe
     }
   }
   const firstHit = hits[0]?.[0] ?? 0;
-  let start = flat.length <= maxLength ? 0 : safeIndex(flat, Math.max(0, firstHit - Math.floor(maxLength / 4)));
-  let end = safeIndex(flat, Math.min(flat.length, start + maxLength));
-  if (end === flat.length) start = safeIndex(flat, Math.max(0, end - maxLength));
+  const start = flat.length <= maxLength ? 0 : safeIndex(flat, Math.max(0, firstHit - Math.floor(maxLength / 4)));
+  const end = safeIndex(flat, Math.min(flat.length, start + maxLength));
+  // A hit near the end of a long text keeps its short lead rather than filling the excerpt from
+  // before it: a results row clamped to two narrow lines would otherwise cut the hit off.
 
   let out = start > 0 ? '…' : '';
   let pos = start;

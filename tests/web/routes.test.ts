@@ -9,6 +9,11 @@ describe('routes', () => {
     ['#/contacts', { name: 'contacts', contactId: null }],
     ['#/admin/labels', { name: 'admin', section: 'labels' }],
     ['#/profile', { name: 'profile' }],
+    ['#/search?q=%E5%8F%91%E7%A5%A8', { name: 'search', params: { q: '发票' } }],
+    [
+      '#/search?q=refund+me&status=open%2Cpending&assignee=me&channel=wechat&team=3&from=2026-01-01&to=2026-01-31',
+      { name: 'search', params: { q: 'refund me', status: 'open,pending', assignee: 'me', channel: 'wechat', team: 3, from: '2026-01-01', to: '2026-01-31' } },
+    ],
   ];
   it.each(cases)('parses %s and formats it back', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
@@ -20,5 +25,6 @@ describe('routes', () => {
     expect(parseRoute('#/nowhere')).toEqual({ name: 'inbox', view: 'mine', ticketId: null });
     expect(parseRoute('#/inbox/all/ticket/abc')).toEqual({ name: 'inbox', view: 'all', ticketId: null });
     expect(parseRoute('#/admin/secrets')).toEqual({ name: 'admin', section: 'agents' });
+    expect(parseRoute('#/search?q=x&team=abc&from=yesterday')).toEqual({ name: 'search', params: { q: 'x' } });
   });
 });

@@ -183,7 +183,18 @@ export interface ChannelInfo {
   embedSnippet?: string;
 }
 
+/** One ticket matching a search, with its best snippet (HTML-escaped, hits in <mark>). */
+export interface SearchHit {
+  ticket: Ticket;
+  snippet: string;
+  matchingMessages: number;
+  messageId: number | null;
+  subjectMatched: boolean;
+}
+
 export interface SearchResults {
+  hits: SearchHit[];
+  nextCursor: string | null;
   tickets: { ticket: Ticket; snippet: string }[];
   messages: { ticketId: number; ticketNumber: number; messageId: number; snippet: string }[];
   contacts: { contact: Contact; snippet: string }[];

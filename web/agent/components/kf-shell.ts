@@ -76,11 +76,12 @@ export class KfShell extends LitElement {
     }
   }
 
-  /** Admin, contacts and profile screens are separate chunks, fetched on first visit. */
+  /** Admin, contacts, search results and profile screens are separate chunks, fetched on first visit. */
   private async _loadLazy(r: Route) {
     if (r.name === 'inbox' || this._lazyReady.has(r.name)) return;
     if (r.name === 'admin') await import('../views/admin/kf-admin.js');
     else if (r.name === 'contacts') await import('../views/kf-contacts.js');
+    else if (r.name === 'search') await import('../views/kf-search-results.js');
     else await import('../views/kf-profile.js');
     this._lazyReady = new Set([...this._lazyReady, r.name]);
   }
@@ -143,6 +144,10 @@ export class KfShell extends LitElement {
           : html`<div class="loading">${t('app.loading')}</div>`;
       case 'profile':
         return this._lazyReady.has('profile') ? html`<kf-profile></kf-profile>` : html`<div class="loading">${t('app.loading')}</div>`;
+      case 'search':
+        return this._lazyReady.has('search')
+          ? html`<kf-search-results .params=${r.params}></kf-search-results>`
+          : html`<div class="loading">${t('app.loading')}</div>`;
     }
   }
 

@@ -22,6 +22,7 @@ import type {
   TicketDetail,
   TimelineEvent,
 } from '../../shared/types.js';
+import type { SearchParams } from './routes.js';
 
 export const auth = {
   setupState: (api: ApiClient) => api.get<{ needsSetup: boolean }>('/auth/setup'),
@@ -92,5 +93,24 @@ export function crud<T extends { id: number }>(api: ApiClient, path: string) {
   };
 }
 
+/** The search popup: the best few tickets and contacts. */
 export const search = (api: ApiClient, q: string, signal?: AbortSignal) =>
-  api.get<SearchResults>('/search', { q, limit: 8 }, signal);
+  api.get<SearchResults>('/search', { q, limit: 5 }, signal);
+
+/** A page of the full search results view. */
+export const searchPage = (api: ApiClient, params: SearchParams, cursor: string | null, signal?: AbortSignal) =>
+  api.get<SearchResults>(
+    '/search',
+    {
+      q: params.q,
+      limit: 25,
+      status: params.status,
+      assigneeId: params.assignee,
+      channel: params.channel,
+      teamId: params.team,
+      from: params.from ? new Date(`${params.from}T00:00:00`).toISOString() : undefined,
+      to: params.to ? new Date(`${params.to}T23:59:59.999`).toISOString() : undefined,
+      cursor,
+    },
+    signal,
+  );

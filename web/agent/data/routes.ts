@@ -7,12 +7,52 @@ export type Route =
   | { name: 'inbox'; view: string; ticketId: number | null }
   | { name: 'contacts'; contactId: number | null }
   | { name: 'admin'; section: AdminSection }
-  | { name: 'profile' };
+  | { name: 'profile' }
+  | { name: 'search'; params: SearchParams };
+
+/** The full search view's query and filters, kept in the hash so a search can be linked and reloaded. */
+export interface SearchParams {
+  q: string;
+  /** Comma-separated statuses; absent: every status. */
+  status?: string | undefined;
+  /** An agent id, "me" or "none". */
+  assignee?: string | undefined;
+  channel?: string | undefined;
+  team?: number | undefined;
+  /** Days (YYYY-MM-DD), last activity from and to, inclusive. */
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+const SEARCH_KEYS = ['status', 'assignee', 'channel', 'team', 'from', 'to'] as const;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseSearch(query: string): SearchParams {
+  const u = new URLSearchParams(query);
+  const params: SearchParams = { q: u.get('q') ?? '' };
+  for (const key of SEARCH_KEYS) {
+    const v = u.get(key)?.trim();
+    if (!v) continue;
+    if (key === 'team') {
+      const n = Number(v);
+      if (Number.isInteger(n) && n > 0) params.team = n;
+    } else if (key === 'from' || key === 'to') {
+      if (DAY.test(v)) params[key] = v;
+    } else params[key] = v;
+  }
+  return params;
+}
+
+function formatSearch(p: SearchParams): string {
+  const u = new URLSearchParams({ q: p.q });
+  for (const key of SEARCH_KEYS) if (p[key] !== undefined && p[key] !== '') u.set(key, String(p[key]));
+  return u.toString();
+}
 
 export const DEFAULT_ROUTE: Route = { name: 'inbox', view: 'mine', ticketId: null };
 
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '').replace(/^\/+/, '');
+  const [path = '', query = ''] = hash.replace(/^#/, '').replace(/^\/+/, '').split(/\?(.*)/s);
   const seg = path.split('/').map((s) => decodeURIComponent(s));
   switch (seg[0]) {
     case 'inbox': {
@@ -30,6 +70,8 @@ export function parseRoute(hash: string): Route {
     }
     case 'profile':
       return { name: 'profile' };
+    case 'search':
+      return { name: 'search', params: parseSearch(query) };
     default:
       return DEFAULT_ROUTE;
   }
@@ -45,5 +87,7 @@ export function formatRoute(r: Route): string {
       return `#/admin/${r.section}`;
     case 'profile':
       return '#/profile';
+    case 'search':
+      return `#/search?${formatSearch(r.params)}`;
   }
 }

@@ -1,0 +1,199 @@
+import { sql, type SqlBool } from 'kysely';
+import type { DbOrTx } from '../db/database.js';
+import { inScope, type TicketAccess } from '../modules/tickets/policy.js';
+import type { TicketRow } from '../modules/tickets/queries.js';
+import { filterCondition, type SearchFilters } from './filters.js';
+
+/**
+ * Finding the tickets a search is about. A common word matches a large part of the index, so
+ * tickets are gathered in segments: the tickets of the newest `window` matching messages and
+ * of the newest `window` matching subjects, then (next page on) the same below those rowids,
+ * less the tickets an earlier segment already held. The first segment also takes the
+ * searcher's own working tickets however old their match is: they are the likeliest target.
+ */
+
+/** The searcher's open and pending tickets looked into, newest activity first. */
+export const MINE_TICKETS = 50;
+
+/** Where a segment starts: below these rowids (null: from the newest). */
+export interface SegmentBounds {
+  messagesBelow: number | null;
+  ticketsBelow: number | null;
+}
+
+export interface Candidate {
+  ticketId: number;
+  /** The best bm25 among the ticket's matching messages in a window; null if none was. */
+  messageScore: number | null;
+  subjectScore: number | null;
+  message: boolean;
+  subject: boolean;
+}
+
+export interface Segment {
+  candidates: Map<number, Candidate>;
+  /** Where the next segment starts; null when this one reached the oldest match. */
+  next: SegmentBounds | null;
+}
+
+interface Scope {
+  match: string;
+  /** The same query as `match`, tested on text in hand (server/search/snippet.ts textMatcher). */
+  matches: (text: string) => boolean;
+  access: TicketAccess;
+  filters: SearchFilters;
+  viewerId: number;
+}
+
+const ACTIVE = ['open', 'pending'] as const;
+
+/** Records a match; `score` is null where it was found by a rowid lookup, which ranks no match. */
+function add(into: Map<number, Candidate>, ticketId: number, score: number | null, kind: 'message' | 'subject'): void {
+  const c = into.get(ticketId) ?? { ticketId, messageScore: null, subjectScore: null, message: false, subject: false };
+  c[kind] = true;
+  const key = kind === 'message' ? 'messageScore' : 'subjectScore';
+  const prev = c[key];
+  if (score !== null) c[key] = prev === null ? score : Math.min(prev, score);
+  into.set(ticketId, c);
+}
+
+async function messageWindow(db: DbOrTx, s: Scope, below: number | null, window: number) {
+  // A rowid bound slows the newest-first walk; the first segment has none.
+  return db
+    .selectFrom('search.search_messages')
+    .innerJoin('messages', 'messages.id', 'search.search_messages.rowid')
+    .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
+    .select(['messages.id as rowid', 'messages.ticket_id as ticket_id', sql<number>`bm25(search_messages)`.as('score')])
+    .where(sql<SqlBool>`search_messages match ${s.match}`)
+    .$if(below !== null, (qb) => qb.where('search.search_messages.rowid', '<', below!))
+    .where((eb) => inScope(eb, s.access))
+    .where((eb) => filterCondition(eb, s.filters, s.viewerId))
+    .orderBy('search.search_messages.rowid', 'desc')
+    .limit(window)
+    .execute();
+}
+
+async function subjectWindow(db: DbOrTx, s: Scope, below: number | null, window: number) {
+  return db
+    .selectFrom('search.search_tickets')
+    .innerJoin('tickets', 'tickets.id', 'search.search_tickets.rowid')
+    .select(['tickets.id as ticket_id', sql<number>`bm25(search_tickets)`.as('score')])
+    .where(sql<SqlBool>`search_tickets match ${s.match}`)
+    .$if(below !== null, (qb) => qb.where('search.search_tickets.rowid', '<', below!))
+    .where((eb) => inScope(eb, s.access))
+    .where((eb) => filterCondition(eb, s.filters, s.viewerId))
+    .orderBy('search.search_tickets.rowid', 'desc')
+    .limit(window)
+    .execute();
+}
+
+/**
+ * The searcher's working tickets whose subject or messages match, tested in JS (textMatcher):
+ * an index lookup per message costs a prefix query's whole merge each time.
+ */
+async function mine(db: DbOrTx, s: Scope, into: Map<number, Candidate>): Promise<void> {
+  const working = await workingTickets(db, s).select(['tickets.number', 'tickets.subject']).execute();
+  if (working.length === 0) return;
+  for (const t of working) if (s.matches(`#${t.number} ${t.subject}`)) add(into, t.id, null, 'subject');
+  for (const m of await messagesOf(db, working.map((t) => t.id))) if (s.matches(m.text)) add(into, m.ticketId, null, 'message');
+}
+
+function workingTickets(db: DbOrTx, s: Scope) {
+  return db
+    .selectFrom('tickets')
+    .select('tickets.id')
+    .where('tickets.assignee_id', '=', s.viewerId)
+    .where('tickets.status', 'in', ACTIVE)
+    .where((eb) => filterCondition(eb, s.filters, s.viewerId))
+    .orderBy('tickets.last_activity_at', 'desc')
+    .limit(MINE_TICKETS);
+}
+
+/** A ticket of thousands of messages is looked into as far as its newest MESSAGES_READ. */
+const MESSAGES_READ = 5000;
+
+async function messagesOf(db: DbOrTx, ticketIds: number[]): Promise<TicketMessageMatch[]> {
+  const rows = await db
+    .selectFrom('messages')
+    .select(['id', 'ticket_id', 'text', 'created_at'])
+    .where('ticket_id', 'in', ticketIds)
+    .orderBy('id', 'desc')
+    .limit(MESSAGES_READ)
+    .execute();
+  return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, text: r.text, createdAt: r.created_at }));
+}
+
+/** Tickets an earlier segment held: any match at or above its bounds (a superset is harmless). */
+async function earlier(db: DbOrTx, s: Scope, bounds: SegmentBounds): Promise<Set<number>> {
+  const seen = new Set<number>();
+  if (bounds.messagesBelow !== null) {
+    const rows = await db
+      .selectFrom('search.search_messages')
+      .innerJoin('messages', 'messages.id', 'search.search_messages.rowid')
+      .select('messages.ticket_id')
+      .distinct()
+      .where(sql<SqlBool>`search_messages match ${s.match}`)
+      .where('search.search_messages.rowid', '>=', bounds.messagesBelow)
+      .execute();
+    for (const r of rows) seen.add(r.ticket_id);
+  }
+  if (bounds.ticketsBelow !== null) {
+    const rows = await db
+      .selectFrom('search.search_tickets')
+      .select('search.search_tickets.rowid as id')
+      .where(sql<SqlBool>`search_tickets match ${s.match}`)
+      .where('search.search_tickets.rowid', '>=', bounds.ticketsBelow)
+      .execute();
+    for (const r of rows) seen.add(r.id);
+  }
+  for (const r of await workingTickets(db, s).execute()) seen.add(r.id);
+  return seen;
+}
+
+export async function ticketSegment(db: DbOrTx, s: Scope, bounds: SegmentBounds, window: number): Promise<Segment> {
+  const first = bounds.messagesBelow === null && bounds.ticketsBelow === null;
+  const candidates = new Map<number, Candidate>();
+  // 0 marks a kind with nothing left below it.
+  const messages = bounds.messagesBelow !== 0 ? await messageWindow(db, s, bounds.messagesBelow, window) : [];
+  const subjects = bounds.ticketsBelow !== 0 ? await subjectWindow(db, s, bounds.ticketsBelow, window) : [];
+  for (const r of messages) add(candidates, r.ticket_id, r.score, 'message');
+  for (const r of subjects) add(candidates, r.ticket_id, r.score, 'subject');
+  if (first) await mine(db, s, candidates);
+  else for (const id of await earlier(db, s, bounds)) candidates.delete(id);
+
+  const mFull = messages.length === window;
+  const tFull = subjects.length === window;
+  const next =
+    mFull || tFull
+      ? { messagesBelow: mFull ? messages[messages.length - 1]!.rowid : 0, ticketsBelow: tFull ? subjects[subjects.length - 1]!.ticket_id : 0 }
+      : null;
+  return { candidates, next };
+}
+
+export type RankFields = Pick<TicketRow, 'id' | 'status' | 'assignee_id' | 'last_activity_at'>;
+
+/** What ranking needs of each candidate; the page's rows are read whole afterwards. */
+export async function rankFieldsOf(db: DbOrTx, ids: number[]): Promise<RankFields[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('tickets').select(['id', 'status', 'assignee_id', 'last_activity_at']).where('id', 'in', ids).execute();
+}
+
+export async function ticketsByIds(db: DbOrTx, ids: number[]): Promise<TicketRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('tickets').selectAll().where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+export interface TicketMessageMatch {
+  id: number;
+  ticketId: number;
+  text: string;
+  createdAt: number;
+}
+
+/** Every matching message of the given tickets (tested in JS, as in mine()). */
+export async function matchingMessagesOf(db: DbOrTx, s: Pick<Scope, 'matches'>, ticketIds: number[]): Promise<TicketMessageMatch[]> {
+  if (ticketIds.length === 0) return [];
+  return (await messagesOf(db, ticketIds)).filter((m) => s.matches(m.text));
+}
