@@ -5,21 +5,13 @@ import { FormatRegistry } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { parseDocument, isMap, isSeq, isScalar, LineCounter, type Node } from 'yaml';
 import { isValidCron } from '../jobs/scheduler.js';
+import { ConfigError } from './errors.js';
 import { ConfigSchema, type Config, type ConfigFile, type TrustProxy } from './schema.js';
+
+export { ConfigError };
 
 if (!FormatRegistry.Has('email')) {
   FormatRegistry.Set('email', (v) => /^[^\s@]+@[^\s@]+$/.test(v));
-}
-
-/** A config problem the operator must fix; the message names the key. */
-export class ConfigError extends Error {
-  constructor(
-    readonly problems: string[],
-    readonly source: string,
-  ) {
-    super(`Invalid configuration in ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
