@@ -148,9 +148,9 @@ function finish(raw: unknown, configPath: string | null, env: Env, cwd: string):
   problems.push(...schemaProblems);
   const file = candidate as ConfigFile;
   checkCrossFields(file, problems);
-  const trustProxy = errors.some((e) => e.path.startsWith('/server/trust_proxy'))
-    ? false
-    : normalizeTrustProxy(file.server.trust_proxy, problems);
+  // Only a trust_proxy the schema accepted is read further; a broken one is already reported.
+  const trustProxyValid = isPlainObject(file.server) && !errors.some((e) => e.path.startsWith('/server/trust_proxy'));
+  const trustProxy = trustProxyValid ? normalizeTrustProxy(file.server.trust_proxy, problems) : false;
   if (problems.length > 0) throw new ConfigError(problems, source);
 
   file.data_dir = path.resolve(cwd, file.data_dir);
@@ -262,6 +262,8 @@ function resolveSecrets(
 
 function applyEnvOverrides(value: unknown, env: Env, problems: string[]): unknown {
   const root = isPlainObject(value) ? { ...value } : {};
+  // A server section that is not a mapping stays as written, for the schema to report.
+  if (root.server !== undefined && !isPlainObject(root.server)) return root;
   const server = isPlainObject(root.server) ? { ...root.server } : {};
   if (env.KEFU_HOST) server.host = env.KEFU_HOST;
   if (env.KEFU_PORT) {

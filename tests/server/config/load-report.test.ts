@@ -74,6 +74,12 @@ describe('config problems in one report', () => {
     ]);
   });
 
+  it('reports sections of the wrong shape without tripping over them', () => {
+    const p = file('server: 5\nchannels: 7\nbackup: nightly\n');
+    const keys = problemsOf(() => loadConfig({ path: p, env: {}, cwd: dir })).map((line) => line.slice(0, line.indexOf(':')));
+    expect(keys.sort()).toEqual(['backup', 'channels', 'server']);
+  });
+
   it('refuses a backup.schedule that is not a cron expression', () => {
     const [problem] = problemsOf(() => loadConfig({ path: file('backup:\n  schedule: "99 99 * * *"\n'), env: {}, cwd: dir }));
     expect(problem).toMatch(/^backup\.schedule: not a valid cron expression/);
