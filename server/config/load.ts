@@ -77,7 +77,7 @@ function parseYaml(text: string, source: string): unknown {
  * starts, which is the line after the mistake; the line worth showing is where it was opened.
  * A key indented deeper than its siblings is likewise reported at the line before it.
  */
-export function syntaxErrorOffset(text: string, code: string, message: string, pos: [number, number]): number {
+function syntaxErrorOffset(text: string, code: string, message: string, pos: [number, number]): number {
   const [start] = pos;
   if (code === 'MISSING_CHAR' && /quote/.test(message)) {
     const quote = message.includes("'") ? "'" : '"';
@@ -168,7 +168,7 @@ function finish(raw: unknown, configPath: string | null, env: Env, cwd: string):
 }
 
 /** Without public_url, links point where Kefu listens; a wildcard address is reached as localhost. */
-export function defaultPublicUrl(host: string, port: number): string {
+function defaultPublicUrl(host: string, port: number): string {
   const wildcard = host === '' || host === '0.0.0.0' || host === '::' || host === '[::]';
   const name = wildcard ? 'localhost' : isIP(host) === 6 ? `[${host}]` : host;
   return `http://${name}:${port}`;
