@@ -11,6 +11,7 @@ TEST_PACKAGES=(chromium fonts-noto-cjk dovecot-imapd)
 TEST_REPORT=test-results/vitest.json
 
 MODE=start
+SERVICE_USER=kefu
 CONFIG_FILE=${KEFU_CONFIG:-$ROOT/config.yaml}
 
 usage() {
@@ -23,7 +24,9 @@ config.example.yaml if there is none, and starts Kefu in the foreground.
 Options:
   --no-start      install and build only; do not start Kefu
   --systemd       install and build, then write a systemd unit (kefu.service) that runs
-                  Kefu from this directory as $(unit_user) and start it (needs root)
+                  Kefu from this directory as the system user kefu (created when missing,
+                  owner of the data directory) and start it (needs root)
+  --user NAME     with --systemd: run the service as NAME instead of kefu
   --config FILE   config file to create/use (default: \$KEFU_CONFIG or ./config.yaml)
   --test          install what the tests need (as root: Debian packages ${TEST_PACKAGES[*]}
                   when missing), build, and run the whole test suite; the JSON report is
@@ -39,18 +42,67 @@ EOF
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
-unit_user() { echo "${SUDO_USER:-$(id -un)}"; }
 
-check_node() {
-  command -v node >/dev/null 2>&1 || die "Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or newer is required (https://nodejs.org, or your distribution's nodejs package)."
-  command -v npm >/dev/null 2>&1 || die "npm is required (it ships with Node.js; on Debian: apt-get install npm)."
-  local version major minor
-  version=$(node -p 'process.versions.node')
+# How to get a supported Node.js, printed whenever the one here is missing or too old.
+node_help() {
+  cat >&2 <<EOF
+Kefu needs Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or newer (22 LTS recommended) with npm. Ways to get it:
+  - Debian 13 (nodejs 20.19): sudo apt-get install nodejs npm; elsewhere see what
+    apt-cache policy nodejs offers (./install.sh installs it itself, run as root, when new enough)
+  - Debian 12 and Ubuntu 24.04 ship Node.js 18, which is too old. Use NodeSource's packages:
+        curl -fsSL https://deb.nodesource.com/setup_22.x -o nodesource_setup.sh
+        sudo bash nodesource_setup.sh && sudo apt-get install -y nodejs
+  - any Linux, without root: the "Linux Binaries" tarball from https://nodejs.org/en/download,
+    unpacked, with its bin/ first in PATH
+  - or run Kefu in a container instead (see README.md)
+Then run ./install.sh again.
+EOF
+}
+
+node_version_ok() {
+  local version=$1 major minor
   major=${version%%.*}
   minor=${version#*.}; minor=${minor%%.*}
-  if (( major < NODE_MIN_MAJOR || (major == NODE_MIN_MAJOR && minor < NODE_MIN_MINOR) )); then
-    die "Node.js $version is too old; Kefu needs ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or newer."
+  [[ $major =~ ^[0-9]+$ && $minor =~ ^[0-9]+$ ]] || return 1
+  (( major > NODE_MIN_MAJOR || (major == NODE_MIN_MAJOR && minor >= NODE_MIN_MINOR) ))
+}
+
+# The version apt would install (epoch stripped), or nothing.
+apt_nodejs_candidate() {
+  local candidate
+  candidate=$(apt-cache policy nodejs 2>/dev/null | awk '/Candidate:/ {print $2}')
+  [[ $candidate == "(none)" ]] && candidate=''
+  echo "${candidate#*:}"
+}
+
+# As root with apt, install the system's nodejs when it is new enough; else say why not.
+install_node_from_apt() {
+  [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1 || return 1
+  local candidate
+  candidate=$(apt_nodejs_candidate)
+  if [[ -z $candidate ]]; then
+    apt-get update -qq || return 1
+    candidate=$(apt_nodejs_candidate)
   fi
+  if ! node_version_ok "$candidate"; then
+    echo "install.sh: this system's nodejs package is ${candidate:-not available}, too old for Kefu." >&2
+    return 1
+  fi
+  say "installing Node.js $candidate from the system's packages (apt-get install nodejs npm)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+}
+
+check_node() {
+  local version=''
+  command -v node >/dev/null 2>&1 && version=$(node -p 'process.versions.node')
+  if [[ -z $version ]] || ! node_version_ok "$version"; then
+    if [[ -n $version ]]; then echo "install.sh: Node.js $version is too old." >&2; fi
+    install_node_from_apt || { node_help; exit 1; }
+    hash -r
+    version=$(node -p 'process.versions.node')
+    node_version_ok "$version" || { node_help; exit 1; }
+  fi
+  command -v npm >/dev/null 2>&1 || die "npm is missing (it ships with Node.js; on Debian: sudo apt-get install npm)."
   say "Node.js $version"
 }
 
@@ -125,11 +177,23 @@ print_welcome() {
   echo
 }
 
-write_systemd_unit() {
-  [[ $(id -u) -eq 0 ]] || die "--systemd needs root (try: sudo ./install.sh --systemd)"
-  local user unit=/etc/systemd/system/kefu.service
-  user=$(unit_user)
-  cat >"$unit" <<EOF
+# The service's own system user: a Kefu that runs as root would hand any flaw in it the whole machine.
+ensure_service_user() {
+  if id -u "$SERVICE_USER" >/dev/null 2>&1; then
+    say "using the existing user $SERVICE_USER"
+    return
+  fi
+  local nologin
+  nologin=$(command -v nologin || echo /usr/sbin/nologin)
+  useradd --system --user-group --no-create-home --home-dir "$1" --shell "$nologin" "$SERVICE_USER" \
+    || die "could not create the system user $SERVICE_USER (useradd failed)"
+  say "created the system user $SERVICE_USER"
+}
+
+# The unit file's text; the service user and paths are its arguments so it can be checked on its own.
+systemd_unit() {
+  local user=$1 root=$2 config=$3 node=$4 data=$5
+  cat <<EOF
 [Unit]
 Description=Kefu customer-service desk
 After=network-online.target
@@ -138,21 +202,42 @@ Wants=network-online.target
 [Service]
 Type=simple
 User=$user
-WorkingDirectory=$ROOT
+Group=$user
+WorkingDirectory=$root
 Environment=NODE_ENV=production
-Environment=KEFU_CONFIG=$CONFIG_FILE
-ExecStart=$(command -v node) $ROOT/dist/server/cli.js serve
+Environment=KEFU_CONFIG=$config
+ExecStart=$node $root/dist/server/cli.js serve
 # Kefu drains and exits on SIGTERM within 10 s.
 KillSignal=SIGTERM
 TimeoutStopSec=15
 Restart=on-failure
 RestartSec=5
 NoNewPrivileges=true
+PrivateTmp=true
+ProtectSystem=full
+ProtectHome=read-only
+ReadWritePaths=$data
 
 [Install]
 WantedBy=multi-user.target
 EOF
-  say "wrote $unit (runs as $user)"
+}
+
+write_systemd_unit() {
+  [[ $(id -u) -eq 0 ]] || die "--systemd needs root (try: sudo ./install.sh --systemd)"
+  local unit=/etc/systemd/system/kefu.service data_dir
+  data_dir=$(config_value data_dir) || exit 2
+  [[ $SERVICE_USER != root ]] || die "--user root: Kefu does not run as root; pick another user"
+  ensure_service_user "$data_dir"
+  # The service reads the code and the config and owns its data; nothing else is handed over.
+  install -d -m 0700 -o "$SERVICE_USER" -g "$(id -gn "$SERVICE_USER")" "$data_dir"
+  chown -R "$SERVICE_USER:$(id -gn "$SERVICE_USER")" "$data_dir"
+  chgrp "$(id -gn "$SERVICE_USER")" "$CONFIG_FILE" && chmod 0640 "$CONFIG_FILE"
+  if ! runuser -u "$SERVICE_USER" -- test -r "$ROOT/dist/server/cli.js" -a -r "$CONFIG_FILE"; then
+    die "user $SERVICE_USER cannot read $ROOT (a home directory closed to others?): move the checkout to e.g. /opt/kefu and run this again"
+  fi
+  systemd_unit "$SERVICE_USER" "$ROOT" "$CONFIG_FILE" "$(command -v node)" "$data_dir" >"$unit"
+  say "wrote $unit (runs as $SERVICE_USER; data in $data_dir, owned by $SERVICE_USER)"
   if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
     systemctl daemon-reload
     systemctl enable --now kefu.service
@@ -172,42 +257,48 @@ run_tests() {
   return "$status"
 }
 
-while (( $# > 0 )); do
-  case $1 in
-    -h | --help) usage; exit 0 ;;
-    --test) MODE=test ;;
-    --no-start) MODE=no-start ;;
-    --systemd) MODE=systemd ;;
-    --config) [[ $# -ge 2 ]] || die "--config needs a file"; CONFIG_FILE=$(readlink -f "$2"); shift ;;
-    --config=*) CONFIG_FILE=$(readlink -f "${1#--config=}") ;;
-    *) usage >&2; die "unknown option: $1" ;;
-  esac
-  shift
-done
+main() {
+  while (( $# > 0 )); do
+    case $1 in
+      -h | --help) usage; exit 0 ;;
+      --test) MODE=test ;;
+      --no-start) MODE=no-start ;;
+      --systemd) MODE=systemd ;;
+      --user) [[ $# -ge 2 ]] || die "--user needs a name"; SERVICE_USER=$2; shift ;;
+      --config) [[ $# -ge 2 ]] || die "--config needs a file"; CONFIG_FILE=$(readlink -f "$2"); shift ;;
+      --config=*) CONFIG_FILE=$(readlink -f "${1#--config=}") ;;
+      *) usage >&2; die "unknown option: $1" ;;
+    esac
+    shift
+  done
 
-check_node
-case $MODE in
-  test)
-    install_test_packages
-    install_and_build
-    run_tests
-    ;;
-  no-start)
-    install_and_build
-    ensure_config
-    config_value server.public_url >/dev/null || exit 2
-    say "built; start with: KEFU_CONFIG=$CONFIG_FILE node dist/server/cli.js serve"
-    ;;
-  systemd)
-    install_and_build
-    ensure_config
-    config_value server.public_url >/dev/null || exit 2
-    write_systemd_unit
-    ;;
-  start)
-    install_and_build
-    ensure_config
-    print_welcome
-    exec node dist/server/cli.js serve
-    ;;
-esac
+  check_node
+  case $MODE in
+    test)
+      install_test_packages
+      install_and_build
+      run_tests
+      ;;
+    no-start)
+      install_and_build
+      ensure_config
+      config_value server.public_url >/dev/null || exit 2
+      say "built; start with: KEFU_CONFIG=$CONFIG_FILE node dist/server/cli.js serve"
+      ;;
+    systemd)
+      install_and_build
+      ensure_config
+      config_value server.public_url >/dev/null || exit 2
+      write_systemd_unit
+      ;;
+    start)
+      install_and_build
+      ensure_config
+      print_welcome
+      exec node dist/server/cli.js serve
+      ;;
+  esac
+}
+
+# Sourced (by the tests) it only defines the functions.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then main "$@"; fi

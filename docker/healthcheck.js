@@ -1,4 +1,6 @@
-// Container HEALTHCHECK: the slim image has no curl, so ask /healthz with Node itself.
+#!/usr/bin/env node
+// Container health check: the slim image has no curl, so ask /healthz with Node itself. Executable, so
+// it also serves as `podman run --health-cmd /app/docker/healthcheck.js` or a compose `healthcheck:`.
 import http from 'node:http';
 
 const port = Number(process.env.KEFU_PORT || 8080);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TrustProxy } from './config/schema.js';
 import type { AppContext } from './context.js';
 import { authPlugin } from './http/auth.js';
@@ -10,6 +10,7 @@ import { installErrorHandler } from './http/error-handler.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { healthRoutes } from './http/health.js';
 import { metricsPlugin } from './http/metrics.js';
+import { installRequestLog } from './http/request-log.js';
 import { openApiPlugin } from './http/openapi.js';
 import { registerCompression } from './http/compression.js';
 import { securityHeadersPlugin } from './http/security-headers.js';
@@ -51,6 +52,8 @@ function trustProxyOption(tp: TrustProxy): false | string[] | ((address: string,
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.logger.child({ subsystem: 'http' }) as FastifyBaseLogger,
+    // request-log.ts writes one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
@@ -65,6 +68,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   installErrorHandler(app);
   installJsonBodyParser(app);
+  installRequestLog(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

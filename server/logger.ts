@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -13,13 +13,17 @@ const REDACT = [
   '*.secret',
 ];
 
-export function createLogger(level: string, opts: { pretty?: boolean } = {}): Logger {
+export function createLogger(
+  level: string,
+  opts: { pretty?: boolean; /** Where JSON lines go instead of stdout (tests read them). */ destination?: DestinationStream } = {},
+): Logger {
   const pretty = opts.pretty ?? (process.stdout.isTTY === true && process.env.NODE_ENV !== 'test');
-  return pino({
+  const options = {
     level,
     base: { app: 'kefu' },
     redact: { paths: REDACT, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } } : {}),
-  });
+    ...(pretty && !opts.destination ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } } : {}),
+  };
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }

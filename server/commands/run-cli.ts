@@ -1,4 +1,5 @@
-import { ConfigError } from '../config/load.js';
+// Light imports only: `--help` and a mistyped command must not pay for loading the server.
+import { ConfigError } from '../config/errors.js';
 import { AppError } from '../http/errors.js';
 import { InstanceLocked } from '../modules/backup/instance-lock.js';
 import { commands } from './index.js';
@@ -20,7 +21,7 @@ export async function runCli(
     return 1;
   }
   try {
-    return await command.run({ argv, configPath, ...io });
+    return await (await command.load()).run({ argv, configPath, ...io });
   } catch (err) {
     if (err instanceof ConfigError) {
       io.stderr.write(`kefu: ${err.message}\n`);

@@ -51,9 +51,9 @@ export const seedCommand: Command = {
       });
       stdout.write(
         `seeded ${result.tickets} tickets (#${result.firstTicketNumber}…), ${result.messages} messages, ` +
-          `${result.contacts} contacts, ${result.agents} agents (agent1@kefu.example … agent${result.agents}@kefu.example, ` +
-          `password ${values.password ? 'as given' : 'kefu-demo-password'}), ${result.teams} teams, ${result.labels} labels ` +
-          `in ${(result.ms / 1000).toFixed(1)} s\n`,
+          `${result.contacts} contacts, ${result.teams} teams, ${result.labels} labels in ${(result.ms / 1000).toFixed(1)} s\n` +
+          `demo agents agent1@kefu.example … agent${result.agents}@kefu.example sign in with password: ${result.password}\n` +
+          `(demo data is for trying Kefu out: seed a separate data directory, not the one your team uses)\n`,
       );
       return 0;
     } finally {

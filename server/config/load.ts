@@ -4,21 +4,14 @@ import path from 'node:path';
 import { FormatRegistry } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { parseDocument, isMap, isSeq, isScalar, LineCounter, type Node } from 'yaml';
+import { isValidCron } from '../jobs/scheduler.js';
+import { ConfigError } from './errors.js';
 import { ConfigSchema, type Config, type ConfigFile, type TrustProxy } from './schema.js';
+
+export { ConfigError };
 
 if (!FormatRegistry.Has('email')) {
   FormatRegistry.Set('email', (v) => /^[^\s@]+@[^\s@]+$/.test(v));
-}
-
-/** A config problem the operator must fix; the message names the key. */
-export class ConfigError extends Error {
-  constructor(
-    readonly problems: string[],
-    readonly source: string,
-  ) {
-    super(`Invalid configuration in ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -61,18 +54,66 @@ function parseYaml(text: string, source: string): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return `YAML syntax error at line ${pos.line}, column ${pos.col}: ${e.message.split('\n')[0]}`;
-      }),
-      source,
-    );
+    const seen = new Set<string>();
+    const problems: string[] = [];
+    for (const e of doc.errors) {
+      const pos = lineCounter.linePos(syntaxErrorOffset(text, e.code, e.message, e.pos));
+      // One mistake often trips several rules at the same place; the first says it best.
+      const at = `line ${pos.line}, column ${pos.col}`;
+      if (seen.has(at)) continue;
+      seen.add(at);
+      problems.push(`YAML syntax error at ${at}: ${e.message.split('\n')[0]}`);
+    }
+    throw new ConfigError(problems, source);
   }
   const problems: string[] = [];
   checkScalars(doc.contents, '', problems, lineCounter);
   if (problems.length > 0) throw new ConfigError(problems, source);
   return doc.toJS() ?? {};
+}
+
+/**
+ * The parser notices an unclosed quote or bracket only where the document ends or the next key
+ * starts, which is the line after the mistake; the line worth showing is where it was opened.
+ * A key indented deeper than its siblings is likewise reported at the line before it.
+ */
+function syntaxErrorOffset(text: string, code: string, message: string, pos: [number, number]): number {
+  const [start] = pos;
+  if (code === 'MISSING_CHAR' && /quote/.test(message)) {
+    const quote = message.includes("'") ? "'" : '"';
+    const opened = text.lastIndexOf(quote, Math.max(0, start - 1));
+    if (opened >= 0) return opened;
+  }
+  const flow = /end with an? ([\]}])/.exec(message);
+  if (flow) {
+    const opened = unclosedBracket(text, start, flow[1] === ']' ? '[' : '{', flow[1] as string);
+    if (opened >= 0) return opened;
+  }
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'MULTILINE_IMPLICIT_KEY') {
+    // A value followed by a deeper-indented line reads as one key spanning both: the deeper line is the mistake.
+    const next = text.indexOf('\n', start);
+    if (next >= 0) return firstNonSpace(text, next + 1);
+  }
+  return firstNonSpace(text, start);
+}
+
+function unclosedBracket(text: string, before: number, open: string, close: string): number {
+  let depth = 0;
+  for (let i = Math.min(before, text.length) - 1; i >= 0; i--) {
+    if (text[i] === close) depth++;
+    else if (text[i] === open) {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+
+/** An offset inside a line's indentation moves to the line's first character. */
+function firstNonSpace(text: string, offset: number): number {
+  let i = offset;
+  while (text[i] === ' ' && i < text.length) i++;
+  return text[i] === '\n' || i >= text.length ? offset : i;
 }
 
 /** YAML aliases and tags make configs hard to audit; plain data only. */
@@ -93,34 +134,44 @@ function checkScalars(node: Node | null, at: string, problems: string[], lc: Lin
 
 function finish(raw: unknown, configPath: string | null, env: Env, cwd: string): Config {
   const source = configPath ?? 'built-in defaults';
+  // Every problem of the file in one report: fixing one, starting, and meeting the next is slow.
   const problems: string[] = [];
   const fileKeys = new Map<string, string>();
   const substituted = resolveSecrets(substituteEnv(raw, '', env, problems), '', cwd, fileKeys, problems);
-  if (problems.length > 0) throw new ConfigError(problems, source);
-
   const withEnv = applyEnvOverrides(substituted, env, problems);
-  if (problems.length > 0) throw new ConfigError(problems, source);
+  // A key already reported (an unset ${VAR}, an unreadable _file) is not reported again as empty.
+  const reported = new Set(problems.map((p) => p.slice(0, p.indexOf(':'))));
 
   const candidate = Value.Default(ConfigSchema, Value.Clone(withEnv));
   const errors = [...Value.Errors(ConfigSchema, candidate)];
-  if (errors.length > 0) throw new ConfigError(describeErrors(errors, fileKeys), source);
+  const schemaProblems = describeErrors(errors, fileKeys).filter((p) => !reported.has(p.slice(0, p.indexOf(':'))));
+  problems.push(...schemaProblems);
   const file = candidate as ConfigFile;
   checkCrossFields(file, problems);
-  const trustProxy = normalizeTrustProxy(file.server.trust_proxy, problems);
+  // Only a trust_proxy the schema accepted is read further; a broken one is already reported.
+  const trustProxyValid = isPlainObject(file.server) && !errors.some((e) => e.path.startsWith('/server/trust_proxy'));
+  const trustProxy = trustProxyValid ? normalizeTrustProxy(file.server.trust_proxy, problems) : false;
   if (problems.length > 0) throw new ConfigError(problems, source);
 
   file.data_dir = path.resolve(cwd, file.data_dir);
-  file.server.public_url = file.server.public_url.replace(/\/+$/, '');
+  const publicUrl = (file.server.public_url ?? defaultPublicUrl(file.server.host, file.server.port)).replace(/\/+$/, '');
   const firstAdmin =
     env.KEFU_ADMIN_EMAIL && env.KEFU_ADMIN_PASSWORD
       ? { email: env.KEFU_ADMIN_EMAIL, password: env.KEFU_ADMIN_PASSWORD }
       : null;
   return deepFreeze({
     ...file,
-    server: { ...file.server, trust_proxy: trustProxy },
+    server: { ...file.server, public_url: publicUrl, trust_proxy: trustProxy },
     config_path: configPath,
     first_admin: firstAdmin,
   });
+}
+
+/** Without public_url, links point where Kefu listens; a wildcard address is reached as localhost. */
+function defaultPublicUrl(host: string, port: number): string {
+  const wildcard = host === '' || host === '0.0.0.0' || host === '::' || host === '[::]';
+  const name = wildcard ? 'localhost' : isIP(host) === 6 ? `[${host}]` : host;
+  return `http://${name}:${port}`;
 }
 
 /**
@@ -211,12 +262,14 @@ function resolveSecrets(
 
 function applyEnvOverrides(value: unknown, env: Env, problems: string[]): unknown {
   const root = isPlainObject(value) ? { ...value } : {};
+  // A server section that is not a mapping stays as written, for the schema to report.
+  if (root.server !== undefined && !isPlainObject(root.server)) return root;
   const server = isPlainObject(root.server) ? { ...root.server } : {};
   if (env.KEFU_HOST) server.host = env.KEFU_HOST;
   if (env.KEFU_PORT) {
     const port = Number(env.KEFU_PORT);
     if (!Number.isInteger(port)) problems.push(`KEFU_PORT: expected an integer port, got "${env.KEFU_PORT}"`);
-    server.port = port;
+    else server.port = port;
   }
   if (env.KEFU_PUBLIC_URL) server.public_url = env.KEFU_PUBLIC_URL;
   if (Object.keys(server).length > 0 || root.server !== undefined) root.server = server;
@@ -227,26 +280,40 @@ function applyEnvOverrides(value: unknown, env: Env, problems: string[]): unknow
   return root;
 }
 
+/**
+ * Checks that span keys, and checks a later stage would otherwise make (the backup schedule),
+ * so nothing is created from a config that cannot run. The schema may already have rejected a
+ * section's shape, so each check looks before it reads.
+ */
 function checkCrossFields(file: ConfigFile, problems: string[]): void {
+  const emails = Array.isArray(file.channels?.email) ? file.channels.email.filter(isPlainObject) : [];
+  const widgets = Array.isArray(file.channels?.widget) ? file.channels.widget.filter(isPlainObject) : [];
   const names = new Set<string>();
   const all = [
-    ...file.channels.email.map((c, i) => ({ name: c.name, at: `channels.email[${i}].name` })),
-    ...file.channels.widget.map((c, i) => ({ name: c.name, at: `channels.widget[${i}].name` })),
+    ...emails.map((c, i) => ({ name: c.name, at: `channels.email[${i}].name` })),
+    ...widgets.map((c, i) => ({ name: c.name, at: `channels.widget[${i}].name` })),
   ];
   for (const { name, at } of all) {
+    if (typeof name !== 'string') continue;
     if (names.has(name)) problems.push(`${at}: channel name "${name}" is used twice`);
     names.add(name);
   }
-  file.channels.email.forEach((c, i) => {
+  emails.forEach((c, i) => {
     if (c.imap?.after_import === 'move' && !c.imap.move_to) {
       problems.push(`channels.email[${i}].imap.move_to: required when after_import is "move"`);
     }
   });
-  file.channels.widget.forEach((w, i) => {
-    if (w.email_channel && !file.channels.email.some((e) => e.name === w.email_channel)) {
+  widgets.forEach((w, i) => {
+    if (w.email_channel && !emails.some((e) => e.name === w.email_channel)) {
       problems.push(`channels.widget[${i}].email_channel: no email channel named "${w.email_channel}"`);
     }
   });
+  const schedule = file.backup?.schedule;
+  if (typeof schedule === 'string' && schedule.length >= 9 && !isValidCron(schedule)) {
+    problems.push(
+      `backup.schedule: not a valid cron expression, got ${JSON.stringify(schedule)} (five fields: minute hour day month weekday, e.g. "30 3 * * *")`,
+    );
+  }
 }
 
 function describeErrors(errors: ValueError[], fileKeys: Map<string, string>): string[] {

@@ -14,8 +14,11 @@ export const ConfigSchema = Type.Object(
       {
         host: Type.String({ default: '0.0.0.0' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
-        /** The address customers and agents use; links in emails and the widget snippet start with it. */
-        public_url: Type.String({ pattern: '^https?://', default: 'http://localhost:8080' }),
+        /**
+         * The address customers and agents use; links in emails and the widget snippet start with it.
+         * Left out, it is derived from host and port (http://localhost:PORT when listening on every address).
+         */
+        public_url: Type.Optional(Type.String({ pattern: '^https?://' })),
         /**
          * Which X-Forwarded-For hops to believe: false, a hop count, or proxy addresses/CIDRs.
          * `true` is read as 1 hop: trusting every hop would let a client pick its own IP.
@@ -90,7 +93,7 @@ export type ConfigFile = Static<typeof ConfigSchema>;
 export type TrustProxy = false | number | string[];
 
 export interface Config extends ConfigFile {
-  readonly server: Omit<ConfigFile['server'], 'trust_proxy'> & { trust_proxy: TrustProxy };
+  readonly server: Omit<ConfigFile['server'], 'trust_proxy' | 'public_url'> & { trust_proxy: TrustProxy; public_url: string };
   /** Where the config came from, or null when running on defaults. */
   readonly config_path: string | null;
   /** From KEFU_ADMIN_EMAIL / KEFU_ADMIN_PASSWORD: creates the first admin when none exists. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { hashPassword } from '../modules/agents/passwords.js';
 import { previewOf } from '../modules/tickets/messages.js';
@@ -15,7 +16,7 @@ export interface SeedOptions {
   agents?: number;
   /** Contacts made; tickets are spread over them, so some have several. */
   contacts?: number;
-  /** Password of every seeded agent. */
+  /** Password of every seeded agent; without one a random password is made and returned. */
   password?: string;
   seed?: number;
   now?: number;
@@ -23,6 +24,8 @@ export interface SeedOptions {
 }
 
 export interface SeedResult {
+  /** The seeded agents' password: the one given, or the one made for this run. */
+  password: string;
   agents: number;
   teams: number;
   labels: number;
@@ -58,7 +61,9 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
   const avg = Math.max(1, options.messagesPerTicket ?? 5);
   const agentCount = options.agents ?? Math.min(200, Math.max(8, Math.ceil(options.tickets / 2000)));
   const contactCount = options.contacts ?? Math.max(1, Math.ceil(options.tickets * 0.6));
-  const passwordHash = await hashPassword(options.password ?? 'kefu-demo-password');
+  // A fixed demo password would be published in this file: anyone could sign in to a desk seeded for a trial.
+  const password = options.password ?? randomBytes(15).toString('base64url');
+  const passwordHash = await hashPassword(password);
 
   const teamIds = new Map<string, number>();
   const insertTeam = sqlite.prepare('insert or ignore into teams (name, created_at, updated_at) values (?, ?, ?)');
@@ -110,6 +115,7 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
   buildSearchIndex(database);
   sqlite.pragma('optimize');
   return {
+    password,
     agents: agents.length,
     teams: teamIds.size,
     labels: labelIds.size,
@@ -201,10 +207,14 @@ function insertTickets(database: Database, rng: Random, plan: TicketPlan): { mes
     const channel = CHANNEL_OF[identity.kind];
     const agent = rng.pick(plan.agents);
     const count = i % 1000 === 999 ? 50 : rng.int(1, 2 * plan.avg - 1);
-    // Older tickets are mostly settled; the newest are the working set.
+    // Older tickets are mostly settled; the newest are the working set. The age is that of the
+    // last message: a conversation is laid out from 0 and moved to end then, never after `now`,
+    // or the demo tickets would sort above every real chat that arrives later.
     const age = Math.floor(Math.pow(rng.next(), 2) * 180 * DAY) + (i % 7) * 1000;
-    const start = plan.now - age - count * 3600_000;
-    const convo = makeConversation(rng, contact.person, agent.name, count, start);
+    const convo = makeConversation(rng, contact.person, agent.name, count, 0);
+    const shift = plan.now - age - convo.messages[convo.messages.length - 1]!.at;
+    for (const m of convo.messages) m.at += shift;
+    const start = convo.messages[0]!.at;
     const last = convo.messages[convo.messages.length - 1]!;
     let status = rng.weighted(STATUS_WEIGHTS);
     if (status === 'open' && last.fromAgent && last.kind !== 'note') status = 'pending';

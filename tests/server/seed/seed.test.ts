@@ -5,9 +5,11 @@ import { createTestApp, type TestApp } from '../../helpers/app.js';
 
 let t: TestApp;
 let result: SeedResult;
+let seededAt: number;
 
 beforeAll(async () => {
   t = await createTestApp();
+  seededAt = Date.now();
   result = await seedDatabase(t.ctx.database, { tickets: 1500, seed: 7 });
 });
 
@@ -52,8 +54,36 @@ describe('seedDatabase', () => {
     expect(multi.length).toBe(1);
   });
 
+  it('creates agents who sign in with a password made for this run, not a published one', async () => {
+    expect(result.password).toMatch(/^\S{16,}$/);
+    await expect(t.login('agent2@kefu.example', 'kefu-demo-password')).rejects.toThrow(/login failed/);
+  });
+
+  it('dates everything at or before the moment it ran, so new conversations sort above the demo data', async () => {
+    const latest = (table: string, column: string) =>
+      (t.ctx.database.sqlite.prepare(`select max(${column}) as m from ${table}`).get() as { m: number | null }).m ?? 0;
+    const columns: Array<[string, string]> = [
+      ['tickets', 'created_at'],
+      ['tickets', 'updated_at'],
+      ['tickets', 'last_activity_at'],
+      ['tickets', 'last_message_at'],
+      ['tickets', 'first_response_at'],
+      ['tickets', 'resolved_at'],
+      ['messages', 'created_at'],
+      ['messages', 'delivery_updated_at'],
+      ['contacts', 'created_at'],
+      ['contacts', 'last_seen_at'],
+      ['agents', 'created_at'],
+    ];
+    const after = Date.now();
+    const future = columns.filter(([table, column]) => latest(table, column) > after).map((c) => c.join('.'));
+    expect(future).toEqual([]);
+    // snoozed_until is the one date meant to lie ahead: when a snoozed ticket wakes.
+    expect(latest('tickets', 'created_at')).toBeGreaterThan(seededAt - 86_400_000);
+  });
+
   it('creates agents who can sign in, in teams, and labels on tickets', async () => {
-    const session = await t.login('agent2@kefu.example', 'kefu-demo-password');
+    const session = await t.login('agent2@kefu.example', result.password);
     expect(session.agentId).toBeGreaterThan(0);
     const members = await t.ctx.db.selectFrom('team_members').select('agent_id').where('agent_id', '=', session.agentId).execute();
     expect(members.length).toBeGreaterThanOrEqual(1);
@@ -70,5 +100,11 @@ describe('seedDatabase', () => {
     expect(body.messages[0]!.snippet).toContain('<mark>退款</mark>');
     const indexed = await t.ctx.db.selectFrom('search.search_messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(indexed.n)).toBe(result.messages);
+  });
+
+  // Last: it adds rows the tests above count.
+  it('makes another password on another run', async () => {
+    const again = await seedDatabase(t.ctx.database, { tickets: 1, seed: 8, agents: 1 });
+    expect(again.password).not.toBe(result.password);
   });
 });
