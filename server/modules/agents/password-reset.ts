@@ -4,7 +4,7 @@ import { now } from '../../db/database.js';
 import { BadRequest } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { accountLink, queueAccountMail } from './account-mail.js';
-import { endAllAccess } from './end-access.js';
+import { endAccess } from './end-access.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
 import { findAgentByEmail, findAgentById, type AgentRow } from './queries.js';
 
@@ -47,7 +47,7 @@ export async function resetPassword(ctx: AppContext, token: string, password: st
   }
   const hash = sha256(token);
   const passwordHash = await hashPassword(password);
-  const agentId = await ctx.database.transaction(async (tx) => {
+  const agentId = await ctx.database.transaction(async (tx, onCommit) => {
     const used = await tx
       .updateTable('password_resets')
       .set({ used_at: now() })
@@ -59,7 +59,7 @@ export async function resetPassword(ctx: AppContext, token: string, password: st
     const agent = used && (await findAgentById(tx, used.agent_id));
     if (!agent || agent.active !== 1) return null;
     await tx.updateTable('agents').set({ password_hash: passwordHash, updated_at: now() }).where('id', '=', agent.id).execute();
-    const ended = await endAllAccess(tx, agent.id);
+    const ended = await endAccess(ctx, tx, onCommit, agent.id, { reason: 'password_reset' });
     await recordAudit(tx, {
       actor: { kind: 'agent', id: agent.id },
       action: 'agent.password_reset',
