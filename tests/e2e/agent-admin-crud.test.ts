@@ -12,6 +12,7 @@ interface AgentJson {
   name: string;
   role: string;
   active: boolean;
+  language: string;
 }
 interface TeamJson {
   id: number;
@@ -78,6 +79,9 @@ describe('settings screens', () => {
     const form = page.locator('kf-admin-agents form');
     await form.locator('input[name=email]').fill('wang@example.test');
     await form.locator('select[name=role]').selectOption('supervisor');
+    // The admin's own language is the default; Wang reads Traditional Chinese.
+    expect(await form.locator('select[name=language]').inputValue()).toBe('en');
+    await form.locator('select[name=language]').selectOption('zh-TW');
     await form.locator('button.primary').click();
     // No mailbox in this config: the page says so and hands over the link instead.
     await form.locator('.warn').waitFor();
@@ -95,7 +99,7 @@ describe('settings screens', () => {
     await page.reload();
     await page.waitForSelector('kf-admin-agents tr:has-text("wang@example.test")');
     const wang = (await list<AgentJson>('/agents')).find((a) => a.email === 'wang@example.test');
-    expect(wang).toMatchObject({ name: 'Wang Fang', role: 'supervisor', active: true });
+    expect(wang).toMatchObject({ name: 'Wang Fang', role: 'supervisor', active: true, language: 'zh-TW' });
     expect(await loginStatus('wang@example.test', 'first day password')).toBe(200);
 
     const row = page.locator('kf-admin-agents tr:has-text("wang@example.test")');

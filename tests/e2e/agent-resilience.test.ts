@@ -2,8 +2,9 @@
 // screen, never a lost draft, nothing missed once the connection is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createAgent } from '../../server/modules/agents/service.js';
 import { launchChromium } from '../helpers/browser.js';
-import { apiAs, buildAgentApp, inboundChat, inboundEmail, openTicket as showTicket, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
+import { apiAs, buildAgentApp, inboundChat, inboundEmail, openTicket as showTicket, PASSWORD, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
 
 let server: AgentServer;
 let browser: Browser;
@@ -132,6 +133,67 @@ describe('network drop', () => {
     const { all } = await api<{ all: number }>('GET', '/tickets/counts');
     await expect.poll(() => page.locator('kf-sidebar a.item[href="#/inbox/all"] .count').textContent()).toBe(String(all));
   }, 40_000);
+});
+
+describe('a send whose answer is lost', () => {
+  it('retries with the same Idempotency-Key, so the reply is written once; the next reply gets a new key', async () => {
+    const { ticketId } = await inboundChat(server.ctx, 'visitor-lost', 'Lost Answer', 'Did my photo arrive?');
+    await openTicket(ticketId);
+    const keys: string[] = [];
+    let dropped = false;
+    await page.route('**/api/v1/tickets/*/messages', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push((await route.request().headerValue('idempotency-key')) ?? '');
+      if (dropped) return route.continue();
+      dropped = true;
+      // The server gets the reply and writes it; only its answer never reaches the browser.
+      await route.fetch();
+      return route.abort('connectionreset');
+    });
+    try {
+      await page.click('kf-composer textarea');
+      await page.keyboard.type('Yes, it came through.');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('kf-composer textarea').inputValue(), { timeout: 8000 }).toBe('');
+      await page.keyboard.type('Anything else?');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('kf-composer textarea').inputValue(), { timeout: 8000 }).toBe('');
+    } finally {
+      await page.unroute('**/api/v1/tickets/*/messages');
+    }
+    expect(keys).toHaveLength(3);
+    expect(keys[0]).toMatch(/^[\x21-\x7e]{16,255}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+    const { messages } = await api<{ messages: { kind: string; text: string }[] }>('GET', `/tickets/${ticketId}`);
+    expect(messages.filter((m) => m.kind === 'outbound').map((m) => m.text)).toEqual(['Yes, it came through.', 'Anything else?']);
+  });
+});
+
+describe('signed out elsewhere', () => {
+  it('goes to sign-in when the server closes the live connection as signed out, instead of reconnecting', async () => {
+    const agent = await createAgent(server.ctx, { email: 'rae@example.test', name: 'Rae Voss', role: 'agent', password: PASSWORD });
+    const rae = await signedInPage(browser, server, { email: agent.email, waitForSocket: true });
+    try {
+      const attempts: string[] = [];
+      rae.on('websocket', (ws) => attempts.push(ws.url()));
+      // An admin resets Rae's password: her session ends and the server closes her socket with 4401.
+      await api('PATCH', `/agents/${agent.id}`, { password: 'a new password for rae' });
+      await rae.waitForSelector('kf-login[overlay]');
+      expect(await rae.locator('kf-shell .banner').count()).toBe(0);
+      expect(attempts).toEqual([]);
+      // Signing in again in place brings the live connection back.
+      const hello = rae
+        .waitForEvent('websocket')
+        .then((ws) => ws.waitForEvent('framereceived', { predicate: (f) => String(f.payload).includes('"type":"hello"') }));
+      await rae.fill('kf-login[overlay] input[name=password]', 'a new password for rae');
+      await rae.click('kf-login[overlay] button[type=submit]');
+      await rae.waitForSelector('kf-login[overlay]', { state: 'detached' });
+      await hello;
+    } finally {
+      await rae.context().close();
+    }
+  });
 });
 
 async function cookieHeaders(): Promise<Record<string, string>> {

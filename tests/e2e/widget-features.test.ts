@@ -21,7 +21,7 @@ describe('widget files, end of chat and identified visitors in Chromium', () => 
     site.set('/', embedPage(kefu.url, 'website'));
     const identify = (id: string) =>
       `<script>window.Kefu = window.Kefu || { q: [] }; ['open','close','identify','on'].forEach(function (n) { window.Kefu[n] = window.Kefu[n] || function () { window.Kefu.q.push([n, [].slice.call(arguments)]); }; });
-       Kefu.identify(${JSON.stringify({ id, hash: identityHash(SECRET, id), name: 'Grace Hopper', email: 'grace@example.com' })});</script>`;
+       Kefu.identify(${JSON.stringify({ id, hash: identityHash(SECRET, id, 'grace@example.com'), name: 'Grace Hopper', email: 'grace@example.com' })});</script>`;
     site.set('/account', embedPage(kefu.url, 'website', identify('user-1906')));
     browser = await launchChromium();
   });

@@ -25,7 +25,7 @@ describe('widget transcript in Chromium: only to a verified address, once', () =
     registerEmailSender(kefu.ctx);
     site.set('/', embedPage(kefu.url, 'website'));
     const identify = `<script>window.Kefu = window.Kefu || { q: [] }; ['open','close','identify','on'].forEach(function (n) { window.Kefu[n] = window.Kefu[n] || function () { window.Kefu.q.push([n, [].slice.call(arguments)]); }; });
-       Kefu.identify(${JSON.stringify({ id: 'user-7', hash: identityHash(SECRET, 'user-7'), name: 'Grace Hopper', email: 'grace@example.com' })});</script>`;
+       Kefu.identify(${JSON.stringify({ id: 'user-7', hash: identityHash(SECRET, 'user-7', 'grace@example.com'), name: 'Grace Hopper', email: 'grace@example.com' })});</script>`;
     site.set('/account', embedPage(kefu.url, 'website', identify));
     browser = await launchChromium();
   });

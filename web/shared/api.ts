@@ -47,8 +47,8 @@ export class ApiClient {
   get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
     return this.request<T>('GET', path + buildQuery(query), undefined, signal);
   }
-  post<T>(path: string, body?: unknown): Promise<T> {
-    return this.request<T>('POST', path, body);
+  post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+    return this.request<T>('POST', path, body, undefined, headers);
   }
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('PATCH', path, body);
@@ -66,8 +66,13 @@ export class ApiClient {
     return this.request<T>('POST', path, form);
   }
 
-  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  /** The session ended by other means than an answer (the live connection was closed as signed out). */
+  reportUnauthorized(): void {
+    this.onUnauthorized?.();
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal, extraHeaders?: Record<string, string>): Promise<T> {
+    const headers: Record<string, string> = { ...extraHeaders, accept: 'application/json' };
     let payload: BodyInit | undefined;
     if (body instanceof FormData) payload = body;
     else if (body !== undefined) {

@@ -10,6 +10,8 @@ export interface WsClientOptions {
   onState?: (state: WsState) => void;
   /** Called after a reconnect, once the server said hello; lets views refetch what may be stale. */
   onResumed?: () => void;
+  /** The server closed the socket because the session or token was revoked: reconnecting cannot help. */
+  onSignedOut?: () => void;
   socketFactory?: (url: string) => WebSocket;
 }
 
@@ -18,6 +20,9 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
   const base = Math.min(15_000, 500 * 2 ** attempt);
   return Math.round(base * (0.8 + random() * 0.4));
 }
+
+/** The close code the server uses for a session or token revoked while connected. */
+export const SIGNED_OUT = 4401;
 
 export class WsClient {
   state: WsState = 'closed';
@@ -87,10 +92,16 @@ export class WsClient {
       if (frame.type === 'event') this.cursor = frame.cursor;
       this.options.onFrame(frame);
     };
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
       if (this.stopped) return;
+      if (ev.code === SIGNED_OUT) {
+        this.stopped = true;
+        this.setState('closed');
+        this.options.onSignedOut?.();
+        return;
+      }
       this.everOpened = this.everOpened || this.cursor !== null;
       this.setState('reconnecting');
       this.timer = setTimeout(() => this.connect(), backoffDelay(this.attempt++));

@@ -8,6 +8,7 @@ export const PROTOCOL = 'kefu-widget/1';
 
 export interface IdentifyPayload {
   id: string;
+  /** hex HMAC-SHA256 over `id + "\n" + email` (the email counts as verified) or over `id` alone */
   hash: string;
   name?: string;
   email?: string;

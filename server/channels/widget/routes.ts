@@ -58,7 +58,16 @@ export const widgetRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = as
 
   app.post(
     '/widget/:channel/identify',
-    { schema: { params: ChannelParams, body: IdentifyBody, response: withErrors({ 200: SessionSchema }, 400, 401, 403, 404, 429) } },
+    {
+      schema: {
+        description:
+          "Binds the visitor to the host site's signed-in user (Kefu.identify()). The email counts as verified only " +
+          'when `hash` covers it: HMAC-SHA256(identity secret, id + "\\n" + email), hex.',
+        params: ChannelParams,
+        body: IdentifyBody,
+        response: withErrors({ 200: SessionSchema }, 400, 401, 403, 404, 429),
+      },
+    },
     async (request) => {
       const { ch, visitor } = await guardVisitor(rt, request, request.params.channel);
       rt.limit(ch, 'ipSessions', request.ip);

@@ -99,8 +99,14 @@ export const SessionBody = Type.Object(
 
 export const IdentifyBody = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 200 }),
-    hash: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }),
+    id: Type.String({ minLength: 1, maxLength: 200, description: "The host site's user id." }),
+    hash: Type.String({
+      pattern: '^[0-9a-fA-F]{64}$',
+      description:
+        "Hex HMAC-SHA256 with the channel's identity secret, computed by the host site's server: over `id + \"\\n\" + email` " +
+        '(the email exactly as sent here) to prove both, or over `id` alone to prove the id only, the email then counting ' +
+        'as typed by the visitor (not verified: no transcripts to it, not matched to the contact that owns it).',
+    }),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     email: Type.Optional(Email),
   },

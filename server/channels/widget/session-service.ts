@@ -15,7 +15,7 @@ import {
   type VisitorRow,
 } from './queries.js';
 import type { WidgetRuntime } from './runtime.js';
-import { signVisitorToken, verifyIdentityHash, verifyVisitorToken } from './token.js';
+import { identityProof, signVisitorToken, verifyVisitorToken } from './token.js';
 
 const DAY_MS = 86_400_000;
 
@@ -142,30 +142,34 @@ export async function identify(
   input: IdentifyInput,
 ): Promise<WidgetSessionView> {
   if (!ch.identity_secret) throw new Forbidden('Identity verification is not enabled for this widget.', 'identify_disabled');
-  if (!verifyIdentityHash(ch.identity_secret, input.id, input.hash)) {
-    throw new BadRequest('The identity hash does not match.', { field: 'hash' }, 'identity_hash_mismatch');
-  }
-  const details = {
+  const proof = identityProof(ch.identity_secret, input.id, input.hash, input.email);
+  if (!proof) throw new BadRequest('The identity hash does not match.', { field: 'hash' }, 'identity_hash_mismatch');
+  const email = input.email?.toLowerCase();
+  const at = now();
+  // An email the hash does not cover is a claim like a typed one: it stays verified only when it is the
+  // address this visitor already proved.
+  const details = (target: VisitorRow | null) => ({
     ...(input.name ? { name: input.name } : {}),
-    ...(input.email ? { email: input.email.toLowerCase(), email_verified: 1 } : {}),
-    last_seen_at: now(),
-  };
+    ...(email ? { email, email_verified: proof === 'id_and_email' || (target?.email_verified === 1 && target.email === email) ? 1 : 0 } : {}),
+    last_seen_at: at,
+  });
   if (visitor.external_id === input.id) {
-    await updateVisitor(rt.ctx.db, visitor.id, details);
-    return sessionView(rt, ch, { ...visitor, ...details });
+    await updateVisitor(rt.ctx.db, visitor.id, details(visitor));
+    return sessionView(rt, ch, { ...visitor, ...details(visitor) });
   }
   const known = await findVisitorByExternalId(rt.ctx.db, ch.name, input.id);
   if (!known) {
     if (visitor.external_id !== null) {
       // A different user logged in on this browser: they get a visitor of their own.
-      return identifyFresh(rt, ch, input.id, details);
+      return identifyFresh(rt, ch, input.id, details(null));
     }
-    await updateVisitor(rt.ctx.db, visitor.id, { ...details, external_id: input.id });
-    return sessionView(rt, ch, { ...visitor, ...details, external_id: input.id });
+    // The anonymous visitor's earlier address was only typed, never proved for this user.
+    await updateVisitor(rt.ctx.db, visitor.id, { ...details(null), external_id: input.id });
+    return sessionView(rt, ch, { ...visitor, ...details(null), external_id: input.id });
   }
   if (visitor.external_id === null) await adoptAnonymousChat(rt, visitor.id, known.id);
-  await updateVisitor(rt.ctx.db, known.id, details);
-  return sessionView(rt, ch, { ...known, ...details });
+  await updateVisitor(rt.ctx.db, known.id, details(known));
+  return sessionView(rt, ch, { ...known, ...details(known) });
 }
 
 async function identifyFresh(

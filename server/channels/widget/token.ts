@@ -33,13 +33,24 @@ export function verifyVisitorToken(secret: string, token: string, maxAgeMs: numb
 }
 
 /**
- * Kefu.identify() proof: hex HMAC-SHA256 of the host site's user id with the channel's identity secret,
- * computed by the host's server so a visitor cannot claim someone else's id.
+ * Kefu.identify() proof: hex HMAC-SHA256, with the channel's identity secret, of the host site's user id,
+ * or of the user id, a line feed and the email exactly as sent when the email is to count as verified.
+ * The host's server computes it, so a visitor can claim neither someone else's id nor someone else's address.
  */
-export function identityHash(identitySecret: string, userId: string): string {
-  return createHmac('sha256', identitySecret).update(userId).digest('hex');
+export function identityHash(identitySecret: string, userId: string, email?: string): string {
+  const message = email === undefined ? userId : `${userId}\n${email}`;
+  return createHmac('sha256', identitySecret).update(message).digest('hex');
 }
 
-export function verifyIdentityHash(identitySecret: string, userId: string, hash: string): boolean {
-  return safeEqual(hash.toLowerCase(), identityHash(identitySecret, userId));
+export function verifyIdentityHash(identitySecret: string, userId: string, hash: string, email?: string): boolean {
+  return safeEqual(hash.toLowerCase(), identityHash(identitySecret, userId, email));
+}
+
+/**
+ * What an identify() hash proves: the user id and the email, the user id alone (the email is then only a
+ * claim, as if typed), or nothing.
+ */
+export function identityProof(identitySecret: string, userId: string, hash: string, email?: string): 'id_and_email' | 'id' | null {
+  if (email !== undefined && verifyIdentityHash(identitySecret, userId, hash, email)) return 'id_and_email';
+  return verifyIdentityHash(identitySecret, userId, hash) ? 'id' : null;
 }

@@ -1,13 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import { now } from '../../db/database.js';
 import type { InviteRow } from './invites.js';
-import { iso, RoleSchema } from './presenter.js';
+import { iso, LanguageSchema, RoleSchema } from './presenter.js';
 
 export const InviteSchema = Type.Object({
   id: Type.Integer(),
   email: Type.String(),
   role: RoleSchema,
   teamId: Type.Union([Type.Integer(), Type.Null()]),
+  /** the language of the invitation mail and of the new agent */
+  language: LanguageSchema,
   invitedBy: Type.Union([Type.Integer(), Type.Null()]),
   createdAt: Type.String(),
   /** when the current link was made */
@@ -29,6 +31,7 @@ export const presentInvite = (row: InviteRow) => ({
   email: row.email,
   role: row.role,
   teamId: row.team_id,
+  language: row.language ?? 'en',
   invitedBy: row.invited_by,
   createdAt: iso(row.created_at),
   sentAt: iso(row.sent_at),

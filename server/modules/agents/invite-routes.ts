@@ -6,7 +6,7 @@ import { IdParams, withErrors } from '../../http/schemas.js';
 import { accountMailChannel } from './account-mail.js';
 import { acceptInvite, createInvite, inviteByToken, listOpenInvites, renewInvite, revokeInvite } from './invites.js';
 import { InviteSchema, IssuedInviteSchema, presentInvite } from './invite-presenter.js';
-import { AgentSchema, RoleSchema } from './presenter.js';
+import { AgentSchema, LanguageSchema, RoleSchema } from './presenter.js';
 import { startSignedIn } from './sign-in.js';
 
 const Token = Type.String({ minLength: 1, maxLength: 200 });
@@ -47,6 +47,11 @@ export const inviteRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
           email: Type.String({ maxLength: 320 }),
           role: RoleSchema,
           teamId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+          language: Type.Optional(
+            Type.Union(LanguageSchema.anyOf, {
+              description: "The invitation mail's language and the new agent's; the inviting admin's own when not given.",
+            }),
+          ),
         }),
         response: withErrors({ 201: IssuedInviteSchema }, 400, 401, 403, 409),
       },

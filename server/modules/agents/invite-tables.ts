@@ -15,6 +15,8 @@ export interface AgentInvitesTable {
   expires_at: number;
   accepted_at: number | null;
   revoked_at: number | null;
+  /** the new agent's language, which the invitation mail is written in; null before it was asked */
+  language: 'en' | 'zh-CN' | 'zh-TW' | null;
   /** the agent the invitation became */
   agent_id: number | null;
 }

@@ -5,10 +5,11 @@ import { now } from '../../db/database.js';
 import { BadRequest, Conflict, NotFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { accountLink, queueAccountMail } from './account-mail.js';
+import { inviteMailText, mailLanguage } from './account-mail-text.js';
 import type { AgentInvitesTable } from './invite-tables.js';
 import { MIN_PASSWORD_LENGTH } from './passwords.js';
 import { findAgentByEmail, findAgentById, type AgentRow } from './queries.js';
-import { createAgent } from './service.js';
+import { createAgent, type Language } from './service.js';
 import type { Role } from './tables.js';
 
 export type InviteRow = Selectable<AgentInvitesTable>;
@@ -37,7 +38,7 @@ export const listOpenInvites = (ctx: AppContext): Promise<InviteRow[]> =>
 export async function createInvite(
   ctx: AppContext,
   actorId: number,
-  input: { email: string; role: Role; teamId?: number | null | undefined },
+  input: { email: string; role: Role; teamId?: number | null | undefined; language?: Language | undefined },
 ): Promise<IssuedInvite> {
   const email = input.email.trim().toLowerCase();
   if (!EMAIL.test(email)) throw new BadRequest('That is not an email address.', { field: 'email' });
@@ -56,7 +57,7 @@ export async function createInvite(
   }
   const token = randomToken();
   const t = now();
-  const inviter = await inviterName(ctx, actorId);
+  const from = await inviter(ctx, actorId);
   return ctx.database.transaction(async (tx, onCommit) => {
     const invite = await tx
       .insertInto('agent_invites')
@@ -72,6 +73,7 @@ export async function createInvite(
         accepted_at: null,
         revoked_at: null,
         agent_id: null,
+        language: input.language ?? from.language,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -80,10 +82,10 @@ export async function createInvite(
       action: 'agent_invite.created',
       entityKind: 'agent_invite',
       entityId: invite.id,
-      after: { email, role: input.role, teamId },
+      after: { email, role: input.role, teamId, language: invite.language },
     });
     const link = accountLink(ctx, INVITE_PATH, token);
-    const mailed = await queueAccountMail(ctx, tx, inviteMail(inviter, email, link));
+    const mailed = await queueAccountMail(ctx, tx, inviteMail(invite, from.name, link));
     onCommit(() => ctx.outbox.nudge());
     return { invite, link, mailed };
   });
@@ -97,7 +99,7 @@ export async function renewInvite(ctx: AppContext, actorId: number, id: number, 
   const current = await findOpen(ctx, id);
   const token = randomToken();
   const t = now();
-  const inviter = await inviterName(ctx, actorId);
+  const from = await inviter(ctx, actorId);
   return ctx.database.transaction(async (tx, onCommit) => {
     const invite = await tx
       .updateTable('agent_invites')
@@ -112,7 +114,7 @@ export async function renewInvite(ctx: AppContext, actorId: number, id: number, 
       entityId: id,
     });
     const link = accountLink(ctx, INVITE_PATH, token);
-    const mailed = send && (await queueAccountMail(ctx, tx, inviteMail(inviter, invite.email, link)));
+    const mailed = send && (await queueAccountMail(ctx, tx, inviteMail(invite, from.name, link)));
     onCommit(() => ctx.outbox.nudge());
     return { invite, link, mailed };
   });
@@ -157,7 +159,13 @@ export async function acceptInvite(ctx: AppContext, input: { token: string; name
   if (Number(claimed.numUpdatedRows) === 0) await inviteByToken(ctx, '');
   let agent: AgentRow;
   try {
-    agent = await createAgent(ctx, { email: invite.email, name: input.name, role: invite.role, password: input.password });
+    agent = await createAgent(ctx, {
+      email: invite.email,
+      name: input.name,
+      role: invite.role,
+      password: input.password,
+      language: invite.language ?? undefined,
+    });
   } catch (err) {
     await ctx.db.updateTable('agent_invites').set({ accepted_at: null }).where('id', '=', invite.id).execute();
     throw err;
@@ -184,16 +192,13 @@ async function findOpen(ctx: AppContext, id: number): Promise<InviteRow> {
   return invite;
 }
 
-const inviterName = async (ctx: AppContext, actorId: number): Promise<string> =>
-  (await findAgentById(ctx.db, actorId))?.name ?? 'An administrator';
-
-function inviteMail(inviter: string, to: string, link: string) {
-  return {
-    to,
-    subject: `${inviter} invited you to the Kefu help desk`,
-    text:
-      `${inviter} invited you to answer customers on the Kefu help desk.\n\n` +
-      `Choose your name and password here (the link works once, for 7 days):\n\n${link}\n\n` +
-      `If you did not expect this, ignore this mail.\n`,
-  };
+/** Who sends the invitation, and the language it goes in when the admin chose none: their own. */
+async function inviter(ctx: AppContext, actorId: number): Promise<{ name: string | null; language: Language }> {
+  const agent = await findAgentById(ctx.db, actorId);
+  return { name: agent?.name ?? null, language: mailLanguage(agent?.language ?? null) };
 }
+
+const inviteMail = (invite: InviteRow, inviterName: string | null, link: string) => ({
+  to: invite.email,
+  ...inviteMailText(invite.language, inviterName, link),
+});

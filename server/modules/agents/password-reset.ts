@@ -4,7 +4,8 @@ import { now } from '../../db/database.js';
 import { BadRequest } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { accountLink, queueAccountMail } from './account-mail.js';
-import { endAllAccess } from './end-access.js';
+import { resetMailText } from './account-mail-text.js';
+import { endAccess } from './end-access.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
 import { findAgentByEmail, findAgentById, type AgentRow } from './queries.js';
 
@@ -28,14 +29,7 @@ export async function requestPasswordReset(ctx: AppContext, email: string): Prom
       .execute();
     await recordAudit(tx, { actor: { kind: 'system' }, action: 'agent.password_reset_requested', entityKind: 'agent', entityId: agent.id });
     const link = accountLink(ctx, RESET_PATH, token);
-    await queueAccountMail(ctx, tx, {
-      to: agent.email,
-      subject: 'Reset your Kefu password',
-      text:
-        `Someone asked to reset the password of your Kefu account (${agent.email}).\n\n` +
-        `Choose a new password here (the link works once, for 1 hour):\n\n${link}\n\n` +
-        `If it was not you, ignore this mail: your password stays as it is.\n`,
-    });
+    await queueAccountMail(ctx, tx, { to: agent.email, ...resetMailText(agent.language, agent.email, link) });
     onCommit(() => ctx.outbox.nudge());
   });
 }
@@ -47,7 +41,7 @@ export async function resetPassword(ctx: AppContext, token: string, password: st
   }
   const hash = sha256(token);
   const passwordHash = await hashPassword(password);
-  const agentId = await ctx.database.transaction(async (tx) => {
+  const agentId = await ctx.database.transaction(async (tx, onCommit) => {
     const used = await tx
       .updateTable('password_resets')
       .set({ used_at: now() })
@@ -59,7 +53,7 @@ export async function resetPassword(ctx: AppContext, token: string, password: st
     const agent = used && (await findAgentById(tx, used.agent_id));
     if (!agent || agent.active !== 1) return null;
     await tx.updateTable('agents').set({ password_hash: passwordHash, updated_at: now() }).where('id', '=', agent.id).execute();
-    const ended = await endAllAccess(tx, agent.id);
+    const ended = await endAccess(ctx, tx, onCommit, agent.id, { reason: 'password_reset' });
     await recordAudit(tx, {
       actor: { kind: 'agent', id: agent.id },
       action: 'agent.password_reset',

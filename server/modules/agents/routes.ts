@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { agentOf, requireAgent, requireRole, requireSession, sessionIdOf } from '../../http/auth.js';
 import { NotFound, TooManyRequests } from '../../http/errors.js';
@@ -9,7 +8,8 @@ import { IdParams, withErrors } from '../../http/schemas.js';
 import { completeSetup, needsSetup } from './first-run.js';
 import { AgentSchema, ApiTokenSchema, LanguageSchema, presentAgent, presentApiToken, RoleSchema } from './presenter.js';
 import { findAgentById, listAgents, type AgentRow } from './queries.js';
-import { createSession, deleteSession, SESSION_COOKIE } from './sessions.js';
+import { deleteSession, SESSION_COOKIE } from './sessions.js';
+import { startSignedIn } from './sign-in.js';
 import { authenticate, changeOwnPassword, createAgent, updateAgent } from './service.js';
 import { adminTokenRoutes } from './token-routes.js';
 import { createApiToken, listApiTokens, revokeApiToken } from './tokens.js';
@@ -21,20 +21,6 @@ export const agentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   const windowMs = 15 * 60_000;
   const perIp = new RateLimiter(ctx.config.security.login_attempts_per_15min * 3, windowMs);
   const perEmail = new RateLimiter(ctx.config.security.login_attempts_per_15min, windowMs);
-  const secure = ctx.config.security.secure_cookies ?? ctx.config.server.public_url.startsWith('https://');
-
-  async function signIn(agent: AgentRow, request: { headers: Record<string, unknown>; ip: string }, reply: FastifyReply) {
-    const ua = request.headers['user-agent'];
-    const session = await createSession(ctx, agent.id, { userAgent: typeof ua === 'string' ? ua : undefined, ip: request.ip });
-    reply.setCookie(SESSION_COOKIE, session.cookieValue, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure,
-      path: '/',
-      expires: new Date(session.expiresAt),
-    });
-    return { agent: presentAgent(agent, ctx.presence), csrfToken: session.csrfToken };
-  }
 
   app.post(
     '/auth/login',
@@ -59,7 +45,7 @@ export const agentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         const agent = await authenticate(ctx, request.body.email, request.body.password);
         perEmail.reset(emailKey);
         perIp.release(request.ip);
-        return await signIn(agent, request, reply);
+        return await startSignedIn(ctx, agent, request, reply);
       } catch (err) {
         request.log.info({ ip: request.ip }, 'failed sign-in');
         throw err;
@@ -93,7 +79,7 @@ export const agentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         response: withErrors({ 200: SignedIn }, 400, 409),
       },
     },
-    async (request, reply) => signIn(await completeSetup(ctx, request.body), request, reply),
+    async (request, reply) => startSignedIn(ctx, await completeSetup(ctx, request.body), request, reply),
   );
 
   app.get(

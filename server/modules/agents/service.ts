@@ -3,11 +3,10 @@ import { now } from '../../db/database.js';
 import { BadRequest, Conflict, NotFound, Unauthorized } from '../../http/errors.js';
 import { checkFreeForm } from '../../http/free-form.js';
 import { checkAvatarUrl } from './avatar.js';
+import { endAccess } from './end-access.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import { countAdmins, findAgentByEmail, findAgentById, type AgentRow } from './queries.js';
-import { deleteSessionsOf } from './sessions.js';
 import type { Role } from './tables.js';
-import { revokeAllApiTokens } from './tokens.js';
 
 export const LANGUAGES = ['en', 'zh-CN', 'zh-TW'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -90,33 +89,29 @@ export async function updateAgent(ctx: AppContext, id: number, changes: AgentCha
   }
   if (changes.password !== undefined) checkPassword(changes.password);
   checkFreeForm('preferences', changes.preferences);
-  const row = await ctx.db
-    .updateTable('agents')
-    .set({
-      ...(changes.name !== undefined && { name: changes.name.trim() || agent.name }),
-      ...(changes.role !== undefined && { role: changes.role }),
-      ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
-      ...(changes.language !== undefined && { language: changes.language }),
-      ...(changes.timezone !== undefined && { timezone: changes.timezone }),
-      ...(changes.avatarUrl !== undefined && { avatar_url: checkAvatarUrl(changes.avatarUrl) }),
-      ...(changes.preferences !== undefined && { preferences: JSON.stringify(changes.preferences) }),
-      ...(changes.password !== undefined && { password_hash: await hashPassword(changes.password) }),
-      updated_at: now(),
-    })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  if (changes.active === false || changes.password !== undefined) {
-    // A leaked password or a departed agent must not live on in a browser or an integration:
-    // every token is revoked for good (reactivation brings none back), and every session but
-    // the one that made the change ends.
-    const keep = changes.active === false ? undefined : options.keepSessionId;
-    await deleteSessionsOf(ctx, id, keep);
-    const revoked = await revokeAllApiTokens(ctx, id);
-    ctx.logger.info({ agentId: id, revokedTokens: revoked, reason: changes.active === false ? 'deactivated' : 'password' }, 'credentials revoked');
-    ctx.bus.emit({ type: 'agent.signed_out', actor: { kind: 'system' }, agentId: id, keepSessionId: keep ?? null });
-  }
-  return row;
+  // Hashed before the transaction: the slow key derivation must not hold the write lock.
+  const passwordHash = changes.password !== undefined ? await hashPassword(changes.password) : undefined;
+  return ctx.database.transaction(async (tx, onCommit) => {
+    const row = await tx
+      .updateTable('agents')
+      .set({
+        ...(changes.name !== undefined && { name: changes.name.trim() || agent.name }),
+        ...(changes.role !== undefined && { role: changes.role }),
+        ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
+        ...(changes.language !== undefined && { language: changes.language }),
+        ...(changes.timezone !== undefined && { timezone: changes.timezone }),
+        ...(changes.avatarUrl !== undefined && { avatar_url: checkAvatarUrl(changes.avatarUrl) }),
+        ...(changes.preferences !== undefined && { preferences: JSON.stringify(changes.preferences) }),
+        ...(passwordHash !== undefined && { password_hash: passwordHash }),
+        updated_at: now(),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (changes.active === false) await endAccess(ctx, tx, onCommit, id, { reason: 'deactivated' });
+    else if (passwordHash !== undefined) await endAccess(ctx, tx, onCommit, id, { reason: 'password', keepSessionId: options.keepSessionId });
+    return row;
+  });
 }
 
 export async function changeOwnPassword(

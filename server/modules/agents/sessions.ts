@@ -70,13 +70,6 @@ export async function deleteSession(ctx: AppContext, sessionId: string): Promise
   await ctx.db.deleteFrom('sessions').where('id', '=', sessionId).execute();
 }
 
-/** Ends every session of an agent, except `exceptId` (the one making the change) when given. */
-export async function deleteSessionsOf(ctx: AppContext, agentId: number, exceptId?: string): Promise<void> {
-  let query = ctx.db.deleteFrom('sessions').where('agent_id', '=', agentId);
-  if (exceptId !== undefined) query = query.where('id', '!=', exceptId);
-  await query.execute();
-}
-
 export async function pruneExpiredSessions(ctx: AppContext): Promise<number> {
   const result = await ctx.db.deleteFrom('sessions').where('expires_at', '<=', now()).executeTakeFirst();
   return Number(result.numDeletedRows);

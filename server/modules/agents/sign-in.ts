@@ -4,11 +4,14 @@ import { presentAgent, type AgentView } from './presenter.js';
 import type { AgentRow } from './queries.js';
 import { createSession, SESSION_COOKIE } from './sessions.js';
 
-/** Opens a session for an agent who just proved who they are (an accepted invitation, a reset link). */
+/**
+ * Opens a session for an agent who just proved who they are: a password, the first-run setup, an accepted
+ * invitation or a reset link.
+ */
 export async function startSignedIn(
   ctx: AppContext,
   agent: AgentRow,
-  request: FastifyRequest,
+  request: Pick<FastifyRequest, 'headers' | 'ip'>,
   reply: FastifyReply,
 ): Promise<{ agent: AgentView; csrfToken: string }> {
   const ua = request.headers['user-agent'];

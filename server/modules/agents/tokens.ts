@@ -73,17 +73,6 @@ export async function revokeAnyApiToken(ctx: AppContext, tokenId: number): Promi
   if (Number(result.numUpdatedRows) === 0) throw new NotFound('token');
 }
 
-/** Revokes every live token of an agent; returns how many. */
-export async function revokeAllApiTokens(ctx: AppContext, agentId: number): Promise<number> {
-  const result = await ctx.db
-    .updateTable('api_tokens')
-    .set({ revoked_at: now() })
-    .where('agent_id', '=', agentId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
-
 export async function resolveApiToken(ctx: AppContext, secret: string): Promise<AgentRow | null> {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
   const token = await ctx.db

@@ -63,4 +63,35 @@ describe('invitation and reset mails over SMTP', () => {
     expect(res.statusCode, res.body).toBe(200);
     await t.login('mei@example.test', 'mei password 2');
   });
+
+  it('writes the invitation in the language the admin chose, and the new agent gets that language', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/agents/invites',
+      headers: t.admin.headers,
+      payload: { email: 'lan@example.test', role: 'agent', language: 'zh-CN' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().invite.language).toBe('zh-CN');
+    const mail = await deliver(3);
+    expect(sink.messages[2]?.to).toEqual(['lan@example.test']);
+    expect(mail.subject).toMatch(/邀请您加入 Kefu 客服系统$/);
+    expect(mail.text).toContain('请在此设置您的姓名和密码');
+    expect(mail.text).not.toMatch(/invited you|Choose your/);
+    const token = followLink(mail.text, '/invite');
+    const accepted = await t.app.inject({ method: 'POST', url: '/api/v1/auth/invite/accept', payload: { token, name: '兰', password: 'lan password 1' } });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json().agent.language).toBe('zh-CN');
+  });
+
+  it('writes the reset mail in the agent’s own language', async () => {
+    await t.app.inject({ method: 'POST', url: '/api/v1/auth/password/forgot', payload: { email: 'lan@example.test' }, remoteAddress: '10.9.0.1' });
+    const mail = await deliver(4);
+    expect(sink.messages[3]?.to).toEqual(['lan@example.test']);
+    expect(mail.subject).toBe('重置您的 Kefu 密码');
+    expect(mail.text).toContain('有人请求重置您的 Kefu 账户（lan@example.test）的密码');
+    const token = followLink(mail.text, '/reset-password');
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password/reset', payload: { token, password: 'lan password 2' } });
+    expect(res.statusCode, res.body).toBe(200);
+  });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { createTestApp, TEST_PASSWORD, type Session, type TestApp } from '../../helpers/app.js';
+import { sha256 } from '../../../server/crypto.js';
 import { FrameLog } from './ws-client.js';
 
 let t: TestApp;
@@ -61,5 +62,22 @@ describe('open agent websockets of revoked credentials', () => {
     log.send({ type: 'ping' });
     await log.next((f) => f.type === 'pong');
     expect(mine.ws.readyState).toBe(mine.ws.OPEN);
+  });
+
+  it('on a forgot-password reset, closes every socket the agent had, session or token', async () => {
+    const agent = await t.signIn('agent');
+    const bySession = await connect({ cookie: agent.cookie });
+    const byToken = await connect({ authorization: `Bearer ${await tokenOf(agent)}` });
+    // The link as the reset mail would carry it (this app has no mailbox to send one).
+    const token = 'reset-link-token-for-the-socket-test';
+    const at = Date.now();
+    await t.ctx.db
+      .insertInto('password_resets')
+      .values({ token_hash: sha256(token), agent_id: agent.agentId, created_at: at, expires_at: at + 60_000, used_at: null })
+      .execute();
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password/reset', payload: { token, password: 'a brand new password' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await bySession.closed).toBe(4401);
+    expect(await byToken.closed).toBe(4401);
   });
 });

@@ -7,6 +7,7 @@ import type { Attachment, CannedReply, Contact, Message, NewMessage, Ticket } fr
 import { directory, tickets as ticketApi } from '../data/api-calls.js';
 import { clearDraft, loadDraft, saveDraft } from '../data/drafts.js';
 import { onEscape } from '../data/escape-stack.js';
+import { SendKey, withRetries } from '../data/send-key.js';
 import { mentionQuery, mentionedAgentIds, nextPlaceholder, slashQuery } from '../data/placeholders.js';
 import { storeContext, type AppStore } from '../data/store.js';
 import { icon } from '../icons.js';
@@ -102,6 +103,7 @@ export class KfComposer extends LitElement {
   @state() private _cc = '';
   @state() private _uploads: Upload[] = [];
   @state() private _sending = false;
+  private readonly _sendKey = new SendKey();
   @state() private _menu = false;
   @state() private _dragging = false;
   @state() private _suggest: { kind: 'canned' | 'mention'; start: number; query: string; active: number } | null = null;
@@ -393,7 +395,10 @@ export class KfComposer extends LitElement {
     const body: NewMessage = { kind: this._mode, text, attachmentIds: ready.length ? ready : undefined, status };
     if (this._mode === 'reply' && this._isEmail && this._cc.trim()) body.cc = this._cc.split(/[,;\s]+/).filter(Boolean);
     try {
-      const r = await ticketApi.send(this._store.api, this.ticket.id, body);
+      const ticketId = this.ticket.id;
+      const key = this._sendKey.for(ticketId, body);
+      const r = await withRetries(() => ticketApi.send(this._store.api, ticketId, body, key));
+      this._sendKey.sent();
       this._text = '';
       this._cc = '';
       this._uploads = [];

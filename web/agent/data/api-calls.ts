@@ -45,7 +45,9 @@ export const tickets = {
   events: (api: ApiClient, id: number, after: number) => api.get<{ items: TimelineEvent[] }>(`/tickets/${id}/events`, { after }),
   create: (api: ApiClient, body: { contactId: number; subject: string; text: string; channel?: { kind: string; name: string } }) =>
     api.post<{ ticket: Ticket }>('/tickets', body),
-  send: (api: ApiClient, id: number, body: NewMessage) => api.post<{ message: Message; ticket: Ticket }>(`/tickets/${id}/messages`, body),
+  /** With a key, a retry of the same send is answered from the first attempt instead of writing twice. */
+  send: (api: ApiClient, id: number, body: NewMessage, idempotencyKey?: string) =>
+    api.post<{ message: Message; ticket: Ticket }>(`/tickets/${id}/messages`, body, idempotencyKey ? { 'idempotency-key': idempotencyKey } : undefined),
   update: (api: ApiClient, id: number, changes: TicketChanges) => api.patch<{ ticket: Ticket }>(`/tickets/${id}`, changes),
   merge: (api: ApiClient, id: number, intoTicketId: number) => api.post<{ ticket: Ticket }>(`/tickets/${id}/merge`, { intoTicketId }),
   bulk: (api: ApiClient, ids: number[], changes: BulkChanges) => api.post<{ updated: number }>('/tickets/bulk', { ids, changes }),

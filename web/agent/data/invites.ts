@@ -1,11 +1,13 @@
 import type { ApiClient } from '../../shared/api.js';
-import type { Role, Session } from '../../shared/types.js';
+import type { Language, Role, Session } from '../../shared/types.js';
 
 export interface Invite {
   id: number;
   email: string;
   role: Role;
   teamId: number | null;
+  /** the invitation mail's language, and the new agent's */
+  language: Language;
   invitedBy: number | null;
   createdAt: string;
   sentAt: string;
@@ -21,7 +23,7 @@ export interface IssuedInvite {
 
 export const invites = {
   list: (api: ApiClient) => api.get<{ items: Invite[]; mailConfigured: boolean }>('/agents/invites'),
-  create: (api: ApiClient, body: { email: string; role: Role; teamId: number | null }) => api.post<IssuedInvite>('/agents/invites', body),
+  create: (api: ApiClient, body: { email: string; role: Role; teamId: number | null; language: Language }) => api.post<IssuedInvite>('/agents/invites', body),
   resend: (api: ApiClient, id: number) => api.post<IssuedInvite>(`/agents/invites/${id}/resend`),
   newLink: (api: ApiClient, id: number) => api.post<IssuedInvite>(`/agents/invites/${id}/link`),
   revoke: (api: ApiClient, id: number) => api.delete(`/agents/invites/${id}`),

@@ -116,6 +116,8 @@ export class AppStore extends EventTarget {
         void this.refreshCounts();
         this.dispatchEvent(new Event('resumed'));
       },
+      // The same path as an API call answered 401: the sign-in overlay, the app kept behind it.
+      onSignedOut: () => this.api.reportUnauthorized(),
     });
     this.ws.start();
     // Away is a choice the agent made; a reload or a new sign-in must not quietly turn it back to online.

@@ -43,7 +43,7 @@ describe('widget email: offline answers, transcripts, erasure', () => {
   it('emails a transcript of the chat on request to the identified visitor', async () => {
     const v = new Visitor(t);
     await v.start();
-    const ok = await v.call('POST', '/identify', { id: 'kim', hash: identityHash(IDENTITY_SECRET, 'kim'), email: 'kim@example.com' });
+    const ok = await v.call('POST', '/identify', { id: 'kim', hash: identityHash(IDENTITY_SECRET, 'kim', 'kim@example.com'), email: 'kim@example.com' });
     v.token = ok.json<{ token: string }>().token;
     const sent = await v.send('Please send me this chat');
     const conversationId = sent.json<{ message: { conversationId: string } }>().message.conversationId;

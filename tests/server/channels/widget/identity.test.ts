@@ -69,13 +69,46 @@ describe('widget identity: typed details are claims, identify() is proof', () =>
   it('still attaches a visitor verified through identify() to the contact that owns their email', async () => {
     const v = new Visitor(t);
     await v.start();
-    const ok = await v.call('POST', '/identify', { id: 'cust-1', hash: identityHash(IDENTITY_SECRET, 'cust-1'), email: 'customer@example.com' });
+    const ok = await v.call('POST', '/identify', { id: 'cust-1', hash: identityHash(IDENTITY_SECRET, 'cust-1', 'customer@example.com'), email: 'customer@example.com' });
     expect(ok.statusCode).toBe(200);
     v.token = ok.json<{ token: string }>().token;
     await v.send('logged in');
     const contact = await contactOf(ok.json<{ visitor: { id: string } }>().visitor.id);
     expect(contact.id).toBe(customerId);
     expect(contact.emailVerified).toBe(true);
+  });
+
+  it('does not take an email as proved when the hash covers only the user id', async () => {
+    const v = new Visitor(t);
+    await v.start();
+    const res = await v.call('POST', '/identify', { id: 'mallory', hash: identityHash(IDENTITY_SECRET, 'mallory'), email: 'customer@example.com' });
+    // The id is still proved: the session goes on as that user, only the address stays a claim.
+    expect(res.statusCode).toBe(200);
+    const visitorId = res.json<{ visitor: { id: string } }>().visitor.id;
+    const row = await t.ctx.db.selectFrom('widget_visitors').selectAll().where('id', '=', visitorId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ external_id: 'mallory', email: 'customer@example.com', email_verified: 0 });
+    v.token = res.json<{ token: string }>().token;
+    await v.send('show me my orders');
+    const contact = await contactOf(visitorId);
+    expect(contact.id).not.toBe(customerId);
+    expect(contact.emailVerified).toBe(false);
+  });
+
+  it('refuses a hash over the user id and an email other than the one sent', async () => {
+    const v = new Visitor(t);
+    await v.start();
+    const res = await v.call('POST', '/identify', {
+      id: 'mallory',
+      hash: identityHash(IDENTITY_SECRET, 'mallory', 'mallory@example.com'),
+      email: 'customer@example.com',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ error: { code: string } }>().error.code).toBe('identity_hash_mismatch');
+  });
+
+  it('documents in the API docs how the host site signs the email', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/api/docs/json' })).json<{ paths: Record<string, { post?: { description?: string } }> }>();
+    expect(spec.paths['/api/v1/widget/{channel}/identify']?.post?.description).toContain('id + "\\n" + email');
   });
 
   it('turns a typed address into a verified one once identify() proves it', async () => {
@@ -88,7 +121,7 @@ describe('widget identity: typed details are claims, identify() is proof', () =>
     await v.send('typed my address');
     const visitorId = first.json<{ visitor: { id: string } }>().visitor.id;
     expect(await contactOf(visitorId)).toMatchObject({ email: 'fay@example.com', emailVerified: false });
-    const proven = await v.call('POST', '/identify', { id: 'fay-1', hash, email: 'fay@example.com' });
+    const proven = await v.call('POST', '/identify', { id: 'fay-1', hash: identityHash(IDENTITY_SECRET, 'fay-1', 'fay@example.com'), email: 'fay@example.com' });
     v.token = proven.json<{ token: string }>().token;
     await v.send('now proven');
     expect(await contactOf(visitorId)).toMatchObject({ email: 'fay@example.com', emailVerified: true });

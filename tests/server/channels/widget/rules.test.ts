@@ -77,6 +77,11 @@ describe('visitor tokens and identity hashes', () => {
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(verifyIdentityHash('channel-secret-16+', 'user-1', hash)).toBe(true);
     expect(verifyIdentityHash('channel-secret-16+', 'user-2', hash)).toBe(false);
+    const withEmail = identityHash('channel-secret-16+', 'user-1', 'a@example.com');
+    expect(verifyIdentityHash('channel-secret-16+', 'user-1', withEmail, 'a@example.com')).toBe(true);
+    expect(verifyIdentityHash('channel-secret-16+', 'user-1', withEmail, 'b@example.com')).toBe(false);
+    expect(verifyIdentityHash('channel-secret-16+', 'user-1', withEmail)).toBe(false);
+    expect(verifyIdentityHash('channel-secret-16+', 'user-1', hash, 'a@example.com')).toBe(false);
   });
 });
 

@@ -21,7 +21,7 @@ describe('widget transcripts go only to a verified address', () => {
   async function identified(id: string, ip = '203.0.113.1'): Promise<{ v: Visitor; conversationId: string; ip: string }> {
     const v = new Visitor(t);
     await v.start({ language: 'zh-CN' });
-    const ok = await v.call('POST', '/identify', { id, hash: identityHash(IDENTITY_SECRET, id), email: `${id}@example.com` });
+    const ok = await v.call('POST', '/identify', { id, hash: identityHash(IDENTITY_SECRET, id, `${id}@example.com`), email: `${id}@example.com` });
     v.token = ok.json<{ token: string }>().token;
     const sent = await v.send('hello');
     return { v, conversationId: sent.json<{ message: { conversationId: string } }>().message.conversationId, ip };

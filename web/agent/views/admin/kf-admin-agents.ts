@@ -1,8 +1,8 @@
 import { LitElement, html, css } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { t } from '../../../shared/i18n/i18n.js';
-import type { Agent, Role } from '../../../shared/types.js';
+import { LANGUAGES, t } from '../../../shared/i18n/i18n.js';
+import type { Agent, Language, Role } from '../../../shared/types.js';
 import { directory } from '../../data/api-calls.js';
 import { invites, type Invite, type IssuedInvite } from '../../data/invites.js';
 import { formatDateTime } from '../../../shared/format.js';
@@ -81,6 +81,7 @@ export class KfAdminAgents extends LitElement {
         email: String(f.get('email')),
         role: String(f.get('role')) as Role,
         teamId: team ? Number(team) : null,
+        language: String(f.get('language')) as Language,
       });
       if (this._issued.mailed) toast(t('agents.inviteSent', { email: this._issued.invite.email }));
       form.reset();
@@ -131,6 +132,8 @@ export class KfAdminAgents extends LitElement {
           <div><label class="lbl" for="irole">${t('agents.role')}</label><select class="field" id="irole" name="role" style="width:100%;height:32px">${ROLES.map((r) => html`<option value=${r}>${t(`role.${r}`)}</option>`)}</select></div>
           <div><label class="lbl" for="iteam">${t('agents.team')}</label><select class="field" id="iteam" name="team" style="width:100%;height:32px">
             <option value="">${t('agents.noTeam')}</option>${teams.map((tm) => html`<option value=${tm.id}>${tm.name}</option>`)}</select></div>
+          <div><label class="lbl" for="ilang">${t('agents.inviteLanguage')}</label><select class="field" id="ilang" name="language" style="width:100%;height:32px">
+            ${LANGUAGES.map((l) => html`<option value=${l.code} ?selected=${l.code === this._store.me.language}>${l.label}</option>`)}</select></div>
           <div><button class="btn primary" style="width:100%;height:32px">${t('agents.sendInvite')}</button></div>
         </div>
         ${this._renderIssued()}
