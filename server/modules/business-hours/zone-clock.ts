@@ -1,0 +1,91 @@
+/**
+ * Wall-clock conversions for one IANA time zone, built on Intl alone. Offsets are cached per
+ * quarter hour: every real zone changes offset on a quarter-hour boundary, and formatting is the
+ * costly step.
+ */
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+const BUCKET = 15 * MINUTE;
+
+const clocks = new Map<string, ZoneClock>();
+
+export function zoneClock(timeZone: string): ZoneClock {
+  let clock = clocks.get(timeZone);
+  if (!clock) {
+    clock = new ZoneClock(timeZone);
+    clocks.set(timeZone, clock);
+  }
+  return clock;
+}
+
+/** Whether Intl knows the zone; the names it accepts are the IANA ones (and their aliases). */
+export function isTimeZone(name: string): boolean {
+  if (name.trim() === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class ZoneClock {
+  readonly #format: Intl.DateTimeFormat;
+  readonly #offsets = new Map<number, number>();
+
+  constructor(readonly timeZone: string) {
+    this.#format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  }
+
+  /** Milliseconds to add to a UTC instant to read the zone's wall clock. */
+  offsetAt(instant: number): number {
+    const bucket = Math.floor(instant / BUCKET);
+    const known = this.#offsets.get(bucket);
+    if (known !== undefined) return known;
+    const offset = this.#compute(bucket * BUCKET);
+    if (this.#offsets.size > 50_000) this.#offsets.clear();
+    this.#offsets.set(bucket, offset);
+    return offset;
+  }
+
+  /** Days since 1970-01-01 of the zone's calendar date at `instant`. */
+  dayOf(instant: number): number {
+    return Math.floor((instant + this.offsetAt(instant)) / DAY);
+  }
+
+  /**
+   * The instant the zone's clock reads `minute` minutes after the start of local day `day`
+   * (minute may pass 1440 for a range that ends the next morning). A wall time skipped by a
+   * spring-forward change maps to the same distance after the change; a time repeated by a
+   * fall-back change maps to its first occurrence.
+   */
+  instantOf(day: number, minute: number): number {
+    const wall = day * DAY + minute * MINUTE;
+    const o1 = this.offsetAt(wall);
+    const guess = wall - o1;
+    const o2 = this.offsetAt(guess);
+    if (o1 === o2) return guess;
+    const second = wall - o2;
+    const o3 = this.offsetAt(second);
+    if (o2 === o3) return second;
+    return wall - Math.min(o2, o3);
+  }
+
+  #compute(instant: number): number {
+    const parts = this.#format.formatToParts(instant);
+    const n = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
+    const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour') % 24, n('minute'), n('second'));
+    return wall - instant;
+  }
+}
+
+export const dayNumber = (date: string): number => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY);
