@@ -1,7 +1,8 @@
 /**
- * Wall-clock conversions for one IANA time zone, built on Intl alone. Offsets are cached per
- * quarter hour: every real zone changes offset on a quarter-hour boundary, and formatting is the
- * costly step.
+ * Wall-clock conversions for one IANA time zone, built on Intl alone. Formatting is the costly
+ * step, so offsets are cached: per UTC day when the offset is the same at both ends of it (no
+ * zone changes twice in a day), else per quarter hour, since every real zone changes offset on
+ * a quarter-hour boundary.
  */
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -21,8 +22,9 @@ export function zoneClock(timeZone: string): ZoneClock {
 /** Whether Intl knows the zone; the names it accepts are the IANA ones (and their aliases). */
 export function isTimeZone(name: string): boolean {
   if (name.trim() === '') return false;
+  if (clocks.has(name)) return true;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    zoneClock(name);
     return true;
   } catch {
     return false;
@@ -32,6 +34,9 @@ export function isTimeZone(name: string): boolean {
 export class ZoneClock {
   readonly #format: Intl.DateTimeFormat;
   readonly #offsets = new Map<number, number>();
+  readonly #starts = new Map<number, number>();
+  /** null: the offset changes during that UTC day. */
+  readonly #days = new Map<number, number | null>();
 
   constructor(readonly timeZone: string) {
     this.#format = new Intl.DateTimeFormat('en-US', {
@@ -48,13 +53,37 @@ export class ZoneClock {
 
   /** Milliseconds to add to a UTC instant to read the zone's wall clock. */
   offsetAt(instant: number): number {
+    const day = Math.floor(instant / DAY);
+    let whole = this.#days.get(day);
+    if (whole === undefined) {
+      const start = this.#boundary(day);
+      whole = start === this.#boundary(day + 1) ? start : null;
+      this.#days.set(day, whole);
+    }
+    if (whole !== null) return whole;
     const bucket = Math.floor(instant / BUCKET);
     const known = this.#offsets.get(bucket);
     if (known !== undefined) return known;
     const offset = this.#compute(bucket * BUCKET);
-    if (this.#offsets.size > 50_000) this.#offsets.clear();
     this.#offsets.set(bucket, offset);
     return offset;
+  }
+
+  /** The offset at the start of UTC day `day`. */
+  #boundary(day: number): number {
+    let known = this.#starts.get(day);
+    if (known === undefined) {
+      if (this.#starts.size > 100_000) this.#clear();
+      known = this.#compute(day * DAY);
+      this.#starts.set(day, known);
+    }
+    return known;
+  }
+
+  #clear(): void {
+    this.#starts.clear();
+    this.#days.clear();
+    this.#offsets.clear();
   }
 
   /** Days since 1970-01-01 of the zone's calendar date at `instant`. */
