@@ -162,7 +162,7 @@ export class KfAdminHours extends LitElement {
         <div><label class="lbl" for="hn">${t('hours.name')}</label><input class="field" id="hn" name="name" required ?disabled=${ro} .value=${e?.name ?? ''} /></div>
         <div><label class="lbl" for="tz">${t('hours.timezone')}</label><input class="field" id="tz" name="timezone" list="zones" required ?disabled=${ro} .value=${e?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone} />
           <datalist id="zones">${timeZones().map((z) => html`<option value=${z}></option>`)}</datalist></div>
-        <div><div class="lbl">${t('hours.weekly')}</div>
+        <div><label class="lbl" for="day-mon">${t('hours.weekly')}</label>
           <div class="days">${WEEKDAYS.map((d) => html`<label for="day-${d}">${t(DAY_LABEL[d])}</label>
             <input class="field" id="day-${d}" name="day-${d}" placeholder=${t('hours.closed')} ?disabled=${ro} .value=${formatRanges(e?.weekly[d])} />`)}</div>
           <div class="hint">${t('hours.weeklyHint')}</div></div>
