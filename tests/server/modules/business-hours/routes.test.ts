@@ -96,6 +96,13 @@ describe('business-hours API', () => {
     expect(res.statusCode).toBe(409);
   });
 
+  it('is documented at /api/docs/json with its request schema', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/json' })).json<{ paths: Record<string, Record<string, { requestBody?: unknown }>> }>();
+    expect(Object.keys(doc.paths['/api/v1/business-hours'] ?? {})).toEqual(expect.arrayContaining(['get', 'post']));
+    expect(Object.keys(doc.paths['/api/v1/business-hours/{id}'] ?? {})).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
+    expect(JSON.stringify(doc.paths['/api/v1/business-hours']?.post?.requestBody)).toContain('extraWorkdays');
+  });
+
   it('lets supervisors read but not write, and agents neither', async () => {
     expect((await post({ ...valid, name: 'by supervisor' }, supervisor)).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/business-hours', headers: agent.headers })).statusCode).toBe(403);
