@@ -10,6 +10,7 @@ import { Outbox } from './outbox/outbox.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
+import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
 import { PresenceRegistry } from './realtime/presence.js';
 import { SearchIndex } from './search/search-index.js';
 import { ensurePrivateDir } from './private-files.js';
@@ -38,6 +39,8 @@ export interface AppContext {
   readonly outbox: Outbox;
   /** The full-text index; a search awaits search.caughtUp() first. startWorkers starts its thread. */
   readonly search: SearchIndex;
+  /** Business-hours calendars by id, and what uses each. */
+  readonly businessHours: BusinessHoursDirectory;
   /** Registers something to close on shutdown; closed last-registered first. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -96,6 +99,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     scheduler,
     outbox,
     search,
+    businessHours: new BusinessHoursDirectory(database.sqlite),
     onClose: (fn) => closers.push(fn),
     async close() {
       if (closed) return;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { FormatRegistry } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { parseDocument, isMap, isSeq, isScalar, LineCounter, type Node } from 'yaml';
+import { widgetHoursProblems } from '../channels/widget/business-hours.js';
 import { isValidCron } from '../jobs/scheduler.js';
 import { ConfigError } from './errors.js';
 import { ConfigSchema, type Config, type ConfigFile, type TrustProxy } from './schema.js';
@@ -308,6 +309,7 @@ function checkCrossFields(file: ConfigFile, problems: string[]): void {
       problems.push(`channels.widget[${i}].email_channel: no email channel named "${w.email_channel}"`);
     }
   });
+  problems.push(...widgetHoursProblems(file.channels.widget));
   const schedule = file.backup?.schedule;
   if (typeof schedule === 'string' && schedule.length >= 9 && !isValidCron(schedule)) {
     problems.push(

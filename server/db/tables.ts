@@ -3,6 +3,7 @@ import type { InviteTables } from '../modules/agents/invite-tables.js';
 import type { WidgetTables } from '../channels/widget/tables.js';
 import type { EmailTables } from '../channels/email/tables.js';
 import type { AttachmentTables } from '../modules/attachments/tables.js';
+import type { BusinessHoursTables } from '../modules/business-hours/tables.js';
 import type { AuditTables } from '../modules/audit/tables.js';
 import type { CannedReplyTables } from '../modules/canned-replies/tables.js';
 import type { ContactTables } from '../modules/contacts/tables.js';
@@ -33,4 +34,5 @@ export interface Tables
     RealtimeTables,
     WidgetTables,
     EmailTables,
-    IdempotencyTables {}
+    IdempotencyTables,
+    BusinessHoursTables {}

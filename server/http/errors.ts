@@ -40,8 +40,8 @@ export class NotFound extends AppError {
 }
 
 export class Conflict extends AppError {
-  constructor(message: string, code = 'conflict') {
-    super(409, code, message);
+  constructor(message: string, code = 'conflict', details?: Record<string, unknown>) {
+    super(409, code, message, details);
   }
 }
 

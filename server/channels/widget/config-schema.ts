@@ -11,8 +11,10 @@ const PrechatField = Type.Object(
 
 const BusinessHours = Type.Object(
   {
+    /** A business-hours calendar (id) managed in the admin screen; instead of timezone and days. */
+    calendar: Type.Optional(Type.Integer({ minimum: 1 })),
     timezone: Type.String({ default: 'UTC' }),
-    /** Keys mon..sun; value "09:00-18:00" or omitted for closed. */
+    /** Keys mon..sun; value "09:00-18:00" or omitted for closed; "22:00-02:00" runs into the next morning. */
     days: Type.Partial(
       Type.Record(
         Type.Union(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => Type.Literal(d))),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { PermanentDeliveryError } from '../../outbox/senders.js';
+import { missingCalendarProblems } from './business-hours.js';
 import { deliverAgentMessage } from './delivery.js';
 import { widgetPageRoutes } from './page-routes.js';
 import { widgetRoutes } from './routes.js';
@@ -16,9 +17,14 @@ export { widgetEmbedSnippet } from './snippet.js';
 
 /** Makes the widget channel's runtime and hooks it to the bus; closed with the context. */
 export function createWidgetChannel(ctx: AppContext, deps: WidgetDeps): WidgetRuntime {
+  const widgets = ctx.config.channels.widget;
+  const missing = missingCalendarProblems(widgets, (id) => ctx.businessHours.calendar(id));
+  if (missing.length > 0) throw new Error(`Invalid configuration:\n${missing.map((p) => `  - ${p}`).join('\n')}`);
   const rt = new WidgetRuntime(ctx, deps);
   const log = ctx.logger.child({ subsystem: 'widget' });
+  const usesCalendar = (id: number) => widgets.filter((w) => w.business_hours?.calendar === id).map((w) => ({ kind: 'widget channel', name: w.name }));
   const offs = [
+    ctx.businessHours.registerUsers('widget channel', usesCalendar),
     ctx.bus.on('agent.typing', (e) => relayAgentTyping(rt, e)),
     ctx.bus.on('agent.viewing', (e) => relayAgentViewing(rt, e)),
     ctx.bus.on('contact.deleted', (e) => forgetContact(rt, e)),

@@ -47,7 +47,7 @@ export class WidgetRuntime {
 
   /** Someone can answer live: inside business hours and, unless configured otherwise, an agent online. */
   online(channel: WidgetChannelConfig, at = new Date()): boolean {
-    if (!withinBusinessHours(channel.business_hours, at)) return false;
+    if (!withinBusinessHours(channel.business_hours, at, (id) => this.ctx.businessHours.calendar(id))) return false;
     return !channel.offline_when_no_agent || this.ctx.presence.onlineCount() > 0;
   }
 

@@ -37,6 +37,9 @@ describe('withinBusinessHours', () => {
     ['2026-11-23T10:00:00Z', false], // Monday 18:00: closed at the end minute
     ['2026-11-24T02:00:00Z', false], // Tuesday: no hours
     ['2026-11-28T15:00:00Z', true], // Saturday 23:00, inside a range that spans midnight
+    ['2026-11-28T17:30:00Z', true], // Sunday 01:30: Saturday's night runs into Sunday morning
+    ['2026-11-28T18:00:00Z', false], // Sunday 02:00: the night is over
+    ['2026-11-27T17:30:00Z', false], // Saturday 01:30: no night began on Friday
   ])('at %s open: %s', (at, expected) => {
     expect(withinBusinessHours(hours, new Date(at))).toBe(expected);
   });
@@ -44,6 +47,20 @@ describe('withinBusinessHours', () => {
   it('is always open without business hours and never open with no open day', () => {
     expect(withinBusinessHours(undefined)).toBe(true);
     expect(withinBusinessHours({ timezone: 'UTC', days: {} })).toBe(false);
+  });
+});
+
+describe('widget business hours in the config', () => {
+  const widget = (business_hours: Record<string, unknown>) => ({
+    channels: { widget: [{ name: 'site', allowed_origins: ['https://shop.example.com'], business_hours }] },
+  });
+  it.each([
+    [{ timezone: 'Europe/Atlantis', days: { mon: '09:00-18:00' } }, 'channels.widget[0].business_hours.timezone'],
+    [{ timezone: 'UTC', days: { mon: '09:00-25:00' } }, 'channels.widget[0].business_hours.days.mon'],
+    [{ timezone: 'UTC', days: { mon: '09:00-09:00' } }, 'channels.widget[0].business_hours.days.mon'],
+    [{ calendar: 1, days: { mon: '09:00-18:00' } }, 'channels.widget[0].business_hours: name a calendar or list days'],
+  ])('stops start-up on %j, naming %s', (hours, key) => {
+    expect(() => configFromObject(widget(hours))).toThrow(key);
   });
 });
 

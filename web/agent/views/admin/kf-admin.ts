@@ -11,6 +11,7 @@ import './kf-admin-teams.js';
 import './kf-admin-labels.js';
 import './kf-admin-canned.js';
 import './kf-admin-channels.js';
+import './kf-admin-hours.js';
 import './kf-admin-tokens.js';
 
 const SECTIONS: { id: AdminSection; label: MessageKey; icon: IconName; manage: boolean }[] = [
@@ -19,6 +20,7 @@ const SECTIONS: { id: AdminSection; label: MessageKey; icon: IconName; manage: b
   { id: 'labels', label: 'admin.labels', icon: 'tag', manage: true },
   { id: 'canned', label: 'admin.canned', icon: 'bolt', manage: true },
   { id: 'channels', label: 'admin.channels', icon: 'inbox', manage: true },
+  { id: 'hours', label: 'admin.hours', icon: 'clock', manage: true },
   { id: 'tokens', label: 'admin.tokens', icon: 'api', manage: false },
 ];
 
@@ -79,6 +81,8 @@ export class KfAdmin extends LitElement {
         return html`<kf-admin-canned></kf-admin-canned>`;
       case 'channels':
         return html`<kf-admin-channels></kf-admin-channels>`;
+      case 'hours':
+        return html`<kf-admin-hours></kf-admin-hours>`;
       case 'tokens':
         return html`<kf-admin-tokens></kf-admin-tokens>`;
     }

@@ -1,0 +1,52 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { compileCalendar, type CompiledCalendar } from './calendar.js';
+import { toCalendar, type BusinessHoursRow } from './queries.js';
+
+/** Something that uses a calendar, as shown to an admin who tries to delete it. */
+export interface CalendarUser {
+  kind: string;
+  name: string;
+}
+
+/** Lists what uses calendar `id`; each module that names calendars registers one. */
+export type CalendarUsersOf = (id: number) => CalendarUser[] | Promise<CalendarUser[]>;
+
+/**
+ * Calendars by id for code that must answer synchronously (is the widget open right now?),
+ * compiled once and forgotten when one is written, plus the registry of what uses each.
+ */
+export class BusinessHoursDirectory {
+  readonly #compiled = new Map<number, CompiledCalendar | null>();
+  readonly #users = new Map<string, CalendarUsersOf>();
+  readonly #select: BetterSqlite3.Statement<[number], Pick<BusinessHoursRow, 'timezone' | 'weekly' | 'holidays' | 'extra_workdays'>>;
+
+  constructor(sqlite: BetterSqlite3.Database) {
+    this.#select = sqlite.prepare('select timezone, weekly, holidays, extra_workdays from business_hours where id = ?');
+  }
+
+  /** The calendar, or null when there is no such id. */
+  calendar(id: number): CompiledCalendar | null {
+    if (this.#compiled.has(id)) return this.#compiled.get(id) ?? null;
+    const row = this.#select.get(id);
+    const found = row ? compileCalendar(toCalendar(row)) : null;
+    this.#compiled.set(id, found);
+    return found;
+  }
+
+  forget(id: number): void {
+    this.#compiled.delete(id);
+  }
+
+  /** `kind` names the module (e.g. "widget channel"); registering the same kind again replaces it. */
+  registerUsers(kind: string, usersOf: CalendarUsersOf): () => void {
+    this.#users.set(kind, usersOf);
+    return () => {
+      if (this.#users.get(kind) === usersOf) this.#users.delete(kind);
+    };
+  }
+
+  async usersOf(id: number): Promise<CalendarUser[]> {
+    const lists = await Promise.all([...this.#users.values()].map((fn) => fn(id)));
+    return lists.flat();
+  }
+}
