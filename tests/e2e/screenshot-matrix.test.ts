@@ -86,6 +86,22 @@ async function shoot(page: Page, name: string) {
   expect.soft(await horizontalOverflow(page, SCROLLERS), name).toEqual([]);
 }
 
+/** How many px² of the signed-in agent's initials the presence dot covers, in the visible avatar (sidebar or tab bar). */
+function dotOverInitials(page: Page): Promise<number> {
+  return page.locator('kf-sidebar .av:visible').evaluate((av) => {
+    const text = av.querySelector('.avatar')?.firstChild;
+    const dot = av.querySelector('.dot');
+    if (!text || !dot) return -1;
+    const range = document.createRange();
+    range.selectNodeContents(av.querySelector('.avatar')!);
+    const a = range.getBoundingClientRect();
+    const b = dot.getBoundingClientRect();
+    const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    return w > 0 && h > 0 ? w * h : 0;
+  });
+}
+
 describe('screenshot matrix of the agent app', () => {
   for (const [lang, email] of PEOPLE) {
     for (const size of SIZES) {
@@ -99,6 +115,7 @@ describe('screenshot matrix of the agent app', () => {
         await go(page, `#/contacts/${contactId}`, 'kf-contacts .page-body');
         await page.waitForSelector(`kf-contacts :text("Emma Clarke-Whitfield")`);
         await shoot(page, `matrix-contact-${tag}`);
+        expect(await dotOverInitials(page)).toBe(0);
 
         await go(page, `#/inbox/all/ticket/${photoTicket}`, 'kf-timeline a.thumb');
         await page.click('kf-timeline a.thumb');
@@ -129,7 +146,13 @@ describe('screenshot matrix of the agent app', () => {
         ] as const) {
           await go(page, `#/admin/${section}`, ready);
           expect(await insideViewport(page, 'kf-admin nav a[aria-current=page]'), section).toBe(true);
-          if (section === 'labels') expect((await page.locator('kf-admin-labels form.add input[type=color]').boundingBox())?.width).toBe(32);
+          if (section === 'labels') {
+            expect((await page.locator('kf-admin-labels form.add input[type=color]').boundingBox())?.width).toBe(32);
+            // Every label's name reads whole in its field.
+            for (const field of await page.locator('kf-admin-labels td .field').all()) {
+              expect(await field.evaluate((el) => el.scrollWidth <= el.clientWidth), await field.inputValue()).toBe(true);
+            }
+          }
           await shoot(page, `matrix-admin-${section}-${tag}`);
         }
         await page.context().close();
