@@ -129,6 +129,8 @@ describe('screenshot matrix of the agent app', () => {
 
         await go(page, `#/inbox/all/ticket/${chatTicket}`, 'kf-timeline article.outbound');
         await shoot(page, `matrix-ticket-chat-${tag}`);
+        // A short subject reads whole beside or above the header's actions.
+        expect(await page.locator('kf-ticket-view header h2').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 
         await go(page, `#/inbox/all/ticket/${emailTicket}`, 'kf-timeline article.outbound');
         if (phone) await page.tap('kf-composer .fields-summary');
