@@ -110,6 +110,8 @@ describe('a newcomer’s first chat, on phones', () => {
       await row.tap();
       await agent.waitForSelector(`kf-ticket-view[data-ticket="${ticketId}"] kf-timeline article[data-kind]`);
       await agent.locator('kf-timeline article[data-kind]', { hasText: c.question }).waitFor();
+      // A visitor who gave no name is called so, not by the widget's random visitor id.
+      expect(await agent.locator('kf-timeline article[data-kind]', { hasText: c.question }).locator('.author').innerText()).toBe('Anonymous visitor');
       expect(await horizontalOverflow(agent, ['table', 'kf-admin nav'])).toEqual([]);
       await agent.locator('kf-composer textarea').tap();
       await agent.locator('kf-composer textarea').fill(c.answer);
