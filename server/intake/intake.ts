@@ -27,7 +27,9 @@ function rewriteCids(html: string | null | undefined, rows: AttachmentRow[]): st
 }
 
 function senderName(msg: InboundMessage, contactName: string | null): string {
-  return msg.sender.name?.trim() || contactName || msg.sender.email || msg.sender.identity.value;
+  // A widget identity is a random visitor id, no name to show: left empty, the agent app says "Anonymous visitor".
+  const identity = msg.sender.identity.kind === 'widget' ? '' : msg.sender.identity.value;
+  return msg.sender.name?.trim() || contactName || msg.sender.email || identity;
 }
 
 /**

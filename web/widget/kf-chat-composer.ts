@@ -44,7 +44,7 @@ export class KfChatComposer extends LitElement {
       :host { display: block; border-top: 1px solid var(--kf-line); background: #fff; position: relative; }
       form { display: flex; align-items: flex-end; gap: 2px; padding: 8px 8px 8px 12px; }
       textarea {
-        flex: 1; border: 0; resize: none; font: inherit; padding: 8px 4px; max-height: 120px; min-height: 38px; outline: none;
+        flex: 1; border: 0; resize: none; font: inherit; font-size: var(--kf-field-size, inherit); padding: 8px 4px; max-height: 120px; min-height: 38px; outline: none;
         background: transparent; color: inherit;
       }
       textarea:focus-visible { outline: none; }

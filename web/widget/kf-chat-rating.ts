@@ -26,7 +26,7 @@ export class KfChatRating extends LitElement {
       .stars button { border: 0; background: none; padding: 2px; color: #d1d5db; }
       .stars button.on { color: #f59e0b; }
       .row { display: flex; gap: 8px; margin-top: 10px; }
-      .row input { flex: 1; font: inherit; padding: 9px 12px; border: 1px solid #d1d5db; border-radius: 10px; }
+      .row input { flex: 1; font: inherit; font-size: var(--kf-field-size, inherit); padding: 9px 12px; border: 1px solid #d1d5db; border-radius: 10px; }
       .row button { border: 1px solid var(--kf-brand); color: var(--kf-brand); background: #fff; border-radius: 10px; padding: 0 12px; }
       .notice { color: var(--kf-muted); margin: 8px 0 0; }
     `,

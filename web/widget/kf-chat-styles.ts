@@ -22,6 +22,8 @@ export const chatStyles = css`
   }
   :host([mode='inline']) .panel { inset: 0; border-radius: 12px; box-shadow: 0 0 0 1px var(--kf-line); }
   .mobile .panel { inset: 0; border-radius: 0; }
+  /* Phone browsers (Safari) zoom the page into a field whose text is under 16 px. */
+  .mobile { --kf-field-size: 16px; }
   .scroll { flex: 1; overflow-y: auto; overscroll-behavior: contain; background: #fff; }
   .banner { padding: 8px 14px; font-size: 12px; background: #fef3c7; color: #92400e; }
   .banner.info { background: #eff6ff; color: #1e40af; }

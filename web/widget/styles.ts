@@ -33,7 +33,7 @@ export const base = css`
   .field label { font-weight: 600; font-size: 13px; }
   .field label small { font-weight: 400; color: var(--kf-muted); }
   .field input, .field textarea {
-    font: inherit; padding: 10px 12px; border: 1px solid #d1d5db; border-radius: 10px; background: #fff; color: inherit; width: 100%;
+    font: inherit; font-size: var(--kf-field-size, inherit); padding: 10px 12px; border: 1px solid #d1d5db; border-radius: 10px; background: #fff; color: inherit; width: 100%;
   }
   .field textarea { min-height: 96px; resize: vertical; }
   .field .err { color: var(--kf-danger); font-size: 12px; }

@@ -50,7 +50,8 @@ export class KfSidebar extends LitElement {
       .me .name { font-weight: 600; }
       .me .status { font-size: var(--kf-text-xs); color: var(--kf-text-muted); display: flex; align-items: center; gap: 5px; }
       .av { position: relative; display: inline-flex; }
-      .av .dot { position: absolute; right: -1px; bottom: -1px; width: 9px; height: 9px; border: 2px solid var(--kf-bg-subtle); box-sizing: content-box; }
+      /* Out on the avatar's corner: further in, it hides part of the initials. */
+      .av .dot { position: absolute; right: -4px; bottom: -4px; width: 6px; height: 6px; border: 2px solid var(--kf-bg-subtle); box-sizing: content-box; }
       .online { background: var(--kf-success); }
       .away { background: var(--kf-warning); }
       .offline { background: var(--kf-text-faint); }
@@ -152,7 +153,7 @@ export class KfSidebar extends LitElement {
       ${this._tab('#/contacts', t('nav.contacts'), 'contacts', r.name === 'contacts', 'contacts')}
       ${this._tab('#/admin/' + (s.canManage ? 'agents' : 'tokens'), t('nav.settings'), 'settings', r.name === 'admin', 'settings')}
       <button class="tab" data-tab="me" aria-haspopup="menu" aria-expanded=${this._menu} @click=${() => { this._menu = !this._menu; this._sheet = false; }}>
-        <span class="av">${avatar(s.me.name, s.me.avatarUrl, 22)}<span class="dot ${presence}"></span></span><span class="ellipsis">${t('nav.me')}</span></button>
+        <span class="av">${avatar(s.me.name, s.me.avatarUrl, 24)}<span class="dot ${presence}"></span></span><span class="ellipsis">${t('nav.me')}</span></button>
     </div>`;
   }
 

@@ -36,7 +36,7 @@ export class KfTicketView extends LitElement {
     base,
     css`
       :host { display: flex; min-width: 0; height: 100%; background: var(--kf-bg); }
-      .main { flex: 1; min-width: 0; display: flex; flex-direction: column; }
+      .main { flex: 1; min-width: 0; display: flex; flex-direction: column; container-type: inline-size; }
       header { display: flex; align-items: center; gap: 8px; padding: 0 16px; height: 56px; border-bottom: 1px solid var(--kf-border); flex: none; }
       .title { flex: 1; min-width: 0; display: flex; flex-direction: column; }
       h2 { margin: 0; font-size: var(--kf-text-lg); font-weight: 650; letter-spacing: -0.01em; }
@@ -67,12 +67,15 @@ export class KfTicketView extends LitElement {
       @media (min-width: 1361px) { :host([panel-hidden]) kf-contact-panel { display: none; } }
       @media (max-width: 860px) { .back { display: inline-flex; } }
       h2 .num { display: none; }
-      /* Phone: the title keeps a whole first row (number, then subject); the actions move to the row below. */
-      @media (max-width: 700px) {
+      /* A narrow ticket pane (a phone, or a desktop with the list and the contact panel beside it): the title
+         keeps a whole first row (number, then subject); the actions move to the row below. */
+      @container (max-width: 700px) {
         header { flex-wrap: wrap; height: auto; padding: 6px 10px 8px; gap: 4px 6px; }
         .actions { order: 1; flex: 1 1 100%; gap: 6px; }
         .actions > .icon-btn:last-child { margin-left: auto; }
         h2 .num { display: inline; color: var(--kf-text-faint); font-weight: 600; margin-right: 6px; }
+      }
+      @media (max-width: 700px) {
         .toolbar { padding: 6px 10px; }
         .collision { padding: 6px 10px; }
         /* A sheet over the lower part, leaving the header and its toggle to close it in reach. */

@@ -14,6 +14,8 @@ import { page } from '../page-styles.js';
 export const tokenTable = css`
   .scroll { overflow-x: auto; }
   td { white-space: nowrap; }
+  /* A long token name wraps rather than pushing the Revoke button out of a settings-wide card. */
+  td.name { white-space: normal; min-width: 10em; }
   code.prefix { font-family: var(--kf-font-mono); font-size: var(--kf-text-sm); }
   .revoked td { opacity: 0.5; }
   .narrow-only { display: none; }
@@ -91,7 +93,7 @@ export class KfAdminAllTokens extends LitElement {
   private _row(tk: AgentApiToken) {
     return html`<tr class=${tk.revokedAt ? 'revoked' : ''} data-token=${tk.id}>
       <td><div class="owner"><span>${tk.agent.name}</span><span class="faint hide-narrow">${tk.agent.email}</span></div></td>
-      <td class="sub">${tk.name}</td>
+      <td class="sub name">${tk.name}</td>
       <td class="hide-narrow"><code class="prefix">${tk.prefix}…</code></td>
       <td class="muted hide-narrow">${formatDateTime(tk.createdAt)}</td>
       <td class="muted hide-narrow">${tk.lastUsedAt ? formatDateTime(tk.lastUsedAt) : t('tokens.never')}</td>

@@ -19,9 +19,10 @@ export class KfAdminLabels extends LitElement {
     page,
     css`
       .add { display: flex; gap: 8px; align-items: center; margin-bottom: 16px; }
-      .add .field { max-width: 260px; }
-      input[type='color'] { width: 32px; height: 32px; padding: 2px; border: 1px solid var(--kf-border-strong); border-radius: var(--kf-radius); background: var(--kf-bg); cursor: pointer; }
-      td .field { height: 28px; max-width: 260px; }
+      /* On a phone the name field gives way, not the colour swatch (squeezed to a sliver otherwise). */
+      .add .field { max-width: 260px; min-width: 0; }
+      input[type='color'] { flex: none; width: 32px; height: 32px; padding: 2px; border: 1px solid var(--kf-border-strong); border-radius: var(--kf-radius); background: var(--kf-bg); cursor: pointer; }
+      td .field { height: 28px; min-width: 9em; max-width: 260px; }
       .sw { display: inline-block; width: 12px; height: 12px; border-radius: 50%; }
     `,
   ];

@@ -91,7 +91,7 @@ export class KfAdminTokens extends LitElement {
           <div class="scroll"><table>
             <thead><tr><th>${t('tokens.name')}</th><th class="hide-narrow">${t('tokens.prefix')}</th><th class="hide-narrow">${t('tokens.created')}</th><th>${t('tokens.lastUsed')}</th><th></th></tr></thead>
             <tbody>${this._items.map((tk) => html`<tr class=${tk.revokedAt ? 'revoked' : ''}>
-              <td>${tk.name}</td><td class="hide-narrow"><code class="prefix">${tk.prefix}…</code></td><td class="muted hide-narrow">${formatDateTime(tk.createdAt)}</td>
+              <td class="name">${tk.name}</td><td class="hide-narrow"><code class="prefix">${tk.prefix}…</code></td><td class="muted hide-narrow">${formatDateTime(tk.createdAt)}</td>
               <td class="muted sub"><span class="narrow-only">${t('tokens.lastUsed')} · </span>${tk.lastUsedAt ? formatDateTime(tk.lastUsedAt) : t('tokens.never')}</td>
               <td class="actions"><div class="row-actions">${tk.revokedAt ? html`<span class="faint">${t('tokens.revoked')}</span>` : html`<button class="btn sm danger" @click=${() => void this._revoke(tk)}>${t('tokens.revoke')}</button>`}</div></td></tr>`)}</tbody>
           </table></div>
