@@ -145,5 +145,5 @@ describe('screens', () => {
         await adminPage.context().close();
       }
     }
-  });
+  }, 120_000);
 });

@@ -127,6 +127,8 @@ async function englishLeft(page: Page): Promise<string[]> {
   for (const raw of strings) {
     // A reply's subject is the customer's with the "Re: " every mail client understands.
     const s = flat(raw).replace(/…$/, '').replace(/^Re: /, '');
+    // A mailbox's address comes from config.yaml: data, like the database's, not an app string.
+    if (/^[^\s@]+@[^\s@]+$/.test(s)) continue;
     const words = (s.match(/[A-Za-z][A-Za-z']{1,}/g) ?? []).filter((w) => !known.has(w));
     if (words.length && !data.includes(s)) left.add(s);
   }
