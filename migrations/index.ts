@@ -12,6 +12,7 @@ import * as m0010 from './0010-email-first-sync.js';
 import * as m0011 from './0011-widget-claims.js';
 import * as m0012 from './0012-agent-invites.js';
 import * as m0013 from './0013-idempotency-keys.js';
+import * as m0015 from './0015-rules.js';
 
 /**
  * Every migration, in order. Registered explicitly so a bundled or compiled build
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0011-widget-claims': m0011,
   '0012-agent-invites': m0012,
   '0013-idempotency-keys': m0013,
+  '0015-rules': m0015,
 };

@@ -8,6 +8,7 @@ import { diskCheck } from './ops/disk.js';
 import { HealthChecks } from './ops/health.js';
 import { Outbox } from './outbox/outbox.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
+import { RulesRunner } from './modules/rules/runner.js';
 import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
 import { PresenceRegistry } from './realtime/presence.js';
@@ -38,6 +39,8 @@ export interface AppContext {
   readonly outbox: Outbox;
   /** The full-text index; a search awaits search.caughtUp() first. startWorkers starts its thread. */
   readonly search: SearchIndex;
+  /** The rules engine, subscribed to the bus; jobs run its time rules, tests await automation.idle(). */
+  readonly automation: RulesRunner;
   /** Registers something to close on shutdown; closed last-registered first. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -81,8 +84,9 @@ export async function createContext(config: Config, logger: Logger): Promise<App
 
   const metrics = createMetrics({ searchBacklog: () => search.backlog() });
 
+  const automation = new RulesRunner();
   let closed = false;
-  return {
+  const ctx: AppContext = {
     config,
     logger,
     database,
@@ -96,6 +100,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     scheduler,
     outbox,
     search,
+    automation,
     onClose: (fn) => closers.push(fn),
     async close() {
       if (closed) return;
@@ -109,4 +114,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
       }
     },
   };
+  closers.push(() => automation.idle());
+  closers.push(automation.start(ctx));
+  return ctx;
 }

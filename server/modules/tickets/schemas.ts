@@ -97,7 +97,7 @@ export const TimelineEventSchema = Type.Object({
   actor: Type.Object({
     kind: literals(['agent', 'contact', 'system', 'automation'] as const),
     id: Nullable(Type.Integer()),
-    name: Nullable(Type.String({ description: 'the agent or contact; null for the system and automation' })),
+    name: Nullable(Type.String({ description: 'the agent, contact or rule; null for the system' })),
   }),
   changes: Type.Array(TimelineChangeSchema, { minItems: 1 }),
   at: Type.String(),

@@ -37,6 +37,7 @@ interface EventRow {
   created_at: number;
   actor_agent_name: string | null;
   actor_contact_name: string | null;
+  actor_rule_name: string | null;
   assignee_before_name: string | null;
   assignee_after_name: string | null;
   team_before_name: string | null;
@@ -57,11 +58,13 @@ export function timelineEventsQuery(ticketId: number, span: EventSpan, limit = E
   if (span.afterMessageId !== undefined) where.push(sql`a.created_at > (select created_at from messages where id = ${span.afterMessageId})`);
   return sql<EventRow>`select a.id, a.action, a.actor_kind, a.actor_id, a.before, a.after, a.created_at,
       actor_agent.name as actor_agent_name, actor_contact.name as actor_contact_name,
+      actor_rule.name as actor_rule_name,
       assignee_before.name as assignee_before_name, assignee_after.name as assignee_after_name,
       team_before.name as team_before_name, team_after.name as team_after_name
     from audit_log a
     left join agents actor_agent on actor_agent.id = a.actor_id and a.actor_kind = 'agent'
     left join contacts actor_contact on actor_contact.id = a.actor_id and a.actor_kind = 'contact'
+    left join rules actor_rule on actor_rule.id = a.actor_id and a.actor_kind = 'automation'
     left join agents assignee_before on assignee_before.id = json_extract(a.before, '$.assigneeId')
     left join agents assignee_after on assignee_after.id = json_extract(a.after, '$.assigneeId')
     left join teams team_before on team_before.id = json_extract(a.before, '$.teamId')
@@ -128,7 +131,7 @@ export function presentTimelineEvent(ticketId: number, row: EventRow): TimelineE
     actor: {
       kind,
       id: row.actor_id,
-      name: kind === 'agent' ? row.actor_agent_name : kind === 'contact' ? row.actor_contact_name : null,
+      name: kind === 'agent' ? row.actor_agent_name : kind === 'contact' ? row.actor_contact_name : kind === 'automation' ? row.actor_rule_name : null,
     },
     changes,
     at: iso(row.created_at),

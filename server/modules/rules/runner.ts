@@ -1,0 +1,247 @@
+import { sql } from 'kysely';
+import type { AppContext } from '../../context.js';
+import { AppError } from '../../http/errors.js';
+import type { RuleChain } from '../../realtime/bus.js';
+import type { KefuEvent } from '../../realtime/events.js';
+import { applyActions } from './actions.js';
+import { alwaysOpen, compileConditions, matches, type BusinessHours, type CompiledConditions } from './conditions.js';
+import { loadFacts, type Trigger } from './facts.js';
+import { actionsOf, conditionsOf } from './presenter.js';
+import { brokenReason, loadReferences } from './references.js';
+import type { Action, RuleEvent } from './schemas.js';
+import { timeAnchorOf, type TimeAnchor } from './time-anchor.js';
+
+/** A chain of rules triggering rules stops after this many steps. */
+export const MAX_CHAIN_DEPTH = 5;
+/** Deleted teams, agents and labels are noticed within this long even with no rule edited. */
+const RELOAD_MS = 5_000;
+/** A time rule looks back this far past its threshold, so a server that was down catches up. */
+const TIME_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+const TIME_BATCH = 500;
+
+export interface LoadedRule {
+  id: number;
+  name: string;
+  event: RuleEvent;
+  compiled: CompiledConditions;
+  actions: Action[];
+  stopProcessing: boolean;
+  broken: string | null;
+  anchor: TimeAnchor | null;
+}
+
+interface Work {
+  event: RuleEvent;
+  ticketId: number;
+  trigger: Trigger;
+  chain: RuleChain;
+}
+
+/** Which rules an event wakes, or null for events rules do not listen to. */
+export function workOf(event: KefuEvent): Work | null {
+  const chain = event.actor.kind === 'automation' && event.actor.chain ? event.actor.chain : { depth: 0, ruleIds: [] };
+  switch (event.type) {
+    case 'ticket.created':
+      return { event: 'ticket.created', ticketId: event.ticketId, trigger: {}, chain };
+    case 'ticket.updated':
+      return { event: 'ticket.updated', ticketId: event.ticketId, trigger: { changed: event.changes }, chain };
+    case 'message.created': {
+      const m = event.message;
+      if (m.kind === 'inbound') return { event: 'message.customer', ticketId: event.ticketId, trigger: { messageId: m.id }, chain };
+      if (m.kind === 'outbound' && m.author.kind === 'agent') return { event: 'message.agent', ticketId: event.ticketId, trigger: { messageId: m.id }, chain };
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Runs the rules. Subscribed to the domain events intake and the ticket service emit (channels and
+ * routes never call it), one event at a time so a rule always sees the previous rule's changes.
+ */
+export class RulesRunner {
+  /** Business-hours calendars answer the inside/outside condition; until connected, always open. */
+  hours: BusinessHours = alwaysOpen;
+  #ctx: AppContext | null = null;
+  #rules: { at: number; byEvent: Map<RuleEvent, LoadedRule[]> } | null = null;
+  #queue: Promise<void> = Promise.resolve();
+  readonly #reported = new Set<string>();
+  readonly #clock: () => number;
+
+  constructor(opts: { clock?: () => number } = {}) {
+    this.#clock = opts.clock ?? Date.now;
+  }
+
+  /** Gives the runner its context without subscribing: a second runner (a test's, on a fake clock) runs only time rules. */
+  bind(ctx: AppContext): this {
+    this.#ctx = ctx;
+    return this;
+  }
+
+  start(ctx: AppContext): () => void {
+    this.bind(ctx);
+    return ctx.bus.on('*', (event) => this.handle(event));
+  }
+
+  invalidate(): void {
+    this.#rules = null;
+  }
+
+  /** Resolves once every event handed over so far, and the events its rules caused, is processed. */
+  async idle(): Promise<void> {
+    let seen: Promise<void>;
+    do {
+      seen = this.#queue;
+      await seen;
+    } while (seen !== this.#queue);
+  }
+
+  handle(event: KefuEvent): void {
+    const work = workOf(event);
+    if (!work) return;
+    this.#queue = this.#queue.then(() => this.#process(work)).catch((err: unknown) => this.#ctx?.logger.error({ err }, 'rules failed'));
+  }
+
+  async rulesFor(event: RuleEvent): Promise<LoadedRule[]> {
+    const ctx = this.#need();
+    if (!this.#rules || this.#clock() - this.#rules.at > RELOAD_MS || this.#clock() < this.#rules.at) {
+      const [rows, refs] = await Promise.all([
+        ctx.db.selectFrom('rules').selectAll().where('deleted_at', 'is', null).where('enabled', '=', 1).orderBy('position').orderBy('id').execute(),
+        loadReferences(ctx.db),
+      ]);
+      const byEvent = new Map<RuleEvent, LoadedRule[]>();
+      for (const row of rows) {
+        const conditions = conditionsOf(row);
+        const actions = actionsOf(row);
+        const rule: LoadedRule = {
+          id: row.id,
+          name: row.name,
+          event: row.event as RuleEvent,
+          compiled: compileConditions(conditions),
+          actions,
+          stopProcessing: row.stop_processing === 1,
+          broken: brokenReason(actions, refs),
+          anchor: timeAnchorOf(conditions),
+        };
+        byEvent.set(rule.event, [...(byEvent.get(rule.event) ?? []), rule]);
+      }
+      this.#rules = { at: this.#clock(), byEvent };
+    }
+    return this.#rules.byEvent.get(event) ?? [];
+  }
+
+  #need(): AppContext {
+    if (!this.#ctx) throw new Error('rules runner not started');
+    return this.#ctx;
+  }
+
+  /** A broken rule is skipped on every event but reported once per reason, not once per ticket. */
+  #skipBroken(rule: LoadedRule, reason: string): void {
+    const key = `${rule.id}:${reason}`;
+    if (this.#reported.has(key)) return;
+    this.#reported.add(key);
+    this.#need().logger.warn({ ruleId: rule.id, rule: rule.name, reason }, 'rule is broken; skipped');
+  }
+
+  async #process(work: Work): Promise<void> {
+    if (work.chain.depth >= MAX_CHAIN_DEPTH) {
+      this.#need().logger.warn({ ticketId: work.ticketId, ruleIds: work.chain.ruleIds }, 'rule chain too deep; stopped');
+      return;
+    }
+    const rules = await this.rulesFor(work.event);
+    if (rules.length === 0) return;
+    await this.#runRules(rules, work);
+  }
+
+  async #runRules(rules: LoadedRule[], work: Work, timeAnchor?: number): Promise<number> {
+    const ctx = this.#need();
+    let loaded = await loadFacts(ctx.db, work.ticketId, work.trigger);
+    let fired = 0;
+    for (const rule of rules) {
+      if (!loaded) break;
+      if (rule.broken) {
+        this.#skipBroken(rule, rule.broken);
+        continue;
+      }
+      if (work.chain.ruleIds.includes(rule.id)) continue;
+      const at = this.#clock();
+      if (!matches(rule.compiled, loaded.facts, { now: at, hours: this.hours })) continue;
+      const applied = await this.#apply(rule, work, at, loaded.autoSubmitted, timeAnchor);
+      if (!applied) continue;
+      fired++;
+      loaded = await loadFacts(ctx.db, work.ticketId, work.trigger);
+      if (rule.stopProcessing) break;
+    }
+    return fired;
+  }
+
+  async #apply(rule: LoadedRule, work: Work, at: number, autoSubmitted: boolean, timeAnchor?: number): Promise<boolean> {
+    const ctx = this.#need();
+    try {
+      return await ctx.database.transaction(async (tx, onCommit) => {
+        if (timeAnchor !== undefined) {
+          const fire = await tx
+            .insertInto('rule_time_fires')
+            .values({ rule_id: rule.id, ticket_id: work.ticketId, anchor: timeAnchor, fired_at: at })
+            .onConflict((oc) => oc.doNothing())
+            .executeTakeFirst();
+          if (Number(fire.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+        }
+        const ticket = await tx.selectFrom('tickets').selectAll().where('id', '=', work.ticketId).executeTakeFirst();
+        if (!ticket) return false;
+        const result = await applyActions(ctx, tx, ticket, rule, { chain: work.chain, at, autoSubmitted });
+        onCommit(() => {
+          result.events.forEach((e) => ctx.bus.emit(e));
+          if (result.queued) ctx.outbox.nudge();
+        });
+        return true;
+      });
+    } catch (err) {
+      // A label, team or agent deleted since the rules were loaded: the rule is broken, intake goes on.
+      if (err instanceof AppError && err.status === 400) {
+        this.#skipBroken(rule, err.message);
+        return false;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * The minute job: for each time rule, the open tickets whose anchor time passed the rule's threshold
+   * within the look-back window and that it has not fired on for that anchor yet. Safe to run twice:
+   * the (rule, ticket, anchor) line is written in the same transaction as the rule's changes.
+   * Queued behind event work so a time rule sees what event rules already did.
+   */
+  runTimeRules(): Promise<number> {
+    const run = this.#queue.then(() => this.#timeRun());
+    this.#queue = run.then(
+      () => undefined,
+      (err: unknown) => this.#ctx?.logger.error({ err }, 'time rules failed'),
+    );
+    return run;
+  }
+
+  async #timeRun(): Promise<number> {
+    const at = this.#clock();
+    let fired = 0;
+    for (const rule of await this.rulesFor('time')) {
+      if (!rule.anchor) continue;
+      for (const c of await this.#timeCandidates(rule.id, rule.anchor, at)) {
+        const work: Work = { event: 'time', ticketId: c.id, trigger: {}, chain: { depth: 0, ruleIds: [] } };
+        fired += await this.#runRules([rule], work, c.anchor);
+      }
+    }
+    return fired;
+  }
+
+  async #timeCandidates(ruleId: number, anchor: TimeAnchor, at: number): Promise<Array<{ id: number; anchor: number }>> {
+    const cutoff = at - anchor.minutes * 60_000;
+    const column = sql.ref(`t.${anchor.column}`);
+    const { rows } = await sql<{ id: number; anchor: number }>`select t.id, ${column} as anchor from tickets t
+      where t.status in ('open', 'pending', 'snoozed') and ${column} <= ${cutoff} and ${column} > ${cutoff - TIME_LOOKBACK_MS}
+        and not exists (select 1 from rule_time_fires f where f.rule_id = ${ruleId} and f.ticket_id = t.id and f.anchor = ${column})
+      order by ${column} limit ${TIME_BATCH}`.execute(this.#need().db);
+    return rows;
+  }
+}
