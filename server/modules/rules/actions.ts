@@ -177,7 +177,8 @@ export async function applyActions(ctx: AppContext, tx: Tx, ticket: TicketRow, r
     kind: 'automation',
     rule: rule.name,
     ruleId: rule.id,
-    chain: { depth: opts.chain.depth + 1, ruleIds: [...opts.chain.ruleIds, rule.id] },
+    // The same list, not a copy: every event of the chain sees every rule that fired in it.
+    chain: { depth: opts.chain.depth + 1, ruleIds: opts.chain.ruleIds },
   };
   const events: KefuEvent[] = [];
   let queued = false;

@@ -169,6 +169,7 @@ export class RulesRunner {
       if (!matches(rule.compiled, loaded.facts, { now: at, hours: this.hours })) continue;
       const applied = await this.#apply(rule, work, at, loaded.autoSubmitted, timeAnchor);
       if (!applied) continue;
+      work.chain.ruleIds.push(rule.id);
       fired++;
       loaded = await loadFacts(ctx.db, work.ticketId, work.trigger);
       if (rule.stopProcessing) break;

@@ -87,7 +87,7 @@ export const ActionSchema = Type.Union([
   act('add_note', { text: Type.String({ minLength: 1, maxLength: 10_000 }) }),
   act('auto_reply', {
     text: Type.String({ minLength: 1, maxLength: 10_000, description: 'placeholders: {{contact.name}} {{ticket.number}} {{ticket.subject}}' }),
-    maxPerContactPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 3 })),
+    maxPerContactPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'default 3' })),
   }),
   act('close_spam', {}),
 ]);
