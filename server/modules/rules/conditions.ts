@@ -179,8 +179,11 @@ function idList(path: string, value: unknown): Set<number | null> {
   return new Set(value.map((v) => needId(path, v)));
 }
 
-function needId(path: string, value: unknown): number | null {
-  if (value === null) return null;
+const numeric = (value: unknown): unknown => (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value);
+
+function needId(path: string, raw: unknown): number | null {
+  if (raw === null) return null;
+  const value = numeric(raw);
   if (typeof value !== 'number' || !Number.isInteger(value)) fail(`${path}.value`, 'expected an id or null');
   return value;
 }
@@ -247,8 +250,9 @@ function compileOne(path: string, c: Condition): Predicate {
     case 'list':
       return compileList(path, c, c.field === 'labels' ? (f) => f.labels : (f) => f.changed);
     case 'minutes': {
-      if (typeof c.value !== 'number' || !Number.isFinite(c.value) || c.value < 0) fail(`${path}.value`, 'expected a number of minutes');
-      const ms = c.value * 60_000;
+      const value = numeric(c.value);
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(`${path}.value`, 'expected a number of minutes');
+      const ms = value * 60_000;
       const since = c.field === 'minutes_since_created' ? (f: TicketFacts) => f.createdAt : (f: TicketFacts) => f.lastActivityAt;
       return c.op === 'gte' ? (f, env) => env.now - since(f) >= ms : (f, env) => env.now - since(f) <= ms;
     }

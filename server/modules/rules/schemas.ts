@@ -49,13 +49,14 @@ export const CONDITION_OPS = [
 ] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];
 
-const Scalar = Type.Union([Type.String({ maxLength: 2000 }), Type.Number(), Type.Boolean(), Type.Null()]);
+// Numbers first: request validation coerces types, and a number tried as text first would arrive as a string.
+const Scalar = Type.Union([Type.Number(), Type.Boolean(), Type.String({ maxLength: 2000 }), Type.Null()]);
 
 export const ConditionSchema = Type.Object(
   {
     field: literals(CONDITION_FIELDS),
     op: literals(CONDITION_OPS),
-    value: Type.Optional(Type.Union([Scalar, Type.Array(Type.Union([Type.String({ maxLength: 500 }), Type.Number()]), { maxItems: 200 })])),
+    value: Type.Optional(Type.Union([Scalar, Type.Array(Type.Union([Type.Number(), Type.String({ maxLength: 500 })]), { maxItems: 200 })])),
     key: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the attribute or custom field, for contact_attribute and custom_field' })),
   },
   { additionalProperties: false },

@@ -13,9 +13,10 @@ export interface TimeAnchor {
 export function timeAnchorOf(conditions: Conditions): TimeAnchor | null {
   let best: TimeAnchor | null = null;
   for (const c of conditions.all ?? []) {
-    if (c.op !== 'gte' || typeof c.value !== 'number') continue;
+    const minutes = Number(c.value);
+    if (c.op !== 'gte' || c.value === null || c.value === '' || !Number.isFinite(minutes)) continue;
     if (c.field !== 'minutes_since_created' && c.field !== 'minutes_since_activity') continue;
-    if (!best || c.value > best.minutes) best = { column: c.field === 'minutes_since_created' ? 'created_at' : 'last_activity_at', minutes: c.value };
+    if (!best || minutes > best.minutes) best = { column: c.field === 'minutes_since_created' ? 'created_at' : 'last_activity_at', minutes };
   }
   return best;
 }
