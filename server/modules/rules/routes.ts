@@ -61,10 +61,13 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       schema: {
         tags,
         params: IdParams,
-        body: Type.Object({ ticketId: Type.Integer() }, { additionalProperties: false }),
+        body: Type.Object(
+          { ticketId: Type.Optional(Type.Integer()), ticketNumber: Type.Optional(Type.Integer({ description: 'the human number (#1042), instead of ticketId' })) },
+          { additionalProperties: false },
+        ),
         response: withErrors({ 200: DryRunSchema }, 400, 401, 403, 404),
       },
     },
-    async (request) => dryRun(ctx, request.params.id, request.body.ticketId),
+    async (request) => dryRun(ctx, request.params.id, request.body),
   );
 };

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/service.js';
 import { agentActor, type Viewer } from '../tickets/policy.js';
 import { compileConditions, explain } from './conditions.js';
 import { describeAction } from './actions.js';
+import { findTicketByNumber } from '../tickets/queries.js';
 import { loadFacts } from './facts.js';
 import { actionsOf, conditionsOf, presentRule, type RuleRow } from './presenter.js';
 import { brokenReason, loadReferences } from './references.js';
@@ -169,10 +170,12 @@ export async function reorderRules(ctx: AppContext, viewer: Viewer, ids: number[
 }
 
 /** What the rule would do to a ticket now: each condition's result and the actions, changing nothing. */
-export async function dryRun(ctx: AppContext, id: number, ticketId: number): Promise<DryRunView> {
+export async function dryRun(ctx: AppContext, id: number, which: { ticketId?: number | undefined; ticketNumber?: number | undefined }): Promise<DryRunView> {
   const rule = await findRule(ctx.db, id);
-  const loaded = await loadFacts(ctx.db, ticketId, {});
-  if (!loaded) throw new BadRequest(`ticketId: no ticket ${ticketId}`, { field: 'ticketId' });
+  const ticketId = which.ticketId ?? (which.ticketNumber !== undefined ? (await findTicketByNumber(ctx.db, which.ticketNumber))?.id : undefined);
+  const field = which.ticketId !== undefined ? 'ticketId' : 'ticketNumber';
+  const loaded = ticketId === undefined ? null : await loadFacts(ctx.db, ticketId, {});
+  if (!loaded) throw new BadRequest(`${field}: no such ticket`, { field });
   const conditions = conditionsOf(rule);
   const compiled = compileConditions(conditions);
   const results = explain(compiled, loaded.facts, { now: now(), hours: ctx.automation.hours });

@@ -17,7 +17,7 @@ function actorName(ev: TimelineEvent): string {
     case 'contact':
       return ev.actor.name ?? t('event.actorCustomer');
     case 'automation':
-      return t('event.actorAutomation');
+      return ev.actor.name ? t('event.actorRule', { name: ev.actor.name }) : t('event.actorAutomation');
     default:
       return t('event.actorSystem');
   }
