@@ -128,47 +128,70 @@ function needString(path: string, value: unknown): string {
   return lower(value);
 }
 
-function compileString(path: string, c: Condition, read: (f: TicketFacts) => string | null): Predicate {
+/**
+ * Lower-cased field values, per facts object: a hundred rules asking whether a long body contains
+ * something lower-case it once, not a hundred times. Facts are made fresh for each event and never changed.
+ */
+const LOWERED = new WeakMap<TicketFacts, Map<string, string>>();
+
+function loweredOf(f: TicketFacts, cacheKey: string, read: (f: TicketFacts) => string | null): string {
+  let cache = LOWERED.get(f);
+  if (!cache) {
+    cache = new Map();
+    LOWERED.set(f, cache);
+  }
+  let value = cache.get(cacheKey);
+  if (value === undefined) {
+    value = lower(read(f));
+    cache.set(cacheKey, value);
+  }
+  return value;
+}
+
+function compileString(path: string, c: Condition, readRaw: (f: TicketFacts) => string | null): Predicate {
+  const cacheKey = `${c.field}\u0000${c.key ?? ''}`;
+  const read = (f: TicketFacts): string => loweredOf(f, cacheKey, readRaw);
   switch (c.op) {
     case 'equals': {
       const want = needString(path, c.value);
-      return (f) => lower(read(f)) === want;
+      return (f) => read(f) === want;
     }
     case 'not_equals': {
       const want = needString(path, c.value);
-      return (f) => lower(read(f)) !== want;
+      return (f) => read(f) !== want;
     }
     case 'contains': {
       const want = needString(path, c.value);
-      return (f) => lower(read(f)).includes(want);
+      return (f) => read(f).includes(want);
     }
     case 'not_contains': {
       const want = needString(path, c.value);
-      return (f) => !lower(read(f)).includes(want);
+      return (f) => !read(f).includes(want);
     }
     case 'in': {
       const want = new Set(stringList(path, c.value));
-      return (f) => want.has(lower(read(f)));
+      return (f) => want.has(read(f));
     }
     case 'not_in': {
       const want = new Set(stringList(path, c.value));
-      return (f) => !want.has(lower(read(f)));
+      return (f) => !want.has(read(f));
     }
     case 'matches': {
       if (typeof c.value !== 'string' || c.value === '') fail(`${path}.value`, 'expected a regular expression');
       if (c.value.length > 500) fail(`${path}.value`, 'regular expression longer than 500 characters');
+      // Case-blind but not in unicode mode: 'iu' made a hundred body regexes ~25x slower.
       let re: RegExp;
       try {
-        re = new RegExp(c.value, 'iu');
+        re = new RegExp(c.value, 'i');
       } catch (err) {
         fail(`${path}.value`, `invalid regular expression (${(err as Error).message})`);
       }
-      return (f) => re.test(read(f) ?? '');
+      return (f) => re.test(readRaw(f) ?? '');
     }
     case 'is_set':
-      return (f) => read(f) !== null && read(f) !== '';
+      return (f) => read(f) !== '';
     case 'is_empty':
-      return (f) => read(f) === null || read(f) === '';
+      return (f) => read(f) === '';
     default:
       return fail(`${path}.op`, `${c.op} does not apply to ${c.field}`);
   }

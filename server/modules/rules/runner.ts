@@ -1,15 +1,40 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
+import type { Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import type { RuleChain } from '../../realtime/bus.js';
 import type { KefuEvent } from '../../realtime/events.js';
+import type { MessageView, TicketView } from '../tickets/schemas.js';
 import { applyActions } from './actions.js';
-import { alwaysOpen, compileConditions, matches, type BusinessHours, type CompiledConditions } from './conditions.js';
-import { loadFacts, type Trigger } from './facts.js';
+import { alwaysOpen, compileConditions, matches, type BusinessHours, type CompiledConditions, type TicketFacts } from './conditions.js';
+import { factsFromView, loadFacts, type Trigger } from './facts.js';
 import { actionsOf, conditionsOf } from './presenter.js';
 import { brokenReason, loadReferences } from './references.js';
-import type { Action, RuleEvent } from './schemas.js';
+import type { Action, ConditionField, Conditions, RuleEvent } from './schemas.js';
 import { timeAnchorOf, type TimeAnchor } from './time-anchor.js';
+
+/** A rule that failed on bad input; the pass is rolled back and run again without it. */
+class RuleFailed extends Error {
+  constructor(
+    readonly rule: LoadedRule,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Whether this (rule, ticket, anchor) has not fired before; records it in the caller's transaction. */
+async function firstFire(tx: Tx, ruleId: number, ticketId: number, anchor: number, at: number): Promise<boolean> {
+  const fire = await tx
+    .insertInto('rule_time_fires')
+    .values({ rule_id: ruleId, ticket_id: ticketId, anchor, fired_at: at })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(fire.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+const reads = (c: Conditions, fields: ConditionField[]): boolean =>
+  [...(c.all ?? []), ...(c.any ?? [])].some((x) => fields.includes(x.field));
 
 /** A chain of rules triggering rules stops after this many steps. */
 export const MAX_CHAIN_DEPTH = 5;
@@ -28,6 +53,9 @@ export interface LoadedRule {
   stopProcessing: boolean;
   broken: string | null;
   anchor: TimeAnchor | null;
+  /** conditions on what an event's views do not carry: the contact's language or attributes, the body */
+  readsContact: boolean;
+  readsBody: boolean;
 }
 
 interface Work {
@@ -35,6 +63,9 @@ interface Work {
   ticketId: number;
   trigger: Trigger;
   chain: RuleChain;
+  /** the ticket (and message) as the event carried them */
+  view?: TicketView | undefined;
+  message?: MessageView | undefined;
 }
 
 /** Which rules an event wakes, or null for events rules do not listen to. */
@@ -42,13 +73,14 @@ export function workOf(event: KefuEvent): Work | null {
   const chain = event.actor.kind === 'automation' && event.actor.chain ? event.actor.chain : { depth: 0, ruleIds: [] };
   switch (event.type) {
     case 'ticket.created':
-      return { event: 'ticket.created', ticketId: event.ticketId, trigger: {}, chain };
+      return { event: 'ticket.created', ticketId: event.ticketId, trigger: {}, chain, view: event.ticket };
     case 'ticket.updated':
-      return { event: 'ticket.updated', ticketId: event.ticketId, trigger: { changed: event.changes }, chain };
+      return { event: 'ticket.updated', ticketId: event.ticketId, trigger: { changed: event.changes }, chain, view: event.ticket };
     case 'message.created': {
       const m = event.message;
-      if (m.kind === 'inbound') return { event: 'message.customer', ticketId: event.ticketId, trigger: { messageId: m.id }, chain };
-      if (m.kind === 'outbound' && m.author.kind === 'agent') return { event: 'message.agent', ticketId: event.ticketId, trigger: { messageId: m.id }, chain };
+      const base = { ticketId: event.ticketId, trigger: { messageId: m.id }, chain, view: event.ticket, message: m };
+      if (m.kind === 'inbound') return { event: 'message.customer', ...base };
+      if (m.kind === 'outbound' && m.author.kind === 'agent') return { event: 'message.agent', ...base };
       return null;
     }
     default:
@@ -123,6 +155,8 @@ export class RulesRunner {
           stopProcessing: row.stop_processing === 1,
           broken: brokenReason(actions, refs),
           anchor: timeAnchorOf(conditions),
+          readsContact: reads(conditions, ['language', 'contact_attribute']),
+          readsBody: reads(conditions, ['body']),
         };
         byEvent.set(rule.event, [...(byEvent.get(rule.event) ?? []), rule]);
       }
@@ -154,58 +188,73 @@ export class RulesRunner {
     await this.#runRules(rules, work);
   }
 
+  /**
+   * One transaction for all the rules an event wakes: a rule sees the changes of the rules before it,
+   * and the event costs one commit however many rules act. A rule that fails on bad input (a label
+   * deleted since the rules were loaded) is reported broken and the pass is run again without it.
+   */
   async #runRules(rules: LoadedRule[], work: Work, timeAnchor?: number): Promise<number> {
-    const ctx = this.#need();
-    let loaded = await loadFacts(ctx.db, work.ticketId, work.trigger);
-    let fired = 0;
-    for (const rule of rules) {
-      if (!loaded) break;
-      if (rule.broken) {
-        this.#skipBroken(rule, rule.broken);
-        continue;
+    const runnable = rules.filter((rule) => {
+      if (rule.broken) this.#skipBroken(rule, rule.broken);
+      return !rule.broken && !work.chain.ruleIds.includes(rule.id);
+    });
+    // Most events match no rule: they are answered from the event's own views (or one read), without a write transaction.
+    const facts = await this.#quickFacts(runnable, work);
+    const at = this.#clock();
+    if (!facts || !runnable.some((rule) => matches(rule.compiled, facts, { now: at, hours: this.hours }))) return 0;
+    const failed = new Set<number>();
+    for (;;) {
+      try {
+        const fired = await this.#pass(runnable.filter((r) => !failed.has(r.id)), work, timeAnchor);
+        work.chain.ruleIds.push(...fired);
+        return fired.length;
+      } catch (err) {
+        if (!(err instanceof RuleFailed)) throw err;
+        failed.add(err.rule.id);
+        this.#skipBroken(err.rule, err.message);
       }
-      if (work.chain.ruleIds.includes(rule.id)) continue;
-      const at = this.#clock();
-      if (!matches(rule.compiled, loaded.facts, { now: at, hours: this.hours })) continue;
-      const applied = await this.#apply(rule, work, at, loaded.autoSubmitted, timeAnchor);
-      if (!applied) continue;
-      work.chain.ruleIds.push(rule.id);
-      fired++;
-      loaded = await loadFacts(ctx.db, work.ticketId, work.trigger);
-      if (rule.stopProcessing) break;
     }
-    return fired;
   }
 
-  async #apply(rule: LoadedRule, work: Work, at: number, autoSubmitted: boolean, timeAnchor?: number): Promise<boolean> {
+  async #quickFacts(rules: LoadedRule[], work: Work): Promise<TicketFacts | null> {
+    const fromView = work.view && !rules.some((r) => r.readsContact || (r.readsBody && !work.message));
+    if (fromView && work.view) return factsFromView(work.view, work.message, work.trigger.changed ?? []);
+    return (await loadFacts(this.#need().db, work.ticketId, work.trigger))?.facts ?? null;
+  }
+
+  async #pass(rules: LoadedRule[], work: Work, timeAnchor: number | undefined): Promise<number[]> {
     const ctx = this.#need();
-    try {
-      return await ctx.database.transaction(async (tx, onCommit) => {
-        if (timeAnchor !== undefined) {
-          const fire = await tx
-            .insertInto('rule_time_fires')
-            .values({ rule_id: rule.id, ticket_id: work.ticketId, anchor: timeAnchor, fired_at: at })
-            .onConflict((oc) => oc.doNothing())
-            .executeTakeFirst();
-          if (Number(fire.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+    return ctx.database.transaction(async (tx, onCommit) => {
+      const fired: number[] = [];
+      const events: KefuEvent[] = [];
+      let queued = false;
+      let loaded = await loadFacts(tx, work.ticketId, work.trigger);
+      for (const rule of rules) {
+        if (!loaded) break;
+        const at = this.#clock();
+        if (!matches(rule.compiled, loaded.facts, { now: at, hours: this.hours })) continue;
+        if (timeAnchor !== undefined && !(await firstFire(tx, rule.id, work.ticketId, timeAnchor, at))) continue;
+        // The events carry the chain's shared list; the caller adds this pass's rules to it once committed.
+        const chain = work.chain;
+        let result: Awaited<ReturnType<typeof applyActions>>;
+        try {
+          result = await applyActions(ctx, tx, loaded.ticket, rule, { chain, at, autoSubmitted: loaded.autoSubmitted });
+        } catch (err) {
+          if (err instanceof AppError && err.status === 400) throw new RuleFailed(rule, err.message);
+          throw err;
         }
-        const ticket = await tx.selectFrom('tickets').selectAll().where('id', '=', work.ticketId).executeTakeFirst();
-        if (!ticket) return false;
-        const result = await applyActions(ctx, tx, ticket, rule, { chain: work.chain, at, autoSubmitted });
-        onCommit(() => {
-          result.events.forEach((e) => ctx.bus.emit(e));
-          if (result.queued) ctx.outbox.nudge();
-        });
-        return true;
-      });
-    } catch (err) {
-      // A label, team or agent deleted since the rules were loaded: the rule is broken, intake goes on.
-      if (err instanceof AppError && err.status === 400) {
-        this.#skipBroken(rule, err.message);
-        return false;
+        fired.push(rule.id);
+        events.push(...result.events);
+        queued ||= result.queued;
+        if (rule.stopProcessing) break;
+        loaded = await loadFacts(tx, work.ticketId, work.trigger);
       }
-      throw err;
-    }
+      onCommit(() => {
+        events.forEach((e) => ctx.bus.emit(e));
+        if (queued) ctx.outbox.nudge();
+      });
+      return fired;
+    });
   }
 
   /**

@@ -52,6 +52,8 @@ export class KfRuleEditor extends LitElement {
       @media (max-width: 700px) {
         .row { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) 28px; }
         .row .val { grid-column: 1 / span 2; }
+        .row.act { grid-template-columns: minmax(0, 1fr) 28px; }
+        .row.act > div { grid-column: 1; grid-row: 2; }
       }
     `,
   ];
