@@ -11,7 +11,9 @@ import { applyTicketPatch } from '../tickets/patch.js';
 import { presentMessages, presentOneTicket } from '../tickets/presenter.js';
 import type { TicketRow } from '../tickets/queries.js';
 import { canSend } from '../tickets/reply-channel.js';
+import type { PlainEmailPayload } from '../../channels/email/payloads.js';
 import type { Action } from './schemas.js';
+import { WEBHOOK_KIND, webhookPayload } from './webhook.js';
 
 export interface RuleRef {
   id: number;
@@ -85,6 +87,10 @@ export function describeAction(a: Action): string {
       return 'add an internal note';
     case 'auto_reply':
       return 'send an automatic reply';
+    case 'email_agents':
+      return a.teamId !== undefined ? `email team ${a.teamId}` : `email agent ${a.agentId ?? '?'}`;
+    case 'webhook':
+      return `call the webhook ${new URL(a.url).host}`;
     case 'close_spam':
       return 'close as spam';
   }
@@ -92,6 +98,11 @@ export function describeAction(a: Action): string {
 
 export function fillTemplate(text: string, values: Record<string, string>): string {
   return text.replace(/\{\{\s*([a-z.]+)\s*\}\}/gi, (whole, key: string) => values[key] ?? whole);
+}
+
+async function templateValues(tx: Tx, ticket: TicketRow): Promise<Record<string, string>> {
+  const contact = await findContact(tx, ticket.contact_id);
+  return { 'contact.name': contact?.name ?? '', 'ticket.number': String(ticket.number), 'ticket.subject': ticket.subject };
 }
 
 export const ruleAuthor = (rule: RuleRef) => ({ kind: 'system' as const, id: null, name: `Rule ‘${rule.name}’` });
@@ -152,14 +163,31 @@ async function autoReply(
     .where('sent_at', '>', at - DAY_MS)
     .executeTakeFirstOrThrow();
   if (Number(sent.n) >= (a.maxPerContactPerDay ?? 3)) return null;
-  const contact = await findContact(tx, ticket.contact_id);
-  const text = fillTemplate(a.text, {
-    'contact.name': contact?.name ?? '',
-    'ticket.number': String(ticket.number),
-    'ticket.subject': ticket.subject,
-  });
+  const text = fillTemplate(a.text, await templateValues(tx, ticket));
   await tx.insertInto('rule_auto_replies').values({ contact_id: ticket.contact_id, rule_id: rule.id, sent_at: at }).execute();
   return addMessage(tx, ticket, rule, actor, 'outbound', text, at);
+}
+
+/** The mailbox agents hear from: the one marked for agent notifications, else the first that can send. */
+function notifyingMailbox(ctx: AppContext): string | null {
+  const boxes = ctx.config.channels.email.filter((c) => c.smtp);
+  return (boxes.find((c) => c.agent_notifications) ?? boxes[0])?.name ?? null;
+}
+
+/** Mail to an agent or a team's members, through the outbox, marked auto-generated so nothing auto-answers it. */
+async function emailAgents(ctx: AppContext, tx: Tx, ticket: TicketRow, a: Extract<Action, { type: 'email_agents' }>, values: Record<string, string>): Promise<boolean> {
+  const mailbox = notifyingMailbox(ctx);
+  if (!mailbox) return false;
+  let q = tx.selectFrom('agents').select('email').where('active', '=', 1);
+  if (a.teamId !== undefined) q = q.where('id', 'in', (eb) => eb.selectFrom('team_members').select('agent_id').where('team_id', '=', a.teamId ?? 0));
+  else q = q.where('id', '=', a.agentId ?? 0);
+  const link = `${ctx.config.server.public_url}/tickets/${ticket.id}`;
+  const rows = await q.execute();
+  for (const { email } of rows) {
+    const payload: PlainEmailPayload = { type: 'plain', to: email, subject: fillTemplate(a.subject, values), text: `${fillTemplate(a.text, values)}\n\n${link}\n`, autoSubmitted: 'auto-generated' };
+    await enqueue(tx, { kind: 'email', channelName: mailbox, payload: { ...payload } });
+  }
+  return rows.length > 0;
 }
 
 export interface ApplyOptions {
@@ -189,7 +217,13 @@ export async function applyActions(ctx: AppContext, tx: Tx, ticket: TicketRow, r
     current = result.ticket;
     events.push(...result.events);
   }
+  const values = await templateValues(tx, current);
   for (const a of rule.actions) {
+    if (a.type === 'email_agents') queued = (await emailAgents(ctx, tx, current, a, values)) || queued;
+    if (a.type === 'webhook') {
+      await enqueue(tx, { kind: WEBHOOK_KIND, payload: webhookPayload(a.url, rule, current, opts.at) });
+      queued = true;
+    }
     let write: MessageWrite | null = null;
     if (a.type === 'add_note') write = await addMessage(tx, current, rule, actor, 'note', a.text, opts.at);
     if (a.type === 'auto_reply') write = await autoReply(ctx, tx, current, rule, actor, a, opts.at, opts.autoSubmitted);

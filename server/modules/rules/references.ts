@@ -26,6 +26,10 @@ export function brokenReason(actions: Action[], refs: References): string | null
   for (const a of actions) {
     if (a.type === 'assign_team' && a.teamId !== null && !refs.teamIds.has(a.teamId)) return `team ${a.teamId} does not exist`;
     if (a.type === 'assign_agent' && a.agentId !== null && !refs.agentIds.has(a.agentId)) return `agent ${a.agentId} does not exist or is deactivated`;
+    if (a.type === 'email_agents') {
+      if (a.teamId !== undefined && !refs.teamIds.has(a.teamId)) return `team ${a.teamId} does not exist`;
+      if (a.teamId === undefined && (a.agentId === undefined || !refs.agentIds.has(a.agentId))) return `agent ${a.agentId ?? '?'} does not exist or is deactivated`;
+    }
     if (a.type === 'add_labels' || a.type === 'remove_labels') {
       const missing = a.labels.find((l) => !refs.labels.has(l.trim().toLowerCase()));
       if (missing !== undefined) return `label "${missing}" does not exist`;

@@ -12,6 +12,7 @@ import { actionsOf, conditionsOf } from './presenter.js';
 import { brokenReason, loadReferences } from './references.js';
 import type { Action, ConditionField, Conditions, RuleEvent } from './schemas.js';
 import { timeAnchorOf, type TimeAnchor } from './time-anchor.js';
+import { WEBHOOK_KIND, webhookSender } from './webhook.js';
 
 /** A rule that failed on bad input; the pass is rolled back and run again without it. */
 class RuleFailed extends Error {
@@ -113,7 +114,12 @@ export class RulesRunner {
 
   start(ctx: AppContext): () => void {
     this.bind(ctx);
-    return ctx.bus.on('*', (event) => this.handle(event));
+    const unregister = ctx.outbox.registerSender(WEBHOOK_KIND, webhookSender);
+    const off = ctx.bus.on('*', (event) => this.handle(event));
+    return () => {
+      off();
+      unregister();
+    };
   }
 
   invalidate(): void {

@@ -90,6 +90,15 @@ export const ActionSchema = Type.Union([
     text: Type.String({ minLength: 1, maxLength: 10_000, description: 'placeholders: {{contact.name}} {{ticket.number}} {{ticket.subject}}' }),
     maxPerContactPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'default 3' })),
   }),
+  act('email_agents', {
+    agentId: Type.Optional(Type.Integer({ description: 'one agent; or teamId for every member of a team' })),
+    teamId: Type.Optional(Type.Integer()),
+    subject: Type.String({ minLength: 1, maxLength: 300, description: 'placeholders as for auto_reply' }),
+    text: Type.String({ minLength: 1, maxLength: 10_000 }),
+  }),
+  act('webhook', {
+    url: Type.String({ minLength: 1, maxLength: 2000, pattern: '^https?://', description: 'receives a JSON POST; retried with backoff through the outbox' }),
+  }),
   act('close_spam', {}),
 ]);
 export type Action = Static<typeof ActionSchema>;
