@@ -92,6 +92,16 @@ describe('rules screen', () => {
     await zh.locator('kf-admin-rules tr[data-rule]').first().click();
     await zh.getByText('用工单测试').waitFor();
     await zh.screenshot({ path: screenshotPath('rules-zh-CN-1440') });
+    // Every kind of action has its own inputs: a team and a text for mail, an address for a webhook.
+    const editor = zh.locator('kf-rule-editor form');
+    await editor.getByRole('button', { name: '添加动作' }).click();
+    await editor.locator('[data-action="2"] select').first().selectOption('email_agents');
+    await expect.poll(() => editor.locator('[data-action="2"] select').nth(1).inputValue()).not.toBe('');
+    await editor.locator('[data-action="2"] textarea').fill('请尽快处理退款。');
+    await editor.getByRole('button', { name: '添加动作' }).click();
+    await editor.locator('[data-action="3"] select').first().selectOption('webhook');
+    await editor.locator('[data-action="3"] input').fill('https://hooks.example.com/kefu');
+    await zh.screenshot({ path: screenshotPath('rules-zh-CN-1440-actions') });
     await zh.setViewportSize({ width: 375, height: 812 });
     await zh.screenshot({ path: screenshotPath('rules-zh-CN-375') });
     await zh.screenshot({ path: screenshotPath('rules-zh-CN-375-full'), fullPage: true });

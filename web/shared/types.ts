@@ -284,6 +284,8 @@ export type RuleAction =
   | { type: 'snooze'; minutes: number }
   | { type: 'add_note'; text: string }
   | { type: 'auto_reply'; text: string; maxPerContactPerDay?: number }
+  | { type: 'email_agents'; agentId?: number; teamId?: number; subject: string; text: string }
+  | { type: 'webhook'; url: string }
   | { type: 'close_spam' };
 
 export interface Rule {

@@ -46,8 +46,13 @@ export const ACTION_TYPES: RuleAction['type'][] = [
   'snooze',
   'add_note',
   'auto_reply',
+  'email_agents',
+  'webhook',
   'close_spam',
 ];
+
+/** The subject of a rule's mail to a team; the editor asks only for the text. */
+export const TEAM_MAIL_SUBJECT = 'Ticket #{{ticket.number}}: {{ticket.subject}}';
 
 export const opsOf = (field: string): string[] => OPS_BY_KIND[CONDITION_FIELDS[field] ?? 'text'];
 export const needsKey = (field: string): boolean => field === 'contact_attribute' || field === 'custom_field';
@@ -65,6 +70,8 @@ export interface ConditionRow {
 export interface ActionRow {
   type: RuleAction['type'];
   value: string;
+  /** email_agents: the mail's text (value is the team) */
+  text?: string;
 }
 
 const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x) => x !== '');
@@ -116,6 +123,10 @@ export function toAction(row: ActionRow): RuleAction {
     case 'add_note':
     case 'auto_reply':
       return { type: row.type, text: row.value };
+    case 'email_agents':
+      return { type: 'email_agents', teamId: Number(v), subject: TEAM_MAIL_SUBJECT, text: row.text ?? '' };
+    case 'webhook':
+      return { type: 'webhook', url: v };
     case 'close_spam':
       return { type: 'close_spam' };
   }
@@ -141,6 +152,10 @@ export function fromAction(a: RuleAction): ActionRow {
     case 'add_note':
     case 'auto_reply':
       return { type: a.type, value: a.text };
+    case 'email_agents':
+      return { type: a.type, value: a.teamId === undefined ? '' : String(a.teamId), text: a.text };
+    case 'webhook':
+      return { type: a.type, value: a.url };
     case 'close_spam':
       return { type: a.type, value: '' };
   }

@@ -25,8 +25,6 @@ import { page } from '../page-styles.js';
 
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 const STATUSES = ['open', 'pending', 'resolved', 'closed'] as const;
-/** A select shows its first option: the row's value starts as that option, not as nothing. */
-const DEFAULT_VALUE: Partial<Record<ActionRow['type'], string>> = { set_priority: 'low', set_status: 'open' };
 
 /** The rule form: name, event, conditions (all or any), actions. Fires `rule-save` with the body; the page saves it. */
 @customElement('kf-rule-editor')
@@ -90,7 +88,15 @@ export class KfRuleEditor extends LitElement {
   }
 
   private _setAction(i: number, patch: Partial<ActionRow>) {
-    this._actions = this._actions.map((a, j) => (j === i ? { ...a, ...patch, ...(patch.type && patch.type !== a.type ? { value: DEFAULT_VALUE[patch.type] ?? '' } : {}) } : a));
+    this._actions = this._actions.map((a, j) => (j === i ? { ...a, ...patch, ...(patch.type && patch.type !== a.type ? { value: this._defaultValue(patch.type) } : {}) } : a));
+  }
+
+  /** A select shows its first option: the row's value starts as that option, not as nothing. */
+  private _defaultValue(type: ActionRow['type']): string {
+    if (type === 'set_priority') return 'low';
+    if (type === 'set_status') return 'open';
+    if (type === 'email_agents') return String(this._store.teams[0]?.id ?? '');
+    return '';
   }
 
   private _submit(e: SubmitEvent) {
@@ -141,6 +147,11 @@ export class KfRuleEditor extends LitElement {
         return pick(this._store.agents.filter((ag) => ag.active !== false).map((ag) => [String(ag.id), ag.name]), t('rules.none'));
       case 'close_spam':
         return html``;
+      case 'email_agents':
+        return html`${pick(this._store.teams.map((tm) => [String(tm.id), tm.name]))}
+          <textarea class="field" rows="3" aria-label=${t('rules.mailText')} placeholder=${t('rules.mailText')} .value=${a.text ?? ''} @input=${(e: Event) => this._setAction(i, { text: (e.target as HTMLTextAreaElement).value })}></textarea>`;
+      case 'webhook':
+        return html`<input class="field" type="url" required aria-label=${t('rules.webhookUrl')} placeholder="https://" .value=${a.value} @input=${set} />`;
       case 'add_note':
       case 'auto_reply':
       case 'set_custom_fields':
