@@ -97,7 +97,8 @@ export type TimelineChange =
   | { field: 'assignee'; from: NamedRef; to: NamedRef }
   | { field: 'team'; from: NamedRef; to: NamedRef }
   | { field: 'labels'; added: string[]; removed: string[] }
-  | { field: 'subject'; from: string; to: string };
+  | { field: 'subject'; from: string; to: string }
+  | { field: 'rule'; actions: string[] };
 
 /** A change to a ticket (assigned, status, ...) shown as a system line in its timeline; not a message. */
 export interface TimelineEvent {

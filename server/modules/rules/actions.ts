@@ -238,7 +238,7 @@ export async function applyActions(ctx: AppContext, tx: Tx, ticket: TicketRow, r
     action: 'rule.applied',
     entityKind: 'ticket',
     entityId: ticket.id,
-    after: { rule: rule.name, ruleId: rule.id, actions: rule.actions.map(describeAction) },
+    after: { rule: rule.name, ruleId: rule.id, actions: rule.actions.map(describeAction), types: rule.actions.map((a) => a.type) },
   });
   return { events, queued };
 }

@@ -51,7 +51,7 @@ interface EventRow {
  * than with the query builder: building and compiling seven joins took ~10x the time SQLite needs to run them.
  */
 export function timelineEventsQuery(ticketId: number, span: EventSpan, limit = EVENT_LIMIT): RawBuilder<EventRow> {
-  const where = [sql`a.entity_kind = 'ticket'`, sql`a.entity_id = ${ticketId}`, sql`a.action in ('ticket.updated', 'ticket.reopened')`];
+  const where = [sql`a.entity_kind = 'ticket'`, sql`a.entity_id = ${ticketId}`, sql`a.action in ('ticket.updated', 'ticket.reopened', 'rule.applied')`];
   if (span.from !== undefined) where.push(sql`a.created_at >= ${span.from}`);
   if (span.to !== undefined) where.push(sql`a.created_at <= ${span.to}`);
   if (span.afterId !== undefined) where.push(sql`a.id > ${span.afterId}`);
@@ -81,10 +81,20 @@ const ref = (id: unknown, name: string | null): { id: number; name: string | nul
   typeof id === 'number' ? { id, name } : null;
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
+/**
+ * A rule's actions that change no ticket field (a note, an auto-reply, a mail to agents, a webhook):
+ * their own line, so every action a rule takes shows. Field changes already have theirs.
+ */
+const RULE_SIDE_EFFECTS = new Set(['add_note', 'auto_reply', 'email_agents', 'webhook']);
+
 /** The changed fields worth a timeline line, in a fixed order; custom fields are left to the audit screen. */
 function changesOf(row: EventRow): TimelineChange[] {
   const before = parseJsonObject(row.before);
   const after = parseJsonObject(row.after);
+  if (row.action === 'rule.applied') {
+    const actions = strings(after.types).filter((t) => RULE_SIDE_EFFECTS.has(t));
+    return actions.length > 0 ? [{ field: 'rule', actions }] : [];
+  }
   const out: TimelineChange[] = [];
   if ('status' in after && isStatus(after.status)) {
     out.push({ field: 'status', from: isStatus(before.status) ? before.status : null, to: after.status });

@@ -191,6 +191,8 @@ describe('rules API', () => {
     const ticketId = await inbound('Complaint', 'My lawyer will call.');
     const note = (await detail(ticketId)).messages.find((m) => m.kind === 'note');
     expect(note).toMatchObject({ text: 'Escalate to legal.', author: { name: 'Rule ‘Noter’' } });
+    const line = (await detail(ticketId)).events.find((e) => e.actor.name === 'Noter');
+    expect(line?.changes).toEqual([{ field: 'rule', actions: ['add_note'] }]);
   });
 
   it('is for admins and supervisors only', async () => {
