@@ -34,6 +34,19 @@ async function firstFire(tx: Tx, ruleId: number, ticketId: number, anchor: numbe
   return Number(fire.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
+/**
+ * The open tickets a time rule may fire on now: past its threshold, within the look-back window,
+ * not yet fired on for this anchor. Through the (status, created_at) or (status, last_activity_at) index.
+ */
+export function timeCandidatesQuery(ruleId: number, anchor: TimeAnchor, at: number) {
+  const cutoff = at - anchor.minutes * 60_000;
+  const column = sql.ref(`t.${anchor.column}`);
+  return sql<{ id: number; anchor: number }>`select t.id, ${column} as anchor from tickets t
+    where t.status in ('open', 'pending', 'snoozed') and ${column} <= ${cutoff} and ${column} > ${cutoff - TIME_LOOKBACK_MS}
+      and not exists (select 1 from rule_time_fires f where f.rule_id = ${ruleId} and f.ticket_id = t.id and f.anchor = ${column})
+    order by ${column} limit ${TIME_BATCH}`;
+}
+
 const reads = (c: Conditions, fields: ConditionField[]): boolean =>
   [...(c.all ?? []), ...(c.any ?? [])].some((x) => fields.includes(x.field));
 
@@ -292,12 +305,6 @@ export class RulesRunner {
   }
 
   async #timeCandidates(ruleId: number, anchor: TimeAnchor, at: number): Promise<Array<{ id: number; anchor: number }>> {
-    const cutoff = at - anchor.minutes * 60_000;
-    const column = sql.ref(`t.${anchor.column}`);
-    const { rows } = await sql<{ id: number; anchor: number }>`select t.id, ${column} as anchor from tickets t
-      where t.status in ('open', 'pending', 'snoozed') and ${column} <= ${cutoff} and ${column} > ${cutoff - TIME_LOOKBACK_MS}
-        and not exists (select 1 from rule_time_fires f where f.rule_id = ${ruleId} and f.ticket_id = t.id and f.anchor = ${column})
-      order by ${column} limit ${TIME_BATCH}`.execute(this.#need().db);
-    return rows;
+    return (await timeCandidatesQuery(ruleId, anchor, at).execute(this.#need().db)).rows;
   }
 }

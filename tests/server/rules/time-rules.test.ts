@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intake } from '../../../server/intake/intake.js';
-import { RulesRunner } from '../../../server/modules/rules/runner.js';
+import { RulesRunner, timeCandidatesQuery } from '../../../server/modules/rules/runner.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 
 const MIN = 60_000;
@@ -108,6 +108,19 @@ describe('time rules', () => {
     expect(await labelsOf(answered)).toEqual(['waiting-on-customer']);
     expect(await labelsOf(quiet)).toEqual([]);
   });
+
+  it.each([['created_at', 'tickets_status_created'], ['last_activity_at', 'tickets_status_activity']] as const)(
+    'looks tickets up by %s through an index, scanning no table',
+    (column, index) => {
+      const { sql, parameters } = timeCandidatesQuery(1, { column, minutes: 15 }, Date.now()).compile(t.ctx.db);
+      const plan = t.ctx.database.sqlite
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...(parameters as unknown[]))
+        .map((r) => (r as { detail: string }).detail);
+      expect(plan[0]).toMatch(new RegExp(`^SEARCH t USING (COVERING )?INDEX ${index} \\(status=\\? AND ${column}>\\? AND ${column}<\\?\\)`));
+      expect(plan.filter((d) => /^SCAN/.test(d))).toEqual([]);
+    },
+  );
 
   it('refuses a time rule with no "minutes since" threshold to look tickets up by', async () => {
     const res = await t.app.inject({
