@@ -8,8 +8,8 @@ import type { MessageView, TicketView } from '../tickets/schemas.js';
 import { applyActions } from './actions.js';
 import { alwaysOpen, compileConditions, matches, type BusinessHours, type CompiledConditions, type TicketFacts } from './conditions.js';
 import { factsFromView, loadFacts, type Trigger } from './facts.js';
-import { actionsOf, conditionsOf } from './presenter.js';
-import { brokenReason, loadReferences } from './references.js';
+import { actionsOf, conditionsOf, type RuleRow } from './presenter.js';
+import { brokenReason, loadReferences, type References } from './references.js';
 import type { Action, ConditionField, Conditions, RuleEvent } from './schemas.js';
 import { timeAnchorOf, type TimeAnchor } from './time-anchor.js';
 import { WEBHOOK_KIND, webhookSender } from './webhook.js';
@@ -45,6 +45,34 @@ export function timeCandidatesQuery(ruleId: number, anchor: TimeAnchor, at: numb
     where t.status in ('open', 'pending', 'snoozed') and ${column} <= ${cutoff} and ${column} > ${cutoff - TIME_LOOKBACK_MS}
       and not exists (select 1 from rule_time_fires f where f.rule_id = ${ruleId} and f.ticket_id = t.id and f.anchor = ${column})
     order by ${column} limit ${TIME_BATCH}`;
+}
+
+/** A stored rule made ready to run; one that no longer compiles (a hand-edited row) is broken, not fatal. */
+function loadRule(row: RuleRow, refs: References): LoadedRule {
+  let conditions: Conditions = {};
+  let compiled: CompiledConditions = { all: [], any: [] };
+  let actions: Action[] = [];
+  let invalid: string | null = null;
+  try {
+    conditions = conditionsOf(row);
+    actions = actionsOf(row);
+    compiled = compileConditions(conditions);
+  } catch (err) {
+    invalid = `cannot be read: ${(err as Error).message}`;
+    conditions = {};
+  }
+  return {
+    id: row.id,
+    name: row.name,
+    event: row.event as RuleEvent,
+    compiled,
+    actions,
+    stopProcessing: row.stop_processing === 1,
+    broken: invalid ?? brokenReason(actions, refs),
+    anchor: timeAnchorOf(conditions),
+    readsContact: reads(conditions, ['language', 'contact_attribute']),
+    readsBody: reads(conditions, ['body']),
+  };
 }
 
 const reads = (c: Conditions, fields: ConditionField[]): boolean =>
@@ -163,20 +191,7 @@ export class RulesRunner {
       ]);
       const byEvent = new Map<RuleEvent, LoadedRule[]>();
       for (const row of rows) {
-        const conditions = conditionsOf(row);
-        const actions = actionsOf(row);
-        const rule: LoadedRule = {
-          id: row.id,
-          name: row.name,
-          event: row.event as RuleEvent,
-          compiled: compileConditions(conditions),
-          actions,
-          stopProcessing: row.stop_processing === 1,
-          broken: brokenReason(actions, refs),
-          anchor: timeAnchorOf(conditions),
-          readsContact: reads(conditions, ['language', 'contact_attribute']),
-          readsBody: reads(conditions, ['body']),
-        };
+        const rule = loadRule(row, refs);
         byEvent.set(rule.event, [...(byEvent.get(rule.event) ?? []), rule]);
       }
       this.#rules = { at: this.#clock(), byEvent };

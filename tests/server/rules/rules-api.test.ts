@@ -177,6 +177,16 @@ describe('rules API', () => {
     expect((await detail(ticketId)).ticket).toMatchObject({ labels: [], priority: 'high' });
   });
 
+  it('skips a stored rule that no longer compiles (a hand-edited row) and runs the others', async () => {
+    await clearRules();
+    const bad = await createRule({ name: 'Hand-edited', event: 'ticket.created', conditions: {}, actions: [{ type: 'set_priority', priority: 'urgent' }] });
+    await createRule({ name: 'Fine', event: 'ticket.created', conditions: {}, actions: [{ type: 'add_labels', labels: ['vip'] }] });
+    await t.ctx.db.updateTable('rules').set({ conditions: '{"all":[{"field":"subject","op":"matches","value":"(("}]}' }).where('id', '=', bad.id).execute();
+    t.ctx.automation.invalidate();
+    const ticketId = await inbound('after the edit');
+    expect((await detail(ticketId)).ticket).toMatchObject({ labels: ['vip'], priority: 'normal' });
+  });
+
   it('stops later rules when a matching rule says so', async () => {
     await clearRules();
     await createRule({ name: 'First', event: 'ticket.created', conditions: {}, stopProcessing: true, actions: [{ type: 'set_priority', priority: 'low' }] });
