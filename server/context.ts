@@ -8,6 +8,7 @@ import { diskCheck } from './ops/disk.js';
 import { HealthChecks } from './ops/health.js';
 import { Outbox } from './outbox/outbox.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
+import { RulesRunner } from './modules/rules/runner.js';
 import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
 import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
@@ -41,6 +42,8 @@ export interface AppContext {
   readonly search: SearchIndex;
   /** Business-hours calendars by id, and what uses each. */
   readonly businessHours: BusinessHoursDirectory;
+  /** The rules engine, subscribed to the bus; jobs run its time rules, tests await automation.idle(). */
+  readonly automation: RulesRunner;
   /** Registers something to close on shutdown; closed last-registered first. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -84,8 +87,9 @@ export async function createContext(config: Config, logger: Logger): Promise<App
 
   const metrics = createMetrics({ searchBacklog: () => search.backlog() });
 
+  const automation = new RulesRunner();
   let closed = false;
-  return {
+  const ctx: AppContext = {
     config,
     logger,
     database,
@@ -100,6 +104,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     outbox,
     search,
     businessHours: new BusinessHoursDirectory(database.sqlite),
+    automation,
     onClose: (fn) => closers.push(fn),
     async close() {
       if (closed) return;
@@ -113,4 +118,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
       }
     },
   };
+  closers.push(() => automation.idle());
+  closers.push(automation.start(ctx));
+  return ctx;
 }

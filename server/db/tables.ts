@@ -14,6 +14,7 @@ import type { OutboxTables } from '../outbox/tables.js';
 import type { RealtimeTables } from '../realtime/tables.js';
 import type { SearchTables } from '../search/tables.js';
 import type { IdempotencyTables } from '../http/idempotency-tables.js';
+import type { RuleTables } from '../modules/rules/tables.js';
 
 /**
  * Every table Kysely knows. Each module declares its own tables next to its code;
@@ -35,4 +36,5 @@ export interface Tables
     WidgetTables,
     EmailTables,
     IdempotencyTables,
-    BusinessHoursTables {}
+    BusinessHoursTables,
+    RuleTables {}

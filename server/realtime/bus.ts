@@ -5,7 +5,17 @@ export type Actor =
   | { kind: 'agent'; id: number }
   | { kind: 'contact'; id: number }
   | { kind: 'system' }
-  | { kind: 'automation'; rule?: string };
+  | { kind: 'automation'; rule?: string; ruleId?: number; chain?: RuleChain };
+
+/**
+ * The rules that already acted in one event chain (one list shared by every event of the chain).
+ * A rule never fires twice in a chain, and a chain deeper than the limit stops: that is how rules
+ * that trigger each other end.
+ */
+export interface RuleChain {
+  depth: number;
+  ruleIds: number[];
+}
 
 export interface BusEvent {
   type: string;

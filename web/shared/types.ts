@@ -97,7 +97,8 @@ export type TimelineChange =
   | { field: 'assignee'; from: NamedRef; to: NamedRef }
   | { field: 'team'; from: NamedRef; to: NamedRef }
   | { field: 'labels'; added: string[]; removed: string[] }
-  | { field: 'subject'; from: string; to: string };
+  | { field: 'subject'; from: string; to: string }
+  | { field: 'rule'; actions: string[] };
 
 /** A change to a ticket (assigned, status, ...) shown as a system line in its timeline; not a message. */
 export interface TimelineEvent {
@@ -275,3 +276,48 @@ export type ClientFrame =
   | { type: 'view'; ticketId: number | null }
   | { type: 'open'; ticketId: number }
   | { type: 'typing'; ticketId: number; composing: 'reply' | 'note' | null };
+
+export type RuleEvent = 'ticket.created' | 'message.customer' | 'message.agent' | 'ticket.updated' | 'time';
+
+export interface RuleCondition {
+  field: string;
+  op: string;
+  value?: string | number | boolean | null | Array<string | number>;
+  key?: string;
+}
+
+export type RuleAction =
+  | { type: 'assign_agent'; agentId: number | null }
+  | { type: 'assign_team'; teamId: number | null }
+  | { type: 'set_status'; status: TicketStatus }
+  | { type: 'set_priority'; priority: Priority }
+  | { type: 'add_labels' | 'remove_labels'; labels: string[] }
+  | { type: 'set_custom_fields'; fields: Record<string, unknown> }
+  | { type: 'snooze'; minutes: number }
+  | { type: 'add_note'; text: string }
+  | { type: 'auto_reply'; text: string; maxPerContactPerDay?: number }
+  | { type: 'email_agents'; agentId?: number; teamId?: number; subject: string; text: string }
+  | { type: 'webhook'; url: string }
+  | { type: 'close_spam' };
+
+export interface Rule {
+  id: number;
+  name: string;
+  event: RuleEvent;
+  conditions: { all?: RuleCondition[]; any?: RuleCondition[] };
+  actions: RuleAction[];
+  enabled: boolean;
+  stopProcessing: boolean;
+  position: number;
+  version: number;
+  broken: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RuleDryRun {
+  matched: boolean;
+  conditions: Array<{ group: 'all' | 'any'; index: number; condition: RuleCondition; matched: boolean }>;
+  actions: Array<{ action: RuleAction; description: string }>;
+  broken: string | null;
+}

@@ -15,7 +15,9 @@ export interface AuditEntry {
   after?: Record<string, unknown> | null;
 }
 
-const actorId = (actor: Actor): number | null => (actor.kind === 'agent' || actor.kind === 'contact' ? actor.id : null);
+// A rule's changes name the rule, so the timeline and audit screen can say which one acted.
+const actorId = (actor: Actor): number | null =>
+  actor.kind === 'agent' || actor.kind === 'contact' ? actor.id : actor.kind === 'automation' ? (actor.ruleId ?? null) : null;
 
 const insertAudit = prepared((db: DbOrTx, p: Omit<Selectable<AuditLogTable>, 'id'>) =>
   db.insertInto('audit_log').values({

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { DbOrTx } from '../../db/database.js';
 import { compileCalendar, type CompiledCalendar } from './calendar.js';
 import { toCalendar, type BusinessHoursRow } from './queries.js';
 
@@ -8,8 +9,12 @@ export interface CalendarUser {
   name: string;
 }
 
-/** Lists what uses calendar `id`; each module that names calendars registers one. */
-export type CalendarUsersOf = (id: number) => CalendarUser[] | Promise<CalendarUser[]>;
+/**
+ * Lists what uses calendar `id`; each module that names calendars registers one. It is asked
+ * inside the delete's transaction, so a module that reads the database reads through `db`: the
+ * connection is that transaction's until it ends.
+ */
+export type CalendarUsersOf = (id: number, db: DbOrTx) => CalendarUser[] | Promise<CalendarUser[]>;
 
 /**
  * Calendars by id for code that must answer synchronously (is the widget open right now?),
@@ -45,8 +50,8 @@ export class BusinessHoursDirectory {
     };
   }
 
-  async usersOf(id: number): Promise<CalendarUser[]> {
-    const lists = await Promise.all([...this.#users.values()].map((fn) => fn(id)));
+  async usersOf(id: number, db: DbOrTx): Promise<CalendarUser[]> {
+    const lists = await Promise.all([...this.#users.values()].map((fn) => fn(id, db)));
     return lists.flat();
   }
 }

@@ -64,7 +64,7 @@ export async function updateBusinessHours(ctx: AppContext, viewer: Viewer, id: n
 export async function deleteBusinessHours(ctx: AppContext, viewer: Viewer, id: number): Promise<void> {
   await ctx.database.transaction(async (tx) => {
     const before = presentBusinessHours(await getRow(tx, id));
-    const users = await ctx.businessHours.usersOf(id);
+    const users = await ctx.businessHours.usersOf(id, tx);
     if (users.length > 0) {
       const list = users.map((u) => `${u.kind} "${u.name}"`).join(', ');
       throw new Conflict(`The calendar is in use by ${list}; change those first.`, 'in_use', { usedBy: users });

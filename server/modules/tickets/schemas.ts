@@ -83,6 +83,7 @@ export const TimelineChangeSchema = Type.Union([
   Change('team', { from: Nullable(NamedRef), to: Nullable(NamedRef) }),
   Change('labels', { added: Type.Array(Type.String()), removed: Type.Array(Type.String()) }),
   Change('subject', { from: Type.String(), to: Type.String() }),
+  Change('rule', { actions: Type.Array(Type.String({ description: 'rule action types that change no field: add_note, auto_reply, email_agents, webhook' })) }),
 ]);
 export type TimelineChange = Static<typeof TimelineChangeSchema>;
 
@@ -97,7 +98,7 @@ export const TimelineEventSchema = Type.Object({
   actor: Type.Object({
     kind: literals(['agent', 'contact', 'system', 'automation'] as const),
     id: Nullable(Type.Integer()),
-    name: Nullable(Type.String({ description: 'the agent or contact; null for the system and automation' })),
+    name: Nullable(Type.String({ description: 'the agent, contact or rule; null for the system' })),
   }),
   changes: Type.Array(TimelineChangeSchema, { minItems: 1 }),
   at: Type.String(),

@@ -37,6 +37,7 @@ interface EventRow {
   created_at: number;
   actor_agent_name: string | null;
   actor_contact_name: string | null;
+  actor_rule_name: string | null;
   assignee_before_name: string | null;
   assignee_after_name: string | null;
   team_before_name: string | null;
@@ -50,18 +51,20 @@ interface EventRow {
  * than with the query builder: building and compiling seven joins took ~10x the time SQLite needs to run them.
  */
 export function timelineEventsQuery(ticketId: number, span: EventSpan, limit = EVENT_LIMIT): RawBuilder<EventRow> {
-  const where = [sql`a.entity_kind = 'ticket'`, sql`a.entity_id = ${ticketId}`, sql`a.action in ('ticket.updated', 'ticket.reopened')`];
+  const where = [sql`a.entity_kind = 'ticket'`, sql`a.entity_id = ${ticketId}`, sql`a.action in ('ticket.updated', 'ticket.reopened', 'rule.applied')`];
   if (span.from !== undefined) where.push(sql`a.created_at >= ${span.from}`);
   if (span.to !== undefined) where.push(sql`a.created_at <= ${span.to}`);
   if (span.afterId !== undefined) where.push(sql`a.id > ${span.afterId}`);
   if (span.afterMessageId !== undefined) where.push(sql`a.created_at > (select created_at from messages where id = ${span.afterMessageId})`);
   return sql<EventRow>`select a.id, a.action, a.actor_kind, a.actor_id, a.before, a.after, a.created_at,
       actor_agent.name as actor_agent_name, actor_contact.name as actor_contact_name,
+      actor_rule.name as actor_rule_name,
       assignee_before.name as assignee_before_name, assignee_after.name as assignee_after_name,
       team_before.name as team_before_name, team_after.name as team_after_name
     from audit_log a
     left join agents actor_agent on actor_agent.id = a.actor_id and a.actor_kind = 'agent'
     left join contacts actor_contact on actor_contact.id = a.actor_id and a.actor_kind = 'contact'
+    left join rules actor_rule on actor_rule.id = a.actor_id and a.actor_kind = 'automation'
     left join agents assignee_before on assignee_before.id = json_extract(a.before, '$.assigneeId')
     left join agents assignee_after on assignee_after.id = json_extract(a.after, '$.assigneeId')
     left join teams team_before on team_before.id = json_extract(a.before, '$.teamId')
@@ -78,10 +81,20 @@ const ref = (id: unknown, name: string | null): { id: number; name: string | nul
   typeof id === 'number' ? { id, name } : null;
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
+/**
+ * A rule's actions that change no ticket field (a note, an auto-reply, a mail to agents, a webhook):
+ * their own line, so every action a rule takes shows. Field changes already have theirs.
+ */
+const RULE_SIDE_EFFECTS = new Set(['add_note', 'auto_reply', 'email_agents', 'webhook']);
+
 /** The changed fields worth a timeline line, in a fixed order; custom fields are left to the audit screen. */
 function changesOf(row: EventRow): TimelineChange[] {
   const before = parseJsonObject(row.before);
   const after = parseJsonObject(row.after);
+  if (row.action === 'rule.applied') {
+    const actions = strings(after.types).filter((t) => RULE_SIDE_EFFECTS.has(t));
+    return actions.length > 0 ? [{ field: 'rule', actions }] : [];
+  }
   const out: TimelineChange[] = [];
   if ('status' in after && isStatus(after.status)) {
     out.push({ field: 'status', from: isStatus(before.status) ? before.status : null, to: after.status });
@@ -128,7 +141,7 @@ export function presentTimelineEvent(ticketId: number, row: EventRow): TimelineE
     actor: {
       kind,
       id: row.actor_id,
-      name: kind === 'agent' ? row.actor_agent_name : kind === 'contact' ? row.actor_contact_name : null,
+      name: kind === 'agent' ? row.actor_agent_name : kind === 'contact' ? row.actor_contact_name : kind === 'automation' ? row.actor_rule_name : null,
     },
     changes,
     at: iso(row.created_at),

@@ -13,6 +13,8 @@ import type {
   Message,
   NewMessage,
   Page,
+  Rule,
+  RuleDryRun,
   SearchResults,
   Session,
   Team,
@@ -94,6 +96,18 @@ export function crud<T extends { id: number }>(api: ApiClient, path: string) {
     remove: (id: number) => api.delete(`${path}/${id}`),
   };
 }
+
+export type RuleBody = Pick<Rule, 'name' | 'event' | 'conditions' | 'actions' | 'enabled' | 'stopProcessing'>;
+
+export const rules = {
+  list: (api: ApiClient) => api.get<{ items: Rule[] }>('/rules').then((r) => r.items),
+  create: (api: ApiClient, body: RuleBody) => api.post<{ rule: Rule }>('/rules', body),
+  update: (api: ApiClient, id: number, body: Partial<RuleBody> & { version: number }) => api.patch<{ rule: Rule }>(`/rules/${id}`, body),
+  remove: (api: ApiClient, id: number) => api.delete(`/rules/${id}`),
+  duplicate: (api: ApiClient, id: number) => api.post<{ rule: Rule }>(`/rules/${id}/duplicate`),
+  reorder: (api: ApiClient, ids: number[]) => api.post<{ items: Rule[] }>('/rules/reorder', { ids }),
+  dryRun: (api: ApiClient, id: number, ticketNumber: number) => api.post<RuleDryRun>(`/rules/${id}/dry-run`, { ticketNumber }),
+};
 
 /** The search popup: the best few tickets and contacts. */
 export const search = (api: ApiClient, q: string, signal?: AbortSignal) =>

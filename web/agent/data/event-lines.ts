@@ -17,7 +17,7 @@ function actorName(ev: TimelineEvent): string {
     case 'contact':
       return ev.actor.name ?? t('event.actorCustomer');
     case 'automation':
-      return t('event.actorAutomation');
+      return ev.actor.name ? t('event.actorRule', { name: ev.actor.name }) : t('event.actorAutomation');
     default:
       return t('event.actorSystem');
   }
@@ -36,6 +36,9 @@ function statusLine(ev: TimelineEvent, name: string, c: Extract<TimelineChange, 
   const resolved = c.to === 'resolved' || c.to === 'closed';
   return { icon: resolved ? 'checkCircle' : 'refresh', parts: lineParts('event.status', { name, from, to }) };
 }
+
+const RULE_ACTIONS = ['add_note', 'auto_reply', 'email_agents', 'webhook'] as const;
+const isRuleAction = (a: string): a is (typeof RULE_ACTIONS)[number] => (RULE_ACTIONS as readonly string[]).includes(a);
 
 /** One line per change worth reading; a snooze and its time are one line. */
 export function eventLines(ev: TimelineEvent): EventLine[] {
@@ -74,6 +77,11 @@ export function eventLines(ev: TimelineEvent): EventLine[] {
       case 'subject':
         lines.push({ icon: 'note', parts: lineParts('event.subject', { name, subject: c.to }) });
         break;
+      case 'rule': {
+        const actions = c.actions.map((a) => (isRuleAction(a) ? t(`rules.action.${a}`) : a));
+        lines.push({ icon: 'bolt', parts: lineParts('event.ruleActions', { name, actions }) });
+        break;
+      }
     }
   }
   return lines;

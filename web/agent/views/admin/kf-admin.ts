@@ -10,6 +10,7 @@ import './kf-admin-agents.js';
 import './kf-admin-teams.js';
 import './kf-admin-labels.js';
 import './kf-admin-canned.js';
+import './kf-admin-rules.js';
 import './kf-admin-channels.js';
 import './kf-admin-hours.js';
 import './kf-admin-tokens.js';
@@ -19,6 +20,7 @@ const SECTIONS: { id: AdminSection; label: MessageKey; icon: IconName; manage: b
   { id: 'teams', label: 'admin.teams', icon: 'users', manage: true },
   { id: 'labels', label: 'admin.labels', icon: 'tag', manage: true },
   { id: 'canned', label: 'admin.canned', icon: 'bolt', manage: true },
+  { id: 'rules', label: 'admin.rules', icon: 'layers', manage: true },
   { id: 'channels', label: 'admin.channels', icon: 'inbox', manage: true },
   { id: 'hours', label: 'admin.hours', icon: 'clock', manage: true },
   { id: 'tokens', label: 'admin.tokens', icon: 'api', manage: false },
@@ -79,6 +81,8 @@ export class KfAdmin extends LitElement {
         return html`<kf-admin-labels></kf-admin-labels>`;
       case 'canned':
         return html`<kf-admin-canned></kf-admin-canned>`;
+      case 'rules':
+        return html`<kf-admin-rules></kf-admin-rules>`;
       case 'channels':
         return html`<kf-admin-channels></kf-admin-channels>`;
       case 'hours':
