@@ -12,6 +12,7 @@ import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
 import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
 import { PresenceRegistry } from './realtime/presence.js';
+import { startAssignment } from './modules/assignment/assigner.js';
 import { SearchIndex } from './search/search-index.js';
 import { ensurePrivateDir } from './private-files.js';
 import { loadInstanceSecret } from './secret.js';
@@ -85,7 +86,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   const metrics = createMetrics({ searchBacklog: () => search.backlog() });
 
   let closed = false;
-  return {
+  const ctx: AppContext = {
     config,
     logger,
     database,
@@ -113,4 +114,6 @@ export async function createContext(config: Config, logger: Logger): Promise<App
       }
     },
   };
+  startAssignment(ctx);
+  return ctx;
 }
