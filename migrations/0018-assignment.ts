@@ -32,6 +32,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('passed_over', 'text', (c) => c.notNull().defaultTo('[]'))
     .execute();
   await sql`create index assignment_tickets_waiting on assignment_tickets (team_id, waiting_since) where waiting_since is not null`.execute(db);
+  // Each decision counts the team's open tickets per agent and channel: covered by this index alone.
+  await sql`create index tickets_assignee_load on tickets (assignee_id, status, channel_kind)`.execute(db);
   await sql`create index assignment_tickets_pickup on assignment_tickets (assigned_at) where picked_up = 0 and assigned_at is not null`.execute(db);
 }
 
