@@ -26,6 +26,7 @@ import { labelsRoutes } from './modules/labels/routes.js';
 import { businessHoursRoutes } from './modules/business-hours/routes.js';
 import { rulesRoutes } from './modules/rules/routes.js';
 import { teamsRoutes } from './modules/teams/routes.js';
+import { assignmentRoutes } from './modules/assignment/routes.js';
 import { ticketsRoutes } from './modules/tickets/routes.js';
 import { matchingTicketIds } from './search/service.js';
 import { agentRealtimeRoutes } from './realtime/agent-routes.js';
@@ -94,6 +95,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(contactsRoutes, { ctx });
       await api.register(attachmentsRoutes, { ctx });
       await api.register(teamsRoutes, { ctx });
+      await api.register(assignmentRoutes, { ctx });
       await api.register(labelsRoutes, { ctx });
       await api.register(businessHoursRoutes, { ctx });
       await api.register(rulesRoutes, { ctx });

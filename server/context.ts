@@ -13,6 +13,7 @@ import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
 import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
 import { PresenceRegistry } from './realtime/presence.js';
+import { startAssignment } from './modules/assignment/assigner.js';
 import { SearchIndex } from './search/search-index.js';
 import { ensurePrivateDir } from './private-files.js';
 import { loadInstanceSecret } from './secret.js';
@@ -120,5 +121,6 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   };
   closers.push(() => automation.idle());
   closers.push(automation.start(ctx));
+  startAssignment(ctx);
   return ctx;
 }

@@ -4,6 +4,7 @@ import type { WidgetTables } from '../channels/widget/tables.js';
 import type { EmailTables } from '../channels/email/tables.js';
 import type { AttachmentTables } from '../modules/attachments/tables.js';
 import type { BusinessHoursTables } from '../modules/business-hours/tables.js';
+import type { AssignmentTables } from '../modules/assignment/tables.js';
 import type { AuditTables } from '../modules/audit/tables.js';
 import type { CannedReplyTables } from '../modules/canned-replies/tables.js';
 import type { ContactTables } from '../modules/contacts/tables.js';
@@ -37,4 +38,5 @@ export interface Tables
     EmailTables,
     IdempotencyTables,
     BusinessHoursTables,
-    RuleTables {}
+    RuleTables,
+    AssignmentTables {}

@@ -6,7 +6,14 @@ import type { BusEvent } from './bus.js';
  * Every event Kefu emits, named `resource.verb`. Modules add their events to this union;
  * websocket hubs, automation and the outbox react to them.
  */
-export type KefuEvent = AgentPresenceChanged | AgentSignedOut | TicketEvent | ContactEvent | WidgetEvent;
+export type KefuEvent = AgentPresenceChanged | AgentSignedOut | TicketEvent | ContactEvent | WidgetEvent | AssignmentQueueChanged;
+
+/** A ticket's place in its team's queue changed; position null once it no longer waits. */
+export interface AssignmentQueueChanged extends BusEvent {
+  type: 'assignment.queue';
+  ticketId: number;
+  position: number | null;
+}
 
 export interface AgentPresenceChanged extends BusEvent {
   type: 'agent.presence';

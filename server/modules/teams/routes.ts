@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { agentOf, requireAgent, requireRole } from '../../http/auth.js';
 import { IdParams, withErrors } from '../../http/schemas.js';
+import { AssignmentPatchSchema } from '../assignment/settings.js';
 import { createTeam, deleteTeam, listTeams, TeamSchema, updateTeam } from './service.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 100 });
@@ -38,7 +39,10 @@ export const teamsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       schema: {
         tags,
         params: IdParams,
-        body: Type.Object({ name: Type.Optional(Name), memberIds: Type.Optional(MemberIds) }, { additionalProperties: false }),
+        body: Type.Object(
+          { name: Type.Optional(Name), memberIds: Type.Optional(MemberIds), assignment: Type.Optional(AssignmentPatchSchema) },
+          { additionalProperties: false },
+        ),
         response: withErrors({ 200: One }, 400, 401, 403, 404, 409),
       },
     },

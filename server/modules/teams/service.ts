@@ -4,16 +4,33 @@ import { now, type DbOrTx } from '../../db/database.js';
 import { BadRequest, Conflict, NotFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { agentActor, type Viewer } from '../tickets/policy.js';
+import { queueLengths } from '../assignment/queries.js';
+import { AssignmentSettingsSchema, loadAllSettings, DEFAULT_SETTINGS, type AssignmentPatch } from '../assignment/settings.js';
+import { drainAfterChange, updateAssignmentSettings } from '../assignment/settings-service.js';
 
-export const TeamSchema = Type.Object({ id: Type.Integer(), name: Type.String(), memberIds: Type.Array(Type.Integer()) });
+export const TeamSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  memberIds: Type.Array(Type.Integer()),
+  assignment: AssignmentSettingsSchema,
+  /** tickets waiting in the team's assignment queue */
+  queueLength: Type.Integer(),
+});
 export type TeamView = Static<typeof TeamSchema>;
 
 export async function listTeams(db: DbOrTx): Promise<TeamView[]> {
-  const [teams, members] = await Promise.all([
+  const [teams, members, settings, queues] = await Promise.all([
     db.selectFrom('teams').select(['id', 'name']).orderBy('name').execute(),
     db.selectFrom('team_members').select(['team_id', 'agent_id']).orderBy('agent_id').execute(),
+    loadAllSettings(db),
+    queueLengths(db),
   ]);
-  return teams.map((t) => ({ ...t, memberIds: members.filter((m) => m.team_id === t.id).map((m) => m.agent_id) }));
+  return teams.map((t) => ({
+    ...t,
+    memberIds: members.filter((m) => m.team_id === t.id).map((m) => m.agent_id),
+    assignment: settings.get(t.id) ?? DEFAULT_SETTINGS,
+    queueLength: queues.get(t.id) ?? 0,
+  }));
 }
 
 async function getTeam(db: DbOrTx, id: number): Promise<TeamView> {
@@ -62,19 +79,23 @@ export async function updateTeam(
   ctx: AppContext,
   viewer: Viewer,
   id: number,
-  input: { name?: string | undefined; memberIds?: number[] | undefined },
+  input: { name?: string | undefined; memberIds?: number[] | undefined; assignment?: AssignmentPatch | undefined },
 ): Promise<TeamView> {
-  return ctx.database.transaction(async (tx) => {
+  const team = await ctx.database.transaction(async (tx) => {
     const before = await getTeam(tx, id);
     if (input.name !== undefined) {
       const name = await checkName(tx, input.name, id);
       await tx.updateTable('teams').set({ name, updated_at: now() }).where('id', '=', id).execute();
     }
     if (input.memberIds !== undefined) await setMembers(tx, id, input.memberIds);
+    if (input.assignment !== undefined) await updateAssignmentSettings(tx, id, input.assignment);
     const after = await getTeam(tx, id);
     await recordAudit(tx, { actor: agentActor(viewer), action: 'team.updated', entityKind: 'team', entityId: id, before, after });
     return after;
   });
+  // New members or more capacity may take waiting tickets at once.
+  if (input.assignment !== undefined || input.memberIds !== undefined) await drainAfterChange(ctx, id);
+  return getTeam(ctx.db, id);
 }
 
 /** Its tickets keep existing, without a team. */

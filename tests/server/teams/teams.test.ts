@@ -19,7 +19,7 @@ describe('teams', () => {
     const created = await api.post<{ team: TeamView }>('/teams', { name: '售后 After-sales', memberIds: [agent.agentId] });
     expect(created.status).toBe(201);
     const id = created.body.team.id;
-    expect(created.body.team).toEqual({ id, name: '售后 After-sales', memberIds: [agent.agentId] });
+    expect(created.body.team).toMatchObject({ id, name: '售后 After-sales', memberIds: [agent.agentId] });
     const renamed = await api.patch<{ team: TeamView }>(`/teams/${id}`, { name: 'After-sales', memberIds: [agent.agentId, t.admin.agentId] });
     expect(renamed.body.team.memberIds.sort()).toEqual([agent.agentId, t.admin.agentId].sort());
     const list = await as(t, agent).get<{ items: TeamView[] }>('/teams');
