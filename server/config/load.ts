@@ -309,7 +309,7 @@ function checkCrossFields(file: ConfigFile, problems: string[]): void {
       problems.push(`channels.widget[${i}].email_channel: no email channel named "${w.email_channel}"`);
     }
   });
-  problems.push(...widgetHoursProblems(file.channels.widget));
+  problems.push(...widgetHoursProblems(widgets));
   const schedule = file.backup?.schedule;
   if (typeof schedule === 'string' && schedule.length >= 9 && !isValidCron(schedule)) {
     problems.push(

@@ -43,7 +43,8 @@ export function widgetHoursProblems(widgets: WidgetChannelConfig[]): string[] {
   const problems: string[] = [];
   widgets.forEach((w, i) => {
     const hours = w.business_hours;
-    if (!hours) return;
+    // A section of the wrong shape is already reported by the schema.
+    if (!hours || typeof hours !== 'object' || typeof hours.days !== 'object' || hours.days === null) return;
     const at = `channels.widget[${i}].business_hours`;
     if (hours.calendar !== undefined && Object.keys(hours.days).length > 0) {
       problems.push(`${at}: name a calendar or list days, not both`);
