@@ -1,12 +1,12 @@
 import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError, type ApiClient } from '../../../shared/api.js';
-import { currentLanguage, t } from '../../../shared/i18n/i18n.js';
+import { t } from '../../../shared/i18n/i18n.js';
 import type { Role, Session } from '../../../shared/types.js';
-import { auth } from '../../data/api-calls.js';
 import { accountLinks } from '../../data/invites.js';
 import { base } from '../../styles.js';
 import { authStyles } from '../../components/auth-styles.js';
+import { confirmedPassword, keepFormLanguage, newPasswordFields, submitError } from '../../components/new-password.js';
 import '../../components/kf-language-select.js';
 
 /** Opened from an invitation (/invite?token=…): the new agent picks a name and password and is signed in. */
@@ -37,25 +37,20 @@ export class KfAcceptInvite extends LitElement {
   private async _submit(e: SubmitEvent) {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
-    const password = String(f.get('password'));
-    if (password !== String(f.get('confirm'))) {
+    const password = confirmedPassword(f);
+    if (password === null) {
       this._error = t('setup.mismatch');
       return;
     }
     this._busy = true;
     this._error = '';
     try {
-      let session = await accountLinks.acceptInvite(this.api, { token: this.token, name: String(f.get('name')), password });
-      // The new agent keeps the language they accepted the invitation in.
-      if (session.agent.language !== currentLanguage()) {
-        this.api.csrfToken = session.csrfToken;
-        const { agent } = await auth.updateMe(this.api, { language: currentLanguage() });
-        session = { ...session, agent };
-      }
+      const accepted = await accountLinks.acceptInvite(this.api, { token: this.token, name: String(f.get('name')), password });
+      const session = await keepFormLanguage(this.api, accepted);
       this.dispatchEvent(new CustomEvent<Session>('signed-in', { detail: session, bubbles: true, composed: true }));
     } catch (err) {
       if (err instanceof ApiError && err.code === 'invalid_invite') this._invalid = true;
-      else this._error = err instanceof ApiError && err.status !== 0 ? err.message : t('error.network');
+      else this._error = submitError(err);
     } finally {
       this._busy = false;
     }
@@ -77,14 +72,7 @@ export class KfAcceptInvite extends LitElement {
           <label class="lbl" for="name">${t('setup.name')}</label>
           <input class="field" id="name" name="name" required autocomplete="name" />
         </div>
-        <div>
-          <label class="lbl" for="password">${t('login.password')}</label>
-          <input class="field" id="password" name="password" type="password" minlength="8" required autocomplete="new-password" placeholder=${t('account.passwordHint')} />
-        </div>
-        <div>
-          <label class="lbl" for="confirm">${t('setup.confirm')}</label>
-          <input class="field" id="confirm" name="confirm" type="password" minlength="8" required autocomplete="new-password" />
-        </div>
+        ${newPasswordFields({ labelKey: 'login.password', hint: true })}
         <button class="btn primary" type="submit" ?disabled=${this._busy}>${t('invite.submit')}</button>
       </form>`;
   }

@@ -6,6 +6,7 @@ import type { Session } from '../../../shared/types.js';
 import { accountLinks } from '../../data/invites.js';
 import { base } from '../../styles.js';
 import { authStyles } from '../../components/auth-styles.js';
+import { confirmedPassword, newPasswordFields, submitError } from '../../components/new-password.js';
 import '../../components/kf-language-select.js';
 
 /** Opened from the reset mail (/reset-password?token=…): a new password, then straight into the app. */
@@ -21,8 +22,8 @@ export class KfResetPassword extends LitElement {
   private async _submit(e: SubmitEvent) {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
-    const password = String(f.get('password'));
-    if (password !== String(f.get('confirm'))) {
+    const password = confirmedPassword(f);
+    if (password === null) {
       this._error = t('setup.mismatch');
       return;
     }
@@ -33,7 +34,7 @@ export class KfResetPassword extends LitElement {
       this.dispatchEvent(new CustomEvent<Session>('signed-in', { detail: session, bubbles: true, composed: true }));
     } catch (err) {
       if (err instanceof ApiError && err.code === 'invalid_reset_token') this._invalid = true;
-      else this._error = err instanceof ApiError && err.status !== 0 ? err.message : t('error.network');
+      else this._error = submitError(err);
     } finally {
       this._busy = false;
     }
@@ -53,14 +54,7 @@ export class KfResetPassword extends LitElement {
         : html`<p class="sub">${t('reset.subtitle')}</p>
             <form @submit=${this._submit}>
               ${this._error ? html`<div class="alert" role="alert">${this._error}</div>` : ''}
-              <div>
-                <label class="lbl" for="password">${t('reset.password')}</label>
-                <input class="field" id="password" name="password" type="password" minlength="8" required autocomplete="new-password" placeholder=${t('account.passwordHint')} />
-              </div>
-              <div>
-                <label class="lbl" for="confirm">${t('setup.confirm')}</label>
-                <input class="field" id="confirm" name="confirm" type="password" minlength="8" required autocomplete="new-password" />
-              </div>
+              ${newPasswordFields({ labelKey: 'reset.password', hint: true })}
               <button class="btn primary" type="submit" ?disabled=${this._busy}>${t('reset.submit')}</button>
             </form>`}
       <div class="foot"><kf-language-select></kf-language-select></div>
