@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { ApiError, type ApiClient } from '../../shared/api.js';
 import { currentLanguage, t, type MessageKey } from '../../shared/i18n/i18n.js';
 import type { Session } from '../../shared/types.js';
@@ -17,9 +17,59 @@ export function newPasswordFields(opts: { labelKey: MessageKey; hint?: boolean }
 }
 
 /** The chosen password, or null when the confirmation differs (the browser cannot check that by itself). */
-export function confirmedPassword(form: FormData): string | null {
+function confirmedPassword(form: FormData): string | null {
   const password = String(form.get('password'));
   return password === String(form.get('confirm')) ? password : null;
+}
+
+/**
+ * The submit of a form that sets a new password: checks the confirmation, keeps `busy` while `send` runs,
+ * then announces the session with a `signed-in` event from the host. `failed` turns an error into the
+ * message to show ('' when the host shows it another way).
+ */
+export class NewPasswordSubmit implements ReactiveController {
+  error = '';
+  busy = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly send: (form: FormData, password: string) => Promise<Session>,
+    private readonly failed: (err: unknown) => string,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  readonly submit = async (e: SubmitEvent): Promise<void> => {
+    e.preventDefault();
+    const form = new FormData(e.target as HTMLFormElement);
+    const password = confirmedPassword(form);
+    if (password === null) {
+      this._set(t('setup.mismatch'), false);
+      return;
+    }
+    this._set('', true);
+    try {
+      const session = await this.send(form, password);
+      this.host.dispatchEvent(new CustomEvent<Session>('signed-in', { detail: session, bubbles: true, composed: true }));
+    } catch (err) {
+      this.error = this.failed(err);
+    } finally {
+      this._set(this.error, false);
+    }
+  };
+
+  /** The alert above the fields, when there is something to say. */
+  alert(): TemplateResult | typeof nothing {
+    return this.error ? html`<div class="alert" role="alert">${this.error}</div>` : nothing;
+  }
+
+  private _set(error: string, busy: boolean) {
+    this.error = error;
+    this.busy = busy;
+    this.host.requestUpdate();
+  }
 }
 
 /** A new account keeps the language its owner filled the form in, rather than the server default. */
