@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../helpers/browser.js';
 import { createAgent } from '../../server/modules/agents/service.js';
-import { apiAs, buildAgentApp, PASSWORD, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
+import { apiAs, buildAgentApp, goTo, PASSWORD, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
 
 interface AgentJson {
   id: number;
@@ -45,10 +45,7 @@ let mei: { id: number };
 
 const list = async <T>(path: string) => (await api<{ items: T[] }>('GET', path)).items;
 
-async function go(hash: string, ready: string) {
-  await page.evaluate((h) => (location.hash = h), hash);
-  await page.waitForSelector(ready);
-}
+const go = (hash: string, ready: string) => goTo(page, hash, ready);
 
 /** Signs in over HTTP, as someone outside the browser would; the status says whether it worked. */
 async function loginStatus(email: string, password: string): Promise<number> {

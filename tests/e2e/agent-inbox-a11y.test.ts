@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
 import { createAgent } from '../../server/modules/agents/service.js';
-import { apiAs, buildAgentApp, inboundChat, inboundEmail, openTicket, PASSWORD, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
+import { apiAs, buildAgentApp, goTo, inboundChat, inboundEmail, openTicket, PASSWORD, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
 
 const SHOTS = '/tmp/shots-inbox';
 
@@ -27,10 +27,7 @@ function focused(p: Page) {
   });
 }
 
-async function go(p: Page, hash: string, ready: string) {
-  await p.evaluate((h) => (location.hash = h), hash);
-  await p.waitForSelector(ready);
-}
+const go = goTo;
 
 const selectedStatus = () => page.locator('kf-inbox .filters select').first().evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent?.trim());
 const rowIds = () => page.locator('kf-ticket-list .row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-ticket-id'))).sort((a, b) => a - b));

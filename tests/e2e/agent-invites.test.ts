@@ -103,6 +103,21 @@ describe('forgot password', () => {
     await elsewhere.context().close();
   });
 
+  it('refuses a confirmation that differs before asking the server, and keeps the link usable', async () => {
+    const page = await freshPage('zh-CN');
+    await page.goto(`${server.url}/reset-password?token=made-up`);
+    await page.fill('kf-reset-password input[name=password]', 'whatever password');
+    await page.fill('kf-reset-password input[name=confirm]', 'whatever passwort');
+    await page.click('kf-reset-password button[type=submit]');
+    await page.waitForSelector('kf-reset-password .alert');
+    expect(await page.locator('kf-reset-password .alert').textContent()).toBe('两次输入的密码不一致。');
+    // Not sent: a made-up token would have turned the page into "link expired".
+    expect(await page.locator('kf-reset-password input[name=password]').count()).toBe(1);
+    expect(await page.locator('kf-reset-password button[type=submit]').isDisabled()).toBe(false);
+    await page.screenshot({ path: screenshotPath('reset-password-mismatch-zh-CN') });
+    await page.context().close();
+  });
+
   it('a used or made-up reset link says so and offers a new one', async () => {
     const page = await freshPage('zh-CN');
     await page.goto(`${server.url}/reset-password?token=made-up`);

@@ -1,10 +1,10 @@
 // The agent app on a 375 px phone: one pane at a time, one navigation bar, nothing cut off at the sides.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshotPath } from '../helpers/browser.js';
+import { launchChromium } from '../helpers/browser.js';
 import { horizontalOverflow, insideViewport } from '../helpers/layout.js';
 import { createAgent } from '../../server/modules/agents/service.js';
-import { apiAs, buildAgentApp, inboundChat, inboundEmail, PASSWORD, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
+import { apiAs, buildAgentApp, goTo, inboundChat, inboundEmail, PASSWORD, settledScreenshot, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
 
 let server: AgentServer;
 let browser: Browser;
@@ -45,16 +45,8 @@ function phone(email = server.admin.email): Promise<Page> {
   });
 }
 
-async function go(page: Page, hash: string, ready: string) {
-  await page.evaluate((h) => (location.hash = h), hash);
-  await page.waitForSelector(ready);
-}
-
-async function shoot(page: Page, name: string) {
-  // Lets lazily painted parts (timeline entries, email frames) settle before the picture.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  await page.screenshot({ path: screenshotPath(name) });
-}
+const go = goTo;
+const shoot = settledScreenshot;
 
 describe('agent app on a phone', () => {
   it('shows the inbox list full width with one navigation bar that fits', async () => {

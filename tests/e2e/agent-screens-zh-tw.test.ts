@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../helpers/browser.js';
 import { createAgent } from '../../server/modules/agents/service.js';
 import { seedDatabase } from '../../server/seed/seed.js';
-import { apiAs, buildAgentApp, inboundChat, inboundEmail, PASSWORD, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
+import { apiAs, buildAgentApp, goTo, inboundChat, inboundEmail, PASSWORD, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
 
 let server: AgentServer;
 let browser: Browser;
@@ -64,8 +64,7 @@ function session(email: string): Promise<Page> {
 }
 
 async function go(page: Page, hash: string, ready: string) {
-  await page.evaluate((h) => (location.hash = h), hash);
-  await page.waitForSelector(ready);
+  await goTo(page, hash, ready);
   // Fonts and the email frame settle after the first paint.
   await page.evaluate(() => document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))));
 }

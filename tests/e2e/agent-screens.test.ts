@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../helpers/browser.js';
 import { createAgent } from '../../server/modules/agents/service.js';
 import { seedDatabase } from '../../server/seed/seed.js';
-import { apiAs, buildAgentApp, inboundChat, inboundEmail, PASSWORD, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
+import { apiAs, buildAgentApp, goTo, inboundChat, inboundEmail, PASSWORD, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
 
 let server: AgentServer;
 let browser: Browser;
@@ -69,8 +69,7 @@ function session(email: string, options: { dark?: boolean; width?: number; heigh
 }
 
 async function go(page: Page, hash: string, ready: string) {
-  await page.evaluate((h) => (location.hash = h), hash);
-  await page.waitForSelector(ready);
+  await goTo(page, hash, ready);
   await page.waitForTimeout(250);
 }
 

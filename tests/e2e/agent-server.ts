@@ -10,6 +10,8 @@ import { intake } from '../../server/intake/intake.js';
 import type { InboundMessage } from '../../server/intake/types.js';
 import { createLogger } from '../../server/logger.js';
 import { createAgent } from '../../server/modules/agents/service.js';
+import { screenshotPath } from '../helpers/browser.js';
+import { gradientPng } from '../helpers/png.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -103,6 +105,18 @@ export function inboundChat(ctx: AppContext, visitor: string, name: string, text
   return intake(ctx, msg);
 }
 
+/** A widget visitor sending a photo (an 800×600 PNG) of a torn tent: the ticket the lightbox is checked on. */
+export function inboundPhotoChat(ctx: AppContext, idempotencyKey: string) {
+  return intake(ctx, {
+    channel: { kind: 'widget', name: 'website' },
+    sender: { identity: { kind: 'widget', value: 'v-photo' }, name: 'Pia Photo' },
+    thread: { key: 'photo-chat' },
+    text: 'This is how the tent arrived',
+    attachments: [{ filename: 'torn-tent.png', contentType: 'image/png', content: gradientPng(800, 600, [200, 60, 40], [30, 80, 200]) }],
+    idempotencyKey,
+  });
+}
+
 export type ApiCall = <T = unknown>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) => Promise<T>;
 
 /** Calls /api/v1 as the given agent through app.inject, the way the browser would (cookie + CSRF). */
@@ -148,10 +162,21 @@ export async function signIn(
   await hello;
 }
 
+/** Moves the app to a route the way a link would, and waits for `ready` to show. */
+export async function goTo(page: Page, hash: string, ready: string): Promise<void> {
+  await page.evaluate((h) => (location.hash = h), hash);
+  await page.waitForSelector(ready);
+}
+
 /** Opens a ticket by its route and waits until that ticket's timeline (not the one before it) shows messages. */
-export async function openTicket(page: Page, id: number): Promise<void> {
-  await page.evaluate((h) => (location.hash = h), `#/inbox/all/ticket/${id}`);
-  await page.waitForSelector(`kf-ticket-view[data-ticket="${id}"] kf-timeline article[data-kind]`);
+export function openTicket(page: Page, id: number): Promise<void> {
+  return goTo(page, `#/inbox/all/ticket/${id}`, `kf-ticket-view[data-ticket="${id}"] kf-timeline article[data-kind]`);
+}
+
+/** A screenshot once lazily painted parts (timeline entries, email frames) have had two frames to settle. */
+export async function settledScreenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.screenshot({ path: screenshotPath(name) });
 }
 
 /**

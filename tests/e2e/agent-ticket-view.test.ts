@@ -4,9 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
-import { gradientPng } from '../helpers/png.js';
 import { intake } from '../../server/intake/intake.js';
-import { buildAgentApp, inboundChat, inboundEmail, openTicket, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
+import { buildAgentApp, inboundChat, inboundEmail, inboundPhotoChat, openTicket, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
 
 const SHOP = 'https://shop.example.com';
 const VIEWPORT = { width: 1440, height: 900 };
@@ -67,14 +66,7 @@ async function visitor() {
 
 describe('overlays and Esc in the ticket view', () => {
   it('shows the lightbox over the whole window, with focus in it, and Esc closes only the lightbox', async () => {
-    const { ticketId } = await intake(server.ctx, {
-      channel: { kind: 'widget', name: 'website' },
-      sender: { identity: { kind: 'widget', value: 'v-photo' }, name: 'Pia Photo' },
-      thread: { key: 'photo-chat' },
-      text: 'This is how the tent arrived',
-      attachments: [{ filename: 'torn-tent.png', contentType: 'image/png', content: gradientPng(800, 600, [200, 60, 40], [30, 80, 200]) }],
-      idempotencyKey: 'e2e-photo-1',
-    });
+    const { ticketId } = await inboundPhotoChat(server.ctx, 'e2e-photo-1');
     await openTicket(page, ticketId);
     await page.click('kf-timeline a.thumb');
     const img = page.locator('kf-timeline .lightbox img');

@@ -3,11 +3,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createAgent } from '../../server/modules/agents/service.js';
-import { intake } from '../../server/intake/intake.js';
-import { launchChromium, screenshotPath } from '../helpers/browser.js';
+import { launchChromium } from '../helpers/browser.js';
 import { horizontalOverflow, insideViewport } from '../helpers/layout.js';
-import { gradientPng } from '../helpers/png.js';
-import { apiAs, buildAgentApp, inboundChat, inboundEmail, PASSWORD, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
+import {
+  apiAs,
+  buildAgentApp,
+  goTo,
+  inboundChat,
+  inboundEmail,
+  inboundPhotoChat,
+  PASSWORD,
+  settledScreenshot,
+  signedInPage,
+  startAgentServer,
+  type AgentServer,
+} from './agent-server.js';
 
 let server: AgentServer;
 let browser: Browser;
@@ -56,16 +66,7 @@ beforeAll(async () => {
   chatTicket = (await inboundChat(server.ctx, 'visitor-7', '陈静', '你好，请问蓝色外套有 M 码吗？')).ticketId;
   await inboundChat(server.ctx, 'visitor-7', '陈静', '我想今天下单，明天能发货吗？');
   await api('POST', `/tickets/${chatTicket}/messages`, { kind: 'reply', text: '您好！M 码有货，今天 16 点前下单当天发货。' });
-  photoTicket = (
-    await intake(server.ctx, {
-      channel: { kind: 'widget', name: 'website' },
-      sender: { identity: { kind: 'widget', value: 'v-photo' }, name: 'Pia Photo' },
-      thread: { key: 'photo-chat' },
-      text: 'This is how the tent arrived',
-      attachments: [{ filename: 'torn-tent.png', contentType: 'image/png', content: gradientPng(800, 600, [200, 60, 40], [30, 80, 200]) }],
-      idempotencyKey: 'matrix-photo-1',
-    })
-  ).ticketId;
+  photoTicket = (await inboundPhotoChat(server.ctx, 'matrix-photo-1')).ticketId;
   browser = await launchChromium();
 }, 180_000);
 
@@ -74,15 +75,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function go(page: Page, hash: string, ready: string) {
-  await page.evaluate((h) => (location.hash = h), hash);
-  await page.waitForSelector(ready);
-}
+const go = goTo;
 
 /** Takes the picture once lazily painted parts have settled, then checks nothing sticks out sideways (softly: every picture is taken). */
 async function shoot(page: Page, name: string) {
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  await page.screenshot({ path: screenshotPath(name) });
+  await settledScreenshot(page, name);
   expect.soft(await horizontalOverflow(page, SCROLLERS), name).toEqual([]);
 }
 

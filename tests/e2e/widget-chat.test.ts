@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { postMessage } from '../../server/modules/tickets/post-message.js';
-import { launchChromium, screenshotPath } from '../helpers/browser.js';
-import { embedPage, hostPage, widgetServer, type HostPage, type WidgetServer } from './widget-setup.js';
+import { screenshotPath } from '../helpers/browser.js';
+import { chatFrame, embedPage, widgetStage, type HostPage, type WidgetServer, type WidgetStage } from './widget-setup.js';
 
 describe('widget in Chromium on another origin', () => {
+  let stage: WidgetStage;
   let kefu: WidgetServer;
   let site: HostPage;
   let browser: Browser;
@@ -12,22 +13,17 @@ describe('widget in Chromium on another origin', () => {
   let page: Page;
 
   beforeAll(async () => {
-    site = await hostPage();
-    kefu = await widgetServer([
-      { name: 'website', allowed_origins: [site.origin], offline_when_no_agent: false, title: 'Acme Support', greeting: 'Hi! Ask us anything about tents.' },
+    stage = await widgetStage((origin) => [
+      { name: 'website', allowed_origins: [origin], offline_when_no_agent: false, title: 'Acme Support', greeting: 'Hi! Ask us anything about tents.' },
     ]);
+    ({ kefu, site, browser } = stage);
     site.set('/', embedPage(kefu.url, 'website'));
-    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await kefu?.close();
-    await site?.close();
-  });
+  afterAll(async () => stage?.close());
 
-  const frame = () => page.frameLocator('iframe[src*="/frame#"]');
+  const frame = () => chatFrame(page);
 
   async function ticketOf(text: string): Promise<number> {
     const row = await kefu.ctx.db.selectFrom('messages').select('ticket_id').where('text', '=', text).executeTakeFirst();

@@ -1,37 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { identityHash } from '../../server/channels/widget/token.js';
-import { launchChromium, screenshotPath } from '../helpers/browser.js';
+import { screenshotPath } from '../helpers/browser.js';
 import { gradientPng } from '../helpers/png.js';
-import { embedPage, hostPage, widgetServer, type HostPage, type WidgetServer } from './widget-setup.js';
+import { chatFrame, embedPage, identifyScript, sayAndEndChat, widgetStage, type HostPage, type WidgetServer, type WidgetStage } from './widget-setup.js';
 
 const SECRET = 'acme-identity-secret-2026';
 const PNG = gradientPng(240, 160, [16, 185, 129], [37, 99, 235]);
 
 describe('widget files, end of chat and identified visitors in Chromium', () => {
+  let stage: WidgetStage;
   let kefu: WidgetServer;
   let site: HostPage;
   let browser: Browser;
 
   beforeAll(async () => {
-    site = await hostPage();
-    kefu = await widgetServer([
-      { name: 'website', allowed_origins: [site.origin], offline_when_no_agent: false, identity_secret: SECRET, max_upload_mb: 0.0625, title: 'Acme Support' },
+    stage = await widgetStage((origin) => [
+      { name: 'website', allowed_origins: [origin], offline_when_no_agent: false, identity_secret: SECRET, max_upload_mb: 0.0625, title: 'Acme Support' },
     ]);
+    ({ kefu, site, browser } = stage);
     site.set('/', embedPage(kefu.url, 'website'));
-    const identify = (id: string) =>
-      `<script>window.Kefu = window.Kefu || { q: [] }; ['open','close','identify','on'].forEach(function (n) { window.Kefu[n] = window.Kefu[n] || function () { window.Kefu.q.push([n, [].slice.call(arguments)]); }; });
-       Kefu.identify(${JSON.stringify({ id, hash: identityHash(SECRET, id, 'grace@example.com'), name: 'Grace Hopper', email: 'grace@example.com' })});</script>`;
-    site.set('/account', embedPage(kefu.url, 'website', identify('user-1906')));
-    browser = await launchChromium();
+    const identify = identifyScript(SECRET, { id: 'user-1906', name: 'Grace Hopper', email: 'grace@example.com' });
+    site.set('/account', embedPage(kefu.url, 'website', identify));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await kefu?.close();
-    await site?.close();
-  });
+  afterAll(async () => stage?.close());
 
-  const chat = (page: Page) => page.frameLocator('iframe[src*="/frame#"]');
+  const chat = chatFrame;
   async function open(path: string, page?: Page): Promise<Page> {
     const p = page ?? (await browser.newPage({ viewport: { width: 1280, height: 800 } }));
     p.setDefaultTimeout(10_000);
@@ -92,12 +85,7 @@ describe('widget files, end of chat and identified visitors in Chromium', () => 
 
   it('ends the chat and stores the 1–5 rating and comment on the ticket', async () => {
     const page = await open('/');
-    await chat(page).locator('textarea').fill('Thanks, that is all.');
-    await chat(page).locator('textarea').press('Enter');
-    await chat(page).locator('[data-status]').last().waitFor();
-    await chat(page).locator('button[aria-label="More options"]').click();
-    await chat(page).getByText('End chat').click();
-    await chat(page).locator('kf-chat-rating').waitFor();
+    await sayAndEndChat(page, 'Thanks, that is all.');
     await chat(page).locator('button[aria-label="4 of 5"]').click();
     await chat(page).locator('kf-chat-rating textarea').fill('Quick and friendly');
     await page.screenshot({ path: screenshotPath('widget-rating') });

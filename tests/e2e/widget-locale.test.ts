@@ -1,36 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshotPath } from '../helpers/browser.js';
-import { embedPage, hostPage, widgetServer, type HostPage, type WidgetServer } from './widget-setup.js';
+import { screenshotPath } from '../helpers/browser.js';
+import { chatFrame, embedPage, widgetStage, type HostPage, type WidgetServer, type WidgetStage } from './widget-setup.js';
 
 describe('widget in the visitor’s language, with one config fetch, in Chromium', () => {
+  let stage: WidgetStage;
   let kefu: WidgetServer;
   let site: HostPage;
   let browser: Browser;
 
   beforeAll(async () => {
-    site = await hostPage();
-    kefu = await widgetServer([
+    stage = await widgetStage((origin) => [
       {
         name: 'website',
         display_name: { en: 'Website chat', 'zh-CN': '网站聊天' },
-        allowed_origins: [site.origin],
+        allowed_origins: [origin],
         offline_when_no_agent: false,
         brand_color: '#0f766e',
         title: { en: 'Acme Support', 'zh-CN': '顶峰户外客服', 'zh-TW': '頂峰戶外客服' },
         greeting: { en: 'Hi! Ask us anything about tents.', 'zh-CN': '您好！关于帐篷的问题都可以问我们。' },
       },
     ]);
+    ({ kefu, site, browser } = stage);
     site.set('/', embedPage(kefu.url, 'website'));
-    browser = await launchChromium();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await kefu?.close();
-    await site?.close();
-  });
+  afterAll(async () => stage?.close());
 
-  const chat = (page: Page) => page.frameLocator('iframe[src*="/frame#"]');
+  const chat = chatFrame;
 
   async function visit(locale: string, viewport: { width: number; height: number }): Promise<{ page: Page; configFetches: () => number }> {
     const context = await browser.newContext({ locale, viewport });

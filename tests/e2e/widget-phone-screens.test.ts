@@ -3,20 +3,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { postMessage } from '../../server/modules/tickets/post-message.js';
-import { launchChromium, screenshotPath } from '../helpers/browser.js';
-import { embedPage, hostPage, widgetServer, type HostPage, type WidgetServer } from './widget-setup.js';
+import { screenshotPath } from '../helpers/browser.js';
+import { chatFrame, embedPage, widgetStage, type HostPage, type WidgetServer, type WidgetStage } from './widget-setup.js';
 
+let stage: WidgetStage;
 let kefu: WidgetServer;
 let site: HostPage;
 let browser: Browser;
 
 beforeAll(async () => {
-  site = await hostPage();
-  kefu = await widgetServer([
-    { name: 'website', allowed_origins: [site.origin], offline_when_no_agent: false, title: { en: 'Acme Support', 'zh-CN': '顶峰户外客服' }, brand_color: '#0f766e' },
+  stage = await widgetStage((origin) => [
+    { name: 'website', allowed_origins: [origin], offline_when_no_agent: false, title: { en: 'Acme Support', 'zh-CN': '顶峰户外客服' }, brand_color: '#0f766e' },
     {
       name: 'prechat',
-      allowed_origins: [site.origin],
+      allowed_origins: [origin],
       offline_when_no_agent: false,
       title: { en: 'Acme Sales', 'zh-CN': '顶峰户外销售' },
       prechat_fields: [
@@ -26,17 +26,13 @@ beforeAll(async () => {
       ],
     },
   ]);
+  ({ kefu, site, browser } = stage);
   for (const ch of ['website', 'prechat']) site.set(`/${ch}`, embedPage(kefu.url, ch));
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await kefu?.close();
-  await site?.close();
-});
+afterAll(async () => stage?.close());
 
-const chat = (page: Page) => page.frameLocator('iframe[src*="/frame#"]');
+const chat = chatFrame;
 const frameOf = (page: Page): Frame => {
   const f = page.frames().find((x) => x.url().includes('/frame#'));
   if (!f) throw new Error('no chat frame');

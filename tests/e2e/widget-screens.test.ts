@@ -1,37 +1,40 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { postMessage } from '../../server/modules/tickets/post-message.js';
-import { launchChromium, screenshotPath } from '../helpers/browser.js';
-import { embedPage, hostPage, widgetServer, type HostPage, type WidgetServer } from './widget-setup.js';
+import { screenshotPath } from '../helpers/browser.js';
+import { chatFrame, embedPage, hostPage, widgetStage, type HostPage, type WidgetServer, type WidgetStage } from './widget-setup.js';
 
 describe('widget screens, forms and embedding rules in Chromium', () => {
+  let stage: WidgetStage;
   let kefu: WidgetServer;
   let site: HostPage;
   let stranger: HostPage;
   let browser: Browser;
 
   beforeAll(async () => {
-    site = await hostPage();
     stranger = await hostPage();
-    const allowed = [site.origin];
-    kefu = await widgetServer([
-      { name: 'website', allowed_origins: allowed, offline_when_no_agent: false, title: 'Acme Support', brand_color: '#0f766e' },
-      {
-        name: 'prechat',
-        allowed_origins: allowed,
-        offline_when_no_agent: false,
-        title: 'Acme Sales',
-        greeting: 'Welcome to Acme!',
-        prechat_fields: [
-          { field: 'name', required: true },
-          { field: 'email', required: true },
-          { field: 'phone', required: false },
-        ],
-      },
-      // Business hours with no open day: always after hours.
-      { name: 'afterhours', allowed_origins: allowed, title: 'Acme Support', business_hours: { timezone: 'Asia/Shanghai', days: {} } },
-      { name: 'zh', allowed_origins: allowed, offline_when_no_agent: false, title: '顶峰户外客服', default_language: 'zh-CN', brand_color: '#b91c1c' },
-    ]);
+    stage = await widgetStage((origin) => {
+      const allowed = [origin];
+      return [
+        { name: 'website', allowed_origins: allowed, offline_when_no_agent: false, title: 'Acme Support', brand_color: '#0f766e' },
+        {
+          name: 'prechat',
+          allowed_origins: allowed,
+          offline_when_no_agent: false,
+          title: 'Acme Sales',
+          greeting: 'Welcome to Acme!',
+          prechat_fields: [
+            { field: 'name', required: true },
+            { field: 'email', required: true },
+            { field: 'phone', required: false },
+          ],
+        },
+        // Business hours with no open day: always after hours.
+        { name: 'afterhours', allowed_origins: allowed, title: 'Acme Support', business_hours: { timezone: 'Asia/Shanghai', days: {} } },
+          { name: 'zh', allowed_origins: allowed, offline_when_no_agent: false, title: '顶峰户外客服', default_language: 'zh-CN', brand_color: '#b91c1c' },
+      ];
+    });
+    ({ kefu, site, browser } = stage);
     for (const ch of ['website', 'prechat', 'afterhours', 'zh']) site.set(`/${ch}`, embedPage(kefu.url, ch));
     site.set(
       '/inline',
@@ -42,22 +45,19 @@ describe('widget screens, forms and embedding rules in Chromium', () => {
     );
     stranger.set('/', embedPage(kefu.url, 'website'));
     stranger.set('/framed', `<!doctype html><iframe id="f" src="${kefu.url}/widget/website/frame#origin=${encodeURIComponent(stranger.origin)}"></iframe>`);
-    browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser?.close();
-    await kefu?.close();
-    await site?.close();
+    await stage?.close();
     await stranger?.close();
   });
 
   async function openWidget(url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
     const page = await browser.newPage({ viewport });
     await page.goto(url);
-    await page.frameLocator('iframe[src*="/frame#"]').locator('.launcher').click();
+    await chatFrame(page).locator('.launcher').click();
     return page;
   }
-  const chat = (page: Page) => page.frameLocator('iframe[src*="/frame#"]');
+  const chat = chatFrame;
 
   it('fills the whole screen of a 375 px phone with the open panel', async () => {
     const page = await openWidget(`${site.origin}/website`, { width: 375, height: 740 });

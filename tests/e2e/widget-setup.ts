@@ -3,12 +3,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { buildApp, type App } from '../../server/app.js';
 import { configFromObject } from '../../server/config/load.js';
 import { createContext, type AppContext } from '../../server/context.js';
 import { createLogger } from '../../server/logger.js';
 import { createAgent } from '../../server/modules/agents/service.js';
 import { createApiToken } from '../../server/modules/agents/tokens.js';
+import { identityHash } from '../../server/channels/widget/token.js';
+import { launchChromium } from '../helpers/browser.js';
 import { buildWidget } from '../helpers/widget-build.js';
 
 export interface HostPage {
@@ -98,3 +101,62 @@ export const embedPage = (kefuUrl: string, channel: string, extra = '') => `<!do
 <main><h1>Trail tents</h1><p>Light, strong tents for every season. Questions? Chat with us.</p>${extra}</main>
 <script src="${kefuUrl}/widget.js" data-channel="${channel}" async></script>
 </body></html>`;
+
+export interface WidgetStage {
+  /** The customer's website the widget is embedded on. */
+  site: HostPage;
+  kefu: WidgetServer;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * A customer's site, a Kefu whose widget channels `channels` builds from that site's origin, and Chromium:
+ * what every widget e2e file starts from. The pages on the site are the test's to set.
+ */
+export async function widgetStage(
+  channels: (siteOrigin: string) => Array<Record<string, unknown>>,
+  otherChannels: Record<string, unknown> = {},
+): Promise<WidgetStage> {
+  const site = await hostPage();
+  let kefu: WidgetServer | undefined;
+  try {
+    kefu = await widgetServer(channels(site.origin), otherChannels);
+    const browser = await launchChromium();
+    const started = kefu;
+    return {
+      site,
+      kefu: started,
+      browser,
+      async close() {
+        await browser.close();
+        await started.close();
+        await site.close();
+      },
+    };
+  } catch (err) {
+    await kefu?.close();
+    await site.close();
+    throw err;
+  }
+}
+
+/** The chat inside the widget's iframe on a host page. */
+export const chatFrame = (page: Page): FrameLocator => page.frameLocator('iframe[src*="/frame#"]');
+
+/** A host-page script that queues Kefu.identify() for a signed-in user, signed with the channel's secret. */
+export function identifyScript(secret: string, user: { id: string; name: string; email: string }): string {
+  return `<script>window.Kefu = window.Kefu || { q: [] }; ['open','close','identify','on'].forEach(function (n) { window.Kefu[n] = window.Kefu[n] || function () { window.Kefu.q.push([n, [].slice.call(arguments)]); }; });
+       Kefu.identify(${JSON.stringify({ id: user.id, hash: identityHash(secret, user.id, user.email), name: user.name, email: user.email })});</script>`;
+}
+
+/** In an open chat: sends `text`, waits until it is delivered, then ends the chat and waits for the rating form. */
+export async function sayAndEndChat(page: Page, text: string): Promise<void> {
+  const chat = chatFrame(page);
+  await chat.locator('textarea').fill(text);
+  await chat.locator('textarea').press('Enter');
+  await chat.locator('[data-status]').last().waitFor();
+  await chat.locator('button[aria-label="More options"]').click();
+  await chat.getByText('End chat').click();
+  await chat.locator('kf-chat-rating').waitFor();
+}

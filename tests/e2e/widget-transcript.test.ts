@@ -1,54 +1,45 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { registerEmailSender } from '../../server/channels/email/index.js';
-import { identityHash } from '../../server/channels/widget/token.js';
-import { launchChromium, screenshotPath } from '../helpers/browser.js';
+import { screenshotPath } from '../helpers/browser.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
-import { embedPage, hostPage, widgetServer, type HostPage, type WidgetServer } from './widget-setup.js';
+import { chatFrame, embedPage, identifyScript, sayAndEndChat, widgetStage, type HostPage, type WidgetServer, type WidgetStage } from './widget-setup.js';
 
 const SECRET = 'acme-identity-secret-2026';
 
 describe('widget transcript in Chromium: only to a verified address, once', () => {
+  let stage: WidgetStage;
   let kefu: WidgetServer;
   let site: HostPage;
   let smtp: SmtpSink;
   let browser: Browser;
 
   beforeAll(async () => {
-    site = await hostPage();
     smtp = await startSmtpSink();
-    kefu = await widgetServer(
-      [{ name: 'website', allowed_origins: [site.origin], offline_when_no_agent: false, identity_secret: SECRET, email_channel: 'support', title: 'Acme Support' }],
+    stage = await widgetStage(
+      (origin) => [{ name: 'website', allowed_origins: [origin], offline_when_no_agent: false, identity_secret: SECRET, email_channel: 'support', title: 'Acme Support' }],
       { email: [{ name: 'support', address: 'support@acme.test', smtp: { host: smtp.host, port: smtp.port, security: 'none' } }] },
     );
+    ({ kefu, site, browser } = stage);
     // The serving process's workers would do this; here only the outbox runs.
     registerEmailSender(kefu.ctx);
     site.set('/', embedPage(kefu.url, 'website'));
-    const identify = `<script>window.Kefu = window.Kefu || { q: [] }; ['open','close','identify','on'].forEach(function (n) { window.Kefu[n] = window.Kefu[n] || function () { window.Kefu.q.push([n, [].slice.call(arguments)]); }; });
-       Kefu.identify(${JSON.stringify({ id: 'user-7', hash: identityHash(SECRET, 'user-7', 'grace@example.com'), name: 'Grace Hopper', email: 'grace@example.com' })});</script>`;
+    const identify = identifyScript(SECRET, { id: 'user-7', name: 'Grace Hopper', email: 'grace@example.com' });
     site.set('/account', embedPage(kefu.url, 'website', identify));
-    browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser?.close();
-    await kefu?.close();
+    await stage?.close();
     await smtp?.close();
-    await site?.close();
   });
 
-  const chat = (page: Page) => page.frameLocator('iframe[src*="/frame#"]');
+  const chat = chatFrame;
 
   async function chatAndEnd(path: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.setDefaultTimeout(10_000);
     await page.goto(`${site.origin}${path}`);
     await chat(page).locator('.launcher').click();
-    await chat(page).locator('textarea').fill('Thanks, that is all.');
-    await chat(page).locator('textarea').press('Enter');
-    await chat(page).locator('[data-status]').last().waitFor();
-    await chat(page).locator('button[aria-label="More options"]').click();
-    await chat(page).getByText('End chat').click();
-    await chat(page).locator('kf-chat-rating').waitFor();
+    await sayAndEndChat(page, 'Thanks, that is all.');
     return page;
   }
 

@@ -1,33 +1,29 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerEmailSender } from '../../../server/channels/email/index.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
+import type { TestApp } from '../../helpers/app.js';
+import { startMailDesk, type MailDesk } from '../../helpers/mail-desk.js';
+import type { SmtpSink } from '../../helpers/smtp-sink.js';
 
+let desk: MailDesk;
 let sink: SmtpSink;
 let t: TestApp;
 
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  t = await createTestApp({
-    server: { public_url: 'https://desk.example.test' },
-    channels: {
-      email: [
-        { name: 'support', address: 'support@example.com', smtp: { host: sink.host, port: sink.port, security: 'none' } },
-        { name: 'system', address: 'desk@example.com', agent_notifications: true, smtp: { host: sink.host, port: sink.port, security: 'none' } },
-      ],
-    },
-  });
-  registerEmailSender(t.ctx);
+  desk = await startMailDesk(
+    [
+      { name: 'support', address: 'support@example.com' },
+      { name: 'system', address: 'desk@example.com', agent_notifications: true },
+    ],
+    { config: { server: { public_url: 'https://desk.example.test' } } },
+  );
+  ({ t, sink } = desk);
 });
 afterAll(async () => {
-  await t?.close();
-  await sink?.close();
+  await desk?.close();
 });
 
 async function deliver(expected: number) {
-  for (let i = 0; i < 50 && sink.messages.length < expected; i++) await t.ctx.outbox.runOnce();
-  const mails = await sink.waitFor(expected, 5000);
+  const mails = await desk.deliver(expected, 5000);
   return simpleParser(mails[expected - 1]?.raw ?? Buffer.alloc(0));
 }
 

@@ -1,22 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/config/load.js';
-import { tempDir } from '../../helpers/app.js';
 import { kefuCommand } from '../../helpers/cli.js';
-import { problemsOf } from '../../helpers/config-problems.js';
+import { configFolder, problemsOf } from '../../helpers/config-problems.js';
 
-const dir = tempDir('kefu-config-report-');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let n = 0;
-function file(yaml: string): string {
-  const p = path.join(dir, `config-${++n}.yaml`);
-  writeFileSync(p, yaml);
-  return p;
-}
+const { dir, file } = configFolder('kefu-config-report-');
 
 describe('public_url left at its default', () => {
   it('follows KEFU_PORT instead of staying on :8080', () => {

@@ -1,24 +1,15 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../server/config/load.js';
-import { tempDir } from '../../helpers/app.js';
-import { problemsOf } from '../../helpers/config-problems.js';
+import { configFolder, problemsOf } from '../../helpers/config-problems.js';
 import { kefuCommand } from '../../helpers/cli.js';
 import { createContext } from '../../../server/context.js';
 import { createLogger } from '../../../server/logger.js';
 
-const dir = tempDir('kefu-config-');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let n = 0;
-function file(yaml: string): string {
-  const p = path.join(dir, `config-${++n}.yaml`);
-  writeFileSync(p, yaml);
-  return p;
-}
+const { dir, file } = configFolder('kefu-config-');
 
 describe('config loader', () => {
   it('starts on defaults when there is no config file', () => {

@@ -1,11 +1,11 @@
 import { LitElement, html } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { ApiError, type ApiClient } from '../../shared/api.js';
-import { currentLanguage, t } from '../../shared/i18n/i18n.js';
-import type { Session } from '../../shared/types.js';
+import { customElement, property } from 'lit/decorators.js';
+import type { ApiClient } from '../../shared/api.js';
+import { t } from '../../shared/i18n/i18n.js';
 import { auth } from '../data/api-calls.js';
 import { base } from '../styles.js';
 import { authStyles } from './auth-styles.js';
+import { keepFormLanguage, newPasswordFields, NewPasswordSubmit, submitError } from './new-password.js';
 import './kf-language-select.js';
 
 /** First run: creates the first admin with the one-time token printed by the server. */
@@ -13,50 +13,31 @@ import './kf-language-select.js';
 export class KfSetup extends LitElement {
   static override styles = [base, authStyles];
   @property({ attribute: false }) api!: ApiClient;
-  @state() private _error = '';
-  @state() private _busy = false;
   private readonly _token = new URLSearchParams(location.search).get('token') ?? '';
-
-  private async _submit(e: SubmitEvent) {
-    e.preventDefault();
-    const f = new FormData(e.target as HTMLFormElement);
-    const password = String(f.get('password'));
-    if (password !== String(f.get('confirm'))) {
-      this._error = t('setup.mismatch');
-      return;
-    }
-    this._busy = true;
-    this._error = '';
-    try {
-      let session = await auth.setup(this.api, {
+  private readonly _form = new NewPasswordSubmit(
+    this,
+    async (f, password) => {
+      const created = await auth.setup(this.api, {
         token: String(f.get('token') ?? this._token),
         name: String(f.get('name')),
         email: String(f.get('email')),
         password,
       });
-      // The first admin keeps the language they set Kefu up in.
-      if (session.agent.language !== currentLanguage()) {
-        this.api.csrfToken = session.csrfToken;
-        const { agent } = await auth.updateMe(this.api, { language: currentLanguage() });
-        session = { ...session, agent };
-      }
+      const session = await keepFormLanguage(this.api, created);
       // The token must not linger in the address bar or the history.
       history.replaceState(null, '', `/${location.hash}`);
-      this.dispatchEvent(new CustomEvent<Session>('signed-in', { detail: session, bubbles: true, composed: true }));
-    } catch (err) {
-      this._error = err instanceof ApiError && err.status !== 0 ? err.message || t('setup.failed') : t('error.network');
-    } finally {
-      this._busy = false;
-    }
-  }
+      return session;
+    },
+    (err) => submitError(err, t('setup.failed')),
+  );
 
   override render() {
     return html`<div class="panel">
       <div class="brand"><span class="logo">K</span>Kefu</div>
       <h1>${t('setup.title')}</h1>
       <p class="sub">${t('setup.subtitle')}</p>
-      <form @submit=${this._submit}>
-        ${this._error ? html`<div class="alert" role="alert">${this._error}</div>` : ''}
+      <form @submit=${this._form.submit}>
+        ${this._form.alert()}
         ${this._token
           ? ''
           : html`<div class="info">${t('setup.tokenHint')}</div>
@@ -72,15 +53,8 @@ export class KfSetup extends LitElement {
           <label class="lbl" for="email">${t('login.email')}</label>
           <input class="field" id="email" name="email" type="email" required autocomplete="username" />
         </div>
-        <div>
-          <label class="lbl" for="password">${t('login.password')}</label>
-          <input class="field" id="password" name="password" type="password" minlength="8" required autocomplete="new-password" />
-        </div>
-        <div>
-          <label class="lbl" for="confirm">${t('setup.confirm')}</label>
-          <input class="field" id="confirm" name="confirm" type="password" minlength="8" required autocomplete="new-password" />
-        </div>
-        <button class="btn primary" type="submit" ?disabled=${this._busy}>${t('setup.submit')}</button>
+        ${newPasswordFields({ labelKey: 'login.password' })}
+        <button class="btn primary" type="submit" ?disabled=${this._form.busy}>${t('setup.submit')}</button>
       </form>
       <div class="foot"><kf-language-select></kf-language-select></div>
     </div>`;

@@ -12,6 +12,7 @@ import { appendMessage } from '../../../../server/modules/tickets/messages.js';
 import { findTicket } from '../../../../server/modules/tickets/queries.js';
 import { createTestApp, type TestApp } from '../../../helpers/app.js';
 import { buildMail } from './mail-builder.js';
+import { storedAttachments } from './stored-attachments.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures/email');
 
@@ -214,13 +215,7 @@ describe('email ingest and threading', () => {
       expect(expected.length, file).toBeGreaterThan(0);
       const r = await ingestRawEmail(t.ctx, channel, raw, { inline: false });
       expect(r.created, file).toBe(true);
-      const stored = await t.ctx.db
-        .selectFrom('message_attachments as ma')
-        .innerJoin('attachments as a', 'a.id', 'ma.attachment_id')
-        .select(['a.name', 'a.sha256', 'a.size'])
-        .where('ma.message_id', '=', r.messageId as number)
-        .orderBy('ma.attachment_id')
-        .execute();
+      const stored = await storedAttachments(t.ctx, r.messageId as number);
       expect(stored, file).toEqual(expected);
     }
   });

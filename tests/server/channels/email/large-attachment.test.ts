@@ -6,6 +6,7 @@ import type { EmailChannelConfig } from '../../../../server/channels/email/confi
 import { ingestRawEmail } from '../../../../server/channels/email/ingest.js';
 import { attachmentPath } from '../../../../server/modules/attachments/storage.js';
 import { createTestApp, type TestApp } from '../../../helpers/app.js';
+import { storedAttachments } from './stored-attachments.js';
 
 let t: TestApp;
 let channel: EmailChannelConfig;
@@ -40,13 +41,7 @@ describe('large attachments are streamed to the store while the mail is parsed',
     const big = randomBytes(1536 * 1024);
     const small = randomBytes(2000);
     const res = await ingestRawEmail(t.ctx, channel, mailWith('spool-1', [{ name: 'big.bin', bytes: big }, { name: 'small.bin', bytes: small }]), { inline: false });
-    const rows = await t.ctx.db
-      .selectFrom('message_attachments as ma')
-      .innerJoin('attachments as a', 'a.id', 'ma.attachment_id')
-      .select(['a.name', 'a.size', 'a.sha256'])
-      .where('ma.message_id', '=', res.messageId as number)
-      .orderBy('a.id')
-      .execute();
+    const rows = await storedAttachments(t.ctx, res.messageId as number);
     expect(rows.map((r) => [r.name, r.size])).toEqual([
       ['big.bin', big.length],
       ['small.bin', small.length],

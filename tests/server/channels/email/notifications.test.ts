@@ -1,39 +1,27 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerEmailSender } from '../../../../server/channels/email/index.js';
 import { ingestRawEmail } from '../../../../server/channels/email/ingest.js';
-import { startAgentNotifications } from '../../../../server/channels/email/notifications.js';
 import type { EmailChannelConfig } from '../../../../server/channels/email/config-schema.js';
-import { createTestApp, type Session, type TestApp } from '../../../helpers/app.js';
-import { startSmtpSink, type SmtpSink } from '../../../helpers/smtp-sink.js';
+import type { Session, TestApp } from '../../../helpers/app.js';
+import { startMailDesk, type MailDesk } from '../../../helpers/mail-desk.js';
+import type { SmtpSink } from '../../../helpers/smtp-sink.js';
 import { buildMail } from './mail-builder.js';
 
+let desk: MailDesk;
 let sink: SmtpSink;
 let t: TestApp;
 let agent: Session;
 
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  t = await createTestApp({
-    channels: { email: [{ name: 'system', address: 'desk@example.com', agent_notifications: true, smtp: { host: sink.host, port: sink.port, security: 'none' } }] },
-  });
-  registerEmailSender(t.ctx);
-  t.ctx.onClose(startAgentNotifications(t.ctx));
+  desk = await startMailDesk([{ name: 'system', address: 'desk@example.com', agent_notifications: true }], { notifications: true });
+  ({ t, sink } = desk);
   agent = await t.signIn('agent', 'nora@example.test');
 });
 afterAll(async () => {
-  await t?.close();
-  await sink?.close();
+  await desk?.close();
 });
 
-/** The bus hands events over asynchronously; the queued notification is committed shortly after. */
-async function sendQueued(expected: number) {
-  for (let i = 0; i < 100 && sink.messages.length < expected; i++) {
-    await t.ctx.outbox.runOnce();
-    if (sink.messages.length < expected) await new Promise((r) => setTimeout(r, 20));
-  }
-  return sink.waitFor(expected, 2000);
-}
+const sendQueued = (expected: number) => desk.deliver(expected);
 
 describe('agent notification emails', () => {
   it('tells an agent about an assignment and a mention, never about their own actions', async () => {

@@ -2,44 +2,38 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerEmailSender } from '../../../../server/channels/email/index.js';
 import { ingestRawEmail } from '../../../../server/channels/email/ingest.js';
 import { replyAddress } from '../../../../server/channels/email/reply-address.js';
 import type { EmailChannelConfig } from '../../../../server/channels/email/config-schema.js';
 import { now } from '../../../../server/db/database.js';
 import { insertAttachment } from '../../../../server/modules/attachments/queries.js';
 import { storeBuffer } from '../../../../server/modules/attachments/storage.js';
-import { createTestApp, type TestApp } from '../../../helpers/app.js';
-import { startSmtpSink, type SmtpSink } from '../../../helpers/smtp-sink.js';
+import type { TestApp } from '../../../helpers/app.js';
+import { startMailDesk, type MailDesk } from '../../../helpers/mail-desk.js';
+import type { SmtpSink } from '../../../helpers/smtp-sink.js';
 import { buildMail } from './mail-builder.js';
 
+let desk: MailDesk;
 let sink: SmtpSink;
 let t: TestApp;
 let channel: EmailChannelConfig;
 
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  t = await createTestApp({
-    channels: {
-      email: [
-        {
-          name: 'support',
-          address: 'support@example.com',
-          display_name: 'Acme Support',
-          signature: 'Acme Support Team\nhttps://acme.example',
-          plus_addressing: true,
-          smtp: { host: sink.host, port: sink.port, security: 'none' },
-          auto_acknowledge: { subject: 'Received: {{ticket.subject}}', body: 'Hi {{contact.name}}, we got it.' },
-        },
-      ],
+  desk = await startMailDesk([
+    {
+      name: 'support',
+      address: 'support@example.com',
+      display_name: 'Acme Support',
+      signature: 'Acme Support Team\nhttps://acme.example',
+      plus_addressing: true,
+      auto_acknowledge: { subject: 'Received: {{ticket.subject}}', body: 'Hi {{contact.name}}, we got it.' },
     },
-  });
+  ]);
+  ({ t, sink } = desk);
   channel = t.config.channels.email[0] as EmailChannelConfig;
-  registerEmailSender(t.ctx);
 });
 afterAll(async () => {
-  await t?.close();
-  await sink?.close();
+  await desk?.close();
 });
 
 async function reply(ticketId: number, body: Record<string, unknown>): Promise<number> {

@@ -1,50 +1,41 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmailChannelConfig } from '../../../../server/channels/email/config-schema.js';
-import { registerEmailSender } from '../../../../server/channels/email/index.js';
 import { ingestRawEmail } from '../../../../server/channels/email/ingest.js';
-import { startAgentNotifications } from '../../../../server/channels/email/notifications.js';
-import { createTestApp, type Session, type TestApp } from '../../../helpers/app.js';
-import { startSmtpSink, type SmtpSink } from '../../../helpers/smtp-sink.js';
+import type { Session, TestApp } from '../../../helpers/app.js';
+import { startMailDesk, type MailDesk } from '../../../helpers/mail-desk.js';
+import type { SmtpSink } from '../../../helpers/smtp-sink.js';
 import { buildMail } from './mail-builder.js';
 
+let desk: MailDesk;
 let sink: SmtpSink;
 let t: TestApp;
 let channel: EmailChannelConfig;
 let agent: Session;
 
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  t = await createTestApp({
-    channels: {
-      email: [
-        {
-          name: 'support',
-          address: 'support@example.com',
-          agent_notifications: true,
-          smtp: { host: sink.host, port: sink.port, security: 'none' },
-          auto_acknowledge: { subject: 'We got your mail', body: 'Hi {{contact.name}}, thanks.' },
-        },
-      ],
-    },
-  });
+  desk = await startMailDesk(
+    [
+      {
+        name: 'support',
+        address: 'support@example.com',
+        agent_notifications: true,
+        auto_acknowledge: { subject: 'We got your mail', body: 'Hi {{contact.name}}, thanks.' },
+      },
+    ],
+    { notifications: true },
+  );
+  ({ t, sink } = desk);
   channel = t.config.channels.email[0] as EmailChannelConfig;
-  registerEmailSender(t.ctx);
-  t.ctx.onClose(startAgentNotifications(t.ctx));
   agent = await t.signIn('agent', 'omar@example.test');
 });
 afterAll(async () => {
-  await t?.close();
-  await sink?.close();
+  await desk?.close();
 });
 
-/** Sends what is queued until `count` mails in all reached the sink (bus events commit a moment later). */
+/** The `count`-th mail the sink received, parsed, once what is queued has been sent. */
 async function sent(count: number) {
-  for (let i = 0; i < 100 && sink.messages.length < count; i++) {
-    await t.ctx.outbox.runOnce();
-    if (sink.messages.length < count) await new Promise((r) => setTimeout(r, 20));
-  }
-  const all = await sink.waitFor(count, 2000);
+  const all = await desk.deliver(count);
   return simpleParser(all[count - 1]?.raw ?? Buffer.alloc(0));
 }
 

@@ -1,12 +1,12 @@
 import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError, type ApiClient } from '../../../shared/api.js';
-import { currentLanguage, t } from '../../../shared/i18n/i18n.js';
-import type { Role, Session } from '../../../shared/types.js';
-import { auth } from '../../data/api-calls.js';
+import { t } from '../../../shared/i18n/i18n.js';
+import type { Role } from '../../../shared/types.js';
 import { accountLinks } from '../../data/invites.js';
 import { base } from '../../styles.js';
 import { authStyles } from '../../components/auth-styles.js';
+import { keepFormLanguage, newPasswordFields, NewPasswordSubmit, submitError } from '../../components/new-password.js';
 import '../../components/kf-language-select.js';
 
 /** Opened from an invitation (/invite?token=…): the new agent picks a name and password and is signed in. */
@@ -18,7 +18,18 @@ export class KfAcceptInvite extends LitElement {
   @state() private _invite: { email: string; role: Role } | null = null;
   @state() private _invalid = false;
   @state() private _error = '';
-  @state() private _busy = false;
+  private readonly _form = new NewPasswordSubmit(
+    this,
+    async (f, password) => {
+      const accepted = await accountLinks.acceptInvite(this.api, { token: this.token, name: String(f.get('name')), password });
+      return keepFormLanguage(this.api, accepted);
+    },
+    (err) => {
+      if (!(err instanceof ApiError && err.code === 'invalid_invite')) return submitError(err);
+      this._invalid = true;
+      return '';
+    },
+  );
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -34,41 +45,14 @@ export class KfAcceptInvite extends LitElement {
     }
   }
 
-  private async _submit(e: SubmitEvent) {
-    e.preventDefault();
-    const f = new FormData(e.target as HTMLFormElement);
-    const password = String(f.get('password'));
-    if (password !== String(f.get('confirm'))) {
-      this._error = t('setup.mismatch');
-      return;
-    }
-    this._busy = true;
-    this._error = '';
-    try {
-      let session = await accountLinks.acceptInvite(this.api, { token: this.token, name: String(f.get('name')), password });
-      // The new agent keeps the language they accepted the invitation in.
-      if (session.agent.language !== currentLanguage()) {
-        this.api.csrfToken = session.csrfToken;
-        const { agent } = await auth.updateMe(this.api, { language: currentLanguage() });
-        session = { ...session, agent };
-      }
-      this.dispatchEvent(new CustomEvent<Session>('signed-in', { detail: session, bubbles: true, composed: true }));
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'invalid_invite') this._invalid = true;
-      else this._error = err instanceof ApiError && err.status !== 0 ? err.message : t('error.network');
-    } finally {
-      this._busy = false;
-    }
-  }
-
   private _body() {
     if (this._invalid || !this.token) return html`<div class="alert" role="alert">${t('invite.invalid')}</div>`;
     if (!this._invite) {
       return this._error ? html`<div class="alert" role="alert">${this._error}</div>` : html`<p class="sub" aria-busy="true">${t('invite.checking')}</p>`;
     }
     return html`<p class="sub">${t('invite.subtitle', { role: t(`role.${this._invite.role}`), email: this._invite.email })}</p>
-      <form @submit=${this._submit}>
-        ${this._error ? html`<div class="alert" role="alert">${this._error}</div>` : ''}
+      <form @submit=${this._form.submit}>
+        ${this._form.alert()}
         <div>
           <label class="lbl" for="email">${t('login.email')}</label>
           <input class="field" id="email" type="email" autocomplete="username" readonly .value=${this._invite.email} />
@@ -77,15 +61,8 @@ export class KfAcceptInvite extends LitElement {
           <label class="lbl" for="name">${t('setup.name')}</label>
           <input class="field" id="name" name="name" required autocomplete="name" />
         </div>
-        <div>
-          <label class="lbl" for="password">${t('login.password')}</label>
-          <input class="field" id="password" name="password" type="password" minlength="8" required autocomplete="new-password" placeholder=${t('account.passwordHint')} />
-        </div>
-        <div>
-          <label class="lbl" for="confirm">${t('setup.confirm')}</label>
-          <input class="field" id="confirm" name="confirm" type="password" minlength="8" required autocomplete="new-password" />
-        </div>
-        <button class="btn primary" type="submit" ?disabled=${this._busy}>${t('invite.submit')}</button>
+        ${newPasswordFields({ labelKey: 'login.password', hint: true })}
+        <button class="btn primary" type="submit" ?disabled=${this._form.busy}>${t('invite.submit')}</button>
       </form>`;
   }
 
