@@ -1,7 +1,7 @@
 // Light imports only: `--help` and a mistyped command must not pay for loading the server.
 import { ConfigError } from '../config/errors.js';
 import { AppError } from '../http/errors.js';
-import { InstanceLocked } from '../modules/backup/instance-lock.js';
+import { InstanceLocked } from '../modules/backup/instance-locked.js';
 import { commands } from './index.js';
 import { UsageError, type CommandContext } from './types.js';
 

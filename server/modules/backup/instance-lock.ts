@@ -3,30 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, restrictMode } from '../../private-files.js';
+import { InstanceLocked, type LockOwner } from './instance-locked.js';
 
-/** Who holds a data directory: a serving process, or a restore in progress. */
-export interface LockOwner {
-  pid: number;
-  /** In a container the hostname is the container's id, which tells two PID 1s apart. */
-  host: string;
-  purpose: string;
-  since: number;
-}
+export { InstanceLocked, type LockOwner };
 
 export interface InstanceLock {
   readonly file: string;
   release(): void;
-}
-
-export class InstanceLocked extends Error {
-  constructor(readonly owner: LockOwner | null) {
-    super(
-      owner
-        ? `the data directory is in use by another Kefu process (${owner.purpose}, pid ${owner.pid} on ${owner.host})`
-        : 'the data directory is in use by another Kefu process',
-    );
-    this.name = 'InstanceLocked';
-  }
 }
 
 /** The lock itself: a small SQLite file whose exclusive lock lives as long as its holder. */
