@@ -15,6 +15,7 @@ import * as m0013 from './0013-idempotency-keys.js';
 import * as m0014 from './0014-email-outbound.js';
 import * as m0015 from './0015-invite-language.js';
 import * as m0016 from './0016-business-hours.js';
+import * as m0019 from './0019-sla.js';
 
 /**
  * Every migration, in order. Registered explicitly so a bundled or compiled build
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0014-email-outbound': m0014,
   '0015-invite-language': m0015,
   '0016-business-hours': m0016,
+  '0019-sla': m0019,
 };

@@ -13,6 +13,7 @@ import type { TicketTables } from '../modules/tickets/tables.js';
 import type { OutboxTables } from '../outbox/tables.js';
 import type { RealtimeTables } from '../realtime/tables.js';
 import type { SearchTables } from '../search/tables.js';
+import type { SlaTables } from '../modules/sla/tables.js';
 import type { IdempotencyTables } from '../http/idempotency-tables.js';
 
 /**
@@ -35,4 +36,5 @@ export interface Tables
     WidgetTables,
     EmailTables,
     IdempotencyTables,
-    BusinessHoursTables {}
+    BusinessHoursTables,
+    SlaTables {}
