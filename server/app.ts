@@ -24,6 +24,7 @@ import { cannedRepliesRoutes } from './modules/canned-replies/routes.js';
 import { contactsRoutes } from './modules/contacts/routes.js';
 import { labelsRoutes } from './modules/labels/routes.js';
 import { businessHoursRoutes } from './modules/business-hours/routes.js';
+import { slaRoutes } from './modules/sla/routes.js';
 import { teamsRoutes } from './modules/teams/routes.js';
 import { ticketsRoutes } from './modules/tickets/routes.js';
 import { matchingTicketIds } from './search/service.js';
@@ -95,6 +96,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(teamsRoutes, { ctx });
       await api.register(labelsRoutes, { ctx });
       await api.register(businessHoursRoutes, { ctx });
+      await api.register(slaRoutes, { ctx });
       await api.register(cannedRepliesRoutes, { ctx });
       await api.register(auditRoutes, { ctx });
       await api.register(agentRealtimeRoutes, { ctx });

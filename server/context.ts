@@ -11,6 +11,7 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
 import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
+import { startSlaClocks } from './modules/sla/subscriptions.js';
 import { PresenceRegistry } from './realtime/presence.js';
 import { SearchIndex } from './search/search-index.js';
 import { ensurePrivateDir } from './private-files.js';
@@ -85,7 +86,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   const metrics = createMetrics({ searchBacklog: () => search.backlog() });
 
   let closed = false;
-  return {
+  const ctx: AppContext = {
     config,
     logger,
     database,
@@ -113,4 +114,6 @@ export async function createContext(config: Config, logger: Logger): Promise<App
       }
     },
   };
+  ctx.onClose(startSlaClocks(ctx));
+  return ctx;
 }

@@ -1,3 +1,4 @@
+import { TicketSlaSchema } from '../sla/policy-types.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
@@ -160,6 +161,7 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<TicketsRoutesOptions> = as
               contact: ContactSchema,
               replyChannel: ReplyChannelSchema,
               csat: Type.Union([CsatSchema, Type.Null()]),
+              sla: TicketSlaSchema,
             }),
           },
           401,
