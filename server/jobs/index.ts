@@ -2,11 +2,15 @@ import type { AppContext } from '../context.js';
 import { staleUploadsJob } from '../modules/attachments/service.js';
 import { snoozeWakeJob } from '../modules/tickets/snooze.js';
 import { backupJob } from './backup.js';
+import { SLA_JOB, slaJob } from './sla.js';
 
 /** Every cron job a serving process runs: one line each. */
 export function scheduleJobs(ctx: AppContext): void {
   if (ctx.config.backup.enabled) ctx.scheduler.add(backupJob(ctx));
   ctx.scheduler.add(snoozeWakeJob(ctx));
   ctx.scheduler.add(staleUploadsJob(ctx));
+  ctx.scheduler.add(slaJob(ctx));
   ctx.scheduler.start();
+  // Breaches that fell due while Kefu was stopped fire now rather than at the first tick.
+  void ctx.scheduler.runNow(SLA_JOB);
 }

@@ -1,12 +1,13 @@
 import type { ContactView } from '../modules/contacts/schemas.js';
 import type { MessageView, TicketView } from '../modules/tickets/schemas.js';
+import type { NotificationView } from '../modules/sla/notifications.js';
 import type { BusEvent } from './bus.js';
 
 /**
  * Every event Kefu emits, named `resource.verb`. Modules add their events to this union;
  * websocket hubs, automation and the outbox react to them.
  */
-export type KefuEvent = AgentPresenceChanged | AgentSignedOut | TicketEvent | ContactEvent | WidgetEvent;
+export type KefuEvent = AgentPresenceChanged | AgentSignedOut | TicketEvent | ContactEvent | WidgetEvent | NotificationCreated;
 
 export interface AgentPresenceChanged extends BusEvent {
   type: 'agent.presence';
@@ -140,4 +141,11 @@ export interface AgentViewing extends BusEvent {
   type: 'agent.viewing';
   ticketId: number;
   agentId: number;
+}
+
+/** An in-app notification for one agent (an SLA warning or breach): live to that agent's sockets only. */
+export interface NotificationCreated extends BusEvent {
+  type: 'notification.created';
+  agentId: number;
+  notification: NotificationView;
 }
