@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlaPolicyView, TicketSlaView } from '../../../../server/modules/sla/policy-types.js';
 import type { TicketView } from '../../../../server/modules/tickets/schemas.js';
 import { createTestApp, type TestApp } from '../../../helpers/app.js';
-import { as, inboundTicket } from '../../tickets/fixtures.js';
+import { as, inboundTicket, makeLabel } from '../../tickets/fixtures.js';
 
 let t: TestApp;
 let api: ReturnType<typeof as>;
@@ -111,5 +111,27 @@ describe('SLA policies API', () => {
     expect(JSON.stringify(refused.body)).toContain('Office hours');
     await api.del(`/sla-policies/${policy.body.slaPolicy.id}`);
     expect((await api.del(`/business-hours/${cal.body.businessHours.id}`)).status).toBe(204);
+  });
+
+  it('lists tickets due soonest first, and those breaching soon', async () => {
+    const quick = await api.post<{ slaPolicy: SlaPolicyView }>('/sla-policies', {
+      name: 'Quick',
+      conditions: { all: [{ field: 'labels', op: 'contains', value: 'quick' }] },
+      targets: { firstResponseMinutes: 20 },
+    });
+    const slow = await api.post<{ slaPolicy: SlaPolicyView }>('/sla-policies', { name: 'Slow', conditions: { all: [] }, targets: { firstResponseMinutes: 600 } });
+    const a = await inboundTicket(t);
+    const b = await inboundTicket(t);
+    await makeLabel(t, 'quick');
+    expect((await api.patch(`/tickets/${b.ticketId}`, { labels: ['quick'] })).status).toBe(200);
+    const sorted = await api.get<{ items: TicketView[] }>('/tickets?sort=sla_due&order=asc');
+    const ids = sorted.body.items.map((i) => i.id);
+    expect(ids.indexOf(b.ticketId)).toBeLessThan(ids.indexOf(a.ticketId));
+    expect(sorted.body.items.every((i) => i.slaClock !== null)).toBe(true);
+    const soon = await api.get<{ items: TicketView[] }>('/tickets?sla=breaching&sort=sla_due&order=asc');
+    expect(soon.body.items.map((i) => i.id)).toContain(b.ticketId);
+    expect(soon.body.items.map((i) => i.id)).not.toContain(a.ticketId);
+    expect((await api.get('/tickets?sla=late')).status).toBe(400);
+    for (const id of [quick.body.slaPolicy.id, slow.body.slaPolicy.id]) await api.del(`/sla-policies/${id}`);
   });
 });
