@@ -3,7 +3,7 @@ import { customElement, property, state, query } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { t } from '../../shared/i18n/i18n.js';
 import { formatDateTime } from '../../shared/format.js';
-import type { Contact, Csat, LiveEvent, Message, Priority, Ticket, TicketChanges, TicketStatus, TimelineEvent } from '../../shared/types.js';
+import type { Contact, Csat, LiveEvent, Message, Priority, Ticket, TicketChanges, TicketSla, TicketStatus, TimelineEvent } from '../../shared/types.js';
 import { tickets as ticketApi } from '../data/api-calls.js';
 import { takePrefetchedTicket } from '../data/ticket-prefetch.js';
 import { EVENT_FIELDS, mergeEvents } from '../data/event-lines.js';
@@ -21,6 +21,7 @@ import type { KfComposer } from './kf-composer.js';
 import './kf-timeline.js';
 import './kf-composer.js';
 import './kf-contact-panel.js';
+import './kf-sla-panel.js';
 import './kf-picker.js';
 import './kf-ticket-dialogs.js';
 
@@ -94,6 +95,7 @@ export class KfTicketView extends LitElement {
   @state() private _events: TimelineEvent[] = [];
   @state() private _contact: Contact | null = null;
   @state() private _csat: Csat | null = null;
+  @state() private _sla: TicketSla | null = null;
   /** From the detail: false when a reply on this ticket could never leave. */
   @state() private _canReply = true;
   @state() private _error = '';
@@ -144,6 +146,7 @@ export class KfTicketView extends LitElement {
     this._events = [];
     this._contact = null;
     this._csat = null;
+    this._sla = null;
   }
 
   private async _load() {
@@ -160,6 +163,7 @@ export class KfTicketView extends LitElement {
       this._events = r.events ?? [];
       this._contact = r.contact;
       this._csat = r.csat ?? null;
+      this._sla = r.sla ?? null;
       this._canReply = r.replyChannel?.available ?? true;
       // Lets tests and benchmarks see which ticket's timeline is on screen.
       this.setAttribute('data-ticket', String(r.ticket.id));
@@ -424,7 +428,7 @@ export class KfTicketView extends LitElement {
     ].filter(Boolean);
     return html`
       <div class="main">
-        ${this._header(tk)} ${this._toolbar(tk)} ${this._collision()}
+        ${this._header(tk)} ${this._toolbar(tk)} <kf-sla-panel .sla=${this._sla}></kf-sla-panel> ${this._collision()}
         <kf-timeline .messages=${this._messages} .events=${this._events} .ticket=${tk} .loading=${this._messages.length === 0 && !this._contact}
           .hasEarlier=${this._contact !== null && tk.messageCount > this._messages.length} @load-earlier=${() => void this._loadEarlier()}></kf-timeline>
         <kf-composer .ticket=${tk} .contact=${this._contact} .canReply=${this._canReply} .othersReplying=${others} .lastMessageId=${this._lastConversationId()}

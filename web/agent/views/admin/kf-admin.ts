@@ -12,6 +12,7 @@ import './kf-admin-labels.js';
 import './kf-admin-canned.js';
 import './kf-admin-channels.js';
 import './kf-admin-hours.js';
+import './kf-admin-sla.js';
 import './kf-admin-tokens.js';
 
 const SECTIONS: { id: AdminSection; label: MessageKey; icon: IconName; manage: boolean }[] = [
@@ -21,6 +22,7 @@ const SECTIONS: { id: AdminSection; label: MessageKey; icon: IconName; manage: b
   { id: 'canned', label: 'admin.canned', icon: 'bolt', manage: true },
   { id: 'channels', label: 'admin.channels', icon: 'inbox', manage: true },
   { id: 'hours', label: 'admin.hours', icon: 'clock', manage: true },
+  { id: 'sla', label: 'admin.sla', icon: 'alert', manage: true },
   { id: 'tokens', label: 'admin.tokens', icon: 'api', manage: false },
 ];
 
@@ -83,6 +85,8 @@ export class KfAdmin extends LitElement {
         return html`<kf-admin-channels></kf-admin-channels>`;
       case 'hours':
         return html`<kf-admin-hours></kf-admin-hours>`;
+      case 'sla':
+        return html`<kf-admin-sla></kf-admin-sla>`;
       case 'tokens':
         return html`<kf-admin-tokens></kf-admin-tokens>`;
     }
