@@ -3,9 +3,13 @@ import { TicketPrioritySchema } from '../tickets/schemas.js';
 import { CONDITION_OPS } from './conditions.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-// No `minimum` here: the validator would coerce a 0 into the null branch and silently drop the target;
-// the service refuses 0 and negatives naming the field instead.
-const Minutes = Type.Integer({ maximum: 525_600, description: 'minutes above 0; null or absent: no such target' });
+/**
+ * An integer or null as one JSON-schema type list, not a union: with type coercion on, a union's
+ * branches coerce (null into 0, or 0 into null) before the right one is tried, so a cleared target
+ * came back as 0 and a 0 could vanish as "no target". The service refuses 0 and negatives by name.
+ */
+const NullableInt = (description: string) => Type.Unsafe<number | null>({ type: ['integer', 'null'], maximum: 525_600, description });
+const Minutes = NullableInt('minutes above 0; null or absent: no such target');
 
 export const ConditionSchema = Type.Object(
   {
@@ -42,16 +46,16 @@ export type Escalation = Static<typeof EscalationSchema>;
 
 export const TargetsSchema = Type.Object(
   {
-    firstResponseMinutes: Type.Optional(Nullable(Minutes)),
-    nextResponseMinutes: Type.Optional(Nullable(Minutes)),
-    resolutionMinutes: Type.Optional(Nullable(Minutes)),
+    firstResponseMinutes: Type.Optional(Minutes),
+    nextResponseMinutes: Type.Optional(Minutes),
+    resolutionMinutes: Type.Optional(Minutes),
   },
   { additionalProperties: false },
 );
 export const WarningSchema = Type.Object(
   {
-    minutes: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 525_600 }))),
-    percent: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 99 }))),
+    minutes: Type.Optional(NullableInt('minutes before the due time')),
+    percent: Type.Optional(NullableInt('1 to 99: warn when this share of the target is left')),
   },
   { additionalProperties: false, description: 'when to warn: minutes before the due time, or a share of the target left; minutes wins' },
 );
@@ -81,7 +85,7 @@ export const PolicyInputFields = {
   name: Type.String({ minLength: 1, maxLength: 100 }),
   enabled: Type.Boolean(),
   conditions: ConditionsSchema,
-  businessHoursId: Nullable(Type.Integer({ minimum: 1 })),
+  businessHoursId: Type.Unsafe<number | null>({ type: ['integer', 'null'], description: 'a business-hours calendar; null counts calendar time' }),
   pauseWhenPending: Type.Boolean(),
   pauseWhenSnoozed: Type.Boolean(),
   targets: TargetsSchema,

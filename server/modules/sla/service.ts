@@ -50,6 +50,8 @@ async function columnsOf(ctx: AppContext, db: DbOrTx, input: SlaPolicyPatch, bas
   }
   if (first === null && next === null && resolution === null) throw bad('targets', 'set at least one target');
   const warning = { ...(base?.warning ?? {}), ...(input.warning ?? {}) };
+  if (warning.minutes != null && !(warning.minutes > 0)) throw bad('warning.minutes', 'must be above 0');
+  if (warning.percent != null && !(warning.percent > 0 && warning.percent < 100)) throw bad('warning.percent', 'must be from 1 to 99');
   const escalation = input.escalation ?? base?.escalation ?? { warning: [], breach: [] };
   for (const [i, a] of [...escalation.warning, ...escalation.breach].entries()) {
     if (a.type === 'assign_team' && !(await db.selectFrom('teams').select('id').where('id', '=', a.teamId).executeTakeFirst())) {

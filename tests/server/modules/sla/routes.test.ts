@@ -35,6 +35,11 @@ describe('SLA policies API', () => {
       expect(res.status).toBe(400);
       expect(JSON.stringify(res.body)).toContain('firstResponseMinutes');
     }
+    // A cleared target stays cleared (null is not read as 0), and the others are kept.
+    const cleared = await api.post<{ slaPolicy: SlaPolicyView }>('/sla-policies', urgentPolicy({ name: 'Cleared', targets: { firstResponseMinutes: 30, nextResponseMinutes: null } }));
+    expect(cleared.status).toBe(201);
+    expect(cleared.body.slaPolicy.targets).toEqual({ firstResponseMinutes: 30, nextResponseMinutes: null, resolutionMinutes: null });
+    await api.del(`/sla-policies/${cleared.body.slaPolicy.id}`);
     const noCalendar = await api.post('/sla-policies', urgentPolicy({ businessHoursId: 9999 }));
     expect(noCalendar.status).toBe(400);
     expect(noCalendar.body).toMatchObject({ error: { details: { field: 'businessHoursId' } } });
