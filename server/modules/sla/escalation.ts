@@ -75,7 +75,8 @@ async function breachLine(tx: Tx, ticket: TicketRow, clock: SlaTargetRow, at: nu
   const appended = await appendMessage(tx, ticket, {
     kind: 'system',
     author: { kind: 'system', id: null, name: 'SLA' },
-    text: `SLA breached: ${TARGET_WORDS[clock.target] ?? clock.target} was due ${clock.due_at === null ? '' : iso(clock.due_at)} (${clock.policy_name}).`,
+    // The list shows this text as the ticket's last message: no raw timestamp in it.
+    text: `SLA breached: ${TARGET_WORDS[clock.target] ?? clock.target} (${clock.policy_name}).`,
     channel: { kind: ticket.channel_kind, name: ticket.channel_name },
     meta: { event: 'sla.breached', target: clock.target, dueAt: clock.due_at === null ? null : iso(clock.due_at), policy: clock.policy_name },
     createdAt: at,

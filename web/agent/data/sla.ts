@@ -10,8 +10,8 @@ export function formatSpan(ms: number): string {
   const minutes = Math.max(0, Math.floor(Math.abs(ms) / MINUTE));
   if (minutes < 60) return t('sla.span.minutes', { n: minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return t('sla.span.hours', { h: hours, m: minutes % 60 });
-  return t('sla.span.days', { d: Math.floor(hours / 24), h: hours % 24 });
+  if (hours < 24) return minutes % 60 === 0 ? t('sla.span.wholeHours', { h: hours }) : t('sla.span.hours', { h: hours, m: minutes % 60 });
+  return hours % 24 === 0 ? t('sla.span.wholeDays', { d: hours / 24 }) : t('sla.span.days', { d: Math.floor(hours / 24), h: hours % 24 });
 }
 
 /** Amber from the policy's warning time (or the last hour when it has none), red once due. */
