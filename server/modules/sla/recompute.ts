@@ -144,11 +144,12 @@ function ticketColumns(policy: SlaPolicyRow | null, clocks: Clock[]) {
 }
 
 /** Chooses the ticket's policy (first match in order) and recomputes its clocks from its history. */
-export async function recomputeTicket(calendars: Calendars, db: DbOrTx, ticketId: number, at: number = now(), policies?: SlaPolicyRow[]): Promise<void> {
+/** Returns whether the ticket's due times or breach state changed (what the list shows). */
+export async function recomputeTicket(calendars: Calendars, db: DbOrTx, ticketId: number, at: number = now(), policies?: SlaPolicyRow[]): Promise<boolean> {
   const ticket = await db.selectFrom('tickets').selectAll().where('id', '=', ticketId).executeTakeFirst();
-  if (!ticket) return;
+  if (!ticket) return false;
   const rows = policies ?? (await listPolicyRows(db));
-  if (rows.length === 0 && ticket.sla_policy_id === null) return;
+  if (rows.length === 0 && ticket.sla_policy_id === null) return false;
   let policy: SlaPolicyRow | null = null;
   if (ticket.merged_into_id === null && rows.length > 0) {
     const facts = await factsOf(db, ticket);
@@ -156,7 +157,10 @@ export async function recomputeTicket(calendars: Calendars, db: DbOrTx, ticketId
   }
   const clocks = policy ? computeClocks(clockPolicy(calendars, policy), await historyOf(db, ticket), at) : [];
   await saveClocks(db, ticket.id, policy, clocks, at);
-  await db.updateTable('tickets').set(ticketColumns(policy, clocks)).where('id', '=', ticket.id).execute();
+  const columns = ticketColumns(policy, clocks);
+  const changed = (Object.keys(columns) as Array<keyof typeof columns>).some((k) => columns[k] !== ticket[k]);
+  if (changed) await db.updateTable('tickets').set(columns).where('id', '=', ticket.id).execute();
+  return changed;
 }
 
 const BATCH = 200;

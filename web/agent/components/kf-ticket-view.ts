@@ -206,6 +206,18 @@ export class KfTicketView extends LitElement {
     // Another ticket was merged into this one: its messages and the merge line are new here.
     else if (ev.type === 'ticket.updated' && ev.changes?.includes('messages')) void this._load();
     else if (ev.type === 'ticket.updated' && ev.changes?.some((c) => EVENT_FIELDS.has(c))) void this._loadEvents();
+    if (ev.type === 'ticket.updated' && ev.changes?.includes('sla')) void this._loadSla();
+  }
+
+  /** The SLA clocks moved (a priority or policy change, a reply): only the panel is fetched again. */
+  private async _loadSla() {
+    const ticketId = this.ticketId;
+    try {
+      const r = await ticketApi.get(this._store.api, ticketId);
+      if (this.ticketId === ticketId) this._sla = r.sla ?? null;
+    } catch {
+      // The panel keeps what it showed; the next change or reload brings it up to date.
+    }
   }
 
   /** The changes a live update announced, fetched once they are on record: the event says what changed, not from what. */

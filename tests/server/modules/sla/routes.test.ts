@@ -60,8 +60,15 @@ describe('SLA policies API', () => {
     expect(before.body.sla).toBeNull();
     expect(before.body.ticket.slaClock).toBeNull();
 
+    const announced: Array<{ changes: string[]; slaClock: TicketView['slaClock'] }> = [];
+    const off = t.ctx.bus.on('ticket.updated', (e) => {
+      if (e.ticketId === ticketId && e.changes.includes('sla')) announced.push({ changes: e.changes, slaClock: e.ticket.slaClock });
+    });
     await api.patch(`/tickets/${ticketId}`, { priority: 'urgent' });
     const after = await api.get<Detail>(`/tickets/${ticketId}`);
+    off();
+    // Lists hear of the new due time once, with the badge's data, and the announcement causes no re-computation loop.
+    expect(announced).toEqual([{ changes: ['sla'], slaClock: after.body.ticket.slaClock }]);
     const created = after.body.ticket.createdAt;
     expect(after.body.sla).toMatchObject({
       policyId: urgent.body.slaPolicy.id,
