@@ -89,6 +89,17 @@ describe('SLA in the agent app', () => {
     await p.context().close();
   });
 
+  it('tells the assignee of a breach in the app as it happens', async () => {
+    const p = await signedInPage(browser, server, { context: { viewport: { width: 1440, height: 900 } }, waitForSocket: true });
+    await openInbox(p);
+    const id = await ticketFrom('Refund missing', 45, 'urgent');
+    await api('PATCH', `/tickets/${id}`, { assigneeId: server.admin.id });
+    await sweepSla(server.ctx);
+    const number = (await api<{ ticket: { number: number } }>('GET', `/tickets/${id}`)).ticket.number;
+    await p.locator('kf-toaster').getByText(`SLA breached on #${number}: First response · Refund missing`).waitFor();
+    await p.context().close();
+  });
+
   it('creates a policy in Settings → SLA policies', async () => {
     const p = await signedInPage(browser, server, { context: { viewport: { width: 1440, height: 900 } } });
     await p.evaluate(() => (location.hash = '#/admin/sla'));

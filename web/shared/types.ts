@@ -286,7 +286,20 @@ export type ServerFrame =
   | { type: 'viewers'; ticketId: number; agents: { id: number; name: string; replying: boolean }[] }
   | { type: 'customer'; ticketId: number; typing?: boolean; readAt?: string }
   | { type: 'ticket'; ticketId: number; detail: TicketDetail }
-  | { type: 'error'; code: string; message: string; ticketId?: number };
+  | { type: 'error'; code: string; message: string; ticketId?: number }
+  | { type: 'notification'; notification: AgentNotification };
+
+/** An in-app notification for this agent (an SLA warning or breach), live over the socket. */
+export interface AgentNotification {
+  id: number;
+  kind: 'sla.warning' | 'sla.breach';
+  ticketId: number | null;
+  ticketNumber: number | null;
+  subject: string;
+  target: string;
+  dueAt: string | null;
+  createdAt: string;
+}
 
 export type ClientFrame =
   | { type: 'resume'; cursor: string | number }
