@@ -69,4 +69,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('read_at', 'integer')
     .execute();
   await db.schema.createIndex('agent_notifications_agent').on('agent_notifications').columns(['agent_id', 'id']).execute();
+
+  // "Remind me" on a ticket: the same sweep delivers it as an in-app notification, once.
+  await db.schema
+    .createTable('ticket_reminders')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('ticket_id', 'integer', (c) => c.notNull().references('tickets.id').onDelete('cascade'))
+    .addColumn('agent_id', 'integer', (c) => c.notNull().references('agents.id').onDelete('cascade'))
+    .addColumn('remind_at', 'integer', (c) => c.notNull())
+    .addColumn('note', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('created_at', 'integer', (c) => c.notNull())
+    .addColumn('fired_at', 'integer')
+    .execute();
+  await sql`create index ticket_reminders_due on ticket_reminders (remind_at) where fired_at is null`.execute(db);
+  await db.schema.createIndex('ticket_reminders_ticket').on('ticket_reminders').columns(['ticket_id', 'agent_id']).execute();
 }

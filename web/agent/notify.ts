@@ -60,6 +60,7 @@ export function chime(): void {
 export function alertForNotification(n: AgentNotification): Alert | null {
   if (n.ticketId === null) return null;
   const number = n.ticketNumber ?? n.ticketId;
+  if (n.kind === 'reminder') return { title: t('notify.reminder', { n: number }), body: n.note || n.subject, ticketId: n.ticketId };
   const target = n.target === 'first_response' || n.target === 'next_response' || n.target === 'resolution' ? t(`sla.target.${n.target}`) : n.target;
   return {
     title: t(n.kind === 'sla.breach' ? 'notify.slaBreach' : 'notify.slaWarning', { n: number }),

@@ -292,12 +292,14 @@ export type ServerFrame =
 /** An in-app notification for this agent (an SLA warning or breach), live over the socket. */
 export interface AgentNotification {
   id: number;
-  kind: 'sla.warning' | 'sla.breach';
+  kind: 'sla.warning' | 'sla.breach' | 'reminder';
   ticketId: number | null;
   ticketNumber: number | null;
   subject: string;
   target: string;
   dueAt: string | null;
+  /** a reminder's note */
+  note?: string | null;
   createdAt: string;
 }
 

@@ -9,6 +9,7 @@ import { iso } from '../tickets/presenter.js';
 import { findTicket, type TicketRow } from '../tickets/queries.js';
 import type { TicketPriority } from '../tickets/tables.js';
 import { notifyAgents } from './notifications.js';
+import { fireReminders } from './reminders.js';
 import type { SlaAction } from './policy-types.js';
 import { escalationOf } from './presenter.js';
 import { findPolicyRow, type SlaTargetRow } from './queries.js';
@@ -135,8 +136,8 @@ async function dueIds(ctx: AppContext, kind: Firing, at: number, skip: Set<numbe
  * Fires every warning and breach that is due at `at`: what the every-minute job runs, and what
  * runs at start-up so a breach that fell due while Kefu was stopped fires then.
  */
-export async function sweepSla(ctx: AppContext, at: number = now(), opts: SweepOptions = {}): Promise<{ warnings: number; breaches: number }> {
-  const fired = { warnings: 0, breaches: 0 };
+export async function sweepSla(ctx: AppContext, at: number = now(), opts: SweepOptions = {}): Promise<{ warnings: number; breaches: number; reminders?: number }> {
+  const fired: { warnings: number; breaches: number; reminders?: number } = { warnings: 0, breaches: 0 };
   for (const kind of ['warning', 'breach'] as const) {
     const failed = new Set<number>();
     for (;;) {
@@ -154,5 +155,7 @@ export async function sweepSla(ctx: AppContext, at: number = now(), opts: SweepO
       }
     }
   }
+  const reminders = await fireReminders(ctx, at);
+  if (reminders > 0) fired.reminders = reminders;
   return fired;
 }

@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 import { agentOf, requireAgent, requireRole } from '../../http/auth.js';
 import { IdParams, withErrors } from '../../http/schemas.js';
 import { PolicyInputFields, SlaPolicySchema } from './policy-types.js';
+import { createReminder, deleteReminder, listReminders, ReminderSchema } from './reminders.js';
 import { createSlaPolicy, deleteSlaPolicy, getSlaPolicy, listSlaPolicies, reorderSlaPolicies, updateSlaPolicy } from './service.js';
 
 const One = Type.Object({ slaPolicy: SlaPolicySchema });
@@ -58,6 +59,37 @@ export const slaRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
       },
     },
     async (request) => ({ items: await reorderSlaPolicies(ctx, agentOf(request), request.body.ids) }),
+  );
+
+  // "Remind me": any agent, on a ticket they may see; delivered by the SLA sweep as an in-app notification.
+  const remindTags = ['reminders'];
+  app.post(
+    '/tickets/:id/reminders',
+    {
+      schema: {
+        tags: remindTags,
+        params: IdParams,
+        body: Type.Object({ at: Type.String({ format: 'date-time' }), note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+        response: withErrors({ 201: Type.Object({ reminder: ReminderSchema }) }, 400, 401, 404),
+      },
+    },
+    async (request, reply) => {
+      const reminder = await createReminder(ctx, agentOf(request), request.params.id, Date.parse(request.body.at), request.body.note ?? '');
+      return reply.code(201).send({ reminder });
+    },
+  );
+  app.get(
+    '/tickets/:id/reminders',
+    { schema: { tags: remindTags, params: IdParams, response: withErrors({ 200: Type.Object({ items: Type.Array(ReminderSchema) }) }, 401, 404) } },
+    async (request) => ({ items: await listReminders(ctx, agentOf(request), request.params.id) }),
+  );
+  app.delete(
+    '/reminders/:id',
+    { schema: { tags: remindTags, params: IdParams, response: withErrors({ 204: Type.Null() }, 401, 404) } },
+    async (request, reply) => {
+      await deleteReminder(ctx, agentOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
   );
 
   app.delete(

@@ -54,7 +54,18 @@ export interface AgentNotificationsTable {
   read_at: number | null;
 }
 
+export interface TicketRemindersTable {
+  id: Generated<number>;
+  ticket_id: number;
+  agent_id: number;
+  remind_at: number;
+  note: string;
+  created_at: number;
+  fired_at: number | null;
+}
+
 export interface SlaTables {
+  ticket_reminders: TicketRemindersTable;
   sla_policies: SlaPoliciesTable;
   sla_targets: SlaTargetsTable;
   agent_notifications: AgentNotificationsTable;
