@@ -100,6 +100,18 @@ describe('SLA in the agent app', () => {
     await p.context().close();
   });
 
+  it('sets "remind me" on a ticket from its toolbar', async () => {
+    const p = await signedInPage(browser, server, { context: { viewport: { width: 1440, height: 900 } } });
+    await openTicket(p, ids.warning);
+    await p.locator('kf-ticket-view [data-action=remind]').click();
+    await p.locator('kf-ticket-view kf-picker [role=option]').first().click();
+    await p.locator('kf-toaster').getByText('Reminder set for').waitFor();
+    const { items } = await api<{ items: Array<{ remindAt: string }> }>('GET', `/tickets/${ids.warning}/reminders`);
+    expect(items).toHaveLength(1);
+    expect(Date.parse(items[0]!.remindAt)).toBeGreaterThan(Date.now());
+    await p.context().close();
+  });
+
   it('creates a policy in Settings → SLA policies', async () => {
     const p = await signedInPage(browser, server, { context: { viewport: { width: 1440, height: 900 } } });
     await p.evaluate(() => (location.hash = '#/admin/sla'));

@@ -28,7 +28,7 @@ import './kf-ticket-dialogs.js';
 /** How long the ticket on screen stays while the next one loads, before the next one's summary replaces it. */
 const SUMMARY_DELAY_MS = 80;
 
-type Menu = 'assign' | 'status' | 'priority' | 'labels' | 'snooze' | 'more' | null;
+type Menu = 'assign' | 'status' | 'priority' | 'labels' | 'snooze' | 'remind' | 'more' | null;
 
 /** One ticket: header with actions, collision notice, timeline, composer and the contact panel. */
 @customElement('kf-ticket-view')
@@ -290,6 +290,18 @@ export class KfTicketView extends LitElement {
     void this._update({ status: 'snoozed', snoozedUntil: new Date(at).toISOString() }, t('ticket.snoozedUntil', { at: formatDateTime(at) }));
   }
 
+  /** "Remind me": the snooze presets, as an in-app notification to this agent instead of a status change. */
+  private async _remind(preset: string) {
+    this._menu = null;
+    const at = snoozeUntil(preset as SnoozePreset, Date.now(), this._store.me.timezone ?? undefined);
+    try {
+      await this._store.api.post(`/tickets/${this.ticketId}/reminders`, { at: new Date(at).toISOString() });
+      toast(t('ticket.reminderSet', { at: formatDateTime(at) }));
+    } catch (err) {
+      toastError(err);
+    }
+  }
+
   /** Shortcuts that act on the open ticket. */
   handleAction(action: ShortcutAction): boolean {
     // The ticket left stays on screen for a moment after the next is chosen: act on neither meanwhile.
@@ -343,6 +355,10 @@ export class KfTicketView extends LitElement {
         <span class="wrap">
           <button class="icon-btn" title=${t('action.snooze')} @click=${() => (this._menu = 'snooze')}>${icon('clock', 18)}</button>
           ${this._picker('snooze', () => html`<kf-picker align="right" .options=${snoozeOptions(this._store.me.timezone ?? undefined)} @pick=${(e: CustomEvent<string>) => this._snooze(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
+        </span>
+        <span class="wrap">
+          <button class="icon-btn" data-action="remind" title=${t('action.remind')} aria-label=${t('action.remind')} @click=${() => (this._menu = 'remind')}>${icon('bell', 18)}</button>
+          ${this._picker('remind', () => html`<kf-picker align="right" .options=${snoozeOptions(this._store.me.timezone ?? undefined)} @pick=${(e: CustomEvent<string>) => void this._remind(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
         </span>
         <span class="wrap">
           <button class="icon-btn" data-action="more" title=${t('action.more')} @click=${() => (this._menu = 'more')}>${icon('more', 18)}</button>
