@@ -12,6 +12,7 @@ import { RulesRunner } from './modules/rules/runner.js';
 import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
 import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
+import { startSlaClocks } from './modules/sla/subscriptions.js';
 import { PresenceRegistry } from './realtime/presence.js';
 import { startAssignment } from './modules/assignment/assigner.js';
 import { SearchIndex } from './search/search-index.js';
@@ -122,5 +123,6 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   closers.push(() => automation.idle());
   closers.push(automation.start(ctx));
   startAssignment(ctx);
+  ctx.onClose(startSlaClocks(ctx));
   return ctx;
 }

@@ -14,6 +14,7 @@ import type { TicketTables } from '../modules/tickets/tables.js';
 import type { OutboxTables } from '../outbox/tables.js';
 import type { RealtimeTables } from '../realtime/tables.js';
 import type { SearchTables } from '../search/tables.js';
+import type { SlaTables } from '../modules/sla/tables.js';
 import type { IdempotencyTables } from '../http/idempotency-tables.js';
 import type { RuleTables } from '../modules/rules/tables.js';
 
@@ -39,4 +40,5 @@ export interface Tables
     IdempotencyTables,
     BusinessHoursTables,
     RuleTables,
-    AssignmentTables {}
+    AssignmentTables,
+    SlaTables {}

@@ -3,6 +3,7 @@ import { staleUploadsJob } from '../modules/attachments/service.js';
 import { snoozeWakeJob } from '../modules/tickets/snooze.js';
 import { backupJob } from './backup.js';
 import { timeRulesJob } from './time-rules.js';
+import { SLA_JOB, slaJob } from './sla.js';
 
 /** Every cron job a serving process runs: one line each. */
 export function scheduleJobs(ctx: AppContext): void {
@@ -10,5 +11,8 @@ export function scheduleJobs(ctx: AppContext): void {
   ctx.scheduler.add(snoozeWakeJob(ctx));
   ctx.scheduler.add(staleUploadsJob(ctx));
   ctx.scheduler.add(timeRulesJob(ctx));
+  ctx.scheduler.add(slaJob(ctx));
   ctx.scheduler.start();
+  // Breaches that fell due while Kefu was stopped fire now rather than at the first tick.
+  void ctx.scheduler.runNow(SLA_JOB);
 }

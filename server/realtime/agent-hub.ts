@@ -209,6 +209,10 @@ export class AgentHub {
       }
       return;
     }
+    if (event.type === 'notification.created') {
+      for (const conn of this.#byAgent.get(event.agentId) ?? []) conn.send({ type: 'notification', notification: event.notification });
+      return;
+    }
     if (event.type.startsWith('team.')) {
       void this.refreshAccess();
       return;

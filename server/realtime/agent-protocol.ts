@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { TicketDetail } from '../modules/tickets/service.js';
+import type { NotificationView } from '../modules/sla/notifications.js';
 
 /** What an agent's browser may send on /api/v1/ws. */
 export const ClientFrameSchema = Type.Union([
@@ -40,6 +41,8 @@ export type ServerFrame =
   /** The customer on a live channel is typing, or has read the agents' messages up to `readAt`: live only, never replayed. */
   | { type: 'customer'; ticketId: number; typing?: boolean; readAt?: string }
   | { type: 'pong' }
+  /** An in-app notification for this agent (an SLA warning or breach); live only. */
+  | { type: 'notification'; notification: NotificationView }
   /** The answer to `open`: the ticket as GET /tickets/:id returns it. */
   | { type: 'ticket'; ticketId: number; detail: TicketDetail }
   /** `ticketId` names the ticket of the frame that failed, when it was about one. */

@@ -1,12 +1,13 @@
 import type { ContactView } from '../modules/contacts/schemas.js';
 import type { MessageView, TicketView } from '../modules/tickets/schemas.js';
+import type { NotificationView } from '../modules/sla/notifications.js';
 import type { BusEvent } from './bus.js';
 
 /**
  * Every event Kefu emits, named `resource.verb`. Modules add their events to this union;
  * websocket hubs, automation and the outbox react to them.
  */
-export type KefuEvent = AgentPresenceChanged | AgentSignedOut | TicketEvent | ContactEvent | WidgetEvent | AssignmentQueueChanged;
+export type KefuEvent = AgentPresenceChanged | AgentSignedOut | TicketEvent | ContactEvent | WidgetEvent | AssignmentQueueChanged | NotificationCreated;
 
 /** A ticket's place in its team's queue changed; position null once it no longer waits. */
 export interface AssignmentQueueChanged extends BusEvent {
@@ -147,4 +148,11 @@ export interface AgentViewing extends BusEvent {
   type: 'agent.viewing';
   ticketId: number;
   agentId: number;
+}
+
+/** An in-app notification for one agent (an SLA warning or breach): live to that agent's sockets only. */
+export interface NotificationCreated extends BusEvent {
+  type: 'notification.created';
+  agentId: number;
+  notification: NotificationView;
 }

@@ -1,7 +1,7 @@
 // Desktop notifications and a short chime for what needs this agent: new chats, customer messages on
 // their tickets, and mentions in notes.
 import { t } from '../shared/i18n/i18n.js';
-import type { Agent, LiveEvent } from '../shared/types.js';
+import type { Agent, AgentNotification, LiveEvent } from '../shared/types.js';
 
 export interface Alert {
   title: string;
@@ -54,6 +54,19 @@ export function chime(): void {
   } catch {
     // Audio may be blocked until the page had a user gesture.
   }
+}
+
+/** An SLA warning or breach as an alert: "#1003 is breaching", the subject and the target. */
+export function alertForNotification(n: AgentNotification): Alert | null {
+  if (n.ticketId === null) return null;
+  const number = n.ticketNumber ?? n.ticketId;
+  if (n.kind === 'reminder') return { title: t('notify.reminder', { n: number }), body: n.note || n.subject, ticketId: n.ticketId };
+  const target = n.target === 'first_response' || n.target === 'next_response' || n.target === 'resolution' ? t(`sla.target.${n.target}`) : n.target;
+  return {
+    title: t(n.kind === 'sla.breach' ? 'notify.slaBreach' : 'notify.slaWarning', { n: number }),
+    body: `${target} · ${n.subject}`,
+    ticketId: n.ticketId,
+  };
 }
 
 export function showAlert(a: Alert, me: Agent, open: (ticketId: number) => void): void {

@@ -58,6 +58,8 @@ export interface Ticket {
   lastMessage: { preview: string; kind: MessageKind; at: string } | null;
   unread: boolean;
   messageCount: number;
+  /** What the list's SLA badge counts down to; null when no SLA clock runs (absent from older servers). */
+  slaClock?: { dueAt: string; warnAt: string | null; breached: boolean } | null;
 }
 
 export type MessageKind = 'inbound' | 'outbound' | 'note' | 'system' | 'bot';
@@ -252,6 +254,23 @@ export interface TicketDetail {
   replyChannel?: { kind: string; name: string; available: boolean };
   /** The visitor's rating of the chat (CSAT), when there is one. */
   csat?: Csat | null;
+  /** The SLA policy's clocks; null when none applies. */
+  sla?: TicketSla | null;
+}
+
+export type SlaClockStatus = 'running' | 'paused' | 'met' | 'breached';
+export interface SlaClock {
+  dueAt: string | null;
+  status: SlaClockStatus;
+  metAt: string | null;
+  warnAt: string | null;
+}
+export interface TicketSla {
+  policyId: number;
+  policyName: string;
+  firstResponse: SlaClock | null;
+  nextResponse: SlaClock | null;
+  resolution: SlaClock | null;
 }
 
 export interface Csat {
@@ -268,7 +287,22 @@ export type ServerFrame =
   | { type: 'viewers'; ticketId: number; agents: { id: number; name: string; replying: boolean }[] }
   | { type: 'customer'; ticketId: number; typing?: boolean; readAt?: string }
   | { type: 'ticket'; ticketId: number; detail: TicketDetail }
-  | { type: 'error'; code: string; message: string; ticketId?: number };
+  | { type: 'error'; code: string; message: string; ticketId?: number }
+  | { type: 'notification'; notification: AgentNotification };
+
+/** An in-app notification for this agent (an SLA warning or breach), live over the socket. */
+export interface AgentNotification {
+  id: number;
+  kind: 'sla.warning' | 'sla.breach' | 'reminder';
+  ticketId: number | null;
+  ticketNumber: number | null;
+  subject: string;
+  target: string;
+  dueAt: string | null;
+  /** a reminder's note */
+  note?: string | null;
+  createdAt: string;
+}
 
 export type ClientFrame =
   | { type: 'resume'; cursor: string | number }

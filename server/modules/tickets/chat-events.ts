@@ -22,7 +22,7 @@ function lineOf(ev: ChatEvent): { text: string; meta: Record<string, unknown> } 
   };
 }
 
-async function messageEvent(tx: Tx, actor: Actor, ticket: TicketRow, message: MessageRow): Promise<KefuEvent> {
+export async function messageEvent(tx: Tx, actor: Actor, ticket: TicketRow, message: MessageRow): Promise<KefuEvent> {
   const [view] = await presentMessages(tx, [message]);
   if (!view) throw new Error('message view missing');
   const ticketView = await presentOneTicket(tx, ticket, null);

@@ -4,7 +4,7 @@ import { TICKET_PRIORITIES, TICKET_STATUSES } from './schemas.js';
 import type { TicketPriority, TicketStatus } from './tables.js';
 
 export type TicketView = 'mine' | 'unassigned' | 'team' | 'all';
-export type TicketSort = 'last_activity' | 'created' | 'priority';
+export type TicketSort = 'last_activity' | 'created' | 'priority' | 'sla_due';
 
 export interface TicketFilters {
   view: TicketView;
@@ -16,6 +16,8 @@ export interface TicketFilters {
   priorities?: TicketPriority[] | undefined;
   contactId?: number | undefined;
   q?: string | undefined;
+  /** running: an SLA clock runs; breaching: one is due within BREACHING_SOON_MS or breached */
+  sla?: 'running' | 'breaching' | undefined;
   sort: TicketSort;
   order: 'asc' | 'desc';
   limit: number;
@@ -32,6 +34,7 @@ export interface RawTicketQuery {
   priority?: string | undefined;
   contact?: string | undefined;
   q?: string | undefined;
+  sla?: string | undefined;
   sort?: string | undefined;
   order?: string | undefined;
   limit?: number | undefined;
@@ -40,6 +43,9 @@ export interface RawTicketQuery {
 
 const CHANNEL_KINDS: readonly ChannelKind[] = ['email', 'widget', 'api', 'telegram', 'twilio', 'whatsapp', 'wechat'];
 /** The working set: what an inbox shows unless asked for something else. */
+/** What "breaching soon" means: due within the hour (or already breached). */
+export const BREACHING_SOON_MS = 60 * 60_000;
+
 export const ACTIVE_STATUSES: TicketStatus[] = ['open', 'pending'];
 
 const bad = (field: string, message: string): BadRequest => new BadRequest(`${field}: ${message}`, { field });
@@ -90,7 +96,8 @@ export function parseTicketQuery(raw: RawTicketQuery): TicketFilters {
     priorities: raw.priority ? csv('priority', raw.priority, TICKET_PRIORITIES) : undefined,
     contactId,
     q: raw.q?.trim() || undefined,
-    sort: oneOf('sort', raw.sort, ['last_activity', 'created', 'priority'] as const, 'last_activity'),
+    sla: raw.sla ? oneOf('sla', raw.sla, ['running', 'breaching'] as const, 'running') : undefined,
+    sort: oneOf('sort', raw.sort, ['last_activity', 'created', 'priority', 'sla_due'] as const, 'last_activity'),
     order: oneOf('order', raw.order, ['asc', 'desc'] as const, 'desc'),
     limit,
     cursor: raw.cursor,

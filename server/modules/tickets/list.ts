@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../db/database.js';
 import { BadRequest } from '../../http/errors.js';
 import type { Tables } from '../../db/tables.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { TicketFilters } from './filters.js';
+import { BREACHING_SOON_MS, type TicketFilters } from './filters.js';
 import { inScope, teamIdsOf, ticketAccess, type TicketAccess, type Viewer } from './policy.js';
 import { presentTickets } from './presenter.js';
 import type { TicketRow } from './queries.js';
@@ -17,15 +17,17 @@ import type { TicketView } from './schemas.js';
 export type TicketTextMatch = (db: DbOrTx, q: string) => Promise<number[]>;
 
 /** The sort keys of one sort; the others are absent. */
-type KeyRow = Pick<TicketRow, 'id'> & Partial<Pick<TicketRow, 'last_activity_at' | 'created_at' | 'priority_rank'>>;
+type KeyRow = Pick<TicketRow, 'id'> & Partial<Pick<TicketRow, 'last_activity_at' | 'created_at' | 'priority_rank' | 'sla_due_at'>>;
 type TicketQuery = SelectQueryBuilder<Tables, 'tickets', KeyRow>;
 type Eb = ExpressionBuilder<Tables, 'tickets'>;
-type SortColumn = 'last_activity_at' | 'created_at' | 'priority_rank' | 'id';
+type SortColumn = 'last_activity_at' | 'created_at' | 'priority_rank' | 'sla_due_at' | 'id';
 
 const SORT_KEYS: Record<TicketFilters['sort'], SortColumn[]> = {
   last_activity: ['last_activity_at', 'id'],
   created: ['created_at', 'id'],
   priority: ['priority_rank', 'last_activity_at', 'id'],
+  // Only tickets with a running clock have one: tickets_sla_due serves them in order.
+  sla_due: ['sla_due_at', 'id'],
 };
 
 /** One slice of the list that an index serves in order: SQLite cannot merge-sort an IN list itself. */
@@ -116,6 +118,11 @@ function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, inpu
   if (filters.channel) {
     const ch = filters.channel;
     add((eb) => eb.and(['kind' in ch ? eb('tickets.channel_kind', '=', ch.kind) : eb('tickets.channel_name', '=', ch.name)]));
+  }
+  if (filters.sort === 'sla_due' || filters.sla !== undefined) add((eb) => eb.and([eb('tickets.sla_due_at', 'is not', null)]));
+  if (filters.sla === 'breaching') {
+    const soon = Date.now() + BREACHING_SOON_MS;
+    add((eb) => eb.and([eb('tickets.sla_due_at', '<=', soon)]));
   }
   if (filters.priorities) {
     const list = filters.priorities;

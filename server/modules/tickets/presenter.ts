@@ -44,6 +44,10 @@ export function presentTicket(row: TicketRow, refs: TicketRefs): TicketView {
     unread: refs.unread,
     messageCount: row.message_count,
     mergedIntoId: row.merged_into_id,
+    slaClock:
+      row.sla_due_at === null || row.sla_due_at === undefined
+        ? null
+        : { dueAt: iso(row.sla_due_at), warnAt: isoOrNull(row.sla_warn_at ?? null), breached: row.sla_breached === 1 },
   };
 }
 

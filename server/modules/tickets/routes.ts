@@ -1,3 +1,4 @@
+import { TicketSlaSchema } from '../sla/policy-types.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
@@ -29,7 +30,8 @@ const ListQuery = Type.Object({
   priority: Type.Optional(Type.String({ description: 'comma-separated: low,normal,high,urgent' })),
   contact: Type.Optional(Type.String()),
   q: Type.Optional(Type.String({ maxLength: 200 })),
-  sort: Type.Optional(Type.String({ description: 'last_activity | created | priority' })),
+  sort: Type.Optional(Type.String({ description: 'last_activity | created | priority | sla_due (tickets with a running SLA clock, due soonest first with order=asc)' })),
+  sla: Type.Optional(Type.String({ description: 'running: only tickets with a running SLA clock; breaching: due within the hour or already breached' })),
   order: Type.Optional(Type.String({ description: 'desc | asc' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -160,6 +162,7 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<TicketsRoutesOptions> = as
               contact: ContactSchema,
               replyChannel: ReplyChannelSchema,
               csat: Type.Union([CsatSchema, Type.Null()]),
+              sla: TicketSlaSchema,
             }),
           },
           401,

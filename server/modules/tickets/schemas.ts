@@ -36,6 +36,16 @@ export const TicketSchema = Type.Object({
   unread: Type.Boolean(),
   messageCount: Type.Integer(),
   mergedIntoId: Nullable(Type.Integer()),
+  slaClock: Nullable(
+    Type.Object(
+      {
+        dueAt: Type.String({ description: 'the soonest due time of a running SLA clock' }),
+        warnAt: Nullable(Type.String()),
+        breached: Type.Boolean(),
+      },
+      { description: 'what the list badge counts down to; null when no SLA clock runs' },
+    ),
+  ),
 });
 export type TicketView = Static<typeof TicketSchema>;
 

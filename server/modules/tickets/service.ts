@@ -1,3 +1,5 @@
+import { ticketSla } from '../sla/presenter.js';
+import type { TicketSlaView } from '../sla/policy-types.js';
 import type { AppContext } from '../../context.js';
 import { now, type DbOrTx } from '../../db/database.js';
 import { BadRequest, NotFound } from '../../http/errors.js';
@@ -29,6 +31,8 @@ export interface TicketDetail {
   csat: CsatView | null;
   /** Whether a reply written now can leave: the composer warns instead of queuing one forever. */
   replyChannel: ReplyChannel;
+  /** The SLA policy's clocks on the ticket; null when no policy applies. */
+  sla: TicketSlaView;
 }
 
 /** Opening a ticket marks it read for the viewer. */
@@ -49,7 +53,7 @@ export async function getTicketDetail(ctx: AppContext, viewer: Viewer, id: numbe
     ]);
     return { messages, events };
   };
-  const [ticket, { messages, events }, contact, csat] = await Promise.all([
+  const [ticket, { messages, events }, contact, csat, sla] = await Promise.all([
     presentOneTicket(ctx.db, row, viewer.id),
     timeline(),
     findContact(ctx.db, row.contact_id).then((c) => {
@@ -57,9 +61,10 @@ export async function getTicketDetail(ctx: AppContext, viewer: Viewer, id: numbe
       return presentOneContact(ctx.db, c, ctx.config.channels.widget);
     }),
     latestCsat(ctx.db, id),
+    ticketSla(ctx.db, row),
   ]);
   const replyChannel = replyChannelOf(ctx.config, { kind: row.channel_kind, name: row.channel_name });
-  return { ticket, messages, events, contact, replyChannel, csat };
+  return { ticket, messages, events, contact, replyChannel, csat, sla };
 }
 
 export async function getTicket(ctx: AppContext, viewer: Viewer, id: number): Promise<TicketView> {

@@ -36,6 +36,16 @@ export interface TicketsTable {
   last_message_preview: string | null;
   last_message_kind: MessageKind | null;
   last_message_at: number | null;
+  /** Written by the SLA module (server/modules/sla) whenever a clock is re-computed. */
+  sla_policy_id: Generated<number | null>;
+  first_response_due_at: Generated<number | null>;
+  next_response_due_at: Generated<number | null>;
+  resolution_due_at: Generated<number | null>;
+  /** the soonest due time of a running clock: what the list sorts and badges by */
+  sla_due_at: Generated<number | null>;
+  sla_warn_at: Generated<number | null>;
+  /** 1 while a clock is breached and not yet met */
+  sla_breached: Generated<number>;
 }
 
 export interface TicketLabelsTable {

@@ -348,7 +348,7 @@ export class KfInbox extends LitElement {
           ${(['urgent', 'high', 'normal', 'low'] as const).map((p) => html`<option value=${p} .selected=${live(this._filters.priority === p)}>${t(`priority.${p}`)}</option>`)}
         </select>
         <select aria-label=${t('filter.sort')} @change=${(e: Event) => this._setFilter('sort', (e.target as HTMLSelectElement).value as SortKey)}>
-          ${(['last_activity', 'created', 'priority'] as const).map((s) => html`<option value=${s} .selected=${live(this._filters.sort === s)}>${t(`sort.${s}`)}</option>`)}
+          ${(['last_activity', 'created', 'priority', 'sla_due'] as const).map((s) => html`<option value=${s} .selected=${live(this._filters.sort === s)}>${t(`sort.${s}`)}</option>`)}
         </select>
         <span class="grow"></span>
         <button class="icon-btn" title=${this._filters.order === 'desc' ? t('sort.desc') : t('sort.asc')} aria-label=${t('filter.order')}

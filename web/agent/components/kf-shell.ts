@@ -2,13 +2,14 @@ import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, state, query } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { t } from '../../shared/i18n/i18n.js';
-import type { LiveEvent } from '../../shared/types.js';
+import type { AgentNotification, LiveEvent } from '../../shared/types.js';
 import { closeInnermost, overlayOpen } from '../data/escape-stack.js';
 import { actionForKey } from '../data/keyboard.js';
 import { formatRoute, parseRoute, type Route } from '../data/routes.js';
 import { currentHash, navigate, onNavigate } from '../data/navigate.js';
 import { StoreController, storeContext, type AppStore } from '../data/store.js';
-import { alertFor, showAlert } from '../notify.js';
+import { alertFor, alertForNotification, showAlert } from '../notify.js';
+import { toast } from '../toast.js';
 import { base } from '../styles.js';
 import { icon } from '../icons.js';
 import type { KfInbox } from './kf-inbox.js';
@@ -53,6 +54,7 @@ export class KfShell extends LitElement {
   private _stopNavigate?: () => void;
   private readonly _onKey = (e: KeyboardEvent) => this._key(e);
   private readonly _onLive = (e: Event) => this._live((e as CustomEvent<LiveEvent>).detail);
+  private readonly _onNotification = (e: Event) => this._notified((e as CustomEvent<AgentNotification>).detail);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -63,10 +65,12 @@ export class KfShell extends LitElement {
     this._stopNavigate?.();
     window.removeEventListener('keydown', this._onKey);
     this._store?.removeEventListener('live', this._onLive);
+    this._store?.removeEventListener('notification', this._onNotification);
     super.disconnectedCallback();
   }
   override firstUpdated(): void {
     this._store.addEventListener('live', this._onLive);
+    this._store.addEventListener('notification', this._onNotification);
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -89,6 +93,14 @@ export class KfShell extends LitElement {
   private _live(ev: LiveEvent) {
     const a = alertFor(ev, this._store.me);
     if (!a) return;
+    showAlert(a, this._store.me, (id) => this._openTicket(id));
+  }
+
+  /** An SLA warning or breach for this agent: a toast here, and a desktop alert when Kefu is in the background. */
+  private _notified(n: AgentNotification) {
+    const a = alertForNotification(n);
+    if (!a) return;
+    toast(`${a.title}: ${a.body}`);
     showAlert(a, this._store.me, (id) => this._openTicket(id));
   }
 

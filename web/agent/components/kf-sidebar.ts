@@ -20,6 +20,7 @@ const MAIN_VIEWS: { kind: ViewRef['kind']; label: MessageKey; icon: IconName }[]
 const STATE_VIEWS: { kind: ViewRef['kind']; label: MessageKey; icon: IconName }[] = [
   { kind: 'snoozed', label: 'view.snoozed', icon: 'clock' },
   { kind: 'resolved', label: 'view.resolved', icon: 'checkCircle' },
+  { kind: 'breaching', label: 'view.breaching', icon: 'alert' },
 ];
 
 @customElement('kf-sidebar')

@@ -13,6 +13,7 @@ import { visibleRange } from '../data/virtual-range.js';
 import { channelIcon, icon } from '../icons.js';
 import { base } from '../styles.js';
 import { avatar } from './kf-avatar.js';
+import { slaBadge, slaBadgeStyles } from './sla-badge.js';
 
 export const ROW_HEIGHT = 78;
 
@@ -24,6 +25,7 @@ export const ROW_HEIGHT = 78;
 export class KfTicketList extends LitElement {
   static override styles = [
     base,
+    slaBadgeStyles,
     css`
       :host { display: block; position: relative; overflow-y: auto; overflow-x: hidden; contain: strict; will-change: scroll-position; }
       .spacer { position: relative; width: 100%; }
@@ -206,6 +208,7 @@ export class KfTicketList extends LitElement {
           <span class="who ellipsis">${name}</span>
           <span class="ch" title=${tk.channel.name}>${icon(channelIcon(tk.channel.kind), 13)}</span>
           <span class="num">#${tk.number}</span>
+          ${tk.slaClock ? slaBadge(tk.slaClock.dueAt, tk.slaClock.warnAt, tk.slaClock.breached) : ''}
           <span class="age" title=${formatDateTime(tk.lastActivityAt)}>${formatAge(tk.lastActivityAt)}</span>
         </div>
         <div class="line">

@@ -3,7 +3,7 @@ import { customElement, property, state, query } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { t } from '../../shared/i18n/i18n.js';
 import { formatDateTime } from '../../shared/format.js';
-import type { Contact, Csat, LiveEvent, Message, Priority, Ticket, TicketChanges, TicketStatus, TimelineEvent } from '../../shared/types.js';
+import type { Contact, Csat, LiveEvent, Message, Priority, Ticket, TicketChanges, TicketSla, TicketStatus, TimelineEvent } from '../../shared/types.js';
 import { tickets as ticketApi } from '../data/api-calls.js';
 import { takePrefetchedTicket } from '../data/ticket-prefetch.js';
 import { EVENT_FIELDS, mergeEvents } from '../data/event-lines.js';
@@ -21,13 +21,14 @@ import type { KfComposer } from './kf-composer.js';
 import './kf-timeline.js';
 import './kf-composer.js';
 import './kf-contact-panel.js';
+import './kf-sla-panel.js';
 import './kf-picker.js';
 import './kf-ticket-dialogs.js';
 
 /** How long the ticket on screen stays while the next one loads, before the next one's summary replaces it. */
 const SUMMARY_DELAY_MS = 80;
 
-type Menu = 'assign' | 'status' | 'priority' | 'labels' | 'snooze' | 'more' | null;
+type Menu = 'assign' | 'status' | 'priority' | 'labels' | 'snooze' | 'remind' | 'more' | null;
 
 /** One ticket: header with actions, collision notice, timeline, composer and the contact panel. */
 @customElement('kf-ticket-view')
@@ -94,6 +95,7 @@ export class KfTicketView extends LitElement {
   @state() private _events: TimelineEvent[] = [];
   @state() private _contact: Contact | null = null;
   @state() private _csat: Csat | null = null;
+  @state() private _sla: TicketSla | null = null;
   /** From the detail: false when a reply on this ticket could never leave. */
   @state() private _canReply = true;
   @state() private _error = '';
@@ -144,6 +146,7 @@ export class KfTicketView extends LitElement {
     this._events = [];
     this._contact = null;
     this._csat = null;
+    this._sla = null;
   }
 
   private async _load() {
@@ -160,6 +163,7 @@ export class KfTicketView extends LitElement {
       this._events = r.events ?? [];
       this._contact = r.contact;
       this._csat = r.csat ?? null;
+      this._sla = r.sla ?? null;
       this._canReply = r.replyChannel?.available ?? true;
       // Lets tests and benchmarks see which ticket's timeline is on screen.
       this.setAttribute('data-ticket', String(r.ticket.id));
@@ -202,6 +206,18 @@ export class KfTicketView extends LitElement {
     // Another ticket was merged into this one: its messages and the merge line are new here.
     else if (ev.type === 'ticket.updated' && ev.changes?.includes('messages')) void this._load();
     else if (ev.type === 'ticket.updated' && ev.changes?.some((c) => EVENT_FIELDS.has(c))) void this._loadEvents();
+    if (ev.type === 'ticket.updated' && ev.changes?.includes('sla')) void this._loadSla();
+  }
+
+  /** The SLA clocks moved (a priority or policy change, a reply): only the panel is fetched again. */
+  private async _loadSla() {
+    const ticketId = this.ticketId;
+    try {
+      const r = await ticketApi.get(this._store.api, ticketId);
+      if (this.ticketId === ticketId) this._sla = r.sla ?? null;
+    } catch {
+      // The panel keeps what it showed; the next change or reload brings it up to date.
+    }
   }
 
   /** The changes a live update announced, fetched once they are on record: the event says what changed, not from what. */
@@ -274,6 +290,18 @@ export class KfTicketView extends LitElement {
     void this._update({ status: 'snoozed', snoozedUntil: new Date(at).toISOString() }, t('ticket.snoozedUntil', { at: formatDateTime(at) }));
   }
 
+  /** "Remind me": the snooze presets, as an in-app notification to this agent instead of a status change. */
+  private async _remind(preset: string) {
+    this._menu = null;
+    const at = snoozeUntil(preset as SnoozePreset, Date.now(), this._store.me.timezone ?? undefined);
+    try {
+      await this._store.api.post(`/tickets/${this.ticketId}/reminders`, { at: new Date(at).toISOString() });
+      toast(t('ticket.reminderSet', { at: formatDateTime(at) }));
+    } catch (err) {
+      toastError(err);
+    }
+  }
+
   /** Shortcuts that act on the open ticket. */
   handleAction(action: ShortcutAction): boolean {
     // The ticket left stays on screen for a moment after the next is chosen: act on neither meanwhile.
@@ -327,6 +355,10 @@ export class KfTicketView extends LitElement {
         <span class="wrap">
           <button class="icon-btn" title=${t('action.snooze')} @click=${() => (this._menu = 'snooze')}>${icon('clock', 18)}</button>
           ${this._picker('snooze', () => html`<kf-picker align="right" .options=${snoozeOptions(this._store.me.timezone ?? undefined)} @pick=${(e: CustomEvent<string>) => this._snooze(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
+        </span>
+        <span class="wrap">
+          <button class="icon-btn" data-action="remind" title=${t('action.remind')} aria-label=${t('action.remind')} @click=${() => (this._menu = 'remind')}>${icon('bell', 18)}</button>
+          ${this._picker('remind', () => html`<kf-picker align="right" .options=${snoozeOptions(this._store.me.timezone ?? undefined)} @pick=${(e: CustomEvent<string>) => void this._remind(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
         </span>
         <span class="wrap">
           <button class="icon-btn" data-action="more" title=${t('action.more')} @click=${() => (this._menu = 'more')}>${icon('more', 18)}</button>
@@ -424,7 +456,7 @@ export class KfTicketView extends LitElement {
     ].filter(Boolean);
     return html`
       <div class="main">
-        ${this._header(tk)} ${this._toolbar(tk)} ${this._collision()}
+        ${this._header(tk)} ${this._toolbar(tk)} <kf-sla-panel .sla=${this._sla}></kf-sla-panel> ${this._collision()}
         <kf-timeline .messages=${this._messages} .events=${this._events} .ticket=${tk} .loading=${this._messages.length === 0 && !this._contact}
           .hasEarlier=${this._contact !== null && tk.messageCount > this._messages.length} @load-earlier=${() => void this._loadEarlier()}></kf-timeline>
         <kf-composer .ticket=${tk} .contact=${this._contact} .canReply=${this._canReply} .othersReplying=${others} .lastMessageId=${this._lastConversationId()}

@@ -9,6 +9,9 @@ export function compareTickets(a: Ticket, b: Ticket, f: Pick<ListFilters, 'sort'
   let d: number;
   if (f.sort === 'priority') {
     d = PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || Date.parse(a.lastActivityAt) - Date.parse(b.lastActivityAt);
+  } else if (f.sort === 'sla_due') {
+    // The server lists only tickets with a running clock; one that lost its clock sorts last.
+    d = (a.slaClock ? Date.parse(a.slaClock.dueAt) : Infinity) - (b.slaClock ? Date.parse(b.slaClock.dueAt) : Infinity) || 0;
   } else if (f.sort === 'created') {
     d = Date.parse(a.createdAt) - Date.parse(b.createdAt);
   } else {

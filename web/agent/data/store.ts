@@ -4,7 +4,7 @@ import { createContext } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiClient, ApiError } from '../../shared/api.js';
 import { WsClient, agentSocketUrl, type WsState } from '../../shared/ws.js';
-import type { Agent, Label, LiveEvent, Presence, ServerFrame, Team, TicketCounts, TicketDetail } from '../../shared/types.js';
+import type { Agent, AgentNotification, Label, LiveEvent, Presence, ServerFrame, Team, TicketCounts, TicketDetail } from '../../shared/types.js';
 import { directory, tickets } from './api-calls.js';
 
 interface OpenWaiter {
@@ -191,6 +191,9 @@ export class AppStore extends EventTarget {
         if (f.ticketId === undefined) break;
         // Not found is the answer; any other failure leaves the ticket to the HTTP request.
         this.settleOpening(f.ticketId, (w) => w.reject(f.code === 'not_found' ? new ApiError(404, f.code, f.message) : new Error(f.message)));
+        break;
+      case 'notification':
+        this.dispatchEvent(new CustomEvent<AgentNotification>('notification', { detail: f.notification }));
         break;
       case 'event':
         this.dispatchEvent(new CustomEvent<LiveEvent>('live', { detail: f.event }));

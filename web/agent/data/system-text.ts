@@ -1,4 +1,6 @@
 // System lines (merges, bounces, a chat's end and rating) are stored as English text; agents read them in their own language.
+import { formatDateTime } from '../../shared/format.js';
+import { t } from '../../shared/i18n/i18n.js';
 import type { Message } from '../../shared/types.js';
 import { lineParts, lineText, type LinePart } from './line-parts.js';
 
@@ -30,6 +32,15 @@ export function systemParts(m: Pick<Message, 'text'> & { meta?: Message['meta'] 
     const score = str(meta.score) ?? rated?.[1] ?? '';
     const comment = meta.event === 'csat.rated' ? str(meta.comment) : (rated?.[2] ?? null);
     return comment ? lineParts('system.rated', { score, comment }) : lineParts('system.ratedNoComment', { score });
+  }
+  if (meta.event === 'sla.breached') {
+    const target = str(meta.target);
+    const due = str(meta.dueAt);
+    return lineParts('system.slaBreached', {
+      target: target === 'first_response' || target === 'next_response' || target === 'resolution' ? t(`sla.target.${target}`) : (target ?? ''),
+      date: due ? formatDateTime(due) : '',
+      policy: str(meta.policy) ?? '',
+    });
   }
   const bounce = (meta.bounce ?? null) as { recipient?: unknown; reason?: unknown } | null;
   const bounced = BOUNCED.exec(m.text);

@@ -2,7 +2,10 @@
 import type { MessageKey } from '../../shared/i18n/i18n.js';
 import type { Ticket, TicketCounts, TicketStatus, Priority } from '../../shared/types.js';
 
-export type SortKey = 'last_activity' | 'created' | 'priority';
+export type SortKey = 'last_activity' | 'created' | 'priority' | 'sla_due';
+
+/** "Breaching soon": an SLA clock due within this long, or already breached (the server's window too). */
+export const BREACHING_SOON_MS = 60 * 60_000;
 
 export interface ListFilters {
   status: TicketStatus[] | null;
@@ -14,7 +17,7 @@ export interface ListFilters {
 export const DEFAULT_FILTERS: ListFilters = { status: null, priority: null, sort: 'last_activity', order: 'desc' };
 
 export interface ViewRef {
-  kind: 'mine' | 'unassigned' | 'team' | 'all' | 'snoozed' | 'resolved' | 'channel' | 'label';
+  kind: 'mine' | 'unassigned' | 'team' | 'all' | 'snoozed' | 'resolved' | 'breaching' | 'channel' | 'label';
   value?: string;
 }
 
@@ -22,7 +25,7 @@ export function parseView(key: string): ViewRef {
   const [kind, ...rest] = key.split(':');
   const value = rest.join(':');
   if ((kind === 'channel' || kind === 'label') && value) return { kind, value };
-  if (kind === 'unassigned' || kind === 'team' || kind === 'all' || kind === 'snoozed' || kind === 'resolved') return { kind };
+  if (kind === 'unassigned' || kind === 'team' || kind === 'all' || kind === 'snoozed' || kind === 'resolved' || kind === 'breaching') return { kind };
   return { kind: 'mine' };
 }
 
@@ -84,6 +87,12 @@ export function viewQuery(v: ViewRef, f: ListFilters): Record<string, string> {
   if (f.priority) q.priority = f.priority;
   q.sort = f.sort;
   q.order = f.order;
+  if (v.kind === 'breaching') {
+    // Most urgent first, whatever sort the other views use.
+    q.sla = 'breaching';
+    q.sort = 'sla_due';
+    q.order = 'asc';
+  }
   return q;
 }
 
@@ -106,6 +115,8 @@ export function matchesView(t: Ticket, v: ViewRef, f: ListFilters, me: Viewer): 
       return t.channel.name === v.value || t.channel.kind === v.value;
     case 'label':
       return v.value !== undefined && t.labels.includes(v.value);
+    case 'breaching':
+      return !!t.slaClock && (t.slaClock.breached || Date.parse(t.slaClock.dueAt) <= Date.now() + BREACHING_SOON_MS);
     default:
       return true;
   }
@@ -118,6 +129,8 @@ export function countFor(v: ViewRef, counts: TicketCounts | null): number | null
       return counts.byChannel[v.value ?? ''] ?? 0;
     case 'label':
       return counts.byLabel[v.value ?? ''] ?? 0;
+    case 'breaching':
+      return null;
     default:
       return counts[v.kind];
   }

@@ -13,6 +13,7 @@ import './kf-admin-canned.js';
 import './kf-admin-rules.js';
 import './kf-admin-channels.js';
 import './kf-admin-hours.js';
+import './kf-admin-sla.js';
 import './kf-admin-tokens.js';
 
 const SECTIONS: { id: AdminSection; label: MessageKey; icon: IconName; manage: boolean }[] = [
@@ -23,6 +24,7 @@ const SECTIONS: { id: AdminSection; label: MessageKey; icon: IconName; manage: b
   { id: 'rules', label: 'admin.rules', icon: 'layers', manage: true },
   { id: 'channels', label: 'admin.channels', icon: 'inbox', manage: true },
   { id: 'hours', label: 'admin.hours', icon: 'clock', manage: true },
+  { id: 'sla', label: 'admin.sla', icon: 'alert', manage: true },
   { id: 'tokens', label: 'admin.tokens', icon: 'api', manage: false },
 ];
 
@@ -87,6 +89,8 @@ export class KfAdmin extends LitElement {
         return html`<kf-admin-channels></kf-admin-channels>`;
       case 'hours':
         return html`<kf-admin-hours></kf-admin-hours>`;
+      case 'sla':
+        return html`<kf-admin-sla></kf-admin-sla>`;
       case 'tokens':
         return html`<kf-admin-tokens></kf-admin-tokens>`;
     }

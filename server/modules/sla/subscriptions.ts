@@ -1,0 +1,52 @@
+import type { AppContext } from '../../context.js';
+import type { KefuEvent } from '../../realtime/events.js';
+import { presentOneTicket } from '../tickets/presenter.js';
+import { findTicket } from '../tickets/queries.js';
+import { SLA_ACTOR } from './escalation.js';
+import { recomputeTicket } from './recompute.js';
+
+/**
+ * SLA clocks ride on the domain events intake and the ticket service emit: any change to a ticket,
+ * a message on it, or its contact's attributes recomputes its clocks. Nothing calls this module directly.
+ * Returns the unsubscribe.
+ */
+export function startSlaClocks(ctx: AppContext): () => void {
+  const log = ctx.logger.child({ subsystem: 'sla' });
+  const policiesUsing = ctx.database.sqlite.prepare<[number], { name: string }>('select name from sla_policies where business_hours_id = ? order by name');
+  // Started synchronously from the handler, so the transaction queues ahead of any request that follows
+  // the change: a client that reads the ticket after its PATCH sees the new due times.
+  // A ticket whose due times moved is announced as `ticket.updated` with changes ['sla'], so lists
+  // redraw its badge; that event is the one this module does not react to, which cuts the loop.
+  const recompute = (ids: number[]) =>
+    ctx.database
+      .transaction(async (tx, onCommit) => {
+        const events: KefuEvent[] = [];
+        for (const id of ids) {
+          if (!(await recomputeTicket(ctx.businessHours, tx, id))) continue;
+          const row = await findTicket(tx, id);
+          if (!row) continue;
+          const ticket = await presentOneTicket(tx, row, null);
+          const scope = { ticketId: id, assigneeId: row.assignee_id, teamId: row.team_id };
+          events.push({ type: 'ticket.updated', actor: SLA_ACTOR, ...scope, ticket, changes: ['sla'], previous: { assigneeId: row.assignee_id, teamId: row.team_id } });
+        }
+        onCommit(() => events.forEach((e) => ctx.bus.emit(e)));
+      })
+      .catch((err: unknown) => log.error({ err, ticketIds: ids }, 'SLA re-computation failed'));
+
+  const offs = [
+    ctx.bus.on('ticket.created', (e) => recompute([e.ticketId])),
+    ctx.bus.on('ticket.updated', (e) => {
+      if (e.changes.length === 1 && e.changes[0] === 'sla') return;
+      return recompute([e.ticketId]);
+    }),
+    ctx.bus.on('message.created', (e) => recompute([e.ticketId])),
+    ctx.bus.on('ticket.merged', (e) => recompute([e.ticketId, e.intoTicketId])),
+    ctx.bus.on('contact.updated', async (e) => {
+      const rows = await ctx.db.selectFrom('tickets').select('id').where('contact_id', '=', e.contactId).where('status', '!=', 'closed').execute();
+      if (rows.length > 0) await recompute(rows.map((r) => r.id));
+    }),
+    // Asked from inside the calendar delete's transaction: a synchronous read on the same connection.
+    ctx.businessHours.registerUsers('SLA policy', (id) => policiesUsing.all(id).map((p) => ({ kind: 'SLA policy', name: p.name }))),
+  ];
+  return () => offs.forEach((off) => off());
+}
