@@ -76,7 +76,7 @@ describe('the agent app under its CSP', () => {
     expect(frame).toBeDefined();
     await frame!.waitForSelector('p b');
 
-    for (const section of ['agents', 'teams', 'labels', 'canned', 'channels', 'tokens']) {
+    for (const section of ['agents', 'teams', 'labels', 'canned', 'rules', 'channels', 'hours', 'sla', 'tokens']) {
       await page.evaluate((h) => (location.hash = h), `#/admin/${section}`);
       await page.waitForSelector(`kf-admin-${section}`);
     }
