@@ -199,12 +199,14 @@ describe('automatic assignment', () => {
     expect(both.filter(Boolean)).toEqual([true]);
   });
 
-  it('assigns within 100 ms of the message', async () => {
+  // How soon is a figure of the assignment bench, not a timed assertion here.
+  it('assigns a new chat from its own message event, to the online agent', async () => {
     online(agents[A] as number);
     await setDefault(t, { mode: 'round_robin' });
-    const started = performance.now();
-    const assigned = new Promise<number>((resolve) => t.ctx.bus.on('ticket.updated', (e) => { if (e.changes.includes('assignee')) resolve(performance.now()); }));
-    await intake(t.ctx, inbound('widget'));
-    expect((await assigned) - started).toBeLessThan(100);
+    const assigned = new Promise<number>((resolve) => t.ctx.bus.on('ticket.updated', (e) => { if (e.changes.includes('assignee')) resolve(e.ticket.id); }));
+    const { ticketId } = await intake(t.ctx, inbound('widget'));
+    expect(await assigned).toBe(ticketId);
+    const row = await t.ctx.db.selectFrom('tickets').select('assignee_id').where('id', '=', ticketId).executeTakeFirstOrThrow();
+    expect(row.assignee_id).toBe(agents[A]);
   });
 });
