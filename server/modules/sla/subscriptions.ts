@@ -17,7 +17,16 @@ export function startSlaClocks(ctx: AppContext): () => void {
   // the change: a client that reads the ticket after its PATCH sees the new due times.
   // A ticket whose due times moved is announced as `ticket.updated` with changes ['sla'], so lists
   // redraw its badge; that event is the one this module does not react to, which cuts the loop.
-  const recompute = (ids: number[]) =>
+  // Most desks have no policy, and most tickets no clock: those need no write transaction per
+  // message (which also held the write lock for nothing while intake wanted it).
+  const anyPolicy = ctx.database.sqlite.prepare<[], { one: number }>('select 1 as one from sla_policies limit 1');
+  const hasClock = ctx.database.sqlite.prepare<[number], { one: number }>('select 1 as one from sla_targets where ticket_id = ? limit 1');
+  const mayHaveSla = (ids: number[]) => anyPolicy.get() !== undefined || ids.some((id) => hasClock.get(id) !== undefined);
+  const recompute = async (ids: number[]): Promise<void> => {
+    if (!mayHaveSla(ids)) return;
+    await recomputeIn(ids);
+  };
+  const recomputeIn = (ids: number[]) =>
     ctx.database
       .transaction(async (tx, onCommit) => {
         const events: KefuEvent[] = [];
