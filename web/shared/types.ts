@@ -149,6 +149,34 @@ export interface Team {
   id: number;
   name: string;
   memberIds: number[];
+  /** present in the server's team views; absent when a client builds a Team to create one */
+  assignment?: AssignmentSettings;
+  queueLength?: number;
+}
+
+export type AssignmentMode = 'off' | 'round_robin' | 'least_loaded';
+
+/** How tickets of a team (or of no team) are handed to agents. */
+export interface AssignmentSettings {
+  mode: AssignmentMode;
+  channels: string[];
+  capacity: { chat: number; email: number };
+  onlineOnlyForChat: boolean;
+  emailToAway: boolean;
+  skillsFallbackSeconds: number;
+  stickyDays: number;
+  pickupSeconds: number;
+  awayGraceSeconds: number;
+}
+
+/** An agent's status and open work, as the assignment screen shows it. */
+export interface AgentLoad {
+  agentId: number;
+  name: string;
+  presence: 'online' | 'away' | 'offline';
+  load: { chat: number; email: number };
+  languages: string[];
+  skills: string[];
 }
 
 export interface Label {

@@ -3,6 +3,8 @@ import type { ApiClient } from '../../shared/api.js';
 import type {
   Agent,
   AgentApiToken,
+  AgentLoad,
+  AssignmentSettings,
   ApiToken,
   Attachment,
   BulkChanges,
@@ -96,6 +98,20 @@ export function crud<T extends { id: number }>(api: ApiClient, path: string) {
     remove: (id: number) => api.delete(`${path}/${id}`),
   };
 }
+
+/** A change to assignment settings: any subset, capacity per class too. */
+export type AssignmentPatch = Partial<Omit<AssignmentSettings, 'capacity'>> & { capacity?: Partial<AssignmentSettings['capacity']> };
+
+export const assignment = {
+  /** The settings for tickets without a team. */
+  getDefault: (api: ApiClient) => api.get<{ assignment: AssignmentSettings }>('/assignment/default').then((r) => r.assignment),
+  updateDefault: (api: ApiClient, patch: AssignmentPatch) =>
+    api.patch<{ assignment: AssignmentSettings }>('/assignment/default', { assignment: patch }).then((r) => r.assignment),
+  updateTeam: (api: ApiClient, teamId: number, patch: AssignmentPatch) => api.patch<{ team: Team }>(`/teams/${teamId}`, { assignment: patch }),
+  agents: (api: ApiClient) => api.get<{ items: AgentLoad[] }>('/assignment/agents').then((r) => r.items),
+  updateAgent: (api: ApiClient, agentId: number, body: { languages?: string[]; skills?: string[] }) =>
+    api.patch<void>(`/assignment/agents/${agentId}`, body),
+};
 
 export type RuleBody = Pick<Rule, 'name' | 'event' | 'conditions' | 'actions' | 'enabled' | 'stopProcessing'>;
 
