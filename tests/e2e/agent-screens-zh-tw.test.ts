@@ -122,14 +122,19 @@ async function englishLeft(page: Page): Promise<string[]> {
   });
   const data = await dataCorpus();
   // Code and names the same in every language; 'vip = true' is an attribute condition typed as written.
-  const known = new Set(['Kefu', 'Ctrl', 'Enter', 'Shift', 'Esc', 'Tab', 'Bearer', 'Authorization', 'config', 'yaml', 'API', 'https', 'URL', 'GDPR', 'kf', 'SLA', 'vip', 'true']);
+  // Channel kinds ('widget', 'email') are written as config.yaml names them.
+  const known = new Set(['Kefu', 'Ctrl', 'Enter', 'Shift', 'Esc', 'Tab', 'Bearer', 'Authorization', 'config', 'yaml', 'API', 'https', 'URL', 'GDPR', 'kf', 'SLA', 'vip', 'true', 'widget', 'email']);
+  // An agent's name inside a translated label ("Alex Admin 的技能") is data, not an app string.
+  const names = (await server.ctx.db.selectFrom('agents').select('name').execute()).map((r) => r.name).filter((n) => n.length > 0);
   const left = new Set<string>();
   for (const raw of strings) {
     // A reply's subject is the customer's with the "Re: " every mail client understands.
     const s = flat(raw).replace(/…$/, '').replace(/^Re: /, '');
     // A mailbox's address comes from config.yaml: data, like the database's, not an app string.
     if (/^[^\s@]+@[^\s@]+$/.test(s)) continue;
-    const words = (s.match(/[A-Za-z][A-Za-z']{1,}/g) ?? []).filter((w) => !known.has(w));
+    // An agent's languages, as the language tags they are stored as.
+    if (/^[a-z]{2}(-[A-Z]{2})?(, [a-z]{2}(-[A-Z]{2})?)*$/.test(s)) continue;
+    const words = (names.reduce((text, n) => text.replaceAll(n, ''), s).match(/[A-Za-z][A-Za-z']{1,}/g) ?? []).filter((w) => !known.has(w));
     if (words.length && !data.includes(s)) left.add(s);
   }
   return [...left].sort();
