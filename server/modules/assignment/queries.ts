@@ -206,3 +206,16 @@ export async function recentAssignmentWaitMs(db: DbOrTx, teamKey: number): Promi
   const total = rows.reduce((sum, r) => sum + Math.max(0, (r.assigned_at ?? r.created_at) - r.created_at), 0);
   return total / rows.length;
 }
+
+/** The queue a ticket is (or last was) in, and how many wait in it now. */
+export async function queueLengthOf(db: DbOrTx, ticketId: number): Promise<{ teamKey: number; length: number } | null> {
+  const row = await db.selectFrom('assignment_tickets').select('team_id').where('ticket_id', '=', ticketId).executeTakeFirst();
+  if (!row) return null;
+  const n = await db
+    .selectFrom('assignment_tickets')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('team_id', '=', row.team_id)
+    .where('waiting_since', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return { teamKey: row.team_id, length: Number(n.n) };
+}
