@@ -149,6 +149,8 @@ export interface Team {
   id: number;
   name: string;
   memberIds: number[];
+  /** tickets waiting in the team's assignment queue; kept live by `queue` frames */
+  queueLength?: number;
 }
 
 export interface Label {
@@ -288,7 +290,8 @@ export type ServerFrame =
   | { type: 'customer'; ticketId: number; typing?: boolean; readAt?: string }
   | { type: 'ticket'; ticketId: number; detail: TicketDetail }
   | { type: 'error'; code: string; message: string; ticketId?: number }
-  | { type: 'notification'; notification: AgentNotification };
+  | { type: 'notification'; notification: AgentNotification }
+  | { type: 'queue'; teamId: number | null; length: number };
 
 /** An in-app notification for this agent (an SLA warning or breach), live over the socket. */
 export interface AgentNotification {
