@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import type { AppContext } from '../context.js';
 import type { AuthAgent } from '../http/auth.js';
 import { NotFound } from '../http/errors.js';
+import { queueLengthOf } from '../modules/assignment/queries.js';
 import { canSeeTicket, ticketAccess, type TicketAccess } from '../modules/tickets/policy.js';
 import { getTicketDetail, type TicketDetail } from '../modules/tickets/service.js';
 import { AgentConnection } from './agent-connection.js';
@@ -199,6 +200,16 @@ export class AgentHub {
     }
   }
 
+  /** Queue lengths are no secret of any ticket: every agent's team views show them. */
+  async #relayQueueLength(ticketId: number): Promise<void> {
+    try {
+      const q = await queueLengthOf(this.ctx.db, ticketId);
+      if (q) this.#broadcast((c) => !c.replaying, { type: 'queue', teamId: q.teamKey === 0 ? null : q.teamKey, length: q.length });
+    } catch (err) {
+      this.ctx.logger.error({ err, ticketId }, 'queue length relay failed');
+    }
+  }
+
   // ---- events ---------------------------------------------------------------------------
 
   #onEvent(event: KefuEvent): void {
@@ -211,6 +222,10 @@ export class AgentHub {
     }
     if (event.type === 'notification.created') {
       for (const conn of this.#byAgent.get(event.agentId) ?? []) conn.send({ type: 'notification', notification: event.notification });
+      return;
+    }
+    if (event.type === 'assignment.queue') {
+      void this.#relayQueueLength(event.ticketId);
       return;
     }
     if (event.type.startsWith('team.')) {

@@ -45,6 +45,8 @@ export type ServerFrame =
   | { type: 'notification'; notification: NotificationView }
   /** The answer to `open`: the ticket as GET /tickets/:id returns it. */
   | { type: 'ticket'; ticketId: number; detail: TicketDetail }
+  /** How many tickets wait in a team's assignment queue now (teamId null: tickets without a team); live only. */
+  | { type: 'queue'; teamId: number | null; length: number }
   /** `ticketId` names the ticket of the frame that failed, when it was about one. */
   | { type: 'error'; code: 'bad_frame' | 'not_found' | 'failed'; message: string; ticketId?: number };
 

@@ -151,6 +151,7 @@ export interface Team {
   memberIds: number[];
   /** present in the server's team views; absent when a client builds a Team to create one */
   assignment?: AssignmentSettings;
+  /** tickets waiting in the team's assignment queue; kept live by `queue` frames */
   queueLength?: number;
 }
 
@@ -316,7 +317,8 @@ export type ServerFrame =
   | { type: 'customer'; ticketId: number; typing?: boolean; readAt?: string }
   | { type: 'ticket'; ticketId: number; detail: TicketDetail }
   | { type: 'error'; code: string; message: string; ticketId?: number }
-  | { type: 'notification'; notification: AgentNotification };
+  | { type: 'notification'; notification: AgentNotification }
+  | { type: 'queue'; teamId: number | null; length: number };
 
 /** An in-app notification for this agent (an SLA warning or breach), live over the socket. */
 export interface AgentNotification {

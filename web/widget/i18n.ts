@@ -66,6 +66,8 @@ const en = {
   typeImages: 'images',
   typePdf: 'PDF',
   typeText: 'text files',
+  queueNext: 'You are number 1 in line · about {minutes} min',
+  queuePlace: 'You are number {position} in line · about {minutes} min',
 };
 
 export type MessageKey = keyof typeof en;
@@ -138,6 +140,8 @@ const zhCN: Dictionary = {
   typeImages: '图片',
   typePdf: 'PDF',
   typeText: '文本文件',
+  queueNext: '下一位就是您 · 预计等待约 {minutes} 分钟',
+  queuePlace: '您前面还有 {ahead} 位 · 预计等待约 {minutes} 分钟',
 };
 
 const zhTW: Dictionary = {
@@ -207,6 +211,8 @@ const zhTW: Dictionary = {
   typeImages: '圖片',
   typePdf: 'PDF',
   typeText: '文字檔',
+  queueNext: '下一位就是您 · 預計等待約 {minutes} 分鐘',
+  queuePlace: '您前面還有 {ahead} 位 · 預計等待約 {minutes} 分鐘',
 };
 
 export type Language = 'en' | 'zh-CN' | 'zh-TW';

@@ -47,6 +47,7 @@ export class KfChat extends LitElement {
   @state() private _hasMore = false;
   @state() private _pending: QueuedMessage[] = [];
   @state() private _typing: string | null = null;
+  @state() private _queue: { position: number; waitMinutes: number } | null = null;
   @state() private _online = true;
   @state() private _up = true;
   @state() private _unread = 0;
@@ -252,6 +253,9 @@ export class KfChat extends LitElement {
         clearTimeout(this.#typingTimer);
         if (f.typing) this.#typingTimer = setTimeout(() => (this._typing = null), 12_000);
         break;
+      case 'queue':
+        this._queue = f.position === null || f.waitMinutes === null ? null : { position: f.position, waitMinutes: f.waitMinutes };
+        break;
       case 'conversation':
         this._conversation = f.conversation;
         break;
@@ -444,12 +448,18 @@ export class KfChat extends LitElement {
       ${this.#header()}
       ${!this._up && this._session ? html`<div class="banner">${this._pending.length ? t('offlineQueued') : t('reconnecting')}</div>` : nothing}
       ${this._notice ? html`<div class="banner ${this._noticeIsError ? 'error' : 'info'}" role=${this._noticeIsError ? 'alert' : 'status'}>${this._notice}</div>` : nothing}
+      ${this._queue && this._view === 'chat' ? this.#queueNotice(this._queue) : nothing}
       <div class="scroll">${this.#body()}</div>
       ${this.#footer()}
       ${this._dragging && cfg
         ? html`<div class="drop">${t('dropHere')}<small>${t('limits', { types: typeLabel(cfg.uploads.types, t), size: formatSize(cfg.uploads.maxBytes) })}</small></div>`
         : nothing}
     </section>`;
+  }
+
+  #queueNotice(q: { position: number; waitMinutes: number }) {
+    const vars = { position: q.position, ahead: q.position - 1, minutes: q.waitMinutes };
+    return html`<div class="banner info queue" role="status">${this.#t(q.position === 1 ? 'queueNext' : 'queuePlace', vars)}</div>`;
   }
 
   #title(): string {

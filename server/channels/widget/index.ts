@@ -7,6 +7,7 @@ import { widgetPageRoutes } from './page-routes.js';
 import { widgetRoutes } from './routes.js';
 import { WidgetRuntime, type WidgetDeps } from './runtime.js';
 import { dropStaleUploads, followContactMerge, followTicketMerge, forgetContact } from './lifecycle.js';
+import { relayQueuePosition } from './queue.js';
 import { relayAgentTyping, relayAgentViewing } from './signals.js';
 import { widgetUploadRoutes } from './upload-routes.js';
 import { widgetWsRoutes } from './ws-routes.js';
@@ -30,6 +31,9 @@ export function createWidgetChannel(ctx: AppContext, deps: WidgetDeps): WidgetRu
     ctx.bus.on('contact.deleted', (e) => forgetContact(rt, e)),
     ctx.bus.on('contact.merged', (e) => followContactMerge(rt, e)),
     ctx.bus.on('ticket.merged', (e) => followTicketMerge(rt, e)),
+    ctx.bus.on('assignment.queue', (e) => {
+      relayQueuePosition(rt, e).catch((err: unknown) => log.error({ err, ticketId: e.ticketId }, 'queue position relay failed'));
+    }),
     ctx.bus.on('agent.presence', () => {
       // Going on- or offline changes what every open widget should offer (live chat or the email form).
       for (const ch of ctx.config.channels.widget) rt.hub.broadcast(ch.name, { type: 'status', online: rt.online(ch) });

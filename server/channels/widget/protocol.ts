@@ -81,6 +81,8 @@ export type ServerFrame =
   | { type: 'typing'; typing: boolean; name: string | null }
   | { type: 'conversation'; conversation: WidgetConversationView }
   | { type: 'status'; online: boolean }
+  /** place in the team's queue (1: next) and estimated minutes; both null once no longer waiting */
+  | { type: 'queue'; position: number | null; waitMinutes: number | null }
   | { type: 'error'; clientId?: string; code: string; message: string }
   | { type: 'pong' };
 

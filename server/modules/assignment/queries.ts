@@ -183,3 +183,39 @@ export async function stopWaiting(db: DbOrTx, ticketId: number): Promise<boolean
   const r = await db.updateTable('assignment_tickets').set({ waiting_since: null }).where('ticket_id', '=', ticketId).where('waiting_since', 'is not', null).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** How many of a team's latest automatic assignments the wait estimate averages over. */
+const WAIT_SAMPLE = 20;
+
+/**
+ * Mean time from a ticket's creation to its automatic assignment, over the team's latest
+ * assignments; null when the team has none yet. Creation, not queue entry, is the start because
+ * the queue entry is cleared once a ticket is assigned.
+ */
+export async function recentAssignmentWaitMs(db: DbOrTx, teamKey: number): Promise<number | null> {
+  const rows = await db
+    .selectFrom('assignment_tickets as at')
+    .innerJoin('tickets as t', 't.id', 'at.ticket_id')
+    .select(['at.assigned_at', 't.created_at'])
+    .where('at.team_id', '=', teamKey)
+    .where('at.assigned_at', 'is not', null)
+    .orderBy('at.assigned_at', 'desc')
+    .limit(WAIT_SAMPLE)
+    .execute();
+  if (rows.length === 0) return null;
+  const total = rows.reduce((sum, r) => sum + Math.max(0, (r.assigned_at ?? r.created_at) - r.created_at), 0);
+  return total / rows.length;
+}
+
+/** The queue a ticket is (or last was) in, and how many wait in it now. */
+export async function queueLengthOf(db: DbOrTx, ticketId: number): Promise<{ teamKey: number; length: number } | null> {
+  const row = await db.selectFrom('assignment_tickets').select('team_id').where('ticket_id', '=', ticketId).executeTakeFirst();
+  if (!row) return null;
+  const n = await db
+    .selectFrom('assignment_tickets')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('team_id', '=', row.team_id)
+    .where('waiting_since', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return { teamKey: row.team_id, length: Number(n.n) };
+}

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/service.js';
 import { presentOneTicket } from '../tickets/presenter.js';
 import { findTicket } from '../tickets/queries.js';
 import { chooseAgent, type Choice } from './chooser.js';
-import { markWaiting, queuePlace, stickyAgent, stopWaiting, teamCandidates, ticketFacts, type TicketFacts } from './queries.js';
+import { markWaiting, queuePlace, recentAssignmentWaitMs, stickyAgent, stopWaiting, teamCandidates, ticketFacts, type TicketFacts } from './queries.js';
 import { channelClass, loadSettings, teamKey, type AssignmentSettings } from './settings.js';
 
 export const ASSIGNMENT_ACTOR: Actor = { kind: 'automation', rule: 'assignment' };
@@ -167,4 +167,17 @@ export async function reassign(ctx: AppContext, ticketId: number, fromAgentId: n
   const moved = await moveTicket(ctx, ticketId, fromAgentId, null, at, reason);
   if (moved) await announceQueue(ctx, ticketId);
   return moved;
+}
+
+/** Per place in line when a team has no assignment history to go by. */
+const DEFAULT_WAIT_PER_PLACE_MS = 2 * 60_000;
+
+/**
+ * Estimated minutes until a waiting ticket gets someone: its place times the team's recent mean
+ * time to first automatic assignment (two minutes a place without history), at least one minute.
+ */
+export async function estimatedWaitMinutes(ctx: AppContext, ticketId: number, position: number): Promise<number> {
+  const row = await ctx.db.selectFrom('assignment_tickets').select('team_id').where('ticket_id', '=', ticketId).executeTakeFirst();
+  const perPlace = (row ? await recentAssignmentWaitMs(ctx.db, row.team_id) : null) ?? DEFAULT_WAIT_PER_PLACE_MS;
+  return Math.max(1, Math.round((position * perPlace) / 60_000));
 }

@@ -44,6 +44,7 @@ export class KfSidebar extends LitElement {
       a.item .label { flex: 1; }
       a.item .count { font-size: var(--kf-text-sm); color: var(--kf-text-faint); font-variant-numeric: tabular-nums; }
       a.item[aria-current='page'] .count { color: var(--kf-accent); font-weight: 600; }
+      a.item .queue { font-size: var(--kf-text-xs); padding: 1px 6px; border-radius: 999px; background: var(--kf-warning-soft); color: var(--kf-warning); white-space: nowrap; font-variant-numeric: tabular-nums; }
       footer { border-top: 1px solid var(--kf-border); padding: 8px; position: relative; }
       .me { display: flex; align-items: center; gap: 9px; width: 100%; padding: 6px 8px; border: 0; border-radius: var(--kf-radius); background: transparent; cursor: pointer; text-align: left; }
       .me:hover { background: var(--kf-bg-hover); }
@@ -60,7 +61,7 @@ export class KfSidebar extends LitElement {
       .pop hr { border: 0; border-top: 1px solid var(--kf-border); margin: 4px 0; }
       @media (max-width: 1100px) {
         :host { width: 56px; }
-        .brand, .search .grow, .search .kbd, a.item .label, a.item .count, .section-title, .me .who { display: none; }
+        .brand, .search .grow, .search .kbd, a.item .label, a.item .count, a.item .queue, .section-title, .me .who { display: none; }
         header { justify-content: center; padding: 12px 0 8px; }
         .search { justify-content: center; margin: 4px 8px 8px; width: 40px; padding: 0; }
         a.item { justify-content: center; padding: 0; }
@@ -83,7 +84,7 @@ export class KfSidebar extends LitElement {
         nav { display: none; }
         :host([sheet]) nav { display: block; position: absolute; left: 0; right: 0; bottom: 100%; max-height: min(70dvh, calc(100dvh - 120px)); padding: 8px 8px 12px; background: var(--kf-bg-elevated); border-top: 1px solid var(--kf-border); border-radius: 14px 14px 0 0; box-shadow: var(--kf-shadow-lg); }
         a.item { height: 40px; justify-content: flex-start; padding: 0 10px; }
-        a.item .label, a.item .count { display: inline; }
+        a.item .label, a.item .count, a.item .queue { display: inline; }
         .section-title { display: block; }
         .group { margin-top: 10px; border-top: 1px solid var(--kf-border); padding-top: 8px; }
         /* Contacts and settings have tabs of their own in the bar. */
@@ -125,8 +126,9 @@ export class KfSidebar extends LitElement {
     const key = viewKey(v);
     const current = this.route.name === 'inbox' && this.route.view === key;
     const count = countFor(v, this._store.counts);
+    const queued = v.kind === 'team' ? this._store.myQueueLength : 0;
     return html`<a class="item" href=${formatRoute({ name: 'inbox', view: key, ticketId: null })} aria-current=${current ? 'page' : 'false'} title=${label}>
-      ${ic}<span class="label ellipsis">${label}</span>${count !== null && count > 0 ? html`<span class="count">${count}</span>` : ''}
+      ${ic}<span class="label ellipsis">${label}</span>${queued > 0 ? html`<span class="queue" title=${t('view.queueTitle', { n: queued })}>${t('view.queue', { n: queued })}</span>` : ''}${count !== null && count > 0 ? html`<span class="count">${count}</span>` : ''}
     </a>`;
   }
 

@@ -51,6 +51,11 @@ export class AppStore extends EventTarget {
     return this.teams.filter((t) => t.memberIds.includes(this.me.id)).map((t) => t.id);
   }
 
+  /** Tickets waiting in the assignment queues of this agent's teams. */
+  get myQueueLength(): number {
+    return this.teams.filter((tm) => tm.memberIds.includes(this.me.id)).reduce((n, tm) => n + (tm.queueLength ?? 0), 0);
+  }
+
   get canManage(): boolean {
     return this.me.role === 'admin' || this.me.role === 'supervisor';
   }
@@ -192,6 +197,13 @@ export class AppStore extends EventTarget {
         // Not found is the answer; any other failure leaves the ticket to the HTTP request.
         this.settleOpening(f.ticketId, (w) => w.reject(f.code === 'not_found' ? new ApiError(404, f.code, f.message) : new Error(f.message)));
         break;
+      case 'queue': {
+        const team = f.teamId === null ? undefined : this.teams.find((tm) => tm.id === f.teamId);
+        if (!team || team.queueLength === f.length) break;
+        team.queueLength = f.length;
+        this.changed();
+        break;
+      }
       case 'notification':
         this.dispatchEvent(new CustomEvent<AgentNotification>('notification', { detail: f.notification }));
         break;
