@@ -2,7 +2,7 @@
 // Settings → SLA policies. Screenshots in English and Simplified Chinese, desktop and phone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshotPath } from '../helpers/browser.js';
+import { languageAndSizeShots, launchChromium, screenshotPath } from '../helpers/browser.js';
 import { createAgent } from '../../server/modules/agents/service.js';
 import { sweepSla } from '../../server/modules/sla/escalation.js';
 import { apiAs, buildAgentApp, inboundEmail, openTicket, PASSWORD, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
@@ -132,13 +132,7 @@ describe('SLA in the agent app', () => {
   });
 
   it('looks right in English and Chinese, on a desktop and a phone', async () => {
-    const shots: Array<[string, string, { width: number; height: number }]> = [
-      ['en-desktop', server.admin.email, { width: 1440, height: 900 }],
-      ['en-phone', server.admin.email, { width: 375, height: 812 }],
-      ['zh-CN-desktop', 'li@example.test', { width: 1440, height: 900 }],
-      ['zh-CN-phone', 'li@example.test', { width: 375, height: 812 }],
-    ];
-    for (const [name, email, viewport] of shots) {
+    for (const [name, email, viewport] of languageAndSizeShots(server.admin.email, 'li@example.test')) {
       const p = await signedInPage(browser, server, { email, context: { viewport, timezoneId: 'Asia/Shanghai' } });
       await openInbox(p);
       await p.screenshot({ path: screenshotPath(`sla-list-${name}`) });

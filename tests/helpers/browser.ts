@@ -30,3 +30,13 @@ export function screenshotPath(name: string): string {
   mkdirSync(dir, { recursive: true });
   return path.join(dir, `${name}.png`);
 }
+
+/** The screenshot set the screens are looked at in: English and Chinese, each on a desktop and a phone. */
+export function languageAndSizeShots(englishEmail: string, chineseEmail: string): Array<[string, string, { width: number; height: number }]> {
+  return [
+    ['en-desktop', englishEmail, { width: 1440, height: 900 }],
+    ['en-phone', englishEmail, { width: 375, height: 812 }],
+    ['zh-CN-desktop', chineseEmail, { width: 1440, height: 900 }],
+    ['zh-CN-phone', chineseEmail, { width: 375, height: 812 }],
+  ];
+}
