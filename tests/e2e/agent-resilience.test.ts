@@ -194,6 +194,24 @@ describe('signed out elsewhere', () => {
       await rae.context().close();
     }
   });
+
+  it('goes to sign-in when the session ended while the live connection was down, instead of retrying forever', async () => {
+    const agent = await createAgent(server.ctx, { email: 'ode@example.test', name: 'Ode Park', role: 'agent', password: PASSWORD });
+    const ode = await signedInPage(browser, server, { email: agent.email, waitForSocket: true });
+    try {
+      await ode.context().setOffline(true);
+      const wss = (server.app as unknown as { websocketServer: { clients: Set<{ terminate(): void }> } }).websocketServer;
+      for (const client of wss.clients) client.terminate();
+      await ode.waitForSelector('kf-shell .banner');
+      // The session ends while nothing is connected, so no socket can be told with a 4401.
+      await server.ctx.db.deleteFrom('sessions').where('agent_id', '=', agent.id).execute();
+      await ode.context().setOffline(false);
+      await ode.waitForSelector('kf-login[overlay]', { timeout: 20_000 });
+      expect(await ode.locator('kf-login[overlay] input[name=email]').inputValue()).toBe(agent.email);
+    } finally {
+      await ode.context().close();
+    }
+  }, 40_000);
 });
 
 async function cookieHeaders(): Promise<Record<string, string>> {

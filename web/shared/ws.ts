@@ -12,6 +12,11 @@ export interface WsClientOptions {
   onResumed?: () => void;
   /** The server closed the socket because the session or token was revoked: reconnecting cannot help. */
   onSignedOut?: () => void;
+  /**
+   * A connection attempt ended before it opened. A browser cannot see why an upgrade was refused
+   * (an ended session answers 401, a network drop nothing), so the app asks over HTTP, where a 401 is visible.
+   */
+  onRefused?: () => void;
   socketFactory?: (url: string) => WebSocket;
 }
 
@@ -69,7 +74,9 @@ export class WsClient {
     this.setState(this.everOpened ? 'reconnecting' : 'connecting');
     const socket = this.options.socketFactory ? this.options.socketFactory(this.options.url) : new WebSocket(this.options.url);
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       this.attempt = 0;
       if (this.cursor !== null) socket.send(JSON.stringify({ type: 'resume', cursor: this.cursor } satisfies ClientFrame));
       for (const f of [this.lastPresence, this.lastView]) if (f) socket.send(JSON.stringify(f));
@@ -103,6 +110,7 @@ export class WsClient {
         return;
       }
       this.everOpened = this.everOpened || this.cursor !== null;
+      if (!opened) this.options.onRefused?.();
       this.setState('reconnecting');
       this.timer = setTimeout(() => this.connect(), backoffDelay(this.attempt++));
     };

@@ -5,7 +5,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiClient, ApiError } from '../../shared/api.js';
 import { WsClient, agentSocketUrl, type WsState } from '../../shared/ws.js';
 import type { Agent, AgentNotification, Label, LiveEvent, Presence, ServerFrame, Team, TicketCounts, TicketDetail } from '../../shared/types.js';
-import { directory, tickets } from './api-calls.js';
+import { auth, directory, tickets } from './api-calls.js';
 
 interface OpenWaiter {
   resolve: (detail: TicketDetail) => void;
@@ -123,6 +123,9 @@ export class AppStore extends EventTarget {
       },
       // The same path as an API call answered 401: the sign-in overlay, the app kept behind it.
       onSignedOut: () => this.api.reportUnauthorized(),
+      // A session that ended while the socket was down answers the upgrade with 401; /me shows it, and its
+      // 401 takes the same path to the sign-in overlay. Any other failure leaves the socket retrying.
+      onRefused: () => void auth.me(this.api).catch(() => undefined),
     });
     this.ws.start();
     // Away is a choice the agent made; a reload or a new sign-in must not quietly turn it back to online.
