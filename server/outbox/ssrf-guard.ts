@@ -53,6 +53,8 @@ export class BlockedDestinationError extends PermanentDeliveryError {
 
 export interface GuardOptions {
   allowPrivateNetworks: boolean;
+  /** Which addresses to refuse when private networks are not allowed; isPrivateAddress unless given. */
+  refuse?: (address: string) => boolean;
 }
 
 /** Resolves every address of the host and picks the one to connect to; refuses if any is private. */
@@ -63,7 +65,8 @@ export async function resolveChecked(host: string, opts: GuardOptions): Promise<
   const first = all[0];
   if (!first) throw new Error(`${bare} has no address`);
   if (!opts.allowPrivateNetworks) {
-    const bad = all.find((a) => isPrivateAddress(a.address));
+    const refuse = opts.refuse ?? isPrivateAddress;
+    const bad = all.find((a) => refuse(a.address));
     if (bad) throw new BlockedDestinationError(bare, bad.address);
   }
   return { address: first.address, family: first.family === 6 ? 6 : 4 };

@@ -82,6 +82,25 @@ describe('guardedPost', () => {
     await expect(post(`http://[::ffff:127.0.0.1]:${port}/hook`, false)).rejects.toBeInstanceOf(BlockedDestinationError);
   });
 
+  it('re-checks a redirect: a first hop it may reach cannot send it on to one it may not', async () => {
+    // Only 127.0.0.1 counts as forbidden here, so the redirector on 127.0.0.2 stands in for a public host.
+    const front = createServer((req, res) => {
+      req.resume();
+      res.writeHead(302, { location: targetUrl }).end();
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.2', resolve));
+    const frontUrl = `http://127.0.0.2:${(front.address() as AddressInfo).port}/`;
+    try {
+      const before = hits;
+      const opts = { allowPrivateNetworks: false, refuse: (a: string) => a === '127.0.0.1' };
+      const send = () => guardedPost({ url: frontUrl, headers: {}, body: '{}', timeoutMs: 5_000 }, opts);
+      await expect(send()).rejects.toBeInstanceOf(BlockedDestinationError);
+      expect(hits).toBe(before);
+    } finally {
+      await new Promise((r) => front.close(r));
+    }
+  });
+
   it('follows up to three redirects, re-checked each time, and no more', async () => {
     const before = hits;
     const ok = await post(`${redirectUrl}/hop/2`, true);
