@@ -1,26 +1,50 @@
+import { randomUUID } from 'node:crypto';
 import { now, type Database } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import type { Outbox } from '../../outbox/outbox.js';
+import { prepareEnqueue } from '../../outbox/queue.js';
 import type { EventBus } from '../../realtime/bus.js';
 import type { KefuEvent } from '../../realtime/events.js';
 import { outgoingEvents, type OutgoingEvent } from './events.js';
-import { queueDelivery } from './queries.js';
+import { DELIVERY_KIND, payloadBody } from './queries.js';
 import type { WebhookEvent } from './schemas.js';
 
 /**
  * Turns domain events into deliveries. The bus calls `handle` inside the emitting request's commit
  * callback, so it only appends to a list; the writes (one small transaction per event, a delivery
  * and an outbox row per subscriber) run on a later turn of the event loop, off that request's path.
+ * They are prepared statements in one synchronous transaction (a fraction of a millisecond for 20
+ * subscribers), so they never hold the connection across an await while requests queue behind them.
  * An event still in the list when the process dies is not delivered, as with the other subscribers.
  */
 export class WebhookFanout {
   readonly #pending: OutgoingEvent[] = [];
   #run: Promise<void> | null = null;
-  readonly #subscribers: () => Array<{ id: number; events: string }>;
+  readonly #write: (item: OutgoingEvent) => number;
 
   constructor(private readonly deps: { database: Database; bus: EventBus<KefuEvent>; outbox: Outbox; logger: Logger }) {
-    const stmt = deps.database.sqlite.prepare<[], { id: number; events: string }>('select id, events from webhooks where enabled = 1');
-    this.#subscribers = () => stmt.all();
+    const sqlite = deps.database.sqlite;
+    const subscribers = sqlite.prepare<[], { id: number; events: string }>('select id, events from webhooks where enabled = 1');
+    const insertDelivery = sqlite.prepare<[{ uuid: string; webhookId: number; event: string; body: string; at: number }]>(
+      `insert into webhook_deliveries (uuid, webhook_id, event, body, status, attempts, created_at, updated_at)
+       values (@uuid, @webhookId, @event, @body, 'pending', 0, @at, @at)`,
+    );
+    const enqueue = prepareEnqueue(sqlite);
+    this.#write = sqlite.transaction((item: OutgoingEvent): number => {
+      const ids = subscribers
+        .all()
+        .filter((w) => (JSON.parse(w.events) as WebhookEvent[]).includes(item.event))
+        .map((w) => w.id);
+      if (ids.length === 0) return 0;
+      const dataJson = JSON.stringify(item.data);
+      const at = now();
+      for (const id of ids) {
+        const uuid = randomUUID();
+        const deliveryId = Number(insertDelivery.run({ uuid, webhookId: id, event: item.event, body: payloadBody(uuid, item.event, item.at, dataJson), at }).lastInsertRowid);
+        enqueue({ kind: DELIVERY_KIND, payload: { deliveryId } });
+      }
+      return ids.length;
+    });
   }
 
   start(): () => void {
@@ -31,7 +55,7 @@ export class WebhookFanout {
     const items = outgoingEvents(e, now());
     if (items.length === 0) return;
     this.#pending.push(...items);
-    this.#run ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#drain());
+    this.#run ??= this.#later().then(() => this.#drain());
   }
 
   /** Resolves once every event handed over so far has its deliveries written. */
@@ -39,26 +63,29 @@ export class WebhookFanout {
     while (this.#run) await this.#run;
   }
 
+  #later = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
   async #drain(): Promise<void> {
     try {
-      for (let item = this.#pending.shift(); item; item = this.#pending.shift()) {
-        await this.#write(item).catch((err: unknown) => this.deps.logger.error({ err, event: item?.event, subsystem: 'webhooks' }, 'webhook fan-out failed'));
+      let queued = 0;
+      while (this.#pending.length > 0) {
+        // A transaction another caller opened on the shared connection is still awaiting: a synchronous
+        // one now would nest inside it (and share its rollback), so wait for it to finish.
+        if (this.deps.database.sqlite.inTransaction) {
+          await this.#later();
+          continue;
+        }
+        const item = this.#pending.shift();
+        if (!item) break;
+        try {
+          queued += this.#write(item);
+        } catch (err) {
+          this.deps.logger.error({ err, event: item.event, subsystem: 'webhooks' }, 'webhook fan-out failed');
+        }
       }
+      if (queued > 0) this.deps.outbox.nudge();
     } finally {
       this.#run = null;
     }
-  }
-
-  async #write(item: OutgoingEvent): Promise<void> {
-    const ids = this.#subscribers()
-      .filter((w) => (JSON.parse(w.events) as WebhookEvent[]).includes(item.event))
-      .map((w) => w.id);
-    if (ids.length === 0) return;
-    await this.deps.database.transaction(async (tx, onCommit) => {
-      // Again inside the transaction: a webhook deleted or turned off since the first look gets nothing.
-      const live = await tx.selectFrom('webhooks').select('id').where('id', 'in', ids).where('enabled', '=', 1).execute();
-      for (const { id } of live) await queueDelivery(tx, id, item.event, item.data, item.at);
-      onCommit(() => this.deps.outbox.nudge());
-    });
   }
 }

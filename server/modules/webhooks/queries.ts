@@ -15,13 +15,17 @@ export const listWebhookRows = (db: DbOrTx): Promise<WebhookRow[]> => db.selectF
 export const findDelivery = (db: DbOrTx, webhookId: number, uuid: string): Promise<DeliveryRow | undefined> =>
   db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId).where('uuid', '=', uuid).executeTakeFirst();
 
+/** The version-1 body around data serialised once, however many subscribers get it. */
+export const payloadBody = (uuid: string, event: string, eventAt: number, dataJson: string): string =>
+  `{"id":${JSON.stringify(uuid)},"event":${JSON.stringify(event)},"version":${PAYLOAD_VERSION},"createdAt":"${new Date(eventAt).toISOString()}","data":${dataJson}}`;
+
 /**
  * Writes one delivery with its outbox row. The body is fixed here, so every retry and redelivery
  * sends the same bytes with the same id; only the timestamp and signature are made per attempt.
  */
 export async function queueDelivery(tx: DbOrTx, webhookId: number, event: string, data: unknown, eventAt: number): Promise<DeliveryRow> {
   const uuid = randomUUID();
-  const body = JSON.stringify({ id: uuid, event, version: PAYLOAD_VERSION, createdAt: new Date(eventAt).toISOString(), data });
+  const body = payloadBody(uuid, event, eventAt, JSON.stringify(data));
   const at = now();
   const row = await tx
     .insertInto('webhook_deliveries')
