@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type SqliteDatabase from 'better-sqlite3';
 import { now, type Database } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import type { Outbox } from '../../outbox/outbox.js';
@@ -20,7 +21,8 @@ import type { WebhookEvent } from './schemas.js';
 export class WebhookFanout {
   readonly #pending: OutgoingEvent[] = [];
   #run: Promise<void> | null = null;
-  readonly #write: (item: OutgoingEvent) => number;
+  /** better-sqlite3 transaction; called as .immediate so the write lock is taken up front. */
+  readonly #write: SqliteDatabase.Transaction<(item: OutgoingEvent) => number>;
 
   constructor(private readonly deps: { database: Database; bus: EventBus<KefuEvent>; outbox: Outbox; logger: Logger }) {
     const sqlite = deps.database.sqlite;
@@ -78,7 +80,7 @@ export class WebhookFanout {
         const item = this.#pending.shift();
         if (!item) break;
         try {
-          queued += this.#write(item);
+          queued += this.#write.immediate(item);
         } catch (err) {
           this.deps.logger.error({ err, event: item.event, subsystem: 'webhooks' }, 'webhook fan-out failed');
         }
