@@ -29,6 +29,7 @@ import { slaRoutes } from './modules/sla/routes.js';
 import { teamsRoutes } from './modules/teams/routes.js';
 import { assignmentRoutes } from './modules/assignment/routes.js';
 import { ticketsRoutes } from './modules/tickets/routes.js';
+import { webhooksRoutes } from './modules/webhooks/routes.js';
 import { matchingTicketIds } from './search/service.js';
 import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 import { searchRoutes } from './search/routes.js';
@@ -101,6 +102,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(businessHoursRoutes, { ctx });
       await api.register(rulesRoutes, { ctx });
       await api.register(slaRoutes, { ctx });
+      await api.register(webhooksRoutes, { ctx });
       await api.register(cannedRepliesRoutes, { ctx });
       await api.register(auditRoutes, { ctx });
       await api.register(agentRealtimeRoutes, { ctx });

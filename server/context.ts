@@ -15,6 +15,8 @@ import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
 import { startSlaClocks } from './modules/sla/subscriptions.js';
 import { PresenceRegistry } from './realtime/presence.js';
 import { startAssignment } from './modules/assignment/assigner.js';
+import { WebhookFanout } from './modules/webhooks/fanout.js';
+import { startWebhooks } from './modules/webhooks/index.js';
 import { SearchIndex } from './search/search-index.js';
 import { ensurePrivateDir } from './private-files.js';
 import { loadInstanceSecret } from './secret.js';
@@ -46,6 +48,8 @@ export interface AppContext {
   readonly businessHours: BusinessHoursDirectory;
   /** The rules engine, subscribed to the bus; jobs run its time rules, tests await automation.idle(). */
   readonly automation: RulesRunner;
+  /** Outbound webhooks' fan-out from the bus; tests await webhooks.idle(). */
+  readonly webhooks: WebhookFanout;
   /** Registers something to close on shutdown; closed last-registered first. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -107,6 +111,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     search,
     businessHours: new BusinessHoursDirectory(database.sqlite),
     automation,
+    webhooks: new WebhookFanout({ database, bus, outbox, logger }),
     onClose: (fn) => closers.push(fn),
     async close() {
       if (closed) return;
@@ -124,5 +129,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   closers.push(automation.start(ctx));
   startAssignment(ctx);
   ctx.onClose(startSlaClocks(ctx));
+  ctx.onClose(() => ctx.webhooks.idle());
+  ctx.onClose(startWebhooks(ctx, ctx.webhooks));
   return ctx;
 }

@@ -76,6 +76,16 @@ export const ConfigSchema = Type.Object(
       },
       { ...strict, default: {} },
     ),
+    webhooks: Type.Object(
+      {
+        /**
+         * Outbound webhooks (and rule webhook actions) refuse loopback, link-local and private addresses,
+         * so an admin's URL cannot reach services behind the firewall; true opens them (an intranet receiver).
+         */
+        allow_private_networks: Type.Boolean({ default: false }),
+      },
+      { ...strict, default: {} },
+    ),
     channels: Type.Object(
       {
         email: Type.Array(EmailChannelSchema, { default: [] }),

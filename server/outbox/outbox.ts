@@ -6,7 +6,7 @@ import type { KefuEvent } from '../realtime/events.js';
 import { parseJsonObject } from '../modules/tickets/json.js';
 import { setDeliveryStatus } from './delivery.js';
 import { claimDue, nextDueAt, type OutboxRow } from './queue.js';
-import { PermanentDeliveryError, SenderRegistry, type Sender } from './senders.js';
+import { PermanentDeliveryError, SenderRegistry, type RetryPolicy, type Sender } from './senders.js';
 
 export interface OutboxOptions {
   /** Idle wait between polls when nothing nudges the worker. */
@@ -59,8 +59,9 @@ export class Outbox {
     this.#log = deps.logger.child({ subsystem: 'outbox' });
   }
 
-  registerSender(kind: string, sender: Sender): () => void {
-    const unregister = this.#senders.register(kind, sender);
+  /** `retry` overrides the outbox's backoff and attempt limit for this kind only. */
+  registerSender(kind: string, sender: Sender, retry: RetryPolicy = {}): () => void {
+    const unregister = this.#senders.register(kind, sender, retry);
     this.nudge();
     return unregister;
   }
@@ -145,8 +146,9 @@ export class Outbox {
       log.info('delivered');
     } catch (err) {
       const error = errorText(err);
-      const final = err instanceof PermanentDeliveryError || row.attempts >= this.#opts.maxAttempts;
-      const retryAt = now() + backoffMs(row.attempts, this.#opts.baseDelayMs, this.#opts.maxDelayMs);
+      const policy = { ...this.#opts, ...this.#senders.retryPolicy(row.kind) };
+      const final = err instanceof PermanentDeliveryError || row.attempts >= policy.maxAttempts;
+      const retryAt = now() + backoffMs(row.attempts, policy.baseDelayMs, policy.maxDelayMs);
       await db
         .updateTable('outbox')
         .set({

@@ -1,3 +1,4 @@
+import type SqliteDatabase from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import { now, type DbOrTx } from '../db/database.js';
 import type { OutboxTable } from './tables.js';
@@ -33,6 +34,19 @@ export async function enqueue(db: DbOrTx, item: NewOutboxItem): Promise<OutboxRo
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * enqueue as a prepared statement, for a caller that writes many rows in one synchronous
+ * better-sqlite3 transaction (webhook fan-out). Returns the new row's id.
+ */
+export function prepareEnqueue(sqlite: SqliteDatabase.Database): (item: NewOutboxItem) => number {
+  const insert = sqlite.prepare<[{ kind: string; channel: string | null; message: number | null; payload: string; at: number }]>(
+    `insert into outbox (kind, channel_name, message_id, payload, status, next_attempt_at, locked_until, last_error, created_at, updated_at)
+     values (@kind, @channel, @message, @payload, 'pending', @at, null, null, @at, @at)`,
+  );
+  return (item) =>
+    Number(insert.run({ kind: item.kind, channel: item.channelName ?? null, message: item.messageId ?? null, payload: JSON.stringify(item.payload ?? {}), at: now() }).lastInsertRowid);
 }
 
 /**

@@ -37,19 +37,34 @@ export class UncertainDeliveryError extends PermanentDeliveryError {
   }
 }
 
+/**
+ * How a kind is retried, where it differs from the outbox's defaults: a customer's reply gives up
+ * within the hour so an agent hears of it, a subscriber's webhook keeps trying for a day.
+ */
+export interface RetryPolicy {
+  /** First retry delay; doubles each attempt. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  maxAttempts?: number;
+}
+
 export class SenderRegistry {
-  readonly #senders = new Map<string, Sender>();
+  readonly #senders = new Map<string, { send: Sender; retry: RetryPolicy }>();
 
   /** Returns an unregister function, for channels that stop. */
-  register(kind: string, sender: Sender): () => void {
-    this.#senders.set(kind, sender);
+  register(kind: string, sender: Sender, retry: RetryPolicy = {}): () => void {
+    this.#senders.set(kind, { send: sender, retry });
     return () => {
-      if (this.#senders.get(kind) === sender) this.#senders.delete(kind);
+      if (this.#senders.get(kind)?.send === sender) this.#senders.delete(kind);
     };
   }
 
   get(kind: string): Sender | undefined {
-    return this.#senders.get(kind);
+    return this.#senders.get(kind)?.send;
+  }
+
+  retryPolicy(kind: string): RetryPolicy {
+    return this.#senders.get(kind)?.retry ?? {};
   }
 
   kinds(): string[] {

@@ -157,7 +157,7 @@ export class RulesRunner {
   start(ctx: AppContext): () => void {
     this.bind(ctx);
     this.hours = calendarHours(ctx);
-    const unregister = ctx.outbox.registerSender(WEBHOOK_KIND, webhookSender);
+    const unregister = ctx.outbox.registerSender(WEBHOOK_KIND, webhookSender({ allowPrivateNetworks: ctx.config.webhooks.allow_private_networks }));
     const offCalendars = ctx.businessHours.registerUsers('rule', (id, db) => rulesUsingCalendar(db, id));
     const off = ctx.bus.on('*', (event) => this.handle(event));
     return () => {

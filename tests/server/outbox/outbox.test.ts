@@ -86,6 +86,20 @@ describe('outbox', () => {
     expect(await deliveryOf(messageId)).toEqual({ delivery_status: 'failed', delivery_error: 'connection refused' });
   });
 
+  it('retries a kind by its own policy when its sender brings one', async () => {
+    const { outboxId } = await queuedMessage('k-patient');
+    const box = outbox({ maxAttempts: 1 });
+    box.registerSender('k-patient', async () => {
+      throw new Error('503');
+    }, { baseDelayMs: 60_000, maxDelayMs: 60_000, maxAttempts: 3 });
+    const before = Date.now();
+    await box.runOnce();
+    const row = await rowOf(outboxId);
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    // 60 s ± 20% jitter, not the outbox's 1 ms
+    expect(row.next_attempt_at - before).toBeGreaterThanOrEqual(48_000);
+  });
+
   it('does not retry a permanent error, and retry() queues a failed row again', async () => {
     const { messageId, outboxId } = await queuedMessage('k-perm');
     const box = outbox({ maxAttempts: 5 });

@@ -7,6 +7,8 @@ import type { EmailChannelConfig } from '../../../server/channels/email/config-s
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
 import { buildMail } from '../channels/email/mail-builder.js';
+import { webhookSender } from '../../../server/modules/rules/webhook.js';
+import { PermanentDeliveryError } from '../../../server/outbox/senders.js';
 
 let sink: SmtpSink;
 let t: TestApp;
@@ -18,7 +20,9 @@ let hookAnswers: number[] = [];
 
 beforeAll(async () => {
   sink = await startSmtpSink();
+  // The receiver below listens on loopback, which the SSRF guard refuses unless the config allows it.
   t = await createTestApp({
+    webhooks: { allow_private_networks: true },
     channels: { email: [{ name: 'support', address: 'support@example.com', smtp: { host: sink.host, port: sink.port, security: 'none' } }] },
   });
   channel = t.config.channels.email[0] as EmailChannelConfig;
@@ -121,6 +125,15 @@ describe('rule deliveries', () => {
     expect(hookCalls[1]?.body).toMatchObject({ event: 'rule.webhook', rule: { name: 'Hook' }, ticket: { id: ticketId, subject: 'Webhook me' } });
     const row = await t.ctx.db.selectFrom('outbox').select(['status', 'attempts']).where('kind', '=', 'webhook').executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('refuses a loopback webhook when private networks are not allowed, before sending anything', async () => {
+    const before = hookCalls.length;
+    const send = webhookSender({ allowPrivateNetworks: false });
+    const job = { id: 1, kind: 'webhook', channelName: null, messageId: null, attempt: 1, payload: { url: hookUrl, body: { event: 'rule.webhook' } } };
+    await expect(send(job)).rejects.toBeInstanceOf(PermanentDeliveryError);
+    await expect(send(job)).rejects.toThrow(/127\.0\.0\.1/);
+    expect(hookCalls).toHaveLength(before);
   });
 
   it('refuses a webhook that is not http(s)', async () => {

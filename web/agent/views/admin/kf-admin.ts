@@ -15,8 +15,10 @@ import './kf-admin-channels.js';
 import './kf-admin-hours.js';
 import './kf-admin-sla.js';
 import './kf-admin-tokens.js';
+import './kf-admin-webhooks.js';
 
-const SECTIONS: { id: AdminSection; label: MessageKey; icon: IconName; manage: boolean }[] = [
+/** manage: admins and supervisors; adminOnly: admins alone (a webhook sends customer data outside). */
+const SECTIONS: { id: AdminSection; label: MessageKey; icon: IconName; manage: boolean; adminOnly?: boolean }[] = [
   { id: 'agents', label: 'admin.agents', icon: 'user', manage: true },
   { id: 'teams', label: 'admin.teams', icon: 'users', manage: true },
   { id: 'labels', label: 'admin.labels', icon: 'tag', manage: true },
@@ -25,6 +27,7 @@ const SECTIONS: { id: AdminSection; label: MessageKey; icon: IconName; manage: b
   { id: 'channels', label: 'admin.channels', icon: 'inbox', manage: true },
   { id: 'hours', label: 'admin.hours', icon: 'clock', manage: true },
   { id: 'sla', label: 'admin.sla', icon: 'alert', manage: true },
+  { id: 'webhooks', label: 'admin.webhooks', icon: 'send', manage: true, adminOnly: true },
   { id: 'tokens', label: 'admin.tokens', icon: 'api', manage: false },
 ];
 
@@ -73,7 +76,9 @@ export class KfAdmin extends LitElement {
 
   private _section() {
     const allowed = SECTIONS.find((s) => s.id === this.section);
-    if (allowed?.manage && !this._store.canManage) return html`<div class="denied">${t('error.forbidden')}</div>`;
+    if ((allowed?.manage && !this._store.canManage) || (allowed?.adminOnly && this._store.me.role !== 'admin')) {
+      return html`<div class="denied">${t('error.forbidden')}</div>`;
+    }
     switch (this.section) {
       case 'agents':
         return html`<kf-admin-agents></kf-admin-agents>`;
@@ -91,13 +96,15 @@ export class KfAdmin extends LitElement {
         return html`<kf-admin-hours></kf-admin-hours>`;
       case 'sla':
         return html`<kf-admin-sla></kf-admin-sla>`;
+      case 'webhooks':
+        return html`<kf-admin-webhooks></kf-admin-webhooks>`;
       case 'tokens':
         return html`<kf-admin-tokens></kf-admin-tokens>`;
     }
   }
 
   override render() {
-    const visible = SECTIONS.filter((s) => !s.manage || this._store.canManage);
+    const visible = SECTIONS.filter((s) => (!s.manage || this._store.canManage) && (!s.adminOnly || this._store.me.role === 'admin'));
     return html`<nav aria-label=${t('nav.settings')}>
         <div class="section-title">${t('nav.settings')}</div>
         ${visible.map((s) => html`<a href="#/admin/${s.id}" aria-current=${s.id === this.section ? 'page' : 'false'} title=${t(s.label)}>${icon(s.icon)}<span>${t(s.label)}</span></a>`)}
