@@ -12,6 +12,7 @@ import { RulesRunner } from './modules/rules/runner.js';
 import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
 import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
+import { SlaRecomputer } from './modules/sla/recompute-job.js';
 import { startSlaClocks } from './modules/sla/subscriptions.js';
 import { PresenceRegistry } from './realtime/presence.js';
 import { startAssignment } from './modules/assignment/assigner.js';
@@ -46,6 +47,8 @@ export interface AppContext {
   readonly businessHours: BusinessHoursDirectory;
   /** The rules engine, subscribed to the bus; jobs run its time rules, tests await automation.idle(). */
   readonly automation: RulesRunner;
+  /** Re-computes open tickets' SLA clocks in the background after a policy change; resumable. */
+  readonly slaRecompute: SlaRecomputer;
   /** Registers something to close on shutdown; closed last-registered first. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -107,6 +110,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     search,
     businessHours: new BusinessHoursDirectory(database.sqlite),
     automation,
+    slaRecompute: new SlaRecomputer(),
     onClose: (fn) => closers.push(fn),
     async close() {
       if (closed) return;
@@ -124,5 +128,6 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   closers.push(automation.start(ctx));
   startAssignment(ctx);
   ctx.onClose(startSlaClocks(ctx));
+  ctx.onClose(ctx.slaRecompute.start(ctx));
   return ctx;
 }

@@ -5,7 +5,7 @@ import type { TicketStatus } from '../tickets/tables.js';
 import { computeClocks, type Clock, type ClockPolicy, type TicketHistory } from './clock.js';
 import { matches, type TicketFacts } from './conditions.js';
 import { conditionsOf } from './presenter.js';
-import { activeTicketIds, listPolicyRows, targetsOfTicket, type SlaPolicyRow } from './queries.js';
+import { listPolicyRows, targetsOfTicket, type SlaPolicyRow } from './queries.js';
 
 type Calendars = Pick<AppContext['businessHours'], 'calendar'>;
 
@@ -161,22 +161,4 @@ export async function recomputeTicket(calendars: Calendars, db: DbOrTx, ticketId
   const changed = (Object.keys(columns) as Array<keyof typeof columns>).some((k) => columns[k] !== ticket[k]);
   if (changed) await db.updateTable('tickets').set(columns).where('id', '=', ticket.id).execute();
   return changed;
-}
-
-const BATCH = 200;
-
-/** After a policy changes: every ticket whose clocks may still move, in batches of short transactions. */
-export async function recomputeActiveTickets(ctx: Pick<AppContext, 'database' | 'businessHours'>, at: number = now()): Promise<number> {
-  let after = 0;
-  let count = 0;
-  for (;;) {
-    const ids = await activeTicketIds(ctx.database.db, after, BATCH);
-    if (ids.length === 0) return count;
-    await ctx.database.transaction(async (tx) => {
-      const policies = await listPolicyRows(tx);
-      for (const id of ids) await recomputeTicket(ctx.businessHours, tx, id, at, policies);
-    });
-    count += ids.length;
-    after = ids[ids.length - 1]!;
-  }
 }

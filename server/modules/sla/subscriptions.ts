@@ -1,9 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { KefuEvent } from '../../realtime/events.js';
-import { presentOneTicket } from '../tickets/presenter.js';
-import { findTicket } from '../tickets/queries.js';
-import { SLA_ACTOR } from './escalation.js';
 import { recomputeTicket } from './recompute.js';
+import { slaChangedEvent } from './sla-events.js';
 
 /**
  * SLA clocks ride on the domain events intake and the ticket service emit: any change to a ticket,
@@ -15,8 +13,6 @@ export function startSlaClocks(ctx: AppContext): () => void {
   const policiesUsing = ctx.database.sqlite.prepare<[number], { name: string }>('select name from sla_policies where business_hours_id = ? order by name');
   // Started synchronously from the handler, so the transaction queues ahead of any request that follows
   // the change: a client that reads the ticket after its PATCH sees the new due times.
-  // A ticket whose due times moved is announced as `ticket.updated` with changes ['sla'], so lists
-  // redraw its badge; that event is the one this module does not react to, which cuts the loop.
   // Most desks have no policy, and most tickets no clock: those need no write transaction per
   // message (which also held the write lock for nothing while intake wanted it).
   const anyPolicy = ctx.database.sqlite.prepare<[], { one: number }>('select 1 as one from sla_policies limit 1');
@@ -32,11 +28,8 @@ export function startSlaClocks(ctx: AppContext): () => void {
         const events: KefuEvent[] = [];
         for (const id of ids) {
           if (!(await recomputeTicket(ctx.businessHours, tx, id))) continue;
-          const row = await findTicket(tx, id);
-          if (!row) continue;
-          const ticket = await presentOneTicket(tx, row, null);
-          const scope = { ticketId: id, assigneeId: row.assignee_id, teamId: row.team_id };
-          events.push({ type: 'ticket.updated', actor: SLA_ACTOR, ...scope, ticket, changes: ['sla'], previous: { assigneeId: row.assignee_id, teamId: row.team_id } });
+          const event = await slaChangedEvent(tx, id);
+          if (event) events.push(event);
         }
         onCommit(() => events.forEach((e) => ctx.bus.emit(e)));
       })
