@@ -90,9 +90,8 @@ export class SlaRecomputer {
       const at = now();
       const events: KefuEvent[] = [];
       for (const id of ids) {
-        if (!(await recomputeTicket(ctx.businessHours, tx, id, at, policies))) continue;
-        const event = await slaChangedEvent(tx, id);
-        if (event) events.push(event);
+        const changed = await recomputeTicket(ctx.businessHours, tx, id, at, policies);
+        if (changed) events.push(await slaChangedEvent(tx, changed));
       }
       const last = ids[ids.length - 1]!;
       await tx.updateTable('sla_recompute').set({ after_ticket_id: last }).where('id', '=', 1).where('generation', '=', marker.generation).execute();
