@@ -25,6 +25,7 @@ import { contactsRoutes } from './modules/contacts/routes.js';
 import { labelsRoutes } from './modules/labels/routes.js';
 import { businessHoursRoutes } from './modules/business-hours/routes.js';
 import { rulesRoutes } from './modules/rules/routes.js';
+import { notificationRoutes } from './modules/sla/notification-routes.js';
 import { slaRoutes } from './modules/sla/routes.js';
 import { teamsRoutes } from './modules/teams/routes.js';
 import { assignmentRoutes } from './modules/assignment/routes.js';
@@ -103,6 +104,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(rulesRoutes, { ctx });
       await api.register(slaRoutes, { ctx });
       await api.register(webhooksRoutes, { ctx });
+      await api.register(notificationRoutes, { ctx });
       await api.register(cannedRepliesRoutes, { ctx });
       await api.register(auditRoutes, { ctx });
       await api.register(agentRealtimeRoutes, { ctx });

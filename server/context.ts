@@ -12,6 +12,7 @@ import { RulesRunner } from './modules/rules/runner.js';
 import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
 import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
+import { SlaRecomputer } from './modules/sla/recompute-job.js';
 import { startSlaClocks } from './modules/sla/subscriptions.js';
 import { PresenceRegistry } from './realtime/presence.js';
 import { startAssignment } from './modules/assignment/assigner.js';
@@ -50,6 +51,8 @@ export interface AppContext {
   readonly automation: RulesRunner;
   /** Outbound webhooks' fan-out from the bus; tests await webhooks.idle(). */
   readonly webhooks: WebhookFanout;
+  /** Re-computes open tickets' SLA clocks in the background after a policy change; resumable. */
+  readonly slaRecompute: SlaRecomputer;
   /** Registers something to close on shutdown; closed last-registered first. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -112,6 +115,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     businessHours: new BusinessHoursDirectory(database.sqlite),
     automation,
     webhooks: new WebhookFanout({ database, bus, outbox, logger }),
+    slaRecompute: new SlaRecomputer(),
     onClose: (fn) => closers.push(fn),
     async close() {
       if (closed) return;
@@ -131,5 +135,6 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   ctx.onClose(startSlaClocks(ctx));
   ctx.onClose(() => ctx.webhooks.idle());
   ctx.onClose(startWebhooks(ctx, ctx.webhooks));
+  ctx.onClose(ctx.slaRecompute.start(ctx));
   return ctx;
 }

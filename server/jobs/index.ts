@@ -13,6 +13,8 @@ export function scheduleJobs(ctx: AppContext): void {
   ctx.scheduler.add(timeRulesJob(ctx));
   ctx.scheduler.add(slaJob(ctx));
   ctx.scheduler.start();
+  // A policy change's re-computation cut short by the last stop finishes now.
+  ctx.slaRecompute.kick();
   // Breaches that fell due while Kefu was stopped fire now rather than at the first tick.
   void ctx.scheduler.runNow(SLA_JOB);
 }

@@ -106,9 +106,20 @@ describe('SLA in the agent app', () => {
     await p.locator('kf-ticket-view [data-action=remind]').click();
     await p.locator('kf-ticket-view kf-picker [role=option]').first().click();
     await p.locator('kf-toaster').getByText('Reminder set for').waitFor();
-    const { items } = await api<{ items: Array<{ remindAt: string }> }>('GET', `/tickets/${ids.warning}/reminders`);
+    const { items } = await api<{ items: Array<{ remindAt: string; email: boolean }> }>('GET', `/tickets/${ids.warning}/reminders`);
     expect(items).toHaveLength(1);
     expect(Date.parse(items[0]!.remindAt)).toBeGreaterThan(Date.now());
+    expect(items[0]!.email).toBe(false);
+
+    // The same presets again under "In the app and by email".
+    await p.locator('kf-ticket-view [data-action=remind]').click();
+    const options = p.locator('kf-ticket-view kf-picker [role=option]');
+    await expect(options.count()).resolves.toBe(10);
+    await p.screenshot({ path: screenshotPath('sla-remind-picker-en-desktop') });
+    await options.last().click();
+    await p.locator('kf-toaster').getByText('with an email').waitFor();
+    const after = await api<{ items: Array<{ email: boolean }> }>('GET', `/tickets/${ids.warning}/reminders`);
+    expect(after.items.map((r) => r.email).sort()).toEqual([false, true]);
     await p.context().close();
   });
 

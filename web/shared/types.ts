@@ -323,7 +323,7 @@ export type ServerFrame =
 /** An in-app notification for this agent (an SLA warning or breach), live over the socket. */
 export interface AgentNotification {
   id: number;
-  kind: 'sla.warning' | 'sla.breach' | 'reminder';
+  kind: 'sla.warning' | 'sla.breach' | 'reminder' | 'snooze.woke';
   ticketId: number | null;
   ticketNumber: number | null;
   subject: string;
@@ -332,6 +332,15 @@ export interface AgentNotification {
   /** a reminder's note */
   note?: string | null;
   createdAt: string;
+  /** null while unread; absent on a live frame, which is always unread */
+  readAt?: string | null;
+}
+
+/** GET /notifications: the agent's tray, newest first. */
+export interface NotificationPage {
+  items: AgentNotification[];
+  nextCursor: string | null;
+  unreadCount: number;
 }
 
 export type ClientFrame =

@@ -8,7 +8,7 @@ import { enqueue } from '../../outbox/queue.js';
  * else the first that can send at all. Null when no mailbox has SMTP: links must then be handed
  * over by hand.
  */
-export function accountMailChannel(ctx: AppContext): string | null {
+export function accountMailChannel(ctx: Pick<AppContext, 'config'>): string | null {
   const sending = ctx.config.channels.email.filter((c) => c.smtp);
   return (sending.find((c) => c.agent_notifications) ?? sending[0])?.name ?? null;
 }

@@ -149,6 +149,8 @@ export class Assigner {
 
   #onUpdated(e: Extract<KefuEvent, { type: 'ticket.updated' }>): void {
     if (e.actor.kind === 'automation' && e.actor.rule === 'assignment') return;
+    // New SLA due times change nothing assignment looks at: no second attempt for every new ticket.
+    if (e.changes.every((c) => c === 'sla')) return;
     const status = e.ticket.status;
     const freed = e.previous.assigneeId !== null && (e.changes.includes('status') || e.changes.includes('assignee'));
     void this.#soon(async () => {

@@ -42,11 +42,12 @@ async function recipients(tx: Tx, action: Extract<SlaAction, { type: 'notify' }>
 const TARGET_WORDS: Record<string, string> = { first_response: 'first response', next_response: 'next response', resolution: 'resolution' };
 
 /** Runs one action in the firing's transaction; returns the events to emit after commit. */
-async function runAction(tx: Tx, action: SlaAction, ticket: TicketRow, clock: SlaTargetRow, kind: Firing, at: number): Promise<{ ticket: TicketRow; events: KefuEvent[] }> {
+async function runAction(ctx: AppContext, tx: Tx, action: SlaAction, ticket: TicketRow, clock: SlaTargetRow, kind: Firing, at: number): Promise<{ ticket: TicketRow; events: KefuEvent[] }> {
   switch (action.type) {
     case 'notify': {
       const ids = await recipients(tx, action, ticket);
-      const events = await notifyAgents(tx, ids, { kind: kind === 'warning' ? 'sla.warning' : 'sla.breach', ticket, target: clock.target, dueAt: clock.due_at }, at);
+      const n = { kind: kind === 'warning' ? ('sla.warning' as const) : ('sla.breach' as const), ticket, target: clock.target, dueAt: clock.due_at };
+      const events = await notifyAgents(ctx, tx, ids, n, at, { email: action.email === true });
       return { ticket, events };
     }
     case 'set_priority': {
@@ -113,12 +114,15 @@ async function fire(ctx: AppContext, id: number, kind: Firing, at: number, opts:
     }
     const policy = clock.policy_id === null ? undefined : await findPolicyRow(tx, clock.policy_id);
     for (const action of policy ? escalationOf(policy)[kind] : []) {
-      const done = await runAction(tx, action, ticket, clock, kind, at);
+      const done = await runAction(ctx, tx, action, ticket, clock, kind, at);
       ticket = done.ticket;
       events.push(...done.events);
     }
     opts.onFired?.(clock, kind);
-    onCommit(() => events.forEach((e) => ctx.bus.emit(e)));
+    onCommit(() => {
+      events.forEach((e) => ctx.bus.emit(e));
+      ctx.outbox.nudge();
+    });
     return true;
   });
 }

@@ -1,11 +1,12 @@
 import type { AppContext } from '../../context.js';
 import { now, type DbOrTx } from '../../db/database.js';
-import { labelNamesOf } from '../tickets/queries.js';
+import { findTicket, labelNamesOf, type TicketRow } from '../tickets/queries.js';
 import type { TicketStatus } from '../tickets/tables.js';
 import { computeClocks, type Clock, type ClockPolicy, type TicketHistory } from './clock.js';
 import { matches, type TicketFacts } from './conditions.js';
 import { conditionsOf } from './presenter.js';
-import { activeTicketIds, listPolicyRows, targetsOfTicket, type SlaPolicyRow } from './queries.js';
+import { clockMessages, contactAttributes, insertTarget, statusAudits, targetRows, updateTarget, updateTargetNewPolicy, updateTicketSla, type ClockValues, type TicketSlaColumns } from './clock-queries.js';
+import { listPolicyRows, type SlaPolicyRow } from './queries.js';
 
 type Calendars = Pick<AppContext['businessHours'], 'calendar'>;
 
@@ -24,24 +25,7 @@ const asStatus = (v: unknown): TicketStatus | null => (typeof v === 'string' && 
 
 /** The ticket's status changes (from its audit lines) and the messages that start and stop clocks. */
 async function historyOf(db: DbOrTx, ticket: { id: number; created_at: number; status: TicketStatus }): Promise<TicketHistory> {
-  const [audits, messages] = await Promise.all([
-    db
-      .selectFrom('audit_log')
-      .select(['before', 'after', 'created_at'])
-      .where('entity_kind', '=', 'ticket')
-      .where('entity_id', '=', ticket.id)
-      .where('action', 'in', ['ticket.updated', 'ticket.reopened'])
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('messages')
-      .select(['kind', 'created_at'])
-      .where('ticket_id', '=', ticket.id)
-      .where((eb) => eb.or([eb('kind', '=', 'inbound'), eb.and([eb('kind', '=', 'outbound'), eb('author_kind', '=', 'agent')])]))
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute(),
-  ]);
+  const [audits, messages] = await Promise.all([statusAudits.all(db, { ticketId: ticket.id }), clockMessages.all(db, { ticketId: ticket.id })]);
   const statusChanges: TicketHistory['statusChanges'] = [];
   let initialStatus: TicketStatus | null = null;
   for (const a of audits) {
@@ -74,7 +58,7 @@ export function clockPolicy(calendars: Calendars, row: SlaPolicyRow): ClockPolic
 async function factsOf(db: DbOrTx, ticket: { id: number; priority: string; status: string; channel_kind: string; channel_name: string; team_id: number | null; contact_id: number }): Promise<TicketFacts> {
   const [labels, contact] = await Promise.all([
     labelNamesOf(db, [ticket.id]),
-    db.selectFrom('contacts').select('attributes').where('id', '=', ticket.contact_id).executeTakeFirst(),
+    contactAttributes.first(db, { id: ticket.contact_id }),
   ]);
   return {
     priority: ticket.priority,
@@ -89,13 +73,13 @@ async function factsOf(db: DbOrTx, ticket: { id: number; priority: string; statu
 
 /** Writes the clocks: fired marks survive a re-computation under the same policy, a new policy starts afresh. */
 async function saveClocks(db: DbOrTx, ticketId: number, policy: SlaPolicyRow | null, clocks: Clock[], at: number): Promise<void> {
-  const existing = await targetsOfTicket(db, ticketId);
+  const existing = await targetRows.all(db, { ticketId });
   const key = (target: string, cycle: number) => `${target}:${cycle}`;
   const byKey = new Map(existing.map((r) => [key(r.target, r.cycle), r]));
   const kept = new Set<number>();
   for (const c of clocks) {
     const old = byKey.get(key(c.target, c.cycle));
-    const values = {
+    const values: ClockValues = {
       policy_id: policy?.id ?? null,
       policy_name: policy?.name ?? '',
       started_at: c.startedAt,
@@ -108,13 +92,12 @@ async function saveClocks(db: DbOrTx, ticketId: number, policy: SlaPolicyRow | n
     if (old) {
       kept.add(old.id);
       const samePolicy = old.policy_id === values.policy_id;
-      await db
-        .updateTable('sla_targets')
-        .set({ ...values, ...(samePolicy ? {} : { warned_at: null, breach_fired_at: null }) })
-        .where('id', '=', old.id)
-        .execute();
+      // Most re-computations (a message that starts or stops no clock) change nothing: no write.
+      const unchanged = samePolicy && old.policy_name === values.policy_name && old.started_at === values.started_at && old.due_at === values.due_at && old.warn_at === values.warn_at && old.status === values.status && old.met_at === values.met_at;
+      if (unchanged) continue;
+      await (samePolicy ? updateTarget : updateTargetNewPolicy).execute(db, { ...values, id: old.id });
     } else {
-      await db.insertInto('sla_targets').values({ ...values, ticket_id: ticketId, target: c.target, cycle: c.cycle, warned_at: null, breach_fired_at: null }).execute();
+      await insertTarget.execute(db, { ...values, ticket_id: ticketId, target: c.target, cycle: c.cycle });
     }
   }
   // Clocks that no longer run go, but an outcome that already fired stays as history.
@@ -125,7 +108,7 @@ async function saveClocks(db: DbOrTx, ticketId: number, policy: SlaPolicyRow | n
   if (stale.length > 0) await db.updateTable('sla_targets').set({ due_at: null, warn_at: null }).where('id', 'in', stale).execute();
 }
 
-function ticketColumns(policy: SlaPolicyRow | null, clocks: Clock[]) {
+function ticketColumns(policy: SlaPolicyRow | null, clocks: Clock[]): TicketSlaColumns {
   const latest = (target: Clock['target']) => clocks.filter((c) => c.target === target).at(-1);
   const live = clocks.filter((c) => c.metAt === null && c.dueAt !== null);
   const min = (xs: Array<number | null>) => {
@@ -143,40 +126,34 @@ function ticketColumns(policy: SlaPolicyRow | null, clocks: Clock[]) {
   };
 }
 
-/** Chooses the ticket's policy (first match in order) and recomputes its clocks from its history. */
-/** Returns whether the ticket's due times or breach state changed (what the list shows). */
-export async function recomputeTicket(calendars: Calendars, db: DbOrTx, ticketId: number, at: number = now(), policies?: SlaPolicyRow[]): Promise<boolean> {
-  const ticket = await db.selectFrom('tickets').selectAll().where('id', '=', ticketId).executeTakeFirst();
-  if (!ticket) return false;
+/** A ticket whose due times or breach state changed (what the list shows), as it now is. */
+export interface Recomputed {
+  ticket: TicketRow;
+  /** its labels, when the policy choice read them */
+  labels: string[] | undefined;
+}
+
+/**
+ * Chooses the ticket's policy (first match in order) and recomputes its clocks from its history.
+ * Returns the ticket when its due times or breach state changed; null when nothing the list shows did.
+ */
+export async function recomputeTicket(calendars: Calendars, db: DbOrTx, ticketId: number, at: number = now(), policies?: SlaPolicyRow[]): Promise<Recomputed | null> {
+  const ticket = await findTicket(db, ticketId);
+  if (!ticket) return null;
   const rows = policies ?? (await listPolicyRows(db));
-  if (rows.length === 0 && ticket.sla_policy_id === null) return false;
+  if (rows.length === 0 && ticket.sla_policy_id === null) return null;
   let policy: SlaPolicyRow | null = null;
+  let labels: string[] | undefined;
   if (ticket.merged_into_id === null && rows.length > 0) {
     const facts = await factsOf(db, ticket);
+    labels = facts.labels;
     policy = rows.find((p) => p.enabled === 1 && matches(conditionsOf(p), facts)) ?? null;
   }
   const clocks = policy ? computeClocks(clockPolicy(calendars, policy), await historyOf(db, ticket), at) : [];
   await saveClocks(db, ticket.id, policy, clocks, at);
   const columns = ticketColumns(policy, clocks);
   const changed = (Object.keys(columns) as Array<keyof typeof columns>).some((k) => columns[k] !== ticket[k]);
-  if (changed) await db.updateTable('tickets').set(columns).where('id', '=', ticket.id).execute();
-  return changed;
-}
-
-const BATCH = 200;
-
-/** After a policy changes: every ticket whose clocks may still move, in batches of short transactions. */
-export async function recomputeActiveTickets(ctx: Pick<AppContext, 'database' | 'businessHours'>, at: number = now()): Promise<number> {
-  let after = 0;
-  let count = 0;
-  for (;;) {
-    const ids = await activeTicketIds(ctx.database.db, after, BATCH);
-    if (ids.length === 0) return count;
-    await ctx.database.transaction(async (tx) => {
-      const policies = await listPolicyRows(tx);
-      for (const id of ids) await recomputeTicket(ctx.businessHours, tx, id, at, policies);
-    });
-    count += ids.length;
-    after = ids[ids.length - 1]!;
-  }
+  if (!changed) return null;
+  await updateTicketSla.execute(db, { ...columns, id: ticket.id });
+  return { ticket: { ...ticket, ...columns }, labels };
 }

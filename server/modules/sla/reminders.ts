@@ -13,22 +13,25 @@ export const ReminderSchema = Type.Object({
   ticketId: Type.Integer(),
   remindAt: Type.String(),
   note: Type.String(),
+  /** also sent by email when it fires */
+  email: Type.Boolean(),
   createdAt: Type.String(),
 });
 export type ReminderView = Static<typeof ReminderSchema>;
 
-type Row = { id: number; ticket_id: number; remind_at: number; note: string; created_at: number };
-const present = (r: Row): ReminderView => ({ id: r.id, ticketId: r.ticket_id, remindAt: iso(r.remind_at), note: r.note, createdAt: iso(r.created_at) });
+type Row = { id: number; ticket_id: number; remind_at: number; note: string; email: number; created_at: number };
+const present = (r: Row): ReminderView => ({ id: r.id, ticketId: r.ticket_id, remindAt: iso(r.remind_at), note: r.note, email: r.email === 1, createdAt: iso(r.created_at) });
+const COLUMNS = ['id', 'ticket_id', 'remind_at', 'note', 'email', 'created_at'] as const;
 
 /** "Remind me" on a ticket the agent may see, at a time still to come. */
-export async function createReminder(ctx: AppContext, viewer: Viewer, ticketId: number, remindAt: number, note: string): Promise<ReminderView> {
+export async function createReminder(ctx: AppContext, viewer: Viewer, ticketId: number, remindAt: number, note: string, email = false): Promise<ReminderView> {
   await visibleTicket(ctx, viewer, ticketId);
   const at = now();
   if (!(remindAt > at)) throw new BadRequest('at: must be in the future', { field: 'at' });
   const row = await ctx.db
     .insertInto('ticket_reminders')
-    .values({ ticket_id: ticketId, agent_id: viewer.id, remind_at: remindAt, note: note.trim(), created_at: at, fired_at: null })
-    .returning(['id', 'ticket_id', 'remind_at', 'note', 'created_at'])
+    .values({ ticket_id: ticketId, agent_id: viewer.id, remind_at: remindAt, note: note.trim(), email: email ? 1 : 0, created_at: at, fired_at: null })
+    .returning(COLUMNS)
     .executeTakeFirstOrThrow();
   return present(row);
 }
@@ -38,7 +41,7 @@ export async function listReminders(ctx: AppContext, viewer: Viewer, ticketId: n
   await visibleTicket(ctx, viewer, ticketId);
   const rows = await ctx.db
     .selectFrom('ticket_reminders')
-    .select(['id', 'ticket_id', 'remind_at', 'note', 'created_at'])
+    .select(COLUMNS)
     .where('ticket_id', '=', ticketId)
     .where('agent_id', '=', viewer.id)
     .where('fired_at', 'is', null)
@@ -63,8 +66,12 @@ export async function fireReminders(ctx: AppContext, at: number): Promise<number
       const r = await tx.selectFrom('ticket_reminders').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       const ticket = await findTicket(tx, r.ticket_id);
       if (!ticket) return true;
-      const events: KefuEvent[] = await notifyAgents(tx, [r.agent_id], { kind: 'reminder', ticket, target: '', dueAt: r.remind_at, note: r.note }, at);
-      onCommit(() => events.forEach((e) => ctx.bus.emit(e)));
+      const n = { kind: 'reminder' as const, ticket, target: '', dueAt: r.remind_at, note: r.note };
+      const events: KefuEvent[] = await notifyAgents(ctx, tx, [r.agent_id], n, at, { email: r.email === 1 });
+      onCommit(() => {
+        events.forEach((e) => ctx.bus.emit(e));
+        if (r.email === 1) ctx.outbox.nudge();
+      });
       return true;
     });
     if (done) fired++;

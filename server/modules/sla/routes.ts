@@ -69,12 +69,12 @@ export const slaRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
       schema: {
         tags: remindTags,
         params: IdParams,
-        body: Type.Object({ at: Type.String({ format: 'date-time' }), note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+        body: Type.Object({ at: Type.String({ format: 'date-time' }), note: Type.Optional(Type.String({ maxLength: 500 })), email: Type.Optional(Type.Boolean({ description: 'also send the reminder by email' })) }, { additionalProperties: false }),
         response: withErrors({ 201: Type.Object({ reminder: ReminderSchema }) }, 400, 401, 404),
       },
     },
     async (request, reply) => {
-      const reminder = await createReminder(ctx, agentOf(request), request.params.id, Date.parse(request.body.at), request.body.note ?? '');
+      const reminder = await createReminder(ctx, agentOf(request), request.params.id, Date.parse(request.body.at), request.body.note ?? '', request.body.email ?? false);
       return reply.code(201).send({ reminder });
     },
   );

@@ -8,7 +8,7 @@ import { checkConditions, ConditionProblem } from './conditions.js';
 import type { PolicyInputFields, SlaPolicyView } from './policy-types.js';
 import { presentPolicy } from './presenter.js';
 import { deletePolicyRow, findPolicyIdByName, findPolicyRow, insertPolicyRow, listPolicyRows, nextPosition, updatePolicyRow, type SlaPolicyRow } from './queries.js';
-import { recomputeActiveTickets } from './recompute.js';
+import { requestRecompute } from './recompute-job.js';
 
 type Fields = { [K in keyof typeof PolicyInputFields]: Static<(typeof PolicyInputFields)[K]> };
 export type SlaPolicyInput = Pick<Fields, 'name'> & Partial<Omit<Fields, 'name'>>;
@@ -75,9 +75,12 @@ async function columnsOf(ctx: AppContext, db: DbOrTx, input: SlaPolicyPatch, bas
   };
 }
 
-/** Due times of open tickets follow the change; done after commit so the policy write stays short. */
-async function afterChange(ctx: AppContext): Promise<void> {
-  await recomputeActiveTickets(ctx);
+/**
+ * Due times of open tickets follow the change in the background: the request asks for it in its own
+ * transaction and returns; the recomputer takes the tickets in chunks after commit.
+ */
+function afterChange(ctx: AppContext): void {
+  ctx.slaRecompute.kick();
 }
 
 export async function createSlaPolicy(ctx: AppContext, viewer: Viewer, input: SlaPolicyInput): Promise<SlaPolicyView> {
@@ -85,10 +88,11 @@ export async function createSlaPolicy(ctx: AppContext, viewer: Viewer, input: Sl
     const at = now();
     const columns = await columnsOf(ctx, tx, input, null);
     const created = presentPolicy(await insertPolicyRow(tx, { ...columns, position: await nextPosition(tx), created_at: at, updated_at: at }));
+    await requestRecompute(tx, at);
     await recordAudit(tx, { actor: agentActor(viewer), action: 'sla_policy.created', entityKind: 'sla_policy', entityId: created.id, after: created });
     return created;
   });
-  await afterChange(ctx);
+  afterChange(ctx);
   return view;
 }
 
@@ -96,10 +100,11 @@ export async function updateSlaPolicy(ctx: AppContext, viewer: Viewer, id: numbe
   const view = await ctx.database.transaction(async (tx) => {
     const before = presentPolicy(await getRow(tx, id));
     const after = presentPolicy(await updatePolicyRow(tx, id, { ...(await columnsOf(ctx, tx, patch, before)), updated_at: now() }));
+    await requestRecompute(tx, now());
     await recordAudit(tx, { actor: agentActor(viewer), action: 'sla_policy.updated', entityKind: 'sla_policy', entityId: id, before, after });
     return after;
   });
-  await afterChange(ctx);
+  afterChange(ctx);
   return view;
 }
 
@@ -107,9 +112,10 @@ export async function deleteSlaPolicy(ctx: AppContext, viewer: Viewer, id: numbe
   await ctx.database.transaction(async (tx) => {
     const before = presentPolicy(await getRow(tx, id));
     await deletePolicyRow(tx, id);
+    await requestRecompute(tx, now());
     await recordAudit(tx, { actor: agentActor(viewer), action: 'sla_policy.deleted', entityKind: 'sla_policy', entityId: id, before });
   });
-  await afterChange(ctx);
+  afterChange(ctx);
 }
 
 /** `ids` is every policy in the new order: first match wins. */
@@ -121,9 +127,10 @@ export async function reorderSlaPolicies(ctx: AppContext, viewer: Viewer, ids: n
       throw bad('ids', 'must list every SLA policy once');
     }
     for (const [i, id] of ids.entries()) await tx.updateTable('sla_policies').set({ position: i + 1 }).where('id', '=', id).execute();
+    await requestRecompute(tx, now());
     await recordAudit(tx, { actor: agentActor(viewer), action: 'sla_policy.reordered', entityKind: 'sla_policy', entityId: null, after: { ids } });
     return (await listPolicyRows(tx)).map(presentPolicy);
   });
-  await afterChange(ctx);
+  afterChange(ctx);
   return views;
 }

@@ -1,42 +1,58 @@
 import type { AppContext } from '../../context.js';
 import type { KefuEvent } from '../../realtime/events.js';
-import { presentOneTicket } from '../tickets/presenter.js';
-import { findTicket } from '../tickets/queries.js';
-import { SLA_ACTOR } from './escalation.js';
+import { now } from '../../db/database.js';
+import { listPolicyRows } from './queries.js';
 import { recomputeTicket } from './recompute.js';
+import { slaChangedEvent } from './sla-events.js';
 
 /**
  * SLA clocks ride on the domain events intake and the ticket service emit: any change to a ticket,
  * a message on it, or its contact's attributes recomputes its clocks. Nothing calls this module directly.
- * Returns the unsubscribe.
+ * Returns the unsubscribe, which waits for a re-computation under way.
  */
-export function startSlaClocks(ctx: AppContext): () => void {
+export function startSlaClocks(ctx: AppContext): () => Promise<void> {
   const log = ctx.logger.child({ subsystem: 'sla' });
   const policiesUsing = ctx.database.sqlite.prepare<[number], { name: string }>('select name from sla_policies where business_hours_id = ? order by name');
   // Started synchronously from the handler, so the transaction queues ahead of any request that follows
   // the change: a client that reads the ticket after its PATCH sees the new due times.
-  // A ticket whose due times moved is announced as `ticket.updated` with changes ['sla'], so lists
-  // redraw its badge; that event is the one this module does not react to, which cuts the loop.
   // Most desks have no policy, and most tickets no clock: those need no write transaction per
   // message (which also held the write lock for nothing while intake wanted it).
   const anyPolicy = ctx.database.sqlite.prepare<[], { one: number }>('select 1 as one from sla_policies limit 1');
   const hasClock = ctx.database.sqlite.prepare<[number], { one: number }>('select 1 as one from sla_targets where ticket_id = ? limit 1');
+  const agentReplied = ctx.database.sqlite.prepare<[number], { one: number }>(
+    "select 1 as one from messages where ticket_id = ? and kind = 'outbound' and author_kind = 'agent' limit 1",
+  );
+  // Only customer messages and agent replies start or stop clocks, and a customer message only once an
+  // agent has answered (it starts a next-response wait): before that, first response is already running.
+  const movesClocks = (ticketId: number, m: { kind: string; author: { kind: string } }): boolean => {
+    if (m.kind === 'outbound') return m.author.kind === 'agent';
+    return m.kind === 'inbound' && agentReplied.get(ticketId) !== undefined;
+  };
   const mayHaveSla = (ids: number[]) => anyPolicy.get() !== undefined || ids.some((id) => hasClock.get(id) !== undefined);
-  const recompute = async (ids: number[]): Promise<void> => {
+  // Events of one burst (a ticket's created and first message, a batch of intake commits) are
+  // gathered and recomputed in one transaction, each ticket once. The flush is a microtask, so its
+  // transaction still queues ahead of any request that follows the change.
+  let pending = new Set<number>();
+  let inflight: Promise<void> = Promise.resolve();
+  const recompute = (ids: number[]): void => {
     if (!mayHaveSla(ids)) return;
-    await recomputeIn(ids);
+    if (pending.size === 0) queueMicrotask(flush);
+    for (const id of ids) pending.add(id);
+  };
+  const flush = () => {
+    const ids = [...pending];
+    pending = new Set();
+    inflight = recomputeIn(ids);
   };
   const recomputeIn = (ids: number[]) =>
     ctx.database
       .transaction(async (tx, onCommit) => {
         const events: KefuEvent[] = [];
+        const policies = await listPolicyRows(tx);
+        const at = now();
         for (const id of ids) {
-          if (!(await recomputeTicket(ctx.businessHours, tx, id))) continue;
-          const row = await findTicket(tx, id);
-          if (!row) continue;
-          const ticket = await presentOneTicket(tx, row, null);
-          const scope = { ticketId: id, assigneeId: row.assignee_id, teamId: row.team_id };
-          events.push({ type: 'ticket.updated', actor: SLA_ACTOR, ...scope, ticket, changes: ['sla'], previous: { assigneeId: row.assignee_id, teamId: row.team_id } });
+          const changed = await recomputeTicket(ctx.businessHours, tx, id, at, policies);
+          if (changed) events.push(await slaChangedEvent(tx, changed));
         }
         onCommit(() => events.forEach((e) => ctx.bus.emit(e)));
       })
@@ -48,7 +64,9 @@ export function startSlaClocks(ctx: AppContext): () => void {
       if (e.changes.length === 1 && e.changes[0] === 'sla') return;
       return recompute([e.ticketId]);
     }),
-    ctx.bus.on('message.created', (e) => recompute([e.ticketId])),
+    ctx.bus.on('message.created', (e) => {
+      if (movesClocks(e.ticketId, e.message)) recompute([e.ticketId]);
+    }),
     ctx.bus.on('ticket.merged', (e) => recompute([e.ticketId, e.intoTicketId])),
     ctx.bus.on('contact.updated', async (e) => {
       const rows = await ctx.db.selectFrom('tickets').select('id').where('contact_id', '=', e.contactId).where('status', '!=', 'closed').execute();
@@ -57,5 +75,8 @@ export function startSlaClocks(ctx: AppContext): () => void {
     // Asked from inside the calendar delete's transaction: a synchronous read on the same connection.
     ctx.businessHours.registerUsers('SLA policy', (id) => policiesUsing.all(id).map((p) => ({ kind: 'SLA policy', name: p.name }))),
   ];
-  return () => offs.forEach((off) => off());
+  return async () => {
+    offs.forEach((off) => off());
+    await inflight;
+  };
 }

@@ -62,6 +62,17 @@ export interface TicketRemindersTable {
   note: string;
   created_at: number;
   fired_at: number | null;
+  /** 1: also mail the agent */
+  email: Generated<number>;
+}
+
+/** The pending background re-computation of open tickets' clocks: one row at most. */
+export interface SlaRecomputeTable {
+  id: number;
+  generation: number;
+  /** tickets up to this id are done */
+  after_ticket_id: number;
+  requested_at: number;
 }
 
 export interface SlaTables {
@@ -69,4 +80,5 @@ export interface SlaTables {
   sla_policies: SlaPoliciesTable;
   sla_targets: SlaTargetsTable;
   agent_notifications: AgentNotificationsTable;
+  sla_recompute: SlaRecomputeTable;
 }

@@ -2,11 +2,12 @@ import type { AppContext } from '../../context.js';
 import { now } from '../../db/database.js';
 import type { Job } from '../../jobs/scheduler.js';
 import type { KefuEvent } from '../../realtime/events.js';
+import { notifyAgents } from '../sla/notifications.js';
 import { applyTicketPatch } from './patch.js';
 
 const BATCH = 200;
 
-/** Snoozed tickets whose time has come go back to open, each with an audit line and an event. */
+/** Snoozed tickets whose time has come go back to open, each with an audit line, an event and a notification to its assignee. */
 export async function wakeSnoozedTickets(ctx: AppContext, at: number = now()): Promise<number> {
   let woken = 0;
   for (;;) {
@@ -23,6 +24,10 @@ export async function wakeSnoozedTickets(ctx: AppContext, at: number = now()): P
       for (const ticket of due) {
         const result = await applyTicketPatch(tx, ticket, { status: 'open' }, { kind: 'system' }, at);
         events.push(...result.events);
+        // The assignee snoozed it to come back to it: the tray says it is back.
+        if (ticket.assignee_id !== null) {
+          events.push(...(await notifyAgents(ctx, tx, [ticket.assignee_id], { kind: 'snooze.woke', ticket, target: '', dueAt: ticket.snoozed_until }, at)));
+        }
       }
       onCommit(() => events.forEach((e) => ctx.bus.emit(e)));
       return due.length;

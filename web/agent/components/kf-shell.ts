@@ -113,6 +113,8 @@ export class KfShell extends LitElement {
     const path = e.composedPath();
     const el = path[0] as HTMLElement | undefined;
     const inEditable = !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+    // Enter or Space on a focused button or link presses it: the page's shortcuts must not take the key.
+    if (el && (e.key === 'Enter' || e.key === ' ') && (el.tagName === 'BUTTON' || el.tagName === 'A')) return;
     const action = actionForKey({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, inEditable });
     if (!action) return;
     if (overlayOpen()) {

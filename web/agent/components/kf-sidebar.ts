@@ -10,6 +10,7 @@ import { countFor, parseView, viewKey, type ViewRef } from '../data/views.js';
 import { channelIcon, icon, type IconName } from '../icons.js';
 import { base, popover } from '../styles.js';
 import { avatar } from './kf-avatar.js';
+import './kf-notification-tray.js';
 
 const MAIN_VIEWS: { kind: ViewRef['kind']; label: MessageKey; icon: IconName }[] = [
   { kind: 'mine', label: 'view.mine', icon: 'user' },
@@ -62,7 +63,7 @@ export class KfSidebar extends LitElement {
       @media (max-width: 1100px) {
         :host { width: 56px; }
         .brand, .search .grow, .search .kbd, a.item .label, a.item .count, a.item .queue, .section-title, .me .who { display: none; }
-        header { justify-content: center; padding: 12px 0 8px; }
+        header { justify-content: center; flex-direction: column; gap: 6px; padding: 12px 0 8px; }
         .search { justify-content: center; margin: 4px 8px 8px; width: 40px; padding: 0; }
         a.item { justify-content: center; padding: 0; }
         .group { margin-top: 10px; border-top: 1px solid var(--kf-border); padding-top: 6px; }
@@ -132,6 +133,11 @@ export class KfSidebar extends LitElement {
     </a>`;
   }
 
+  /** A ticket opened from the tray opens in the inbox view on screen, else in "all". */
+  private _inboxView(): string {
+    return this.route.name === 'inbox' ? this.route.view : 'all';
+  }
+
   private _link(href: string, label: string, ic: IconName, current: boolean) {
     return html`<a class="item" href=${href} aria-current=${current ? 'page' : 'false'} title=${label}>${icon(ic)}<span class="label">${label}</span></a>`;
   }
@@ -153,6 +159,7 @@ export class KfSidebar extends LitElement {
       <button class="tab" data-tab="views" aria-current=${r.name === 'inbox' ? 'page' : 'false'} aria-expanded=${this._sheet}
         @click=${() => { this._sheet = !this._sheet; this._menu = false; }}>${icon('inbox', 20)}<span class="ellipsis">${t('nav.inbox')}</span></button>
       <button class="tab" data-tab="search" @click=${() => { this._sheet = false; this.dispatchEvent(new Event('open-search')); }}>${icon('search', 20)}<span class="ellipsis">${t('search.button')}</span></button>
+      <kf-notification-tray placement="bar" data-tab="notifications" .view=${this._inboxView()}></kf-notification-tray>
       ${this._tab('#/contacts', t('nav.contacts'), 'contacts', r.name === 'contacts', 'contacts')}
       ${this._tab('#/admin/' + (s.canManage ? 'agents' : 'tokens'), t('nav.settings'), 'settings', r.name === 'admin', 'settings')}
       <button class="tab" data-tab="me" aria-haspopup="menu" aria-expanded=${this._menu} @click=${() => { this._menu = !this._menu; this._sheet = false; }}>
@@ -168,7 +175,7 @@ export class KfSidebar extends LitElement {
     const r = this.route;
     return html`
       ${this._sheet || this._menu ? html`<div class="scrim" @click=${() => { this._sheet = false; this._menu = false; }}></div>` : ''}
-      <header><span class="logo">K</span><span class="brand">Kefu</span></header>
+      <header><span class="logo">K</span><span class="brand">Kefu</span><kf-notification-tray placement="rail" .view=${this._inboxView()}></kf-notification-tray></header>
       <button class="search" @click=${() => this.dispatchEvent(new Event('open-search'))} title=${t('search.placeholder')}>
         ${icon('search', 14)}<span class="grow">${t('search.button')}</span><span class="kbd">/</span>
       </button>

@@ -16,7 +16,7 @@ import { channelIcon, icon } from '../icons.js';
 import { base } from '../styles.js';
 import { errorMessage, toast, toastError } from '../toast.js';
 import { avatar } from './kf-avatar.js';
-import { assignOptions, labelOptions, priorityOptions, snoozeOptions, statusColor, statusOptions } from './pick-options.js';
+import { assignOptions, labelOptions, priorityOptions, remindOptions, snoozeOptions, statusColor, statusOptions } from './pick-options.js';
 import type { KfComposer } from './kf-composer.js';
 import './kf-timeline.js';
 import './kf-composer.js';
@@ -291,12 +291,14 @@ export class KfTicketView extends LitElement {
   }
 
   /** "Remind me": the snooze presets, as an in-app notification to this agent instead of a status change. */
-  private async _remind(preset: string) {
+  private async _remind(choice: string) {
     this._menu = null;
-    const at = snoozeUntil(preset as SnoozePreset, Date.now(), this._store.me.timezone ?? undefined);
+    const email = choice.startsWith('email:');
+    const preset = (email ? choice.slice('email:'.length) : choice) as SnoozePreset;
+    const at = snoozeUntil(preset, Date.now(), this._store.me.timezone ?? undefined);
     try {
-      await this._store.api.post(`/tickets/${this.ticketId}/reminders`, { at: new Date(at).toISOString() });
-      toast(t('ticket.reminderSet', { at: formatDateTime(at) }));
+      await this._store.api.post(`/tickets/${this.ticketId}/reminders`, { at: new Date(at).toISOString(), email });
+      toast(t(email ? 'ticket.reminderSetEmail' : 'ticket.reminderSet', { at: formatDateTime(at) }));
     } catch (err) {
       toastError(err);
     }
@@ -358,7 +360,7 @@ export class KfTicketView extends LitElement {
         </span>
         <span class="wrap">
           <button class="icon-btn" data-action="remind" title=${t('action.remind')} aria-label=${t('action.remind')} @click=${() => (this._menu = 'remind')}>${icon('bell', 18)}</button>
-          ${this._picker('remind', () => html`<kf-picker align="right" .options=${snoozeOptions(this._store.me.timezone ?? undefined)} @pick=${(e: CustomEvent<string>) => void this._remind(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
+          ${this._picker('remind', () => html`<kf-picker align="right" .options=${remindOptions(this._store.me.timezone ?? undefined)} @pick=${(e: CustomEvent<string>) => void this._remind(e.detail)} @close=${() => (this._menu = null)}></kf-picker>`)}
         </span>
         <span class="wrap">
           <button class="icon-btn" data-action="more" title=${t('action.more')} @click=${() => (this._menu = 'more')}>${icon('more', 18)}</button>

@@ -71,6 +71,15 @@ export function labelOptions(store: AppStore, selected: readonly string[]): Pick
   }));
 }
 
+/** "Remind me": the snooze presets in the app, then the same again with an email too ("email:<preset>"). */
+export function remindOptions(timeZone?: string): PickOption[] {
+  const presets = snoozeOptions(timeZone);
+  return [
+    ...presets.map((o) => ({ ...o, group: t('remind.inApp') })),
+    ...presets.map((o) => ({ ...o, value: `email:${o.value}`, group: t('remind.withEmail') })),
+  ];
+}
+
 export function snoozeOptions(timeZone?: string): PickOption[] {
   const now = Date.now();
   return SNOOZE_PRESETS.map((p) => ({ value: p, label: t(`snooze.${p}`), hint: formatShortDateTime(snoozeUntil(p, now, timeZone)) }));

@@ -7,7 +7,7 @@ export interface SlaCondition {
   value: unknown;
 }
 export type SlaAction =
-  | { type: 'notify'; to: 'assignee' | 'supervisors' | 'agents'; agentIds?: number[] }
+  | { type: 'notify'; to: 'assignee' | 'supervisors' | 'agents'; agentIds?: number[]; email?: boolean }
   | { type: 'set_priority'; priority: Priority }
   | { type: 'assign_team'; teamId: number }
   | { type: 'add_note'; text: string };

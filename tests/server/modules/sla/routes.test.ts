@@ -106,6 +106,8 @@ describe('SLA policies API', () => {
     expect((await api.get<Detail>(`/tickets/${ticketId}`)).body.sla?.policyName).toBe('VIP');
     const reordered = await t.app.inject({ method: 'PUT', url: '/api/v1/sla-policies/order', headers: t.admin.headers, payload: { ids: [everyone.body.slaPolicy.id, vip.body.slaPolicy.id] } });
     expect(reordered.statusCode).toBe(200);
+    // Open tickets follow a policy change in the background.
+    await t.ctx.slaRecompute.idle();
     expect((await api.get<Detail>(`/tickets/${ticketId}`)).body.sla?.policyName).toBe('Everyone');
     for (const id of [vip.body.slaPolicy.id, everyone.body.slaPolicy.id]) await api.del(`/sla-policies/${id}`);
   });

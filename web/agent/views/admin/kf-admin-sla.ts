@@ -91,9 +91,10 @@ export class KfAdminSla extends LitElement {
       attribute: text('attribute'),
       rest: base.rest,
     });
-    const warning: SlaAction[] = f.get('notifyWarning') !== null ? [{ type: 'notify', to: 'assignee' }] : [];
+    const email = f.get('notifyEmail') !== null;
+    const warning: SlaAction[] = f.get('notifyWarning') !== null ? [{ type: 'notify', to: 'assignee', email }] : [];
     const breach: SlaAction[] = [];
-    if (f.get('notifyBreach') !== null) breach.push({ type: 'notify', to: 'assignee' }, { type: 'notify', to: 'supervisors' });
+    if (f.get('notifyBreach') !== null) breach.push({ type: 'notify', to: 'assignee', email }, { type: 'notify', to: 'supervisors', email });
     if (f.get('raise') !== null) breach.push({ type: 'set_priority', priority: 'urgent' });
     if (text('note')) breach.push({ type: 'add_note', text: text('note') });
     // Actions the form does not show (named agents, a team move) are kept.
@@ -226,6 +227,7 @@ export class KfAdminSla extends LitElement {
         <fieldset ?disabled=${ro}><legend class="lbl">${t('slaAdmin.escalation')}</legend>
           <label class="check"><input type="checkbox" name="notifyWarning" .checked=${has(e?.escalation.warning, (a) => a.type === 'notify' && a.to === 'assignee')} />${t('slaAdmin.notifyWarning')}</label>
           <label class="check"><input type="checkbox" name="notifyBreach" .checked=${has(e?.escalation.breach, (a) => a.type === 'notify' && a.to !== 'agents')} />${t('slaAdmin.notifyBreach')}</label>
+          <label class="check"><input type="checkbox" name="notifyEmail" .checked=${has([...(e?.escalation.warning ?? []), ...(e?.escalation.breach ?? [])], (a) => a.type === 'notify' && a.to !== 'agents' && a.email === true)} />${t('slaAdmin.notifyEmail')}</label>
           <label class="check"><input type="checkbox" name="raise" .checked=${has(e?.escalation.breach, (a) => a.type === 'set_priority')} />${t('slaAdmin.raise')}</label>
           <label><span class="sub">${t('slaAdmin.note')}</span><input class="field" name="note" .value=${note} /></label>
         </fieldset>
