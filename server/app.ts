@@ -34,6 +34,7 @@ import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 import { searchRoutes } from './search/routes.js';
 import { widgetChannelPlugin } from './channels/widget/plugin.js';
 import { emailRoutes } from './channels/email/routes.js';
+import { wechatRoutes } from './channels/wechat/routes.js';
 
 export interface BuildOptions {
   /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
@@ -114,6 +115,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const webRoot = options.webRoot === undefined ? findWebRoot() : options.webRoot;
   // The widget channel: visitor API under /api/v1/widget/:channel, chat frame page at /widget/:channel/frame.
   await app.register(widgetChannelPlugin, { ctx, webRoot });
+  // WeChat and WeCom push here: the server URL pasted into their consoles.
+  await app.register(wechatRoutes, { ctx });
   await serveWebApp(app, webRoot);
 
   return app;
