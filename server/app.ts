@@ -35,6 +35,7 @@ import { searchRoutes } from './search/routes.js';
 import { widgetChannelPlugin } from './channels/widget/plugin.js';
 import { emailRoutes } from './channels/email/routes.js';
 import { wechatRoutes } from './channels/wechat/routes.js';
+import { wechatApiRoutes } from './channels/wechat/api-routes.js';
 
 export interface BuildOptions {
   /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
@@ -107,6 +108,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(agentRealtimeRoutes, { ctx });
       await api.register(searchRoutes, { ctx });
       await api.register(emailRoutes, { ctx });
+      await api.register(wechatApiRoutes, { ctx });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },

@@ -184,6 +184,8 @@ describe('replies', () => {
     const held = await deliveryOf(t, ids[5] ?? 0);
     expect(held.delivery_status).toBe('queued');
     expect(held.delivery_error).toMatch(/^held_for_customer/);
+    const windowRes = await t.app.inject({ method: 'GET', url: `/api/v1/channels/wechat/window?ticketId=${ticket?.id}`, headers: t.admin.headers });
+    expect(windowRes.json()).toMatchObject({ window: { remaining: 0, open: false, openedBy: 'message' }, held: 1, limits: { textBytes: 2048 } });
     const outbox = await t.ctx.db.selectFrom('outbox').select(['status', 'attempts']).where('message_id', '=', ids[5] ?? 0).executeTakeFirstOrThrow();
     expect(outbox).toEqual({ status: 'pending', attempts: 0 });
 
@@ -214,6 +216,20 @@ describe('replies', () => {
     const d = await deliveryOf(t, id);
     expect(d.delivery_status).toBe('failed');
     expect(d.delivery_error).toMatch(/^WeChat errcode 48001/);
+  });
+});
+
+describe('admin', () => {
+  it('lists each WeChat channel with the server URL and token to paste into the console', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/channels', headers: t.admin.headers });
+    const items = res.json<{ items: Array<Record<string, unknown>> }>().items.filter((c) => c.kind === 'wechat');
+    expect(items.map((c) => [c.name, c.serverUrl, c.token, c.encrypted])).toEqual([
+      ['mp', `${t.config.server.public_url}/webhooks/wechat/mp`, TOKEN, true],
+      ['mp-plain', `${t.config.server.public_url}/webhooks/wechat/mp-plain`, TOKEN, false],
+    ]);
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/tickets?channel=mp-plain', headers: t.admin.headers });
+    expect(list.statusCode).toBe(200);
+    expect(list.json<{ items: Array<{ channel: { name: string } }> }>().items.map((x) => x.channel.name)).toEqual(['mp-plain']);
   });
 });
 
