@@ -12,7 +12,9 @@ import { mentionQuery, mentionedAgentIds, nextPlaceholder, slashQuery } from '..
 import { storeContext, type AppStore } from '../data/store.js';
 import { icon } from '../icons.js';
 import { base, popover } from '../styles.js';
-import { toastError } from '../toast.js';
+import { toast, toastError } from '../toast.js';
+import { utf8Bytes } from '../data/wechat.js';
+import './kf-wechat-window.js';
 import { avatar } from './kf-avatar.js';
 
 type Mode = 'reply' | 'note';
@@ -25,6 +27,8 @@ interface Upload {
 }
 
 let cannedCache: Promise<CannedReply[]> | null = null;
+/** WeChat's customer-service APIs refuse longer text. */
+const WECHAT_TEXT_BYTES = 2048;
 
 const hasFiles = (e: DragEvent): boolean => Array.from(e.dataTransfer?.types ?? []).includes('Files');
 
@@ -98,6 +102,8 @@ export class KfComposer extends LitElement {
   @property({ attribute: false }) lastMessageId: number | null = null;
   /** False when the ticket's channel is gone or cannot send (the detail's replyChannel): only notes then. */
   @property({ type: Boolean }) canReply = true;
+  /** The ticket view's summary of reply deliveries; the WeChat strip reloads its window when it changes. */
+  @property() deliveryKey = '';
   @state() private _mode: Mode = 'reply';
   @state() private _text = '';
   @state() private _cc = '';
@@ -127,6 +133,19 @@ export class KfComposer extends LitElement {
 
   private get _isEmail(): boolean {
     return this.ticket.channel.kind === 'email';
+  }
+
+  private get _isWechat(): boolean {
+    return this.ticket.channel.kind === 'wechat';
+  }
+
+  /** What WeChat would refuse (too many bytes, a file that is not an image), said before sending. */
+  private _wechatProblem(text: string): string | null {
+    if (!this._isWechat || this._mode !== 'reply') return null;
+    if (utf8Bytes(text) > WECHAT_TEXT_BYTES) return t('wechat.tooLong');
+    const images = ['image/jpeg', 'image/png', 'image/gif'];
+    if (this._uploads.some((u) => u.attachment && !images.includes(u.attachment.contentType))) return t('wechat.notAllowed');
+    return null;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -390,6 +409,11 @@ export class KfComposer extends LitElement {
       this._confirm = { reason, status };
       return;
     }
+    const wechatProblem = this._wechatProblem(text);
+    if (wechatProblem) {
+      toast(wechatProblem, 'error');
+      return;
+    }
     this._confirm = null;
     this._sending = true;
     const body: NewMessage = { kind: this._mode, text, attachmentIds: ready.length ? ready : undefined, status };
@@ -462,8 +486,11 @@ export class KfComposer extends LitElement {
       <div class="tabs" role="tablist">
         <button class="tab" role="tab" data-mode="reply" aria-selected=${!note} ?disabled=${!this.canReply} @click=${() => this.focusMode('reply')}>${icon('reply', 14)}${t('composer.reply')}</button>
         <button class="tab" role="tab" data-mode="note" aria-selected=${note} @click=${() => this.focusMode('note')}>${icon('note', 14)}${t('composer.note')}</button>
-        <span class="hint">${note ? t('composer.noteHint') : this._isEmail ? t('composer.emailHint') : t('composer.chatHint')}</span>
+        <span class="hint">${note ? t('composer.noteHint') : this._isEmail ? t('composer.emailHint') : this._isWechat ? t('composer.wechatHint') : t('composer.chatHint')}</span>
       </div>
+      ${!note && this._isWechat && this.canReply
+        ? html`<kf-wechat-window .ticketId=${this.ticket.id} .lastMessageId=${this.lastMessageId} .deliveryKey=${this.deliveryKey} .text=${this._text}></kf-wechat-window>`
+        : ''}
       ${!note && this._isEmail ? this._fieldsSummary(to) : ''}
       ${!note && this._isEmail
         ? html`<div class="fields ${this._fieldsOpen ? 'open' : ''}">
