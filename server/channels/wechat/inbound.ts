@@ -29,10 +29,10 @@ export async function takePush(ctx: AppContext, channel: WechatChannel, fields: 
   const msgId = fields.MsgId ?? fields.MsgID ?? '';
   const key = msgId !== '' ? `msg:${msgId}` : `msg:${openid}:${fields.CreateTime ?? ''}`;
   const kind = { kind: 'wechat' as const, name: channel.config.name };
-  // A retried push skips the media download: WeChat retries because it is in a hurry.
-  if (await findMessageByIdempotencyKey(ctx.db, kind, key)) return 'duplicate';
-
   const { text, meta, mediaId } = describe(type, fields);
+  // A retried push skips the media download: WeChat retries because it is in a hurry. (Intake itself
+  // stores a repeated key once, so text needs no look of its own.)
+  if (mediaId && (await findMessageByIdempotencyKey(ctx.db, kind, key))) return 'duplicate';
   const attachments: InboundAttachment[] = [];
   if (mediaId) {
     try {

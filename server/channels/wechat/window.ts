@@ -16,9 +16,11 @@ export interface SendWindow {
 export async function openWindow(db: DbOrTx, channel: string, userId: string, by: 'message' | 'event', at = now()): Promise<void> {
   const expiresAt = at + (by === 'message' ? MESSAGE_WINDOW_MS : EVENT_WINDOW_MS);
   const quota = by === 'message' ? MESSAGE_QUOTA : EVENT_QUOTA;
-  const current = await readWindow(db, channel, userId);
   // A click inside a message window must not shrink it to a minute.
-  if (by === 'event' && current && current.expiresAt > expiresAt && current.remaining >= quota) return;
+  if (by === 'event') {
+    const current = await readWindow(db, channel, userId);
+    if (current && current.expiresAt > expiresAt && current.remaining >= quota) return;
+  }
   await db
     .insertInto('wechat_windows')
     .values({ channel_name: channel, user_id: userId, window_expires_at: expiresAt, quota_remaining: quota, opened_by: by, updated_at: at })
