@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { agentOf, requireAgent } from '../../http/auth.js';
 import { withErrors } from '../../http/schemas.js';
+import { sendLinkCard } from './link-card.js';
 import { wechatWindowOf } from './status.js';
 
 const WindowSchema = Type.Object({
@@ -33,5 +34,31 @@ export const wechatApiRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       },
     },
     async (request) => wechatWindowOf(ctx, agentOf(request), request.query.ticketId),
+  );
+
+  app.post(
+    '/channels/wechat/link-card',
+    {
+      onRequest: requireAgent,
+      schema: {
+        tags: ['channels'],
+        summary: 'Reply to a WeChat ticket with a link card (a news card on an Official Account, a link message on WeCom)',
+        body: Type.Object(
+          {
+            ticketId: Type.Integer({ minimum: 1 }),
+            title: Type.String({ minLength: 1, maxLength: 64 }),
+            description: Type.Optional(Type.String({ maxLength: 120 })),
+            url: Type.String({ pattern: '^https?://', maxLength: 2048 }),
+            picUrl: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: withErrors({ 201: Type.Object({ messageId: Type.Integer() }) }, 400, 401, 404),
+      },
+    },
+    async (request, reply) => {
+      const { ticketId, ...card } = request.body;
+      return reply.code(201).send({ messageId: await sendLinkCard(ctx, agentOf(request), ticketId, card) });
+    },
   );
 };

@@ -81,6 +81,9 @@ async function takeWindow(ctx: AppContext, channel: string, userId: string, coun
 
 async function partsOf(ctx: AppContext, messageId: number, text: string, metaJson: string): Promise<Part[]> {
   const parts: Part[] = [];
+  const link = (JSON.parse(metaJson || '{}') as { wechatLink?: { title?: string; description?: string; url?: string; picUrl?: string } }).wechatLink;
+  // A link card's text is its title and address written out for the timeline; the card says it all.
+  if (link?.url && link.title) return [{ type: 'link', title: link.title, description: link.description ?? '', url: link.url, picUrl: link.picUrl }];
   if (text.trim() !== '') {
     if (Buffer.byteLength(text, 'utf8') > WECHAT_LIMITS.textBytes) {
       throw new PermanentDeliveryError(`WeChat takes at most ${WECHAT_LIMITS.textBytes} bytes of text in one message`);
@@ -94,8 +97,6 @@ async function partsOf(ctx: AppContext, messageId: number, text: string, metaJso
     }
     parts.push({ type: 'image', name: f.name, contentType: f.content_type, sha256: f.sha256 });
   }
-  const link = (JSON.parse(metaJson || '{}') as { wechatLink?: { title?: string; description?: string; url?: string; picUrl?: string } }).wechatLink;
-  if (link?.url && link.title) parts.push({ type: 'link', title: link.title, description: link.description ?? '', url: link.url, picUrl: link.picUrl });
   return parts;
 }
 

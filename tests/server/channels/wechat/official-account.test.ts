@@ -159,6 +159,29 @@ describe('replies', () => {
     expect((await deliveryOf(t, imageReply)).delivery_status).toBe('sent');
   });
 
+  it('sends a link card as one news message', async () => {
+    await push(t, fake, textPush('o_kate', '有退货说明吗？'));
+    const [ticket] = await ticketsOf(t, 'o_kate');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/channels/wechat/link-card',
+      headers: t.admin.headers,
+      payload: { ticketId: ticket?.id, title: '退货说明', description: '七天无理由退货', url: 'https://shop.example.cn/returns', picUrl: 'https://shop.example.cn/r.png' },
+    });
+    expect(res.statusCode).toBe(201);
+    await drainOutbox(t);
+    const sent = fake.callsTo('/cgi-bin/message/custom/send').filter((c) => c.body.touser === 'o_kate');
+    expect(sent.map((c) => c.body)).toEqual([
+      {
+        touser: 'o_kate',
+        msgtype: 'news',
+        news: { articles: [{ title: '退货说明', description: '七天无理由退货', url: 'https://shop.example.cn/returns', picurl: 'https://shop.example.cn/r.png' }] },
+      },
+    ]);
+    const message = await t.ctx.db.selectFrom('messages').select(['text', 'delivery_status']).where('id', '=', res.json<{ messageId: number }>().messageId).executeTakeFirstOrThrow();
+    expect(message).toEqual({ text: '退货说明\n七天无理由退货\nhttps://shop.example.cn/returns', delivery_status: 'sent' });
+  });
+
   it('fetches a new token once and sends again when WeChat answers 40001', async () => {
     await push(t, fake, textPush('o_frank', 'token test'));
     const [ticket] = await ticketsOf(t, 'o_frank');
