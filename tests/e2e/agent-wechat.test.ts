@@ -86,7 +86,20 @@ describe('WeChat in the agent app', () => {
     await expect.poll(() => strip(page).textContent()).toContain('还可发送 4/5 条');
     await page.screenshot({ path: `${SHOTS}/ticket-sent-zh-CN-1440.png` });
 
+    await page.click('kf-composer [data-action="wechat-card"]');
+    await page.fill('kf-wechat-card input[name=title]', '退换货说明');
+    await page.fill('kf-wechat-card input[name=url]', 'https://shop.example.cn/returns');
+    await page.fill('kf-wechat-card input[name=description]', '七天无理由退换，运费由我们承担');
+    await page.screenshot({ path: `${SHOTS}/link-card-zh-CN-1440.png` });
     await page.setViewportSize({ width: 375, height: 812 });
+    await page.waitForSelector('kf-wechat-card form');
+    await page.screenshot({ path: `${SHOTS}/link-card-zh-CN-375.png` });
+    await page.click('kf-wechat-card button[type=submit]');
+    await page.waitForSelector('kf-wechat-card', { state: 'detached' });
+    await server.ctx.outbox.runOnce();
+    const card = fake.callsTo('/cgi-bin/message/custom/send').filter((c) => c.body.touser === 'oWeChatCustomer01').at(-1);
+    expect(card?.body).toMatchObject({ msgtype: 'news', news: { articles: [{ title: '退换货说明', url: 'https://shop.example.cn/returns' }] } });
+
     await page.waitForSelector('kf-composer kf-wechat-window .strip');
     await page.screenshot({ path: `${SHOTS}/composer-zh-CN-375.png` });
     await page.context().close();

@@ -15,6 +15,7 @@ import { base, popover } from '../styles.js';
 import { toast, toastError } from '../toast.js';
 import { utf8Bytes } from '../data/wechat.js';
 import './kf-wechat-window.js';
+import './kf-wechat-card.js';
 import { avatar } from './kf-avatar.js';
 
 type Mode = 'reply' | 'note';
@@ -117,6 +118,8 @@ export class KfComposer extends LitElement {
   @state() private _confirm: { reason: string; status?: 'pending' | 'resolved' } | null = null;
   /** Whether the folded To/Cc/Subject lines are open (phone layout only; wider screens always show them). */
   @state() private _fieldsOpen = false;
+  /** The WeChat link-card form is open instead of a plain reply. */
+  @state() private _card = false;
   @query('textarea') private _area!: HTMLTextAreaElement;
   @query('input[type=file]') private _filePicker!: HTMLInputElement;
   private _ticketId = 0;
@@ -159,6 +162,7 @@ export class KfComposer extends LitElement {
       this._uploads = [];
       this._suggest = null;
       this._confirm = null;
+      this._card = false;
       this._seenMessageId = d?.seenMessageId ?? null;
     }
     if (this._seenMessageId === null) this._seenMessageId = this.lastMessageId;
@@ -491,6 +495,9 @@ export class KfComposer extends LitElement {
       ${!note && this._isWechat && this.canReply
         ? html`<kf-wechat-window .ticketId=${this.ticket.id} .lastMessageId=${this.lastMessageId} .deliveryKey=${this.deliveryKey} .text=${this._text}></kf-wechat-window>`
         : ''}
+      ${!note && this._isWechat && this._card
+        ? html`<kf-wechat-card .ticketId=${this.ticket.id} @done=${() => (this._card = false)}></kf-wechat-card>`
+        : ''}
       ${!note && this._isEmail ? this._fieldsSummary(to) : ''}
       ${!note && this._isEmail
         ? html`<div class="fields ${this._fieldsOpen ? 'open' : ''}">
@@ -509,6 +516,9 @@ export class KfComposer extends LitElement {
       <div class="bar">
         <input type="file" multiple hidden @change=${(e: Event) => { this._files((e.target as HTMLInputElement).files); (e.target as HTMLInputElement).value = ''; }} />
         <button class="icon-btn" title=${t('composer.attach')} @click=${() => this._filePicker.click()}>${icon('paperclip', 16)}</button>
+        ${!note && this._isWechat && this.canReply
+          ? html`<button class="icon-btn" data-action="wechat-card" title=${t('wechat.linkCard')} aria-pressed=${this._card} @click=${() => (this._card = !this._card)}>${icon('link', 16)}</button>`
+          : ''}
         <button class="icon-btn" title=${t('composer.canned')} @click=${() => { this._area.focus(); const c = this._area.selectionStart; this._area.setRangeText((c > 0 && !/\s/.test(this._text[c - 1] ?? '') ? ' /' : '/'), c, c, 'end'); this._area.dispatchEvent(new Event('input')); }}>${icon('bolt', 16)}</button>
         <span class="grow"></span>
         ${note && this._notified().length ? html`<span class="faint" style="font-size:var(--kf-text-xs);margin-right:6px">${t('composer.willNotify', { names: this._notified().join(', ') })}</span>` : ''}
