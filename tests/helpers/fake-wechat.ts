@@ -77,6 +77,7 @@ export async function startFakeWechat(opts: { appId?: string; appSecret?: string
     },
   };
 
+  let port = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -87,6 +88,11 @@ export async function startFakeWechat(opts: { appId?: string; appSecret?: string
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify(value));
       };
+      if (u.pathname.startsWith('/video/')) {
+        const file = fake.media.get(decodeURIComponent(u.pathname.slice('/video/'.length)));
+        res.writeHead(file ? 200 : 404, { 'content-type': file?.contentType ?? 'text/plain' });
+        return res.end(file?.content ?? 'not found');
+      }
       if (u.pathname === '/cgi-bin/token' || u.pathname === '/cgi-bin/gettoken') {
         fake.tokenCalls++;
         const id = u.searchParams.get('appid') ?? u.searchParams.get('corpid');
@@ -107,8 +113,11 @@ export async function startFakeWechat(opts: { appId?: string; appSecret?: string
       if (code !== undefined) return json(200, { errcode: code, errmsg: `fake error ${code}` });
       switch (u.pathname) {
         case '/cgi-bin/media/get': {
-          const file = fake.media.get(u.searchParams.get('media_id') ?? '');
+          const id = u.searchParams.get('media_id') ?? '';
+          const file = fake.media.get(id);
           if (!file) return json(200, { errcode: 40007, errmsg: 'invalid media_id' });
+          // Videos are not served by media/get: it answers where to download them, as WeChat does.
+          if (file.contentType.startsWith('video/')) return json(200, { video_url: `http://127.0.0.1:${port}/video/${encodeURIComponent(id)}` });
           res.writeHead(200, { 'content-type': file.contentType, 'content-disposition': `attachment; filename="${u.searchParams.get('media_id')}.jpg"` });
           return res.end(file.content);
         }
@@ -134,7 +143,7 @@ export async function startFakeWechat(opts: { appId?: string; appSecret?: string
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   return Object.assign(fake, {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

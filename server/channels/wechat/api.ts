@@ -127,12 +127,21 @@ export class WechatApi {
           }
           throw new WechatApiError(code, answer.errmsg ?? '', path);
         }
+        // A customer's video is not served here: WeChat answers with where to download it.
+        if (typeof answer.video_url === 'string') return this.#download(answer.video_url, mediaId);
       }
       if (!res.ok) throw new Error(`WeChat media/get answered HTTP ${res.status}`);
       const disposition = res.headers.get('content-disposition') ?? '';
       const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? mediaId;
       return { content, contentType: type.split(';')[0]?.trim() ?? type, filename };
     }
+  }
+
+  async #download(url: string, mediaId: string): Promise<WechatMedia> {
+    const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    if (!res.ok) throw new Error(`WeChat video download answered HTTP ${res.status}`);
+    const type = (res.headers.get('content-type') ?? 'video/mp4').split(';')[0]?.trim() ?? 'video/mp4';
+    return { content: Buffer.from(await res.arrayBuffer()), contentType: type, filename: `${mediaId}.mp4` };
   }
 
   async #withToken(path: string, run: (token: string) => Promise<ApiAnswer>): Promise<ApiAnswer> {

@@ -82,6 +82,23 @@ describe('pushes', () => {
     expect(download.rawPayload.equals(jpeg)).toBe(true);
   });
 
+  it('downloads a video from the address media/get gives for it', async () => {
+    const mp4 = Buffer.from('0000001866747970' + '6d703432', 'hex');
+    fake.media.set('MEDIA_VIDEO_1', { content: mp4, contentType: 'video/mp4' });
+    const at = Math.floor(Date.now() / 1000);
+    const res = await push(t, fake, { ToUserName: 'gh_kefu', FromUserName: 'o_vid', CreateTime: at, MsgType: 'video', MediaId: 'MEDIA_VIDEO_1', ThumbMediaId: 'T1', MsgId: nextMsgId() });
+    expect(res.body).toBe('success');
+    const [ticket] = await ticketsOf(t, 'o_vid');
+    const [message] = await messagesOf(t, ticket?.id ?? 0);
+    const file = await t.ctx.db
+      .selectFrom('message_attachments')
+      .innerJoin('attachments', 'attachments.id', 'message_attachments.attachment_id')
+      .select(['attachments.content_type', 'attachments.size'])
+      .where('message_id', '=', message?.id ?? 0)
+      .executeTakeFirstOrThrow();
+    expect(file).toEqual({ content_type: 'video/mp4', size: mp4.length });
+  });
+
   it('stores a push WeChat retries three times once', async () => {
     const fields = textPush('o_carol', 'retry me');
     for (let i = 0; i < 3; i++) expect((await push(t, fake, fields)).body).toBe('success');
