@@ -150,7 +150,23 @@ async function takeKfMessage(ctx: AppContext, channel: WechatChannel, msg: KfMes
 
 async function takeKfEvent(ctx: AppContext, channel: WechatChannel, msg: KfMessage): Promise<void> {
   const event = msg.event;
-  if (event?.event_type !== 'enter_session' || !event.welcome_code || !channel.config.welcome_message) return;
+  if (event?.event_type !== 'enter_session' || !event.external_userid) return;
+  // Kept as a fact with where the customer came from (scene_param of the contact link); a message
+  // list fetched again finds the row and sends no second welcome.
+  const recorded = await ctx.db
+    .insertInto('wechat_events')
+    .values({
+      channel_name: channel.config.name,
+      user_id: event.external_userid,
+      create_time: (msg.send_time ?? 0) * 1000 || now(),
+      event: `enter_session:${msg.msgid}`,
+      event_key: event.scene_param || event.scene || null,
+      created_at: now(),
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returning('event')
+    .executeTakeFirst();
+  if (!recorded || !event.welcome_code || !channel.config.welcome_message) return;
   try {
     await channel.api.call('/cgi-bin/kf/send_msg_on_event', {
       code: event.welcome_code,

@@ -85,10 +85,17 @@ describe('WeCom kf', () => {
     expect((await messagesOf(t, ticket?.id ?? 0)).map((m) => m.text)).toEqual(['我想咨询一下会员卡', '在吗', '第三条']);
   });
 
-  it('sends the welcome message on enter_session', async () => {
-    queue({ msgid: `ev-${++seq}`, open_kfid: KF, origin: 4, msgtype: 'event', event: { event_type: 'enter_session', open_kfid: KF, external_userid: 'wm_max', welcome_code: 'WELCOME_1' } });
+  it('sends the welcome message on enter_session once, and keeps where the customer came from', async () => {
+    const enter = { msgid: `ev-${++seq}`, open_kfid: KF, origin: 4, msgtype: 'event', send_time: Math.floor(Date.now() / 1000), event: { event_type: 'enter_session', open_kfid: KF, external_userid: 'wm_max', welcome_code: 'WELCOME_1', scene_param: 'order_page' } };
+    queue(enter);
     await callback();
-    expect(fake.callsTo('/cgi-bin/kf/send_msg_on_event').at(-1)?.body).toEqual({ code: 'WELCOME_1', msgtype: 'text', text: { content: '您好，请问有什么可以帮您？' } });
+    expect(fake.callsTo('/cgi-bin/kf/send_msg_on_event').map((c) => c.body)).toEqual([{ code: 'WELCOME_1', msgtype: 'text', text: { content: '您好，请问有什么可以帮您？' } }]);
+    // The same event handed out again (a cursor lost to a crash between page and save): no second welcome.
+    queue(enter);
+    await callback();
+    expect(fake.callsTo('/cgi-bin/kf/send_msg_on_event')).toHaveLength(1);
+    const fact = await t.ctx.db.selectFrom('wechat_events').select(['event_key']).where('user_id', '=', 'wm_max').executeTakeFirstOrThrow();
+    expect(fact.event_key).toBe('order_page');
   });
 
   it('replies with kf/send_msg within the same 5-message window, and updates the session state', async () => {
