@@ -36,6 +36,8 @@ import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 import { searchRoutes } from './search/routes.js';
 import { widgetChannelPlugin } from './channels/widget/plugin.js';
 import { emailRoutes } from './channels/email/routes.js';
+import { wechatRoutes } from './channels/wechat/routes.js';
+import { wechatApiRoutes } from './channels/wechat/api-routes.js';
 
 export interface BuildOptions {
   /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
@@ -110,6 +112,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(agentRealtimeRoutes, { ctx });
       await api.register(searchRoutes, { ctx });
       await api.register(emailRoutes, { ctx });
+      await api.register(wechatApiRoutes, { ctx });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },
@@ -118,6 +121,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const webRoot = options.webRoot === undefined ? findWebRoot() : options.webRoot;
   // The widget channel: visitor API under /api/v1/widget/:channel, chat frame page at /widget/:channel/frame.
   await app.register(widgetChannelPlugin, { ctx, webRoot });
+  // WeChat and WeCom push here: the server URL pasted into their consoles.
+  await app.register(wechatRoutes, { ctx });
   await serveWebApp(app, webRoot);
 
   return app;

@@ -1,6 +1,7 @@
 import type { AppContext } from './context.js';
 import { scheduleJobs } from './jobs/index.js';
 import { startEmailChannels } from './channels/email/index.js';
+import { startWechatChannels } from './channels/wechat/index.js';
 import { startCheckpointer } from './db/checkpointer.js';
 
 /**
@@ -14,5 +15,6 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   void ctx.search.start();
   scheduleJobs(ctx);
   startEmailChannels(ctx);
+  startWechatChannels(ctx);
   ctx.outbox.start();
 }

@@ -5,6 +5,7 @@ import { FormatRegistry } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { parseDocument, isMap, isSeq, isScalar, LineCounter, type Node } from 'yaml';
 import { widgetHoursProblems } from '../channels/widget/business-hours.js';
+import { wechatConfigProblems } from '../channels/wechat/config-schema.js';
 import { isValidCron } from '../jobs/scheduler.js';
 import { ConfigError } from './errors.js';
 import { ConfigSchema, type Config, type ConfigFile, type TrustProxy } from './schema.js';
@@ -289,10 +290,12 @@ function applyEnvOverrides(value: unknown, env: Env, problems: string[]): unknow
 function checkCrossFields(file: ConfigFile, problems: string[]): void {
   const emails = Array.isArray(file.channels?.email) ? file.channels.email.filter(isPlainObject) : [];
   const widgets = Array.isArray(file.channels?.widget) ? file.channels.widget.filter(isPlainObject) : [];
+  const wechats = Array.isArray(file.channels?.wechat) ? file.channels.wechat.filter(isPlainObject) : [];
   const names = new Set<string>();
   const all = [
     ...emails.map((c, i) => ({ name: c.name, at: `channels.email[${i}].name` })),
     ...widgets.map((c, i) => ({ name: c.name, at: `channels.widget[${i}].name` })),
+    ...wechats.map((c, i) => ({ name: c.name, at: `channels.wechat[${i}].name` })),
   ];
   for (const { name, at } of all) {
     if (typeof name !== 'string') continue;
@@ -310,6 +313,7 @@ function checkCrossFields(file: ConfigFile, problems: string[]): void {
     }
   });
   problems.push(...widgetHoursProblems(widgets));
+  problems.push(...wechatConfigProblems(wechats));
   const schedule = file.backup?.schedule;
   if (typeof schedule === 'string' && schedule.length >= 9 && !isValidCron(schedule)) {
     problems.push(

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EmailChannelSchema } from '../channels/email/config-schema.js';
 import { WidgetChannelSchema } from '../channels/widget/config-schema.js';
+import { WechatChannelSchema } from '../channels/wechat/config-schema.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -90,6 +91,7 @@ export const ConfigSchema = Type.Object(
       {
         email: Type.Array(EmailChannelSchema, { default: [] }),
         widget: Type.Array(WidgetChannelSchema, { default: [] }),
+        wechat: Type.Array(WechatChannelSchema, { default: [] }),
       },
       { ...strict, default: {} },
     ),

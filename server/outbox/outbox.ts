@@ -6,7 +6,7 @@ import type { KefuEvent } from '../realtime/events.js';
 import { parseJsonObject } from '../modules/tickets/json.js';
 import { setDeliveryStatus } from './delivery.js';
 import { claimDue, nextDueAt, type OutboxRow } from './queue.js';
-import { PermanentDeliveryError, SenderRegistry, type RetryPolicy, type Sender } from './senders.js';
+import { HeldDeliveryError, PermanentDeliveryError, SenderRegistry, type RetryPolicy, type Sender } from './senders.js';
 
 export interface OutboxOptions {
   /** Idle wait between polls when nothing nudges the worker. */
@@ -146,6 +146,23 @@ export class Outbox {
       log.info('delivered');
     } catch (err) {
       const error = errorText(err);
+      if (err instanceof HeldDeliveryError) {
+        await db
+          .updateTable('outbox')
+          .set((eb) => ({
+            status: 'pending',
+            locked_until: null,
+            last_error: error,
+            next_attempt_at: err.until,
+            attempts: eb('attempts', '-', 1),
+            updated_at: now(),
+          }))
+          .where('id', '=', row.id)
+          .execute();
+        if (row.message_id !== null) await setDeliveryStatus(this.deps, row.message_id, 'queued', error);
+        log.info({ until: err.until }, 'delivery held');
+        return;
+      }
       const policy = { ...this.#opts, ...this.#senders.retryPolicy(row.kind) };
       const final = err instanceof PermanentDeliveryError || row.attempts >= policy.maxAttempts;
       const retryAt = now() + backoffMs(row.attempts, policy.baseDelayMs, policy.maxDelayMs);

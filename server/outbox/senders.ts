@@ -48,6 +48,21 @@ export interface RetryPolicy {
   maxAttempts?: number;
 }
 
+/**
+ * Thrown by a sender when the far end may not be written to yet (a messaging window closed until
+ * the customer writes again): not a failure, so no attempt is counted; the row waits until
+ * `until`, or until the channel wakes it earlier. The message shows as queued with this reason.
+ */
+export class HeldDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly until: number,
+  ) {
+    super(message);
+    this.name = 'HeldDeliveryError';
+  }
+}
+
 export class SenderRegistry {
   readonly #senders = new Map<string, { send: Sender; retry: RetryPolicy }>();
 

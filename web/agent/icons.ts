@@ -44,6 +44,8 @@ const paths = {
   copy: svg`<rect x="8.5" y="8.5" width="11" height="11" rx="1.6"/><path d="M15.5 8.5V6a1.5 1.5 0 0 0-1.5-1.5H6A1.5 1.5 0 0 0 4.5 6v8A1.5 1.5 0 0 0 6 15.5h2.5"/>`,
   refresh: svg`<path d="M19 8.5A7.5 7.5 0 1 0 19.5 14"/><path d="M19.5 4.5v4h-4"/>`,
   arrowUp: svg`<path d="M12 19V5M6 11l6-6 6 6"/>`,
+  link: svg`<path d="M10.5 13.5a3.5 3.5 0 0 0 5 0l3-3a3.5 3.5 0 0 0-5-5l-1 1"/><path d="M13.5 10.5a3.5 3.5 0 0 0-5 0l-3 3a3.5 3.5 0 0 0 5 5l1-1"/>`,
+  wechat: svg`<path d="M15.6 9.2C15.2 6.2 12.5 4 9.3 4 5.8 4 3 6.4 3 9.4c0 1.7.9 3.2 2.4 4.2L4.9 15.8l2.4-1.3c.6.2 1.3.3 2 .3"/><path d="M15.6 10.2c-3 0-5.4 2-5.4 4.5s2.4 4.5 5.4 4.5c.6 0 1.2-.1 1.8-.3l2 1.1-.5-1.9c1.3-.8 2.1-2 2.1-3.4 0-2.5-2.4-4.5-5.4-4.5z"/><path d="M7 8.3h.01M11.4 8.3h.01M13.8 14h.01M17.4 14h.01" stroke-width="2.2"/>`,
   telegram: svg`<path d="m3.5 11.5 16-6.5-3 14-5-4-2.5 3v-4.5l7-6"/>`,
 } as const;
 
@@ -77,7 +79,7 @@ export function channelIcon(kind: string): IconName {
     case 'telegram':
       return 'telegram';
     case 'wechat':
-      return 'chat';
+      return 'wechat';
     case 'api':
       return 'api';
     default:

@@ -213,6 +213,11 @@ export interface ChannelInfo {
   address?: string;
   state: { connected: boolean; lastSyncAt: string | null; lastError: string | null } | null;
   embedSnippet?: string;
+  /** WeChat: official_account or wecom_kf, and what to paste into its console. */
+  wechatKind?: string;
+  serverUrl?: string;
+  token?: string;
+  encrypted?: boolean;
 }
 
 /** One ticket matching a search, with its best snippet (HTML-escaped, hits in <mark>). */

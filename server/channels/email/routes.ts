@@ -27,6 +27,10 @@ const ChannelItem = Type.Object({
   name: Type.String(),
   address: Type.Optional(Type.String()),
   embedSnippet: Type.Optional(Type.String()),
+  wechatKind: Type.Optional(Type.String()),
+  serverUrl: Type.Optional(Type.String({ description: 'WeChat: the server URL to paste into the console' })),
+  token: Type.Optional(Type.String({ description: 'WeChat: the token to paste into the console' })),
+  encrypted: Type.Optional(Type.Boolean({ description: 'WeChat: safe mode (an EncodingAESKey is configured)' })),
   state: Type.Union([ChannelState, Type.Null()]),
 });
 

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { widgetEmbedSnippet } from '../widget/snippet.js';
+import { wechatChannelItems } from '../wechat/status.js';
 import { liveMailboxStatus } from './index.js';
 import { mailboxStates } from './state-queries.js';
 
@@ -9,6 +10,11 @@ export interface ChannelListItem {
   address?: string;
   /** The script tag a site owner pastes into their pages (widget channels). */
   embedSnippet?: string;
+  /** WeChat: official_account or wecom_kf, and the server URL and token to paste into its console. */
+  wechatKind?: string;
+  serverUrl?: string;
+  token?: string;
+  encrypted?: boolean;
   state: { connected: boolean; lastSyncAt: string | null; lastError: string | null } | null;
 }
 
@@ -41,5 +47,5 @@ export async function listChannels(ctx: AppContext): Promise<ChannelListItem[]> 
       state: null,
     }),
   );
-  return [...email, ...widget];
+  return [...email, ...widget, ...(await wechatChannelItems(ctx))];
 }

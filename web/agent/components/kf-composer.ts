@@ -12,7 +12,10 @@ import { mentionQuery, mentionedAgentIds, nextPlaceholder, slashQuery } from '..
 import { storeContext, type AppStore } from '../data/store.js';
 import { icon } from '../icons.js';
 import { base, popover } from '../styles.js';
-import { toastError } from '../toast.js';
+import { toast, toastError } from '../toast.js';
+import { utf8Bytes } from '../data/wechat.js';
+import './kf-wechat-window.js';
+import './kf-wechat-card.js';
 import { avatar } from './kf-avatar.js';
 
 type Mode = 'reply' | 'note';
@@ -25,6 +28,8 @@ interface Upload {
 }
 
 let cannedCache: Promise<CannedReply[]> | null = null;
+/** WeChat's customer-service APIs refuse longer text. */
+const WECHAT_TEXT_BYTES = 2048;
 
 const hasFiles = (e: DragEvent): boolean => Array.from(e.dataTransfer?.types ?? []).includes('Files');
 
@@ -98,6 +103,8 @@ export class KfComposer extends LitElement {
   @property({ attribute: false }) lastMessageId: number | null = null;
   /** False when the ticket's channel is gone or cannot send (the detail's replyChannel): only notes then. */
   @property({ type: Boolean }) canReply = true;
+  /** The ticket view's summary of reply deliveries; the WeChat strip reloads its window when it changes. */
+  @property() deliveryKey = '';
   @state() private _mode: Mode = 'reply';
   @state() private _text = '';
   @state() private _cc = '';
@@ -111,6 +118,8 @@ export class KfComposer extends LitElement {
   @state() private _confirm: { reason: string; status?: 'pending' | 'resolved' } | null = null;
   /** Whether the folded To/Cc/Subject lines are open (phone layout only; wider screens always show them). */
   @state() private _fieldsOpen = false;
+  /** The WeChat link-card form is open instead of a plain reply. */
+  @state() private _card = false;
   @query('textarea') private _area!: HTMLTextAreaElement;
   @query('input[type=file]') private _filePicker!: HTMLInputElement;
   private _ticketId = 0;
@@ -129,6 +138,19 @@ export class KfComposer extends LitElement {
     return this.ticket.channel.kind === 'email';
   }
 
+  private get _isWechat(): boolean {
+    return this.ticket.channel.kind === 'wechat';
+  }
+
+  /** What WeChat would refuse (too many bytes, a file that is not an image), said before sending. */
+  private _wechatProblem(text: string): string | null {
+    if (!this._isWechat || this._mode !== 'reply') return null;
+    if (utf8Bytes(text) > WECHAT_TEXT_BYTES) return t('wechat.tooLong');
+    const images = ['image/jpeg', 'image/png', 'image/gif'];
+    if (this._uploads.some((u) => u.attachment && !images.includes(u.attachment.contentType))) return t('wechat.notAllowed');
+    return null;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('ticket') && this.ticket.id !== this._ticketId) {
       this._flushDraft();
@@ -140,6 +162,7 @@ export class KfComposer extends LitElement {
       this._uploads = [];
       this._suggest = null;
       this._confirm = null;
+      this._card = false;
       this._seenMessageId = d?.seenMessageId ?? null;
     }
     if (this._seenMessageId === null) this._seenMessageId = this.lastMessageId;
@@ -390,6 +413,11 @@ export class KfComposer extends LitElement {
       this._confirm = { reason, status };
       return;
     }
+    const wechatProblem = this._wechatProblem(text);
+    if (wechatProblem) {
+      toast(wechatProblem, 'error');
+      return;
+    }
     this._confirm = null;
     this._sending = true;
     const body: NewMessage = { kind: this._mode, text, attachmentIds: ready.length ? ready : undefined, status };
@@ -462,8 +490,14 @@ export class KfComposer extends LitElement {
       <div class="tabs" role="tablist">
         <button class="tab" role="tab" data-mode="reply" aria-selected=${!note} ?disabled=${!this.canReply} @click=${() => this.focusMode('reply')}>${icon('reply', 14)}${t('composer.reply')}</button>
         <button class="tab" role="tab" data-mode="note" aria-selected=${note} @click=${() => this.focusMode('note')}>${icon('note', 14)}${t('composer.note')}</button>
-        <span class="hint">${note ? t('composer.noteHint') : this._isEmail ? t('composer.emailHint') : t('composer.chatHint')}</span>
+        <span class="hint">${note ? t('composer.noteHint') : this._isEmail ? t('composer.emailHint') : this._isWechat ? t('composer.wechatHint') : t('composer.chatHint')}</span>
       </div>
+      ${!note && this._isWechat && this.canReply
+        ? html`<kf-wechat-window .ticketId=${this.ticket.id} .lastMessageId=${this.lastMessageId} .deliveryKey=${this.deliveryKey} .text=${this._text}></kf-wechat-window>`
+        : ''}
+      ${!note && this._isWechat && this._card
+        ? html`<kf-wechat-card .ticketId=${this.ticket.id} @done=${() => (this._card = false)}></kf-wechat-card>`
+        : ''}
       ${!note && this._isEmail ? this._fieldsSummary(to) : ''}
       ${!note && this._isEmail
         ? html`<div class="fields ${this._fieldsOpen ? 'open' : ''}">
@@ -482,6 +516,9 @@ export class KfComposer extends LitElement {
       <div class="bar">
         <input type="file" multiple hidden @change=${(e: Event) => { this._files((e.target as HTMLInputElement).files); (e.target as HTMLInputElement).value = ''; }} />
         <button class="icon-btn" title=${t('composer.attach')} @click=${() => this._filePicker.click()}>${icon('paperclip', 16)}</button>
+        ${!note && this._isWechat && this.canReply
+          ? html`<button class="icon-btn" data-action="wechat-card" title=${t('wechat.linkCard')} aria-pressed=${this._card} @click=${() => (this._card = !this._card)}>${icon('link', 16)}</button>`
+          : ''}
         <button class="icon-btn" title=${t('composer.canned')} @click=${() => { this._area.focus(); const c = this._area.selectionStart; this._area.setRangeText((c > 0 && !/\s/.test(this._text[c - 1] ?? '') ? ' /' : '/'), c, c, 'end'); this._area.dispatchEvent(new Event('input')); }}>${icon('bolt', 16)}</button>
         <span class="grow"></span>
         ${note && this._notified().length ? html`<span class="faint" style="font-size:var(--kf-text-xs);margin-right:6px">${t('composer.willNotify', { names: this._notified().join(', ') })}</span>` : ''}

@@ -173,7 +173,8 @@ export class KfContactPanel extends LitElement {
 
   override render() {
     const c = this.contact;
-    const name = c.name || c.email || c.phone || t('contact.anonymous');
+    const wechat = c.identities?.some((i) => i.kind === 'wechat') ?? false;
+    const name = c.name || c.email || c.phone || t(wechat ? 'contact.wechatUser' : 'contact.anonymous');
     const attrs = Object.entries(c.attributes ?? {});
     return html`
       <div class="top">

@@ -183,7 +183,7 @@ export class KfTicketList extends LitElement {
   }
 
   private _row(tk: Ticket, index: number) {
-    const name = tk.contact.name || tk.contact.email || tk.contact.phone || t('contact.anonymous');
+    const name = tk.contact.name || tk.contact.email || tk.contact.phone || t(tk.channel.kind === 'wechat' ? 'contact.wechatUser' : 'contact.anonymous');
     const last = tk.lastMessage;
     const preview = !last ? '' : last.kind === 'system' ? systemText({ text: last.preview }) : last.preview;
     const cls = [

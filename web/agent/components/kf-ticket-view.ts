@@ -339,7 +339,7 @@ export class KfTicketView extends LitElement {
   }
 
   private _header(tk: Ticket) {
-    const name = tk.contact.name || tk.contact.email || t('contact.anonymous');
+    const name = tk.contact.name || tk.contact.email || t(tk.channel.kind === 'wechat' ? 'contact.wechatUser' : 'contact.anonymous');
     return html`<header>
       <a class="icon-btn back" href=${formatRoute({ name: 'inbox', view: this.view, ticketId: null })} title=${t('action.back')}>${icon('chevronLeft', 18)}</a>
       <div class="title">
@@ -378,6 +378,14 @@ export class KfTicketView extends LitElement {
    * The newest message from the customer or an agent, which a reply being written could collide with;
    * null while the timeline is not in (the composer must not take an empty timeline as "seen nothing").
    */
+  /** Changes whenever a reply's delivery does: a WeChat reply leaving takes a place in its window. */
+  private _deliveryKey(): string {
+    return this._messages
+      .slice(-10)
+      .map((m) => (m.delivery ? `${m.id}:${m.delivery.status}:${m.delivery.error ?? ''}` : ''))
+      .join('|');
+  }
+
   private _lastConversationId(): number | null {
     if (!this._contact) return null;
     for (let i = this._messages.length - 1; i >= 0; i--) {
@@ -461,7 +469,7 @@ export class KfTicketView extends LitElement {
         ${this._header(tk)} ${this._toolbar(tk)} <kf-sla-panel .sla=${this._sla}></kf-sla-panel> ${this._collision()}
         <kf-timeline .messages=${this._messages} .events=${this._events} .ticket=${tk} .loading=${this._messages.length === 0 && !this._contact}
           .hasEarlier=${this._contact !== null && tk.messageCount > this._messages.length} @load-earlier=${() => void this._loadEarlier()}></kf-timeline>
-        <kf-composer .ticket=${tk} .contact=${this._contact} .canReply=${this._canReply} .othersReplying=${others} .lastMessageId=${this._lastConversationId()}
+        <kf-composer .ticket=${tk} .contact=${this._contact} .canReply=${this._canReply} .othersReplying=${others} .lastMessageId=${this._lastConversationId()} .deliveryKey=${this._deliveryKey()}
           @sent=${(e: CustomEvent<{ message: Message; ticket: Ticket }>) => {
             if (!this._messages.some((m) => m.id === e.detail.message.id)) this._messages = [...this._messages, e.detail.message];
             this._ticket = e.detail.ticket;

@@ -13,6 +13,7 @@ import { splitQuotedText } from '../data/quoted.js';
 import { systemParts } from '../data/system-text.js';
 import { storeContext, type AppStore } from '../data/store.js';
 import { channelIcon, icon } from '../icons.js';
+import { isHeldReply, wechatErrcodeText } from '../data/wechat.js';
 import { base } from '../styles.js';
 import { avatar } from './kf-avatar.js';
 import './kf-email-frame.js';
@@ -112,6 +113,7 @@ export class KfTimeline extends LitElement {
       .delivery { display: inline-flex; align-items: center; gap: 4px; font-size: var(--kf-text-xs); color: var(--kf-text-faint); }
       .delivery.failed { color: var(--kf-danger); font-weight: 600; }
       .delivery.delivered { color: var(--kf-success); }
+      .delivery.held { color: var(--kf-warning); font-weight: 600; }
       .system { display: flex; align-items: center; justify-content: center; gap: 6px; color: var(--kf-text-faint); font-size: var(--kf-text-sm); text-align: center; }
       .system .who { color: var(--kf-text-muted); font-weight: 600; }
       .system .time { margin-left: 4px; }
@@ -257,7 +259,12 @@ export class KfTimeline extends LitElement {
     if (m.kind !== 'outbound' || !m.delivery) return '';
     const d = m.delivery;
     const ic = d.status === 'failed' ? icon('alert', 12) : d.status === 'queued' ? icon('clock', 12) : icon('check', 12);
-    return html`<span class="delivery ${d.status}" title=${d.error ?? ''}>${ic}${t(`delivery.${d.status}`)}${d.status === 'failed' && d.error ? `: ${d.error}` : ''}</span>`;
+    // A WeChat reply held for the customer's next message is waiting on purpose, not failing.
+    if (d.status === 'queued' && isHeldReply(d.error)) {
+      return html`<span class="delivery held" data-delivery="held" title=${t('delivery.heldHint')}>${ic}${t('delivery.held')}</span>`;
+    }
+    const explained = wechatErrcodeText(d.error);
+    return html`<span class="delivery ${d.status}" title=${explained ?? d.error ?? ''}>${ic}${t(`delivery.${d.status}`)}${d.status === 'failed' && d.error ? `: ${explained ?? d.error}` : ''}</span>`;
   }
 
   private _files(files: Attachment[]) {
@@ -339,7 +346,7 @@ export class KfTimeline extends LitElement {
       ${avatar(m.author.name, null, 32)}
       <div class="card">
         <div class="head">
-          <span class="author ellipsis">${m.author.name || t('contact.anonymous')}</span>${badge}
+          <span class="author ellipsis">${m.author.name || t(m.channel.kind === 'wechat' ? 'contact.wechatUser' : 'contact.anonymous')}</span>${badge}
           ${showVia ? html`<span class="via" data-channel=${channel.kind}>${icon(channelIcon(channel.kind), 12)}${channel.name}</span>` : ''}
           ${this._delivery(m)}
           <span class="time" title=${formatDateTime(m.createdAt)}>${isEmail ? formatDateTime(m.createdAt) : formatTime(m.createdAt)}</span>

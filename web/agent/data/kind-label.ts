@@ -8,6 +8,8 @@ export function kindLabel(kind: string): string {
     case 'widget':
     case 'visitor':
       return t('channels.kindWidget');
+    case 'wechat':
+      return t('channels.kindWechat');
     case 'phone':
       return t('contact.phone');
     default:
