@@ -29,6 +29,8 @@ import { slaRoutes } from './modules/sla/routes.js';
 import { teamsRoutes } from './modules/teams/routes.js';
 import { assignmentRoutes } from './modules/assignment/routes.js';
 import { ticketsRoutes } from './modules/tickets/routes.js';
+import { kbRoutes } from './modules/kb/routes.js';
+import { kbVoteRoutes } from './modules/kb/vote-routes.js';
 import { matchingTicketIds } from './search/service.js';
 import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 import { searchRoutes } from './search/routes.js';
@@ -106,6 +108,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(agentRealtimeRoutes, { ctx });
       await api.register(searchRoutes, { ctx });
       await api.register(emailRoutes, { ctx });
+      await api.register(kbRoutes, { ctx });
+      await api.register(kbVoteRoutes, { ctx });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },

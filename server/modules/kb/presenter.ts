@@ -1,0 +1,54 @@
+import { markdownToHtml } from './markdown.js';
+import { parseNames, parseQuestions, type ArticleRow, type CategoryRow } from './queries.js';
+import type { ArticleSummary, ArticleView, CategoryView } from './schemas.js';
+
+/** The public page of an article, relative to the site root. */
+export const articlePath = (locale: string, slug: string): string => `/help/${locale}/articles/${encodeURIComponent(slug)}`;
+
+export function presentArticleSummary(row: ArticleRow): ArticleSummary {
+  return {
+    id: row.id,
+    slug: row.slug,
+    locale: row.locale,
+    title: row.title,
+    status: row.status,
+    categoryId: row.category_id,
+    translationGroup: row.translation_group,
+    views: row.views,
+    helpful: row.helpful,
+    notHelpful: row.not_helpful,
+    botUsed: row.bot_used,
+    botResolved: row.bot_resolved,
+    updatedAt: row.updated_at,
+    publishedAt: row.published_at,
+    url: row.status === 'published' ? articlePath(row.locale, row.slug) : null,
+  };
+}
+
+export function presentArticle(row: ArticleRow, group: ArticleRow[]): ArticleView {
+  return {
+    ...presentArticleSummary(row),
+    body: row.body_md,
+    html: markdownToHtml(row.body_md),
+    questions: parseQuestions(row.questions),
+    translations: group
+      .filter((t) => t.id !== row.id)
+      .map((t) => ({ id: t.id, locale: t.locale, slug: t.slug, title: t.title, status: t.status })),
+    createdAt: row.created_at,
+  };
+}
+
+export function presentCategory(row: CategoryRow, articleCount: number): CategoryView {
+  return {
+    id: row.id,
+    parentId: row.parent_id,
+    slug: row.slug,
+    name: row.name,
+    names: parseNames(row.names),
+    position: row.position,
+    articleCount,
+  };
+}
+
+/** A category's name in a locale, or its default name. */
+export const categoryName = (row: CategoryRow, locale: string): string => parseNames(row.names)[locale] || row.name;
