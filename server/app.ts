@@ -36,6 +36,7 @@ import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 import { searchRoutes } from './search/routes.js';
 import { widgetChannelPlugin } from './channels/widget/plugin.js';
 import { emailRoutes } from './channels/email/routes.js';
+import { helpCenterRoutes } from './help/routes.js';
 
 export interface BuildOptions {
   /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
@@ -114,6 +115,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     },
     { prefix: '/api/v1' },
   );
+
+  await app.register(helpCenterRoutes, { ctx });
 
   const webRoot = options.webRoot === undefined ? findWebRoot() : options.webRoot;
   // The widget channel: visitor API under /api/v1/widget/:channel, chat frame page at /widget/:channel/frame.
