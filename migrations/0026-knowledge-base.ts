@@ -30,6 +30,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('slug', 'text', (c) => c.notNull())
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('body_md', 'text', (c) => c.notNull())
+    // Rendered on write, so pages and search snippets never run the markdown renderer.
+    .addColumn('body_html', 'text', (c) => c.notNull())
+    .addColumn('body_text', 'text', (c) => c.notNull())
     .addColumn('questions', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('draft','published','archived')`))
     .addColumn('views', 'integer', (c) => c.notNull().defaultTo(0))
@@ -78,8 +81,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('kb_article_attachments_file').on('kb_article_attachments').column('attachment_id').execute();
 
   // Words and CJK bigrams per field (title and questions weigh more than the body), and every
-  // CJK character once, for one-character queries. Same shaping as the ticket index.
+  // CJK character once, for one-character queries. Same shaping as the ticket index. `meta`
+  // holds filter tokens (locale, status, category) so a search filters and ranks inside FTS5
+  // and stops at its limit, instead of ranking every match and filtering afterwards.
   await sql`create virtual table kb_fts using fts5(
-    title, questions, body, chars, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+    title, questions, body, chars, meta, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
   )`.execute(db);
 }

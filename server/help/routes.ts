@@ -5,7 +5,6 @@ import type { AppContext } from '../context.js';
 import { AppError, TooManyRequests } from '../http/errors.js';
 import { findAttachment } from '../modules/attachments/queries.js';
 import { attachmentPath } from '../modules/attachments/storage.js';
-import { markdownToHtml, markdownToText } from '../modules/kb/markdown.js';
 import { articlePath } from '../modules/kb/presenter.js';
 import { articlePage, categoryPage, homeCategories, publicFile } from '../modules/kb/public.js';
 import { searchArticles } from '../modules/kb/search.js';
@@ -74,9 +73,8 @@ export const helpCenterRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
     if (!data) return notFound(reply, locale);
     ensureVisitorCookie(ctx, request, reply);
     await countView(ctx, data.article.id);
-    const text = markdownToText(data.article.body_md);
     const voted = request.query.voted === 'thanks' || request.query.voted === 'limited' ? request.query.voted : null;
-    return send(reply, articleView(reader(locale), data, { html: markdownToHtml(data.article.body_md), description: text.slice(0, 160), voted }));
+    return send(reply, articleView(reader(locale), data, { html: data.article.body_html, description: data.article.body_text.slice(0, 160), voted }));
   });
 
   app.post<{ Params: { locale: string; slug: string }; Body: Record<string, string> | undefined }>('/help/:locale/articles/:slug/vote', async (request, reply) => {

@@ -1,11 +1,17 @@
-import { markdownToHtml } from './markdown.js';
 import { parseNames, parseQuestions, type ArticleRow, type CategoryRow } from './queries.js';
 import type { ArticleSummary, ArticleView, CategoryView } from './schemas.js';
 
 /** The public page of an article, relative to the site root. */
 export const articlePath = (locale: string, slug: string): string => `/help/${locale}/articles/${encodeURIComponent(slug)}`;
 
-export function presentArticleSummary(row: ArticleRow): ArticleSummary {
+/** The columns a summary needs; a search reads only these. */
+export const SUMMARY_COLUMNS = [
+  'id', 'slug', 'locale', 'title', 'status', 'category_id', 'translation_group',
+  'views', 'helpful', 'not_helpful', 'bot_used', 'bot_resolved', 'updated_at', 'published_at',
+] as const;
+type SummaryRow = Pick<ArticleRow, (typeof SUMMARY_COLUMNS)[number]>;
+
+export function presentArticleSummary(row: SummaryRow): ArticleSummary {
   return {
     id: row.id,
     slug: row.slug,
@@ -29,7 +35,7 @@ export function presentArticle(row: ArticleRow, group: ArticleRow[]): ArticleVie
   return {
     ...presentArticleSummary(row),
     body: row.body_md,
-    html: markdownToHtml(row.body_md),
+    html: row.body_html,
     questions: parseQuestions(row.questions),
     translations: group
       .filter((t) => t.id !== row.id)

@@ -2,8 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/database.js';
 import { kbMatchExpression, RANK } from './fts.js';
-import { markdownToText } from './markdown.js';
-import { presentArticleSummary } from './presenter.js';
+import { presentArticleSummary, SUMMARY_COLUMNS } from './presenter.js';
 import type { ArticleSummary, SearchHit } from './schemas.js';
 import type { KbLocale, KbStatus } from './tables.js';
 
@@ -37,26 +36,23 @@ export async function searchArticles(
   limit: number,
   options: { status?: KbStatus | null; categoryId?: number; db?: DbOrTx } = {},
 ): Promise<SearchHit[]> {
-  const match = kbMatchExpression(query);
-  if (match === null) return [];
   const status = options.status === undefined ? 'published' : options.status;
-  let q = (options.db ?? ctx.db)
-    .selectFrom(sql<{ rowid: number; rank: number }>`(select rowid, ${RANK} as rank from kb_fts where kb_fts match ${match})`.as('hits'))
-    .innerJoin('kb_articles as a', 'a.id', 'hits.rowid')
-    .selectAll('a')
-    .select('hits.rank')
-    .orderBy('hits.rank')
-    .orderBy('a.id')
-    .limit(limit);
-  if (locale !== null) q = q.where('a.locale', '=', locale);
-  if (status !== null) q = q.where('a.status', '=', status);
-  if (options.categoryId !== undefined) q = q.where('a.category_id', '=', options.categoryId);
-  const rows = await q.execute();
-  return rows.map(({ rank, ...row }) => ({
-    ...presentArticleSummary(row),
-    snippet: snippetOf(markdownToText(row.body_md), query),
-    score: -rank,
-  }));
+  const match = kbMatchExpression(query, { locale, status, ...(options.categoryId !== undefined ? { categoryId: options.categoryId } : {}) });
+  if (match === null) return [];
+  const db = options.db ?? ctx.db;
+  // Filtered, ranked and cut inside FTS5; only the hits shown are read from kb_articles.
+  const hits = await sql<{ id: number; rank: number }>`select rowid as id, ${RANK} as rank from kb_fts where kb_fts match ${match} order by rank limit ${limit}`.execute(db);
+  if (hits.rows.length === 0) return [];
+  const rows = await db
+    .selectFrom('kb_articles')
+    .select([...SUMMARY_COLUMNS, 'body_text'])
+    .where('id', 'in', hits.rows.map((h) => h.id))
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return hits.rows.flatMap((hit) => {
+    const row = byId.get(hit.id);
+    return row ? [{ ...presentArticleSummary(row), snippet: snippetOf(row.body_text, query), score: -hit.rank }] : [];
+  });
 }
 
 /** The agent app's list: any status, newest edit first, or ranked by a query when there is one. */
@@ -68,7 +64,7 @@ export async function listArticles(ctx: Pick<AppContext, 'db'>, filters: Article
       ...(filters.categoryId !== undefined ? { categoryId: filters.categoryId } : {}),
     });
   }
-  let q = ctx.db.selectFrom('kb_articles').selectAll().orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(limit);
+  let q = ctx.db.selectFrom('kb_articles').select(SUMMARY_COLUMNS).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(limit);
   if (filters.locale) q = q.where('locale', '=', filters.locale);
   if (filters.status) q = q.where('status', '=', filters.status);
   if (filters.categoryId !== undefined) q = q.where('category_id', '=', filters.categoryId);

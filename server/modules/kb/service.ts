@@ -4,7 +4,7 @@ import { BadRequest, Conflict, NotFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { agentActor, type Viewer } from '../tickets/policy.js';
 import { indexArticle, unindexArticle } from './fts.js';
-import { markdownToText, referencedFiles } from './markdown.js';
+import { markdownToHtml, markdownToText, referencedFiles } from './markdown.js';
 import { presentArticle } from './presenter.js';
 import { findArticle, findCategory, parseQuestions, slugTaken, translationsOf, type ArticleRow } from './queries.js';
 import type { ArticleInput, ArticlePatch, ArticleView } from './schemas.js';
@@ -30,14 +30,23 @@ async function freeSlug(db: DbOrTx, locale: KbLocale, wanted: string | undefined
   }
 }
 
+const rendered = (body: string) => ({ body_md: body, body_html: markdownToHtml(body), body_text: markdownToText(body) });
+
 async function checkCategory(db: DbOrTx, id: number | null | undefined): Promise<void> {
   if (id != null && !(await findCategory(db, id))) throw new BadRequest('categoryId: no such category', { field: 'categoryId' });
 }
 
 /** Keeps the search index, the revision history and the article's images in step with a write. */
 async function afterWrite(db: DbOrTx, row: ArticleRow, viewer: Viewer, revision: boolean): Promise<void> {
-  const questions = parseQuestions(row.questions);
-  await indexArticle(db, { id: row.id, title: row.title, questions, text: markdownToText(row.body_md) });
+  await indexArticle(db, {
+    id: row.id,
+    title: row.title,
+    questions: parseQuestions(row.questions),
+    text: row.body_text,
+    locale: row.locale,
+    status: row.status,
+    categoryId: row.category_id,
+  });
   if (revision) {
     await db
       .insertInto('kb_revisions')
@@ -82,7 +91,7 @@ export async function createArticle(ctx: AppContext, viewer: Viewer, input: Arti
         translation_group: group ?? 0,
         slug: await freeSlug(tx, input.locale, input.slug, input.title, null),
         title: input.title.trim(),
-        body_md: input.body,
+        ...rendered(input.body),
         questions: JSON.stringify(cleanQuestions(input.questions)),
         status,
         created_by: viewer.id,
@@ -116,7 +125,7 @@ export async function updateArticle(ctx: AppContext, viewer: Viewer, id: number,
       .updateTable('kb_articles')
       .set({
         title,
-        body_md: body,
+        ...(body !== before.body_md ? rendered(body) : {}),
         questions,
         status,
         slug: patch.slug !== undefined ? await freeSlug(tx, before.locale, patch.slug, title, id) : before.slug,

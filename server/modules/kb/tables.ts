@@ -25,6 +25,9 @@ export interface KbArticlesTable {
   slug: string;
   title: string;
   body_md: string;
+  /** body_md rendered and sanitised; body_text is what a reader sees, for snippets. */
+  body_html: string;
+  body_text: string;
   /** JSON array of alternative questions (相似问法). */
   questions: Generated<string>;
   status: KbStatus;
