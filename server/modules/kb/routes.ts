@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 import { agentOf, requireAgent, requireRole } from '../../http/auth.js';
 import { IdParams, withErrors } from '../../http/schemas.js';
 import { createCategory, deleteCategory, listCategories, updateCategory } from './categories.js';
+import { markdownToHtml } from './markdown.js';
 import { listRevisions, restoreRevision } from './revisions.js';
 import {
   ArticleInputSchema,
@@ -107,6 +108,18 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (a
       await deleteArticle(ctx, agentOf(request), request.params.id);
       return reply.code(204).send(null);
     },
+  );
+  app.post(
+    '/kb/preview',
+    {
+      schema: {
+        tags,
+        description: 'Markdown rendered and sanitised exactly as the help center will show it.',
+        body: Type.Object({ body: Type.String({ maxLength: 200_000 }) }, { additionalProperties: false }),
+        response: withErrors({ 200: Type.Object({ html: Type.String() }) }, 400, 401),
+      },
+    },
+    async (request) => ({ html: markdownToHtml(request.body.body) }),
   );
   app.get(
     '/kb/articles/:id/revisions',

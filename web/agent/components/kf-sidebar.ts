@@ -185,6 +185,7 @@ export class KfSidebar extends LitElement {
           : ''}
         <div class="group">
           ${this._link('#/contacts', t('nav.contacts'), 'contacts', r.name === 'contacts')}
+          ${this._link('#/kb', t('nav.kb'), 'file', r.name === 'kb')}
           ${this._link('#/admin/' + (s.canManage ? 'agents' : 'tokens'), t('nav.settings'), 'settings', r.name === 'admin')}
         </div>
       </nav>
