@@ -106,6 +106,12 @@ await measure('help search page', '< 20', (i) => {
 });
 const service = await timeRuns(RUNS, (i) => searchArticles(ctx, QUERIES[i % QUERIES.length]!, null, 10), 20);
 figures.push({ name: 'searchArticles (service, any locale) p95', value: percentile(service.wall, 95), unit: 'ms', target: '< 20' });
+figures.push({ name: 'searchArticles (service, any locale) p95 cpu', value: percentile(service.cpu, 95), unit: 'ms', target: '< 20' });
+// What reply suggestions run: a customer's whole message, any word or bigram matching.
+const MESSAGES = ['你好，我上周买的鞋子不合适，想申请退款，要怎么操作？订单号 12345', 'Hi, my parcel has not arrived and I would like a refund or an exchange please', '請問發票什麼時候可以開好？我需要報銷'];
+const suggest = await timeRuns(RUNS, (i) => searchArticles(ctx, MESSAGES[i % MESSAGES.length]!, null, 5, { mode: 'any' }), 20);
+figures.push({ name: 'suggestion search (whole message) p95', value: percentile(suggest.wall, 95), unit: 'ms', target: '< 30' });
+figures.push({ name: 'suggestion search (whole message) p95 cpu', value: percentile(suggest.cpu, 95), unit: 'ms', target: '< 30' });
 
 report(figures);
 await app.close();

@@ -42,6 +42,12 @@ export interface MatchFilters {
   locale?: KbLocale | null;
   status?: KbStatus | null;
   categoryId?: number;
+  /**
+   * 'all' (a search box): every term must match, a CJK run as a phrase. 'any' (a customer's
+   * whole message, for suggestions): any word or bigram may match, and bm25 ranks articles
+   * sharing more of them first.
+   */
+  mode?: 'all' | 'any';
 }
 
 /**
@@ -50,16 +56,33 @@ export interface MatchFilters {
  * article's three text columns, plus the filters. Null when nothing in the query is searchable.
  */
 export function kbMatchExpression(q: string, filters: MatchFilters = {}): string | null {
-  const parts = parseQuery(q).map((term: QueryTerm) => {
-    if (term.kind === 'word') return Array.from(term.text).length > 1 ? `${TEXT} : ${quote(term.text)}*` : `${TEXT} : ${quote(term.text)}`;
-    if (Array.from(term.text).length === 1) return `chars : ${quote(term.text)}`;
-    return `${TEXT} : ${quote(bigrams(term.text).join(' '))}`;
-  });
+  const terms = parseQuery(q);
+  const parts = filters.mode === 'any' ? anyTerms(terms) : terms.map(allTerm);
   if (parts.length === 0) return null;
+  if (filters.mode === 'any') parts.splice(0, parts.length, `(${parts.join(' OR ')})`);
   if (filters.locale) parts.push(`meta : ${localeToken(filters.locale)}`);
   if (filters.status) parts.push(`meta : ${statusToken(filters.status)}`);
   if (filters.categoryId !== undefined) parts.push(`meta : ${categoryToken(filters.categoryId)}`);
   return parts.join(' AND ');
+}
+
+function allTerm(term: QueryTerm): string {
+  if (term.kind === 'word') return Array.from(term.text).length > 1 ? `${TEXT} : ${quote(term.text)}*` : `${TEXT} : ${quote(term.text)}`;
+  if (Array.from(term.text).length === 1) return `chars : ${quote(term.text)}`;
+  return `${TEXT} : ${quote(bigrams(term.text).join(' '))}`;
+}
+
+/** Words of two letters or more and CJK bigrams, each on its own; single characters say too little. */
+function anyTerms(terms: readonly QueryTerm[]): string[] {
+  const out = new Set<string>();
+  for (const term of terms) {
+    if (term.kind === 'word') {
+      if (Array.from(term.text).length > 1) out.add(`${TEXT} : ${quote(term.text)}`);
+    } else if (Array.from(term.text).length > 1) {
+      for (const pair of bigrams(term.text)) out.add(`${TEXT} : ${quote(pair)}`);
+    }
+  }
+  return [...out].slice(0, 64);
 }
 
 /**

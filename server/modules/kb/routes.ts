@@ -19,11 +19,18 @@ import {
   StatusSchema,
 } from './schemas.js';
 import { listArticles, searchArticles } from './search.js';
+import { suggestForTicket } from './suggestions.js';
+import { CannedReplySchema } from '../canned-replies/service.js';
 import { createArticle, deleteArticle, getArticle, updateArticle } from './service.js';
 
 const tags = ['knowledge-base'];
 const OneArticle = Type.Object({ article: ArticleSchema });
 const OneCategory = Type.Object({ category: CategorySchema });
+const SuggestionsSchema = Type.Object({
+  basedOn: Type.Union([Type.String(), Type.Null()], { description: 'The customer message the suggestions answer' }),
+  articles: Type.Array(SearchHitSchema),
+  cannedReplies: Type.Array(Type.Composite([CannedReplySchema, Type.Object({ score: Type.Number() })])),
+});
 
 /**
  * /api/v1/kb. Every agent reads; admins and supervisors write, as with canned replies: both are
@@ -108,6 +115,18 @@ export const kbRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (a
       await deleteArticle(ctx, agentOf(request), request.params.id);
       return reply.code(204).send(null);
     },
+  );
+  app.get(
+    '/kb/suggestions',
+    {
+      schema: {
+        tags,
+        description: "Published articles and canned replies ranked against the customer's last message on a ticket, for the composer.",
+        querystring: Type.Object({ ticketId: Type.Integer({ minimum: 1 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })) }),
+        response: withErrors({ 200: SuggestionsSchema }, 400, 401, 404),
+      },
+    },
+    async (request) => suggestForTicket(ctx, agentOf(request), request.query.ticketId, request.query.limit ?? 5),
   );
   app.post(
     '/kb/preview',

@@ -34,10 +34,15 @@ export async function searchArticles(
   query: string,
   locale: KbLocale | null,
   limit: number,
-  options: { status?: KbStatus | null; categoryId?: number; db?: DbOrTx } = {},
+  options: { status?: KbStatus | null; categoryId?: number; db?: DbOrTx; mode?: 'all' | 'any' } = {},
 ): Promise<SearchHit[]> {
   const status = options.status === undefined ? 'published' : options.status;
-  const match = kbMatchExpression(query, { locale, status, ...(options.categoryId !== undefined ? { categoryId: options.categoryId } : {}) });
+  const match = kbMatchExpression(query, {
+    locale,
+    status,
+    mode: options.mode ?? 'all',
+    ...(options.categoryId !== undefined ? { categoryId: options.categoryId } : {}),
+  });
   if (match === null) return [];
   const db = options.db ?? ctx.db;
   // Filtered, ranked and cut inside FTS5; only the hits shown are read from kb_articles.
