@@ -32,6 +32,11 @@ export const helpCenterRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
   const votes = makeVoteLimiter();
   const reader = (locale: KbLocale): Reader => ({ site, locale, t: translator(locale) });
 
+  // Pages, not API: kept out of /api/docs.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true };
+  });
+
   // The feedback buttons are plain forms.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));

@@ -168,3 +168,11 @@ describe('help_center config', () => {
     expect(problems.join('\n')).toContain(key);
   });
 });
+
+describe('API docs', () => {
+  it('document the knowledge base API but not the help center pages', async () => {
+    const doc = (await get('/api/docs/json')).json<{ paths: Record<string, unknown> }>();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/kb/articles', '/api/v1/kb/articles/{id}/revisions', '/api/v1/kb/suggestions', '/api/v1/kb/search']));
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/help'))).toEqual([]);
+  });
+});
