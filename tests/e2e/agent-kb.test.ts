@@ -102,6 +102,13 @@ describe('knowledge base editor', () => {
     await page.screenshot({ path: screenshotPath('kb-editor-en-desktop') });
     await page.setViewportSize({ width: 375, height: 812 });
     await page.screenshot({ path: screenshotPath('kb-editor-en-phone'), fullPage: true });
+
+    // On a phone the section is in the views sheet of the navigation bar.
+    await goTo(page, '#/inbox/mine', 'kf-sidebar .tabbar');
+    await page.click('kf-sidebar .tabbar button[data-tab=views]');
+    await page.click('kf-sidebar nav a[href="#/kb"]');
+    await page.waitForSelector('kf-kb tbody tr');
+    await page.screenshot({ path: screenshotPath('kb-list-en-phone') });
     await page.context().close();
   }, 60_000);
 });
