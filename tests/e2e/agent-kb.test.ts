@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../helpers/browser.js';
 import { createAgent } from '../../server/modules/agents/service.js';
-import { buildAgentApp, goTo, PASSWORD, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
+import { apiAs, buildAgentApp, goTo, inboundEmail, openTicket, PASSWORD, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
 
 let server: AgentServer;
 let browser: Browser;
@@ -109,6 +109,32 @@ describe('knowledge base editor', () => {
     await page.click('kf-sidebar nav a[href="#/kb"]');
     await page.waitForSelector('kf-kb tbody tr');
     await page.screenshot({ path: screenshotPath('kb-list-en-phone') });
+    await page.context().close();
+  }, 60_000);
+
+  it('suggests the article and a canned reply in the composer, inserted with Alt+1 and a click', async () => {
+    const admin = await apiAs(server, server.admin.email);
+    await admin('POST', '/canned-replies', { shortcut: 'refund', title: '退款已受理', body: '{{contact.name}} 您好，您的退款申请已受理。' });
+    const ticket = await inboundEmail(server.ctx, { email: 'li@example.cn', name: '李雷' }, '鞋子不合适', '你好，鞋子尺码不合适，我想申请退款，怎么操作？');
+    const page = await signedInPage(browser, server, { email: 'wang@example.test', context: { viewport: { width: 1440, height: 900 } } });
+    await openTicket(page, ticket.ticketId);
+    const chips = page.locator('kf-composer kf-reply-suggestions button.s');
+    await expect.poll(() => chips.allTextContents()).toEqual([expect.stringContaining('如何申请退款'), expect.stringContaining('退款已受理')]);
+    await page.screenshot({ path: screenshotPath('kb-suggestions-zh-CN-desktop') });
+
+    const area = page.locator('kf-composer textarea');
+    await area.click();
+    await page.keyboard.press('Alt+Digit1');
+    await expect.poll(() => area.inputValue()).toMatch(new RegExp(`^如何申请退款: ${server.url.replace(/[.]/g, '\\.')}/help/zh-CN/articles/`));
+    await area.fill('');
+    await chips.nth(1).click();
+    await expect.poll(() => area.inputValue()).toBe('李雷 您好，您的退款申请已受理。');
+    await area.fill('');
+    await chips.nth(0).click();
+    await page.click('kf-reply-suggestions .pop button[data-as=text]');
+    await expect.poll(() => area.inputValue()).toContain('点击「申请退款」');
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.screenshot({ path: screenshotPath('kb-suggestions-zh-CN-phone') });
     await page.context().close();
   }, 60_000);
 });

@@ -37,7 +37,9 @@ export function markdownToHtml(markdown: string): string {
 /** The words a reader sees, for the search index and page descriptions. */
 export function markdownToText(markdown: string): string {
   const html = marked.parse(markdown) as string;
-  return sanitizeHtml(html.replace(/<\/(p|h\d|li|tr|pre|blockquote)>/g, '$&\n'), { allowedTags: [], allowedAttributes: {} })
+  // List items keep a bullet, so pasted text still reads as steps.
+  const blocks = html.replace(/<li>/g, '<li>- ').replace(/<\/(p|h\d|li|tr|pre|blockquote)>/g, '$&\n');
+  return sanitizeHtml(blocks, { allowedTags: [], allowedAttributes: {} })
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

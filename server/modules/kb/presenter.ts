@@ -36,6 +36,7 @@ export function presentArticle(row: ArticleRow, group: ArticleRow[]): ArticleVie
     ...presentArticleSummary(row),
     body: row.body_md,
     html: row.body_html,
+    text: row.body_text,
     questions: parseQuestions(row.questions),
     translations: group
       .filter((t) => t.id !== row.id)

@@ -48,6 +48,7 @@ export const ArticleSchema = Type.Composite([
   Type.Object({
     body: Type.String({ description: 'Markdown' }),
     html: Type.String({ description: 'The body rendered and sanitised, as the help center shows it' }),
+    text: Type.String({ description: 'The body as plain text, e.g. to paste into a chat reply' }),
     questions: Type.Array(Type.String(), { description: 'Alternative questions (相似问法)' }),
     translations: Type.Array(TranslationSchema, { description: 'The same article in the other locales' }),
     createdAt: Type.Integer(),

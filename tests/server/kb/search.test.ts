@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markdownToHtml } from '../../../server/modules/kb/markdown.js';
+import { markdownToHtml, markdownToText } from '../../../server/modules/kb/markdown.js';
 import type { SearchHit } from '../../../server/modules/kb/schemas.js';
 import { searchArticles } from '../../../server/modules/kb/search.js';
 import { createTestApp, type Session, type TestApp } from '../../helpers/app.js';
@@ -85,5 +85,9 @@ describe('markdown rendering', () => {
     expect(html).toContain('<img src="/help/files/3/a.png" alt="截图" loading="lazy" />');
     expect(html).toContain('<code>code</code>');
     expect(html).toContain('<td>1</td>');
+  });
+
+  it('gives plain text with list items kept as steps and entities decoded', () => {
+    expect(markdownToText('## 步骤\n\n1. 打开 **订单**\n2. 点击 <b>退款</b> & 等待')).toBe('步骤\n- 打开 订单\n- 点击 退款 & 等待');
   });
 });

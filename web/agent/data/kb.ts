@@ -26,6 +26,7 @@ export interface KbArticleSummary {
 export interface KbArticle extends KbArticleSummary {
   body: string;
   html: string;
+  text: string;
   questions: string[];
   translations: Array<{ id: number; locale: Language; slug: string; title: string; status: KbStatus }>;
   createdAt: number;
@@ -59,6 +60,17 @@ export interface KbArticleInput {
   questions: string[];
 }
 
+export interface KbSearchHit extends KbArticleSummary {
+  snippet: string;
+  score: number;
+}
+
+export interface ReplySuggestions {
+  basedOn: string | null;
+  articles: KbSearchHit[];
+  cannedReplies: Array<{ id: number; shortcut: string; title: string; body: string; score: number }>;
+}
+
 export interface KbFilters {
   locale?: string | undefined;
   status?: string | undefined;
@@ -75,6 +87,7 @@ export const kb = {
   create: async (api: ApiClient, body: KbArticleInput & { locale: string; translationOf?: number | undefined }) =>
     (await api.post<{ article: KbArticle }>('/kb/articles', body)).article,
   update: async (api: ApiClient, id: number, body: KbArticleInput) => (await api.patch<{ article: KbArticle }>(`/kb/articles/${id}`, body)).article,
+  suggestions: (api: ApiClient, ticketId: number, signal?: AbortSignal) => api.get<ReplySuggestions>('/kb/suggestions', { ticketId, limit: 3 }, signal),
   preview: async (api: ApiClient, body: string) => (await api.post<{ html: string }>('/kb/preview', { body })).html,
   revisions: async (api: ApiClient, id: number) => (await api.get<{ items: KbRevision[] }>(`/kb/articles/${id}/revisions`)).items,
   restore: async (api: ApiClient, id: number, revisionId: number) =>
