@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { AppError, TooManyRequests } from '../http/errors.js';
+import { NotFound, TooManyRequests } from '../http/errors.js';
 import { findAttachment } from '../modules/attachments/queries.js';
 import { attachmentPath } from '../modules/attachments/storage.js';
 import { articlePath } from '../modules/kb/presenter.js';
@@ -108,10 +108,10 @@ export const helpCenterRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
     const id = Number(request.params.id);
     const row = Number.isSafeInteger(id) && id > 0 ? await findAttachment(ctx.db, id) : undefined;
     if (!row || row.name !== request.params.name || !IMAGE_TYPES.has(row.content_type) || !(await publicFile(ctx.db, id))) {
-      throw new AppError(404, 'not_found', 'No such file.');
+      throw new NotFound('file');
     }
     const file = attachmentPath(ctx.paths.attachments, row.sha256);
-    if (!existsSync(file)) throw new AppError(404, 'not_found', 'No such file.');
+    if (!existsSync(file)) throw new NotFound('file');
     return reply
       .header('content-type', row.content_type)
       .header('content-length', String(row.size))

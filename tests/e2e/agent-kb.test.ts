@@ -44,7 +44,7 @@ describe('knowledge base editor', () => {
     await page.selectOption('kf-kb-editor #kb-status', 'published');
     await page.click('kf-kb-editor button[aria-label="新建分类"]');
     await expect.poll(() => page.locator('kf-kb-editor #kb-category option:checked').textContent()).toBe('订单与退款');
-    await expect.poll(() => page.locator('kf-kb-editor .preview h2').textContent()).toBe('步骤');
+    await expect.poll(() => page.locator('kf-kb-editor .preview h3').textContent()).toBe('步骤');
     expect(await page.locator('kf-kb-editor .preview strong').textContent()).toBe('我的订单');
     await page.click('kf-kb-editor button.btn.primary');
     await page.waitForFunction(() => /^#\/kb\/\d+$/.test(location.hash));

@@ -19,6 +19,12 @@ const SANITIZE: sanitizeHtml.IOptions = {
   // "//evil.example" would leave our origin without saying so.
   allowProtocolRelative: false,
   transformTags: {
+    // The article's title is the page's one h1; the body's headings sit below it.
+    h1: 'h2',
+    h2: 'h3',
+    h3: 'h4',
+    h4: 'h5',
+    h5: 'h6',
     a: (tagName, attribs) => {
       const external = /^https?:/i.test(attribs.href ?? '');
       return { tagName, attribs: external ? { ...attribs, rel: 'noopener noreferrer nofollow' } : attribs };

@@ -25,7 +25,7 @@ describe('help center pages', () => {
   beforeAll(async () => {
     const cat = await as(t, t.admin).post<{ category: { id: number } }>('/kb/categories', { name: 'Orders', slug: 'orders', names: { 'zh-CN': '订单' } });
     const en = await makeArticle(t, { title: 'How to request a refund', body: 'Open **Orders** and press Refund.', locale: 'en', status: 'published', categoryId: cat.body.category.id });
-    const cn = await makeArticle(t, { title: '如何申请退款', body: '打开 **订单**，点击退款。\n\n<script>alert(1)</script>', locale: 'zh-CN', status: 'published', categoryId: cat.body.category.id, translationOf: en.id, questions: ['怎么退钱'] });
+    const cn = await makeArticle(t, { title: '如何申请退款', body: '# 步骤\n\n打开 **订单**，点击退款。\n\n<script>alert(1)</script>', locale: 'zh-CN', status: 'published', categoryId: cat.body.category.id, translationOf: en.id, questions: ['怎么退钱'] });
     refundId = cn.id;
     await makeArticle(t, { title: '内部草稿 Secret draft', body: 'not yet', locale: 'zh-CN', status: 'draft', categoryId: cat.body.category.id });
     await makeArticle(t, { title: 'Old <b>archived</b>', body: 'gone', locale: 'en', status: 'archived' });

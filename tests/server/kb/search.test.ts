@@ -80,11 +80,15 @@ describe('markdown rendering', () => {
 
   it('keeps headings, lists, tables, code, links and images', () => {
     const html = markdownToHtml('## 步骤\n\n1. 打开 [订单](https://shop.example/orders)\n\n![截图](/help/files/3/a.png)\n\n`code`\n\n| a |\n|---|\n| 1 |');
-    expect(html).toContain('<h2>步骤</h2>');
+    expect(html).toContain('<h3>步骤</h3>');
     expect(html).toContain('<a href="https://shop.example/orders" rel="noopener noreferrer nofollow">订单</a>');
     expect(html).toContain('<img src="/help/files/3/a.png" alt="截图" loading="lazy" />');
     expect(html).toContain('<code>code</code>');
     expect(html).toContain('<td>1</td>');
+  });
+
+  it('puts body headings below the title, the page’s one h1', () => {
+    expect(markdownToHtml('# 一\n\n## 二\n\n###### 六')).toBe('<h2>一</h2>\n<h3>二</h3>\n<h6>六</h6>\n');
   });
 
   it('gives plain text with list items kept as steps and entities decoded', () => {
