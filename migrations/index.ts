@@ -21,6 +21,7 @@ import * as m0019 from './0019-sla.js';
 import * as m0023 from './0023-webhooks.js';
 import * as m0021 from './0021-sla-mail-recompute.js';
 import * as m0025 from './0025-wechat.js';
+import * as m0026 from './0026-knowledge-base.js';
 
 /**
  * Every migration, in order. Registered explicitly so a bundled or compiled build
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '0023-webhooks': m0023,
   '0021-sla-mail-recompute': m0021,
   '0025-wechat': m0025,
+  '0026-knowledge-base': m0026,
 };

@@ -31,6 +31,8 @@ import { teamsRoutes } from './modules/teams/routes.js';
 import { assignmentRoutes } from './modules/assignment/routes.js';
 import { ticketsRoutes } from './modules/tickets/routes.js';
 import { webhooksRoutes } from './modules/webhooks/routes.js';
+import { kbRoutes } from './modules/kb/routes.js';
+import { kbVoteRoutes } from './modules/kb/vote-routes.js';
 import { matchingTicketIds } from './search/service.js';
 import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 import { searchRoutes } from './search/routes.js';
@@ -38,6 +40,7 @@ import { widgetChannelPlugin } from './channels/widget/plugin.js';
 import { emailRoutes } from './channels/email/routes.js';
 import { wechatRoutes } from './channels/wechat/routes.js';
 import { wechatApiRoutes } from './channels/wechat/api-routes.js';
+import { helpCenterRoutes } from './help/routes.js';
 
 export interface BuildOptions {
   /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
@@ -113,10 +116,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(searchRoutes, { ctx });
       await api.register(emailRoutes, { ctx });
       await api.register(wechatApiRoutes, { ctx });
+      await api.register(kbRoutes, { ctx });
+      await api.register(kbVoteRoutes, { ctx });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },
   );
+
+  await app.register(helpCenterRoutes, { ctx });
 
   const webRoot = options.webRoot === undefined ? findWebRoot() : options.webRoot;
   // The widget channel: visitor API under /api/v1/widget/:channel, chat frame page at /widget/:channel/frame.

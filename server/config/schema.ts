@@ -87,6 +87,20 @@ export const ConfigSchema = Type.Object(
       },
       { ...strict, default: {} },
     ),
+    /** The public help center at /help. */
+    help_center: Type.Object(
+      {
+        /** Shown in the header and the page titles; "Help center" (translated) when absent. */
+        title: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        /** Header and link colour, as #rrggbb. */
+        brand_color: Type.String({ pattern: '^#[0-9a-fA-F]{6}$', default: '#2563eb' }),
+        /** An https (or site-relative) image URL for the header logo. */
+        logo_url: Type.Optional(Type.String({ pattern: '^(https://|/)[^\\s"<>]+$', maxLength: 500 })),
+        /** Where "Still need help?" leads: a contact page, a page with the chat widget, or mailto:. */
+        contact_url: Type.Optional(Type.String({ pattern: '^(https?://|mailto:|/)[^\\s"<>]+$', maxLength: 500 })),
+      },
+      { ...strict, default: {} },
+    ),
     channels: Type.Object(
       {
         email: Type.Array(EmailChannelSchema, { default: [] }),

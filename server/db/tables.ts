@@ -19,6 +19,7 @@ import type { IdempotencyTables } from '../http/idempotency-tables.js';
 import type { RuleTables } from '../modules/rules/tables.js';
 import type { WebhookTables } from '../modules/webhooks/tables.js';
 import type { WechatTables } from '../channels/wechat/tables.js';
+import type { KbTables } from '../modules/kb/tables.js';
 
 /**
  * Every table Kysely knows. Each module declares its own tables next to its code;
@@ -45,4 +46,5 @@ export interface Tables
     AssignmentTables,
     SlaTables,
     WebhookTables,
-    WechatTables {}
+    WechatTables,
+    KbTables {}

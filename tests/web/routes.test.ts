@@ -7,6 +7,10 @@ describe('routes', () => {
     ['#/inbox/label%3A%E9%80%80%E6%AC%BE/ticket/42', { name: 'inbox', view: 'label:退款', ticketId: 42 }],
     ['#/contacts/7', { name: 'contacts', contactId: 7 }],
     ['#/contacts', { name: 'contacts', contactId: null }],
+    ['#/kb', { name: 'kb', article: null }],
+    ['#/kb/12', { name: 'kb', article: 12 }],
+    ['#/kb/new', { name: 'kb', article: { new: true } }],
+    ['#/kb/new?of=12&locale=zh-TW', { name: 'kb', article: { new: true, translationOf: 12, locale: 'zh-TW' } }],
     ['#/admin/labels', { name: 'admin', section: 'labels' }],
     ['#/profile', { name: 'profile' }],
     ['#/search?q=%E5%8F%91%E7%A5%A8', { name: 'search', params: { q: '发票' } }],
@@ -24,6 +28,7 @@ describe('routes', () => {
     expect(parseRoute('')).toEqual({ name: 'inbox', view: 'mine', ticketId: null });
     expect(parseRoute('#/nowhere')).toEqual({ name: 'inbox', view: 'mine', ticketId: null });
     expect(parseRoute('#/inbox/all/ticket/abc')).toEqual({ name: 'inbox', view: 'all', ticketId: null });
+    expect(parseRoute('#/kb/abc')).toEqual({ name: 'kb', article: null });
     expect(parseRoute('#/admin/secrets')).toEqual({ name: 'admin', section: 'agents' });
     expect(parseRoute('#/search?q=x&team=abc&from=yesterday')).toEqual({ name: 'search', params: { q: 'x' } });
   });

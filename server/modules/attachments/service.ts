@@ -128,6 +128,8 @@ export async function removeStaleUploads(ctx: AppContext, maxAgeMs = 24 * 3_600_
     .where('created_at', '<', at - maxAgeMs)
     .where('uploaded_by', 'is not', null)
     .where('id', 'not in', (eb) => eb.selectFrom('message_attachments').select('attachment_id'))
+    // Images of knowledge base articles are uploads too, kept as long as an article shows them.
+    .where('id', 'not in', (eb) => eb.selectFrom('kb_article_attachments').select('attachment_id'))
     .limit(1000)
     .execute();
   if (stale.length === 0) return 0;

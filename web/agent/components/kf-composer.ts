@@ -17,6 +17,8 @@ import { utf8Bytes } from '../data/wechat.js';
 import './kf-wechat-window.js';
 import './kf-wechat-card.js';
 import { avatar } from './kf-avatar.js';
+import './kf-reply-suggestions.js';
+import type { KfReplySuggestions, SuggestionEvent } from './kf-reply-suggestions.js';
 
 type Mode = 'reply' | 'note';
 interface Upload {
@@ -122,6 +124,7 @@ export class KfComposer extends LitElement {
   @state() private _card = false;
   @query('textarea') private _area!: HTMLTextAreaElement;
   @query('input[type=file]') private _filePicker!: HTMLInputElement;
+  @query('kf-reply-suggestions') private _replySuggestions!: KfReplySuggestions | null;
   private _ticketId = 0;
   /**
    * The newest message the agent had seen when they started writing: a message after it is a
@@ -303,7 +306,21 @@ export class KfComposer extends LitElement {
     this._area.setSelectionRange(end, end);
   }
 
+  /** A suggested article or canned reply, put in at the caret (replacing a selection). */
+  private _insertSuggestion(e: SuggestionEvent) {
+    const a = this._area;
+    a.focus();
+    a.setRangeText(e.detail.text, a.selectionStart, a.selectionEnd, 'end');
+    a.dispatchEvent(new Event('input'));
+  }
+
   private _keydown(e: KeyboardEvent) {
+    // Alt+1 … Alt+4: the suggestions above the box (e.code: Alt+digit types other characters on a Mac).
+    const digit = /^Digit([1-4])$/.exec(e.code);
+    if (digit && e.altKey && !e.ctrlKey && !e.metaKey && this._replySuggestions?.pick(Number(digit[1]))) {
+      e.preventDefault();
+      return;
+    }
     const s = this._suggest;
     if (s) {
       const list = s.kind === 'canned' ? this._cannedMatches : this._mentionMatches;
@@ -487,6 +504,7 @@ export class KfComposer extends LitElement {
       ${this.canReply
         ? ''
         : html`<div class="no-channel" role="status" data-notice="no-reply-channel">${icon('alert', 14)}<span><strong>${t('composer.noChannel')}</strong> <span class="faint">${t('composer.noChannelHint')}</span></span></div>`}
+      ${note ? '' : html`<kf-reply-suggestions .ticketId=${this.ticket.id} .lastMessageId=${this.lastMessageId} @suggestion=${this._insertSuggestion}></kf-reply-suggestions>`}
       <div class="tabs" role="tablist">
         <button class="tab" role="tab" data-mode="reply" aria-selected=${!note} ?disabled=${!this.canReply} @click=${() => this.focusMode('reply')}>${icon('reply', 14)}${t('composer.reply')}</button>
         <button class="tab" role="tab" data-mode="note" aria-selected=${note} @click=${() => this.focusMode('note')}>${icon('note', 14)}${t('composer.note')}</button>

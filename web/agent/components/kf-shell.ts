@@ -85,6 +85,7 @@ export class KfShell extends LitElement {
     if (r.name === 'inbox' || this._lazyReady.has(r.name)) return;
     if (r.name === 'admin') await import('../views/admin/kf-admin.js');
     else if (r.name === 'contacts') await import('../views/kf-contacts.js');
+    else if (r.name === 'kb') await import('../views/kf-kb.js');
     else if (r.name === 'search') await import('../views/kf-search-results.js');
     else await import('../views/kf-profile.js');
     this._lazyReady = new Set([...this._lazyReady, r.name]);
@@ -152,6 +153,8 @@ export class KfShell extends LitElement {
         return this._lazyReady.has('contacts')
           ? html`<kf-contacts .contactId=${r.contactId}></kf-contacts>`
           : html`<div class="loading">${t('app.loading')}</div>`;
+      case 'kb':
+        return this._lazyReady.has('kb') ? html`<kf-kb .article=${r.article}></kf-kb>` : html`<div class="loading">${t('app.loading')}</div>`;
       case 'admin':
         return this._lazyReady.has('admin')
           ? html`<kf-admin .section=${r.section}></kf-admin>`

@@ -190,6 +190,7 @@ export class KfSidebar extends LitElement {
           ? html`<div class="group"><div class="section-title">${t('nav.labels')}</div>
               ${s.labels.map((l) => this._viewLink({ kind: 'label', value: l.name }, l.name, html`<span class="dot" style="background:${/^#[0-9a-f]{3,8}$/i.test(l.color) ? l.color : 'var(--kf-text-faint)'};margin:0 4px"></span>`))}</div>`
           : ''}
+        <div class="group">${this._link('#/kb', t('nav.kb'), 'file', r.name === 'kb')}</div>
         <div class="group">
           ${this._link('#/contacts', t('nav.contacts'), 'contacts', r.name === 'contacts')}
           ${this._link('#/admin/' + (s.canManage ? 'agents' : 'tokens'), t('nav.settings'), 'settings', r.name === 'admin')}

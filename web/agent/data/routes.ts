@@ -6,9 +6,33 @@ export const ADMIN_SECTIONS: AdminSection[] = ['agents', 'teams', 'labels', 'can
 export type Route =
   | { name: 'inbox'; view: string; ticketId: number | null }
   | { name: 'contacts'; contactId: number | null }
+  | { name: 'kb'; article: KbArticleRef }
   | { name: 'admin'; section: AdminSection }
   | { name: 'profile' }
   | { name: 'search'; params: SearchParams };
+
+/** The knowledge base: the list (null), an article, or a new one (perhaps a translation of another). */
+export type KbArticleRef = null | number | { new: true; translationOf?: number | undefined; locale?: string | undefined };
+
+function parseKb(seg: string | undefined, query: string): KbArticleRef {
+  if (seg === 'new') {
+    const u = new URLSearchParams(query);
+    const of = Number(u.get('of'));
+    return { new: true, translationOf: Number.isInteger(of) && of > 0 ? of : undefined, locale: u.get('locale') ?? undefined };
+  }
+  const id = Number(seg);
+  return Number.isInteger(id) && id > 0 ? id : null;
+}
+
+function formatKb(a: KbArticleRef): string {
+  if (a === null) return '#/kb';
+  if (typeof a === 'number') return `#/kb/${a}`;
+  const u = new URLSearchParams();
+  if (a.translationOf) u.set('of', String(a.translationOf));
+  if (a.locale) u.set('locale', a.locale);
+  const q = u.toString();
+  return `#/kb/new${q ? `?${q}` : ''}`;
+}
 
 /** The full search view's query and filters, kept in the hash so a search can be linked and reloaded. */
 export interface SearchParams {
@@ -64,6 +88,8 @@ export function parseRoute(hash: string): Route {
       const id = Number(seg[1]);
       return { name: 'contacts', contactId: Number.isInteger(id) && id > 0 ? id : null };
     }
+    case 'kb':
+      return { name: 'kb', article: parseKb(seg[1], query) };
     case 'admin': {
       const s = seg[1] as AdminSection;
       return { name: 'admin', section: ADMIN_SECTIONS.includes(s) ? s : 'agents' };
@@ -83,6 +109,8 @@ export function formatRoute(r: Route): string {
       return `#/inbox/${encodeURIComponent(r.view)}${r.ticketId ? `/ticket/${r.ticketId}` : ''}`;
     case 'contacts':
       return `#/contacts${r.contactId ? `/${r.contactId}` : ''}`;
+    case 'kb':
+      return formatKb(r.article);
     case 'admin':
       return `#/admin/${r.section}`;
     case 'profile':
