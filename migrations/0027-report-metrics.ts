@@ -42,10 +42,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       where m.ticket_id = tickets.id and m.kind = 'system' and m.idempotency_key like 'chat-ended:%'
         and (tickets.first_response_at is null or tickets.first_response_at > m.created_at))`.execute(db);
 
-  // The three ranges a report reads: created, first answered and resolved in a period.
+  // The ranges a report reads: created, first answered, resolved and reopened in a period; ratings; SLA clocks.
   await db.schema.createIndex('tickets_created').on('tickets').columns(['created_at']).execute();
   await sql`create index tickets_first_response on tickets (first_response_at) where first_response_at is not null`.execute(db);
   await sql`create index tickets_resolved on tickets (resolved_at) where resolved_at is not null`.execute(db);
+  await sql`create index tickets_reopened on tickets (last_reopened_at) where last_reopened_at is not null`.execute(db);
   await sql`create index csat_ratings_created on csat_ratings (created_at)`.execute(db);
+  await sql`create index sla_targets_started on sla_targets (started_at)`.execute(db);
 }
 

@@ -24,6 +24,7 @@ import { cannedRepliesRoutes } from './modules/canned-replies/routes.js';
 import { contactsRoutes } from './modules/contacts/routes.js';
 import { labelsRoutes } from './modules/labels/routes.js';
 import { businessHoursRoutes } from './modules/business-hours/routes.js';
+import { reportsRoutes } from './modules/reports/routes.js';
 import { rulesRoutes } from './modules/rules/routes.js';
 import { slaRoutes } from './modules/sla/routes.js';
 import { teamsRoutes } from './modules/teams/routes.js';
@@ -106,6 +107,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(agentRealtimeRoutes, { ctx });
       await api.register(searchRoutes, { ctx });
       await api.register(emailRoutes, { ctx });
+      await api.register(reportsRoutes, { ctx });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },

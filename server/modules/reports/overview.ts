@@ -1,0 +1,125 @@
+import type { Database } from '../../db/database.js';
+import type { Period, ReportQuery } from './params.js';
+import { createdTotals, csatOffered, csatScores, firstResponses, reopenedCount, resolutions, slaOutcomes } from './queries.js';
+import { scopeOf, type Scope } from './scope.js';
+import { rate, Samples, type DurationStats } from './stats.js';
+
+export interface CsatFigures {
+  /** 1–5 */
+  average: number | null;
+  /** ratings per score, "1" to "5" */
+  distribution: Record<string, number>;
+  responses: number;
+  /** chats that offered a rating */
+  offered: number;
+  responseRate: number | null;
+  /** share of ratings that are 4 or 5 */
+  satisfactionRate: number | null;
+}
+
+export interface SlaFigures {
+  target: string;
+  met: number;
+  breached: number;
+  rate: number | null;
+}
+
+export interface PeriodFigures {
+  ticketsCreated: number;
+  ticketsResolved: number;
+  ticketsReopened: number;
+  firstResponseTime: DurationStats;
+  nextResponseTime: { average: number | null; count: number };
+  resolutionTime: DurationStats;
+  firstContactResolutionRate: number | null;
+  reopenRate: number | null;
+  slaCompliance: SlaFigures[];
+  csat: CsatFigures;
+  chat: { chats: number; waitTime: DurationStats; missed: number };
+}
+
+export interface Overview extends PeriodFigures {
+  from: string;
+  to: string;
+  timezone: string;
+  previous: PeriodFigures & { from: string; to: string };
+}
+
+export function csatFigures(scores: Iterable<[unknown, number, number]>, offered: number): CsatFigures {
+  const distribution: Record<string, number> = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
+  let responses = 0;
+  let sum = 0;
+  let happy = 0;
+  for (const [, score, n] of scores) {
+    distribution[String(score)] = (distribution[String(score)] ?? 0) + n;
+    responses += n;
+    sum += score * n;
+    if (score >= 4) happy += n;
+  }
+  return {
+    average: responses === 0 ? null : Math.round((sum / responses) * 100) / 100,
+    distribution,
+    responses,
+    offered,
+    responseRate: rate(responses, Math.max(offered, responses)),
+    satisfactionRate: rate(happy, responses),
+  };
+}
+
+function figures(database: Database, p: Period, scope: Scope): PeriodFigures {
+  let created = 0;
+  let missed = 0;
+  let chats = 0;
+  let nextSum = 0;
+  let nextCount = 0;
+  for (const [, n, m, ns, nc, c] of createdTotals(database, p, scope)) {
+    created += n;
+    missed += m;
+    nextSum += ns;
+    nextCount += nc;
+    chats += c;
+  }
+  const frt = new Samples();
+  const wait = new Samples();
+  for (const [, seconds, isChat] of firstResponses(database, p, scope)) {
+    frt.add(seconds);
+    if (isChat) wait.add(seconds);
+  }
+  const resolution = new Samples();
+  let resolved = 0;
+  let oneTouch = 0;
+  let reopened = 0;
+  for (const [, seconds, replies, reopens] of resolutions(database, p, scope)) {
+    resolved++;
+    resolution.add(seconds);
+    if (replies === 1 && reopens === 0) oneTouch++;
+    if (reopens > 0) reopened++;
+  }
+  const sla = [...slaOutcomes(database, p, scope)].map(([target, met, breached]) => ({ target, met, breached, rate: rate(met, met + breached) }));
+  return {
+    ticketsCreated: created,
+    ticketsResolved: resolved,
+    ticketsReopened: reopenedCount(database, p, scope),
+    firstResponseTime: frt.stats(),
+    nextResponseTime: { average: nextCount === 0 ? null : Math.round(nextSum / nextCount), count: nextCount },
+    resolutionTime: resolution.stats(),
+    firstContactResolutionRate: rate(oneTouch, resolved),
+    reopenRate: rate(reopened, resolved),
+    slaCompliance: sla,
+    csat: csatFigures(csatScores(database, p, scope), csatOffered(database, p, scope)),
+    chat: { chats, waitTime: wait.stats(), missed },
+  };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function overview(database: Database, q: ReportQuery): Overview {
+  const scope = scopeOf(database, q.filters);
+  return {
+    from: iso(q.period.from),
+    to: iso(q.period.to),
+    timezone: q.timezone,
+    ...figures(database, q.period, scope),
+    previous: { from: iso(q.previous.from), to: iso(q.previous.to), ...figures(database, q.previous, scope) },
+  };
+}
