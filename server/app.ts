@@ -22,6 +22,7 @@ import { attachmentsRoutes } from './modules/attachments/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { cannedRepliesRoutes } from './modules/canned-replies/routes.js';
 import { contactsRoutes } from './modules/contacts/routes.js';
+import { exportsRoutes } from './modules/exports/routes.js';
 import { labelsRoutes } from './modules/labels/routes.js';
 import { businessHoursRoutes } from './modules/business-hours/routes.js';
 import { reportsRoutes } from './modules/reports/routes.js';
@@ -108,6 +109,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(searchRoutes, { ctx });
       await api.register(emailRoutes, { ctx });
       await api.register(reportsRoutes, { ctx });
+      await api.register(exportsRoutes, { ctx, textMatch: (db, q) => matchingTicketIds(ctx, db, q) });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },

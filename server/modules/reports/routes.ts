@@ -1,13 +1,18 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { requireRole } from '../../http/auth.js';
 import { withErrors } from '../../http/schemas.js';
+import { agentsCsv, breakdownCsv } from '../exports/report-csv.js';
+import { sendCsv } from '../exports/send.js';
 import { agentsReport } from './agents.js';
 import { breakdown } from './breakdown.js';
 import { heatmap } from './heatmap.js';
 import { overview } from './overview.js';
 import { parseBreakdown, parseReportQuery } from './params.js';
 import { AgentsReportSchema, BreakdownQuerySchema, BreakdownSchema, HeatmapSchema, OverviewSchema, ReportQuerySchema } from './schemas.js';
+
+const Csv = Type.String({ description: 'text/csv; charset=utf-8, with a UTF-8 byte order mark' });
 
 /** Reports: supervisors and admins only; an agent sees no one's figures, not even their own here. */
 export const reportsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -28,6 +33,16 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     '/reports/breakdown',
     { schema: { tags: ['reports'], querystring: BreakdownQuerySchema, response: withErrors({ 200: BreakdownSchema }, ...errors) } },
     async (request) => breakdown(ctx.database, parseReportQuery(request.query), parseBreakdown(request.query.by)),
+  );
+  app.get(
+    '/reports/breakdown.csv',
+    { schema: { tags: ['reports'], querystring: BreakdownQuerySchema, response: withErrors({ 200: Csv }, ...errors) } },
+    async (request, reply) => sendCsv(reply, `breakdown-${request.query.by}`, breakdownCsv(breakdown(ctx.database, parseReportQuery(request.query), parseBreakdown(request.query.by)))),
+  );
+  app.get(
+    '/reports/agents.csv',
+    { schema: { tags: ['reports'], querystring: ReportQuerySchema, response: withErrors({ 200: Csv }, ...errors) } },
+    async (request, reply) => sendCsv(reply, 'agents', agentsCsv(agentsReport(ctx.database, parseReportQuery(request.query)).rows)),
   );
   app.get(
     '/reports/agents',
