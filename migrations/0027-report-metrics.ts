@@ -42,12 +42,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       where m.ticket_id = tickets.id and m.kind = 'system' and m.idempotency_key like 'chat-ended:%'
         and (tickets.first_response_at is null or tickets.first_response_at > m.created_at))`.execute(db);
 
-  // The ranges a report reads: created, first answered, resolved and reopened in a period; ratings; SLA clocks.
-  await db.schema.createIndex('tickets_created').on('tickets').columns(['created_at']).execute();
-  await sql`create index tickets_first_response on tickets (first_response_at) where first_response_at is not null`.execute(db);
-  await sql`create index tickets_resolved on tickets (resolved_at) where resolved_at is not null`.execute(db);
+  // The ranges a report reads: created, first answered, resolved and reopened in a period. Each
+  // index holds the filter columns and the metrics of its range, so a report over 90 days of
+  // 200,000 tickets scans index entries in order and never reads a ticket row. Intake pays for one
+  // (tickets_report_created) on a new ticket; the others change when agents answer and resolve.
+  const filters = 'merged_into_id, channel_kind, channel_name, team_id, assignee_id, priority';
+  await sql`create index tickets_report_created on tickets (created_at, ${sql.raw(filters)},
+    chat_missed, next_response_seconds_total, next_response_count)`.execute(db);
+  await sql`create index tickets_report_first_response on tickets (first_response_at, ${sql.raw(filters)},
+    first_response_seconds, first_responder_id) where first_response_at is not null`.execute(db);
+  await sql`create index tickets_report_resolved on tickets (resolved_at, ${sql.raw(filters)},
+    resolution_seconds, agent_reply_count, reopen_count, resolved_by_id) where resolved_at is not null`.execute(db);
   await sql`create index tickets_reopened on tickets (last_reopened_at) where last_reopened_at is not null`.execute(db);
   await sql`create index csat_ratings_created on csat_ratings (created_at)`.execute(db);
+  await sql`create index widget_conversations_ended on widget_conversations (ended_at) where ended_at is not null`.execute(db);
   await sql`create index sla_targets_started on sla_targets (started_at)`.execute(db);
 }
 

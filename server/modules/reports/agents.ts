@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database.js';
 import { csatFigures } from './overview.js';
 import type { ReportQuery } from './params.js';
-import { createdTotals, csatScores, firstResponses, resolutions } from './queries.js';
+import { createdTotals, csatScores, firstResponsesByGroup, resolutionsByGroup } from './queries.js';
 import { DIMENSIONS, scopeOf } from './scope.js';
 import { Samples, type DurationStats } from './stats.js';
 
@@ -43,13 +43,16 @@ export function agentsReport(database: Database, q: ReportQuery): { from: string
   const active = database.sqlite.prepare('select id from agents where active = 1').pluck().all() as number[];
   for (const id of active) tally(id);
   for (const [id, n] of createdTotals(database, q.period, scope, DIMENSIONS.agent)) if (typeof id === 'number') tally(id).assigned += n;
-  for (const [, seconds, , responder] of firstResponses(database, q.period, scope)) {
-    if (responder === null) continue;
-    const t = tally(responder);
-    t.replied++;
-    t.frt.add(seconds);
+  // Credit goes to the writer of the first response and to whoever resolved, not to the assignee.
+  const responder = { key: 't.first_responder_id', join: '' };
+  const resolver = { key: 'coalesce(t.resolved_by_id, t.assignee_id)', join: '' };
+  for (const [id, json] of firstResponsesByGroup(database, q.period, scope, responder)) {
+    if (typeof id !== 'number') continue;
+    const t = tally(id);
+    t.frt = Samples.ofJson(json);
+    t.replied = t.frt.count;
   }
-  for (const [, , , , by] of resolutions(database, q.period, scope)) if (by !== null) tally(by).resolved++;
+  for (const [id, , resolved] of resolutionsByGroup(database, q.period, scope, resolver)) if (typeof id === 'number') tally(id).resolved += resolved;
   for (const row of csatScores(database, q.period, scope, DIMENSIONS.agent)) if (typeof row[0] === 'number') tally(row[0]).scores.push(row);
 
   const ids = [...tallies.keys()];

@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database.js';
 import { csatFigures } from './overview.js';
 import type { Breakdown, ReportQuery } from './params.js';
-import { createdTotals, csatScores, firstResponses, resolutions } from './queries.js';
+import { createdTotals, csatScores, firstResponsesByGroup, resolutionsByGroup } from './queries.js';
 import { DIMENSIONS, scopeOf } from './scope.js';
 import { rate, Samples, type DurationStats } from './stats.js';
 
@@ -66,13 +66,9 @@ export function breakdown(database: Database, q: ReportQuery, by: Breakdown): Br
     return g;
   };
   for (const [k, n] of createdTotals(database, q.period, scope, dim)) group(k).created += n;
-  for (const [k, seconds] of firstResponses(database, q.period, scope, dim)) group(k).frt.add(seconds);
-  for (const [k, seconds, replies, reopens] of resolutions(database, q.period, scope, dim)) {
-    const g = group(k);
-    g.resolved++;
-    g.resolution.add(seconds);
-    if (replies === 1 && reopens === 0) g.oneTouch++;
-    if (reopens > 0) g.reopened++;
+  for (const [k, json] of firstResponsesByGroup(database, q.period, scope, dim)) group(k).frt = Samples.ofJson(json);
+  for (const [k, json, resolved, oneTouch, reopened] of resolutionsByGroup(database, q.period, scope, dim)) {
+    Object.assign(group(k), { resolution: Samples.ofJson(json), resolved, oneTouch, reopened });
   }
   for (const row of csatScores(database, q.period, scope, dim)) group(row[0]).scores.push(row);
   const names = namesOf(database, by, [...groups.keys()]);

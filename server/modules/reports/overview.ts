@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database.js';
 import type { Period, ReportQuery } from './params.js';
-import { createdTotals, csatOffered, csatScores, firstResponses, reopenedCount, resolutions, slaOutcomes } from './queries.js';
+import { createdTotals, csatOffered, csatScores, firstResponseSeconds, reopenedCount, resolutionSeconds, resolvedTotals, slaOutcomes } from './queries.js';
 import { scopeOf, type Scope } from './scope.js';
 import { rate, Samples, type DurationStats } from './stats.js';
 
@@ -79,22 +79,10 @@ function figures(database: Database, p: Period, scope: Scope): PeriodFigures {
     nextCount += nc;
     chats += c;
   }
-  const frt = new Samples();
-  const wait = new Samples();
-  for (const [, seconds, isChat] of firstResponses(database, p, scope)) {
-    frt.add(seconds);
-    if (isChat) wait.add(seconds);
-  }
-  const resolution = new Samples();
-  let resolved = 0;
-  let oneTouch = 0;
-  let reopened = 0;
-  for (const [, seconds, replies, reopens] of resolutions(database, p, scope)) {
-    resolved++;
-    resolution.add(seconds);
-    if (replies === 1 && reopens === 0) oneTouch++;
-    if (reopens > 0) reopened++;
-  }
+  const frt = Samples.of(firstResponseSeconds(database, p, scope));
+  const wait = Samples.of(firstResponseSeconds(database, p, scope, true));
+  const resolution = Samples.of(resolutionSeconds(database, p, scope));
+  const { resolved, oneTouch, reopened } = resolvedTotals(database, p, scope);
   const sla = [...slaOutcomes(database, p, scope)].map(([target, met, breached]) => ({ target, met, breached, rate: rate(met, met + breached) }));
   return {
     ticketsCreated: created,

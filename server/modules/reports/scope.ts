@@ -48,5 +48,6 @@ export const DIMENSIONS: Record<Breakdown, { key: string; join: string }> = {
   team: { key: 't.team_id', join: '' },
   agent: { key: 't.assignee_id', join: '' },
   priority: { key: 't.priority', join: '' },
-  label: { key: 'tl.label_id', join: 'join ticket_labels tl on tl.ticket_id = t.id' },
+  // CROSS JOIN: walk the period's tickets first, then each one's labels, never every label row.
+  label: { key: 'tl.label_id', join: 'cross join ticket_labels tl on tl.ticket_id = t.id' },
 };

@@ -11,10 +11,22 @@ export class Samples {
   #values = new Float64Array(1024);
   #n = 0;
 
+  static of(values: Array<number | null>): Samples {
+    const s = new Samples();
+    s.#values = new Float64Array(Math.max(1, values.length));
+    for (const v of values) if (v !== null) s.#values[s.#n++] = v;
+    return s;
+  }
+
+  /** From a JSON array of numbers, as SQLite's json_group_array gives it. */
+  static ofJson(json: string): Samples {
+    return Samples.of(JSON.parse(json) as Array<number | null>);
+  }
+
   add(value: number | null): void {
     if (value === null) return;
     if (this.#n === this.#values.length) {
-      const grown = new Float64Array(this.#values.length * 2);
+      const grown = new Float64Array(Math.max(1024, this.#values.length * 2));
       grown.set(this.#values);
       this.#values = grown;
     }
