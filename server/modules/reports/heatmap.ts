@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database.js';
 import { zoneClock } from '../business-hours/zone-clock.js';
 import type { ReportQuery } from './params.js';
-import { createdPerQuarterHour } from './queries.js';
+import { perQuarterHour } from './queries.js';
 import { scopeOf } from './scope.js';
 
 const QUARTER_HOUR = 900_000;
@@ -25,7 +25,7 @@ export function heatmap(database: Database, q: ReportQuery): Heatmap {
   const clock = zoneClock(q.timezone);
   const cells = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   let total = 0;
-  for (const [bucket, n] of createdPerQuarterHour(database, q.period, scopeOf(database, q.filters))) {
+  for (const [bucket, n] of perQuarterHour(database, q.period, scopeOf(database, q.filters))) {
     const start = bucket * QUARTER_HOUR;
     const wall = start + clock.offsetAt(start);
     const day = Math.floor(wall / DAY);

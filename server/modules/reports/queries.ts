@@ -146,12 +146,12 @@ export function slaOutcomes(database: Database, p: Period, scope: Scope) {
   ) as IterableIterator<[string, number, number]>;
 }
 
-/** [15-minute bucket since the epoch, tickets created in it]. */
-export function createdPerQuarterHour(database: Database, p: Period, scope: Scope) {
+/** [15-minute bucket since the epoch, tickets created (or resolved) in it]. */
+export function perQuarterHour(database: Database, p: Period, scope: Scope, column: 'created_at' | 'resolved_at' = 'created_at') {
   return rows(
     database,
-    `select t.created_at / 900000, count(*) from tickets t
-      where t.created_at >= ? and t.created_at < ? and ${scope.sql}
+    `select t.${column} / 900000, count(*) from tickets t
+      where t.${column} >= ? and t.${column} < ? and ${scope.sql}
       group by 1`,
     [p.from, p.to, ...scope.params],
   ) as IterableIterator<[number, number]>;

@@ -10,7 +10,8 @@ import { breakdown } from './breakdown.js';
 import { heatmap } from './heatmap.js';
 import { overview } from './overview.js';
 import { parseBreakdown, parseReportQuery } from './params.js';
-import { AgentsReportSchema, BreakdownQuerySchema, BreakdownSchema, HeatmapSchema, OverviewSchema, ReportQuerySchema } from './schemas.js';
+import { volume } from './volume.js';
+import { AgentsReportSchema, BreakdownQuerySchema, BreakdownSchema, HeatmapSchema, OverviewSchema, ReportQuerySchema, VolumeSchema } from './schemas.js';
 
 const Csv = Type.String({ description: 'text/csv; charset=utf-8, with a UTF-8 byte order mark' });
 
@@ -28,6 +29,11 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     '/reports/heatmap',
     { schema: { tags: ['reports'], querystring: ReportQuerySchema, response: withErrors({ 200: HeatmapSchema }, ...errors) } },
     async (request) => heatmap(ctx.database, parseReportQuery(request.query)),
+  );
+  app.get(
+    '/reports/volume',
+    { schema: { tags: ['reports'], querystring: ReportQuerySchema, response: withErrors({ 200: VolumeSchema }, ...errors) } },
+    async (request) => volume(ctx.database, parseReportQuery(request.query)),
   );
   app.get(
     '/reports/breakdown',

@@ -103,3 +103,10 @@ export const AgentsReportSchema = Type.Object({
     }),
   ),
 });
+
+export const VolumeSchema = Type.Object({
+  timezone: Type.String(),
+  days: Type.Array(Type.String(), { description: 'the zone’s calendar days, YYYY-MM-DD' }),
+  created: Type.Array(Type.Integer()),
+  resolved: Type.Array(Type.Integer()),
+});

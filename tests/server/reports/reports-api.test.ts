@@ -95,6 +95,21 @@ describe('GET /reports/heatmap', () => {
   });
 });
 
+describe('GET /reports/volume', () => {
+  it('counts tickets created and resolved per day of the zone’s calendar', async () => {
+    const utc = (await get(`/reports/volume?${range}&timezone=UTC`)).body;
+    expect(utc).toMatchObject({
+      days: ['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08'],
+      created: [1, 1, 1, 1, 0, 0, 1],
+      resolved: [1, 1, 1, 0, 0, 0, 0],
+    });
+    // in Shanghai the week starts at 08:00 on the 2nd and ends at 08:00 on the 9th; D falls on Friday the 6th
+    const sh = (await get(`/reports/volume?${range}&timezone=Asia/Shanghai`)).body;
+    expect(sh).toMatchObject({ created: [1, 1, 1, 0, 1, 0, 1, 0], resolved: [1, 1, 1, 0, 0, 0, 0, 0] });
+    expect((sh.days as string[]).at(-1)).toBe('2026-03-09');
+  });
+});
+
 describe('GET /reports/breakdown and /reports/agents', () => {
   const row = (body: Json, key: string | null) => body.rows?.find((r) => r.key === key);
 
@@ -133,7 +148,7 @@ describe('GET /reports/breakdown and /reports/agents', () => {
 
 describe('who may read reports, and bad input', () => {
   it('answers an agent with 403 and a supervisor with the report', async () => {
-    for (const url of ['overview', 'heatmap', 'breakdown', 'agents']) {
+    for (const url of ['overview', 'heatmap', 'volume', 'breakdown', 'agents']) {
       const res = await get(`/reports/${url}?${range}&by=team`, d.agent1);
       expect(res.status).toBe(403);
     }
