@@ -8,7 +8,9 @@ export type Route =
   | { name: 'contacts'; contactId: number | null }
   | { name: 'admin'; section: AdminSection }
   | { name: 'profile' }
-  | { name: 'search'; params: SearchParams };
+  | { name: 'search'; params: SearchParams }
+  /** The query as it stands in the hash; views/reports parses it (with the agent's time zone as default). */
+  | { name: 'reports'; query: string };
 
 /** The full search view's query and filters, kept in the hash so a search can be linked and reloaded. */
 export interface SearchParams {
@@ -72,6 +74,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'profile' };
     case 'search':
       return { name: 'search', params: parseSearch(query) };
+    case 'reports':
+      return { name: 'reports', query };
     default:
       return DEFAULT_ROUTE;
   }
@@ -89,5 +93,7 @@ export function formatRoute(r: Route): string {
       return '#/profile';
     case 'search':
       return `#/search?${formatSearch(r.params)}`;
+    case 'reports':
+      return r.query ? `#/reports?${r.query}` : '#/reports';
   }
 }
