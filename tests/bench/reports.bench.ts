@@ -133,6 +133,8 @@ async function main(): Promise<void> {
     const p95 = percentile(samples.wall, 95);
     log(`${name}: p50 ${percentile(samples.wall, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (cpu p95 ${percentile(samples.cpu, 95).toFixed(0)} ms)`);
     figures.push({ name: `90 days: ${name} p95`, value: p95, unit: 'ms', target });
+    // On a machine shared with other work wall time includes waiting for a core; CPU time is what an idle one takes.
+    figures.push({ name: `90 days: ${name} p95 cpu`, value: percentile(samples.cpu, 95), unit: 'ms', target });
   }
 
   const gc = (globalThis as { gc?: () => void }).gc;

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database.js';
 import type { Period, ReportQuery } from './params.js';
-import { createdTotals, csatOffered, csatScores, firstResponseSeconds, reopenedCount, resolutionSeconds, resolvedTotals, slaOutcomes } from './queries.js';
+import { createdTotals, csatOffered, csatScores, firstResponseSamples, reopenedCount, resolvedSamples, slaOutcomes } from './queries.js';
 import { scopeOf, type Scope } from './scope.js';
 import { rate, Samples, type DurationStats } from './stats.js';
 
@@ -79,10 +79,11 @@ function figures(database: Database, p: Period, scope: Scope): PeriodFigures {
     nextCount += nc;
     chats += c;
   }
-  const frt = Samples.of(firstResponseSeconds(database, p, scope));
-  const wait = Samples.of(firstResponseSeconds(database, p, scope, true));
-  const resolution = Samples.of(resolutionSeconds(database, p, scope));
-  const { resolved, oneTouch, reopened } = resolvedTotals(database, p, scope);
+  const responses = firstResponseSamples(database, p, scope);
+  const frt = Samples.ofJson(responses.all);
+  const wait = Samples.ofJson(responses.chats);
+  const { seconds, resolved, oneTouch, reopened } = resolvedSamples(database, p, scope);
+  const resolution = Samples.ofJson(seconds);
   const sla = [...slaOutcomes(database, p, scope)].map(([target, met, breached]) => ({ target, met, breached, rate: rate(met, met + breached) }));
   return {
     ticketsCreated: created,
