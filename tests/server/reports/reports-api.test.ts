@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../helpers/app.js';
 import { as } from '../tickets/fixtures.js';
-import { buildDataset, FROM, TO, type Dataset } from './dataset.js';
+import { vi } from 'vitest';
+import { intake } from '../../../server/intake/intake.js';
+import { at, buildDataset, clockAt, FROM, TO, type Dataset } from './dataset.js';
 
 let d: Dataset;
 beforeAll(async () => {
@@ -173,5 +175,25 @@ describe('who may read reports, and bad input', () => {
     const res = await get(`/reports/breakdown?${range}&by=weather`);
     expect(res.status).toBe(400);
     expect((res.body as { error: { details?: { field?: string } } }).error.details?.field).toBe('by');
+  });
+});
+
+describe('a merged ticket', () => {
+  it('is counted once, in the ticket it was merged into', async () => {
+    const admin = as(d.t, d.t.admin);
+    const open = async (when: string, key: string) => {
+      clockAt(at(when));
+      return (await intake(d.t.ctx, { channel: { kind: 'email', name: 'support' }, sender: { identity: { kind: 'email', value: 'twice@example.com' } }, subject: 'Same issue', text: key, idempotencyKey: key, receivedAt: at(when) })).ticketId;
+    };
+    const x = await open('2026-04-06T09:00:00Z', 'merge-x');
+    const y = await open('2026-04-06T10:00:00Z', 'merge-y');
+    clockAt(at('2026-04-06T09:05:00Z'));
+    expect((await admin.post(`/tickets/${x}/messages`, { kind: 'reply', text: 'On it' })).status).toBe(201);
+    clockAt(at('2026-04-06T10:20:00Z'));
+    expect((await admin.post(`/tickets/${y}/messages`, { kind: 'reply', text: 'On it too' })).status).toBe(201);
+    expect((await admin.post(`/tickets/${y}/merge`, { intoTicketId: x })).status).toBe(200);
+    vi.useRealTimers();
+    const res = await get('/reports/overview?from=2026-04-06T00:00:00Z&to=2026-04-07T00:00:00Z');
+    expect(res.body).toMatchObject({ ticketsCreated: 1, ticketsResolved: 0, firstResponseTime: { median: 300, count: 1 } });
   });
 });
