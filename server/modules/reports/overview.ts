@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.js';
+import { businessFigures, calendarFor, type BusinessFigures } from './business.js';
 import type { Period, ReportQuery } from './params.js';
 import { createdTotals, csatOffered, csatScores, firstResponseSamples, reopenedCount, resolvedSamples, slaOutcomes } from './queries.js';
 import { scopeOf, type Scope } from './scope.js';
@@ -39,10 +40,12 @@ export interface PeriodFigures {
 }
 
 export interface Overview extends PeriodFigures {
+  /** with ?businessHoursId: the same times counted in that calendar's open hours */
+  businessHours?: BusinessFigures;
   from: string;
   to: string;
   timezone: string;
-  previous: PeriodFigures & { from: string; to: string };
+  previous: PeriodFigures & { from: string; to: string; businessHours?: BusinessFigures };
 }
 
 export function csatFigures(scores: Iterable<[unknown, number, number]>, offered: number): CsatFigures {
@@ -102,13 +105,20 @@ function figures(database: Database, p: Period, scope: Scope): PeriodFigures {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export function overview(database: Database, q: ReportQuery): Overview {
+export async function overview(database: Database, q: ReportQuery): Promise<Overview> {
   const scope = scopeOf(database, q.filters);
+  const cal = q.businessHoursId !== undefined ? await calendarFor(database, q.businessHoursId) : null;
   return {
     from: iso(q.period.from),
     to: iso(q.period.to),
     timezone: q.timezone,
     ...figures(database, q.period, scope),
-    previous: { from: iso(q.previous.from), to: iso(q.previous.to), ...figures(database, q.previous, scope) },
+    ...(cal ? { businessHours: businessFigures(database, q.period, scope, cal) } : {}),
+    previous: {
+      from: iso(q.previous.from),
+      to: iso(q.previous.to),
+      ...figures(database, q.previous, scope),
+      ...(cal ? { businessHours: businessFigures(database, q.previous, scope, cal) } : {}),
+    },
   };
 }

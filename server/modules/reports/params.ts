@@ -19,6 +19,7 @@ export interface RawReportQuery {
   agentId?: number | undefined;
   label?: string | undefined;
   priority?: string | undefined;
+  businessHoursId?: number | undefined;
 }
 
 /** Which tickets a report counts, beyond its period. */
@@ -43,6 +44,8 @@ export interface ReportQuery {
   previous: Period;
   timezone: string;
   filters: ReportFilters;
+  /** a calendar to also measure times in business hours of */
+  businessHoursId?: number | undefined;
 }
 
 const bad = (field: string, message: string): BadRequest => new BadRequest(`${field}: ${message}`, { field });
@@ -79,6 +82,7 @@ export function parseReportQuery(raw: RawReportQuery): ReportQuery {
       label: raw.label?.trim() || undefined,
       priorities,
     },
+    businessHoursId: raw.businessHoursId,
   };
 }
 

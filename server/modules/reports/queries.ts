@@ -86,6 +86,15 @@ export function resolvedSamples(database: Database, p: Period, scope: Scope): { 
     .get(p.from, p.to, ...scope.params) as { seconds: string; resolved: number; oneTouch: number; reopened: number };
 }
 
+/** [created, answered] of tickets first answered in the period, or [created, resolved] of those resolved in it (ms). */
+export function spans(database: Database, p: Period, scope: Scope, end: 'first_response_at' | 'resolved_at') {
+  return rows(
+    database,
+    `select t.created_at, t.${end} from tickets t where t.${end} >= ? and t.${end} < ? and ${scope.sql}`,
+    [p.from, p.to, ...scope.params],
+  ) as IterableIterator<[number, number]>;
+}
+
 export function reopenedCount(database: Database, p: Period, scope: Scope): number {
   const row = database.sqlite
     .prepare(`select count(*) as n from tickets t where t.last_reopened_at >= ? and t.last_reopened_at < ? and ${scope.sql}`)

@@ -11,6 +11,7 @@ export const ReportQuerySchema = Type.Object({
   agentId: Type.Optional(Type.Integer({ minimum: 1, description: 'the assignee' })),
   label: Type.Optional(Type.String({ maxLength: 100 })),
   priority: Type.Optional(Type.String({ description: 'comma-separated: low, normal, high, urgent', maxLength: 40 })),
+  businessHoursId: Type.Optional(Type.Integer({ minimum: 1, description: 'overview only: also count times in these business hours' })),
 });
 
 export const BreakdownQuerySchema = Type.Composite([
@@ -53,11 +54,19 @@ const PeriodFigures = {
 
 const Range = { from: Type.String(), to: Type.String() };
 
+const BusinessFigures = Type.Optional(
+  Type.Object(
+    { businessHoursId: Type.Integer(), name: Type.String(), firstResponseTime: Duration, resolutionTime: Duration },
+    { description: 'with businessHoursId: times counted in those business hours' },
+  ),
+);
+
 export const OverviewSchema = Type.Object({
   ...Range,
   timezone: Type.String(),
   ...PeriodFigures,
-  previous: Type.Object({ ...Range, ...PeriodFigures }),
+  businessHours: BusinessFigures,
+  previous: Type.Object({ ...Range, ...PeriodFigures, businessHours: BusinessFigures }),
 });
 
 export const HeatmapSchema = Type.Object({
