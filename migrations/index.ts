@@ -22,6 +22,7 @@ import * as m0023 from './0023-webhooks.js';
 import * as m0021 from './0021-sla-mail-recompute.js';
 import * as m0025 from './0025-wechat.js';
 import * as m0026 from './0026-knowledge-base.js';
+import * as m0027 from './0027-report-metrics.js';
 
 /**
  * Every migration, in order. Registered explicitly so a bundled or compiled build
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '0021-sla-mail-recompute': m0021,
   '0025-wechat': m0025,
   '0026-knowledge-base': m0026,
+  '0027-report-metrics': m0027,
 };

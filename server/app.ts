@@ -22,8 +22,10 @@ import { attachmentsRoutes } from './modules/attachments/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { cannedRepliesRoutes } from './modules/canned-replies/routes.js';
 import { contactsRoutes } from './modules/contacts/routes.js';
+import { exportsRoutes } from './modules/exports/routes.js';
 import { labelsRoutes } from './modules/labels/routes.js';
 import { businessHoursRoutes } from './modules/business-hours/routes.js';
+import { reportsRoutes } from './modules/reports/routes.js';
 import { rulesRoutes } from './modules/rules/routes.js';
 import { notificationRoutes } from './modules/sla/notification-routes.js';
 import { slaRoutes } from './modules/sla/routes.js';
@@ -118,6 +120,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(wechatApiRoutes, { ctx });
       await api.register(kbRoutes, { ctx });
       await api.register(kbVoteRoutes, { ctx });
+      await api.register(reportsRoutes, { ctx });
+      await api.register(exportsRoutes, { ctx, textMatch: (db, q) => matchingTicketIds(ctx, db, q) });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },

@@ -49,7 +49,7 @@ export async function resolveTicket(
       changes: {
         status: 'open',
         snoozed_until: null,
-        ...(reopened ? { resolved_at: null, reopen_count: found.reopen_count + 1 } : {}),
+        ...(reopened ? { resolved_at: null, reopen_count: found.reopen_count + 1, last_reopened_at: at } : {}),
       },
     };
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { hashPassword } from '../modules/agents/passwords.js';
 import { previewOf } from '../modules/tickets/messages.js';
+import { secondsBetween } from '../modules/tickets/metrics.js';
 import type { TicketPriority, TicketStatus } from '../modules/tickets/tables.js';
 import { buildSearchIndex } from '../search/search-index.js';
 import { makeConversation } from './conversation.js';
@@ -159,6 +160,26 @@ function insertContacts(database: Database, rng: Random, count: number, now: num
   return out;
 }
 
+/** The report metrics intake and the ticket service would have kept for these messages (tickets/metrics.ts). */
+function replyMetrics(messages: Array<{ kind: string; fromAgent: boolean; at: number }>) {
+  let replies = 0;
+  let awaitingSince: number | null = null;
+  let nextTotal = 0;
+  let nextCount = 0;
+  for (const m of messages) {
+    if (m.kind === 'inbound') awaitingSince ??= m.at;
+    else if (m.kind === 'outbound' && m.fromAgent) {
+      if (replies > 0 && awaitingSince !== null) {
+        nextTotal += secondsBetween(awaitingSince, m.at);
+        nextCount++;
+      }
+      replies++;
+      awaitingSince = null;
+    }
+  }
+  return { replies, awaitingSince, nextTotal, nextCount };
+}
+
 interface TicketPlan {
   tickets: number;
   avg: number;
@@ -178,8 +199,10 @@ function insertTickets(database: Database, rng: Random, plan: TicketPlan): { mes
   const insertTicket = sqlite.prepare(
     `insert into tickets (number, subject, status, snoozed_until, priority, channel_kind, channel_name, thread_key,
        contact_id, assignee_id, team_id, custom_fields, created_at, updated_at, last_activity_at, first_response_at,
-       resolved_at, reopen_count, merged_into_id, message_count, last_message_preview, last_message_kind, last_message_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?)`,
+       resolved_at, reopen_count, merged_into_id, message_count, last_message_preview, last_message_kind, last_message_at,
+       first_response_seconds, first_responder_id, agent_reply_count, awaiting_since, next_response_seconds_total,
+       next_response_count, resolution_seconds, resolved_by_id)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertMessage = sqlite.prepare(
     `insert into messages (ticket_id, kind, author_kind, author_id, author_name, text, html, channel_kind, channel_name,
@@ -222,6 +245,7 @@ function insertTickets(database: Database, rng: Random, plan: TicketPlan): { mes
     const teamId = rng.chance(0.85) ? (plan.teamIds.get(convo.topic.team) ?? null) : null;
     const firstReply = convo.messages.find((m) => m.kind === 'outbound');
     const settled = status === 'resolved' || status === 'closed';
+    const metrics = replyMetrics(convo.messages);
     const ticketId = Number(
       insertTicket.run(
         number,
@@ -246,6 +270,14 @@ function insertTickets(database: Database, rng: Random, plan: TicketPlan): { mes
         previewOf(last.text),
         last.kind,
         last.at,
+        firstReply ? secondsBetween(start, firstReply.at) : null,
+        firstReply ? agent.id : null,
+        metrics.replies,
+        settled ? null : metrics.awaitingSince,
+        metrics.nextTotal,
+        metrics.nextCount,
+        settled ? secondsBetween(start, last.at) : null,
+        settled ? agent.id : null,
       ).lastInsertRowid,
     );
     convo.messages.forEach((m, n) => {

@@ -17,6 +17,8 @@ const paths = {
   send: svg`<path d="M4.5 12 19.5 5l-5 14.5-3-6.3z"/><path d="m11.5 13.2 8-8.2"/>`,
   api: svg`<path d="m8.5 8-4 4 4 4M15.5 8l4 4-4 4M13.5 6l-3 12"/>`,
   tag: svg`<path d="M4 4.5h7.2l8.3 8.3a1.5 1.5 0 0 1 0 2.1l-4.6 4.6a1.5 1.5 0 0 1-2.1 0L4.5 11.2V4.5z"/><circle cx="8.3" cy="8.8" r="1.3"/>`,
+  info: svg`<circle cx="12" cy="12" r="8"/><path d="M12 11v5M12 8v.01"/>`,
+  chart: svg`<path d="M4.5 19.5h15"/><path d="M7 16v-4M11 16V8M15 16v-6M19 16V5.5"/>`,
   search: svg`<circle cx="10.8" cy="10.8" r="6"/><path d="m15.3 15.3 4.2 4.2"/>`,
   settings: svg`<circle cx="12" cy="12" r="2.8"/><path d="M12 3.5v2.2M12 18.3v2.2M3.5 12h2.2M18.3 12h2.2M6 6l1.6 1.6M16.4 16.4 18 18M6 18l1.6-1.6M16.4 7.6 18 6"/>`,
   contacts: svg`<rect x="4.5" y="3.5" width="15" height="17" rx="2"/><circle cx="12" cy="10" r="2.6"/><path d="M8 16.5c.6-1.9 2.1-3 4-3s3.4 1.1 4 3"/>`,

@@ -6,7 +6,7 @@ import { appendMessage } from './messages.js';
 import { applyTicketPatch } from './patch.js';
 import { iso, presentMessages, presentOneTicket } from './presenter.js';
 import type { CsatView } from './schemas.js';
-import { findMessageByIdempotencyKey, findTicket, type MessageRow, type TicketRow } from './queries.js';
+import { findMessageByIdempotencyKey, findTicket, type MessageRow, type TicketChanges, type TicketRow } from './queries.js';
 
 /** What a visitor did at the end of a chat, told to the agents on the chat's ticket. */
 export type ChatEvent =
@@ -21,6 +21,10 @@ function lineOf(ev: ChatEvent): { text: string; meta: Record<string, unknown> } 
     meta: { event: 'csat.rated', score: ev.score, comment: ev.comment },
   };
 }
+
+/** A visitor who leaves before any agent answered is a missed chat in the reports. */
+const missedChat = (ev: ChatEvent, ticket: TicketRow): TicketChanges =>
+  ev.kind === 'ended' && ticket.first_response_at === null ? { chat_missed: 1 } : {};
 
 export async function messageEvent(tx: Tx, actor: Actor, ticket: TicketRow, message: MessageRow): Promise<KefuEvent> {
   const [view] = await presentMessages(tx, [message]);
@@ -46,15 +50,20 @@ export async function recordChatEvent(ctx: AppContext, ticketId: number, ev: Cha
     const at = now();
     const { text, meta } = lineOf(ev);
     const contact = await tx.selectFrom('contacts').select('name').where('id', '=', ticket.contact_id).executeTakeFirst();
-    const appended = await appendMessage(tx, ticket, {
-      kind: 'system',
-      author: { kind: 'contact', id: ticket.contact_id, name: contact?.name ?? '' },
-      text,
-      channel,
-      idempotencyKey: key,
-      meta,
-      createdAt: at,
-    });
+    const appended = await appendMessage(
+      tx,
+      ticket,
+      {
+        kind: 'system',
+        author: { kind: 'contact', id: ticket.contact_id, name: contact?.name ?? '' },
+        text,
+        channel,
+        idempotencyKey: key,
+        meta,
+        createdAt: at,
+      },
+      missedChat(ev, ticket),
+    );
     const events: KefuEvent[] = [];
     let after = appended.ticket;
     if (ev.kind === 'ended' && after.status === 'open') {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
 import { linkAttachments } from '../attachments/queries.js';
+import { metricColumns, roleOf, type MessageRole } from './metrics.js';
 import { insertMessage, reloadTicket, type MessageRow, type TicketChanges, type TicketRow } from './queries.js';
 import type { AuthorKind, DeliveryStatus, MessageKind } from './tables.js';
 
@@ -49,10 +50,21 @@ const summaryColumns = (s: Summary) => ({
   updated_at: s.updatedAt,
 });
 
-/** The summary update of a message that changes nothing else about its ticket (most of them). */
-const bumpSummary = prepared((db: DbOrTx, p: Summary & { id: number }) =>
-  db.updateTable('tickets').set(summaryColumns(p)).where('id', '=', p.id),
-);
+type Bump = Summary & { id: number; authorId: number | null };
+
+/** The summary update of a message that changes nothing else about its ticket (most of them), one per role. */
+const bumpFor = (role: MessageRole) =>
+  prepared((db: DbOrTx, p: Bump) =>
+    db
+      .updateTable('tickets')
+      .set({ ...summaryColumns(p), ...metricColumns(role, p) })
+      .where('id', '=', p.id),
+  );
+const bumpSummary: Record<MessageRole, ReturnType<typeof bumpFor>> = {
+  agent_reply: bumpFor('agent_reply'),
+  customer: bumpFor('customer'),
+  other: bumpFor('other'),
+};
 
 /**
  * Adds a message to a ticket's timeline and keeps the ticket's denormalised summary
@@ -86,8 +98,10 @@ export async function appendMessage(
     created_at: input.createdAt,
   });
   await linkAttachments(db, message.id, input.attachmentIds ?? []);
+  const role = roleOf(input.kind, input.author.kind);
   const summary = {
     id: ticket.id,
+    authorId: input.author.id,
     preview: previewOf(input.text),
     kind: input.kind,
     at: input.createdAt,
@@ -95,12 +109,12 @@ export async function appendMessage(
   };
   if (Object.keys(ticketChanges).length === 0) {
     if (opts.summarisedAtInsert) return { message, ticket };
-    await bumpSummary.execute(db, summary);
+    await bumpSummary[role].execute(db, summary);
   } else {
     // The same update plus changes whose columns vary from call to call: built each time.
     await db
       .updateTable('tickets')
-      .set({ ...ticketChanges, ...summaryColumns(summary) })
+      .set({ ...ticketChanges, ...summaryColumns(summary), ...metricColumns(role, summary) })
       .where('id', '=', ticket.id)
       .execute();
   }

@@ -6,6 +6,7 @@ import type { KefuEvent } from '../../realtime/events.js';
 import { diffFields, recordAudit } from '../audit/service.js';
 import { mergeAttributes } from '../contacts/service.js';
 import { parseJsonObject } from './json.js';
+import { secondsBetween } from './metrics.js';
 import { presentOneTicket } from './presenter.js';
 import { labelNamesOf, updateTicketRow, type TicketChanges, type TicketRow } from './queries.js';
 import type { TicketPriority, TicketStatus } from './tables.js';
@@ -54,7 +55,7 @@ async function labelIds(db: DbOrTx, names: string[], field: string): Promise<Map
   return out;
 }
 
-function statusChanges(ticket: TicketRow, patch: TicketPatch, at: number): TicketChanges {
+function statusChanges(ticket: TicketRow, patch: TicketPatch, actor: Actor, at: number): TicketChanges {
   let status = patch.status ?? ticket.status;
   let snoozedUntil = patch.snoozedUntil !== undefined ? patch.snoozedUntil : ticket.snoozed_until;
   if (patch.snoozedUntil !== undefined && patch.snoozedUntil !== null && patch.status === undefined) status = 'snoozed';
@@ -66,15 +67,27 @@ function statusChanges(ticket: TicketRow, patch: TicketPatch, at: number): Ticke
   const changes: TicketChanges = {};
   if (status !== ticket.status) {
     changes.status = status;
-    if (status === 'resolved' || status === 'closed') changes.resolved_at = ticket.resolved_at ?? at;
-    else {
+    if (status === 'resolved' || status === 'closed') {
+      changes.resolved_at = ticket.resolved_at ?? at;
+      if (ticket.resolved_at === null) Object.assign(changes, resolutionMetrics(ticket, actor, at));
+    } else {
       changes.resolved_at = null;
-      if (ticket.status === 'resolved' || ticket.status === 'closed') changes.reopen_count = ticket.reopen_count + 1;
+      if (ticket.status === 'resolved' || ticket.status === 'closed') {
+        changes.reopen_count = ticket.reopen_count + 1;
+        changes.last_reopened_at = at;
+      }
     }
   }
   if (snoozedUntil !== ticket.snoozed_until) changes.snoozed_until = snoozedUntil;
   return changes;
 }
+
+/** Report metrics of a resolution: the latest one counts; a resolved ticket no longer waits for a reply. */
+const resolutionMetrics = (ticket: TicketRow, actor: Actor, at: number): TicketChanges => ({
+  resolution_seconds: secondsBetween(ticket.created_at, at),
+  resolved_by_id: actor.kind === 'agent' ? actor.id : ticket.assignee_id,
+  awaiting_since: null,
+});
 
 const snapshot = (row: TicketRow, labels: string[]): Record<string, unknown> => ({
   status: row.status,
@@ -108,7 +121,7 @@ export async function applyTicketPatch(
 ): Promise<PatchResult> {
   if (patch.assigneeId != null && patch.assigneeId !== ticket.assignee_id) await checkAssignee(tx, patch.assigneeId);
   if (patch.teamId != null && patch.teamId !== ticket.team_id) await checkTeam(tx, patch.teamId);
-  const changes: TicketChanges = statusChanges(ticket, patch, at);
+  const changes: TicketChanges = statusChanges(ticket, patch, actor, at);
   if (patch.priority !== undefined && patch.priority !== ticket.priority) changes.priority = patch.priority;
   if (patch.assigneeId !== undefined && patch.assigneeId !== ticket.assignee_id) changes.assignee_id = patch.assigneeId;
   if (patch.teamId !== undefined && patch.teamId !== ticket.team_id) changes.team_id = patch.teamId;

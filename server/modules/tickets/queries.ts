@@ -54,7 +54,8 @@ const insertTicketRow = prepared(
   (
     db: DbOrTx,
     p: Pick<TicketRow, 'subject' | 'channel_kind' | 'channel_name' | 'contact_id' | 'thread_key' | 'assignee_id' | 'number'> &
-      Pick<TicketRow, 'last_activity_at' | 'message_count' | 'last_message_preview' | 'last_message_kind' | 'last_message_at'> & {
+      Pick<TicketRow, 'last_activity_at' | 'message_count' | 'last_message_preview' | 'last_message_kind' | 'last_message_at'> &
+      Pick<TicketRow, 'awaiting_since'> & {
         at: number;
       },
   ) =>
@@ -82,6 +83,7 @@ const insertTicketRow = prepared(
         last_message_preview: p.last_message_preview,
         last_message_kind: p.last_message_kind,
         last_message_at: p.last_message_at,
+        awaiting_since: p.awaiting_since,
       })
       .returningAll(),
 );
@@ -102,6 +104,8 @@ export async function insertTicket(db: DbOrTx, ticket: NewTicket): Promise<Ticke
     last_message_preview: first?.preview ?? null,
     last_message_kind: first?.kind ?? null,
     last_message_at: first?.at ?? null,
+    // A customer's first message starts the wait an agent's first reply ends (see metrics.ts).
+    awaiting_since: first?.kind === 'inbound' ? first.at : null,
   });
 }
 

@@ -20,7 +20,7 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 const Id = Type.Integer({ minimum: 1 });
 const Labels = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50 });
 
-const ListQuery = Type.Object({
+export const ListQuery = Type.Object({
   view: Type.Optional(Type.String({ description: 'mine | unassigned | team | all' })),
   status: Type.Optional(Type.String({ description: 'comma-separated: open,pending,snoozed,resolved,closed, or all' })),
   assignee: Type.Optional(Type.String({ description: 'me | none | agent id' })),

@@ -46,6 +46,22 @@ export interface TicketsTable {
   sla_warn_at: Generated<number | null>;
   /** 1 while a clock is breached and not yet met */
   sla_breached: Generated<number>;
+  /** Report metrics (server/modules/reports), kept by the writes that change them; seconds. */
+  first_response_seconds: Generated<number | null>;
+  first_responder_id: Generated<number | null>;
+  /** public agent replies; rule auto-replies and notes are not */
+  agent_reply_count: Generated<number>;
+  /** the first inbound message still waiting for an agent's reply (ms) */
+  awaiting_since: Generated<number | null>;
+  /** waits answered after the first response: their sum and how many */
+  next_response_seconds_total: Generated<number>;
+  next_response_count: Generated<number>;
+  /** created → the latest resolution */
+  resolution_seconds: Generated<number | null>;
+  resolved_by_id: Generated<number | null>;
+  last_reopened_at: Generated<number | null>;
+  /** 1 when the visitor ended a chat before any agent answered */
+  chat_missed: Generated<number>;
 }
 
 export interface TicketLabelsTable {

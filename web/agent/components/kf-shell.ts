@@ -87,6 +87,7 @@ export class KfShell extends LitElement {
     else if (r.name === 'contacts') await import('../views/kf-contacts.js');
     else if (r.name === 'kb') await import('../views/kf-kb.js');
     else if (r.name === 'search') await import('../views/kf-search-results.js');
+    else if (r.name === 'reports') await import('../views/reports/kf-reports.js');
     else await import('../views/kf-profile.js');
     this._lazyReady = new Set([...this._lazyReady, r.name]);
   }
@@ -161,6 +162,10 @@ export class KfShell extends LitElement {
           : html`<div class="loading">${t('app.loading')}</div>`;
       case 'profile':
         return this._lazyReady.has('profile') ? html`<kf-profile></kf-profile>` : html`<div class="loading">${t('app.loading')}</div>`;
+      case 'reports':
+        return this._lazyReady.has('reports')
+          ? html`<kf-reports .query=${r.query}></kf-reports>`
+          : html`<div class="loading">${t('app.loading')}</div>`;
       case 'search':
         return this._lazyReady.has('search')
           ? html`<kf-search-results .params=${r.params}></kf-search-results>`

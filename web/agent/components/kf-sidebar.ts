@@ -193,6 +193,7 @@ export class KfSidebar extends LitElement {
         <div class="group">${this._link('#/kb', t('nav.kb'), 'file', r.name === 'kb')}</div>
         <div class="group">
           ${this._link('#/contacts', t('nav.contacts'), 'contacts', r.name === 'contacts')}
+          ${s.canManage ? this._link('#/reports', t('nav.reports'), 'chart', r.name === 'reports') : ''}
           ${this._link('#/admin/' + (s.canManage ? 'agents' : 'tokens'), t('nav.settings'), 'settings', r.name === 'admin')}
         </div>
       </nav>

@@ -9,7 +9,9 @@ export type Route =
   | { name: 'kb'; article: KbArticleRef }
   | { name: 'admin'; section: AdminSection }
   | { name: 'profile' }
-  | { name: 'search'; params: SearchParams };
+  | { name: 'search'; params: SearchParams }
+  /** The query as it stands in the hash; views/reports parses it (with the agent's time zone as default). */
+  | { name: 'reports'; query: string };
 
 /** The knowledge base: the list (null), an article, or a new one (perhaps a translation of another). */
 export type KbArticleRef = null | number | { new: true; translationOf?: number | undefined; locale?: string | undefined };
@@ -98,6 +100,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'profile' };
     case 'search':
       return { name: 'search', params: parseSearch(query) };
+    case 'reports':
+      return { name: 'reports', query };
     default:
       return DEFAULT_ROUTE;
   }
@@ -117,5 +121,7 @@ export function formatRoute(r: Route): string {
       return '#/profile';
     case 'search':
       return `#/search?${formatSearch(r.params)}`;
+    case 'reports':
+      return r.query ? `#/reports?${r.query}` : '#/reports';
   }
 }

@@ -1,0 +1,82 @@
+import type { Database } from '../../db/database.js';
+import { csatFigures } from './overview.js';
+import type { ReportQuery } from './params.js';
+import { createdTotals, csatScores, firstResponsesByGroup, resolutionsByGroup } from './queries.js';
+import { DIMENSIONS, scopeOf } from './scope.js';
+import { Samples, type DurationStats } from './stats.js';
+
+export interface AgentRow {
+  agentId: number;
+  name: string;
+  /** tickets created in the period and assigned to the agent now */
+  assigned: number;
+  /** tickets the agent gave the first response to in the period */
+  replied: number;
+  /** tickets the agent resolved in the period */
+  resolved: number;
+  /** of the first responses the agent gave */
+  firstResponseTime: DurationStats;
+  csatAverage: number | null;
+  csatResponses: number;
+}
+
+interface Tally {
+  assigned: number;
+  replied: number;
+  resolved: number;
+  frt: Samples;
+  scores: Array<[unknown, number, number]>;
+}
+
+/**
+ * One row per active agent (and per inactive one with figures in the period). A first response is
+ * credited to whoever wrote it, not to the assignee, and a resolution to whoever resolved it.
+ */
+export function agentsReport(database: Database, q: ReportQuery): { from: string; to: string; timezone: string; rows: AgentRow[] } {
+  const scope = scopeOf(database, q.filters);
+  const tallies = new Map<number, Tally>();
+  const tally = (id: number): Tally => {
+    let t = tallies.get(id);
+    if (!t) tallies.set(id, (t = { assigned: 0, replied: 0, resolved: 0, frt: new Samples(), scores: [] }));
+    return t;
+  };
+  const active = database.sqlite.prepare('select id from agents where active = 1').pluck().all() as number[];
+  for (const id of active) tally(id);
+  for (const [id, n] of createdTotals(database, q.period, scope, DIMENSIONS.agent)) if (typeof id === 'number') tally(id).assigned += n;
+  // Credit goes to the writer of the first response and to whoever resolved, not to the assignee.
+  const responder = { key: 't.first_responder_id', join: '' };
+  const resolver = { key: 'coalesce(t.resolved_by_id, t.assignee_id)', join: '' };
+  for (const [id, json] of firstResponsesByGroup(database, q.period, scope, responder)) {
+    if (typeof id !== 'number') continue;
+    const t = tally(id);
+    t.frt = Samples.ofJson(json);
+    t.replied = t.frt.count;
+  }
+  for (const [id, , resolved] of resolutionsByGroup(database, q.period, scope, resolver)) if (typeof id === 'number') tally(id).resolved += resolved;
+  for (const row of csatScores(database, q.period, scope, DIMENSIONS.agent)) if (typeof row[0] === 'number') tally(row[0]).scores.push(row);
+
+  const ids = [...tallies.keys()];
+  const names = new Map(
+    (ids.length ? (database.sqlite.prepare(`select id, name from agents where id in (${ids.map(() => '?').join(',')})`).all(...ids) as Array<{ id: number; name: string }>) : []).map(
+      (r) => [r.id, r.name],
+    ),
+  );
+  const rows = ids
+    .filter((id) => names.has(id))
+    .map((id): AgentRow => {
+      const t = tallies.get(id) as Tally;
+      const csat = csatFigures(t.scores, 0);
+      return {
+        agentId: id,
+        name: names.get(id) ?? '',
+        assigned: t.assigned,
+        replied: t.replied,
+        resolved: t.resolved,
+        firstResponseTime: t.frt.stats(),
+        csatAverage: csat.average,
+        csatResponses: csat.responses,
+      };
+    })
+    .sort((a, b) => b.resolved - a.resolved || b.replied - a.replied || a.name.localeCompare(b.name));
+  return { from: new Date(q.period.from).toISOString(), to: new Date(q.period.to).toISOString(), timezone: q.timezone, rows };
+}

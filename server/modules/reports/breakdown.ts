@@ -1,0 +1,92 @@
+import type { Database } from '../../db/database.js';
+import { csatFigures } from './overview.js';
+import type { Breakdown, ReportQuery } from './params.js';
+import { createdTotals, csatScores, firstResponsesByGroup, resolutionsByGroup } from './queries.js';
+import { DIMENSIONS, scopeOf } from './scope.js';
+import { rate, Samples, type DurationStats } from './stats.js';
+
+type Key = string | number | null;
+
+export interface BreakdownRow {
+  /** the team, agent or label id, the channel name or the priority; null for "none" */
+  key: string | null;
+  name: string;
+  ticketsCreated: number;
+  ticketsResolved: number;
+  firstResponseTime: DurationStats;
+  resolutionTime: DurationStats;
+  firstContactResolutionRate: number | null;
+  reopenRate: number | null;
+  csatAverage: number | null;
+  csatResponses: number;
+}
+
+export interface BreakdownReport {
+  by: Breakdown;
+  from: string;
+  to: string;
+  timezone: string;
+  rows: BreakdownRow[];
+}
+
+interface Group {
+  created: number;
+  resolved: number;
+  oneTouch: number;
+  reopened: number;
+  frt: Samples;
+  resolution: Samples;
+  scores: Array<[Key, number, number]>;
+}
+
+const newGroup = (): Group => ({ created: 0, resolved: 0, oneTouch: 0, reopened: 0, frt: new Samples(), resolution: new Samples(), scores: [] });
+
+/** Display names of the keys; ids that no longer resolve keep their number. */
+function namesOf(database: Database, by: Breakdown, keys: Key[]): Map<Key, string> {
+  const table = { team: 'teams', agent: 'agents', label: 'labels' }[by as 'team' | 'agent' | 'label'] as string | undefined;
+  const names = new Map<Key, string>();
+  if (table) {
+    const ids = keys.filter((k) => k !== null);
+    const found = ids.length
+      ? (database.sqlite.prepare(`select id, name from ${table} where id in (${ids.map(() => '?').join(',')})`).all(...ids) as Array<{ id: number; name: string }>)
+      : [];
+    for (const r of found) names.set(r.id, r.name);
+  }
+  for (const k of keys) if (!names.has(k)) names.set(k, k === null ? '' : String(k));
+  return names;
+}
+
+export function breakdown(database: Database, q: ReportQuery, by: Breakdown): BreakdownReport {
+  const scope = scopeOf(database, q.filters);
+  const dim = DIMENSIONS[by];
+  const groups = new Map<Key, Group>();
+  const group = (k: Key): Group => {
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = newGroup()));
+    return g;
+  };
+  for (const [k, n] of createdTotals(database, q.period, scope, dim)) group(k).created += n;
+  for (const [k, json] of firstResponsesByGroup(database, q.period, scope, dim)) group(k).frt = Samples.ofJson(json);
+  for (const [k, json, resolved, oneTouch, reopened] of resolutionsByGroup(database, q.period, scope, dim)) {
+    Object.assign(group(k), { resolution: Samples.ofJson(json), resolved, oneTouch, reopened });
+  }
+  for (const row of csatScores(database, q.period, scope, dim)) group(row[0]).scores.push(row);
+  const names = namesOf(database, by, [...groups.keys()]);
+  const rows = [...groups.entries()].map(([k, g]): BreakdownRow => {
+    const csat = csatFigures(g.scores, 0);
+    return {
+      key: k === null ? null : String(k),
+      name: names.get(k) ?? '',
+      ticketsCreated: g.created,
+      ticketsResolved: g.resolved,
+      firstResponseTime: g.frt.stats(),
+      resolutionTime: g.resolution.stats(),
+      firstContactResolutionRate: rate(g.oneTouch, g.resolved),
+      reopenRate: rate(g.reopened, g.resolved),
+      csatAverage: csat.average,
+      csatResponses: csat.responses,
+    };
+  });
+  rows.sort((a, b) => b.ticketsCreated - a.ticketsCreated || b.ticketsResolved - a.ticketsResolved || a.name.localeCompare(b.name));
+  return { by, from: new Date(q.period.from).toISOString(), to: new Date(q.period.to).toISOString(), timezone: q.timezone, rows };
+}

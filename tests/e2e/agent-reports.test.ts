@@ -1,0 +1,120 @@
+// Reports: a supervisor sees the figures the API computes, with their definitions, the heatmap, the
+// tables and the CSV downloads; an agent has no Reports entry and is refused; the chart library is
+// fetched only on the reports page. Screenshots in English and Simplified Chinese, desktop and phone.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createAgent } from '../../server/modules/agents/service.js';
+import { seedDatabase } from '../../server/seed/seed.js';
+import { languageAndSizeShots, launchChromium, screenshotPath } from '../helpers/browser.js';
+import { horizontalOverflow } from '../helpers/layout.js';
+import { apiAs, buildAgentApp, goTo, PASSWORD, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
+
+let server: AgentServer;
+let browser: Browser;
+let api: ApiCall;
+
+const DAY = 86_400_000;
+const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10); // Shanghai's date
+const from = new Date(Date.parse(`${today}T00:00:00Z`) - 89 * DAY).toISOString().slice(0, 10);
+const HASH = `#/reports?from=${from}&to=${today}&tz=Asia/Shanghai`;
+const query = `from=${from}T00:00:00%2B08:00&to=${new Date(Date.parse(`${today}T00:00:00Z`) + DAY).toISOString().slice(0, 10)}T00:00:00%2B08:00&timezone=Asia/Shanghai`;
+
+beforeAll(async () => {
+  const webRoot = await buildAgentApp('reports');
+  server = await startAgentServer(webRoot);
+  await seedDatabase(server.ctx.database, { tickets: 400, agents: 6, seed: 7 });
+  // Chat ratings, so the satisfaction card and the CSAT columns have figures.
+  const s = server.ctx.database.sqlite;
+  const tickets = s.prepare(`select id, created_at from tickets order by id limit 40`).all() as Array<{ id: number; created_at: number }>;
+  tickets.forEach((tk, i) =>
+    s.prepare('insert into csat_ratings (ticket_id, score, comment, created_at) values (?, ?, null, ?)').run(tk.id, [5, 4, 5, 3, 1][i % 5], Date.now() - (i % 60) * DAY),
+  );
+  await createAgent(server.ctx, { email: 'boss@example.test', name: 'Dana Boss', role: 'supervisor', password: PASSWORD });
+  await createAgent(server.ctx, { email: 'wang@example.test', name: '王经理', role: 'supervisor', password: PASSWORD, language: 'zh-CN' });
+  await createAgent(server.ctx, { email: 'agent@example.test', name: 'Ann Agent', role: 'agent', password: PASSWORD });
+  api = await apiAs(server, 'boss@example.test');
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const openReports = (p: Page) => goTo(p, HASH, 'kf-reports kf-report-card[data-card=created]');
+
+interface Overview {
+  ticketsCreated: number;
+  ticketsResolved: number;
+}
+
+describe('the Reports section', () => {
+  it('shows the API’s figures with their definitions, and fetches the chart library only there', async () => {
+    const page = await signedInPage(browser, server, { email: 'boss@example.test', context: { viewport: { width: 1440, height: 900 }, timezoneId: 'Asia/Shanghai' } });
+    const scripts = () => page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js')));
+    expect((await scripts()).some((n) => /uPlot/i.test(n))).toBe(false);
+    await page.locator('kf-sidebar a[href="#/reports"]').click();
+    await page.waitForSelector('kf-reports kf-report-card[data-card=created]');
+    await openReports(page);
+    const o = await api<Overview>('GET', `/reports/overview?${query}`);
+    expect(o.ticketsCreated).toBeGreaterThan(50);
+    const value = (card: string) => page.locator(`kf-reports kf-report-card[data-card=${card}] .value`).textContent();
+    await expect.poll(() => value('created')).toBe(o.ticketsCreated.toLocaleString('en'));
+    expect(await value('resolved')).toBe(o.ticketsResolved.toLocaleString('en'));
+
+    await page.locator('kf-reports kf-report-card[data-card=frt] button.info').click();
+    expect(await page.locator('kf-reports kf-report-card[data-card=frt] [role=tooltip]').textContent()).toContain('first public reply by an agent');
+
+    await page.waitForSelector('kf-reports kf-trend-chart canvas');
+    expect((await scripts()).some((n) => /uPlot/i.test(n))).toBe(true);
+
+    const heat = await api<{ total: number }>('GET', `/reports/heatmap?${query}`);
+    const cells = await page.locator('kf-reports .heat .cell').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-n'))));
+    expect(cells).toHaveLength(7 * 24);
+    expect(cells.reduce((a, b) => a + b, 0)).toBe(heat.total);
+    await page.context().close();
+  });
+
+  it('breaks down by label, links a row to its ticket list and downloads CSV', async () => {
+    const page = await signedInPage(browser, server, { email: 'boss@example.test', context: { viewport: { width: 1440, height: 900 }, timezoneId: 'Asia/Shanghai' } });
+    await openReports(page);
+    await page.locator('kf-reports select[name=by]').selectOption('label');
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain('by=label');
+    const rows = await api<{ rows: Array<{ name: string; ticketsCreated: number }> }>('GET', `/reports/breakdown?${query}&by=label`);
+    const top = rows.rows.find((r) => r.name !== '')!;
+    const link = page.locator('kf-reports [data-panel=breakdown] td a', { hasText: top.name }).first();
+    await link.waitFor();
+    const csvHref = await page.locator('kf-reports a[data-csv=breakdown]').getAttribute('href');
+    const csv = await page.context().request.get(`${server.url}${csvHref}`);
+    expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+    const body = await csv.body();
+    expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(body.toString('utf8')).toContain(top.name);
+    await link.click();
+    await expect.poll(() => page.evaluate(() => decodeURIComponent(location.hash))).toBe(`#/inbox/label:${top.name}`);
+    await page.context().close();
+  });
+
+  it('is not there for an agent, and refuses one who types the address', async () => {
+    const page = await signedInPage(browser, server, { email: 'agent@example.test' });
+    expect(await page.locator('kf-sidebar a[href="#/reports"]').count()).toBe(0);
+    await goTo(page, HASH, 'kf-reports [role=alert]');
+    await page.context().close();
+  });
+
+  it('looks right in English and Chinese, on a desktop and a phone', async () => {
+    for (const [name, email, viewport] of languageAndSizeShots('boss@example.test', 'wang@example.test')) {
+      const p = await signedInPage(browser, server, { email, context: { viewport, timezoneId: 'Asia/Shanghai' } });
+      await openReports(p);
+      await p.waitForSelector('kf-reports kf-trend-chart canvas');
+      await p.waitForSelector('kf-reports [data-panel=agents] tbody tr');
+      expect(await p.locator('kf-reports h1').textContent()).toBe(name.startsWith('zh') ? '报表' : 'Reports');
+      expect(await horizontalOverflow(p, ['kf-reports table'])).toEqual([]);
+      await p.screenshot({ path: screenshotPath(`reports-${name}`) });
+      await p.screenshot({ path: screenshotPath(`reports-${name}-full`), fullPage: true });
+      await p.locator('kf-reports [data-panel=breakdown]').scrollIntoViewIfNeeded();
+      await p.screenshot({ path: screenshotPath(`reports-${name}-tables`) });
+      await p.context().close();
+    }
+  });
+});
