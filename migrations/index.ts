@@ -18,6 +18,7 @@ import * as m0016 from './0016-business-hours.js';
 import * as m0017 from './0017-rules.js';
 import * as m0018 from './0018-assignment.js';
 import * as m0019 from './0019-sla.js';
+import * as m0024 from './0024-phone-channels.js';
 
 /**
  * Every migration, in order. Registered explicitly so a bundled or compiled build
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '0017-rules': m0017,
   '0018-assignment': m0018,
   '0019-sla': m0019,
+  '0024-phone-channels': m0024,
 };

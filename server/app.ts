@@ -34,6 +34,10 @@ import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 import { searchRoutes } from './search/routes.js';
 import { widgetChannelPlugin } from './channels/widget/plugin.js';
 import { emailRoutes } from './channels/email/routes.js';
+import { registerWhatsApp } from './channels/whatsapp/index.js';
+import { whatsappApiRoutes, whatsappWebhookRoutes } from './channels/whatsapp/routes.js';
+import { registerTwilio } from './channels/twilio/index.js';
+import { twilioWebhookRoutes } from './channels/twilio/routes.js';
 
 export interface BuildOptions {
   /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
@@ -106,6 +110,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(agentRealtimeRoutes, { ctx });
       await api.register(searchRoutes, { ctx });
       await api.register(emailRoutes, { ctx });
+      await api.register(whatsappApiRoutes, { ctx });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },
@@ -114,6 +119,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const webRoot = options.webRoot === undefined ? findWebRoot() : options.webRoot;
   // The widget channel: visitor API under /api/v1/widget/:channel, chat frame page at /widget/:channel/frame.
   await app.register(widgetChannelPlugin, { ctx, webRoot });
+  // Provider webhooks at /webhooks/<kind>/<name>; their senders and reply rules come with them.
+  registerWhatsApp(ctx);
+  registerTwilio(ctx);
+  await app.register(whatsappWebhookRoutes, { ctx });
+  await app.register(twilioWebhookRoutes, { ctx });
   await serveWebApp(app, webRoot);
 
   return app;

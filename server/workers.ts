@@ -2,6 +2,8 @@ import type { AppContext } from './context.js';
 import { scheduleJobs } from './jobs/index.js';
 import { startEmailChannels } from './channels/email/index.js';
 import { startCheckpointer } from './db/checkpointer.js';
+import { startWhatsAppProbes } from './channels/whatsapp/index.js';
+import { startTwilioProbes } from './channels/twilio/index.js';
 
 /**
  * Starts everything that runs in the background of a serving process: the outbox worker,
@@ -14,5 +16,7 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   void ctx.search.start();
   scheduleJobs(ctx);
   startEmailChannels(ctx);
+  startWhatsAppProbes(ctx);
+  startTwilioProbes(ctx);
   ctx.outbox.start();
 }

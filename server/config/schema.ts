@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EmailChannelSchema } from '../channels/email/config-schema.js';
 import { WidgetChannelSchema } from '../channels/widget/config-schema.js';
+import { WhatsAppChannelSchema } from '../channels/whatsapp/config-schema.js';
+import { TwilioChannelSchema } from '../channels/twilio/config-schema.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -80,6 +82,8 @@ export const ConfigSchema = Type.Object(
       {
         email: Type.Array(EmailChannelSchema, { default: [] }),
         widget: Type.Array(WidgetChannelSchema, { default: [] }),
+        whatsapp: Type.Array(WhatsAppChannelSchema, { default: [] }),
+        twilio: Type.Array(TwilioChannelSchema, { default: [] }),
       },
       { ...strict, default: {} },
     ),

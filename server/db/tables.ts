@@ -17,6 +17,7 @@ import type { SearchTables } from '../search/tables.js';
 import type { SlaTables } from '../modules/sla/tables.js';
 import type { IdempotencyTables } from '../http/idempotency-tables.js';
 import type { RuleTables } from '../modules/rules/tables.js';
+import type { PhoneChannelTables } from '../channels/phone/tables.js';
 
 /**
  * Every table Kysely knows. Each module declares its own tables next to its code;
@@ -41,4 +42,5 @@ export interface Tables
     BusinessHoursTables,
     RuleTables,
     AssignmentTables,
-    SlaTables {}
+    SlaTables,
+    PhoneChannelTables {}

@@ -63,7 +63,7 @@ export interface Ticket {
 }
 
 export type MessageKind = 'inbound' | 'outbound' | 'note' | 'system' | 'bot';
-export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'failed';
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
 
 export interface Attachment {
   id: number;

@@ -1,0 +1,14 @@
+import type { AppContext } from '../../context.js';
+import { startCredentialProbes } from '../phone/probe.js';
+import { checkCredentials } from './rest-api.js';
+import { createTwilioSender } from './sender.js';
+
+export function registerTwilio(ctx: AppContext): void {
+  if (ctx.config.channels.twilio.length === 0) return;
+  ctx.onClose(ctx.outbox.registerSender('twilio', createTwilioSender(ctx)));
+}
+
+/** In a serving process: /readyz `twilio:<name>` from an authenticated read at start and every few minutes. */
+export function startTwilioProbes(ctx: AppContext): void {
+  for (const channel of ctx.config.channels.twilio) startCredentialProbes(ctx, `twilio:${channel.name}`, () => checkCredentials(channel));
+}
