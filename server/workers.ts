@@ -16,7 +16,7 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   void ctx.search.start();
   scheduleJobs(ctx);
   startEmailChannels(ctx);
-  startWhatsAppProbes(ctx);
-  startTwilioProbes(ctx);
+  void startWhatsAppProbes(ctx);
+  void startTwilioProbes(ctx);
   ctx.outbox.start();
 }

@@ -7,23 +7,26 @@ const PROBE_EVERY_MS = 5 * 60_000;
  * working). The check itself never calls the provider; a timer does, at start and periodically,
  * so a readiness poll costs nothing.
  */
-export function startCredentialProbes(ctx: AppContext, name: string, probe: () => Promise<void>, everyMs = PROBE_EVERY_MS): void {
+/** Resolves once the first check has an answer. */
+export function startCredentialProbes(ctx: AppContext, name: string, probe: () => Promise<void>, everyMs = PROBE_EVERY_MS): Promise<void> {
   let state: { ok: boolean; message?: string } = { ok: false, message: 'checking credentials' };
-  const run = (): void => {
+  const run = (): Promise<void> =>
     probe().then(
-      () => (state = { ok: true }),
+      () => {
+        state = { ok: true };
+      },
       (err: unknown) => {
         state = { ok: false, message: `credentials check failed: ${(err instanceof Error ? err.message : String(err)).slice(0, 200)}` };
         ctx.logger.warn({ check: name, err }, 'channel credentials check failed');
       },
     );
-  };
   ctx.health.register(name, () => state, { critical: false });
-  run();
-  const timer = setInterval(run, everyMs);
+  const first = run();
+  const timer = setInterval(() => void run(), everyMs);
   timer.unref();
   ctx.onClose(() => {
     clearInterval(timer);
     ctx.health.unregister(name);
   });
+  return first;
 }

@@ -9,6 +9,9 @@ export function registerTwilio(ctx: AppContext): void {
 }
 
 /** In a serving process: /readyz `twilio:<name>` from an authenticated read at start and every few minutes. */
-export function startTwilioProbes(ctx: AppContext): void {
-  for (const channel of ctx.config.channels.twilio) startCredentialProbes(ctx, `twilio:${channel.name}`, () => checkCredentials(channel));
+export function startTwilioProbes(ctx: AppContext): Promise<void> {
+  const first = ctx.config.channels.twilio.map((channel) =>
+    startCredentialProbes(ctx, `twilio:${channel.name}`, () => checkCredentials(channel)),
+  );
+  return Promise.all(first).then(() => undefined);
 }

@@ -14,6 +14,9 @@ export function registerWhatsApp(ctx: AppContext): void {
 }
 
 /** In a serving process: /readyz `whatsapp:<name>` from an authenticated read at start and every few minutes. */
-export function startWhatsAppProbes(ctx: AppContext): void {
-  for (const channel of ctx.config.channels.whatsapp) startCredentialProbes(ctx, `whatsapp:${channel.name}`, () => checkCredentials(channel));
+export function startWhatsAppProbes(ctx: AppContext): Promise<void> {
+  const first = ctx.config.channels.whatsapp.map((channel) =>
+    startCredentialProbes(ctx, `whatsapp:${channel.name}`, () => checkCredentials(channel)),
+  );
+  return Promise.all(first).then(() => undefined);
 }
