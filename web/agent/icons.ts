@@ -44,6 +44,9 @@ const paths = {
   copy: svg`<rect x="8.5" y="8.5" width="11" height="11" rx="1.6"/><path d="M15.5 8.5V6a1.5 1.5 0 0 0-1.5-1.5H6A1.5 1.5 0 0 0 4.5 6v8A1.5 1.5 0 0 0 6 15.5h2.5"/>`,
   refresh: svg`<path d="M19 8.5A7.5 7.5 0 1 0 19.5 14"/><path d="M19.5 4.5v4h-4"/>`,
   arrowUp: svg`<path d="M12 19V5M6 11l6-6 6 6"/>`,
+  checkDouble: svg`<path d="m2.5 12.5 4.5 4.5 9.5-9.5"/><path d="m11.5 16.5.5.5 9.5-9.5"/>`,
+  whatsapp: svg`<path d="M5 19.5 6.1 16A7.8 7.8 0 1 1 9 18.7z"/><path d="M9.3 8.6c.2-.4.5-.5.8-.5h.4l.9 2-.6.8a5 5 0 0 0 2.3 2.3l.8-.6 2 .9v.4c0 .3-.1.6-.5.8-.8.5-2.5.3-4.2-1.3S8.8 9.4 9.3 8.6z"/>`,
+  sms: svg`<rect x="6.5" y="3" width="11" height="18" rx="2"/><path d="M9.5 8.5h5M9.5 11.5h3.5"/><path d="M11 18h2"/>`,
   telegram: svg`<path d="m3.5 11.5 16-6.5-3 14-5-4-2.5 3v-4.5l7-6"/>`,
 } as const;
 
@@ -72,8 +75,9 @@ export function channelIcon(kind: string): IconName {
       return 'chat';
     case 'sms':
     case 'twilio':
+      return 'sms';
     case 'whatsapp':
-      return 'phone';
+      return 'whatsapp';
     case 'telegram':
       return 'telegram';
     case 'wechat':

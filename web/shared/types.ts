@@ -260,6 +260,22 @@ export interface NewMessage {
   bcc?: string[];
   attachmentIds?: number[];
   status?: 'pending' | 'resolved';
+  /** An approved WhatsApp template instead of free text. */
+  template?: WhatsAppTemplate;
+}
+
+export interface WhatsAppTemplate {
+  name: string;
+  language: string;
+}
+
+/** WhatsApp's 24-hour customer service window on a ticket, and what may be sent outside it. */
+export interface WhatsAppWindow {
+  channel: { kind: 'whatsapp'; name: string };
+  open: boolean;
+  lastInboundAt: string | null;
+  expiresAt: string | null;
+  templates: WhatsAppTemplate[];
 }
 
 // Websocket frames.

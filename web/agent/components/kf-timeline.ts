@@ -12,6 +12,7 @@ import type { LinePart } from '../data/line-parts.js';
 import { splitQuotedText } from '../data/quoted.js';
 import { systemParts } from '../data/system-text.js';
 import { storeContext, type AppStore } from '../data/store.js';
+import { channelTitle } from '../channel-label.js';
 import { channelIcon, icon } from '../icons.js';
 import { base } from '../styles.js';
 import { avatar } from './kf-avatar.js';
@@ -112,6 +113,7 @@ export class KfTimeline extends LitElement {
       .delivery { display: inline-flex; align-items: center; gap: 4px; font-size: var(--kf-text-xs); color: var(--kf-text-faint); }
       .delivery.failed { color: var(--kf-danger); font-weight: 600; }
       .delivery.delivered { color: var(--kf-success); }
+      .delivery.read { color: var(--kf-accent); font-weight: 600; }
       .system { display: flex; align-items: center; justify-content: center; gap: 6px; color: var(--kf-text-faint); font-size: var(--kf-text-sm); text-align: center; }
       .system .who { color: var(--kf-text-muted); font-weight: 600; }
       .system .time { margin-left: 4px; }
@@ -256,7 +258,8 @@ export class KfTimeline extends LitElement {
   private _delivery(m: Message) {
     if (m.kind !== 'outbound' || !m.delivery) return '';
     const d = m.delivery;
-    const ic = d.status === 'failed' ? icon('alert', 12) : d.status === 'queued' ? icon('clock', 12) : icon('check', 12);
+    // Two ticks once delivered, as customers see them in their messaging apps; coloured once read.
+    const ic = d.status === 'failed' ? icon('alert', 12) : d.status === 'queued' ? icon('clock', 12) : d.status === 'sent' ? icon('check', 12) : icon('checkDouble', 14);
     return html`<span class="delivery ${d.status}" title=${d.error ?? ''}>${ic}${t(`delivery.${d.status}`)}${d.status === 'failed' && d.error ? `: ${d.error}` : ''}</span>`;
   }
 
@@ -340,7 +343,7 @@ export class KfTimeline extends LitElement {
       <div class="card">
         <div class="head">
           <span class="author ellipsis">${m.author.name || t('contact.anonymous')}</span>${badge}
-          ${showVia ? html`<span class="via" data-channel=${channel.kind}>${icon(channelIcon(channel.kind), 12)}${channel.name}</span>` : ''}
+          ${showVia ? html`<span class="via" data-channel=${channel.kind} title=${channelTitle(channel)}>${icon(channelIcon(channel.kind), 12)}${channelTitle(channel)}</span>` : ''}
           ${this._delivery(m)}
           <span class="time" title=${formatDateTime(m.createdAt)}>${isEmail ? formatDateTime(m.createdAt) : formatTime(m.createdAt)}</span>
         </div>

@@ -1,0 +1,23 @@
+import { t, type MessageKey } from '../shared/i18n/i18n.js';
+
+const KIND_LABELS: Record<string, MessageKey> = {
+  email: 'channels.kindEmail',
+  widget: 'channels.kindWidget',
+  wechat: 'search.channelWechat',
+  telegram: 'search.channelTelegram',
+  whatsapp: 'search.channelWhatsapp',
+  twilio: 'search.channelSms',
+  api: 'search.channelApi',
+};
+
+/** What a channel is to an agent ("WhatsApp", "SMS"), next to its configured name. */
+export function channelKindLabel(kind: string): string {
+  const key = KIND_LABELS[kind];
+  return key ? t(key) : kind;
+}
+
+/** "SMS · support-sms", or just the name when it already says the kind. */
+export function channelTitle(channel: { kind: string; name: string }): string {
+  const label = channelKindLabel(channel.kind);
+  return label.toLowerCase() === channel.name.toLowerCase() ? channel.name : `${label} · ${channel.name}`;
+}
