@@ -16,8 +16,8 @@ export function channelKindLabel(kind: string): string {
   return key ? t(key) : kind;
 }
 
-/** "SMS · support-sms", or just the name when it already says the kind. */
+/** "SMS · support-us", or only "SMS" for a channel named after its kind. */
 export function channelTitle(channel: { kind: string; name: string }): string {
   const label = channelKindLabel(channel.kind);
-  return label.toLowerCase() === channel.name.toLowerCase() ? channel.name : `${label} · ${channel.name}`;
+  return label.toLowerCase() === channel.name.toLowerCase() || channel.kind === channel.name ? label : `${label} · ${channel.name}`;
 }

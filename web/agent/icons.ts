@@ -76,6 +76,8 @@ export function channelIcon(kind: string): IconName {
     case 'sms':
     case 'twilio':
       return 'sms';
+    case 'phone':
+      return 'phone';
     case 'whatsapp':
       return 'whatsapp';
     case 'telegram':

@@ -18,6 +18,7 @@ export function errorMessage(err: unknown): string {
     if (err.status === 404) return t('error.notFound');
     if (err.status === 413) return t('error.tooLarge');
     if (err.code === 'whatsapp_window_closed') return t('error.whatsappWindowClosed');
+    if (err.code === 'sms_text_only') return t('error.smsTextOnly');
     if (err.status >= 500) return t('error.server');
     return err.message || t('error.server');
   }

@@ -3,7 +3,7 @@ import { PermanentDeliveryError, type OutboxJob, type SendResult } from '../../o
 import { saveProviderRef } from '../phone/refs.js';
 import { sendSms } from './rest-api.js';
 
-/** SMS carries text only here: an attachment is named in the text, since its link needs a sign-in. */
+/** Sends an agent's reply as an SMS (text only: the reply check refuses attachments). */
 export function createTwilioSender(ctx: AppContext): (job: OutboxJob) => Promise<SendResult | void> {
   return async (job) => {
     const channel = ctx.config.channels.twilio.find((c) => c.name === job.channelName);

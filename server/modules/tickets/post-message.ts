@@ -60,7 +60,7 @@ export async function writeAgentMessage(
   const template = isReply ? input.template : undefined;
   const text = input.text.trim() || (template ? `${template.name} (${template.language})` : '');
   if (text === '' && (input.attachmentIds?.length ?? 0) === 0) throw new BadRequest('text: must not be empty', { field: 'text' });
-  const checked = isReply ? await checkReply(ctx, tx, ticket, { text, template }) : false;
+  const checked = isReply ? await checkReply(ctx, tx, ticket, { text, template, attachmentCount: input.attachmentIds?.length ?? 0 }) : false;
   if (template && !checked) throw new BadRequest('template: this channel has no message templates', { field: 'template' });
   const actor = agentActor(viewer);
   const at = now();

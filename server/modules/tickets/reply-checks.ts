@@ -12,7 +12,13 @@ export interface ReplyTemplate {
  * A channel's rule about what a reply may be right now (WhatsApp's 24-hour window). It throws an
  * AppError the composer shows; channels register one per kind, so tickets need not know them.
  */
-export type ReplyCheck = (tx: Tx, ticket: TicketRow, reply: { text: string; template: ReplyTemplate | undefined }) => Promise<void>;
+export interface ReplyShape {
+  text: string;
+  template: ReplyTemplate | undefined;
+  attachmentCount: number;
+}
+
+export type ReplyCheck = (tx: Tx, ticket: TicketRow, reply: ReplyShape) => Promise<void>;
 
 const checks = new WeakMap<AppContext, Map<string, ReplyCheck>>();
 
@@ -26,7 +32,7 @@ export async function checkReply(
   ctx: AppContext,
   tx: Tx,
   ticket: TicketRow,
-  reply: { text: string; template: ReplyTemplate | undefined },
+  reply: ReplyShape,
 ): Promise<boolean> {
   const check = checks.get(ctx)?.get(ticket.channel_kind);
   if (check) await check(tx, ticket, reply);

@@ -521,7 +521,7 @@ export class KfComposer extends LitElement {
         : ''}
       <div class="bar">
         <input type="file" multiple hidden @change=${(e: Event) => { this._files((e.target as HTMLInputElement).files); (e.target as HTMLInputElement).value = ''; }} />
-        <button class="icon-btn" title=${t('composer.attach')} @click=${() => this._filePicker.click()}>${icon('paperclip', 16)}</button>
+        ${this.ticket.channel.kind === 'twilio' && !note ? '' : html`<button class="icon-btn" title=${t('composer.attach')} @click=${() => this._filePicker.click()}>${icon('paperclip', 16)}</button>`}
         <button class="icon-btn" title=${t('composer.canned')} @click=${() => { this._area.focus(); const c = this._area.selectionStart; this._area.setRangeText((c > 0 && !/\s/.test(this._text[c - 1] ?? '') ? ' /' : '/'), c, c, 'end'); this._area.dispatchEvent(new Event('input')); }}>${icon('bolt', 16)}</button>
         <span class="grow"></span>
         ${note && this._notified().length ? html`<span class="faint" style="font-size:var(--kf-text-xs);margin-right:6px">${t('composer.willNotify', { names: this._notified().join(', ') })}</span>` : ''}

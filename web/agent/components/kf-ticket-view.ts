@@ -338,7 +338,7 @@ export class KfTicketView extends LitElement {
   }
 
   private _header(tk: Ticket) {
-    const name = tk.contact.name || tk.contact.email || t('contact.anonymous');
+    const name = tk.contact.name || tk.contact.email || tk.contact.phone || t('contact.anonymous');
     return html`<header>
       <a class="icon-btn back" href=${formatRoute({ name: 'inbox', view: this.view, ticketId: null })} title=${t('action.back')}>${icon('chevronLeft', 18)}</a>
       <div class="title">

@@ -1,7 +1,7 @@
 import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { t } from '../../shared/i18n/i18n.js';
-import { formatTime, formatDateTime } from '../../shared/format.js';
+import { formatDateTime, formatShortDateTime } from '../../shared/format.js';
 import type { WhatsAppTemplate, WhatsAppWindow } from '../../shared/types.js';
 import type { ApiClient } from '../../shared/api.js';
 import { tickets as ticketApi } from '../data/api-calls.js';
@@ -28,7 +28,8 @@ export class KfWhatsAppWindow extends LitElement {
       .bar svg { flex: none; }
       .bar.closed { background: var(--kf-warning-soft); color: var(--kf-warning); border-radius: var(--kf-radius-lg) var(--kf-radius-lg) 0 0; }
       .msg { flex: 1 1 260px; min-width: 0; }
-      .pick { display: flex; gap: 6px; align-items: center; flex: 1 1 260px; }
+      .pick { display: flex; gap: 6px; align-items: center; flex: 1 1 260px; min-width: 0; max-width: 100%; }
+      .pick .btn { flex: none; }
       select { flex: 1; min-width: 0; height: 28px; border: 1px solid var(--kf-border-strong); border-radius: var(--kf-radius); background: var(--kf-bg); color: var(--kf-text); padding: 0 6px; }
       /* Safari on iPhone zooms the page into a field under 16 px. */
       @media (max-width: 700px) { select { font-size: 16px; height: 32px; } }
@@ -91,7 +92,7 @@ export class KfWhatsAppWindow extends LitElement {
     if (!w) return '';
     if (w.open && w.expiresAt) {
       const left = Date.parse(w.expiresAt) - Date.now();
-      return html`<div class="bar open" data-window="open" role="status">${icon('whatsapp', 14)}<span class="msg" title=${formatDateTime(w.expiresAt)}>${t('whatsapp.windowOpen', { time: formatTime(w.expiresAt), left: timeLeft(left) })}</span></div>`;
+      return html`<div class="bar open" data-window="open" role="status">${icon('whatsapp', 14)}<span class="msg" title=${formatDateTime(w.expiresAt)}>${t('whatsapp.windowOpen', { time: formatShortDateTime(Date.parse(w.expiresAt)), left: timeLeft(left) })}</span></div>`;
     }
     const reason = w.lastInboundAt ? t('whatsapp.windowClosed') : t('whatsapp.windowNever');
     return html`<div class="bar closed" data-window="closed" role="status">

@@ -200,6 +200,23 @@ describe('Twilio replies', () => {
   });
 });
 
+describe('Twilio reply rules', () => {
+  it('refuses an attachment on an SMS reply, since Twilio could not fetch it', async () => {
+    await postForm('/webhooks/twilio/sms', inbound('+14155550177', 'hi'));
+    const ticketId = (await lastInbound()).ticket_id;
+    const up = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/attachments',
+      headers: { ...t.admin.headers, 'content-type': 'multipart/form-data; boundary=XyZ' },
+      payload: '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--XyZ--\r\n',
+    });
+    const attachmentId = up.json<{ attachment: { id: number } }>().attachment.id;
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/tickets/${ticketId}/messages`, headers: t.admin.headers, payload: { kind: 'reply', text: 'see file', attachmentIds: [attachmentId] } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ error: { code: string } }>().error.code).toBe('sms_text_only');
+  });
+});
+
 describe('Twilio readiness', () => {
   it('reports twilio:<name> ok with good credentials', async () => {
     await startTwilioProbes(t.ctx);
