@@ -16,8 +16,12 @@ export function channelKindLabel(kind: string): string {
   return key ? t(key) : kind;
 }
 
-/** "SMS · support-us", or only "SMS" for a channel named after its kind. */
+/**
+ * "SMS · support-us", or only "SMS" for a channel named after its kind. Email and widget channels
+ * keep their bare name: an address or a site name already says what they are.
+ */
 export function channelTitle(channel: { kind: string; name: string }): string {
+  if (channel.kind === 'email' || channel.kind === 'widget') return channel.name;
   const label = channelKindLabel(channel.kind);
   return label.toLowerCase() === channel.name.toLowerCase() || channel.kind === channel.name ? label : `${label} · ${channel.name}`;
 }

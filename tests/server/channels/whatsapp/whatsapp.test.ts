@@ -292,6 +292,14 @@ describe('WhatsApp 24-hour window', () => {
   });
 });
 
+describe('WhatsApp API documentation', () => {
+  it('documents the webhooks, the window route and the template field', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/json' })).json<{ paths: Record<string, Record<string, { requestBody?: unknown }>> }>();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/webhooks/whatsapp/{name}', '/webhooks/twilio/{name}', '/webhooks/twilio/{name}/status', '/api/v1/tickets/{id}/whatsapp-window']));
+    expect(JSON.stringify(doc.paths['/api/v1/tickets/{id}/messages']?.post?.requestBody)).toContain('template');
+  });
+});
+
 describe('WhatsApp readiness', () => {
   it('reports whatsapp:<name> from an authenticated read, failing on a bad token', async () => {
     await startWhatsAppProbes(t.ctx);
