@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWhatsAppProbes } from '../../../../server/channels/whatsapp/index.js';
 import { hubSignature, verifyHubSignature } from '../../../../server/channels/whatsapp/signature.js';
+import { setDeliveryStatus } from '../../../../server/outbox/delivery.js';
 import { createTestApp, type TestApp } from '../../../helpers/app.js';
 import { startFakeWhatsApp, type FakeWhatsApp } from '../../../helpers/fake-whatsapp.js';
 
@@ -201,6 +202,17 @@ describe('WhatsApp replies', () => {
     await post(statusWebhook(wamid, 'delivered'));
     const msgs = await messagesOf(ticketId);
     expect(msgs.find((m) => m.id === id)?.delivery).toEqual({ status: 'read' });
+  });
+
+  it("never lets the outbox's own 'sent' undo a receipt that came in first", async () => {
+    const res = await reply(ticketId, { text: 'race' });
+    expect(res.statusCode, res.body).toBe(201);
+    const id = res.json<{ message: { id: number } }>().message.id;
+    await setDeliveryStatus(t.ctx, id, 'read');
+    await setDeliveryStatus(t.ctx, id, 'sent');
+    expect((await deliveryOf(id)).delivery_status).toBe('read');
+    await setDeliveryStatus(t.ctx, id, 'queued', 'retrying');
+    expect((await deliveryOf(id)).delivery_status).toBe('queued');
   });
 
   it('shows a failed status callback with the error title and details', async () => {
