@@ -22,6 +22,8 @@ export interface FakeWhatsApp {
   media: Map<string, { body: Buffer; mimeType: string; declaredSize?: number }>;
   /** The next `n` calls to the messages endpoint answer 500. */
   failNext(n: number): void;
+  /** The next `n` media uploads answer 500. */
+  failUploadsNext(n: number): void;
   /** The next message send answers 400 with this Graph error. */
   rejectNext(error: { message: string; code: number; details?: string }): void;
   /** Calls with another token answer 401, as Graph does. */
@@ -34,6 +36,7 @@ export async function startFakeWhatsApp(token = 'wa-token'): Promise<FakeWhatsAp
   const requests: RecordedRequest[] = [];
   const media = new Map<string, { body: Buffer; mimeType: string; declaredSize?: number }>();
   let failures = 0;
+  let uploadFailures = 0;
   let rejection: { message: string; code: number; details?: string } | null = null;
   let nextId = 1;
   let baseUrl = '';
@@ -47,6 +50,9 @@ export async function startFakeWhatsApp(token = 'wa-token'): Promise<FakeWhatsAp
     sent: () => requests.filter((r) => r.method === 'POST' && /\/messages$/.test(r.path) && r.status === 200).map((r) => r.json as Record<string, unknown>),
     failNext(n) {
       failures = n;
+    },
+    failUploadsNext(n) {
+      uploadFailures = n;
     },
     rejectNext(error) {
       rejection = error;
@@ -98,6 +104,11 @@ export async function startFakeWhatsApp(token = 'wa-token'): Promise<FakeWhatsAp
         return;
       }
       if (req.method === 'POST' && last === 'media') {
+        if (uploadFailures > 0) {
+          uploadFailures--;
+          send(500, { error: { message: 'An unknown error occurred', code: 1 } });
+          return;
+        }
         send(200, { id: `upload-${nextId++}` });
         return;
       }

@@ -41,5 +41,10 @@ export async function listChannels(ctx: AppContext): Promise<ChannelListItem[]> 
       state: null,
     }),
   );
-  return [...email, ...widget];
+  // Webhook channels have no connection of their own to show; /readyz reports their credentials.
+  const phone = [
+    ...ctx.config.channels.whatsapp.map((c): ChannelListItem => ({ kind: 'whatsapp', name: c.name, state: null })),
+    ...ctx.config.channels.twilio.map((c): ChannelListItem => ({ kind: 'twilio', name: c.name, state: null })),
+  ];
+  return [...email, ...widget, ...phone];
 }

@@ -18,3 +18,15 @@ export async function messageIdByProviderRef(db: DbOrTx, channel: { kind: string
     .executeTakeFirst();
   return row?.message_id;
 }
+
+/** How many provider messages one of our messages has become so far (a reply sent in parts). */
+export async function countProviderRefs(db: DbOrTx, channel: { kind: string; name: string }, messageId: number): Promise<number> {
+  const row = await db
+    .selectFrom('channel_message_refs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('channel_kind', '=', channel.kind)
+    .where('channel_name', '=', channel.name)
+    .where('message_id', '=', messageId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -10,7 +10,7 @@ import { anchoredScrollTop } from '../data/list-merge.js';
 import { formatRoute } from '../data/routes.js';
 import { systemText } from '../data/system-text.js';
 import { visibleRange } from '../data/virtual-range.js';
-import { channelTitle } from '../channel-label.js';
+import { channelTitle } from '../data/kind-label.js';
 import { channelIcon, icon } from '../icons.js';
 import { base } from '../styles.js';
 import { avatar } from './kf-avatar.js';

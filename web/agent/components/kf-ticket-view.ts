@@ -12,7 +12,7 @@ import { navigate } from '../data/navigate.js';
 import { formatRoute } from '../data/routes.js';
 import { snoozeUntil, type SnoozePreset } from '../data/snooze.js';
 import { StoreController, storeContext, type AppStore } from '../data/store.js';
-import { channelTitle } from '../channel-label.js';
+import { channelTitle } from '../data/kind-label.js';
 import { channelIcon, icon } from '../icons.js';
 import { base } from '../styles.js';
 import { errorMessage, toast, toastError } from '../toast.js';

@@ -12,7 +12,7 @@ import type { LinePart } from '../data/line-parts.js';
 import { splitQuotedText } from '../data/quoted.js';
 import { systemParts } from '../data/system-text.js';
 import { storeContext, type AppStore } from '../data/store.js';
-import { channelTitle } from '../channel-label.js';
+import { channelTitle } from '../data/kind-label.js';
 import { channelIcon, icon } from '../icons.js';
 import { base } from '../styles.js';
 import { avatar } from './kf-avatar.js';

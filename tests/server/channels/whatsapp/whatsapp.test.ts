@@ -247,6 +247,25 @@ describe('WhatsApp replies', () => {
     });
   });
 
+  it('on a retry after a failed upload, sends only what WhatsApp has not taken yet', async () => {
+    const up = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/attachments',
+      headers: { ...t.admin.headers, 'content-type': 'multipart/form-data; boundary=XyZ' },
+      payload: '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="label.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 label\r\n--XyZ--\r\n',
+    });
+    const attachmentId = up.json<{ attachment: { id: number } }>().attachment.id;
+    fake.failUploadsNext(1);
+    const id = (await reply(ticketId, { text: 'Here is your label', attachmentIds: [attachmentId] })).json<{ message: { id: number } }>().message.id;
+    await t.ctx.outbox.runOnce();
+    expect((await deliveryOf(id)).delivery_status).toBe('queued');
+    await t.ctx.db.updateTable('outbox').set({ next_attempt_at: 0 }).where('status', '=', 'pending').execute();
+    await t.ctx.outbox.runOnce();
+    expect((await deliveryOf(id)).delivery_status).toBe('sent');
+    expect(fake.sent().filter((s) => (s.text as { body?: string } | undefined)?.body === 'Here is your label')).toHaveLength(1);
+    expect(fake.sent().filter((s) => (s.document as { filename?: string } | undefined)?.filename === 'label.pdf')).toHaveLength(1);
+  });
+
   it('uploads an attachment as media and sends it as a document', async () => {
     const up = await t.app.inject({
       method: 'POST',
