@@ -8,7 +8,9 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 export function toE164(raw: string): string | null {
   const trimmed = raw.trim();
   if (trimmed === '') return null;
-  const international = /^\d+$/.test(trimmed) ? `+${trimmed}` : trimmed.replace(/^00/, '+');
+  // 00 is the international prefix dialled from most countries; bare digits are WhatsApp's wa_id.
+  const dialled = trimmed.replace(/^00/, '+');
+  const international = /^\d+$/.test(dialled) ? `+${dialled}` : dialled;
   const parsed = parsePhoneNumberFromString(international);
   return parsed?.isPossible() ? parsed.number : null;
 }

@@ -68,7 +68,11 @@ function statusError(s: WaStatus): string | null {
 /** Every message and status of one webhook POST; resolves once all are committed. */
 export async function handleChanges(ctx: AppContext, channel: WhatsAppChannelConfig, changes: WaChange[]): Promise<void> {
   for (const change of changes) {
-    for (const m of change.messages) await intakeWhatsAppMessage(ctx, channel, m, change.names);
+    for (const m of change.messages) {
+      // Acknowledged and logged, not refused: a refusal would only make WhatsApp send it again for days.
+      if (!toE164(m.from)) ctx.logger.warn({ channel: channel.name, from: m.from }, 'whatsapp message from a sender that is not a phone number, skipped');
+      else await intakeWhatsAppMessage(ctx, channel, m, change.names);
+    }
     for (const s of change.statuses) {
       const status = STATUS[s.status];
       if (status) await applyProviderStatus(ctx, { kind: 'whatsapp', name: channel.name }, s.id, status, statusError(s));

@@ -18,6 +18,10 @@ export interface WaMessage {
   video?: WaMedia;
   sticker?: WaMedia;
   location?: { latitude?: number; longitude?: number; name?: string; address?: string };
+  /** A tap on a template's quick-reply button. */
+  button?: { text?: string; payload?: string };
+  interactive?: { type?: string; button_reply?: { id?: string; title?: string }; list_reply?: { id?: string; title?: string; description?: string } };
+  reaction?: { message_id?: string; emoji?: string };
 }
 
 export interface WaStatus {
@@ -70,14 +74,22 @@ export function mediaOf(m: WaMessage): WaMedia | null {
   return media && typeof media.id === 'string' ? media : null;
 }
 
-/** The text an agent reads: the body, a caption, or a location as an address with a map link. */
+/**
+ * The text an agent reads: the body, a caption, a button's label, a location as an address with a
+ * map link; a kind Kefu cannot show is named in brackets so the message is never blank.
+ */
 export function textOf(m: WaMessage): string {
   if (m.type === 'text') return m.text?.body ?? '';
+  if (m.type === 'button') return m.button?.text ?? m.button?.payload ?? '';
+  if (m.type === 'interactive') return m.interactive?.button_reply?.title ?? m.interactive?.list_reply?.title ?? '';
+  if (m.type === 'reaction') return m.reaction?.emoji ?? '';
   if (m.type === 'location' && m.location) {
     const { latitude, longitude, name, address } = m.location;
     const place = [name, address].filter(Boolean).join(', ');
     const link = latitude !== undefined && longitude !== undefined ? `https://maps.google.com/?q=${latitude},${longitude}` : '';
     return [place, link].filter(Boolean).join('\n');
   }
-  return mediaOf(m)?.caption ?? '';
+  const media = mediaOf(m);
+  if (media) return media.caption ?? '';
+  return `[${m.type}]`;
 }

@@ -119,6 +119,12 @@ describe('WhatsApp webhook security', () => {
     expect(after.n).toBe(before.n);
   });
 
+  it('acknowledges, without storing, a message whose sender is not a phone number', async () => {
+    const body = messagesWebhook('12', { type: 'text', text: { body: 'from nowhere' } });
+    expect((await post(body)).statusCode).toBe(200);
+    expect(await t.ctx.db.selectFrom('messages').select('id').where('text', '=', 'from nowhere').execute()).toEqual([]);
+  });
+
   it('answers a signed body that is not a WhatsApp webhook with 400', async () => {
     const res = await post({ hello: 'world' });
     expect(res.statusCode).toBe(400);
