@@ -20,6 +20,8 @@ export interface FakeWhatsApp {
   sent(): Array<Record<string, unknown>>;
   /** Files a webhook media id resolves to. */
   media: Map<string, { body: Buffer; mimeType: string; declaredSize?: number }>;
+  /** Media ids Graph no longer knows (expired): looking them up answers 400. */
+  expired: Set<string>;
   /** The next `n` calls to the messages endpoint answer 500. */
   failNext(n: number): void;
   /** The next `n` media uploads answer 500. */
@@ -32,7 +34,7 @@ export interface FakeWhatsApp {
 }
 
 /** A loopback Graph API speaking the WhatsApp Cloud API's documented shapes. */
-export async function startFakeWhatsApp(token = 'wa-token'): Promise<FakeWhatsApp> {
+export async function startFakeWhatsApp(token = 'wa-token', port = 0): Promise<FakeWhatsApp> {
   const requests: RecordedRequest[] = [];
   const media = new Map<string, { body: Buffer; mimeType: string; declaredSize?: number }>();
   let failures = 0;
@@ -46,6 +48,7 @@ export async function startFakeWhatsApp(token = 'wa-token'): Promise<FakeWhatsAp
     },
     requests,
     media,
+    expired: new Set<string>(),
     token,
     sent: () => requests.filter((r) => r.method === 'POST' && /\/messages$/.test(r.path) && r.status === 200).map((r) => r.json as Record<string, unknown>),
     failNext(n) {
@@ -112,6 +115,10 @@ export async function startFakeWhatsApp(token = 'wa-token'): Promise<FakeWhatsAp
         send(200, { id: `upload-${nextId++}` });
         return;
       }
+      if (req.method === 'GET' && parts.length === 2 && fake.expired.has(parts[1] ?? '')) {
+        send(400, { error: { message: 'Unsupported get request. Object does not exist', type: 'GraphMethodException', code: 100 } });
+        return;
+      }
       if (req.method === 'GET' && parts.length === 2) {
         // GET /vNN.N/<media_id> or /vNN.N/<phone_number_id>
         const file = media.get(parts[1] ?? '');
@@ -125,7 +132,7 @@ export async function startFakeWhatsApp(token = 'wa-token'): Promise<FakeWhatsAp
       send(404, { error: { message: 'Unknown path' } });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v21.0`;
   return fake;
 }

@@ -1,5 +1,8 @@
 import { PermanentDeliveryError } from '../../outbox/senders.js';
 
+/** The provider answered 4xx: asking again will not help (an expired media id, a bad number). */
+export class ProviderRefused extends PermanentDeliveryError {}
+
 /** How long one provider call may take before the outbox counts it as failed and retries. */
 export const PROVIDER_TIMEOUT_MS = 15_000;
 
@@ -18,7 +21,7 @@ export async function providerCall(url: string, init: RequestInit, describeError
   }
   if (res.ok) return body;
   const detail = describeError(body) ?? (typeof body === 'string' ? body.slice(0, 300) : `HTTP ${res.status}`);
-  if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new PermanentDeliveryError(detail);
+  if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new ProviderRefused(detail);
   throw new Error(`${res.status}: ${detail}`);
 }
 
@@ -31,6 +34,7 @@ export class MediaTooLarge extends Error {
 /** Downloads at most `maxBytes`; a larger file stops the download instead of filling memory. */
 export async function boundedDownload(url: string, headers: Record<string, string>, maxBytes: number): Promise<{ content: Buffer; contentType: string }> {
   const res = await fetch(url, { headers, signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS), redirect: 'follow' });
+  if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new ProviderRefused(`media download refused: HTTP ${res.status}`);
   if (!res.ok || !res.body) throw new Error(`media download failed: HTTP ${res.status}`);
   const declared = Number(res.headers.get('content-length') ?? '0');
   if (declared > maxBytes) {

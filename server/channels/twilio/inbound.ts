@@ -3,7 +3,7 @@ import { intake } from '../../intake/intake.js';
 import type { InboundAttachment, IntakeResult } from '../../intake/types.js';
 import { maxAttachmentBytes } from '../../modules/attachments/service.js';
 import { toE164 } from '../phone/e164.js';
-import { MediaTooLarge } from '../phone/http.js';
+import { MediaTooLarge, ProviderRefused } from '../phone/http.js';
 import { applyProviderStatus } from '../phone/status.js';
 import type { TwilioChannelConfig } from './config-schema.js';
 import { downloadTwilioMedia } from './rest-api.js';
@@ -23,6 +23,11 @@ async function fetchMms(ctx: AppContext, c: TwilioChannelConfig, params: Record<
       const file = await downloadTwilioMedia(c, url, maxAttachmentBytes(ctx));
       attachments.push({ filename, contentType: type, content: file.content });
     } catch (err) {
+      if (err instanceof ProviderRefused) {
+        ctx.logger.warn({ channel: c.name, err }, 'mms media could not be downloaded');
+        notes.push(`[${filename} could not be downloaded: ${err.message}]`);
+        continue;
+      }
       if (!(err instanceof MediaTooLarge)) throw err;
       ctx.logger.warn({ channel: c.name, size: err.size }, 'mms media over the attachment limit, skipped');
       notes.push(`[${filename} (${(err.size / 1024 / 1024).toFixed(1)} MB) was not kept: over the ${ctx.config.attachments.max_size_mb} MB attachment limit]`);

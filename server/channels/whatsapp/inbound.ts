@@ -3,7 +3,7 @@ import { intake } from '../../intake/intake.js';
 import type { InboundAttachment, InboundMessage, IntakeResult } from '../../intake/types.js';
 import { maxAttachmentBytes } from '../../modules/attachments/service.js';
 import { toE164 } from '../phone/e164.js';
-import { MediaTooLarge } from '../phone/http.js';
+import { MediaTooLarge, ProviderRefused } from '../phone/http.js';
 import { applyProviderStatus } from '../phone/status.js';
 import type { WhatsAppChannelConfig } from './config-schema.js';
 import { downloadMedia, mediaInfo } from './graph-api.js';
@@ -15,15 +15,20 @@ const EXTENSIONS: Record<string, string> = { 'image/jpeg': '.jpg', 'image/png': 
 async function fetchMedia(ctx: AppContext, channel: WhatsAppChannelConfig, m: WaMessage): Promise<{ attachments: InboundAttachment[]; note: string | null }> {
   const media = mediaOf(m);
   if (!media) return { attachments: [], note: null };
-  const info = await mediaInfo(channel, media.id);
-  const type = media.mime_type ?? info.mimeType;
+  const type = media.mime_type ?? 'application/octet-stream';
   const filename = media.filename ?? `${m.type}-${media.id}${EXTENSIONS[type.split(';')[0] ?? ''] ?? ''}`;
   const limit = maxAttachmentBytes(ctx);
   try {
+    const info = await mediaInfo(channel, media.id);
     if (info.size !== null && info.size > limit) throw new MediaTooLarge(info.size);
     const file = await downloadMedia(channel, info.url, limit);
-    return { attachments: [{ filename, contentType: type, content: file.content }], note: null };
+    return { attachments: [{ filename, contentType: media.mime_type ?? info.mimeType, content: file.content }], note: null };
   } catch (err) {
+    // A refused download (an expired media id) will not succeed on WhatsApp's retry either: keep the message, say what is missing.
+    if (err instanceof ProviderRefused) {
+      ctx.logger.warn({ channel: channel.name, err }, 'whatsapp media could not be downloaded');
+      return { attachments: [], note: `[${filename} could not be downloaded: ${err.message}]` };
+    }
     if (!(err instanceof MediaTooLarge)) throw err;
     ctx.logger.warn({ channel: channel.name, size: err.size }, 'whatsapp media over the attachment limit, skipped');
     const mb = (err.size / 1024 / 1024).toFixed(1);

@@ -110,7 +110,9 @@ describe('Twilio inbound SMS', () => {
     twilio.media.set('ME1', { body: Buffer.from('GIF89a-small'), type: 'image/gif' });
     twilio.media.set('ME2', { body: Buffer.alloc(20_000, 7), type: 'video/mp4' });
     const params = inbound('+14155550124', 'photos', {
-      NumMedia: '2',
+      NumMedia: '3',
+      MediaUrl2: `${twilio.baseUrl}/media/ME-deleted`,
+      MediaContentType2: 'image/png',
       MediaUrl0: `${twilio.baseUrl}/media/ME1`,
       MediaContentType0: 'image/gif',
       MediaUrl1: `${twilio.baseUrl}/media/ME2`,
@@ -120,6 +122,7 @@ describe('Twilio inbound SMS', () => {
     const msg = await lastInbound();
     expect(msg.text).toContain('photos');
     expect(msg.text).toContain('mms-2.mp4');
+    expect(msg.text).toContain('[mms-3.png could not be downloaded: media download refused: HTTP 404]');
     const files = await t.ctx.db.selectFrom('message_attachments').innerJoin('attachments', 'attachments.id', 'message_attachments.attachment_id').select(['name', 'content_type']).where('message_id', '=', msg.id).execute();
     expect(files).toEqual([{ name: 'mms-1.gif', content_type: 'image/gif' }]);
   });

@@ -172,6 +172,30 @@ describe('WhatsApp inbound', () => {
     expect(msg?.text).toContain('attachment limit');
   });
 
+  it('keeps the message with a note when WhatsApp no longer has its media', async () => {
+    fake.expired.add('media-expired');
+    const res = await post(messagesWebhook('5511922221111', { type: 'image', image: { id: 'media-expired', mime_type: 'image/jpeg', caption: 'old photo' } }));
+    expect(res.statusCode).toBe(200);
+    const [msg] = await messagesOf(await ticketOfLastMessage());
+    expect(msg?.attachments).toEqual([]);
+    expect(msg?.text).toBe('old photo\n[image-media-expired.jpg could not be downloaded: Unsupported get request. Object does not exist (100)]');
+  });
+
+  it('answers 500 when the media download fails for now, so WhatsApp delivers the message again', async () => {
+    fake.media.set('media-flaky', { body: Buffer.from('x'), mimeType: 'image/png' });
+    const url = fake.baseUrl;
+    await fake.close();
+    const body = messagesWebhook('5511922222222', { type: 'image', image: { id: 'media-flaky', mime_type: 'image/png' } });
+    const down = await post(body);
+    expect(down.statusCode).toBe(500);
+    expect(await t.ctx.db.selectFrom('messages').select('id').where('idempotency_key', '=', body.entry[0]!.changes[0]!.value.messages[0]!.id).execute()).toEqual([]);
+    fake = await startFakeWhatsApp(fake.token, Number(new URL(url).port));
+    fake.media.set('media-flaky', { body: Buffer.from('x'), mimeType: 'image/png' });
+    expect((await post(body)).statusCode).toBe(200);
+    const [msg] = await messagesOf(await ticketOfLastMessage());
+    expect(msg?.attachments).toHaveLength(1);
+  });
+
   it('turns a location into text with a map link, and keeps audio', async () => {
     await post(messagesWebhook('5511933330000', { type: 'location', location: { latitude: -23.5505, longitude: -46.6333, name: 'Loja Centro', address: 'Rua Direita 10' } }));
     const [loc] = await messagesOf(await ticketOfLastMessage());
