@@ -9,7 +9,7 @@ import { createAgent } from '../../server/modules/agents/service.js';
 import { launchChromium } from '../helpers/browser.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.js';
 import { startFakeWhatsApp, type FakeWhatsApp } from '../helpers/fake-whatsapp.js';
-import { buildAgentApp, openTicket, PASSWORD, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
+import { buildAgentApp, goTo, openTicket, PASSWORD, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
 
 const SHOTS = '/tmp/shots-phone';
 const SID = `AC${'b2'.repeat(16)}`;
@@ -151,6 +151,15 @@ describe('WhatsApp in the composer', () => {
     expect(await page.locator('kf-ticket-list .ch[title="WhatsApp"]').count()).toBe(2);
     expect(await page.locator('kf-ticket-view .sub').first().textContent()).toContain('+14155550123');
     await page.screenshot({ path: `${SHOTS}/sms-1440.png` });
+  });
+
+  it('lists the WhatsApp and SMS channels in Settings with their kind', async () => {
+    await goTo(page, '#/admin/channels', 'kf-admin-channels .page-body');
+    await expect.poll(() => page.locator('kf-admin-channels h2').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/whatsapp\s*WhatsApp/), expect.stringMatching(/sms-us\s*SMS/)]),
+    );
+    expect(await page.locator('kf-admin-channels .panel.ch dd code').allTextContents()).toEqual([`${PUBLIC}/webhooks/whatsapp/whatsapp`, `${PUBLIC}/webhooks/twilio/sms-us`]);
+    await page.screenshot({ path: `${SHOTS}/settings-channels-1440.png` });
   });
 
   it('explains the closed window in Simplified and Traditional Chinese', async () => {

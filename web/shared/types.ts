@@ -213,6 +213,8 @@ export interface ChannelInfo {
   address?: string;
   state: { connected: boolean; lastSyncAt: string | null; lastError: string | null } | null;
   embedSnippet?: string;
+  /** Where the provider posts (WhatsApp, SMS). */
+  webhookUrl?: string;
 }
 
 /** One ticket matching a search, with its best snippet (HTML-escaped, hits in <mark>). */

@@ -27,6 +27,7 @@ const ChannelItem = Type.Object({
   name: Type.String(),
   address: Type.Optional(Type.String()),
   embedSnippet: Type.Optional(Type.String()),
+  webhookUrl: Type.Optional(Type.String({ description: "where the provider posts (WhatsApp, SMS): set it in the provider's console" })),
   state: Type.Union([ChannelState, Type.Null()]),
 });
 

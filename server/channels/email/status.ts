@@ -9,8 +9,12 @@ export interface ChannelListItem {
   address?: string;
   /** The script tag a site owner pastes into their pages (widget channels). */
   embedSnippet?: string;
+  /** Where the provider is told to post (WhatsApp, SMS). */
+  webhookUrl?: string;
   state: { connected: boolean; lastSyncAt: string | null; lastError: string | null } | null;
 }
+
+const webhookUrl = (ctx: AppContext, kind: string, name: string): string => `${ctx.config.server.public_url}/webhooks/${kind}/${encodeURIComponent(name)}`;
 
 const iso = (ms: number | null | undefined): string | null => (ms ? new Date(ms).toISOString() : null);
 
@@ -43,8 +47,8 @@ export async function listChannels(ctx: AppContext): Promise<ChannelListItem[]> 
   );
   // Webhook channels have no connection of their own to show; /readyz reports their credentials.
   const phone = [
-    ...ctx.config.channels.whatsapp.map((c): ChannelListItem => ({ kind: 'whatsapp', name: c.name, state: null })),
-    ...ctx.config.channels.twilio.map((c): ChannelListItem => ({ kind: 'twilio', name: c.name, state: null })),
+    ...ctx.config.channels.whatsapp.map((c): ChannelListItem => ({ kind: 'whatsapp', name: c.name, webhookUrl: webhookUrl(ctx, 'whatsapp', c.name), state: null })),
+    ...ctx.config.channels.twilio.map((c): ChannelListItem => ({ kind: 'twilio', name: c.name, webhookUrl: webhookUrl(ctx, 'twilio', c.name), state: null })),
   ];
   return [...email, ...widget, ...phone];
 }
