@@ -43,6 +43,10 @@ import { emailRoutes } from './channels/email/routes.js';
 import { wechatRoutes } from './channels/wechat/routes.js';
 import { wechatApiRoutes } from './channels/wechat/api-routes.js';
 import { helpCenterRoutes } from './help/routes.js';
+import { registerWhatsApp } from './channels/whatsapp/index.js';
+import { whatsappApiRoutes, whatsappWebhookRoutes } from './channels/whatsapp/routes.js';
+import { registerTwilio } from './channels/twilio/index.js';
+import { twilioWebhookRoutes } from './channels/twilio/routes.js';
 
 export interface BuildOptions {
   /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
@@ -122,6 +126,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(kbVoteRoutes, { ctx });
       await api.register(reportsRoutes, { ctx });
       await api.register(exportsRoutes, { ctx, textMatch: (db, q) => matchingTicketIds(ctx, db, q) });
+      await api.register(whatsappApiRoutes, { ctx });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },
@@ -134,6 +139,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(widgetChannelPlugin, { ctx, webRoot });
   // WeChat and WeCom push here: the server URL pasted into their consoles.
   await app.register(wechatRoutes, { ctx });
+  // Provider webhooks at /webhooks/<kind>/<name>; their senders and reply rules come with them.
+  registerWhatsApp(ctx);
+  registerTwilio(ctx);
+  await app.register(whatsappWebhookRoutes, { ctx });
+  await app.register(twilioWebhookRoutes, { ctx });
   await serveWebApp(app, webRoot);
 
   return app;

@@ -3,6 +3,8 @@ import { scheduleJobs } from './jobs/index.js';
 import { startEmailChannels } from './channels/email/index.js';
 import { startWechatChannels } from './channels/wechat/index.js';
 import { startCheckpointer } from './db/checkpointer.js';
+import { startWhatsAppProbes } from './channels/whatsapp/index.js';
+import { startTwilioProbes } from './channels/twilio/index.js';
 
 /**
  * Starts everything that runs in the background of a serving process: the outbox worker,
@@ -16,5 +18,7 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   scheduleJobs(ctx);
   startEmailChannels(ctx);
   startWechatChannels(ctx);
+  void startWhatsAppProbes(ctx);
+  void startTwilioProbes(ctx);
   ctx.outbox.start();
 }

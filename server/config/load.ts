@@ -292,11 +292,10 @@ function checkCrossFields(file: ConfigFile, problems: string[]): void {
   const widgets = Array.isArray(file.channels?.widget) ? file.channels.widget.filter(isPlainObject) : [];
   const wechats = Array.isArray(file.channels?.wechat) ? file.channels.wechat.filter(isPlainObject) : [];
   const names = new Set<string>();
-  const all = [
-    ...emails.map((c, i) => ({ name: c.name, at: `channels.email[${i}].name` })),
-    ...widgets.map((c, i) => ({ name: c.name, at: `channels.widget[${i}].name` })),
-    ...wechats.map((c, i) => ({ name: c.name, at: `channels.wechat[${i}].name` })),
-  ];
+  const lists = isPlainObject(file.channels) ? (file.channels as Record<string, unknown>) : {};
+  const all = Object.entries(lists).flatMap(([kind, list]) =>
+    Array.isArray(list) ? list.filter(isPlainObject).map((c, i) => ({ name: c.name, at: `channels.${kind}[${i}].name` })) : [],
+  );
   for (const { name, at } of all) {
     if (typeof name !== 'string') continue;
     if (names.has(name)) problems.push(`${at}: channel name "${name}" is used twice`);

@@ -2,6 +2,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { EmailChannelSchema } from '../channels/email/config-schema.js';
 import { WidgetChannelSchema } from '../channels/widget/config-schema.js';
 import { WechatChannelSchema } from '../channels/wechat/config-schema.js';
+import { WhatsAppChannelSchema } from '../channels/whatsapp/config-schema.js';
+import { TwilioChannelSchema } from '../channels/twilio/config-schema.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -106,6 +108,8 @@ export const ConfigSchema = Type.Object(
         email: Type.Array(EmailChannelSchema, { default: [] }),
         widget: Type.Array(WidgetChannelSchema, { default: [] }),
         wechat: Type.Array(WechatChannelSchema, { default: [] }),
+        whatsapp: Type.Array(WhatsAppChannelSchema, { default: [] }),
+        twilio: Type.Array(TwilioChannelSchema, { default: [] }),
       },
       { ...strict, default: {} },
     ),

@@ -40,7 +40,14 @@ export async function migrateToLatest(
   }
   const applied = (await migrator(database, set).getMigrations()).some((m) => m.executedAt !== undefined);
   const backupFile = applied ? await snapshotDatabase(database, backupDir, `pre-migrate-${pending[0]}`) : null;
-  const result: MigrationResultSet = await migrator(database, set).migrateToLatest();
+  // A migration may loosen a CHECK through writable_schema, which defensive mode forbids.
+  database.sqlite.unsafeMode(true);
+  let result: MigrationResultSet;
+  try {
+    result = await migrator(database, set).migrateToLatest();
+  } finally {
+    database.sqlite.unsafeMode(false);
+  }
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     const err = result.error instanceof Error ? result.error : new Error(String(result.error));

@@ -20,6 +20,7 @@ import type { RuleTables } from '../modules/rules/tables.js';
 import type { WebhookTables } from '../modules/webhooks/tables.js';
 import type { WechatTables } from '../channels/wechat/tables.js';
 import type { KbTables } from '../modules/kb/tables.js';
+import type { PhoneChannelTables } from '../channels/phone/tables.js';
 
 /**
  * Every table Kysely knows. Each module declares its own tables next to its code;
@@ -47,4 +48,5 @@ export interface Tables
     SlaTables,
     WebhookTables,
     WechatTables,
-    KbTables {}
+    KbTables,
+    PhoneChannelTables {}

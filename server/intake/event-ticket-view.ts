@@ -6,7 +6,7 @@ import { labelNamesOf, type TicketRow } from '../modules/tickets/queries.js';
 import type { TicketView } from '../modules/tickets/schemas.js';
 
 const contactSummary = prepared((db: DbOrTx, p: { id: number }) =>
-  db.selectFrom('contacts').select(['id', 'name', 'email']).where('id', '=', p.id),
+  db.selectFrom('contacts').select(['id', 'name', 'email', 'phone']).where('id', '=', p.id),
 );
 const agentName = prepared((db: DbOrTx, p: { id: number }) => db.selectFrom('agents').select(['id', 'name']).where('id', '=', p.id));
 const teamName = prepared((db: DbOrTx, p: { id: number }) => db.selectFrom('teams').select(['id', 'name']).where('id', '=', p.id));
@@ -21,8 +21,8 @@ const teamName = prepared((db: DbOrTx, p: { id: number }) => db.selectFrom('team
 export async function eventTicketView(tx: Tx, ticket: TicketRow, sender: ContactRow, created: boolean): Promise<TicketView> {
   const contact =
     ticket.contact_id === sender.id
-      ? { id: sender.id, name: sender.name, email: sender.email }
-      : ((await contactSummary.first(tx, { id: ticket.contact_id })) ?? { id: ticket.contact_id, name: null, email: null });
+      ? { id: sender.id, name: sender.name, email: sender.email, phone: sender.phone }
+      : ((await contactSummary.first(tx, { id: ticket.contact_id })) ?? { id: ticket.contact_id, name: null, email: null, phone: null });
   const assignee = ticket.assignee_id === null ? null : ((await agentName.first(tx, { id: ticket.assignee_id })) ?? null);
   const team = ticket.team_id === null ? null : ((await teamName.first(tx, { id: ticket.team_id })) ?? null);
   const labels = created ? [] : ((await labelNamesOf(tx, [ticket.id])).get(ticket.id) ?? []);

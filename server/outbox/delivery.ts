@@ -16,12 +16,13 @@ export async function setDeliveryStatus(
   error: string | null = null,
 ): Promise<void> {
   await deps.database.transaction(async (tx, onCommit) => {
-    const message = await tx
+    let update = tx
       .updateTable('messages')
       .set({ delivery_status: status, delivery_error: error, delivery_updated_at: now() })
-      .where('id', '=', messageId)
-      .returningAll()
-      .executeTakeFirst();
+      .where('id', '=', messageId);
+    // A provider's receipt can arrive before the outbox records its own 'sent': that must not undo it.
+    if (status === 'sent') update = update.where((eb) => eb.or([eb('delivery_status', 'is', null), eb('delivery_status', 'not in', ['delivered', 'read'])]));
+    const message = await update.returningAll().executeTakeFirst();
     if (!message) return;
     const ticket = await tx
       .selectFrom('tickets')

@@ -48,6 +48,9 @@ const paths = {
   arrowUp: svg`<path d="M12 19V5M6 11l6-6 6 6"/>`,
   link: svg`<path d="M10.5 13.5a3.5 3.5 0 0 0 5 0l3-3a3.5 3.5 0 0 0-5-5l-1 1"/><path d="M13.5 10.5a3.5 3.5 0 0 0-5 0l-3 3a3.5 3.5 0 0 0 5 5l1-1"/>`,
   wechat: svg`<path d="M15.6 9.2C15.2 6.2 12.5 4 9.3 4 5.8 4 3 6.4 3 9.4c0 1.7.9 3.2 2.4 4.2L4.9 15.8l2.4-1.3c.6.2 1.3.3 2 .3"/><path d="M15.6 10.2c-3 0-5.4 2-5.4 4.5s2.4 4.5 5.4 4.5c.6 0 1.2-.1 1.8-.3l2 1.1-.5-1.9c1.3-.8 2.1-2 2.1-3.4 0-2.5-2.4-4.5-5.4-4.5z"/><path d="M7 8.3h.01M11.4 8.3h.01M13.8 14h.01M17.4 14h.01" stroke-width="2.2"/>`,
+  checkDouble: svg`<path d="m2.5 12.5 4.5 4.5 9.5-9.5"/><path d="m11.5 16.5.5.5 9.5-9.5"/>`,
+  whatsapp: svg`<path d="M5 19.5 6.1 16A7.8 7.8 0 1 1 9 18.7z"/><path d="M9.3 8.6c.2-.4.5-.5.8-.5h.4l.9 2-.6.8a5 5 0 0 0 2.3 2.3l.8-.6 2 .9v.4c0 .3-.1.6-.5.8-.8.5-2.5.3-4.2-1.3S8.8 9.4 9.3 8.6z"/>`,
+  sms: svg`<rect x="6.5" y="3" width="11" height="18" rx="2"/><path d="M9.5 8.5h5M9.5 11.5h3.5"/><path d="M11 18h2"/>`,
   telegram: svg`<path d="m3.5 11.5 16-6.5-3 14-5-4-2.5 3v-4.5l7-6"/>`,
 } as const;
 
@@ -76,8 +79,11 @@ export function channelIcon(kind: string): IconName {
       return 'chat';
     case 'sms':
     case 'twilio':
-    case 'whatsapp':
+      return 'sms';
+    case 'phone':
       return 'phone';
+    case 'whatsapp':
+      return 'whatsapp';
     case 'telegram':
       return 'telegram';
     case 'wechat':

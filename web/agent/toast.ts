@@ -17,6 +17,8 @@ export function errorMessage(err: unknown): string {
     if (err.status === 403) return t('error.forbidden');
     if (err.status === 404) return t('error.notFound');
     if (err.status === 413) return t('error.tooLarge');
+    if (err.code === 'whatsapp_window_closed') return t('error.whatsappWindowClosed');
+    if (err.code === 'sms_text_only') return t('error.smsTextOnly');
     if (err.status >= 500) return t('error.server');
     return err.message || t('error.server');
   }

@@ -63,7 +63,7 @@ export interface Ticket {
 }
 
 export type MessageKind = 'inbound' | 'outbound' | 'note' | 'system' | 'bot';
-export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'failed';
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
 
 export interface Attachment {
   id: number;
@@ -218,6 +218,8 @@ export interface ChannelInfo {
   serverUrl?: string;
   token?: string;
   encrypted?: boolean;
+  /** Where the provider posts (WhatsApp, SMS). */
+  webhookUrl?: string;
 }
 
 /** One ticket matching a search, with its best snippet (HTML-escaped, hits in <mark>). */
@@ -265,6 +267,22 @@ export interface NewMessage {
   bcc?: string[];
   attachmentIds?: number[];
   status?: 'pending' | 'resolved';
+  /** An approved WhatsApp template instead of free text. */
+  template?: WhatsAppTemplate;
+}
+
+export interface WhatsAppTemplate {
+  name: string;
+  language: string;
+}
+
+/** WhatsApp's 24-hour customer service window on a ticket, and what may be sent outside it. */
+export interface WhatsAppWindow {
+  channel: { kind: 'whatsapp'; name: string };
+  open: boolean;
+  lastInboundAt: string | null;
+  expiresAt: string | null;
+  templates: WhatsAppTemplate[];
 }
 
 // Websocket frames.

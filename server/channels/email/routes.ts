@@ -31,6 +31,7 @@ const ChannelItem = Type.Object({
   serverUrl: Type.Optional(Type.String({ description: 'WeChat: the server URL to paste into the console' })),
   token: Type.Optional(Type.String({ description: 'WeChat: the token to paste into the console' })),
   encrypted: Type.Optional(Type.Boolean({ description: 'WeChat: safe mode (an EncodingAESKey is configured)' })),
+  webhookUrl: Type.Optional(Type.String({ description: "where the provider posts (WhatsApp, SMS): set it in the provider's console" })),
   state: Type.Union([ChannelState, Type.Null()]),
 });
 

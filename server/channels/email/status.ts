@@ -15,8 +15,12 @@ export interface ChannelListItem {
   serverUrl?: string;
   token?: string;
   encrypted?: boolean;
+  /** Where the provider is told to post (WhatsApp, SMS). */
+  webhookUrl?: string;
   state: { connected: boolean; lastSyncAt: string | null; lastError: string | null } | null;
 }
+
+const webhookUrl = (ctx: AppContext, kind: string, name: string): string => `${ctx.config.server.public_url}/webhooks/${kind}/${encodeURIComponent(name)}`;
 
 const iso = (ms: number | null | undefined): string | null => (ms ? new Date(ms).toISOString() : null);
 
@@ -47,5 +51,10 @@ export async function listChannels(ctx: AppContext): Promise<ChannelListItem[]> 
       state: null,
     }),
   );
-  return [...email, ...widget, ...(await wechatChannelItems(ctx))];
+  // Webhook channels have no connection of their own to show; /readyz reports their credentials.
+  const phone = [
+    ...ctx.config.channels.whatsapp.map((c): ChannelListItem => ({ kind: 'whatsapp', name: c.name, webhookUrl: webhookUrl(ctx, 'whatsapp', c.name), state: null })),
+    ...ctx.config.channels.twilio.map((c): ChannelListItem => ({ kind: 'twilio', name: c.name, webhookUrl: webhookUrl(ctx, 'twilio', c.name), state: null })),
+  ];
+  return [...email, ...widget, ...(await wechatChannelItems(ctx)), ...phone];
 }

@@ -16,6 +16,8 @@ export const ContactSummarySchema = Type.Object({
   id: Type.Integer(),
   name: Nullable(Type.String()),
   email: Nullable(Type.String()),
+  /** E.164 when known: SMS and WhatsApp customers often have no name or email. */
+  phone: Type.Optional(Nullable(Type.String())),
 });
 export type ContactSummaryView = Static<typeof ContactSummarySchema>;
 

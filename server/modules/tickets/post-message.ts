@@ -11,6 +11,7 @@ import { applyTicketPatch } from './patch.js';
 import { agentActor, visibleTicket, type Viewer } from './policy.js';
 import { presentMessages, presentOneTicket } from './presenter.js';
 import { markRead, type MessageRow, type TicketRow } from './queries.js';
+import { checkReply, type ReplyTemplate } from './reply-checks.js';
 import type { MessageView, TicketView } from './schemas.js';
 
 export interface AgentMessageInput {
@@ -22,6 +23,8 @@ export interface AgentMessageInput {
   attachmentIds?: number[] | undefined;
   /** Set the ticket's status in the same step ("send and resolve"). */
   status?: 'open' | 'pending' | 'resolved' | undefined;
+  /** An approved template instead of free text, on channels that have them (WhatsApp). */
+  template?: ReplyTemplate | undefined;
 }
 
 /** Only the agent's own uploads, not yet sent with another message, may be attached. */
@@ -53,18 +56,22 @@ export async function writeAgentMessage(
   ticket: TicketRow,
   input: AgentMessageInput,
 ): Promise<{ message: MessageRow; ticket: TicketRow; events: KefuEvent[] }> {
-  const text = input.text.trim();
+  const isReply = input.kind === 'reply';
+  const template = isReply ? input.template : undefined;
+  const text = input.text.trim() || (template ? `${template.name} (${template.language})` : '');
   if (text === '' && (input.attachmentIds?.length ?? 0) === 0) throw new BadRequest('text: must not be empty', { field: 'text' });
+  const checked = isReply ? await checkReply(ctx, tx, ticket, { text, template, attachmentCount: input.attachmentIds?.length ?? 0 }) : false;
+  if (template && !checked) throw new BadRequest('template: this channel has no message templates', { field: 'template' });
   const actor = agentActor(viewer);
   const at = now();
   const attachmentIds = await checkAttachments(tx, viewer, input.attachmentIds ?? []);
-  const isReply = input.kind === 'reply';
   const mentions = isReply ? [] : await findMentions(tx, text);
   const meta: Record<string, unknown> = {};
   const cc = checkAddresses('cc', input.cc);
   const bcc = checkAddresses('bcc', input.bcc);
   if (isReply && cc.length) meta.cc = cc;
   if (isReply && bcc.length) meta.bcc = bcc;
+  if (template) meta.template = { name: template.name, language: template.language };
   const appended = await appendMessage(
     tx,
     ticket,

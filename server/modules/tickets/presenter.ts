@@ -70,7 +70,7 @@ export async function presentTickets(
   const agentIds = unique(rows.map((r) => r.assignee_id));
   const teamIds = unique(rows.map((r) => r.team_id));
   const [contacts, agents, teams, labels, reads] = await Promise.all([
-    db.selectFrom('contacts').select(['id', 'name', 'email']).where('id', 'in', contactIds).execute(),
+    db.selectFrom('contacts').select(['id', 'name', 'email', 'phone']).where('id', 'in', contactIds).execute(),
     agentIds.length > 0
       ? db.selectFrom('agents').select(['id', 'name']).where('id', 'in', agentIds).execute()
       : Promise.resolve([]),
@@ -86,7 +86,7 @@ export async function presentTickets(
   return rows.map((row) => {
     const readAt = reads.get(row.id) ?? 0;
     return presentTicket(row, {
-      contact: contactById.get(row.contact_id) ?? { id: row.contact_id, name: null, email: null },
+      contact: contactById.get(row.contact_id) ?? { id: row.contact_id, name: null, email: null, phone: null },
       assignee: row.assignee_id === null ? null : (agentById.get(row.assignee_id) ?? null),
       team: row.team_id === null ? null : (teamById.get(row.team_id) ?? null),
       labels: labels.get(row.id) ?? [],

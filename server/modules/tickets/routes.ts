@@ -219,6 +219,12 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<TicketsRoutesOptions> = as
             bcc: Type.Optional(Type.Array(Type.String({ maxLength: 320 }), { maxItems: 50 })),
             attachmentIds: Type.Optional(AttachmentIds),
             status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('pending'), Type.Literal('resolved')])),
+            template: Type.Optional(
+              Type.Object(
+                { name: Type.String({ minLength: 1, maxLength: 512 }), language: Type.String({ minLength: 2, maxLength: 16 }) },
+                { additionalProperties: false, description: 'An approved WhatsApp template, for replies outside the 24-hour window; text may then be empty.' },
+              ),
+            ),
           },
           { additionalProperties: false },
         ),

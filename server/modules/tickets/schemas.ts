@@ -70,7 +70,7 @@ export const MessageSchema = Type.Object({
   attachments: Type.Array(AttachmentSchema),
   delivery: Nullable(
     Type.Object({
-      status: literals(['queued', 'sent', 'delivered', 'failed'] as const),
+      status: literals(['queued', 'sent', 'delivered', 'read', 'failed'] as const),
       error: Type.Optional(Type.String()),
     }),
   ),

@@ -4,7 +4,7 @@ export type TicketStatus = 'open' | 'pending' | 'snoozed' | 'resolved' | 'closed
 export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
 export type MessageKind = 'inbound' | 'outbound' | 'note' | 'system' | 'bot';
 export type AuthorKind = 'contact' | 'agent' | 'bot' | 'system';
-export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'failed';
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
 
 export interface TicketsTable {
   id: Generated<number>;

@@ -84,4 +84,40 @@ describe('config.example.yaml', () => {
       ['wecom_kf', 'kf-secret'],
     ]);
   });
+
+  it('has WhatsApp and Twilio examples that validate once uncommented', () => {
+    const secrets = path.join(dir, 'phone-secrets');
+    mkdirSync(secrets, { recursive: true });
+    for (const name of ['whatsapp_token', 'whatsapp_app_secret', 'twilio_token']) writeFileSync(path.join(secrets, name), `${name}-value\n`);
+    const relocate = (v: unknown): unknown =>
+      JSON.parse(JSON.stringify(v).replaceAll('/run/secrets/', `${secrets}/`).replaceAll('ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', `AC${'0'.repeat(32)}`));
+    const config = configFromObject({ channels: { whatsapp: relocate(example('whatsapp')), twilio: relocate(example('twilio')) } }, {}, dir);
+    expect(config.channels.whatsapp[0]).toMatchObject({ access_token: 'whatsapp_token-value', app_secret: 'whatsapp_app_secret-value', templates: [{ name: 'order_update', language: 'en_US' }, { name: 'order_update', language: 'zh_CN' }] });
+    expect(config.channels.twilio[0]).toMatchObject({ auth_token: 'twilio_token-value', from: '+15005550006', api_base_url: 'https://api.twilio.com' });
+  });
+});
+
+describe('WhatsApp and Twilio config problems', () => {
+  const problems = (channels: Record<string, unknown>): string => {
+    try {
+      configFromObject({ channels }, {}, dir);
+      return '';
+    } catch (err) {
+      return String((err as Error & { problems?: string[] }).problems ?? (err as Error).message);
+    }
+  };
+  const wa = { name: 'wa', phone_number_id: '1', access_token: 't', app_secret: 's', verify_token: 'v' };
+  const tw = { name: 'sms', account_sid: `AC${'a'.repeat(32)}`, auth_token: 't', from: '+15005550006' };
+
+  it.each([
+    [{ whatsapp: [{ ...wa, phone_number_id: 'abc' }] }, 'channels.whatsapp[0].phone_number_id'],
+    [{ whatsapp: [{ ...wa, verify_token: undefined }] }, 'channels.whatsapp[0].verify_token: is required'],
+    [{ whatsapp: [{ ...wa, templates: [{ name: 'Order Update', language: 'en_US' }] }] }, 'channels.whatsapp[0].templates[0].name'],
+    [{ whatsapp: [{ ...wa, api_base_url: 'graph.facebook.com' }] }, 'channels.whatsapp[0].api_base_url'],
+    [{ twilio: [{ ...tw, from: '5550006' }] }, 'channels.twilio[0].from'],
+    [{ twilio: [{ ...tw, account_sid: 'SK123' }] }, 'channels.twilio[0].account_sid'],
+    [{ twilio: [tw], whatsapp: [{ ...wa, name: 'sms' }] }, 'channel name "sms" is used twice'],
+  ])('names the key: %j', (channels, expected) => {
+    expect(problems(channels)).toContain(expected);
+  });
 });

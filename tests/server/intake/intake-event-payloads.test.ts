@@ -89,6 +89,6 @@ describe('intake event payloads', () => {
     const created = events.find((e) => e.type === 'message.created');
     expect(created?.type === 'message.created' && created.ticket).toEqual(stored.ticket);
     expect(stored.ticket.team).toEqual({ id: team.id, name: 'Payload team' });
-    expect(stored.ticket.contact).toEqual({ id: first.contactId, name: 'Bea', email: 'bea@example.com' });
+    expect(stored.ticket.contact).toEqual({ id: first.contactId, name: 'Bea', email: 'bea@example.com', phone: null });
   });
 });

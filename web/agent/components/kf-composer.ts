@@ -3,7 +3,8 @@ import { customElement, property, state, query } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { t } from '../../shared/i18n/i18n.js';
 import { formatSize } from '../../shared/format.js';
-import type { Attachment, CannedReply, Contact, Message, NewMessage, Ticket } from '../../shared/types.js';
+import type { Attachment, CannedReply, Contact, Message, NewMessage, Ticket, WhatsAppTemplate } from '../../shared/types.js';
+import { ApiError } from '../../shared/api.js';
 import { directory, tickets as ticketApi } from '../data/api-calls.js';
 import { clearDraft, loadDraft, saveDraft } from '../data/drafts.js';
 import { onEscape } from '../data/escape-stack.js';
@@ -19,6 +20,8 @@ import './kf-wechat-card.js';
 import { avatar } from './kf-avatar.js';
 import './kf-reply-suggestions.js';
 import type { KfReplySuggestions, SuggestionEvent } from './kf-reply-suggestions.js';
+import type { KfWhatsAppWindow } from './kf-whatsapp-window.js';
+import './kf-whatsapp-window.js';
 
 type Mode = 'reply' | 'note';
 interface Upload {
@@ -125,6 +128,9 @@ export class KfComposer extends LitElement {
   @query('textarea') private _area!: HTMLTextAreaElement;
   @query('input[type=file]') private _filePicker!: HTMLInputElement;
   @query('kf-reply-suggestions') private _replySuggestions!: KfReplySuggestions | null;
+  @query('kf-whatsapp-window') private _waWindow?: KfWhatsAppWindow;
+  /** WhatsApp's 24-hour window has closed: only a template may go out until the customer writes. */
+  @state() private _waClosed = false;
   private _ticketId = 0;
   /**
    * The newest message the agent had seen when they started writing: a message after it is a
@@ -154,6 +160,32 @@ export class KfComposer extends LitElement {
     return null;
   }
 
+  private get _isWhatsApp(): boolean {
+    return this.ticket.channel.kind === 'whatsapp';
+  }
+
+  private _hint(note: boolean): string {
+    if (note) return t('composer.noteHint');
+    if (this._isEmail) return t('composer.emailHint');
+    if (this._isWechat) return t('composer.wechatHint');
+    if (this._isWhatsApp) return t('composer.whatsappHint');
+    if (this.ticket.channel.kind === 'twilio') return t('composer.smsHint');
+    return t('composer.chatHint');
+  }
+
+  private async _sendTemplate(template: WhatsAppTemplate) {
+    if (this._sending) return;
+    this._sending = true;
+    try {
+      const r = await ticketApi.send(this._store.api, this.ticket.id, { kind: 'reply', text: '', template });
+      this.dispatchEvent(new CustomEvent<{ message: Message; ticket: Ticket }>('sent', { detail: r }));
+    } catch (err) {
+      if ((err as { status?: number }).status !== 401) toastError(err);
+    } finally {
+      this._sending = false;
+    }
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('ticket') && this.ticket.id !== this._ticketId) {
       this._flushDraft();
@@ -169,6 +201,8 @@ export class KfComposer extends LitElement {
       this._seenMessageId = d?.seenMessageId ?? null;
     }
     if (this._seenMessageId === null) this._seenMessageId = this.lastMessageId;
+    // A customer's new message reopens WhatsApp's window.
+    if (changed.has('lastMessageId') && changed.get('lastMessageId') != null && this._isWhatsApp) void this.updateComplete.then(() => this._waWindow?.refresh());
     if (!this.canReply && this._mode === 'reply') this._mode = 'note';
   }
 
@@ -454,6 +488,7 @@ export class KfComposer extends LitElement {
     } catch (err) {
       // The draft stays in the box (and in localStorage) whatever went wrong, including an expired session.
       this._flushDraft();
+      if (err instanceof ApiError && err.code === 'whatsapp_window_closed') void this._waWindow?.refresh();
       if ((err as { status?: number }).status !== 401) toastError(err);
     } finally {
       this._sending = false;
@@ -498,6 +533,7 @@ export class KfComposer extends LitElement {
     const note = this._mode === 'note';
     const to = this.contact?.email ?? this.ticket.contact.email ?? '';
     const busy = this._sending || this._uploads.some((u) => !u.attachment && !u.error);
+    const waWindow = this._isWhatsApp && !note && this.canReply;
     return html`<div class="box ${note ? 'note' : ''} ${this._dragging ? 'dragging' : ''}"
         @dragenter=${this._dragOver} @dragover=${this._dragOver} @dragleave=${this._dragLeave} @drop=${this._drop}>
       ${this._suggestions()}
@@ -505,10 +541,15 @@ export class KfComposer extends LitElement {
         ? ''
         : html`<div class="no-channel" role="status" data-notice="no-reply-channel">${icon('alert', 14)}<span><strong>${t('composer.noChannel')}</strong> <span class="faint">${t('composer.noChannelHint')}</span></span></div>`}
       ${note ? '' : html`<kf-reply-suggestions .ticketId=${this.ticket.id} .lastMessageId=${this.lastMessageId} @suggestion=${this._insertSuggestion}></kf-reply-suggestions>`}
+      ${waWindow
+        ? html`<kf-whatsapp-window .api=${this._store.api} .ticketId=${this.ticket.id} ?busy=${busy}
+            @window-change=${(e: Event) => (this._waClosed = !(e.target as KfWhatsAppWindow).open)}
+            @send-template=${(e: CustomEvent<WhatsAppTemplate>) => void this._sendTemplate(e.detail)}></kf-whatsapp-window>`
+        : ''}
       <div class="tabs" role="tablist">
         <button class="tab" role="tab" data-mode="reply" aria-selected=${!note} ?disabled=${!this.canReply} @click=${() => this.focusMode('reply')}>${icon('reply', 14)}${t('composer.reply')}</button>
         <button class="tab" role="tab" data-mode="note" aria-selected=${note} @click=${() => this.focusMode('note')}>${icon('note', 14)}${t('composer.note')}</button>
-        <span class="hint">${note ? t('composer.noteHint') : this._isEmail ? t('composer.emailHint') : this._isWechat ? t('composer.wechatHint') : t('composer.chatHint')}</span>
+        <span class="hint">${this._hint(note)}</span>
       </div>
       ${!note && this._isWechat && this.canReply
         ? html`<kf-wechat-window .ticketId=${this.ticket.id} .lastMessageId=${this.lastMessageId} .deliveryKey=${this.deliveryKey} .text=${this._text}></kf-wechat-window>`
@@ -533,7 +574,7 @@ export class KfComposer extends LitElement {
         : ''}
       <div class="bar">
         <input type="file" multiple hidden @change=${(e: Event) => { this._files((e.target as HTMLInputElement).files); (e.target as HTMLInputElement).value = ''; }} />
-        <button class="icon-btn" title=${t('composer.attach')} @click=${() => this._filePicker.click()}>${icon('paperclip', 16)}</button>
+        ${this.ticket.channel.kind === 'twilio' && !note ? '' : html`<button class="icon-btn" title=${t('composer.attach')} @click=${() => this._filePicker.click()}>${icon('paperclip', 16)}</button>`}
         ${!note && this._isWechat && this.canReply
           ? html`<button class="icon-btn" data-action="wechat-card" title=${t('wechat.linkCard')} aria-pressed=${this._card} @click=${() => (this._card = !this._card)}>${icon('link', 16)}</button>`
           : ''}
@@ -542,7 +583,7 @@ export class KfComposer extends LitElement {
         ${note && this._notified().length ? html`<span class="faint" style="font-size:var(--kf-text-xs);margin-right:6px">${t('composer.willNotify', { names: this._notified().join(', ') })}</span>` : ''}
         <span class="faint keyhint" style="font-size:var(--kf-text-xs);margin-right:6px">${!note && !this._isEmail ? t('composer.enterToSend') : t('composer.ctrlEnterToSend')}</span>
         <span class="split">
-          <button class="btn primary" data-action="send" ?disabled=${busy} @click=${() => void this._send()}>${icon('send', 14)}${note ? t('composer.addNote') : t('composer.send')}</button>
+          <button class="btn primary" data-action="send" ?disabled=${busy || (waWindow && this._waClosed)} @click=${() => void this._send()}>${icon('send', 14)}${note ? t('composer.addNote') : t('composer.send')}</button>
           ${note ? '' : html`<button class="btn primary more" aria-label=${t('composer.moreSend')} aria-haspopup="menu" ?disabled=${busy} @click=${() => (this._menu = !this._menu)}>${icon('chevronDown', 14)}</button>`}
           ${this._menu
             ? html`<div class="pop menu" role="menu">

@@ -10,6 +10,7 @@ import { anchoredScrollTop } from '../data/list-merge.js';
 import { formatRoute } from '../data/routes.js';
 import { systemText } from '../data/system-text.js';
 import { visibleRange } from '../data/virtual-range.js';
+import { channelTitle } from '../data/kind-label.js';
 import { channelIcon, icon } from '../icons.js';
 import { base } from '../styles.js';
 import { avatar } from './kf-avatar.js';
@@ -206,7 +207,7 @@ export class KfTicketList extends LitElement {
       <a class="body" href=${formatRoute({ name: 'inbox', view: this.view, ticketId: tk.id })} aria-current=${tk.id === this.activeId ? 'page' : 'false'}>
         <div class="line">
           <span class="who ellipsis">${name}</span>
-          <span class="ch" title=${tk.channel.name}>${icon(channelIcon(tk.channel.kind), 13)}</span>
+          <span class="ch" title=${channelTitle(tk.channel)}>${icon(channelIcon(tk.channel.kind), 13)}</span>
           <span class="num">#${tk.number}</span>
           ${tk.slaClock ? slaBadge(tk.slaClock.dueAt, tk.slaClock.warnAt, tk.slaClock.breached) : ''}
           <span class="age" title=${formatDateTime(tk.lastActivityAt)}>${formatAge(tk.lastActivityAt)}</span>

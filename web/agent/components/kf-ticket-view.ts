@@ -12,6 +12,7 @@ import { navigate } from '../data/navigate.js';
 import { formatRoute } from '../data/routes.js';
 import { snoozeUntil, type SnoozePreset } from '../data/snooze.js';
 import { StoreController, storeContext, type AppStore } from '../data/store.js';
+import { channelTitle } from '../data/kind-label.js';
 import { channelIcon, icon } from '../icons.js';
 import { base } from '../styles.js';
 import { errorMessage, toast, toastError } from '../toast.js';
@@ -339,12 +340,12 @@ export class KfTicketView extends LitElement {
   }
 
   private _header(tk: Ticket) {
-    const name = tk.contact.name || tk.contact.email || t(tk.channel.kind === 'wechat' ? 'contact.wechatUser' : 'contact.anonymous');
+    const name = tk.contact.name || tk.contact.email || tk.contact.phone || t(tk.channel.kind === 'wechat' ? 'contact.wechatUser' : 'contact.anonymous');
     return html`<header>
       <a class="icon-btn back" href=${formatRoute({ name: 'inbox', view: this.view, ticketId: null })} title=${t('action.back')}>${icon('chevronLeft', 18)}</a>
       <div class="title">
         <h2 class="ellipsis" title=${tk.subject}><span class="num">#${tk.number}</span>${tk.subject || t('ticket.noSubject')}</h2>
-        <span class="sub">${icon(channelIcon(tk.channel.kind), 12)}<span class="ellipsis">#${tk.number} · ${tk.channel.name} · ${name} · ${formatDateTime(tk.createdAt)}</span></span>
+        <span class="sub">${icon(channelIcon(tk.channel.kind), 12)}<span class="ellipsis">#${tk.number} · ${channelTitle(tk.channel)} · ${name} · ${formatDateTime(tk.createdAt)}</span></span>
       </div>
       <div class="actions">
         <span class="wrap">

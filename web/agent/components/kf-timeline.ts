@@ -12,6 +12,7 @@ import type { LinePart } from '../data/line-parts.js';
 import { splitQuotedText } from '../data/quoted.js';
 import { systemParts } from '../data/system-text.js';
 import { storeContext, type AppStore } from '../data/store.js';
+import { channelTitle } from '../data/kind-label.js';
 import { channelIcon, icon } from '../icons.js';
 import { isHeldReply, wechatErrcodeText } from '../data/wechat.js';
 import { base } from '../styles.js';
@@ -114,6 +115,7 @@ export class KfTimeline extends LitElement {
       .delivery.failed { color: var(--kf-danger); font-weight: 600; }
       .delivery.delivered { color: var(--kf-success); }
       .delivery.held { color: var(--kf-warning); font-weight: 600; }
+      .delivery.read { color: var(--kf-accent); font-weight: 600; }
       .system { display: flex; align-items: center; justify-content: center; gap: 6px; color: var(--kf-text-faint); font-size: var(--kf-text-sm); text-align: center; }
       .system .who { color: var(--kf-text-muted); font-weight: 600; }
       .system .time { margin-left: 4px; }
@@ -258,7 +260,8 @@ export class KfTimeline extends LitElement {
   private _delivery(m: Message) {
     if (m.kind !== 'outbound' || !m.delivery) return '';
     const d = m.delivery;
-    const ic = d.status === 'failed' ? icon('alert', 12) : d.status === 'queued' ? icon('clock', 12) : icon('check', 12);
+    // Two ticks once delivered, as customers see them in their messaging apps; coloured once read.
+    const ic = d.status === 'failed' ? icon('alert', 12) : d.status === 'queued' ? icon('clock', 12) : d.status === 'sent' ? icon('check', 12) : icon('checkDouble', 14);
     // A WeChat reply held for the customer's next message is waiting on purpose, not failing.
     if (d.status === 'queued' && isHeldReply(d.error)) {
       return html`<span class="delivery held" data-delivery="held" title=${t('delivery.heldHint')}>${ic}${t('delivery.held')}</span>`;
@@ -347,7 +350,7 @@ export class KfTimeline extends LitElement {
       <div class="card">
         <div class="head">
           <span class="author ellipsis">${m.author.name || t(m.channel.kind === 'wechat' ? 'contact.wechatUser' : 'contact.anonymous')}</span>${badge}
-          ${showVia ? html`<span class="via" data-channel=${channel.kind}>${icon(channelIcon(channel.kind), 12)}${channel.name}</span>` : ''}
+          ${showVia ? html`<span class="via" data-channel=${channel.kind} title=${channelTitle(channel)}>${icon(channelIcon(channel.kind), 12)}${channelTitle(channel)}</span>` : ''}
           ${this._delivery(m)}
           <span class="time" title=${formatDateTime(m.createdAt)}>${isEmail ? formatDateTime(m.createdAt) : formatTime(m.createdAt)}</span>
         </div>

@@ -14,6 +14,7 @@ import type {
   Label,
   Message,
   NewMessage,
+  WhatsAppWindow,
   Page,
   Rule,
   RuleDryRun,
@@ -56,6 +57,7 @@ export const tickets = {
   merge: (api: ApiClient, id: number, intoTicketId: number) => api.post<{ ticket: Ticket }>(`/tickets/${id}/merge`, { intoTicketId }),
   bulk: (api: ApiClient, ids: number[], changes: BulkChanges) => api.post<{ updated: number }>('/tickets/bulk', { ids, changes }),
   upload: (api: ApiClient, file: File) => api.upload<{ attachment: Attachment }>('/attachments', file),
+  whatsappWindow: (api: ApiClient, id: number) => api.get<WhatsAppWindow>(`/tickets/${id}/whatsapp-window`),
 };
 
 export const contacts = {

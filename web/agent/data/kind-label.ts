@@ -12,7 +12,28 @@ export function kindLabel(kind: string): string {
       return t('channels.kindWechat');
     case 'phone':
       return t('contact.phone');
+    case 'whatsapp':
+      return t('search.channelWhatsapp');
+    case 'twilio':
+    case 'sms':
+      return t('search.channelSms');
+    case 'telegram':
+      return t('search.channelTelegram');
+    case 'wechat':
+      return t('search.channelWechat');
+    case 'api':
+      return t('search.channelApi');
     default:
       return kind;
   }
+}
+
+/**
+ * "SMS · support-us", or only "SMS" for a channel named after its kind. Email and widget channels
+ * keep their bare name: an address or a site name already says what they are.
+ */
+export function channelTitle(channel: { kind: string; name: string }): string {
+  if (channel.kind === 'email' || channel.kind === 'widget') return channel.name;
+  const label = kindLabel(channel.kind);
+  return label.toLowerCase() === channel.name.toLowerCase() || channel.kind === channel.name ? label : `${label} · ${channel.name}`;
 }

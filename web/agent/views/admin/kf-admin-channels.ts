@@ -83,9 +83,10 @@ export class KfAdminChannels extends LitElement {
             return html`<div class="panel ch">
               <h2>${icon(channelIcon(c.kind), 16)}<span>${c.name}</span><span class="kind">${kindLabel(c.kind)}</span><span class="grow"></span>${st}</h2>
               <div class="body">
-                ${c.address || s
+                ${c.address || s || c.webhookUrl
                   ? html`<dl>
                       ${c.address ? html`<dt>${t('channels.address')}</dt><dd>${c.address}</dd>` : ''}
+                      ${c.webhookUrl ? html`<dt>${t('channels.webhookUrl')}</dt><dd><code>${c.webhookUrl}</code></dd>` : ''}
                       ${s ? html`<dt>${t('channels.lastSync')}</dt><dd>${s.lastSyncAt ? formatDateTime(s.lastSyncAt) : '—'}</dd>` : ''}
                       ${s?.lastError ? html`<dt>${t('channels.lastError')}</dt><dd class="error-text">${s.lastError}</dd>` : ''}
                     </dl>`
