@@ -19,6 +19,7 @@ import * as m0017 from './0017-rules.js';
 import * as m0018 from './0018-assignment.js';
 import * as m0019 from './0019-sla.js';
 import * as m0023 from './0023-webhooks.js';
+import * as m0028 from './0028-csat-surveys.js';
 
 /**
  * Every migration, in order. Registered explicitly so a bundled or compiled build
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '0018-assignment': m0018,
   '0019-sla': m0019,
   '0023-webhooks': m0023,
+  '0028-csat-surveys': m0028,
 };

@@ -30,6 +30,8 @@ import { teamsRoutes } from './modules/teams/routes.js';
 import { assignmentRoutes } from './modules/assignment/routes.js';
 import { ticketsRoutes } from './modules/tickets/routes.js';
 import { webhooksRoutes } from './modules/webhooks/routes.js';
+import { csatRoutes } from './modules/csat/routes.js';
+import { csatPageRoutes } from './modules/csat/page-routes.js';
 import { matchingTicketIds } from './search/service.js';
 import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 import { searchRoutes } from './search/routes.js';
@@ -103,6 +105,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(rulesRoutes, { ctx });
       await api.register(slaRoutes, { ctx });
       await api.register(webhooksRoutes, { ctx });
+      await api.register(csatRoutes, { ctx });
       await api.register(cannedRepliesRoutes, { ctx });
       await api.register(auditRoutes, { ctx });
       await api.register(agentRealtimeRoutes, { ctx });
@@ -116,6 +119,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const webRoot = options.webRoot === undefined ? findWebRoot() : options.webRoot;
   // The widget channel: visitor API under /api/v1/widget/:channel, chat frame page at /widget/:channel/frame.
   await app.register(widgetChannelPlugin, { ctx, webRoot });
+  // Satisfaction survey pages customers open from the survey mail: /csat/<token>.
+  await app.register(csatPageRoutes, { ctx });
   await serveWebApp(app, webRoot);
 
   return app;

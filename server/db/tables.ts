@@ -18,6 +18,7 @@ import type { SlaTables } from '../modules/sla/tables.js';
 import type { IdempotencyTables } from '../http/idempotency-tables.js';
 import type { RuleTables } from '../modules/rules/tables.js';
 import type { WebhookTables } from '../modules/webhooks/tables.js';
+import type { CsatTables } from '../modules/csat/tables.js';
 
 /**
  * Every table Kysely knows. Each module declares its own tables next to its code;
@@ -43,4 +44,5 @@ export interface Tables
     RuleTables,
     AssignmentTables,
     SlaTables,
-    WebhookTables {}
+    WebhookTables,
+    CsatTables {}
