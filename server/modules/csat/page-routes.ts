@@ -66,7 +66,7 @@ export const csatPageRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
       const current = await ctx.db.selectFrom('csat_ratings').select(['score', 'comment']).where('survey_id', '=', survey.id).executeTakeFirst();
       if (!current) return send(reply, 400, choosePage(lang, survey.scale, `/csat/${encodeURIComponent(request.params.token)}`, await surveyQuestion(ctx, survey, lang), true));
       const page = (status: number, comment: string | null, note: 'commentThanks' | 'commentTooLong' | undefined) =>
-        send(reply, status, ratedPage({ lang, scale: survey.scale, score: current.score, comment, recorded: false, commentAction: action, note }));
+        send(reply, status, ratedPage({ lang, scale: survey.scale, score: current.score, comment, recorded: true, commentAction: action, note }));
       if ([...text].length > COMMENT_MAX) return page(400, current.comment, 'commentTooLong');
       if (text === '') return page(200, current.comment, undefined);
       const result = await commentOnSurvey(ctx, survey, text);
