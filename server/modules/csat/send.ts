@@ -47,6 +47,8 @@ async function skipReason(tx: Tx, settings: CsatSettings, ticket: TicketRow | un
   if (parseJsonObject(ticket.custom_fields).spam === true) return 'spam';
   // A typed, unproven address is not mailed: Kefu would be mailing whoever someone named.
   if (!contact?.email || contact.email_verified !== 1) return 'no_email';
+  // A chat rated in the widget, or a rating from before: one rating per ticket is what reports count.
+  if (await tx.selectFrom('csat_ratings').select('id').where('ticket_id', '=', ticket.id).executeTakeFirst()) return 'already_rated';
   const inbound = await tx.selectFrom('messages').select('meta').where('ticket_id', '=', ticket.id).where('kind', '=', 'inbound').orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (parseJsonObject(inbound?.meta ?? null).autoReply) return 'auto_submitted';
   return null;

@@ -178,6 +178,21 @@ describe('CSAT surveys by email', () => {
     for (const address of ['noreply@example.org', 'spam@example.org', 'di@example.org']) expect(to).not.toContain(address);
   });
 
+  it('skips a ticket merged into another before its survey went out, and one the customer already rated', async () => {
+    const merged = await ticketFrom('Hu <hu@example.org>', 'Twice');
+    const into = await ticketFrom('Hu <hu@example.org>', 'Twice again');
+    await setStatus(merged, 'resolved');
+    const res = await desk.t.app.inject({ method: 'POST', url: `/api/v1/tickets/${merged}/merge`, headers: desk.t.admin.headers, payload: { intoTicketId: into } });
+    expect(res.statusCode, res.body).toBe(200);
+    await csatIdle(desk.t.ctx);
+    const rated = await ticketFrom('Ida <ida@example.org>', 'Rated already');
+    await setStatus(rated, 'resolved');
+    await desk.t.ctx.db.insertInto('csat_ratings').values({ ticket_id: rated, conversation_id: null, score: 5, comment: null, created_at: Date.now() }).execute();
+    await sendDueSurveys(desk.t.ctx, Date.now() + 6 * HOUR);
+    expect((await surveyOf(merged))?.status).toMatch(/cancelled|skipped/);
+    expect(await surveyOf(rated)).toMatchObject({ status: 'skipped', skip_reason: 'already_rated' });
+  });
+
   it('sends one mail when runs overlap, and none again from a restarted process', async () => {
     const id = await ticketFrom('Ed <ed@example.org>', 'Overlap');
     await setStatus(id, 'resolved');
