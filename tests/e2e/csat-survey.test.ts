@@ -36,7 +36,7 @@ async function shoot(page: Page, name: string) {
 }
 
 /** A customer's ticket, resolved, its survey sent: the survey page's path from the queued mail. */
-async function surveyedTicket(email: string, name: string, subject: string, language: string | null): Promise<{ ticketId: number; path: string }> {
+async function surveyedTicket(email: string, name: string, subject: string, language: string | null): Promise<{ ticketId: number; path: string; html: string }> {
   const { ticketId } = await inboundEmail(server.ctx, { email, name }, subject, 'Please help.');
   const ticket = await server.ctx.db.selectFrom('tickets').select('contact_id').where('id', '=', ticketId).executeTakeFirstOrThrow();
   await server.ctx.db.updateTable('contacts').set({ language }).where('id', '=', ticket.contact_id).execute();
@@ -45,10 +45,10 @@ async function surveyedTicket(email: string, name: string, subject: string, lang
   await csatIdle(server.ctx);
   expect((await sendDueSurveys(server.ctx, Date.now() + 2 * 60_000)).sent).toBe(1);
   const rows = await server.ctx.db.selectFrom('outbox').select('payload').where('payload', 'like', `%${email}%`).execute();
-  const text = (JSON.parse(rows[0]?.payload ?? '{}') as { text?: string }).text ?? '';
-  const path = /\/csat\/[^\s?]+/.exec(text)?.[0];
+  const mail = JSON.parse(rows[0]?.payload ?? '{}') as { text?: string; html?: string };
+  const path = /\/csat\/[^\s?]+/.exec(mail.text ?? '')?.[0];
   if (!path) throw new Error('no survey link in the mail');
-  return { ticketId, path };
+  return { ticketId, path, html: mail.html ?? '' };
 }
 
 async function phonePage(locale: string): Promise<Page> {
@@ -84,8 +84,12 @@ describe('CSAT survey', () => {
   });
 
   it('is rated and commented on a phone in English, and the agent sees the rating on the ticket', async () => {
-    const { ticketId, path } = await surveyedTicket('ann@example.org', 'Ann', 'Broken kettle', null);
+    const { ticketId, path, html } = await surveyedTicket('ann@example.org', 'Ann', 'Broken kettle', null);
     const page = await phonePage('en-US');
+    // The mail as a phone's mail app shows it: one link per score.
+    await page.setContent(html);
+    expect(await page.locator('a').count()).toBe(5);
+    await shoot(page, 'mail-en-phone');
     await page.goto(`${server.url}${path}`);
     expect(await page.locator('h1').textContent()).toContain('How would you rate the help you received with “Broken kettle”?');
     await shoot(page, 'survey-en-choose');
