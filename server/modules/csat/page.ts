@@ -17,6 +17,7 @@ const STYLE = `
   p{margin:8px 0}
   .muted{color:#6b7280}
   .error{color:#b42318}
+  blockquote{margin:12px 0;padding:8px 12px;border-left:3px solid #c9ced6;white-space:pre-wrap}
   .scores{display:flex;flex-wrap:wrap;gap:8px;margin:16px 0 0;padding:0;list-style:none}
   .scores a{display:block;min-width:44px;padding:10px 14px;border:1px solid #c9ced6;border-radius:8px;color:#1f2937;text-decoration:none}
   .scores a:hover,.scores a:focus{border-color:#2563eb;outline:none;background:#eff4ff}

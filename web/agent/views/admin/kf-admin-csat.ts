@@ -1,14 +1,19 @@
 import { LitElement, html, css } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { t } from '../../../shared/i18n/i18n.js';
-import { LANGUAGES } from '../../../shared/i18n/i18n.js';
+import { t, type MessageKey } from '../../../shared/i18n/i18n.js';
 import { csatSettings, type CsatScale, type CsatSettings } from '../../data/csat.js';
 import { storeContext, type AppStore } from '../../data/store.js';
 import { base } from '../../styles.js';
 import { toast, toastError } from '../../toast.js';
 import { page } from '../page-styles.js';
 import { commaList } from './kf-assignment-form.js';
+
+const QUESTION_LANGUAGES: Array<['en' | 'zh-CN' | 'zh-TW', MessageKey]> = [
+  ['en', 'csat.questionEn'],
+  ['zh-CN', 'csat.questionZhCN'],
+  ['zh-TW', 'csat.questionZhTW'],
+];
 
 /** Settings → Satisfaction: whether, when and how resolved tickets' customers are surveyed by email. */
 @customElement('kf-admin-csat')
@@ -45,7 +50,7 @@ export class KfAdminCsat extends LitElement {
       delayMinutes: Number(f.get('delayMinutes')),
       scale: text('scale') as CsatScale,
       channels: commaList(text('channels')),
-      questions: Object.fromEntries(LANGUAGES.map((l) => [l.code, text(`q-${l.code}`)])),
+      questions: Object.fromEntries(QUESTION_LANGUAGES.map(([code]) => [code, text(`q-${code}`)])),
     };
     this._saving = true;
     try {
@@ -87,8 +92,8 @@ export class KfAdminCsat extends LitElement {
       </div>
       <div class="questions">
         <div><div class="lbl">${t('csat.questions')}</div><div class="hint">${t('csat.questionsHint')}</div></div>
-        ${LANGUAGES.map((l) => html`<div><label class="lbl" for="csat-q-${l.code}">${l.label}</label>
-          <input class="field" id="csat-q-${l.code}" name="q-${l.code}" maxlength="300" lang=${l.code} .value=${s.questions[l.code] ?? ''} /></div>`)}
+        ${QUESTION_LANGUAGES.map(([code, label]) => html`<div><label class="lbl" for="csat-q-${code}">${t(label)}</label>
+          <input class="field" id="csat-q-${code}" name="q-${code}" maxlength="300" lang=${code} .value=${s.questions[code] ?? ''} /></div>`)}
       </div>
       <div class="actions"><button class="btn primary" ?disabled=${this._saving}>${t('action.save')}</button></div>
     </form>`;
