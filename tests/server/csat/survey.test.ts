@@ -87,8 +87,12 @@ describe('CSAT surveys by email', () => {
     expect(await ratingsOf(id)).toHaveLength(1);
     expect(received.filter((e) => e.ticketId === id)).toHaveLength(1);
 
-    // The comment, once; then the form is gone.
+    // The comment, once; then the form is gone. Too long a comment is refused and kept out.
     const path = (mail.links.get(4) ?? '').split('?')[0] ?? '';
+    const long = await desk.t.app.inject({ method: 'POST', url: `${path}/comment`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `comment=${'x'.repeat(1001)}` });
+    expect(long.statusCode).toBe(400);
+    expect(long.body).toContain('<form');
+    expect((await ratingsOf(id))[0]?.comment).toBeNull();
     const comment = await desk.t.app.inject({ method: 'POST', url: `${path}/comment`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'comment=Quick+and+kind' });
     expect(comment.statusCode).toBe(200);
     expect(comment.body).toContain('data-csat-state="commented"');
