@@ -24,6 +24,7 @@ import * as m0025 from './0025-wechat.js';
 import * as m0026 from './0026-knowledge-base.js';
 import * as m0027 from './0027-report-metrics.js';
 import * as m0024 from './0024-phone-channels.js';
+import * as m0028 from './0028-csat-surveys.js';
 
 /**
  * Every migration, in order. Registered explicitly so a bundled or compiled build
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '0026-knowledge-base': m0026,
   '0027-report-metrics': m0027,
   '0024-phone-channels': m0024,
+  '0028-csat-surveys': m0028,
 };

@@ -35,6 +35,8 @@ import { ticketsRoutes } from './modules/tickets/routes.js';
 import { webhooksRoutes } from './modules/webhooks/routes.js';
 import { kbRoutes } from './modules/kb/routes.js';
 import { kbVoteRoutes } from './modules/kb/vote-routes.js';
+import { csatRoutes } from './modules/csat/routes.js';
+import { csatPageRoutes } from './modules/csat/page-routes.js';
 import { matchingTicketIds } from './search/service.js';
 import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 import { searchRoutes } from './search/routes.js';
@@ -116,6 +118,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(slaRoutes, { ctx });
       await api.register(webhooksRoutes, { ctx });
       await api.register(notificationRoutes, { ctx });
+      await api.register(csatRoutes, { ctx });
       await api.register(cannedRepliesRoutes, { ctx });
       await api.register(auditRoutes, { ctx });
       await api.register(agentRealtimeRoutes, { ctx });
@@ -144,6 +147,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerTwilio(ctx);
   await app.register(whatsappWebhookRoutes, { ctx });
   await app.register(twilioWebhookRoutes, { ctx });
+  // Satisfaction survey pages customers open from the survey mail: /csat/<token>.
+  await app.register(csatPageRoutes, { ctx });
   await serveWebApp(app, webRoot);
 
   return app;

@@ -14,6 +14,7 @@ import type { KefuEvent } from './realtime/events.js';
 import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
 import { SlaRecomputer } from './modules/sla/recompute-job.js';
 import { startSlaClocks } from './modules/sla/subscriptions.js';
+import { csatIdle, startCsatSurveys } from './modules/csat/schedule.js';
 import { PresenceRegistry } from './realtime/presence.js';
 import { startAssignment } from './modules/assignment/assigner.js';
 import { WebhookFanout } from './modules/webhooks/fanout.js';
@@ -133,6 +134,8 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   closers.push(automation.start(ctx));
   startAssignment(ctx);
   ctx.onClose(startSlaClocks(ctx));
+  ctx.onClose(() => csatIdle(ctx));
+  ctx.onClose(startCsatSurveys(ctx));
   ctx.onClose(() => ctx.webhooks.idle());
   ctx.onClose(startWebhooks(ctx, ctx.webhooks));
   ctx.onClose(ctx.slaRecompute.start(ctx));

@@ -21,6 +21,7 @@ import type { WebhookTables } from '../modules/webhooks/tables.js';
 import type { WechatTables } from '../channels/wechat/tables.js';
 import type { KbTables } from '../modules/kb/tables.js';
 import type { PhoneChannelTables } from '../channels/phone/tables.js';
+import type { CsatTables } from '../modules/csat/tables.js';
 
 /**
  * Every table Kysely knows. Each module declares its own tables next to its code;
@@ -49,4 +50,5 @@ export interface Tables
     WebhookTables,
     WechatTables,
     KbTables,
-    PhoneChannelTables {}
+    PhoneChannelTables,
+    CsatTables {}

@@ -4,6 +4,7 @@ import { snoozeWakeJob } from '../modules/tickets/snooze.js';
 import { backupJob } from './backup.js';
 import { timeRulesJob } from './time-rules.js';
 import { SLA_JOB, slaJob } from './sla.js';
+import { csatJob } from './csat.js';
 
 /** Every cron job a serving process runs: one line each. */
 export function scheduleJobs(ctx: AppContext): void {
@@ -12,6 +13,7 @@ export function scheduleJobs(ctx: AppContext): void {
   ctx.scheduler.add(staleUploadsJob(ctx));
   ctx.scheduler.add(timeRulesJob(ctx));
   ctx.scheduler.add(slaJob(ctx));
+  ctx.scheduler.add(csatJob(ctx));
   ctx.scheduler.start();
   // A policy change's re-computation cut short by the last stop finishes now.
   ctx.slaRecompute.kick();

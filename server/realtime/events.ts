@@ -7,7 +7,7 @@ import type { BusEvent } from './bus.js';
  * Every event Kefu emits, named `resource.verb`. Modules add their events to this union;
  * websocket hubs, automation and the outbox react to them.
  */
-export type KefuEvent = AgentPresenceChanged | AgentSignedOut | TicketEvent | ContactEvent | WidgetEvent | AssignmentQueueChanged | NotificationCreated;
+export type KefuEvent = AgentPresenceChanged | AgentSignedOut | TicketEvent | ContactEvent | WidgetEvent | AssignmentQueueChanged | NotificationCreated | CsatReceived;
 
 /** A ticket's place in its team's queue changed; position null once it no longer waits. */
 export interface AssignmentQueueChanged extends BusEvent {
@@ -155,4 +155,19 @@ export interface NotificationCreated extends BusEvent {
   type: 'notification.created';
   agentId: number;
   notification: NotificationView;
+}
+
+/**
+ * A customer rated a ticket, in the widget or through an emailed survey; fired again when a comment
+ * is added to an emailed rating, with the same score. Outbound webhooks send it as `csat.received`.
+ */
+export interface CsatReceived extends BusEvent, TicketScope {
+  type: 'csat.received';
+  contactId: number | null;
+  score: number;
+  scale: '1-5' | 'faces';
+  comment: string | null;
+  source: 'widget' | 'email';
+  /** ISO 8601 */
+  ratedAt: string;
 }

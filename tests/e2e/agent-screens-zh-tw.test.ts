@@ -175,7 +175,7 @@ describe('agent app in 繁體中文', () => {
     expect(await englishLeft(page)).toEqual([]);
     await page.click('kf-contact-panel button:has-text("取消")');
 
-    for (const section of ['agents', 'teams', 'labels', 'canned', 'rules', 'channels', 'hours', 'sla', 'webhooks', 'tokens'] as const) {
+    for (const section of ['agents', 'teams', 'labels', 'canned', 'rules', 'channels', 'hours', 'sla', 'csat', 'webhooks', 'tokens'] as const) {
       await go(page, `#/admin/${section}`, `kf-admin-${section} .page-head`);
       await page.screenshot({ path: screenshotPath(`agent-admin-${section}-zh-tw`) });
       expect({ section, left: await englishLeft(page) }).toEqual({ section, left: [] });

@@ -79,6 +79,12 @@ describe('chat end and rating lines', () => {
     expect(systemText({ text: 'Visitor ended the chat.' })).toBe('访客结束了对话');
     expect(systemText({ text: 'Rated 5/5: 很快，谢谢' })).toBe('评分 5/5：很快，谢谢');
     expect(systemText({ text: 'Rated 3/5' })).toBe('评分 3/5');
+    expect(systemText({ text: 'Customer rated 5/5: 很耐心', meta: { event: 'csat.rated', score: 5, scale: 'faces', comment: '很耐心', source: 'email' } })).toBe('评分 😀：很耐心');
     await setLanguage('en');
+  });
+
+  it('shows a rating on the faces scale as its face', () => {
+    expect(systemText({ text: 'Customer rated 1/5', meta: { event: 'csat.rated', score: 1, scale: 'faces', comment: null, source: 'email' } })).toBe('Rated 😞');
+    expect(systemText({ text: 'Customer rated 3/5: Slow', meta: { event: 'csat.rated', score: 3, scale: 'faces', comment: 'Slow', source: 'email' } })).toBe('Rated 😐: Slow');
   });
 });

@@ -329,6 +329,10 @@ export interface Csat {
   score: number;
   comment: string | null;
   at: string;
+  /** absent on ratings read before surveys existed: a widget rating on 1–5 */
+  scale?: '1-5' | 'faces';
+  source?: 'widget' | 'email';
+  ratedAt?: string;
 }
 
 export type ServerFrame =

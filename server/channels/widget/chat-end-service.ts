@@ -1,6 +1,8 @@
 import { now } from '../../db/database.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../http/errors.js';
+import { csatReceived } from '../../modules/csat/ratings.js';
 import { recordChatEvent } from '../../modules/tickets/chat-events.js';
+import { findTicket } from '../../modules/tickets/queries.js';
 import type { WidgetChannelConfig } from './config-schema.js';
 import type { WidgetConversationView } from './protocol.js';
 import { localTextFor } from './local-text.js';
@@ -41,10 +43,11 @@ export async function rateChat(
   if (row.ticket_id === null) throw new BadRequest('There is nothing to rate yet.', undefined, 'nothing_to_rate');
   const ticketId = row.ticket_id;
   const comment = input.comment?.trim() || null;
+  const ratedAt = now();
   try {
     await rt.ctx.db
       .insertInto('csat_ratings')
-      .values({ ticket_id: ticketId, conversation_id: row.id, score: input.score, comment, created_at: now() })
+      .values({ ticket_id: ticketId, conversation_id: row.id, score: input.score, comment, created_at: ratedAt, source: 'widget', scale: '1-5', contact_id: visitor.contact_id })
       .execute();
   } catch (err) {
     if (err instanceof Error && /UNIQUE/.test(err.message)) throw new Conflict('This chat was already rated.', 'already_rated');
@@ -52,6 +55,8 @@ export async function rateChat(
   }
   rt.ctx.logger.info({ ticketId, score: input.score }, 'chat rated');
   await recordChatEvent(rt.ctx, ticketId, { kind: 'rated', conversationId: row.id, score: input.score, comment });
+  const ticket = await findTicket(rt.ctx.db, ticketId);
+  if (ticket) rt.ctx.bus.emit(csatReceived(ticket, { score: input.score, scale: '1-5', comment, source: 'widget', at: ratedAt, contactId: visitor.contact_id }));
   return conversationView(rt, row);
 }
 

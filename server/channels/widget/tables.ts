@@ -69,7 +69,14 @@ export interface CsatRatingsTable {
   conversation_id: string | null;
   score: number;
   comment: string | null;
+  /** when it was rated */
   created_at: number;
+  source: Generated<'widget' | 'email'>;
+  /** '1-5' or 'faces' (😞😐😀 stored as 1, 3, 5) */
+  scale: Generated<'1-5' | 'faces'>;
+  contact_id: number | null;
+  /** the emailed survey it answers; unique, so a survey counts once */
+  survey_id: string | null;
 }
 
 export interface WidgetTables {

@@ -81,10 +81,10 @@ export async function recordChatEvent(ctx: AppContext, ticketId: number, ev: Cha
 export async function latestCsat(db: DbOrTx, ticketId: number): Promise<CsatView | null> {
   const row = await db
     .selectFrom('csat_ratings')
-    .select(['score', 'comment', 'created_at'])
+    .select(['score', 'comment', 'created_at', 'scale', 'source'])
     .where('ticket_id', '=', ticketId)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .executeTakeFirst();
-  return row ? { score: row.score, comment: row.comment, at: iso(row.created_at) } : null;
+  return row ? { score: row.score, comment: row.comment, at: iso(row.created_at), scale: row.scale, source: row.source, ratedAt: iso(row.created_at) } : null;
 }

@@ -115,10 +115,14 @@ export const TimelineEventSchema = Type.Object({
 });
 export type TimelineEventView = Static<typeof TimelineEventSchema>;
 
-/** A visitor's rating of a chat (CSAT), 1–5. */
+/** The customer's rating (CSAT), 1–5, from the widget after a chat or from an emailed survey. */
 export const CsatSchema = Type.Object({
   score: Type.Integer({ minimum: 1, maximum: 5 }),
   comment: Type.Union([Type.String(), Type.Null()]),
+  /** the same as ratedAt; kept for clients written before ratedAt */
   at: Type.String(),
+  scale: Type.Union([Type.Literal('1-5'), Type.Literal('faces')], { description: "'faces' offered 😞😐😀, stored as 1, 3 and 5" }),
+  source: Type.Union([Type.Literal('widget'), Type.Literal('email')]),
+  ratedAt: Type.String(),
 });
 export type CsatView = Static<typeof CsatSchema>;

@@ -29,6 +29,10 @@ export function outgoingEvents(e: KefuEvent, at: number): OutgoingEvent[] {
       }
       return out;
     }
+    case 'csat.received': {
+      const { ticketId, contactId, score, scale, comment, source, ratedAt } = e;
+      return [{ event: 'csat.received', data: { ticketId, contactId, score, scale, comment, source, ratedAt }, at }];
+    }
     default:
       return [];
   }

@@ -88,6 +88,18 @@ export const WebhookPayloadSchema = Type.Object(
         { ticket: TicketSchema, target: Type.String(), dueAt: Nullable(Type.String()), policy: Nullable(Type.String()) },
         { title: 'sla.breached' },
       ),
+      Type.Object(
+        {
+          ticketId: Type.Integer(),
+          contactId: Nullable(Type.Integer()),
+          score: Type.Integer({ minimum: 1, maximum: 5 }),
+          scale: Type.Union([Type.Literal('1-5'), Type.Literal('faces')]),
+          comment: Nullable(Type.String()),
+          source: Type.Union([Type.Literal('widget'), Type.Literal('email')]),
+          ratedAt: Type.String(),
+        },
+        { title: 'csat.received', description: 'fired when a rating is recorded, and again when a comment is added to an emailed rating' },
+      ),
       Type.Object({ webhook: Type.Object({ id: Type.Integer(), url: Type.String(), events: Type.Array(Type.String()) }) }, { title: 'ping' }),
     ]),
   },

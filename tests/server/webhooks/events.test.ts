@@ -32,6 +32,11 @@ describe('outgoingEvents', () => {
         ['sla.breached', { ticket, target: 'first_response', dueAt: '2030-01-01T10:00:00.000Z', policy: 'Gold' }],
       ],
     ],
+    [
+      'csat.received with the rating',
+      { type: 'csat.received', actor: { kind: 'contact', id: 3 }, ...scope, contactId: 3, score: 5, scale: 'faces', comment: '谢谢', source: 'email', ratedAt: '2030-01-01T10:00:00.000Z' },
+      [['csat.received', { ticketId: 7, contactId: 3, score: 5, scale: 'faces', comment: '谢谢', source: 'email', ratedAt: '2030-01-01T10:00:00.000Z' }]],
+    ],
     ['nothing for a message update', { type: 'message.updated', actor, ...scope, message: message('outbound') }, []],
     ['nothing for presence', { type: 'agent.presence', actor, agentId: 1, presence: 'online' }, []],
   ])('%s', (_name, event, expected) => {

@@ -3,6 +3,7 @@ import { customElement, property, state, query } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { t } from '../../shared/i18n/i18n.js';
 import { formatDateTime } from '../../shared/format.js';
+import { csatFromMeta, csatLabel, csatTitle } from '../data/csat.js';
 import type { Contact, Csat, LiveEvent, Message, Priority, Ticket, TicketChanges, TicketSla, TicketStatus, TimelineEvent } from '../../shared/types.js';
 import { tickets as ticketApi } from '../data/api-calls.js';
 import { takePrefetchedTicket } from '../data/ticket-prefetch.js';
@@ -199,7 +200,7 @@ export class KfTicketView extends LitElement {
     if (ev.ticket) this._ticket = ev.ticket;
     const m = ev.message;
     if (m?.meta.event === 'csat.rated' && typeof m.meta.score === 'number') {
-      this._csat = { score: m.meta.score, comment: typeof m.meta.comment === 'string' ? m.meta.comment : null, at: m.createdAt };
+      this._csat = csatFromMeta(m.meta, m.createdAt);
     }
     if (m && !this._messages.some((x) => x.id === m.id)) this._messages = [...this._messages, m];
     else if (m) this._messages = this._messages.map((x) => (x.id === m.id ? m : x));
@@ -428,7 +429,7 @@ export class KfTicketView extends LitElement {
       </span>
       <span class="grow"></span>
       ${this._csat
-        ? html`<span class="chip csat" data-csat=${this._csat.score} title=${this._csat.comment ? `${t('ticket.csatTitle')}: ${this._csat.comment}` : t('ticket.csatTitle')}>${icon('star', 12)}${t('ticket.csat', { score: this._csat.score })}</span>`
+        ? html`<span class="chip csat" data-csat=${this._csat.score} data-csat-source=${this._csat.source ?? 'widget'} title=${csatTitle(this._csat)}>${icon('star', 12)}${csatLabel(this._csat)}</span>`
         : ''}
       ${tk.status === 'snoozed' && tk.snoozedUntil ? html`<span class="chip">${icon('clock', 12)}${formatDateTime(tk.snoozedUntil)}</span>` : ''}
     </div>`;

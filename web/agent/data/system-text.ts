@@ -2,6 +2,7 @@
 import { formatDateTime } from '../../shared/format.js';
 import { t } from '../../shared/i18n/i18n.js';
 import type { Message } from '../../shared/types.js';
+import { CSAT_FACES } from './csat.js';
 import { lineParts, lineText, type LinePart } from './line-parts.js';
 
 const MERGED_FROM = /^#(\d+) was merged into this ticket by (.+)\.$/;
@@ -31,6 +32,8 @@ export function systemParts(m: Pick<Message, 'text'> & { meta?: Message['meta'] 
   if (meta.event === 'csat.rated' || rated) {
     const score = str(meta.score) ?? rated?.[1] ?? '';
     const comment = meta.event === 'csat.rated' ? str(meta.comment) : (rated?.[2] ?? null);
+    const face = meta.scale === 'faces' ? CSAT_FACES[Number(meta.score)] : undefined;
+    if (face) return comment ? lineParts('system.ratedFace', { face, comment }) : lineParts('system.ratedFaceNoComment', { face });
     return comment ? lineParts('system.rated', { score, comment }) : lineParts('system.ratedNoComment', { score });
   }
   if (meta.event === 'sla.breached') {

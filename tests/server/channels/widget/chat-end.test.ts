@@ -48,7 +48,7 @@ describe('a visitor ending and rating a chat, as the agents see it', () => {
       ['Rated 4/5: Quick and kind', 'csat.rated'],
     ]);
     expect(d.messages.at(-1)?.meta).toMatchObject({ score: 4, comment: 'Quick and kind' });
-    expect(d.csat).toMatchObject({ score: 4, comment: 'Quick and kind' });
+    expect(d.csat).toMatchObject({ score: 4, comment: 'Quick and kind', scale: '1-5', source: 'widget' });
     expect(d.events.flatMap((e) => e.changes)).toEqual([{ field: 'status', from: 'open', to: 'pending' }]);
     expect(d.events[0]?.actor.kind).toBe('system');
 
@@ -58,7 +58,10 @@ describe('a visitor ending and rating a chat, as the agents see it', () => {
       'message:chat.ended',
       'ticket.updated',
       'message:csat.rated',
+      'csat.received',
     ]);
+    // The same event as an emailed survey's rating, for webhooks and reports.
+    expect(mine.at(-1)).toMatchObject({ type: 'csat.received', score: 4, scale: '1-5', comment: 'Quick and kind', source: 'widget', actor: { kind: 'contact' } });
   });
 
   it('leaves a status an agent chose alone when the visitor ends the chat', async () => {

@@ -14,6 +14,7 @@ import './kf-admin-rules.js';
 import './kf-admin-channels.js';
 import './kf-admin-hours.js';
 import './kf-admin-sla.js';
+import './kf-admin-csat.js';
 import './kf-admin-tokens.js';
 import './kf-admin-webhooks.js';
 
@@ -27,6 +28,7 @@ const SECTIONS: { id: AdminSection; label: MessageKey; icon: IconName; manage: b
   { id: 'channels', label: 'admin.channels', icon: 'inbox', manage: true },
   { id: 'hours', label: 'admin.hours', icon: 'clock', manage: true },
   { id: 'sla', label: 'admin.sla', icon: 'alert', manage: true },
+  { id: 'csat', label: 'admin.csat', icon: 'star', manage: true },
   { id: 'webhooks', label: 'admin.webhooks', icon: 'send', manage: true, adminOnly: true },
   { id: 'tokens', label: 'admin.tokens', icon: 'api', manage: false },
 ];
@@ -96,6 +98,8 @@ export class KfAdmin extends LitElement {
         return html`<kf-admin-hours></kf-admin-hours>`;
       case 'sla':
         return html`<kf-admin-sla></kf-admin-sla>`;
+      case 'csat':
+        return html`<kf-admin-csat></kf-admin-csat>`;
       case 'webhooks':
         return html`<kf-admin-webhooks></kf-admin-webhooks>`;
       case 'tokens':
