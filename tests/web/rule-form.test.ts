@@ -28,6 +28,7 @@ describe('rule editor rows', () => {
     ['fields', { type: 'set_custom_fields', value: 'tier=gold\norder = A-1' }, { type: 'set_custom_fields', fields: { tier: 'gold', order: 'A-1' } }],
     ['webhook', { type: 'webhook', value: ' https://h.example/x ' }, { type: 'webhook', url: 'https://h.example/x' }],
     ['close as spam', { type: 'close_spam', value: '' }, { type: 'close_spam' }],
+    ['run assignment', { type: 'run_assignment', value: '' }, { type: 'run_assignment' }],
   ])('action: %s, and back', (_name, row, action) => {
     expect(toAction(row)).toEqual(action);
     expect(toAction(fromAction(action))).toEqual(action);

@@ -4,6 +4,7 @@ import type { Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import type { RuleChain } from '../../realtime/bus.js';
 import type { KefuEvent } from '../../realtime/events.js';
+import { runAssignment } from '../assignment/assigner.js';
 import type { MessageView, TicketView } from '../tickets/schemas.js';
 import { applyActions } from './actions.js';
 import { calendarHours, rulesUsingCalendar } from './calendars.js';
@@ -266,6 +267,7 @@ export class RulesRunner {
       const fired: number[] = [];
       const events: KefuEvent[] = [];
       let queued = false;
+      let assign = false;
       let loaded = await loadFacts(tx, work.ticketId, work.trigger);
       for (const rule of rules) {
         if (!loaded) break;
@@ -284,12 +286,15 @@ export class RulesRunner {
         fired.push(rule.id);
         events.push(...result.events);
         queued ||= result.queued;
+        assign ||= result.runAssignment;
         if (rule.stopProcessing) break;
         loaded = await loadFacts(tx, work.ticketId, work.trigger);
       }
       onCommit(() => {
         events.forEach((e) => ctx.bus.emit(e));
         if (queued) ctx.outbox.nudge();
+        // Logged by the assigner if it fails; the rule's own changes are committed either way.
+        if (assign) void runAssignment(ctx, work.ticketId).catch(() => undefined);
       });
       return fired;
     });
