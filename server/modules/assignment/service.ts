@@ -169,6 +169,12 @@ export async function reassign(ctx: AppContext, ticketId: number, fromAgentId: n
   return moved;
 }
 
+/** Where a waiting ticket stands now: its place (1: next) and estimated minutes; null when it is not waiting. */
+export async function queueStanding(ctx: AppContext, ticketId: number): Promise<{ position: number; waitMinutes: number } | null> {
+  const place = await queuePlace(ctx.db, ticketId);
+  return place ? { position: place.position, waitMinutes: await estimatedWaitMinutes(ctx, ticketId, place.position) } : null;
+}
+
 /** Per place in line when a team has no assignment history to go by. */
 const DEFAULT_WAIT_PER_PLACE_MS = 2 * 60_000;
 
