@@ -91,8 +91,8 @@ export async function moveTicket(
 }
 
 async function rrCursor(ctx: AppContext, key: number): Promise<number | null> {
-  const row = await ctx.db.selectFrom('assignment_settings').select('rr_last_agent_id').where('team_id', '=', key).executeTakeFirst();
-  return row?.rr_last_agent_id ?? null;
+  const { rows } = await sql<{ rr_last_agent_id: number | null }>`select rr_last_agent_id from assignment_settings where team_id = ${key}`.execute(ctx.db);
+  return rows[0]?.rr_last_agent_id ?? null;
 }
 
 /** The decision alone: who would get this ticket now (excluding `exclude`), without writing anything. */
