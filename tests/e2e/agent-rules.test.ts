@@ -97,6 +97,10 @@ describe('rules screen', () => {
     await editing.getByRole('button', { name: 'Add action' }).click();
     await editing.locator('[data-action="2"] select').first().selectOption('run_assignment');
     await editing.locator('[data-action="2"]').getByText('Gives the ticket to an available agent of its team').waitFor();
+    // A business-hours condition with no calendar id asks the default calendar, and the editor says so.
+    await editing.getByRole('button', { name: 'Add condition' }).click();
+    await editing.locator('[data-condition="1"] select').first().selectOption('business_hours');
+    await editing.getByText('leave the calendar id empty for the default calendar').waitFor();
     await page.screenshot({ path: screenshotPath('rules-en-1440-run-assignment') });
   });
 

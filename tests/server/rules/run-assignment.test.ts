@@ -78,6 +78,12 @@ describe('the run_assignment rule action', () => {
     expect(ruleLine?.changes).toEqual([{ field: 'rule', actions: ['run_assignment'] }]);
   });
 
+  it('is documented in /api/docs with the other actions of a rule', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/api/docs/json' })).body;
+    expect(spec).toContain('"run_assignment"');
+    expect(spec).toContain("hands an unassigned open ticket to its team's automatic assignment");
+  });
+
   it('is refused with extra fields, naming the action', async () => {
     const res = await api('POST', '/rules', { name: 'x', event: 'ticket.created', conditions: {}, actions: [{ type: 'run_assignment', teamId: 3 }] });
     expect(res.statusCode).toBe(400);

@@ -183,6 +183,7 @@ export class KfRuleEditor extends LitElement {
             </select></div>
           ${this._conditions.map((c, i) => this._conditionRow(c, i))}
           ${this._conditions.length === 0 ? html`<div class="hint">${t('rules.noConditions')}</div>` : ''}
+          ${this._conditions.some((c) => c.field === 'business_hours') ? html`<div class="hint">${t('rules.defaultCalendarHint')}</div>` : ''}
           <div><button type="button" class="btn sm" @click=${() => (this._conditions = [...this._conditions, { field: 'subject', op: 'contains', key: '', value: '' }])}>${icon('plus', 14)} ${t('rules.addCondition')}</button></div>
         </div>
         <div class="rows">
