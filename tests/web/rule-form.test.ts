@@ -51,5 +51,11 @@ describe('rule editor rows', () => {
     expect(eventLines(ev).map((l) => lineText(l.parts))).toEqual(['Rule ‘Thanks’: Send an automatic reply, Call a webhook']);
     await setLanguage('zh-CN');
     expect(eventLines(ev).map((l) => lineText(l.parts))).toEqual(['规则“Thanks”：发送自动回复、调用 Webhook']);
+    const assign: TimelineEvent = { ...ev, changes: [{ field: 'rule', actions: ['run_assignment'] }] };
+    expect(eventLines(assign).map((l) => lineText(l.parts))).toEqual(['规则“Thanks”：自动分配']);
+    await setLanguage('zh-TW');
+    expect(eventLines(assign).map((l) => lineText(l.parts))).toEqual(['規則「Thanks」：自動分配']);
+    await setLanguage('en');
+    expect(eventLines(assign).map((l) => lineText(l.parts))).toEqual(['Rule ‘Thanks’: Auto-assign']);
   });
 });
