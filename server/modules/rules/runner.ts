@@ -301,7 +301,7 @@ export class RulesRunner {
         events.forEach((e) => ctx.bus.emit(e));
         if (queued) ctx.outbox.nudge();
         // Logged by the assigner if it fails; the rule's own changes are committed either way.
-        if (assign) void runAssignment(ctx, work.ticketId).catch(() => undefined);
+        if (assign) void Promise.resolve(work.ticketId).then((id) => runAssignment(ctx, id)).catch((err: unknown) => ctx.logger.warn({ err, ticketId: work.ticketId }, 'rule could not run assignment'));
       });
       return fired;
     });
