@@ -12,6 +12,7 @@ interface RuleJson {
   event: string;
   conditions: { all?: unknown[]; any?: unknown[] };
   actions: unknown[];
+  enabled: boolean;
 }
 
 let server: AgentServer;
@@ -36,6 +37,8 @@ afterAll(async () => {
   await server?.close();
 });
 
+const refundRow = (p: Page) => p.locator('kf-admin-rules tr[data-rule]', { hasText: 'Refund triage' });
+
 async function openRules(p: Page) {
   await p.evaluate(() => (location.hash = '#/admin/rules'));
   await p.waitForSelector('kf-admin-rules kf-rule-editor form');
@@ -56,11 +59,15 @@ describe('rules screen', () => {
     await editor.locator('[data-action="1"] select').first().selectOption('set_priority');
     await editor.locator('[data-action="1"] select').nth(1).selectOption('high');
     await editor.getByRole('button', { name: 'Save' }).click();
-    await page.waitForSelector('kf-admin-rules tr[data-rule]');
+    await refundRow(page).waitFor();
 
+    // The desk started with its default rule, turned off; the new one runs after it.
     const rules = (await api<{ items: RuleJson[] }>('GET', '/rules')).items;
-    expect(rules).toHaveLength(1);
-    expect(rules[0]).toMatchObject({
+    expect(rules.map((r) => [r.name, r.enabled])).toEqual([
+      ['Outside business hours: automatic reply', false],
+      ['Refund triage', true],
+    ]);
+    expect(rules[1]).toMatchObject({
       name: 'Refund triage',
       event: 'ticket.created',
       conditions: { all: [{ field: 'subject', op: 'contains', value: 'refund' }] },
@@ -79,17 +86,28 @@ describe('rules screen', () => {
 
     // The test panel: which conditions hold for that ticket, and what would happen.
     await openRules(page);
-    await page.locator('kf-admin-rules tr[data-rule]').first().click();
+    await refundRow(page).click();
     await page.locator('kf-admin-rules .test input[name=ticket]').fill(String(detail.ticket.number));
     await page.locator('kf-admin-rules .test').getByRole('button', { name: 'Test' }).click();
     await expect.poll(() => page.locator('kf-admin-rules .test [role=status]').textContent()).toContain('would run');
     await page.screenshot({ path: screenshotPath('rules-en-1440') });
+
+    // Running assignment takes no value: the editor says what it does instead.
+    const editing = page.locator('kf-rule-editor form');
+    await editing.getByRole('button', { name: 'Add action' }).click();
+    await editing.locator('[data-action="2"] select').first().selectOption('run_assignment');
+    await editing.locator('[data-action="2"]').getByText('Gives the ticket to an available agent of its team').waitFor();
+    // A business-hours condition with no calendar id asks the default calendar, and the editor says so.
+    await editing.getByRole('button', { name: 'Add condition' }).click();
+    await editing.locator('[data-condition="1"] select').first().selectOption('business_hours');
+    await editing.getByText('leave the calendar id empty for the default calendar').waitFor();
+    await page.screenshot({ path: screenshotPath('rules-en-1440-run-assignment') });
   });
 
   it('shows the rules screen in Simplified Chinese and on a phone', async () => {
     const zh = await signedInPage(browser, server, { email: 'wang@example.test', context: { viewport: { width: 1440, height: 900 } } });
     await openRules(zh);
-    await zh.locator('kf-admin-rules tr[data-rule]').first().click();
+    await refundRow(zh).click();
     await zh.getByText('用工单测试').waitFor();
     await zh.screenshot({ path: screenshotPath('rules-zh-CN-1440') });
     // Every kind of action has its own inputs: a team and a text for mail, an address for a webhook.
@@ -101,6 +119,9 @@ describe('rules screen', () => {
     await editor.getByRole('button', { name: '添加动作' }).click();
     await editor.locator('[data-action="3"] select').first().selectOption('webhook');
     await editor.locator('[data-action="3"] input').fill('https://hooks.example.com/kefu');
+    await editor.getByRole('button', { name: '添加动作' }).click();
+    await editor.locator('[data-action="4"] select').first().selectOption('run_assignment');
+    await editor.locator('[data-action="4"]').getByText('交给所属团队中有空的客服').waitFor();
     await zh.screenshot({ path: screenshotPath('rules-zh-CN-1440-actions') });
     await zh.setViewportSize({ width: 375, height: 812 });
     await zh.screenshot({ path: screenshotPath('rules-zh-CN-375') });

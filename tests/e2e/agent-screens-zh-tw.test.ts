@@ -89,6 +89,8 @@ async function readCorpus(): Promise<string> {
     ...(await db.selectFrom('agents').select(['name', 'email']).execute()).flatMap((r) => [r.name, r.email]),
     ...(await db.selectFrom('labels').select('name').execute()).map((r) => r.name),
     ...(await db.selectFrom('teams').select('name').execute()).map((r) => r.name),
+    // The desk's default rule is written in its first admin's language (here English, Alex Admin's), like any rule an admin wrote.
+    ...(await db.selectFrom('rules').select(['name', 'actions']).execute()).flatMap((r) => [r.name, ...(JSON.parse(r.actions) as Array<{ text?: string }>).map((a) => a.text ?? '')]),
     ...(await db.selectFrom('canned_replies').select(['shortcut', 'title', 'body']).execute()).flatMap((r) => [`/${r.shortcut}`, r.title, r.body]),
     ...server.ctx.config.channels.widget.map((c) => c.name),
     'support website wechat whatsapp telegram sms Asia/Taipei English',

@@ -67,6 +67,13 @@ describe('widget queue notice in Chromium', () => {
     await en.screenshot({ path: screenshotPath('widget-queue-en-375') });
     await zh.screenshot({ path: screenshotPath('widget-queue-zh-CN-375') });
 
+    // A reload missed the live frames: the notice is back (the hello carries it, as tests/server/channels/widget/queue.test.ts proves;
+    // the assigner's periodic sweep would re-announce it too, so this step shows the screen rather than proving the hello).
+    await zh.reload();
+    await chatFrame(zh).locator('.launcher').click();
+    await zhNotice.getByText(/您前面还有 1 位 · 预计等待约 \d+ 分钟/).waitFor();
+    await zh.screenshot({ path: screenshotPath('widget-queue-zh-CN-375-reloaded') });
+
     // The agent resolves their chat: the first waiting visitor gets them, the next one moves up.
     await api('PATCH', `/api/v1/tickets/${busy.ticketId}`, { status: 'resolved' });
     await enNotice.waitFor({ state: 'detached' });

@@ -28,6 +28,7 @@ describe('rule editor rows', () => {
     ['fields', { type: 'set_custom_fields', value: 'tier=gold\norder = A-1' }, { type: 'set_custom_fields', fields: { tier: 'gold', order: 'A-1' } }],
     ['webhook', { type: 'webhook', value: ' https://h.example/x ' }, { type: 'webhook', url: 'https://h.example/x' }],
     ['close as spam', { type: 'close_spam', value: '' }, { type: 'close_spam' }],
+    ['run assignment', { type: 'run_assignment', value: '' }, { type: 'run_assignment' }],
   ])('action: %s, and back', (_name, row, action) => {
     expect(toAction(row)).toEqual(action);
     expect(toAction(fromAction(action))).toEqual(action);
@@ -50,5 +51,11 @@ describe('rule editor rows', () => {
     expect(eventLines(ev).map((l) => lineText(l.parts))).toEqual(['Rule ‘Thanks’: Send an automatic reply, Call a webhook']);
     await setLanguage('zh-CN');
     expect(eventLines(ev).map((l) => lineText(l.parts))).toEqual(['规则“Thanks”：发送自动回复、调用 Webhook']);
+    const assign: TimelineEvent = { ...ev, changes: [{ field: 'rule', actions: ['run_assignment'] }] };
+    expect(eventLines(assign).map((l) => lineText(l.parts))).toEqual(['规则“Thanks”：自动分配']);
+    await setLanguage('zh-TW');
+    expect(eventLines(assign).map((l) => lineText(l.parts))).toEqual(['規則「Thanks」：自動分配']);
+    await setLanguage('en');
+    expect(eventLines(assign).map((l) => lineText(l.parts))).toEqual(['Rule ‘Thanks’: Auto-assign']);
   });
 });

@@ -398,6 +398,7 @@ export type RuleAction =
   | { type: 'auto_reply'; text: string; maxPerContactPerDay?: number }
   | { type: 'email_agents'; agentId?: number; teamId?: number; subject: string; text: string }
   | { type: 'webhook'; url: string }
+  | { type: 'run_assignment' }
   | { type: 'close_spam' };
 
 export interface Rule {

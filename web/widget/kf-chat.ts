@@ -234,6 +234,7 @@ export class KfChat extends LitElement {
       case 'hello':
         this._online = f.online;
         if (f.conversation) this._conversation = f.conversation;
+        this._queue = f.queue ?? null;
         break;
       case 'status':
         this._online = f.online;

@@ -75,7 +75,8 @@ export interface WidgetSessionView {
 }
 
 export type ServerFrame =
-  | { type: 'hello'; online: boolean; conversation: WidgetConversationView | null }
+  /** queue: where the open chat stands while it waits for an agent, as the live `queue` frames say; null otherwise */
+  | { type: 'hello'; online: boolean; conversation: WidgetConversationView | null; queue: { position: number; waitMinutes: number } | null }
   | { type: 'ack'; clientId: string; message: WidgetMessageView }
   | { type: 'message'; message: WidgetMessageView }
   | { type: 'typing'; typing: boolean; name: string | null }

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { WebSocket } from 'ws';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../http/errors.js';
+import { queueStanding } from '../../modules/assignment/service.js';
 import { guardVisitor, type Guarded } from './guard.js';
 import { sendVisitorMessage } from './message-service.js';
 import type { ClientFrame, ServerFrame } from './protocol.js';
@@ -100,7 +101,9 @@ async function serveVisitor(rt: WidgetRuntime, socket: WebSocket, ch: WidgetChan
     );
   };
   const open = await openConversation(rt.ctx.db, visitor.id);
-  send({ type: 'hello', online: rt.online(ch), conversation: open ? await conversationView(rt, open) : null });
+  // A reloaded page has missed the queue frames sent before it: the hello says where the chat stands now.
+  const queue = open?.ticket_id ? await queueStanding(rt.ctx, open.ticket_id) : null;
+  send({ type: 'hello', online: rt.online(ch), conversation: open ? await conversationView(rt, open) : null, queue });
 }
 
 function parseFrame(raw: string): ClientFrame | null {

@@ -3,7 +3,7 @@ import { randomToken, sha256 } from '../../crypto.js';
 import { now } from '../../db/database.js';
 import { BadRequest, Conflict } from '../../http/errors.js';
 import { countAdmins, findAgentByEmail, type AgentRow } from './queries.js';
-import { createAgent } from './service.js';
+import { createAgent, type Language } from './service.js';
 
 const SETUP_TOKEN_TTL_MS = 7 * 86_400_000;
 
@@ -36,7 +36,7 @@ export async function ensureFirstAdmin(ctx: AppContext): Promise<{ created?: Age
 
 export async function completeSetup(
   ctx: AppContext,
-  input: { token: string; email: string; name: string; password: string },
+  input: { token: string; email: string; name: string; password: string; language?: Language | undefined },
 ): Promise<AgentRow> {
   if (!(await needsSetup(ctx))) throw new Conflict('Kefu is set up already; sign in instead.', 'already_set_up');
   const row = await ctx.db
@@ -47,7 +47,7 @@ export async function completeSetup(
   if (!row || row.used_at !== null || row.expires_at <= now()) {
     throw new BadRequest('This setup link is not valid any more. Restart Kefu for a new one.', { field: 'token' }, 'invalid_setup_token');
   }
-  const agent = await createAgent(ctx, { email: input.email, name: input.name, role: 'admin', password: input.password });
+  const agent = await createAgent(ctx, { email: input.email, name: input.name, role: 'admin', password: input.password, language: input.language });
   await ctx.db.updateTable('setup_tokens').set({ used_at: now() }).where('token_hash', '=', row.token_hash).execute();
   return agent;
 }

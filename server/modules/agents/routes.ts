@@ -75,6 +75,7 @@ export const agentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
           email: Type.String({ maxLength: 320 }),
           name: Type.String({ minLength: 1, maxLength: 200 }),
           password: Password,
+          language: Type.Optional(LanguageSchema),
         }),
         response: withErrors({ 200: SignedIn }, 400, 409),
       },

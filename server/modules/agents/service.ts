@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import { now } from '../../db/database.js';
 import { BadRequest, Conflict, NotFound, Unauthorized } from '../../http/errors.js';
 import { checkFreeForm } from '../../http/free-form.js';
+import { seedDefaultRules } from '../rules/defaults.js';
 import { checkAvatarUrl } from './avatar.js';
 import { endAccess } from './end-access.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
@@ -48,6 +49,9 @@ export async function createAgent(ctx: AppContext, input: NewAgent): Promise<Age
     .returningAll()
     .executeTakeFirstOrThrow();
   ctx.logger.info({ agentId: row.id, role: row.role }, 'agent created');
+  // The first account opens a new desk: it gets the default rules, in that person's language.
+  const first = await ctx.db.selectFrom('agents').select('id').where('id', '!=', row.id).limit(1).executeTakeFirst();
+  if (!first) await seedDefaultRules(ctx.db, row.language as Language, t);
   return row;
 }
 

@@ -16,39 +16,36 @@ const strings = (json: string | null): string[] => {
   }
 };
 
-/** Active agents of a team (0: every active agent), with their skills, load and last assignment. */
+interface CandidateRow {
+  id: number;
+  languages: string | null;
+  skills: string | null;
+  last_assigned_at: number | null;
+  open_load: number;
+  email_load: number;
+}
+
+/**
+ * Active agents of a team (0: every active agent), with their skills, load and last assignment, in
+ * one statement: each load is counted from the (assignee_id, status, channel_kind) index alone.
+ * Assignment decides often (every message of a queued chat, every sweep), so this is its hot path.
+ */
 export async function teamCandidates(db: DbOrTx, teamKey: number, presence: PresenceRegistry): Promise<Candidate[]> {
-  let q = db
-    .selectFrom('agents')
-    .leftJoin('assignment_agents as aa', 'aa.agent_id', 'agents.id')
-    .select(['agents.id', 'aa.languages', 'aa.skills', 'aa.last_assigned_at'])
-    .where('agents.active', '=', 1);
-  if (teamKey !== 0) q = q.where('agents.id', 'in', (eb) => eb.selectFrom('team_members').select('agent_id').where('team_id', '=', teamKey));
-  const agents = await q.execute();
-  if (agents.length === 0) return [];
-  const loads = await db
-    .selectFrom('tickets')
-    .select(['assignee_id', 'channel_kind', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('assignee_id', 'in', agents.map((a) => a.id))
-    .where('status', 'in', OPEN)
-    .groupBy(['assignee_id', 'channel_kind'])
-    .execute();
-  const byAgent = new Map<number, Candidate>();
-  for (const a of agents) {
-    byAgent.set(a.id, {
-      id: a.id,
-      presence: presence.get(a.id),
-      load: { chat: 0, email: 0 },
-      lastAssignedAt: a.last_assigned_at,
-      languages: strings(a.languages),
-      skills: strings(a.skills),
-    });
-  }
-  for (const l of loads) {
-    const c = l.assignee_id === null ? undefined : byAgent.get(l.assignee_id);
-    if (c) c.load[channelClass(l.channel_kind)] += Number(l.n);
-  }
-  return [...byAgent.values()];
+  const inTeam = teamKey === 0 ? sql`` : sql` and a.id in (select agent_id from team_members where team_id = ${teamKey})`;
+  const { rows } = await sql<CandidateRow>`select a.id, aa.languages, aa.skills, aa.last_assigned_at,
+      (select count(*) from tickets t where t.assignee_id = a.id and t.status in ('open', 'pending')) as open_load,
+      (select count(*) from tickets t where t.assignee_id = a.id and t.status in ('open', 'pending') and t.channel_kind = 'email') as email_load
+    from agents a left join assignment_agents aa on aa.agent_id = a.id
+    where a.active = 1${inTeam}`.execute(db);
+  return rows.map((a) => ({
+    id: a.id,
+    presence: presence.get(a.id),
+    // Every kind of channel but email is handled as chat (see channelClass).
+    load: { chat: a.open_load - a.email_load, email: a.email_load },
+    lastAssignedAt: a.last_assigned_at,
+    languages: strings(a.languages),
+    skills: strings(a.skills),
+  }));
 }
 
 export interface TicketFacts {
@@ -65,27 +62,28 @@ export interface TicketFacts {
   passedOver: number[];
 }
 
+interface FactsRow {
+  id: number;
+  status: string;
+  assignee_id: number | null;
+  team_id: number | null;
+  channel_kind: string;
+  contact_id: number;
+  created_at: number;
+  merged_into_id: number | null;
+  language: string | null;
+  waiting_since: number | null;
+  passed_over: string | null;
+  labels: string | null;
+}
+
 export async function ticketFacts(db: DbOrTx, ticketId: number): Promise<TicketFacts | null> {
-  const row = await db
-    .selectFrom('tickets as t')
-    .innerJoin('contacts as c', 'c.id', 't.contact_id')
-    .leftJoin('assignment_tickets as at', 'at.ticket_id', 't.id')
-    .select([
-      't.id',
-      't.status',
-      't.assignee_id',
-      't.team_id',
-      't.channel_kind',
-      't.contact_id',
-      't.created_at',
-      't.merged_into_id',
-      'c.language',
-      'at.waiting_since',
-      'at.passed_over',
-      sql<string | null>`(select group_concat(l.name, char(10)) from ticket_labels tl join labels l on l.id = tl.label_id where tl.ticket_id = t.id)`.as('labels'),
-    ])
-    .where('t.id', '=', ticketId)
-    .executeTakeFirst();
+  const { rows } = await sql<FactsRow>`select t.id, t.status, t.assignee_id, t.team_id, t.channel_kind, t.contact_id, t.created_at, t.merged_into_id,
+      c.language, at.waiting_since, at.passed_over,
+      (select group_concat(l.name, char(10)) from ticket_labels tl join labels l on l.id = tl.label_id where tl.ticket_id = t.id) as labels
+    from tickets t join contacts c on c.id = t.contact_id left join assignment_tickets at on at.ticket_id = t.id
+    where t.id = ${ticketId}`.execute(db);
+  const row = rows[0];
   if (!row || row.merged_into_id !== null) return null;
   return {
     id: row.id,
@@ -104,17 +102,10 @@ export async function ticketFacts(db: DbOrTx, ticketId: number): Promise<TicketF
 
 /** The agent who last handled another ticket of this contact, active since `since`. */
 export async function stickyAgent(db: DbOrTx, contactId: number, exceptTicketId: number, since: number): Promise<number | null> {
-  const row = await db
-    .selectFrom('tickets')
-    .select('assignee_id')
-    .where('contact_id', '=', contactId)
-    .where('id', '!=', exceptTicketId)
-    .where('assignee_id', 'is not', null)
-    .where('last_activity_at', '>=', since)
-    .orderBy('last_activity_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.assignee_id ?? null;
+  const { rows } = await sql<{ assignee_id: number }>`select assignee_id from tickets
+    where contact_id = ${contactId} and id != ${exceptTicketId} and assignee_id is not null and last_activity_at >= ${since}
+    order by last_activity_at desc limit 1`.execute(db);
+  return rows[0]?.assignee_id ?? null;
 }
 
 /** Waiting tickets of a team, first to be served first: higher priority, then longer wait. */

@@ -91,8 +91,8 @@ export async function moveTicket(
 }
 
 async function rrCursor(ctx: AppContext, key: number): Promise<number | null> {
-  const row = await ctx.db.selectFrom('assignment_settings').select('rr_last_agent_id').where('team_id', '=', key).executeTakeFirst();
-  return row?.rr_last_agent_id ?? null;
+  const { rows } = await sql<{ rr_last_agent_id: number | null }>`select rr_last_agent_id from assignment_settings where team_id = ${key}`.execute(ctx.db);
+  return rows[0]?.rr_last_agent_id ?? null;
 }
 
 /** The decision alone: who would get this ticket now (excluding `exclude`), without writing anything. */
@@ -167,6 +167,12 @@ export async function reassign(ctx: AppContext, ticketId: number, fromAgentId: n
   const moved = await moveTicket(ctx, ticketId, fromAgentId, null, at, reason);
   if (moved) await announceQueue(ctx, ticketId);
   return moved;
+}
+
+/** Where a waiting ticket stands now: its place (1: next) and estimated minutes; null when it is not waiting. */
+export async function queueStanding(ctx: AppContext, ticketId: number): Promise<{ position: number; waitMinutes: number } | null> {
+  const place = await queuePlace(ctx.db, ticketId);
+  return place ? { position: place.position, waitMinutes: await estimatedWaitMinutes(ctx, ticketId, place.position) } : null;
 }
 
 /** Per place in line when a team has no assignment history to go by. */

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
 import { parseJsonObject } from '../tickets/json.js';
 import type { AssignmentMode } from './tables.js';
@@ -86,7 +87,9 @@ export function mergeSettings(current: AssignmentSettings, patch: AssignmentPatc
 }
 
 export async function loadSettings(db: DbOrTx, teamId: number | null): Promise<AssignmentSettings> {
-  const row = await db.selectFrom('assignment_settings').select(['mode', 'settings']).where('team_id', '=', teamKey(teamId)).executeTakeFirst();
+  // Read on every decision: a plain statement, no query builder.
+  const { rows } = await sql<{ mode: AssignmentMode; settings: string }>`select mode, settings from assignment_settings where team_id = ${teamKey(teamId)}`.execute(db);
+  const row = rows[0];
   return row ? readSettings(row.mode, row.settings) : { ...DEFAULT_SETTINGS };
 }
 

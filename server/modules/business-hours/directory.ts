@@ -23,10 +23,20 @@ export type CalendarUsersOf = (id: number, db: DbOrTx) => CalendarUser[] | Promi
 export class BusinessHoursDirectory {
   readonly #compiled = new Map<number, CompiledCalendar | null>();
   readonly #users = new Map<string, CalendarUsersOf>();
+  /** the default calendar's id once looked up; undefined: not yet */
+  #defaultId: number | null | undefined;
+  readonly #first: BetterSqlite3.Statement<[], { id: number }>;
   readonly #select: BetterSqlite3.Statement<[number], Pick<BusinessHoursRow, 'timezone' | 'weekly' | 'holidays' | 'extra_workdays'>>;
 
   constructor(sqlite: BetterSqlite3.Database) {
     this.#select = sqlite.prepare('select timezone, weekly, holidays, extra_workdays from business_hours where id = ?');
+    this.#first = sqlite.prepare('select id from business_hours order by id limit 1');
+  }
+
+  /** The desk's default calendar: the first one made. Null when there is none. */
+  defaultCalendar(): CompiledCalendar | null {
+    if (this.#defaultId === undefined) this.#defaultId = this.#first.get()?.id ?? null;
+    return this.#defaultId === null ? null : this.calendar(this.#defaultId);
   }
 
   /** The calendar, or null when there is no such id. */
@@ -38,8 +48,10 @@ export class BusinessHoursDirectory {
     return found;
   }
 
+  /** After a calendar is made, changed or deleted. */
   forget(id: number): void {
     this.#compiled.delete(id);
+    this.#defaultId = undefined;
   }
 
   /** `kind` names the module (e.g. "widget channel"); registering the same kind again replaces it. */

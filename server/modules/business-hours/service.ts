@@ -38,10 +38,12 @@ async function checked(db: DbOrTx, input: BusinessHoursInput, exceptId: number |
 }
 
 export async function createBusinessHours(ctx: AppContext, viewer: Viewer, input: BusinessHoursInput): Promise<BusinessHoursView> {
-  return ctx.database.transaction(async (tx) => {
+  return ctx.database.transaction(async (tx, onCommit) => {
     const clean = await checked(tx, input, null);
     const view = presentBusinessHours(await insertRow(tx, toColumns(clean.name, clean), now()));
     await recordAudit(tx, { actor: agentActor(viewer), action: 'business_hours.created', entityKind: 'business_hours', entityId: view.id, after: view });
+    // The first calendar made becomes the default one.
+    onCommit(() => ctx.businessHours.forget(view.id));
     return view;
   });
 }

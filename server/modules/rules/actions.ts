@@ -71,6 +71,8 @@ export function describeAction(a: Action): string {
       return a.agentId === null ? 'unassign the agent' : `assign to agent ${a.agentId}`;
     case 'assign_team':
       return a.teamId === null ? 'remove the team' : `assign to team ${a.teamId}`;
+    case 'run_assignment':
+      return 'run automatic assignment';
     case 'set_status':
       return `set status ${a.status}`;
     case 'set_priority':
@@ -196,11 +198,18 @@ export interface ApplyOptions {
   autoSubmitted: boolean;
 }
 
+export interface Applied {
+  events: KefuEvent[];
+  queued: boolean;
+  /** hand the ticket to automatic assignment once committed (it takes its own transaction and lock) */
+  runAssignment: boolean;
+}
+
 /**
  * Runs one rule's actions on one ticket inside the caller's transaction. Changes carry the rule as
- * actor (with the chain so far) and are audited as such; returns the events to emit after commit.
+ * actor (with the chain so far) and are audited as such; returns what to do after commit.
  */
-export async function applyActions(ctx: AppContext, tx: Tx, ticket: TicketRow, rule: RuleRef, opts: ApplyOptions): Promise<{ events: KefuEvent[]; queued: boolean }> {
+export async function applyActions(ctx: AppContext, tx: Tx, ticket: TicketRow, rule: RuleRef, opts: ApplyOptions): Promise<Applied> {
   const actor: Actor = {
     kind: 'automation',
     rule: rule.name,
@@ -240,5 +249,5 @@ export async function applyActions(ctx: AppContext, tx: Tx, ticket: TicketRow, r
     entityId: ticket.id,
     after: { rule: rule.name, ruleId: rule.id, actions: rule.actions.map(describeAction), types: rule.actions.map((a) => a.type) },
   });
-  return { events, queued };
+  return { events, queued, runAssignment: rule.actions.some((a) => a.type === 'run_assignment') };
 }

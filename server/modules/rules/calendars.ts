@@ -6,15 +6,15 @@ import type { Conditions } from './schemas.js';
 
 /**
  * The inside/outside-business-hours condition answered by the shared calendars. A rule that
- * names no calendar counts every instant as open, as one whose calendar is gone would; the
+ * names no calendar asks the default one (the first made); with no calendar at all every instant
+ * counts as open, as for a rule whose calendar is gone; the
  * second cannot happen while the rule stands, because rules register as users of the
  * calendars they name and a calendar in use cannot be deleted.
  */
 export function calendarHours(ctx: AppContext): BusinessHours {
   return {
     isOpenAt(calendarId, instant) {
-      if (calendarId === null) return true;
-      const calendar = ctx.businessHours.calendar(calendarId);
+      const calendar = calendarId === null ? ctx.businessHours.defaultCalendar() : ctx.businessHours.calendar(calendarId);
       return calendar ? isOpenAt(calendar, instant) : true;
     },
   };

@@ -11,7 +11,7 @@ export interface Trigger {
   changed?: string[] | undefined;
 }
 
-const AUTHOR_BY_KIND: Record<string, TicketFacts['lastMessageBy']> = {
+export const AUTHOR_BY_KIND: Record<string, TicketFacts['lastMessageBy']> = {
   inbound: 'contact',
   outbound: 'agent',
   note: 'agent',

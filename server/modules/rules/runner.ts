@@ -4,6 +4,7 @@ import type { Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import type { RuleChain } from '../../realtime/bus.js';
 import type { KefuEvent } from '../../realtime/events.js';
+import { runAssignment } from '../assignment/assigner.js';
 import type { MessageView, TicketView } from '../tickets/schemas.js';
 import { applyActions } from './actions.js';
 import { calendarHours, rulesUsingCalendar } from './calendars.js';
@@ -13,6 +14,7 @@ import { actionsOf, conditionsOf, type RuleRow } from './presenter.js';
 import { brokenReason, loadReferences, type References } from './references.js';
 import type { Action, ConditionField, Conditions, RuleEvent } from './schemas.js';
 import { timeAnchorOf, type TimeAnchor } from './time-anchor.js';
+import { timeFilterOf, type TimeFilter } from './time-filter.js';
 import { WEBHOOK_KIND, webhookSender } from './webhook.js';
 
 /** A rule that failed on bad input; the pass is rolled back and run again without it. */
@@ -37,13 +39,17 @@ async function firstFire(tx: Tx, ruleId: number, ticketId: number, anchor: numbe
 
 /**
  * The open tickets a time rule may fire on now: past its threshold, within the look-back window,
- * not yet fired on for this anchor. Through the (status, created_at) or (status, last_activity_at) index.
+ * not yet fired on for this anchor, and passing the rule's plain conditions (status, assignee, team...),
+ * so tickets the rule would refuse are not loaded one by one every minute, nor fill the batch.
+ * Through the (status, created_at) or (status, last_activity_at) index.
  */
-export function timeCandidatesQuery(ruleId: number, anchor: TimeAnchor, at: number) {
+export function timeCandidatesQuery(ruleId: number, anchor: TimeAnchor, at: number, filter: TimeFilter = timeFilterOf({})) {
   const cutoff = at - anchor.minutes * 60_000;
   const column = sql.ref(`t.${anchor.column}`);
+  const statuses = filter.statuses.length > 0 ? sql.join(filter.statuses) : sql`null`;
+  const where = filter.where.length > 0 ? sql` and ${sql.join(filter.where, sql` and `)}` : sql``;
   return sql<{ id: number; anchor: number }>`select t.id, ${column} as anchor from tickets t
-    where t.status in ('open', 'pending', 'snoozed') and ${column} <= ${cutoff} and ${column} > ${cutoff - TIME_LOOKBACK_MS}
+    where t.status in (${statuses}) and ${column} <= ${cutoff} and ${column} > ${cutoff - TIME_LOOKBACK_MS}${where}
       and not exists (select 1 from rule_time_fires f where f.rule_id = ${ruleId} and f.ticket_id = t.id and f.anchor = ${column})
     order by ${column} limit ${TIME_BATCH}`;
 }
@@ -71,6 +77,7 @@ function loadRule(row: RuleRow, refs: References): LoadedRule {
     stopProcessing: row.stop_processing === 1,
     broken: invalid ?? brokenReason(actions, refs),
     anchor: timeAnchorOf(conditions),
+    timeFilter: timeFilterOf(conditions),
     readsContact: reads(conditions, ['language', 'contact_attribute']),
     readsBody: reads(conditions, ['body']),
   };
@@ -96,6 +103,7 @@ export interface LoadedRule {
   stopProcessing: boolean;
   broken: string | null;
   anchor: TimeAnchor | null;
+  timeFilter: TimeFilter;
   /** conditions on what an event's views do not carry: the contact's language or attributes, the body */
   readsContact: boolean;
   readsBody: boolean;
@@ -266,6 +274,7 @@ export class RulesRunner {
       const fired: number[] = [];
       const events: KefuEvent[] = [];
       let queued = false;
+      let assign = false;
       let loaded = await loadFacts(tx, work.ticketId, work.trigger);
       for (const rule of rules) {
         if (!loaded) break;
@@ -284,12 +293,15 @@ export class RulesRunner {
         fired.push(rule.id);
         events.push(...result.events);
         queued ||= result.queued;
+        assign ||= result.runAssignment;
         if (rule.stopProcessing) break;
         loaded = await loadFacts(tx, work.ticketId, work.trigger);
       }
       onCommit(() => {
         events.forEach((e) => ctx.bus.emit(e));
         if (queued) ctx.outbox.nudge();
+        // Logged by the assigner if it fails; the rule's own changes are committed either way.
+        if (assign) void Promise.resolve(work.ticketId).then((id) => runAssignment(ctx, id)).catch((err: unknown) => ctx.logger.warn({ err, ticketId: work.ticketId }, 'rule could not run assignment'));
       });
       return fired;
     });
@@ -315,7 +327,7 @@ export class RulesRunner {
     let fired = 0;
     for (const rule of await this.rulesFor('time')) {
       if (!rule.anchor) continue;
-      for (const c of await this.#timeCandidates(rule.id, rule.anchor, at)) {
+      for (const c of await this.#timeCandidates(rule, rule.anchor, at)) {
         const work: Work = { event: 'time', ticketId: c.id, trigger: {}, chain: { depth: 0, ruleIds: [] } };
         fired += await this.#runRules([rule], work, c.anchor);
       }
@@ -323,7 +335,8 @@ export class RulesRunner {
     return fired;
   }
 
-  async #timeCandidates(ruleId: number, anchor: TimeAnchor, at: number): Promise<Array<{ id: number; anchor: number }>> {
-    return (await timeCandidatesQuery(ruleId, anchor, at).execute(this.#need().db)).rows;
+  async #timeCandidates(rule: LoadedRule, anchor: TimeAnchor, at: number): Promise<Array<{ id: number; anchor: number }>> {
+    if (rule.timeFilter.statuses.length === 0) return [];
+    return (await timeCandidatesQuery(rule.id, anchor, at, rule.timeFilter).execute(this.#need().db)).rows;
   }
 }

@@ -79,6 +79,13 @@ const act = <T extends string, P extends Record<string, TSchema>>(type: T, props
 export const ActionSchema = Type.Union([
   act('assign_agent', { agentId: Nullable(Type.Integer()) }),
   act('assign_team', { teamId: Nullable(Type.Integer()) }),
+  Type.Object(
+    { type: Type.Literal('run_assignment') },
+    {
+      additionalProperties: false,
+      description: "hands an unassigned open ticket to its team's automatic assignment after the rule's changes (after assign_team, the new team's); queued when nobody is free",
+    },
+  ),
   act('set_status', { status: TicketStatusSchema }),
   act('set_priority', { priority: TicketPrioritySchema }),
   act('add_labels', { labels: Labels }),

@@ -93,7 +93,7 @@ export const TimelineChangeSchema = Type.Union([
   Change('team', { from: Nullable(NamedRef), to: Nullable(NamedRef) }),
   Change('labels', { added: Type.Array(Type.String()), removed: Type.Array(Type.String()) }),
   Change('subject', { from: Type.String(), to: Type.String() }),
-  Change('rule', { actions: Type.Array(Type.String({ description: 'rule action types that change no field: add_note, auto_reply, email_agents, webhook' })) }),
+  Change('rule', { actions: Type.Array(Type.String({ description: 'rule action types that change no field: add_note, auto_reply, email_agents, webhook, run_assignment' })) }),
 ]);
 export type TimelineChange = Static<typeof TimelineChangeSchema>;
 

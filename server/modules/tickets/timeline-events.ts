@@ -85,7 +85,7 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is
  * A rule's actions that change no ticket field (a note, an auto-reply, a mail to agents, a webhook):
  * their own line, so every action a rule takes shows. Field changes already have theirs.
  */
-const RULE_SIDE_EFFECTS = new Set(['add_note', 'auto_reply', 'email_agents', 'webhook']);
+const RULE_SIDE_EFFECTS = new Set(['add_note', 'auto_reply', 'email_agents', 'webhook', 'run_assignment']);
 
 /** The changed fields worth a timeline line, in a fixed order; custom fields are left to the audit screen. */
 function changesOf(row: EventRow): TimelineChange[] {

@@ -15,6 +15,7 @@ describe('rule actions as a ticket patch', () => {
     ['snooze is a wake-up time', [{ type: 'snooze', minutes: 90 }], { snoozedUntil: AT + 90 * 60_000 }],
     ['close as spam', [{ type: 'close_spam' }], { status: 'closed', customFields: { spam: true } }],
     ['notes and hooks change no field', [{ type: 'add_note', text: 'x' }, { type: 'webhook', url: 'https://h.example' }], {}],
+    ['running assignment changes no field itself', [{ type: 'run_assignment' }], {}],
   ])('%s', (_name, actions, patch) => {
     const out = Object.fromEntries(Object.entries(patchOf(actions, AT)).filter(([, v]) => v !== undefined));
     expect(out).toEqual(patch);
@@ -28,5 +29,6 @@ describe('rule actions as a ticket patch', () => {
     expect(describeAction({ type: 'add_labels', labels: ['refund', 'vip'] })).toBe('add labels refund, vip');
     expect(describeAction({ type: 'webhook', url: 'https://hooks.example.com/x' })).toBe('call the webhook hooks.example.com');
     expect(describeAction({ type: 'email_agents', teamId: 3, subject: 's', text: 't' })).toBe('email team 3');
+    expect(describeAction({ type: 'run_assignment' })).toBe('run automatic assignment');
   });
 });

@@ -1,7 +1,7 @@
 import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ApiClient } from '../../shared/api.js';
-import { t } from '../../shared/i18n/i18n.js';
+import { currentLanguage, t } from '../../shared/i18n/i18n.js';
 import { auth } from '../data/api-calls.js';
 import { base } from '../styles.js';
 import { authStyles } from './auth-styles.js';
@@ -22,6 +22,8 @@ export class KfSetup extends LitElement {
         name: String(f.get('name')),
         email: String(f.get('email')),
         password,
+        // The desk's first rules are written in the language the first admin set it up in.
+        language: currentLanguage(),
       });
       const session = await keepFormLanguage(this.api, created);
       // The token must not linger in the address bar or the history.

@@ -12,6 +12,7 @@ import type {
   ChannelInfo,
   Contact,
   Label,
+  Language,
   Message,
   NewMessage,
   WhatsAppWindow,
@@ -31,7 +32,7 @@ import type { SearchParams } from './routes.js';
 
 export const auth = {
   setupState: (api: ApiClient) => api.get<{ needsSetup: boolean }>('/auth/setup'),
-  setup: (api: ApiClient, body: { token: string; email: string; name: string; password: string }) =>
+  setup: (api: ApiClient, body: { token: string; email: string; name: string; password: string; language: Language }) =>
     api.post<Session>('/auth/setup', body),
   login: (api: ApiClient, email: string, password: string) => api.post<Session>('/auth/login', { email, password }),
   logout: (api: ApiClient) => api.post<void>('/auth/logout'),

@@ -37,7 +37,7 @@ function statusLine(ev: TimelineEvent, name: string, c: Extract<TimelineChange, 
   return { icon: resolved ? 'checkCircle' : 'refresh', parts: lineParts('event.status', { name, from, to }) };
 }
 
-const RULE_ACTIONS = ['add_note', 'auto_reply', 'email_agents', 'webhook'] as const;
+const RULE_ACTIONS = ['add_note', 'auto_reply', 'email_agents', 'webhook', 'run_assignment'] as const;
 const isRuleAction = (a: string): a is (typeof RULE_ACTIONS)[number] => (RULE_ACTIONS as readonly string[]).includes(a);
 
 /** One line per change worth reading; a snooze and its time are one line. */

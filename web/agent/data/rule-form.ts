@@ -42,6 +42,7 @@ export const ACTION_TYPES: RuleAction['type'][] = [
   'set_status',
   'assign_team',
   'assign_agent',
+  'run_assignment',
   'set_custom_fields',
   'snooze',
   'add_note',
@@ -128,7 +129,8 @@ export function toAction(row: ActionRow): RuleAction {
     case 'webhook':
       return { type: 'webhook', url: v };
     case 'close_spam':
-      return { type: 'close_spam' };
+    case 'run_assignment':
+      return { type: row.type };
   }
 }
 
@@ -157,6 +159,7 @@ export function fromAction(a: RuleAction): ActionRow {
     case 'webhook':
       return { type: a.type, value: a.url };
     case 'close_spam':
+    case 'run_assignment':
       return { type: a.type, value: '' };
   }
 }

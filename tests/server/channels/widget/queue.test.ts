@@ -43,7 +43,7 @@ function oneSeat(): { get: () => TestApp } {
   return { get: () => t };
 }
 
-async function chat(t: TestApp, text: string): Promise<{ ws: WebSocket; frames: QueueFrames; ticketId: number }> {
+async function chat(t: TestApp, text: string): Promise<{ ws: WebSocket; frames: QueueFrames; ticketId: number; visitor: Visitor }> {
   const v = new Visitor(t);
   await v.start();
   let frames: QueueFrames | undefined;
@@ -56,7 +56,21 @@ async function chat(t: TestApp, text: string): Promise<{ ws: WebSocket; frames: 
   await assignerOf(t.ctx).idle();
   const conversationId = sent.json<{ message: { conversationId: string } }>().message.conversationId;
   const row = await t.ctx.db.selectFrom('widget_conversations').select('ticket_id').where('id', '=', conversationId).executeTakeFirstOrThrow();
-  return { ws, frames: frames ?? new QueueFrames(ws), ticketId: row.ticket_id! };
+  return { ws, frames: frames ?? new QueueFrames(ws), ticketId: row.ticket_id!, visitor: v };
+}
+
+type HelloFrame = Extract<ServerFrame, { type: 'hello' }>;
+
+/** A page reload: the same visitor opens a new socket; resolves with its first frame, the hello. */
+async function reconnect(t: TestApp, v: Visitor): Promise<{ ws: WebSocket; hello: HelloFrame }> {
+  let first: Promise<HelloFrame> | undefined;
+  const ws = await t.app.injectWS(
+    `/api/v1/widget/website/ws?vt=${encodeURIComponent(v.token!)}&po=${encodeURIComponent(PAGE)}`,
+    { headers: { origin: 'http://localhost:8080', host: 'localhost:8080' } },
+    { onInit: (socket) => void (first = new Promise((resolve) => socket.once('message', (raw) => resolve(JSON.parse(String(raw)) as HelloFrame)))) },
+  );
+  if (!first) throw new Error('no socket');
+  return { ws, hello: await first };
 }
 
 describe('queue length for agents', () => {
@@ -123,5 +137,26 @@ describe('widget queue position', () => {
     expect(assignee.assignee_id).toBe(t.admin.agentId);
 
     for (const c of [first, second, third]) c.ws.terminate();
+  });
+});
+
+describe('widget queue position after a reload', () => {
+  const app = oneSeat();
+
+  it('after a page reload, the hello carries the place and wait of a chat still waiting, and none for a seated one', async () => {
+    const t = app.get();
+    const seated = await chat(t, 'reload: seated');
+    const waiting = await chat(t, 'reload: waiting');
+    const live = await waiting.frames.next((f) => f.position === 1);
+    seated.ws.terminate();
+    waiting.ws.terminate();
+
+    const again = await reconnect(t, waiting.visitor);
+    expect(again.hello.type).toBe('hello');
+    expect(again.hello.queue).toEqual({ position: 1, waitMinutes: live.waitMinutes });
+    const seatedAgain = await reconnect(t, seated.visitor);
+    expect(seatedAgain.hello.queue).toBeNull();
+
+    for (const c of [again, seatedAgain]) c.ws.terminate();
   });
 });

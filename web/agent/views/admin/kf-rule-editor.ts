@@ -147,6 +147,8 @@ export class KfRuleEditor extends LitElement {
         return pick(this._store.agents.filter((ag) => ag.active !== false).map((ag) => [String(ag.id), ag.name]), t('rules.none'));
       case 'close_spam':
         return html``;
+      case 'run_assignment':
+        return html`<div class="hint">${t('rules.runAssignmentHint')}</div>`;
       case 'email_agents':
         return html`${pick(this._store.teams.map((tm) => [String(tm.id), tm.name]))}
           <textarea class="field" rows="3" aria-label=${t('rules.mailText')} placeholder=${t('rules.mailText')} .value=${a.text ?? ''} @input=${(e: Event) => this._setAction(i, { text: (e.target as HTMLTextAreaElement).value })}></textarea>`;
@@ -181,6 +183,7 @@ export class KfRuleEditor extends LitElement {
             </select></div>
           ${this._conditions.map((c, i) => this._conditionRow(c, i))}
           ${this._conditions.length === 0 ? html`<div class="hint">${t('rules.noConditions')}</div>` : ''}
+          ${this._conditions.some((c) => c.field === 'business_hours') ? html`<div class="hint">${t('rules.defaultCalendarHint')}</div>` : ''}
           <div><button type="button" class="btn sm" @click=${() => (this._conditions = [...this._conditions, { field: 'subject', op: 'contains', key: '', value: '' }])}>${icon('plus', 14)} ${t('rules.addCondition')}</button></div>
         </div>
         <div class="rows">
