@@ -1,0 +1,16 @@
+import type { AppContext } from '../../context.js';
+import { intake } from '../../intake/intake.js';
+import type { InboundMessage, IntakeResult } from '../../intake/types.js';
+import type { SkippedMedia } from './media.js';
+
+/**
+ * Stores one inbound webhook message and resolves only once it is committed, so the caller answers
+ * the provider 200 only for a message that cannot be lost; a failure propagates (a 5xx), and the
+ * provider's retry is stored once thanks to the idempotency key. Files a channel could not fetch
+ * are listed on the message, next to any intake itself left out.
+ */
+export function commitInbound(ctx: AppContext, msg: InboundMessage, skipped: SkippedMedia[] = []): Promise<IntakeResult> {
+  if (skipped.length === 0) return intake(ctx, msg);
+  const listed = skipped.map((s) => ({ name: s.name, size: s.size, reason: s.reason }));
+  return intake(ctx, { ...msg, meta: { ...msg.meta, skippedAttachments: listed } });
+}
