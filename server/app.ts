@@ -34,6 +34,7 @@ import { agentRealtimeRoutes } from './realtime/agent-routes.js';
 import { searchRoutes } from './search/routes.js';
 import { widgetChannelPlugin } from './channels/widget/plugin.js';
 import { emailRoutes } from './channels/email/routes.js';
+import { apiChannelRoutes } from './channels/api/routes.js';
 
 export interface BuildOptions {
   /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
@@ -106,6 +107,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(agentRealtimeRoutes, { ctx });
       await api.register(searchRoutes, { ctx });
       await api.register(emailRoutes, { ctx });
+      await api.register(apiChannelRoutes, { ctx });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },

@@ -1,5 +1,6 @@
 import type { AppContext } from './context.js';
 import { scheduleJobs } from './jobs/index.js';
+import { startApiChannels } from './channels/api/index.js';
 import { startEmailChannels } from './channels/email/index.js';
 import { startCheckpointer } from './db/checkpointer.js';
 
@@ -14,5 +15,6 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   void ctx.search.start();
   scheduleJobs(ctx);
   startEmailChannels(ctx);
+  startApiChannels(ctx);
   ctx.outbox.start();
 }

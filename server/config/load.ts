@@ -293,6 +293,7 @@ function checkCrossFields(file: ConfigFile, problems: string[]): void {
   const all = [
     ...emails.map((c, i) => ({ name: c.name, at: `channels.email[${i}].name` })),
     ...widgets.map((c, i) => ({ name: c.name, at: `channels.widget[${i}].name` })),
+    ...webhookChannelNames(file.channels),
   ];
   for (const { name, at } of all) {
     if (typeof name !== 'string') continue;
@@ -316,6 +317,19 @@ function checkCrossFields(file: ConfigFile, problems: string[]): void {
       `backup.schedule: not a valid cron expression, got ${JSON.stringify(schedule)} (five fields: minute hour day month weekday, e.g. "30 3 * * *")`,
     );
   }
+}
+
+/** Names of the webhook channels (api, telegram), which share one namespace with email and widget. */
+function webhookChannelNames(channels: ConfigFile['channels'] | undefined): Array<{ name: unknown; at: string }> {
+  const out: Array<{ name: unknown; at: string }> = [];
+  for (const kind of ['api', 'telegram'] as const) {
+    const list: unknown = (channels as Record<string, unknown> | undefined)?.[kind];
+    if (!Array.isArray(list)) continue;
+    list.forEach((c: unknown, i) => {
+      if (isPlainObject(c)) out.push({ name: c.name, at: `channels.${kind}[${i}].name` });
+    });
+  }
+  return out;
 }
 
 function describeErrors(errors: ValueError[], fileKeys: Map<string, string>): string[] {

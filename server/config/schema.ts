@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ApiChannelSchema } from '../channels/api/config-schema.js';
 import { EmailChannelSchema } from '../channels/email/config-schema.js';
 import { WidgetChannelSchema } from '../channels/widget/config-schema.js';
 
@@ -80,6 +81,7 @@ export const ConfigSchema = Type.Object(
       {
         email: Type.Array(EmailChannelSchema, { default: [] }),
         widget: Type.Array(WidgetChannelSchema, { default: [] }),
+        api: Type.Array(ApiChannelSchema, { default: [] }),
       },
       { ...strict, default: {} },
     ),

@@ -9,7 +9,8 @@ export function toE164(raw: string, defaultCountry?: CountryCode): string | null
   const trimmed = raw.trim();
   if (trimmed === '') return null;
   // WhatsApp and some gateways send international numbers without the plus.
-  const candidate = /^\d{8,15}$/.test(trimmed) && !defaultCountry ? `+${trimmed}` : trimmed.replace(/^00/, '+');
+  const intl = trimmed.replace(/^00/, '+');
+  const candidate = /^\d{8,15}$/.test(intl) && !defaultCountry ? `+${intl}` : intl;
   const parsed = parsePhoneNumberFromString(candidate, defaultCountry);
   return parsed?.isPossible() ? parsed.number : null;
 }

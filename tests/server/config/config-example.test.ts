@@ -67,9 +67,10 @@ describe('config.example.yaml', () => {
     mkdirSync(secrets, { recursive: true });
     writeFileSync(path.join(secrets, 'support_mail'), 'mail-password\n');
     writeFileSync(path.join(secrets, 'widget_identity'), 'a-widget-identity-secret\n');
+    writeFileSync(path.join(secrets, 'api_shop'), 'an-api-channel-secret\n');
     const relocate = (v: unknown): unknown => JSON.parse(JSON.stringify(v).replaceAll('/run/secrets/', `${secrets}/`));
     const config = configFromObject(
-      { channels: { email: relocate(example('email')), widget: relocate(example('widget')) } },
+      { channels: { email: relocate(example('email')), widget: relocate(example('widget')), api: relocate(example('api')) } },
       { SUPPORT_MAIL_PASSWORD: 'from-env' },
       dir,
     );
@@ -77,5 +78,6 @@ describe('config.example.yaml', () => {
     expect(config.channels.email[0]?.smtp?.password).toBe('from-env');
     expect(config.channels.widget[0]?.identity_secret).toBe('a-widget-identity-secret');
     expect(config.channels.widget[0]?.email_channel).toBe('support');
+    expect(config.channels.api[0]?.secret).toBe('an-api-channel-secret');
   });
 });
