@@ -35,6 +35,7 @@ import { searchRoutes } from './search/routes.js';
 import { widgetChannelPlugin } from './channels/widget/plugin.js';
 import { emailRoutes } from './channels/email/routes.js';
 import { apiChannelRoutes } from './channels/api/routes.js';
+import { telegramWebhookRoutes } from './channels/telegram/routes.js';
 
 export interface BuildOptions {
   /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
@@ -116,6 +117,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const webRoot = options.webRoot === undefined ? findWebRoot() : options.webRoot;
   // The widget channel: visitor API under /api/v1/widget/:channel, chat frame page at /widget/:channel/frame.
   await app.register(widgetChannelPlugin, { ctx, webRoot });
+  // Provider webhooks at /webhooks/<kind>/<name>, proven by each provider's own secret.
+  await app.register(telegramWebhookRoutes, { ctx });
   await serveWebApp(app, webRoot);
 
   return app;

@@ -2,6 +2,7 @@ import type { AppContext } from './context.js';
 import { scheduleJobs } from './jobs/index.js';
 import { startApiChannels } from './channels/api/index.js';
 import { startEmailChannels } from './channels/email/index.js';
+import { startTelegramChannels } from './channels/telegram/index.js';
 import { startCheckpointer } from './db/checkpointer.js';
 
 /**
@@ -16,5 +17,6 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   scheduleJobs(ctx);
   startEmailChannels(ctx);
   startApiChannels(ctx);
+  startTelegramChannels(ctx);
   ctx.outbox.start();
 }

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiChannelSchema } from '../channels/api/config-schema.js';
 import { EmailChannelSchema } from '../channels/email/config-schema.js';
+import { TelegramChannelSchema } from '../channels/telegram/config-schema.js';
 import { WidgetChannelSchema } from '../channels/widget/config-schema.js';
 
 const strict = { additionalProperties: false } as const;
@@ -82,6 +83,7 @@ export const ConfigSchema = Type.Object(
         email: Type.Array(EmailChannelSchema, { default: [] }),
         widget: Type.Array(WidgetChannelSchema, { default: [] }),
         api: Type.Array(ApiChannelSchema, { default: [] }),
+        telegram: Type.Array(TelegramChannelSchema, { default: [] }),
       },
       { ...strict, default: {} },
     ),

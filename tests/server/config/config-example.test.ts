@@ -68,9 +68,10 @@ describe('config.example.yaml', () => {
     writeFileSync(path.join(secrets, 'support_mail'), 'mail-password\n');
     writeFileSync(path.join(secrets, 'widget_identity'), 'a-widget-identity-secret\n');
     writeFileSync(path.join(secrets, 'api_shop'), 'an-api-channel-secret\n');
+    writeFileSync(path.join(secrets, 'telegram_bot'), '123456:ABC-token\n');
     const relocate = (v: unknown): unknown => JSON.parse(JSON.stringify(v).replaceAll('/run/secrets/', `${secrets}/`));
     const config = configFromObject(
-      { channels: { email: relocate(example('email')), widget: relocate(example('widget')), api: relocate(example('api')) } },
+      { channels: { email: relocate(example('email')), widget: relocate(example('widget')), api: relocate(example('api')), telegram: relocate(example('telegram')) } },
       { SUPPORT_MAIL_PASSWORD: 'from-env' },
       dir,
     );
@@ -79,5 +80,6 @@ describe('config.example.yaml', () => {
     expect(config.channels.widget[0]?.identity_secret).toBe('a-widget-identity-secret');
     expect(config.channels.widget[0]?.email_channel).toBe('support');
     expect(config.channels.api[0]?.secret).toBe('an-api-channel-secret');
+    expect(config.channels.telegram[0]).toMatchObject({ bot_token: '123456:ABC-token', api_base_url: 'https://api.telegram.org' });
   });
 });
