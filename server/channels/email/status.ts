@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import { telegramBotState } from '../telegram/index.js';
 import { widgetEmbedSnippet } from '../widget/snippet.js';
 import { liveMailboxStatus } from './index.js';
 import { mailboxStates } from './state-queries.js';
@@ -41,5 +42,15 @@ export async function listChannels(ctx: AppContext): Promise<ChannelListItem[]> 
       state: null,
     }),
   );
-  return [...email, ...widget];
+  const api = ctx.config.channels.api.map((c): ChannelListItem => ({ kind: 'api', name: c.name, address: c.callback_url, state: null }));
+  const telegram = ctx.config.channels.telegram.map((c): ChannelListItem => {
+    const bot = telegramBotState(ctx, c.name);
+    return {
+      kind: 'telegram',
+      name: c.name,
+      ...(bot?.username ? { address: `@${bot.username}` } : {}),
+      state: bot ? { connected: bot.ready, lastSyncAt: null, lastError: bot.lastError } : null,
+    };
+  });
+  return [...email, ...widget, ...api, ...telegram];
 }

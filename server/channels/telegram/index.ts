@@ -11,6 +11,11 @@ export interface BotState {
 
 const RETRY_MS = [5_000, 30_000, 120_000, 600_000];
 
+const runtimes = new WeakMap<AppContext, Map<string, BotState>>();
+
+/** The webhook registration state of this process's bots (the channel list shows it). */
+export const telegramBotState = (ctx: AppContext, name: string): BotState | null => runtimes.get(ctx)?.get(name) ?? null;
+
 export const webhookUrl = (ctx: AppContext, channel: TelegramChannelConfig): string =>
   `${ctx.config.server.public_url}/webhooks/telegram/${encodeURIComponent(channel.name)}`;
 
@@ -40,8 +45,11 @@ export async function registerWebhook(ctx: AppContext, channel: TelegramChannelC
  * `telegram:<name>` (not critical: one broken bot leaves the desk working).
  */
 export function startTelegramChannels(ctx: AppContext): Map<string, BotState> {
+  const existing = runtimes.get(ctx);
+  if (existing) return existing;
   const states = new Map<string, BotState>();
   if (ctx.config.channels.telegram.length === 0) return states;
+  runtimes.set(ctx, states);
   ctx.onClose(ctx.outbox.registerSender('telegram', createTelegramSender(ctx)));
   const log = ctx.logger.child({ subsystem: 'channel-telegram' });
   const timers = new Set<NodeJS.Timeout>();

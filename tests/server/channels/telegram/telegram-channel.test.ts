@@ -222,3 +222,14 @@ describe('Telegram: replies', () => {
     expect(detail.find((m) => m.id === reply.body.message.id)?.delivery).toEqual({ status: 'failed', error: 'Forbidden: bot was blocked by the user' });
   });
 });
+
+describe('Telegram: channel list', () => {
+  it('shows each bot with its username and webhook state', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/channels', headers: t.admin.headers });
+    const items = res.json<{ items: Array<{ kind: string; name: string; address?: string; state: { connected: boolean; lastError: string | null } | null }> }>().items;
+    expect(items.filter((i) => i.kind === 'telegram')).toEqual([
+      { kind: 'telegram', name: 'bot', address: '@kefu_test_bot', state: { connected: true, lastSyncAt: null, lastError: null } },
+      { kind: 'telegram', name: 'broken', state: { connected: false, lastSyncAt: null, lastError: 'Telegram 401: Unauthorized' } },
+    ]);
+  });
+});
