@@ -33,8 +33,11 @@ export interface FakeTelegram {
   callsOf(method: string): TelegramCall[];
   /** Waits until `method` has been called `count` times in all. */
   waitForCalls(method: string, count: number): Promise<TelegramCall[]>;
-  /** POSTs an update to the registered webhook with the secret header; resolves with the HTTP status. */
-  deliver(update: unknown, secret?: string): Promise<number>;
+  /**
+   * POSTs an update to the registered webhook with the secret header; resolves with the HTTP status.
+   * `origin` replaces the registered URL's scheme, host and port (a test server's public_url is not where it listens).
+   */
+  deliver(update: unknown, options?: { secret?: string; origin?: string }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -86,11 +89,13 @@ export async function startFakeTelegram(token = '123456:fake-bot-token'): Promis
         };
         if (!check()) waiters.push(waiter);
       }),
-    async deliver(update, secret) {
+    async deliver(update, options = {}) {
       if (!fake.webhook) throw new Error('no webhook registered');
-      const res = await fetch(fake.webhook.url, {
+      const registered = new URL(fake.webhook.url);
+      const target = options.origin ? new URL(registered.pathname, options.origin).toString() : registered.toString();
+      const res = await fetch(target, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret ?? fake.webhook.secret_token },
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': options.secret ?? fake.webhook.secret_token },
         body: JSON.stringify(update),
       });
       await res.body?.cancel();

@@ -79,6 +79,7 @@ export function channelIcon(kind: string): IconName {
     case 'wechat':
       return 'chat';
     case 'api':
+    case 'external':
       return 'api';
     default:
       return 'inbox';

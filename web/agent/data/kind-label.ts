@@ -10,6 +10,11 @@ export function kindLabel(kind: string): string {
       return t('channels.kindWidget');
     case 'phone':
       return t('contact.phone');
+    case 'api':
+    case 'external':
+      return t('channels.kindApi');
+    case 'telegram':
+      return t('channels.kindTelegram');
     default:
       return kind;
   }
