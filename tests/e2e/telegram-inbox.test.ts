@@ -7,7 +7,8 @@ import { startTelegramChannels } from '../../server/channels/telegram/index.js';
 import { launchChromium } from '../helpers/browser.js';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.js';
 import { gradientPng } from '../helpers/png.js';
-import { buildAgentApp, openTicket, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
+import { createAgent } from '../../server/modules/agents/service.js';
+import { buildAgentApp, openTicket, PASSWORD, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
 
 const SHOTS = '/tmp/shots-channels';
 const SECRET = 'e2e-telegram-secret';
@@ -101,5 +102,21 @@ describe('a Telegram conversation in the agent app', () => {
     await page.screenshot({ path: `${SHOTS}/telegram-inbox-375.png` });
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.screenshot({ path: `${SHOTS}/telegram-inbox-1440.png` });
+  });
+
+  it('says the same in Chinese', async () => {
+    for (const [language, email, words] of [
+      ['zh-CN', 'li@example.test', ['未保存：超过附件大小上限', '失败']],
+      ['zh-TW', 'chen@example.test', ['未儲存：超過附件大小上限', '失敗']],
+    ] as const) {
+      await createAgent(server.ctx, { email, name: language, role: 'admin', password: PASSWORD, language });
+      const zh = await signedInPage(browser, server, { email, context: { viewport: { width: 1440, height: 900 } } });
+      await openTicket(zh, ticketId);
+      await zh.waitForSelector('kf-timeline .delivery[data-status="failed"]');
+      expect(await zh.locator('kf-timeline .skip').textContent()).toContain(words[0]);
+      expect(await zh.locator('kf-timeline .delivery[data-status="failed"]').textContent()).toContain(words[1]);
+      await zh.screenshot({ path: `${SHOTS}/telegram-ticket-${language}-1440.png` });
+      await zh.context().close();
+    }
   });
 });
