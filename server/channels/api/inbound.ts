@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { BadRequest } from '../../http/errors.js';
 import type { Identity, InboundMessage, IntakeResult } from '../../intake/types.js';
 import { maxAttachmentBytes } from '../../modules/attachments/service.js';
-import { commitInbound } from '../kit/commit.js';
+import { alreadyStored, commitInbound } from '../kit/commit.js';
 import { downloadMedia, splitMedia } from '../kit/media.js';
 import { toE164 } from '../kit/phone.js';
 import type { ApiChannelConfig } from './config-schema.js';
@@ -70,8 +70,9 @@ export async function receiveApiMessage(ctx: AppContext, channel: ApiChannelConf
   const valid = body as ApiInbound;
   const msg = toInbound(channel, valid);
   const limit = maxAttachmentBytes(ctx);
+  const wanted = (await alreadyStored(ctx, msg.channel, msg.idempotencyKey)) ? [] : (valid.attachments ?? []);
   const files = await Promise.all(
-    (valid.attachments ?? []).map((a, i) => downloadMedia({ url: a.url, filename: fileNameOf(a.url, a.filename, i), contentType: a.contentType }, limit)),
+    wanted.map((a, i) => downloadMedia({ url: a.url, filename: fileNameOf(a.url, a.filename, i), contentType: a.contentType }, limit)),
   );
   const { attachments, skipped } = splitMedia(files);
   return commitInbound(ctx, { ...msg, attachments }, skipped);

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { intake } from '../../intake/intake.js';
+import { findMessageByIdempotencyKey } from '../../modules/tickets/queries.js';
 import type { InboundMessage, IntakeResult } from '../../intake/types.js';
 import type { SkippedMedia } from './media.js';
 
@@ -13,4 +14,12 @@ export function commitInbound(ctx: AppContext, msg: InboundMessage, skipped: Ski
   if (skipped.length === 0) return intake(ctx, msg);
   const listed = skipped.map((s) => ({ name: s.name, size: s.size, reason: s.reason }));
   return intake(ctx, { ...msg, meta: { ...msg.meta, skippedAttachments: listed } });
+}
+
+/**
+ * Whether a provider's retry of this message was stored already: checked before fetching its
+ * files, so a retried webhook costs no downloads. Intake still decides; this only saves work.
+ */
+export async function alreadyStored(ctx: AppContext, channel: { kind: string; name: string }, key: string): Promise<boolean> {
+  return (await findMessageByIdempotencyKey(ctx.db, channel, key.trim())) !== undefined;
 }

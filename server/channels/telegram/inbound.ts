@@ -3,7 +3,7 @@ import { BadRequest } from '../../http/errors.js';
 import type { InboundMessage } from '../../intake/types.js';
 import { maxAttachmentBytes } from '../../modules/attachments/service.js';
 import { recordChannelLine } from '../kit/channel-line.js';
-import { commitInbound } from '../kit/commit.js';
+import { alreadyStored, commitInbound } from '../kit/commit.js';
 import { splitMedia } from '../kit/media.js';
 import { TelegramClient } from './client.js';
 import type { TelegramChannelConfig } from './config-schema.js';
@@ -62,9 +62,10 @@ export function toInbound(channel: TelegramChannelConfig, m: TgMessage): Inbound
 async function storeMessage(ctx: AppContext, channel: TelegramChannelConfig, m: TgMessage): Promise<UpdateOutcome> {
   const client = new TelegramClient(channel);
   const limit = maxAttachmentBytes(ctx);
-  const files = await Promise.all(mediaOf(m).map((ref) => fetchMedia(client, ref, limit)));
-  const { attachments, skipped } = splitMedia(files);
   const msg = toInbound(channel, m);
+  const refs = (await alreadyStored(ctx, msg.channel, msg.idempotencyKey)) ? [] : mediaOf(m);
+  const files = await Promise.all(refs.map((ref) => fetchMedia(client, ref, limit)));
+  const { attachments, skipped } = splitMedia(files);
   // The subject of a ticket started by a photo alone says what came in.
   const subject = msg.text.trim() === '' ? (attachments[0]?.filename ?? skipped[0]?.name) : undefined;
   const result = await commitInbound(ctx, { ...msg, subject, attachments }, skipped);

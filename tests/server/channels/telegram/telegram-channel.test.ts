@@ -145,6 +145,15 @@ describe('Telegram: inbound', () => {
     expect(tg.callsOf('getFile').map((c) => c.params.file_id)).toEqual(['doc-big']);
   });
 
+  it('fetches the files of a redelivered update only once', async () => {
+    tg.addFile('doc-retry', Buffer.from('retry me'), 'documents/retry.txt');
+    const update = { update_id: ++updateId, message: message({ document: { file_id: 'doc-retry', file_name: 'retry.txt', mime_type: 'text/plain' } }, { ...from, id: 889 }) };
+    for (let i = 0; i < 3; i++) expect((await deliver(update)).statusCode).toBe(200);
+    expect(tg.callsOf('getFile').map((c) => c.params.file_id)).toEqual(['doc-retry']);
+    const messages = await messagesOf((await lastMessage()).ticket_id);
+    expect(messages.map((m) => m.attachments.map((a) => a.name))).toEqual([['retry.txt']]);
+  });
+
   it('puts an edited message on the timeline as a line, once, without a new customer message', async () => {
     const who = { ...from, id: 999 };
     const original = message({ text: 'order 1234' }, who);
