@@ -5,7 +5,8 @@ import { AppError, NotFound } from '../../http/errors.js';
 import { withErrors } from '../../http/schemas.js';
 import { keepRawBody, parseJsonObject, rawBodyOf } from '../kit/raw-body.js';
 import { receiveApiMessage } from './inbound.js';
-import { ApiInboundResultSchema, ApiInboundSchema } from './schemas.js';
+import { ApiInboundResultSchema, ApiInboundSchema, ApiStatusSchema } from './schemas.js';
+import { reportDelivery } from './status.js';
 import { verifyKefuSignature } from './signature.js';
 
 const Params = Type.Object({ name: Type.String({ maxLength: 64 }) });
@@ -46,6 +47,29 @@ export const apiChannelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
         if (err instanceof AppError && err.status === 400) log.warn({ channel: channel.name, reason: err.message }, 'malformed API channel message');
         throw err;
       }
+    },
+  );
+
+  app.post(
+    '/channels/api/:name/status',
+    {
+      schema: {
+        tags: ['channels'],
+        summary: "Your app reports what became of an agent's reply: delivered, or failed with a reason",
+        description: 'Signed like messages (`X-Kefu-Timestamp`, `X-Kefu-Signature`). The agent sees the reply as delivered, or failed with `error`.',
+        params: Params,
+        body: ApiStatusSchema,
+        response: withErrors({ 200: Type.Object({ ok: Type.Boolean() }) }, 400, 401, 404),
+      },
+      validatorCompiler: () => () => true,
+    },
+    async (request) => {
+      const channel = ctx.config.channels.api.find((c) => c.name === request.params.name);
+      if (!channel) throw new NotFound('API channel');
+      const raw = rawBodyOf(request.body);
+      verifyKefuSignature(channel.secret, request.headers, raw);
+      await reportDelivery(ctx, channel, parseJsonObject(raw));
+      return { ok: true };
     },
   );
 };

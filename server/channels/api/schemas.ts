@@ -53,3 +53,14 @@ export interface ApiCallbackPayload {
   attachments: Array<{ filename: string; contentType: string; size: number; contentBase64: string }>;
   createdAt: string;
 }
+
+export const ApiStatusSchema = Type.Object(
+  {
+    messageId: Type.Integer({ minimum: 1, description: 'the messageId of the reply, as POSTed to callback_url' }),
+    status: Type.Union([Type.Literal('delivered'), Type.Literal('failed')]),
+    error: Type.Optional(Type.String({ maxLength: 500, description: 'why it failed, shown to the agent' })),
+  },
+  { additionalProperties: false },
+);
+
+export type ApiStatus = Static<typeof ApiStatusSchema>;

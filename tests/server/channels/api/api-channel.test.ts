@@ -190,6 +190,27 @@ describe('API channel: replies', () => {
     expect(row).toEqual({ status: 'failed', attempts: 1 });
   });
 
+  it('takes the app\'s report of a reply delivered, or failed with its reason, signed like messages', async () => {
+    const { messageId } = await ticketWithReply('r4', 'Shown in the app?');
+    await t.ctx.outbox.runOnce();
+    const report = (payload: unknown, headers?: Record<string, string>) => {
+      const body = JSON.stringify(payload);
+      return t.app.inject({ method: 'POST', url: '/api/v1/channels/api/shop/status', headers: headers ?? sign(body), payload: body });
+    };
+    expect((await report({ messageId, status: 'delivered' })).statusCode).toBe(200);
+    expect(await deliveryOf(messageId)).toEqual({ delivery_status: 'delivered', delivery_error: null });
+    expect((await report({ messageId, status: 'failed', error: 'push token expired' })).statusCode).toBe(200);
+    expect(await deliveryOf(messageId)).toEqual({ delivery_status: 'failed', delivery_error: 'push token expired' });
+
+    const forged = JSON.stringify({ messageId, status: 'delivered' });
+    expect((await report({ messageId, status: 'delivered' }, sign(forged, undefined, 'another-secret-entirely'))).statusCode).toBe(401);
+    expect((await report({ messageId, status: 'read' })).statusCode).toBe(400);
+    // A customer's message, or one on another channel, is not the app's to report.
+    const inbound = (await post({ messageId: 'm-r5', sender: { id: 'c' }, text: 'x' })).json<{ messageId: number }>().messageId;
+    expect((await report({ messageId: inbound, status: 'delivered' })).statusCode).toBe(404);
+    expect(await deliveryOf(messageId)).toEqual({ delivery_status: 'failed', delivery_error: 'push token expired' });
+  });
+
   it('lists api tickets by channel name', async () => {
     const res = await as(t, t.admin).get<{ items: TicketView[] }>('/tickets?channel=shop&status=all');
     expect(res.status).toBe(200);
