@@ -6,7 +6,7 @@ import type { KefuEvent } from '../realtime/events.js';
 import { parseJsonObject } from '../modules/tickets/json.js';
 import { setDeliveryStatus } from './delivery.js';
 import { claimDue, nextDueAt, type OutboxRow } from './queue.js';
-import { PermanentDeliveryError, SenderRegistry, type Sender } from './senders.js';
+import { PermanentDeliveryError, RetryLaterError, SenderRegistry, type Sender } from './senders.js';
 
 export interface OutboxOptions {
   /** Idle wait between polls when nothing nudges the worker. */
@@ -146,7 +146,8 @@ export class Outbox {
     } catch (err) {
       const error = errorText(err);
       const final = err instanceof PermanentDeliveryError || row.attempts >= this.#opts.maxAttempts;
-      const retryAt = now() + backoffMs(row.attempts, this.#opts.baseDelayMs, this.#opts.maxDelayMs);
+      const wait = backoffMs(row.attempts, this.#opts.baseDelayMs, this.#opts.maxDelayMs);
+      const retryAt = now() + (err instanceof RetryLaterError ? Math.max(wait, err.afterMs) : wait);
       await db
         .updateTable('outbox')
         .set({

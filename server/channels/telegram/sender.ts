@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { AppContext } from '../../context.js';
-import { PermanentDeliveryError, type Sender } from '../../outbox/senders.js';
+import { PermanentDeliveryError, RetryLaterError, type Sender } from '../../outbox/senders.js';
 import { loadOutboundReply, type OutboundFile } from '../kit/outbound.js';
 import { TelegramApiError, TelegramClient } from './client.js';
 
@@ -30,11 +30,16 @@ async function sendFile(client: TelegramClient, chatId: string, file: OutboundFi
 
 /**
  * Telegram refusing the message itself (400: chat not found, 403: the user blocked the bot) is
- * final, with Telegram's description for the agent; 429 and 5xx are retried by the outbox.
+ * final, with Telegram's description for the agent; 429 (not before its retry_after) and 5xx are
+ * retried by the outbox.
  */
 function classify(err: unknown): never {
   if (err instanceof TelegramApiError && (err.code === 400 || err.code === 403 || err.code === 401 || err.code === 404)) {
     throw new PermanentDeliveryError(err.description, { cause: err });
+  }
+  // Flood control: Telegram says how many seconds to wait, and trying sooner only extends the ban.
+  if (err instanceof TelegramApiError && err.retryAfterSeconds !== null) {
+    throw new RetryLaterError(err.message, err.retryAfterSeconds * 1000, { cause: err });
   }
   throw err;
 }

@@ -221,6 +221,19 @@ describe('Telegram: replies', () => {
     expect(tg.callsOf('sendMessage').map((c) => c.params.text)).toEqual(['retry please', 'retry please', 'retry please']);
   });
 
+  it('waits at least as long as Telegram asks after a 429', async () => {
+    const ticketId = await ticketOf(1004);
+    tg.failNext('sendMessage', { status: 429, description: 'Too Many Requests: retry after 3600', retry_after: 3600 });
+    const reply = await as(t, t.admin).post<{ message: MessageView }>(`/tickets/${ticketId}/messages`, { kind: 'reply', text: 'slow down' });
+    const before = Date.now();
+    await t.ctx.outbox.runOnce();
+    const row = await t.ctx.db.selectFrom('outbox').select(['status', 'next_attempt_at']).where('message_id', '=', reply.body.message.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('pending');
+    // The outbox's own first backoff is seconds; Telegram asked for an hour.
+    expect(row.next_attempt_at).toBeGreaterThanOrEqual(before + 3600_000);
+    expect(await deliveryOf(reply.body.message.id)).toEqual({ delivery_status: 'queued', delivery_error: 'Telegram 429: Too Many Requests: retry after 3600' });
+  });
+
   it('fails a reply for good when the user blocked the bot, with Telegram\'s description', async () => {
     const ticketId = await ticketOf(1003);
     tg.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' });
