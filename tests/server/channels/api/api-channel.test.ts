@@ -53,6 +53,13 @@ describe('API channel: inbound', () => {
     expect(ids).toEqual([{ kind: 'external', value: 'shop:u-1' }]);
   });
 
+  it('takes a body sent as application/json; charset=utf-8, verified over its exact bytes', async () => {
+    const body = JSON.stringify({ messageId: 'm-charset', sender: { id: 'u-cs', name: '王芳' }, text: '你好，我的订单在哪里？' });
+    const headers = { ...sign(body), 'content-type': 'application/json; charset=utf-8' };
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/channels/api/shop/messages', headers, payload: Buffer.from(body) });
+    expect(res.statusCode, res.body).toBe(200);
+  });
+
   it('stores a repeated messageId once and says so', async () => {
     const first = await post({ messageId: 'm-dup', sender: { id: 'u-2' }, text: 'hello' });
     const before = await countMessages();
