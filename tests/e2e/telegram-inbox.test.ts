@@ -76,6 +76,7 @@ describe('a Telegram conversation in the agent app', () => {
     expect(await page.locator('kf-ticket-view .sub').first().textContent()).toContain('shop-bot');
     expect(await page.locator('kf-timeline article.inbound .via[data-channel="telegram"]').first().textContent()).toContain('shop-bot');
 
+    expect(await page.locator('kf-composer .hint').textContent()).toBe('Sent through Telegram');
     await page.click('kf-composer textarea');
     await page.keyboard.type('Sorry about that, Ivan! It is with the courier and arrives tomorrow.');
     await page.click('kf-composer [data-action=send]');

@@ -10,6 +10,7 @@ import { onEscape } from '../data/escape-stack.js';
 import { SendKey, withRetries } from '../data/send-key.js';
 import { mentionQuery, mentionedAgentIds, nextPlaceholder, slashQuery } from '../data/placeholders.js';
 import { storeContext, type AppStore } from '../data/store.js';
+import { kindLabel } from '../data/kind-label.js';
 import { icon } from '../icons.js';
 import { base, popover } from '../styles.js';
 import { toastError } from '../toast.js';
@@ -127,6 +128,12 @@ export class KfComposer extends LitElement {
 
   private get _isEmail(): boolean {
     return this.ticket.channel.kind === 'email';
+  }
+
+  /** A widget chat gets the reply at once; a messaging app or the business's own app gets it through the channel. */
+  private _replyHint(): string {
+    const kind = this.ticket.channel.kind;
+    return kind === 'widget' ? t('composer.chatHint') : t('composer.channelHint', { channel: kindLabel(kind) });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -462,7 +469,7 @@ export class KfComposer extends LitElement {
       <div class="tabs" role="tablist">
         <button class="tab" role="tab" data-mode="reply" aria-selected=${!note} ?disabled=${!this.canReply} @click=${() => this.focusMode('reply')}>${icon('reply', 14)}${t('composer.reply')}</button>
         <button class="tab" role="tab" data-mode="note" aria-selected=${note} @click=${() => this.focusMode('note')}>${icon('note', 14)}${t('composer.note')}</button>
-        <span class="hint">${note ? t('composer.noteHint') : this._isEmail ? t('composer.emailHint') : t('composer.chatHint')}</span>
+        <span class="hint">${note ? t('composer.noteHint') : this._isEmail ? t('composer.emailHint') : this._replyHint()}</span>
       </div>
       ${!note && this._isEmail ? this._fieldsSummary(to) : ''}
       ${!note && this._isEmail
