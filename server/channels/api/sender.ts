@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AppContext } from '../../context.js';
 import { PermanentDeliveryError, type Sender } from '../../outbox/senders.js';
+import { unreachable } from '../kit/fetch-error.js';
 import { loadOutboundReply, type OutboundReply } from '../kit/outbound.js';
 import type { ApiChannelConfig } from './config-schema.js';
 import type { ApiCallbackPayload } from './schemas.js';
@@ -53,6 +54,8 @@ export function createApiSender(ctx: AppContext): Sender {
       headers: { 'content-type': 'application/json', ...signedHeaders(channel.secret, body) },
       body,
       signal: AbortSignal.timeout(CALLBACK_TIMEOUT_MS),
+    }).catch((err: unknown) => {
+      throw unreachable('callback', err);
     });
     if (res.ok) {
       await res.body?.cancel().catch(() => undefined);

@@ -1,3 +1,4 @@
+import { unreachable } from '../kit/fetch-error.js';
 import type { TelegramChannelConfig } from './config-schema.js';
 
 const CALL_TIMEOUT_MS = 20_000;
@@ -47,6 +48,8 @@ export class TelegramClient {
       headers,
       body,
       signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    }).catch((err: unknown) => {
+      throw unreachable('Telegram', err);
     });
     const envelope = (await res.json().catch(() => null)) as Envelope | null;
     if (envelope?.ok === true) return envelope.result as T;

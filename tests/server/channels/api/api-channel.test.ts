@@ -224,4 +224,16 @@ describe('API channel: replies', () => {
     expect(res.body.items.length).toBeGreaterThan(0);
     expect(new Set(res.body.items.map((i) => i.channel.name))).toEqual(new Set(['shop']));
   });
+
+  // Last: it stops the callback receiver.
+  it('keeps a reply queued while the callback cannot be reached, saying why', async () => {
+    const { messageId } = await ticketWithReply('r6', 'Anyone there?');
+    await callback.close();
+    await t.ctx.outbox.runOnce();
+    // A kept-alive connection may be found closed first; a new one is refused.
+    expect(await deliveryOf(messageId)).toEqual({ delivery_status: 'queued', delivery_error: expect.stringMatching(/^callback unreachable: (ECONNREFUSED|other side closed)$/) });
+    await dueNow(messageId);
+    await t.ctx.outbox.runOnce();
+    expect(await deliveryOf(messageId)).toEqual({ delivery_status: 'queued', delivery_error: 'callback unreachable: ECONNREFUSED' });
+  });
 });
