@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { intake } from '../../intake/intake.js';
+import { intake, type Alongside } from '../../intake/intake.js';
 import { findMessageByIdempotencyKey } from '../../modules/tickets/queries.js';
 import type { InboundMessage, IntakeResult } from '../../intake/types.js';
 import type { SkippedMedia } from './media.js';
@@ -10,10 +10,10 @@ import type { SkippedMedia } from './media.js';
  * provider's retry is stored once thanks to the idempotency key. Files a channel could not fetch
  * are listed on the message, next to any intake itself left out.
  */
-export function commitInbound(ctx: AppContext, msg: InboundMessage, skipped: SkippedMedia[] = []): Promise<IntakeResult> {
-  if (skipped.length === 0) return intake(ctx, msg);
+export function commitInbound(ctx: AppContext, msg: InboundMessage, skipped: SkippedMedia[] = [], alongside?: Alongside): Promise<IntakeResult> {
+  if (skipped.length === 0) return intake(ctx, msg, alongside);
   const listed = skipped.map((s) => ({ name: s.name, size: s.size, reason: s.reason }));
-  return intake(ctx, { ...msg, meta: { ...msg.meta, skippedAttachments: listed } });
+  return intake(ctx, { ...msg, meta: { ...msg.meta, skippedAttachments: listed } }, alongside);
 }
 
 /**

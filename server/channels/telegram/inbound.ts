@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
+import type { Alongside } from '../../intake/intake.js';
 import { BadRequest } from '../../http/errors.js';
 import type { InboundMessage } from '../../intake/types.js';
 import { maxAttachmentBytes } from '../../modules/attachments/service.js';
@@ -59,6 +61,22 @@ export function toInbound(channel: TelegramChannelConfig, m: TgMessage): Inbound
   };
 }
 
+/**
+ * The @username on the contact's attributes, where agents see it, in the message's transaction.
+ * Only when it changed: a chatty customer does not rewrite their contact on every message.
+ */
+const keepUsername =
+  (username: string | undefined): Alongside =>
+  async (tx, stored) => {
+    if (!username || !stored.created) return;
+    await tx
+      .updateTable('contacts')
+      .set({ attributes: sql<string>`json_set(attributes, '$.telegram_username', ${username})` })
+      .where('id', '=', stored.contactId)
+      .where(sql<boolean>`coalesce(json_extract(attributes, '$.telegram_username'), '') != ${username}`)
+      .execute();
+  };
+
 async function storeMessage(ctx: AppContext, channel: TelegramChannelConfig, m: TgMessage): Promise<UpdateOutcome> {
   const client = new TelegramClient(channel);
   const limit = maxAttachmentBytes(ctx);
@@ -68,7 +86,8 @@ async function storeMessage(ctx: AppContext, channel: TelegramChannelConfig, m: 
   const { attachments, skipped } = splitMedia(files);
   // The subject of a ticket started by a photo alone says what came in.
   const subject = msg.text.trim() === '' ? (attachments[0]?.filename ?? skipped[0]?.name) : undefined;
-  const result = await commitInbound(ctx, { ...msg, subject, attachments }, skipped);
+  const username = m.from?.username ?? m.chat.username;
+  const result = await commitInbound(ctx, { ...msg, subject, attachments }, skipped, keepUsername(username));
   return { kind: 'stored', ticketId: result.ticketId, messageId: result.messageId, created: result.created };
 }
 

@@ -79,6 +79,8 @@ describe('Telegram: inbound', () => {
     expect(JSON.parse(row.meta)).toMatchObject({ chatId: 4242, username: 'ivanp', userId: '4242' });
     const ids = await t.ctx.db.selectFrom('contact_identities').select(['kind', 'value']).where('contact_id', '=', ticket.contact_id).execute();
     expect(ids).toEqual([{ kind: 'telegram', value: '4242' }]);
+    const contact = await t.ctx.db.selectFrom('contacts').select(['name', 'attributes']).where('id', '=', ticket.contact_id).executeTakeFirstOrThrow();
+    expect([contact.name, JSON.parse(contact.attributes)]).toEqual(['Ivan Petrov', { telegram_username: 'ivanp' }]);
     // The next message of the chat joins the same ticket.
     await deliver({ update_id: ++updateId, message: message({ text: 'hello?' }) });
     expect((await lastMessage()).ticket_id).toBe(ticket.id);
