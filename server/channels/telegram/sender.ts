@@ -33,10 +33,10 @@ async function sendFile(client: TelegramClient, chatId: string, file: OutboundFi
  * final, with Telegram's description for the agent; 429 (not before its retry_after) and 5xx are
  * retried by the outbox.
  */
+const isFinal = (err: unknown): err is TelegramApiError => err instanceof TelegramApiError && [400, 401, 403, 404].includes(err.code);
+
 function classify(err: unknown): never {
-  if (err instanceof TelegramApiError && (err.code === 400 || err.code === 403 || err.code === 401 || err.code === 404)) {
-    throw new PermanentDeliveryError(err.description, { cause: err });
-  }
+  if (isFinal(err)) throw new PermanentDeliveryError(err.description, { cause: err });
   // Flood control: Telegram says how many seconds to wait, and trying sooner only extends the ban.
   if (err instanceof TelegramApiError && err.retryAfterSeconds !== null) {
     throw new RetryLaterError(err.message, err.retryAfterSeconds * 1000, { cause: err });
@@ -44,8 +44,13 @@ function classify(err: unknown): never {
   throw err;
 }
 
-/** Agents' replies on Telegram tickets: the text with sendMessage, each file with sendPhoto or sendDocument. */
+/**
+ * Agents' replies on Telegram tickets: the text with sendMessage, each file with sendPhoto or
+ * sendDocument. A reply is several calls; when one fails, the retry starts at that call, so the
+ * customer does not get the text again (remembered by this process only: a restart may repeat a part).
+ */
 export function createTelegramSender(ctx: AppContext): Sender {
+  const partsDone = new Map<number, number>();
   return async (job) => {
     const channel = ctx.config.channels.telegram.find((c) => c.name === job.channelName);
     if (!channel) throw new PermanentDeliveryError(`no Telegram channel named "${job.channelName ?? ''}" in the configuration`);
@@ -53,12 +58,20 @@ export function createTelegramSender(ctx: AppContext): Sender {
     const chatId = lastInbound?.chatId !== undefined ? String(lastInbound.chatId) : ticket.thread_key;
     if (!chatId) throw new PermanentDeliveryError('the ticket has no Telegram chat to answer in');
     const client = new TelegramClient(channel);
+    const parts: Array<() => Promise<unknown>> = [
+      ...splitText(message.text).map((text) => () => client.call('sendMessage', { chat_id: chatId, text })),
+      ...files.map((file) => () => sendFile(client, chatId, file)),
+    ];
     try {
-      for (const part of splitText(message.text)) await client.call('sendMessage', { chat_id: chatId, text: part });
-      for (const file of files) await sendFile(client, chatId, file);
+      for (let i = partsDone.get(job.id) ?? 0; i < parts.length; i++) {
+        await parts[i]?.();
+        partsDone.set(job.id, i + 1);
+      }
     } catch (err) {
+      if (isFinal(err)) partsDone.delete(job.id);
       classify(err);
     }
+    partsDone.delete(job.id);
     return { status: 'sent' };
   };
 }

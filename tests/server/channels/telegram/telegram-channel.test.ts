@@ -207,6 +207,20 @@ describe('Telegram: replies', () => {
     expect(await deliveryOf(reply.body.message.id)).toEqual({ delivery_status: 'sent', delivery_error: null });
   });
 
+  it('resends only the part that failed: the text is not sent twice when the photo fails once', async () => {
+    const ticketId = await ticketOf(1005);
+    const attachmentId = await upload('map.png', 'image/png', Buffer.from('\x89PNG\r\n\x1a\nmap', 'binary'));
+    tg.failNext('sendPhoto', { status: 500 });
+    const reply = await as(t, t.admin).post<{ message: MessageView }>(`/tickets/${ticketId}/messages`, { kind: 'reply', text: 'Here is the map', attachmentIds: [attachmentId] });
+    await t.ctx.outbox.runOnce();
+    expect((await deliveryOf(reply.body.message.id)).delivery_status).toBe('queued');
+    await dueNow(reply.body.message.id);
+    await t.ctx.outbox.runOnce();
+    expect((await deliveryOf(reply.body.message.id)).delivery_status).toBe('sent');
+    expect(tg.callsOf('sendMessage').map((c) => c.params.text)).toEqual(['Here is the map']);
+    expect(tg.callsOf('sendPhoto')).toHaveLength(2);
+  });
+
   it('keeps a reply queued while Telegram answers 500, then delivers it', async () => {
     const ticketId = await ticketOf(1002);
     tg.failNext('sendMessage', { status: 500 }, { status: 502, description: 'Bad Gateway' });
