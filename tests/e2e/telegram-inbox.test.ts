@@ -32,7 +32,10 @@ beforeAll(async () => {
   server = await startAgentServer(webRoot, {
     // 0.05 MB: the customer's 80 KB log file is over the limit and shows as a note on the message.
     attachments: { max_size_mb: 0.05 },
-    channels: { telegram: [{ name: 'shop-bot', bot_token: tg.token, webhook_secret: SECRET, api_base_url: tg.url }] },
+    channels: {
+      telegram: [{ name: 'shop-bot', bot_token: tg.token, webhook_secret: SECRET, api_base_url: tg.url }],
+      api: [{ name: 'shop-app', secret: 'e2e-api-channel-secret', callback_url: 'https://shop.example.com/kefu/replies' }],
+    },
   });
   startTelegramChannels(server.ctx);
   server.ctx.outbox.start();
@@ -103,6 +106,16 @@ describe('a Telegram conversation in the agent app', () => {
     await page.screenshot({ path: `${SHOTS}/telegram-inbox-375.png` });
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.screenshot({ path: `${SHOTS}/telegram-inbox-1440.png` });
+  });
+
+  it('lists the bot with its username and webhook state, and the API channel, under Settings → Channels', async () => {
+    await page.evaluate(() => (location.hash = '#/admin/channels'));
+    const bot = page.locator('kf-admin-channels .panel.ch', { hasText: 'shop-bot' });
+    await bot.waitFor();
+    expect(await bot.textContent()).toContain('@kefu_test_bot');
+    expect(await bot.locator('.state.ok').count()).toBe(1);
+    expect(await page.locator('kf-admin-channels .panel.ch', { hasText: 'shop-app' }).textContent()).toContain('https://shop.example.com/kefu/replies');
+    await page.screenshot({ path: `${SHOTS}/channels-settings-1440.png` });
   });
 
   it('says the same in Chinese', async () => {
