@@ -49,6 +49,8 @@ import { registerWhatsApp } from './channels/whatsapp/index.js';
 import { whatsappApiRoutes, whatsappWebhookRoutes } from './channels/whatsapp/routes.js';
 import { registerTwilio } from './channels/twilio/index.js';
 import { twilioWebhookRoutes } from './channels/twilio/routes.js';
+import { apiChannelRoutes } from './channels/api/routes.js';
+import { telegramWebhookRoutes } from './channels/telegram/routes.js';
 
 export interface BuildOptions {
   /** Built web assets to serve; defaults to dist/web when it exists. null serves none. */
@@ -130,6 +132,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(reportsRoutes, { ctx });
       await api.register(exportsRoutes, { ctx, textMatch: (db, q) => matchingTicketIds(ctx, db, q) });
       await api.register(whatsappApiRoutes, { ctx });
+      await api.register(apiChannelRoutes, { ctx });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },
@@ -149,6 +152,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(twilioWebhookRoutes, { ctx });
   // Satisfaction survey pages customers open from the survey mail: /csat/<token>.
   await app.register(csatPageRoutes, { ctx });
+  // Provider webhooks at /webhooks/<kind>/<name>, proven by each provider's own secret.
+  await app.register(telegramWebhookRoutes, { ctx });
   await serveWebApp(app, webRoot);
 
   return app;

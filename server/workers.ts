@@ -1,7 +1,9 @@
 import type { AppContext } from './context.js';
 import { scheduleJobs } from './jobs/index.js';
+import { startApiChannels } from './channels/api/index.js';
 import { startEmailChannels } from './channels/email/index.js';
 import { startWechatChannels } from './channels/wechat/index.js';
+import { startTelegramChannels } from './channels/telegram/index.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { startWhatsAppProbes } from './channels/whatsapp/index.js';
 import { startTwilioProbes } from './channels/twilio/index.js';
@@ -20,5 +22,7 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   startWechatChannels(ctx);
   void startWhatsAppProbes(ctx);
   void startTwilioProbes(ctx);
+  startApiChannels(ctx);
+  startTelegramChannels(ctx);
   ctx.outbox.start();
 }

@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ApiChannelSchema } from '../channels/api/config-schema.js';
 import { EmailChannelSchema } from '../channels/email/config-schema.js';
+import { TelegramChannelSchema } from '../channels/telegram/config-schema.js';
 import { WidgetChannelSchema } from '../channels/widget/config-schema.js';
 import { WechatChannelSchema } from '../channels/wechat/config-schema.js';
 import { WhatsAppChannelSchema } from '../channels/whatsapp/config-schema.js';
@@ -110,6 +112,8 @@ export const ConfigSchema = Type.Object(
         wechat: Type.Array(WechatChannelSchema, { default: [] }),
         whatsapp: Type.Array(WhatsAppChannelSchema, { default: [] }),
         twilio: Type.Array(TwilioChannelSchema, { default: [] }),
+        api: Type.Array(ApiChannelSchema, { default: [] }),
+        telegram: Type.Array(TelegramChannelSchema, { default: [] }),
       },
       { ...strict, default: {} },
     ),

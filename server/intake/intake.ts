@@ -76,7 +76,9 @@ async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string, alo
     const actor: Actor = { kind: 'contact', id: contact.id };
     const resolution = await resolveTicket(tx, msg, contact.id, at);
     const saved = await saveInboundAttachments(ctx, tx, msg.attachments ?? []);
-    const meta = saved.skipped.length > 0 ? { ...msg.meta, skippedAttachments: saved.skipped } : (msg.meta ?? {});
+    // A channel may list files it could not fetch itself; intake adds those it would not store.
+    const listed = Array.isArray(msg.meta?.skippedAttachments) ? (msg.meta.skippedAttachments as unknown[]) : [];
+    const meta = saved.skipped.length > 0 ? { ...msg.meta, skippedAttachments: [...listed, ...saved.skipped] } : (msg.meta ?? {});
     const { message, ticket } = await appendMessage(
       tx,
       resolution.ticket,

@@ -6,7 +6,7 @@ import type { KefuEvent } from '../realtime/events.js';
 import { parseJsonObject } from '../modules/tickets/json.js';
 import { setDeliveryStatus } from './delivery.js';
 import { claimDue, nextDueAt, type OutboxRow } from './queue.js';
-import { HeldDeliveryError, PermanentDeliveryError, SenderRegistry, type RetryPolicy, type Sender } from './senders.js';
+import { HeldDeliveryError, PermanentDeliveryError, RetryLaterError, SenderRegistry, type RetryPolicy, type Sender } from './senders.js';
 
 export interface OutboxOptions {
   /** Idle wait between polls when nothing nudges the worker. */
@@ -165,7 +165,8 @@ export class Outbox {
       }
       const policy = { ...this.#opts, ...this.#senders.retryPolicy(row.kind) };
       const final = err instanceof PermanentDeliveryError || row.attempts >= policy.maxAttempts;
-      const retryAt = now() + backoffMs(row.attempts, policy.baseDelayMs, policy.maxDelayMs);
+      const wait = backoffMs(row.attempts, policy.baseDelayMs, policy.maxDelayMs);
+      const retryAt = now() + (err instanceof RetryLaterError ? Math.max(wait, err.afterMs) : wait);
       await db
         .updateTable('outbox')
         .set({

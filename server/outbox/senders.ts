@@ -63,6 +63,18 @@ export class HeldDeliveryError extends Error {
   }
 }
 
+/** Thrown when the far end said when to come back (HTTP 429 with a retry-after): the next try waits at least that long. */
+export class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly afterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RetryLaterError';
+  }
+}
+
 export class SenderRegistry {
   readonly #senders = new Map<string, { send: Sender; retry: RetryPolicy }>();
 

@@ -88,3 +88,15 @@ describe('chat end and rating lines', () => {
     expect(systemText({ text: 'Customer rated 3/5: Slow', meta: { event: 'csat.rated', score: 3, scale: 'faces', comment: 'Slow', source: 'email' } })).toBe('Rated 😐: Slow');
   });
 });
+
+describe('channel edit lines', () => {
+  it('words a customer’s edit from the meta in the agent’s language', async () => {
+    const m = { text: 'Edited a message: order 1243', meta: { event: 'message.edited', text: 'order 1243' } };
+    expect(systemText(m)).toBe('Customer edited a message: order 1243');
+    await setLanguage('zh-CN');
+    expect(systemText(m)).toBe('客户编辑了一条消息：order 1243');
+    await setLanguage('zh-TW');
+    expect(systemText(m)).toBe('客戶編輯了一則訊息：order 1243');
+    await setLanguage('en');
+  });
+});

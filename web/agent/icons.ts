@@ -89,6 +89,7 @@ export function channelIcon(kind: string): IconName {
     case 'wechat':
       return 'wechat';
     case 'api':
+    case 'external':
       return 'api';
     default:
       return 'inbox';

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import { telegramBotState } from '../telegram/index.js';
 import { widgetEmbedSnippet } from '../widget/snippet.js';
 import { wechatChannelItems } from '../wechat/status.js';
 import { liveMailboxStatus } from './index.js';
@@ -56,5 +57,15 @@ export async function listChannels(ctx: AppContext): Promise<ChannelListItem[]> 
     ...ctx.config.channels.whatsapp.map((c): ChannelListItem => ({ kind: 'whatsapp', name: c.name, webhookUrl: webhookUrl(ctx, 'whatsapp', c.name), state: null })),
     ...ctx.config.channels.twilio.map((c): ChannelListItem => ({ kind: 'twilio', name: c.name, webhookUrl: webhookUrl(ctx, 'twilio', c.name), state: null })),
   ];
-  return [...email, ...widget, ...(await wechatChannelItems(ctx)), ...phone];
+  const api = ctx.config.channels.api.map((c): ChannelListItem => ({ kind: 'api', name: c.name, address: c.callback_url, state: null }));
+  const telegram = ctx.config.channels.telegram.map((c): ChannelListItem => {
+    const bot = telegramBotState(ctx, c.name);
+    return {
+      kind: 'telegram',
+      name: c.name,
+      ...(bot?.username ? { address: `@${bot.username}` } : {}),
+      state: bot ? { connected: bot.ready, lastSyncAt: null, lastError: bot.lastError } : null,
+    };
+  });
+  return [...email, ...widget, ...(await wechatChannelItems(ctx)), ...phone, ...api, ...telegram];
 }

@@ -70,8 +70,18 @@ function oneOf<T extends string>(field: string, value: string | undefined, allow
   return value as T;
 }
 
+/**
+ * `channel=` is a channel name or a kind. A configured channel's name wins over a kind spelled
+ * the same (a bot named "telegram" beside others), so picking a channel lists only its tickets.
+ */
+function channelFilter(value: string | undefined, channelNames: ReadonlySet<string>): TicketFilters['channel'] {
+  if (!value) return undefined;
+  if (channelNames.has(value)) return { name: value };
+  return (CHANNEL_KINDS as readonly string[]).includes(value) ? { kind: value } : { name: value };
+}
+
 /** Every filter checked here, so a typo is a 400 naming the field rather than an empty list. */
-export function parseTicketQuery(raw: RawTicketQuery): TicketFilters {
+export function parseTicketQuery(raw: RawTicketQuery, channelNames: ReadonlySet<string> = new Set()): TicketFilters {
   const contactId = raw.contact ? positiveId('contact', raw.contact) : undefined;
   let statuses: TicketStatus[];
   if (raw.status === 'all') statuses = [...TICKET_STATUSES];
@@ -92,7 +102,7 @@ export function parseTicketQuery(raw: RawTicketQuery): TicketFilters {
     assignee,
     teamId: raw.team ? positiveId('team', raw.team) : undefined,
     label: raw.label?.trim() || undefined,
-    channel: channel ? ((CHANNEL_KINDS as readonly string[]).includes(channel) ? { kind: channel } : { name: channel }) : undefined,
+    channel: channelFilter(channel, channelNames),
     priorities: raw.priority ? csv('priority', raw.priority, TICKET_PRIORITIES) : undefined,
     contactId,
     q: raw.q?.trim() || undefined,

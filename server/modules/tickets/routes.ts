@@ -9,6 +9,7 @@ import { IdParams, Paginated, withErrors } from '../../http/schemas.js';
 import { ContactSchema } from '../contacts/schemas.js';
 import { countTickets } from './counts.js';
 import { parseTicketQuery } from './filters.js';
+import { configuredChannelNames } from './reply-channel.js';
 import { listTickets, type TicketTextMatch } from './list.js';
 import { mergeTickets } from './merge.js';
 import { postMessage } from './post-message.js';
@@ -26,7 +27,7 @@ export const ListQuery = Type.Object({
   assignee: Type.Optional(Type.String({ description: 'me | none | agent id' })),
   team: Type.Optional(Type.String()),
   label: Type.Optional(Type.String()),
-  channel: Type.Optional(Type.String({ description: 'a channel kind (email, widget, ...) or a channel name' })),
+  channel: Type.Optional(Type.String({ description: 'a channel name, or a channel kind (email, widget, telegram, ...); a configured name wins over a kind spelled the same' })),
   priority: Type.Optional(Type.String({ description: 'comma-separated: low,normal,high,urgent' })),
   contact: Type.Optional(Type.String()),
   q: Type.Optional(Type.String({ maxLength: 200 })),
@@ -100,6 +101,7 @@ export interface TicketsRoutesOptions {
 }
 
 export const ticketsRoutes: FastifyPluginAsyncTypebox<TicketsRoutesOptions> = async (app, { ctx, textMatch }) => {
+  const channelNames = configuredChannelNames(ctx.config);
   app.addHook('onRequest', requireAgent);
   const tags = ['tickets'];
   const once = idempotent(ctx);
@@ -112,7 +114,7 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox<TicketsRoutesOptions> = as
   app.get(
     '/tickets',
     { schema: { tags, querystring: ListQuery, response: withErrors({ 200: Paginated(TicketSchema) }, 400, 401) } },
-    async (request) => listTickets(ctx, agentOf(request), parseTicketQuery(request.query), textMatch),
+    async (request) => listTickets(ctx, agentOf(request), parseTicketQuery(request.query, channelNames), textMatch),
   );
 
   app.get('/tickets/counts', { schema: { tags, response: withErrors({ 200: Counts }, 401) } }, async (request) =>

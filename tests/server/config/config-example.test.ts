@@ -69,9 +69,11 @@ describe('config.example.yaml', () => {
     writeFileSync(path.join(secrets, 'widget_identity'), 'a-widget-identity-secret\n');
     writeFileSync(path.join(secrets, 'wechat_mp'), 'mp-secret\n');
     writeFileSync(path.join(secrets, 'wecom_kf'), 'kf-secret\n');
+    writeFileSync(path.join(secrets, 'api_shop'), 'an-api-channel-secret\n');
+    writeFileSync(path.join(secrets, 'telegram_bot'), '123456:ABC-token\n');
     const relocate = (v: unknown): unknown => JSON.parse(JSON.stringify(v).replaceAll('/run/secrets/', `${secrets}/`));
     const config = configFromObject(
-      { channels: { email: relocate(example('email')), widget: relocate(example('widget')), wechat: relocate(example('wechat')) } },
+      { channels: { email: relocate(example('email')), widget: relocate(example('widget')), wechat: relocate(example('wechat')), api: relocate(example('api')), telegram: relocate(example('telegram')) } },
       { SUPPORT_MAIL_PASSWORD: 'from-env' },
       dir,
     );
@@ -83,6 +85,8 @@ describe('config.example.yaml', () => {
       ['official_account', 'mp-secret'],
       ['wecom_kf', 'kf-secret'],
     ]);
+    expect(config.channels.api[0]?.secret).toBe('an-api-channel-secret');
+    expect(config.channels.telegram[0]).toMatchObject({ bot_token: '123456:ABC-token', api_base_url: 'https://api.telegram.org' });
   });
 
   it('has WhatsApp and Twilio examples that validate once uncommented', () => {

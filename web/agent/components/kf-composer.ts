@@ -11,6 +11,7 @@ import { onEscape } from '../data/escape-stack.js';
 import { SendKey, withRetries } from '../data/send-key.js';
 import { mentionQuery, mentionedAgentIds, nextPlaceholder, slashQuery } from '../data/placeholders.js';
 import { storeContext, type AppStore } from '../data/store.js';
+import { kindLabel } from '../data/kind-label.js';
 import { icon } from '../icons.js';
 import { base, popover } from '../styles.js';
 import { toast, toastError } from '../toast.js';
@@ -147,6 +148,12 @@ export class KfComposer extends LitElement {
     return this.ticket.channel.kind === 'email';
   }
 
+  /** A widget chat gets the reply at once; a messaging app or the business's own app gets it through the channel. */
+  private _replyHint(): string {
+    const kind = this.ticket.channel.kind;
+    return kind === 'widget' ? t('composer.chatHint') : t('composer.channelHint', { channel: kindLabel(kind) });
+  }
+
   private get _isWechat(): boolean {
     return this.ticket.channel.kind === 'wechat';
   }
@@ -170,7 +177,7 @@ export class KfComposer extends LitElement {
     if (this._isWechat) return t('composer.wechatHint');
     if (this._isWhatsApp) return t('composer.whatsappHint');
     if (this.ticket.channel.kind === 'twilio') return t('composer.smsHint');
-    return t('composer.chatHint');
+    return this._replyHint();
   }
 
   private async _sendTemplate(template: WhatsAppTemplate) {

@@ -206,6 +206,8 @@ export class KfInbox extends LitElement {
       }
     }
     if (ev.ticket) {
+      // A channel's first ticket may arrive live: the sidebar then learns its kind (and icon) at once.
+      this._store.learnChannels([ev.ticket]);
       this.applyTicket(ev.ticket);
       return;
     }

@@ -64,7 +64,8 @@ export class KfTicketList extends LitElement {
       .num { color: var(--kf-text-faint); font-size: var(--kf-text-sm); font-variant-numeric: tabular-nums; flex: none; }
       .age { margin-left: auto; flex: none; color: var(--kf-text-faint); font-size: var(--kf-text-sm); font-variant-numeric: tabular-nums; }
       .unread .age { color: var(--kf-accent); font-weight: 600; }
-      .ch { color: var(--kf-text-faint); display: inline-flex; flex: none; }
+      .ch { color: var(--kf-text-faint); display: inline-flex; align-items: center; gap: 3px; flex: none; font-size: var(--kf-text-xs); }
+      .ch-name { max-width: 84px; }
       .subject { color: var(--kf-text); flex: 1; }
       .preview { color: var(--kf-text-muted); flex: 1; font-size: var(--kf-text-sm); }
       .you { margin-right: 3px; }
@@ -207,7 +208,7 @@ export class KfTicketList extends LitElement {
       <a class="body" href=${formatRoute({ name: 'inbox', view: this.view, ticketId: tk.id })} aria-current=${tk.id === this.activeId ? 'page' : 'false'}>
         <div class="line">
           <span class="who ellipsis">${name}</span>
-          <span class="ch" title=${channelTitle(tk.channel)}>${icon(channelIcon(tk.channel.kind), 13)}</span>
+          <span class="ch" title=${channelTitle(tk.channel)}>${icon(channelIcon(tk.channel.kind), 13)}<span class="ch-name ellipsis">${channelTitle(tk.channel)}</span></span>
           <span class="num">#${tk.number}</span>
           ${tk.slaClock ? slaBadge(tk.slaClock.dueAt, tk.slaClock.warnAt, tk.slaClock.breached) : ''}
           <span class="age" title=${formatDateTime(tk.lastActivityAt)}>${formatAge(tk.lastActivityAt)}</span>

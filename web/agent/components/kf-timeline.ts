@@ -92,6 +92,10 @@ export class KfTimeline extends LitElement {
       .line .body { flex: 1 1 14em; min-width: 0; }
       .stamp { margin-left: auto; display: inline-flex; align-items: center; gap: 6px; padding: 0 12px 7px 8px; color: var(--kf-text-faint); font-size: var(--kf-text-xs); white-space: nowrap; }
       .stamp:empty { display: none; }
+      /* A provider's error can be long: it wraps inside the stamp instead of pushing the time out of the card. */
+      .stamp { max-width: 100%; min-width: 0; flex-wrap: wrap; justify-content: flex-end; }
+      .stamp .delivery { white-space: normal; min-width: 0; }
+      .stamp .delivery .ellipsis { white-space: normal; overflow-wrap: anywhere; }
       .card { min-width: 0; border: 1px solid var(--kf-border); border-radius: var(--kf-radius-lg); background: var(--kf-bg); box-shadow: var(--kf-shadow-sm); }
       .outbound .card, .bot .card { background: var(--kf-outbound-bg); }
       .note .card { background: var(--kf-note-bg); border-color: var(--kf-note-border); border-style: dashed; }
@@ -116,6 +120,11 @@ export class KfTimeline extends LitElement {
       .delivery.delivered { color: var(--kf-success); }
       .delivery.held { color: var(--kf-warning); font-weight: 600; }
       .delivery.read { color: var(--kf-accent); font-weight: 600; }
+      .delivery.retrying { color: var(--kf-warning); }
+      .delivery .ellipsis { max-width: 340px; }
+      .skipped { display: grid; gap: 4px; padding: 0 14px 12px; }
+      .skip { display: flex; align-items: flex-start; gap: 6px; color: var(--kf-text-muted); font-size: var(--kf-text-sm); }
+      .skip svg { margin-top: 3px; color: var(--kf-warning); }
       .system { display: flex; align-items: center; justify-content: center; gap: 6px; color: var(--kf-text-faint); font-size: var(--kf-text-sm); text-align: center; }
       .system .who { color: var(--kf-text-muted); font-weight: 600; }
       .system .time { margin-left: 4px; }
@@ -260,14 +269,30 @@ export class KfTimeline extends LitElement {
   private _delivery(m: Message) {
     if (m.kind !== 'outbound' || !m.delivery) return '';
     const d = m.delivery;
-    // Two ticks once delivered, as customers see them in their messaging apps; coloured once read.
-    const ic = d.status === 'failed' ? icon('alert', 12) : d.status === 'queued' ? icon('clock', 12) : d.status === 'sent' ? icon('check', 12) : icon('checkDouble', 14);
+    // Queued with an error: the provider refused or was down, and the outbox will try again; its words show.
     // A WeChat reply held for the customer's next message is waiting on purpose, not failing.
-    if (d.status === 'queued' && isHeldReply(d.error)) {
+    const held = d.status === 'queued' && isHeldReply(d.error);
+    const retrying = d.status === 'queued' && !!d.error && !held;
+    // Two ticks once delivered, as customers see them in their messaging apps; coloured once read.
+    const ic = d.status === 'failed' ? icon('alert', 12) : d.status === 'queued' ? icon(retrying ? 'refresh' : 'clock', 12) : d.status === 'sent' ? icon('check', 12) : icon('checkDouble', 14);
+    if (held) {
       return html`<span class="delivery held" data-delivery="held" title=${t('delivery.heldHint')}>${ic}${t('delivery.held')}</span>`;
     }
-    const explained = wechatErrcodeText(d.error);
-    return html`<span class="delivery ${d.status}" title=${explained ?? d.error ?? ''}>${ic}${t(`delivery.${d.status}`)}${d.status === 'failed' && d.error ? `: ${explained ?? d.error}` : ''}</span>`;
+    const explained = wechatErrcodeText(d.error) ?? d.error;
+    const label = retrying ? t('delivery.retrying') : t(`delivery.${d.status}`);
+    return html`<span class="delivery ${d.status}${retrying ? ' retrying' : ''}" data-status=${d.status} title=${explained ?? ''}>${ic}<span class="ellipsis">${label}${(d.status === 'failed' || retrying) && explained ? `: ${explained}` : ''}</span></span>`;
+  }
+
+  /** Files the customer sent that the channel could not keep: said on the message, so nobody thinks they were never sent. */
+  private _skipped(m: Message) {
+    const list = Array.isArray(m.meta.skippedAttachments) ? (m.meta.skippedAttachments as Array<{ name?: unknown; size?: unknown; reason?: unknown }>) : [];
+    if (list.length === 0) return '';
+    return html`<div class="skipped">${list.map((f) => {
+      const name = typeof f.name === 'string' ? f.name : '';
+      const size = typeof f.size === 'number' && f.size > 0 ? formatSize(f.size) : '?';
+      const text = f.reason === 'unavailable' ? t('message.skippedUnavailable', { name }) : t('message.skippedTooLarge', { name, size });
+      return html`<div class="skip" data-skipped=${name}>${icon('alert', 12)}<span>${text}</span></div>`;
+    })}</div>`;
   }
 
   private _files(files: Attachment[]) {
@@ -326,7 +351,7 @@ export class KfTimeline extends LitElement {
       <span></span>
       <div class="card" title=${place.last ? '' : formatDateTime(m.createdAt)}>
         <div class="line">${this._text(m)}<span class="stamp">${this._delivery(m)}${time}</span></div>
-        ${this._files(m.attachments)}
+        ${this._files(m.attachments)}${this._skipped(m)}
       </div>
     </article>`;
   }
@@ -355,7 +380,7 @@ export class KfTimeline extends LitElement {
           <span class="time" title=${formatDateTime(m.createdAt)}>${isEmail ? formatDateTime(m.createdAt) : formatTime(m.createdAt)}</span>
         </div>
         ${m.html && m.kind === 'inbound' ? html`<div class="frame"><kf-email-frame .html=${m.html}></kf-email-frame></div>` : this._text(m)}
-        ${this._files(m.attachments)}
+        ${this._files(m.attachments)}${this._skipped(m)}
       </div>
     </article>`;
   }

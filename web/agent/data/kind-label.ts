@@ -22,6 +22,7 @@ export function kindLabel(kind: string): string {
     case 'wechat':
       return t('search.channelWechat');
     case 'api':
+    case 'external':
       return t('search.channelApi');
     default:
       return kind;

@@ -45,6 +45,7 @@ export function systemParts(m: Pick<Message, 'text'> & { meta?: Message['meta'] 
       policy: str(meta.policy) ?? '',
     });
   }
+  if (meta.event === 'message.edited') return lineParts('system.edited', { text: str(meta.text) ?? '' });
   const bounce = (meta.bounce ?? null) as { recipient?: unknown; reason?: unknown } | null;
   const bounced = BOUNCED.exec(m.text);
   if (bounce || bounced) {
