@@ -18,12 +18,12 @@ import * as m0016 from './0016-business-hours.js';
 import * as m0017 from './0017-rules.js';
 import * as m0018 from './0018-assignment.js';
 import * as m0019 from './0019-sla.js';
-import * as m0023 from './0023-webhooks.js';
 import * as m0021 from './0021-sla-mail-recompute.js';
+import * as m0023 from './0023-webhooks.js';
+import * as m0024 from './0024-phone-channels.js';
 import * as m0025 from './0025-wechat.js';
 import * as m0026 from './0026-knowledge-base.js';
 import * as m0027 from './0027-report-metrics.js';
-import * as m0024 from './0024-phone-channels.js';
 import * as m0028 from './0028-csat-surveys.js';
 
 /**
@@ -50,11 +50,11 @@ export const migrations: Record<string, Migration> = {
   '0017-rules': m0017,
   '0018-assignment': m0018,
   '0019-sla': m0019,
-  '0023-webhooks': m0023,
   '0021-sla-mail-recompute': m0021,
+  '0023-webhooks': m0023,
+  '0024-phone-channels': m0024,
   '0025-wechat': m0025,
   '0026-knowledge-base': m0026,
   '0027-report-metrics': m0027,
-  '0024-phone-channels': m0024,
   '0028-csat-surveys': m0028,
 };
