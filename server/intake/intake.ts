@@ -11,6 +11,7 @@ import { appendMessage } from '../modules/tickets/messages.js';
 import { presentMessage } from '../modules/tickets/presenter.js';
 import { findMessageByIdempotencyKey, findTicket } from '../modules/tickets/queries.js';
 import { eventTicketView } from './event-ticket-view.js';
+import { runNewTicketHooks } from './new-ticket-hooks.js';
 import { resolveContact } from './resolve-contact.js';
 import { resolveTicket } from './resolve-ticket.js';
 import { sharedTransactions } from './shared-transaction.js';
@@ -77,7 +78,7 @@ async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string, alo
     const resolution = await resolveTicket(tx, msg, contact.id, at);
     const saved = await saveInboundAttachments(ctx, tx, msg.attachments ?? []);
     const meta = saved.skipped.length > 0 ? { ...msg.meta, skippedAttachments: saved.skipped } : (msg.meta ?? {});
-    const { message, ticket } = await appendMessage(
+    const appended = await appendMessage(
       tx,
       resolution.ticket,
       {
@@ -94,6 +95,9 @@ async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string, alo
       resolution.kind === 'existing' ? resolution.changes : {},
       { summarisedAtInsert: resolution.kind === 'created' },
     );
+    const { message } = appended;
+    const ticket =
+      resolution.kind === 'created' ? await runNewTicketHooks(ctx, tx, { ticket: appended.ticket, contact, messageAt: message.created_at }, onCommit) : appended.ticket;
 
     const reopened = resolution.kind === 'existing' && resolution.reopened;
     const statusChanged = resolution.kind === 'existing' && resolution.changes.status !== undefined;

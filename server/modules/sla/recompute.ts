@@ -6,7 +6,9 @@ import { computeClocks, type Clock, type ClockPolicy, type TicketHistory } from 
 import { matches, type TicketFacts } from './conditions.js';
 import { conditionsOf } from './presenter.js';
 import { clockMessages, contactAttributes, insertTarget, statusAudits, targetRows, updateTarget, updateTargetNewPolicy, updateTicketSla, type ClockValues, type TicketSlaColumns } from './clock-queries.js';
+import type { CachedPolicy } from './policy-cache.js';
 import { listPolicyRows, type SlaPolicyRow } from './queries.js';
+import type { NewTicket } from '../../intake/new-ticket-hooks.js';
 
 type Calendars = Pick<AppContext['businessHours'], 'calendar'>;
 
@@ -124,6 +126,47 @@ function ticketColumns(policy: SlaPolicyRow | null, clocks: Clock[]): TicketSlaC
     sla_warn_at: min(live.map((c) => c.warnAt)),
     sla_breached: live.some((c) => c.status === 'breached') ? 1 : 0,
   };
+}
+
+/**
+ * The first clocks of a ticket intake has just created, from what intake holds: it has no labels,
+ * no status changes and one customer message yet, so its history needs no reads, and the policies
+ * come from memory. The same choice and arithmetic as recomputeTicket makes from the stored rows.
+ * Returns the ticket with its SLA columns, written; unchanged when no policy applies.
+ */
+export async function firstClocks(calendars: Calendars, db: DbOrTx, policies: CachedPolicy[], created: NewTicket, at: number): Promise<TicketRow> {
+  const { ticket, contact, messageAt } = created;
+  const facts: TicketFacts = {
+    priority: ticket.priority,
+    status: ticket.status,
+    channelKind: ticket.channel_kind,
+    channelName: ticket.channel_name,
+    teamId: ticket.team_id,
+    labels: [],
+    contact: parseObject(contact.attributes),
+  };
+  const policy = policies.find((p) => p.row.enabled === 1 && matches(p.conditions, facts))?.row;
+  if (!policy) return ticket;
+  const history: TicketHistory = { createdAt: ticket.created_at, initialStatus: ticket.status, statusChanges: [], messages: [{ at: messageAt, from: 'customer' }] };
+  const clocks = computeClocks(clockPolicy(calendars, policy), history, at);
+  for (const c of clocks) {
+    await insertTarget.execute(db, {
+      ticket_id: ticket.id,
+      target: c.target,
+      cycle: c.cycle,
+      policy_id: policy.id,
+      policy_name: policy.name,
+      started_at: c.startedAt,
+      due_at: c.dueAt,
+      warn_at: c.warnAt,
+      status: c.status,
+      met_at: c.metAt,
+      updated_at: at,
+    });
+  }
+  const columns = ticketColumns(policy, clocks);
+  await updateTicketSla.execute(db, { ...columns, id: ticket.id });
+  return { ...ticket, ...columns };
 }
 
 /** A ticket whose due times or breach state changed (what the list shows), as it now is. */
