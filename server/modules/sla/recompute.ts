@@ -128,13 +128,20 @@ function ticketColumns(policy: SlaPolicyRow | null, clocks: Clock[]): TicketSlaC
   };
 }
 
+/** A new ticket's policy, its clocks and the ticket columns they give. */
+export interface FirstClocks {
+  policy: SlaPolicyRow;
+  clocks: Clock[];
+  columns: TicketSlaColumns;
+}
+
 /**
  * The first clocks of a ticket intake has just created, from what intake holds: it has no labels,
  * no status changes and one customer message yet, so its history needs no reads, and the policies
- * come from memory. The same choice and arithmetic as recomputeTicket makes from the stored rows.
- * Returns the ticket with its SLA columns, written; unchanged when no policy applies.
+ * come from memory. The same choice and arithmetic as recomputeTicket makes from the stored rows;
+ * null when no policy applies.
  */
-export async function firstClocks(calendars: Calendars, db: DbOrTx, policies: CachedPolicy[], created: NewTicket, at: number): Promise<TicketRow> {
+export function firstClocks(calendars: Calendars, policies: CachedPolicy[], created: NewTicket, at: number): FirstClocks | null {
   const { ticket, contact, messageAt } = created;
   const facts: TicketFacts = {
     priority: ticket.priority,
@@ -146,27 +153,10 @@ export async function firstClocks(calendars: Calendars, db: DbOrTx, policies: Ca
     contact: parseObject(contact.attributes),
   };
   const policy = policies.find((p) => p.row.enabled === 1 && matches(p.conditions, facts))?.row;
-  if (!policy) return ticket;
+  if (!policy) return null;
   const history: TicketHistory = { createdAt: ticket.created_at, initialStatus: ticket.status, statusChanges: [], messages: [{ at: messageAt, from: 'customer' }] };
   const clocks = computeClocks(clockPolicy(calendars, policy), history, at);
-  for (const c of clocks) {
-    await insertTarget.execute(db, {
-      ticket_id: ticket.id,
-      target: c.target,
-      cycle: c.cycle,
-      policy_id: policy.id,
-      policy_name: policy.name,
-      started_at: c.startedAt,
-      due_at: c.dueAt,
-      warn_at: c.warnAt,
-      status: c.status,
-      met_at: c.metAt,
-      updated_at: at,
-    });
-  }
-  const columns = ticketColumns(policy, clocks);
-  await updateTicketSla.execute(db, { ...columns, id: ticket.id });
-  return { ...ticket, ...columns };
+  return { policy, clocks, columns: ticketColumns(policy, clocks) };
 }
 
 /** A ticket whose due times or breach state changed (what the list shows), as it now is. */

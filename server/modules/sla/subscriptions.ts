@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import type { KefuEvent } from '../../realtime/events.js';
 import { now } from '../../db/database.js';
 import { onNewTicket } from '../../intake/new-ticket-hooks.js';
+import { firstClockWriter } from './first-clock-writes.js';
 import { cachedPolicies } from './policy-cache.js';
 import { firstClocks, recomputeTicket } from './recompute.js';
 import { slaChangedEvent } from './sla-events.js';
@@ -64,14 +65,18 @@ export function startSlaClocks(ctx: AppContext): () => Promise<void> {
   // ticket, which made intake under SLA policies half as fast as without. Its created event then
   // needs nothing more; every later change still comes through the events below.
   const timedAtIntake = new Set<number>();
+  const writeFirstClocks = firstClockWriter(ctx.database.sqlite);
   const offs = [
     onNewTicket(ctx, async (tx, created, onCommit) => {
       const policies = await cachedPolicies(ctx.database, tx);
       if (policies.length === 0) return created.ticket;
       try {
-        const ticket = await firstClocks(ctx.businessHours, tx, policies, created, now());
-        onCommit(() => timedAtIntake.add(ticket.id));
-        return ticket;
+        const at = now();
+        const first = firstClocks(ctx.businessHours, policies, created, at);
+        if (first) writeFirstClocks(created.ticket.id, first, at);
+        // No policy applies: a recompute would find none either, so none is asked for.
+        onCommit(() => timedAtIntake.add(created.ticket.id));
+        return first ? { ...created.ticket, ...first.columns } : created.ticket;
       } catch (err) {
         // The message matters more than its clocks: the created event's recompute tries again.
         log.error({ err, ticketId: created.ticket.id }, 'SLA clocks of a new ticket failed');
