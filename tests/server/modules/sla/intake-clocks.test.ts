@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { openDatabase } from '../../../../server/db/database.js';
 import type { KefuEvent } from '../../../../server/realtime/events.js';
 import { createTestApp, type TestApp } from '../../../helpers/app.js';
 import { as, inboundTicket } from '../../tickets/fixtures.js';
@@ -95,5 +96,27 @@ describe('a new ticket’s first SLA clocks', () => {
     expect((await api.del(`/sla-policies/${await policyId('Loyal')}`)).status).toBe(204);
     expect(await due(true)).toBe(null);
     await t.ctx.slaRecompute.idle();
+  });
+
+  it('follow a policy changed by another process on the same database file', async () => {
+    expect((await api.post('/sla-policies', { name: 'Shared', conditions: { all: [] }, targets: { firstResponseMinutes: 20 } })).status).toBe(201);
+    onTestFinished(async () => {
+      expect((await api.del(`/sla-policies/${await policyId('Shared')}`)).status).toBe(204);
+      await t.ctx.slaRecompute.idle();
+    });
+    const minutes = async () => {
+      const { ticketId } = await inboundTicket(t);
+      const row = await t.ctx.db.selectFrom('tickets').select(['created_at', 'first_response_due_at']).where('id', '=', ticketId).executeTakeFirstOrThrow();
+      return row.first_response_due_at === null ? null : (row.first_response_due_at - row.created_at) / MIN;
+    };
+    expect(await minutes()).toBe(20);
+    // A second process (a mail pipe, a command) writes on its own connection.
+    const other = openDatabase(t.ctx.database.file);
+    try {
+      await other.db.updateTable('sla_policies').set({ first_response_minutes: 25 }).where('name', '=', 'Shared').execute();
+    } finally {
+      await other.close();
+    }
+    expect(await minutes()).toBe(25);
   });
 });
