@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase } from '../../../../server/db/database.js';
+import { recomputeTicket } from '../../../../server/modules/sla/recompute.js';
 import type { KefuEvent } from '../../../../server/realtime/events.js';
 import { createTestApp, type TestApp } from '../../../helpers/app.js';
 import { as, inboundTicket } from '../../tickets/fixtures.js';
@@ -118,5 +119,23 @@ describe('a new ticket’s first SLA clocks', () => {
       await other.close();
     }
     expect(await minutes()).toBe(25);
+  });
+
+  it('are the clocks a re-computation from the stored history gives, in business hours too', async () => {
+    const day = [{ from: '09:00', to: '12:00' }, { from: '13:00', to: '18:00' }];
+    const calendar = await api.post<{ businessHours: { id: number } }>('/business-hours', { name: 'Shanghai', timezone: 'Asia/Shanghai', weekly: { mon: day, tue: day, wed: day, thu: day, fri: day } });
+    expect(calendar.status).toBe(201);
+    const policy = { name: 'Office', conditions: { all: [] }, businessHoursId: calendar.body.businessHours.id, warning: { percent: 20 }, targets: { firstResponseMinutes: 90, resolutionMinutes: 1200 } };
+    expect((await api.post('/sla-policies', policy)).status).toBe(201);
+    onTestFinished(async () => {
+      expect((await api.del(`/sla-policies/${await policyId('Office')}`)).status).toBe(204);
+      await t.ctx.slaRecompute.idle();
+    });
+    const { ticketId } = await inboundTicket(t, { receivedAt: Date.parse('2026-10-09T09:30:00Z') });
+    const before = await t.ctx.db.selectFrom('sla_targets').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute();
+    expect(before.map((r) => r.target)).toEqual(['first_response', 'resolution']);
+    const changed = await t.ctx.database.transaction((tx) => recomputeTicket(t.ctx.businessHours, tx, ticketId));
+    expect(changed).toBeNull();
+    expect(await t.ctx.db.selectFrom('sla_targets').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute()).toEqual(before);
   });
 });
