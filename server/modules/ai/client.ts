@@ -8,11 +8,25 @@ export interface ChatMessage {
   content: string;
 }
 
+/** Why a draft failed, for the agent app to say in the agent's language. */
+export type AiFailure = 'auth' | 'rate_limited' | 'not_found' | 'timeout' | 'unavailable';
+
 /** The endpoint failed, refused, timed out or answered something that is not a completion stream. */
 export class AiUpstreamError extends AppError {
-  constructor(message: string, readonly upstreamStatus: number | null = null) {
-    super(502, 'ai_unavailable', message, upstreamStatus === null ? undefined : { upstreamStatus });
+  constructor(
+    message: string,
+    readonly reason: AiFailure = 'unavailable',
+    readonly upstreamStatus: number | null = null,
+  ) {
+    super(502, 'ai_unavailable', message, upstreamStatus === null ? { reason } : { reason, upstreamStatus });
   }
+}
+
+function failureOf(status: number): AiFailure {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 429) return 'rate_limited';
+  if (status === 404) return 'not_found';
+  return 'unavailable';
 }
 
 function endpointOf(baseUrl: string): string {
@@ -100,7 +114,7 @@ export async function* streamChat(config: AiConfig, messages: ChatMessage[], sig
   } catch (err) {
     throw failure(err, timeout, signal);
   }
-  if (!res.ok || !res.body) throw new AiUpstreamError(describeStatus(res.status, await upstreamReason(res)), res.status);
+  if (!res.ok || !res.body) throw new AiUpstreamError(describeStatus(res.status, await upstreamReason(res)), failureOf(res.status), res.status);
   // Some servers end with a finish_reason and close, without the `[DONE]` line.
   let finished = false;
   try {
@@ -120,6 +134,6 @@ export async function* streamChat(config: AiConfig, messages: ChatMessage[], sig
 function failure(err: unknown, timeout: AbortSignal, signal: AbortSignal): Error {
   if (err instanceof AiUpstreamError) return err;
   if (signal.aborted) return err instanceof Error ? err : new Error(String(err));
-  if (timeout.aborted) return new AiUpstreamError('No draft: the AI service took too long to answer. Try again.');
+  if (timeout.aborted) return new AiUpstreamError('No draft: the AI service took too long to answer. Try again.', 'timeout');
   return new AiUpstreamError('No draft: the AI service could not be reached. Try again, or write the reply yourself.');
 }

@@ -12,7 +12,7 @@ const tags = ['ai'];
 
 const EventStream = {
   description:
-    'text/event-stream: `event: delta` with data `{"text"}` for each piece of text, in order; then `event: done`, or `event: error` with data `{"code","message"}` when the AI service fails mid-way.',
+    'text/event-stream: `event: delta` with data `{"text"}` for each piece of text, in order; then `event: done`, or `event: error` with data `{"code","message","reason"}` (reason: auth, rate_limited, not_found, timeout or unavailable) when the AI service fails mid-way.',
   content: { 'text/event-stream': { schema: Type.String() } },
 };
 
@@ -33,7 +33,10 @@ async function* relay(first: IteratorResult<string>, rest: AsyncGenerator<string
   } catch (err) {
     const known = err instanceof AiUpstreamError;
     log.warn({ err, upstreamStatus: known ? err.upstreamStatus : null }, 'AI stream failed');
-    yield frame('error', known ? { code: err.code, message: err.message } : { code: 'ai_unavailable', message: 'No draft: the AI service stopped answering. Try again.' });
+    yield frame(
+      'error',
+      known ? { code: err.code, message: err.message, reason: err.reason } : { code: 'ai_unavailable', message: 'No draft: the AI service stopped answering. Try again.', reason: 'unavailable' },
+    );
   }
 }
 

@@ -81,7 +81,7 @@ describe('AI reply drafts', () => {
       error: {
         code: 'ai_unavailable',
         message: 'No draft: the AI service answered HTTP 500 (model overloaded). Try again, or write the reply yourself.',
-        details: { upstreamStatus: 500 },
+        details: { reason: 'unavailable', upstreamStatus: 500 },
       },
     });
   });
