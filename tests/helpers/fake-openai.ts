@@ -23,6 +23,8 @@ export interface FakeOpenAi {
    * client to go away, which `closed` then resolves for.
    */
   holdNext(): { release(): void; closed: Promise<void> };
+  /** The next stream sends its first piece, then the connection drops. */
+  cutNext(): void;
   /** Resolves when `count` requests have arrived in all. */
   waitForRequests(count: number): Promise<ChatRequest[]>;
   close(): Promise<void>;
@@ -42,6 +44,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   let pieces = ['Hello', ' there', '!'];
   let failure: { status: number; body: unknown } | null = null;
   let hold: { release: Promise<void>; onClosed: () => void } | null = null;
+  let cut = false;
   const waiters: Array<{ count: number; resolve: (r: ChatRequest[]) => void }> = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -65,6 +68,12 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`);
     const [first, ...rest] = pieces;
     if (first !== undefined) res.write(chunk(first));
+    if (cut) {
+      cut = false;
+      // Once the piece is out, drop the connection as a crashed server would.
+      res.write('', () => res.destroy());
+      return;
+    }
     if (hold) {
       const h = hold;
       hold = null;
@@ -97,6 +106,9 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       const closed = new Promise<void>((resolve) => (onClosed = resolve));
       hold = { release: new Promise<void>((resolve) => (release = resolve)), onClosed };
       return { release, closed };
+    },
+    cutNext() {
+      cut = true;
     },
     waitForRequests(count) {
       if (requests.length >= count) return Promise.resolve([...requests]);

@@ -74,7 +74,7 @@ function deltaOf(payload: string): { text: string; finished: boolean } {
 }
 
 /** The `data:` payloads of an SSE byte stream, in order; comment and other field lines are skipped. */
-async function* ssePayloads(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+export async function* ssePayloads(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   let buffer = '';
   let data: string[] = [];

@@ -6,7 +6,8 @@ export interface PromptArticle {
 }
 
 export interface PromptMessage {
-  kind: 'inbound' | 'outbound' | 'note' | 'bot';
+  /** `omitted` stands for messages of a long ticket left out; its text says how many. */
+  kind: 'inbound' | 'outbound' | 'note' | 'bot' | 'omitted';
   author: string;
   text: string;
 }
@@ -38,7 +39,7 @@ export function languageName(tag: string): string {
   }
 }
 
-const SPEAKER: Record<PromptMessage['kind'], string> = {
+const SPEAKER: Record<Exclude<PromptMessage['kind'], 'omitted'>, string> = {
   inbound: 'Customer',
   outbound: 'Agent',
   bot: 'Answer bot',
@@ -46,7 +47,9 @@ const SPEAKER: Record<PromptMessage['kind'], string> = {
 };
 
 function transcript(messages: PromptMessage[]): string {
-  return messages.map((m) => `[${SPEAKER[m.kind]}${m.author ? ` ${m.author}` : ''}]\n${cut(m.text, MESSAGE_CHARS)}`).join('\n\n');
+  return messages
+    .map((m) => (m.kind === 'omitted' ? `(${m.text})` : `[${SPEAKER[m.kind]}${m.author ? ` ${m.author}` : ''}]\n${cut(m.text, MESSAGE_CHARS)}`))
+    .join('\n\n');
 }
 
 function businessLine(business: string | null): string {

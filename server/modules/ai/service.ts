@@ -6,7 +6,7 @@ import type { TicketRow } from '../tickets/queries.js';
 import type { AiConfig, ChatMessage } from './client.js';
 import { draftPrompt, summaryPrompt, type PromptArticle, type PromptMessage, type PromptTicket } from './prompt.js';
 
-type Kind = PromptMessage['kind'];
+type Kind = Exclude<PromptMessage['kind'], 'omitted'>;
 const PUBLIC: Kind[] = ['inbound', 'outbound', 'bot'];
 /** An article scoring under this share of the best match is left out of the prompt. */
 const RELATIVE_CUTOFF = 0.5;
@@ -23,6 +23,28 @@ async function recentMessages(ctx: AppContext, ticketId: number, kinds: Kind[], 
     .limit(limit)
     .execute();
   return rows.reverse().map((r) => ({ kind: r.kind as Kind, author: r.author_name, text: r.text }));
+}
+
+/**
+ * For a summary of a long ticket: the opening message, which says what it is about, and the newest
+ * ones, with how many were left out between them.
+ */
+async function openingAndRecent(ctx: AppContext, ticketId: number, kinds: Kind[], limit: number): Promise<PromptMessage[]> {
+  const recent = await recentMessages(ctx, ticketId, kinds, limit);
+  const counted = await ctx.db
+    .selectFrom('messages')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('id').as('first')])
+    .where('ticket_id', '=', ticketId)
+    .where('kind', 'in', kinds)
+    .where('text', '!=', '')
+    .executeTakeFirstOrThrow();
+  const skipped = Number(counted.n) - recent.length;
+  if (skipped <= 0 || counted.first === null) return recent;
+  const first = await ctx.db.selectFrom('messages').select(['kind', 'author_name', 'text']).where('id', '=', counted.first).executeTakeFirstOrThrow();
+  const opening: PromptMessage = { kind: first.kind as Kind, author: first.author_name, text: first.text };
+  if (skipped === 1) return [opening, ...recent];
+  const gap: PromptMessage = { kind: 'omitted', author: '', text: `${skipped - 1} earlier messages left out` };
+  return [opening, gap, ...recent];
 }
 
 async function promptTicket(ctx: AppContext, ticket: TicketRow): Promise<PromptTicket> {
@@ -67,7 +89,7 @@ export async function draftRequest(ctx: AppContext, ai: AiConfig, viewer: Viewer
 export async function summaryRequest(ctx: AppContext, ai: AiConfig, viewer: Viewer, ticketId: number): Promise<ChatMessage[]> {
   const ticket = await visibleTicket(ctx, viewer, ticketId);
   const about = await promptTicket(ctx, ticket);
-  const messages = await recentMessages(ctx, ticket.id, [...PUBLIC, 'note'], ai.max_messages);
+  const messages = await openingAndRecent(ctx, ticket.id, [...PUBLIC, 'note'], ai.max_messages);
   const agent = await ctx.db.selectFrom('agents').select('language').where('id', '=', viewer.id).executeTakeFirst();
   return summaryPrompt({ business: businessName(ctx, ai), ticket: about, messages, agentLanguage: agent?.language ?? 'en' });
 }
