@@ -2,9 +2,10 @@
 // the reply box and goes out only when the agent sends it; without an `ai` section nothing shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { createAgent } from '../../server/modules/agents/service.js';
 import { launchChromium, screenshotPath } from '../helpers/browser.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../helpers/fake-openai.js';
-import { apiAs, buildAgentApp, inboundChat, openTicket, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
+import { apiAs, buildAgentApp, inboundChat, openTicket, PASSWORD, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
 
 interface MessageJson {
   kind: string;
@@ -97,6 +98,23 @@ describe('Draft with AI', () => {
       await page.screenshot({ path: screenshotPath(`ai-summary-${name}`) });
       await page.context().close();
     }
+  });
+});
+
+describe('in Chinese', () => {
+  it('labels the buttons and the summary in the agent’s language, and asks for the summary in it', async () => {
+    await createAgent(server.ctx, { email: 'li@example.test', name: '李娜', role: 'admin', password: PASSWORD, language: 'zh-CN' });
+    const page = await signedInPage(browser, server, { email: 'li@example.test', context: { viewport: { width: 1440, height: 900 } } });
+    const { ticketId } = await inboundChat(server.ctx, 'v-ai-zh', '陈先生', '帐篷杆第一晚就断了，我要换一根新的，或者退款。');
+    await openTicket(page, ticketId);
+    expect(await page.locator('kf-composer [data-action=ai-draft]').innerText()).toBe('AI 起草');
+    ai.reply(['- 帐篷杆第一晚就断了。\n', '- 客户要求换新杆或退款。']);
+    await page.click('kf-ai-summary [data-action=ai-summary]');
+    await page.waitForSelector('kf-ai-summary [data-action=ai-summary-again]');
+    expect(await page.locator('kf-ai-summary .panel').innerText()).toContain('AI 摘要');
+    expect(ai.requests.at(-1)!.body.messages[0]!.content).toContain('Write in Simplified Chinese');
+    await page.screenshot({ path: screenshotPath('ai-summary-zh-CN-desktop') });
+    await page.context().close();
   });
 });
 
