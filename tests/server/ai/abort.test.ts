@@ -10,7 +10,7 @@ let base: string;
 
 beforeAll(async () => {
   ai = await startFakeOpenAi();
-  t = await createTestApp({ ai: { base_url: ai.url, model: 'test-model' } });
+  t = await createTestApp({ ai: { base_url: ai.url, model: 'test-model', timeout_seconds: 5 } });
   base = await t.app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
@@ -32,4 +32,17 @@ it('streams the first piece before the answer is complete, and a closed connecti
   req.destroy();
   await held.closed;
   expect(ai.requests.at(-1)?.authorization).toBeUndefined();
+});
+
+it('cuts off a stream still running after timeout_seconds, with a timeout error, and closes the upstream request', async () => {
+  const ticket = await inboundTicket(t, { text: 'Hello?' });
+  ai.reply(['Hello, ', 'never sent']);
+  const held = ai.holdNext();
+  const res = await t.app.inject({ method: 'POST', url: `/api/v1/tickets/${ticket.ticketId}/ai/draft`, headers: t.admin.headers });
+  await held.closed;
+  const events = res.body.split('\n\n').filter(Boolean);
+  expect(events).toEqual([
+    'event: delta\ndata: {"text":"Hello, "}',
+    'event: error\ndata: {"code":"ai_unavailable","message":"No draft: the AI service took too long to answer. Try again.","reason":"timeout"}',
+  ]);
 });
