@@ -35,6 +35,7 @@ import { ticketsRoutes } from './modules/tickets/routes.js';
 import { webhooksRoutes } from './modules/webhooks/routes.js';
 import { kbRoutes } from './modules/kb/routes.js';
 import { kbVoteRoutes } from './modules/kb/vote-routes.js';
+import { aiRoutes } from './modules/ai/routes.js';
 import { csatRoutes } from './modules/csat/routes.js';
 import { csatPageRoutes } from './modules/csat/page-routes.js';
 import { matchingTicketIds } from './search/service.js';
@@ -133,6 +134,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(exportsRoutes, { ctx, textMatch: (db, q) => matchingTicketIds(ctx, db, q) });
       await api.register(whatsappApiRoutes, { ctx });
       await api.register(apiChannelRoutes, { ctx });
+      if (ctx.config.ai) await api.register(aiRoutes, { ctx, ai: ctx.config.ai });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },

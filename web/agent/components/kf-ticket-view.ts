@@ -20,6 +20,7 @@ import { errorMessage, toast, toastError } from '../toast.js';
 import { avatar } from './kf-avatar.js';
 import { assignOptions, labelOptions, priorityOptions, remindOptions, snoozeOptions, statusColor, statusOptions } from './pick-options.js';
 import type { KfComposer } from './kf-composer.js';
+import './kf-ai-summary.js';
 import './kf-timeline.js';
 import './kf-composer.js';
 import './kf-contact-panel.js';
@@ -349,6 +350,7 @@ export class KfTicketView extends LitElement {
         <span class="sub">${icon(channelIcon(tk.channel.kind), 12)}<span class="ellipsis">#${tk.number} · ${channelTitle(tk.channel)} · ${name} · ${formatDateTime(tk.createdAt)}</span></span>
       </div>
       <div class="actions">
+        <kf-ai-summary .ticketId=${tk.id}></kf-ai-summary>
         <span class="wrap">
           <button class="pill" data-action="status" @click=${() => (this._menu = 'status')}><span class="dot" style="background:${statusColor(tk.status)}"></span>${t(`status.${tk.status}`)}${icon('chevronDown', 14)}</button>
           ${this._picker('status', () => html`<kf-picker align="right" .options=${statusOptions(tk.status)} @pick=${(e: CustomEvent<string>) => void this._update({ status: e.detail as TicketStatus })} @close=${() => (this._menu = null)}></kf-picker>`)}
