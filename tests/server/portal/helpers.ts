@@ -16,8 +16,8 @@ export async function signInLinkTo(desk: MailDesk, address: string): Promise<{ p
   return { path, subject: parsed.subject ?? '', text };
 }
 
-export const form = (fields: Record<string, string>) => ({
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+export const form = (fields: Record<string, string>, headers: Record<string, string> = {}) => ({
+  headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
   payload: new URLSearchParams(fields).toString(),
 });
 
