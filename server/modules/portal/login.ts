@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { PlainEmailPayload } from '../../channels/email/payloads.js';
 import { randomToken, sha256 } from '../../crypto.js';
-import { now, type Tx } from '../../db/database.js';
+import { now, type DbOrTx, type Tx } from '../../db/database.js';
 import { enqueue } from '../../outbox/queue.js';
 import { findContactIdByIdentity, insertIdentity } from '../contacts/queries.js';
 import { firstOutboundChannel } from '../tickets/reply-channel.js';
@@ -40,20 +40,36 @@ export async function requestLoginLink(
   if (!mailbox || !looksLikeEmail(email)) return false;
   const contactId = (await findContactIdByIdentity(ctx.db, 'email', email)) ?? null;
   if (contactId === null && claimContactId === null) return false;
-  const token = randomToken();
   const at = now();
   await ctx.database.transaction(async (tx, onCommit) => {
-    await tx.deleteFrom('portal_login_links').where('expires_at', '<', at - LOGIN_LINK_TTL_MS).execute();
-    await tx
-      .insertInto('portal_login_links')
-      .values({ token_hash: sha256(token), email, contact_id: contactId, claim_contact_id: claimContactId, created_at: at, expires_at: at + LOGIN_LINK_TTL_MS, used_at: null })
-      .execute();
+    const token = await insertLoginLink(tx, { email, contactId, claimContactId }, at);
     const mail = compose(portalLink(ctx, token));
     const payload: PlainEmailPayload = { type: 'plain', to: email, subject: mail.subject, text: mail.text, autoSubmitted: 'auto-generated' };
     await enqueue(tx, { kind: 'email', channelName: mailbox.name, payload: { ...payload } });
     onCommit(() => ctx.outbox.nudge());
   });
   return true;
+}
+
+async function insertLoginLink(tx: DbOrTx, link: { email: string; contactId: number | null; claimContactId: number | null }, at: number): Promise<string> {
+  const token = randomToken();
+  await tx.deleteFrom('portal_login_links').where('expires_at', '<', at - LOGIN_LINK_TTL_MS).execute();
+  await tx
+    .insertInto('portal_login_links')
+    .values({ token_hash: sha256(token), email: link.email, contact_id: link.contactId, claim_contact_id: link.claimContactId, created_at: at, expires_at: at + LOGIN_LINK_TTL_MS, used_at: null })
+    .execute();
+  return token;
+}
+
+/**
+ * A sign-in link handed straight to a caller that has already proven the address (a widget visitor
+ * verified by identify()): nothing is mailed. Null when no contact owns the address yet.
+ */
+export async function loginLinkForVerifiedEmail(ctx: AppContext, rawEmail: string): Promise<string | null> {
+  const email = normalizeEmail(rawEmail);
+  const contactId = await findContactIdByIdentity(ctx.db, 'email', email);
+  if (contactId === undefined) return null;
+  return portalLink(ctx, await insertLoginLink(ctx.db, { email, contactId, claimContactId: null }, now()));
 }
 
 export type Redeemed = { ok: true; contactId: number; sessionToken: string } | { ok: false; reason: 'used' | 'expired' | 'unknown' };
