@@ -21,6 +21,7 @@ import { linkProblemView, linkSentView, messageView, newTicketView, signInView, 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 const LOCALE_COOKIE = 'kefu_help_locale';
 const MIN = 60_000;
+const MAX_FILES = 5;
 
 const isLocale = (s: unknown): s is KbLocale => KB_LOCALES.includes(s as KbLocale);
 
@@ -52,7 +53,7 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  await app.register(fastifyMultipart, { limits: { files: 5, fields: 20, fieldSize: 100 * 1024, fileSize: maxBytes }, throwFileSizeLimit: false });
+  await app.register(fastifyMultipart, { limits: { files: MAX_FILES, fields: 20, fieldSize: 100 * 1024, fileSize: maxBytes }, throwFileSizeLimit: false });
 
   const readerOf = (request: FastifyRequest, reply: FastifyReply): Reader => {
     const asked = (request.query as Record<string, unknown> | undefined)?.locale;
@@ -141,6 +142,7 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     if ((f.website ?? '') !== '') return send(reply, messageView(reader, t('help.portal.newTitle'), t('help.portal.received'), 'received'));
     if (session && !csrfMatches(session, f.csrf)) return again({ kind: 'error', text: t('help.portal.formExpired') }, 403);
     if (form.tooLarge) return again({ kind: 'error', text: t('help.portal.fileTooLarge', { size: maxMb }) }, 413);
+    if (form.tooMany) return again({ kind: 'error', text: t('help.portal.tooManyFiles', { count: MAX_FILES }) }, 413);
     const subject = values.subject.trim().slice(0, 250);
     const text = values.text.trim().slice(0, 20_000);
     if (subject === '' || text === '') return again({ kind: 'error', text: t('help.portal.emptyMessage') }, 400);
@@ -189,7 +191,7 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     const ticket = Number.isSafeInteger(number) && number > 0 ? await contactTicket(ctx.db, session.contactId, number) : null;
     if (!ticket) return notFound(reply, reader);
     const text = (form.fields.text ?? '').trim().slice(0, 20_000);
-    const again = async (key: 'help.portal.formExpired' | 'help.portal.emptyMessage' | 'help.portal.tooMany' | 'help.portal.fileTooLarge', status: number) =>
+    const again = async (key: 'help.portal.formExpired' | 'help.portal.emptyMessage' | 'help.portal.tooMany' | 'help.portal.fileTooLarge' | 'help.portal.tooManyFiles', status: number) =>
       send(reply, ticketView(reader, {
         signed: await signedOf(session),
         ticket,
@@ -197,11 +199,12 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         fileHref: (file) => portalFilePath(ctx.secret, session.contactId, file),
         nonce: randomToken(16),
         maxMb,
-        notice: { kind: 'error', text: t(key, { size: maxMb }) },
+        notice: { kind: 'error', text: t(key, { size: maxMb, count: MAX_FILES }) },
         draft: text,
       }), status);
     if (!csrfMatches(session, form.fields.csrf)) return again('help.portal.formExpired', 403);
     if (form.tooLarge) return again('help.portal.fileTooLarge', 413);
+    if (form.tooMany) return again('help.portal.tooManyFiles', 413);
     if (text === '') return again('help.portal.emptyMessage', 400);
     if (!limit.replies.take(String(session.contactId))) return again('help.portal.tooMany', 429);
     const nonce = (form.fields.nonce ?? '').slice(0, 64) || randomToken(16);

@@ -14,6 +14,8 @@ export interface PortalSession {
 
 export async function createPortalSession(db: DbOrTx, contactId: number, at = now()): Promise<string> {
   const token = randomToken();
+  // Expired sessions go when new ones come: no job needed, and the table stays the size of the live ones.
+  await db.deleteFrom('portal_sessions').where('expires_at', '<=', at).execute();
   await db.insertInto('portal_sessions').values({ token_hash: sha256(token), contact_id: contactId, created_at: at, expires_at: at + PORTAL_SESSION_TTL_MS }).execute();
   return token;
 }
