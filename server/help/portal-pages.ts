@@ -8,6 +8,8 @@ import type { Reader } from './pages.js';
 export interface Signed {
   email: string;
   csrf: string;
+  /** A mailbox can send: replies and new tickets are possible. Without one, nobody could answer them. */
+  canWrite: boolean;
 }
 
 export type Notice = { kind: 'ok' | 'error'; text: string } | null;
@@ -27,7 +29,7 @@ function bar(t: Translate, signed: Signed, back: boolean): Html {
 <form method="post" action="/help/tickets/logout"><input type="hidden" name="csrf" value="${signed.csrf}"><button class="btn quiet" type="submit">${t('help.portal.signOut')}</button></form></div>`;
 }
 
-export function signInView(reader: Reader, opts: { notice?: Notice; email?: string; status?: number } = {}): Html {
+export function signInView(reader: Reader, opts: { notice?: Notice; email?: string; canWrite?: boolean } = {}): Html {
   const { t } = reader;
   const main = html`<h1>${t('help.portal.signInTitle')}</h1>${noticeOf(opts.notice ?? null)}
 <form class="panel" method="post" action="/help/tickets/login">
@@ -36,7 +38,7 @@ export function signInView(reader: Reader, opts: { notice?: Notice; email?: stri
 <input id="email" type="email" name="email" required maxlength="254" autocomplete="email" value="${opts.email ?? ''}">
 <button class="btn" type="submit">${t('help.portal.sendLink')}</button>
 </form>
-<p><a href="/help/tickets/new">${t('help.portal.newTicket')}</a></p>`;
+${opts.canWrite === false ? null : html`<p><a href="/help/tickets/new">${t('help.portal.newTicket')}</a></p>`}`;
   return portalPage(reader, t('help.portal.signInTitle'), '/help/tickets', main);
 }
 
@@ -76,7 +78,7 @@ export function ticketsView(reader: Reader, signed: Signed, tickets: PortalTicke
     ? html`<p>${t('help.portal.noTickets')}</p>`
     : html`<table class="tickets"><thead><tr><th scope="col">${t('help.portal.colTicket')}</th><th scope="col">${t('help.portal.colStatus')}</th><th scope="col">${t('help.portal.colChannel')}</th><th scope="col">${t('help.portal.colUpdated')}</th></tr></thead><tbody>${rows}</tbody></table>`;
   const main = html`${bar(t, signed, false)}<h1>${t('help.portal.ticketsTitle')}</h1>
-<p><a class="btn" style="margin-top:0" href="/help/tickets/new">${t('help.portal.newTicket')}</a></p>${table}`;
+${signed.canWrite ? html`<p><a class="btn" style="margin-top:0" href="/help/tickets/new">${t('help.portal.newTicket')}</a></p>` : null}${table}`;
   return portalPage(reader, t('help.portal.ticketsTitle'), '/help/tickets', main);
 }
 
@@ -106,14 +108,14 @@ export function ticketView(reader: Reader, v: TicketViewInput): Html {
 <p><span class="status ${v.ticket.status}">${statusLabel(t, v.ticket.status)}</span> <span class="muted">${channelLabel(t, v.ticket.channelKind)}</span></p>
 <h2 style="font-size:18px">${t('help.portal.conversation')}</h2>
 <ol class="thread">${items}</ol>
-<form class="panel" id="reply" method="post" action="${path}/reply" enctype="multipart/form-data">${noticeOf(v.notice)}
+${v.signed.canWrite ? html`<form class="panel" id="reply" method="post" action="${path}/reply" enctype="multipart/form-data">${noticeOf(v.notice)}
 <input type="hidden" name="csrf" value="${v.signed.csrf}"><input type="hidden" name="nonce" value="${v.nonce}">
 <label for="text" style="margin-top:0">${t('help.portal.replyLabel')}</label>
 <textarea id="text" name="text" required maxlength="20000">${v.draft ?? ''}</textarea>
 <label for="files">${t('help.portal.attachLabel', { size: v.maxMb })}</label>
 <input id="files" type="file" name="files" multiple>
 <div><button class="btn" type="submit">${t('help.portal.sendReply')}</button></div>
-</form>`;
+</form>` : html`<p class="panel muted" id="reply">${t('help.portal.unavailable')}</p>`}`;
   return portalPage(reader, `#${v.ticket.number} ${v.ticket.subject}`, path, main);
 }
 

@@ -79,7 +79,7 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   const sessionOf = (request: FastifyRequest) => findPortalSession(ctx, request.cookies[PORTAL_COOKIE]);
   const signedOf = async (session: PortalSession): Promise<Signed> => {
     const contact = await ctx.db.selectFrom('contacts').select(['email']).where('id', '=', session.contactId).executeTakeFirst();
-    return { email: contact?.email ?? '', csrf: session.csrf };
+    return { email: contact?.email ?? '', csrf: session.csrf, canWrite: portalChannel(ctx) !== null };
   };
   const loginMail = (reader: Reader) => (link: string) => ({ subject: reader.t('help.portal.mailSubject'), text: reader.t('help.portal.mailText', { link }) });
   const notFound = (reply: FastifyReply, reader: Reader) =>
@@ -88,7 +88,7 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   app.get('/help/tickets', async (request, reply) => {
     const reader = readerOf(request, reply);
     const session = await sessionOf(request);
-    if (!session) return send(reply, signInView(reader));
+    if (!session) return send(reply, signInView(reader, { canWrite: portalChannel(ctx) !== null }));
     return send(reply, ticketsView(reader, await signedOf(session), await contactTickets(ctx.db, session.contactId)));
   });
 

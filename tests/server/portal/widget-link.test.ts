@@ -56,3 +56,28 @@ describe('widget → portal signed in', () => {
     expect((await anon.call('GET', '/portal-link')).statusCode).toBe(401);
   });
 });
+
+describe('portal without a mailbox that can send', () => {
+  it('shows tickets but offers no reply form or new ticket, since nobody could answer them', async () => {
+    const bare = await widgetApp({}, { server: { public_url: 'https://help.example.com' } });
+    try {
+      const v = new Visitor(bare);
+      await v.start();
+      const ok = await v.call('POST', '/identify', { id: 'u-9', hash: identityHash(IDENTITY_SECRET, 'u-9', 'nina@example.org'), email: 'nina@example.org' });
+      v.token = ok.json<{ token: string }>().token;
+      await v.send('Hello from chat');
+      const path = new URL((await v.call('GET', '/portal-link')).json<{ url: string }>().url).pathname;
+      const signed = await bare.app.inject({ method: 'GET', url: path });
+      const cookie = `kefu_portal=${signed.cookies.find((c) => c.name === 'kefu_portal')?.value}`;
+      const list = await bare.app.inject({ method: 'GET', url: '/help/tickets', headers: { cookie } });
+      expect(list.body).toContain('Hello from chat');
+      expect(list.body).not.toContain('href="/help/tickets/new"');
+      const number = /data-ticket="(\d+)"/.exec(list.body)?.[1];
+      const ticket = await bare.app.inject({ method: 'GET', url: `/help/tickets/${number}`, headers: { cookie } });
+      expect(ticket.body).not.toContain('/reply"');
+      expect(ticket.body).toContain('not available right now');
+    } finally {
+      await bare.close();
+    }
+  });
+});
