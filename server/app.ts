@@ -46,6 +46,7 @@ import { emailRoutes } from './channels/email/routes.js';
 import { wechatRoutes } from './channels/wechat/routes.js';
 import { wechatApiRoutes } from './channels/wechat/api-routes.js';
 import { helpCenterRoutes } from './help/routes.js';
+import { portalRoutes } from './help/portal-routes.js';
 import { registerWhatsApp } from './channels/whatsapp/index.js';
 import { whatsappApiRoutes, whatsappWebhookRoutes } from './channels/whatsapp/routes.js';
 import { registerTwilio } from './channels/twilio/index.js';
@@ -141,6 +142,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   );
 
   await app.register(helpCenterRoutes, { ctx });
+  // The customer portal at /help/tickets: its own session, sign-in by one-time link.
+  await app.register(portalRoutes, { ctx });
 
   const webRoot = options.webRoot === undefined ? findWebRoot() : options.webRoot;
   // The widget channel: visitor API under /api/v1/widget/:channel, chat frame page at /widget/:channel/frame.

@@ -369,6 +369,23 @@ export class KfChat extends LitElement {
     }
   }
 
+  /**
+   * Opens the customer portal signed in. The window opens within the click, before the one-time URL
+   * is fetched, or a popup blocker would stop it; it is cut from this frame before it navigates.
+   */
+  async #openPortal(): Promise<void> {
+    const win = window.open('about:blank', '_blank');
+    if (win) win.opener = null;
+    try {
+      const { url } = await this.#conn.request<{ url: string }>('GET', '/portal-link');
+      if (win) win.location.href = url;
+      else window.open(url, '_blank', 'noopener');
+    } catch (err) {
+      win?.close();
+      this.#notify(err instanceof ApiError ? errorText(this.#t, err.code, this._config) : this.#t('error'), true);
+    }
+  }
+
   async #endChat(): Promise<void> {
     const id = this._conversation?.id;
     if (!id) return;
@@ -482,9 +499,11 @@ export class KfChat extends LitElement {
       .typing=${this._typing}
       .online=${this._online}
       ?canEnd=${this._conversation?.status === 'open'}
+      ?portal=${this._session?.visitor.emailVerified ?? false}
       .closable=${this.mode === 'float'}
       @kf-close=${() => this.#setOpen(false)}
       @kf-end=${() => void this.#endChat()}
+      @kf-portal=${() => void this.#openPortal()}
     ></kf-chat-header>`;
   }
 

@@ -20,6 +20,7 @@ import {
   WidgetMessageSchema,
 } from './schemas.js';
 import { configView, identify, startSession } from './session-service.js';
+import { portalLinkForVisitor } from './portal-link.js';
 
 /** The visitor REST API under /api/v1/widget/:channel: authenticated by the visitor token, never by cookies. */
 export const widgetRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = async (app, { rt }) => {
@@ -72,6 +73,25 @@ export const widgetRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = as
       const { ch, visitor } = await guardVisitor(rt, request, request.params.channel);
       rt.limit(ch, 'ipSessions', request.ip);
       return identify(rt, ch, visitor, request.body);
+    },
+  );
+
+  app.get(
+    '/widget/:channel/portal-link',
+    {
+      schema: {
+        description:
+          'A one-time URL (15 minutes) that signs a visitor verified by identify() into the customer portal at /help/tickets. ' +
+          '403 portal_needs_verified_email for a visitor without a verified email; 409 portal_no_tickets when no contact owns it yet.',
+        params: ChannelParams,
+        response: withErrors({ 200: Type.Object({ url: Type.String() }) }, 401, 403, 404, 409, 429),
+      },
+    },
+    async (request, reply) => {
+      const { ch, visitor } = await guardVisitor(rt, request, request.params.channel);
+      rt.limit(ch, 'ipSessions', request.ip);
+      reply.header('cache-control', 'no-store');
+      return portalLinkForVisitor(rt, visitor);
     },
   );
 
