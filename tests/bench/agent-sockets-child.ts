@@ -1,7 +1,7 @@
 /**
  * Agent websockets in a process of their own, so the bench that starts it measures only the
  * server's CPU. Reads {url, cookies} as JSON from argv[2]; prints `ready` once every socket has its
- * hello, then for each `wait <marker>` line on stdin prints `seen <frames>` once every socket has
+ * hello, then for each `wait <marker>` line on stdin answers `waiting`, then prints `seen <frames>` once every socket has
  * received a frame containing the marker (frames arrive in order, so all earlier ones are in too).
  */
 import { createInterface } from 'node:readline';
@@ -35,7 +35,11 @@ console.log('ready');
 
 for await (const line of createInterface({ input: process.stdin })) {
   const [cmd, marker] = line.split(' ');
-  if (cmd === 'wait' && marker) waiting = { marker, pending: new Set(sockets) };
+  if (cmd === 'wait' && marker) {
+    waiting = { marker, pending: new Set(sockets) };
+    // The bench sends the marked message only after this: it cannot pass by before we look for it.
+    console.log('waiting');
+  }
   if (cmd === 'quit') break;
 }
 for (const ws of sockets) ws.terminate();

@@ -66,9 +66,9 @@ async function measure(label: string, total: number, sockets: SocketChild | null
   );
   // The last message opens a ticket nobody holds: every socket may see it, and sees it last.
   const marker = `marker${tag}`;
-  const seen = sockets?.waitFor(marker);
+  const seen = await sockets?.waitFor(marker);
   await intake(ctx, { ...message(tag, total * 3), text: marker, idempotencyKey: marker });
-  const frames = seen ? await seen : 0;
+  const frames = seen ? await seen() : 0;
   if (!(await ctx.search.caughtUp(60_000))) throw new Error('the search index fell behind');
   const c = process.cpuUsage(c0);
   const cpuS = (c.user + c.system) / 1e6;
@@ -79,7 +79,8 @@ async function measure(label: string, total: number, sockets: SocketChild | null
 }
 
 interface SocketChild {
-  waitFor(marker: string): Promise<number>;
+  /** Resolves once the child looks for the marker, with a wait for every socket to have seen it. */
+  waitFor(marker: string): Promise<() => Promise<number>>;
   close(): Promise<void>;
 }
 
@@ -104,8 +105,8 @@ async function startSockets(count: number): Promise<SocketChild> {
   return {
     async waitFor(marker) {
       child.stdin.write(`wait ${marker}\n`);
-      const line = await nextLine();
-      return Number(line.replace('seen ', ''));
+      if ((await nextLine()) !== 'waiting') throw new Error('the socket process did not take the marker');
+      return async () => Number((await nextLine()).replace('seen ', ''));
     },
     async close() {
       child.stdin.write('quit\n');
