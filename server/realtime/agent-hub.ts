@@ -9,6 +9,7 @@ import { getTicketDetail, type TicketDetail } from '../modules/tickets/service.j
 import { AgentConnection } from './agent-connection.js';
 import type { ClientFrame, Composing, ServerFrame, Viewer } from './agent-protocol.js';
 import type { KefuEvent } from './events.js';
+import { encodeTextFrame } from './ws-frame.js';
 import { DEFAULT_JOURNAL_OPTIONS, EventJournal, type JournalOptions, type JournalScope } from './journal.js';
 
 export interface AgentHubOptions {
@@ -249,7 +250,7 @@ export class AgentHub {
     }
     const payload = JSON.stringify(event);
     const cursor = this.journal.append(event, scope, payload);
-    const frame = Buffer.from(`{"type":"event","cursor":${cursor},"event":${payload}}`);
+    const frame = encodeTextFrame(`{"type":"event","cursor":${cursor},"event":${payload}}`);
     for (const conn of this.#connections) {
       if (mayReceive(conn.access, scope)) conn.deliver(cursor, frame);
     }
