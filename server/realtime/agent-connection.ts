@@ -27,6 +27,10 @@ export class AgentConnection {
    * socket, unless an extension (compression) was negotiated and frames must go through ws.
    */
   readonly #wire: Socket | null;
+  /** Encoded frames waiting for the end of this tick, when the hub writes them in one go. */
+  #held: Buffer[] = [];
+  /** Every held frame is one of the hub's frames of this tick, in its order (none skipped unless unseen). */
+  #heldLive = true;
 
   constructor(
     readonly agent: AuthAgent,
@@ -34,6 +38,8 @@ export class AgentConnection {
     readonly socket: WebSocket,
     /** The TCP socket under the websocket, when known: lets frames of one tick share a write. */
     private readonly transport?: Socket,
+    /** Told when this connection starts holding frames for the end of the tick. */
+    private readonly onHold?: (conn: AgentConnection) => void,
   ) {
     this.#wire = transport && socket.extensions === '' ? transport : null;
   }
@@ -48,19 +54,43 @@ export class AgentConnection {
 
   sendRaw(data: Frame): void {
     if (!this.open) return;
+    // Frames held for the end of the tick were sent first: they leave first.
+    this.writeHeld(null);
     this.#cork();
     this.socket.send(data, { binary: false });
   }
 
-  /** A frame encoded once for all sockets; the same bytes ws would have written. */
-  sendEncoded(frame: EncodedFrame): void {
+  /**
+   * A frame encoded once for all sockets; the same bytes ws would have written. Held until the
+   * hub's end of tick (see AgentHub), when all of the tick's frames for this socket leave in one write.
+   */
+  sendEncoded(frame: EncodedFrame, live = false): void {
     if (!this.open) return;
-    if (!this.#wire) {
+    if (!this.#wire || !this.onHold) {
       this.sendRaw(frame.text);
       return;
     }
+    if (this.#held.length === 0) {
+      this.#heldLive = true;
+      this.onHold(this);
+    }
+    this.#held.push(frame.wire);
+    if (!live) this.#heldLive = false;
+  }
+
+  /** How many of the tick's frames are held, or -1 when the held ones are not all the tick's. */
+  get heldLive(): number {
+    return this.#heldLive ? this.#held.length : -1;
+  }
+
+  /** Writes the held frames: as `all` (the tick's frames joined once for every socket that got them all) or joined here. */
+  writeHeld(all: Buffer | null): void {
+    const held = this.#held;
+    if (held.length === 0) return;
+    this.#held = [];
+    if (!this.open || !this.#wire) return;
     this.#cork();
-    this.#wire.write(frame.wire);
+    this.#wire.write(all ?? (held.length === 1 ? held[0]! : Buffer.concat(held)));
   }
 
   #cork(): void {
@@ -85,7 +115,7 @@ export class AgentConnection {
     }
     this.#firstLive ??= cursor;
     this.#lastSent = cursor;
-    this.sendEncoded(frame);
+    this.sendEncoded(frame, true);
   }
 
   get replaying(): boolean {
