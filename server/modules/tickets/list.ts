@@ -6,7 +6,7 @@ import type { Tables } from '../../db/tables.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { BREACHING_SOON_MS, type TicketFilters } from './filters.js';
 import { inScope, teamIdsOf, ticketAccess, type TicketAccess, type Viewer } from './policy.js';
-import { presentTickets } from './presenter.js';
+import { presentTicketPage } from './list-page.js';
 import type { TicketRow } from './queries.js';
 import type { TicketView } from './schemas.js';
 
@@ -228,11 +228,8 @@ export async function listTickets(
   rows.sort((a, b) => sign * compareKeys(keyOf(a, keys), keyOf(b, keys)));
   const pageKeys = rows.slice(0, filters.limit);
   const last = pageKeys[pageKeys.length - 1];
-  const full = pageKeys.length === 0 ? [] : await db.selectFrom('tickets').selectAll().where('id', 'in', pageKeys.map((r) => r.id)).execute();
-  const byId = new Map(full.map((r) => [r.id, r]));
-  const page = pageKeys.map((k) => byId.get(k.id)).filter((r): r is TicketRow => r !== undefined);
   return {
-    items: await presentTickets(db, page, viewer.id),
+    items: await presentTicketPage(db, pageKeys.map((k) => k.id), viewer.id),
     nextCursor: rows.length > filters.limit && last ? encodeCursor(keyOf(last, keys)) : null,
   };
 }
