@@ -47,6 +47,7 @@ beforeAll(async () => {
       assigneeId: i % 3 === 0 ? agent.agentId : null,
       teamId: i % 2 === 0 ? teamId : null,
       labels: i % 4 === 0 ? ['vip', 'refund'] : [],
+      priority: (['urgent', 'high', 'normal'] as const)[i % 3],
     });
   }
 });
@@ -69,6 +70,35 @@ describe('a page of the ticket list', () => {
       const lookups = statements.filter((s) => tables.some((table) => touches(table)(s)));
       expect(lookups, `${query}: statements reading ${tables.join(', ')}`).toHaveLength(1);
       for (const table of tables) expect(touches(table)(lookups[0] ?? '')).toBe(true);
+    }
+  });
+
+  it('builds no query anew once a list of that shape has been served', async () => {
+    const executor = t.ctx.db.getExecutor();
+    const compileQuery = executor.compileQuery.bind(executor);
+    let compiled = 0;
+    executor.compileQuery = (...args: Parameters<typeof compileQuery>) => {
+      compiled++;
+      return compileQuery(...args);
+    };
+    try {
+      for (const [query, session] of [
+        ['view=all', t.admin],
+        ['view=all', agent],
+        ['view=team&priority=urgent,high', agent],
+        ['view=mine&sort=priority', agent],
+        ['view=all&label=vip&sort=created', t.admin],
+        ['view=unassigned&channel=email', agent],
+      ] as const) {
+        const first = (await as(t, session).get<Page>(`/tickets?${query}&limit=2`)).body;
+        expect(first.nextCursor, query).not.toBeNull();
+        const second = (await as(t, session).get<Page>(`/tickets?${query}&limit=2&cursor=${first.nextCursor}`)).body;
+        compiled = 0;
+        await as(t, session).get<Page>(`/tickets?${query}&limit=2&cursor=${second.nextCursor}`);
+        expect(compiled, `${query}: queries compiled for the third page`).toBe(0);
+      }
+    } finally {
+      executor.compileQuery = compileQuery;
     }
   });
 
