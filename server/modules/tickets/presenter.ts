@@ -17,7 +17,35 @@ export interface TicketRefs {
   unread: boolean;
 }
 
-export function presentTicket(row: TicketRow, refs: TicketRefs): TicketView {
+/** The columns a ticket's view is made of (a page of the list reads no others). */
+export type PresentedTicketRow = Pick<
+  TicketRow,
+  | 'id'
+  | 'number'
+  | 'subject'
+  | 'status'
+  | 'snoozed_until'
+  | 'priority'
+  | 'channel_kind'
+  | 'channel_name'
+  | 'custom_fields'
+  | 'created_at'
+  | 'updated_at'
+  | 'last_activity_at'
+  | 'first_response_at'
+  | 'resolved_at'
+  | 'reopen_count'
+  | 'last_message_preview'
+  | 'last_message_kind'
+  | 'last_message_at'
+  | 'message_count'
+  | 'merged_into_id'
+  | 'sla_due_at'
+  | 'sla_warn_at'
+  | 'sla_breached'
+>;
+
+export function presentTicket(row: PresentedTicketRow, refs: TicketRefs): TicketView {
   return {
     id: row.id,
     number: row.number,
