@@ -27,11 +27,11 @@ export interface WidgetMessageView {
 
 /**
  * What an answer bot message carries beside its text: 'answer' (one confident article), 'offers'
- * (a few to pick from), 'handoff' (a person takes over). The widget draws the article links and,
+ * (a few to pick from), 'handoff' (a person takes over), 'solved' (the visitor said it helped). The widget draws the article links and,
  * on the newest answer or offers, the buttons "This solved it" and "Talk to a person".
  */
 export interface WidgetBotView {
-  kind: 'answer' | 'offers' | 'handoff';
+  kind: 'answer' | 'offers' | 'handoff' | 'solved';
   articles: Array<{ id: number; title: string; url: string }>;
 }
 

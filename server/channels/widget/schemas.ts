@@ -63,7 +63,7 @@ export const WidgetMessageSchema = Type.Object({
   /** On an answer bot message: what it offered, and whether its buttons still apply. */
   bot: Type.Optional(
     Type.Object({
-      kind: Type.Union([Type.Literal('answer'), Type.Literal('offers'), Type.Literal('handoff')]),
+      kind: Type.Union([Type.Literal('answer'), Type.Literal('offers'), Type.Literal('handoff'), Type.Literal('solved')]),
       articles: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String(), url: Type.String() })),
     }),
   ),

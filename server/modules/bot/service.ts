@@ -18,7 +18,7 @@ import { botText } from './texts.js';
 export const BOT_ACTOR: Actor = { kind: 'automation', rule: 'bot' };
 
 export interface BotMeta {
-  kind: 'answer' | 'offers' | 'handoff';
+  kind: 'answer' | 'offers' | 'handoff' | 'solved';
   articles: Array<{ id: number; title: string; url: string }>;
 }
 
@@ -157,7 +157,7 @@ async function lastOffer(db: DbOrTx, ticketId: number): Promise<BotMeta | null> 
   const rows = await db.selectFrom('messages').select('meta').where('ticket_id', '=', ticketId).where('kind', '=', 'bot').orderBy('id', 'desc').limit(5).execute();
   for (const row of rows) {
     const meta = (JSON.parse(row.meta) as { bot?: BotMeta }).bot;
-    if (meta && meta.kind !== 'handoff') return meta;
+    if (meta && (meta.kind === 'answer' || meta.kind === 'offers')) return meta;
   }
   return null;
 }
@@ -178,7 +178,7 @@ export async function markSolved(ctx: AppContext, ticketId: number): Promise<boo
     ticketId,
     locale,
     [
-      { kind: 'bot', text: botText(locale, 'solved'), meta: { event: 'bot.solved_notice' } },
+      { kind: 'bot', text: botText(locale, 'solved'), meta: { bot: { kind: 'solved', articles: [] }, event: 'bot.solved_notice' } },
       { kind: 'system', text: 'Solved by the answer bot', meta: { event: 'bot.solved', articles: offer.articles.map((a) => a.id) } },
     ],
     { bot_active: 0, bot_deflected: 1 },
