@@ -64,7 +64,7 @@ export class KfChatMessages extends LitElement {
         font: inherit; font-size: 13px; padding: 6px 12px; border-radius: 999px; border: 1px solid var(--kf-brand);
         background: #fff; color: var(--kf-brand); cursor: pointer; min-height: 32px;
       }
-      .bot-actions button.primary { background: var(--kf-brand); color: var(--kf-on-brand); }
+      .bot-actions button.solve { background: var(--kf-brand); color: var(--kf-on-brand); }
       .bot-actions button:disabled { opacity: 0.5; cursor: default; }
       .system { align-self: center; font-size: 12px; color: var(--kf-muted); text-align: center; }
       .typing { font-size: 12px; color: var(--kf-muted); padding: 2px 36px; }
@@ -116,7 +116,7 @@ export class KfChatMessages extends LitElement {
         : nothing}
       ${withActions
         ? html`<div class="bot-actions">
-            <button class="primary" data-bot="solved" ?disabled=${this.botBusy} @click=${() => action('solved')}>${t('botSolved')}</button>
+            <button class="solve" data-bot="solved" ?disabled=${this.botBusy} @click=${() => action('solved')}>${t('botSolved')}</button>
             <button data-bot="human" ?disabled=${this.botBusy} @click=${() => action('human')}>${t('botHuman')}</button>
           </div>`
         : nothing}

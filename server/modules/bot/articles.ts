@@ -51,8 +51,8 @@ export function firstParagraph(bodyMd: string, max = 400): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-export const articleUrl = (publicUrl: string, a: { locale: string; slug: string }): string =>
-  `${publicUrl}/help/${a.locale}/articles/${encodeURIComponent(a.slug)}`;
+/** Slugs are letters, digits and hyphens (kb/slug.ts): kept as typed, so a Chinese link reads as Chinese. */
+export const articleUrl = (publicUrl: string, a: { locale: string; slug: string }): string => `${publicUrl}/help/${a.locale}/articles/${a.slug}`;
 
 export async function countBotUse(ctx: AppContext, column: 'bot_used' | 'bot_resolved', ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
