@@ -136,8 +136,15 @@ describe('answer bot in the widget', () => {
     await frame.locator('button[data-bot=solved]', { hasText: 'This solved it' }).click();
     await botReplies(visitor, '.bubble', 'Glad that helped!');
     await answerBotOf(kefu.ctx).idle();
-    const row = await kefu.ctx.db.selectFrom('tickets').select(['status', 'bot_deflected']).where('channel_kind', '=', 'widget').orderBy('id', 'desc').executeTakeFirstOrThrow();
-    expect(row).toEqual({ status: 'resolved', bot_deflected: 1 });
-    await visitor.context().close();
+    const row = await kefu.ctx.db.selectFrom('tickets').select(['id', 'status', 'bot_deflected']).where('channel_kind', '=', 'widget').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'resolved', bot_deflected: 1 });
+
+    const agent = await signedInPage(browser, kefu, { context: { viewport: DESKTOP } });
+    await openTicket(agent, row.id);
+    await agent.locator('.chip[data-bot=deflected]', { hasText: 'Bot solved' }).waitFor();
+    await agent.locator('.system[data-event="bot.solved"]').waitFor();
+    await agent.screenshot({ path: shot('widget-bot-agent-solved-1440') });
+    keep('widget-bot-agent-solved-1440');
+    for (const p of [visitor, agent]) await p.context().close();
   });
 });
