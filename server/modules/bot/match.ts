@@ -84,7 +84,7 @@ const CJK_HANDOFF = ['转人工', '轉人工', '人工客服', '人工', '客服
 const WORD_HANDOFF = new Set(['agent', 'human', 'person', 'operator', 'representative']);
 
 /**
- * The visitor asks for a person: a short message (eight CJK characters, five words at most) that
+ * The visitor asks for a person: a short message (eight CJK characters, six words at most) that
  * holds one of 人工 / 转人工 / 轉人工 / 客服 / 真人, or the word agent, human, person, operator or
  * representative. A long message that merely mentions customer service (客服) is a question.
  */
@@ -93,5 +93,5 @@ export function asksForPerson(text: string): boolean {
   const compact = flat.replace(/ /g, '');
   if (CJK_HANDOFF.some((p) => compact.includes(p)) && Array.from(compact).length <= 8) return true;
   const words = flat.split(' ').filter(Boolean);
-  return words.length <= 5 && words.some((w) => WORD_HANDOFF.has(w));
+  return words.length <= 6 && words.some((w) => WORD_HANDOFF.has(w));
 }
