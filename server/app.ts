@@ -34,6 +34,7 @@ import { assignmentRoutes } from './modules/assignment/routes.js';
 import { ticketsRoutes } from './modules/tickets/routes.js';
 import { webhooksRoutes } from './modules/webhooks/routes.js';
 import { kbRoutes } from './modules/kb/routes.js';
+import { botRoutes } from './modules/bot/routes.js';
 import { kbVoteRoutes } from './modules/kb/vote-routes.js';
 import { aiRoutes } from './modules/ai/routes.js';
 import { csatRoutes } from './modules/csat/routes.js';
@@ -131,6 +132,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(wechatApiRoutes, { ctx });
       await api.register(kbRoutes, { ctx });
       await api.register(kbVoteRoutes, { ctx });
+      await api.register(botRoutes, { ctx });
       await api.register(reportsRoutes, { ctx });
       await api.register(exportsRoutes, { ctx, textMatch: (db, q) => matchingTicketIds(ctx, db, q) });
       await api.register(whatsappApiRoutes, { ctx });

@@ -23,6 +23,7 @@ import type { KbTables } from '../modules/kb/tables.js';
 import type { PhoneChannelTables } from '../channels/phone/tables.js';
 import type { CsatTables } from '../modules/csat/tables.js';
 import type { PortalTables } from '../modules/portal/tables.js';
+import type { BotTables } from '../modules/bot/tables.js';
 
 /**
  * Every table Kysely knows. Each module declares its own tables next to its code;
@@ -53,4 +54,5 @@ export interface Tables
     KbTables,
     PhoneChannelTables,
     CsatTables,
-    PortalTables {}
+    PortalTables,
+    BotTables {}

@@ -70,6 +70,9 @@ const en = {
   typeText: 'text files',
   queueNext: 'You are number 1 in line · about {minutes} min',
   queuePlace: 'You are number {position} in line · about {minutes} min',
+  botSolved: 'This solved it',
+  botHuman: 'Talk to a person',
+  botArticles: 'Articles',
 };
 
 export type MessageKey = keyof typeof en;
@@ -146,6 +149,9 @@ const zhCN: Dictionary = {
   typeText: '文本文件',
   queueNext: '下一位就是您 · 预计等待约 {minutes} 分钟',
   queuePlace: '您前面还有 {ahead} 位 · 预计等待约 {minutes} 分钟',
+  botSolved: '问题已解决',
+  botHuman: '转人工',
+  botArticles: '相关文章',
 };
 
 const zhTW: Dictionary = {
@@ -219,6 +225,9 @@ const zhTW: Dictionary = {
   typeText: '文字檔',
   queueNext: '下一位就是您 · 預計等待約 {minutes} 分鐘',
   queuePlace: '您前面還有 {ahead} 位 · 預計等待約 {minutes} 分鐘',
+  botSolved: '問題已解決',
+  botHuman: '轉真人客服',
+  botArticles: '相關文章',
 };
 
 export type Language = 'en' | 'zh-CN' | 'zh-TW';

@@ -21,6 +21,7 @@ import {
 } from './schemas.js';
 import { configView, identify, startSession } from './session-service.js';
 import { portalLinkForVisitor } from './portal-link.js';
+import { requestBot } from './signals.js';
 
 /** The visitor REST API under /api/v1/widget/:channel: authenticated by the visitor token, never by cookies. */
 export const widgetRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = async (app, { rt }) => {
@@ -142,6 +143,23 @@ export const widgetRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = as
     async (request) => {
       const { visitor } = await guardVisitor(rt, request, request.params.channel);
       return rateChat(rt, visitor, request.params.id, request.body);
+    },
+  );
+
+  app.post(
+    '/widget/:channel/bot',
+    {
+      schema: {
+        description: 'The answer bot: ask it again about the last message, say its answer solved the chat, or ask for a person (转人工).',
+        params: ChannelParams,
+        body: Type.Object({ action: Type.Union([Type.Literal('ask'), Type.Literal('solved'), Type.Literal('human')]) }, { additionalProperties: false }),
+        response: withErrors({ 202: Type.Null() }, 400, 401, 403, 404),
+      },
+    },
+    async (request, reply) => {
+      const { visitor } = await guardVisitor(rt, request, request.params.channel);
+      await requestBot(rt, visitor.id, request.body.action);
+      return reply.code(202).send(null);
     },
   );
 

@@ -72,6 +72,7 @@ export function presentTicket(row: PresentedTicketRow, refs: TicketRefs): Ticket
     unread: refs.unread,
     messageCount: row.message_count,
     mergedIntoId: row.merged_into_id,
+    bot: { active: row.bot_active === 1, deflected: row.bot_deflected === 1 },
     slaClock:
       row.sla_due_at === null || row.sla_due_at === undefined
         ? null

@@ -433,6 +433,8 @@ export class KfTicketView extends LitElement {
       ${this._csat
         ? html`<span class="chip csat" data-csat=${this._csat.score} data-csat-source=${this._csat.source ?? 'widget'} title=${csatTitle(this._csat)}>${icon('star', 12)}${csatLabel(this._csat)}</span>`
         : ''}
+      ${tk.bot?.active ? html`<span class="chip" data-bot="active" title=${t('bot.handling')}>${icon('chat', 12)}${t('bot.chipActive')}</span>` : ''}
+      ${tk.bot?.deflected ? html`<span class="chip" data-bot="deflected" title=${t('bot.solved')}>${icon('check', 12)}${t('bot.chipSolved')}</span>` : ''}
       ${tk.status === 'snoozed' && tk.snoozedUntil ? html`<span class="chip">${icon('clock', 12)}${formatDateTime(tk.snoozedUntil)}</span>` : ''}
     </div>`;
   }
