@@ -36,6 +36,7 @@ import { webhooksRoutes } from './modules/webhooks/routes.js';
 import { kbRoutes } from './modules/kb/routes.js';
 import { kbVoteRoutes } from './modules/kb/vote-routes.js';
 import { csatRoutes } from './modules/csat/routes.js';
+import { reportSettingsRoutes } from './modules/digest/routes.js';
 import { csatPageRoutes } from './modules/csat/page-routes.js';
 import { matchingTicketIds } from './search/service.js';
 import { agentRealtimeRoutes } from './realtime/agent-routes.js';
@@ -121,6 +122,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(webhooksRoutes, { ctx });
       await api.register(notificationRoutes, { ctx });
       await api.register(csatRoutes, { ctx });
+      await api.register(reportSettingsRoutes, { ctx });
       await api.register(cannedRepliesRoutes, { ctx });
       await api.register(auditRoutes, { ctx });
       await api.register(agentRealtimeRoutes, { ctx });

@@ -22,6 +22,7 @@ import type { WechatTables } from '../channels/wechat/tables.js';
 import type { KbTables } from '../modules/kb/tables.js';
 import type { PhoneChannelTables } from '../channels/phone/tables.js';
 import type { CsatTables } from '../modules/csat/tables.js';
+import type { DigestTables } from '../modules/digest/tables.js';
 
 /**
  * Every table Kysely knows. Each module declares its own tables next to its code;
@@ -51,4 +52,5 @@ export interface Tables
     WechatTables,
     KbTables,
     PhoneChannelTables,
-    CsatTables {}
+    CsatTables,
+    DigestTables {}

@@ -118,3 +118,32 @@ describe('the Reports section', () => {
     }
   });
 });
+
+describe('Settings → Reports', () => {
+  it('turns the weekly digest on with its schedule and zone, and keeps the settings when a schedule is refused', async () => {
+    const page = await signedInPage(browser, server, { email: 'boss@example.test', context: { viewport: { width: 1440, height: 900 } } });
+    await goTo(page, '#/admin/reports', 'kf-admin-reports form');
+    const form = page.locator('kf-admin-reports form');
+    expect(await form.locator('input[name=enabled]').isChecked()).toBe(false);
+    await form.locator('input[name=enabled]').check();
+    await form.locator('input[name=schedule]').fill('30 7 * * 1');
+    await form.locator('input[name=timezone]').fill('Asia/Shanghai');
+    await form.locator('button').click();
+    await page.waitForSelector('kf-toaster >> text=Report settings saved');
+    expect(await api('GET', '/reports/settings')).toEqual({ digest: { enabled: true, schedule: '30 7 * * 1', timezone: 'Asia/Shanghai' } });
+
+    await form.locator('input[name=schedule]').fill('every monday');
+    await form.locator('button').click();
+    await page.waitForSelector('kf-toaster >> text=digest.schedule');
+    expect(await api('GET', '/reports/settings')).toMatchObject({ digest: { schedule: '30 7 * * 1' } });
+    await page.context().close();
+
+    for (const [name, email, viewport] of languageAndSizeShots('boss@example.test', 'wang@example.test')) {
+      const p = await signedInPage(browser, server, { email, context: { viewport } });
+      await goTo(p, '#/admin/reports', 'kf-admin-reports form');
+      expect(await p.locator('kf-admin-reports h1').textContent()).toBe(name.startsWith('zh') ? '报表' : 'Reports');
+      await p.screenshot({ path: screenshotPath(`admin-reports-${name}`) });
+      await p.context().close();
+    }
+  });
+});

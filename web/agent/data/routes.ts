@@ -1,7 +1,7 @@
 // Hash routes keep deep links working whatever the server does with unknown paths.
 
-export type AdminSection = 'agents' | 'teams' | 'labels' | 'canned' | 'rules' | 'channels' | 'hours' | 'sla' | 'csat' | 'webhooks' | 'tokens';
-export const ADMIN_SECTIONS: AdminSection[] = ['agents', 'teams', 'labels', 'canned', 'rules', 'channels', 'hours', 'sla', 'csat', 'webhooks', 'tokens'];
+export type AdminSection = 'agents' | 'teams' | 'labels' | 'canned' | 'rules' | 'channels' | 'hours' | 'sla' | 'csat' | 'reports' | 'webhooks' | 'tokens';
+export const ADMIN_SECTIONS: AdminSection[] = ['agents', 'teams', 'labels', 'canned', 'rules', 'channels', 'hours', 'sla', 'csat', 'reports', 'webhooks', 'tokens'];
 
 export type Route =
   | { name: 'inbox'; view: string; ticketId: number | null }
