@@ -23,6 +23,7 @@ import type { KbTables } from '../modules/kb/tables.js';
 import type { PhoneChannelTables } from '../channels/phone/tables.js';
 import type { CsatTables } from '../modules/csat/tables.js';
 import type { DigestTables } from '../modules/digest/tables.js';
+import type { ReportTables } from '../modules/reports/tables.js';
 
 /**
  * Every table Kysely knows. Each module declares its own tables next to its code;
@@ -53,4 +54,5 @@ export interface Tables
     KbTables,
     PhoneChannelTables,
     CsatTables,
-    DigestTables {}
+    DigestTables,
+    ReportTables {}

@@ -212,10 +212,12 @@ export class KfReports extends LitElement {
       <h2><span class="grow">${t('reports.agents')}</span><a class="btn sm" href=${href} download data-csv="agents">${icon('file', 14)}${t('reports.download')}</a></h2>
       <div class="body tight"><table>
         <thead><tr><th>${t('reports.col.name')}</th><th class="num">${t('reports.col.assigned')}</th><th class="num">${t('reports.col.replied')}</th>
-          <th class="num">${t('reports.col.resolved')}</th><th class="num">${t('reports.col.frt')}</th><th class="num">${t('reports.col.csat')}</th></tr></thead>
+          <th class="num">${t('reports.col.resolved')}</th><th class="num">${t('reports.col.frt')}</th><th class="num">${t('reports.col.csat')}</th>
+          <th class="num" title=${t('reports.def.presence')}>${t('reports.col.online')}</th><th class="num" title=${t('reports.def.presence')}>${t('reports.col.away')}</th></tr></thead>
         <tbody>${rows.map((r) => html`<tr>
           <td>${r.name}</td><td class="num">${count(r.assigned)}</td><td class="num">${count(r.replied)}</td><td class="num">${count(r.resolved)}</td>
-          <td class="num">${duration(r.firstResponseTime.median)}</td><td class="num">${score(r.csatAverage)}${r.csatResponses ? html` <span class="sub">(${r.csatResponses})</span>` : nothing}</td></tr>`)}</tbody>
+          <td class="num">${duration(r.firstResponseTime.median)}</td><td class="num">${score(r.csatAverage)}${r.csatResponses ? html` <span class="sub">(${r.csatResponses})</span>` : nothing}</td>
+          <td class="num" data-col="online">${duration(r.onlineSeconds)}</td><td class="num" data-col="away">${duration(r.awaySeconds)}</td></tr>`)}</tbody>
       </table></div>
     </section>`;
   }
