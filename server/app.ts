@@ -38,6 +38,7 @@ import { botRoutes } from './modules/bot/routes.js';
 import { kbVoteRoutes } from './modules/kb/vote-routes.js';
 import { aiRoutes } from './modules/ai/routes.js';
 import { csatRoutes } from './modules/csat/routes.js';
+import { reportSettingsRoutes } from './modules/digest/routes.js';
 import { csatPageRoutes } from './modules/csat/page-routes.js';
 import { matchingTicketIds } from './search/service.js';
 import { agentRealtimeRoutes } from './realtime/agent-routes.js';
@@ -124,6 +125,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(webhooksRoutes, { ctx });
       await api.register(notificationRoutes, { ctx });
       await api.register(csatRoutes, { ctx });
+      await api.register(reportSettingsRoutes, { ctx });
       await api.register(cannedRepliesRoutes, { ctx });
       await api.register(auditRoutes, { ctx });
       await api.register(agentRealtimeRoutes, { ctx });

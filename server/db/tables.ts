@@ -24,6 +24,8 @@ import type { PhoneChannelTables } from '../channels/phone/tables.js';
 import type { CsatTables } from '../modules/csat/tables.js';
 import type { PortalTables } from '../modules/portal/tables.js';
 import type { BotTables } from '../modules/bot/tables.js';
+import type { DigestTables } from '../modules/digest/tables.js';
+import type { ReportTables } from '../modules/reports/tables.js';
 
 /**
  * Every table Kysely knows. Each module declares its own tables next to its code;
@@ -55,4 +57,6 @@ export interface Tables
     PhoneChannelTables,
     CsatTables,
     PortalTables,
-    BotTables {}
+    BotTables,
+    DigestTables,
+    ReportTables {}

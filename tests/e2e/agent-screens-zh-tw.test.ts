@@ -125,8 +125,8 @@ async function englishLeft(page: Page): Promise<string[]> {
   const data = await dataCorpus();
   // Code and names the same in every language; 'vip = true' is an attribute condition typed as written;
   // Webhook and JSON are what Chinese interfaces call them too.
-  // Channel kinds ('widget', 'email') are written as config.yaml names them.
-  const known = new Set(['Kefu', 'Ctrl', 'Alt', 'Enter', 'Shift', 'Esc', 'Tab', 'Bearer', 'Authorization', 'config', 'yaml', 'API', 'https', 'URL', 'GDPR', 'kf', 'SLA', 'vip', 'true', 'widget', 'email', 'Webhook', 'JSON']);
+  // Channel kinds ('widget', 'email') are written as config.yaml names them; cron and IANA zone names are code.
+  const known = new Set(['cron', 'Asia', 'Shanghai', 'Kefu', 'Ctrl', 'Alt', 'Enter', 'Shift', 'Esc', 'Tab', 'Bearer', 'Authorization', 'config', 'yaml', 'API', 'https', 'URL', 'GDPR', 'kf', 'SLA', 'vip', 'true', 'widget', 'email', 'Webhook', 'JSON']);
   // An agent's name inside a translated label ("Alex Admin 的技能") is data, not an app string.
   // So is a channel's configured name beside its translated kind ("簡訊 · sms").
   const names = [
@@ -181,7 +181,7 @@ describe('agent app in 繁體中文', () => {
     expect(await englishLeft(page)).toEqual([]);
     await page.click('kf-contact-panel button:has-text("取消")');
 
-    for (const section of ['agents', 'teams', 'labels', 'canned', 'rules', 'channels', 'hours', 'sla', 'csat', 'webhooks', 'tokens'] as const) {
+    for (const section of ['agents', 'teams', 'labels', 'canned', 'rules', 'channels', 'hours', 'sla', 'csat', 'reports', 'webhooks', 'tokens'] as const) {
       await go(page, `#/admin/${section}`, `kf-admin-${section} .page-head`);
       await page.screenshot({ path: screenshotPath(`agent-admin-${section}-zh-tw`) });
       expect({ section, left: await englishLeft(page) }).toEqual({ section, left: [] });

@@ -44,6 +44,8 @@ const pageRows = prepared((db: DbOrTx, p: { ids: string; readerId: number }) =>
       'tickets.sla_due_at',
       'tickets.sla_warn_at',
       'tickets.sla_breached',
+      'tickets.bot_active',
+      'tickets.bot_deflected',
       'contacts.name as contact_name',
       'contacts.email as contact_email',
       'contacts.phone as contact_phone',

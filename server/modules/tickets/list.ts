@@ -112,6 +112,17 @@ function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, inpu
     const soon = Date.now() + BREACHING_SOON_MS;
     add((eb) => eb.and([eb('tickets.sla_due_at', '<=', soon)]));
   }
+  // Served by the report indexes on created_at and resolved_at (migration 0027).
+  for (const [column, range] of [['tickets.created_at', filters.created], ['tickets.resolved_at', filters.resolved]] as const) {
+    if (range?.from !== undefined) {
+      const from = range.from;
+      add((eb) => eb.and([eb(column, '>=', from)]));
+    }
+    if (range?.to !== undefined) {
+      const to = range.to;
+      add((eb) => eb.and([eb(column, '<', to)]));
+    }
+  }
   if (filters.priorities) {
     const list = filters.priorities;
     add((eb) => eb.and([eb('tickets.priority', 'in', list)]));

@@ -43,6 +43,8 @@ export type PresentedTicketRow = Pick<
   | 'sla_due_at'
   | 'sla_warn_at'
   | 'sla_breached'
+  | 'bot_active'
+  | 'bot_deflected'
 >;
 
 export function presentTicket(row: PresentedTicketRow, refs: TicketRefs): TicketView {
