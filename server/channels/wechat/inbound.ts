@@ -3,6 +3,7 @@ import { now } from '../../db/database.js';
 import type { InboundMessage, IntakeResult } from '../../intake/types.js';
 import { maxAttachmentBytes } from '../../modules/attachments/service.js';
 import { findMessageByIdempotencyKey } from '../../modules/tickets/queries.js';
+import { recordChannelLine } from '../kit/channel-line.js';
 import { commitInbound } from '../kit/commit.js';
 import { skippedMedia, splitMedia, type MediaResult, type SkippedMedia } from '../kit/media.js';
 import { wakeHeldReplies } from './held.js';
@@ -100,7 +101,31 @@ async function takeEvent(
     if (event === 'unsubscribe') await closeWindow(tx, name, openid);
     else if (WINDOW_EVENTS.has(event)) await openWindow(tx, name, openid, 'event', createdAt);
   });
+  // After the fact is stored; keyed, so a push retried after a crash here still adds its line once.
+  const line = eventLine(event, fields.EventKey ?? '');
+  if (line) {
+    await recordChannelLine(ctx, { kind: 'wechat', name }, threadKeyOf(channel.config, openid), {
+      key: `event:${openid}:${createdAt}:${event}`,
+      ...line,
+    });
+  }
   return 'event';
+}
+
+/** The line agents read on the customer's open ticket; scans and other events stay facts only. */
+function eventLine(event: string, key: string): { text: string; meta: { event: string; key?: string } } | null {
+  switch (event) {
+    case 'subscribe':
+      return { text: 'Followed the Official Account', meta: { event: 'wechat.subscribe' } };
+    case 'unsubscribe':
+      return { text: 'Unfollowed the Official Account', meta: { event: 'wechat.unsubscribe' } };
+    case 'click':
+      return { text: `Tapped menu: ${key}`, meta: { event: 'wechat.menu', key } };
+    case 'view':
+      return { text: `Opened menu link: ${key}`, meta: { event: 'wechat.menu_link', key } };
+    default:
+      return null;
+  }
 }
 
 /** The text an agent reads for each message type; media is fetched separately. */
