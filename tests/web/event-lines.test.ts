@@ -100,3 +100,23 @@ describe('channel edit lines', () => {
     await setLanguage('en');
   });
 });
+
+describe('WeChat follow and menu lines', () => {
+  it('words follows, unfollows and menu taps from the meta in the agent’s language', async () => {
+    const followed = { text: 'Followed the Official Account', meta: { event: 'wechat.subscribe' } };
+    const unfollowed = { text: 'Unfollowed the Official Account', meta: { event: 'wechat.unsubscribe' } };
+    const menu = { text: 'Tapped menu: ORDER_STATUS', meta: { event: 'wechat.menu', key: 'ORDER_STATUS' } };
+    const link = { text: 'Opened menu link: https://shop.example/orders', meta: { event: 'wechat.menu_link', key: 'https://shop.example/orders' } };
+    expect([followed, unfollowed, menu, link].map(systemText)).toEqual([
+      'Followed the Official Account',
+      'Unfollowed the Official Account',
+      'Tapped menu: ORDER_STATUS',
+      'Opened menu link: https://shop.example/orders',
+    ]);
+    await setLanguage('zh-CN');
+    expect([followed, unfollowed, menu, link].map(systemText)).toEqual(['关注了公众号', '取消关注了公众号', '点击了菜单：ORDER_STATUS', '打开了菜单链接：https://shop.example/orders']);
+    await setLanguage('zh-TW');
+    expect([followed, unfollowed, menu, link].map(systemText)).toEqual(['關注了公眾號', '取消關注了公眾號', '點擊了選單：ORDER_STATUS', '開啟了選單連結：https://shop.example/orders']);
+    await setLanguage('en');
+  });
+});

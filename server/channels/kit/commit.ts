@@ -12,7 +12,7 @@ import type { SkippedMedia } from './media.js';
  */
 export function commitInbound(ctx: AppContext, msg: InboundMessage, skipped: SkippedMedia[] = [], alongside?: Alongside): Promise<IntakeResult> {
   if (skipped.length === 0) return intake(ctx, msg, alongside);
-  const listed = skipped.map((s) => ({ name: s.name, size: s.size, reason: s.reason }));
+  const listed = skipped.map((s) => ({ name: s.name, size: s.size, reason: s.reason, ...(s.detail ? { detail: s.detail } : {}) }));
   return intake(ctx, { ...msg, meta: { ...msg.meta, skippedAttachments: listed } }, alongside);
 }
 

@@ -24,29 +24,3 @@ export async function providerCall(url: string, init: RequestInit, describeError
   if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new ProviderRefused(detail);
   throw new Error(`${res.status}: ${detail}`);
 }
-
-export class MediaTooLarge extends Error {
-  constructor(readonly size: number) {
-    super(`media of ${size} bytes is over the limit`);
-  }
-}
-
-/** Downloads at most `maxBytes`; a larger file stops the download instead of filling memory. */
-export async function boundedDownload(url: string, headers: Record<string, string>, maxBytes: number): Promise<{ content: Buffer; contentType: string }> {
-  const res = await fetch(url, { headers, signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS), redirect: 'follow' });
-  if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new ProviderRefused(`media download refused: HTTP ${res.status}`);
-  if (!res.ok || !res.body) throw new Error(`media download failed: HTTP ${res.status}`);
-  const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) {
-    await res.body.cancel();
-    throw new MediaTooLarge(declared);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += chunk.length;
-    if (size > maxBytes) throw new MediaTooLarge(size);
-    chunks.push(Buffer.from(chunk));
-  }
-  return { content: Buffer.concat(chunks), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
-}

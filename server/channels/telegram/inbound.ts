@@ -10,7 +10,7 @@ import { splitMedia } from '../kit/media.js';
 import { TelegramClient } from './client.js';
 import type { TelegramChannelConfig } from './config-schema.js';
 import { fetchMedia, mediaOf } from './media.js';
-import type { TgMessage, TgUpdate } from './types.js';
+import type { TgLocation, TgMessage, TgUpdate } from './types.js';
 
 export type UpdateOutcome =
   | { kind: 'stored'; ticketId: number; messageId: number; created: boolean }
@@ -42,8 +42,22 @@ export function parseUpdate(body: unknown): TgUpdate {
 const fullName = (m: TgMessage): string | undefined =>
   [m.from?.first_name ?? m.chat.first_name, m.from?.last_name ?? m.chat.last_name].filter(Boolean).join(' ').trim() || m.chat.title || undefined;
 
-/** What the message says: its text, a caption, or a sticker's emoji. */
-const textOf = (m: TgMessage): string => m.text ?? m.caption ?? m.sticker?.emoji ?? '';
+const mapLink = (l: TgLocation): string => `https://maps.google.com/?q=${l.latitude},${l.longitude}`;
+
+/** What a message without text shares, in words an agent reads at a glance (a location as a map link, like WhatsApp's). */
+function sharedText(m: TgMessage): string {
+  if (m.venue) return `${[m.venue.title, m.venue.address].filter(Boolean).join(', ')}\n${mapLink(m.venue.location)}`;
+  if (m.location) return mapLink(m.location);
+  if (m.contact) {
+    const name = [m.contact.first_name, m.contact.last_name].filter(Boolean).join(' ');
+    return `Contact: ${[name, m.contact.phone_number].filter(Boolean).join(', ')}`;
+  }
+  if (m.poll) return [`Poll: ${m.poll.question}`, ...m.poll.options.map((o) => `- ${o.text}`)].join('\n');
+  return '';
+}
+
+/** What the message says: its text, a caption, a sticker's emoji, or what it shares. */
+const textOf = (m: TgMessage): string => m.text ?? m.caption ?? m.sticker?.emoji ?? sharedText(m);
 
 export function toInbound(channel: TelegramChannelConfig, m: TgMessage): InboundMessage {
   const userId = String(m.from?.id ?? m.chat.id);

@@ -10,6 +10,8 @@ export interface BotState {
 }
 
 const RETRY_MS = [5_000, 30_000, 120_000, 600_000];
+/** How often a bot is checked again once registered: a revoked token or a deleted bot shows in /readyz. */
+export const TELEGRAM_RECHECK_MS = 5 * 60_000;
 
 const runtimes = new WeakMap<AppContext, Map<string, BotState>>();
 
@@ -40,9 +42,28 @@ export async function registerWebhook(ctx: AppContext, channel: TelegramChannelC
 }
 
 /**
+ * Checks a bot again: a ready bot with getMe, one that is not with a new registration (its
+ * webhook may have been pointed elsewhere while it was down). Never throws; the state says it.
+ */
+export async function recheckTelegramBot(ctx: AppContext, name: string): Promise<void> {
+  const state = telegramBotState(ctx, name);
+  const channel = ctx.config.channels.telegram.find((c) => c.name === name);
+  if (!state || !channel) return;
+  try {
+    if (!state.ready) return await registerWebhook(ctx, channel, state);
+    await new TelegramClient(channel).call('getMe');
+  } catch (err) {
+    state.ready = false;
+    state.lastError = err instanceof Error ? err.message : String(err);
+    ctx.logger.warn({ channel: name, err: state.lastError }, 'telegram bot check failed');
+  }
+}
+
+/**
  * Starts the Telegram bots of a serving process: the outbox sender for kind 'telegram', and for
  * each bot a webhook registration retried with backoff until it succeeds, reported in /readyz as
- * `telegram:<name>` (not critical: one broken bot leaves the desk working).
+ * `telegram:<name>` (not critical: one broken bot leaves the desk working), and checked again
+ * every few minutes.
  */
 export function startTelegramChannels(ctx: AppContext): Map<string, BotState> {
   const existing = runtimes.get(ctx);
@@ -79,6 +100,9 @@ export function startTelegramChannels(ctx: AppContext): Map<string, BotState> {
         });
     };
     attempt(0);
+    const recheck = setInterval(() => void recheckTelegramBot(ctx, channel.name), TELEGRAM_RECHECK_MS);
+    recheck.unref();
+    ctx.onClose(() => clearInterval(recheck));
   }
   return states;
 }

@@ -1,4 +1,4 @@
-import { downloadMedia, type MediaRequest, type MediaResult } from '../kit/media.js';
+import { downloadMedia, skippedMedia, type MediaRequest, type MediaResult } from '../kit/media.js';
 import { TelegramClient } from './client.js';
 import type { TgFile, TgFileRef, TgMessage } from './types.js';
 
@@ -36,14 +36,14 @@ export function mediaOf(msg: TgMessage): MediaRef[] {
 export async function fetchMedia(client: TelegramClient, media: MediaRef, maxBytes: number): Promise<MediaResult> {
   const limit = Math.min(maxBytes, BOT_DOWNLOAD_LIMIT);
   const announced = media.ref.file_size;
-  if (announced !== undefined && announced > limit) return { kind: 'skipped', skipped: { name: media.filename, size: announced, reason: 'too_large' } };
+  if (announced !== undefined && announced > limit) return skippedMedia(media.filename, announced, 'too_large');
   let file: TgFile;
   try {
     file = await client.call<TgFile>('getFile', { file_id: media.ref.file_id });
-  } catch {
-    return { kind: 'skipped', skipped: { name: media.filename, size: announced ?? 0, reason: 'unavailable' } };
+  } catch (err) {
+    return skippedMedia(media.filename, announced ?? 0, 'unavailable', err instanceof Error ? err.message : undefined);
   }
-  if (!file.file_path) return { kind: 'skipped', skipped: { name: media.filename, size: announced ?? 0, reason: 'unavailable' } };
+  if (!file.file_path) return skippedMedia(media.filename, announced ?? 0, 'unavailable');
   // A photo's name follows what Telegram stored (a .png stays a .png).
   const ext = extOf(file.file_path);
   const filename = media.filename.endsWith('.jpg') && ext && ext !== 'jpg' ? media.filename.replace(/\.jpg$/, `.${ext}`) : media.filename;

@@ -33,6 +33,15 @@ export interface TgMessage {
   audio?: TgFileRef & { file_name?: string; mime_type?: string };
   video?: TgFileRef & { file_name?: string; mime_type?: string };
   sticker?: TgFileRef & { emoji?: string; is_animated?: boolean; is_video?: boolean };
+  location?: TgLocation;
+  venue?: { location: TgLocation; title: string; address: string };
+  contact?: { phone_number: string; first_name: string; last_name?: string; user_id?: number };
+  poll?: { question: string; options: Array<{ text: string }> };
+}
+
+export interface TgLocation {
+  latitude: number;
+  longitude: number;
 }
 
 export interface TgUpdate {

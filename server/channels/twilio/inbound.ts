@@ -1,39 +1,32 @@
 import type { AppContext } from '../../context.js';
-import { intake } from '../../intake/intake.js';
-import type { InboundAttachment, IntakeResult } from '../../intake/types.js';
+import type { InboundMessage, IntakeResult } from '../../intake/types.js';
 import { maxAttachmentBytes } from '../../modules/attachments/service.js';
-import { toE164 } from '../phone/e164.js';
-import { MediaTooLarge, ProviderRefused } from '../phone/http.js';
+import { commitInbound } from '../kit/commit.js';
+import { downloadMedia, splitMedia, type MediaResult } from '../kit/media.js';
+import { toE164 } from '../kit/phone.js';
 import { applyProviderStatus } from '../phone/status.js';
 import type { TwilioChannelConfig } from './config-schema.js';
-import { downloadTwilioMedia } from './rest-api.js';
+import { basicAuth } from './rest-api.js';
 
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': '.jpg', 'image/png': '.png', 'image/gif': '.gif', 'video/mp4': '.mp4', 'audio/mpeg': '.mp3', 'text/vcard': '.vcf' };
 
-async function fetchMms(ctx: AppContext, c: TwilioChannelConfig, params: Record<string, string>): Promise<{ attachments: InboundAttachment[]; notes: string[] }> {
+/** An MMS's files; one too big or gone is listed as skipped, an outage fails the webhook so Twilio tries again. */
+async function fetchMms(ctx: AppContext, c: TwilioChannelConfig, params: Record<string, string>): Promise<MediaResult[]> {
   const count = Math.min(10, Number(params.NumMedia ?? '0') || 0);
-  const attachments: InboundAttachment[] = [];
-  const notes: string[] = [];
+  const results: MediaResult[] = [];
   for (let i = 0; i < count; i++) {
     const url = params[`MediaUrl${i}`];
     if (!url) continue;
     const type = params[`MediaContentType${i}`] ?? 'application/octet-stream';
     const filename = `mms-${i + 1}${EXTENSIONS[type] ?? ''}`;
-    try {
-      const file = await downloadTwilioMedia(c, url, maxAttachmentBytes(ctx));
-      attachments.push({ filename, contentType: type, content: file.content });
-    } catch (err) {
-      if (err instanceof ProviderRefused) {
-        ctx.logger.warn({ channel: c.name, err }, 'mms media could not be downloaded');
-        notes.push(`[${filename} could not be downloaded: ${err.message}]`);
-        continue;
-      }
-      if (!(err instanceof MediaTooLarge)) throw err;
-      ctx.logger.warn({ channel: c.name, size: err.size }, 'mms media over the attachment limit, skipped');
-      notes.push(`[${filename} (${(err.size / 1024 / 1024).toFixed(1)} MB) was not kept: over the ${ctx.config.attachments.max_size_mb} MB attachment limit]`);
+    const result = await downloadMedia({ url, filename, contentType: type, headers: basicAuth(c) }, maxAttachmentBytes(ctx));
+    if (result.kind === 'skipped') {
+      if (result.transient) throw new Error(`mms media ${filename} unavailable for now: ${result.skipped.detail ?? 'no answer'}`);
+      ctx.logger.warn({ channel: c.name, file: result.skipped }, 'mms media skipped');
     }
+    results.push(result);
   }
-  return { attachments, notes };
+  return results;
 }
 
 export class NotASmsWebhook extends Error {}
@@ -43,16 +36,17 @@ export async function intakeSms(ctx: AppContext, c: TwilioChannelConfig, params:
   if (!sid) throw new NotASmsWebhook('MessageSid is missing');
   const phone = toE164(params.From ?? '');
   if (!phone) throw new NotASmsWebhook('From is not a phone number');
-  const { attachments, notes } = await fetchMms(ctx, c, params);
-  return intake(ctx, {
+  const { attachments, skipped } = splitMedia(await fetchMms(ctx, c, params));
+  const message: InboundMessage = {
     channel: { kind: 'twilio', name: c.name },
     sender: { identity: { kind: 'phone', value: phone }, phone },
     thread: { key: phone },
-    text: [params.Body ?? '', ...notes].filter(Boolean).join('\n'),
+    text: params.Body ?? '',
     attachments,
     idempotencyKey: sid,
     meta: { sms: { to: params.To ?? null, segments: params.NumSegments ?? null, country: params.FromCountry ?? null } },
-  });
+  };
+  return commitInbound(ctx, message, skipped);
 }
 
 const STATUS: Record<string, 'queued' | 'sent' | 'delivered' | 'read' | 'failed'> = {

@@ -1,7 +1,8 @@
-import { boundedDownload, providerCall } from '../phone/http.js';
+import { providerCall } from '../phone/http.js';
 import type { TwilioChannelConfig } from './config-schema.js';
 
-const basic = (c: TwilioChannelConfig): Record<string, string> => ({
+/** MMS media URLs need these too when the account's media protection is on. */
+export const basicAuth = (c: TwilioChannelConfig): Record<string, string> => ({
   authorization: `Basic ${Buffer.from(`${c.account_sid}:${c.auth_token}`).toString('base64')}`,
 });
 const accountUrl = (c: TwilioChannelConfig): string => `${c.api_base_url.replace(/\/+$/, '')}/2010-04-01/Accounts/${c.account_sid}`;
@@ -19,16 +20,13 @@ export async function sendSms(c: TwilioChannelConfig, to: string, body: string, 
   form.set(c.from.startsWith('MG') ? 'MessagingServiceSid' : 'From', c.from);
   const answer = (await providerCall(
     `${accountUrl(c)}/Messages.json`,
-    { method: 'POST', headers: { ...basic(c), 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() },
+    { method: 'POST', headers: { ...basicAuth(c), 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() },
     twilioErrorText,
   )) as { sid?: unknown } | null;
   return typeof answer?.sid === 'string' ? answer.sid : null;
 }
 
-/** MMS media URLs need the account's credentials when media protection is on. */
-export const downloadTwilioMedia = (c: TwilioChannelConfig, url: string, maxBytes: number) => boundedDownload(url, basic(c), maxBytes);
-
 /** A cheap authenticated read of the account: proves the SID and token work. */
 export async function checkCredentials(c: TwilioChannelConfig): Promise<void> {
-  await providerCall(`${accountUrl(c)}.json`, { headers: basic(c) }, twilioErrorText);
+  await providerCall(`${accountUrl(c)}.json`, { headers: basicAuth(c) }, twilioErrorText);
 }

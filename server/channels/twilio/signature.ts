@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { safeEqual } from '../whatsapp/signature.js';
+import { signaturesEqual } from '../kit/hmac.js';
 
 /**
  * Twilio's request signature: base64 HMAC-SHA1, keyed with the auth token, over the full URL it
@@ -14,5 +14,5 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
 
 export function verifyTwilioSignature(authToken: string, url: string, params: Record<string, string>, header: string | undefined): boolean {
   if (!header) return false;
-  return safeEqual(twilioSignature(authToken, url, params), header.trim());
+  return signaturesEqual(twilioSignature(authToken, url, params), header.trim());
 }

@@ -2,6 +2,7 @@ import type { Database } from '../../db/database.js';
 import { now } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import { apiBase, type WechatChannelConfig } from './config-schema.js';
+import { downloadMedia, readBounded, skippedMedia, type MediaResult } from '../kit/media.js';
 import { TOKEN_ERRCODES, WechatApiError } from './errcodes.js';
 
 /** Refresh this long before WeChat's stated expiry, so no call carries a token that lapses on the way. */
@@ -107,18 +108,23 @@ export class WechatApi {
     return answer.media_id;
   }
 
-  /** Downloads a customer's media (image, voice, video) by its MediaId. */
-  async getMedia(mediaId: string): Promise<WechatMedia> {
+  /**
+   * Downloads a customer's media (image, voice, video) by its MediaId, reading at most `maxBytes`.
+   * `name` is the file's name unless WeChat serves one with an extension. A file WeChat will not
+   * hand over is skipped with its reason; a token it refuses is replaced once.
+   */
+  async getMedia(mediaId: string, name: string, maxBytes: number): Promise<MediaResult> {
     const path = '/cgi-bin/media/get';
     let attempt = 0;
     for (;;) {
       const token = await this.accessToken();
       const res = await fetch(`${this.#base}${withToken(path, token)}&media_id=${enc(mediaId)}`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
       const type = res.headers.get('content-type') ?? 'application/octet-stream';
-      const content = Buffer.from(await res.arrayBuffer());
+      const read = await readBounded(res, maxBytes);
+      if (read.kind === 'too_large') return skippedMedia(name, read.size, 'too_large');
       // Errors come back as JSON with a 200; media comes as the file itself.
       if (type.includes('json') || type.startsWith('text/plain')) {
-        const answer = JSON.parse(content.toString('utf8')) as ApiAnswer;
+        const answer = JSON.parse(read.content.toString('utf8')) as ApiAnswer;
         const code = answer.errcode ?? 0;
         if (code !== 0) {
           if (TOKEN_ERRCODES.has(code) && attempt++ === 0) {
@@ -128,20 +134,13 @@ export class WechatApi {
           throw new WechatApiError(code, answer.errmsg ?? '', path);
         }
         // A customer's video is not served here: WeChat answers with where to download it.
-        if (typeof answer.video_url === 'string') return this.#download(answer.video_url, mediaId);
+        if (typeof answer.video_url === 'string') return downloadMedia({ url: answer.video_url, filename: `${mediaId}.mp4` }, maxBytes);
       }
       if (!res.ok) throw new Error(`WeChat media/get answered HTTP ${res.status}`);
-      const disposition = res.headers.get('content-disposition') ?? '';
-      const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? mediaId;
-      return { content, contentType: type.split(';')[0]?.trim() ?? type, filename };
+      const served = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? '';
+      const filename = served.includes('.') ? served : name;
+      return { kind: 'stored', attachment: { filename, contentType: type.split(';')[0]?.trim() ?? type, content: read.content } };
     }
-  }
-
-  async #download(url: string, mediaId: string): Promise<WechatMedia> {
-    const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
-    if (!res.ok) throw new Error(`WeChat video download answered HTTP ${res.status}`);
-    const type = (res.headers.get('content-type') ?? 'video/mp4').split(';')[0]?.trim() ?? 'video/mp4';
-    return { content: Buffer.from(await res.arrayBuffer()), contentType: type, filename: `${mediaId}.mp4` };
   }
 
   async #withToken(path: string, run: (token: string) => Promise<ApiAnswer>): Promise<ApiAnswer> {

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { signaturesEqual } from '../kit/hmac.js';
 
 /**
  * WeChat's message signature and "safe mode" encryption, shared by the Official Account and
@@ -24,10 +25,9 @@ export function wechatSignature(...parts: string[]): string {
   return createHash('sha1').update([...parts].sort().join('')).digest('hex');
 }
 
-/** Constant-time comparison, so a signature cannot be guessed byte by byte from response times. */
+/** WeChat's hex signature, in whatever case it came, compared in constant time. */
 export function signatureMatches(expected: string, given: string | undefined): boolean {
-  if (typeof given !== 'string' || given.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(expected), Buffer.from(given.toLowerCase()));
+  return typeof given === 'string' && signaturesEqual(expected, given.toLowerCase());
 }
 
 /** The 43-character EncodingAESKey is base64 without its final '='; it must decode to 32 bytes. */

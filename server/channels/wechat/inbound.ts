@@ -1,8 +1,11 @@
 import type { AppContext } from '../../context.js';
 import { now } from '../../db/database.js';
-import { intake } from '../../intake/intake.js';
-import type { InboundAttachment, InboundMessage, IntakeResult } from '../../intake/types.js';
+import type { InboundMessage, IntakeResult } from '../../intake/types.js';
+import { maxAttachmentBytes } from '../../modules/attachments/service.js';
 import { findMessageByIdempotencyKey } from '../../modules/tickets/queries.js';
+import { recordChannelLine } from '../kit/channel-line.js';
+import { commitInbound } from '../kit/commit.js';
+import { skippedMedia, splitMedia, type MediaResult, type SkippedMedia } from '../kit/media.js';
 import { wakeHeldReplies } from './held.js';
 import { threadKeyOf, type WechatChannel } from './runtime.js';
 import { closeWindow, openWindow } from './window.js';
@@ -33,19 +36,9 @@ export async function takePush(ctx: AppContext, channel: WechatChannel, fields: 
   // A retried push skips the media download: WeChat retries because it is in a hurry. (Intake itself
   // stores a repeated key once, so text needs no look of its own.)
   if (mediaId && (await findMessageByIdempotencyKey(ctx.db, kind, key))) return 'duplicate';
-  const attachments: InboundAttachment[] = [];
-  if (mediaId) {
-    try {
-      const media = await channel.api.getMedia(mediaId);
-      const ext = MEDIA_EXTENSIONS[type] ?? 'bin';
-      const filename = media.filename.includes('.') ? media.filename : `${type}-${msgId || mediaId}.${ext}`;
-      attachments.push({ filename, contentType: media.contentType, content: media.content });
-    } catch (err) {
-      // The message is kept; the agent sees that the file could not be fetched rather than nothing at all.
-      ctx.logger.warn({ err, channel: channel.config.name, mediaId }, 'wechat media could not be fetched');
-      meta.mediaError = err instanceof Error ? err.message : String(err);
-    }
-  }
+  const ext = MEDIA_EXTENSIONS[type] ?? 'bin';
+  const media = mediaId ? [await fetchWechatMedia(ctx, channel, mediaId, `${type}-${msgId || mediaId}.${ext}`)] : [];
+  const { attachments, skipped } = splitMedia(media);
   const message: InboundMessage = {
     channel: kind,
     sender: { identity: { kind: 'wechat', value: openid } },
@@ -55,8 +48,21 @@ export async function takePush(ctx: AppContext, channel: WechatChannel, fields: 
     idempotencyKey: key,
     meta: { wechat: { msgType: type, msgId, ...meta } },
   };
-  const result = await intakeOpeningWindow(ctx, channel, message, openid, createdAt);
+  const result = await intakeOpeningWindow(ctx, channel, message, openid, createdAt, skipped);
   return result.created ? 'stored' : 'duplicate';
+}
+
+/**
+ * A customer's file by its MediaId; one WeChat will not hand over is listed on the message as
+ * skipped, with WeChat's reason, and the message is kept.
+ */
+export async function fetchWechatMedia(ctx: AppContext, channel: WechatChannel, mediaId: string, name: string): Promise<MediaResult> {
+  try {
+    return await channel.api.getMedia(mediaId, name, maxAttachmentBytes(ctx));
+  } catch (err) {
+    ctx.logger.warn({ err, channel: channel.config.name, mediaId }, 'wechat media could not be fetched');
+    return skippedMedia(name, 0, 'unavailable', err instanceof Error ? err.message : String(err));
+  }
 }
 
 /** Intake, with the customer's new send window in the same transaction; then their held replies go out. */
@@ -66,8 +72,9 @@ export async function intakeOpeningWindow(
   message: InboundMessage,
   userId: string,
   writtenAt: number,
+  skipped: SkippedMedia[] = [],
 ): Promise<IntakeResult> {
-  const result = await intake(ctx, message, async (tx, stored) => {
+  const result = await commitInbound(ctx, message, skipped, async (tx, stored) => {
     if (stored.created) await openWindow(tx, channel.config.name, userId, 'message', writtenAt);
   });
   if (result.created && (await wakeHeldReplies(ctx.db, channel.config.name, result.contactId)) > 0) ctx.outbox.nudge();
@@ -94,7 +101,31 @@ async function takeEvent(
     if (event === 'unsubscribe') await closeWindow(tx, name, openid);
     else if (WINDOW_EVENTS.has(event)) await openWindow(tx, name, openid, 'event', createdAt);
   });
+  // After the fact is stored; keyed, so a push retried after a crash here still adds its line once.
+  const line = eventLine(event, fields.EventKey ?? '');
+  if (line) {
+    await recordChannelLine(ctx, { kind: 'wechat', name }, threadKeyOf(channel.config, openid), {
+      key: `event:${openid}:${createdAt}:${event}`,
+      ...line,
+    });
+  }
   return 'event';
+}
+
+/** The line agents read on the customer's open ticket; scans and other events stay facts only. */
+function eventLine(event: string, key: string): { text: string; meta: { event: string; key?: string } } | null {
+  switch (event) {
+    case 'subscribe':
+      return { text: 'Followed the Official Account', meta: { event: 'wechat.subscribe' } };
+    case 'unsubscribe':
+      return { text: 'Unfollowed the Official Account', meta: { event: 'wechat.unsubscribe' } };
+    case 'click':
+      return { text: `Tapped menu: ${key}`, meta: { event: 'wechat.menu', key } };
+    case 'view':
+      return { text: `Opened menu link: ${key}`, meta: { event: 'wechat.menu_link', key } };
+    default:
+      return null;
+  }
 }
 
 /** The text an agent reads for each message type; media is fetched separately. */

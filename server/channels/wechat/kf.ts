@@ -1,8 +1,9 @@
 import type { AppContext } from '../../context.js';
 import { now } from '../../db/database.js';
-import type { InboundAttachment, InboundMessage } from '../../intake/types.js';
+import type { InboundMessage } from '../../intake/types.js';
 import { findMessageByIdempotencyKey } from '../../modules/tickets/queries.js';
-import { intakeOpeningWindow } from './inbound.js';
+import { splitMedia } from '../kit/media.js';
+import { fetchWechatMedia, intakeOpeningWindow } from './inbound.js';
 import { threadKeyOf, type WechatChannel } from './runtime.js';
 
 /** A callback waits this long for its sync to finish before answering; the sync goes on regardless. */
@@ -126,16 +127,8 @@ async function takeKfMessage(ctx: AppContext, channel: WechatChannel, msg: KfMes
   if (await findMessageByIdempotencyKey(ctx.db, kind, key)) return;
   const userId = msg.external_userid;
   const { text, mediaId, meta } = describeKf(msg);
-  const attachments: InboundAttachment[] = [];
-  if (mediaId) {
-    try {
-      const media = await channel.api.getMedia(mediaId);
-      attachments.push({ filename: media.filename.includes('.') ? media.filename : `${msg.msgtype}-${msg.msgid}`, contentType: media.contentType, content: media.content });
-    } catch (err) {
-      ctx.logger.warn({ err, channel: channel.config.name, mediaId }, 'wecom media could not be fetched');
-      meta.mediaError = err instanceof Error ? err.message : String(err);
-    }
-  }
+  const media = mediaId ? [await fetchWechatMedia(ctx, channel, mediaId, `${msg.msgtype}-${msg.msgid}`)] : [];
+  const { attachments, skipped } = splitMedia(media);
   const message: InboundMessage = {
     channel: kind,
     sender: { identity: { kind: 'wechat', value: userId }, name: await nickname(ctx, channel, userId) },
@@ -145,7 +138,7 @@ async function takeKfMessage(ctx: AppContext, channel: WechatChannel, msg: KfMes
     idempotencyKey: key,
     meta: { wechat: { msgType: msg.msgtype, msgId: msg.msgid, openKfid: msg.open_kfid, ...meta } },
   };
-  await intakeOpeningWindow(ctx, channel, message, userId, (msg.send_time ?? 0) * 1000 || now());
+  await intakeOpeningWindow(ctx, channel, message, userId, (msg.send_time ?? 0) * 1000 || now(), skipped);
 }
 
 async function takeKfEvent(ctx: AppContext, channel: WechatChannel, msg: KfMessage): Promise<void> {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
+import { keepRawBody, rawBodyOf } from '../kit/raw-body.js';
 import { takePush } from './inbound.js';
 import { onKfCallback } from './kf.js';
 import { wechatChannels } from './runtime.js';
@@ -15,10 +16,8 @@ const PUSH_BODY_LIMIT = 256 * 1024;
 export async function wechatRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts;
   const log = ctx.logger.child({ subsystem: 'wechat' });
-  app.addContentTypeParser(['text/xml', 'application/xml', 'text/plain'], { parseAs: 'string', bodyLimit: PUSH_BODY_LIMIT }, (_req, body, done) =>
-    done(null, body),
-  );
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: PUSH_BODY_LIMIT }, (_req, body, done) => done(null, body));
+  // WeChat labels its XML inconsistently; whatever the type, the signature is checked over the bytes as sent.
+  keepRawBody(app, ['text/xml', 'application/xml', 'text/plain', '*'], PUSH_BODY_LIMIT);
 
   const channelOf = (name: string) => wechatChannels(ctx).get(name);
 
@@ -40,7 +39,7 @@ export async function wechatRoutes(app: FastifyInstance, opts: { ctx: AppContext
     async (request, reply) => {
       const channel = channelOf(request.params.name);
       if (!channel) return reply.code(404).type('text/plain').send('unknown channel');
-      const body = typeof request.body === 'string' ? request.body : '';
+      const body = rawBodyOf(request.body).toString('utf8');
       try {
         const fields = openPush(channel, request.query, body);
         if (channel.config.kind === 'wecom_kf') await onKfCallback(ctx, channel, fields);

@@ -1,7 +1,9 @@
-import { boundedDownload, providerCall } from '../phone/http.js';
+import { providerCall } from '../phone/http.js';
 import type { WhatsAppChannelConfig } from './config-schema.js';
 
-const bearer = (channel: WhatsAppChannelConfig): Record<string, string> => ({ authorization: `Bearer ${channel.access_token}` });
+/** Every Graph call, media downloads included, carries the access token. */
+export const graphAuth = (channel: WhatsAppChannelConfig): Record<string, string> => ({ authorization: `Bearer ${channel.access_token}` });
+const bearer = graphAuth;
 const base = (channel: WhatsAppChannelConfig): string => channel.api_base_url.replace(/\/+$/, '');
 
 /** The Graph API's error object: `{error:{message, code, error_data:{details}}}`. */
@@ -56,8 +58,6 @@ export async function mediaInfo(channel: WhatsAppChannelConfig, mediaId: string)
     size: typeof info.file_size === 'number' ? info.file_size : null,
   };
 }
-
-export const downloadMedia = (channel: WhatsAppChannelConfig, url: string, maxBytes: number) => boundedDownload(url, bearer(channel), maxBytes);
 
 /** A cheap authenticated read of the phone number: proves the token works. */
 export async function checkCredentials(channel: WhatsAppChannelConfig): Promise<void> {

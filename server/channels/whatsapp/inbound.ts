@@ -1,46 +1,48 @@
 import type { AppContext } from '../../context.js';
-import { intake } from '../../intake/intake.js';
 import type { InboundAttachment, InboundMessage, IntakeResult } from '../../intake/types.js';
 import { maxAttachmentBytes } from '../../modules/attachments/service.js';
-import { toE164 } from '../phone/e164.js';
-import { MediaTooLarge, ProviderRefused } from '../phone/http.js';
+import { commitInbound } from '../kit/commit.js';
+import { downloadMedia, skippedMedia, splitMedia, type MediaResult, type SkippedMedia } from '../kit/media.js';
+import { toE164 } from '../kit/phone.js';
+import { ProviderRefused } from '../phone/http.js';
 import { applyProviderStatus } from '../phone/status.js';
 import type { WhatsAppChannelConfig } from './config-schema.js';
-import { downloadMedia, mediaInfo } from './graph-api.js';
+import { graphAuth, mediaInfo } from './graph-api.js';
 import { mediaOf, textOf, type WaChange, type WaMessage, type WaStatus } from './payload.js';
 
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': '.jpg', 'image/png': '.png', 'image/webp': '.webp', 'audio/ogg': '.ogg', 'audio/mpeg': '.mp3', 'video/mp4': '.mp4', 'application/pdf': '.pdf' };
 
-/** Fetches a message's media now: WhatsApp's ids expire, and its URLs within minutes. Too big: a note instead. */
-async function fetchMedia(ctx: AppContext, channel: WhatsAppChannelConfig, m: WaMessage): Promise<{ attachments: InboundAttachment[]; note: string | null }> {
+/**
+ * Fetches a message's media now: WhatsApp's ids expire, and its URLs within minutes. A file too
+ * big or gone is listed as skipped; an outage throws, so the webhook fails and WhatsApp delivers
+ * the message again later.
+ */
+async function fetchMedia(ctx: AppContext, channel: WhatsAppChannelConfig, m: WaMessage): Promise<{ attachments: InboundAttachment[]; skipped: SkippedMedia[] }> {
   const media = mediaOf(m);
-  if (!media) return { attachments: [], note: null };
+  if (!media) return { attachments: [], skipped: [] };
   const type = media.mime_type ?? 'application/octet-stream';
   const filename = media.filename ?? `${m.type}-${media.id}${EXTENSIONS[type.split(';')[0] ?? ''] ?? ''}`;
-  const limit = maxAttachmentBytes(ctx);
+  let result: MediaResult;
   try {
     const info = await mediaInfo(channel, media.id);
-    if (info.size !== null && info.size > limit) throw new MediaTooLarge(info.size);
-    const file = await downloadMedia(channel, info.url, limit);
-    return { attachments: [{ filename, contentType: media.mime_type ?? info.mimeType, content: file.content }], note: null };
+    const request = { url: info.url, filename, contentType: media.mime_type ?? info.mimeType, announcedSize: info.size ?? undefined, headers: graphAuth(channel) };
+    result = await downloadMedia(request, maxAttachmentBytes(ctx));
   } catch (err) {
-    // A refused download (an expired media id) will not succeed on WhatsApp's retry either: keep the message, say what is missing.
-    if (err instanceof ProviderRefused) {
-      ctx.logger.warn({ channel: channel.name, err }, 'whatsapp media could not be downloaded');
-      return { attachments: [], note: `[${filename} could not be downloaded: ${err.message}]` };
-    }
-    if (!(err instanceof MediaTooLarge)) throw err;
-    ctx.logger.warn({ channel: channel.name, size: err.size }, 'whatsapp media over the attachment limit, skipped');
-    const mb = (err.size / 1024 / 1024).toFixed(1);
-    return { attachments: [], note: `[${filename} (${mb} MB) was not kept: over the ${ctx.config.attachments.max_size_mb} MB attachment limit]` };
+    // An expired media id will not come back on WhatsApp's retry either: keep the message, say what is missing.
+    if (!(err instanceof ProviderRefused)) throw err;
+    result = skippedMedia(filename, 0, 'unavailable', err.message);
   }
+  if (result.kind === 'skipped') {
+    if (result.transient) throw new Error(`whatsapp media ${filename} unavailable for now: ${result.skipped.detail ?? 'no answer'}`);
+    ctx.logger.warn({ channel: channel.name, file: result.skipped }, 'whatsapp media skipped');
+  }
+  return splitMedia([result]);
 }
 
 export async function intakeWhatsAppMessage(ctx: AppContext, channel: WhatsAppChannelConfig, m: WaMessage, names: Map<string, string>): Promise<IntakeResult> {
   const phone = toE164(m.from);
   if (!phone) throw new Error(`whatsapp sender ${m.from} is not a phone number`);
-  const { attachments, note } = await fetchMedia(ctx, channel, m);
-  const text = [textOf(m), note].filter(Boolean).join('\n');
+  const { attachments, skipped } = await fetchMedia(ctx, channel, m);
   const seconds = Number(m.timestamp);
   const message: InboundMessage = {
     channel: { kind: 'whatsapp', name: channel.name },
@@ -52,13 +54,13 @@ export async function intakeWhatsAppMessage(ctx: AppContext, channel: WhatsAppCh
     },
     // One ticket per customer number while it is open; the number is also where replies go.
     thread: { key: phone },
-    text,
+    text: textOf(m),
     attachments,
     idempotencyKey: m.id,
     receivedAt: Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, Date.now()) : undefined,
     meta: { whatsapp: { type: m.type, from: m.from } },
   };
-  return intake(ctx, message);
+  return commitInbound(ctx, message, skipped);
 }
 
 const STATUS: Record<string, 'sent' | 'delivered' | 'read' | 'failed'> = { sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed' };

@@ -2,12 +2,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { agentOf, requireAgent } from '../../http/auth.js';
-import { BadRequest, NotFound, Unauthorized } from '../../http/errors.js';
+import { AppError, BadRequest, NotFound, Unauthorized } from '../../http/errors.js';
 import { withErrors } from '../../http/schemas.js';
 import { visibleTicket } from '../../modules/tickets/policy.js';
 import { handleChanges } from './inbound.js';
 import { readChanges } from './payload.js';
-import { safeEqual, verifyHubSignature } from './signature.js';
+import { signaturesEqual } from '../kit/hmac.js';
+import { keepRawBody, parseJsonObject, rawBodyOf } from '../kit/raw-body.js';
+import { verifyHubSignature } from './signature.js';
 import { replyWindow } from './window.js';
 
 const tags = ['channels'];
@@ -21,8 +23,7 @@ export const whatsappWebhookRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
     return channel;
   };
   // The signature covers the exact bytes, so the body is kept raw and parsed only once it checks out.
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  keepRawBody(app);
 
   app.get(
     '/webhooks/whatsapp/:name',
@@ -42,7 +43,7 @@ export const whatsappWebhookRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
     async (request, reply) => {
       const channel = channelNamed(request.params.name);
       const q = request.query;
-      if (q['hub.mode'] !== 'subscribe' || !safeEqual(q['hub.verify_token'] ?? '', channel.verify_token)) {
+      if (q['hub.mode'] !== 'subscribe' || !signaturesEqual(channel.verify_token, q['hub.verify_token'] ?? '')) {
         return reply.code(403).send({ error: { code: 'forbidden', message: 'Wrong verify token.' } });
       }
       return reply.type('text/plain').send(q['hub.challenge'] ?? '');
@@ -61,7 +62,7 @@ export const whatsappWebhookRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
     },
     async (request) => {
       const channel = channelNamed(request.params.name);
-      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const raw = rawBodyOf(request.body);
       const header = request.headers['x-hub-signature-256'];
       if (!verifyHubSignature(channel.app_secret, raw, typeof header === 'string' ? header : undefined)) {
         request.log.warn({ channel: channel.name }, 'whatsapp webhook with a bad signature refused');
@@ -69,9 +70,10 @@ export const whatsappWebhookRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
       }
       let changes;
       try {
-        changes = readChanges(JSON.parse(raw.toString('utf8')));
+        changes = readChanges(parseJsonObject(raw));
       } catch (err) {
         request.log.warn({ channel: channel.name, err }, 'malformed whatsapp webhook');
+        if (err instanceof AppError) throw err;
         throw new BadRequest(`Malformed webhook: ${(err as Error).message}`);
       }
       await handleChanges(ctx, channel, changes);

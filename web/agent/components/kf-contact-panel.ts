@@ -1,24 +1,19 @@
 import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { currentLanguage, t } from '../../shared/i18n/i18n.js';
+import { t } from '../../shared/i18n/i18n.js';
 import { formatAge, formatDateTime } from '../../shared/format.js';
-import type { Contact, Identity, Ticket } from '../../shared/types.js';
+import type { Contact, Ticket } from '../../shared/types.js';
 import { contacts as contactApi } from '../data/api-calls.js';
 import { formatRoute } from '../data/routes.js';
 import { storeContext, type AppStore } from '../data/store.js';
+import { identityText } from '../data/identity-text.js';
 import { kindLabel } from '../data/kind-label.js';
 import { channelIcon, icon } from '../icons.js';
 import { base } from '../styles.js';
 import { toast, toastError } from '../toast.js';
 import { avatar } from './kf-avatar.js';
 import { statusColor } from './pick-options.js';
-
-/** A widget visitor id means nothing to an agent: the channel's name stands for it. */
-function identityText(i: Identity): string {
-  if (i.channelName) return i.channelName[currentLanguage()] ?? i.channelName.default ?? kindLabel(i.kind);
-  return i.kind === 'widget' ? kindLabel(i.kind) : i.value;
-}
 
 function attrValue(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
@@ -191,7 +186,7 @@ export class KfContactPanel extends LitElement {
         <section>
           <div class="section-title">${t('contact.identities')}</div>
           ${c.identities.length === 0 ? html`<div class="faint" style="font-size:var(--kf-text-sm)">${t('contact.noIdentities')}</div>` : ''}
-          ${c.identities.map((i) => html`<div class="ident"><span class="kind" title=${kindLabel(i.kind)}>${icon(channelIcon(i.kind === 'visitor' ? 'widget' : i.kind), 14)}</span><span class="ellipsis" title=${i.value}>${identityText(i)}</span></div>`)}
+          ${c.identities.map((i) => html`<div class="ident"><span class="kind" title=${kindLabel(i.kind)}>${icon(channelIcon(i.kind === 'visitor' ? 'widget' : i.kind), 14)}</span><span class="ellipsis" title=${i.value}>${identityText(i, c.attributes ?? {})}</span></div>`)}
           ${this._emailClaim(c)}
           ${c.phone && !c.identities.some((i) => i.value === c.phone) ? html`<div class="ident"><span class="kind">${icon('phone', 14)}</span><span>${c.phone}</span></div>` : ''}
         </section>

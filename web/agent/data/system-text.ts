@@ -48,6 +48,10 @@ export function systemParts(m: Pick<Message, 'text'> & { meta?: Message['meta'] 
   if (meta.event === 'bot.handoff') return lineParts('bot.handedOver', {});
   if (meta.event === 'bot.solved') return lineParts('bot.solved', {});
   if (meta.event === 'message.edited') return lineParts('system.edited', { text: str(meta.text) ?? '' });
+  if (meta.event === 'wechat.subscribe') return lineParts('system.wechatFollowed', {});
+  if (meta.event === 'wechat.unsubscribe') return lineParts('system.wechatUnfollowed', {});
+  if (meta.event === 'wechat.menu') return lineParts('system.wechatMenu', { key: str(meta.key) ?? '' });
+  if (meta.event === 'wechat.menu_link') return lineParts('system.wechatMenuLink', { url: str(meta.key) ?? '' });
   const bounce = (meta.bounce ?? null) as { recipient?: unknown; reason?: unknown } | null;
   const bounced = BOUNCED.exec(m.text);
   if (bounce || bounced) {

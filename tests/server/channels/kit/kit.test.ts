@@ -33,6 +33,12 @@ describe('webhook kit: phone numbers', () => {
     ['4915112345678', undefined, '+4915112345678'],
     ['(415) 555-2671', 'US', '+14155552671'],
     ['+86 138 0013 8000', undefined, '+8613800138000'],
+    ['008613800138000', undefined, '+8613800138000'],
+    // WhatsApp's wa_id: international, without the plus
+    ['16505550142', undefined, '+16505550142'],
+    ['5511987654321', undefined, '+5511987654321'],
+    ['+1 (650) 555-0142', undefined, '+16505550142'],
+    ['12', undefined, null],
     ['call me', undefined, null],
     ['', undefined, null],
   ] as const)('%s → %s', (raw, country, e164) => {
@@ -57,6 +63,8 @@ describe('webhook kit: bounded media download', () => {
         res.writeHead(200, { 'content-type': 'application/pdf' });
         for (let i = 0; i < 10; i++) res.write(Buffer.alloc(1000));
         res.end();
+      } else if (req.url === '/busy') {
+        res.writeHead(503).end();
       } else {
         res.writeHead(404).end();
       }
@@ -78,13 +86,24 @@ describe('webhook kit: bounded media download', () => {
     expect(await downloadMedia({ url: `${base}/small`, filename: 'x', announcedSize: 9000 }, 2000)).toEqual({
       kind: 'skipped',
       skipped: { name: 'x', size: 9000, reason: 'too_large' },
+      transient: false,
     });
     expect(await downloadMedia({ url: `${base}/declared-big`, filename: 'd' }, 2000)).toMatchObject({ kind: 'skipped', skipped: { size: 5000, reason: 'too_large' } });
     const chunked = await downloadMedia({ url: `${base}/chunked-big`, filename: 'c.pdf' }, 2000);
     expect(chunked).toMatchObject({ kind: 'skipped', skipped: { name: 'c.pdf', reason: 'too_large' } });
   });
 
-  it('skips a file the provider cannot serve instead of failing', async () => {
-    expect(await downloadMedia({ url: `${base}/gone`, filename: 'g' }, 2000)).toMatchObject({ kind: 'skipped', skipped: { reason: 'unavailable' } });
+  it('skips a file the provider cannot serve instead of failing, and says why', async () => {
+    expect(await downloadMedia({ url: `${base}/gone`, filename: 'g' }, 2000)).toEqual({
+      kind: 'skipped',
+      skipped: { name: 'g', size: 0, reason: 'unavailable', detail: 'HTTP 404' },
+      transient: false,
+    });
+  });
+
+  it('tells a failure worth retrying (a 5xx, no answer) from a final one (a 4xx)', async () => {
+    expect(await downloadMedia({ url: `${base}/busy`, filename: 'b' }, 2000)).toMatchObject({ kind: 'skipped', transient: true });
+    const closed = `http://127.0.0.1:1/nothing-listens-here`;
+    expect(await downloadMedia({ url: closed, filename: 'c' }, 2000)).toMatchObject({ kind: 'skipped', skipped: { reason: 'unavailable' }, transient: true });
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTelegramChannels } from '../../../../server/channels/telegram/index.js';
+import { recheckTelegramBot, startTelegramChannels } from '../../../../server/channels/telegram/index.js';
 import type { MessageView } from '../../../../server/modules/tickets/schemas.js';
 import { createTestApp, type TestApp } from '../../../helpers/app.js';
 import { startFakeTelegram, type FakeTelegram } from '../../../helpers/fake-telegram.js';
@@ -69,6 +69,20 @@ describe('Telegram: start-up', () => {
   });
 });
 
+describe('Telegram: health', () => {
+  it('rechecks a registered bot and reports it failing, then ready again, in /readyz', async () => {
+    const check = async () => (await t.app.inject({ method: 'GET', url: '/readyz' })).json<{ checks: Record<string, { status: string; message?: string }> }>().checks['telegram:bot'];
+    expect(await check()).toMatchObject({ status: 'ok' });
+    tg.failNext('getMe', { status: 401, error_code: 401, description: 'Unauthorized' });
+    await recheckTelegramBot(t.ctx, 'bot');
+    expect(await check()).toMatchObject({ status: 'fail', message: 'Telegram 401: Unauthorized' });
+    await recheckTelegramBot(t.ctx, 'bot');
+    expect(await check()).toMatchObject({ status: 'ok' });
+    // A bot that came back is registered again: its webhook may have been pointed elsewhere meanwhile.
+    expect(tg.callsOf('setWebhook').length).toBeGreaterThan(0);
+  });
+});
+
 describe('Telegram: inbound', () => {
   it('stores a text message with the Telegram user as the contact and the chat as the thread', async () => {
     const res = await deliver({ update_id: ++updateId, message: message({ text: 'Привет! My parcel is late' }) });
@@ -129,6 +143,21 @@ describe('Telegram: inbound', () => {
       ['👍', [[expect.stringMatching(/^sticker-\d+\.webp$/), 'image/webp', 12]]],
     ]);
     expect(tg.callsOf('getFile').map((c) => c.params.file_id)).toEqual(['ph-big', 'doc-1', 'voice-1', 'st-1']);
+  });
+
+  it('gives a location, a venue, a contact card and a poll readable text', async () => {
+    const who = { ...from, id: 555, username: 'places' };
+    await deliver({ update_id: ++updateId, message: message({ location: { latitude: 55.7558, longitude: 37.6173 } }, who) });
+    await deliver({ update_id: ++updateId, message: message({ location: { latitude: 59.9343, longitude: 30.3351 }, venue: { location: { latitude: 59.9343, longitude: 30.3351 }, title: 'Shop No. 2', address: 'Nevsky 28' } }, who) });
+    await deliver({ update_id: ++updateId, message: message({ contact: { phone_number: '+79161234567', first_name: 'Anna', last_name: 'Ivanova', user_id: 99 } }, who) });
+    await deliver({ update_id: ++updateId, message: message({ poll: { id: 'p1', question: 'Which size?', options: [{ text: 'S', voter_count: 0 }, { text: 'M', voter_count: 1 }], total_voter_count: 1, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false } }, who) });
+    const messages = await messagesOf((await lastMessage()).ticket_id);
+    expect(messages.map((m) => m.text)).toEqual([
+      'https://maps.google.com/?q=55.7558,37.6173',
+      'Shop No. 2, Nevsky 28\nhttps://maps.google.com/?q=59.9343,30.3351',
+      'Contact: Anna Ivanova, +79161234567',
+      'Poll: Which size?\n- S\n- M',
+    ]);
   });
 
   it('skips a file over the attachment limit, or over the 20 MB a bot may download, with a note and still stores the message', async () => {

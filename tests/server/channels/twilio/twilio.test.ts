@@ -106,7 +106,7 @@ describe('Twilio inbound SMS', () => {
     expect(rows).toEqual([{ text: 'Where is my order?', channel_kind: 'twilio' }]);
   });
 
-  it('keeps MMS media fetched with the account credentials, and notes one over the limit', async () => {
+  it('keeps MMS media fetched with the account credentials, and lists one over the limit or gone as skipped', async () => {
     twilio.media.set('ME1', { body: Buffer.from('GIF89a-small'), type: 'image/gif' });
     twilio.media.set('ME2', { body: Buffer.alloc(20_000, 7), type: 'video/mp4' });
     const params = inbound('+14155550124', 'photos', {
@@ -120,9 +120,12 @@ describe('Twilio inbound SMS', () => {
     });
     expect((await postForm('/webhooks/twilio/sms', params)).statusCode).toBe(200);
     const msg = await lastInbound();
-    expect(msg.text).toContain('photos');
-    expect(msg.text).toContain('mms-2.mp4');
-    expect(msg.text).toContain('[mms-3.png could not be downloaded: media download refused: HTTP 404]');
+    expect(msg.text).toBe('photos');
+    const { meta } = await t.ctx.db.selectFrom('messages').select('meta').where('id', '=', msg.id).executeTakeFirstOrThrow();
+    expect(JSON.parse(meta).skippedAttachments).toEqual([
+      { name: 'mms-2.mp4', size: 20_000, reason: 'too_large' },
+      { name: 'mms-3.png', size: 0, reason: 'unavailable', detail: 'HTTP 404' },
+    ]);
     const files = await t.ctx.db.selectFrom('message_attachments').innerJoin('attachments', 'attachments.id', 'message_attachments.attachment_id').select(['name', 'content_type']).where('message_id', '=', msg.id).execute();
     expect(files).toEqual([{ name: 'mms-1.gif', content_type: 'image/gif' }]);
   });

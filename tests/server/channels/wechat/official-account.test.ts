@@ -99,6 +99,18 @@ describe('pushes', () => {
     expect(file).toEqual({ content_type: 'video/mp4', size: mp4.length });
   });
 
+  it('keeps an image push whose media WeChat no longer has, listing the file as unavailable', async () => {
+    const msgId = nextMsgId();
+    const at = Math.floor(Date.now() / 1000);
+    const res = await push(t, fake, { ToUserName: 'gh_kefu', FromUserName: 'o_gone', CreateTime: at, MsgType: 'image', MediaId: 'MEDIA_GONE', MsgId: msgId });
+    expect(res.body).toBe('success');
+    const [ticket] = await ticketsOf(t, 'o_gone');
+    const [message] = await messagesOf(t, ticket?.id ?? 0);
+    expect(JSON.parse(message?.meta ?? '{}').skippedAttachments).toEqual([
+      { name: `image-${msgId}.jpg`, size: 0, reason: 'unavailable', detail: expect.stringContaining('errcode 40007') },
+    ]);
+  });
+
   it('stores a push WeChat retries three times once', async () => {
     const fields = textPush('o_carol', 'retry me');
     for (let i = 0; i < 3; i++) expect((await push(t, fake, fields)).body).toBe('success');
@@ -148,6 +160,27 @@ describe('pushes', () => {
     expect(window.window_expires_at).toBe(at * 1000 + 60_000);
     await push(t, fake, { ...subscribe, CreateTime: at + 1, Event: 'unsubscribe' });
     expect((await t.ctx.db.selectFrom('wechat_windows').selectAll().where('user_id', '=', 'o_dave').executeTakeFirstOrThrow()).quota_remaining).toBe(0);
+  });
+
+  it('puts follows, unfollows and menu taps on the open ticket as system lines, once each', async () => {
+    await push(t, fake, textPush('o_fay', '在吗？'));
+    const [ticket] = await ticketsOf(t, 'o_fay');
+    const at = Math.floor(Date.now() / 1000);
+    const base = { ToUserName: 'gh_kefu', FromUserName: 'o_fay', MsgType: 'event' };
+    const click = { ...base, CreateTime: at + 1, Event: 'CLICK', EventKey: 'ORDER_STATUS' };
+    for (let i = 0; i < 2; i++) expect((await push(t, fake, click)).body).toBe('success');
+    await push(t, fake, { ...base, CreateTime: at + 2, Event: 'VIEW', EventKey: 'https://shop.example/orders' });
+    await push(t, fake, { ...base, CreateTime: at + 3, Event: 'unsubscribe' });
+    await push(t, fake, { ...base, CreateTime: at + 4, Event: 'subscribe' });
+    const lines = (await messagesOf(t, ticket?.id ?? 0)).filter((m) => m.kind === 'system');
+    expect(lines.map((m) => [m.text, JSON.parse(m.meta).event])).toEqual([
+      ['Tapped menu: ORDER_STATUS', 'wechat.menu'],
+      ['Opened menu link: https://shop.example/orders', 'wechat.menu_link'],
+      ['Unfollowed the Official Account', 'wechat.unsubscribe'],
+      ['Followed the Official Account', 'wechat.subscribe'],
+    ]);
+    // A fact, not a customer message: the ticket keeps its one inbound message and its status.
+    expect((await messagesOf(t, ticket?.id ?? 0)).filter((m) => m.kind === 'inbound')).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { textOf, type WaMessage } from '../../../../server/channels/whatsapp/payload.js';
-import { toE164 } from '../../../../server/channels/phone/e164.js';
 
 const base = { from: '8613800138000', id: 'wamid.X' };
 
@@ -17,20 +16,5 @@ describe('WhatsApp message text', () => {
     ['unsupported kind', { type: 'unsupported' }, '[unsupported]'],
   ])('%s', (_name, message, expected) => {
     expect(textOf({ ...base, ...message } as WaMessage)).toBe(expected);
-  });
-});
-
-describe('E.164 phone numbers', () => {
-  it.each([
-    ['+1 (650) 555-0142', '+16505550142'],
-    ['16505550142', '+16505550142'],
-    ['008613800138000', '+8613800138000'],
-    ['+86 138 0013 8000', '+8613800138000'],
-    ['5511987654321', '+5511987654321'],
-    ['12', null],
-    ['not a number', null],
-    ['', null],
-  ])('%s → %s', (raw, expected) => {
-    expect(toE164(raw)).toBe(expected);
   });
 });

@@ -77,7 +77,9 @@ function post(body: unknown, signature?: string) {
 
 async function messagesOf(ticketId: number) {
   const res = await t.app.inject({ method: 'GET', url: `/api/v1/tickets/${ticketId}/messages`, headers: t.admin.headers });
-  return res.json<{ items: Array<{ id: number; text: string; kind: string; attachments: Array<{ name: string; size: number }>; delivery: { status: string; error?: string } | null }> }>().items;
+  return res.json<{
+    items: Array<{ id: number; text: string; kind: string; attachments: Array<{ name: string; size: number }>; delivery: { status: string; error?: string } | null; meta: Record<string, unknown> }>;
+  }>().items;
 }
 
 async function ticketOfLastMessage(): Promise<number> {
@@ -162,23 +164,25 @@ describe('WhatsApp inbound', () => {
     expect(download?.headers.authorization).toBe(`Bearer ${fake.token}`);
   });
 
-  it('keeps the message with a note when a document is over the attachment limit', async () => {
+  it('keeps the message and lists a document over the attachment limit as skipped', async () => {
     fake.media.set('media-big', { body: Buffer.alloc(20_000, 1), mimeType: 'application/pdf' });
     const res = await post(messagesWebhook('5511922220000', { type: 'document', document: { id: 'media-big', mime_type: 'application/pdf', filename: 'invoice.pdf' } }));
     expect(res.statusCode).toBe(200);
     const [msg] = await messagesOf(await ticketOfLastMessage());
     expect(msg?.attachments).toEqual([]);
-    expect(msg?.text).toContain('invoice.pdf');
-    expect(msg?.text).toContain('attachment limit');
+    expect(msg?.meta.skippedAttachments).toEqual([{ name: 'invoice.pdf', size: 20_000, reason: 'too_large' }]);
   });
 
-  it('keeps the message with a note when WhatsApp no longer has its media', async () => {
+  it('keeps the message and lists its media as unavailable when WhatsApp no longer has it', async () => {
     fake.expired.add('media-expired');
     const res = await post(messagesWebhook('5511922221111', { type: 'image', image: { id: 'media-expired', mime_type: 'image/jpeg', caption: 'old photo' } }));
     expect(res.statusCode).toBe(200);
     const [msg] = await messagesOf(await ticketOfLastMessage());
     expect(msg?.attachments).toEqual([]);
-    expect(msg?.text).toBe('old photo\n[image-media-expired.jpg could not be downloaded: Unsupported get request. Object does not exist (100)]');
+    expect(msg?.text).toBe('old photo');
+    expect(msg?.meta.skippedAttachments).toEqual([
+      { name: 'image-media-expired.jpg', size: 0, reason: 'unavailable', detail: 'Unsupported get request. Object does not exist (100)' },
+    ]);
   });
 
   it('answers 500 when the media download fails for now, so WhatsApp delivers the message again', async () => {
