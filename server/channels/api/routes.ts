@@ -1,4 +1,5 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { AppError, NotFound } from '../../http/errors.js';
@@ -8,6 +9,7 @@ import { receiveApiMessage } from './inbound.js';
 import { ApiInboundResultSchema, ApiInboundSchema, ApiStatusSchema } from './schemas.js';
 import { reportDelivery } from './status.js';
 import { verifyKefuSignature } from './signature.js';
+import type { ApiChannelConfig } from './config-schema.js';
 
 const Params = Type.Object({ name: Type.String({ maxLength: 64 }) });
 
@@ -19,6 +21,15 @@ const Params = Type.Object({ name: Type.String({ maxLength: 64 }) });
 export const apiChannelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   keepRawBody(app);
   const log = ctx.logger.child({ subsystem: 'channel-api' });
+
+  /** The named channel and the body, parsed only once its signature holds (404, 401 otherwise). */
+  function signedRequest(request: FastifyRequest<{ Params: Static<typeof Params> }>): { channel: ApiChannelConfig; body: Record<string, unknown> } {
+    const channel = ctx.config.channels.api.find((c) => c.name === request.params.name);
+    if (!channel) throw new NotFound('API channel');
+    const raw = rawBodyOf(request.body);
+    verifyKefuSignature(channel.secret, request.headers, raw);
+    return { channel, body: parseJsonObject(raw) };
+  }
 
   app.post(
     '/channels/api/:name/messages',
@@ -36,12 +47,9 @@ export const apiChannelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
       validatorCompiler: () => () => true,
     },
     async (request) => {
-      const channel = ctx.config.channels.api.find((c) => c.name === request.params.name);
-      if (!channel) throw new NotFound('API channel');
-      const raw = rawBodyOf(request.body);
-      verifyKefuSignature(channel.secret, request.headers, raw);
+      const { channel, body } = signedRequest(request);
       try {
-        const result = await receiveApiMessage(ctx, channel, parseJsonObject(raw));
+        const result = await receiveApiMessage(ctx, channel, body);
         return { ticketId: result.ticketId, messageId: result.messageId, created: result.created };
       } catch (err) {
         if (err instanceof AppError && err.status === 400) log.warn({ channel: channel.name, reason: err.message }, 'malformed API channel message');
@@ -64,11 +72,8 @@ export const apiChannelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
       validatorCompiler: () => () => true,
     },
     async (request) => {
-      const channel = ctx.config.channels.api.find((c) => c.name === request.params.name);
-      if (!channel) throw new NotFound('API channel');
-      const raw = rawBodyOf(request.body);
-      verifyKefuSignature(channel.secret, request.headers, raw);
-      await reportDelivery(ctx, channel, parseJsonObject(raw));
+      const { channel, body } = signedRequest(request);
+      await reportDelivery(ctx, channel, body);
       return { ok: true };
     },
   );
