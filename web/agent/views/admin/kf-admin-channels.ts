@@ -85,7 +85,7 @@ export class KfAdminChannels extends LitElement {
               <div class="body">
                 ${c.address || s || c.webhookUrl
                   ? html`<dl>
-                      ${c.address ? html`<dt>${t('channels.address')}</dt><dd>${c.address}</dd>` : ''}
+                      ${c.address ? html`<dt>${t(c.kind === 'api' ? 'channels.callbackUrl' : 'channels.address')}</dt><dd>${c.address}</dd>` : ''}
                       ${c.webhookUrl ? html`<dt>${t('channels.webhookUrl')}</dt><dd><code>${c.webhookUrl}</code></dd>` : ''}
                       ${s ? html`<dt>${t('channels.lastSync')}</dt><dd>${s.lastSyncAt ? formatDateTime(s.lastSyncAt) : '—'}</dd>` : ''}
                       ${s?.lastError ? html`<dt>${t('channels.lastError')}</dt><dd class="error-text">${s.lastError}</dd>` : ''}
