@@ -25,6 +25,9 @@ import * as m0025 from './0025-wechat.js';
 import * as m0026 from './0026-knowledge-base.js';
 import * as m0027 from './0027-report-metrics.js';
 import * as m0028 from './0028-csat-surveys.js';
+import * as m0029 from './0029-customer-portal.js';
+import * as m0030 from './0030-answer-bot.js';
+import * as m0031 from './0031-report-digest.js';
 
 /**
  * Every migration, in order. Registered explicitly so a bundled or compiled build
@@ -57,4 +60,7 @@ export const migrations: Record<string, Migration> = {
   '0026-knowledge-base': m0026,
   '0027-report-metrics': m0027,
   '0028-csat-surveys': m0028,
+  '0029-customer-portal': m0029,
+  '0030-answer-bot': m0030,
+  '0031-report-digest': m0031,
 };

@@ -34,8 +34,11 @@ import { assignmentRoutes } from './modules/assignment/routes.js';
 import { ticketsRoutes } from './modules/tickets/routes.js';
 import { webhooksRoutes } from './modules/webhooks/routes.js';
 import { kbRoutes } from './modules/kb/routes.js';
+import { botRoutes } from './modules/bot/routes.js';
 import { kbVoteRoutes } from './modules/kb/vote-routes.js';
+import { aiRoutes } from './modules/ai/routes.js';
 import { csatRoutes } from './modules/csat/routes.js';
+import { reportSettingsRoutes } from './modules/digest/routes.js';
 import { csatPageRoutes } from './modules/csat/page-routes.js';
 import { matchingTicketIds } from './search/service.js';
 import { agentRealtimeRoutes } from './realtime/agent-routes.js';
@@ -45,6 +48,7 @@ import { emailRoutes } from './channels/email/routes.js';
 import { wechatRoutes } from './channels/wechat/routes.js';
 import { wechatApiRoutes } from './channels/wechat/api-routes.js';
 import { helpCenterRoutes } from './help/routes.js';
+import { portalRoutes } from './help/portal-routes.js';
 import { registerWhatsApp } from './channels/whatsapp/index.js';
 import { whatsappApiRoutes, whatsappWebhookRoutes } from './channels/whatsapp/routes.js';
 import { registerTwilio } from './channels/twilio/index.js';
@@ -121,6 +125,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(webhooksRoutes, { ctx });
       await api.register(notificationRoutes, { ctx });
       await api.register(csatRoutes, { ctx });
+      await api.register(reportSettingsRoutes, { ctx });
       await api.register(cannedRepliesRoutes, { ctx });
       await api.register(auditRoutes, { ctx });
       await api.register(agentRealtimeRoutes, { ctx });
@@ -129,16 +134,20 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(wechatApiRoutes, { ctx });
       await api.register(kbRoutes, { ctx });
       await api.register(kbVoteRoutes, { ctx });
+      await api.register(botRoutes, { ctx });
       await api.register(reportsRoutes, { ctx });
       await api.register(exportsRoutes, { ctx, textMatch: (db, q) => matchingTicketIds(ctx, db, q) });
       await api.register(whatsappApiRoutes, { ctx });
       await api.register(apiChannelRoutes, { ctx });
+      if (ctx.config.ai) await api.register(aiRoutes, { ctx, ai: ctx.config.ai });
       // Module routes: one line each, all under /api/v1.
     },
     { prefix: '/api/v1' },
   );
 
   await app.register(helpCenterRoutes, { ctx });
+  // The customer portal at /help/tickets: its own session, sign-in by one-time link.
+  await app.register(portalRoutes, { ctx });
 
   const webRoot = options.webRoot === undefined ? findWebRoot() : options.webRoot;
   // The widget channel: visitor API under /api/v1/widget/:channel, chat frame page at /widget/:channel/frame.

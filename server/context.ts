@@ -17,6 +17,7 @@ import { startSlaClocks } from './modules/sla/subscriptions.js';
 import { csatIdle, startCsatSurveys } from './modules/csat/schedule.js';
 import { PresenceRegistry } from './realtime/presence.js';
 import { startAssignment } from './modules/assignment/assigner.js';
+import { startAnswerBot } from './modules/bot/answer-bot.js';
 import { WebhookFanout } from './modules/webhooks/fanout.js';
 import { startWebhooks } from './modules/webhooks/index.js';
 import { SearchIndex } from './search/search-index.js';
@@ -133,6 +134,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   closers.push(() => automation.idle());
   closers.push(automation.start(ctx));
   startAssignment(ctx);
+  ctx.onClose(startAnswerBot(ctx));
   ctx.onClose(startSlaClocks(ctx));
   ctx.onClose(() => csatIdle(ctx));
   ctx.onClose(startCsatSurveys(ctx));

@@ -7,6 +7,7 @@ import { startTelegramChannels } from './channels/telegram/index.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { startWhatsAppProbes } from './channels/whatsapp/index.js';
 import { startTwilioProbes } from './channels/twilio/index.js';
+import { closeStalePresence, startPresenceLog } from './modules/reports/presence-log.js';
 
 /**
  * Starts everything that runs in the background of a serving process: the outbox worker,
@@ -17,6 +18,9 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   const checkpointer = startCheckpointer(ctx.database, { logger: ctx.logger });
   ctx.onClose(() => checkpointer.stop());
   void ctx.search.start();
+  // Presence stretches a crash left open end when their agent was last seen; then changes are recorded.
+  closeStalePresence(ctx.database, Date.now());
+  ctx.onClose(startPresenceLog(ctx));
   scheduleJobs(ctx);
   startEmailChannels(ctx);
   startWechatChannels(ctx);

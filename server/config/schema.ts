@@ -105,6 +105,30 @@ export const ConfigSchema = Type.Object(
       },
       { ...strict, default: {} },
     ),
+    /**
+     * Optional AI drafting: an OpenAI-compatible chat-completions endpoint. Absent, nothing about AI
+     * shows in the agent app and its routes answer 404.
+     */
+    ai: Type.Optional(
+      Type.Object(
+        {
+          /** The API root, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1; /chat/completions is appended. */
+          base_url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 500 }),
+          model: Type.String({ minLength: 1, maxLength: 200 }),
+          /** Sent as a Bearer token; a local server may need none. Prefer api_key_file or ${ENV}. */
+          api_key: Type.Optional(Type.String({ minLength: 1 })),
+          /** Named in the prompt as the business the agent writes for; help_center.title when unset. */
+          business_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          /** A draft or summary still streaming after this long is cut off. */
+          timeout_seconds: Type.Integer({ minimum: 5, maximum: 600, default: 60 }),
+          /** Knowledge-base articles the draft is grounded in. */
+          max_articles: Type.Integer({ minimum: 0, maximum: 10, default: 3 }),
+          /** The ticket's most recent messages the prompt carries. */
+          max_messages: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
+        },
+        strict,
+      ),
+    ),
     channels: Type.Object(
       {
         email: Type.Array(EmailChannelSchema, { default: [] }),

@@ -22,6 +22,10 @@ import type { WechatTables } from '../channels/wechat/tables.js';
 import type { KbTables } from '../modules/kb/tables.js';
 import type { PhoneChannelTables } from '../channels/phone/tables.js';
 import type { CsatTables } from '../modules/csat/tables.js';
+import type { PortalTables } from '../modules/portal/tables.js';
+import type { BotTables } from '../modules/bot/tables.js';
+import type { DigestTables } from '../modules/digest/tables.js';
+import type { ReportTables } from '../modules/reports/tables.js';
 
 /**
  * Every table Kysely knows. Each module declares its own tables next to its code;
@@ -51,4 +55,8 @@ export interface Tables
     WechatTables,
     KbTables,
     PhoneChannelTables,
-    CsatTables {}
+    CsatTables,
+    PortalTables,
+    BotTables,
+    DigestTables,
+    ReportTables {}

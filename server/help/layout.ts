@@ -79,6 +79,29 @@ article.body table{border-collapse:collapse}article.body td,article.body th{bord
 .hits{list-style:none;padding:0}.hits li{background:#fff;border:1px solid #e2e8f0;border-radius:12px;padding:14px 18px;margin-bottom:10px}
 .hits a{font-weight:600}
 footer.site{border-top:1px solid #e2e8f0;padding:20px 0;color:#64748b;font-size:14px}
+.portal-bar{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-content:space-between;margin-bottom:16px}
+.portal-bar form{margin:0}
+.panel{background:#fff;border:1px solid #e2e8f0;border-radius:12px;padding:20px 24px;margin-bottom:16px}
+.panel label{display:block;font-weight:600;margin:14px 0 6px}
+.panel input[type=email],.panel input[type=text],.panel textarea{width:100%;font:inherit;padding:10px 12px;border:1px solid #cbd5e1;border-radius:8px;background:#fff}
+.panel textarea{min-height:140px;resize:vertical}
+.panel input[type=file]{font:inherit;max-width:100%}
+.btn{display:inline-block;font:inherit;font-weight:600;padding:10px 18px;border:0;border-radius:8px;background:var(--brand);color:#fff;text-decoration:none;cursor:pointer;margin-top:14px}
+.btn.quiet{background:#fff;color:#1f2937;border:1px solid #cbd5e1;margin:0;padding:6px 14px;font-weight:400}
+.notice{border-radius:8px;padding:10px 14px;margin:0 0 16px;background:#ecfdf5;color:#065f46;border:1px solid #a7f3d0}
+.notice.error{background:#fef2f2;color:#991b1b;border-color:#fecaca}
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+table.tickets{width:100%;border-collapse:collapse;background:#fff;border:1px solid #e2e8f0;border-radius:12px;overflow:hidden}
+table.tickets th,table.tickets td{text-align:left;padding:12px 14px;border-bottom:1px solid #e2e8f0;vertical-align:top}
+table.tickets th{font-size:13px;color:#64748b;font-weight:600;background:#f8fafc}
+.status{display:inline-block;font-size:13px;padding:2px 10px;border-radius:999px;background:#e0f2fe;color:#075985;white-space:nowrap}
+.status.resolved,.status.closed{background:#f1f5f9;color:#475569}.status.pending{background:#fef9c3;color:#854d0e}
+ol.thread{list-style:none;padding:0;margin:0}
+ol.thread li{background:#fff;border:1px solid #e2e8f0;border-radius:12px;padding:14px 18px;margin-bottom:12px}
+ol.thread li.mine{background:#f0f9ff;border-color:#bae6fd}
+ol.thread .who{font-weight:600}ol.thread .text{white-space:pre-wrap;overflow-wrap:anywhere;margin:6px 0 0}
+ol.thread ul.files{margin:8px 0 0;padding-left:18px;font-size:14px}
+@media (max-width:600px){table.tickets thead{display:none}table.tickets tr{display:block;border-bottom:1px solid #e2e8f0;padding:8px 0}table.tickets td{display:block;border:0;padding:2px 14px}.panel{padding:16px}}
 @media (max-width:600px){.hero h1,main h1{font-size:22px}article.body{padding:16px}.feedback form{display:flex;margin:8px 0 0}}
 `;
 

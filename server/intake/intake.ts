@@ -11,6 +11,7 @@ import { appendMessage } from '../modules/tickets/messages.js';
 import { presentMessage } from '../modules/tickets/presenter.js';
 import { findMessageByIdempotencyKey, findTicket } from '../modules/tickets/queries.js';
 import { eventTicketView } from './event-ticket-view.js';
+import { runNewTicketHooks } from './new-ticket-hooks.js';
 import { resolveContact } from './resolve-contact.js';
 import { resolveTicket } from './resolve-ticket.js';
 import { sharedTransactions } from './shared-transaction.js';
@@ -79,7 +80,7 @@ async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string, alo
     // A channel may list files it could not fetch itself; intake adds those it would not store.
     const listed = Array.isArray(msg.meta?.skippedAttachments) ? (msg.meta.skippedAttachments as unknown[]) : [];
     const meta = saved.skipped.length > 0 ? { ...msg.meta, skippedAttachments: [...listed, ...saved.skipped] } : (msg.meta ?? {});
-    const { message, ticket } = await appendMessage(
+    const appended = await appendMessage(
       tx,
       resolution.ticket,
       {
@@ -96,6 +97,9 @@ async function intakeOnce(ctx: AppContext, msg: InboundMessage, key: string, alo
       resolution.kind === 'existing' ? resolution.changes : {},
       { summarisedAtInsert: resolution.kind === 'created' },
     );
+    const { message } = appended;
+    const ticket =
+      resolution.kind === 'created' ? await runNewTicketHooks(ctx, tx, { ticket: appended.ticket, contact, messageAt: message.created_at }, onCommit) : appended.ticket;
 
     const reopened = resolution.kind === 'existing' && resolution.reopened;
     const statusChanged = resolution.kind === 'existing' && resolution.changes.status !== undefined;

@@ -5,6 +5,7 @@ import { backupJob } from './backup.js';
 import { timeRulesJob } from './time-rules.js';
 import { SLA_JOB, slaJob } from './sla.js';
 import { csatJob } from './csat.js';
+import { DIGEST_JOB, digestJob } from './digest.js';
 
 /** Every cron job a serving process runs: one line each. */
 export function scheduleJobs(ctx: AppContext): void {
@@ -14,9 +15,12 @@ export function scheduleJobs(ctx: AppContext): void {
   ctx.scheduler.add(timeRulesJob(ctx));
   ctx.scheduler.add(slaJob(ctx));
   ctx.scheduler.add(csatJob(ctx));
+  ctx.scheduler.add(digestJob(ctx));
   ctx.scheduler.start();
   // A policy change's re-computation cut short by the last stop finishes now.
   ctx.slaRecompute.kick();
   // Breaches that fell due while Kefu was stopped fire now rather than at the first tick.
   void ctx.scheduler.runNow(SLA_JOB);
+  // A digest whose time passed while Kefu was stopped goes out now, once.
+  void ctx.scheduler.runNow(DIGEST_JOB);
 }

@@ -9,6 +9,7 @@ import { getTicketDetail, type TicketDetail } from '../modules/tickets/service.j
 import { AgentConnection } from './agent-connection.js';
 import type { ClientFrame, Composing, ServerFrame, Viewer } from './agent-protocol.js';
 import type { KefuEvent } from './events.js';
+import { encodeTextFrame } from './ws-frame.js';
 import { DEFAULT_JOURNAL_OPTIONS, EventJournal, type JournalOptions, type JournalScope } from './journal.js';
 
 export interface AgentHubOptions {
@@ -74,6 +75,28 @@ export class AgentHub {
   readonly #places = new Map<number, TicketPlace>();
   readonly #timers: NodeJS.Timeout[] = [];
   #unsubscribe: (() => void) | null = null;
+  /**
+   * Event frames of this tick and the connections holding some of them. A commit of a batch of
+   * intakes emits several events per message: at the end of the tick each socket gets one write, and
+   * every socket that may see all of them (most: admins, unassigned tickets) the same joined Buffer.
+   */
+  #tickFrames: Buffer[] = [];
+  #tickHolders = new Set<AgentConnection>();
+  readonly #hold = (conn: AgentConnection): void => {
+    if (this.#tickHolders.size === 0 && this.#tickFrames.length === 0) process.nextTick(this.#endTick);
+    this.#tickHolders.add(conn);
+  };
+  readonly #endTick = (): void => {
+    const frames = this.#tickFrames;
+    const holders = this.#tickHolders;
+    this.#tickFrames = [];
+    this.#tickHolders = new Set();
+    let all: Buffer | null = null;
+    for (const conn of holders) {
+      if (frames.length > 1 && conn.heldLive === frames.length) conn.writeHeld((all ??= Buffer.concat(frames)));
+      else conn.writeHeld(null);
+    }
+  };
 
   constructor(
     private readonly ctx: AppContext,
@@ -103,6 +126,7 @@ export class AgentHub {
 
   async stop(): Promise<void> {
     this.#unsubscribe?.();
+    this.#endTick();
     for (const t of this.#timers) clearInterval(t);
     for (const conn of this.#connections) conn.socket.close(1001, 'server shutting down');
     await this.journal.flush();
@@ -113,7 +137,7 @@ export class AgentHub {
   }
 
   async connect(socket: WebSocket, agent: AuthAgent, transport?: Socket, sessionId: string | null = null): Promise<AgentConnection> {
-    const conn = new AgentConnection(agent, await ticketAccess(this.ctx, agent), socket, transport);
+    const conn = new AgentConnection(agent, await ticketAccess(this.ctx, agent), socket, transport, this.#hold);
     conn.sessionId = sessionId;
     this.#connections.add(conn);
     let mine = this.#byAgent.get(agent.id);
@@ -249,7 +273,9 @@ export class AgentHub {
     }
     const payload = JSON.stringify(event);
     const cursor = this.journal.append(event, scope, payload);
-    const frame = Buffer.from(`{"type":"event","cursor":${cursor},"event":${payload}}`);
+    const frame = encodeTextFrame(`{"type":"event","cursor":${cursor},"event":${payload}}`);
+    if (this.#tickHolders.size === 0 && this.#tickFrames.length === 0) process.nextTick(this.#endTick);
+    this.#tickFrames.push(frame.wire);
     for (const conn of this.#connections) {
       if (mayReceive(conn.access, scope)) conn.deliver(cursor, frame);
     }

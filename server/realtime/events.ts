@@ -122,7 +122,14 @@ export interface ContactDeleted extends BusEvent {
  * Live chat signals. `widget.*` carry the ticket scope so the agent hub forwards them to agents who may see
  * the ticket; `agent.typing` / `agent.viewing` carry none (the hub ignores them) and reach the visitor's widget.
  */
-export type WidgetEvent = WidgetVisitorTyping | WidgetVisitorRead | AgentTyping | AgentViewing;
+export type WidgetEvent = WidgetVisitorTyping | WidgetVisitorRead | WidgetBotRequested | AgentTyping | AgentViewing;
+
+/** The visitor pressed an answer bot button (or asked it again); the bot module acts on it. No scope: agents are not told. */
+export interface WidgetBotRequested extends BusEvent {
+  type: 'widget.bot';
+  ticketId: number;
+  action: 'ask' | 'solved' | 'human';
+}
 
 export interface WidgetVisitorTyping extends BusEvent, TicketScope {
   type: 'widget.typing';

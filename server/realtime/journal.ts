@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { KefuEvent } from './events.js';
 
@@ -26,6 +26,10 @@ export interface JournalOptions {
 }
 
 const FLUSH_DELAY_MS = 20;
+
+const INSERT_EVENT = `insert into realtime_events
+  (cursor, type, ticket_id, assignee_id, team_id, previous_assignee_id, previous_team_id, has_previous, payload, created_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 // A reconnect comes within minutes; older gaps are better served by reloading. Rows carry the
 // presented ticket (~2 KB), so the cap also bounds the table to ~100 MB.
@@ -92,21 +96,22 @@ export class EventJournal {
   async #write(batch: Array<JournalEntry & { createdAt: number }>): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       for (const e of batch) {
-        await tx
-          .insertInto('realtime_events')
-          .values({
-            cursor: e.cursor,
-            type: e.type,
-            ticket_id: e.scope.ticketId,
-            assignee_id: e.scope.assigneeId,
-            team_id: e.scope.teamId,
-            previous_assignee_id: e.scope.previous?.assigneeId ?? null,
-            previous_team_id: e.scope.previous?.teamId ?? null,
-            has_previous: e.scope.previous ? 1 : 0,
-            payload: e.payload,
-            created_at: e.createdAt,
-          })
-          .execute();
+        // Already compiled: building the insert with the query builder cost more than running it,
+        // three times per intake (its events).
+        await tx.executeQuery(
+          CompiledQuery.raw(INSERT_EVENT, [
+            e.cursor,
+            e.type,
+            e.scope.ticketId,
+            e.scope.assigneeId,
+            e.scope.teamId,
+            e.scope.previous?.assigneeId ?? null,
+            e.scope.previous?.teamId ?? null,
+            e.scope.previous ? 1 : 0,
+            e.payload,
+            e.createdAt,
+          ]),
+        );
       }
     });
   }

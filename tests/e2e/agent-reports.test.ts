@@ -29,6 +29,14 @@ beforeAll(async () => {
   tickets.forEach((tk, i) =>
     s.prepare('insert into csat_ratings (ticket_id, score, comment, created_at) values (?, ?, null, ?)').run(tk.id, [5, 4, 5, 3, 1][i % 5], Date.now() - (i % 60) * DAY),
   );
+  // Presence history, so the agent table's time online and away have figures.
+  const seeded = s.prepare('select id from agents order by id limit 4').pluck().all() as number[];
+  seeded.forEach((id, i) => {
+    const start = Date.now() - (2 + i) * DAY;
+    s.prepare(`insert into agent_presence_log (agent_id, status, started_at, ended_at) values (?, 'online', ?, ?), (?, 'away', ?, ?)`).run(
+      id, start, start + (6 + i) * 3600_000, id, start + (6 + i) * 3600_000, start + (7 + i) * 3600_000 + 15 * 60_000,
+    );
+  });
   await createAgent(server.ctx, { email: 'boss@example.test', name: 'Dana Boss', role: 'supervisor', password: PASSWORD });
   await createAgent(server.ctx, { email: 'wang@example.test', name: '王经理', role: 'supervisor', password: PASSWORD, language: 'zh-CN' });
   await createAgent(server.ctx, { email: 'agent@example.test', name: 'Ann Agent', role: 'agent', password: PASSWORD });
@@ -40,6 +48,16 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+
+/** How many tickets the inbox's next list request filtered by a link returned (the list renders only the rows in view). */
+const listResponse = (p: Page): Promise<number> =>
+  p
+    .waitForResponse((r) => r.url().includes('/api/v1/tickets?') && /createdFrom|resolvedFrom/.test(r.url()))
+    .then((r) => r.json() as Promise<{ items: unknown[]; nextCursor: string | null }>)
+    .then((b) => {
+      expect(b.nextCursor).toBeNull();
+      return b.items.length;
+    });
 
 const openReports = (p: Page) => goTo(p, HASH, 'kf-reports kf-report-card[data-card=created]');
 
@@ -90,8 +108,20 @@ describe('the Reports section', () => {
     const body = await csv.body();
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(body.toString('utf8')).toContain(top.name);
+    const listed = listResponse(page);
     await link.click();
-    await expect.poll(() => page.evaluate(() => decodeURIComponent(location.hash))).toBe(`#/inbox/label:${top.name}`);
+    // The list behind the row: the label's tickets created in the period, whatever their status.
+    await expect.poll(() => page.evaluate(() => decodeURIComponent(location.hash))).toContain(`label=${top.name}`);
+    const hash = await page.evaluate(() => location.hash);
+    const linked = new URLSearchParams(hash.split('?')[1]);
+    expect([linked.get('createdFrom'), linked.get('createdTo'), linked.get('status')]).toEqual([
+      new Date(`${from}T00:00:00+08:00`).toISOString(),
+      new Date(Date.parse(`${today}T00:00:00+08:00`) + DAY).toISOString(),
+      'open,pending,snoozed,resolved,closed',
+    ]);
+    await page.waitForSelector('kf-inbox [data-linked]');
+    expect(await listed).toBe(top.ticketsCreated);
+    await page.waitForSelector('kf-ticket-list .row');
     await page.context().close();
   });
 
@@ -114,6 +144,73 @@ describe('the Reports section', () => {
       await p.screenshot({ path: screenshotPath(`reports-${name}-full`), fullPage: true });
       await p.locator('kf-reports [data-panel=breakdown]').scrollIntoViewIfNeeded();
       await p.screenshot({ path: screenshotPath(`reports-${name}-tables`) });
+      await p.context().close();
+    }
+  });
+});
+
+describe('from a figure to the tickets behind it', () => {
+  it('opens the created card’s tickets, the same the list API gives for the period, and clears back to the view', async () => {
+    const page = await signedInPage(browser, server, { email: 'boss@example.test', context: { viewport: { width: 1440, height: 900 }, timezoneId: 'Asia/Shanghai' } });
+    await openReports(page);
+    const range = { from: new Date(`${from}T00:00:00+08:00`).toISOString(), to: new Date(Date.parse(`${today}T00:00:00+08:00`) + DAY).toISOString() };
+    const agents = await api<{ rows: Array<{ agentId: number; name: string; assigned: number }> }>('GET', `/reports/agents?${query}`);
+    const busy = agents.rows.filter((r) => r.assigned > 0 && r.assigned <= 50).sort((a, b) => b.assigned - a.assigned)[0]!;
+    // An agent row: the tickets created in the period and assigned to them, as the assigned column counts.
+    const shown = listResponse(page);
+    await page.locator('kf-reports [data-panel=agents] td a', { hasText: busy.name }).first().click();
+    await page.waitForSelector('kf-inbox [data-linked]');
+    expect(await shown).toBe(busy.assigned);
+    await page.waitForSelector('kf-ticket-list .row');
+    const listed = await api<{ items: unknown[] }>('GET', `/tickets?status=all&limit=200&assignee=${busy.agentId}&createdFrom=${range.from}&createdTo=${range.to}`);
+    expect(listed.items).toHaveLength(busy.assigned);
+    await page.screenshot({ path: screenshotPath('reports-linked-list-en-desktop') });
+
+    await openReports(page);
+    await page.locator('kf-reports kf-report-card[data-card=resolved] a.value').click();
+    await page.waitForSelector('kf-inbox [data-linked]');
+    const hash = new URLSearchParams((await page.evaluate(() => location.hash)).split('?')[1]);
+    expect([hash.get('resolvedFrom'), hash.get('resolvedTo')]).toEqual([range.from, range.to]);
+    expect(await page.locator('kf-inbox [data-linked]').textContent()).toContain('Resolved');
+    await page.locator('kf-inbox [data-linked] a').click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/inbox/all');
+    expect(await page.locator('kf-inbox [data-linked]').count()).toBe(0);
+    await page.context().close();
+
+    const phone = await signedInPage(browser, server, { email: 'wang@example.test', context: { viewport: { width: 375, height: 812 }, timezoneId: 'Asia/Shanghai' } });
+    const onPhone = listResponse(phone);
+    await goTo(phone, `#/inbox/all?createdFrom=${range.from}&createdTo=${range.to}&status=open,pending,snoozed,resolved,closed&assignee=${busy.agentId}`, 'kf-inbox [data-linked]');
+    expect(await onPhone).toBe(busy.assigned);
+    await phone.waitForSelector('kf-ticket-list .row');
+    await phone.screenshot({ path: screenshotPath('reports-linked-list-zh-CN-phone') });
+    await phone.context().close();
+  });
+});
+
+describe('Settings → Reports', () => {
+  it('turns the weekly digest on with its schedule and zone, and keeps the settings when a schedule is refused', async () => {
+    const page = await signedInPage(browser, server, { email: 'boss@example.test', context: { viewport: { width: 1440, height: 900 } } });
+    await goTo(page, '#/admin/reports', 'kf-admin-reports form');
+    const form = page.locator('kf-admin-reports form');
+    expect(await form.locator('input[name=enabled]').isChecked()).toBe(false);
+    await form.locator('input[name=enabled]').check();
+    await form.locator('input[name=schedule]').fill('30 7 * * 1');
+    await form.locator('input[name=timezone]').fill('Asia/Shanghai');
+    await form.locator('button').click();
+    await page.waitForSelector('kf-toaster >> text=Report settings saved');
+    expect(await api('GET', '/reports/settings')).toEqual({ digest: { enabled: true, schedule: '30 7 * * 1', timezone: 'Asia/Shanghai' } });
+
+    await form.locator('input[name=schedule]').fill('every monday');
+    await form.locator('button').click();
+    await page.waitForSelector('kf-toaster >> text=digest.schedule');
+    expect(await api('GET', '/reports/settings')).toMatchObject({ digest: { schedule: '30 7 * * 1' } });
+    await page.context().close();
+
+    for (const [name, email, viewport] of languageAndSizeShots('boss@example.test', 'wang@example.test')) {
+      const p = await signedInPage(browser, server, { email, context: { viewport } });
+      await goTo(p, '#/admin/reports', 'kf-admin-reports form');
+      expect(await p.locator('kf-admin-reports h1').textContent()).toBe(name.startsWith('zh') ? '报表' : 'Reports');
+      await p.screenshot({ path: screenshotPath(`admin-reports-${name}`) });
       await p.context().close();
     }
   });

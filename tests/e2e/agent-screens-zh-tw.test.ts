@@ -125,10 +125,14 @@ async function englishLeft(page: Page): Promise<string[]> {
   const data = await dataCorpus();
   // Code and names the same in every language; 'vip = true' is an attribute condition typed as written;
   // Webhook and JSON are what Chinese interfaces call them too.
-  // Channel kinds ('widget', 'email') are written as config.yaml names them.
-  const known = new Set(['Kefu', 'Ctrl', 'Enter', 'Shift', 'Esc', 'Tab', 'Bearer', 'Authorization', 'config', 'yaml', 'API', 'https', 'URL', 'GDPR', 'kf', 'SLA', 'vip', 'true', 'widget', 'email', 'Webhook', 'JSON']);
+  // Channel kinds ('widget', 'email') are written as config.yaml names them; cron and IANA zone names are code.
+  const known = new Set(['cron', 'Asia', 'Shanghai', 'Kefu', 'Ctrl', 'Alt', 'Enter', 'Shift', 'Esc', 'Tab', 'Bearer', 'Authorization', 'config', 'yaml', 'API', 'https', 'URL', 'GDPR', 'kf', 'SLA', 'vip', 'true', 'widget', 'email', 'Webhook', 'JSON']);
   // An agent's name inside a translated label ("Alex Admin 的技能") is data, not an app string.
-  const names = (await server.ctx.db.selectFrom('agents').select('name').execute()).map((r) => r.name).filter((n) => n.length > 0);
+  // So is a channel's configured name beside its translated kind ("簡訊 · sms").
+  const names = [
+    ...(await server.ctx.db.selectFrom('agents').select('name').execute()).map((r) => r.name),
+    ...(await server.ctx.db.selectFrom('tickets').select('channel_name').distinct().execute()).map((r) => r.channel_name),
+  ].filter((n) => n.length > 0);
   const left = new Set<string>();
   for (const raw of strings) {
     // A reply's subject is the customer's with the "Re: " every mail client understands.
@@ -177,7 +181,7 @@ describe('agent app in 繁體中文', () => {
     expect(await englishLeft(page)).toEqual([]);
     await page.click('kf-contact-panel button:has-text("取消")');
 
-    for (const section of ['agents', 'teams', 'labels', 'canned', 'rules', 'channels', 'hours', 'sla', 'csat', 'webhooks', 'tokens'] as const) {
+    for (const section of ['agents', 'teams', 'labels', 'canned', 'rules', 'channels', 'hours', 'sla', 'csat', 'reports', 'webhooks', 'tokens'] as const) {
       await go(page, `#/admin/${section}`, `kf-admin-${section} .page-head`);
       await page.screenshot({ path: screenshotPath(`agent-admin-${section}-zh-tw`) });
       expect({ section, left: await englishLeft(page) }).toEqual({ section, left: [] });

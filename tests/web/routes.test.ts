@@ -5,6 +5,11 @@ describe('routes', () => {
   const cases: [string, Route][] = [
     ['#/inbox/mine', { name: 'inbox', view: 'mine', ticketId: null }],
     ['#/inbox/label%3A%E9%80%80%E6%AC%BE/ticket/42', { name: 'inbox', view: 'label:退款', ticketId: 42 }],
+    [
+      '#/inbox/all?createdFrom=2026-03-01T16%3A00%3A00.000Z&createdTo=2026-03-08T16%3A00%3A00.000Z&status=open%2Cpending%2Csnoozed%2Cresolved%2Cclosed&assignee=4',
+      { name: 'inbox', view: 'all', ticketId: null, link: 'createdFrom=2026-03-01T16%3A00%3A00.000Z&createdTo=2026-03-08T16%3A00%3A00.000Z&status=open%2Cpending%2Csnoozed%2Cresolved%2Cclosed&assignee=4' },
+    ],
+    ['#/inbox/all/ticket/9?resolvedFrom=2026-03-01&label=%E9%80%80%E6%AC%BE', { name: 'inbox', view: 'all', ticketId: 9, link: 'resolvedFrom=2026-03-01&label=%E9%80%80%E6%AC%BE' }],
     ['#/contacts/7', { name: 'contacts', contactId: 7 }],
     ['#/contacts', { name: 'contacts', contactId: null }],
     ['#/kb', { name: 'kb', article: null }],
@@ -22,6 +27,11 @@ describe('routes', () => {
   it.each(cases)('parses %s and formats it back', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
     expect(formatRoute(route)).toBe(hash);
+  });
+
+  it('keeps only the filters a link may set on an inbox view', () => {
+    expect(parseRoute('#/inbox/all?foo=1&label=vip&q=')).toEqual({ name: 'inbox', view: 'all', ticketId: null, link: 'label=vip' });
+    expect(parseRoute('#/inbox/all?foo=1')).toEqual({ name: 'inbox', view: 'all', ticketId: null });
   });
 
   it('falls back to my inbox for unknown or broken hashes', () => {

@@ -52,6 +52,8 @@ const paths = {
   whatsapp: svg`<path d="M5 19.5 6.1 16A7.8 7.8 0 1 1 9 18.7z"/><path d="M9.3 8.6c.2-.4.5-.5.8-.5h.4l.9 2-.6.8a5 5 0 0 0 2.3 2.3l.8-.6 2 .9v.4c0 .3-.1.6-.5.8-.8.5-2.5.3-4.2-1.3S8.8 9.4 9.3 8.6z"/>`,
   sms: svg`<rect x="6.5" y="3" width="11" height="18" rx="2"/><path d="M9.5 8.5h5M9.5 11.5h3.5"/><path d="M11 18h2"/>`,
   telegram: svg`<path d="m3.5 11.5 16-6.5-3 14-5-4-2.5 3v-4.5l7-6"/>`,
+  sparkle: svg`<path d="M12 3.5 13.8 9 19.5 11 13.8 13 12 18.5 10.2 13 4.5 11 10.2 9z"/><path d="M18.5 3.5v3M17 5h3M5.5 16.5v3M4 18h3"/>`,
+  stop: svg`<rect x="7" y="7" width="10" height="10" rx="1.5"/>`,
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -89,12 +89,29 @@ export class ApiClient {
     }
     if (res.status === 204) return undefined as T;
     const data: unknown = await res.json().catch(() => null);
-    if (!res.ok) {
-      const e = (data as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
-      // A failed sign-in is also a 401; only an expired session should bounce the whole app.
-      if (res.status === 401 && !path.startsWith('/auth/')) this.onUnauthorized?.();
-      throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText, e?.details);
-    }
+    if (!res.ok) throw this.failure(res, path, data);
     return data as T;
+  }
+
+  /** A POST whose answer is read as it arrives (text/event-stream); errors are thrown as by request(). */
+  async openStream(path: string, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.base + path, { method: 'POST', headers, credentials: 'same-origin', signal });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      throw new ApiError(0, 'network_error', (err as Error).message);
+    }
+    if (!res.ok || !res.body) throw this.failure(res, path, await res.json().catch(() => null));
+    return res.body;
+  }
+
+  private failure(res: Response, path: string, data: unknown): ApiError {
+    const e = (data as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
+    // A failed sign-in is also a 401; only an expired session should bounce the whole app.
+    if (res.status === 401 && !path.startsWith('/auth/')) this.onUnauthorized?.();
+    return new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText, e?.details);
   }
 }

@@ -60,6 +60,8 @@ export interface Ticket {
   messageCount: number;
   /** What the list's SLA badge counts down to; null when no SLA clock runs (absent from older servers). */
   slaClock?: { dueAt: string; warnAt: string | null; breached: boolean } | null;
+  /** The answer bot on a widget chat (absent from older servers). */
+  bot?: { active: boolean; deflected: boolean };
 }
 
 export type MessageKind = 'inbound' | 'outbound' | 'note' | 'system' | 'bot';

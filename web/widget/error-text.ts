@@ -22,6 +22,8 @@ export function errorText(t: Translate, code: string, cfg: WidgetConfigView | nu
       return t('transcriptUnverified');
     case 'transcript_already_sent':
       return t('transcriptAlreadySent');
+    case 'portal_no_tickets':
+      return t('portalNoTickets');
     case 'validation':
       return t('invalidEmail');
     default:

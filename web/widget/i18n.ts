@@ -38,6 +38,8 @@ const en = {
   you: 'You',
   support: 'Support',
   endChat: 'End chat',
+  myTickets: 'My tickets',
+  portalNoTickets: 'You have no tickets yet.',
   endConfirm: 'End this chat?',
   cancel: 'Cancel',
   ended: 'This chat has ended.',
@@ -68,6 +70,9 @@ const en = {
   typeText: 'text files',
   queueNext: 'You are number 1 in line · about {minutes} min',
   queuePlace: 'You are number {position} in line · about {minutes} min',
+  botSolved: 'This solved it',
+  botHuman: 'Talk to a person',
+  botArticles: 'Articles',
 };
 
 export type MessageKey = keyof typeof en;
@@ -112,6 +117,8 @@ const zhCN: Dictionary = {
   you: '您',
   support: '客服',
   endChat: '结束聊天',
+  myTickets: '我的工单',
+  portalNoTickets: '您还没有工单。',
   endConfirm: '确定结束本次聊天？',
   cancel: '取消',
   ended: '本次聊天已结束。',
@@ -142,6 +149,9 @@ const zhCN: Dictionary = {
   typeText: '文本文件',
   queueNext: '下一位就是您 · 预计等待约 {minutes} 分钟',
   queuePlace: '您前面还有 {ahead} 位 · 预计等待约 {minutes} 分钟',
+  botSolved: '问题已解决',
+  botHuman: '转人工',
+  botArticles: '相关文章',
 };
 
 const zhTW: Dictionary = {
@@ -183,6 +193,8 @@ const zhTW: Dictionary = {
   you: '您',
   support: '客服',
   endChat: '結束聊天',
+  myTickets: '我的工單',
+  portalNoTickets: '您還沒有工單。',
   endConfirm: '確定結束這次聊天？',
   cancel: '取消',
   ended: '這次聊天已結束。',
@@ -213,6 +225,9 @@ const zhTW: Dictionary = {
   typeText: '文字檔',
   queueNext: '下一位就是您 · 預計等待約 {minutes} 分鐘',
   queuePlace: '您前面還有 {ahead} 位 · 預計等待約 {minutes} 分鐘',
+  botSolved: '問題已解決',
+  botHuman: '轉真人客服',
+  botArticles: '相關文章',
 };
 
 export type Language = 'en' | 'zh-CN' | 'zh-TW';

@@ -15,6 +15,8 @@ export class KfChatHeader extends LitElement {
   @property() typing: string | null = null;
   @property({ type: Boolean }) online = true;
   @property({ type: Boolean }) canEnd = false;
+  /** The site verified this visitor's email: their tickets can open in the portal, signed in. */
+  @property({ type: Boolean }) portal = false;
   @property({ type: Boolean }) closable = true;
   @state() private _menu = false;
 
@@ -44,7 +46,7 @@ export class KfChatHeader extends LitElement {
     `,
   ];
 
-  #emit(name: 'kf-close' | 'kf-end'): void {
+  #emit(name: 'kf-close' | 'kf-end' | 'kf-portal'): void {
     this._menu = false;
     this.dispatchEvent(new CustomEvent(name));
   }
@@ -61,12 +63,15 @@ export class KfChatHeader extends LitElement {
           <span class="dot ${this.online ? '' : 'off'}"></span><span>${this.agentName && this.online ? `${this.agentName} · ` : ''}${status}</span>
         </div>
       </div>
-      ${this.canEnd
+      ${this.canEnd || this.portal
         ? html`<button class="icon-btn" aria-label=${t('menu')} aria-haspopup="menu" @click=${() => (this._menu = !this._menu)}>${moreIcon}</button>`
         : nothing}
       ${this.closable ? html`<button class="icon-btn" aria-label=${t('closeChat')} @click=${() => this.#emit('kf-close')}>${closeIcon}</button>` : nothing}
-      ${this._menu && this.canEnd
-        ? html`<div class="menu" role="menu"><button role="menuitem" @click=${() => this.#emit('kf-end')}>${t('endChat')}</button></div>`
+      ${this._menu && (this.canEnd || this.portal)
+        ? html`<div class="menu" role="menu">
+            ${this.portal ? html`<button role="menuitem" data-action="portal" @click=${() => this.#emit('kf-portal')}>${t('myTickets')}</button>` : nothing}
+            ${this.canEnd ? html`<button role="menuitem" data-action="end" @click=${() => this.#emit('kf-end')}>${t('endChat')}</button>` : nothing}
+          </div>`
         : nothing}
     </header>`;
   }

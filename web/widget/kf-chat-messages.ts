@@ -19,6 +19,8 @@ export class KfChatMessages extends LitElement {
   @property() agentReadAt: string | null = null;
   @property() typing: string | null = null;
   @property({ type: Boolean }) hasMore = false;
+  /** A bot button was pressed and its answer has not come yet: the buttons wait. */
+  @property({ type: Boolean }) botBusy = false;
 
   static override styles = [
     base,
@@ -51,6 +53,19 @@ export class KfChatMessages extends LitElement {
         background: #fff; color: var(--kf-text); text-decoration: none; max-width: 220px;
       }
       .file span { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      .articles { display: grid; gap: 4px; margin: 2px 0; }
+      .article {
+        display: block; padding: 8px 12px; border-radius: 12px; border: 1px solid var(--kf-line); background: #fff;
+        color: var(--kf-brand); text-decoration: none; font-weight: 600; overflow-wrap: anywhere;
+      }
+      .article:hover, .article:focus-visible { border-color: var(--kf-brand); }
+      .bot-actions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 2px; }
+      .bot-actions button {
+        font: inherit; font-size: 13px; padding: 6px 12px; border-radius: 999px; border: 1px solid var(--kf-brand);
+        background: #fff; color: var(--kf-brand); cursor: pointer; min-height: 32px;
+      }
+      .bot-actions button.solve { background: var(--kf-brand); color: var(--kf-on-brand); }
+      .bot-actions button:disabled { opacity: 0.5; cursor: default; }
       .system { align-self: center; font-size: 12px; color: var(--kf-muted); text-align: center; }
       .typing { font-size: 12px; color: var(--kf-muted); padding: 2px 36px; }
       .dots span { animation: blink 1.2s infinite; }
@@ -78,8 +93,41 @@ export class KfChatMessages extends LitElement {
     return html`<div class="avatar">${m.author.avatarUrl ? html`<img src=${m.author.avatarUrl} alt="" />` : name.slice(0, 1).toUpperCase()}</div>`;
   }
 
+  /** The bot's text without the lines that only carry an article's address: the links below show those. */
+  #botText(m: WidgetMessageView): string {
+    const urls = m.bot?.articles.map((a) => a.url) ?? [];
+    return m.text
+      .split('\n')
+      .filter((line) => !urls.some((u) => line.includes(u)))
+      .join('\n')
+      .trim();
+  }
+
+  #bot(m: WidgetMessageView, withActions: boolean) {
+    const t = this.t;
+    const articles = m.bot?.articles ?? [];
+    const action = (name: 'solved' | 'human') => this.dispatchEvent(new CustomEvent('kf-bot', { detail: name }));
+    return html`
+      <div class="bubble">${this.#botText(m)}</div>
+      ${articles.length
+        ? html`<div class="articles" role="list" aria-label=${t('botArticles')}>
+            ${articles.map((a) => html`<a class="article" role="listitem" href=${a.url} target="_blank" rel="noopener noreferrer">${a.title}</a>`)}
+          </div>`
+        : nothing}
+      ${withActions
+        ? html`<div class="bot-actions">
+            <button class="solve" data-bot="solved" ?disabled=${this.botBusy} @click=${() => action('solved')}>${t('botSolved')}</button>
+            <button data-bot="human" ?disabled=${this.botBusy} @click=${() => action('human')}>${t('botHuman')}</button>
+          </div>`
+        : nothing}
+    `;
+  }
+
   override render() {
     const t = this.t;
+    // Only the newest message may offer the bot's buttons, and only when it is the bot's answer or offers.
+    const last = [...this.messages].reverse().find((m) => m.author.kind !== 'system');
+    const actionsOn = last?.bot && (last.bot.kind === 'answer' || last.bot.kind === 'offers') ? last.id : null;
     const lastMineId = [...this.messages].reverse().find((m) => m.author.kind === 'visitor')?.id;
     let previousAuthor = '';
     return html`
@@ -97,7 +145,7 @@ export class KfChatMessages extends LitElement {
           ${mine ? nothing : this.#avatar(m)}
           <div class="stack">
             ${showWho ? html`<span class="who">${m.author.name ?? t('support')}</span>` : nothing}
-            ${m.text ? html`<div class="bubble">${m.text}</div>` : nothing}
+            ${m.bot ? this.#bot(m, m.id === actionsOn) : m.text ? html`<div class="bubble">${m.text}</div>` : nothing}
             ${m.attachments.map((a) => this.#attachment(a))}
             ${mine ? this.#status(m, m.id === lastMineId) : html`<span class="meta">${time(m.createdAt, this.lang)}</span>`}
           </div>

@@ -45,6 +45,7 @@ export class KfChat extends LitElement {
   @state() private _conversation: WidgetConversationView | null = null;
   @state() private _messages: WidgetMessageView[] = [];
   @state() private _hasMore = false;
+  @state() private _botBusy = false;
   @state() private _pending: QueuedMessage[] = [];
   @state() private _typing: string | null = null;
   @state() private _queue: { position: number; waitMinutes: number } | null = null;
@@ -247,7 +248,10 @@ export class KfChat extends LitElement {
       case 'message':
         this._messages = this.#merge(this._messages, [f.message]);
         this._pending = this.#conn.queue;
-        if (f.message.author.kind !== 'visitor') this.#arrived();
+        if (f.message.author.kind !== 'visitor') {
+          this._botBusy = false;
+          this.#arrived();
+        }
         break;
       case 'typing':
         this._typing = f.typing ? (f.name ?? this.#t('someone')) : null;
@@ -305,6 +309,16 @@ export class KfChat extends LitElement {
     this.#conn.enqueue({ clientId: newClientId(), text, uploadIds, createdAt: new Date().toISOString() });
     this._pending = this.#conn.queue;
     void this.updateComplete.then(() => this.#scrollDown());
+  }
+
+  /** An answer bot button: over the socket when it is open, else over HTTP. */
+  #bot(action: 'solved' | 'human'): void {
+    this._botBusy = true;
+    if (this.#conn.send({ type: 'bot', action })) return;
+    this.#conn.request('POST', '/bot', { action }).catch(() => {
+      this._botBusy = false;
+      this.#notify(this.#t('error'), true);
+    });
   }
 
   async #files(files: File[]): Promise<void> {
@@ -366,6 +380,23 @@ export class KfChat extends LitElement {
       this.#host.post({ type: 'identified', ok: true });
     } catch {
       this.#host.post({ type: 'identified', ok: false });
+    }
+  }
+
+  /**
+   * Opens the customer portal signed in. The window opens within the click, before the one-time URL
+   * is fetched, or a popup blocker would stop it; it is cut from this frame before it navigates.
+   */
+  async #openPortal(): Promise<void> {
+    const win = window.open('about:blank', '_blank');
+    if (win) win.opener = null;
+    try {
+      const { url } = await this.#conn.request<{ url: string }>('GET', '/portal-link');
+      if (win) win.location.href = url;
+      else window.open(url, '_blank', 'noopener');
+    } catch (err) {
+      win?.close();
+      this.#notify(err instanceof ApiError ? errorText(this.#t, err.code, this._config) : this.#t('error'), true);
     }
   }
 
@@ -482,9 +513,11 @@ export class KfChat extends LitElement {
       .typing=${this._typing}
       .online=${this._online}
       ?canEnd=${this._conversation?.status === 'open'}
+      ?portal=${this._session?.visitor.emailVerified ?? false}
       .closable=${this.mode === 'float'}
       @kf-close=${() => this.#setOpen(false)}
       @kf-end=${() => void this.#endChat()}
+      @kf-portal=${() => void this.#openPortal()}
     ></kf-chat-header>`;
   }
 
@@ -530,6 +563,8 @@ export class KfChat extends LitElement {
         .agentReadAt=${this._conversation?.agentReadAt ?? null}
         .typing=${this._typing}
         ?hasMore=${this._hasMore}
+        ?botBusy=${this._botBusy}
+        @kf-bot=${(e: CustomEvent<'solved' | 'human'>) => this.#bot(e.detail)}
         @kf-earlier=${() => void this.#loadHistory(this._messages[0]?.id)}
       ></kf-chat-messages>
       ${ended

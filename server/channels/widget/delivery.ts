@@ -32,6 +32,7 @@ export async function deliverAgentMessage(rt: WidgetRuntime, ticketMessageId: nu
       'messages.author_name',
       'messages.text',
       'messages.created_at',
+      'messages.meta',
       'agents.avatar_url',
     ])
     .where('messages.id', '=', ticketMessageId)
@@ -61,6 +62,7 @@ export async function deliverAgentMessage(rt: WidgetRuntime, ticketMessageId: nu
       text: message.text,
       attachments: JSON.stringify(attachments),
       created_at: message.created_at || now(),
+      bot: message.kind === 'bot' ? botMeta(message.meta) : null,
     });
   }
   const sent = rt.hub.send(visitor.id, { type: 'message', message: presentMessage(rt.ctx.secret, channelName, row) });
@@ -68,6 +70,12 @@ export async function deliverAgentMessage(rt: WidgetRuntime, ticketMessageId: nu
   if (sent > 0) return 'pushed';
   await emailOfflineVisitor(rt, channelName, visitor.email, conversation.offline === 1, message.text, message.ticket_id);
   return 'stored';
+}
+
+/** The answer bot keeps what it offered under `bot` in the message's meta; the widget draws it. */
+function botMeta(meta: string): string {
+  const parsed = JSON.parse(meta) as { bot?: unknown };
+  return JSON.stringify(parsed.bot ?? { kind: 'answer', articles: [] });
 }
 
 /** A chat left while nobody was there gets its answer by email too, when an email channel is set up. */

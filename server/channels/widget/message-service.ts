@@ -5,6 +5,7 @@ import { BadRequest, NotFound } from '../../http/errors.js';
 import type { Identity, InboundAttachment, InboundMessage } from '../../intake/types.js';
 import type { WidgetChannelConfig } from './config-schema.js';
 import { attachmentPath } from '../../modules/attachments/storage.js';
+import { holdForBot } from '../../modules/bot/service.js';
 import { presentMessage, type StoredAttachment } from './presenter.js';
 import type { WidgetMessageView } from './protocol.js';
 import {
@@ -92,7 +93,11 @@ async function storeVisitorMessage(
     async (tx, result) => {
       const at = now();
       const attachments = uploads.length > 0 ? await messageAttachments(tx, result.messageId) : [];
-      if (!open) await insertConversation(tx, newConversation(rt, ch, visitor, conversationId, result.ticketId, at));
+      if (!open) {
+        await insertConversation(tx, newConversation(rt, ch, visitor, conversationId, result.ticketId, at));
+        // A new chat is the answer bot's first (when its widget has it on) before any agent's.
+        await holdForBot(tx, ch.name, result.ticketId);
+      }
       else await updateConversation(tx, open.id, { ticket_id: result.ticketId, last_message_at: at });
       if (visitor.contact_id !== result.contactId) await updateVisitor(tx, visitor.id, { contact_id: result.contactId });
       if (uploads.length > 0) {
@@ -109,6 +114,7 @@ async function storeVisitorMessage(
         text: input.text,
         attachments: JSON.stringify(attachments),
         created_at: at,
+        bot: null,
       });
     },
   );

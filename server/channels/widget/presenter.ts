@@ -1,6 +1,6 @@
 import { hmacHex } from '../../crypto.js';
 import { httpUrlOrNull } from '../../modules/agents/avatar.js';
-import type { WidgetAttachmentView, WidgetConversationView, WidgetMessageView, WidgetVisitorView } from './protocol.js';
+import type { WidgetAttachmentView, WidgetBotView, WidgetConversationView, WidgetMessageView, WidgetVisitorView } from './protocol.js';
 import type { ConversationRow, VisitorRow, WidgetMessageRow } from './queries.js';
 
 export interface StoredAttachment {
@@ -23,14 +23,16 @@ export const attachmentSignatureOk = (secret: string, id: number, sig: string): 
 
 export function presentMessage(secret: string, channel: string, row: WidgetMessageRow): WidgetMessageView {
   const attachments = JSON.parse(row.attachments) as StoredAttachment[];
+  const bot = row.bot === null ? null : (JSON.parse(row.bot) as WidgetBotView);
   return {
     id: row.id,
     conversationId: row.conversation_id,
     clientId: row.client_id,
-    author: { kind: row.author_kind, name: row.author_name, avatarUrl: httpUrlOrNull(row.author_avatar) },
+    author: { kind: bot ? 'bot' : row.author_kind, name: row.author_name, avatarUrl: httpUrlOrNull(row.author_avatar) },
     text: row.text,
     attachments: attachments.map((a): WidgetAttachmentView => ({ ...a, url: attachmentUrl(secret, channel, a) })),
     createdAt: new Date(row.created_at).toISOString(),
+    ...(bot ? { bot: { kind: bot.kind, articles: bot.articles } } : {}),
   };
 }
 

@@ -17,10 +17,22 @@ export interface WidgetMessageView {
   id: number;
   conversationId: string;
   clientId: string | null;
-  author: { kind: 'visitor' | 'agent' | 'system'; name: string | null; avatarUrl: string | null };
+  author: { kind: 'visitor' | 'agent' | 'system' | 'bot'; name: string | null; avatarUrl: string | null };
   text: string;
   attachments: WidgetAttachmentView[];
   createdAt: string;
+  /** On an answer bot message only. */
+  bot?: WidgetBotView;
+}
+
+/**
+ * What an answer bot message carries beside its text: 'answer' (one confident article), 'offers'
+ * (a few to pick from), 'handoff' (a person takes over), 'solved' (the visitor said it helped). The widget draws the article links and,
+ * on the newest answer or offers, the buttons "This solved it" and "Talk to a person".
+ */
+export interface WidgetBotView {
+  kind: 'answer' | 'offers' | 'handoff' | 'solved';
+  articles: Array<{ id: number; title: string; url: string }>;
 }
 
 export interface WidgetConversationView {
@@ -91,4 +103,8 @@ export type ClientFrame =
   | { type: 'message'; clientId: string; text: string; uploadIds?: string[] }
   | { type: 'typing'; typing: boolean }
   | { type: 'read' }
+  /** the answer bot: ask it again (about the last message), say it solved the chat, or ask for a person */
+  | { type: 'bot'; action: BotAction }
   | { type: 'ping' };
+
+export type BotAction = 'ask' | 'solved' | 'human';

@@ -20,6 +20,8 @@ import {
   WidgetMessageSchema,
 } from './schemas.js';
 import { configView, identify, startSession } from './session-service.js';
+import { portalLinkForVisitor } from './portal-link.js';
+import { requestBot } from './signals.js';
 
 /** The visitor REST API under /api/v1/widget/:channel: authenticated by the visitor token, never by cookies. */
 export const widgetRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = async (app, { rt }) => {
@@ -76,6 +78,25 @@ export const widgetRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = as
   );
 
   app.get(
+    '/widget/:channel/portal-link',
+    {
+      schema: {
+        description:
+          'A one-time URL (15 minutes) that signs a visitor verified by identify() into the customer portal at /help/tickets. ' +
+          '403 portal_needs_verified_email for a visitor without a verified email; 409 portal_no_tickets when no contact owns it yet.',
+        params: ChannelParams,
+        response: withErrors({ 200: Type.Object({ url: Type.String() }) }, 401, 403, 404, 409, 429),
+      },
+    },
+    async (request, reply) => {
+      const { ch, visitor } = await guardVisitor(rt, request, request.params.channel);
+      rt.limit(ch, 'ipSessions', request.ip);
+      reply.header('cache-control', 'no-store');
+      return portalLinkForVisitor(rt, visitor);
+    },
+  );
+
+  app.get(
     '/widget/:channel/messages',
     {
       schema: {
@@ -122,6 +143,23 @@ export const widgetRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = as
     async (request) => {
       const { visitor } = await guardVisitor(rt, request, request.params.channel);
       return rateChat(rt, visitor, request.params.id, request.body);
+    },
+  );
+
+  app.post(
+    '/widget/:channel/bot',
+    {
+      schema: {
+        description: 'The answer bot: ask it again about the last message, say its answer solved the chat, or ask for a person (转人工).',
+        params: ChannelParams,
+        body: Type.Object({ action: Type.Union([Type.Literal('ask'), Type.Literal('solved'), Type.Literal('human')]) }, { additionalProperties: false }),
+        response: withErrors({ 202: Type.Null() }, 400, 401, 403, 404),
+      },
+    },
+    async (request, reply) => {
+      const { visitor } = await guardVisitor(rt, request, request.params.channel);
+      await requestBot(rt, visitor.id, request.body.action);
+      return reply.code(202).send(null);
     },
   );
 

@@ -53,13 +53,20 @@ export const WidgetMessageSchema = Type.Object({
   conversationId: Type.String(),
   clientId: Nullable(Type.String()),
   author: Type.Object({
-    kind: Type.Union([Type.Literal('visitor'), Type.Literal('agent'), Type.Literal('system')]),
+    kind: Type.Union([Type.Literal('visitor'), Type.Literal('agent'), Type.Literal('system'), Type.Literal('bot')]),
     name: Nullable(Type.String()),
     avatarUrl: Nullable(Type.String()),
   }),
   text: Type.String(),
   attachments: Type.Array(Attachment),
   createdAt: Type.String(),
+  /** On an answer bot message: what it offered, and whether its buttons still apply. */
+  bot: Type.Optional(
+    Type.Object({
+      kind: Type.Union([Type.Literal('answer'), Type.Literal('offers'), Type.Literal('handoff'), Type.Literal('solved')]),
+      articles: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String(), url: Type.String() })),
+    }),
+  ),
 });
 
 export const ConversationSchema = Type.Object({

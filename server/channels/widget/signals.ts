@@ -1,5 +1,7 @@
 import { now } from '../../db/database.js';
+import { NotFound } from '../../http/errors.js';
 import type { AgentTyping, AgentViewing } from '../../realtime/events.js';
+import type { BotAction } from './protocol.js';
 import { conversationForTicket, openConversation, updateConversation } from './queries.js';
 import type { WidgetRuntime } from './runtime.js';
 import { conversationView } from './session-service.js';
@@ -28,6 +30,13 @@ export async function emitVisitorTyping(rt: WidgetRuntime, visitorId: string, ty
     typing,
     actor: { kind: 'contact', id: ticket.contact_id },
   });
+}
+
+/** A visitor's answer bot button, passed on to the bot module; 404 without an open chat. */
+export async function requestBot(rt: WidgetRuntime, visitorId: string, action: BotAction): Promise<void> {
+  const found = await ticketScope(rt, visitorId);
+  if (!found) throw new NotFound('conversation');
+  rt.ctx.bus.emit({ type: 'widget.bot', ticketId: found.ticket.id, action, actor: { kind: 'contact', id: found.ticket.contact_id } });
 }
 
 export async function visitorRead(rt: WidgetRuntime, visitorId: string): Promise<void> {

@@ -48,6 +48,8 @@ export interface WidgetMessagesTable {
   /** JSON array of WidgetAttachment */
   attachments: string;
   created_at: number;
+  /** JSON WidgetBotView on an answer bot message; null otherwise */
+  bot: Generated<string | null>;
 }
 
 export interface WidgetUploadsTable {

@@ -12,7 +12,7 @@ import type { WidgetRuntime } from './runtime.js';
 import { ChannelParams } from './schemas.js';
 import { conversationView } from './session-service.js';
 import type { WidgetChannelConfig } from './config-schema.js';
-import { emitVisitorTyping, visitorRead } from './signals.js';
+import { emitVisitorTyping, requestBot, visitorRead } from './signals.js';
 
 const HEARTBEAT_MS = 30_000;
 const WsQuery = Type.Object({ vt: Type.String({ maxLength: 400 }), po: Type.Optional(Type.String({ maxLength: 300 })) });
@@ -82,6 +82,9 @@ async function serveVisitor(rt: WidgetRuntime, socket: WebSocket, ch: WidgetChan
       return void emitVisitorTyping(rt, visitor.id, frame.typing).catch(() => undefined);
     }
     if (frame.type === 'read') return void visitorRead(rt, visitor.id).catch(() => undefined);
+    if (frame.type === 'bot') {
+      return void requestBot(rt, visitor.id, frame.action).catch(() => send({ type: 'error', code: 'not_found', message: 'No open chat.' }));
+    }
     typing = false;
     sendVisitorMessage(rt, ch, visitor, frame, ip).then(
       (result) => {
@@ -121,6 +124,8 @@ function parseFrame(raw: string): ClientFrame | null {
       return { type: f.type };
     case 'typing':
       return { type: 'typing', typing: f.typing === true };
+    case 'bot':
+      return f.action === 'ask' || f.action === 'solved' || f.action === 'human' ? { type: 'bot', action: f.action } : null;
     case 'message': {
       if (typeof f.clientId !== 'string' || typeof f.text !== 'string') return null;
       const ids = Array.isArray(f.uploadIds) ? f.uploadIds.filter((x): x is string => typeof x === 'string') : undefined;

@@ -1,11 +1,14 @@
 import type { Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 import type { AgentsTable } from './tables.js';
 
 export type AgentRow = Selectable<AgentsTable>;
 
-export const findAgentById = (db: DbOrTx, id: number): Promise<AgentRow | undefined> =>
-  db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+// Every signed-in request looks its agent up: compiled once rather than on each request.
+const agentById = prepared((db: DbOrTx, p: { id: number }) => db.selectFrom('agents').selectAll().where('id', '=', p.id));
+
+export const findAgentById = (db: DbOrTx, id: number): Promise<AgentRow | undefined> => agentById.first(db, { id });
 
 export const findAgentByEmail = (db: DbOrTx, email: string): Promise<AgentRow | undefined> =>
   db

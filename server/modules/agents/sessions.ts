@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { randomToken, sha256 } from '../../crypto.js';
-import { now } from '../../db/database.js';
+import { now, type DbOrTx } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 import { findAgentById, type AgentRow } from './queries.js';
 
 export const SESSION_COOKIE = 'kefu_session';
@@ -39,6 +40,9 @@ export async function createSession(
   return { cookieValue, csrfToken, expiresAt };
 }
 
+// Read on every signed-in request: compiled once rather than on each.
+const sessionById = prepared((db: DbOrTx, p: { id: string }) => db.selectFrom('sessions').selectAll().where('id', '=', p.id));
+
 export interface ResolvedSession {
   sessionId: string;
   csrfToken: string;
@@ -48,7 +52,7 @@ export interface ResolvedSession {
 /** The live session behind a cookie value; sliding expiry keeps active agents signed in. */
 export async function resolveSession(ctx: AppContext, cookieValue: string): Promise<ResolvedSession | null> {
   const id = sha256(cookieValue);
-  const session = await ctx.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  const session = await sessionById.first(ctx.db, { id });
   const t = now();
   if (!session || session.expires_at <= t) {
     if (session) await ctx.db.deleteFrom('sessions').where('id', '=', id).execute();

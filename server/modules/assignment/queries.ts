@@ -60,6 +60,8 @@ export interface TicketFacts {
   labels: string[];
   waitingSince: number | null;
   passedOver: number[];
+  /** the answer bot is handling the chat: nobody is assigned until it hands over */
+  botActive: boolean;
 }
 
 interface FactsRow {
@@ -71,6 +73,7 @@ interface FactsRow {
   contact_id: number;
   created_at: number;
   merged_into_id: number | null;
+  bot_active: number;
   language: string | null;
   waiting_since: number | null;
   passed_over: string | null;
@@ -78,7 +81,7 @@ interface FactsRow {
 }
 
 export async function ticketFacts(db: DbOrTx, ticketId: number): Promise<TicketFacts | null> {
-  const { rows } = await sql<FactsRow>`select t.id, t.status, t.assignee_id, t.team_id, t.channel_kind, t.contact_id, t.created_at, t.merged_into_id,
+  const { rows } = await sql<FactsRow>`select t.id, t.status, t.assignee_id, t.team_id, t.channel_kind, t.contact_id, t.created_at, t.merged_into_id, t.bot_active,
       c.language, at.waiting_since, at.passed_over,
       (select group_concat(l.name, char(10)) from ticket_labels tl join labels l on l.id = tl.label_id where tl.ticket_id = t.id) as labels
     from tickets t join contacts c on c.id = t.contact_id left join assignment_tickets at on at.ticket_id = t.id
@@ -97,6 +100,7 @@ export async function ticketFacts(db: DbOrTx, ticketId: number): Promise<TicketF
     labels: row.labels ? row.labels.split('\n') : [],
     waitingSince: row.waiting_since ?? null,
     passedOver: parseIdArray(row.passed_over ?? null),
+    botActive: row.bot_active === 1,
   };
 }
 

@@ -15,9 +15,9 @@ const DAY = 86_400_000;
 export type Outcome = 'assigned' | 'queued' | 'skipped';
 export type Reason = Choice['reason'] | 'no_pickup' | 'agent_away' | 'agent_offline';
 
-/** Does assignment apply to this ticket at all? */
+/** Does assignment apply to this ticket at all? Not while the answer bot handles the chat. */
 const applies = (facts: TicketFacts, settings: AssignmentSettings): boolean =>
-  settings.mode !== 'off' && facts.status === 'open' && settings.channels.includes(facts.channelKind);
+  settings.mode !== 'off' && facts.status === 'open' && !facts.botActive && settings.channels.includes(facts.channelKind);
 
 /** Emits a queue change for the widget (position null: no longer waiting). */
 export async function announceQueue(ctx: AppContext, ticketId: number): Promise<void> {

@@ -15,9 +15,9 @@ export function breakdownCsv(report: BreakdownReport): string {
 }
 
 export function agentsCsv(rows: AgentRow[]): string {
-  let out = BOM + csvRow(['agent_id', 'name', 'assigned', 'replied', 'resolved', 'first_response_median_s', 'first_response_p90_s', 'csat_average', 'csat_responses']);
+  let out = BOM + csvRow(['agent_id', 'name', 'assigned', 'replied', 'resolved', 'first_response_median_s', 'first_response_p90_s', 'csat_average', 'csat_responses', 'online_s', 'away_s']);
   for (const r of rows) {
-    out += csvRow([r.agentId, r.name, r.assigned, r.replied, r.resolved, r.firstResponseTime.median, r.firstResponseTime.p90, r.csatAverage, r.csatResponses]);
+    out += csvRow([r.agentId, r.name, r.assigned, r.replied, r.resolved, r.firstResponseTime.median, r.firstResponseTime.p90, r.csatAverage, r.csatResponses, r.onlineSeconds, r.awaySeconds]);
   }
   return out;
 }

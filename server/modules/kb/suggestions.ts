@@ -44,7 +44,7 @@ function rankCanned(items: CannedReplyView[], message: string, limit: number): A
 }
 
 /** zh-TW for Traditional tags, zh-CN for other Chinese, en otherwise; null when the contact has none. */
-function localeOf(language: string | null): KbLocale | null {
+export function localeOf(language: string | null): KbLocale | null {
   if (!language) return null;
   const tag = language.toLowerCase();
   if (/^zh-(tw|hk|mo|hant)/.test(tag)) return 'zh-TW';

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/database.js';
 import { csatFigures } from './overview.js';
 import type { ReportQuery } from './params.js';
+import { presenceSeconds } from './presence-log.js';
 import { createdTotals, csatScores, firstResponsesByGroup, resolutionsByGroup } from './queries.js';
 import { DIMENSIONS, scopeOf } from './scope.js';
 import { Samples, type DurationStats } from './stats.js';
@@ -18,6 +19,9 @@ export interface AgentRow {
   firstResponseTime: DurationStats;
   csatAverage: number | null;
   csatResponses: number;
+  /** time online and away within the period, from the presence history, in seconds */
+  onlineSeconds: number;
+  awaySeconds: number;
 }
 
 interface Tally {
@@ -26,18 +30,20 @@ interface Tally {
   resolved: number;
   frt: Samples;
   scores: Array<[unknown, number, number]>;
+  online: number;
+  away: number;
 }
 
 /**
  * One row per active agent (and per inactive one with figures in the period). A first response is
  * credited to whoever wrote it, not to the assignee, and a resolution to whoever resolved it.
  */
-export function agentsReport(database: Database, q: ReportQuery): { from: string; to: string; timezone: string; rows: AgentRow[] } {
+export function agentsReport(database: Database, q: ReportQuery, at = Date.now()): { from: string; to: string; timezone: string; rows: AgentRow[] } {
   const scope = scopeOf(database, q.filters);
   const tallies = new Map<number, Tally>();
   const tally = (id: number): Tally => {
     let t = tallies.get(id);
-    if (!t) tallies.set(id, (t = { assigned: 0, replied: 0, resolved: 0, frt: new Samples(), scores: [] }));
+    if (!t) tallies.set(id, (t = { assigned: 0, replied: 0, resolved: 0, frt: new Samples(), scores: [], online: 0, away: 0 }));
     return t;
   };
   const active = database.sqlite.prepare('select id from agents where active = 1').pluck().all() as number[];
@@ -54,6 +60,8 @@ export function agentsReport(database: Database, q: ReportQuery): { from: string
   }
   for (const [id, , resolved] of resolutionsByGroup(database, q.period, scope, resolver)) if (typeof id === 'number') tally(id).resolved += resolved;
   for (const row of csatScores(database, q.period, scope, DIMENSIONS.agent)) if (typeof row[0] === 'number') tally(row[0]).scores.push(row);
+  // Presence is the agent's, whatever tickets the filters pick.
+  for (const [id, seconds] of presenceSeconds(database, q.period, at)) Object.assign(tally(id), seconds);
 
   const ids = [...tallies.keys()];
   const names = new Map(
@@ -75,6 +83,8 @@ export function agentsReport(database: Database, q: ReportQuery): { from: string
         firstResponseTime: t.frt.stats(),
         csatAverage: csat.average,
         csatResponses: csat.responses,
+        onlineSeconds: t.online,
+        awaySeconds: t.away,
       };
     })
     .sort((a, b) => b.resolved - a.resolved || b.replied - a.replied || a.name.localeCompare(b.name));

@@ -109,6 +109,8 @@ export const AgentsReportSchema = Type.Object({
       firstResponseTime: Duration,
       csatAverage: Nullable(Type.Number()),
       csatResponses: Type.Integer(),
+      onlineSeconds: Type.Integer({ description: 'time online within the range, from the presence history' }),
+      awaySeconds: Type.Integer({ description: 'time away within the range, from the presence history' }),
     }),
   ),
 });

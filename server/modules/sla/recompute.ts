@@ -6,7 +6,9 @@ import { computeClocks, type Clock, type ClockPolicy, type TicketHistory } from 
 import { matches, type TicketFacts } from './conditions.js';
 import { conditionsOf } from './presenter.js';
 import { clockMessages, contactAttributes, insertTarget, statusAudits, targetRows, updateTarget, updateTargetNewPolicy, updateTicketSla, type ClockValues, type TicketSlaColumns } from './clock-queries.js';
+import type { CachedPolicy } from './policy-cache.js';
 import { listPolicyRows, type SlaPolicyRow } from './queries.js';
+import type { NewTicket } from '../../intake/new-ticket-hooks.js';
 
 type Calendars = Pick<AppContext['businessHours'], 'calendar'>;
 
@@ -124,6 +126,37 @@ function ticketColumns(policy: SlaPolicyRow | null, clocks: Clock[]): TicketSlaC
     sla_warn_at: min(live.map((c) => c.warnAt)),
     sla_breached: live.some((c) => c.status === 'breached') ? 1 : 0,
   };
+}
+
+/** A new ticket's policy, its clocks and the ticket columns they give. */
+export interface FirstClocks {
+  policy: SlaPolicyRow;
+  clocks: Clock[];
+  columns: TicketSlaColumns;
+}
+
+/**
+ * The first clocks of a ticket intake has just created, from what intake holds: it has no labels,
+ * no status changes and one customer message yet, so its history needs no reads, and the policies
+ * come from memory. The same choice and arithmetic as recomputeTicket makes from the stored rows;
+ * null when no policy applies.
+ */
+export function firstClocks(calendars: Calendars, policies: CachedPolicy[], created: NewTicket, at: number): FirstClocks | null {
+  const { ticket, contact, messageAt } = created;
+  const facts: TicketFacts = {
+    priority: ticket.priority,
+    status: ticket.status,
+    channelKind: ticket.channel_kind,
+    channelName: ticket.channel_name,
+    teamId: ticket.team_id,
+    labels: [],
+    contact: parseObject(contact.attributes),
+  };
+  const policy = policies.find((p) => p.row.enabled === 1 && matches(p.conditions, facts))?.row;
+  if (!policy) return null;
+  const history: TicketHistory = { createdAt: ticket.created_at, initialStatus: ticket.status, statusChanges: [], messages: [{ at: messageAt, from: 'customer' }] };
+  const clocks = computeClocks(clockPolicy(calendars, policy), history, at);
+  return { policy, clocks, columns: ticketColumns(policy, clocks) };
 }
 
 /** A ticket whose due times or breach state changed (what the list shows), as it now is. */

@@ -18,10 +18,18 @@ export interface TicketFilters {
   q?: string | undefined;
   /** running: an SLA clock runs; breaching: one is due within BREACHING_SOON_MS or breached */
   sla?: 'running' | 'breaching' | undefined;
+  /** half-open ranges [from, to) in ms: when the ticket was created, when it was last resolved */
+  created?: TimeRange | undefined;
+  resolved?: TimeRange | undefined;
   sort: TicketSort;
   order: 'asc' | 'desc';
   limit: number;
   cursor?: string | undefined;
+}
+
+export interface TimeRange {
+  from?: number | undefined;
+  to?: number | undefined;
 }
 
 export interface RawTicketQuery {
@@ -35,6 +43,10 @@ export interface RawTicketQuery {
   contact?: string | undefined;
   q?: string | undefined;
   sla?: string | undefined;
+  createdFrom?: string | undefined;
+  createdTo?: string | undefined;
+  resolvedFrom?: string | undefined;
+  resolvedTo?: string | undefined;
   sort?: string | undefined;
   order?: string | undefined;
   limit?: number | undefined;
@@ -80,6 +92,22 @@ function channelFilter(value: string | undefined, channelNames: ReadonlySet<stri
   return (CHANNEL_KINDS as readonly string[]).includes(value) ? { kind: value } : { name: value };
 }
 
+/** A full ISO 8601 timestamp with its zone (or a bare date, read as UTC midnight): the Reports page's period boundaries. */
+function instant(field: string, value: string | undefined): number | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  const ms = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(v) ? Date.parse(v) : NaN;
+  if (Number.isNaN(ms)) throw bad(field, `"${value}" is not an ISO 8601 date or time with a time zone`);
+  return ms;
+}
+
+function timeRange(name: 'created' | 'resolved', from: string | undefined, to: string | undefined): TimeRange | undefined {
+  const range = { from: instant(`${name}From`, from), to: instant(`${name}To`, to) };
+  if (range.from === undefined && range.to === undefined) return undefined;
+  if (range.from !== undefined && range.to !== undefined && range.to <= range.from) throw bad(`${name}To`, `must be after ${name}From`);
+  return range;
+}
+
 /** Every filter checked here, so a typo is a 400 naming the field rather than an empty list. */
 export function parseTicketQuery(raw: RawTicketQuery, channelNames: ReadonlySet<string> = new Set()): TicketFilters {
   const contactId = raw.contact ? positiveId('contact', raw.contact) : undefined;
@@ -107,6 +135,8 @@ export function parseTicketQuery(raw: RawTicketQuery, channelNames: ReadonlySet<
     contactId,
     q: raw.q?.trim() || undefined,
     sla: raw.sla ? oneOf('sla', raw.sla, ['running', 'breaching'] as const, 'running') : undefined,
+    created: timeRange('created', raw.createdFrom, raw.createdTo),
+    resolved: timeRange('resolved', raw.resolvedFrom, raw.resolvedTo),
     sort: oneOf('sort', raw.sort, ['last_activity', 'created', 'priority', 'sla_due'] as const, 'last_activity'),
     order: oneOf('order', raw.order, ['asc', 'desc'] as const, 'desc'),
     limit,

@@ -1,14 +1,16 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 import { BadRequest } from '../../http/errors.js';
 import type { Tables } from '../../db/tables.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { BREACHING_SOON_MS, type TicketFilters } from './filters.js';
 import { inScope, teamIdsOf, ticketAccess, type TicketAccess, type Viewer } from './policy.js';
-import { presentTickets } from './presenter.js';
-import type { TicketRow } from './queries.js';
+import { presentTicketPage } from './list-page.js';
+import { runBranch, SORT_KEYS, type Branch, type KeyRow, type SortColumn } from './list-branches.js';
 import type { TicketView } from './schemas.js';
+import type { TicketRow } from './queries.js';
 
 /**
  * Narrows the list to tickets matching a text query (ids, best first); server/search provides it.
@@ -16,25 +18,8 @@ import type { TicketView } from './schemas.js';
  */
 export type TicketTextMatch = (db: DbOrTx, q: string) => Promise<number[]>;
 
-/** The sort keys of one sort; the others are absent. */
-type KeyRow = Pick<TicketRow, 'id'> & Partial<Pick<TicketRow, 'last_activity_at' | 'created_at' | 'priority_rank' | 'sla_due_at'>>;
 type TicketQuery = SelectQueryBuilder<Tables, 'tickets', KeyRow>;
 type Eb = ExpressionBuilder<Tables, 'tickets'>;
-type SortColumn = 'last_activity_at' | 'created_at' | 'priority_rank' | 'sla_due_at' | 'id';
-
-const SORT_KEYS: Record<TicketFilters['sort'], SortColumn[]> = {
-  last_activity: ['last_activity_at', 'id'],
-  created: ['created_at', 'id'],
-  priority: ['priority_rank', 'last_activity_at', 'id'],
-  // Only tickets with a running clock have one: tickets_sla_due serves them in order.
-  sla_due: ['sla_due_at', 'id'],
-};
-
-/** One slice of the list that an index serves in order: SQLite cannot merge-sort an IN list itself. */
-interface Branch {
-  status?: TicketRow['status'];
-  scope?: { assigneeId: number | null } | { teamId: number };
-}
 
 function keyOf(row: KeyRow, keys: SortColumn[]): number[] {
   return keys.map((k) => row[k] ?? 0);
@@ -48,12 +33,15 @@ function compareKeys(a: number[], b: number[]): number {
   return 0;
 }
 
-async function labelIdOf(db: DbOrTx, name: string): Promise<number | null> {
-  const row = await db
+const labelByName = prepared((db: DbOrTx, p: { name: string }) =>
+  db
     .selectFrom('labels')
     .select('id')
-    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
-    .executeTakeFirst();
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', p.name)),
+);
+
+async function labelIdOf(db: DbOrTx, name: string): Promise<number | null> {
+  const row = await labelByName.first(db, { name: name.toLowerCase() });
   return row?.id ?? null;
 }
 
@@ -124,6 +112,17 @@ function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, inpu
     const soon = Date.now() + BREACHING_SOON_MS;
     add((eb) => eb.and([eb('tickets.sla_due_at', '<=', soon)]));
   }
+  // Served by the report indexes on created_at and resolved_at (migration 0027).
+  for (const [column, range] of [['tickets.created_at', filters.created], ['tickets.resolved_at', filters.resolved]] as const) {
+    if (range?.from !== undefined) {
+      const from = range.from;
+      add((eb) => eb.and([eb(column, '>=', from)]));
+    }
+    if (range?.to !== undefined) {
+      const to = range.to;
+      add((eb) => eb.and([eb(column, '<', to)]));
+    }
+  }
   if (filters.priorities) {
     const list = filters.priorities;
     add((eb) => eb.and([eb('tickets.priority', 'in', list)]));
@@ -165,34 +164,24 @@ function drivers(filters: TicketFilters, access: TicketAccess, viewer: Viewer, v
   return [{ assigneeId: null }, { assigneeId: viewer.id }, ...access.teamIds.map((teamId) => ({ teamId }))];
 }
 
-function branchQuery(db: DbOrTx, p: Plan, branch: Branch, filters: TicketFilters, after: number[] | null): TicketQuery {
+/** A contact's tickets or a text match: few rows, one query sorts them (its statuses are in `where`). */
+function smallListQuery(db: DbOrTx, p: Plan, filters: TicketFilters): TicketQuery {
   const keys = SORT_KEYS[filters.sort];
-  const dir = filters.order;
-  // Keys only: the indexes cover them, so branches that lose the merge cost no row reads.
   let q = db.selectFrom('tickets').select(keys.map((k) => `tickets.${k}` as const)) as unknown as TicketQuery;
   for (const w of p.where) q = q.where((eb) => w(eb));
   const viewerScope = p.scope;
-  if (viewerScope && !branch.scope) q = q.where((eb) => viewerScope(eb));
-  if (branch.status) {
-    const status = branch.status;
-    q = q.where('tickets.status', '=', status);
-  }
-  const scope = branch.scope;
-  if (scope && 'teamId' in scope) q = q.where('tickets.team_id', '=', scope.teamId);
-  else if (scope) q = q.where('tickets.assignee_id', scope.assigneeId === null ? 'is' : '=', scope.assigneeId);
+  if (viewerScope) q = q.where((eb) => viewerScope(eb));
+  const after = decodeCursor(filters.cursor, keys.length);
   if (after) {
-    const op = dir === 'desc' ? '<' : '>';
-    q = q.where((eb) => {
-      const refs = keys.map((k) => `tickets.${k}` as const);
-      if (refs.length === 2) return eb(eb.refTuple(refs[0] as 'tickets.id', refs[1] as 'tickets.id'), op, eb.tuple(after[0] ?? 0, after[1] ?? 0));
-      return eb(
-        eb.refTuple(refs[0] as 'tickets.id', refs[1] as 'tickets.id', refs[2] as 'tickets.id'),
-        op,
-        eb.tuple(after[0] ?? 0, after[1] ?? 0, after[2] ?? 0),
-      );
-    });
+    const op = filters.order === 'desc' ? '<' : '>';
+    const refs = keys.map((k) => `tickets.${k}` as const);
+    q = q.where((eb) =>
+      refs.length === 2
+        ? eb(eb.refTuple(refs[0] as 'tickets.id', refs[1] as 'tickets.id'), op, eb.tuple(after[0] ?? 0, after[1] ?? 0))
+        : eb(eb.refTuple(refs[0] as 'tickets.id', refs[1] as 'tickets.id', refs[2] as 'tickets.id'), op, eb.tuple(after[0] ?? 0, after[1] ?? 0, after[2] ?? 0)),
+    );
   }
-  for (const k of keys) q = q.orderBy(`tickets.${k}`, dir);
+  for (const k of keys) q = q.orderBy(`tickets.${k}`, filters.order);
   return q.limit(filters.limit + 1);
 }
 
@@ -221,18 +210,18 @@ export async function listTickets(
   const p = plan(filters, access, viewer, { labelId, ids, viewerTeams });
   if (p.empty) return { items: [], nextCursor: null };
 
-  const results = await Promise.all(p.branches.map((b) => branchQuery(db, p, b, filters, after).execute()));
+  const results =
+    filters.contactId !== undefined || ids !== null
+      ? [await smallListQuery(db, p, filters).execute()]
+      : await Promise.all(p.branches.map((b) => runBranch(db, filters, access, viewer, viewerTeams, labelId, b, after)));
   const seen = new Set<number>();
   const rows = results.flat().filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
   const sign = filters.order === 'desc' ? -1 : 1;
   rows.sort((a, b) => sign * compareKeys(keyOf(a, keys), keyOf(b, keys)));
   const pageKeys = rows.slice(0, filters.limit);
   const last = pageKeys[pageKeys.length - 1];
-  const full = pageKeys.length === 0 ? [] : await db.selectFrom('tickets').selectAll().where('id', 'in', pageKeys.map((r) => r.id)).execute();
-  const byId = new Map(full.map((r) => [r.id, r]));
-  const page = pageKeys.map((k) => byId.get(k.id)).filter((r): r is TicketRow => r !== undefined);
   return {
-    items: await presentTickets(db, page, viewer.id),
+    items: await presentTicketPage(db, pageKeys.map((k) => k.id), viewer.id),
     nextCursor: rows.length > filters.limit && last ? encodeCursor(keyOf(last, keys)) : null,
   };
 }

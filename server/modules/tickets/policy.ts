@@ -1,6 +1,7 @@
 import type { ExpressionBuilder, ExpressionWrapper, SqlBool } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 import type { Tables } from '../../db/tables.js';
 import type { Actor } from '../../realtime/bus.js';
 import { NotFound } from '../../http/errors.js';
@@ -22,8 +23,11 @@ export type TicketAccess = { all: true; agentId: number } | { all: false; agentI
 
 export const agentActor = (viewer: Viewer): Actor => ({ kind: 'agent', id: viewer.id });
 
+// Every request of an agent asks: compiled once rather than on each.
+const teamsOfAgent = prepared((db: DbOrTx, p: { agentId: number }) => db.selectFrom('team_members').select('team_id').where('agent_id', '=', p.agentId));
+
 export async function teamIdsOf(db: DbOrTx, agentId: number): Promise<number[]> {
-  const rows = await db.selectFrom('team_members').select('team_id').where('agent_id', '=', agentId).execute();
+  const rows = await teamsOfAgent.all(db, { agentId });
   return rows.map((r) => r.team_id);
 }
 

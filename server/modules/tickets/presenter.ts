@@ -17,7 +17,37 @@ export interface TicketRefs {
   unread: boolean;
 }
 
-export function presentTicket(row: TicketRow, refs: TicketRefs): TicketView {
+/** The columns a ticket's view is made of (a page of the list reads no others). */
+export type PresentedTicketRow = Pick<
+  TicketRow,
+  | 'id'
+  | 'number'
+  | 'subject'
+  | 'status'
+  | 'snoozed_until'
+  | 'priority'
+  | 'channel_kind'
+  | 'channel_name'
+  | 'custom_fields'
+  | 'created_at'
+  | 'updated_at'
+  | 'last_activity_at'
+  | 'first_response_at'
+  | 'resolved_at'
+  | 'reopen_count'
+  | 'last_message_preview'
+  | 'last_message_kind'
+  | 'last_message_at'
+  | 'message_count'
+  | 'merged_into_id'
+  | 'sla_due_at'
+  | 'sla_warn_at'
+  | 'sla_breached'
+  | 'bot_active'
+  | 'bot_deflected'
+>;
+
+export function presentTicket(row: PresentedTicketRow, refs: TicketRefs): TicketView {
   return {
     id: row.id,
     number: row.number,
@@ -44,6 +74,7 @@ export function presentTicket(row: TicketRow, refs: TicketRefs): TicketView {
     unread: refs.unread,
     messageCount: row.message_count,
     mergedIntoId: row.merged_into_id,
+    bot: { active: row.bot_active === 1, deflected: row.bot_deflected === 1 },
     slaClock:
       row.sla_due_at === null || row.sla_due_at === undefined
         ? null

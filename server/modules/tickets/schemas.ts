@@ -36,6 +36,13 @@ export const TicketSchema = Type.Object({
   unread: Type.Boolean(),
   messageCount: Type.Integer(),
   mergedIntoId: Nullable(Type.Integer()),
+  bot: Type.Object(
+    {
+      active: Type.Boolean({ description: 'the answer bot is handling the chat; assignment waits' }),
+      deflected: Type.Boolean({ description: 'the visitor said the bot solved it before any agent wrote' }),
+    },
+    { description: 'the answer bot on a widget chat' },
+  ),
   slaClock: Nullable(
     Type.Object(
       {

@@ -62,6 +62,10 @@ export interface TicketsTable {
   last_reopened_at: Generated<number | null>;
   /** 1 when the visitor ended a chat before any agent answered */
   chat_missed: Generated<number>;
+  /** 1 while the answer bot handles the chat: assignment leaves it alone (server/modules/bot) */
+  bot_active: Generated<number>;
+  /** 1 when the visitor said the bot's answer solved it before any agent wrote */
+  bot_deflected: Generated<number>;
 }
 
 export interface TicketLabelsTable {

@@ -23,6 +23,16 @@ export class WebhookFanout {
   #run: Promise<void> | null = null;
   /** better-sqlite3 transaction; called as .immediate so the write lock is taken up front. */
   readonly #write: SqliteDatabase.Transaction<(item: OutgoingEvent) => number>;
+  /**
+   * Every event name some webhook (enabled or not) subscribes to; null until read. Most desks have
+   * no webhook for most events, and an event nobody wants then costs a set lookup instead of a
+   * write transaction. Re-read after `changed()` and when another process wrote to the database;
+   * the write transaction still reads the webhooks themselves, so a stale set only costs time.
+   */
+  #wanted: Set<string> | null = null;
+  #dataVersion = -1;
+  readonly #readWanted: () => Set<string>;
+  readonly #version: () => number;
 
   constructor(private readonly deps: { database: Database; bus: EventBus<KefuEvent>; outbox: Outbox; logger: Logger }) {
     const sqlite = deps.database.sqlite;
@@ -31,6 +41,9 @@ export class WebhookFanout {
       `insert into webhook_deliveries (uuid, webhook_id, event, body, status, attempts, created_at, updated_at)
        values (@uuid, @webhookId, @event, @body, 'pending', 0, @at, @at)`,
     );
+    const allEvents = sqlite.prepare<[], { events: string }>('select events from webhooks');
+    this.#readWanted = () => new Set(allEvents.all().flatMap((w) => JSON.parse(w.events) as string[]));
+    this.#version = () => sqlite.pragma('data_version', { simple: true }) as number;
     const enqueue = prepareEnqueue(sqlite);
     this.#write = sqlite.transaction((item: OutgoingEvent): number => {
       const ids = subscribers
@@ -53,8 +66,28 @@ export class WebhookFanout {
     return this.deps.bus.on('*', (e) => this.handle(e));
   }
 
+  /** Webhooks were created, changed or deleted in this process. */
+  changed(): void {
+    this.#wanted = null;
+  }
+
+  #isWanted(event: string): boolean {
+    // data_version moves when another connection (a CLI next to the server) commits.
+    const version = this.#version();
+    if (this.#wanted === null || version !== this.#dataVersion) {
+      this.#wanted = this.#readWanted();
+      this.#dataVersion = version;
+    }
+    return this.#wanted.has(event);
+  }
+
+  /** True while handed-over events still wait for their deliveries to be written. */
+  get busy(): boolean {
+    return this.#run !== null;
+  }
+
   handle(e: KefuEvent): void {
-    const items = outgoingEvents(e, now());
+    const items = outgoingEvents(e, now()).filter((item) => this.#isWanted(item.event));
     if (items.length === 0) return;
     this.#pending.push(...items);
     this.#run ??= this.#later().then(() => this.#drain());

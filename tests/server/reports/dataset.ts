@@ -32,8 +32,9 @@ export const mailConfig = {
 
 let seq = 0;
 
-export async function buildDataset(): Promise<Dataset> {
-  const t = await createTestApp(mailConfig);
+/** `config` replaces the default mail config, e.g. to point the mailbox at a real SMTP receiver. */
+export async function buildDataset(config: Record<string, unknown> = mailConfig): Promise<Dataset> {
+  const t = await createTestApp(config);
   const agent1 = await t.signIn('agent', 'wang@example.test');
   const agent2 = await t.signIn('agent', 'chen@example.test');
   await t.ctx.db.updateTable('agents').set({ name: '王芳' }).where('id', '=', agent1.agentId).execute();

@@ -20,6 +20,7 @@ import './kf-wechat-window.js';
 import './kf-wechat-card.js';
 import { avatar } from './kf-avatar.js';
 import './kf-reply-suggestions.js';
+import './kf-ai-draft.js';
 import type { KfReplySuggestions, SuggestionEvent } from './kf-reply-suggestions.js';
 import type { KfWhatsAppWindow } from './kf-whatsapp-window.js';
 import './kf-whatsapp-window.js';
@@ -586,6 +587,7 @@ export class KfComposer extends LitElement {
           ? html`<button class="icon-btn" data-action="wechat-card" title=${t('wechat.linkCard')} aria-pressed=${this._card} @click=${() => (this._card = !this._card)}>${icon('link', 16)}</button>`
           : ''}
         <button class="icon-btn" title=${t('composer.canned')} @click=${() => { this._area.focus(); const c = this._area.selectionStart; this._area.setRangeText((c > 0 && !/\s/.test(this._text[c - 1] ?? '') ? ' /' : '/'), c, c, 'end'); this._area.dispatchEvent(new Event('input')); }}>${icon('bolt', 16)}</button>
+        ${note ? '' : html`<kf-ai-draft .ticketId=${this.ticket.id} .text=${this._text} @ai-draft=${(e: CustomEvent<{ text: string }>) => { this._text = e.detail.text; this._scheduleSave(); }}></kf-ai-draft>`}
         <span class="grow"></span>
         ${note && this._notified().length ? html`<span class="faint" style="font-size:var(--kf-text-xs);margin-right:6px">${t('composer.willNotify', { names: this._notified().join(', ') })}</span>` : ''}
         <span class="faint keyhint" style="font-size:var(--kf-text-xs);margin-right:6px">${!note && !this._isEmail ? t('composer.enterToSend') : t('composer.ctrlEnterToSend')}</span>

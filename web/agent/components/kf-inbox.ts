@@ -2,12 +2,12 @@ import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property, state, query } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { consume } from '@lit/context';
-import { t, type MessageKey } from '../../shared/i18n/i18n.js';
+import { currentLanguage, t, type MessageKey } from '../../shared/i18n/i18n.js';
 import type { BulkChanges, LiveEvent, Priority, Ticket, TicketStatus } from '../../shared/types.js';
 import { tickets as ticketApi } from '../data/api-calls.js';
 import type { ShortcutAction } from '../data/keyboard.js';
 import { mergeTicket } from '../data/list-merge.js';
-import { formatRoute } from '../data/routes.js';
+import { formatRoute, parseLink } from '../data/routes.js';
 import { prefetchTicket } from '../data/ticket-prefetch.js';
 import { StoreController, storeContext, type AppStore } from '../data/store.js';
 import {
@@ -49,7 +49,7 @@ export class KfInbox extends LitElement {
     css`
       :host { display: flex; height: 100%; min-width: 0; }
       .list-pane { width: 380px; flex: none; display: flex; flex-direction: column; border-right: 1px solid var(--kf-border); min-height: 0; background: var(--kf-bg); contain: size layout style; }
-      .head { padding: 12px 14px 8px; border-bottom: 1px solid var(--kf-border); display: grid; gap: 8px; }
+      .head { padding: 12px 14px 8px; border-bottom: 1px solid var(--kf-border); display: grid; grid-template-columns: minmax(0, 1fr); gap: 8px; }
       .title-row { display: flex; align-items: center; gap: 8px; min-height: 28px; }
       h1 { font-size: var(--kf-text-lg); font-weight: 650; margin: 0; letter-spacing: -0.01em; flex: 1; min-width: 0; }
       .total { color: var(--kf-text-faint); font-weight: 500; font-size: var(--kf-text-md); margin-left: 6px; }
@@ -57,6 +57,11 @@ export class KfInbox extends LitElement {
       .filters select { height: 26px; border: 1px solid var(--kf-border); border-radius: var(--kf-radius); background: var(--kf-bg); font-size: var(--kf-text-sm); color: var(--kf-text-muted); padding: 0 2px 0 6px; min-width: 0; flex: 0 1 auto; cursor: pointer; }
       .filters select:hover { border-color: var(--kf-border-strong); color: var(--kf-text); }
       .filters .grow { flex: 1; }
+      .linked { display: flex; align-items: center; gap: 6px; padding: 3px 4px 3px 8px; border-radius: var(--kf-radius); background: var(--kf-bg-selected); color: var(--kf-text-muted); font-size: var(--kf-text-sm); min-width: 0; }
+      .linked .what { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      .linked strong { color: var(--kf-text); font-weight: 600; }
+      .linked a { display: inline-flex; color: var(--kf-text-muted); padding: 2px; border-radius: var(--kf-radius); }
+      .linked a:hover { color: var(--kf-text); background: var(--kf-bg-hover); }
       .bulk { display: flex; align-items: center; gap: 4px; height: 28px; }
       .bulk .n { font-weight: 600; margin-right: auto; }
       .wrap { position: relative; }
@@ -89,6 +94,8 @@ export class KfInbox extends LitElement {
   private readonly _sc = new StoreController(this, () => this._store);
   @property() view = 'mine';
   @property({ type: Number }) ticketId: number | null = null;
+  /** Filters a link added to the view (see LINK_FILTERS), as a query string; '' for none. */
+  @property() link = '';
   @state() private _items: Ticket[] = [];
   @state() private _cursor: string | null = null;
   @state() private _loading = true;
@@ -125,7 +132,7 @@ export class KfInbox extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('view')) {
+    if (changed.has('view') || changed.has('link')) {
       this._checked = new Set();
       // Filters start afresh in each view: the status choices differ per view, and a filter carried
       // over unseen would hide tickets the view's name and count promise.
@@ -146,13 +153,20 @@ export class KfInbox extends LitElement {
     }
   }
 
+  /** The view's query, with the link's filters on top; a status picked here wins over the link's. */
+  private _query(): Record<string, string> {
+    const link = parseLink(this.link);
+    if (this._filters.status) delete link.status;
+    return { ...viewQuery(this._view, this._filters), ...link };
+  }
+
   private async _load() {
     this._abort?.abort();
     const abort = (this._abort = new AbortController());
     this._loading = this._items.length === 0 || true;
     this._error = '';
     try {
-      const page = await ticketApi.list(this._store.api, { ...viewQuery(this._view, this._filters), limit: PAGE }, abort.signal);
+      const page = await ticketApi.list(this._store.api, { ...this._query(), limit: PAGE }, abort.signal);
       if (abort.signal.aborted) return;
       this._items = page.items;
       this._cursor = page.nextCursor;
@@ -170,7 +184,7 @@ export class KfInbox extends LitElement {
     if (!this._cursor || this._loadingMore) return;
     this._loadingMore = true;
     try {
-      const page = await ticketApi.list(this._store.api, { ...viewQuery(this._view, this._filters), limit: PAGE, cursor: this._cursor });
+      const page = await ticketApi.list(this._store.api, { ...this._query(), limit: PAGE, cursor: this._cursor });
       const seen = new Set(this._items.map((x) => x.id));
       this._items = [...this._items, ...page.items.filter((x) => !seen.has(x.id))];
       this._cursor = page.nextCursor;
@@ -184,7 +198,8 @@ export class KfInbox extends LitElement {
   /** Applies a ticket the server told us about (live event or our own change) to the list. */
   applyTicket(ticket: Ticket) {
     const me = { id: this._store.me.id, teamIds: this._store.myTeamIds };
-    const belongs = matchesView(ticket, this._view, this._filters, me);
+    // A linked list (a report's tickets) is what the server listed: live changes update rows, never add them.
+    const belongs = matchesView(ticket, this._view, this._filters, me) && (this.link === '' || this._items.some((x) => x.id === ticket.id));
     const shown = ticket.id === this.ticketId ? { ...ticket, unread: false } : ticket;
     this._items = mergeTicket(this._items, shown, belongs, this._filters, this._cursor === null);
   }
@@ -218,7 +233,7 @@ export class KfInbox extends LitElement {
 
   private async _refreshHead() {
     try {
-      const page = await ticketApi.list(this._store.api, { ...viewQuery(this._view, this._filters), limit: PAGE });
+      const page = await ticketApi.list(this._store.api, { ...this._query(), limit: PAGE });
       let items = this._items;
       for (const tk of page.items) items = mergeTicket(items, tk.id === this.ticketId ? { ...tk, unread: false } : tk, true, this._filters, this._cursor === null);
       this._items = items;
@@ -234,7 +249,7 @@ export class KfInbox extends LitElement {
 
   private _open(id: number) {
     prefetchTicket(this._store, id);
-    navigate(formatRoute({ name: 'inbox', view: this.view, ticketId: id }));
+    navigate(formatRoute({ name: 'inbox', view: this.view, ticketId: id, link: this.link }));
   }
 
   private _toggleCheck(id: number, range: boolean) {
@@ -301,7 +316,7 @@ export class KfInbox extends LitElement {
           return true;
         }
         if (this.ticketId !== null) {
-          navigate(formatRoute({ name: 'inbox', view: this.view, ticketId: null }));
+          navigate(formatRoute({ name: 'inbox', view: this.view, ticketId: null, link: this.link }));
           return true;
         }
         return false;
@@ -323,8 +338,9 @@ export class KfInbox extends LitElement {
 
   private _header() {
     const v = this._view;
-    const count = showsViewCount(this._filters) ? countFor(v, this._store.counts) : null;
-    const status = statusChoiceValue(this._filters);
+    // A linked list is not what the view's sidebar count counts, and its statuses may be the link's.
+    const count = showsViewCount(this._filters) && this.link === '' ? countFor(v, this._store.counts) : null;
+    const status = this._filters.status ? statusChoiceValue(this._filters) : (parseLink(this.link).status ?? '');
     if (this._checked.size || this._selectMode) {
       return html`<div class="bulk" role="toolbar" aria-label=${t('bulk.label')}>
         <input type="checkbox" aria-label=${t('list.selectAll')} .checked=${this._checked.size === this._items.length} @change=${this._toggleAll} />
@@ -356,7 +372,18 @@ export class KfInbox extends LitElement {
         <button class="icon-btn" title=${this._filters.order === 'desc' ? t('sort.desc') : t('sort.asc')} aria-label=${t('filter.order')}
           @click=${() => this._setFilter('order', this._filters.order === 'desc' ? 'asc' : 'desc')}
           style="transform:${this._filters.order === 'asc' ? 'rotate(180deg)' : 'none'}">${icon('chevronDown', 16)}</button>
-      </div>`;
+      </div>${this.link ? this._linked() : ''}`;
+  }
+
+  /** What a link from Reports narrowed the view to, and the way back to the whole view. */
+  private _linked() {
+    const f = parseLink(this.link);
+    const day = (iso: string, end: boolean) => new Date(Date.parse(iso) - (end ? 1 : 0)).toLocaleDateString(currentLanguage());
+    const range = (key: 'list.createdBetween' | 'list.resolvedBetween', from: string | undefined, to: string | undefined) =>
+      from || to ? t(key, { from: from ? day(from, false) : '…', to: to ? day(to, true) : '…' }) : '';
+    const what = [range('list.createdBetween', f.createdFrom, f.createdTo), range('list.resolvedBetween', f.resolvedFrom, f.resolvedTo)].filter((x) => x !== '').join(' · ');
+    return html`<div class="linked" data-linked>${icon('chart', 14)}<span class="what" title=${what}><strong>${t('list.linked')}</strong>${what ? ` · ${what}` : ''}</span>
+      <a href=${formatRoute({ name: 'inbox', view: this.view, ticketId: null })} title=${t('list.clearLinked')} aria-label=${t('list.clearLinked')}>${icon('x', 14)}</a></div>`;
   }
 
   private _listBody() {

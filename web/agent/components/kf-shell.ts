@@ -149,7 +149,7 @@ export class KfShell extends LitElement {
     const r = this._route;
     switch (r.name) {
       case 'inbox':
-        return html`<kf-inbox .view=${r.view} .ticketId=${r.ticketId}></kf-inbox>`;
+        return html`<kf-inbox .view=${r.view} .ticketId=${r.ticketId} .link=${r.link ?? ''}></kf-inbox>`;
       case 'contacts':
         return this._lazyReady.has('contacts')
           ? html`<kf-contacts .contactId=${r.contactId}></kf-contacts>`

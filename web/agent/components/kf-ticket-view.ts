@@ -20,6 +20,7 @@ import { errorMessage, toast, toastError } from '../toast.js';
 import { avatar } from './kf-avatar.js';
 import { assignOptions, labelOptions, priorityOptions, remindOptions, snoozeOptions, statusColor, statusOptions } from './pick-options.js';
 import type { KfComposer } from './kf-composer.js';
+import './kf-ai-summary.js';
 import './kf-timeline.js';
 import './kf-composer.js';
 import './kf-contact-panel.js';
@@ -349,6 +350,7 @@ export class KfTicketView extends LitElement {
         <span class="sub">${icon(channelIcon(tk.channel.kind), 12)}<span class="ellipsis">#${tk.number} · ${channelTitle(tk.channel)} · ${name} · ${formatDateTime(tk.createdAt)}</span></span>
       </div>
       <div class="actions">
+        <kf-ai-summary .ticketId=${tk.id}></kf-ai-summary>
         <span class="wrap">
           <button class="pill" data-action="status" @click=${() => (this._menu = 'status')}><span class="dot" style="background:${statusColor(tk.status)}"></span>${t(`status.${tk.status}`)}${icon('chevronDown', 14)}</button>
           ${this._picker('status', () => html`<kf-picker align="right" .options=${statusOptions(tk.status)} @pick=${(e: CustomEvent<string>) => void this._update({ status: e.detail as TicketStatus })} @close=${() => (this._menu = null)}></kf-picker>`)}
@@ -431,6 +433,8 @@ export class KfTicketView extends LitElement {
       ${this._csat
         ? html`<span class="chip csat" data-csat=${this._csat.score} data-csat-source=${this._csat.source ?? 'widget'} title=${csatTitle(this._csat)}>${icon('star', 12)}${csatLabel(this._csat)}</span>`
         : ''}
+      ${tk.bot?.active ? html`<span class="chip" data-bot="active" title=${t('bot.handling')}>${icon('chat', 12)}${t('bot.chipActive')}</span>` : ''}
+      ${tk.bot?.deflected ? html`<span class="chip" data-bot="deflected" title=${t('bot.solved')}>${icon('check', 12)}${t('bot.chipSolved')}</span>` : ''}
       ${tk.status === 'snoozed' && tk.snoozedUntil ? html`<span class="chip">${icon('clock', 12)}${formatDateTime(tk.snoozedUntil)}</span>` : ''}
     </div>`;
   }

@@ -359,7 +359,7 @@ export class KfTimeline extends LitElement {
   private _message(m: Message, place: GroupPlace | null = null) {
     if (place && !place.first && isChatLike(m, this.ticket.channel.kind)) return this._bubble(m, place);
     if (m.kind === 'system') {
-      const ic = m.meta.event === 'chat.ended' ? 'logout' : m.meta.event === 'csat.rated' ? 'star' : 'bolt';
+      const ic = m.meta.event === 'chat.ended' ? 'logout' : m.meta.event === 'csat.rated' ? 'star' : m.meta.event === 'bot.handoff' ? 'user' : 'bolt';
       return html`<div class="system" data-kind="system" data-event=${String(m.meta.event ?? '')}>${icon(ic, 12)}<span>${partsHtml(systemParts(m))}</span><span class="time" title=${formatDateTime(m.createdAt)}>${formatTime(m.createdAt)}</span></div>`;
     }
     // A merged ticket holds messages of other channels: each says where it came from itself.

@@ -64,6 +64,8 @@ export interface AgentRow {
   firstResponseTime: Duration;
   csatAverage: number | null;
   csatResponses: number;
+  onlineSeconds: number;
+  awaySeconds: number;
 }
 
 /** What the page shows: inclusive local days, a zone, filters and the breakdown. */

@@ -1,10 +1,32 @@
 // Hash routes keep deep links working whatever the server does with unknown paths.
 
-export type AdminSection = 'agents' | 'teams' | 'labels' | 'canned' | 'rules' | 'channels' | 'hours' | 'sla' | 'csat' | 'webhooks' | 'tokens';
-export const ADMIN_SECTIONS: AdminSection[] = ['agents', 'teams', 'labels', 'canned', 'rules', 'channels', 'hours', 'sla', 'csat', 'webhooks', 'tokens'];
+export type AdminSection = 'agents' | 'teams' | 'labels' | 'canned' | 'rules' | 'channels' | 'hours' | 'sla' | 'csat' | 'reports' | 'webhooks' | 'tokens';
+export const ADMIN_SECTIONS: AdminSection[] = ['agents', 'teams', 'labels', 'canned', 'rules', 'channels', 'hours', 'sla', 'csat', 'reports', 'webhooks', 'tokens'];
+
+/**
+ * Filters a link may put on an inbox view (the Reports page's figures open the tickets behind them),
+ * handed to the list API as they are; the server checks them.
+ */
+export const LINK_FILTERS = ['createdFrom', 'createdTo', 'resolvedFrom', 'resolvedTo', 'status', 'channel', 'label', 'team', 'assignee', 'priority'] as const;
+export type LinkFilters = Partial<Record<(typeof LINK_FILTERS)[number], string>>;
+
+/** The link filters in a hash query, in a fixed order so equal filters give an equal string; '' for none. */
+export function linkQuery(query: string | LinkFilters): string {
+  const u = typeof query === 'string' ? new URLSearchParams(query) : null;
+  const out = new URLSearchParams();
+  for (const key of LINK_FILTERS) {
+    const v = (u ? u.get(key) : (query as LinkFilters)[key])?.trim();
+    if (v) out.set(key, v);
+  }
+  return out.toString();
+}
+
+export function parseLink(link: string): LinkFilters {
+  return Object.fromEntries(new URLSearchParams(link)) as LinkFilters;
+}
 
 export type Route =
-  | { name: 'inbox'; view: string; ticketId: number | null }
+  | { name: 'inbox'; view: string; ticketId: number | null; link?: string | undefined }
   | { name: 'contacts'; contactId: number | null }
   | { name: 'kb'; article: KbArticleRef }
   | { name: 'admin'; section: AdminSection }
@@ -84,7 +106,8 @@ export function parseRoute(hash: string): Route {
     case 'inbox': {
       const view = seg[1] || 'mine';
       const id = seg[2] === 'ticket' ? Number(seg[3]) : NaN;
-      return { name: 'inbox', view, ticketId: Number.isInteger(id) && id > 0 ? id : null };
+      const link = linkQuery(query);
+      return { name: 'inbox', view, ticketId: Number.isInteger(id) && id > 0 ? id : null, ...(link ? { link } : {}) };
     }
     case 'contacts': {
       const id = Number(seg[1]);
@@ -110,7 +133,7 @@ export function parseRoute(hash: string): Route {
 export function formatRoute(r: Route): string {
   switch (r.name) {
     case 'inbox':
-      return `#/inbox/${encodeURIComponent(r.view)}${r.ticketId ? `/ticket/${r.ticketId}` : ''}`;
+      return `#/inbox/${encodeURIComponent(r.view)}${r.ticketId ? `/ticket/${r.ticketId}` : ''}${r.link ? `?${linkQuery(r.link)}` : ''}`;
     case 'contacts':
       return `#/contacts${r.contactId ? `/${r.contactId}` : ''}`;
     case 'kb':

@@ -45,6 +45,8 @@ export function systemParts(m: Pick<Message, 'text'> & { meta?: Message['meta'] 
       policy: str(meta.policy) ?? '',
     });
   }
+  if (meta.event === 'bot.handoff') return lineParts('bot.handedOver', {});
+  if (meta.event === 'bot.solved') return lineParts('bot.solved', {});
   if (meta.event === 'message.edited') return lineParts('system.edited', { text: str(meta.text) ?? '' });
   if (meta.event === 'wechat.subscribe') return lineParts('system.wechatFollowed', {});
   if (meta.event === 'wechat.unsubscribe') return lineParts('system.wechatUnfollowed', {});

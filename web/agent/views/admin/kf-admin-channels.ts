@@ -12,6 +12,7 @@ import { channelIcon, icon } from '../../icons.js';
 import { base } from '../../styles.js';
 import { errorMessage, toast } from '../../toast.js';
 import { page } from '../page-styles.js';
+import './kf-bot-settings.js';
 
 /** Channels come from config.yaml; this page shows them and their live state, read-only. */
 @customElement('kf-admin-channels')
@@ -94,6 +95,7 @@ export class KfAdminChannels extends LitElement {
                 ${c.embedSnippet ? html`<div class="snip"><div class="top"><span class="lbl" style="margin:0">${t('channels.embed')}</span>
                   <button class="btn sm" @click=${() => void navigator.clipboard.writeText(c.embedSnippet ?? '').then(() => toast(t('action.copied')))}>${icon('copy', 12)}${t('action.copy')}</button></div>
                   <pre>${c.embedSnippet}</pre></div>` : ''}
+                ${c.kind === 'widget' ? html`<kf-bot-settings channel=${c.name}></kf-bot-settings>` : ''}
               </div>
             </div>`;
           }),

@@ -15,6 +15,7 @@ import './kf-admin-channels.js';
 import './kf-admin-hours.js';
 import './kf-admin-sla.js';
 import './kf-admin-csat.js';
+import './kf-admin-reports.js';
 import './kf-admin-tokens.js';
 import './kf-admin-webhooks.js';
 
@@ -29,6 +30,7 @@ const SECTIONS: { id: AdminSection; label: MessageKey; icon: IconName; manage: b
   { id: 'hours', label: 'admin.hours', icon: 'clock', manage: true },
   { id: 'sla', label: 'admin.sla', icon: 'alert', manage: true },
   { id: 'csat', label: 'admin.csat', icon: 'star', manage: true },
+  { id: 'reports', label: 'admin.reports', icon: 'chart', manage: true },
   { id: 'webhooks', label: 'admin.webhooks', icon: 'send', manage: true, adminOnly: true },
   { id: 'tokens', label: 'admin.tokens', icon: 'api', manage: false },
 ];
@@ -100,6 +102,8 @@ export class KfAdmin extends LitElement {
         return html`<kf-admin-sla></kf-admin-sla>`;
       case 'csat':
         return html`<kf-admin-csat></kf-admin-csat>`;
+      case 'reports':
+        return html`<kf-admin-reports></kf-admin-reports>`;
       case 'webhooks':
         return html`<kf-admin-webhooks></kf-admin-webhooks>`;
       case 'tokens':

@@ -8,6 +8,7 @@ import {
   apiQuery, BREAKDOWNS, browserZone, change, csvUrl, formatReportParams, parseReportParams, reports,
   type AgentRow, type Breakdown, type BreakdownRow, type Heatmap, type Overview, type ReportParams, type Volume,
 } from '../../data/reports.js';
+import { formatRoute, linkQuery, type LinkFilters } from '../../data/routes.js';
 import { StoreController, storeContext, type AppStore } from '../../data/store.js';
 import { icon } from '../../icons.js';
 import { base } from '../../styles.js';
@@ -18,6 +19,7 @@ import './kf-report-card.js';
 import './kf-trend-chart.js';
 
 const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+const ALL_STATUSES = 'open,pending,snoozed,resolved,closed';
 const BY_LABEL: Record<Breakdown, MessageKey> = {
   channel: 'reports.filter.channel',
   team: 'reports.filter.team',
@@ -145,9 +147,31 @@ export class KfReports extends LitElement {
     </div>`;
   }
 
-  /** The ticket list that shows what a figure counts, when a sidebar view can: a channel or label. */
-  private _listHref(kind: 'channel' | 'label', value: string | undefined): string {
-    return value ? `#/inbox/${kind}:${encodeURIComponent(value)}` : '';
+  /**
+   * The ticket list behind a figure: every status, the page's filters, and the tickets created (or last
+   * resolved) in the period, the same half-open range of instants the report counts.
+   */
+  private _ticketsHref(when: 'created' | 'resolved', extra: LinkFilters = {}): string {
+    const p = this.params;
+    const q = apiQuery(p);
+    const link: LinkFilters = {
+      [`${when}From`]: String(q.from),
+      [`${when}To`]: String(q.to),
+      status: ALL_STATUSES,
+      channel: p.channel,
+      label: p.label,
+      team: p.team === undefined ? undefined : String(p.team),
+      assignee: p.agent === undefined ? undefined : String(p.agent),
+      priority: p.priority,
+      ...extra,
+    };
+    return formatRoute({ name: 'inbox', view: 'all', ticketId: null, link: linkQuery(link) });
+  }
+
+  /** A breakdown row's tickets: the row's channel, label, team, agent or priority within the page's filters. */
+  private _rowHref(by: Breakdown, key: string): string {
+    const field = ({ channel: 'channel', label: 'label', team: 'team', agent: 'assignee', priority: 'priority' } as const)[by];
+    return this._ticketsHref('created', { [field]: key });
   }
 
   private _cards(o: Overview) {
@@ -156,21 +180,22 @@ export class KfReports extends LitElement {
     const slaRate = sla.met + sla.breached ? sla.met / (sla.met + sla.breached) : null;
     const prevSla = prev.slaCompliance.reduce((a, x) => ({ met: a.met + x.met, breached: a.breached + x.breached }), { met: 0, breached: 0 });
     const prevSlaRate = prevSla.met + prevSla.breached ? prevSla.met / (prevSla.met + prevSla.breached) : null;
-    const listHref = this.params.channel ? this._listHref('channel', this.params.channel) : this.params.label ? this._listHref('label', this.params.label) : '';
+    const created = this._ticketsHref('created');
+    const resolved = this._ticketsHref('resolved');
     const dur = (d: Overview['firstResponseTime']) => t('reports.p90', { p90: duration(d.p90), avg: duration(d.average) });
     const cards: Array<{ id: string; label: MessageKey; def: MessageKey; value: string; detail?: string; change: number | null; better: 'up' | 'down' | 'none'; href?: string }> = [
-      { id: 'created', label: 'reports.card.created', def: 'reports.def.created', value: count(o.ticketsCreated), change: change(o.ticketsCreated, prev.ticketsCreated), better: 'none', href: listHref || '#/inbox/all' },
-      { id: 'resolved', label: 'reports.card.resolved', def: 'reports.def.resolved', value: count(o.ticketsResolved), change: change(o.ticketsResolved, prev.ticketsResolved), better: 'up', href: '#/inbox/resolved' },
-      { id: 'frt', label: 'reports.card.frt', def: 'reports.def.frt', value: duration(o.firstResponseTime.median), detail: dur(o.firstResponseTime), change: change(o.firstResponseTime.median, prev.firstResponseTime.median), better: 'down' },
-      { id: 'resolution', label: 'reports.card.resolution', def: 'reports.def.resolution', value: duration(o.resolutionTime.median), detail: dur(o.resolutionTime), change: change(o.resolutionTime.median, prev.resolutionTime.median), better: 'down' },
-      { id: 'nrt', label: 'reports.card.nrt', def: 'reports.def.nrt', value: duration(o.nextResponseTime.average), detail: t('reports.samples', { n: o.nextResponseTime.count }), change: change(o.nextResponseTime.average, prev.nextResponseTime.average), better: 'down' },
-      { id: 'fcr', label: 'reports.card.fcr', def: 'reports.def.fcr', value: percent(o.firstContactResolutionRate), change: change(o.firstContactResolutionRate, prev.firstContactResolutionRate), better: 'up' },
-      { id: 'reopened', label: 'reports.card.reopened', def: 'reports.def.reopened', value: count(o.ticketsReopened), change: change(o.ticketsReopened, prev.ticketsReopened), better: 'down' },
-      { id: 'reopen-rate', label: 'reports.card.reopenRate', def: 'reports.def.reopenRate', value: percent(o.reopenRate), change: change(o.reopenRate, prev.reopenRate), better: 'down' },
+      { id: 'created', label: 'reports.card.created', def: 'reports.def.created', value: count(o.ticketsCreated), change: change(o.ticketsCreated, prev.ticketsCreated), better: 'none', href: created },
+      { id: 'resolved', label: 'reports.card.resolved', def: 'reports.def.resolved', value: count(o.ticketsResolved), change: change(o.ticketsResolved, prev.ticketsResolved), better: 'up', href: resolved },
+      { id: 'frt', label: 'reports.card.frt', def: 'reports.def.frt', value: duration(o.firstResponseTime.median), detail: dur(o.firstResponseTime), change: change(o.firstResponseTime.median, prev.firstResponseTime.median), better: 'down', href: created },
+      { id: 'resolution', label: 'reports.card.resolution', def: 'reports.def.resolution', value: duration(o.resolutionTime.median), detail: dur(o.resolutionTime), change: change(o.resolutionTime.median, prev.resolutionTime.median), better: 'down', href: resolved },
+      { id: 'nrt', label: 'reports.card.nrt', def: 'reports.def.nrt', value: duration(o.nextResponseTime.average), detail: t('reports.samples', { n: o.nextResponseTime.count }), change: change(o.nextResponseTime.average, prev.nextResponseTime.average), better: 'down', href: created },
+      { id: 'fcr', label: 'reports.card.fcr', def: 'reports.def.fcr', value: percent(o.firstContactResolutionRate), change: change(o.firstContactResolutionRate, prev.firstContactResolutionRate), better: 'up', href: resolved },
+      { id: 'reopened', label: 'reports.card.reopened', def: 'reports.def.reopened', value: count(o.ticketsReopened), change: change(o.ticketsReopened, prev.ticketsReopened), better: 'down', href: resolved },
+      { id: 'reopen-rate', label: 'reports.card.reopenRate', def: 'reports.def.reopenRate', value: percent(o.reopenRate), change: change(o.reopenRate, prev.reopenRate), better: 'down', href: resolved },
       { id: 'csat', label: 'reports.card.csat', def: 'reports.def.csat', value: score(o.csat.average), detail: t('reports.csatDetail', { n: o.csat.responses, rate: percent(o.csat.responseRate), happy: percent(o.csat.satisfactionRate) }), change: change(o.csat.average, prev.csat.average), better: 'up' },
       { id: 'sla', label: 'reports.card.sla', def: 'reports.def.sla', value: percent(slaRate), detail: t('reports.slaDetail', sla), change: change(slaRate, prevSlaRate), better: 'up' },
-      { id: 'chat-wait', label: 'reports.card.chatWait', def: 'reports.def.chatWait', value: duration(o.chat.waitTime.median), detail: dur(o.chat.waitTime), change: change(o.chat.waitTime.median, prev.chat.waitTime.median), better: 'down' },
-      { id: 'missed', label: 'reports.card.missed', def: 'reports.def.missed', value: count(o.chat.missed), detail: t('reports.ofChats', { n: o.chat.chats }), change: change(o.chat.missed, prev.chat.missed), better: 'down', href: o.chat.missed ? '#/inbox/channel:widget' : '' },
+      { id: 'chat-wait', label: 'reports.card.chatWait', def: 'reports.def.chatWait', value: duration(o.chat.waitTime.median), detail: dur(o.chat.waitTime), change: change(o.chat.waitTime.median, prev.chat.waitTime.median), better: 'down', href: this._ticketsHref('created', { channel: 'widget' }) },
+      { id: 'missed', label: 'reports.card.missed', def: 'reports.def.missed', value: count(o.chat.missed), detail: t('reports.ofChats', { n: o.chat.chats }), change: change(o.chat.missed, prev.chat.missed), better: 'down', href: this._ticketsHref('created', { channel: 'widget' }) },
     ];
     return html`<div class="cards">${cards.map(
       (c) => html`<kf-report-card data-card=${c.id} .label=${t(c.label)} .definition=${t(c.def)} .value=${c.value} .detail=${c.detail ?? ''}
@@ -182,8 +207,9 @@ export class KfReports extends LitElement {
     if (r.key === null) return html`<span class="sub">${t('reports.none')}</span>`;
     const by = this.params.by;
     const name = by === 'priority' ? t(`priority.${r.key as (typeof PRIORITIES)[number]}`) : r.name;
-    if (by === 'channel' || by === 'label') return html`<a href=${this._listHref(by, r.name)} title=${t('reports.openList')}>${name}</a>`;
-    return name;
+    // A channel or label row is keyed by its name; the others by id or value.
+    const key = by === 'channel' || by === 'label' ? r.name : r.key;
+    return html`<a href=${this._rowHref(by, key)} title=${t('reports.openList')}>${name}</a>`;
   }
 
   private _breakdownPanel(rows: BreakdownRow[]) {
@@ -212,10 +238,12 @@ export class KfReports extends LitElement {
       <h2><span class="grow">${t('reports.agents')}</span><a class="btn sm" href=${href} download data-csv="agents">${icon('file', 14)}${t('reports.download')}</a></h2>
       <div class="body tight"><table>
         <thead><tr><th>${t('reports.col.name')}</th><th class="num">${t('reports.col.assigned')}</th><th class="num">${t('reports.col.replied')}</th>
-          <th class="num">${t('reports.col.resolved')}</th><th class="num">${t('reports.col.frt')}</th><th class="num">${t('reports.col.csat')}</th></tr></thead>
+          <th class="num">${t('reports.col.resolved')}</th><th class="num">${t('reports.col.frt')}</th><th class="num">${t('reports.col.csat')}</th>
+          <th class="num" title=${t('reports.def.presence')}>${t('reports.col.online')}</th><th class="num" title=${t('reports.def.presence')}>${t('reports.col.away')}</th></tr></thead>
         <tbody>${rows.map((r) => html`<tr>
-          <td>${r.name}</td><td class="num">${count(r.assigned)}</td><td class="num">${count(r.replied)}</td><td class="num">${count(r.resolved)}</td>
-          <td class="num">${duration(r.firstResponseTime.median)}</td><td class="num">${score(r.csatAverage)}${r.csatResponses ? html` <span class="sub">(${r.csatResponses})</span>` : nothing}</td></tr>`)}</tbody>
+          <td><a href=${this._ticketsHref('created', { assignee: String(r.agentId) })} title=${t('reports.openList')}>${r.name}</a></td><td class="num">${count(r.assigned)}</td><td class="num">${count(r.replied)}</td><td class="num">${count(r.resolved)}</td>
+          <td class="num">${duration(r.firstResponseTime.median)}</td><td class="num">${score(r.csatAverage)}${r.csatResponses ? html` <span class="sub">(${r.csatResponses})</span>` : nothing}</td>
+          <td class="num" data-col="online">${duration(r.onlineSeconds)}</td><td class="num" data-col="away">${duration(r.awaySeconds)}</td></tr>`)}</tbody>
       </table></div>
     </section>`;
   }

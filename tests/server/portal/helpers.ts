@@ -1,0 +1,39 @@
+import { simpleParser } from 'mailparser';
+import type { MailDesk } from '../../helpers/mail-desk.js';
+
+export const ORIGIN = 'https://help.example.com';
+
+/** Runs the outbox until a mail to `address` arrives; its sign-in link's path. */
+export async function signInLinkTo(desk: MailDesk, address: string): Promise<{ path: string; subject: string; text: string }> {
+  const before = desk.sink.messages.length;
+  const mails = await desk.deliver(before + 1);
+  const raw = mails.slice(before).find((m) => m.to.includes(address))?.raw;
+  if (!raw) throw new Error(`no mail to ${address}`);
+  const parsed = await simpleParser(raw);
+  const text = parsed.text ?? '';
+  const path = /https:\/\/help\.example\.com(\/help\/tickets\/login\/[\w-]+)/.exec(text)?.[1];
+  if (!path) throw new Error(`no sign-in link in: ${text}`);
+  return { path, subject: parsed.subject ?? '', text };
+}
+
+export const form = (fields: Record<string, string>, headers: Record<string, string> = {}) => ({
+  headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+  payload: new URLSearchParams(fields).toString(),
+});
+
+/** A multipart body as a browser sends it for a form with files. */
+export function multipart(fields: Record<string, string>, files: Array<{ name: string; type: string; content: Buffer }> = []) {
+  const boundary = `----portal${Date.now()}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  for (const f of files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`), f.content, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: Buffer.concat(parts) };
+}
+
+export const csrfIn = (body: string): string => /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
+export const nonceIn = (body: string): string => /name="nonce" value="([^"]+)"/.exec(body)?.[1] ?? '';

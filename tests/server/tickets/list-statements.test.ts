@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TicketView } from '../../../server/modules/tickets/schemas.js';
+import { createTestApp, type Session, type TestApp } from '../../helpers/app.js';
+import { as, inboundTicket, makeLabel, makeTeam } from './fixtures.js';
+
+type Page = { items: TicketView[]; nextCursor: string | null };
+type Detail = { ticket: TicketView };
+
+let t: TestApp;
+let agent: Session;
+
+/**
+ * Every SQL statement SQLite runs while `fn` does: better-sqlite3's statement methods are wrapped
+ * for the duration and pass every call through unchanged.
+ */
+async function statementsDuring(fn: () => Promise<unknown>): Promise<string[]> {
+  const proto = Object.getPrototypeOf(t.ctx.database.sqlite.prepare('select 1')) as Record<string, (...args: unknown[]) => unknown>;
+  const seen: string[] = [];
+  const originals = new Map<string, (...args: unknown[]) => unknown>();
+  for (const name of ['all', 'get', 'run', 'iterate']) {
+    const original = proto[name]!;
+    originals.set(name, original);
+    proto[name] = function (this: { source: string }, ...args: unknown[]) {
+      seen.push(this.source);
+      return original.apply(this, args);
+    };
+  }
+  try {
+    await fn();
+  } finally {
+    for (const [name, original] of originals) proto[name] = original;
+  }
+  return seen;
+}
+
+const touches = (table: string) => (sqlText: string) => new RegExp(`\\b(from|join)\\s+"?${table}"?\\b`).test(sqlText);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  agent = await t.signIn('agent');
+  const teamId = await makeTeam(t, 'Billing', [agent.agentId]);
+  await makeLabel(t, 'refund');
+  await makeLabel(t, 'vip');
+  for (let i = 0; i < 12; i++) {
+    const { ticketId } = await inboundTicket(t, { subject: `s${i}` });
+    await as(t, t.admin).patch(`/tickets/${ticketId}`, {
+      assigneeId: i % 3 === 0 ? agent.agentId : null,
+      teamId: i % 2 === 0 ? teamId : null,
+      labels: i % 4 === 0 ? ['vip', 'refund'] : [],
+      priority: (['urgent', 'high', 'normal'] as const)[i % 3],
+    });
+  }
+});
+afterAll(async () => t.close());
+
+describe('a page of the ticket list', () => {
+  it('reads the page, contacts, assignees, teams, labels and read marks in one statement', async () => {
+    for (const [query, session] of [
+      ['view=all', t.admin],
+      ['view=all', agent],
+      ['view=team', agent],
+      ['view=mine&sort=priority', agent],
+    ] as const) {
+      let page: Page | undefined;
+      const statements = await statementsDuring(async () => {
+        page = (await as(t, session).get<Page>(`/tickets?${query}&limit=50`)).body;
+      });
+      expect(page?.items.length).toBeGreaterThan(0);
+      const tables = ['contacts', 'ticket_labels', 'ticket_reads', 'teams'];
+      const lookups = statements.filter((s) => tables.some((table) => touches(table)(s)));
+      expect(lookups, `${query}: statements reading ${tables.join(', ')}`).toHaveLength(1);
+      for (const table of tables) expect(touches(table)(lookups[0] ?? '')).toBe(true);
+    }
+  });
+
+  it('builds no query anew once a list of that shape has been served', async () => {
+    const executor = t.ctx.db.getExecutor();
+    const compileQuery = executor.compileQuery.bind(executor);
+    let compiled = 0;
+    executor.compileQuery = (...args: Parameters<typeof compileQuery>) => {
+      compiled++;
+      return compileQuery(...args);
+    };
+    try {
+      for (const [query, session] of [
+        ['view=all', t.admin],
+        ['view=all', agent],
+        ['view=team&priority=urgent,high', agent],
+        ['view=mine&sort=priority', agent],
+        ['view=all&label=vip&sort=created', t.admin],
+        ['view=unassigned&channel=email', agent],
+      ] as const) {
+        const first = (await as(t, session).get<Page>(`/tickets?${query}&limit=2`)).body;
+        expect(first.nextCursor, query).not.toBeNull();
+        const second = (await as(t, session).get<Page>(`/tickets?${query}&limit=2&cursor=${first.nextCursor}`)).body;
+        compiled = 0;
+        await as(t, session).get<Page>(`/tickets?${query}&limit=2&cursor=${second.nextCursor}`);
+        expect(compiled, `${query}: queries compiled for the third page`).toBe(0);
+      }
+    } finally {
+      executor.compileQuery = compileQuery;
+    }
+  });
+
+  it('presents what the ticket itself presents: labels alphabetical, assignee, team, contact, unread', async () => {
+    const page = (await as(t, agent).get<Page>('/tickets?view=all&limit=50')).body;
+    expect(page.items.length).toBe(12);
+    for (const item of page.items) {
+      const one = (await as(t, agent).get<Detail>(`/tickets/${item.id}`)).body.ticket;
+      // Opening it marked it read; everything else matches.
+      expect({ ...item, unread: false }).toEqual({ ...one, unread: false });
+      expect(item.unread).toBe(true);
+    }
+    const labelled = page.items.filter((i) => i.labels.length > 0);
+    expect(labelled.length).toBe(3);
+    for (const item of labelled) expect(item.labels).toEqual(['refund', 'vip']);
+    const again = (await as(t, agent).get<Page>('/tickets?view=all&limit=50')).body;
+    expect(again.items.every((i) => !i.unread)).toBe(true);
+  });
+});
