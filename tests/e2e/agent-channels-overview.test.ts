@@ -85,7 +85,28 @@ describe('every channel kind in the agent app', () => {
     expect(codes).toEqual(
       expect.arrayContaining(['https://desk.example.com/webhooks/telegram/tg-bot', 'https://desk.example.com/api/v1/channels/api/shop-app/messages']),
     );
-    expect(await page.locator('kf-admin-channels .panel.ch dt').allTextContents()).toContain(lang === 'en' ? 'Replies go to' : '回复发送到');
+    const labels = await page.locator('kf-admin-channels .panel.ch dt').allTextContents();
+    expect(labels).toContain(lang === 'en' ? 'Replies go to' : '回复发送到');
+    // The API channel's inbound URL is where the business's own app posts, not a provider's webhook.
+    expect(labels).toContain(lang === 'en' ? 'Your app posts to' : '你的应用发送消息到');
+    // Each URL an admin pastes elsewhere has a copy button, as WeChat's server URL does.
+    const copyable = await page.locator('kf-admin-channels .panel.ch code[data-copy="webhook-url"]').allTextContents();
+    expect([...copyable].sort()).toEqual([
+      'https://desk.example.com/api/v1/channels/api/shop-app/messages',
+      'https://desk.example.com/webhooks/telegram/tg-bot',
+      'https://desk.example.com/webhooks/twilio/sms-us',
+      'https://desk.example.com/webhooks/whatsapp/whatsapp',
+    ]);
+    // On a phone a label sits above its value, so a long URL gets the panel's full width.
+    const dt = await page.locator('kf-admin-channels [data-channel="tg-bot"] dt').first().boundingBox();
+    const dd = await page.locator('kf-admin-channels [data-channel="tg-bot"] dd').first().boundingBox();
+    if (!dt || !dd) throw new Error('the Telegram panel shows no details');
+    if (viewport.width < 700) {
+      expect(dd.y).toBeGreaterThanOrEqual(dt.y + dt.height);
+      expect(dd.x).toBe(dt.x);
+    } else {
+      expect(dd.x).toBeGreaterThan(dt.x + dt.width);
+    }
     await page.context().close();
   });
 });
