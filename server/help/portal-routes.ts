@@ -8,7 +8,7 @@ import { findAttachment } from '../modules/attachments/queries.js';
 import { maxAttachmentBytes } from '../modules/attachments/service.js';
 import { attachmentPath } from '../modules/attachments/storage.js';
 import { KB_LOCALES, type KbLocale } from '../modules/kb/tables.js';
-import { checkLoginLink, LOGIN_CONFIRM_PATH, looksLikeEmail, normalizeEmail, redeemLoginLink, requestLoginLink } from '../modules/portal/login.js';
+import { checkLoginLink, LOGIN_CONFIRM_PATH, LOGIN_PATH, looksLikeEmail, normalizeEmail, redeemLoginLink, requestLoginLink } from '../modules/portal/login.js';
 import { csrfMatches, endPortalSession, findPortalSession, PORTAL_COOKIE, PORTAL_SESSION_TTL_MS, type PortalSession } from '../modules/portal/sessions.js';
 import { contactMayDownload, contactTicket, contactTickets, portalChannel, portalFilePath, postAsContact, postAsVisitor, publicMessages } from '../modules/portal/tickets.js';
 import type { Html } from './html.js';
@@ -112,7 +112,7 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     const token = request.params.token;
     const link = await checkLoginLink(ctx.db, token);
     if (!link.ok) return send(reply, linkProblemView(reader, link.reason), 410);
-    return send(reply, confirmSignInView(reader, { email: link.email, token, action: LOGIN_CONFIRM_PATH }));
+    return send(reply, confirmSignInView(reader, { email: link.email, token, path: `${LOGIN_PATH}/${encodeURIComponent(token)}`, action: LOGIN_CONFIRM_PATH }));
   });
 
   app.post(LOGIN_CONFIRM_PATH, async (request, reply) => {

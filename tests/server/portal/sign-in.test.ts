@@ -74,6 +74,8 @@ describe('portal sign-in by one-time link', () => {
     expect(page.body).toContain('dora@example.org');
     expect(page.body).toContain('>登录</button>');
     expect(page.body).not.toContain('<script');
+    // Switching language stays on this page rather than dropping the customer at the sign-in form.
+    expect(page.body).toContain(`<a href="${mail.path}?locale=zh-TW" hreflang="zh-TW"`);
     expect(page.headers['cache-control']).toBe('no-store');
     // The token in this page's URL is not sent on to other sites as a Referer.
     expect(page.headers['referrer-policy']).toBe('same-origin');
