@@ -48,6 +48,23 @@ export function linkSentView(reader: Reader, email: string): Html {
   return portalPage(reader, t('help.portal.linkSentTitle'), '/help/tickets', main);
 }
 
+/**
+ * What a sign-in link opens: one button that posts the token from this page. Mail scanners fetch
+ * links but do not press buttons, so they no longer use a customer's link up before the customer.
+ */
+export function confirmSignInView(reader: Reader, link: { email: string; token: string; path: string; action: string }): Html {
+  const { t } = reader;
+  const main = html`<h1>${t('help.portal.confirmTitle')}</h1>
+<form class="panel" method="post" action="${link.action}" data-portal="confirm">
+<p style="margin:0">${t('help.portal.confirmText', { email: link.email })}</p>
+<input type="hidden" name="token" value="${link.token}">
+<div><button class="btn" type="submit">${t('help.portal.confirmButton')}</button></div>
+</form>
+<p class="muted">${t('help.portal.confirmWhy')}</p>`;
+  // Its own path, so that switching language keeps the customer on this page, link unused.
+  return portalPage(reader, t('help.portal.confirmTitle'), link.path, main);
+}
+
 export function linkProblemView(reader: Reader, reason: 'used' | 'expired' | 'unknown'): Html {
   const { t } = reader;
   const title = t(reason === 'used' ? 'help.portal.linkUsedTitle' : reason === 'expired' ? 'help.portal.linkExpiredTitle' : 'help.portal.linkInvalidTitle');

@@ -8,7 +8,7 @@ import { findAttachment } from '../modules/attachments/queries.js';
 import { maxAttachmentBytes } from '../modules/attachments/service.js';
 import { attachmentPath } from '../modules/attachments/storage.js';
 import { KB_LOCALES, type KbLocale } from '../modules/kb/tables.js';
-import { looksLikeEmail, normalizeEmail, redeemLoginLink, requestLoginLink } from '../modules/portal/login.js';
+import { checkLoginLink, LOGIN_CONFIRM_PATH, LOGIN_PATH, looksLikeEmail, normalizeEmail, redeemLoginLink, requestLoginLink } from '../modules/portal/login.js';
 import { csrfMatches, endPortalSession, findPortalSession, PORTAL_COOKIE, PORTAL_SESSION_TTL_MS, type PortalSession } from '../modules/portal/sessions.js';
 import { contactMayDownload, contactTicket, contactTickets, portalChannel, portalFilePath, postAsContact, postAsVisitor, publicMessages } from '../modules/portal/tickets.js';
 import type { Html } from './html.js';
@@ -16,7 +16,8 @@ import { siteOf } from './layout.js';
 import { localeFromHeader, translator } from './messages.js';
 import type { Reader } from './pages.js';
 import { readPortalForm } from './portal-form.js';
-import { linkProblemView, linkSentView, messageView, newTicketView, signInView, ticketsView, ticketView, type Notice, type Signed } from './portal-pages.js';
+import { postedFromOurSite } from './same-origin.js';
+import { confirmSignInView, linkProblemView, linkSentView, messageView, newTicketView, signInView, ticketsView, ticketView, type Notice, type Signed } from './portal-pages.js';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 const LOCALE_COOKIE = 'kefu_help_locale';
@@ -74,6 +75,8 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       .header('content-security-policy', CSP)
       .header('cache-control', 'no-store')
       .header('x-robots-tag', 'noindex')
+      // A sign-in link's token is in its page's URL: it must not ride along to other sites.
+      .header('referrer-policy', 'same-origin')
       .header('vary', 'Accept-Language, Cookie')
       .send(page.value);
   const sessionOf = (request: FastifyRequest) => findPortalSession(ctx, request.cookies[PORTAL_COOKIE]);
@@ -103,10 +106,23 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     return send(reply, linkSentView(reader, email));
   });
 
+  // Opening the link only asks; scanners and previewers that fetch it change nothing.
   app.get<{ Params: { token: string } }>('/help/tickets/login/:token', async (request, reply) => {
     const reader = readerOf(request, reply);
     const token = request.params.token;
-    const result = token.length > 200 ? ({ ok: false, reason: 'unknown' } as const) : await redeemLoginLink(ctx, token);
+    const link = await checkLoginLink(ctx.db, token);
+    if (!link.ok) return send(reply, linkProblemView(reader, link.reason), 410);
+    return send(reply, confirmSignInView(reader, { email: link.email, token, path: `${LOGIN_PATH}/${encodeURIComponent(token)}`, action: LOGIN_CONFIRM_PATH }));
+  });
+
+  app.post(LOGIN_CONFIRM_PATH, async (request, reply) => {
+    const reader = readerOf(request, reply);
+    const { fields } = await readPortalForm(request);
+    // Another site could post a link of its own owner's and sign the customer in as someone else.
+    if (!postedFromOurSite(request, ctx.config.server.public_url)) {
+      return send(reply, messageView(reader, reader.t('help.portal.crossSiteTitle'), reader.t('help.portal.crossSiteText'), 'cross-site'), 403);
+    }
+    const result = await redeemLoginLink(ctx, fields.token ?? '');
     if (!result.ok) return send(reply, linkProblemView(reader, result.reason), 410);
     reply.setCookie(PORTAL_COOKIE, result.sessionToken, { path: '/help/tickets', httpOnly: true, sameSite: 'lax', secure, maxAge: PORTAL_SESSION_TTL_MS / 1000 });
     return reply.header('cache-control', 'no-store').redirect('/help/tickets', 303);

@@ -76,6 +76,11 @@ describe('widget → portal', () => {
       await chat.locator('[data-action="portal"]').waitFor();
       await page.screenshot({ path: `${SHOTS}/widget-menu-en-desktop.png` });
       const [portal] = await Promise.all([context.waitForEvent('page'), chat.locator('[data-action="portal"]').click()]);
+      // One press of "Sign in" on the page the one-time link opens.
+      const confirm = portal.locator('form[data-portal="confirm"]');
+      expect(await confirm.textContent()).toContain('grace@example.com');
+      await portal.screenshot({ path: `${SHOTS}/widget-portal-confirm-en-desktop.png` });
+      await confirm.locator('button[type=submit]').click();
       await portal.waitForURL(`${kefuUrl}/help/tickets`);
       await portal.locator('table.tickets').waitFor();
       expect(await portal.locator('table.tickets').textContent()).toContain('Is my tent order shipped?');

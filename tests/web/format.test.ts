@@ -50,6 +50,10 @@ describe('small formatters', () => {
     ['grace', 'G'],
     ['王小明', '王'],
     ['', '?'],
+    // A customer known only by number (SMS): its last digits, not a lone '+'.
+    ['+14155550123', '23'],
+    ['+1 (415) 555-0199', '99'],
+    ['@ivan_p', 'I'],
   ])('initials(%j) = %s', (name, s) => expect(initials(name)).toBe(s));
 
   it('gives the same hue to the same name', () => {

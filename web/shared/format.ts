@@ -86,10 +86,13 @@ export function initials(name: string | null | undefined): string {
   if (!n) return '?';
   // CJK names read best as their first character (usually the family name).
   if (/^[\u3400-\u9fff]/.test(n)) return n.slice(0, 1);
-  const parts = n.split(/\s+/).filter(Boolean);
-  const first = parts[0]?.[0] ?? '';
-  const last = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '';
-  return (first + last).toUpperCase();
+  // A phone number (an SMS customer with no name) is told apart by its last digits.
+  if (/^[+\d\s().-]+$/.test(n)) return n.replace(/\D/g, '').slice(-2) || '?';
+  // Words start at their first letter or digit: "@ivan" is I, not @.
+  const parts = n.split(/\s+/).map((w) => /[\p{L}\p{N}]/u.exec(w)?.[0] ?? '').filter(Boolean);
+  const first = parts[0] ?? '';
+  const last = parts.length > 1 ? (parts[parts.length - 1] ?? '') : '';
+  return (first + last).toUpperCase() || '?';
 }
 
 /** A stable hue per name so avatars are told apart at a glance. */

@@ -25,13 +25,13 @@ const ChannelState = Type.Object({
 const ChannelItem = Type.Object({
   kind: Type.String(),
   name: Type.String(),
-  address: Type.Optional(Type.String()),
   embedSnippet: Type.Optional(Type.String()),
   wechatKind: Type.Optional(Type.String()),
   serverUrl: Type.Optional(Type.String({ description: 'WeChat: the server URL to paste into the console' })),
   token: Type.Optional(Type.String({ description: 'WeChat: the token to paste into the console' })),
   encrypted: Type.Optional(Type.Boolean({ description: 'WeChat: safe mode (an EncodingAESKey is configured)' })),
-  webhookUrl: Type.Optional(Type.String({ description: "where the provider posts (WhatsApp, SMS): set it in the provider's console" })),
+  address: Type.Optional(Type.String({ description: "email: the mailbox address; Telegram: the bot's @username; API: the callback URL replies go to" })),
+  webhookUrl: Type.Optional(Type.String({ description: "where the provider posts (WhatsApp, SMS, Telegram; set it in the provider's console), or where your app posts messages (API)" })),
   state: Type.Union([ChannelState, Type.Null()]),
 });
 

@@ -16,7 +16,7 @@ export interface ChannelListItem {
   serverUrl?: string;
   token?: string;
   encrypted?: boolean;
-  /** Where the provider is told to post (WhatsApp, SMS). */
+  /** Where the provider is told to post (WhatsApp, SMS, Telegram), or where the business's app posts (API). */
   webhookUrl?: string;
   state: { connected: boolean; lastSyncAt: string | null; lastError: string | null } | null;
 }
@@ -57,13 +57,22 @@ export async function listChannels(ctx: AppContext): Promise<ChannelListItem[]> 
     ...ctx.config.channels.whatsapp.map((c): ChannelListItem => ({ kind: 'whatsapp', name: c.name, webhookUrl: webhookUrl(ctx, 'whatsapp', c.name), state: null })),
     ...ctx.config.channels.twilio.map((c): ChannelListItem => ({ kind: 'twilio', name: c.name, webhookUrl: webhookUrl(ctx, 'twilio', c.name), state: null })),
   ];
-  const api = ctx.config.channels.api.map((c): ChannelListItem => ({ kind: 'api', name: c.name, address: c.callback_url, state: null }));
+  const api = ctx.config.channels.api.map(
+    (c): ChannelListItem => ({
+      kind: 'api',
+      name: c.name,
+      address: c.callback_url,
+      webhookUrl: `${ctx.config.server.public_url}/api/v1/channels/api/${encodeURIComponent(c.name)}/messages`,
+      state: null,
+    }),
+  );
   const telegram = ctx.config.channels.telegram.map((c): ChannelListItem => {
     const bot = telegramBotState(ctx, c.name);
     return {
       kind: 'telegram',
       name: c.name,
       ...(bot?.username ? { address: `@${bot.username}` } : {}),
+      webhookUrl: webhookUrl(ctx, 'telegram', c.name),
       state: bot ? { connected: bot.ready, lastSyncAt: null, lastError: bot.lastError } : null,
     };
   });

@@ -5,7 +5,7 @@ import type { VisitorRow } from './queries.js';
 
 /**
  * A one-time portal sign-in URL for a visitor whose address identify() proved: the widget opens it
- * and the customer lands in /help/tickets signed in, without a mail round trip. A typed address
+ * and one press of its "Sign in" button lands the customer in /help/tickets, without a mail round trip. A typed address
  * proves nothing and gets no link.
  */
 export async function portalLinkForVisitor(rt: WidgetRuntime, visitor: VisitorRow): Promise<{ url: string }> {

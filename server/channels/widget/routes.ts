@@ -82,7 +82,8 @@ export const widgetRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = as
     {
       schema: {
         description:
-          'A one-time URL (15 minutes) that signs a visitor verified by identify() into the customer portal at /help/tickets. ' +
+          'A one-time URL (15 minutes) that signs a visitor verified by identify() into the customer portal at /help/tickets: ' +
+          'it opens a page whose one "Sign in" button uses it up. ' +
           '403 portal_needs_verified_email for a visitor without a verified email; 409 portal_no_tickets when no contact owns it yet.',
         params: ChannelParams,
         response: withErrors({ 200: Type.Object({ url: Type.String() }) }, 401, 403, 404, 409, 429),

@@ -9,6 +9,8 @@ import { createPortalSession } from './sessions.js';
 
 export const LOGIN_LINK_TTL_MS = 15 * 60_000;
 export const LOGIN_PATH = '/help/tickets/login';
+/** Where the confirm page posts the token: only this uses a link up. */
+export const LOGIN_CONFIRM_PATH = '/help/tickets/login/confirm';
 
 export interface LoginMail {
   subject: string;
@@ -72,16 +74,39 @@ export async function loginLinkForVerifiedEmail(ctx: AppContext, rawEmail: strin
   return portalLink(ctx, await insertLoginLink(ctx.db, { email, contactId, claimContactId: null }, now()));
 }
 
-export type Redeemed = { ok: true; contactId: number; sessionToken: string } | { ok: false; reason: 'used' | 'expired' | 'unknown' };
+export type LinkProblem = { ok: false; reason: 'used' | 'expired' | 'unknown' };
+export type Redeemed = { ok: true; contactId: number; sessionToken: string } | LinkProblem;
+
+const MAX_TOKEN_LENGTH = 200;
+
+const UNKNOWN: LinkProblem = { ok: false, reason: 'unknown' };
+
+function problemOf(link: { used_at: number | null; expires_at: number }, at: number): LinkProblem | null {
+  if (link.used_at !== null) return { ok: false, reason: 'used' };
+  if (link.expires_at <= at) return { ok: false, reason: 'expired' };
+  return null;
+}
+
+/**
+ * Whether a sign-in link would still work, and for which address, without using it up: mail
+ * scanners and link previewers open links before the customer does, so opening one changes nothing.
+ */
+export async function checkLoginLink(db: DbOrTx, token: string): Promise<{ ok: true; email: string } | LinkProblem> {
+  if (token.length > MAX_TOKEN_LENGTH) return UNKNOWN;
+  const link = await db.selectFrom('portal_login_links').select(['email', 'used_at', 'expires_at']).where('token_hash', '=', sha256(token)).executeTakeFirst();
+  if (!link) return UNKNOWN;
+  return problemOf(link, now()) ?? { ok: true, email: link.email };
+}
 
 /** Uses up a sign-in link and opens a portal session for the contact behind its address. */
 export async function redeemLoginLink(ctx: AppContext, token: string): Promise<Redeemed> {
+  if (token.length > MAX_TOKEN_LENGTH) return UNKNOWN;
   const at = now();
   return ctx.database.transaction(async (tx): Promise<Redeemed> => {
     const link = await tx.selectFrom('portal_login_links').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
-    if (!link) return { ok: false, reason: 'unknown' };
-    if (link.used_at !== null) return { ok: false, reason: 'used' };
-    if (link.expires_at <= at) return { ok: false, reason: 'expired' };
+    if (!link) return UNKNOWN;
+    const problem = problemOf(link, at);
+    if (problem) return problem;
     const taken = await tx.updateTable('portal_login_links').set({ used_at: at }).where('token_hash', '=', link.token_hash).where('used_at', 'is', null).executeTakeFirst();
     if (Number(taken.numUpdatedRows) !== 1) return { ok: false, reason: 'used' };
     const contactId = await contactOfLink(tx, link.email, link.contact_id, link.claim_contact_id, at);

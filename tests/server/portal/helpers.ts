@@ -1,3 +1,4 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { simpleParser } from 'mailparser';
 import type { MailDesk } from '../../helpers/mail-desk.js';
 
@@ -37,3 +38,18 @@ export function multipart(fields: Record<string, string>, files: Array<{ name: s
 
 export const csrfIn = (body: string): string => /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
 export const nonceIn = (body: string): string => /name="nonce" value="([^"]+)"/.exec(body)?.[1] ?? '';
+
+export const tokenIn = (body: string): string => /name="token" value="([^"]+)"/.exec(body)?.[1] ?? '';
+
+/**
+ * Follows a sign-in link as a person does: the link opens a confirm page, and its "Sign in" button
+ * posts the token from the page. The answer to that post, and the portal cookie it set.
+ */
+export async function followSignInLink(app: Pick<FastifyInstance, 'inject'>, path: string): Promise<{ res: LightMyRequestResponse; cookie: string }> {
+  const page = await app.inject({ method: 'GET', url: path });
+  if (page.statusCode !== 200) throw new Error(`the sign-in link answered ${page.statusCode}`);
+  const action = /<form[^>]* action="([^"]+)"[^>]* data-portal="confirm"/.exec(page.body)?.[1];
+  if (!action) throw new Error('no confirm form on the sign-in page');
+  const res = await app.inject({ method: 'POST', url: action, ...form({ token: tokenIn(page.body) }) });
+  return { res, cookie: `kefu_portal=${res.cookies.find((c) => c.name === 'kefu_portal')?.value}` };
+}

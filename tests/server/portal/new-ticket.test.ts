@@ -3,7 +3,7 @@ import { ingestRawEmail } from '../../../server/channels/email/ingest.js';
 import type { EmailChannelConfig } from '../../../server/channels/email/config-schema.js';
 import { startMailDesk, type MailDesk } from '../../helpers/mail-desk.js';
 import { buildMail } from '../channels/email/mail-builder.js';
-import { form, multipart, nonceIn, signInLinkTo } from './helpers.js';
+import { followSignInLink, form, multipart, nonceIn, signInLinkTo } from './helpers.js';
 
 let desk: MailDesk;
 const inject = (opts: Parameters<MailDesk['t']['app']['inject']>[0]) => desk.t.app.inject(opts);
@@ -45,8 +45,7 @@ describe('new ticket by web form', () => {
     expect(files.map((f) => f.name)).toContain('photo.png');
 
     const { path } = await signInLinkTo(desk, 'carol@example.org');
-    const signed = await inject({ method: 'GET', url: path });
-    const cookie = `kefu_portal=${signed.cookies.find((c) => c.name === 'kefu_portal')?.value}`;
+    const { cookie } = await followSignInLink(desk.t.app, path);
     const list = await inject({ method: 'GET', url: '/help/tickets', headers: { cookie } });
     expect(list.body).toContain('Refund please');
     const proven = await desk.t.ctx.db.selectFrom('contacts').selectAll().where('id', '=', ticket.contact_id).executeTakeFirstOrThrow();
@@ -62,8 +61,7 @@ describe('new ticket by web form', () => {
     expect(ticket.contact_id).not.toBe(ann.contact_id);
     // Ann herself follows the link the form mailed her: the ticket joins her own.
     const { path } = await signInLinkTo(desk, 'ann@example.org');
-    const signed = await inject({ method: 'GET', url: path });
-    const cookie = `kefu_portal=${signed.cookies.find((c) => c.name === 'kefu_portal')?.value}`;
+    const { cookie } = await followSignInLink(desk.t.app, path);
     const list = await inject({ method: 'GET', url: '/help/tickets', headers: { cookie } });
     expect(list.body).toContain('Ann earlier question');
     expect(list.body).toContain('Show me Ann');

@@ -3,12 +3,13 @@ import { ingestRawEmail } from '../../../server/channels/email/ingest.js';
 import type { EmailChannelConfig } from '../../../server/channels/email/config-schema.js';
 import { startMailDesk, type MailDesk } from '../../helpers/mail-desk.js';
 import { buildMail } from '../channels/email/mail-builder.js';
-import { form, signInLinkTo } from './helpers.js';
+import { followSignInLink, form, signInLinkTo, tokenIn } from './helpers.js';
 
 let desk: MailDesk;
 beforeAll(async () => {
   desk = await startMailDesk([{ name: 'support', address: 'support@example.com' }], { config: { server: { public_url: 'https://help.example.com' } } });
   await ingestRawEmail(desk.t.ctx, desk.t.config.channels.email[0] as EmailChannelConfig, buildMail({ from: 'Ann <ann@example.org>', subject: 'Broken kettle' }));
+  await ingestRawEmail(desk.t.ctx, desk.t.config.channels.email[0] as EmailChannelConfig, buildMail({ from: 'Dora <dora@example.org>', subject: 'Late parcel' }));
 });
 afterAll(async () => {
   await desk?.close();
@@ -37,12 +38,11 @@ describe('portal sign-in by one-time link', () => {
     // Only the hash is stored: the token from the mail is not in the table.
     expect(JSON.stringify(row)).not.toContain(mail.path.split('/').pop());
 
-    const first = await inject({ method: 'GET', url: mail.path });
+    const { res: first, cookie } = await followSignInLink(desk.t.app, mail.path);
     expect(first.statusCode).toBe(303);
     expect(first.headers.location).toBe('/help/tickets');
-    const cookie = first.cookies.find((c) => c.name === 'kefu_portal');
-    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/help/tickets' });
-    const list = await inject({ method: 'GET', url: '/help/tickets', headers: { cookie: `kefu_portal=${cookie?.value}` } });
+    expect(first.cookies.find((c) => c.name === 'kefu_portal')).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/help/tickets' });
+    const list = await inject({ method: 'GET', url: '/help/tickets', headers: { cookie } });
     expect(list.body).toContain('Broken kettle');
     expect(list.body).toContain('ann@example.org');
 
@@ -51,6 +51,57 @@ describe('portal sign-in by one-time link', () => {
     expect(second.body).toContain('data-portal-link="used"');
     expect(second.body).toContain('action="/help/tickets/login"');
     expect(second.cookies.find((c) => c.name === 'kefu_portal')).toBeUndefined();
+    // Pressing "Sign in" again on a confirm page left open says the same.
+    const again = await inject({ method: 'POST', url: '/help/tickets/login/confirm', ...form({ token: mail.path.split('/').pop() ?? '' }) });
+    expect(again.statusCode).toBe(410);
+    expect(again.body).toContain('data-portal-link="used"');
+    expect(again.cookies.find((c) => c.name === 'kefu_portal')).toBeUndefined();
+  });
+
+  it('lets a mail scanner fetch the link as often as it likes: only the confirm button uses it up', async () => {
+    await askLink('dora@example.org', '10.0.1.1');
+    const mail = await signInLinkTo(desk, 'dora@example.org');
+    const token = mail.path.split('/').pop() ?? '';
+    for (const method of ['GET', 'HEAD', 'GET'] as const) {
+      const scanned = await inject({ method, url: mail.path });
+      expect(scanned.statusCode).toBe(200);
+      expect(scanned.cookies.find((c) => c.name === 'kefu_portal')).toBeUndefined();
+    }
+    const page = await inject({ method: 'GET', url: mail.path, headers: { 'accept-language': 'zh-CN' } });
+    // A plain form that posts the token in its body to this site; no script needed.
+    expect(page.body).toMatch(/<form[^>]* method="post" action="\/help\/tickets\/login\/confirm"[^>]* data-portal="confirm"/);
+    expect(tokenIn(page.body)).toBe(token);
+    expect(page.body).toContain('dora@example.org');
+    expect(page.body).toContain('>登录</button>');
+    expect(page.body).not.toContain('<script');
+    // Switching language stays on this page rather than dropping the customer at the sign-in form.
+    expect(page.body).toContain(`<a href="${mail.path}?locale=zh-TW" hreflang="zh-TW"`);
+    expect(page.headers['cache-control']).toBe('no-store');
+    // The token in this page's URL is not sent on to other sites as a Referer.
+    expect(page.headers['referrer-policy']).toBe('same-origin');
+    const row = await desk.t.ctx.db.selectFrom('portal_login_links').select('used_at').where('email', '=', 'dora@example.org').executeTakeFirstOrThrow();
+    expect(row.used_at).toBeNull();
+
+    const signed = await inject({ method: 'POST', url: '/help/tickets/login/confirm', headers: { origin: 'https://help.example.com' }, ...form({ token }) });
+    expect(signed.statusCode).toBe(303);
+    expect(signed.cookies.find((c) => c.name === 'kefu_portal')?.value).toBeTruthy();
+  });
+
+  it('refuses a sign-in posted from another site and leaves the link unused', async () => {
+    await askLink('dora@example.org', '10.0.1.2');
+    const mail = await signInLinkTo(desk, 'dora@example.org');
+    const token = mail.path.split('/').pop() ?? '';
+    const confirm = (headers: Record<string, string>) => inject({ method: 'POST', url: '/help/tickets/login/confirm', ...form({ token }, headers) });
+    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }]) {
+      const res = await confirm(headers);
+      expect(res.statusCode, JSON.stringify(headers)).toBe(403);
+      expect(res.body).toContain('data-portal="cross-site"');
+      expect(res.cookies.find((c) => c.name === 'kefu_portal')).toBeUndefined();
+    }
+    // From the confirm page itself, served on the host the customer opened: signed in.
+    const res = await confirm({ host: '127.0.0.1:8080', origin: 'http://127.0.0.1:8080', 'sec-fetch-site': 'same-origin' });
+    expect(res.statusCode).toBe(303);
+    expect(res.cookies.find((c) => c.name === 'kefu_portal')?.value).toBeTruthy();
   });
 
   it('answers an unknown address exactly like a known one and mails nothing', async () => {
@@ -71,8 +122,13 @@ describe('portal sign-in by one-time link', () => {
     const res = await inject({ method: 'GET', url: mail.path });
     expect(res.statusCode).toBe(410);
     expect(res.body).toContain('data-portal-link="expired"');
+    expect(res.body).toContain('action="/help/tickets/login"');
+    const posted = await inject({ method: 'POST', url: '/help/tickets/login/confirm', ...form({ token: mail.path.split('/').pop() ?? '' }) });
+    expect(posted.statusCode).toBe(410);
+    expect(posted.body).toContain('data-portal-link="expired"');
     const forged = await inject({ method: 'GET', url: '/help/tickets/login/not-a-real-token' });
     expect(forged.statusCode).toBe(410);
+    expect((await inject({ method: 'POST', url: '/help/tickets/login/confirm', ...form({ token: 'not-a-real-token' }) })).statusCode).toBe(410);
   });
 
   it('limits link requests per address (same answer, no mail) and per IP (429)', async () => {

@@ -4,7 +4,7 @@ import type { EmailChannelConfig } from '../../../server/channels/email/config-s
 import { intake } from '../../../server/intake/intake.js';
 import { startMailDesk, type MailDesk } from '../../helpers/mail-desk.js';
 import { buildMail } from '../channels/email/mail-builder.js';
-import { csrfIn, form, multipart, nonceIn, signInLinkTo } from './helpers.js';
+import { csrfIn, followSignInLink, form, multipart, nonceIn, signInLinkTo } from './helpers.js';
 
 let desk: MailDesk;
 let annTicket: number;
@@ -21,8 +21,7 @@ const asAnn = (url: string) => inject({ method: 'GET', url, headers: { cookie } 
 async function signIn(email: string, ip: string): Promise<string> {
   await inject({ method: 'POST', url: '/help/tickets/login', remoteAddress: ip, ...form({ email }) });
   const { path } = await signInLinkTo(desk, email);
-  const res = await inject({ method: 'GET', url: path });
-  return `kefu_portal=${res.cookies.find((c) => c.name === 'kefu_portal')?.value}`;
+  return (await followSignInLink(desk.t.app, path)).cookie;
 }
 
 beforeAll(async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityHash } from '../../../server/channels/widget/token.js';
 import type { TestApp } from '../../helpers/app.js';
 import { IDENTITY_SECRET, Visitor, widgetApp } from '../channels/widget/helpers.js';
+import { followSignInLink } from './helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -29,9 +30,9 @@ describe('widget → portal signed in', () => {
     const url = res.json<{ url: string }>().url;
     expect(url).toMatch(/^https:\/\/help\.example\.com\/help\/tickets\/login\/[\w-]+$/);
     const path = new URL(url).pathname;
-    const signed = await t.app.inject({ method: 'GET', url: path });
+    // One press of "Sign in" on the page the link opens, as for a mailed link.
+    const { res: signed, cookie } = await followSignInLink(t.app, path);
     expect(signed.statusCode).toBe(303);
-    const cookie = `kefu_portal=${signed.cookies.find((c) => c.name === 'kefu_portal')?.value}`;
     const list = await t.app.inject({ method: 'GET', url: '/help/tickets', headers: { cookie } });
     expect(list.body).toContain('Where is my parcel?');
     expect(list.body).toContain('>Chat<');
@@ -67,8 +68,7 @@ describe('portal without a mailbox that can send', () => {
       v.token = ok.json<{ token: string }>().token;
       await v.send('Hello from chat');
       const path = new URL((await v.call('GET', '/portal-link')).json<{ url: string }>().url).pathname;
-      const signed = await bare.app.inject({ method: 'GET', url: path });
-      const cookie = `kefu_portal=${signed.cookies.find((c) => c.name === 'kefu_portal')?.value}`;
+      const { cookie } = await followSignInLink(bare.app, path);
       const list = await bare.app.inject({ method: 'GET', url: '/help/tickets', headers: { cookie } });
       expect(list.body).toContain('Hello from chat');
       expect(list.body).not.toContain('href="/help/tickets/new"');

@@ -19,8 +19,6 @@ export function kindLabel(kind: string): string {
       return t('search.channelSms');
     case 'telegram':
       return t('search.channelTelegram');
-    case 'wechat':
-      return t('search.channelWechat');
     case 'api':
     case 'external':
       return t('search.channelApi');

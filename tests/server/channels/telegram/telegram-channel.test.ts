@@ -295,8 +295,8 @@ describe('Telegram: channel list', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/channels', headers: t.admin.headers });
     const items = res.json<{ items: Array<{ kind: string; name: string; address?: string; state: { connected: boolean; lastError: string | null } | null }> }>().items;
     expect(items.filter((i) => i.kind === 'telegram')).toEqual([
-      { kind: 'telegram', name: 'bot', address: '@kefu_test_bot', state: { connected: true, lastSyncAt: null, lastError: null } },
-      { kind: 'telegram', name: 'broken', state: { connected: false, lastSyncAt: null, lastError: 'Telegram 401: Unauthorized' } },
+      { kind: 'telegram', name: 'bot', address: '@kefu_test_bot', webhookUrl: `${t.config.server.public_url}/webhooks/telegram/bot`, state: { connected: true, lastSyncAt: null, lastError: null } },
+      { kind: 'telegram', name: 'broken', webhookUrl: `${t.config.server.public_url}/webhooks/telegram/broken`, state: { connected: false, lastSyncAt: null, lastError: 'Telegram 401: Unauthorized' } },
     ]);
   });
 });

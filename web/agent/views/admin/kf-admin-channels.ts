@@ -37,7 +37,8 @@ export class KfAdminChannels extends LitElement {
       .hint { margin: 0 0 10px; font-size: var(--kf-text-sm); }
       .copy-row { display: flex; align-items: center; gap: 8px; min-width: 0; }
       .copy-row code { flex: 1; min-width: 0; padding: 4px 8px; border-radius: var(--kf-radius); background: var(--kf-bg-sunken); font-family: var(--kf-font-mono); font-size: var(--kf-text-sm); word-break: break-all; }
-      @media (max-width: 700px) { .wechat dl { grid-template-columns: 1fr; gap: 2px 0; } .wechat dd { margin-bottom: 8px; } }
+      /* On a phone a 140px label column would leave a URL a third of the width; labels go above. */
+      @media (max-width: 700px) { dl { grid-template-columns: 1fr; gap: 2px 0; } dd { margin-bottom: 8px; } }
     `,
   ];
 
@@ -81,13 +82,13 @@ export class KfAdminChannels extends LitElement {
             const st = !s ? html`<span class="state none">${t('channels.noState')}</span>`
               : s.connected ? html`<span class="state ok"><span class="dot" style="background:currentColor"></span>${t('channels.connected')}</span>`
               : html`<span class="state bad"><span class="dot" style="background:currentColor"></span>${t('channels.disconnected')}</span>`;
-            return html`<div class="panel ch">
+            return html`<div class="panel ch" data-channel=${c.name}>
               <h2>${icon(channelIcon(c.kind), 16)}<span>${c.name}</span><span class="kind">${kindLabel(c.kind)}</span><span class="grow"></span>${st}</h2>
               <div class="body">
                 ${c.address || s || c.webhookUrl
                   ? html`<dl>
-                      ${c.address ? html`<dt>${t('channels.address')}</dt><dd>${c.address}</dd>` : ''}
-                      ${c.webhookUrl ? html`<dt>${t('channels.webhookUrl')}</dt><dd><code>${c.webhookUrl}</code></dd>` : ''}
+                      ${c.address ? html`<dt>${t(c.kind === 'api' ? 'channels.callbackUrl' : 'channels.address')}</dt><dd>${c.address}</dd>` : ''}
+                      ${c.webhookUrl ? this._copyRow(t(c.kind === 'api' ? 'channels.apiInboundUrl' : 'channels.webhookUrl'), c.webhookUrl, 'webhook-url') : ''}
                       ${s ? html`<dt>${t('channels.lastSync')}</dt><dd>${s.lastSyncAt ? formatDateTime(s.lastSyncAt) : '—'}</dd>` : ''}
                       ${s?.lastError ? html`<dt>${t('channels.lastError')}</dt><dd class="error-text">${s.lastError}</dd>` : ''}
                     </dl>`
