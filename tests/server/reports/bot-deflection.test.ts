@@ -1,6 +1,9 @@
-import { vi } from 'vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../helpers/app.js';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { migrations } from '../../../migrations/index.js';
+import { openDatabase } from '../../../server/db/database.js';
+import { migrateToLatest } from '../../../server/db/migrate.js';
+import { tempDir, type TestApp } from '../../helpers/app.js';
 import { botDesk, press, setBot, startChat } from '../bot/helpers.js';
 import { as } from '../tickets/fixtures.js';
 import { clockAt } from './dataset.js';
@@ -69,5 +72,29 @@ describe('bot deflection in the reports overview', () => {
     const bad = await as(t, t.admin).get<{ error: { message: string } }>('/tickets?bot=maybe');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message.startsWith('bot:')).toBe(true);
+  });
+});
+
+describe('migration 0035', () => {
+  it('marks chats the bot took before it as handled: it spoke, it still holds them, or it solved them', async () => {
+    const dir = tempDir();
+    const database = openDatabase(path.join(dir, 'old.sqlite'));
+    await migrateToLatest(database, dir, Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0035')));
+    const s = database.sqlite;
+    s.prepare(`insert into contacts (id, name, created_at, updated_at, last_seen_at) values (1, 'C', 0, 0, 0)`).run();
+    const ticket = s.prepare(
+      `insert into tickets (id, number, status, priority, channel_kind, channel_name, contact_id, created_at, updated_at, last_activity_at, bot_active, bot_deflected)
+       values (?, ?, 'open', 'normal', 'widget', 'website', 1, 0, 0, 0, ?, ?)`,
+    );
+    ticket.run(1, 1001, 0, 0); // the bot answered, then handed over
+    ticket.run(2, 1002, 1, 0); // the bot holds it
+    ticket.run(3, 1003, 0, 1); // solved by the bot
+    ticket.run(4, 1004, 0, 0); // never the bot's
+    const msg = s.prepare(`insert into messages (ticket_id, kind, author_kind, author_name, text, channel_kind, channel_name, created_at) values (?, ?, ?, 'n', 't', 'widget', 'website', 0)`);
+    msg.run(1, 'bot', 'bot');
+    msg.run(4, 'inbound', 'contact');
+    await migrateToLatest(database, dir);
+    expect(s.prepare('select id, bot_handled from tickets order by id').raw().all()).toEqual([[1, 1], [2, 1], [3, 1], [4, 0]]);
+    await database.close();
   });
 });
