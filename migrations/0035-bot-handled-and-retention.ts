@@ -18,5 +18,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'integer', (c) => c.notNull())
     .execute();
   await sql`create index webhook_deliveries_finished on webhook_deliveries (updated_at) where status in ('delivered', 'failed')`.execute(db);
-  await sql`create index outbox_sent on outbox (updated_at) where status = 'sent'`.execute(db);
+  await db.schema.createIndex('outbox_status_updated').on('outbox').columns(['status', 'updated_at']).execute();
 }
