@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import { trimWebhookDeliveries } from '../modules/webhooks/retention.js';
+import { trimSentOutbox } from '../outbox/retention.js';
 import type { Job } from './scheduler.js';
 
 export const RETENTION_JOB = 'retention';
@@ -11,7 +12,8 @@ export function retentionJob(ctx: AppContext): Job {
     schedule: '17 * * * *',
     run: async () => {
       const deliveries = await trimWebhookDeliveries(ctx);
-      if (deliveries > 0) ctx.logger.info({ deliveries }, 'old webhook deliveries trimmed');
+      const outbox = await trimSentOutbox(ctx);
+      if (deliveries + outbox > 0) ctx.logger.info({ deliveries, outbox }, 'old webhook deliveries and sent outbox rows trimmed');
     },
   };
 }

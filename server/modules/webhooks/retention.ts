@@ -1,15 +1,8 @@
 import type { AppContext } from '../../context.js';
+import { deleteInBatches, type TrimOptions } from '../../outbox/retention.js';
 import { loadWebhookSettings } from './settings.js';
 
 const DAY_MS = 86_400_000;
-
-export interface TrimOptions {
-  now?: number;
-  /** rows per delete: each is a short write, so intake and agents never wait long behind it */
-  batchSize?: number;
-}
-
-export const yieldToWriters = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Deletes delivered and failed deliveries (and, by cascade, their attempts) last touched before the
@@ -20,16 +13,9 @@ export const yieldToWriters = (): Promise<void> => new Promise((resolve) => setI
 export async function trimWebhookDeliveries(ctx: AppContext, opts: TrimOptions = {}): Promise<number> {
   const { deliveryRetentionDays } = await loadWebhookSettings(ctx.db);
   const before = (opts.now ?? Date.now()) - deliveryRetentionDays * DAY_MS;
-  const batch = opts.batchSize ?? 500;
   const remove = ctx.database.sqlite.prepare(
     `delete from webhook_deliveries where id in (
        select id from webhook_deliveries where status in ('delivered', 'failed') and updated_at < ? order by updated_at limit ?)`,
   );
-  let total = 0;
-  for (;;) {
-    const n = remove.run(before, batch).changes;
-    total += n;
-    if (n < batch) return total;
-    await yieldToWriters();
-  }
+  return deleteInBatches((n) => remove.run(before, n).changes, opts.batchSize);
 }
