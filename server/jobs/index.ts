@@ -6,6 +6,7 @@ import { timeRulesJob } from './time-rules.js';
 import { SLA_JOB, slaJob } from './sla.js';
 import { csatJob } from './csat.js';
 import { DIGEST_JOB, digestJob } from './digest.js';
+import { retentionJob } from './retention.js';
 
 /** Every cron job a serving process runs: one line each. */
 export function scheduleJobs(ctx: AppContext): void {
@@ -16,6 +17,7 @@ export function scheduleJobs(ctx: AppContext): void {
   ctx.scheduler.add(slaJob(ctx));
   ctx.scheduler.add(csatJob(ctx));
   ctx.scheduler.add(digestJob(ctx));
+  ctx.scheduler.add(retentionJob(ctx));
   ctx.scheduler.start();
   // A policy change's re-computation cut short by the last stop finishes now.
   ctx.slaRecompute.kick();

@@ -106,6 +106,28 @@ describe('admin webhooks screen', () => {
     await page.context().close();
   });
 
+  it('keeps finished deliveries for the days the admin sets', async () => {
+    const page = await webhooksPage(server.admin.email);
+    const input = page.locator('kf-webhook-retention input[name=retention]');
+    await expect.poll(() => input.inputValue()).toBe('30');
+    await input.fill('14');
+    await page.click('kf-webhook-retention button:has-text("Save")');
+    await page.waitForSelector('kf-toaster >> text=Delivery log retention saved');
+    const row = await server.ctx.db.selectFrom('webhook_settings').select('settings').executeTakeFirstOrThrow();
+    expect(JSON.parse(row.settings)).toEqual({ deliveryRetentionDays: 14 });
+    await page.context().close();
+
+    for (const [name, email, viewport] of languageAndSizeShots(server.admin.email, 'zhang@example.test')) {
+      const p = await webhooksPage(email, viewport);
+      await expect.poll(() => p.locator('kf-webhook-retention input[name=retention]').inputValue()).toBe('14');
+      await p.locator('kf-webhook-retention').scrollIntoViewIfNeeded();
+      expect(await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      if (name.startsWith('zh')) expect(await p.locator('kf-webhook-retention h2').textContent()).toBe('投递记录');
+      await p.screenshot({ path: screenshotPath(`admin-webhooks-retention-${name}`) });
+      await p.context().close();
+    }
+  });
+
   it('is not offered to supervisors', async () => {
     const page = await signedInPage(browser, server, { email: 'sam@example.test' });
     await page.evaluate(() => (location.hash = '#/admin/sla'));

@@ -29,6 +29,9 @@ beforeAll(async () => {
   tickets.forEach((tk, i) =>
     s.prepare('insert into csat_ratings (ticket_id, score, comment, created_at) values (?, ?, null, ?)').run(tk.id, [5, 4, 5, 3, 1][i % 5], Date.now() - (i % 60) * DAY),
   );
+  // The answer bot took some website chats and solved a few, so the deflection cards have figures.
+  const chats = s.prepare(`select id from tickets where channel_kind = 'widget' and created_at >= ? order by id limit 12`).pluck().all(Date.now() - 80 * DAY) as number[];
+  chats.forEach((id, i) => s.prepare('update tickets set bot_handled = 1, bot_deflected = ? where id = ?').run(i % 3 === 0 ? 1 : 0, id));
   // Presence history, so the agent table's time online and away have figures.
   const seeded = s.prepare('select id from agents order by id limit 4').pluck().all() as number[];
   seeded.forEach((id, i) => {
@@ -142,6 +145,8 @@ describe('the Reports section', () => {
       expect(await horizontalOverflow(p, ['kf-reports table'])).toEqual([]);
       await p.screenshot({ path: screenshotPath(`reports-${name}`) });
       await p.screenshot({ path: screenshotPath(`reports-${name}-full`), fullPage: true });
+      await p.locator('kf-reports kf-report-card[data-card=deflection]').scrollIntoViewIfNeeded();
+      await p.screenshot({ path: screenshotPath(`reports-${name}-chat-cards`) });
       await p.locator('kf-reports [data-panel=breakdown]').scrollIntoViewIfNeeded();
       await p.screenshot({ path: screenshotPath(`reports-${name}-tables`) });
       await p.context().close();
@@ -184,6 +189,42 @@ describe('from a figure to the tickets behind it', () => {
     await phone.waitForSelector('kf-ticket-list .row');
     await phone.screenshot({ path: screenshotPath('reports-linked-list-zh-CN-phone') });
     await phone.context().close();
+  });
+});
+
+describe('bot deflection', () => {
+  it('shows the chats the bot handled and its deflection rate, each opening the chats behind it', async () => {
+    const o = await api<{ chat: { botHandled: number; botDeflected: number; deflectionRate: number } }>('GET', `/reports/overview?${query}`);
+    expect(o.chat.botHandled).toBe(12);
+    expect(o.chat.botDeflected).toBe(4);
+    const page = await signedInPage(browser, server, { email: 'wang@example.test', context: { viewport: { width: 1440, height: 900 }, timezoneId: 'Asia/Shanghai' } });
+    await openReports(page);
+    const card = (id: string) => page.locator(`kf-reports kf-report-card[data-card=${id}]`);
+    await expect.poll(() => card('deflection').locator('.value').textContent()).toBe('33.3%');
+    expect(await card('bot-handled').locator('.value').textContent()).toBe('12');
+    expect(await card('deflection').locator('.detail').textContent()).toBe('12 个中机器人解决 4 个');
+    await card('deflection').locator('button.info').click();
+    expect(await card('deflection').locator('[role=tooltip]').textContent()).toContain('机器人解决');
+    await card('deflection').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('reports-deflection-zh-CN-desktop') });
+    await card('deflection').locator('button.info').click();
+    expect(await card('deflection').locator('[role=tooltip]').count()).toBe(0);
+
+    const deflected = listResponse(page);
+    await card('deflection').locator('a.value').click();
+    await page.waitForSelector('kf-inbox [data-linked]');
+    expect(await deflected).toBe(4);
+    expect(new URLSearchParams((await page.evaluate(() => location.hash)).split('?')[1]).get('bot')).toBe('deflected');
+    expect(await page.locator('kf-inbox [data-linked]').textContent()).toContain('机器人已解决');
+
+    await openReports(page);
+    const handled = listResponse(page);
+    await card('bot-handled').locator('a.value').click();
+    await page.waitForSelector('kf-inbox [data-linked]');
+    expect(await handled).toBe(12);
+    await page.waitForSelector('kf-ticket-list .row');
+    await page.screenshot({ path: screenshotPath('reports-bot-handled-list-zh-CN-desktop') });
+    await page.context().close();
   });
 });
 

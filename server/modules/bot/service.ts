@@ -41,7 +41,7 @@ export async function holdForBot(tx: Tx, channel: string, ticketId: number): Pro
   if (!settings.enabled) return false;
   const r = await tx
     .updateTable('tickets')
-    .set({ bot_active: 1 })
+    .set({ bot_active: 1, bot_handled: 1 })
     .where('id', '=', ticketId)
     .where('assignee_id', 'is', null)
     .where('agent_reply_count', '=', 0)
@@ -181,7 +181,7 @@ export async function markSolved(ctx: AppContext, ticketId: number): Promise<boo
       { kind: 'bot', text: botText(locale, 'solved'), meta: { bot: { kind: 'solved', articles: [] }, event: 'bot.solved_notice' } },
       { kind: 'system', text: 'Solved by the answer bot', meta: { event: 'bot.solved', articles: offer.articles.map((a) => a.id) } },
     ],
-    { bot_active: 0, bot_deflected: 1 },
+    { bot_active: 0, bot_deflected: 1, bot_handled: 1 },
     async (tx, t, events) => {
       const patched = await applyTicketPatch(tx, t, { status: 'resolved' }, BOT_ACTOR, now());
       events.push(...patched.events);
@@ -202,7 +202,7 @@ export async function askBot(ctx: AppContext, ticketId: number): Promise<BotMeta
   if (!(await loadBotSettings(ctx.db, ticket.channel_name)).enabled) return null;
   const last = await ctx.db.selectFrom('messages').select('text').where('ticket_id', '=', ticketId).where('kind', '=', 'inbound').orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!last) return null;
-  await ctx.db.updateTable('tickets').set({ bot_active: 1 }).where('id', '=', ticketId).execute();
+  await ctx.db.updateTable('tickets').set({ bot_active: 1, bot_handled: 1 }).where('id', '=', ticketId).execute();
   // Leaves the queue: assignment does not apply while the bot handles the chat.
   await runAssignment(ctx, ticketId);
   return answerMessage(ctx, ticketId, last.text);

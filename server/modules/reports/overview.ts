@@ -36,7 +36,18 @@ export interface PeriodFigures {
   reopenRate: number | null;
   slaCompliance: SlaFigures[];
   csat: CsatFigures;
-  chat: { chats: number; waitTime: DurationStats; missed: number };
+  chat: ChatFigures;
+}
+
+export interface ChatFigures {
+  chats: number;
+  waitTime: DurationStats;
+  missed: number;
+  /** widget chats the answer bot took (answered, offered articles or handed over) */
+  botHandled: number;
+  /** of those, the ones the visitor said the bot solved before any agent wrote */
+  botDeflected: number;
+  deflectionRate: number | null;
 }
 
 export interface Overview extends PeriodFigures {
@@ -73,10 +84,14 @@ function figures(database: Database, p: Period, scope: Scope): PeriodFigures {
   let created = 0;
   let missed = 0;
   let chats = 0;
+  let botHandled = 0;
+  let botDeflected = 0;
   let nextSum = 0;
   let nextCount = 0;
-  for (const [, n, m, ns, nc, c] of createdTotals(database, p, scope)) {
+  for (const [, n, m, ns, nc, c, bh, bd] of createdTotals(database, p, scope)) {
     created += n;
+    botHandled += bh;
+    botDeflected += bd;
     missed += m;
     nextSum += ns;
     nextCount += nc;
@@ -99,7 +114,7 @@ function figures(database: Database, p: Period, scope: Scope): PeriodFigures {
     reopenRate: rate(reopened, resolved),
     slaCompliance: sla,
     csat: csatFigures(csatScores(database, p, scope), csatOffered(database, p, scope)),
-    chat: { chats, waitTime: wait.stats(), missed },
+    chat: { chats, waitTime: wait.stats(), missed, botHandled, botDeflected, deflectionRate: rate(botDeflected, botHandled) },
   };
 }
 

@@ -20,17 +20,21 @@ function rows(database: Database, sql: string, params: unknown[]): IterableItera
   return database.sqlite.prepare(sql).raw(true).iterate(...params) as IterableIterator<unknown[]>;
 }
 
-/** [key, created, missed chats, next-response seconds, next-response count] per group, created in the period. */
+/**
+ * [key, created, missed chats, next-response seconds, next-response count, chats, chats the bot
+ * handled, chats it deflected] per group, created in the period.
+ */
 export function createdTotals(database: Database, p: Period, scope: Scope, g: Grouping = NO_GROUP) {
   return rows(
     database,
     `select ${g.key}, count(*), coalesce(sum(t.chat_missed), 0), coalesce(sum(t.next_response_seconds_total), 0),
-            coalesce(sum(t.next_response_count), 0), coalesce(sum(t.channel_kind = 'widget'), 0)
+            coalesce(sum(t.next_response_count), 0), coalesce(sum(t.channel_kind = 'widget'), 0),
+            coalesce(sum(t.channel_kind = 'widget' and t.bot_handled = 1), 0), coalesce(sum(t.channel_kind = 'widget' and t.bot_deflected = 1), 0)
        from tickets t ${g.join}
       where t.created_at >= ? and t.created_at < ? and ${scope.sql}
       group by 1`,
     [p.from, p.to, ...scope.params],
-  ) as IterableIterator<[string | number | null, number, number, number, number, number]>;
+  ) as IterableIterator<[string | number | null, number, number, number, number, number, number, number]>;
 }
 
 /**

@@ -49,7 +49,14 @@ const PeriodFigures = {
   reopenRate: Nullable(Type.Number()),
   slaCompliance: Type.Array(Type.Object({ target: Type.String(), met: Type.Integer(), breached: Type.Integer(), rate: Nullable(Type.Number()) })),
   csat: Csat,
-  chat: Type.Object({ chats: Type.Integer(), waitTime: Duration, missed: Type.Integer() }),
+  chat: Type.Object({
+    chats: Type.Integer({ description: 'widget chats created in the period' }),
+    waitTime: Duration,
+    missed: Type.Integer(),
+    botHandled: Type.Integer({ description: 'of the chats, those the answer bot took: it answered, offered articles or handed over' }),
+    botDeflected: Type.Integer({ description: 'of those, the chats the visitor marked solved by the bot before any agent wrote' }),
+    deflectionRate: Nullable(Type.Number({ description: 'botDeflected / botHandled; null when the bot handled none' })),
+  }),
 };
 
 const Range = { from: Type.String(), to: Type.String() };

@@ -18,6 +18,8 @@ export interface TicketFilters {
   q?: string | undefined;
   /** running: an SLA clock runs; breaching: one is due within BREACHING_SOON_MS or breached */
   sla?: 'running' | 'breaching' | undefined;
+  /** handled: chats the answer bot took; deflected: those it solved before any agent wrote */
+  bot?: TicketBotFilter | undefined;
   /** half-open ranges [from, to) in ms: when the ticket was created, when it was last resolved */
   created?: TimeRange | undefined;
   resolved?: TimeRange | undefined;
@@ -26,6 +28,9 @@ export interface TicketFilters {
   limit: number;
   cursor?: string | undefined;
 }
+
+export const TICKET_BOT_FILTERS = ['handled', 'deflected'] as const;
+export type TicketBotFilter = (typeof TICKET_BOT_FILTERS)[number];
 
 export interface TimeRange {
   from?: number | undefined;
@@ -43,6 +48,7 @@ export interface RawTicketQuery {
   contact?: string | undefined;
   q?: string | undefined;
   sla?: string | undefined;
+  bot?: string | undefined;
   createdFrom?: string | undefined;
   createdTo?: string | undefined;
   resolvedFrom?: string | undefined;
@@ -135,6 +141,7 @@ export function parseTicketQuery(raw: RawTicketQuery, channelNames: ReadonlySet<
     contactId,
     q: raw.q?.trim() || undefined,
     sla: raw.sla ? oneOf('sla', raw.sla, ['running', 'breaching'] as const, 'running') : undefined,
+    bot: raw.bot ? oneOf('bot', raw.bot, TICKET_BOT_FILTERS, 'handled') : undefined,
     created: timeRange('created', raw.createdFrom, raw.createdTo),
     resolved: timeRange('resolved', raw.resolvedFrom, raw.resolvedTo),
     sort: oneOf('sort', raw.sort, ['last_activity', 'created', 'priority', 'sla_due'] as const, 'last_activity'),

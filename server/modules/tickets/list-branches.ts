@@ -101,6 +101,14 @@ export function runBranch(
       priorities: JSON.stringify(filters.priorities),
     });
   }
+  if (filters.bot !== undefined) {
+    const column = filters.bot === 'deflected' ? 'tickets.bot_deflected' : 'tickets.bot_handled';
+    add(`bot-${filters.bot}`, (q) => q.where('tickets.channel_kind', '=', 'widget').where(column, '=', 1));
+  }
+  for (const [name, column, range] of [['created', 'tickets.created_at', filters.created], ['resolved', 'tickets.resolved_at', filters.resolved]] as const) {
+    if (range?.from !== undefined) add(`${name}-from`, (q, p) => q.where(column, '>=', num(p, `${name}From`)), { [`${name}From`]: range.from });
+    if (range?.to !== undefined) add(`${name}-to`, (q, p) => q.where(column, '<', num(p, `${name}To`)), { [`${name}To`]: range.to });
+  }
   if (!access.all && !scope) {
     add(
       'scope',

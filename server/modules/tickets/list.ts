@@ -112,6 +112,10 @@ function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, inpu
     const soon = Date.now() + BREACHING_SOON_MS;
     add((eb) => eb.and([eb('tickets.sla_due_at', '<=', soon)]));
   }
+  if (filters.bot !== undefined) {
+    const column = filters.bot === 'deflected' ? 'tickets.bot_deflected' : 'tickets.bot_handled';
+    add((eb) => eb.and([eb('tickets.channel_kind', '=', 'widget'), eb(column, '=', 1)]));
+  }
   // Served by the report indexes on created_at and resolved_at (migration 0027).
   for (const [column, range] of [['tickets.created_at', filters.created], ['tickets.resolved_at', filters.resolved]] as const) {
     if (range?.from !== undefined) {

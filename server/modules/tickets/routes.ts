@@ -33,6 +33,7 @@ export const ListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200 })),
   sort: Type.Optional(Type.String({ description: 'last_activity | created | priority | sla_due (tickets with a running SLA clock, due soonest first with order=asc)' })),
   sla: Type.Optional(Type.String({ description: 'running: only tickets with a running SLA clock; breaching: due within the hour or already breached' })),
+  bot: Type.Optional(Type.String({ description: 'handled: chats the answer bot took; deflected: chats it solved before any agent wrote (as reports count them)' })),
   createdFrom: Type.Optional(Type.String({ description: 'ISO 8601: only tickets created at or after this instant' })),
   createdTo: Type.Optional(Type.String({ description: 'ISO 8601: only tickets created before this instant' })),
   resolvedFrom: Type.Optional(Type.String({ description: 'ISO 8601: only tickets last resolved at or after this instant (as reports count resolutions)' })),

@@ -66,6 +66,8 @@ export interface TicketsTable {
   bot_active: Generated<number>;
   /** 1 when the visitor said the bot's answer solved it before any agent wrote */
   bot_deflected: Generated<number>;
+  /** 1 once the answer bot took the chat, even if it later handed over: deflection's denominator */
+  bot_handled: Generated<number>;
 }
 
 export interface TicketLabelsTable {

@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 import { agentOf, requireAgent, requireRole } from '../../http/auth.js';
 import { IdParams, withErrors } from '../../http/schemas.js';
 import { DeliverySchema, WebhookCreateSchema, WebhookPatchSchema, WebhookPayloadSchema, WebhookSchema } from './schemas.js';
+import { loadWebhookSettings, updateWebhookSettings, WebhookSettingsPatchSchema, WebhookSettingsSchema } from './settings.js';
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, redeliver, revealSecret, rotateSecret, sendTest, updateWebhook } from './service.js';
 
 const One = Type.Object({ webhook: WebhookSchema });
@@ -25,6 +26,21 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   const tags = ['webhooks'];
 
   app.get('/webhooks', { schema: { tags, description: SIGNING, response: withErrors({ 200: Many }, 401, 403) } }, async () => ({ items: await listWebhooks(ctx) }));
+
+  app.get('/webhooks/settings', { schema: { tags, response: withErrors({ 200: WebhookSettingsSchema }, 401, 403) } }, async () => loadWebhookSettings(ctx.db));
+
+  app.patch(
+    '/webhooks/settings',
+    {
+      schema: {
+        tags,
+        description: 'How long the delivery log keeps finished deliveries (default 30 days); older ones are trimmed hourly, never one still being tried.',
+        body: WebhookSettingsPatchSchema,
+        response: withErrors({ 200: WebhookSettingsSchema }, 400, 401, 403),
+      },
+    },
+    async (request) => updateWebhookSettings(ctx, { kind: 'agent', id: agentOf(request).id }, request.body),
+  );
 
   app.post(
     '/webhooks',

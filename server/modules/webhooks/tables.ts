@@ -46,7 +46,15 @@ export interface WebhookAttemptsTable {
   at: number;
 }
 
+/** The webhooks admin settings: one row (id 1), the JSON of WebhookSettings. */
+export interface WebhookSettingsTable {
+  id: number;
+  settings: string;
+  updated_at: number;
+}
+
 export interface WebhookTables {
+  webhook_settings: WebhookSettingsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;

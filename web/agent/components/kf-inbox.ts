@@ -381,7 +381,8 @@ export class KfInbox extends LitElement {
     const day = (iso: string, end: boolean) => new Date(Date.parse(iso) - (end ? 1 : 0)).toLocaleDateString(currentLanguage());
     const range = (key: 'list.createdBetween' | 'list.resolvedBetween', from: string | undefined, to: string | undefined) =>
       from || to ? t(key, { from: from ? day(from, false) : '…', to: to ? day(to, true) : '…' }) : '';
-    const what = [range('list.createdBetween', f.createdFrom, f.createdTo), range('list.resolvedBetween', f.resolvedFrom, f.resolvedTo)].filter((x) => x !== '').join(' · ');
+    const bot = f.bot === 'handled' ? t('list.botHandled') : f.bot === 'deflected' ? t('list.botDeflected') : '';
+    const what = [range('list.createdBetween', f.createdFrom, f.createdTo), range('list.resolvedBetween', f.resolvedFrom, f.resolvedTo), bot].filter((x) => x !== '').join(' · ');
     return html`<div class="linked" data-linked>${icon('chart', 14)}<span class="what" title=${what}><strong>${t('list.linked')}</strong>${what ? ` · ${what}` : ''}</span>
       <a href=${formatRoute({ name: 'inbox', view: this.view, ticketId: null })} title=${t('list.clearLinked')} aria-label=${t('list.clearLinked')}>${icon('x', 14)}</a></div>`;
   }

@@ -20,7 +20,7 @@ export interface PeriodFigures {
   reopenRate: number | null;
   slaCompliance: Array<{ target: string; met: number; breached: number; rate: number | null }>;
   csat: { average: number | null; distribution: Record<string, number>; responses: number; offered: number; responseRate: number | null; satisfactionRate: number | null };
-  chat: { chats: number; waitTime: Duration; missed: number };
+  chat: { chats: number; waitTime: Duration; missed: number; botHandled: number; botDeflected: number; deflectionRate: number | null };
 }
 
 export interface Overview extends PeriodFigures {

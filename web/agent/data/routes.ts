@@ -7,7 +7,7 @@ export const ADMIN_SECTIONS: AdminSection[] = ['agents', 'teams', 'labels', 'can
  * Filters a link may put on an inbox view (the Reports page's figures open the tickets behind them),
  * handed to the list API as they are; the server checks them.
  */
-export const LINK_FILTERS = ['createdFrom', 'createdTo', 'resolvedFrom', 'resolvedTo', 'status', 'channel', 'label', 'team', 'assignee', 'priority'] as const;
+export const LINK_FILTERS = ['createdFrom', 'createdTo', 'resolvedFrom', 'resolvedTo', 'status', 'channel', 'label', 'team', 'assignee', 'priority', 'bot'] as const;
 export type LinkFilters = Partial<Record<(typeof LINK_FILTERS)[number], string>>;
 
 /** The link filters in a hash query, in a fixed order so equal filters give an equal string; '' for none. */

@@ -43,7 +43,14 @@ export interface WebhookDelivery {
   updatedAt: string;
 }
 
+export interface WebhookSettings {
+  /** days a delivered or failed delivery stays in the log */
+  deliveryRetentionDays: number;
+}
+
 export const webhooks = {
+  settings: (api: ApiClient) => api.get<WebhookSettings>('/webhooks/settings'),
+  updateSettings: (api: ApiClient, patch: Partial<WebhookSettings>) => api.patch<WebhookSettings>('/webhooks/settings', patch),
   list: (api: ApiClient) => api.get<{ items: Webhook[] }>('/webhooks').then((r) => r.items),
   create: (api: ApiClient, body: { url: string; events: WebhookEvent[]; description?: string }) => api.post<{ webhook: Webhook }>('/webhooks', body).then((r) => r.webhook),
   update: (api: ApiClient, id: number, body: Partial<Pick<Webhook, 'url' | 'events' | 'description' | 'enabled'>>) =>

@@ -10,6 +10,7 @@ import { errorMessage, toast, toastError } from '../../toast.js';
 import { page } from '../page-styles.js';
 import type { KfWebhookDeliveries } from './kf-webhook-deliveries.js';
 import './kf-webhook-deliveries.js';
+import './kf-webhook-retention.js';
 
 /** Settings → Webhooks (admins): subscriptions, their signing secret shown once, and each one's delivery log. */
 @customElement('kf-admin-webhooks')
@@ -42,6 +43,7 @@ export class KfAdminWebhooks extends LitElement {
       .actions { display: flex; flex-wrap: wrap; gap: 6px; }
       .actions .danger { margin-left: auto; }
       kf-webhook-deliveries { display: block; margin-top: 4px; }
+      kf-webhook-retention { margin-top: 16px; }
     `,
   ];
 
@@ -167,6 +169,7 @@ export class KfAdminWebhooks extends LitElement {
           ${this._items.map((h) => this._hook(h))}
           ${this._items.length === 0 && !this._error ? html`<div class="empty">${t('webhooks.empty')}</div>` : nothing}
         </div>
+        <kf-webhook-retention></kf-webhook-retention>
       </div></div>`;
   }
 }

@@ -196,6 +196,8 @@ export class KfReports extends LitElement {
       { id: 'sla', label: 'reports.card.sla', def: 'reports.def.sla', value: percent(slaRate), detail: t('reports.slaDetail', sla), change: change(slaRate, prevSlaRate), better: 'up' },
       { id: 'chat-wait', label: 'reports.card.chatWait', def: 'reports.def.chatWait', value: duration(o.chat.waitTime.median), detail: dur(o.chat.waitTime), change: change(o.chat.waitTime.median, prev.chat.waitTime.median), better: 'down', href: this._ticketsHref('created', { channel: 'widget' }) },
       { id: 'missed', label: 'reports.card.missed', def: 'reports.def.missed', value: count(o.chat.missed), detail: t('reports.ofChats', { n: o.chat.chats }), change: change(o.chat.missed, prev.chat.missed), better: 'down', href: this._ticketsHref('created', { channel: 'widget' }) },
+      { id: 'bot-handled', label: 'reports.card.botHandled', def: 'reports.def.botHandled', value: count(o.chat.botHandled), detail: t('reports.ofChats', { n: o.chat.chats }), change: change(o.chat.botHandled, prev.chat.botHandled), better: 'none', href: this._ticketsHref('created', { bot: 'handled' }) },
+      { id: 'deflection', label: 'reports.card.deflection', def: 'reports.def.deflection', value: percent(o.chat.deflectionRate), detail: t('reports.deflectionDetail', { n: o.chat.botDeflected, of: o.chat.botHandled }), change: change(o.chat.deflectionRate, prev.chat.deflectionRate), better: 'up', href: this._ticketsHref('created', { bot: 'deflected' }) },
     ];
     return html`<div class="cards">${cards.map(
       (c) => html`<kf-report-card data-card=${c.id} .label=${t(c.label)} .definition=${t(c.def)} .value=${c.value} .detail=${c.detail ?? ''}
