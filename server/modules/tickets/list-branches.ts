@@ -101,7 +101,10 @@ export function runBranch(
       priorities: JSON.stringify(filters.priorities),
     });
   }
-  if (!access.all && !scope) {
+  // An agent always sees their own and unassigned tickets: the scope test would only make SQLite
+  // read each row for its team when the assignee already narrows the list.
+  const ownOrUnassigned = filters.view === 'mine' || filters.view === 'unassigned' || filters.assignee === 'me' || filters.assignee === 'none';
+  if (!access.all && !scope && !ownOrUnassigned) {
     add(
       'scope',
       (q, p) =>
