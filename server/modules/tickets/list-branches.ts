@@ -96,6 +96,11 @@ export function runBranch(
   else if (channel) add('name', (q, p) => q.where('tickets.channel_name', '=', str(p, 'channel')), { channel: channel.name });
   if (filters.sort === 'sla_due' || filters.sla !== undefined) add('sla', (q) => q.where('tickets.sla_due_at', 'is not', null));
   if (filters.sla === 'breaching') add('breaching', (q, p) => q.where('tickets.sla_due_at', '<=', num(p, 'soon')), { soon: Date.now() + BREACHING_SOON_MS });
+  // Served by the report indexes on created_at and resolved_at (migration 0027).
+  for (const [name, column, range] of [['created', 'tickets.created_at', filters.created], ['resolved', 'tickets.resolved_at', filters.resolved]] as const) {
+    if (range?.from !== undefined) add(`${name}-from`, (q, p) => q.where(column, '>=', num(p, `${name}From`)), { [`${name}From`]: range.from });
+    if (range?.to !== undefined) add(`${name}-to`, (q, p) => q.where(column, '<', num(p, `${name}To`)), { [`${name}To`]: range.to });
+  }
   if (filters.priorities) {
     add('priorities', (q, p) => q.where((eb) => sql<boolean>`${eb.ref('tickets.priority')} in (select value from json_each(${str(p, 'priorities')}))`), {
       priorities: JSON.stringify(filters.priorities),
