@@ -5,11 +5,15 @@ import type { Tables } from '../../db/tables.js';
 import { BREACHING_SOON_MS, type TicketFilters } from './filters.js';
 import type { TicketAccess, Viewer } from './policy.js';
 import type { TicketRow } from './queries.js';
+import type { TicketPriority } from './tables.js';
 
 /** The sort keys of one sort; the others are absent. */
 export type KeyRow = Pick<TicketRow, 'id'> & Partial<Pick<TicketRow, 'last_activity_at' | 'created_at' | 'priority_rank' | 'sla_due_at'>>;
 type TicketQuery = SelectQueryBuilder<Tables, 'tickets', KeyRow>;
 export type SortColumn = 'last_activity_at' | 'created_at' | 'priority_rank' | 'sla_due_at' | 'id';
+
+/** tickets.priority_rank as SQLite derives it (migration 0002). */
+export const PRIORITY_RANK: Record<TicketPriority, number> = { urgent: 3, high: 2, normal: 1, low: 0 };
 
 export const SORT_KEYS: Record<TicketFilters['sort'], SortColumn[]> = {
   last_activity: ['last_activity_at', 'id'],
@@ -22,6 +26,8 @@ export const SORT_KEYS: Record<TicketFilters['sort'], SortColumn[]> = {
 /** One slice of the list that an index serves in order: SQLite cannot merge-sort an IN list itself. */
 export interface Branch {
   status?: TicketRow['status'];
+  /** One priority's rank: the priority indexes then serve the branch in last-activity order. */
+  priorityRank?: number;
   scope?: { assigneeId: number | null } | { teamId: number };
 }
 
@@ -101,7 +107,9 @@ export function runBranch(
     if (range?.from !== undefined) add(`${name}-from`, (q, p) => q.where(column, '>=', num(p, `${name}From`)), { [`${name}From`]: range.from });
     if (range?.to !== undefined) add(`${name}-to`, (q, p) => q.where(column, '<', num(p, `${name}To`)), { [`${name}To`]: range.to });
   }
-  if (filters.priorities) {
+  if (branch.priorityRank !== undefined) {
+    add('rank', (q, p) => q.where('tickets.priority_rank', '=', num(p, 'rank')), { rank: branch.priorityRank });
+  } else if (filters.priorities) {
     add('priorities', (q, p) => q.where((eb) => sql<boolean>`${eb.ref('tickets.priority')} in (select value from json_each(${str(p, 'priorities')}))`), {
       priorities: JSON.stringify(filters.priorities),
     });

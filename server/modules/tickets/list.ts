@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { BREACHING_SOON_MS, type TicketFilters } from './filters.js';
 import { inScope, teamIdsOf, ticketAccess, type TicketAccess, type Viewer } from './policy.js';
 import { presentTicketPage } from './list-page.js';
-import { runBranch, SORT_KEYS, type Branch, type KeyRow, type SortColumn } from './list-branches.js';
+import { PRIORITY_RANK, runBranch, SORT_KEYS, type Branch, type KeyRow, type SortColumn } from './list-branches.js';
 import type { TicketView } from './schemas.js';
 import type { TicketRow } from './queries.js';
 
@@ -147,7 +147,15 @@ function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, inpu
     add((eb) => eb.and([eb('tickets.status', 'in', statuses)]));
     return { where, scope, branches: [{}], empty };
   }
-  const branches = statuses.flatMap((status) => drivers(filters, access, viewer, input.viewerTeams).map((scope) => ({ status, scope })));
+  const branches: Branch[] = statuses.flatMap((status) => drivers(filters, access, viewer, input.viewerTeams).map((scope) => ({ status, scope })));
+  // A priority filter walked the activity index and read every row to test its priority (an
+  // agent's urgent tickets in their teams: 6 ms); a branch per priority walks a priority index
+  // (status or assignee or team, then rank, then last activity) in order instead.
+  const byRank = filters.priorities && (filters.sort === 'last_activity' || filters.sort === 'priority');
+  if (byRank && filters.priorities) {
+    const ranks = [...new Set(filters.priorities.map((p) => PRIORITY_RANK[p]))];
+    return { where, scope, branches: branches.flatMap((b) => ranks.map((priorityRank) => ({ ...b, priorityRank }))), empty };
+  }
   return { where, scope, branches, empty };
 }
 

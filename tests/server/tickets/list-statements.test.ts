@@ -131,6 +131,31 @@ describe('a page of the ticket list', () => {
     }
   });
 
+  it('serves a priority filter from the priority indexes, one branch per priority, in order', async () => {
+    for (const [query, session] of [
+      ['view=team&priority=urgent', agent],
+      ['view=all&priority=urgent,high', agent],
+      ['view=all&priority=high&sort=priority', t.admin],
+      ['view=mine&priority=urgent,normal', agent],
+    ] as const) {
+      const calls: Array<{ sql: string; args: unknown[] }> = [];
+      let page: Page | undefined;
+      await statementsDuring(async () => {
+        page = (await as(t, session).get<Page>(`/tickets?${query}&limit=50`)).body;
+      }, calls);
+      const wanted = new URLSearchParams(query).get('priority')!.split(',');
+      expect(page?.items.length, query).toBeGreaterThan(0);
+      expect(page?.items.every((i) => wanted.includes(i.priority)), query).toBe(true);
+      const branches = calls.filter((c) => /^select "tickets"\."[a-z_]+", /.test(c.sql) && !touches('contacts')(c.sql));
+      expect(branches.length, query).toBeGreaterThan(0);
+      for (const { sql, args } of branches) {
+        const plan = (t.ctx.database.sqlite.prepare(`explain query plan ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail);
+        expect(plan.some((d) => d.includes('priority_rank=?')), `${query}: ${plan.join(' / ')}`).toBe(true);
+        expect(plan.some((d) => /TEMP B-TREE/.test(d)), `${query}: ${plan.join(' / ')}`).toBe(false);
+      }
+    }
+  });
+
   it('presents what the ticket itself presents: labels alphabetical, assignee, team, contact, unread', async () => {
     const page = (await as(t, agent).get<Page>('/tickets?view=all&limit=50')).body;
     expect(page.items.length).toBe(12);
