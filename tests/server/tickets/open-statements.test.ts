@@ -8,13 +8,15 @@ type Detail = { ticket: TicketView; messages: Array<{ id: number }>; events: unk
 
 let t: TestApp;
 let agent: Session;
+let teamId: number;
+let labelId: number;
 const tickets: number[] = [];
 
 beforeAll(async () => {
   t = await createTestApp();
   agent = await t.signIn('agent');
-  const teamId = await makeTeam(t, 'Billing', [agent.agentId]);
-  await makeLabel(t, 'refund');
+  teamId = await makeTeam(t, 'Billing', [agent.agentId]);
+  labelId = await makeLabel(t, 'refund');
   for (let i = 0; i < 4; i++) {
     const { ticketId } = await inboundTicket(t, { subject: `s${i}` });
     await as(t, t.admin).patch(`/tickets/${ticketId}`, { assigneeId: agent.agentId, teamId, labels: ['refund'], priority: 'high' });
@@ -80,5 +82,26 @@ describe('opening a ticket', () => {
     const compiled = await compiledDuring(() => open(fourth));
     expect(compiled, 'queries compiled to open a second ticket over the socket').toBe(0);
     ws.terminate();
+  });
+
+  // Nothing on these paths is cached: a statement compiled once still reads today's names and teams.
+  it('shows a renamed label, a renamed team and a changed membership on the next open and list', async () => {
+    const id = tickets[1] as number;
+    await as(t, t.admin).patch(`/tickets/${id}`, { assigneeId: null });
+    expect((await as(t, agent).get<Detail>(`/tickets/${id}`)).body.ticket.labels).toEqual(['refund']);
+    expect((await as(t, t.admin).patch(`/labels/${labelId}`, { name: '退款' })).status).toBe(200);
+    expect((await as(t, t.admin).patch(`/teams/${teamId}`, { name: '账单' })).status).toBe(200);
+    const opened = (await as(t, agent).get<Detail>(`/tickets/${id}`)).body.ticket;
+    expect([opened.labels, opened.team?.name]).toEqual([['退款'], '账单']);
+    const listed = (await as(t, agent).get<{ items: TicketView[] }>('/tickets?view=team&limit=50')).body.items.find((i) => i.id === id);
+    expect([listed?.labels, listed?.team?.name]).toEqual([['退款'], '账单']);
+
+    // Out of the team, the agent no longer sees its tickets assigned to someone else.
+    await as(t, t.admin).patch(`/tickets/${id}`, { assigneeId: t.admin.agentId });
+    expect((await as(t, agent).get(`/tickets/${id}`)).status).toBe(200);
+    expect((await as(t, t.admin).patch(`/teams/${teamId}`, { memberIds: [] })).status).toBe(200);
+    expect((await as(t, agent).get(`/tickets/${id}`)).status).toBe(404);
+    const all = (await as(t, agent).get<{ items: TicketView[] }>('/tickets?view=all&limit=50')).body.items;
+    expect(all.some((i) => i.id === id)).toBe(false);
   });
 });
