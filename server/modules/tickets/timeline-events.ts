@@ -149,7 +149,6 @@ export function presentTimelineEvent(ticketId: number, row: EventRow): TimelineE
   };
 }
 
-/** The ticket's changes within a span of its timeline, oldest first. */
 type SpanValues = { ticketId: number; from: number; to: number; afterId: number; afterMessageId: number };
 
 /**
@@ -179,6 +178,7 @@ function preparedFor(span: EventSpan, limit: number): PreparedQuery<DbOrTx, Part
   return query;
 }
 
+/** The ticket's changes within a span of its timeline, oldest first. */
 export async function timelineEvents(db: DbOrTx, ticketId: number, span: EventSpan, limit = EVENT_LIMIT): Promise<TimelineEventView[]> {
   const values: Partial<SpanValues> = { ticketId };
   if (span.from !== undefined) values.from = span.from;
