@@ -28,6 +28,7 @@ import * as m0028 from './0028-csat-surveys.js';
 import * as m0029 from './0029-customer-portal.js';
 import * as m0030 from './0030-answer-bot.js';
 import * as m0031 from './0031-report-digest.js';
+import * as m0033 from './0033-created-sort-indexes.js';
 import * as m0035 from './0035-bot-handled-and-retention.js';
 
 /**
@@ -64,5 +65,6 @@ export const migrations: Record<string, Migration> = {
   '0029-customer-portal': m0029,
   '0030-answer-bot': m0030,
   '0031-report-digest': m0031,
+  '0033-created-sort-indexes': m0033,
   '0035-bot-handled-and-retention': m0035,
 };

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 import type { WidgetConversationsTable, WidgetMessagesTable, WidgetVisitorsTable } from './tables.js';
 
 export type VisitorRow = Selectable<WidgetVisitorsTable>;
@@ -46,14 +47,14 @@ export const findConversation = (db: DbOrTx, visitorId: string, id: string): Pro
     .where('visitor_id', '=', visitorId)
     .executeTakeFirst();
 
+// Asked each time an agent opens any ticket (to show the visitor it was read): compiled once.
+const conversationOfTicket = prepared((db: DbOrTx, p: { ticketId: number }) =>
+  db.selectFrom('widget_conversations').selectAll().where('ticket_id', '=', p.ticketId).orderBy('created_at', 'desc').limit(1),
+);
+
 /** The chat a ticket came from: the latest one, when a ticket was continued by several chats. */
 export const conversationForTicket = (db: DbOrTx, ticketId: number): Promise<ConversationRow | undefined> =>
-  db
-    .selectFrom('widget_conversations')
-    .selectAll()
-    .where('ticket_id', '=', ticketId)
-    .orderBy('created_at', 'desc')
-    .executeTakeFirst();
+  conversationOfTicket.first(db, { ticketId });
 
 export async function insertConversation(db: DbOrTx, row: ConversationRow): Promise<void> {
   await db.insertInto('widget_conversations').values(row).execute();

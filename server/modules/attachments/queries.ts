@@ -1,5 +1,6 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 import type { AttachmentsTable } from './tables.js';
 
 export type AttachmentRow = Selectable<AttachmentsTable>;
@@ -20,6 +21,18 @@ export async function linkAttachments(db: DbOrTx, messageId: number, attachmentI
     .execute();
 }
 
+// Every opened ticket asks for its page of messages: one statement for any number of them, where
+// an IN list of 100 ids was built, compiled and prepared afresh per page size.
+const attachmentsOfMessageList = prepared((db: DbOrTx, p: { ids: string }) =>
+  db
+    .selectFrom('message_attachments')
+    .innerJoin('attachments', 'attachments.id', 'message_attachments.attachment_id')
+    .selectAll('attachments')
+    .select('message_attachments.message_id')
+    .where((eb) => sql<boolean>`${eb.ref('message_attachments.message_id')} in (select value from json_each(${p.ids}))`)
+    .orderBy('attachments.id'),
+);
+
 /** Attachments per message, in upload order. */
 export async function attachmentsOfMessages(
   db: DbOrTx,
@@ -27,14 +40,7 @@ export async function attachmentsOfMessages(
 ): Promise<Map<number, AttachmentRow[]>> {
   const byMessage = new Map<number, AttachmentRow[]>();
   if (messageIds.length === 0) return byMessage;
-  const rows = await db
-    .selectFrom('message_attachments')
-    .innerJoin('attachments', 'attachments.id', 'message_attachments.attachment_id')
-    .selectAll('attachments')
-    .select('message_attachments.message_id')
-    .where('message_attachments.message_id', 'in', messageIds)
-    .orderBy('attachments.id')
-    .execute();
+  const rows = await attachmentsOfMessageList.all(db, { ids: JSON.stringify(messageIds) });
   for (const { message_id, ...row } of rows) {
     const list = byMessage.get(message_id) ?? [];
     list.push(row);

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
 import type { ContactIdentitiesTable, ContactsTable } from './tables.js';
@@ -91,15 +91,24 @@ export async function addIdentities(
   return taken;
 }
 
+// Opening a ticket presents its contact: one JSON parameter keeps each of these one prepared
+// statement whatever the number of contacts.
+const inIds = (column: string, ids: string) => sql<boolean>`${sql.ref(column)} in (select value from json_each(${ids}))`;
+const identitiesOfList = prepared((db: DbOrTx, p: { ids: string }) =>
+  db.selectFrom('contact_identities').selectAll().where(inIds('contact_id', p.ids)).orderBy('id'),
+);
+const ticketCountsOfList = prepared((db: DbOrTx, p: { ids: string }) =>
+  db
+    .selectFrom('tickets')
+    .select(['contact_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where(inIds('tickets.contact_id', p.ids))
+    .groupBy('contact_id'),
+);
+
 export async function identitiesOf(db: DbOrTx, contactIds: number[]): Promise<Map<number, IdentityRow[]>> {
   const map = new Map<number, IdentityRow[]>();
   if (contactIds.length === 0) return map;
-  const rows = await db
-    .selectFrom('contact_identities')
-    .selectAll()
-    .where('contact_id', 'in', contactIds)
-    .orderBy('id')
-    .execute();
+  const rows = await identitiesOfList.all(db, { ids: JSON.stringify(contactIds) });
   for (const r of rows) {
     const list = map.get(r.contact_id) ?? [];
     list.push(r);
@@ -110,11 +119,6 @@ export async function identitiesOf(db: DbOrTx, contactIds: number[]): Promise<Ma
 
 export async function ticketCountsOf(db: DbOrTx, contactIds: number[]): Promise<Map<number, number>> {
   if (contactIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('tickets')
-    .select(['contact_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('contact_id', 'in', contactIds)
-    .groupBy('contact_id')
-    .execute();
+  const rows = await ticketCountsOfList.all(db, { ids: JSON.stringify(contactIds) });
   return new Map(rows.map((r) => [r.contact_id, Number(r.n)]));
 }

@@ -1,5 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 import type { SlaPoliciesTable, SlaTargetsTable } from './tables.js';
 
 export type SlaPolicyRow = Selectable<SlaPoliciesTable>;
@@ -35,8 +36,11 @@ export async function deletePolicyRow(db: DbOrTx, id: number): Promise<void> {
   await db.deleteFrom('sla_policies').where('id', '=', id).execute();
 }
 
-export const targetsOfTicket = (db: DbOrTx, ticketId: number): Promise<SlaTargetRow[]> =>
-  db.selectFrom('sla_targets').selectAll().where('ticket_id', '=', ticketId).orderBy('target').orderBy('cycle').execute();
+// Every opened ticket with a policy shows its clocks: compiled once.
+const targetsOfTicketQuery = prepared((db: DbOrTx, p: { ticketId: number }) =>
+  db.selectFrom('sla_targets').selectAll().where('ticket_id', '=', p.ticketId).orderBy('target').orderBy('cycle'),
+);
+export const targetsOfTicket = (db: DbOrTx, ticketId: number): Promise<SlaTargetRow[]> => targetsOfTicketQuery.all(db, { ticketId });
 
 /** Tickets whose clocks may still move: everything not closed. */
 export async function activeTicketIds(db: DbOrTx, afterId: number, limit: number): Promise<number[]> {

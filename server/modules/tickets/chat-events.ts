@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { now, type DbOrTx, type Tx } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 import type { Actor } from '../../realtime/bus.js';
 import type { KefuEvent } from '../../realtime/events.js';
 import { appendMessage } from './messages.js';
@@ -78,13 +79,17 @@ export async function recordChatEvent(ctx: AppContext, ticketId: number, ev: Cha
 }
 
 /** The newest rating on the ticket (a merged ticket may hold several chats' ratings). */
-export async function latestCsat(db: DbOrTx, ticketId: number): Promise<CsatView | null> {
-  const row = await db
+const latestCsatRow = prepared((db: DbOrTx, p: { ticketId: number }) =>
+  db
     .selectFrom('csat_ratings')
     .select(['score', 'comment', 'created_at', 'scale', 'source'])
-    .where('ticket_id', '=', ticketId)
+    .where('ticket_id', '=', p.ticketId)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .executeTakeFirst();
+    .limit(1),
+);
+
+export async function latestCsat(db: DbOrTx, ticketId: number): Promise<CsatView | null> {
+  const row = await latestCsatRow.first(db, { ticketId });
   return row ? { score: row.score, comment: row.comment, at: iso(row.created_at), scale: row.scale, source: row.source, ratedAt: iso(row.created_at) } : null;
 }

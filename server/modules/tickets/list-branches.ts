@@ -5,11 +5,15 @@ import type { Tables } from '../../db/tables.js';
 import { BREACHING_SOON_MS, type TicketFilters } from './filters.js';
 import type { TicketAccess, Viewer } from './policy.js';
 import type { TicketRow } from './queries.js';
+import type { TicketPriority } from './tables.js';
 
 /** The sort keys of one sort; the others are absent. */
 export type KeyRow = Pick<TicketRow, 'id'> & Partial<Pick<TicketRow, 'last_activity_at' | 'created_at' | 'priority_rank' | 'sla_due_at'>>;
 type TicketQuery = SelectQueryBuilder<Tables, 'tickets', KeyRow>;
 export type SortColumn = 'last_activity_at' | 'created_at' | 'priority_rank' | 'sla_due_at' | 'id';
+
+/** tickets.priority_rank as SQLite derives it (migration 0002). */
+export const PRIORITY_RANK: Record<TicketPriority, number> = { urgent: 3, high: 2, normal: 1, low: 0 };
 
 export const SORT_KEYS: Record<TicketFilters['sort'], SortColumn[]> = {
   last_activity: ['last_activity_at', 'id'],
@@ -22,6 +26,8 @@ export const SORT_KEYS: Record<TicketFilters['sort'], SortColumn[]> = {
 /** One slice of the list that an index serves in order: SQLite cannot merge-sort an IN list itself. */
 export interface Branch {
   status?: TicketRow['status'];
+  /** One priority's rank: the priority indexes then serve the branch in last-activity order. */
+  priorityRank?: number;
   scope?: { assigneeId: number | null } | { teamId: number };
 }
 
@@ -96,7 +102,14 @@ export function runBranch(
   else if (channel) add('name', (q, p) => q.where('tickets.channel_name', '=', str(p, 'channel')), { channel: channel.name });
   if (filters.sort === 'sla_due' || filters.sla !== undefined) add('sla', (q) => q.where('tickets.sla_due_at', 'is not', null));
   if (filters.sla === 'breaching') add('breaching', (q, p) => q.where('tickets.sla_due_at', '<=', num(p, 'soon')), { soon: Date.now() + BREACHING_SOON_MS });
-  if (filters.priorities) {
+  // Served by the report indexes on created_at and resolved_at (migration 0027).
+  for (const [name, column, range] of [['created', 'tickets.created_at', filters.created], ['resolved', 'tickets.resolved_at', filters.resolved]] as const) {
+    if (range?.from !== undefined) add(`${name}-from`, (q, p) => q.where(column, '>=', num(p, `${name}From`)), { [`${name}From`]: range.from });
+    if (range?.to !== undefined) add(`${name}-to`, (q, p) => q.where(column, '<', num(p, `${name}To`)), { [`${name}To`]: range.to });
+  }
+  if (branch.priorityRank !== undefined) {
+    add('rank', (q, p) => q.where('tickets.priority_rank', '=', num(p, 'rank')), { rank: branch.priorityRank });
+  } else if (filters.priorities) {
     add('priorities', (q, p) => q.where((eb) => sql<boolean>`${eb.ref('tickets.priority')} in (select value from json_each(${str(p, 'priorities')}))`), {
       priorities: JSON.stringify(filters.priorities),
     });
@@ -105,11 +118,10 @@ export function runBranch(
     const column = filters.bot === 'deflected' ? 'tickets.bot_deflected' : 'tickets.bot_handled';
     add(`bot-${filters.bot}`, (q) => q.where('tickets.channel_kind', '=', 'widget').where(column, '=', 1));
   }
-  for (const [name, column, range] of [['created', 'tickets.created_at', filters.created], ['resolved', 'tickets.resolved_at', filters.resolved]] as const) {
-    if (range?.from !== undefined) add(`${name}-from`, (q, p) => q.where(column, '>=', num(p, `${name}From`)), { [`${name}From`]: range.from });
-    if (range?.to !== undefined) add(`${name}-to`, (q, p) => q.where(column, '<', num(p, `${name}To`)), { [`${name}To`]: range.to });
-  }
-  if (!access.all && !scope) {
+  // An agent always sees their own and unassigned tickets: the scope test would only make SQLite
+  // read each row for its team when the assignee already narrows the list.
+  const ownOrUnassigned = filters.view === 'mine' || filters.view === 'unassigned' || filters.assignee === 'me' || filters.assignee === 'none';
+  if (!access.all && !scope && !ownOrUnassigned) {
     add(
       'scope',
       (q, p) =>

@@ -1,6 +1,6 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Compilable, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
-import { prepared } from '../../db/prepared.js';
+import { prepared, type PreparedQuery } from '../../db/prepared.js';
 import type { MessageKind, MessagesTable, TicketsTable } from './tables.js';
 
 export type TicketRow = Selectable<TicketsTable>;
@@ -172,26 +172,38 @@ export const findMessageByIdempotencyKey = (
   key: string,
 ): Promise<MessageRow | undefined> => messageByIdempotencyKey.first(db, { kind: channel.kind, name: channel.name, key });
 
+/**
+ * One prepared statement per page size, the limit written into its SQL (see LiteralLimitsPlugin:
+ * a bound limit makes SQLite prepare the statement again on every run). Page sizes are few.
+ */
+function perLimit<P>(build: (db: DbOrTx, p: P, limit: number) => Compilable<MessageRow>): (limit: number) => PreparedQuery<DbOrTx, P, MessageRow> {
+  const byLimit = new Map<number, PreparedQuery<DbOrTx, P, MessageRow>>();
+  return (limit) => {
+    let query = byLimit.get(limit);
+    if (!query) {
+      query = prepared((db: DbOrTx, p: P) => build(db, p, limit));
+      if (byLimit.size >= 200) byLimit.clear();
+      byLimit.set(limit, query);
+    }
+    return query;
+  };
+}
+
+const messagesAfter = perLimit((db, p: { ticketId: number; afterId: number }, limit) =>
+  db.selectFrom('messages').selectAll().where('ticket_id', '=', p.ticketId).where('id', '>', p.afterId).orderBy('id').limit(limit),
+);
+
 /** A page of a ticket's timeline, oldest first, after the message id `afterId`. */
 export const messagesOfTicket = (db: DbOrTx, ticketId: number, afterId: number, limit: number): Promise<MessageRow[]> =>
-  db
-    .selectFrom('messages')
-    .selectAll()
-    .where('ticket_id', '=', ticketId)
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+  messagesAfter(limit).all(db, { ticketId, afterId });
+
+const latestMessages = perLimit((db, p: { ticketId: number }, limit) =>
+  db.selectFrom('messages').selectAll().where('ticket_id', '=', p.ticketId).orderBy('id', 'desc').limit(limit),
+);
 
 /** The newest `limit` messages, returned oldest first. */
 export async function latestMessagesOfTicket(db: DbOrTx, ticketId: number, limit: number): Promise<MessageRow[]> {
-  const rows = await db
-    .selectFrom('messages')
-    .selectAll()
-    .where('ticket_id', '=', ticketId)
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+  const rows = await latestMessages(limit).all(db, { ticketId });
   return rows.reverse();
 }
 
@@ -221,21 +233,27 @@ export async function labelNamesOf(db: DbOrTx, ticketIds: number[]): Promise<Map
   return byTicket;
 }
 
-export async function readTimesOf(db: DbOrTx, agentId: number, ticketIds: number[]): Promise<Map<number, number>> {
-  if (ticketIds.length === 0) return new Map();
-  const rows = await db
+const readTimes = prepared((db: DbOrTx, p: { agentId: number; ids: string }) =>
+  db
     .selectFrom('ticket_reads')
     .select(['ticket_id', 'read_at'])
-    .where('agent_id', '=', agentId)
-    .where('ticket_id', 'in', ticketIds)
-    .execute();
+    .where('agent_id', '=', p.agentId)
+    .where((eb) => sql<boolean>`${eb.ref('ticket_id')} in (select value from json_each(${p.ids}))`),
+);
+
+export async function readTimesOf(db: DbOrTx, agentId: number, ticketIds: number[]): Promise<Map<number, number>> {
+  if (ticketIds.length === 0) return new Map();
+  const rows = await readTimes.all(db, { agentId, ids: JSON.stringify(ticketIds) });
   return new Map(rows.map((r) => [r.ticket_id, r.read_at]));
 }
 
-export async function markRead(db: DbOrTx, agentId: number, ticketId: number, at: number): Promise<void> {
-  await db
+const upsertRead = prepared((db: DbOrTx, p: { agentId: number; ticketId: number; at: number }) =>
+  db
     .insertInto('ticket_reads')
-    .values({ agent_id: agentId, ticket_id: ticketId, read_at: at })
-    .onConflict((oc) => oc.columns(['agent_id', 'ticket_id']).doUpdateSet({ read_at: at }))
-    .execute();
+    .values({ agent_id: p.agentId, ticket_id: p.ticketId, read_at: p.at })
+    .onConflict((oc) => oc.columns(['agent_id', 'ticket_id']).doUpdateSet({ read_at: p.at })),
+);
+
+export async function markRead(db: DbOrTx, agentId: number, ticketId: number, at: number): Promise<void> {
+  await upsertRead.execute(db, { agentId, ticketId, at });
 }

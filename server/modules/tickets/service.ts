@@ -13,6 +13,7 @@ import { applyTicketPatch, type TicketPatch } from './patch.js';
 import { writeAgentMessage } from './post-message.js';
 import { agentActor, canSeeTicket, ticketAccess, visibleTicket, type Viewer } from './policy.js';
 import { presentMessages, presentOneTicket } from './presenter.js';
+import { presentTicketPage } from './list-page.js';
 import { canSend, firstOutboundChannel, isConfigured, NOTE_ONLY_CHANNEL, replyChannelOf, type ChannelRef, type ReplyChannel } from './reply-channel.js';
 import { insertTicket, latestMessagesOfTicket, markRead, messagesOfTicket, readTimesOf } from './queries.js';
 import type { CsatView, MessageView, TicketView, TimelineEventView } from './schemas.js';
@@ -54,7 +55,11 @@ export async function getTicketDetail(ctx: AppContext, viewer: Viewer, id: numbe
     return { messages, events };
   };
   const [ticket, { messages, events }, contact, csat, sla] = await Promise.all([
-    presentOneTicket(ctx.db, row, viewer.id),
+    // The list's page statement: names, labels and the read mark in one prepared query.
+    presentTicketPage(ctx.db, [id], viewer.id).then(([view]) => {
+      if (!view) throw new NotFound('ticket');
+      return view;
+    }),
     timeline(),
     findContact(ctx.db, row.contact_id).then((c) => {
       if (!c) throw new NotFound('contact');

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { prepared, type Bound, type PreparedQuery } from '../../db/prepared.js';
 import { parseJsonObject } from './json.js';
 import { iso } from './presenter.js';
 import {
@@ -148,9 +149,43 @@ export function presentTimelineEvent(ticketId: number, row: EventRow): TimelineE
   };
 }
 
+type SpanValues = { ticketId: number; from: number; to: number; afterId: number; afterMessageId: number };
+
+/**
+ * timelineEventsQuery compiled once per shape of span (which bounds it has) and limit: every opened
+ * ticket and page of messages asks, and compiling the seven joins cost more than running them.
+ */
+const byShape = new Map<string, PreparedQuery<DbOrTx, Partial<SpanValues>, EventRow>>();
+
+function preparedFor(span: EventSpan, limit: number): PreparedQuery<DbOrTx, Partial<SpanValues>, EventRow> {
+  const key = `${limit} ${span.from !== undefined} ${span.to !== undefined} ${span.afterId !== undefined} ${span.afterMessageId !== undefined}`;
+  let query = byShape.get(key);
+  if (!query) {
+    query = prepared((db: DbOrTx, p: Partial<SpanValues>) => {
+      const shape: EventSpan = {
+        from: span.from === undefined ? undefined : p.from,
+        to: span.to === undefined ? undefined : p.to,
+        afterId: span.afterId === undefined ? undefined : p.afterId,
+        afterMessageId: span.afterMessageId === undefined ? undefined : p.afterMessageId,
+      };
+      const raw = timelineEventsQuery(p.ticketId as number, shape, limit);
+      return { compile: () => raw.compile(db) };
+    });
+    // Shapes are 16 per limit; the bound only keeps odd limits from growing the map forever.
+    if (byShape.size >= 100) byShape.clear();
+    byShape.set(key, query);
+  }
+  return query;
+}
+
 /** The ticket's changes within a span of its timeline, oldest first. */
 export async function timelineEvents(db: DbOrTx, ticketId: number, span: EventSpan, limit = EVENT_LIMIT): Promise<TimelineEventView[]> {
-  const { rows } = await timelineEventsQuery(ticketId, span, limit).execute(db);
+  const values: Partial<SpanValues> = { ticketId };
+  if (span.from !== undefined) values.from = span.from;
+  if (span.to !== undefined) values.to = span.to;
+  if (span.afterId !== undefined) values.afterId = span.afterId;
+  if (span.afterMessageId !== undefined) values.afterMessageId = span.afterMessageId;
+  const rows = await preparedFor(span, limit).all(db, values as Bound<Partial<SpanValues>>);
   const out: TimelineEventView[] = [];
   for (let i = rows.length - 1; i >= 0; i--) {
     const row = rows[i];

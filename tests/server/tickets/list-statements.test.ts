@@ -13,7 +13,7 @@ let agent: Session;
  * Every SQL statement SQLite runs while `fn` does: better-sqlite3's statement methods are wrapped
  * for the duration and pass every call through unchanged.
  */
-async function statementsDuring(fn: () => Promise<unknown>): Promise<string[]> {
+async function statementsDuring(fn: () => Promise<unknown>, calls: Array<{ sql: string; args: unknown[] }> = []): Promise<string[]> {
   const proto = Object.getPrototypeOf(t.ctx.database.sqlite.prepare('select 1')) as Record<string, (...args: unknown[]) => unknown>;
   const seen: string[] = [];
   const originals = new Map<string, (...args: unknown[]) => unknown>();
@@ -22,6 +22,7 @@ async function statementsDuring(fn: () => Promise<unknown>): Promise<string[]> {
     originals.set(name, original);
     proto[name] = function (this: { source: string }, ...args: unknown[]) {
       seen.push(this.source);
+      calls.push({ sql: this.source, args });
       return original.apply(this, args);
     };
   }
@@ -99,6 +100,59 @@ describe('a page of the ticket list', () => {
       }
     } finally {
       executor.compileQuery = compileQuery;
+    }
+  });
+
+  it('walks a covering index in the sort order for every branch of every view and sort', async () => {
+    for (const view of ['all', 'mine', 'unassigned', 'team']) {
+      for (const sort of ['last_activity', 'created', 'priority']) {
+        for (const session of [agent, t.admin]) {
+          const calls: Array<{ sql: string; args: unknown[] }> = [];
+          await statementsDuring(() => as(t, session).get<Page>(`/tickets?view=${view}&sort=${sort}&limit=50`), calls);
+          // The branches read sort keys only; the page statement joins the names in afterwards.
+          const branches = calls.filter((c) => /^select "tickets"\."[a-z_]+", /.test(c.sql) && !touches('contacts')(c.sql));
+          // The admin is in no team: their team view is known to be empty without a query.
+          if (session === agent) expect(branches.length, `view=${view} sort=${sort}`).toBeGreaterThan(0);
+          for (const { sql, args } of branches) {
+            const plan = (t.ctx.database.sqlite.prepare(`explain query plan ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail);
+            const where = `view=${view} sort=${sort} ${session === agent ? 'agent' : 'admin'}: ${plan.join(' / ')}`;
+            // The index narrows by the branch's assignee or team, not only by status.
+            for (const column of ['assignee_id', 'team_id']) {
+              if (sql.includes(`"tickets"."${column}" = ?`) || sql.includes(`"tickets"."${column}" is null`)) {
+                expect(plan.some((d) => d.includes(`${column}=?`) || d.includes(`${column} IS NULL`) || d.includes(`${column}=NULL`)), where).toBe(true);
+              }
+            }
+            // priority_rank is a virtual column: SQLite reads the row for it even from an index that holds it.
+            if (sort !== 'priority') expect(plan.some((d) => /COVERING INDEX/.test(d)), where).toBe(true);
+            expect(plan.some((d) => /TEMP B-TREE/.test(d)), where).toBe(false);
+          }
+        }
+      }
+    }
+  });
+
+  it('serves a priority filter from the priority indexes, one branch per priority, in order', async () => {
+    for (const [query, session] of [
+      ['view=team&priority=urgent', agent],
+      ['view=all&priority=urgent,high', agent],
+      ['view=all&priority=high&sort=priority', t.admin],
+      ['view=mine&priority=urgent,normal', agent],
+    ] as const) {
+      const calls: Array<{ sql: string; args: unknown[] }> = [];
+      let page: Page | undefined;
+      await statementsDuring(async () => {
+        page = (await as(t, session).get<Page>(`/tickets?${query}&limit=50`)).body;
+      }, calls);
+      const wanted = new URLSearchParams(query).get('priority')!.split(',');
+      expect(page?.items.length, query).toBeGreaterThan(0);
+      expect(page?.items.every((i) => wanted.includes(i.priority)), query).toBe(true);
+      const branches = calls.filter((c) => /^select "tickets"\."[a-z_]+", /.test(c.sql) && !touches('contacts')(c.sql));
+      expect(branches.length, query).toBeGreaterThan(0);
+      for (const { sql, args } of branches) {
+        const plan = (t.ctx.database.sqlite.prepare(`explain query plan ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail);
+        expect(plan.some((d) => d.includes('priority_rank=?')), `${query}: ${plan.join(' / ')}`).toBe(true);
+        expect(plan.some((d) => /TEMP B-TREE/.test(d)), `${query}: ${plan.join(' / ')}`).toBe(false);
+      }
     }
   });
 
