@@ -33,7 +33,7 @@ interface Server {
 async function startServer(mode: 'kefu' | 'bare'): Promise<Server> {
   // KEFU_BENCH_PROFILE=<dir> writes a CPU profile of each server process there.
   const profile = process.env.KEFU_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KEFU_BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(here, 'widget-server.ts'), mode], {
+  const child = spawn(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', path.join(here, 'widget-server.ts'), mode], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const ready = await new Promise<{ port: number; token?: string; cookies?: string[] }>((resolve, reject) => {
@@ -52,14 +52,16 @@ interface Usage {
   rss: number;
   /** V8 heap in use and memory outside it (Buffers, native objects): where the RSS is */
   heapUsed: number;
+  /** heap in use after a full collection */
+  liveHeap: number;
   external: number;
   cpuMs: number;
 }
 
-const usageOf = (server: Server) =>
+const usageOf = (server: Server, collect = false) =>
   new Promise<Usage>((resolve) => {
     server.child.once('message', (m) => resolve(m as Usage));
-    server.child.send('usage');
+    server.child.send(collect ? 'usage-gc' : 'usage');
   });
 const rssOf = async (server: Server) => (await usageOf(server)).rss;
 
@@ -239,9 +241,10 @@ async function kefuRun(figures: Figure[]): Promise<number> {
   figures.push({ name: `kefu: visitor→agent max at ${RATE} msg/s`, value: p.max, unit: 'ms' });
   figures.push({ name: 'kefu: messages not at the agent 120 s after the last send', value: p.lost + cold.lost, unit: '', target: '< 1' });
   const withAgents = agentsChild ? ` and ${cookies.length} agent sockets` : '';
-  const loaded = await usageOf(server);
+  const loaded = await usageOf(server, true);
   figures.push({ name: `kefu: server RSS with ${VISITORS} visitors${withAgents} after load`, value: mb(loaded.rss), unit: 'MB', ...(agentsChild ? { target: '< 200' } : {}) });
   figures.push({ name: 'kefu: of which V8 heap in use', value: mb(loaded.heapUsed), unit: 'MB' });
+  figures.push({ name: 'kefu: V8 heap still reachable after a full GC', value: mb(loaded.liveHeap), unit: 'MB' });
   figures.push({ name: 'kefu: of which outside the heap (Buffers, native)', value: mb(loaded.external), unit: 'MB' });
   log(`kefu: burst of ${BURST} ...`);
   const { value: throughput, cpuMs } = await withServerCpu(server, () => burst(r));

@@ -23,10 +23,15 @@ import { createApiToken } from '../../server/modules/agents/tokens.js';
 
 const mode = process.argv[2] ?? 'kefu';
 process.on('message', (m) => {
-  if (m === 'usage') {
+  if (m === 'usage' || m === 'usage-gc') {
     const cpu = process.cpuUsage();
     const mem = process.memoryUsage();
-    process.send?.({ rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, cpuMs: (cpu.user + cpu.system) / 1000 });
+    // The heap still reachable (after a full collection, when --expose-gc allows one) tells a leak or a
+    // cache from garbage not yet collected; RSS is read before it, as it was.
+    // Only when asked: a collection between two CPU readings would count in a per-message figure.
+    if (m === 'usage-gc') (globalThis as { gc?: () => void }).gc?.();
+    const live = m === 'usage-gc' ? process.memoryUsage().heapUsed : mem.heapUsed;
+    process.send?.({ rss: mem.rss, heapUsed: mem.heapUsed, liveHeap: live, external: mem.external, cpuMs: (cpu.user + cpu.system) / 1000 });
   }
 });
 
