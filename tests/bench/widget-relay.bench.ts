@@ -6,6 +6,7 @@
  * For the memory figure at size: KEFU_BENCH_DATA_DIR (a copy of a seeded data directory, e.g. 200,000
  * tickets; it is written to) and KEFU_BENCH_AGENT_SOCKETS (agent sockets held open by a child process,
  * agent-sockets-child.ts, through the whole run, so their frames cost the server what they would).
+ * KEFU_BENCH_HEAP_SNAPSHOT=<file> has the server write a heap snapshot there after the load.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -245,6 +246,14 @@ async function kefuRun(figures: Figure[]): Promise<number> {
   figures.push({ name: `kefu: server RSS with ${VISITORS} visitors${withAgents} after load`, value: mb(loaded.rss), unit: 'MB', ...(agentsChild ? { target: '< 200' } : {}) });
   figures.push({ name: 'kefu: of which V8 heap in use', value: mb(loaded.heapUsed), unit: 'MB' });
   figures.push({ name: 'kefu: V8 heap still reachable after a full GC', value: mb(loaded.liveHeap), unit: 'MB' });
+  const snapshot = process.env.KEFU_BENCH_HEAP_SNAPSHOT;
+  if (snapshot) {
+    const written = await new Promise<unknown>((resolve) => {
+      server.child.once('message', resolve);
+      server.child.send({ snapshot });
+    });
+    log(`kefu: heap snapshot written: ${JSON.stringify(written)}`);
+  }
   figures.push({ name: 'kefu: of which outside the heap (Buffers, native)', value: mb(loaded.external), unit: 'MB' });
   log(`kefu: burst of ${BURST} ...`);
   const { value: throughput, cpuMs } = await withServerCpu(server, () => burst(r));

@@ -5,12 +5,14 @@
  * Prints `READY {...}` once listening; answers `usage` (RSS and CPU time) over IPC.
  * KEFU_BENCH_DATA_DIR runs Kefu on that data directory (a seeded copy: it is written to and kept)
  * instead of an empty one; KEFU_BENCH_AGENT_SOCKETS=n adds sign-in cookies of the first n active
- * agents to READY, for the bench to connect that many agent sockets.
+ * agents to READY, for the bench to connect that many agent sockets. Answers {snapshot: file} by
+ * writing a V8 heap snapshot there.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { buildApp } from '../../server/app.js';
 import { configFromObject } from '../../server/config/load.js';
@@ -23,6 +25,10 @@ import { createApiToken } from '../../server/modules/agents/tokens.js';
 
 const mode = process.argv[2] ?? 'kefu';
 process.on('message', (m) => {
+  if (typeof m === 'object' && m !== null && 'snapshot' in m) {
+    process.send?.({ written: writeHeapSnapshot(String((m as { snapshot: string }).snapshot)) });
+    return;
+  }
   if (m === 'usage' || m === 'usage-gc') {
     const cpu = process.cpuUsage();
     const mem = process.memoryUsage();
