@@ -9,7 +9,7 @@ import { createContext, type AppContext } from '../../server/context.js';
 import { createLogger } from '../../server/logger.js';
 import { dovecotUnavailable, startDovecot } from '../helpers/dovecot.js';
 import { tempDir } from '../helpers/app.js';
-import { mb, report, type Figure } from './lib.js';
+import { mb, report, threadBreakdown, threadCpuMs, type Figure } from './lib.js';
 
 /**
  * Raw emails per second through the pipe path (parse → thread → intake, as the HTTP upload runs
@@ -110,9 +110,11 @@ async function benchPipe(figures: Figure[], mode: PipeMode): Promise<void> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const main0 = mainThreadCpuMs();
+  const threads0 = threadCpuMs();
   await inFlight(mode.depth, mails, ingest);
   await searchable(ctx);
   const seconds = (performance.now() - t0) / 1000;
+  console.log(`  ${mode.label}: CPU per mail by thread: ${threadBreakdown(threads0, PIPE_N)}`);
   // process.cpuUsage covers every thread of the process, the parse workers included.
   const cpu = process.cpuUsage(cpu0);
   const mainFigure = mainThreadFigure(mode.label, PIPE_N, main0);
@@ -172,10 +174,12 @@ async function benchImap(figures: Figure[]): Promise<void> {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const main0 = mainThreadCpuMs();
+    const threads0 = threadCpuMs();
     receiver.start();
     await done;
     await searchable(ctx);
     const seconds = (performance.now() - t0) / 1000;
+    console.log(`  IMAP: CPU per mail by thread: ${threadBreakdown(threads0, IMAP_N)}`);
     const cpu = process.cpuUsage(cpu0);
     const mainFigure = mainThreadFigure('IMAP', IMAP_N, main0);
     await receiver.stop();

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 /** The p-th percentile (0–100) of samples, nearest-rank. */
@@ -69,3 +70,42 @@ export function report(figures: Figure[]): void {
 }
 
 export const mb = (bytes: number): number => bytes / 1024 / 1024;
+
+/** CPU milliseconds of each thread of this process so far, by task id (Linux /proc; empty elsewhere). */
+export function threadCpuMs(): Map<string, { name: string; ms: number }> {
+  const out = new Map<string, { name: string; ms: number }>();
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+      out.set(tid, { name, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 });
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/**
+ * Where the CPU went between two threadCpuMs() readings, per unit of work, busiest threads first.
+ * The main thread's task id is the pid; worker threads (parse pool, search index) show as their
+ * own tasks, which tells whether a figure is bound by the main thread or by the helpers.
+ */
+export function threadBreakdown(before: Map<string, { name: string; ms: number }>, units: number): string {
+  const after = threadCpuMs();
+  const rows: Array<[string, number]> = [];
+  for (const [tid, t] of after) {
+    const ms = t.ms - (before.get(tid)?.ms ?? 0);
+    if (ms > 0) rows.push([`${tid === String(process.pid) ? 'main' : t.name}#${tid}`, ms / units]);
+  }
+  rows.sort((a, b) => b[1] - a[1]);
+  return rows.map(([name, ms]) => `${name} ${ms.toFixed(2)} ms`).join(', ');
+}

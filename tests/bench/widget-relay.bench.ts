@@ -3,6 +3,10 @@
  * time each takes to reach an agent's websocket (visitor socket → intake → bus → agent hub). The same
  * relay through a bare `ws` server runs in the same process tree for comparison.
  * KEFU_BENCH_VISITORS, KEFU_BENCH_RATE and KEFU_BENCH_SECONDS change the load.
+ * For the memory figure at size: KEFU_BENCH_DATA_DIR (a copy of a seeded data directory, e.g. 200,000
+ * tickets; it is written to) and KEFU_BENCH_AGENT_SOCKETS (agent sockets held open by a child process,
+ * agent-sockets-child.ts, through the whole run, so their frames cost the server what they would).
+ * KEFU_BENCH_HEAP_SNAPSHOT=<file> has the server write a heap snapshot there after the load.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -24,30 +28,41 @@ interface Server {
   child: ChildProcess;
   port: number;
   token?: string;
+  cookies?: string[];
 }
 
 async function startServer(mode: 'kefu' | 'bare'): Promise<Server> {
   // KEFU_BENCH_PROFILE=<dir> writes a CPU profile of each server process there.
   const profile = process.env.KEFU_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KEFU_BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(here, 'widget-server.ts'), mode], {
+  const child = spawn(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', path.join(here, 'widget-server.ts'), mode], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
-  const ready = await new Promise<{ port: number; token?: string }>((resolve, reject) => {
+  const ready = await new Promise<{ port: number; token?: string; cookies?: string[] }>((resolve, reject) => {
     let buf = '';
     child.stdout?.on('data', (d: Buffer) => {
       buf += String(d);
       const line = buf.split('\n').find((l) => l.startsWith('READY '));
-      if (line) resolve(JSON.parse(line.slice(6)) as { port: number; token?: string });
+      if (line) resolve(JSON.parse(line.slice(6)) as { port: number; token?: string; cookies?: string[] });
     });
     child.on('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
   return { child, ...ready };
 }
 
-const usageOf = (server: Server) =>
-  new Promise<{ rss: number; cpuMs: number }>((resolve) => {
-    server.child.once('message', (m) => resolve(m as { rss: number; cpuMs: number }));
-    server.child.send('usage');
+interface Usage {
+  rss: number;
+  /** V8 heap in use and memory outside it (Buffers, native objects): where the RSS is */
+  heapUsed: number;
+  /** heap in use after a full collection */
+  liveHeap: number;
+  external: number;
+  cpuMs: number;
+}
+
+const usageOf = (server: Server, collect = false) =>
+  new Promise<Usage>((resolve) => {
+    server.child.once('message', (m) => resolve(m as Usage));
+    server.child.send(collect ? 'usage-gc' : 'usage');
   });
 const rssOf = async (server: Server) => (await usageOf(server)).rss;
 
@@ -57,6 +72,20 @@ async function withServerCpu<T>(server: Server, fn: () => Promise<T>): Promise<{
   const value = await fn();
   const after = await usageOf(server);
   return { value, cpuMs: after.cpuMs - before.cpuMs };
+}
+
+/** Agent sockets in a process of their own (see agent-sockets-child.ts); resolves once all have their hello. */
+async function agentSockets(url: string, cookies: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'agent-sockets-child.ts'), JSON.stringify({ url, cookies })], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      if (String(d).includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`agent socket process exited with ${code}`)));
+  });
+  return child;
 }
 
 async function pool<T>(items: T[], width: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
@@ -192,6 +221,11 @@ async function kefuRun(figures: Figure[]): Promise<number> {
   const open = visitors.filter((v) => v.readyState === WebSocket.OPEN).length;
   figures.push({ name: 'kefu: visitor sockets held open', value: open, unit: '', target: `> ${VISITORS - 1}` });
   figures.push({ name: `kefu: server RSS with ${VISITORS} visitors (idle)`, value: mb(await rssOf(server)), unit: 'MB' });
+  const cookies = server.cookies ?? [];
+  const agentsChild = cookies.length > 0 ? await agentSockets(`ws://${base}/api/v1/ws`, cookies) : null;
+  if (agentsChild) {
+    figures.push({ name: `kefu: server RSS with ${VISITORS} visitors and ${cookies.length} agent sockets (idle)`, value: mb(await rssOf(server)), unit: 'MB', target: '< 200' });
+  }
 
   const r = relay(visitors, agent);
   // The first seconds after start-up include compiling every code path of a message (JIT, prepared
@@ -207,7 +241,20 @@ async function kefuRun(figures: Figure[]): Promise<number> {
   figures.push({ name: `kefu: visitor→agent p99 at ${RATE} msg/s`, value: p.p99, unit: 'ms', target: '< 50' });
   figures.push({ name: `kefu: visitor→agent max at ${RATE} msg/s`, value: p.max, unit: 'ms' });
   figures.push({ name: 'kefu: messages not at the agent 120 s after the last send', value: p.lost + cold.lost, unit: '', target: '< 1' });
-  figures.push({ name: `kefu: server RSS with ${VISITORS} visitors after load`, value: mb(await rssOf(server)), unit: 'MB' });
+  const withAgents = agentsChild ? ` and ${cookies.length} agent sockets` : '';
+  const loaded = await usageOf(server, true);
+  figures.push({ name: `kefu: server RSS with ${VISITORS} visitors${withAgents} after load`, value: mb(loaded.rss), unit: 'MB', ...(agentsChild ? { target: '< 200' } : {}) });
+  figures.push({ name: 'kefu: of which V8 heap in use', value: mb(loaded.heapUsed), unit: 'MB' });
+  figures.push({ name: 'kefu: V8 heap still reachable after a full GC', value: mb(loaded.liveHeap), unit: 'MB' });
+  const snapshot = process.env.KEFU_BENCH_HEAP_SNAPSHOT;
+  if (snapshot) {
+    const written = await new Promise<unknown>((resolve) => {
+      server.child.once('message', resolve);
+      server.child.send({ snapshot });
+    });
+    log(`kefu: heap snapshot written: ${JSON.stringify(written)}`);
+  }
+  figures.push({ name: 'kefu: of which outside the heap (Buffers, native)', value: mb(loaded.external), unit: 'MB' });
   log(`kefu: burst of ${BURST} ...`);
   const { value: throughput, cpuMs } = await withServerCpu(server, () => burst(r));
   figures.push({ name: 'kefu: max relay throughput', value: throughput, unit: 'msg/s' });
@@ -215,6 +262,7 @@ async function kefuRun(figures: Figure[]): Promise<number> {
   figures.push({ name: 'kefu: server CPU per relayed message', value: cpuMs / BURST, unit: 'ms' });
   for (const v of visitors) v.terminate();
   agent.terminate();
+  agentsChild?.stdin?.write('quit\n');
   server.child.kill('SIGTERM');
   return throughput;
 }

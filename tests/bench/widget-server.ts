@@ -3,11 +3,16 @@
  * its own. `kefu`: a real Kefu with one widget channel. `bare`: a plain `ws` relay doing the least a
  * chat relay can do (parse, forward to the agent sockets, ack), for comparison.
  * Prints `READY {...}` once listening; answers `usage` (RSS and CPU time) over IPC.
+ * KEFU_BENCH_DATA_DIR runs Kefu on that data directory (a seeded copy: it is written to and kept)
+ * instead of an empty one; KEFU_BENCH_AGENT_SOCKETS=n adds sign-in cookies of the first n active
+ * agents to READY, for the bench to connect that many agent sockets. Answers {snapshot: file} by
+ * writing a V8 heap snapshot there.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { buildApp } from '../../server/app.js';
 import { configFromObject } from '../../server/config/load.js';
@@ -15,13 +20,24 @@ import { createContext } from '../../server/context.js';
 import { startCheckpointer } from '../../server/db/checkpointer.js';
 import { createLogger } from '../../server/logger.js';
 import { createAgent } from '../../server/modules/agents/service.js';
+import { createSession } from '../../server/modules/agents/sessions.js';
 import { createApiToken } from '../../server/modules/agents/tokens.js';
 
 const mode = process.argv[2] ?? 'kefu';
 process.on('message', (m) => {
-  if (m === 'usage') {
+  if (typeof m === 'object' && m !== null && 'snapshot' in m) {
+    process.send?.({ written: writeHeapSnapshot(String((m as { snapshot: string }).snapshot)) });
+    return;
+  }
+  if (m === 'usage' || m === 'usage-gc') {
     const cpu = process.cpuUsage();
-    process.send?.({ rss: process.memoryUsage().rss, cpuMs: (cpu.user + cpu.system) / 1000 });
+    const mem = process.memoryUsage();
+    // The heap still reachable (after a full collection, when --expose-gc allows one) tells a leak or a
+    // cache from garbage not yet collected; RSS is read before it, as it was.
+    // Only when asked: a collection between two CPU readings would count in a per-message figure.
+    if (m === 'usage-gc') (globalThis as { gc?: () => void }).gc?.();
+    const live = m === 'usage-gc' ? process.memoryUsage().heapUsed : mem.heapUsed;
+    process.send?.({ rss: mem.rss, heapUsed: mem.heapUsed, liveHeap: live, external: mem.external, cpuMs: (cpu.user + cpu.system) / 1000 });
   }
 });
 
@@ -47,7 +63,8 @@ if (mode === 'bare') {
     console.log(`READY ${JSON.stringify({ port })}`);
   });
 } else {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-widget-'));
+  const keptDir = process.env.KEFU_BENCH_DATA_DIR;
+  const dir = keptDir ?? mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-widget-'));
   const config = configFromObject({
     data_dir: dir,
     log: { level: 'silent' },
@@ -71,13 +88,17 @@ if (mode === 'bare') {
   const checkpointer = startCheckpointer(ctx.database, { logger: ctx.logger });
   ctx.onClose(() => checkpointer.stop());
   await ctx.search.start();
-  const agent = await createAgent(ctx, { email: 'bench@example.test', name: 'Bench Agent', role: 'admin', password: 'correct horse battery' });
+  const email = `bench-${Date.now().toString(36)}@example.test`;
+  const agent = await createAgent(ctx, { email, name: 'Bench Agent', role: 'admin', password: 'correct horse battery' });
   const { secret } = await createApiToken(ctx, agent.id, 'bench');
+  const agentSockets = Number(process.env.KEFU_BENCH_AGENT_SOCKETS ?? 0);
+  const others = await ctx.db.selectFrom('agents').select('id').where('active', '=', 1).where('id', '!=', agent.id).orderBy('id').limit(agentSockets).execute();
+  const cookies = await Promise.all(others.map(async (a) => `kefu_session=${(await createSession(ctx, a.id, {})).cookieValue}`));
   const { port } = app.server.address() as AddressInfo;
-  console.log(`READY ${JSON.stringify({ port, token: secret })}`);
+  console.log(`READY ${JSON.stringify({ port, token: secret, cookies })}`);
   process.on('SIGTERM', () => {
     void app.close().then(() => ctx.close()).finally(() => {
-      rmSync(dir, { recursive: true, force: true });
+      if (!keptDir) rmSync(dir, { recursive: true, force: true });
       process.exit(0);
     });
   });

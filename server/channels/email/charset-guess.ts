@@ -1,3 +1,4 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 
 /**
@@ -16,18 +17,9 @@ const EVERY_MULTIBYTE = ['gb18030', 'shift_jis', 'euc-jp', 'big5-hkscs', 'cp949'
 /** Labels whose bytes any single-byte table reads: only valid UTF-8 overrules them. */
 const SEVEN_BIT_ONLY = /^(iso-2022-.*|hz-gb-2312|us-ascii|ascii)$/i;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function isUtf8(bytes: Buffer): boolean {
-  try {
-    utf8.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const has8bit = (bytes: Buffer): boolean => bytes.some((b) => b >= 0x80);
+// Native checks: a fatal TextDecoder built a string of the whole sample just to see it is valid,
+// and a per-byte callback looked for high bytes; every text part of every mail goes through both.
+const has8bit = (bytes: Buffer): boolean => !isAscii(bytes);
 
 /** Share of characters a human would write: letters of the CJK scripts, kana, hangul, ASCII, punctuation. */
 function plausibility(text: string): number {

@@ -52,13 +52,25 @@ function decodeQp(text: string): Buffer {
   return Buffer.from(joined.replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
 }
 
+const PLAIN_BASE64 = /^[A-Za-z0-9+/\r\n]*=*[\r\n]*$/;
+
 /** The first bytes of a part's body after its transfer encoding, and whether that is all of it. */
 function bodySample(body: Buffer, encoding: string): { bytes: Buffer; cut: boolean } {
   const cut = body.length > SAMPLE_BYTES;
   const window = body.subarray(0, SAMPLE_BYTES);
   if (/^base64$/i.test(encoding)) {
-    const b64 = window.toString('latin1').replace(/[^A-Za-z0-9+/]/g, '');
-    return { bytes: Buffer.from(b64.slice(0, b64.length - (b64.length % 4)), 'base64'), cut };
+    const text = window.toString('latin1');
+    // A body cut short may end inside a group of four characters: that group is dropped. A whole
+    // body's last group is real text (a padded one, when the byte count is not a multiple of 3),
+    // and dropping it split the last character of a GBK or Big5 text, so its charset was not found.
+    // Lines of the alphabet with padding only at the end (what mail clients send) are decoded as
+    // they are, the decoder skipping line breaks; anything else is cleaned first.
+    if (PLAIN_BASE64.test(text)) {
+      const decoded = Buffer.from(text, 'base64');
+      return { bytes: cut ? decoded.subarray(0, decoded.length - (decoded.length % 3)) : decoded, cut };
+    }
+    const b64 = text.replace(/[^A-Za-z0-9+/]/g, '');
+    return { bytes: Buffer.from(cut ? b64.slice(0, b64.length - (b64.length % 4)) : b64, 'base64'), cut };
   }
   if (/^quoted-printable$/i.test(encoding)) return { bytes: decodeQp(window.toString('latin1')), cut };
   return { bytes: window, cut };

@@ -13,7 +13,7 @@ import {
   insertWidgetMessage,
   messageByClientId,
   openConversation,
-  updateConversation,
+  touchConversation,
   updateVisitor,
   visitorMessages,
   type ConversationRow,
@@ -98,7 +98,7 @@ async function storeVisitorMessage(
         // A new chat is the answer bot's first (when its widget has it on) before any agent's.
         await holdForBot(tx, ch.name, result.ticketId);
       }
-      else await updateConversation(tx, open.id, { ticket_id: result.ticketId, last_message_at: at });
+      else await touchConversation(tx, open.id, result.ticketId, at);
       if (visitor.contact_id !== result.contactId) await updateVisitor(tx, visitor.id, { contact_id: result.contactId });
       if (uploads.length > 0) {
         await tx.deleteFrom('widget_uploads').where('id', 'in', uploads.map((u) => u.id)).execute();

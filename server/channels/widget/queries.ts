@@ -30,14 +30,20 @@ export async function updateVisitor(
   await db.updateTable('widget_visitors').set(changes).where('id', '=', id).execute();
 }
 
-export const openConversation = (db: DbOrTx, visitorId: string): Promise<ConversationRow | undefined> =>
+// The statements every visitor message runs are prepared once (see PreparedQuery): built with the
+// query builder each time they cost more than SQLite takes to run them.
+const openConversationRow = prepared((db: DbOrTx, p: { visitorId: string }) =>
   db
     .selectFrom('widget_conversations')
     .selectAll()
-    .where('visitor_id', '=', visitorId)
+    .where('visitor_id', '=', p.visitorId)
     .where('status', '=', 'open')
     .orderBy('created_at', 'desc')
-    .executeTakeFirst();
+    .limit(1),
+);
+
+export const openConversation = (db: DbOrTx, visitorId: string): Promise<ConversationRow | undefined> =>
+  openConversationRow.first(db, { visitorId });
 
 export const findConversation = (db: DbOrTx, visitorId: string, id: string): Promise<ConversationRow | undefined> =>
   db
@@ -56,8 +62,34 @@ const conversationOfTicket = prepared((db: DbOrTx, p: { ticketId: number }) =>
 export const conversationForTicket = (db: DbOrTx, ticketId: number): Promise<ConversationRow | undefined> =>
   conversationOfTicket.first(db, { ticketId });
 
+const insertConversationRow = prepared((db: DbOrTx, p: ConversationRow) =>
+  db.insertInto('widget_conversations').values({
+    id: p.id,
+    visitor_id: p.visitor_id,
+    channel: p.channel,
+    ticket_id: p.ticket_id,
+    status: p.status,
+    offline: p.offline,
+    visitor_read_at: p.visitor_read_at,
+    agent_read_at: p.agent_read_at,
+    created_at: p.created_at,
+    ended_at: p.ended_at,
+    last_message_at: p.last_message_at,
+    transcript_sent_at: p.transcript_sent_at,
+  }),
+);
+
 export async function insertConversation(db: DbOrTx, row: ConversationRow): Promise<void> {
-  await db.insertInto('widget_conversations').values(row).execute();
+  await insertConversationRow.execute(db, row);
+}
+
+const touchConversationRow = prepared((db: DbOrTx, p: { id: string; ticketId: number; at: number }) =>
+  db.updateTable('widget_conversations').set({ ticket_id: p.ticketId, last_message_at: p.at }).where('id', '=', p.id),
+);
+
+/** A new message in an open chat: the ticket it went to and when. */
+export async function touchConversation(db: DbOrTx, id: string, ticketId: number, at: number): Promise<void> {
+  await touchConversationRow.execute(db, { id, ticketId, at });
 }
 
 export async function updateConversation(
@@ -68,23 +100,37 @@ export async function updateConversation(
   await db.updateTable('widget_conversations').set(changes).where('id', '=', id).execute();
 }
 
+const messageByClientIdRow = prepared((db: DbOrTx, p: { visitorId: string; clientId: string }) =>
+  db.selectFrom('widget_messages').selectAll().where('visitor_id', '=', p.visitorId).where('client_id', '=', p.clientId).limit(1),
+);
+
 export const messageByClientId = (db: DbOrTx, visitorId: string, clientId: string): Promise<WidgetMessageRow | undefined> =>
-  db
-    .selectFrom('widget_messages')
-    .selectAll()
-    .where('visitor_id', '=', visitorId)
-    .where('client_id', '=', clientId)
-    .executeTakeFirst();
+  messageByClientIdRow.first(db, { visitorId, clientId });
 
 export const messageByTicketMessageId = (db: DbOrTx, ticketMessageId: number): Promise<WidgetMessageRow | undefined> =>
   db.selectFrom('widget_messages').selectAll().where('ticket_message_id', '=', ticketMessageId).executeTakeFirst();
 
-export async function insertWidgetMessage(
-  db: DbOrTx,
-  row: Omit<WidgetMessageRow, 'id'>,
-): Promise<WidgetMessageRow> {
-  const inserted = await db.insertInto('widget_messages').values(row).returningAll().executeTakeFirstOrThrow();
-  return inserted;
+const insertWidgetMessageRow = prepared((db: DbOrTx, p: Omit<WidgetMessageRow, 'id'>) =>
+  db
+    .insertInto('widget_messages')
+    .values({
+      conversation_id: p.conversation_id,
+      visitor_id: p.visitor_id,
+      ticket_message_id: p.ticket_message_id,
+      client_id: p.client_id,
+      author_kind: p.author_kind,
+      author_name: p.author_name,
+      author_avatar: p.author_avatar,
+      text: p.text,
+      attachments: p.attachments,
+      created_at: p.created_at,
+      bot: p.bot,
+    })
+    .returningAll(),
+);
+
+export function insertWidgetMessage(db: DbOrTx, row: Omit<WidgetMessageRow, 'id'>): Promise<WidgetMessageRow> {
+  return insertWidgetMessageRow.one(db, row);
 }
 
 /** Newest first up to `limit`, older than `beforeId` when given; always scoped to one visitor. */

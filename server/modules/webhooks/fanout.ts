@@ -43,7 +43,9 @@ export class WebhookFanout {
     );
     const allEvents = sqlite.prepare<[], { events: string }>('select events from webhooks');
     this.#readWanted = () => new Set(allEvents.all().flatMap((w) => JSON.parse(w.events) as string[]));
-    this.#version = () => sqlite.pragma('data_version', { simple: true }) as number;
+    // Prepared once: sqlite.pragma() compiles a new statement on every call, and this runs for every event.
+    const dataVersion = sqlite.prepare<[], number>('pragma data_version').pluck();
+    this.#version = () => dataVersion.get() as number;
     const enqueue = prepareEnqueue(sqlite);
     this.#write = sqlite.transaction((item: OutgoingEvent): number => {
       const ids = subscribers

@@ -1,3 +1,4 @@
+import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intake } from '../../../server/intake/intake.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
@@ -53,5 +54,24 @@ describe('webhook fan-out of events nobody subscribes to', () => {
     expect(patch.statusCode, patch.body).toBe(200);
     await inbound();
     expect(await deliveries()).toEqual(['message.created', 'ticket.created']);
+  });
+
+  it('sees a webhook another connection wrote (a CLI next to the server) at the next event', async () => {
+    const before = (await deliveries()).length;
+    const cli = new SqliteDatabase(t.ctx.database.file, { fileMustExist: true });
+    try {
+      const at = Date.now();
+      cli
+        .prepare(
+          `insert into webhooks (url, secret, events, enabled, created_at, updated_at)
+           values ('http://127.0.0.1:9/cli-hook', 'cli-secret-0123456789abcdef', '["contact.created"]', 1, ?, ?)`,
+        )
+        .run(at, at);
+    } finally {
+      cli.close();
+    }
+    await inbound();
+    expect(busyAt.get('contact.created')).toBe(true);
+    expect((await deliveries()).slice(before)).toContain('contact.created');
   });
 });

@@ -181,3 +181,38 @@ describe('parseEmail over the fixture corpus', () => {
     }
   });
 });
+
+describe('a base64 text part whose bytes do not fit its label', () => {
+  const mislabelled = (body: Buffer): Buffer =>
+    Buffer.concat([
+      Buffer.from(
+        'From: Li <li@example.cn>\r\nTo: support@example.com\r\nSubject: refund\r\nMessage-ID: <mislabel@example.cn>\r\nMIME-Version: 1.0\r\n' +
+          'Content-Type: multipart/alternative; boundary="m"\r\n\r\n--m\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n',
+      ),
+      body,
+      Buffer.from('\r\n--m--\r\n'),
+    ]);
+  // One, two and three bytes past a whole base64 group: the padding differs for each.
+  const texts = ['您好，订单还没有发货，请帮我查一下。', '您好，订单还没有发货，请帮我查一下。谢', '您好，订单还没有发货，请帮我查一下。谢谢'];
+
+  it.each(texts)('reads GBK bytes labelled utf-8 as GB18030, in 76-character lines (%s)', async (text) => {
+    const p = await parseEmail(mislabelled(wrapBase64(iconv.encode(text, 'gbk'))), { maxAttachmentBytes: LIMIT });
+    expect(p.text.trim()).toBe(text);
+    expect(p.notes.join(' ')).toMatch(/declared charset utf-8 but was written in gb18030/);
+  });
+
+  it('reads them too when the base64 lines carry stray spaces and tabs', async () => {
+    const text = texts[2]!;
+    const lines = wrapBase64(iconv.encode(text, 'gbk')).toString('latin1').replace(/\r\n/g, ' \t\r\n');
+    const p = await parseEmail(mislabelled(Buffer.from(lines, 'latin1')), { maxAttachmentBytes: LIMIT });
+    expect(p.text.trim()).toBe(text);
+    expect(p.notes.join(' ')).toMatch(/written in gb18030/);
+  });
+
+  it('leaves valid UTF-8 under its utf-8 label alone', async () => {
+    const text = texts[1]!;
+    const p = await parseEmail(mislabelled(wrapBase64(Buffer.from(text))), { maxAttachmentBytes: LIMIT });
+    expect(p.text.trim()).toBe(text);
+    expect(p.notes).toEqual([]);
+  });
+});
