@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { Config } from './config/schema.js';
 import { databaseFile, openDatabase, type Database, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { openConfiguredPostgres } from './db/open-postgres.js';
+import { DatabaseStartupError } from './db/startup-error.js';
 import { Scheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
 import { diskCheck } from './ops/disk.js';
@@ -67,6 +69,16 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     attachments: path.join(config.data_dir, 'attachments'),
   };
   for (const dir of Object.values(paths)) ensurePrivateDir(dir);
+
+  if (config.database.driver === 'postgres') {
+    // The schema can be made and checked on PostgreSQL; the modules still reach for SQLite in
+    // places (issue #19), so serving stops here, after the checks, rather than failing later.
+    const postgres = await openConfiguredPostgres(config, logger);
+    await postgres.close();
+    throw new DatabaseStartupError(
+      `database.driver: the database at ${postgres.url} is reachable and its schema up to date, but serving from PostgreSQL is not finished in this version; use driver: sqlite`,
+    );
+  }
 
   const database = openDatabase(databaseFile(paths.data), { cacheMb: config.database.cache_mb });
   const closers: Array<() => Promise<void> | void> = [() => database.close()];
