@@ -3,6 +3,7 @@ import { migrations } from '../../migrations/index.js';
 import type { AnyDatabase } from './postgres.js';
 import { snapshotDatabase } from './snapshot.js';
 import { DatabaseStartupError } from './startup-error.js';
+import { preparePostgresSchema } from './dialect-sql.js';
 
 export interface MigrateResult {
   applied: string[];
@@ -83,6 +84,7 @@ export async function migrateToLatest(
 }
 
 async function migratePostgres(database: AnyDatabase, set: MigrationSet): Promise<MigrateResult> {
+  await preparePostgresSchema(database.db);
   const result = await migrator(database, set).migrateToLatest();
   throwIfFailed(result);
   return { applied: (result.results ?? []).map((r) => r.migrationName), backupFile: null };
