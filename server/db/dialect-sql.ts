@@ -58,3 +58,23 @@ export function postgresRowTrigger(name: string, event: string, table: string, b
     sql.raw(`create trigger ${name} after ${event} on ${table} for each row execute function ${name}()`),
   ];
 }
+
+/*
+ * Fragments for queries the two drivers spell differently. A prepared query (prepared.ts) is
+ * compiled once per database, so a fragment chosen from the db it is built for stays fixed
+ * text; on SQLite each is exactly the SQL written before, so its statements are unchanged.
+ */
+
+/** A JSON array (as text) of `value` over the group, ordered by `orderBy`; '[]' when empty. */
+export function jsonArrayAgg(db: AnyKysely, value: RawBuilder<unknown>, orderBy: RawBuilder<unknown>): RawBuilder<string> {
+  return isPostgres(db)
+    ? sql<string>`coalesce(json_agg(${value} order by ${orderBy}), '[]')::text`
+    : sql<string>`json_group_array(${value} order by ${orderBy})`;
+}
+
+/** `column in (the integers of a JSON array parameter)`: one statement text for any number of ids. */
+export function inJsonIntegers(db: AnyKysely, column: RawBuilder<unknown>, json: unknown): RawBuilder<boolean> {
+  return isPostgres(db)
+    ? sql<boolean>`${column} in (select value::bigint from json_array_elements_text(${json}::json))`
+    : sql<boolean>`${column} in (select value from json_each(${json}))`;
+}
