@@ -45,6 +45,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   const changed = { messages: 'text', tickets: 'subject, number', contacts: 'name, email, phone' };
   for (const [table, columns] of Object.entries(changed)) {
+    // SQLite's indexer finds new rows by id, as one writer commits ids in order; with several
+    // processes writing to PostgreSQL a lower id may commit later, so new rows are queued too.
+    await forDriver(db, {
+      sqlite: [],
+      postgres: postgresRowTrigger(`search_${table}_insert`, 'insert', table, `insert into search_queue (kind, row_id) values ('${table}', new.id)`),
+    });
     await forDriver(db, {
       sqlite: sql.raw(`create trigger search_${table}_update after update of ${columns} on ${table} begin
       insert into search_queue (kind, row_id) values ('${table}', new.id);
