@@ -111,4 +111,19 @@ describe.skipIf(postgresUnavailable() !== null)('opening PostgreSQL at start-up'
     expect(res.stderr).toMatch(new RegExp(`^kefu: database\\.url: connection refused by 127\\.0\\.0\\.1:${port}`));
     expect(res.stderr).not.toContain('s3cret-pw');
   }, 60_000);
+
+  it('makes `kefu migrate` build the schema on PostgreSQL, and `kefu serve` stop with exit 2 until serving there is finished', async () => {
+    const url = new URL(await postgres.freshDatabase());
+    url.password = 's3cret-pw';
+    const config = file(`data_dir: ${path.join(dir, 'data-migrate')}\nlog:\n  level: silent\ndatabase:\n  driver: postgres\n  url: ${url.toString()}\n`);
+    const migrate = spawnSync(process.execPath, kefuCommand('migrate', '--config', config), { encoding: 'utf8', timeout: 60_000 });
+    expect(migrate.stderr).toBe('');
+    expect(migrate.status).toBe(0);
+    expect(migrate.stdout).toBe(`database at ${url.toString().replace('s3cret-pw', '***')} is up to date\n`);
+
+    const serve = spawnSync(process.execPath, kefuCommand('serve', '--config', config), { encoding: 'utf8', timeout: 60_000 });
+    expect(serve.status).toBe(2);
+    expect(serve.stderr).toMatch(/^kefu: database\.driver: the database at postgres:\/\/kefu:\*\*\*@127\.0\.0\.1:\d+\/\w+ is reachable and its schema up to date, but serving from PostgreSQL is not finished/);
+    expect(serve.stderr).not.toContain('s3cret-pw');
+  }, 120_000);
 });
