@@ -14,6 +14,7 @@ import { RulesRunner } from './modules/rules/runner.js';
 import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
 import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
+import { sqliteCalendarSource } from './modules/business-hours/calendar-source.js';
 import { SlaRecomputer } from './modules/sla/recompute-job.js';
 import { startSlaClocks } from './modules/sla/subscriptions.js';
 import { csatIdle, startCsatSurveys } from './modules/csat/schedule.js';
@@ -126,7 +127,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     scheduler,
     outbox,
     search,
-    businessHours: new BusinessHoursDirectory(database.sqlite),
+    businessHours: new BusinessHoursDirectory(sqliteCalendarSource(database.sqlite)),
     automation,
     webhooks: new WebhookFanout({ database, bus, outbox, logger }),
     slaRecompute: new SlaRecomputer(),

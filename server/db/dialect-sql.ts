@@ -1,10 +1,10 @@
 import { PostgresAdapter, sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 
 /**
- * Where the SQL the migrations run must differ between SQLite and PostgreSQL, the difference
- * lives here and nowhere else. Migrations keep SQLite's statements word for word (a test holds
- * the SQLite schema byte-identical to the one made before they served PostgreSQL); on
- * PostgreSQL they get the equivalent. Column types, identities and generated columns made
+ * Where SQL must differ between SQLite and PostgreSQL, the difference lives here: statements for
+ * the migrations, fragments for queries. Migrations keep SQLite's statements word for word (a
+ * test holds the SQLite schema byte-identical to the one made before they served PostgreSQL);
+ * on PostgreSQL they get the equivalent. Column types, identities and generated columns made
  * through the schema builder are translated by postgres-schema.ts instead.
  */
 
