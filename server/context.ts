@@ -3,6 +3,7 @@ import type { Config } from './config/schema.js';
 import { databaseFile, openDatabase, type Database, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openConfiguredPostgres } from './db/open-postgres.js';
+import { databaseHealthCheck } from './db/health-check.js';
 import { DatabaseStartupError } from './db/startup-error.js';
 import { Scheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
@@ -97,10 +98,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   const bus = new EventBus<KefuEvent>((err, event) => busLogger.error({ err, event: event.type }, 'event handler failed'));
 
   const health = new HealthChecks();
-  health.register('database', () => {
-    database.sqlite.prepare('select 1').get();
-    return { ok: true };
-  });
+  health.register('database', databaseHealthCheck(database));
   health.register('disk', diskCheck(paths.data, config.storage.min_free_mb), { critical: false });
   const scheduler = new Scheduler(logger);
   closers.push(() => scheduler.stop());

@@ -5,7 +5,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../../server/db/migrate.js';
 import { openPostgres } from '../../../server/db/postgres.js';
-import { postgresHealthCheck } from '../../../server/db/postgres-health.js';
+import { databaseHealthCheck, postgresHealthCheck } from '../../../server/db/health-check.js';
 import { connectPostgres } from '../../../server/db/postgres-startup.js';
 import { DatabaseStartupError } from '../../../server/db/startup-error.js';
 import { kefuCommand } from '../../helpers/cli.js';
@@ -86,7 +86,7 @@ describe.skipIf(postgresUnavailable() !== null)('opening PostgreSQL at start-up'
 
   it('reports the pool in the readiness check, and a database that stopped answering', async () => {
     const database = await connectPostgres({ url: await postgres.freshDatabase(), poolSize: 3 });
-    const check = postgresHealthCheck(database);
+    const check = databaseHealthCheck(database);
     try {
       expect(await check()).toEqual({ ok: true, message: expect.stringMatching(/^pool: 1 of 3 connections, 1 idle, 0 waiting$/) });
     } finally {

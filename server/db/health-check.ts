@@ -1,5 +1,5 @@
 import type { CheckResult } from '../ops/health.js';
-import type { PostgresDatabase } from './postgres.js';
+import type { AnyDatabase, PostgresDatabase } from './postgres.js';
 
 /**
  * The /readyz `database` check on PostgreSQL: a `select 1` through the pool, reporting how busy
@@ -18,5 +18,14 @@ export function postgresHealthCheck(database: PostgresDatabase): () => Promise<C
       ok: true,
       message: `pool: ${pool.totalCount} of ${pool.options.max ?? '?'} connections, ${pool.idleCount} idle, ${pool.waitingCount} waiting`,
     };
+  };
+}
+
+/** The /readyz `database` check for either driver; on SQLite a `select 1` on the connection, as always. */
+export function databaseHealthCheck(database: AnyDatabase): () => CheckResult | Promise<CheckResult> {
+  if (database.driver === 'postgres') return postgresHealthCheck(database);
+  return () => {
+    database.sqlite.prepare('select 1').get();
+    return { ok: true };
   };
 }
