@@ -13,6 +13,7 @@ import { recordAudit } from '../../../server/modules/audit/service.js';
 import { presentTicketPage } from '../../../server/modules/tickets/list-page.js';
 import { appendMessage } from '../../../server/modules/tickets/messages.js';
 import { findTicket } from '../../../server/modules/tickets/queries.js';
+import { isUniqueViolation } from '../../../server/db/unique-violation.js';
 import { tempDir } from '../../helpers/app.js';
 import { postgresUnavailable, usePostgres } from '../../helpers/postgres.js';
 
@@ -79,5 +80,27 @@ describe.skipIf(postgresUnavailable() !== null)('intake and the ticket list on b
       second: { contactId: 1, ticketId: 2 },
       opened: { status: 'open', created_at: AT },
     });
+  });
+
+  it('recognises a repeated idempotency key on either driver, so intake retries and finds the first message', async () => {
+    const caught = async (database: AnyDatabase): Promise<unknown[]> => {
+      await migrateToLatest(database, path.join(dir, 'backups-dup'));
+      await intakeAndList(database);
+      const errors: unknown[] = [];
+      const messageAgain = sql`insert into messages (ticket_id, kind, author_kind, author_name, text, channel_kind, channel_name, idempotency_key, created_at)
+        values (1, 'inbound', 'contact', 'Ann', 'again', 'api', 'shop', 'm1', ${AT})`;
+      const agentAgain = sql`insert into agents (email, name, role, created_at, updated_at) values ('LEE@example.com', 'Lee', 'agent', ${AT}, ${AT})`;
+      for (const statement of [messageAgain, agentAgain]) await statement.execute(database.db).catch((err: unknown) => errors.push(err));
+      return errors;
+    };
+    const index = { sqliteColumn: 'messages.idempotency_key', name: 'messages_idempotency' };
+    const sqlite = openDatabase(path.join(dir, 'dup.sqlite'));
+    const onSqlite = await caught(sqlite).finally(() => sqlite.close());
+    const pg = await connectPostgres({ url: await postgres.freshDatabase(), poolSize: 2 });
+    const onPostgres = await caught(pg).finally(() => pg.close());
+    for (const errors of [onSqlite, onPostgres]) {
+      expect(errors).toHaveLength(2);
+      expect(errors.map((err) => isUniqueViolation(err, index))).toEqual([true, false]);
+    }
   });
 });
