@@ -7,8 +7,10 @@ cd "$(dirname "$(readlink -f "$0")")"
 ROOT=$(pwd)
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19
-TEST_PACKAGES=(chromium fonts-noto-cjk dovecot-imapd)
+TEST_PACKAGES=(chromium fonts-noto-cjk dovecot-imapd postgresql)
 TEST_REPORT=test-results/vitest.json
+# Debian's way to tell a package's scripts not to start its service (see invoke-rc.d(8)).
+POLICY_RC_D=/usr/sbin/policy-rc.d
 
 MODE=start
 SERVICE_USER=kefu
@@ -106,8 +108,9 @@ check_node() {
   say "Node.js $version"
 }
 
-# Debian packages the tests use (a real Chromium, CJK fonts for screenshots, a real IMAP server)
-# and the compiler better-sqlite3 falls back to. Installed only when missing so repeat runs are fast.
+# Debian packages the tests use (a real Chromium, CJK fonts for screenshots, a real IMAP server,
+# PostgreSQL's server binaries for the second database driver) and the compiler better-sqlite3
+# falls back to. Installed only when missing so repeat runs are fast.
 install_test_packages() {
   local missing=() pkg
   for pkg in "${TEST_PACKAGES[@]}"; do
@@ -127,7 +130,16 @@ install_test_packages() {
   command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get to install them"
   say "installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # The tests start their own throwaway PostgreSQL clusters; the package's system service must not
+  # start (nor Dovecot's): a policy-rc.d answering 101 tells the packages' scripts so, while we install.
+  local policy=$POLICY_RC_D placed=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && placed=1
+  fi
+  local status=0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || status=$?
+  (( placed == 0 )) || rm -f "$policy"
+  (( status == 0 )) || die "apt-get install ${missing[*]} failed"
 }
 
 install_and_build() {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../server/db/dialect-sql.js';
 
 // Frozen in time: never edit a migration that has shipped; add a new one.
 //
@@ -7,6 +8,8 @@ import { sql, type Kysely } from 'kysely';
 // are computed by kefu_search_* functions (server/search/sql-functions.ts) inside triggers, so
 // the index changes in the same transaction as the data.
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // FTS5 is SQLite's; 0009 replaced these tables before PostgreSQL was a driver, and makes its search tables.
+  if (isPostgres(db)) return;
   for (const table of ['search_messages', 'search_tickets', 'search_contacts']) {
     await sql`create virtual table ${sql.raw(table)} using fts5(
       words, chars, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../server/db/dialect-sql.js';
 
 // Frozen in time: never edit a migration that has shipped; add a new one.
 // WhatsApp and SMS report a message as read, so delivery_status gains 'read'; and a provider's
@@ -27,6 +28,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 async function widenDeliveryCheck(db: Kysely<unknown>): Promise<void> {
   const before = `delivery_status in ('queued','sent','delivered','failed')`;
   const after = `delivery_status in ('queued','sent','delivered','read','failed')`;
+  if (isPostgres(db)) {
+    // PostgreSQL alters a CHECK in place; an unnamed column check is named <table>_<column>_check.
+    await sql.raw(`alter table messages drop constraint messages_delivery_status_check,
+      add constraint messages_delivery_status_check check (delivery_status is null or ${after})`).execute(db);
+    return;
+  }
   const { rows } = await sql<{ schema_version: number }>`pragma schema_version`.execute(db);
   const version = rows[0]?.schema_version ?? 0;
   await sql`pragma writable_schema = on`.execute(db);

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { forDriver } from '../server/db/dialect-sql.js';
 
 // Frozen in time: never edit a migration that has shipped; add a new one.
 //
@@ -84,7 +85,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // CJK character once, for one-character queries. Same shaping as the ticket index. `meta`
   // holds filter tokens (locale, status, category) so a search filters and ranks inside FTS5
   // and stops at its limit, instead of ranking every match and filtering afterwards.
-  await sql`create virtual table kb_fts using fts5(
+  await forDriver(db, {
+    sqlite: sql`create virtual table kb_fts using fts5(
     title, questions, body, chars, meta, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
-  )`.execute(db);
+  )`,
+    // The same shaped terms per field, as arrays behind GIN indexes; row_id is what kb_fts's rowid is.
+    postgres: [
+      sql`create table kb_search_documents (
+        row_id bigint primary key,
+        title text[] not null,
+        questions text[] not null,
+        body text[] not null,
+        chars text[] not null,
+        meta text[] not null
+      )`,
+      ...['title', 'questions', 'body', 'chars', 'meta'].map((field) =>
+        sql.raw(`create index kb_search_documents_${field} on kb_search_documents using gin (${field})`),
+      ),
+    ],
+  });
 }

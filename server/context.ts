@@ -2,6 +2,9 @@ import path from 'node:path';
 import type { Config } from './config/schema.js';
 import { databaseFile, openDatabase, type Database, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { openConfiguredPostgres } from './db/open-postgres.js';
+import { databaseHealthCheck } from './db/health-check.js';
+import { DatabaseStartupError } from './db/startup-error.js';
 import { Scheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
 import { diskCheck } from './ops/disk.js';
@@ -12,6 +15,7 @@ import { RulesRunner } from './modules/rules/runner.js';
 import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
 import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
+import { sqliteCalendarSource } from './modules/business-hours/calendar-source.js';
 import { SlaRecomputer } from './modules/sla/recompute-job.js';
 import { startSlaClocks } from './modules/sla/subscriptions.js';
 import { csatIdle, startCsatSurveys } from './modules/csat/schedule.js';
@@ -68,6 +72,16 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   };
   for (const dir of Object.values(paths)) ensurePrivateDir(dir);
 
+  if (config.database.driver === 'postgres') {
+    // The schema can be made and checked on PostgreSQL; the modules still reach for SQLite in
+    // places (issue #19), so serving stops here, after the checks, rather than failing later.
+    const postgres = await openConfiguredPostgres(config, logger);
+    await postgres.close();
+    throw new DatabaseStartupError(
+      `database.driver: the database at ${postgres.url} is reachable and its schema up to date, but serving from PostgreSQL is not finished in this version; use driver: sqlite`,
+    );
+  }
+
   const database = openDatabase(databaseFile(paths.data), { cacheMb: config.database.cache_mb });
   const closers: Array<() => Promise<void> | void> = [() => database.close()];
   try {
@@ -84,10 +98,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   const bus = new EventBus<KefuEvent>((err, event) => busLogger.error({ err, event: event.type }, 'event handler failed'));
 
   const health = new HealthChecks();
-  health.register('database', () => {
-    database.sqlite.prepare('select 1').get();
-    return { ok: true };
-  });
+  health.register('database', databaseHealthCheck(database));
   health.register('disk', diskCheck(paths.data, config.storage.min_free_mb), { critical: false });
   const scheduler = new Scheduler(logger);
   closers.push(() => scheduler.stop());
@@ -114,7 +125,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     scheduler,
     outbox,
     search,
-    businessHours: new BusinessHoursDirectory(database.sqlite),
+    businessHours: new BusinessHoursDirectory(sqliteCalendarSource(database.sqlite)),
     automation,
     webhooks: new WebhookFanout({ database, bus, outbox, logger }),
     slaRecompute: new SlaRecomputer(),

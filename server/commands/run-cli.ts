@@ -1,5 +1,6 @@
 // Light imports only: `--help` and a mistyped command must not pay for loading the server.
 import { ConfigError } from '../config/errors.js';
+import { DatabaseStartupError } from '../db/startup-error.js';
 import { AppError } from '../http/errors.js';
 import { InstanceLocked } from '../modules/backup/instance-locked.js';
 import { commands } from './index.js';
@@ -23,7 +24,7 @@ export async function runCli(
   try {
     return await (await command.load()).run({ argv, configPath, ...io });
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof DatabaseStartupError) {
       io.stderr.write(`kefu: ${err.message}\n`);
       return 2;
     }

@@ -7,6 +7,7 @@ import { parseDocument, isMap, isSeq, isScalar, LineCounter, type Node } from 'y
 import { widgetHoursProblems } from '../channels/widget/business-hours.js';
 import { wechatConfigProblems } from '../channels/wechat/config-schema.js';
 import { isValidCron } from '../jobs/scheduler.js';
+import { databaseConfigProblems } from './database-url.js';
 import { ConfigError } from './errors.js';
 import { ConfigSchema, type Config, type ConfigFile, type TrustProxy } from './schema.js';
 
@@ -150,6 +151,7 @@ function finish(raw: unknown, configPath: string | null, env: Env, cwd: string):
   problems.push(...schemaProblems);
   const file = candidate as ConfigFile;
   checkCrossFields(file, problems);
+  problems.push(...databaseConfigProblems(file.database, fileKeys.get('database.url') ?? 'database.url'));
   // Only a trust_proxy the schema accepted is read further; a broken one is already reported.
   const trustProxyValid = isPlainObject(file.server) && !errors.some((e) => e.path.startsWith('/server/trust_proxy'));
   const trustProxy = trustProxyValid ? normalizeTrustProxy(file.server.trust_proxy, problems) : false;

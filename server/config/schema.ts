@@ -44,6 +44,15 @@ export const ConfigSchema = Type.Object(
     data_dir: Type.String({ minLength: 1, default: './data' }),
     database: Type.Object(
       {
+        /** sqlite (one file under data_dir, the default) or postgres (database.url). */
+        driver: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')], { default: 'sqlite' }),
+        /**
+         * postgres://user:password@host:port/database; a secret (url_file or ${ENV} work). Checked in
+         * load.ts rather than by a pattern here, so a rejected value is never echoed with its password.
+         */
+        url: Type.Optional(Type.String()),
+        /** PostgreSQL connections this process keeps open at most. */
+        pool_size: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
         /** SQLite page cache, grown only as pages are read; beyond the operating system's file cache. */
         cache_mb: Type.Integer({ minimum: 2, maximum: 16384, default: 32 }),
       },

@@ -15,6 +15,7 @@ export type Tx = Transaction<Tables>;
 export type DbOrTx = Db | Tx;
 
 export interface Database {
+  readonly driver: 'sqlite';
   readonly db: Db;
   /** The raw handle, for the online backup API and FTS maintenance only. */
   readonly sqlite: SqliteDatabase.Database;
@@ -58,6 +59,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean; cacheMb?:
   });
 
   return {
+    driver: 'sqlite',
     db,
     sqlite,
     file,

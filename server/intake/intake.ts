@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import { now, type Tx } from '../db/database.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
 import type { Actor } from '../realtime/bus.js';
 import type { KefuEvent } from '../realtime/events.js';
 import { attachmentUrl } from '../modules/attachments/presenter.js';
@@ -58,8 +59,7 @@ export async function intake(ctx: AppContext, msg: InboundMessage, alongside?: A
 }
 
 function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  return e.code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof e.message === 'string' && e.message.includes('messages.idempotency_key');
+  return isUniqueViolation(err, { sqliteColumn: 'messages.idempotency_key', name: 'messages_idempotency' });
 }
 
 /** Concurrent intakes share a commit; each still resolves only once its message is committed. */

@@ -1,7 +1,7 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { DbOrTx } from '../../db/database.js';
 import { compileCalendar, type CompiledCalendar } from './calendar.js';
-import { toCalendar, type BusinessHoursRow } from './queries.js';
+import type { CalendarSource } from './calendar-source.js';
+import { toCalendar } from './queries.js';
 
 /** Something that uses a calendar, as shown to an admin who tries to delete it. */
 export interface CalendarUser {
@@ -25,24 +25,22 @@ export class BusinessHoursDirectory {
   readonly #users = new Map<string, CalendarUsersOf>();
   /** the default calendar's id once looked up; undefined: not yet */
   #defaultId: number | null | undefined;
-  readonly #first: BetterSqlite3.Statement<[], { id: number }>;
-  readonly #select: BetterSqlite3.Statement<[number], Pick<BusinessHoursRow, 'timezone' | 'weekly' | 'holidays' | 'extra_workdays'>>;
+  readonly #source: CalendarSource;
 
-  constructor(sqlite: BetterSqlite3.Database) {
-    this.#select = sqlite.prepare('select timezone, weekly, holidays, extra_workdays from business_hours where id = ?');
-    this.#first = sqlite.prepare('select id from business_hours order by id limit 1');
+  constructor(source: CalendarSource) {
+    this.#source = source;
   }
 
   /** The desk's default calendar: the first one made. Null when there is none. */
   defaultCalendar(): CompiledCalendar | null {
-    if (this.#defaultId === undefined) this.#defaultId = this.#first.get()?.id ?? null;
+    if (this.#defaultId === undefined) this.#defaultId = this.#source.firstId();
     return this.#defaultId === null ? null : this.calendar(this.#defaultId);
   }
 
   /** The calendar, or null when there is no such id. */
   calendar(id: number): CompiledCalendar | null {
     if (this.#compiled.has(id)) return this.#compiled.get(id) ?? null;
-    const row = this.#select.get(id);
+    const row = this.#source.row(id);
     const found = row ? compileCalendar(toCalendar(row)) : null;
     this.#compiled.set(id, found);
     return found;
@@ -52,6 +50,11 @@ export class BusinessHoursDirectory {
   forget(id: number): void {
     this.#compiled.delete(id);
     this.#defaultId = undefined;
+    // A source that re-reads in the background: what was compiled meanwhile came from the old copy.
+    void this.#source.changed()?.then(() => {
+      this.#compiled.delete(id);
+      this.#defaultId = undefined;
+    });
   }
 
   /** `kind` names the module (e.g. "widget channel"); registering the same kind again replaces it. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { inJsonIntegers, jsonArrayAgg } from '../../db/dialect-sql.js';
 import { prepared } from '../../db/prepared.js';
 import { presentTicket } from './presenter.js';
 import type { TicketView } from './schemas.js';
@@ -54,12 +55,12 @@ const pageRows = prepared((db: DbOrTx, p: { ids: string; readerId: number }) =>
       'ticket_reads.read_at',
     ])
     .select(
-      sql<string>`(select json_group_array(labels.name order by labels.name) from ticket_labels join labels on labels.id = ticket_labels.label_id where ticket_labels.ticket_id = tickets.id)`.as(
+      sql<string>`(select ${jsonArrayAgg(db, sql`labels.name`, sql`labels.name`)} from ticket_labels join labels on labels.id = ticket_labels.label_id where ticket_labels.ticket_id = tickets.id)`.as(
         'label_names',
       ),
     )
     // One JSON parameter keeps the SQL text the same for every page size: one prepared statement.
-    .where(sql<boolean>`tickets.id in (select value from json_each(${p.ids}))`),
+    .where(inJsonIntegers(db, sql`tickets.id`, p.ids)),
 );
 
 /** The tickets with these ids as the list presents them, in the order of `ids`. */

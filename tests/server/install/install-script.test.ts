@@ -8,7 +8,7 @@ const dir = tempDir('kefu-install-sh-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Tools install.sh uses that are not under test: the real ones. */
-const REAL_TOOLS = ['bash', 'dirname', 'readlink', 'cat', 'awk', 'mkdir'];
+const REAL_TOOLS = ['bash', 'dirname', 'readlink', 'cat', 'awk', 'mkdir', 'chmod', 'rm'];
 
 let n = 0;
 /**
@@ -96,5 +96,26 @@ describe('install.sh --systemd', () => {
     expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node \/opt\/kefu\/dist\/server\/cli\.js serve$/m);
     // ProtectHome makes /home read-only; the data directory alone stays writable wherever it is.
     expect(unit).toMatch(/^ReadWritePaths=\/opt\/kefu\/data$/m);
+  });
+});
+
+describe('install.sh --test and PostgreSQL', () => {
+  it('as root, installs postgresql with the other test packages without starting its service', () => {
+    const policy = path.join(dir, 'policy-rc.d');
+    const { bin, calls } = fakePath({
+      id: ROOT,
+      dpkg: 'exit 1',
+      // What the packages' scripts would ask: may a service start now?
+      'apt-get': `[ "$1" = install ] && { ${policy}; echo "policy-rc.d answered $?" >> "$(dirname "$0")/calls.log"; }; exit 0`,
+    });
+    const res = spawnSync(path.join(bin, 'bash'), ['-c', `source ./install.sh; POLICY_RC_D=${policy}; install_test_packages`], {
+      encoding: 'utf8',
+      env: { PATH: bin, HOME: dir },
+    });
+    expect(res.status).toBe(0);
+    expect(calls()).toMatch(/^apt-get install -y -qq chromium fonts-noto-cjk dovecot-imapd postgresql /m);
+    expect(calls()).toMatch(/^policy-rc\.d answered 101$/m);
+    // The stand-in policy is ours only for the install: afterwards services start as the admin set them up.
+    expect(existsSync(policy)).toBe(false);
   });
 });

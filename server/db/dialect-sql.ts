@@ -1,0 +1,80 @@
+import { PostgresAdapter, sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
+
+/**
+ * Where SQL must differ between SQLite and PostgreSQL, the difference lives here: statements for
+ * the migrations, fragments for queries. Migrations keep SQLite's statements word for word (a
+ * test holds the SQLite schema byte-identical to the one made before they served PostgreSQL);
+ * on PostgreSQL they get the equivalent. Column types, identities and generated columns made
+ * through the schema builder are translated by postgres-schema.ts instead.
+ */
+
+/** Any Kysely instance or transaction: migrations see the database as Kysely<unknown>. */
+type AnyKysely = QueryExecutorProvider;
+
+export function isPostgres(db: AnyKysely): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * Run once before the migrations on PostgreSQL: what SQLite has built in and they rely on.
+ * `collate nocase` (case-insensitive unique names and emails) becomes a nondeterministic ICU
+ * collation of that name, so those statements run verbatim: like SQLite's, it applies where a
+ * statement names it, and folds case (all of Unicode's, where SQLite folds ASCII only).
+ */
+export async function preparePostgresSchema(db: AnyKysely): Promise<void> {
+  await sql`do $$ begin
+    if not exists (select 1 from pg_collation where collname = 'nocase') then
+      create collation nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+    end if;
+  end $$`.execute(db);
+}
+
+type Statements = RawBuilder<unknown> | ReadonlyArray<RawBuilder<unknown>>;
+
+function asList(statements: Statements): ReadonlyArray<RawBuilder<unknown>> {
+  return Array.isArray(statements) ? statements : [statements as RawBuilder<unknown>];
+}
+
+/** Runs the SQLite statement there, and the PostgreSQL one (or nothing, when null) on PostgreSQL. */
+export async function forDriver(
+  db: AnyKysely,
+  statements: { sqlite: Statements; postgres: Statements | null },
+): Promise<void> {
+  const chosen = isPostgres(db) ? statements.postgres : statements.sqlite;
+  if (chosen === null) return;
+  for (const statement of asList(chosen)) await statement.execute(db);
+}
+
+/**
+ * PostgreSQL's form of SQLite's `create trigger NAME after EVENT on TABLE begin BODY end`: a
+ * plpgsql function holding the body (NEW and OLD as in SQLite) and a row trigger calling it.
+ */
+export function postgresRowTrigger(name: string, event: string, table: string, body: string): RawBuilder<unknown>[] {
+  return [
+    sql.raw(`create function ${name}() returns trigger language plpgsql as $fn$ begin
+      ${body};
+      return null;
+    end $fn$`),
+    sql.raw(`create trigger ${name} after ${event} on ${table} for each row execute function ${name}()`),
+  ];
+}
+
+/*
+ * Fragments for queries the two drivers spell differently. A prepared query (prepared.ts) is
+ * compiled once per database, so a fragment chosen from the db it is built for stays fixed
+ * text; on SQLite each is exactly the SQL written before, so its statements are unchanged.
+ */
+
+/** A JSON array (as text) of `value` over the group, ordered by `orderBy`; '[]' when empty. */
+export function jsonArrayAgg(db: AnyKysely, value: RawBuilder<unknown>, orderBy: RawBuilder<unknown>): RawBuilder<string> {
+  return isPostgres(db)
+    ? sql<string>`coalesce(json_agg(${value} order by ${orderBy}), '[]')::text`
+    : sql<string>`json_group_array(${value} order by ${orderBy})`;
+}
+
+/** `column in (the integers of a JSON array parameter)`: one statement text for any number of ids. */
+export function inJsonIntegers(db: AnyKysely, column: RawBuilder<unknown>, json: unknown): RawBuilder<boolean> {
+  return isPostgres(db)
+    ? sql<boolean>`${column} in (select value::bigint from json_array_elements_text(${json}::json))`
+    : sql<boolean>`${column} in (select value from json_each(${json}))`;
+}

@@ -1,0 +1,79 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { redactDatabaseUrl } from '../config/database-url.js';
+import type { Database, Db, Tx } from './database.js';
+import { PostgresSchemaPlugin } from './postgres-schema.js';
+import type { Tables } from './tables.js';
+
+/** PostgreSQL's type ids whose text form the pool parses into numbers (pg leaves them strings). */
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/**
+ * Every id, count and millisecond timestamp is a bigint on PostgreSQL (ms since the epoch outgrow
+ * int4). pg hands int8 back as a string to be safe past 2^53; ours never get there, and the code
+ * shared with SQLite expects numbers.
+ */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+    return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+export interface PostgresDatabase {
+  readonly driver: 'postgres';
+  readonly db: Db;
+  readonly pool: pg.Pool;
+  /** database.url without its password: the only form of it that may be logged or shown. */
+  readonly url: string;
+  transaction<T>(fn: (tx: Tx, onCommit: (cb: () => void) => void) => Promise<T>): Promise<T>;
+  /** One round trip through the pool: /readyz and the start-up check. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Either driver's handle; code that runs on both takes this and reaches only for `db`. */
+export type AnyDatabase = Database | PostgresDatabase;
+
+export interface PostgresOptions {
+  url: string;
+  poolSize: number;
+  /** How long a connection attempt may take before it counts as failed. */
+  connectTimeoutMs?: number;
+}
+
+/** Opens a pool; nothing connects until the first query (see checkPostgres in startup.ts). */
+export function openPostgres(options: PostgresOptions): PostgresDatabase {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    types,
+  });
+  // An idle client losing its server emits on the pool; unhandled, that would end the process.
+  // The next query gets a fresh connection (or the error), which is where it is reported.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Tables>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new PostgresSchemaPlugin()],
+  });
+  return {
+    driver: 'postgres',
+    db,
+    pool,
+    url: redactDatabaseUrl(options.url),
+    async transaction(fn) {
+      const callbacks: Array<() => void> = [];
+      const result = await db.transaction().execute((tx) => fn(tx, (cb) => callbacks.push(cb)));
+      for (const cb of callbacks) cb();
+      return result;
+    },
+    async ping() {
+      await pool.query('select 1');
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

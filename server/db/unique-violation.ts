@@ -1,0 +1,10 @@
+/**
+ * Whether err is a unique-index violation on one index, on either driver. SQLite names the
+ * columns in its message ("UNIQUE constraint failed: messages.channel_kind, ...") under code
+ * SQLITE_CONSTRAINT_UNIQUE; PostgreSQL gives SQLSTATE 23505 and the index's name.
+ */
+export function isUniqueViolation(err: unknown, index: { sqliteColumn: string; name: string }): boolean {
+  const e = err as { code?: unknown; message?: unknown; constraint?: unknown };
+  if (e.code === 'SQLITE_CONSTRAINT_UNIQUE') return typeof e.message === 'string' && e.message.includes(index.sqliteColumn);
+  return e.code === '23505' && e.constraint === index.name;
+}

@@ -1,0 +1,79 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../../server/db/migrate.js';
+import type { PostgresDatabase } from '../../../server/db/postgres.js';
+import { connectPostgres } from '../../../server/db/postgres-startup.js';
+import { resolveContact } from '../../../server/intake/resolve-contact.js';
+import { resolveTicket } from '../../../server/intake/resolve-ticket.js';
+import { appendMessage } from '../../../server/modules/tickets/messages.js';
+import { indexPostgresQueue, postgresTicketSearchCondition } from '../../../server/search/postgres-index.js';
+import { postgresUnavailable, usePostgres } from '../../helpers/postgres.js';
+
+const AT = 1_765_000_000_000;
+
+/** A new ticket from `email` with one inbound message, through intake's own steps. */
+async function ticketWith(database: PostgresDatabase, email: string, text: string, subject = text): Promise<{ ticketId: number; messageId: number }> {
+  return database.transaction(async (tx) => {
+    const msg = { channel: { kind: 'api' as const, name: 'shop' }, sender: { identity: { kind: 'email' as const, value: email } }, subject, text, idempotencyKey: `${email}:${text}` };
+    const { contact } = await resolveContact(tx, msg.sender, AT);
+    const resolution = await resolveTicket(tx, msg, contact.id, AT);
+    const { ticket, message } = await appendMessage(
+      tx,
+      resolution.ticket,
+      { kind: 'inbound', author: { kind: 'contact', id: contact.id, name: email }, text, html: null, channel: msg.channel, idempotencyKey: msg.idempotencyKey, meta: {}, attachmentIds: [], createdAt: AT },
+      {},
+      { summarisedAtInsert: true },
+    );
+    return { ticketId: ticket.id, messageId: message.id };
+  });
+}
+
+async function catchUp(database: PostgresDatabase): Promise<void> {
+  while ((await indexPostgresQueue(database.db, 2)) > 0);
+}
+
+async function search(database: PostgresDatabase, q: string): Promise<number[]> {
+  const condition = postgresTicketSearchCondition(q);
+  if (!condition) return [];
+  const rows = await database.db.selectFrom('tickets').select('id').where(condition).orderBy('id').execute();
+  return rows.map((r) => r.id);
+}
+
+describe.skipIf(postgresUnavailable() !== null)('search on PostgreSQL', () => {
+  const postgres = usePostgres();
+
+  it('finds tickets by Chinese words, single characters, Latin words and number, following edits and deletes', async () => {
+    const database = await connectPostgres({ url: await postgres.freshDatabase(), poolSize: 2 });
+    try {
+      await migrateToLatest(database, '');
+      const refund = await ticketWith(database, 'ann@example.com', '我想申请退款，谢谢', '退款申请');
+      const parcel = await ticketWith(database, 'bo@example.com', 'Where is my parcel? Déjà two weeks', 'Parcel');
+      const other = await ticketWith(database, 'cy@example.com', '物流查询', 'Logistics');
+      // The queue holds the new rows in batches smaller than the backlog: several runs drain it.
+      await catchUp(database);
+      const left = await sql<{ n: number }>`select count(*) as n from search_queue`.execute(database.db);
+      expect(left.rows[0]?.n).toBe(0);
+
+      expect(await search(database, '退款')).toEqual([refund.ticketId]);
+      expect(await search(database, '退')).toEqual([refund.ticketId]);
+      expect(await search(database, 'PARCEL deja')).toEqual([parcel.ticketId]);
+      const number = await database.db.selectFrom('tickets').select('number').where('id', '=', other.ticketId).executeTakeFirstOrThrow();
+      expect(await search(database, `#${number.number}`)).toEqual([other.ticketId]);
+      expect(await search(database, '退款 parcel')).toEqual([]);
+      expect(await search(database, '…')).toEqual([]);
+
+      await sql`update messages set text = ${'已经收到退款'} where id = ${parcel.messageId}`.execute(database.db);
+      await catchUp(database);
+      expect(await search(database, '退款')).toEqual([refund.ticketId, parcel.ticketId]);
+      expect(await search(database, 'parcel')).toEqual([parcel.ticketId]); // still its subject
+
+      await sql`delete from messages where id = ${refund.messageId}`.execute(database.db);
+      await catchUp(database);
+      // The subject 退款申请 still holds the word.
+      expect(await search(database, '申请')).toEqual([refund.ticketId]);
+      expect(await search(database, '谢谢')).toEqual([]);
+    } finally {
+      await database.close();
+    }
+  });
+});
