@@ -51,6 +51,7 @@ describe('agent avatar URLs', () => {
       author_avatar: 'javascript:alert(1)',
       text: 'hi',
       attachments: '[]',
+      bot: null,
       created_at: 0,
     } as WidgetMessageRow;
     expect(presentMessage('secret', 'web', row).author.avatarUrl).toBeNull();
