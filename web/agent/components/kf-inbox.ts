@@ -53,10 +53,13 @@ export class KfInbox extends LitElement {
       .title-row { display: flex; align-items: center; gap: 8px; min-height: 28px; }
       h1 { font-size: var(--kf-text-lg); font-weight: 650; margin: 0; letter-spacing: -0.01em; flex: 1; min-width: 0; }
       .total { color: var(--kf-text-faint); font-weight: 500; font-size: var(--kf-text-md); margin-left: 6px; }
-      .filters { display: flex; gap: 6px; align-items: center; }
-      .filters select { height: 26px; border: 1px solid var(--kf-border); border-radius: var(--kf-radius); background: var(--kf-bg); font-size: var(--kf-text-sm); color: var(--kf-text-muted); padding: 0 2px 0 6px; min-width: 0; flex: 0 1 auto; cursor: pointer; }
+      /* A select never shrinks: a narrow one cuts its chosen value off with no sign of it. Each is as wide
+         as the value it shows, and the bar wraps to a second row when a long choice or language needs it. */
+      .filters { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+      .filters select { height: 26px; border: 1px solid var(--kf-border); border-radius: var(--kf-radius); background: var(--kf-bg); font-size: var(--kf-text-sm); color: var(--kf-text-muted); padding: 0 2px 0 6px; flex: none; max-width: 100%; field-sizing: content; cursor: pointer; }
       .filters select:hover { border-color: var(--kf-border-strong); color: var(--kf-text); }
-      .filters .grow { flex: 1; }
+      /* The sort and its direction read as one control: they wrap together, at the bar's right end. */
+      .filters .sort { display: flex; align-items: center; gap: 2px; margin-left: auto; }
       .linked { display: flex; align-items: center; gap: 6px; padding: 3px 4px 3px 8px; border-radius: var(--kf-radius); background: var(--kf-bg-selected); color: var(--kf-text-muted); font-size: var(--kf-text-sm); min-width: 0; }
       .linked .what { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       .linked strong { color: var(--kf-text); font-weight: 600; }
@@ -365,13 +368,12 @@ export class KfInbox extends LitElement {
           <option value="" .selected=${live(this._filters.priority === null)}>${t('filter.anyPriority')}</option>
           ${(['urgent', 'high', 'normal', 'low'] as const).map((p) => html`<option value=${p} .selected=${live(this._filters.priority === p)}>${t(`priority.${p}`)}</option>`)}
         </select>
-        <select aria-label=${t('filter.sort')} @change=${(e: Event) => this._setFilter('sort', (e.target as HTMLSelectElement).value as SortKey)}>
+        <span class="sort"><select aria-label=${t('filter.sort')} @change=${(e: Event) => this._setFilter('sort', (e.target as HTMLSelectElement).value as SortKey)}>
           ${(['last_activity', 'created', 'priority', 'sla_due'] as const).map((s) => html`<option value=${s} .selected=${live(this._filters.sort === s)}>${t(`sort.${s}`)}</option>`)}
         </select>
-        <span class="grow"></span>
         <button class="icon-btn" title=${this._filters.order === 'desc' ? t('sort.desc') : t('sort.asc')} aria-label=${t('filter.order')}
           @click=${() => this._setFilter('order', this._filters.order === 'desc' ? 'asc' : 'desc')}
-          style="transform:${this._filters.order === 'asc' ? 'rotate(180deg)' : 'none'}">${icon('chevronDown', 16)}</button>
+          style="transform:${this._filters.order === 'asc' ? 'rotate(180deg)' : 'none'}">${icon('chevronDown', 16)}</button></span>
       </div>${this.link ? this._linked() : ''}`;
   }
 
