@@ -53,17 +53,19 @@ function clippedChoices(page: Page): Promise<Clip[]> {
   });
 }
 
-/** Filter controls and the title that are cut off or pushed past the list pane's edge. */
+/** Header controls and text (title, filters, bulk bar) that are cut off or pushed past the list pane's edge. */
 function overflowingHeader(page: Page): Promise<string[]> {
   return page.locator('kf-inbox').evaluate((inbox) => {
     const root = inbox.shadowRoot;
     const pane = root?.querySelector('.list-pane')?.getBoundingClientRect();
     if (!root || !pane) throw new Error('no list pane');
     const out: string[] = [];
-    for (const el of root.querySelectorAll<HTMLElement>('.head h1, .filters select, .filters button')) {
+    for (const el of root.querySelectorAll<HTMLElement>('.head h1, .head select, .head button, .head input, .bulk .n')) {
+      if (el.getClientRects().length === 0) continue; // not shown at this size
       const box = el.getBoundingClientRect();
-      if (box.right > pane.right + 0.5 || box.left < pane.left - 0.5) out.push(`${el.tagName} ${el.getAttribute('aria-label') ?? el.textContent}: outside the pane`);
-      if (el.tagName === 'H1' && el.scrollWidth > el.clientWidth) out.push(`title "${el.textContent}" cut off`);
+      const name = `${el.tagName} ${el.getAttribute('aria-label') ?? el.textContent?.trim()}`;
+      if (box.right > pane.right + 0.5 || box.left < pane.left - 0.5) out.push(`${name}: outside the pane`);
+      if (el.tagName !== 'SELECT' && el.scrollWidth > el.clientWidth) out.push(`${name}: cut off`);
     }
     return out;
   });
@@ -101,6 +103,13 @@ describe('inbox filter bar', () => {
           await goTo(page, '#/inbox/resolved', 'kf-inbox .filters select');
           await page.locator('kf-inbox .filters select').nth(2).selectOption('sla_due');
           await page.screenshot({ path: `${SHOTS}/filters-${lang}-${size}-long.png` });
+          expect(await overflowingHeader(page)).toEqual([]);
+          // Picking a ticket turns the header into the bulk bar.
+          await goTo(page, '#/inbox/all', 'kf-ticket-list .row input.check');
+          await page.locator('kf-ticket-list .row input.check').first().focus();
+          await page.keyboard.press('Space');
+          await page.waitForSelector('kf-inbox .bulk');
+          await page.screenshot({ path: `${SHOTS}/filters-${lang}-${size}-bulk.png` });
           expect(await overflowingHeader(page)).toEqual([]);
         } finally {
           await page.context().close();
