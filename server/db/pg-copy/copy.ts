@@ -28,12 +28,20 @@ export async function refuseNonEmptyTarget(sqlite: SqliteDatabase.Database, clie
   }
 }
 
-/** Copies every planned table in one transaction: a failure leaves the target's tables empty. */
-export async function copyTables(sqlite: SqliteDatabase.Database, client: pg.ClientBase, plans: readonly TablePlan[]): Promise<void> {
+/**
+ * Copies every planned table in one transaction: a failure leaves the target's tables empty.
+ * `batchRows` caps the rows per insert (tests make it tiny to cross batch boundaries).
+ */
+export async function copyTables(
+  sqlite: SqliteDatabase.Database,
+  client: pg.ClientBase,
+  plans: readonly TablePlan[],
+  batchRows = BATCH_ROWS,
+): Promise<void> {
   await client.query('begin');
   try {
     for (const plan of plans) {
-      await copyTable(sqlite, client, plan);
+      await copyTable(sqlite, client, plan, batchRows);
       await continueSequence(client, plan);
     }
     await client.query('commit');
@@ -43,12 +51,13 @@ export async function copyTables(sqlite: SqliteDatabase.Database, client: pg.Cli
   }
 }
 
-async function copyTable(sqlite: SqliteDatabase.Database, client: pg.ClientBase, plan: TablePlan): Promise<void> {
+async function copyTable(sqlite: SqliteDatabase.Database, client: pg.ClientBase, plan: TablePlan, batchRows: number): Promise<void> {
   const width = plan.columns.length;
-  const perBatch = Math.max(1, Math.min(BATCH_ROWS, Math.floor(BATCH_PARAMS / width)));
+  const perBatch = Math.max(1, Math.min(batchRows, Math.floor(BATCH_PARAMS / width)));
   const selfRefAt = plan.selfRefs.map((c) => plan.columns.indexOf(c));
   const keyAt = plan.key.map((k) => plan.columns.indexOf(k.name));
-  // A ticket merged into a newer ticket refers forward; those references are set after the rows exist.
+  // A ticket merged into a newer ticket refers forward, across batches on a large desk (within
+  // one statement PostgreSQL checks keys at its end); those references are set once the rows exist.
   const later: unknown[][] = [];
   let batch: unknown[][] = [];
   const flush = async (): Promise<void> => {

@@ -5,7 +5,11 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseFile, openDatabase } from '../../../server/db/database.js';
+import { migrateToLatest } from '../../../server/db/migrate.js';
+import { copyTables, verifyTables } from '../../../server/db/pg-copy/copy.js';
+import { planCopy } from '../../../server/db/pg-copy/plan.js';
 import { openPostgres } from '../../../server/db/postgres.js';
+import { connectPostgres } from '../../../server/db/postgres-startup.js';
 import { acquireInstanceLock } from '../../../server/modules/backup/instance-lock.js';
 import { seedDatabase } from '../../../server/seed/seed.js';
 import { postgresTicketSearchCondition } from '../../../server/search/postgres-index.js';
@@ -143,6 +147,30 @@ describe.skipIf(postgresUnavailable() !== null)('kefu migrate-to-postgres', () =
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(/^kefu migrate-to-postgres: refused: the target database already holds Kefu data \(in [a-z_, …]+\); give the URL of an empty database\nnothing was copied\.\n$/);
   }, 120_000);
+
+  it('copies a ticket merged into a newer one across insert batches, and its checksum catches a changed value', async () => {
+    const target = await connectPostgres({ url: await postgres.freshDatabase(), poolSize: 2 });
+    const source = openDatabase(databaseFile(dataDir), { readonly: true });
+    const client = await target.pool.connect();
+    try {
+      await migrateToLatest(target, '');
+      const plans = await planCopy(source.sqlite, client);
+      await copyTables(source.sqlite, client, plans, 1);
+      const checks = await verifyTables(source.sqlite, client, plans);
+      expect(checks.filter((c) => !c.ok)).toEqual([]);
+      const merged = await client.query<{ n: number }>('select count(*) as n from tickets where merged_into_id > id');
+      expect(merged.rows[0]?.n).toBe(1);
+
+      // The checksum sees a changed value that leaves the row count alone.
+      await client.query(`update messages set text = text || ' ' where id = (select min(id) from messages)`);
+      const after = await verifyTables(source.sqlite, client, plans);
+      expect(after.filter((c) => !c.ok).map((c) => ({ table: c.table, sameRows: c.source.rows === c.target.rows }))).toEqual([{ table: 'messages', sameRows: true }]);
+    } finally {
+      client.release();
+      await source.close();
+      await target.close();
+    }
+  }, 60_000);
 
   it('refuses while Kefu is running on the data directory, copying nothing', async () => {
     const url = await postgres.freshDatabase();
