@@ -39,7 +39,7 @@ export const commands: Record<string, CommandEntry> = {
   },
   'migrate-to-postgres': {
     summary: 'copy a stopped SQLite instance into an empty PostgreSQL database and verify the copy',
-    usage: 'kefu migrate-to-postgres --url postgres://user:password@host:5432/db [--config FILE]',
+    usage: 'kefu migrate-to-postgres --url postgres://user:password@host:5432/db | --url-file FILE [--config FILE]',
     load: async () => (await import('./migrate-to-postgres.js')).migrateToPostgresCommand,
   },
   seed: {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrations } from '../../migrations/index.js';
@@ -13,7 +13,15 @@ import { DatabaseStartupError } from '../db/startup-error.js';
 import { acquireInstanceLock, InstanceLocked, type InstanceLock } from '../modules/backup/instance-lock.js';
 import { UsageError, type Command } from './types.js';
 
-const USAGE = 'kefu migrate-to-postgres --url postgres://user:password@host:5432/db [--config FILE]';
+const USAGE = 'kefu migrate-to-postgres --url postgres://user:password@host:5432/db | --url-file FILE [--config FILE]';
+
+function readUrlFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new DatabaseStartupError(`--url-file: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
 
 function report(checks: readonly TableCheck[]): string {
   const width = Math.max(...checks.map((c) => c.table.length));
@@ -29,9 +37,10 @@ export const migrateToPostgresCommand: Command = {
   summary: 'copy a stopped SQLite instance into an empty PostgreSQL database and verify the copy',
   usage: USAGE,
   async run({ argv, configPath, stdout, stderr }) {
-    const { values } = parseArgs({ args: argv, options: { url: { type: 'string' } }, strict: true });
-    const url = values.url;
-    if (url === undefined) throw new UsageError('--url is required');
+    const { values } = parseArgs({ args: argv, options: { url: { type: 'string' }, 'url-file': { type: 'string' } }, strict: true });
+    if ((values.url === undefined) === (values['url-file'] === undefined)) throw new UsageError('give --url or --url-file');
+    // A password on the command line shows in the process list; a file keeps it out of sight.
+    const url = values.url ?? readUrlFile(values['url-file'] ?? '');
     const problem = databaseConfigProblems({ driver: 'postgres', url }, '--url')[0];
     if (problem) throw new DatabaseStartupError(problem);
     const config = loadConfig({ path: configPath });

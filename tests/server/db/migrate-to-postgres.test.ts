@@ -174,10 +174,13 @@ describe.skipIf(postgresUnavailable() !== null)('kefu migrate-to-postgres', () =
 
   it('refuses while Kefu is running on the data directory, copying nothing', async () => {
     const url = await postgres.freshDatabase();
+    const urlFile = path.join(configDir, 'url');
+    writeFileSync(urlFile, `${url}\n`);
     const lock = acquireInstanceLock(dataDir, 'serve');
     let res;
     try {
-      res = run('--url', url);
+      // Through --url-file, which must connect before the lock is even tried.
+      res = run('--url-file', urlFile);
     } finally {
       lock.release();
     }
