@@ -37,6 +37,11 @@ export const commands: Record<string, CommandEntry> = {
     usage: 'kefu restore <backup.tar.gz> [--config FILE]',
     load: async () => (await import('./restore.js')).restoreCommand,
   },
+  'migrate-to-postgres': {
+    summary: 'copy a stopped SQLite instance into an empty PostgreSQL database and verify the copy',
+    usage: 'kefu migrate-to-postgres --url postgres://user:password@host:5432/db | --url-file FILE [--config FILE]',
+    load: async () => (await import('./migrate-to-postgres.js')).migrateToPostgresCommand,
+  },
   seed: {
     summary: 'fill the instance with demo support data (agents, teams, labels, contacts, tickets, messages)',
     usage:
