@@ -24,8 +24,8 @@ FROM ${NODE_IMAGE} AS runtime
 # without one Kefu runs on defaults, so `docker run` needs nothing.
 # MALLOC_ARENA_MAX: glibc gives threads that allocate (the server's worker threads, libuv's pool,
 # SQLite) arenas of their own, up to 8 per core, and memory freed in one arena is not reused by
-# another. With two, the server held ~50 MB less RSS after load (widget relay bench against the
-# build at 200,000 tickets: 462 -> 413 MB) for the same CPU per message.
+# another. With two, the server held less RSS after load (widget relay bench against the build at
+# 200,000 tickets, two pairs of runs: 462 -> 413 and 412 -> 399 MB) for the same CPU per message.
 ENV NODE_ENV=production \
     KEFU_DATA_DIR=/data \
     KEFU_PORT=8080 \
