@@ -218,6 +218,8 @@ Group=$user
 WorkingDirectory=$root
 Environment=NODE_ENV=production
 Environment=KEFU_CONFIG=$config
+# Fewer glibc malloc arenas: the same memory in less RSS (as the container image sets it).
+Environment=MALLOC_ARENA_MAX=2
 ExecStart=$node $root/dist/server/cli.js serve
 # Kefu drains and exits on SIGTERM within 10 s.
 KillSignal=SIGTERM
@@ -307,7 +309,7 @@ main() {
       install_and_build
       ensure_config
       print_welcome
-      exec node dist/server/cli.js serve
+      MALLOC_ARENA_MAX=2 exec node dist/server/cli.js serve
       ;;
   esac
 }

@@ -7,13 +7,24 @@
  * tickets; it is written to) and KEFU_BENCH_AGENT_SOCKETS (agent sockets held open by a child process,
  * agent-sockets-child.ts, through the whole run, so their frames cost the server what they would).
  * KEFU_BENCH_HEAP_SNAPSHOT=<file> has the server write a heap snapshot there after the load.
+ * KEFU_BENCH_SERVER=dist runs Kefu as it runs in production instead: `kefu serve` from the build in
+ * dist/ (`npm run build` first), without tsx, which keeps transpiled sources and source maps in the
+ * heap; the memory figure is meant for that. Its RSS and CPU are read from /proc, so the V8 heap
+ * figures and the heap snapshot are left out. Node flags reach it through NODE_OPTIONS.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
+import { configFromObject } from '../../server/config/load.js';
+import { createContext } from '../../server/context.js';
+import { createLogger } from '../../server/logger.js';
 import { mb, percentile, report, type Figure } from './lib.js';
+import { benchConfig, benchCredentials } from './widget-bench-setup.js';
 
 const VISITORS = Number(process.env.KEFU_BENCH_VISITORS ?? 5000);
 const RATE = Number(process.env.KEFU_BENCH_RATE ?? 500);
@@ -22,6 +33,7 @@ const WARMUP_SECONDS = 3;
 const BURST = Number(process.env.KEFU_BENCH_BURST ?? 5000);
 const PAGE = 'https://bench.example';
 const here = path.dirname(fileURLToPath(import.meta.url));
+const FROM_DIST = process.env.KEFU_BENCH_SERVER === 'dist';
 const log = (s: string) => console.log(s);
 
 interface Server {
@@ -29,9 +41,12 @@ interface Server {
   port: number;
   token?: string;
   cookies?: string[];
+  /** `kefu serve` from dist/: no IPC, usage is read from /proc */
+  production?: boolean;
 }
 
 async function startServer(mode: 'kefu' | 'bare'): Promise<Server> {
+  if (mode === 'kefu' && FROM_DIST) return startBuiltServer();
   // KEFU_BENCH_PROFILE=<dir> writes a CPU profile of each server process there.
   const profile = process.env.KEFU_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KEFU_BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', path.join(here, 'widget-server.ts'), mode], {
@@ -49,6 +64,59 @@ async function startServer(mode: 'kefu' | 'bare'): Promise<Server> {
   return { child, ...ready };
 }
 
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.once('error', reject);
+  });
+
+/**
+ * `kefu serve` from dist/, on a config file holding the bench widget. The credentials are made
+ * beforehand, through the sources, on the same data directory (SQLite lets both at it in turn).
+ */
+async function startBuiltServer(): Promise<Server> {
+  const cli = path.join(here, '../../dist/server/cli.js');
+  const dir = process.env.KEFU_BENCH_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-widget-'));
+  const ctx = await createContext(configFromObject(benchConfig(dir)), createLogger('silent', { pretty: false }));
+  const { token, cookies } = await benchCredentials(ctx, Number(process.env.KEFU_BENCH_AGENT_SOCKETS ?? 0));
+  await ctx.close();
+  // JSON is YAML.
+  const configFile = path.join(dir, 'bench-config.yaml');
+  writeFileSync(configFile, JSON.stringify(benchConfig(dir)));
+  const port = await freePort();
+  const profile = process.env.KEFU_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KEFU_BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, cli, 'serve', '--config', configFile], {
+    env: { ...process.env, KEFU_HOST: '127.0.0.1', KEFU_PORT: String(port), NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<never>((_resolve, reject) => child.once('exit', (code) => reject(new Error(`kefu serve exited with ${code}`))));
+  for (;;) {
+    const up = await Promise.race([
+      fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false),
+      exited,
+    ]);
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log(`kefu: the production build (pid ${child.pid}) is up on port ${port}`);
+  return { child, port, token, cookies, production: true };
+}
+
+/** RSS and CPU time of a process by its pid, as the kernel counts them. */
+function procUsage(pid: number): Usage {
+  const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  // utime and stime are fields 14 and 15, counted after the parenthesised command name.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { rss: rssKb * 1024, heapUsed: NaN, liveHeap: NaN, external: NaN, cpuMs: (ticks * 1000) / CLOCK_TICKS };
+}
+/** USER_HZ: 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS = 100;
+
 interface Usage {
   rss: number;
   /** V8 heap in use and memory outside it (Buffers, native objects): where the RSS is */
@@ -60,7 +128,7 @@ interface Usage {
 }
 
 const usageOf = (server: Server, collect = false) =>
-  new Promise<Usage>((resolve) => {
+  server.production ? Promise.resolve(procUsage(server.child.pid!)) : new Promise<Usage>((resolve) => {
     server.child.once('message', (m) => resolve(m as Usage));
     server.child.send(collect ? 'usage-gc' : 'usage');
   });
@@ -244,17 +312,19 @@ async function kefuRun(figures: Figure[]): Promise<number> {
   const withAgents = agentsChild ? ` and ${cookies.length} agent sockets` : '';
   const loaded = await usageOf(server, true);
   figures.push({ name: `kefu: server RSS with ${VISITORS} visitors${withAgents} after load`, value: mb(loaded.rss), unit: 'MB', ...(agentsChild ? { target: '< 200' } : {}) });
-  figures.push({ name: 'kefu: of which V8 heap in use', value: mb(loaded.heapUsed), unit: 'MB' });
-  figures.push({ name: 'kefu: V8 heap still reachable after a full GC', value: mb(loaded.liveHeap), unit: 'MB' });
+  if (!server.production) {
+    figures.push({ name: 'kefu: of which V8 heap in use', value: mb(loaded.heapUsed), unit: 'MB' });
+    figures.push({ name: 'kefu: V8 heap still reachable after a full GC', value: mb(loaded.liveHeap), unit: 'MB' });
+    figures.push({ name: 'kefu: of which outside the heap (Buffers, native)', value: mb(loaded.external), unit: 'MB' });
+  }
   const snapshot = process.env.KEFU_BENCH_HEAP_SNAPSHOT;
-  if (snapshot) {
+  if (snapshot && !server.production) {
     const written = await new Promise<unknown>((resolve) => {
       server.child.once('message', resolve);
       server.child.send({ snapshot });
     });
     log(`kefu: heap snapshot written: ${JSON.stringify(written)}`);
   }
-  figures.push({ name: 'kefu: of which outside the heap (Buffers, native)', value: mb(loaded.external), unit: 'MB' });
   log(`kefu: burst of ${BURST} ...`);
   const { value: throughput, cpuMs } = await withServerCpu(server, () => burst(r));
   figures.push({ name: 'kefu: max relay throughput', value: throughput, unit: 'msg/s' });

@@ -19,9 +19,7 @@ import { configFromObject } from '../../server/config/load.js';
 import { createContext } from '../../server/context.js';
 import { startCheckpointer } from '../../server/db/checkpointer.js';
 import { createLogger } from '../../server/logger.js';
-import { createAgent } from '../../server/modules/agents/service.js';
-import { createSession } from '../../server/modules/agents/sessions.js';
-import { createApiToken } from '../../server/modules/agents/tokens.js';
+import { benchConfig, benchCredentials } from './widget-bench-setup.js';
 
 const mode = process.argv[2] ?? 'kefu';
 process.on('message', (m) => {
@@ -65,21 +63,7 @@ if (mode === 'bare') {
 } else {
   const keptDir = process.env.KEFU_BENCH_DATA_DIR;
   const dir = keptDir ?? mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-widget-'));
-  const config = configFromObject({
-    data_dir: dir,
-    log: { level: 'silent' },
-    channels: {
-      widget: [
-        {
-          name: 'bench',
-          allowed_origins: ['*'],
-          offline_when_no_agent: false,
-          // Every bench visitor comes from one IP; the per-visitor limit stays as shipped.
-          rate_limits: { ip_messages_per_minute: 1_000_000, ip_sessions_per_minute: 1_000_000 },
-        },
-      ],
-    },
-  });
+  const config = configFromObject(benchConfig(dir));
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
   const app = await buildApp(ctx, { webRoot: null });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -88,14 +72,9 @@ if (mode === 'bare') {
   const checkpointer = startCheckpointer(ctx.database, { logger: ctx.logger });
   ctx.onClose(() => checkpointer.stop());
   await ctx.search.start();
-  const email = `bench-${Date.now().toString(36)}@example.test`;
-  const agent = await createAgent(ctx, { email, name: 'Bench Agent', role: 'admin', password: 'correct horse battery' });
-  const { secret } = await createApiToken(ctx, agent.id, 'bench');
-  const agentSockets = Number(process.env.KEFU_BENCH_AGENT_SOCKETS ?? 0);
-  const others = await ctx.db.selectFrom('agents').select('id').where('active', '=', 1).where('id', '!=', agent.id).orderBy('id').limit(agentSockets).execute();
-  const cookies = await Promise.all(others.map(async (a) => `kefu_session=${(await createSession(ctx, a.id, {})).cookieValue}`));
+  const { token, cookies } = await benchCredentials(ctx, Number(process.env.KEFU_BENCH_AGENT_SOCKETS ?? 0));
   const { port } = app.server.address() as AddressInfo;
-  console.log(`READY ${JSON.stringify({ port, token: secret, cookies })}`);
+  console.log(`READY ${JSON.stringify({ port, token, cookies })}`);
   process.on('SIGTERM', () => {
     void app.close().then(() => ctx.close()).finally(() => {
       if (!keptDir) rmSync(dir, { recursive: true, force: true });

@@ -97,6 +97,30 @@ describe('install.sh --systemd', () => {
     // ProtectHome makes /home read-only; the data directory alone stays writable wherever it is.
     expect(unit).toMatch(/^ReadWritePaths=\/opt\/kefu\/data$/m);
   });
+
+  it('runs the service with two malloc arenas, as the container does', () => {
+    const unit = sourced('systemd_unit kefu /opt/kefu /opt/kefu/config.yaml /usr/bin/node /opt/kefu/data');
+    expect(unit).toMatch(/^Environment=MALLOC_ARENA_MAX=2$/m);
+  });
+});
+
+describe('how Kefu is started in production', () => {
+  it('install.sh (default: build and start) starts `serve` with two malloc arenas', () => {
+    // The steps before the start are not under test here: no-ops; node reports what it was started with.
+    const { bin } = fakePath({ node: 'echo "MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX args=$*"' });
+    const noop = ['check_node', 'install_and_build', 'ensure_config', 'print_welcome'].map((f) => `${f}() { :; };`).join(' ');
+    const res = spawnSync(path.join(bin, 'bash'), ['-c', `source ./install.sh; ${noop} main`], { encoding: 'utf8', env: { PATH: bin, HOME: dir } });
+    expect(res.stderr).toBe('');
+    expect(res.stdout.trim()).toBe('MALLOC_ARENA_MAX=2 args=dist/server/cli.js serve');
+  });
+
+  it('the container image and `npm start` set two malloc arenas too', () => {
+    const dockerfile = readFileSync('Dockerfile', 'utf8');
+    const runtime = dockerfile.slice(dockerfile.indexOf(' AS runtime'));
+    expect(runtime).toMatch(/^ENV [^]*?\bMALLOC_ARENA_MAX=2\b[^]*?^WORKDIR/m);
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe('MALLOC_ARENA_MAX=2 node dist/server/cli.js serve');
+  });
 });
 
 describe('install.sh --test and PostgreSQL', () => {
