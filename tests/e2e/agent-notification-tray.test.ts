@@ -79,13 +79,13 @@ describe('notification tray', () => {
     const p = await signedInPage(browser, server, { context: { viewport: { width: 1440, height: 900 } }, waitForSocket: true });
     await p.evaluate((id) => (location.hash = `#/inbox/all/ticket/${id}`), first);
     await p.locator(`kf-ticket-view[data-ticket="${first}"]`).waitFor();
-    await expect(badge(p).textContent()).resolves.toBe('2');
+    await expect.poll(() => badge(p).textContent()).toBe('2');
 
     await bell(p).focus();
     await p.keyboard.press('Enter');
     await tray(p).waitFor();
     // Focus moves into the tray, to the newest notification.
-    await expect(focused(p)).resolves.toBe(`note:${second}`);
+    await expect.poll(() => focused(p)).toBe(`note:${second}`);
     await p.keyboard.press('Escape');
     await tray(p).waitFor({ state: 'hidden' });
     // Esc closed the tray, not the ticket under it.
@@ -94,14 +94,16 @@ describe('notification tray', () => {
     await bell(p).focus();
     await p.keyboard.press('Enter');
     await tray(p).waitFor();
+    // The arrows move from the newest notification once the tray has put the focus there.
+    await expect.poll(() => focused(p)).toBe(`note:${second}`);
     await p.keyboard.press('ArrowDown');
-    await expect(focused(p)).resolves.toBe(`note:${first}`);
+    await expect.poll(() => focused(p)).toBe(`note:${first}`);
     await p.keyboard.press('ArrowUp');
-    await expect(focused(p)).resolves.toBe(`note:${second}`);
+    await expect.poll(() => focused(p)).toBe(`note:${second}`);
     await p.keyboard.press('Enter');
     await p.locator(`kf-ticket-view[data-ticket="${second}"]`).waitFor();
-    await expect(badge(p).textContent()).resolves.toBe('1');
-    expect(await unreadCount(admin)).toBe(1);
+    await expect.poll(() => badge(p).textContent()).toBe('1');
+    await expect.poll(() => unreadCount(admin)).toBe(1);
     await p.context().close();
   });
 
