@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketView } from '../../../server/modules/tickets/schemas.js';
 import { createTestApp, type Session, type TestApp } from '../../helpers/app.js';
+import { compiledDuring } from '../../helpers/compiled-queries.js';
 import { FrameLog } from '../realtime/ws-client.js';
 import { as, inboundTicket, makeLabel, makeTeam } from './fixtures.js';
 
@@ -26,23 +27,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-/** How many queries the query builder compiles while `fn` runs. */
-async function compiledDuring(fn: () => Promise<unknown>): Promise<number> {
-  const executor = t.ctx.db.getExecutor();
-  const compileQuery = executor.compileQuery.bind(executor);
-  let compiled = 0;
-  executor.compileQuery = (...args: Parameters<typeof compileQuery>) => {
-    compiled++;
-    return compileQuery(...args);
-  };
-  try {
-    await fn();
-  } finally {
-    executor.compileQuery = compileQuery;
-  }
-  return compiled;
-}
-
 describe('opening a ticket', () => {
   it('builds no query anew once a ticket has been opened: ticket, timeline, contact, read mark', async () => {
     const [first, second, third] = tickets as [number, number, number];
@@ -54,7 +38,7 @@ describe('opening a ticket', () => {
     await as(t, agent).get(`/tickets/${first}/messages?limit=1`);
     await as(t, agent).get(`/tickets/${first}/messages?limit=1&cursor=${encodeURIComponent(Buffer.from(JSON.stringify([0])).toString('base64url'))}`);
 
-    const compiled = await compiledDuring(async () => {
+    const compiled = await compiledDuring(t.ctx.db, async () => {
       const detail = await as(t, agent).get<Detail>(`/tickets/${second}`);
       expect(detail.status).toBe(200);
       expect(detail.body.ticket.labels).toEqual(['refund']);
@@ -79,7 +63,7 @@ describe('opening a ticket', () => {
       await frames.settle();
     };
     await open(first);
-    const compiled = await compiledDuring(() => open(fourth));
+    const compiled = await compiledDuring(t.ctx.db, () => open(fourth));
     expect(compiled, 'queries compiled to open a second ticket over the socket').toBe(0);
     ws.terminate();
   });
