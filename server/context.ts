@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Config } from './config/schema.js';
-import { databaseFile, openDatabase, type Database, type Db } from './db/database.js';
+import { databaseFile, openDatabase, type Db } from './db/database.js';
+import type { AnyDatabase } from './db/postgres.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openConfiguredPostgres } from './db/open-postgres.js';
 import { databaseHealthCheck } from './db/health-check.js';
@@ -35,7 +36,7 @@ import { loadInstanceSecret } from './secret.js';
 export interface AppContext {
   readonly config: Config;
   readonly logger: Logger;
-  readonly database: Database;
+  readonly database: AnyDatabase;
   readonly db: Db;
   readonly bus: EventBus<KefuEvent>;
   readonly secret: string;

@@ -8,6 +8,7 @@ import { startCheckpointer } from './db/checkpointer.js';
 import { startWhatsAppProbes } from './channels/whatsapp/index.js';
 import { startTwilioProbes } from './channels/twilio/index.js';
 import { closeStalePresence, startPresenceLog } from './modules/reports/presence-log.js';
+import { sqliteOnly } from './db/sqlite-only.js';
 
 /**
  * Starts everything that runs in the background of a serving process: the outbox worker,
@@ -15,11 +16,11 @@ import { closeStalePresence, startPresenceLog } from './modules/reports/presence
  * Not started by tests that only need the HTTP app.
  */
 export async function startWorkers(ctx: AppContext): Promise<void> {
-  const checkpointer = startCheckpointer(ctx.database, { logger: ctx.logger });
+  const checkpointer = startCheckpointer(sqliteOnly(ctx.database, 'checkpointer'), { logger: ctx.logger });
   ctx.onClose(() => checkpointer.stop());
   void ctx.search.start();
   // Presence stretches a crash left open end when their agent was last seen; then changes are recorded.
-  closeStalePresence(ctx.database, Date.now());
+  closeStalePresence(sqliteOnly(ctx.database, 'presence log'), Date.now());
   ctx.onClose(startPresenceLog(ctx));
   scheduleJobs(ctx);
   startEmailChannels(ctx);

@@ -4,6 +4,7 @@ import { createContext } from '../context.js';
 import { createLogger } from '../logger.js';
 import { seedDatabase } from '../seed/seed.js';
 import { UsageError, type Command } from './types.js';
+import { sqliteOnly } from '../db/sqlite-only.js';
 
 const positive = (name: string, value: string | undefined): number | undefined => {
   if (value === undefined) return undefined;
@@ -35,7 +36,7 @@ export const seedCommand: Command = {
     const ctx = await createContext(config, createLogger('warn', { pretty: false }));
     try {
       let shown = 0;
-      const result = await seedDatabase(ctx.database, {
+      const result = await seedDatabase(sqliteOnly(ctx.database, 'seed'), {
         tickets,
         messagesPerTicket: positive('messages-per-ticket', values['messages-per-ticket']),
         agents: positive('agents', values.agents),

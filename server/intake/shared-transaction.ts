@@ -1,8 +1,9 @@
-import type { Database, Tx } from '../db/database.js';
+import type { Tx } from '../db/database.js';
+import type { AnyDatabase } from '../db/postgres.js';
 
 /**
  * One unit of work. It may run twice: when another unit of its batch fails, the whole batch is
- * rolled back and every unit runs again in a transaction of its own. Database writes roll back with
+ * rolled back and every unit runs again in a transaction of its own. AnyDatabase writes roll back with
  * the batch and callbacks given to onCommit are dropped with it; anything else a unit does must be
  * safe to repeat (content-addressed attachment files are).
  */
@@ -33,7 +34,7 @@ export class SharedTransactions {
   private running = false;
   private scheduled = false;
 
-  constructor(private readonly database: Database) {}
+  constructor(private readonly database: AnyDatabase) {}
 
   run<T>(work: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -84,10 +85,10 @@ export class SharedTransactions {
   }
 }
 
-const shared = new WeakMap<Database, SharedTransactions>();
+const shared = new WeakMap<AnyDatabase, SharedTransactions>();
 
 /** The one SharedTransactions of a database. */
-export function sharedTransactions(database: Database): SharedTransactions {
+export function sharedTransactions(database: AnyDatabase): SharedTransactions {
   let s = shared.get(database);
   if (!s) {
     s = new SharedTransactions(database);

@@ -2,6 +2,7 @@ import { ConfigError } from '../config/load.js';
 import type { AppContext } from '../context.js';
 import { createBackup } from '../modules/backup/service.js';
 import { isValidCron, type Job } from './scheduler.js';
+import { sqliteOnly } from '../db/sqlite-only.js';
 
 /** The nightly backup (config.backup): one archive per run, keeping the newest `keep`. */
 export function backupJob(ctx: AppContext): Job {
@@ -18,7 +19,7 @@ export function backupJob(ctx: AppContext): Job {
     schedule,
     run: () =>
       createBackup({
-        database: ctx.database,
+        database: sqliteOnly(ctx.database, 'backups'),
         paths: ctx.paths,
         keep,
         logger: ctx.logger.child({ subsystem: 'backup' }),

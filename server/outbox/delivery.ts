@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.js';
+import type { AnyDatabase } from '../db/postgres.js';
 import { now } from '../db/database.js';
 import type { EventBus } from '../realtime/bus.js';
 import type { KefuEvent } from '../realtime/events.js';
@@ -10,7 +10,7 @@ import type { DeliveryStatus } from '../modules/tickets/tables.js';
  * `error` with status 'queued' means "retrying after this error".
  */
 export async function setDeliveryStatus(
-  deps: { database: Database; bus: EventBus<KefuEvent> },
+  deps: { database: AnyDatabase; bus: EventBus<KefuEvent> },
   messageId: number,
   status: DeliveryStatus,
   error: string | null = null,

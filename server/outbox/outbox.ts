@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.js';
+import type { AnyDatabase } from '../db/postgres.js';
 import { now } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from '../realtime/bus.js';
@@ -52,7 +52,7 @@ export class Outbox {
   #again = false;
 
   constructor(
-    private readonly deps: { database: Database; bus: EventBus<KefuEvent>; logger: Logger },
+    private readonly deps: { database: AnyDatabase; bus: EventBus<KefuEvent>; logger: Logger },
     options: OutboxOptions = {},
   ) {
     this.#opts = { ...DEFAULTS, ...options };

@@ -1,4 +1,5 @@
-import type { Database } from '../db/database.js';
+import type { AnyDatabase } from '../db/postgres.js';
+import { sqliteOnly } from '../db/sqlite-only.js';
 
 /** A sent row is machinery: the message keeps its delivery status, the webhook log its own record. */
 export const SENT_OUTBOX_RETENTION_MS = 7 * 86_400_000;
@@ -30,9 +31,9 @@ export async function deleteInBatches(run: (batchSize: number) => number, batchS
  * retry), pending ones are still to go, and a sent mail's row stays with its email_outbound record,
  * which threads replies by In-Reply-To and places bounces.
  */
-export function trimSentOutbox(ctx: { database: Database }, opts: TrimOptions = {}): Promise<number> {
+export function trimSentOutbox(ctx: { database: AnyDatabase }, opts: TrimOptions = {}): Promise<number> {
   const before = (opts.now ?? Date.now()) - SENT_OUTBOX_RETENTION_MS;
-  const remove = ctx.database.sqlite.prepare(
+  const remove = sqliteOnly(ctx.database, 'outbox retention').sqlite.prepare(
     `delete from outbox where id in (
        select o.id from outbox o
         where o.status = 'sent' and o.updated_at < ? and o.kind <> 'email'

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database.js';
+import type { AnyDatabase } from '../../db/postgres.js';
 import { now } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import { apiBase, type WechatChannelConfig } from './config-schema.js';
@@ -35,7 +35,7 @@ export class WechatApi {
 
   constructor(
     readonly channel: WechatChannelConfig,
-    private readonly database: Database,
+    private readonly database: AnyDatabase,
     private readonly log: Logger,
   ) {
     this.#base = apiBase(channel);

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { PlainEmailPayload } from '../../channels/email/payloads.js';
-import { now, type Database, type Tx } from '../../db/database.js';
+import { now, type Tx } from '../../db/database.js';
+import type { AnyDatabase } from '../../db/postgres.js';
 import { enqueue } from '../../outbox/queue.js';
 import { surveyLanguage } from '../csat/settings.js';
 import { heatmap } from '../reports/heatmap.js';
@@ -9,6 +10,7 @@ import { parseReportQuery, type Period } from '../reports/params.js';
 import { digestMail, type BusiestHour, type DigestFigures } from './mail.js';
 import { digestPeriod, lastScheduledMinute, periodDays } from './period.js';
 import { loadReportSettings, type DigestSettings } from './settings.js';
+import { sqliteOnly } from '../../db/sqlite-only.js';
 
 export interface DigestOutcome {
   period: Period;
@@ -30,12 +32,13 @@ function busiestOf(cells: number[][]): BusiestHour | null {
 }
 
 /** The week's figures as GET /reports/overview and /reports/heatmap give them for the same range and zone. */
-export async function digestFigures(database: Database, period: Period, timezone: string): Promise<DigestFigures> {
+export async function digestFigures(database: AnyDatabase, period: Period, timezone: string): Promise<DigestFigures> {
+  const reports = sqliteOnly(database, 'reports');
   const q = parseReportQuery({ from: iso(period.from), to: iso(period.to), timezone });
   const before = { ...q, period: q.previous };
   return {
-    overview: await overview(database, q),
-    busiest: { current: busiestOf(heatmap(database, q).cells), previous: busiestOf(heatmap(database, before).cells) },
+    overview: await overview(reports, q),
+    busiest: { current: busiestOf(heatmap(reports, q).cells), previous: busiestOf(heatmap(reports, before).cells) },
   };
 }
 

@@ -3,6 +3,7 @@ import type { TicketFilters } from '../tickets/filters.js';
 import { listedTicketIdsQuery, type TicketTextMatch } from '../tickets/list.js';
 import type { Viewer } from '../tickets/policy.js';
 import { BOM, csvRow, type CsvValue } from './csv.js';
+import { sqliteOnly } from '../../db/sqlite-only.js';
 
 /** Rows are read this many at a time: the connection is shared, so no statement stays open across an await. */
 const CHUNK = 1000;
@@ -41,7 +42,7 @@ export async function* ticketsCsv(ctx: AppContext, viewer: Viewer, filters: Tick
   const query = await listedTicketIdsQuery(ctx, viewer, filters, textMatch);
   if (!query) return;
   const compiled = query.compile();
-  const sqlite = ctx.database.sqlite;
+  const sqlite = sqliteOnly(ctx.database, 'ticket export').sqlite;
   const ids = sqlite.prepare(compiled.sql).pluck().all(...compiled.parameters) as number[];
   const rows = sqlite.prepare(ROWS_SQL).raw(true);
   for (let i = 0; i < ids.length; i += CHUNK) {

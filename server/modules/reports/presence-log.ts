@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import type { Database } from '../../db/database.js';
 import type { Presence } from '../agents/tables.js';
 import type { Period } from './params.js';
+import { sqliteOnly } from '../../db/sqlite-only.js';
 
 /** Ends the agent's open stretch at `at` and, unless they went offline, opens the next one. */
 export function recordPresence(database: Database, agentId: number, presence: Presence, at: number): void {
@@ -32,14 +33,14 @@ export function closeStalePresence(database: Database, at: number): number {
 export function startPresenceLog(ctx: AppContext): () => void {
   const mine = new Set<number>();
   const off = ctx.bus.on('agent.presence', (e) => {
-    recordPresence(ctx.database, e.agentId, e.presence, Date.now());
+    recordPresence(sqliteOnly(ctx.database, 'presence log'), e.agentId, e.presence, Date.now());
     if (e.presence === 'offline') mine.delete(e.agentId);
     else mine.add(e.agentId);
   });
   return () => {
     off();
     const at = Date.now();
-    for (const agentId of mine) recordPresence(ctx.database, agentId, 'offline', at);
+    for (const agentId of mine) recordPresence(sqliteOnly(ctx.database, 'presence log'), agentId, 'offline', at);
     mine.clear();
   };
 }

@@ -10,6 +10,7 @@ import { presentPolicy } from './presenter.js';
 import { deletePolicyRow, findPolicyIdByName, findPolicyRow, insertPolicyRow, listPolicyRows, nextPosition, updatePolicyRow, type SlaPolicyRow } from './queries.js';
 import { forgetPolicies } from './policy-cache.js';
 import { requestRecompute } from './recompute-job.js';
+import { sqliteOnly } from '../../db/sqlite-only.js';
 
 type Fields = { [K in keyof typeof PolicyInputFields]: Static<(typeof PolicyInputFields)[K]> };
 export type SlaPolicyInput = Pick<Fields, 'name'> & Partial<Omit<Fields, 'name'>>;
@@ -89,7 +90,7 @@ export async function createSlaPolicy(ctx: AppContext, viewer: Viewer, input: Sl
     const at = now();
     const columns = await columnsOf(ctx, tx, input, null);
     const created = presentPolicy(await insertPolicyRow(tx, { ...columns, position: await nextPosition(tx), created_at: at, updated_at: at }));
-    forgetPolicies(ctx.database);
+    forgetPolicies(sqliteOnly(ctx.database, 'SLA policies'));
     await requestRecompute(tx, at);
     await recordAudit(tx, { actor: agentActor(viewer), action: 'sla_policy.created', entityKind: 'sla_policy', entityId: created.id, after: created });
     return created;
@@ -102,7 +103,7 @@ export async function updateSlaPolicy(ctx: AppContext, viewer: Viewer, id: numbe
   const view = await ctx.database.transaction(async (tx) => {
     const before = presentPolicy(await getRow(tx, id));
     const after = presentPolicy(await updatePolicyRow(tx, id, { ...(await columnsOf(ctx, tx, patch, before)), updated_at: now() }));
-    forgetPolicies(ctx.database);
+    forgetPolicies(sqliteOnly(ctx.database, 'SLA policies'));
     await requestRecompute(tx, now());
     await recordAudit(tx, { actor: agentActor(viewer), action: 'sla_policy.updated', entityKind: 'sla_policy', entityId: id, before, after });
     return after;
@@ -115,7 +116,7 @@ export async function deleteSlaPolicy(ctx: AppContext, viewer: Viewer, id: numbe
   await ctx.database.transaction(async (tx) => {
     const before = presentPolicy(await getRow(tx, id));
     await deletePolicyRow(tx, id);
-    forgetPolicies(ctx.database);
+    forgetPolicies(sqliteOnly(ctx.database, 'SLA policies'));
     await requestRecompute(tx, now());
     await recordAudit(tx, { actor: agentActor(viewer), action: 'sla_policy.deleted', entityKind: 'sla_policy', entityId: id, before });
   });
@@ -131,7 +132,7 @@ export async function reorderSlaPolicies(ctx: AppContext, viewer: Viewer, ids: n
       throw bad('ids', 'must list every SLA policy once');
     }
     for (const [i, id] of ids.entries()) await tx.updateTable('sla_policies').set({ position: i + 1 }).where('id', '=', id).execute();
-    forgetPolicies(ctx.database);
+    forgetPolicies(sqliteOnly(ctx.database, 'SLA policies'));
     await requestRecompute(tx, now());
     await recordAudit(tx, { actor: agentActor(viewer), action: 'sla_policy.reordered', entityKind: 'sla_policy', entityId: null, after: { ids } });
     return (await listPolicyRows(tx)).map(presentPolicy);

@@ -6,6 +6,7 @@ import { firstClockWriter } from './first-clock-writes.js';
 import { cachedPolicies } from './policy-cache.js';
 import { firstClocks, recomputeTicket } from './recompute.js';
 import { slaChangedEvent } from './sla-events.js';
+import { sqliteOnly } from '../../db/sqlite-only.js';
 
 /**
  * SLA clocks ride on the domain events intake and the ticket service emit: any change to a ticket,
@@ -14,14 +15,14 @@ import { slaChangedEvent } from './sla-events.js';
  */
 export function startSlaClocks(ctx: AppContext): () => Promise<void> {
   const log = ctx.logger.child({ subsystem: 'sla' });
-  const policiesUsing = ctx.database.sqlite.prepare<[number], { name: string }>('select name from sla_policies where business_hours_id = ? order by name');
+  const policiesUsing = sqliteOnly(ctx.database, 'SLA clocks').sqlite.prepare<[number], { name: string }>('select name from sla_policies where business_hours_id = ? order by name');
   // Started synchronously from the handler, so the transaction queues ahead of any request that follows
   // the change: a client that reads the ticket after its PATCH sees the new due times.
   // Most desks have no policy, and most tickets no clock: those need no write transaction per
   // message (which also held the write lock for nothing while intake wanted it).
-  const anyPolicy = ctx.database.sqlite.prepare<[], { one: number }>('select 1 as one from sla_policies limit 1');
-  const hasClock = ctx.database.sqlite.prepare<[number], { one: number }>('select 1 as one from sla_targets where ticket_id = ? limit 1');
-  const agentReplied = ctx.database.sqlite.prepare<[number], { one: number }>(
+  const anyPolicy = sqliteOnly(ctx.database, 'SLA clocks').sqlite.prepare<[], { one: number }>('select 1 as one from sla_policies limit 1');
+  const hasClock = sqliteOnly(ctx.database, 'SLA clocks').sqlite.prepare<[number], { one: number }>('select 1 as one from sla_targets where ticket_id = ? limit 1');
+  const agentReplied = sqliteOnly(ctx.database, 'SLA clocks').sqlite.prepare<[number], { one: number }>(
     "select 1 as one from messages where ticket_id = ? and kind = 'outbound' and author_kind = 'agent' limit 1",
   );
   // Only customer messages and agent replies start or stop clocks, and a customer message only once an
@@ -50,7 +51,7 @@ export function startSlaClocks(ctx: AppContext): () => Promise<void> {
     ctx.database
       .transaction(async (tx, onCommit) => {
         const events: KefuEvent[] = [];
-        const policies = (await cachedPolicies(ctx.database, tx)).map((p) => p.row);
+        const policies = (await cachedPolicies(sqliteOnly(ctx.database, 'SLA clocks'), tx)).map((p) => p.row);
         const at = now();
         for (const id of ids) {
           const changed = await recomputeTicket(ctx.businessHours, tx, id, at, policies);
@@ -65,10 +66,10 @@ export function startSlaClocks(ctx: AppContext): () => Promise<void> {
   // ticket, which made intake under SLA policies half as fast as without. Its created event then
   // needs nothing more; every later change still comes through the events below.
   const timedAtIntake = new Set<number>();
-  const writeFirstClocks = firstClockWriter(ctx.database.sqlite);
+  const writeFirstClocks = firstClockWriter(sqliteOnly(ctx.database, 'SLA clocks').sqlite);
   const offs = [
     onNewTicket(ctx, async (tx, created, onCommit) => {
-      const policies = await cachedPolicies(ctx.database, tx);
+      const policies = await cachedPolicies(sqliteOnly(ctx.database, 'SLA clocks'), tx);
       if (policies.length === 0) return created.ticket;
       try {
         const at = now();
