@@ -16,16 +16,19 @@ import { RulesRunner } from './modules/rules/runner.js';
 import { EventBus } from './realtime/bus.js';
 import type { KefuEvent } from './realtime/events.js';
 import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
-import { sqliteCalendarSource } from './modules/business-hours/calendar-source.js';
+import { snapshotCalendarSource, sqliteCalendarSource } from './modules/business-hours/calendar-source.js';
 import { SlaRecomputer } from './modules/sla/recompute-job.js';
 import { startSlaClocks } from './modules/sla/subscriptions.js';
 import { csatIdle, startCsatSurveys } from './modules/csat/schedule.js';
 import { PresenceRegistry } from './realtime/presence.js';
 import { startAssignment } from './modules/assignment/assigner.js';
 import { startAnswerBot } from './modules/bot/answer-bot.js';
-import { WebhookFanout } from './modules/webhooks/fanout.js';
+import { WebhookFanout, type WebhookEvents } from './modules/webhooks/fanout.js';
+import { PostgresWebhookFanout } from './modules/webhooks/postgres-fanout.js';
 import { startWebhooks } from './modules/webhooks/index.js';
 import { SearchIndex } from './search/search-index.js';
+import type { FullTextIndex } from './search/full-text-index.js';
+import { PostgresSearchIndex } from './search/postgres-search-index.js';
 import { ensurePrivateDir } from './private-files.js';
 import { loadInstanceSecret } from './secret.js';
 
@@ -51,13 +54,13 @@ export interface AppContext {
   /** Durable outbound deliveries: channels call outbox.registerSender(kind, fn); startWorkers starts it. */
   readonly outbox: Outbox;
   /** The full-text index; a search awaits search.caughtUp() first. startWorkers starts its thread. */
-  readonly search: SearchIndex;
+  readonly search: FullTextIndex;
   /** Business-hours calendars by id, and what uses each. */
   readonly businessHours: BusinessHoursDirectory;
   /** The rules engine, subscribed to the bus; jobs run its time rules, tests await automation.idle(). */
   readonly automation: RulesRunner;
   /** Outbound webhooks' fan-out from the bus; tests await webhooks.idle(). */
-  readonly webhooks: WebhookFanout;
+  readonly webhooks: WebhookEvents;
   /** Re-computes open tickets' SLA clocks in the background after a policy change; resumable. */
   readonly slaRecompute: SlaRecomputer;
   /** Registers something to close on shutdown; closed last-registered first. */
@@ -73,27 +76,8 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   };
   for (const dir of Object.values(paths)) ensurePrivateDir(dir);
 
-  if (config.database.driver === 'postgres') {
-    // The schema can be made and checked on PostgreSQL; the modules still reach for SQLite in
-    // places (issue #19), so serving stops here, after the checks, rather than failing later.
-    const postgres = await openConfiguredPostgres(config, logger);
-    await postgres.close();
-    throw new DatabaseStartupError(
-      `database.driver: the database at ${postgres.url} is reachable and its schema up to date, but serving from PostgreSQL is not finished in this version; use driver: sqlite`,
-    );
-  }
-
-  const database = openDatabase(databaseFile(paths.data), { cacheMb: config.database.cache_mb });
+  const database = await openConfiguredDatabase(config, paths.backups, logger);
   const closers: Array<() => Promise<void> | void> = [() => database.close()];
-  try {
-    const migrated = await migrateToLatest(database, paths.backups);
-    if (migrated.applied.length > 0) {
-      logger.info({ applied: migrated.applied, backup: migrated.backupFile }, 'database migrated');
-    }
-  } catch (err) {
-    await database.close();
-    throw err;
-  }
 
   const busLogger = logger.child({ subsystem: 'bus' });
   const bus = new EventBus<KefuEvent>((err, event) => busLogger.error({ err, event: event.type }, 'event handler failed'));
@@ -105,7 +89,10 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   closers.push(() => scheduler.stop());
   const outbox = new Outbox({ database, bus, logger });
   closers.push(() => outbox.stop());
-  const search = new SearchIndex(database, { logger: logger.child({ subsystem: 'search' }) });
+  const search: FullTextIndex =
+    database.driver === 'sqlite'
+      ? new SearchIndex(database, { logger: logger.child({ subsystem: 'search' }) })
+      : new PostgresSearchIndex(database, { logger: logger.child({ subsystem: 'search' }) });
   closers.push(() => search.close());
 
   const metrics = createMetrics({ searchBacklog: () => search.backlog() });
@@ -126,9 +113,14 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     scheduler,
     outbox,
     search,
-    businessHours: new BusinessHoursDirectory(sqliteCalendarSource(database.sqlite)),
+    businessHours: new BusinessHoursDirectory(
+      database.driver === 'sqlite' ? sqliteCalendarSource(database.sqlite) : await snapshotCalendarSource(database.db),
+    ),
     automation,
-    webhooks: new WebhookFanout({ database, bus, outbox, logger }),
+    webhooks:
+      database.driver === 'sqlite'
+        ? new WebhookFanout({ database, bus, outbox, logger })
+        : new PostgresWebhookFanout({ database, bus, outbox, logger }),
     slaRecompute: new SlaRecomputer(),
     onClose: (fn) => closers.push(fn),
     async close() {
@@ -147,11 +139,26 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   closers.push(automation.start(ctx));
   startAssignment(ctx);
   ctx.onClose(startAnswerBot(ctx));
-  ctx.onClose(startSlaClocks(ctx));
+  if (database.driver === 'sqlite') ctx.onClose(startSlaClocks(ctx));
+  else logger.warn('SLA clocks are not kept on PostgreSQL yet');
   ctx.onClose(() => csatIdle(ctx));
   ctx.onClose(startCsatSurveys(ctx));
   ctx.onClose(() => ctx.webhooks.idle());
   ctx.onClose(startWebhooks(ctx, ctx.webhooks));
   ctx.onClose(ctx.slaRecompute.start(ctx));
   return ctx;
+}
+
+/** Opens the configured database and brings its schema up to date (a backup first, on SQLite). */
+async function openConfiguredDatabase(config: Config, backups: string, logger: Logger): Promise<AnyDatabase> {
+  if (config.database.driver === 'postgres') return openConfiguredPostgres(config, logger);
+  const database = openDatabase(databaseFile(config.data_dir), { cacheMb: config.database.cache_mb });
+  try {
+    const migrated = await migrateToLatest(database, backups);
+    if (migrated.applied.length > 0) logger.info({ applied: migrated.applied, backup: migrated.backupFile }, 'database migrated');
+    return database;
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
 }

@@ -16,8 +16,11 @@ import { sqliteOnly } from './db/sqlite-only.js';
  * Not started by tests that only need the HTTP app.
  */
 export async function startWorkers(ctx: AppContext): Promise<void> {
-  const checkpointer = startCheckpointer(sqliteOnly(ctx.database, 'checkpointer'), { logger: ctx.logger });
-  ctx.onClose(() => checkpointer.stop());
+  if (ctx.database.driver === 'sqlite') {
+    // PostgreSQL checkpoints by itself; SQLite's WAL is copied back off the main thread.
+    const checkpointer = startCheckpointer(ctx.database, { logger: ctx.logger });
+    ctx.onClose(() => checkpointer.stop());
+  }
   void ctx.search.start();
   // Presence stretches a crash left open end when their agent was last seen; then changes are recorded.
   closeStalePresence(sqliteOnly(ctx.database, 'presence log'), Date.now());

@@ -1,5 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { isPostgres } from '../db/dialect-sql.js';
 import type { KefuEvent } from './events.js';
 
 /** Who may see a journaled event; null ticketId: everyone (not about one ticket). */
@@ -53,10 +54,11 @@ export class EventJournal {
   ) {}
 
   async init(): Promise<void> {
-    // sqlite_sequence remembers the highest cursor even when pruning emptied the table.
-    const { rows } = await sql<{ seq: number }>`select seq from sqlite_sequence where name = 'realtime_events'`.execute(
-      this.db,
-    );
+    // The table's sequence remembers the highest cursor even when pruning emptied the table.
+    const { rows } = await (isPostgres(this.db)
+      ? sql<{ seq: number | null }>`select pg_sequence_last_value(pg_get_serial_sequence('realtime_events', 'cursor')) as seq`
+      : sql<{ seq: number }>`select seq from sqlite_sequence where name = 'realtime_events'`
+    ).execute(this.db);
     this.#cursor = Math.max(this.#cursor, Number(rows[0]?.seq ?? 0));
   }
 

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import pg from 'pg';
+import { inject } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type App } from '../../server/app.js';
@@ -38,6 +40,28 @@ export interface TestApp {
 }
 
 let seq = 0;
+let databases = 0;
+
+/** The driver the suite runs on: KEFU_TEST_DRIVER=postgres (see postgres-global-setup.ts) or SQLite. */
+export const testDriver = (): 'sqlite' | 'postgres' => (process.env.KEFU_TEST_DRIVER === 'postgres' ? 'postgres' : 'sqlite');
+
+/** On PostgreSQL, a fresh empty database on the run's cluster for each app; null keeps SQLite's default. */
+async function testDatabaseConfig(): Promise<Record<string, unknown> | null> {
+  if (testDriver() !== 'postgres') return null;
+  const adminUrl = inject('postgresAdminUrl');
+  if (!adminUrl) throw new Error('KEFU_TEST_DRIVER=postgres but no cluster was started (tests/helpers/postgres-global-setup.ts)');
+  const name = `kefu_app_${process.pid}_${++databases}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { driver: 'postgres', url: url.toString(), pool_size: 4 };
+}
 
 /**
  * A full Kefu on a fresh SQLite file in a temp dir, with an admin signed in.
@@ -45,7 +69,8 @@ let seq = 0;
  */
 export async function createTestApp(overrides: Record<string, unknown> = {}): Promise<TestApp> {
   const dataDir = tempDir();
-  const config = configFromObject({ ...overrides, data_dir: dataDir, log: { level: 'silent' } });
+  const database = await testDatabaseConfig();
+  const config = configFromObject({ ...overrides, ...(database ? { database } : {}), data_dir: dataDir, log: { level: 'silent' } });
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
   const app = await buildApp(ctx, { webRoot: null });
   await app.ready();

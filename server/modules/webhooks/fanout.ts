@@ -18,7 +18,20 @@ import type { WebhookEvent } from './schemas.js';
  * subscribers), so they never hold the connection across an await while requests queue behind them.
  * An event still in the list when the process dies is not delivered, as with the other subscribers.
  */
-export class WebhookFanout {
+/** What the rest of the server holds of the fan-out, on either driver. */
+export interface WebhookEvents {
+  /** Subscribes to the bus; returns the unsubscribe. */
+  start(): () => void;
+  /** Webhooks were created, changed or deleted in this process. */
+  changed(): void;
+  /** True while handed-over events still wait for their deliveries to be written. */
+  readonly busy: boolean;
+  handle(e: KefuEvent): void;
+  /** Resolves once every event handed over so far has its deliveries written. */
+  idle(): Promise<void>;
+}
+
+export class WebhookFanout implements WebhookEvents {
   readonly #pending: OutgoingEvent[] = [];
   #run: Promise<void> | null = null;
   /** better-sqlite3 transaction; called as .immediate so the write lock is taken up front. */

@@ -1,10 +1,10 @@
 import type { AppContext } from '../../context.js';
-import { WebhookFanout } from './fanout.js';
+import type { WebhookEvents } from './fanout.js';
 import { DELIVERY_KIND } from './queries.js';
 import { WEBHOOK_RETRY, webhookDeliverySender } from './sender.js';
 
 /** Subscribes webhooks to the bus and registers their sender; returns the stop. */
-export function startWebhooks(ctx: AppContext, fanout: WebhookFanout): () => void {
+export function startWebhooks(ctx: AppContext, fanout: WebhookEvents): () => void {
   const unregister = ctx.outbox.registerSender(DELIVERY_KIND, webhookDeliverySender(ctx), WEBHOOK_RETRY);
   const off = fanout.start();
   return () => {
