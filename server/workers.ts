@@ -8,7 +8,6 @@ import { startCheckpointer } from './db/checkpointer.js';
 import { startWhatsAppProbes } from './channels/whatsapp/index.js';
 import { startTwilioProbes } from './channels/twilio/index.js';
 import { closeStalePresence, startPresenceLog } from './modules/reports/presence-log.js';
-import { sqliteOnly } from './db/sqlite-only.js';
 
 /**
  * Starts everything that runs in the background of a serving process: the outbox worker,
@@ -23,8 +22,12 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   }
   void ctx.search.start();
   // Presence stretches a crash left open end when their agent was last seen; then changes are recorded.
-  closeStalePresence(sqliteOnly(ctx.database, 'presence log'), Date.now());
-  ctx.onClose(startPresenceLog(ctx));
+  if (ctx.database.driver === 'sqlite') {
+    closeStalePresence(ctx.database, Date.now());
+    ctx.onClose(startPresenceLog(ctx));
+  } else {
+    ctx.logger.warn('time online is not recorded on PostgreSQL yet');
+  }
   scheduleJobs(ctx);
   startEmailChannels(ctx);
   startWechatChannels(ctx);
