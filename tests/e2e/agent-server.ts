@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { buildApp, type App } from '../../server/app.js';
 import { configFromObject } from '../../server/config/load.js';
+import { withTestDatabase } from '../helpers/app.js';
 import { createContext, type AppContext } from '../../server/context.js';
 import { intake } from '../../server/intake/intake.js';
 import type { InboundMessage } from '../../server/intake/types.js';
@@ -55,7 +56,7 @@ export async function startAgentServer(
     widget: [{ name: 'website', allowed_origins: ['https://shop.example.com'] }],
     ...(overrides.channels as Record<string, unknown> | undefined),
   };
-  const config = configFromObject({ ...overrides, channels, data_dir: dataDir, log: { level: 'silent' } });
+  const config = configFromObject(await withTestDatabase({ ...overrides, channels, data_dir: dataDir, log: { level: 'silent' } }));
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
   const app = await buildApp(ctx, { webRoot });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -6,6 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../server/app.js';
 import { configFromObject } from '../../server/config/load.js';
+import { withTestDatabase } from '../helpers/app.js';
 import { createContext, type AppContext } from '../../server/context.js';
 import { createLogger } from '../../server/logger.js';
 import { createAgent } from '../../server/modules/agents/service.js';
@@ -36,11 +37,11 @@ The money goes back to the card you paid with.`;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-help-'));
-  const config = configFromObject({
+  const config = configFromObject(await withTestDatabase({
     data_dir: dataDir,
     log: { level: 'silent' },
     help_center: { title: 'Acme 帮助', brand_color: '#0f766e', contact_url: 'https://acme.example/contact' },
-  });
+  }));
   ctx = await createContext(config, createLogger('silent', { pretty: false }));
   app = await buildApp(ctx, { webRoot: null });
   await app.listen({ host: '127.0.0.1', port: 0 });

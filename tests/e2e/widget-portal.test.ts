@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../server/app.js';
 import { configFromObject } from '../../server/config/load.js';
+import { withTestDatabase } from '../helpers/app.js';
 import { createContext, type AppContext } from '../../server/context.js';
 import { createLogger } from '../../server/logger.js';
 import { launchChromium } from '../helpers/browser.js';
@@ -39,12 +40,12 @@ beforeAll(async () => {
   const webRoot = await buildWidget(path.join(dataDir, 'web'));
   const port = await freePort();
   kefuUrl = `http://localhost:${port}`;
-  const config = configFromObject({
+  const config = configFromObject(await withTestDatabase({
     data_dir: dataDir,
     log: { level: 'silent' },
     server: { port, public_url: kefuUrl },
     channels: { widget: [{ name: 'website', allowed_origins: [site.origin], offline_when_no_agent: false, identity_secret: SECRET, title: 'Acme Support' }] },
-  });
+  }));
   ctx = await createContext(config, createLogger('silent', { pretty: false }));
   app = await buildApp(ctx, { webRoot });
   await app.listen({ port, host: '127.0.0.1' });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { buildApp, type App } from '../../server/app.js';
 import { configFromObject } from '../../server/config/load.js';
+import { withTestDatabase } from '../helpers/app.js';
 import { createContext, type AppContext } from '../../server/context.js';
 import { createLogger } from '../../server/logger.js';
 import { createAgent } from '../../server/modules/agents/service.js';
@@ -56,7 +57,7 @@ export async function widgetServer(
 ): Promise<WidgetServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-'));
   const webRoot = await buildWidget(path.join(dataDir, 'web'));
-  const config = configFromObject({ data_dir: dataDir, log: { level: 'silent' }, channels: { ...otherChannels, widget: widgetChannels } });
+  const config = configFromObject(await withTestDatabase({ data_dir: dataDir, log: { level: 'silent' }, channels: { ...otherChannels, widget: widgetChannels } }));
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
   const app = await buildApp(ctx, { webRoot });
   await app.listen({ port: 0, host: '127.0.0.1' });

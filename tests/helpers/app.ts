@@ -45,8 +45,14 @@ let databases = 0;
 /** The driver the suite runs on: KEFU_TEST_DRIVER=postgres (see postgres-global-setup.ts) or SQLite. */
 export const testDriver = (): 'sqlite' | 'postgres' => (process.env.KEFU_TEST_DRIVER === 'postgres' ? 'postgres' : 'sqlite');
 
+/** `config` with the suite's database: unchanged on SQLite, a fresh PostgreSQL database under KEFU_TEST_DRIVER=postgres. */
+export async function withTestDatabase<T extends Record<string, unknown>>(config: T): Promise<T> {
+  const database = await testDatabaseConfig();
+  return database ? { ...config, database: { ...(config.database as Record<string, unknown> | undefined), ...database } } : config;
+}
+
 /** On PostgreSQL, a fresh empty database on the run's cluster for each app; null keeps SQLite's default. */
-async function testDatabaseConfig(): Promise<Record<string, unknown> | null> {
+export async function testDatabaseConfig(): Promise<Record<string, unknown> | null> {
   if (testDriver() !== 'postgres') return null;
   const adminUrl = inject('postgresAdminUrl');
   if (!adminUrl) throw new Error('KEFU_TEST_DRIVER=postgres but no cluster was started (tests/helpers/postgres-global-setup.ts)');
