@@ -4,8 +4,13 @@
  * KEFU_BENCH_DIR keeps (and on the next run reuses) the seeded data directory;
  * KEFU_BENCH_ONLY=reads measures the ticket list and opening a ticket only, and writes nothing
  * but sessions and read marks, so two builds can be compared on one copy of the data.
+ * KEFU_BENCH_DRIVER=postgres runs the same measurements on PostgreSQL: the seeded SQLite data is
+ * copied with `kefu migrate-to-postgres` into KEFU_BENCH_PG_URL (an empty database) or into a
+ * throwaway cluster, and PostgreSQL's own CPU (its backend processes) is reported per request
+ * next to the Node process's.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
@@ -20,6 +25,7 @@ import { createLogger } from '../../server/logger.js';
 import { createSession } from '../../server/modules/agents/sessions.js';
 import { createAgent } from '../../server/modules/agents/service.js';
 import { seedDatabase } from '../../server/seed/seed.js';
+import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
 import { loadPerCore, mb, percentile, report, timeRuns, type Figure, type Samples } from './lib.js';
 
 const TICKETS = Number(process.env.KEFU_BENCH_TICKETS ?? 200_000);
@@ -27,6 +33,7 @@ const PER_TICKET = Number(process.env.KEFU_BENCH_MESSAGES_PER_TICKET ?? 5);
 const KEEP_DIR = process.env.KEFU_BENCH_DIR;
 const SOCKETS = 200;
 const READS_ONLY = process.env.KEFU_BENCH_ONLY === 'reads';
+const DRIVER = process.env.KEFU_BENCH_DRIVER === 'postgres' ? 'postgres' : 'sqlite';
 
 const figures: Figure[] = [];
 const log = (s: string) => console.log(s);
@@ -66,15 +73,16 @@ const ms = (n: number): string => n.toFixed(2).padStart(6);
 const fmt = (samples: Samples): string =>
   `wall p50 ${ms(percentile(samples.wall, 50))} p95 ${ms(percentile(samples.wall, 95))}  cpu p50 ${ms(percentile(samples.cpu, 50))} p95 ${ms(percentile(samples.cpu, 95))} ms`;
 
-async function openInstance(): Promise<{ ctx: AppContext; dir: string; seeded: boolean }> {
+async function openSqliteInstance(): Promise<{ ctx: AppContext; dir: string; seeded: boolean }> {
   const dir = KEEP_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-'));
   const fresh = !existsSync(path.join(dir, 'kefu.sqlite'));
   const config = configFromObject({ data_dir: dir, log: { level: 'silent' } });
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
-  const have = Number((ctx.database.sqlite.prepare('select count(*) as n from tickets').get() as { n: number }).n);
+  const have = await countRows(ctx, 'tickets');
   if (fresh || have < TICKETS) {
     log(`seeding ${TICKETS - have} tickets × ~${PER_TICKET} messages into ${dir} ...`);
     const t0 = performance.now();
+    if (ctx.database.driver !== 'sqlite') throw new Error('the bench seeds SQLite');
     const r = await seedDatabase(ctx.database, {
       tickets: TICKETS - have,
       messagesPerTicket: PER_TICKET,
@@ -92,18 +100,68 @@ async function openInstance(): Promise<{ ctx: AppContext; dir: string; seeded: b
   return { ctx, dir, seeded: false };
 }
 
+const countRows = async (ctx: AppContext, table: 'tickets' | 'messages'): Promise<number> =>
+  Number((await ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+/** The seeded SQLite instance, or on PostgreSQL a copy of it made as an admin would make it. */
+async function openInstance(): Promise<{ ctx: AppContext; dir: string; seeded: boolean }> {
+  const opened = await openSqliteInstance();
+  if (DRIVER === 'sqlite') return opened;
+  await opened.ctx.close();
+  const url = process.env.KEFU_BENCH_PG_URL ?? (await startBenchCluster());
+  const configFile = path.join(opened.dir, 'bench-config.yaml');
+  writeFileSync(configFile, `data_dir: ${JSON.stringify(opened.dir)}\nlog: { level: silent }\n`);
+  log('copying it to PostgreSQL with kefu migrate-to-postgres ...');
+  const t0 = performance.now();
+  execFileSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'migrate-to-postgres', '--url', url, '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const s = (performance.now() - t0) / 1000;
+  log(`copied and verified in ${s.toFixed(0)} s`);
+  figures.push({ name: 'migrate-to-postgres: seconds for the whole copy', value: s, unit: 's' });
+  const config = configFromObject({ data_dir: opened.dir, log: { level: 'silent' }, database: { driver: 'postgres', url, pool_size: 10 } });
+  const ctx = await createContext(config, createLogger('silent', { pretty: false }));
+  if (ctx.database.driver === 'postgres') await ctx.database.pool.query('analyze');
+  return { ctx, dir: opened.dir, seeded: opened.seeded };
+}
+
+let benchCluster: PostgresCluster | null = null;
+async function startBenchCluster(): Promise<string> {
+  benchCluster = await startPostgres();
+  process.once('exit', () => benchCluster?.stop());
+  return benchCluster.createDatabase();
+}
+
+/** CPU ms used so far by every PostgreSQL server process on this machine (its backends do the queries' work). */
+function postgresCpuMs(): number {
+  if (DRIVER !== 'postgres') return 0;
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+      const fields = stat.slice(close + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
+}
+
 async function main(): Promise<void> {
   const { ctx, dir, seeded: seededNow } = await openInstance();
-  const sqlite = ctx.database.sqlite;
-  // Statistics are refreshed by createContext (migrateToLatest runs PRAGMA optimize), as in a
-  // real server; a freshly seeded instance grew after that, so it gets them once more here.
-  if (seededNow) sqlite.pragma('optimize = 0x10002');
-  const count = (q: string) => Number((sqlite.prepare(q).get() as { n: number }).n);
-  log(`size: ${count('select count(*) as n from tickets')} tickets, ${count('select count(*) as n from messages')} messages, db ${mb(count("select page_count * page_size as n from pragma_page_count(), pragma_page_size()")).toFixed(0)} MB`);
-
-  // As `kefu serve` runs it (server/workers.ts): WAL checkpoints on a thread of their own.
-  const checkpointer = startCheckpointer(ctx.database, { logger: ctx.logger });
-  ctx.onClose(() => checkpointer.stop());
+  log(`driver: ${DRIVER}; size: ${await countRows(ctx, 'tickets')} tickets, ${await countRows(ctx, 'messages')} messages`);
+  if (ctx.database.driver === 'sqlite') {
+    const sqlite = ctx.database.sqlite;
+    // Statistics are refreshed by createContext (migrateToLatest runs PRAGMA optimize), as in a
+    // real server; a freshly seeded instance grew after that, so it gets them once more here.
+    if (seededNow) sqlite.pragma('optimize = 0x10002');
+    log(`  db ${mb(Number((sqlite.prepare('select page_count * page_size as n from pragma_page_count(), pragma_page_size()').get() as { n: number }).n)).toFixed(0)} MB`);
+    // As `kefu serve` runs it (server/workers.ts): WAL checkpoints on a thread of their own.
+    const checkpointer = startCheckpointer(ctx.database, { logger: ctx.logger });
+    ctx.onClose(() => checkpointer.stop());
+  }
   // And the search index on its thread, caught up before anything is measured (a data dir
   // from before the index moved to its own file builds it here).
   const t0 = performance.now();
@@ -127,7 +185,19 @@ async function main(): Promise<void> {
   const cookieOf = async (agentId: number) => `kefu_session=${(await createSession(ctx, agentId, {})).cookieValue}`;
   const adminCookie = await cookieOf(admin.id);
   const agentCookie = await cookieOf(agent.id);
+  let requests = 0;
+  /** PostgreSQL's CPU per request over a phase: what the Node process's CPU figures leave out on that driver. */
+  const postgresPhase = () => {
+    const from = { cpu: postgresCpuMs(), requests };
+    return (name: string) => {
+      if (DRIVER !== 'postgres') return;
+      const per = (postgresCpuMs() - from.cpu) / Math.max(1, requests - from.requests);
+      figures.push({ name: `${name}: PostgreSQL backend cpu per request`, value: per, unit: 'ms' });
+      log(`  PostgreSQL backends: ${per.toFixed(2)} ms cpu per request`);
+    };
+  };
   const get = async (url: string, cookie: string) => {
+    requests++;
     const res = await app.inject({ method: 'GET', url, headers: { cookie } });
     if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
     return res;
@@ -150,6 +220,7 @@ async function main(): Promise<void> {
   );
   let worstList = 0;
   let worstListCpu = 0;
+  const listPhase = postgresPhase();
   const listFrom = performance.now();
   for (const [name, url, cookie] of listCases) {
     const first = (await get(url, cookie)).json<{ items: unknown[]; nextCursor: string | null }>();
@@ -159,6 +230,7 @@ async function main(): Promise<void> {
     worstListCpu = Math.max(worstListCpu, percentile(samples.cpu, 95));
     log(`  ${name.padEnd(36)} ${fmt(samples)}  ${first.items.length} items`);
   }
+  listPhase('ticket list');
   await gcBetween(listFrom, performance.now(), listCases.length * 104, 'ticket list');
   figures.push({ name: 'ticket list, worst view p95', value: worstList, unit: 'ms', target: '< 10' });
   figures.push({ name: 'ticket list, worst view p95 cpu', value: worstListCpu, unit: 'ms' });
@@ -169,6 +241,7 @@ async function main(): Promise<void> {
   const long = await ctx.db.selectFrom('tickets').select('id').where('message_count', '>=', 50).limit(200).execute();
   if (long.length === 0) throw new Error('no ticket with 50 messages to open');
   const openFrom = performance.now();
+  const openPhase = postgresPhase();
   const timeline = await timeRuns(200, (i) => get(`/api/v1/tickets/${long[i % long.length]!.id}`, adminCookie));
   p95('ticket with 50-message timeline', timeline, '< 10', '< 2');
   log(`\nopen a ticket, 200 requests each:`);
@@ -186,6 +259,7 @@ async function main(): Promise<void> {
   p95('open a ticket over the socket (admin, 50+ messages)', openWs, '< 10', '< 2');
   log(`  ${'socket, admin, 50+ messages'.padEnd(36)} ${fmt(openWs)}  (cpu includes parsing the answer)`);
   socket.terminate();
+  openPhase('open a ticket (HTTP; the socket opens add PostgreSQL work without a request count)');
   await gcBetween(openFrom, performance.now(), own.length > 0 ? 609 : 406, 'open a ticket');
   if (READS_ONLY) return finish(app, ctx, dir);
 
@@ -193,6 +267,7 @@ async function main(): Promise<void> {
   log('\nsearch (limit 10), p95 over 20 requests each as agent and as admin:');
   const queries = ['退款', '订单', '发货', '物流', '退', '货', '坏', '申请退款', '订单状态', '工单管理', 'refund', 'order', 'ship', 'coffee grinder', '注文', '환불', 'KF1234', 'zhang'];
   const allSearch: Samples = { wall: [], cpu: [] };
+  const searchPhase = postgresPhase();
   let worstShort = 0;
   let worstShortCpu = 0;
   for (const q of queries) {
@@ -209,6 +284,7 @@ async function main(): Promise<void> {
     }
     log(`  ${q.padEnd(16)} ${fmt(samples)}  ${hits.tickets.length}/${hits.messages.length}/${hits.contacts.length} hits`);
   }
+  searchPhase('search');
   p95('search (all queries)', allSearch, '< 50');
   figures.push({ name: 'search, 1-2 char Chinese, worst query p95', value: worstShort, unit: 'ms', target: '< 50' });
   figures.push({ name: 'search, 1-2 char Chinese, worst query p95 cpu', value: worstShortCpu, unit: 'ms', target: '< 50' });
