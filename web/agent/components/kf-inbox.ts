@@ -357,7 +357,7 @@ export class KfInbox extends LitElement {
         <button class="icon-btn" title=${t('bulk.clear')} aria-label=${t('bulk.clear')} @click=${() => this._endSelection()}>${icon('x', 14)}</button>
       </div>`;
     }
-    return html`<div class="title-row"><h1 class="ellipsis">${viewTitle(v)}${count !== null ? html`<span class="total">${count}</span>` : ''}</h1>
+    return html`<div class="title-row"><h1 class="ellipsis" title=${viewTitle(v)}>${viewTitle(v)}${count !== null ? html`<span class="total">${count}</span>` : ''}</h1>
         <button class="icon-btn select-mode" data-action="select-mode" title=${t('list.selectMode')} aria-label=${t('list.selectMode')} @click=${() => (this._selectMode = true)}>${icon('checkSquare', 18)}</button>
         <button class="icon-btn" title=${t('list.refresh')} @click=${() => void this._load()}>${icon('refresh', 16)}</button></div>
       <div class="filters">
