@@ -52,7 +52,7 @@ export function linkSentView(reader: Reader, email: string): Html {
  * What a sign-in link opens: one button that posts the token from this page. Mail scanners fetch
  * links but do not press buttons, so they no longer use a customer's link up before the customer.
  */
-export function confirmSignInView(reader: Reader, link: { email: string; token: string; path: string; action: string }): Html {
+export function confirmSignInView(reader: Reader, link: { email: string; token: string; path: string; action: string; explainScanners: boolean }): Html {
   const { t } = reader;
   const main = html`<h1>${t('help.portal.confirmTitle')}</h1>
 <form class="panel" method="post" action="${link.action}" data-portal="confirm">
@@ -60,7 +60,7 @@ export function confirmSignInView(reader: Reader, link: { email: string; token: 
 <input type="hidden" name="token" value="${link.token}">
 <div><button class="btn" type="submit">${t('help.portal.confirmButton')}</button></div>
 </form>
-<p class="muted">${t('help.portal.confirmWhy')}</p>`;
+${link.explainScanners ? html`<p class="muted">${t('help.portal.confirmWhy')}</p>` : ''}`;
   // Its own path, so that switching language keeps the customer on this page, link unused.
   return portalPage(reader, t('help.portal.confirmTitle'), link.path, main);
 }

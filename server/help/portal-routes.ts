@@ -107,12 +107,14 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   });
 
   // Opening the link only asks; scanners and previewers that fetch it change nothing.
-  app.get<{ Params: { token: string } }>('/help/tickets/login/:token', async (request, reply) => {
+  app.get<{ Params: { token: string }; Querystring: { via?: string } }>('/help/tickets/login/:token', async (request, reply) => {
     const reader = readerOf(request, reply);
     const token = request.params.token;
     const link = await checkLoginLink(ctx.db, token);
     if (!link.ok) return send(reply, linkProblemView(reader, link.reason), 410);
-    return send(reply, confirmSignInView(reader, { email: link.email, token, path: `${LOGIN_PATH}/${encodeURIComponent(token)}`, action: LOGIN_CONFIRM_PATH }));
+    const fromChat = request.query.via === 'chat';
+    const path = `${LOGIN_PATH}/${encodeURIComponent(token)}${fromChat ? '?via=chat' : ''}`;
+    return send(reply, confirmSignInView(reader, { email: link.email, token, path, action: LOGIN_CONFIRM_PATH, explainScanners: !fromChat }));
   });
 
   app.post(LOGIN_CONFIRM_PATH, async (request, reply) => {

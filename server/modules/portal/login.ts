@@ -22,8 +22,12 @@ export const normalizeEmail = (email: string): string => email.trim().toLowerCas
 /** A plausible single address; the link proves the rest. */
 export const looksLikeEmail = (email: string): boolean => /^[^\s@<>,;:"()[\]\\]{1,64}@[^\s@<>,;:"()[\]\\]+\.[^\s@<>,;:"()[\]\\]+$/.test(email) && email.length <= 254;
 
-export const portalLink = (ctx: AppContext, token: string): string =>
-  `${ctx.config.server.public_url.replace(/\/+$/, '')}${LOGIN_PATH}/${token}`;
+/**
+ * `?via=chat` marks a link handed to a widget visitor rather than mailed: no scanner fetched it,
+ * so its confirm page leaves out the note explaining the extra step in mail terms.
+ */
+export const portalLink = (ctx: AppContext, token: string, via: 'mail' | 'chat' = 'mail'): string =>
+  `${ctx.config.server.public_url.replace(/\/+$/, '')}${LOGIN_PATH}/${token}${via === 'chat' ? '?via=chat' : ''}`;
 
 /**
  * Mails a one-time sign-in link to an address a contact has proven (or that a signed-out web form
@@ -71,7 +75,7 @@ export async function loginLinkForVerifiedEmail(ctx: AppContext, rawEmail: strin
   const email = normalizeEmail(rawEmail);
   const contactId = await findContactIdByIdentity(ctx.db, 'email', email);
   if (contactId === undefined) return null;
-  return portalLink(ctx, await insertLoginLink(ctx.db, { email, contactId, claimContactId: null }, now()));
+  return portalLink(ctx, await insertLoginLink(ctx.db, { email, contactId, claimContactId: null }, now()), 'chat');
 }
 
 export type LinkProblem = { ok: false; reason: 'used' | 'expired' | 'unknown' };

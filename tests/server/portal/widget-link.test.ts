@@ -28,8 +28,13 @@ describe('widget → portal signed in', () => {
     const res = await v.call('GET', '/portal-link');
     expect(res.statusCode, res.body).toBe(200);
     const url = res.json<{ url: string }>().url;
-    expect(url).toMatch(/^https:\/\/help\.example\.com\/help\/tickets\/login\/[\w-]+$/);
+    expect(url).toMatch(/^https:\/\/help\.example\.com\/help\/tickets\/login\/[\w-]+\?via=chat$/);
     const path = new URL(url).pathname;
+    // Handed over in the chat, not mailed: the confirm page does not talk about mail scanners.
+    const confirm = await t.app.inject({ method: 'GET', url: `${path}?via=chat` });
+    expect(confirm.body).toContain('data-portal="confirm"');
+    expect(confirm.body).not.toContain('security scanners');
+    expect((await t.app.inject({ method: 'GET', url: path })).body).toContain('security scanners');
     // One press of "Sign in" on the page the link opens, as for a mailed link.
     const { res: signed, cookie } = await followSignInLink(t.app, path);
     expect(signed.statusCode).toBe(303);
