@@ -89,8 +89,7 @@ export const migrateToPostgresCommand: Command = {
             '    driver: postgres',
             `    url: ${target.url}   # with the real password, or url_file: /path/to/a/file holding the URL`,
             '',
-            'note: serving from PostgreSQL is not finished in this version of Kefu (kefu serve stops with a message);',
-            'keep the SQLite settings until it is, and run this copy again (into an empty database) when you switch.',
+            'then start Kefu again: it serves from PostgreSQL, and the SQLite file is no longer used.',
             '',
           ].join('\n'),
         );

@@ -106,7 +106,7 @@ describe.skipIf(postgresUnavailable() !== null)('kefu migrate-to-postgres', () =
     expect(first.stdout).toMatch(/^ {2}tickets +\d+ rows {2}sha256 [0-9a-f]{12} {2}ok$/m);
     expect(first.stdout).toContain('every row count and checksum matches');
     expect(first.stdout).toContain('  database:\n    driver: postgres\n    url: ');
-    expect(first.stdout).toContain('serving from PostgreSQL is not finished');
+    expect(first.stdout).toContain('then start Kefu again: it serves from PostgreSQL');
 
     const target = openPostgres({ url, poolSize: 1 });
     try {
