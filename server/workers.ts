@@ -22,12 +22,8 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   }
   void ctx.search.start();
   // Presence stretches a crash left open end when their agent was last seen; then changes are recorded.
-  if (ctx.database.driver === 'sqlite') {
-    closeStalePresence(ctx.database, Date.now());
-    ctx.onClose(startPresenceLog(ctx));
-  } else {
-    ctx.logger.warn('time online is not recorded on PostgreSQL yet');
-  }
+  await closeStalePresence(ctx.database, Date.now());
+  ctx.onClose(startPresenceLog(ctx));
   scheduleJobs(ctx);
   startEmailChannels(ctx);
   startWechatChannels(ctx);
