@@ -9,6 +9,8 @@ export interface RawRows {
   readonly driver: 'sqlite' | 'postgres';
   /** Every row, for statements that return few (grouped figures, one page). */
   all<T extends unknown[]>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** The first column of every row (a list of ids): no array per row. */
+  column<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /**
    * Every row handed to `fn` as it is read, never all held at once (a row per ticket). On
    * PostgreSQL a server-side cursor is read in batches inside one read-only transaction.
@@ -19,7 +21,10 @@ export interface RawRows {
 /** Rows a PostgreSQL cursor hands over per round trip. */
 const BATCH = 5000;
 
-/** `?` placeholders numbered as PostgreSQL wants them; our statements have no `?` inside literals. */
+/**
+ * `?` placeholders numbered as PostgreSQL wants them; our statements have no `?` inside literals.
+ * A statement Kysely compiled for PostgreSQL is numbered already and passes through unchanged.
+ */
 const numbered = (sql: string): string => {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
@@ -42,6 +47,9 @@ function sqliteRows(sqlite: SqliteHandle): RawRows {
     async all<T extends unknown[]>(sql: string, params: readonly unknown[] = []) {
       return sqlite.prepare(sql).raw(true).all(...params) as T[];
     },
+    async column<T>(sql: string, params: readonly unknown[] = []) {
+      return sqlite.prepare(sql).pluck().all(...params) as T[];
+    },
     async each<T extends unknown[]>(sql: string, params: readonly unknown[], fn: (row: T) => void) {
       for (const row of sqlite.prepare(sql).raw(true).iterate(...params)) fn(row as T);
     },
@@ -54,6 +62,10 @@ function postgresRows(pool: PostgresPool): RawRows {
     async all<T extends unknown[]>(sql: string, params: readonly unknown[] = []) {
       const result = await pool.query<T>({ text: numbered(sql), values: [...params], rowMode: 'array' });
       return result.rows;
+    },
+    async column<T>(sql: string, params: readonly unknown[] = []) {
+      const result = await pool.query<[T]>({ text: numbered(sql), values: [...params], rowMode: 'array' });
+      return result.rows.map((row) => row[0]);
     },
     async each<T extends unknown[]>(sql: string, params: readonly unknown[], fn: (row: T) => void) {
       const client = await pool.connect();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { digestFigures } from '../../../server/modules/digest/send.js';
 import { Random } from '../../../server/seed/random.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { postgresUnavailable, usePostgres } from '../../helpers/postgres.js';
@@ -35,14 +36,22 @@ async function fill(t: TestApp): Promise<{ hoursId: number }> {
   for (const name of ['vip', '加急', 'refund']) {
     labelIds.push(Number((await db.insertInto('labels').values({ name, color: '#888888', created_at: FROM }).returning('id').executeTakeFirstOrThrow()).id));
   }
-  const contact = await db
-    .insertInto('contacts')
-    .values({ name: 'Li Lei', email: 'li@example.test', phone: null, language: 'zh-CN', attributes: '{}', notes: '', created_at: FROM, updated_at: FROM, last_seen_at: FROM })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const contactIds: number[] = [];
+  for (const [i, name] of ['李雷', 'Han "Meimei"', '=SUM(A1)', 'Ann'].entries()) {
+    const row = await db
+      .insertInto('contacts')
+      .values({ name, email: `c${i}@example.test`, phone: i % 2 ? `+86138000000${i}` : null, language: 'zh-CN', attributes: '{}', notes: '', created_at: FROM + i, updated_at: FROM, last_seen_at: FROM + i * DAY })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    contactIds.push(Number(row.id));
+    for (const kind of ['telegram', 'wechat', 'email']) {
+      await db.insertInto('contact_identities').values({ contact_id: Number(row.id), kind, value: `${kind}-${i}`, created_at: FROM }).execute();
+    }
+  }
 
   for (let n = 0; n < 400; n++) {
     const [kind, name] = rng.pick(CHANNELS);
+    const contact = rng.pick(contactIds);
     const created = FROM + rng.int(0, 14 * DAY - 1);
     const status = rng.pick(STATUSES);
     const answered = rng.chance(0.8) ? created + rng.int(1, 3 * 3600) * 1000 : null;
@@ -61,7 +70,7 @@ async function fill(t: TestApp): Promise<{ hoursId: number }> {
         channel_kind: kind,
         channel_name: name,
         thread_key: null,
-        contact_id: Number(contact.id),
+        contact_id: contact,
         assignee_id: assignee,
         team_id: rng.chance(0.7) ? rng.pick(teamIds) : null,
         created_at: created,
@@ -92,7 +101,7 @@ async function fill(t: TestApp): Promise<{ hoursId: number }> {
       conversation = `conv-${n}`;
       await db
         .insertInto('widget_visitors')
-        .values({ id: `v-${n}`, channel: name, external_id: null, name: null, email: null, phone: null, language: null, email_verified: 0, contact_id: Number(contact.id), created_at: created, last_seen_at: created })
+        .values({ id: `v-${n}`, channel: name, external_id: null, name: null, email: null, phone: null, language: null, email_verified: 0, contact_id: contact, created_at: created, last_seen_at: created })
         .execute();
       const ended = rng.chance(0.7) ? created + rng.int(60, 7200) * 1000 : null;
       await db
@@ -103,7 +112,7 @@ async function fill(t: TestApp): Promise<{ hoursId: number }> {
     if (rng.chance(0.3)) {
       await db
         .insertInto('csat_ratings')
-        .values({ ticket_id: ticketId, conversation_id: conversation, score: rng.int(1, 5), comment: null, created_at: created + rng.int(1, 3 * DAY / 1000) * 1000, contact_id: Number(contact.id), survey_id: null })
+        .values({ ticket_id: ticketId, conversation_id: conversation, score: rng.int(1, 5), comment: null, created_at: created + rng.int(1, 3 * DAY / 1000) * 1000, contact_id: contact, survey_id: null })
         .execute();
     }
     for (const target of ['first_response', 'resolution'] as const) {
@@ -149,10 +158,11 @@ function urls(hoursId: number): string[] {
     }
     out.push(`/reports/overview?${range}&businessHoursId=${hoursId}`);
   }
+  out.push('/exports/contacts.csv', '/exports/tickets.csv?status=all&sort=created&order=asc', '/exports/tickets.csv?status=open,pending&label=vip&sort=last_activity');
   return out;
 }
 
-describe.skipIf(postgresUnavailable())('reports on SQLite and on PostgreSQL', () => {
+describe.skipIf(postgresUnavailable())('reports and exports on SQLite and on PostgreSQL', () => {
   const postgres = usePostgres();
   let sqlite: TestApp;
   let pg: TestApp;
@@ -169,7 +179,7 @@ describe.skipIf(postgresUnavailable())('reports on SQLite and on PostgreSQL', ()
     await pg?.close();
   });
 
-  it('gives identical JSON and CSV for every report, filter and zone', async () => {
+  it('gives identical JSON and CSV for every report, filter and zone, and identical ticket and contact exports', async () => {
     const read = async (t: TestApp, url: string) => {
       const res = await t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: { cookie: t.admin.cookie } });
       expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
@@ -191,6 +201,18 @@ describe.skipIf(postgresUnavailable())('reports on SQLite and on PostgreSQL', ()
     expect((overview.businessHours as { resolutionTime: { count: number } }).resolutionTime.count).toBeGreaterThan(20);
     const agents = (await read(pg, `/reports/agents?${RANGE}`)) as { rows: Array<{ onlineSeconds: number }> };
     expect(agents.rows.some((r) => r.onlineSeconds > 0)).toBe(true);
+    const tickets = (await read(pg, '/exports/tickets.csv?status=all')) as string;
+    expect(tickets.split('\r\n')).toHaveLength(400 + 2);
+    expect(tickets).toMatch(/vip; 加急|加急; vip|vip; refund/);
+    expect((await read(pg, '/exports/contacts.csv')) as string).toContain('telegram:telegram-0; wechat:wechat-0; email:email-0');
     expect(checked).toBe(urls(hoursId).length);
   }, 120_000);
+
+  it('gives the weekly digest the same figures', async () => {
+    const week = { from: Date.parse('2026-03-01T16:00:00Z'), to: Date.parse('2026-03-08T16:00:00Z') };
+    const onSqlite = await digestFigures(sqlite.ctx.database, week, 'Asia/Shanghai');
+    expect(onSqlite.overview.ticketsCreated).toBeGreaterThan(100);
+    expect(onSqlite.busiest.current).not.toBeNull();
+    expect(await digestFigures(pg.ctx.database, week, 'Asia/Shanghai')).toEqual(onSqlite);
+  });
 });
