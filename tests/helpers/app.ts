@@ -45,8 +45,11 @@ let databases = 0;
 /** The driver the suite runs on: KEFU_TEST_DRIVER=postgres (see postgres-global-setup.ts) or SQLite. */
 export const testDriver = (): 'sqlite' | 'postgres' => (process.env.KEFU_TEST_DRIVER === 'postgres' ? 'postgres' : 'sqlite');
 
-/** On PostgreSQL, a fresh empty database on the run's cluster for each app; null keeps SQLite's default. */
-async function testDatabaseConfig(): Promise<Record<string, unknown> | null> {
+/**
+ * On PostgreSQL, a fresh empty database on the run's cluster for each app; null keeps SQLite's default.
+ * Exported for tests that write a config file of their own (the CLI's).
+ */
+export async function testDatabaseConfig(): Promise<Record<string, unknown> | null> {
   if (testDriver() !== 'postgres') return null;
   const adminUrl = inject('postgresAdminUrl');
   if (!adminUrl) throw new Error('KEFU_TEST_DRIVER=postgres but no cluster was started (tests/helpers/postgres-global-setup.ts)');
