@@ -66,6 +66,47 @@ export function startPresenceLog(ctx: AppContext): () => Promise<void> {
   };
 }
 
+/**
+ * Held shared by every process recording presence on a PostgreSQL database for as long as it
+ * serves (an advisory lock key: "kefu presence log"). Taken exclusively, it says no other process
+ * serves, so open stretches can only be a crashed process's.
+ */
+const SERVING_LOCK = 0x6b6566750001;
+
+/**
+ * Starts the presence log of a serving process: stretches a crash left open are ended first (see
+ * closeStalePresence), then changes are recorded. On SQLite one process serves a data directory
+ * (its instance lock). On PostgreSQL several may: another's open stretches are live, so they are
+ * ended only when no other process holds the serving lock; a crashed process's stretch left open
+ * while others serve ends at its agent's next presence change.
+ */
+export async function startServingPresenceLog(ctx: AppContext): Promise<() => Promise<void>> {
+  const database = ctx.database;
+  if (database.driver === 'sqlite') {
+    await closeStalePresence(database, Date.now());
+    return startPresenceLog(ctx);
+  }
+  const client = await database.pool.connect();
+  let stopLog: (() => Promise<void>) | null = null;
+  try {
+    const [alone] = (await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [SERVING_LOCK])).rows;
+    if (alone?.ok) await closeStalePresence(database, Date.now());
+    // Shared before the exclusive hold ends, so no other process starting meanwhile finds none.
+    await client.query('select pg_advisory_lock_shared($1)', [SERVING_LOCK]);
+    if (alone?.ok) await client.query('select pg_advisory_unlock($1)', [SERVING_LOCK]);
+    stopLog = startPresenceLog(ctx);
+  } catch (error) {
+    client.release(true);
+    throw error;
+  }
+  const stop = stopLog;
+  return async () => {
+    await stop();
+    // Ending the session drops its advisory locks, whatever state it is in.
+    client.release(true);
+  };
+}
+
 /** Seconds each agent spent online and away within the period (stretches clipped to it; an open one counts until `at`). */
 export async function presenceSeconds(src: RawRows, p: Period, at: number): Promise<Map<number, { online: number; away: number }>> {
   const [least, greatest] = src.driver === 'postgres' ? ['least', 'greatest'] : ['min', 'max'];
