@@ -7,7 +7,7 @@ import { startTelegramChannels } from './channels/telegram/index.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { startWhatsAppProbes } from './channels/whatsapp/index.js';
 import { startTwilioProbes } from './channels/twilio/index.js';
-import { closeStalePresence, startPresenceLog } from './modules/reports/presence-log.js';
+import { startServingPresenceLog } from './modules/reports/presence-log.js';
 
 /**
  * Starts everything that runs in the background of a serving process: the outbox worker,
@@ -22,12 +22,7 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   }
   void ctx.search.start();
   // Presence stretches a crash left open end when their agent was last seen; then changes are recorded.
-  if (ctx.database.driver === 'sqlite') {
-    closeStalePresence(ctx.database, Date.now());
-    ctx.onClose(startPresenceLog(ctx));
-  } else {
-    ctx.logger.warn('time online is not recorded on PostgreSQL yet');
-  }
+  ctx.onClose(await startServingPresenceLog(ctx));
   scheduleJobs(ctx);
   startEmailChannels(ctx);
   startWechatChannels(ctx);

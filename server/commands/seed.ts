@@ -4,7 +4,6 @@ import { createContext } from '../context.js';
 import { createLogger } from '../logger.js';
 import { seedDatabase } from '../seed/seed.js';
 import { UsageError, type Command } from './types.js';
-import { sqliteOnly } from '../db/sqlite-only.js';
 
 const positive = (name: string, value: string | undefined): number | undefined => {
   if (value === undefined) return undefined;
@@ -36,7 +35,7 @@ export const seedCommand: Command = {
     const ctx = await createContext(config, createLogger('warn', { pretty: false }));
     try {
       let shown = 0;
-      const result = await seedDatabase(sqliteOnly(ctx.database, 'seed'), {
+      const result = await seedDatabase(ctx.database, {
         tickets,
         messagesPerTicket: positive('messages-per-ticket', values['messages-per-ticket']),
         agents: positive('agents', values.agents),

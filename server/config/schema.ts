@@ -80,6 +80,8 @@ export const ConfigSchema = Type.Object(
         /** cron expression, server time zone */
         schedule: Type.String({ minLength: 9, default: '30 3 * * *' }),
         keep: Type.Integer({ minimum: 1, maximum: 365, default: 7 }),
+        /** PostgreSQL only: the directory holding pg_dump and pg_restore; unset, PATH then /usr/lib/postgresql/<newest>/bin. */
+        postgres_bin: Type.Optional(Type.String({ minLength: 1, pattern: '^/' })),
       },
       { ...strict, default: {} },
     ),

@@ -2,7 +2,7 @@ import { ConfigError } from '../config/load.js';
 import type { AppContext } from '../context.js';
 import { createBackup } from '../modules/backup/service.js';
 import { isValidCron, type Job } from './scheduler.js';
-import { sqliteOnly } from '../db/sqlite-only.js';
+import { findPgTool, PgToolMissing } from '../modules/backup/pg-tools.js';
 
 /** The nightly backup (config.backup): one archive per run, keeping the newest `keep`. */
 export function backupJob(ctx: AppContext): Job {
@@ -14,15 +14,35 @@ export function backupJob(ctx: AppContext): Job {
       ctx.config.config_path ?? 'built-in defaults',
     );
   }
+  const logger = ctx.logger.child({ subsystem: 'backup' });
+  const postgres = ctx.config.database.driver === 'postgres' ? { url: ctx.config.database.url ?? '', bin: ctx.config.backup.postgres_bin } : undefined;
+  if (postgres) {
+    // Without pg_dump every nightly backup fails: /readyz says so (the desk still works: not critical).
+    ctx.health.register(
+      'backup',
+      () => {
+        try {
+          findPgTool('pg_dump', postgres.bin);
+          return { ok: true };
+        } catch (err) {
+          if (err instanceof PgToolMissing) return { ok: false, message: err.message };
+          throw err;
+        }
+      },
+      { critical: false },
+    );
+  }
   return {
     name: 'backup',
     schedule,
-    run: () =>
-      createBackup({
-        database: sqliteOnly(ctx.database, 'backups'),
-        paths: ctx.paths,
-        keep,
-        logger: ctx.logger.child({ subsystem: 'backup' }),
-      }),
+    run: async () => {
+      try {
+        return await createBackup({ database: ctx.database, postgres, paths: ctx.paths, keep, logger });
+      } catch (err) {
+        // One clear line naming what to install, not a stack trace.
+        if (err instanceof PgToolMissing) logger.error({ code: err.code }, `nightly backup skipped: ${err.message}`);
+        else throw err;
+      }
+    },
   };
 }

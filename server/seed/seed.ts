@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../db/database.js';
+import type { AnyDatabase } from '../db/postgres.js';
 import { hashPassword } from '../modules/agents/passwords.js';
 import { previewOf } from '../modules/tickets/messages.js';
 import { secondsBetween } from '../modules/tickets/metrics.js';
 import type { TicketPriority, TicketStatus } from '../modules/tickets/tables.js';
-import { buildSearchIndex } from '../search/search-index.js';
 import { makeConversation } from './conversation.js';
 import { LABELS, TEAMS } from './corpus.js';
 import { makePerson, type Person } from './people.js';
 import { Random } from './random.js';
+import { seedSink, type SeedSink } from './sink.js';
 
 export interface SeedOptions {
   tickets: number;
@@ -50,13 +50,12 @@ const CHANNEL_OF: Record<Person['identities'][number]['kind'], { kind: string; n
 };
 
 /**
- * Fills a database with realistic multi-channel e-commerce support data in batches of
- * prepared inserts, one transaction per batch, then the search index built in one pass. Runs only
- * from the CLI or benchmarks, with no other writer on the connection: it uses the raw handle.
+ * Fills a database with realistic multi-channel e-commerce support data in batches, one
+ * transaction per batch (see sink.ts for how each driver writes them), then indexes it all for
+ * search. Runs only from the CLI or benchmarks, with no other writer on the database.
  */
-export async function seedDatabase(database: Database, options: SeedOptions): Promise<SeedResult> {
+export async function seedDatabase(database: AnyDatabase, options: SeedOptions): Promise<SeedResult> {
   const started = Date.now();
-  const sqlite = database.sqlite;
   const rng = new Random(options.seed ?? 42);
   const now = options.now ?? Date.now();
   const avg = Math.max(1, options.messagesPerTicket ?? 5);
@@ -67,43 +66,41 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
   const passwordHash = await hashPassword(password);
 
   const teamIds = new Map<string, number>();
-  const insertTeam = sqlite.prepare('insert or ignore into teams (name, created_at, updated_at) values (?, ?, ?)');
-  const teamId = sqlite.prepare<[string], { id: number }>('select id from teams where name = ?');
-  const insertLabel = sqlite.prepare('insert or ignore into labels (name, color, created_at) values (?, ?, ?)');
-  const labelId = sqlite.prepare<[string], { id: number }>('select id from labels where name = ?');
   const labelIds = new Map<string, number>();
   const agents: Array<{ id: number; name: string }> = [];
-  const insertAgent = sqlite.prepare(
-    `insert or ignore into agents (email, name, role, password_hash, language, preferences, active, created_at, updated_at)
-     values (?, ?, ?, ?, ?, '{}', 1, ?, ?)`,
-  );
-  const agentByEmail = sqlite.prepare<[string], { id: number; name: string }>('select id, name from agents where email = ?');
-  const insertMember = sqlite.prepare('insert or ignore into team_members (team_id, agent_id) values (?, ?)');
-
-  sqlite.transaction(() => {
+  // A few hundred rows at most: through Kysely on either driver; a second seed finds the first's.
+  await database.transaction(async (tx) => {
     for (const name of TEAMS) {
-      insertTeam.run(name, now, now);
-      teamIds.set(name, teamId.get(name)!.id);
+      await tx.insertInto('teams').values({ name, created_at: now, updated_at: now }).onConflict((oc) => oc.doNothing()).execute();
+      teamIds.set(name, (await tx.selectFrom('teams').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id);
     }
     for (const label of LABELS) {
-      insertLabel.run(label.name, label.color, now);
-      labelIds.set(label.name, labelId.get(label.name)!.id);
+      await tx.insertInto('labels').values({ name: label.name, color: label.color, created_at: now }).onConflict((oc) => oc.doNothing()).execute();
+      labelIds.set(label.name, (await tx.selectFrom('labels').select('id').where('name', '=', label.name).executeTakeFirstOrThrow()).id);
     }
+    const teams = [...teamIds.values()];
     for (let i = 1; i <= agentCount; i++) {
       const person = makePerson(rng, i);
       const email = `agent${i}@kefu.example`;
       const role = i % 10 === 1 ? 'supervisor' : 'agent';
-      insertAgent.run(email, person.name, role, passwordHash, person.lang === 'zh' ? 'zh-CN' : 'en', now, now);
-      const agent = agentByEmail.get(email)!;
+      await tx
+        .insertInto('agents')
+        .values({ email, name: person.name, role, password_hash: passwordHash, language: person.lang === 'zh' ? 'zh-CN' : 'en', preferences: '{}', active: 1, created_at: now, updated_at: now })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      const agent = await tx.selectFrom('agents').select(['id', 'name']).where('email', '=', email).executeTakeFirstOrThrow();
       agents.push(agent);
-      const teams = [...teamIds.values()];
-      insertMember.run(teams[i % teams.length], agent.id);
-      if (rng.chance(0.3)) insertMember.run(rng.pick(teams), agent.id);
+      const member = (teamId: number) => tx.insertInto('team_members').values({ team_id: teamId, agent_id: agent.id }).onConflict((oc) => oc.doNothing()).execute();
+      await member(teams[i % teams.length]!);
+      if (rng.chance(0.3)) await member(rng.pick(teams));
     }
-  })();
+  });
 
-  const contacts = insertContacts(database, rng, contactCount, now);
-  const counts = insertTickets(database, rng, {
+  const sink = await seedSink(database);
+  const base = Number((await database.db.selectFrom('contacts').select((eb) => eb.fn.coalesce(eb.fn.max('id'), eb.lit(0)).as('n')).executeTakeFirstOrThrow()).n);
+  const contacts = await insertContacts(sink, rng, base, contactCount, now);
+  const lastNumber = Number((await database.db.selectFrom('tickets').select((eb) => eb.fn.coalesce(eb.fn.max('number'), eb.lit(0)).as('n')).executeTakeFirstOrThrow()).n);
+  const counts = await insertTickets(sink, rng, lastNumber, {
     tickets: options.tickets,
     avg,
     now,
@@ -113,8 +110,7 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
     labelIds,
     onProgress: options.onProgress,
   });
-  buildSearchIndex(database);
-  sqlite.pragma('optimize');
+  await sink.finish();
   return {
     password,
     agents: agents.length,
@@ -133,29 +129,20 @@ interface SeededContact {
   person: Person;
 }
 
-function insertContacts(database: Database, rng: Random, count: number, now: number): SeededContact[] {
-  const sqlite = database.sqlite;
-  const insertContact = sqlite.prepare(
-    `insert into contacts (name, email, phone, language, attributes, notes, created_at, updated_at, last_seen_at)
-     values (?, ?, ?, ?, ?, '', ?, ?, ?)`,
-  );
-  const insertIdentity = sqlite.prepare(
-    'insert or ignore into contact_identities (contact_id, kind, value, created_at) values (?, ?, ?, ?)',
-  );
-  const base = (sqlite.prepare('select coalesce(max(id), 0) as n from contacts').get() as { n: number }).n;
+async function insertContacts(sink: SeedSink, rng: Random, base: number, count: number, now: number): Promise<SeededContact[]> {
   const out: SeededContact[] = [];
   for (let start = 0; start < count; start += BATCH * 5) {
-    sqlite.transaction(() => {
+    await sink.batch(() => {
       for (let i = start; i < Math.min(count, start + BATCH * 5); i++) {
         const person = makePerson(rng, base + i + 1);
         const created = now - rng.int(30, 720) * DAY;
         const attributes = JSON.stringify(rng.chance(0.3) ? { plan: rng.pick(['gold', 'silver', 'member']), city: rng.pick(['上海', '北京', '深圳', 'London', 'Toronto', '東京', '서울']) } : {});
         const lang = { zh: 'zh-CN', en: 'en', ja: 'ja', ko: 'ko' }[person.lang];
-        const id = Number(insertContact.run(person.name, person.email, person.phone, lang, attributes, created, created, now - rng.int(0, 30) * DAY).lastInsertRowid);
-        for (const identity of person.identities) insertIdentity.run(id, identity.kind, identity.value, created);
+        const id = sink.contact([person.name, person.email, person.phone, lang, attributes, created, created, now - rng.int(0, 30) * DAY]);
+        for (const identity of person.identities) sink.identity([id, identity.kind, identity.value, created]);
         out.push({ id, person });
       }
-    })();
+    });
   }
   return out;
 }
@@ -194,31 +181,16 @@ interface TicketPlan {
 const STATUS_WEIGHTS: Record<TicketStatus, number> = { open: 22, pending: 14, snoozed: 3, resolved: 36, closed: 25 };
 const PRIORITY_WEIGHTS: Record<TicketPriority, number> = { low: 10, normal: 64, high: 20, urgent: 6 };
 
-function insertTickets(database: Database, rng: Random, plan: TicketPlan): { messages: number; firstNumber: number } {
-  const sqlite = database.sqlite;
-  const insertTicket = sqlite.prepare(
-    `insert into tickets (number, subject, status, snoozed_until, priority, channel_kind, channel_name, thread_key,
-       contact_id, assignee_id, team_id, custom_fields, created_at, updated_at, last_activity_at, first_response_at,
-       resolved_at, reopen_count, merged_into_id, message_count, last_message_preview, last_message_kind, last_message_at,
-       first_response_seconds, first_responder_id, agent_reply_count, awaiting_since, next_response_seconds_total,
-       next_response_count, resolution_seconds, resolved_by_id)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertMessage = sqlite.prepare(
-    `insert into messages (ticket_id, kind, author_kind, author_id, author_name, text, html, channel_kind, channel_name,
-       idempotency_key, delivery_status, delivery_error, delivery_updated_at, mentions, meta, created_at)
-     values (?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?, null, ?, '[]', '{}', ?)`,
-  );
-  const insertTicketLabel = sqlite.prepare('insert or ignore into ticket_labels (ticket_id, label_id) values (?, ?)');
-  const firstNumber = Math.max(1000, (sqlite.prepare('select coalesce(max(number), 0) as n from tickets').get() as { n: number }).n) + 1;
+async function insertTickets(sink: SeedSink, rng: Random, lastNumber: number, plan: TicketPlan): Promise<{ messages: number; firstNumber: number }> {
+  const firstNumber = Math.max(1000, lastNumber) + 1;
   let messages = 0;
 
   for (let start = 0; start < plan.tickets; start += BATCH) {
-    sqlite.transaction(() => {
+    await sink.batch(() => {
       for (let i = start; i < Math.min(plan.tickets, start + BATCH); i++) {
         messages += insertOne(i);
       }
-    })();
+    });
     plan.onProgress?.(Math.min(plan.tickets, start + BATCH), plan.tickets);
   }
   return { messages, firstNumber };
@@ -246,43 +218,41 @@ function insertTickets(database: Database, rng: Random, plan: TicketPlan): { mes
     const firstReply = convo.messages.find((m) => m.kind === 'outbound');
     const settled = status === 'resolved' || status === 'closed';
     const metrics = replyMetrics(convo.messages);
-    const ticketId = Number(
-      insertTicket.run(
-        number,
-        convo.subject,
-        status,
-        status === 'snoozed' ? plan.now + rng.int(1, 72) * 3600_000 : null,
-        rng.weighted(PRIORITY_WEIGHTS),
-        channel.kind,
-        channel.name,
-        channel.kind === 'email' ? null : `seed-${number}`,
-        contact.id,
-        assigned ? agent.id : null,
-        teamId,
-        JSON.stringify(rng.chance(0.2) ? { orderValue: rng.int(10, 3000) } : {}),
-        start,
-        last.at,
-        last.at,
-        firstReply?.at ?? null,
-        settled ? last.at : null,
-        rng.chance(0.05) ? 1 : 0,
-        convo.messages.length,
-        previewOf(last.text),
-        last.kind,
-        last.at,
-        firstReply ? secondsBetween(start, firstReply.at) : null,
-        firstReply ? agent.id : null,
-        metrics.replies,
-        settled ? null : metrics.awaitingSince,
-        metrics.nextTotal,
-        metrics.nextCount,
-        settled ? secondsBetween(start, last.at) : null,
-        settled ? agent.id : null,
-      ).lastInsertRowid,
-    );
+    const ticketId = sink.ticket([
+      number,
+      convo.subject,
+      status,
+      status === 'snoozed' ? plan.now + rng.int(1, 72) * 3600_000 : null,
+      rng.weighted(PRIORITY_WEIGHTS),
+      channel.kind,
+      channel.name,
+      channel.kind === 'email' ? null : `seed-${number}`,
+      contact.id,
+      assigned ? agent.id : null,
+      teamId,
+      JSON.stringify(rng.chance(0.2) ? { orderValue: rng.int(10, 3000) } : {}),
+      start,
+      last.at,
+      last.at,
+      firstReply?.at ?? null,
+      settled ? last.at : null,
+      rng.chance(0.05) ? 1 : 0,
+      convo.messages.length,
+      previewOf(last.text),
+      last.kind,
+      last.at,
+      firstReply ? secondsBetween(start, firstReply.at) : null,
+      firstReply ? agent.id : null,
+      metrics.replies,
+      settled ? null : metrics.awaitingSince,
+      metrics.nextTotal,
+      metrics.nextCount,
+      settled ? secondsBetween(start, last.at) : null,
+      settled ? agent.id : null,
+    ]);
     convo.messages.forEach((m, n) => {
       const outbound = m.kind === 'outbound';
-      insertMessage.run(
+      sink.message([
         ticketId,
         m.kind,
         m.fromAgent ? 'agent' : 'contact',
@@ -295,12 +265,12 @@ function insertTickets(database: Database, rng: Random, plan: TicketPlan): { mes
         outbound ? 'delivered' : null,
         outbound ? m.at : null,
         m.at,
-      );
+      ]);
     });
     const labelId = plan.labelIds.get(convo.topic.label);
-    if (labelId !== undefined && rng.chance(0.7)) insertTicketLabel.run(ticketId, labelId);
-    if (rng.chance(0.05)) insertTicketLabel.run(ticketId, plan.labelIds.get('vip')!);
-    if (rng.chance(0.03)) insertTicketLabel.run(ticketId, plan.labelIds.get('加急')!);
+    if (labelId !== undefined && rng.chance(0.7)) sink.ticketLabel(ticketId, labelId);
+    if (rng.chance(0.05)) sink.ticketLabel(ticketId, plan.labelIds.get('vip')!);
+    if (rng.chance(0.03)) sink.ticketLabel(ticketId, plan.labelIds.get('加急')!);
     return convo.messages.length;
   }
 }

@@ -51,7 +51,10 @@ export async function withTestDatabase<T extends Record<string, unknown>>(config
   return database ? { ...config, database: { ...(config.database as Record<string, unknown> | undefined), ...database } } : config;
 }
 
-/** On PostgreSQL, a fresh empty database on the run's cluster for each app; null keeps SQLite's default. */
+/**
+ * On PostgreSQL, a fresh empty database on the run's cluster for each app; null keeps SQLite's default.
+ * Exported for tests that write a config file of their own (the CLI's).
+ */
 export async function testDatabaseConfig(): Promise<Record<string, unknown> | null> {
   if (testDriver() !== 'postgres') return null;
   const adminUrl = inject('postgresAdminUrl');
@@ -75,7 +78,8 @@ export async function testDatabaseConfig(): Promise<Record<string, unknown> | nu
  */
 export async function createTestApp(overrides: Record<string, unknown> = {}): Promise<TestApp> {
   const dataDir = tempDir();
-  const database = await testDatabaseConfig();
+  // A test that names its database (one comparing the drivers) keeps it whatever the run's driver.
+  const database = 'database' in overrides ? null : await testDatabaseConfig();
   const config = configFromObject({ ...overrides, ...(database ? { database } : {}), data_dir: dataDir, log: { level: 'silent' } });
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
   const app = await buildApp(ctx, { webRoot: null });

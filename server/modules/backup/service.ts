@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { create as createTar } from 'tar';
-import type { Database } from '../../db/database.js';
+import { sql } from 'kysely';
+import type { AnyDatabase } from '../../db/postgres.js';
 import type { Logger } from '../../logger.js';
 import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, restrictMode } from '../../private-files.js';
 import {
@@ -9,12 +10,16 @@ import {
   BACKUP_NAME,
   DATABASE_ENTRY,
   MANIFEST_FILE,
+  PG_DUMP_ENTRY,
   SECRET_ENTRY,
   type BackupManifest,
 } from './manifest.js';
+import { findPgTool, runPgTool } from './pg-tools.js';
 
 export interface BackupTarget {
-  database: Database;
+  database: AnyDatabase;
+  /** On PostgreSQL: database.url (with its password, handed to pg_dump in its environment) and backup.postgres_bin. */
+  postgres?: { url: string; bin?: string | undefined } | undefined;
   paths: { data: string; backups: string; attachments: string };
   /** How many archives to keep in the backups directory; older ones are deleted. */
   keep: number;
@@ -29,8 +34,9 @@ export interface BackupResult {
 }
 
 /**
- * Writes one .tar.gz holding a consistent copy of the database (SQLite's online backup API,
- * safe while the server writes), the instance secret and every attachment.
+ * Writes one .tar.gz holding a consistent copy of the database (SQLite's online backup API, or
+ * pg_dump's snapshot on PostgreSQL: both safe while the server writes), the instance secret and
+ * every attachment.
  */
 export async function createBackup(target: BackupTarget): Promise<BackupResult> {
   const { paths, logger } = target;
@@ -41,9 +47,9 @@ export async function createBackup(target: BackupTarget): Promise<BackupResult> 
   const partial = `${file}.partial`;
   mkdirSync(staging, { recursive: true, mode: PRIVATE_DIR_MODE });
   try {
-    await target.database.sqlite.backup(path.join(staging, DATABASE_ENTRY));
-    const manifest = stage(target, staging, createdAt);
-    const entries = [MANIFEST_FILE, DATABASE_ENTRY, ATTACHMENTS_ENTRY];
+    const entry = await copyDatabase(target, staging);
+    const manifest = await stage(target, staging, createdAt, entry);
+    const entries = [MANIFEST_FILE, entry, ATTACHMENTS_ENTRY];
     if (manifest.hasSecret) entries.push(SECRET_ENTRY);
     // The staged attachments entry is a symlink to the live directory; follow packs its contents.
     // The archive holds secret.key and the whole database.
@@ -63,11 +69,22 @@ export async function createBackup(target: BackupTarget): Promise<BackupResult> 
   }
 }
 
-function stage(target: BackupTarget, staging: string, createdAt: number): BackupManifest {
-  const migrations = target.database.sqlite
-    .prepare('select name from kefu_migrations order by name')
-    .pluck()
-    .all() as string[];
+/** The database's copy in the staging directory; returns its entry name. */
+async function copyDatabase(target: BackupTarget, staging: string): Promise<BackupManifest['database']> {
+  if (target.database.driver === 'sqlite') {
+    await target.database.sqlite.backup(path.join(staging, DATABASE_ENTRY));
+    return DATABASE_ENTRY;
+  }
+  if (!target.postgres) throw new Error('a PostgreSQL backup needs database.url');
+  // Custom format: compressed, and pg_restore can check it and read single tables from it.
+  const pgDump = findPgTool('pg_dump', target.postgres.bin);
+  await runPgTool(pgDump, ['--format=custom', '--no-owner', '--no-privileges', `--file=${path.join(staging, PG_DUMP_ENTRY)}`], target.postgres.url);
+  restrictMode(path.join(staging, PG_DUMP_ENTRY), PRIVATE_FILE_MODE);
+  return PG_DUMP_ENTRY;
+}
+
+async function stage(target: BackupTarget, staging: string, createdAt: number, entry: BackupManifest['database']): Promise<BackupManifest> {
+  const migrations = (await sql<{ name: string }>`select name from kefu_migrations order by name`.execute(target.database.db)).rows.map((r) => r.name);
   const secret = path.join(target.paths.data, SECRET_ENTRY);
   const hasSecret = existsSync(secret);
   if (hasSecret) copyFileSync(secret, path.join(staging, SECRET_ENTRY));
@@ -77,7 +94,7 @@ function stage(target: BackupTarget, staging: string, createdAt: number): Backup
     format: 'kefu-backup',
     version: 1,
     createdAt,
-    database: DATABASE_ENTRY,
+    database: entry,
     migrations,
     attachments: countFiles(target.paths.attachments),
     hasSecret,

@@ -10,7 +10,6 @@ import { parseReportQuery, type Period } from '../reports/params.js';
 import { digestMail, type BusiestHour, type DigestFigures } from './mail.js';
 import { digestPeriod, lastScheduledMinute, periodDays } from './period.js';
 import { loadReportSettings, type DigestSettings } from './settings.js';
-import { sqliteOnly } from '../../db/sqlite-only.js';
 
 export interface DigestOutcome {
   period: Period;
@@ -33,12 +32,11 @@ function busiestOf(cells: number[][]): BusiestHour | null {
 
 /** The week's figures as GET /reports/overview and /reports/heatmap give them for the same range and zone. */
 export async function digestFigures(database: AnyDatabase, period: Period, timezone: string): Promise<DigestFigures> {
-  const reports = sqliteOnly(database, 'reports');
   const q = parseReportQuery({ from: iso(period.from), to: iso(period.to), timezone });
   const before = { ...q, period: q.previous };
   return {
-    overview: await overview(reports, q),
-    busiest: { current: busiestOf(heatmap(reports, q).cells), previous: busiestOf(heatmap(reports, before).cells) },
+    overview: await overview(database, q),
+    busiest: { current: busiestOf((await heatmap(database, q)).cells), previous: busiestOf((await heatmap(database, before)).cells) },
   };
 }
 

@@ -9,7 +9,6 @@ import { ListQuery } from '../tickets/routes.js';
 import { contactsCsv } from './contacts-csv.js';
 import { sendCsv } from './send.js';
 import { ticketsCsv } from './tickets-csv.js';
-import { sqliteOnly } from '../../db/sqlite-only.js';
 
 const Csv = Type.String({ description: 'text/csv; charset=utf-8, with a UTF-8 byte order mark' });
 const ExportQuery = Type.Omit(ListQuery, ['limit', 'cursor']);
@@ -31,6 +30,6 @@ export const exportsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; textMat
   app.get(
     '/exports/contacts.csv',
     { onRequest: requireRole('admin', 'supervisor'), schema: { tags, response: withErrors({ 200: Csv }, 401, 403) } },
-    async (_request, reply) => sendCsv(reply, 'contacts', contactsCsv(sqliteOnly(ctx.database, 'contact export'))),
+    async (_request, reply) => sendCsv(reply, 'contacts', contactsCsv(ctx.database)),
   );
 };

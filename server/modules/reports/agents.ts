@@ -1,9 +1,10 @@
-import type { Database } from '../../db/database.js';
+import type { AnyDatabase } from '../../db/postgres.js';
+import { rawRows } from '../../db/raw-rows.js';
 import { csatFigures } from './overview.js';
 import type { ReportQuery } from './params.js';
 import { presenceSeconds } from './presence-log.js';
 import { createdTotals, csatScores, firstResponsesByGroup, resolutionsByGroup } from './queries.js';
-import { DIMENSIONS, scopeOf } from './scope.js';
+import { dimension, scopeOf } from './scope.js';
 import { Samples, type DurationStats } from './stats.js';
 
 export interface AgentRow {
@@ -38,36 +39,35 @@ interface Tally {
  * One row per active agent (and per inactive one with figures in the period). A first response is
  * credited to whoever wrote it, not to the assignee, and a resolution to whoever resolved it.
  */
-export function agentsReport(database: Database, q: ReportQuery, at = Date.now()): { from: string; to: string; timezone: string; rows: AgentRow[] } {
-  const scope = scopeOf(database, q.filters);
+export async function agentsReport(database: AnyDatabase, q: ReportQuery, at = Date.now()): Promise<{ from: string; to: string; timezone: string; rows: AgentRow[] }> {
+  const src = rawRows(database);
+  const scope = await scopeOf(src, q.filters);
+  const byAssignee = dimension(src, 'agent');
   const tallies = new Map<number, Tally>();
   const tally = (id: number): Tally => {
     let t = tallies.get(id);
     if (!t) tallies.set(id, (t = { assigned: 0, replied: 0, resolved: 0, frt: new Samples(), scores: [], online: 0, away: 0 }));
     return t;
   };
-  const active = database.sqlite.prepare('select id from agents where active = 1').pluck().all() as number[];
-  for (const id of active) tally(id);
-  for (const [id, n] of createdTotals(database, q.period, scope, DIMENSIONS.agent)) if (typeof id === 'number') tally(id).assigned += n;
+  for (const [id] of await src.all<[number]>('select id from agents where active = 1')) tally(id);
+  for (const [id, n] of await createdTotals(src, q.period, scope, byAssignee)) if (typeof id === 'number') tally(id).assigned += n;
   // Credit goes to the writer of the first response and to whoever resolved, not to the assignee.
   const responder = { key: 't.first_responder_id', join: '' };
   const resolver = { key: 'coalesce(t.resolved_by_id, t.assignee_id)', join: '' };
-  for (const [id, json] of firstResponsesByGroup(database, q.period, scope, responder)) {
+  for (const [id, json] of await firstResponsesByGroup(src, q.period, scope, responder)) {
     if (typeof id !== 'number') continue;
     const t = tally(id);
     t.frt = Samples.ofJson(json);
     t.replied = t.frt.count;
   }
-  for (const [id, , resolved] of resolutionsByGroup(database, q.period, scope, resolver)) if (typeof id === 'number') tally(id).resolved += resolved;
-  for (const row of csatScores(database, q.period, scope, DIMENSIONS.agent)) if (typeof row[0] === 'number') tally(row[0]).scores.push(row);
+  for (const [id, , resolved] of await resolutionsByGroup(src, q.period, scope, resolver)) if (typeof id === 'number') tally(id).resolved += resolved;
+  for (const row of await csatScores(src, q.period, scope, byAssignee)) if (typeof row[0] === 'number') tally(row[0]).scores.push(row);
   // Presence is the agent's, whatever tickets the filters pick.
-  for (const [id, seconds] of presenceSeconds(database, q.period, at)) Object.assign(tally(id), seconds);
+  for (const [id, seconds] of await presenceSeconds(src, q.period, at)) Object.assign(tally(id), seconds);
 
   const ids = [...tallies.keys()];
   const names = new Map(
-    (ids.length ? (database.sqlite.prepare(`select id, name from agents where id in (${ids.map(() => '?').join(',')})`).all(...ids) as Array<{ id: number; name: string }>) : []).map(
-      (r) => [r.id, r.name],
-    ),
+    ids.length ? await src.all<[number, string]>(`select id, name from agents where id in (${ids.map(() => '?').join(',')})`, ids) : [],
   );
   const rows = ids
     .filter((id) => names.has(id))

@@ -1,8 +1,9 @@
-import type { Database } from '../../db/database.js';
+import type { AnyDatabase } from '../../db/postgres.js';
+import { rawRows, type RawRows } from '../../db/raw-rows.js';
 import { csatFigures } from './overview.js';
 import type { Breakdown, ReportQuery } from './params.js';
 import { createdTotals, csatScores, firstResponsesByGroup, resolutionsByGroup } from './queries.js';
-import { DIMENSIONS, scopeOf } from './scope.js';
+import { dimension, scopeOf } from './scope.js';
 import { rate, Samples, type DurationStats } from './stats.js';
 
 type Key = string | number | null;
@@ -42,36 +43,35 @@ interface Group {
 const newGroup = (): Group => ({ created: 0, resolved: 0, oneTouch: 0, reopened: 0, frt: new Samples(), resolution: new Samples(), scores: [] });
 
 /** Display names of the keys; ids that no longer resolve keep their number. */
-function namesOf(database: Database, by: Breakdown, keys: Key[]): Map<Key, string> {
+async function namesOf(src: RawRows, by: Breakdown, keys: Key[]): Promise<Map<Key, string>> {
   const table = { team: 'teams', agent: 'agents', label: 'labels' }[by as 'team' | 'agent' | 'label'] as string | undefined;
   const names = new Map<Key, string>();
   if (table) {
     const ids = keys.filter((k) => k !== null);
-    const found = ids.length
-      ? (database.sqlite.prepare(`select id, name from ${table} where id in (${ids.map(() => '?').join(',')})`).all(...ids) as Array<{ id: number; name: string }>)
-      : [];
-    for (const r of found) names.set(r.id, r.name);
+    const found = ids.length ? await src.all<[number, string]>(`select id, name from ${table} where id in (${ids.map(() => '?').join(',')})`, ids) : [];
+    for (const [id, name] of found) names.set(id, name);
   }
   for (const k of keys) if (!names.has(k)) names.set(k, k === null ? '' : String(k));
   return names;
 }
 
-export function breakdown(database: Database, q: ReportQuery, by: Breakdown): BreakdownReport {
-  const scope = scopeOf(database, q.filters);
-  const dim = DIMENSIONS[by];
+export async function breakdown(database: AnyDatabase, q: ReportQuery, by: Breakdown): Promise<BreakdownReport> {
+  const src = rawRows(database);
+  const scope = await scopeOf(src, q.filters);
+  const dim = dimension(src, by);
   const groups = new Map<Key, Group>();
   const group = (k: Key): Group => {
     let g = groups.get(k);
     if (!g) groups.set(k, (g = newGroup()));
     return g;
   };
-  for (const [k, n] of createdTotals(database, q.period, scope, dim)) group(k).created += n;
-  for (const [k, json] of firstResponsesByGroup(database, q.period, scope, dim)) group(k).frt = Samples.ofJson(json);
-  for (const [k, json, resolved, oneTouch, reopened] of resolutionsByGroup(database, q.period, scope, dim)) {
+  for (const [k, n] of await createdTotals(src, q.period, scope, dim)) group(k).created += n;
+  for (const [k, json] of await firstResponsesByGroup(src, q.period, scope, dim)) group(k).frt = Samples.ofJson(json);
+  for (const [k, json, resolved, oneTouch, reopened] of await resolutionsByGroup(src, q.period, scope, dim)) {
     Object.assign(group(k), { resolution: Samples.ofJson(json), resolved, oneTouch, reopened });
   }
-  for (const row of csatScores(database, q.period, scope, dim)) group(row[0]).scores.push(row);
-  const names = namesOf(database, by, [...groups.keys()]);
+  for (const row of await csatScores(src, q.period, scope, dim)) group(row[0]).scores.push(row);
+  const names = await namesOf(src, by, [...groups.keys()]);
   const rows = [...groups.entries()].map(([k, g]): BreakdownRow => {
     const csat = csatFigures(g.scores, 0);
     return {

@@ -1,10 +1,11 @@
-import type { Database } from '../../db/database.js';
+import type { DbOrTx } from '../../db/database.js';
+import type { RawRows } from '../../db/raw-rows.js';
 import { BadRequest } from '../../http/errors.js';
 import { businessMinutesBetween } from '../business-hours/business-time.js';
 import type { Calendar } from '../business-hours/calendar.js';
 import { findRow, toCalendar } from '../business-hours/queries.js';
 import type { Period } from './params.js';
-import { spans } from './queries.js';
+import { eachSpan } from './queries.js';
 import type { Scope } from './scope.js';
 import { Samples, type DurationStats } from './stats.js';
 
@@ -15,8 +16,8 @@ export interface BusinessFigures {
   resolutionTime: DurationStats;
 }
 
-export async function calendarFor(database: Database, id: number): Promise<{ id: number; name: string; calendar: Calendar }> {
-  const row = await findRow(database.db, id);
+export async function calendarFor(db: DbOrTx, id: number): Promise<{ id: number; name: string; calendar: Calendar }> {
+  const row = await findRow(db, id);
   if (!row) throw new BadRequest(`businessHoursId: no business hours ${id}`, { field: 'businessHoursId' });
   return { id, name: row.name, calendar: toCalendar(row) };
 }
@@ -26,11 +27,11 @@ export async function calendarFor(database: Database, id: number): Promise<{ id:
  * as SLA clocks. Computed per ticket at read time, since the calendar is the reader's choice: a
  * ticket costs a few microseconds, so this is the slow variant of the report.
  */
-export function businessFigures(database: Database, p: Period, scope: Scope, cal: { id: number; name: string; calendar: Calendar }): BusinessFigures {
-  const measure = (end: 'first_response_at' | 'resolved_at') => {
+export async function businessFigures(src: RawRows, p: Period, scope: Scope, cal: { id: number; name: string; calendar: Calendar }): Promise<BusinessFigures> {
+  const measure = async (end: 'first_response_at' | 'resolved_at') => {
     const samples = new Samples();
-    for (const [from, to] of spans(database, p, scope, end)) samples.add(Math.round(businessMinutesBetween(cal.calendar, from, to) * 60));
+    await eachSpan(src, p, scope, end, ([from, to]) => samples.add(Math.round(businessMinutesBetween(cal.calendar, from, to) * 60)));
     return samples.stats();
   };
-  return { businessHoursId: cal.id, name: cal.name, firstResponseTime: measure('first_response_at'), resolutionTime: measure('resolved_at') };
+  return { businessHoursId: cal.id, name: cal.name, firstResponseTime: await measure('first_response_at'), resolutionTime: await measure('resolved_at') };
 }

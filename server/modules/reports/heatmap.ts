@@ -1,4 +1,5 @@
-import type { Database } from '../../db/database.js';
+import type { AnyDatabase } from '../../db/postgres.js';
+import { rawRows } from '../../db/raw-rows.js';
 import { zoneClock } from '../business-hours/zone-clock.js';
 import type { ReportQuery } from './params.js';
 import { perQuarterHour } from './queries.js';
@@ -17,15 +18,16 @@ export interface Heatmap {
 }
 
 /**
- * SQLite knows no time zones, so it counts per UTC quarter hour (every zone's offset is a whole number
+ * SQLite knows no time zones, so the database counts per UTC quarter hour (every zone's offset is a whole number
  * of quarter hours) and each quarter hour is moved to the zone's weekday and hour here: at most
  * 35,000 buckets for a year, whatever the number of tickets, and right on both sides of a DST change.
  */
-export function heatmap(database: Database, q: ReportQuery): Heatmap {
+export async function heatmap(database: AnyDatabase, q: ReportQuery): Promise<Heatmap> {
+  const src = rawRows(database);
   const clock = zoneClock(q.timezone);
   const cells = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   let total = 0;
-  for (const [bucket, n] of perQuarterHour(database, q.period, scopeOf(database, q.filters))) {
+  for (const [bucket, n] of await perQuarterHour(src, q.period, await scopeOf(src, q.filters))) {
     const start = bucket * QUARTER_HOUR;
     const wall = start + clock.offsetAt(start);
     const day = Math.floor(wall / DAY);

@@ -1,4 +1,5 @@
-import type { Database } from '../../db/database.js';
+import type { AnyDatabase } from '../../db/postgres.js';
+import { rawRows, type RawRows } from '../../db/raw-rows.js';
 import { businessFigures, calendarFor, type BusinessFigures } from './business.js';
 import type { Period, ReportQuery } from './params.js';
 import { createdTotals, csatOffered, csatScores, firstResponseSamples, reopenedCount, resolvedSamples, slaOutcomes } from './queries.js';
@@ -80,7 +81,7 @@ export function csatFigures(scores: Iterable<[unknown, number, number]>, offered
   };
 }
 
-function figures(database: Database, p: Period, scope: Scope): PeriodFigures {
+async function figures(src: RawRows, p: Period, scope: Scope): Promise<PeriodFigures> {
   let created = 0;
   let missed = 0;
   let chats = 0;
@@ -88,7 +89,7 @@ function figures(database: Database, p: Period, scope: Scope): PeriodFigures {
   let botDeflected = 0;
   let nextSum = 0;
   let nextCount = 0;
-  for (const [, n, m, ns, nc, c, bh, bd] of createdTotals(database, p, scope)) {
+  for (const [, n, m, ns, nc, c, bh, bd] of await createdTotals(src, p, scope)) {
     created += n;
     botHandled += bh;
     botDeflected += bd;
@@ -97,43 +98,44 @@ function figures(database: Database, p: Period, scope: Scope): PeriodFigures {
     nextCount += nc;
     chats += c;
   }
-  const responses = firstResponseSamples(database, p, scope);
+  const responses = await firstResponseSamples(src, p, scope);
   const frt = Samples.ofJson(responses.all);
   const wait = Samples.ofJson(responses.chats);
-  const { seconds, resolved, oneTouch, reopened } = resolvedSamples(database, p, scope);
+  const { seconds, resolved, oneTouch, reopened } = await resolvedSamples(src, p, scope);
   const resolution = Samples.ofJson(seconds);
-  const sla = [...slaOutcomes(database, p, scope)].map(([target, met, breached]) => ({ target, met, breached, rate: rate(met, met + breached) }));
+  const sla = (await slaOutcomes(src, p, scope)).map(([target, met, breached]) => ({ target, met, breached, rate: rate(met, met + breached) }));
   return {
     ticketsCreated: created,
     ticketsResolved: resolved,
-    ticketsReopened: reopenedCount(database, p, scope),
+    ticketsReopened: await reopenedCount(src, p, scope),
     firstResponseTime: frt.stats(),
     nextResponseTime: { average: nextCount === 0 ? null : Math.round(nextSum / nextCount), count: nextCount },
     resolutionTime: resolution.stats(),
     firstContactResolutionRate: rate(oneTouch, resolved),
     reopenRate: rate(reopened, resolved),
     slaCompliance: sla,
-    csat: csatFigures(csatScores(database, p, scope), csatOffered(database, p, scope)),
+    csat: csatFigures(await csatScores(src, p, scope), await csatOffered(src, p, scope)),
     chat: { chats, waitTime: wait.stats(), missed, botHandled, botDeflected, deflectionRate: rate(botDeflected, botHandled) },
   };
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export async function overview(database: Database, q: ReportQuery): Promise<Overview> {
-  const scope = scopeOf(database, q.filters);
-  const cal = q.businessHoursId !== undefined ? await calendarFor(database, q.businessHoursId) : null;
+export async function overview(database: AnyDatabase, q: ReportQuery): Promise<Overview> {
+  const src = rawRows(database);
+  const scope = await scopeOf(src, q.filters);
+  const cal = q.businessHoursId !== undefined ? await calendarFor(database.db, q.businessHoursId) : null;
   return {
     from: iso(q.period.from),
     to: iso(q.period.to),
     timezone: q.timezone,
-    ...figures(database, q.period, scope),
-    ...(cal ? { businessHours: businessFigures(database, q.period, scope, cal) } : {}),
+    ...(await figures(src, q.period, scope)),
+    ...(cal ? { businessHours: await businessFigures(src, q.period, scope, cal) } : {}),
     previous: {
       from: iso(q.previous.from),
       to: iso(q.previous.to),
-      ...figures(database, q.previous, scope),
-      ...(cal ? { businessHours: businessFigures(database, q.previous, scope, cal) } : {}),
+      ...(await figures(src, q.previous, scope)),
+      ...(cal ? { businessHours: await businessFigures(src, q.previous, scope, cal) } : {}),
     },
   };
 }

@@ -12,7 +12,6 @@ import { overview } from './overview.js';
 import { parseBreakdown, parseReportQuery } from './params.js';
 import { volume } from './volume.js';
 import { AgentsReportSchema, BreakdownQuerySchema, BreakdownSchema, HeatmapSchema, OverviewSchema, ReportQuerySchema, VolumeSchema } from './schemas.js';
-import { sqliteOnly } from '../../db/sqlite-only.js';
 
 const Csv = Type.String({ description: 'text/csv; charset=utf-8, with a UTF-8 byte order mark' });
 
@@ -24,36 +23,36 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     '/reports/overview',
     { schema: { tags: ['reports'], querystring: ReportQuerySchema, response: withErrors({ 200: OverviewSchema }, ...errors) } },
-    async (request) => overview(sqliteOnly(ctx.database, 'reports'), parseReportQuery(request.query)),
+    async (request) => overview(ctx.database, parseReportQuery(request.query)),
   );
   app.get(
     '/reports/heatmap',
     { schema: { tags: ['reports'], querystring: ReportQuerySchema, response: withErrors({ 200: HeatmapSchema }, ...errors) } },
-    async (request) => heatmap(sqliteOnly(ctx.database, 'reports'), parseReportQuery(request.query)),
+    async (request) => heatmap(ctx.database, parseReportQuery(request.query)),
   );
   app.get(
     '/reports/volume',
     { schema: { tags: ['reports'], querystring: ReportQuerySchema, response: withErrors({ 200: VolumeSchema }, ...errors) } },
-    async (request) => volume(sqliteOnly(ctx.database, 'reports'), parseReportQuery(request.query)),
+    async (request) => volume(ctx.database, parseReportQuery(request.query)),
   );
   app.get(
     '/reports/breakdown',
     { schema: { tags: ['reports'], querystring: BreakdownQuerySchema, response: withErrors({ 200: BreakdownSchema }, ...errors) } },
-    async (request) => breakdown(sqliteOnly(ctx.database, 'reports'), parseReportQuery(request.query), parseBreakdown(request.query.by)),
+    async (request) => breakdown(ctx.database, parseReportQuery(request.query), parseBreakdown(request.query.by)),
   );
   app.get(
     '/reports/breakdown.csv',
     { schema: { tags: ['reports'], querystring: BreakdownQuerySchema, response: withErrors({ 200: Csv }, ...errors) } },
-    async (request, reply) => sendCsv(reply, `breakdown-${request.query.by}`, breakdownCsv(breakdown(sqliteOnly(ctx.database, 'reports'), parseReportQuery(request.query), parseBreakdown(request.query.by)))),
+    async (request, reply) => sendCsv(reply, `breakdown-${request.query.by}`, breakdownCsv(await breakdown(ctx.database, parseReportQuery(request.query), parseBreakdown(request.query.by)))),
   );
   app.get(
     '/reports/agents.csv',
     { schema: { tags: ['reports'], querystring: ReportQuerySchema, response: withErrors({ 200: Csv }, ...errors) } },
-    async (request, reply) => sendCsv(reply, 'agents', agentsCsv(agentsReport(sqliteOnly(ctx.database, 'reports'), parseReportQuery(request.query)).rows)),
+    async (request, reply) => sendCsv(reply, 'agents', agentsCsv((await agentsReport(ctx.database, parseReportQuery(request.query))).rows)),
   );
   app.get(
     '/reports/agents',
     { schema: { tags: ['reports'], querystring: ReportQuerySchema, response: withErrors({ 200: AgentsReportSchema }, ...errors) } },
-    async (request) => agentsReport(sqliteOnly(ctx.database, 'reports'), parseReportQuery(request.query)),
+    async (request) => agentsReport(ctx.database, parseReportQuery(request.query)),
   );
 };

@@ -1,6 +1,7 @@
-import type { Database } from '../../db/database.js';
+import type { RawRows } from '../../db/raw-rows.js';
 import { BadRequest } from '../../http/errors.js';
 import type { Breakdown, ReportFilters } from './params.js';
+import { reportSql, type Grouping } from './queries.js';
 
 const CHANNEL_KINDS = new Set(['email', 'widget', 'api', 'telegram', 'twilio', 'whatsapp', 'wechat']);
 
@@ -14,7 +15,7 @@ export interface Scope {
  * The filters as SQL. Merged tickets live on in the ticket they were merged into, so they are never
  * counted twice. A label is looked up by name once, so an unknown one is a 400 rather than zeros.
  */
-export function scopeOf(database: Database, f: ReportFilters): Scope {
+export async function scopeOf(src: RawRows, f: ReportFilters): Promise<Scope> {
   const parts = ['t.merged_into_id is null'];
   const params: unknown[] = [];
   if (f.channel !== undefined) {
@@ -34,20 +35,27 @@ export function scopeOf(database: Database, f: ReportFilters): Scope {
     params.push(...f.priorities);
   }
   if (f.label !== undefined) {
-    const label = database.sqlite.prepare('select id from labels where name = ? collate nocase').get(f.label) as { id: number } | undefined;
+    const [label] = await src.all<[number]>('select id from labels where name = ? collate nocase', [f.label]);
     if (!label) throw new BadRequest(`label: no label "${f.label}"`, { field: 'label' });
     parts.push('exists (select 1 from ticket_labels x where x.ticket_id = t.id and x.label_id = ?)');
-    params.push(label.id);
+    params.push(label[0]);
   }
   return { sql: parts.join(' and '), params };
 }
 
 /** How a breakdown groups tickets: the key expression and, for labels, the join that yields one row per label. */
-export const DIMENSIONS: Record<Breakdown, { key: string; join: string }> = {
-  channel: { key: 't.channel_name', join: '' },
-  team: { key: 't.team_id', join: '' },
-  agent: { key: 't.assignee_id', join: '' },
-  priority: { key: 't.priority', join: '' },
-  // CROSS JOIN: walk the period's tickets first, then each one's labels, never every label row.
-  label: { key: 'tl.label_id', join: 'cross join ticket_labels tl on tl.ticket_id = t.id' },
-};
+export function dimension(src: RawRows, by: Breakdown): Grouping {
+  switch (by) {
+    case 'channel':
+      return { key: 't.channel_name', join: '' };
+    case 'team':
+      return { key: 't.team_id', join: '' };
+    case 'agent':
+      return { key: 't.assignee_id', join: '' };
+    case 'priority':
+      return { key: 't.priority', join: '' };
+    case 'label':
+      // Walk the period's tickets first, then each one's labels, never every label row.
+      return { key: 'tl.label_id', join: `${reportSql(src).walkFirst} ticket_labels tl on tl.ticket_id = t.id` };
+  }
+}

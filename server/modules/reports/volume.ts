@@ -1,4 +1,5 @@
-import type { Database } from '../../db/database.js';
+import type { AnyDatabase } from '../../db/postgres.js';
+import { rawRows } from '../../db/raw-rows.js';
 import { zoneClock } from '../business-hours/zone-clock.js';
 import type { ReportQuery } from './params.js';
 import { perQuarterHour } from './queries.js';
@@ -16,19 +17,20 @@ export interface Volume {
 }
 
 /** Tickets created and resolved per day of the zone's calendar, for the trend chart. */
-export function volume(database: Database, q: ReportQuery): Volume {
+export async function volume(database: AnyDatabase, q: ReportQuery): Promise<Volume> {
+  const src = rawRows(database);
   const clock = zoneClock(q.timezone);
   const first = clock.dayOf(q.period.from);
   const last = clock.dayOf(q.period.to - 1);
   const days = Array.from({ length: last - first + 1 }, (_, i) => new Date((first + i) * DAY).toISOString().slice(0, 10));
-  const scope = scopeOf(database, q.filters);
-  const count = (column: 'created_at' | 'resolved_at') => {
+  const scope = await scopeOf(src, q.filters);
+  const count = async (column: 'created_at' | 'resolved_at') => {
     const out = new Array<number>(days.length).fill(0);
-    for (const [bucket, n] of perQuarterHour(database, q.period, scope, column)) {
+    for (const [bucket, n] of await perQuarterHour(src, q.period, scope, column)) {
       const i = clock.dayOf(bucket * QUARTER_HOUR) - first;
       if (i >= 0 && i < out.length) out[i]! += n;
     }
     return out;
   };
-  return { timezone: q.timezone, days, created: count('created_at'), resolved: count('resolved_at') };
+  return { timezone: q.timezone, days, created: await count('created_at'), resolved: await count('resolved_at') };
 }

@@ -2,14 +2,23 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../../helpers/app.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir, testDatabaseConfig } from '../../helpers/app.js';
 import { kefuCommand } from '../../helpers/cli.js';
 
 const dir = tempDir('kefu-cli-');
 const dataDir = path.join(dir, 'data');
 const configFile = path.join(dir, 'config.yaml');
-writeFileSync(configFile, `server:\n  host: 127.0.0.1\n  port: 0\ndata_dir: ${JSON.stringify(dataDir)}\nlog:\n  level: info\n`);
+/** The run's driver: on PostgreSQL the config names a fresh database of the run's cluster. */
+async function writeConfig(): Promise<boolean> {
+  const database = await testDatabaseConfig();
+  writeFileSync(configFile, JSON.stringify({ server: { host: '127.0.0.1', port: 0 }, data_dir: dataDir, log: { level: 'info' }, ...(database ? { database } : {}) }));
+  return database !== null;
+}
+let onPostgres = false;
+beforeAll(async () => {
+  onPostgres = await writeConfig();
+});
 const env = {
   ...process.env,
   KEFU_CONFIG: configFile,
@@ -81,6 +90,8 @@ describe('kefu backup / restore against a real server process', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(existsSync(path.join(dataDir, 'kefu.pid'))).toBe(false);
 
+    // pg_restore restores into an empty database only: as a sysadmin would, point the config at a new one.
+    if (onPostgres) await writeConfig();
     const restored = await kefu('restore', file!);
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);

@@ -77,6 +77,14 @@ describe('config problems in one report', () => {
   });
 });
 
+describe('backup.postgres_bin', () => {
+  it('takes an absolute directory and refuses a relative one, naming the key', () => {
+    expect(loadConfig({ path: file('backup:\n  postgres_bin: /usr/lib/postgresql/16/bin\n'), env: {}, cwd: dir }).backup.postgres_bin).toBe('/usr/lib/postgresql/16/bin');
+    const [problem] = problemsOf(() => loadConfig({ path: file('backup:\n  postgres_bin: bin\n'), env: {}, cwd: dir }));
+    expect(problem).toMatch(/^backup\.postgres_bin: /);
+  });
+});
+
 describe('YAML syntax errors', () => {
   it.each([
     ['an unclosed bracket', 'server:\n  port: 8080\n  host: [unclosed\nlog:\n  level: info\n', 3, 9],

@@ -11,7 +11,7 @@ import { as } from '../tickets/fixtures.js';
 let t: TestApp;
 let ann: Session;
 let bo: Session;
-let stopLog: () => void;
+let stopLog: () => Promise<void>;
 const sockets: WebSocket[] = [];
 const at = (iso: string): number => Date.parse(iso);
 const clock = (iso: string) => vi.setSystemTime(at(iso));
@@ -72,7 +72,8 @@ describe('time online and away from the presence history', () => {
     clock('2026-03-03T01:00:00Z');
 
     // Ann: online 23:00–01:00 (one hour of it in the day), away 01:00–02:30; Bo: online from 22:00, on past midnight.
-    expect(await timeIn(...DAY_RANGE)).toEqual({ Ann: { online: H, away: 1.5 * H }, Bo: { online: 2 * H, away: 0 } });
+    // Each change is written in its own transaction after the hub announced it: wait until Bo's is in.
+    await vi.waitFor(async () => expect(await timeIn(...DAY_RANGE)).toEqual({ Ann: { online: H, away: 1.5 * H }, Bo: { online: 2 * H, away: 0 } }));
     // Bo's open session counts up to now when the range reaches past it.
     expect(await timeIn('2026-03-02T23:00:00Z', '2026-03-03T02:00:00Z')).toEqual({ Ann: { online: 0, away: 0 }, Bo: { online: 2 * H, away: 0 } });
 
@@ -83,7 +84,7 @@ describe('time online and away from the presence history', () => {
   it('ends a stretch a crash left open when its agent was last seen, and the ones it opened at shutdown', async () => {
     // Kefu died with Bo online; Bo's last request was at 00:30. On start the stretch ends there.
     await t.ctx.db.updateTable('sessions').set({ last_seen_at: at('2026-03-03T00:30:00Z') }).where('agent_id', '=', bo.agentId).execute();
-    expect(closeStalePresence(t.ctx.database, at('2026-03-03T05:00:00Z'))).toBe(1);
+    expect(await closeStalePresence(t.ctx.database, at('2026-03-03T05:00:00Z'))).toBe(1);
     clock('2026-03-03T06:00:00Z');
     expect((await timeIn('2026-03-02T23:00:00Z', '2026-03-03T06:00:00Z')).Bo).toEqual({ online: 1.5 * H, away: 0 });
 
@@ -91,8 +92,9 @@ describe('time online and away from the presence history', () => {
     clock('2026-03-04T10:00:00Z');
     await connect(ann);
     await presenceIs(ann, 'online');
+    await vi.waitFor(async () => expect(await t.ctx.db.selectFrom('agent_presence_log').select('id').where('agent_id', '=', ann.agentId).where('ended_at', 'is', null).execute()).toHaveLength(1));
     clock('2026-03-04T10:45:00Z');
-    stopLog();
+    await stopLog();
     clock('2026-03-04T12:00:00Z');
     expect((await timeIn('2026-03-04T00:00:00Z', '2026-03-05T00:00:00Z')).Ann).toEqual({ online: 45 * 60, away: 0 });
   });

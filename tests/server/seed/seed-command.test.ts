@@ -7,7 +7,7 @@ import { configFromObject } from '../../../server/config/load.js';
 import { createContext } from '../../../server/context.js';
 import { createLogger } from '../../../server/logger.js';
 import { verifyPassword } from '../../../server/modules/agents/passwords.js';
-import { tempDir } from '../../helpers/app.js';
+import { tempDir, testDatabaseConfig } from '../../helpers/app.js';
 
 const dir = tempDir('kefu-seed-command-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,7 +23,9 @@ describe('kefu seed', () => {
   it('prints the password it made for the demo agents, and that password signs them in', async () => {
     const data = path.join(dir, 'data');
     const config = path.join(dir, 'config.yaml');
-    writeFileSync(config, `data_dir: ${data}\nlog:\n  level: silent\n`);
+    // On the PostgreSQL run, the command seeds a database of its own on the run's cluster.
+    const database = await testDatabaseConfig();
+    writeFileSync(config, JSON.stringify({ data_dir: data, log: { level: 'silent' }, ...(database ? { database } : {}) }));
     const out = capture();
     const err = capture();
     const code = await runCli(['seed', '--tickets', '3', '--agents', '2', '--config', config], { stdout: out.stream, stderr: err.stream });
@@ -32,7 +34,7 @@ describe('kefu seed', () => {
     const password = /password: (\S+)/.exec(out.text())?.[1];
     expect(password).toMatch(/^\S{16,}$/);
 
-    const ctx = await createContext(configFromObject({ data_dir: data }), createLogger('silent', { pretty: false }));
+    const ctx = await createContext(configFromObject({ data_dir: data, ...(database ? { database } : {}) }), createLogger('silent', { pretty: false }));
     try {
       const agent = await ctx.db.selectFrom('agents').select('password_hash').where('email', '=', 'agent1@kefu.example').executeTakeFirstOrThrow();
       expect(await verifyPassword(password ?? '', agent.password_hash)).toBe(true);
