@@ -28,6 +28,13 @@ export interface PostgresDatabase {
   /** database.url without its password: the only form of it that may be logged or shown. */
   readonly url: string;
   transaction<T>(fn: (tx: Tx, onCommit: (cb: () => void) => void) => Promise<T>): Promise<T>;
+  /**
+   * Called from a commit callback: the transaction that committed returns only once `work` settles.
+   * SQLite's single connection queues follow-up writes ahead of the next request by itself; the
+   * pool does not, so a write the response must reflect (a ticket's SLA due times) says so here.
+   * Outside a commit callback it does nothing.
+   */
+  follow(work: Promise<unknown>): void;
   /** One round trip through the pool: /readyz and the start-up check. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -58,6 +65,8 @@ export function openPostgres(options: PostgresOptions): PostgresDatabase {
     dialect: new PostgresDialect({ pool }),
     plugins: [new PostgresSchemaPlugin()],
   });
+  // Set only while commit callbacks run, which is synchronous: no other transaction's callbacks interleave.
+  let following: Array<Promise<unknown>> | null = null;
   return {
     driver: 'postgres',
     db,
@@ -66,8 +75,19 @@ export function openPostgres(options: PostgresOptions): PostgresDatabase {
     async transaction(fn) {
       const callbacks: Array<() => void> = [];
       const result = await db.transaction().execute((tx) => fn(tx, (cb) => callbacks.push(cb)));
-      for (const cb of callbacks) cb();
+      const outer = following;
+      const followed: Array<Promise<unknown>> = [];
+      following = followed;
+      try {
+        for (const cb of callbacks) cb();
+      } finally {
+        following = outer;
+      }
+      if (followed.length > 0) await Promise.allSettled(followed);
       return result;
+    },
+    follow(work) {
+      following?.push(work);
     },
     async ping() {
       await pool.query('select 1');
