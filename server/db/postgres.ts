@@ -1,6 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { redactDatabaseUrl } from '../config/database-url.js';
+import type { Logger } from '../logger.js';
+import { ConnectionWatch } from './connection-lost.js';
 import type { Database, Db, Tx } from './database.js';
 import { PostgresSchemaPlugin } from './postgres-schema.js';
 import type { Tables } from './tables.js';
@@ -37,6 +39,8 @@ export interface PostgresDatabase {
   follow(work: Promise<unknown>): void;
   /** One round trip through the pool: /readyz and the start-up check. */
   ping(): Promise<void>;
+  /** Whether the server was reachable at last look; told of connection errors, probes until it is back. */
+  readonly connection: ConnectionWatch;
   close(): Promise<void>;
 }
 
@@ -48,6 +52,8 @@ export interface PostgresOptions {
   poolSize: number;
   /** How long a connection attempt may take before it counts as failed. */
   connectTimeoutMs?: number;
+  /** Where losing and regaining the server is logged (once per change). */
+  logger?: Logger;
 }
 
 /** Opens a pool; nothing connects until the first query (see checkPostgres in startup.ts). */
@@ -58,9 +64,14 @@ export function openPostgres(options: PostgresOptions): PostgresDatabase {
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     types,
   });
+  const ping = async (): Promise<void> => {
+    await pool.query('select 1');
+  };
+  const connection = new ConnectionWatch(ping, options.logger ?? null);
   // An idle client losing its server emits on the pool; unhandled, that would end the process.
-  // The next query gets a fresh connection (or the error), which is where it is reported.
-  pool.on('error', () => undefined);
+  // The pool drops that client and the next query connects afresh, so recovery needs no more
+  // than the watch noticing the outage.
+  pool.on('error', (err) => connection.failed(err));
   const db = new Kysely<Tables>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new PostgresSchemaPlugin()],
@@ -89,10 +100,10 @@ export function openPostgres(options: PostgresOptions): PostgresDatabase {
     follow(work) {
       following?.push(work);
     },
-    async ping() {
-      await pool.query('select 1');
-    },
+    ping,
+    connection,
     async close() {
+      await connection.close();
       await db.destroy();
     },
   };

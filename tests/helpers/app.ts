@@ -69,7 +69,8 @@ async function testDatabaseConfig(): Promise<Record<string, unknown> | null> {
  */
 export async function createTestApp(overrides: Record<string, unknown> = {}): Promise<TestApp> {
   const dataDir = tempDir();
-  const database = await testDatabaseConfig();
+  // A test that brings its own database (its own cluster, to stop and start) keeps it.
+  const database = overrides.database ? null : await testDatabaseConfig();
   const config = configFromObject({ ...overrides, ...(database ? { database } : {}), data_dir: dataDir, log: { level: 'silent' } });
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
   const app = await buildApp(ctx, { webRoot: null });
