@@ -91,7 +91,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  installErrorHandler(app);
+  installErrorHandler(app, {
+    databaseLost: (err) => {
+      if (ctx.database.driver === 'postgres') ctx.database.connection.failed(err);
+    },
+  });
   installJsonBodyParser(app);
   installRequestLog(app);
   app.addHook('onSend', async (request, reply) => {

@@ -139,8 +139,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   closers.push(automation.start(ctx));
   startAssignment(ctx);
   ctx.onClose(startAnswerBot(ctx));
-  if (database.driver === 'sqlite') ctx.onClose(startSlaClocks(ctx));
-  else logger.warn('SLA clocks are not kept on PostgreSQL yet');
+  ctx.onClose(startSlaClocks(ctx));
   ctx.onClose(() => csatIdle(ctx));
   ctx.onClose(startCsatSurveys(ctx));
   ctx.onClose(() => ctx.webhooks.idle());

@@ -17,8 +17,11 @@ export interface Server {
 }
 
 export async function startServer(config: Config, logger: Logger = createLogger(config.log.level)): Promise<Server> {
-  // Held while serving so `kefu restore` refuses to swap the database under a live server.
-  const lock = acquireInstanceLock(config.data_dir, 'serve');
+  // Held while serving so `kefu restore` refuses to swap the database under a live server. On
+  // PostgreSQL several processes serve one data directory (a shared attachments volume), and what
+  // the lock guards (restore, migrate-to-postgres) is SQLite's, so none is taken there.
+  const lock: Pick<InstanceLock, 'release'> =
+    config.database.driver === 'sqlite' ? acquireInstanceLock(config.data_dir, 'serve') : { release: () => undefined };
   let ctx: AppContext;
   try {
     ctx = await createContext(config, logger);
@@ -53,7 +56,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   }
 }
 
-async function stopServer(app: App, ctx: AppContext, lock: InstanceLock): Promise<void> {
+async function stopServer(app: App, ctx: AppContext, lock: Pick<InstanceLock, 'release'>): Promise<void> {
   // Stop taking requests and close websockets first, then workers and the database.
   await app.close();
   await ctx.close();

@@ -11,8 +11,13 @@ export function postgresHealthCheck(database: PostgresDatabase): () => Promise<C
     try {
       await database.ping();
     } catch (err) {
+      database.connection.failed(err);
       const code = (err as { code?: unknown }).code;
-      return { ok: false, message: `PostgreSQL did not answer${typeof code === 'string' ? ` (${code})` : ''}` };
+      const since = database.connection.down?.since;
+      return {
+        ok: false,
+        message: `PostgreSQL did not answer${typeof code === 'string' ? ` (${code})` : ''}${since ? `; unreachable since ${new Date(since).toISOString()}, reconnecting` : ''}`,
+      };
     }
     return {
       ok: true,

@@ -11,7 +11,7 @@ import { connectPostgres } from './postgres-startup.js';
 export async function openConfiguredPostgres(config: Config, logger: Logger): Promise<PostgresDatabase> {
   const url = config.database.url;
   if (!url) throw new Error('database.url is required with the postgres driver (the config loader checks this)');
-  const database = await connectPostgres({ url, poolSize: config.database.pool_size });
+  const database = await connectPostgres({ url, poolSize: config.database.pool_size, logger: logger.child({ subsystem: 'database' }) });
   try {
     const migrated = await migrateToLatest(database, '');
     if (migrated.applied.length > 0) logger.info({ applied: migrated.applied, database: database.url }, 'database migrated');

@@ -1,6 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { redactDatabaseUrl } from '../config/database-url.js';
+import type { Logger } from '../logger.js';
+import { ConnectionWatch } from './connection-lost.js';
 import type { Database, Db, Tx } from './database.js';
 import { PostgresSchemaPlugin } from './postgres-schema.js';
 import type { Tables } from './tables.js';
@@ -28,8 +30,17 @@ export interface PostgresDatabase {
   /** database.url without its password: the only form of it that may be logged or shown. */
   readonly url: string;
   transaction<T>(fn: (tx: Tx, onCommit: (cb: () => void) => void) => Promise<T>): Promise<T>;
+  /**
+   * Called from a commit callback: the transaction that committed returns only once `work` settles.
+   * SQLite's single connection queues follow-up writes ahead of the next request by itself; the
+   * pool does not, so a write the response must reflect (a ticket's SLA due times) says so here.
+   * Outside a commit callback it does nothing.
+   */
+  follow(work: Promise<unknown>): void;
   /** One round trip through the pool: /readyz and the start-up check. */
   ping(): Promise<void>;
+  /** Whether the server was reachable at last look; told of connection errors, probes until it is back. */
+  readonly connection: ConnectionWatch;
   close(): Promise<void>;
 }
 
@@ -41,6 +52,8 @@ export interface PostgresOptions {
   poolSize: number;
   /** How long a connection attempt may take before it counts as failed. */
   connectTimeoutMs?: number;
+  /** Where losing and regaining the server is logged (once per change). */
+  logger?: Logger;
 }
 
 /** Opens a pool; nothing connects until the first query (see checkPostgres in startup.ts). */
@@ -51,13 +64,20 @@ export function openPostgres(options: PostgresOptions): PostgresDatabase {
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     types,
   });
+  const ping = async (): Promise<void> => {
+    await pool.query('select 1');
+  };
+  const connection = new ConnectionWatch(ping, options.logger ?? null);
   // An idle client losing its server emits on the pool; unhandled, that would end the process.
-  // The next query gets a fresh connection (or the error), which is where it is reported.
-  pool.on('error', () => undefined);
+  // The pool drops that client and the next query connects afresh, so recovery needs no more
+  // than the watch noticing the outage.
+  pool.on('error', (err) => connection.failed(err));
   const db = new Kysely<Tables>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new PostgresSchemaPlugin()],
   });
+  // Set only while commit callbacks run, which is synchronous: no other transaction's callbacks interleave.
+  let following: Array<Promise<unknown>> | null = null;
   return {
     driver: 'postgres',
     db,
@@ -66,13 +86,24 @@ export function openPostgres(options: PostgresOptions): PostgresDatabase {
     async transaction(fn) {
       const callbacks: Array<() => void> = [];
       const result = await db.transaction().execute((tx) => fn(tx, (cb) => callbacks.push(cb)));
-      for (const cb of callbacks) cb();
+      const outer = following;
+      const followed: Array<Promise<unknown>> = [];
+      following = followed;
+      try {
+        for (const cb of callbacks) cb();
+      } finally {
+        following = outer;
+      }
+      if (followed.length > 0) await Promise.allSettled(followed);
       return result;
     },
-    async ping() {
-      await pool.query('select 1');
+    follow(work) {
+      following?.push(work);
     },
+    ping,
+    connection,
     async close() {
+      await connection.close();
       await db.destroy();
     },
   };

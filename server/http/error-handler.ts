@@ -2,10 +2,27 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, type ErrorBody } from './errors.js';
 import { toDotted } from '../config/load.js';
 import { isStorageFull } from '../ops/disk.js';
+import { isConnectionLost } from '../db/connection-lost.js';
+
+/** Seconds a client is asked to wait when the database cannot be reached. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+export interface ErrorHandlerOptions {
+  /** Told of a request that failed because the database could not be reached. */
+  databaseLost?: (err: unknown) => void;
+}
 
 /** Maps every failure to `{error:{code,message}}`; a 5xx says nothing about internals. */
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions = {}): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (isConnectionLost(err)) {
+      // Logged once per outage by the connection watch, not once per request.
+      options.databaseLost?.(err);
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return reply
+        .code(503)
+        .send(errorBody('database_unavailable', 'The database cannot be reached right now. Try again shortly.'));
+    }
     const { status, body } = toResponse(err);
     if (status >= 500) request.log.error({ err }, 'request failed');
     else request.log.debug({ code: body.error.code }, body.error.message);

@@ -1,3 +1,4 @@
+import { isPostgres } from '../db/dialect-sql.js';
 import type SqliteDatabase from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import { now, type DbOrTx } from '../db/database.js';
@@ -55,7 +56,7 @@ export function prepareEnqueue(sqlite: SqliteDatabase.Database): (item: NewOutbo
  */
 export async function claimDue(db: DbOrTx, kinds: string[], at: number, leaseUntil: number, limit: number): Promise<OutboxRow[]> {
   if (kinds.length === 0) return [];
-  const due = db
+  const candidates = db
     .selectFrom('outbox')
     .select('id')
     .where('kind', 'in', kinds)
@@ -67,6 +68,9 @@ export async function claimDue(db: DbOrTx, kinds: string[], at: number, leaseUnt
     )
     .orderBy('next_attempt_at')
     .limit(limit);
+  // On PostgreSQL another process may claim at the same moment: rows it holds are skipped, not
+  // waited for and then claimed again. SQLite has one writer at a time.
+  const due = isPostgres(db) ? candidates.forUpdate().skipLocked() : candidates;
   return db
     .updateTable('outbox')
     .set((eb) => ({ status: 'sending', locked_until: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: at }))

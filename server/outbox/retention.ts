@@ -1,5 +1,5 @@
+import { CompiledQuery } from 'kysely';
 import type { AnyDatabase } from '../db/postgres.js';
-import { sqliteOnly } from '../db/sqlite-only.js';
 
 /** A sent row is machinery: the message keeps its delivery status, the webhook log its own record. */
 export const SENT_OUTBOX_RETENTION_MS = 7 * 86_400_000;
@@ -16,14 +16,28 @@ export const yieldToWriters = (): Promise<void> => new Promise((resolve) => setI
  * Deletes the prepared statement's batches until one comes back short, pausing between them so a
  * long backlog never holds the write lock for long; returns how many rows went.
  */
-export async function deleteInBatches(run: (batchSize: number) => number, batchSize = 500): Promise<number> {
+export async function deleteInBatches(run: (batchSize: number) => number | Promise<number>, batchSize = 500): Promise<number> {
   let total = 0;
   for (;;) {
-    const n = run(batchSize);
+    const n = await run(batchSize);
     total += n;
     if (n < batchSize) return total;
     await yieldToWriters();
   }
+}
+
+/**
+ * A batch delete taking (before, batch size) as its two `?` parameters, on either driver: a
+ * prepared statement on SQLite; on PostgreSQL the same text with numbered parameters, through the pool.
+ */
+export function batchDelete(database: AnyDatabase, text: string): (before: number, batchSize: number) => number | Promise<number> {
+  if (database.driver === 'sqlite') {
+    const stmt = database.sqlite.prepare<[number, number]>(text);
+    return (before, n) => stmt.run(before, n).changes;
+  }
+  let param = 0;
+  const numbered = text.replace(/\?/g, () => `$${++param}`);
+  return async (before, n) => Number((await database.db.executeQuery(CompiledQuery.raw(numbered, [before, n]))).numAffectedRows ?? 0);
 }
 
 /**
@@ -33,12 +47,13 @@ export async function deleteInBatches(run: (batchSize: number) => number, batchS
  */
 export function trimSentOutbox(ctx: { database: AnyDatabase }, opts: TrimOptions = {}): Promise<number> {
   const before = (opts.now ?? Date.now()) - SENT_OUTBOX_RETENTION_MS;
-  const remove = sqliteOnly(ctx.database, 'outbox retention').sqlite.prepare(
+  const remove = batchDelete(
+    ctx.database,
     `delete from outbox where id in (
        select o.id from outbox o
         where o.status = 'sent' and o.updated_at < ? and o.kind <> 'email'
           and not exists (select 1 from email_outbound e where e.outbox_id = o.id)
         order by o.updated_at limit ?)`,
   );
-  return deleteInBatches((n) => remove.run(before, n).changes, opts.batchSize);
+  return deleteInBatches((n) => remove(before, n), opts.batchSize);
 }

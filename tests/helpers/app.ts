@@ -78,9 +78,11 @@ export async function testDatabaseConfig(): Promise<Record<string, unknown> | nu
  */
 export async function createTestApp(overrides: Record<string, unknown> = {}): Promise<TestApp> {
   const dataDir = tempDir();
-  // A test that names its database (one comparing the drivers) keeps it whatever the run's driver.
-  const database = 'database' in overrides ? null : await testDatabaseConfig();
-  const config = configFromObject({ ...overrides, ...(database ? { database } : {}), data_dir: dataDir, log: { level: 'silent' } });
+  // A test that names its own database (one comparing the drivers, or its own cluster to stop and
+  // start) keeps it whatever the run's driver; other database settings still get the run's.
+  const named = overrides.database as { driver?: unknown; url?: unknown } | undefined;
+  const database = named?.driver !== undefined || named?.url !== undefined ? null : await testDatabaseConfig();
+  const config = configFromObject({ ...overrides, ...(database ? { database: { ...named, ...database } } : {}), data_dir: dataDir, log: { level: 'silent' } });
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
   const app = await buildApp(ctx, { webRoot: null });
   await app.ready();

@@ -61,6 +61,10 @@ export interface PostgresCluster {
   url(name: string): string;
   /** Creates an empty database and returns its URL. */
   createDatabase(): Promise<string>;
+  /** Shuts the server down (as an admin's `pg_ctl stop -m fast` would), keeping its files. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and files after halt(). */
+  resume(): Promise<void>;
   stop(): void;
 }
 
@@ -82,7 +86,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
   // A test cluster holds nothing worth a sync: fsync off keeps each test file's setup in seconds.
   await exec('initdb', ['-D', data, '-A', 'trust', '-U', USER, '-E', 'UTF8', '--locale=C', '--no-sync']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  await exec('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', '-s', 'start']);
+  const start = () => exec('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', '-s', 'start']);
+  await start();
 
   let stopped = false;
   const stop = (): void => {
@@ -114,6 +119,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
       }
       return url(name);
     },
+    halt: () => exec('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-s', 'stop']),
+    resume: start,
     stop,
   };
 }

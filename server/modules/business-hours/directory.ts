@@ -46,12 +46,15 @@ export class BusinessHoursDirectory {
     return found;
   }
 
-  /** After a calendar is made, changed or deleted. */
-  forget(id: number): void {
+  /**
+   * After a calendar is made, changed or deleted. Settles once reads see the change: at once on
+   * SQLite, after the re-read where the source holds copies (PostgreSQL).
+   */
+  forget(id: number): Promise<void> | undefined {
     this.#compiled.delete(id);
     this.#defaultId = undefined;
     // A source that re-reads in the background: what was compiled meanwhile came from the old copy.
-    void this.#source.changed()?.then(() => {
+    return this.#source.changed()?.then(() => {
       this.#compiled.delete(id);
       this.#defaultId = undefined;
     });

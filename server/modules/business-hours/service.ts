@@ -38,14 +38,15 @@ async function checked(db: DbOrTx, input: BusinessHoursInput, exceptId: number |
 }
 
 export async function createBusinessHours(ctx: AppContext, viewer: Viewer, input: BusinessHoursInput): Promise<BusinessHoursView> {
-  return ctx.database.transaction(async (tx, onCommit) => {
+  const view = await ctx.database.transaction(async (tx) => {
     const clean = await checked(tx, input, null);
     const view = presentBusinessHours(await insertRow(tx, toColumns(clean.name, clean), now()));
     await recordAudit(tx, { actor: agentActor(viewer), action: 'business_hours.created', entityKind: 'business_hours', entityId: view.id, after: view });
-    // The first calendar made becomes the default one.
-    onCommit(() => ctx.businessHours.forget(view.id));
     return view;
   });
+  // The first calendar made becomes the default one. Awaited so the response's next request sees it.
+  await ctx.businessHours.forget(view.id);
+  return view;
 }
 
 export async function updateBusinessHours(ctx: AppContext, viewer: Viewer, id: number, patch: BusinessHoursPatch): Promise<BusinessHoursView> {
@@ -58,7 +59,7 @@ export async function updateBusinessHours(ctx: AppContext, viewer: Viewer, id: n
     await recordAudit(tx, { actor: agentActor(viewer), action: 'business_hours.updated', entityKind: 'business_hours', entityId: id, before, after });
     return after;
   });
-  ctx.businessHours.forget(id);
+  await ctx.businessHours.forget(id);
   return view;
 }
 
@@ -74,7 +75,7 @@ export async function deleteBusinessHours(ctx: AppContext, viewer: Viewer, id: n
     await deleteRow(tx, id);
     await recordAudit(tx, { actor: agentActor(viewer), action: 'business_hours.deleted', entityKind: 'business_hours', entityId: id, before });
   });
-  ctx.businessHours.forget(id);
+  await ctx.businessHours.forget(id);
 }
 
 function definedOnly(patch: BusinessHoursPatch): BusinessHoursPatch {

@@ -10,7 +10,6 @@ import { presentPolicy } from './presenter.js';
 import { deletePolicyRow, findPolicyIdByName, findPolicyRow, insertPolicyRow, listPolicyRows, nextPosition, updatePolicyRow, type SlaPolicyRow } from './queries.js';
 import { forgetPolicies } from './policy-cache.js';
 import { requestRecompute } from './recompute-job.js';
-import { sqliteOnly } from '../../db/sqlite-only.js';
 
 type Fields = { [K in keyof typeof PolicyInputFields]: Static<(typeof PolicyInputFields)[K]> };
 export type SlaPolicyInput = Pick<Fields, 'name'> & Partial<Omit<Fields, 'name'>>;
@@ -85,12 +84,21 @@ function afterChange(ctx: AppContext): void {
   ctx.slaRecompute.kick();
 }
 
+/**
+ * Inside the write, and again once it commits: on PostgreSQL another pooled connection may load the
+ * old rows between the two.
+ */
+function forget(ctx: AppContext, onCommit: (cb: () => void) => void): void {
+  forgetPolicies(ctx.database);
+  onCommit(() => forgetPolicies(ctx.database));
+}
+
 export async function createSlaPolicy(ctx: AppContext, viewer: Viewer, input: SlaPolicyInput): Promise<SlaPolicyView> {
-  const view = await ctx.database.transaction(async (tx) => {
+  const view = await ctx.database.transaction(async (tx, onCommit) => {
     const at = now();
     const columns = await columnsOf(ctx, tx, input, null);
     const created = presentPolicy(await insertPolicyRow(tx, { ...columns, position: await nextPosition(tx), created_at: at, updated_at: at }));
-    forgetPolicies(sqliteOnly(ctx.database, 'SLA policies'));
+    forget(ctx, onCommit);
     await requestRecompute(tx, at);
     await recordAudit(tx, { actor: agentActor(viewer), action: 'sla_policy.created', entityKind: 'sla_policy', entityId: created.id, after: created });
     return created;
@@ -100,10 +108,10 @@ export async function createSlaPolicy(ctx: AppContext, viewer: Viewer, input: Sl
 }
 
 export async function updateSlaPolicy(ctx: AppContext, viewer: Viewer, id: number, patch: SlaPolicyPatch): Promise<SlaPolicyView> {
-  const view = await ctx.database.transaction(async (tx) => {
+  const view = await ctx.database.transaction(async (tx, onCommit) => {
     const before = presentPolicy(await getRow(tx, id));
     const after = presentPolicy(await updatePolicyRow(tx, id, { ...(await columnsOf(ctx, tx, patch, before)), updated_at: now() }));
-    forgetPolicies(sqliteOnly(ctx.database, 'SLA policies'));
+    forget(ctx, onCommit);
     await requestRecompute(tx, now());
     await recordAudit(tx, { actor: agentActor(viewer), action: 'sla_policy.updated', entityKind: 'sla_policy', entityId: id, before, after });
     return after;
@@ -113,10 +121,10 @@ export async function updateSlaPolicy(ctx: AppContext, viewer: Viewer, id: numbe
 }
 
 export async function deleteSlaPolicy(ctx: AppContext, viewer: Viewer, id: number): Promise<void> {
-  await ctx.database.transaction(async (tx) => {
+  await ctx.database.transaction(async (tx, onCommit) => {
     const before = presentPolicy(await getRow(tx, id));
     await deletePolicyRow(tx, id);
-    forgetPolicies(sqliteOnly(ctx.database, 'SLA policies'));
+    forget(ctx, onCommit);
     await requestRecompute(tx, now());
     await recordAudit(tx, { actor: agentActor(viewer), action: 'sla_policy.deleted', entityKind: 'sla_policy', entityId: id, before });
   });
@@ -125,14 +133,14 @@ export async function deleteSlaPolicy(ctx: AppContext, viewer: Viewer, id: numbe
 
 /** `ids` is every policy in the new order: first match wins. */
 export async function reorderSlaPolicies(ctx: AppContext, viewer: Viewer, ids: number[]): Promise<SlaPolicyView[]> {
-  const views = await ctx.database.transaction(async (tx) => {
+  const views = await ctx.database.transaction(async (tx, onCommit) => {
     const rows = await listPolicyRows(tx);
     const known = new Set(rows.map((r) => r.id));
     if (ids.length !== known.size || new Set(ids).size !== ids.length || !ids.every((id) => known.has(id))) {
       throw bad('ids', 'must list every SLA policy once');
     }
     for (const [i, id] of ids.entries()) await tx.updateTable('sla_policies').set({ position: i + 1 }).where('id', '=', id).execute();
-    forgetPolicies(sqliteOnly(ctx.database, 'SLA policies'));
+    forget(ctx, onCommit);
     await requestRecompute(tx, now());
     await recordAudit(tx, { actor: agentActor(viewer), action: 'sla_policy.reordered', entityKind: 'sla_policy', entityId: null, after: { ids } });
     return (await listPolicyRows(tx)).map(presentPolicy);

@@ -2,11 +2,10 @@ import type { AppContext } from '../../context.js';
 import type { KefuEvent } from '../../realtime/events.js';
 import { now } from '../../db/database.js';
 import { onNewTicket } from '../../intake/new-ticket-hooks.js';
-import { firstClockWriter } from './first-clock-writes.js';
+import { postgresClockStore, sqliteClockStore, type SlaClockStore } from './clock-store.js';
 import { cachedPolicies } from './policy-cache.js';
 import { firstClocks, recomputeTicket } from './recompute.js';
 import { slaChangedEvent } from './sla-events.js';
-import { sqliteOnly } from '../../db/sqlite-only.js';
 
 /**
  * SLA clocks ride on the domain events intake and the ticket service emit: any change to a ticket,
@@ -15,43 +14,52 @@ import { sqliteOnly } from '../../db/sqlite-only.js';
  */
 export function startSlaClocks(ctx: AppContext): () => Promise<void> {
   const log = ctx.logger.child({ subsystem: 'sla' });
-  const policiesUsing = sqliteOnly(ctx.database, 'SLA clocks').sqlite.prepare<[number], { name: string }>('select name from sla_policies where business_hours_id = ? order by name');
-  // Started synchronously from the handler, so the transaction queues ahead of any request that follows
-  // the change: a client that reads the ticket after its PATCH sees the new due times.
-  // Most desks have no policy, and most tickets no clock: those need no write transaction per
-  // message (which also held the write lock for nothing while intake wanted it).
-  const anyPolicy = sqliteOnly(ctx.database, 'SLA clocks').sqlite.prepare<[], { one: number }>('select 1 as one from sla_policies limit 1');
-  const hasClock = sqliteOnly(ctx.database, 'SLA clocks').sqlite.prepare<[number], { one: number }>('select 1 as one from sla_targets where ticket_id = ? limit 1');
-  const agentReplied = sqliteOnly(ctx.database, 'SLA clocks').sqlite.prepare<[number], { one: number }>(
-    "select 1 as one from messages where ticket_id = ? and kind = 'outbound' and author_kind = 'agent' limit 1",
-  );
-  // Only customer messages and agent replies start or stop clocks, and a customer message only once an
-  // agent has answered (it starts a next-response wait): before that, first response is already running.
-  const movesClocks = (ticketId: number, m: { kind: string; author: { kind: string } }): boolean => {
-    if (m.kind === 'outbound') return m.author.kind === 'agent';
-    return m.kind === 'inbound' && agentReplied.get(ticketId) !== undefined;
-  };
-  const mayHaveSla = (ids: number[]) => anyPolicy.get() !== undefined || ids.some((id) => hasClock.get(id) !== undefined);
+  const store: SlaClockStore = ctx.database.driver === 'sqlite' ? sqliteClockStore(ctx.database) : postgresClockStore(ctx.database);
   // Events of one burst (a ticket's created and first message, a batch of intake commits) are
   // gathered and recomputed in one transaction, each ticket once. The flush is a microtask, so its
-  // transaction still queues ahead of any request that follows the change.
+  // transaction still queues ahead of any request that follows the change (on SQLite by its one
+  // connection; on PostgreSQL the committing request waits for it through store.follow): a client
+  // that reads the ticket after its PATCH sees the new due times.
   let pending = new Set<number>();
+  let flushed: Promise<void> = Promise.resolve();
   let inflight: Promise<void> = Promise.resolve();
-  const recompute = (ids: number[]): void => {
-    if (!mayHaveSla(ids)) return;
-    if (pending.size === 0) queueMicrotask(flush);
+  const queue = (ids: number[]): Promise<void> => {
+    if (pending.size === 0) {
+      let done: () => void = () => undefined;
+      flushed = new Promise((resolve) => (done = resolve));
+      queueMicrotask(() => flush().finally(done));
+    }
     for (const id of ids) pending.add(id);
+    return flushed;
   };
   const flush = () => {
     const ids = [...pending];
     pending = new Set();
     inflight = recomputeIn(ids);
+    return inflight;
+  };
+  // `moves` says whether the event can start or stop a clock at all (false: nothing to do).
+  // Returns when the recompute asked for is done, or nothing when none is.
+  const recompute = (ids: number[], moves: boolean | Promise<boolean> = true): Promise<void> | undefined => {
+    if (moves === false) return undefined;
+    const may = moves === true ? store.mayHaveSla(ids) : moves.then((m) => m && store.mayHaveSla(ids));
+    if (may === true) return queue(ids);
+    if (may === false) return undefined;
+    const work = may.then((yes) => (yes ? queue(ids) : undefined)).catch((err: unknown) => log.error({ err, ticketIds: ids }, 'SLA check failed'));
+    store.follow(work);
+    return work;
+  };
+  // Only customer messages and agent replies start or stop clocks, and a customer message only once an
+  // agent has answered (it starts a next-response wait): before that, first response is already running.
+  const movesClocks = (ticketId: number, m: { kind: string; author: { kind: string } }): boolean | Promise<boolean> => {
+    if (m.kind === 'outbound') return m.author.kind === 'agent';
+    return m.kind === 'inbound' && store.agentReplied(ticketId);
   };
   const recomputeIn = (ids: number[]) =>
     ctx.database
       .transaction(async (tx, onCommit) => {
         const events: KefuEvent[] = [];
-        const policies = (await cachedPolicies(sqliteOnly(ctx.database, 'SLA clocks'), tx)).map((p) => p.row);
+        const policies = (await cachedPolicies(ctx.database, tx)).map((p) => p.row);
         const at = now();
         for (const id of ids) {
           const changed = await recomputeTicket(ctx.businessHours, tx, id, at, policies);
@@ -66,15 +74,14 @@ export function startSlaClocks(ctx: AppContext): () => Promise<void> {
   // ticket, which made intake under SLA policies half as fast as without. Its created event then
   // needs nothing more; every later change still comes through the events below.
   const timedAtIntake = new Set<number>();
-  const writeFirstClocks = firstClockWriter(sqliteOnly(ctx.database, 'SLA clocks').sqlite);
   const offs = [
     onNewTicket(ctx, async (tx, created, onCommit) => {
-      const policies = await cachedPolicies(sqliteOnly(ctx.database, 'SLA clocks'), tx);
+      const policies = await cachedPolicies(ctx.database, tx);
       if (policies.length === 0) return created.ticket;
       try {
         const at = now();
         const first = firstClocks(ctx.businessHours, policies, created, at);
-        if (first) writeFirstClocks(created.ticket.id, first, at);
+        if (first) await store.writeFirstClocks(tx, created.ticket.id, first, at);
         // No policy applies: a recompute would find none either, so none is asked for.
         onCommit(() => timedAtIntake.add(created.ticket.id));
         return first ? { ...created.ticket, ...first.columns } : created.ticket;
@@ -91,16 +98,21 @@ export function startSlaClocks(ctx: AppContext): () => Promise<void> {
       if (e.changes.length === 1 && e.changes[0] === 'sla') return;
       return recompute([e.ticketId]);
     }),
-    ctx.bus.on('message.created', (e) => {
-      if (movesClocks(e.ticketId, e.message)) recompute([e.ticketId]);
-    }),
+    ctx.bus.on('message.created', (e) => recompute([e.ticketId], movesClocks(e.ticketId, e.message))),
     ctx.bus.on('ticket.merged', (e) => recompute([e.ticketId, e.intoTicketId])),
-    ctx.bus.on('contact.updated', async (e) => {
-      const rows = await ctx.db.selectFrom('tickets').select('id').where('contact_id', '=', e.contactId).where('status', '!=', 'closed').execute();
-      if (rows.length > 0) await recompute(rows.map((r) => r.id));
+    ctx.bus.on('contact.updated', (e) => {
+      const work = ctx.db
+        .selectFrom('tickets')
+        .select('id')
+        .where('contact_id', '=', e.contactId)
+        .where('status', '!=', 'closed')
+        .execute()
+        .then((rows) => (rows.length > 0 ? recompute(rows.map((r) => r.id)) : undefined));
+      store.follow(work);
+      return work;
     }),
-    // Asked from inside the calendar delete's transaction: a synchronous read on the same connection.
-    ctx.businessHours.registerUsers('SLA policy', (id) => policiesUsing.all(id).map((p) => ({ kind: 'SLA policy', name: p.name }))),
+    // Asked from inside the calendar delete's transaction.
+    ctx.businessHours.registerUsers('SLA policy', async (id, db) => (await store.policiesUsing(id, db)).map((p) => ({ kind: 'SLA policy', name: p.name }))),
   ];
   return async () => {
     offs.forEach((off) => off());

@@ -22,8 +22,11 @@ import type { WebhookEvent } from './schemas.js';
 export interface WebhookEvents {
   /** Subscribes to the bus; returns the unsubscribe. */
   start(): () => void;
-  /** Webhooks were created, changed or deleted in this process. */
-  changed(): void;
+  /**
+   * Webhooks were created, changed or deleted in this process. Settles once the next event is
+   * judged by the new webhooks (at once on SQLite; on PostgreSQL once they are read again).
+   */
+  changed(): void | Promise<void>;
   /** True while handed-over events still wait for their deliveries to be written. */
   readonly busy: boolean;
   handle(e: KefuEvent): void;

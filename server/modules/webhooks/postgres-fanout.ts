@@ -9,7 +9,7 @@ import type { WebhookEvents } from './fanout.js';
 import { queueDelivery } from './queries.js';
 
 /** How long the set of subscribed event names is trusted before it is read again (another process may change webhooks). */
-const WANTED_TTL_MS = 2_000;
+export const WANTED_TTL_MS = 2_000;
 
 /**
  * The fan-out on PostgreSQL: like WebhookFanout, events are queued on the request's commit and
@@ -20,6 +20,7 @@ export class PostgresWebhookFanout implements WebhookEvents {
   #run: Promise<void> | null = null;
   #wanted: { names: Set<string>; at: number } | null = null;
   #reading: Promise<void> | null = null;
+  #generation = 0;
 
   constructor(private readonly deps: { database: PostgresDatabase; bus: EventBus<KefuEvent>; outbox: Outbox; logger: Logger }) {}
 
@@ -28,16 +29,25 @@ export class PostgresWebhookFanout implements WebhookEvents {
     return this.deps.bus.on('*', (e) => this.handle(e));
   }
 
-  changed(): void {
+  async changed(): Promise<void> {
+    // A read already under way may have begun before the change committed: it is not kept.
+    this.#generation++;
     this.#wanted = null;
+    while (this.#reading) await this.#reading;
+    await this.#readWanted();
   }
 
   get busy(): boolean {
     return this.#run !== null;
   }
 
+  /**
+   * An event nobody subscribes to costs no transaction while the set of wanted names is fresh; with
+   * a stale one it is queued and the drain decides, after reading the set again.
+   */
   handle(e: KefuEvent): void {
-    const items = outgoingEvents(e, now());
+    const fresh = this.#wanted && Date.now() - this.#wanted.at < WANTED_TTL_MS ? this.#wanted.names : null;
+    const items = outgoingEvents(e, now()).filter((item) => fresh === null || fresh.has(item.event));
     if (items.length === 0) return;
     this.#pending.push(...items);
     this.#run ??= this.#drain();
@@ -51,8 +61,10 @@ export class PostgresWebhookFanout implements WebhookEvents {
     const fresh = this.#wanted && Date.now() - this.#wanted.at < WANTED_TTL_MS ? this.#wanted.names : null;
     if (fresh) return fresh;
     this.#reading ??= (async () => {
+      const generation = this.#generation;
+      const at = Date.now();
       const rows = await this.deps.database.db.selectFrom('webhooks').select('events').execute();
-      this.#wanted = { names: new Set(rows.flatMap((w) => JSON.parse(w.events) as string[])), at: Date.now() };
+      if (generation === this.#generation) this.#wanted = { names: new Set(rows.flatMap((w) => JSON.parse(w.events) as string[])), at };
     })().finally(() => {
       this.#reading = null;
     });

@@ -1,7 +1,6 @@
 import type { AppContext } from '../../context.js';
-import { deleteInBatches, type TrimOptions } from '../../outbox/retention.js';
+import { batchDelete, deleteInBatches, type TrimOptions } from '../../outbox/retention.js';
 import { loadWebhookSettings } from './settings.js';
-import { sqliteOnly } from '../../db/sqlite-only.js';
 
 const DAY_MS = 86_400_000;
 
@@ -14,9 +13,10 @@ const DAY_MS = 86_400_000;
 export async function trimWebhookDeliveries(ctx: AppContext, opts: TrimOptions = {}): Promise<number> {
   const { deliveryRetentionDays } = await loadWebhookSettings(ctx.db);
   const before = (opts.now ?? Date.now()) - deliveryRetentionDays * DAY_MS;
-  const remove = sqliteOnly(ctx.database, 'webhook retention').sqlite.prepare(
+  const remove = batchDelete(
+    ctx.database,
     `delete from webhook_deliveries where id in (
        select id from webhook_deliveries where status in ('delivered', 'failed') and updated_at < ? order by updated_at limit ?)`,
   );
-  return deleteInBatches((n) => remove.run(before, n).changes, opts.batchSize);
+  return deleteInBatches((n) => remove(before, n), opts.batchSize);
 }

@@ -47,7 +47,7 @@ export async function createWebhook(ctx: AppContext, viewer: Viewer, input: Webh
     await recordAudit(tx, { actor: agentActor(viewer), action: 'webhook.created', entityKind: 'webhook', entityId: created.id, after: audited(created) });
     return created;
   });
-  ctx.webhooks.changed();
+  await ctx.webhooks.changed();
   return presentWebhook(row, { withSecret: true });
 }
 
@@ -72,7 +72,7 @@ export async function updateWebhook(ctx: AppContext, viewer: Viewer, id: number,
     await recordAudit(tx, { actor: agentActor(viewer), action: 'webhook.updated', entityKind: 'webhook', entityId: id, before: audited(before), after: audited(updated) });
     return updated;
   });
-  ctx.webhooks.changed();
+  await ctx.webhooks.changed();
   return presentWebhook(row);
 }
 
@@ -83,7 +83,7 @@ export async function deleteWebhook(ctx: AppContext, viewer: Viewer, id: number)
     await tx.deleteFrom('webhooks').where('id', '=', id).execute();
     await recordAudit(tx, { actor: agentActor(viewer), action: 'webhook.deleted', entityKind: 'webhook', entityId: id, before: audited(before) });
   });
-  ctx.webhooks.changed();
+  await ctx.webhooks.changed();
 }
 
 /** Shows the secret again; audited, as reading it is as good as holding it. */

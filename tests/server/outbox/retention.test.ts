@@ -22,16 +22,18 @@ async function row(kind: 'trim-ok' | 'trim-bad' | 'trim-waiting' | 'email', ageD
   const queued = await t.ctx.database.transaction((tx) => enqueue(tx, { kind, channelName: null, payload: { n: ageDays } }));
   if (kind === 'trim-ok' || kind === 'trim-bad') while ((await t.ctx.outbox.runOnce()) > 0);
   const at = Date.now() - ageDays * DAY;
-  const s = t.ctx.database.sqlite;
+  const { db } = t.ctx;
   if (kind === 'email') {
     // A mail Kefu sent: its Message-ID record threads replies and places bounces, so the row stays.
-    s.prepare(`update outbox set status = 'sent' where id = ?`).run(queued.id);
-    s.prepare(`insert into email_outbound (outbox_id, channel_name, message_id, created_at) values (?, 'support', ?, ?)`).run(queued.id, `<m${queued.id}@example.com>`, at);
+    await db.updateTable('outbox').set({ status: 'sent' }).where('id', '=', queued.id).execute();
+    await db.insertInto('email_outbound').values({ outbox_id: queued.id, channel_name: 'support', message_id: `<m${queued.id}@example.com>`, created_at: at }).execute();
   }
-  s.prepare('update outbox set updated_at = ?, created_at = ? where id = ?').run(at, at, queued.id);
+  await db.updateTable('outbox').set({ updated_at: at, created_at: at }).where('id', '=', queued.id).execute();
   return queued.id;
 }
-const statusOf = (id: number) => (t.ctx.database.sqlite.prepare('select status from outbox where id = ?').pluck().get(id) as string | undefined) ?? 'gone';
+const statusOf = async (id: number): Promise<string> =>
+  (await t.ctx.db.selectFrom('outbox').select('status').where('id', '=', id).executeTakeFirst())?.status ?? 'gone';
+const statusesOf = (ids: number[]): Promise<string[]> => Promise.all(ids.map(statusOf));
 
 describe('sent outbox rows', () => {
   it('are trimmed a week after they went out; failed, pending and sent mail rows stay', async () => {
@@ -41,16 +43,16 @@ describe('sent outbox rows', () => {
     const oldFailed = await row('trim-bad', 30);
     const oldPending = await row('trim-waiting', 30);
     const oldMail = await row('email', 30);
-    expect([statusOf(oldSent), statusOf(oldFailed), statusOf(oldPending)]).toEqual(['sent', 'failed', 'pending']);
+    expect(await statusesOf([oldSent, oldFailed, oldPending])).toEqual(['sent', 'failed', 'pending']);
     await retentionJob(t.ctx).run();
-    expect([oldSent, recentSent, oldFailed, oldPending, oldMail].map(statusOf)).toEqual(['gone', 'sent', 'failed', 'pending', 'sent']);
-    expect(t.ctx.database.sqlite.prepare('select count(*) from email_outbound where outbox_id = ?').pluck().get(oldMail)).toBe(1);
+    expect(await statusesOf([oldSent, recentSent, oldFailed, oldPending, oldMail])).toEqual(['gone', 'sent', 'failed', 'pending', 'sent']);
+    expect(await t.ctx.db.selectFrom('email_outbound').select('outbox_id').where('outbox_id', '=', oldMail).execute()).toHaveLength(1);
   });
 
   it('works through a long backlog in small batches', async () => {
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push(await row('trim-ok', 20 + i));
     expect(await trimSentOutbox(t.ctx, { batchSize: 2 })).toBe(5);
-    expect(ids.map(statusOf)).toEqual(['gone', 'gone', 'gone', 'gone', 'gone']);
+    expect(await statusesOf(ids)).toEqual(['gone', 'gone', 'gone', 'gone', 'gone']);
   });
 });

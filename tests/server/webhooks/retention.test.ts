@@ -22,19 +22,23 @@ beforeEach(async () => {
 
 let seq = 0;
 /** A delivery last touched `ageDays` ago, with one attempt on the log. */
-function delivery(status: 'pending' | 'retrying' | 'delivered' | 'failed', ageDays: number): number {
+async function delivery(status: 'pending' | 'retrying' | 'delivered' | 'failed', ageDays: number): Promise<number> {
   const at = Date.now() - ageDays * DAY;
-  const s = t.ctx.database.sqlite;
-  const id = Number(
-    s
-      .prepare(`insert into webhook_deliveries (uuid, webhook_id, event, body, status, attempts, created_at, updated_at) values (?, ?, 'ticket.created', '{}', ?, 1, ?, ?)`)
-      .run(`d-${++seq}`, webhookId, status, at, at).lastInsertRowid,
-  );
-  s.prepare(`insert into webhook_attempts (delivery_id, attempt, ok, response_code, duration_ms, error, at) values (?, 1, ?, ?, 5, null, ?)`).run(id, status === 'delivered' ? 1 : 0, status === 'delivered' ? 200 : 500, at);
+  const { id } = await t.ctx.db
+    .insertInto('webhook_deliveries')
+    .values({ uuid: `d-${++seq}`, webhook_id: webhookId, event: 'ticket.created', body: '{}', status, attempts: 1, created_at: at, updated_at: at })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const ok = status === 'delivered';
+  await t.ctx.db
+    .insertInto('webhook_attempts')
+    .values({ delivery_id: id, attempt: 1, ok: ok ? 1 : 0, response_code: ok ? 200 : 500, duration_ms: 5, error: null, at })
+    .execute();
   return id;
 }
-const left = (): number[] => t.ctx.database.sqlite.prepare('select id from webhook_deliveries order by id').pluck().all() as number[];
-const attemptsLeft = (): number[] => t.ctx.database.sqlite.prepare('select distinct delivery_id from webhook_attempts order by 1').pluck().all() as number[];
+const left = async (): Promise<number[]> => (await t.ctx.db.selectFrom('webhook_deliveries').select('id').orderBy('id').execute()).map((r) => r.id);
+const attemptsLeft = async (): Promise<number[]> =>
+  (await t.ctx.db.selectFrom('webhook_attempts').select('delivery_id').distinct().orderBy('delivery_id').execute()).map((r) => r.delivery_id);
 
 describe('webhook delivery log retention', () => {
   it('is 30 days unless an admin sets another, and refuses a retention it cannot use naming the field', async () => {
@@ -54,27 +58,27 @@ describe('webhook delivery log retention', () => {
   });
 
   it('trims finished deliveries older than the retention with their attempts, keeping recent ones and those still being tried', async () => {
-    const oldDelivered = delivery('delivered', 31);
-    const oldFailed = delivery('failed', 40);
-    const recentDelivered = delivery('delivered', 29);
-    const recentFailed = delivery('failed', 10);
-    const oldRetrying = delivery('retrying', 45);
-    const oldPending = delivery('pending', 60);
+    const oldDelivered = await delivery('delivered', 31);
+    const oldFailed = await delivery('failed', 40);
+    const recentDelivered = await delivery('delivered', 29);
+    const recentFailed = await delivery('failed', 10);
+    const oldRetrying = await delivery('retrying', 45);
+    const oldPending = await delivery('pending', 60);
     await retentionJob(t.ctx).run();
-    expect(left()).toEqual([recentDelivered, recentFailed, oldRetrying, oldPending]);
-    expect(attemptsLeft()).toEqual([recentDelivered, recentFailed, oldRetrying, oldPending]);
-    expect(left()).not.toContain(oldDelivered);
-    expect(left()).not.toContain(oldFailed);
+    expect(await left()).toEqual([recentDelivered, recentFailed, oldRetrying, oldPending]);
+    expect(await attemptsLeft()).toEqual([recentDelivered, recentFailed, oldRetrying, oldPending]);
+    expect(await left()).not.toContain(oldDelivered);
+    expect(await left()).not.toContain(oldFailed);
 
     await as(t, t.admin).patch('/webhooks/settings', { deliveryRetentionDays: 7 });
     await retentionJob(t.ctx).run();
-    expect(left()).toEqual([oldRetrying, oldPending]);
+    expect(await left()).toEqual([oldRetrying, oldPending]);
   });
 
   it('works through a long backlog in small batches', async () => {
-    const kept = delivery('delivered', 1);
-    for (let i = 0; i < 7; i++) delivery(i % 2 ? 'failed' : 'delivered', 100 + i);
+    const kept = await delivery('delivered', 1);
+    for (let i = 0; i < 7; i++) await delivery(i % 2 ? 'failed' : 'delivered', 100 + i);
     expect(await trimWebhookDeliveries(t.ctx, { batchSize: 2 })).toBe(7);
-    expect(left()).toEqual([kept]);
+    expect(await left()).toEqual([kept]);
   });
 });

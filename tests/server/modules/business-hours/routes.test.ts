@@ -126,6 +126,8 @@ describe('a widget channel on a shared calendar', () => {
 
     const config = configFromObject({
       data_dir: dataDir,
+      // The same database again, whichever driver the suite runs on.
+      database: first.config.database,
       log: { level: 'silent' },
       channels: { widget: [widgetConfig({ offline_when_no_agent: false, business_hours: { calendar: id } })] },
     });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type AppContext } from '../../../../server/context.js';
 import { scheduleJobs } from '../../../../server/jobs/index.js';
@@ -110,12 +111,13 @@ describe('SLA escalation sweep', () => {
     const { ticketId } = await inboundTicket(t);
     await sweepSla(t.ctx, Date.now());
     // Stopped for an hour: every stored instant is an hour further in the past when it starts again.
-    for (const table of ['tickets', 'sla_targets'] as const) {
-      const column = table === 'tickets' ? 'id' : 'ticket_id';
-      await t.ctx.database.sqlite
-        .prepare(`update ${table} set ${table === 'tickets' ? 'created_at = created_at' : 'due_at = due_at'} - ${60 * MIN}${table === 'sla_targets' ? `, warn_at = warn_at - ${60 * MIN}` : ''} where ${column} = ?`)
-        .run(ticketId);
-    }
+    const hour = 60 * MIN;
+    await t.ctx.db.updateTable('tickets').set({ created_at: sql<number>`created_at - ${hour}` }).where('id', '=', ticketId).execute();
+    await t.ctx.db
+      .updateTable('sla_targets')
+      .set({ due_at: sql<number>`due_at - ${hour}`, warn_at: sql<number>`warn_at - ${hour}` })
+      .where('ticket_id', '=', ticketId)
+      .execute();
     expect(await lines(t.ctx, ticketId, 'system')).toHaveLength(0);
     const restarted = await createContext(t.config, createLogger('silent', { pretty: false }));
     try {

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { openDatabase } from '../../../../server/db/database.js';
+import { createContext } from '../../../../server/context.js';
+import { createLogger } from '../../../../server/logger.js';
+import { POLICY_TTL_MS } from '../../../../server/modules/sla/policy-cache.js';
 import { recomputeTicket } from '../../../../server/modules/sla/recompute.js';
 import type { KefuEvent } from '../../../../server/realtime/events.js';
-import { createTestApp, type TestApp } from '../../../helpers/app.js';
+import { createTestApp, testDriver, type TestApp } from '../../../helpers/app.js';
 import { as, inboundTicket } from '../../tickets/fixtures.js';
 
 let t: TestApp;
@@ -111,13 +113,16 @@ describe('a new ticket’s first SLA clocks', () => {
       return row.first_response_due_at === null ? null : (row.first_response_due_at - row.created_at) / MIN;
     };
     expect(await minutes()).toBe(20);
-    // A second process (a mail pipe, a command) writes on its own connection.
-    const other = openDatabase(t.ctx.database.file);
+    // A second process (a mail pipe, a command, another server) writes on its own connection.
+    const other = await createContext(t.config, createLogger('silent', { pretty: false }));
     try {
       await other.db.updateTable('sla_policies').set({ first_response_minutes: 25 }).where('name', '=', 'Shared').execute();
     } finally {
       await other.close();
     }
+    // SQLite sees the other connection's commit at once (data_version); PostgreSQL's copy of the
+    // policies lives for POLICY_TTL_MS, after which it must be read again.
+    if (testDriver() === 'postgres') await new Promise((resolve) => setTimeout(resolve, POLICY_TTL_MS + 50));
     expect(await minutes()).toBe(25);
   });
 
