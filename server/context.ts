@@ -7,6 +7,8 @@ import { openConfiguredPostgres } from './db/open-postgres.js';
 import { databaseHealthCheck } from './db/health-check.js';
 import { DatabaseStartupError } from './db/startup-error.js';
 import { Scheduler } from './jobs/scheduler.js';
+import { soleProcess, type LeaderLocks } from './jobs/leader-locks.js';
+import { PostgresLeaderLocks } from './jobs/postgres-leader-locks.js';
 import type { Logger } from './logger.js';
 import { diskCheck } from './ops/disk.js';
 import { HealthChecks } from './ops/health.js';
@@ -51,6 +53,8 @@ export interface AppContext {
   readonly health: HealthChecks;
   /** Cron jobs (server/jobs/); started only by a serving process. */
   readonly scheduler: Scheduler;
+  /** Who runs what must run once (cron jobs, IMAP receivers) when several processes share the database. */
+  readonly leaderLocks: LeaderLocks;
   /** Durable outbound deliveries: channels call outbox.registerSender(kind, fn); startWorkers starts it. */
   readonly outbox: Outbox;
   /** The full-text index; a search awaits search.caughtUp() first. startWorkers starts its thread. */
@@ -85,7 +89,10 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   const health = new HealthChecks();
   health.register('database', databaseHealthCheck(database));
   health.register('disk', diskCheck(paths.data, config.storage.min_free_mb), { critical: false });
-  const scheduler = new Scheduler(logger);
+  const leaderLocks: LeaderLocks =
+    database.driver === 'postgres' ? new PostgresLeaderLocks(database, logger.child({ subsystem: 'leader' })) : soleProcess;
+  closers.push(() => leaderLocks.close());
+  const scheduler = new Scheduler(logger, database.driver === 'postgres' ? leaderLocks : null);
   closers.push(() => scheduler.stop());
   const outbox = new Outbox({ database, bus, logger });
   closers.push(() => outbox.stop());
@@ -111,6 +118,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     metrics,
     health,
     scheduler,
+    leaderLocks,
     outbox,
     search,
     businessHours: new BusinessHoursDirectory(
