@@ -16,6 +16,7 @@ import { Outbox } from './outbox/outbox.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { RulesRunner } from './modules/rules/runner.js';
 import { EventBus } from './realtime/bus.js';
+import { startPeers, type Peers } from './realtime/peers.js';
 import type { KefuEvent } from './realtime/events.js';
 import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
 import { snapshotCalendarSource, sqliteCalendarSource } from './modules/business-hours/calendar-source.js';
@@ -44,6 +45,8 @@ export interface AppContext {
   readonly database: AnyDatabase;
   readonly db: Db;
   readonly bus: EventBus<KefuEvent>;
+  /** Other processes on the same PostgreSQL database (events to their websockets, the shared journal); null on SQLite. */
+  readonly peers: Peers | null;
   readonly secret: string;
   readonly presence: PresenceRegistry;
   readonly paths: { data: string; backups: string; attachments: string };
@@ -86,6 +89,18 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   const busLogger = logger.child({ subsystem: 'bus' });
   const bus = new EventBus<KefuEvent>((err, event) => busLogger.error({ err, event: event.type }, 'event handler failed'));
 
+  let peers: Peers | null = null;
+  if (database.driver === 'postgres') {
+    try {
+      peers = await startPeers(database, bus, logger);
+    } catch (err) {
+      await database.close();
+      throw err;
+    }
+    const started = peers;
+    closers.push(() => started.close());
+  }
+
   const health = new HealthChecks();
   health.register('database', databaseHealthCheck(database));
   health.register('disk', diskCheck(paths.data, config.storage.min_free_mb), { critical: false });
@@ -112,6 +127,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     database,
     db: database.db,
     bus,
+    peers,
     secret: loadInstanceSecret(paths.data),
     presence: new PresenceRegistry(),
     paths,
