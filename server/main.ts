@@ -17,8 +17,10 @@ export interface Server {
 }
 
 export async function startServer(config: Config, logger: Logger = createLogger(config.log.level)): Promise<Server> {
-  // Held while serving so `kefu restore` refuses to swap the database under a live server.
-  const lock = acquireInstanceLock(config.data_dir, 'serve');
+  // Held while serving so `kefu restore` refuses to swap the database under a live server. On
+  // PostgreSQL several processes serve one database and share one data directory: no one owns it.
+  const lock: InstanceLock =
+    config.database.driver === 'sqlite' ? acquireInstanceLock(config.data_dir, 'serve') : { file: '', release: () => undefined };
   let ctx: AppContext;
   try {
     ctx = await createContext(config, logger);
