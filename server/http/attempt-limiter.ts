@@ -4,9 +4,11 @@ import { RateLimiter } from './rate-limiter.js';
 
 /** A fixed-window limit on attempts per key (sign-ins per address, per IP...). */
 export interface AttemptLimiter {
-  /** Seconds until the key may try again, or 0 when it is under the limit. */
-  retryAfter(key: string): number | Promise<number>;
-  hit(key: string): void | Promise<void>;
+  /**
+   * Counts an attempt before it is checked, in one step, so a burst of parallel attempts cannot
+   * all pass; returns 0 when it may go ahead, else the seconds until the key may try again.
+   */
+  attempt(key: string): number | Promise<number>;
   /** Takes back one hit, for an attempt counted up front that turned out to be allowed. */
   release(key: string): void | Promise<void>;
   reset(key: string): void | Promise<void>;

@@ -16,20 +16,9 @@ export class PostgresRateLimiter implements AttemptLimiter {
     readonly windowMs: number,
   ) {}
 
-  async retryAfter(key: string, at = Date.now()): Promise<number> {
+  async attempt(key: string, at = Date.now()): Promise<number> {
+    // One statement counts and reads: parallel attempts through any process each see their own count.
     const row = await this.db
-      .selectFrom('rate_limit_hits')
-      .select(['count', 'reset_at'])
-      .where('limiter', '=', this.name)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    if (!row || row.reset_at <= at || row.count < this.max) return 0;
-    return Math.max(1, Math.ceil((row.reset_at - at) / 1000));
-  }
-
-  async hit(key: string, at = Date.now()): Promise<void> {
-    // One statement: parallel attempts through several processes each count.
-    await this.db
       .insertInto('rate_limit_hits')
       .values({ limiter: this.name, key, count: 1, reset_at: at + this.windowMs })
       .onConflict((oc) =>
@@ -38,10 +27,13 @@ export class PostgresRateLimiter implements AttemptLimiter {
           reset_at: sql`case when rate_limit_hits.reset_at <= ${at} then excluded.reset_at else rate_limit_hits.reset_at end`,
         }),
       )
-      .execute();
+      .returning(['count', 'reset_at'])
+      .executeTakeFirstOrThrow();
     if (++this.#hits % SWEEP_EVERY_HITS === 0) {
       await this.db.deleteFrom('rate_limit_hits').where('reset_at', '<=', at).execute();
     }
+    if (row.count <= this.max) return 0;
+    return Math.max(1, Math.ceil((row.reset_at - at) / 1000));
   }
 
   async release(key: string): Promise<void> {

@@ -28,13 +28,14 @@ export const passwordResetRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
     },
     async (request, reply) => {
       const key = request.body.email.trim().toLowerCase();
-      const wait = Math.max(await perIp.retryAfter(request.ip), await perEmail.retryAfter(key));
+      const ipWait = await perIp.attempt(request.ip);
+      const wait = ipWait || (await perEmail.attempt(key));
       if (wait > 0) {
+        // Refused by the address's limit: the attempt never happened, as far as the IP's limit goes.
+        if (ipWait === 0) await perIp.release(request.ip);
         reply.header('retry-after', String(wait));
         throw new TooManyRequests(`Too many reset requests. Try again in ${Math.ceil(wait / 60)} minutes.`, wait);
       }
-      await perIp.hit(request.ip);
-      await perEmail.hit(key);
       await requestPasswordReset(ctx, key);
       return reply.code(202).send({ ok: true as const });
     },

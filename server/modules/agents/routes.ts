@@ -33,14 +33,15 @@ export const agentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     },
     async (request, reply) => {
       const emailKey = request.body.email.trim().toLowerCase();
-      const wait = Math.max(await perIp.retryAfter(request.ip), await perEmail.retryAfter(emailKey));
+      // Counted before the slow password check: counting only failures let parallel attempts all pass the limit.
+      const ipWait = await perIp.attempt(request.ip);
+      const wait = ipWait || (await perEmail.attempt(emailKey));
       if (wait > 0) {
+        // Refused by the address's limit: the attempt never happened, as far as the IP's limit goes.
+        if (ipWait === 0) await perIp.release(request.ip);
         reply.header('retry-after', String(wait));
         throw new TooManyRequests(`Too many sign-in attempts. Try again in ${Math.ceil(wait / 60)} minutes.`, wait);
       }
-      // Counted before the slow password check: counting only failures let parallel attempts all pass the limit.
-      await perIp.hit(request.ip);
-      await perEmail.hit(emailKey);
       try {
         const agent = await authenticate(ctx, request.body.email, request.body.password);
         await perEmail.reset(emailKey);
