@@ -114,7 +114,7 @@ export class AgentHub {
 
   async start(): Promise<void> {
     await this.journal.init();
-    this.#unsubscribe = this.ctx.bus.onSocket('*', (event, peer) => this.#onEvent(event, peer));
+    this.#unsubscribe = this.ctx.bus.onAnyProcess('*', (event, peer) => this.#onEvent(event, peer));
     const every = (ms: number, fn: () => Promise<void> | void) => {
       const t = setInterval(() => {
         Promise.resolve(fn()).catch((err: unknown) => this.ctx.logger.error({ err, subsystem: 'agent-hub' }, 'hub timer failed'));

@@ -31,8 +31,9 @@ type PeerHandler<E> = (event: E, peer: boolean) => void | Promise<void>;
  *
  * Two kinds of subscriber: `on` (automation, webhooks, SLA... the domain) sees this process's
  * events only, since with several processes each event's domain work is done once, where it
- * happened; `onSocket` (what pushes to websockets) sees those and, through `emitPeer`, the
- * events of every other process, because their sockets may be held here.
+ * happened; `onAnyProcess` (websocket pushes, caches of shared data) sees those and, through
+ * `emitPeer`, the events of every other process: their sockets may be held here, and their
+ * changes make this process's caches stale.
  */
 export class EventBus<E extends BusEvent = BusEvent> {
   readonly #emitter = new EventEmitter({ captureRejections: false });
@@ -60,8 +61,8 @@ export class EventBus<E extends BusEvent = BusEvent> {
     return () => this.#emitter.off(type, handler as Handler<E>);
   }
 
-  /** For what pushes to websockets; `peer` is true for an event emitted by another process. */
-  onSocket<T extends E['type'] | '*'>(type: T, handler: PeerHandler<T extends '*' ? E : Extract<E, { type: T }>>): () => void {
+  /** For websocket pushes and caches; `peer` is true for an event emitted by another process. */
+  onAnyProcess<T extends E['type'] | '*'>(type: T, handler: PeerHandler<T extends '*' ? E : Extract<E, { type: T }>>): () => void {
     this.#sockets.on(type, handler as PeerHandler<E>);
     return () => this.#sockets.off(type, handler as PeerHandler<E>);
   }

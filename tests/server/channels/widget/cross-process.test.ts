@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { ServerFrame } from '../../../../server/channels/widget/protocol.js';
+import { insertMessage } from '../../../../server/modules/tickets/queries.js';
+import { enqueue } from '../../../../server/outbox/queue.js';
 import { createPeerApp, type TestApp } from '../../../helpers/app.js';
 import { postgresUnavailable, usePostgres } from '../../../helpers/postgres.js';
 import { FrameLog } from '../../realtime/ws-client.js';
@@ -74,5 +76,34 @@ describe.skipIf(postgresUnavailable() !== null)('widget across processes on Post
     agentWs.send(JSON.stringify({ type: 'typing', ticketId, composing: 'reply' }));
     const typing = await next!('typing', (f) => f.typing);
     expect(typing.name).toEqual(expect.any(String));
+
+    // The agent's reply and its delivery, written (as the reply route does) and sent by the other process's outbox.
+    await b.ctx.database.transaction(async (tx) => {
+      const message = await insertMessage(tx, {
+        ticket_id: ticketId!,
+        kind: 'outbound',
+        author_kind: 'agent',
+        author_id: b.admin.agentId,
+        author_name: 'Admin',
+        text: 'Yes, how can I help?',
+        html: null,
+        channel_kind: 'widget',
+        channel_name: 'website',
+        idempotency_key: null,
+        delivery_status: 'queued',
+        delivery_error: null,
+        delivery_updated_at: Date.now(),
+        mentions: '[]',
+        meta: '{}',
+        created_at: Date.now(),
+      });
+      await enqueue(tx, { kind: 'widget', channelName: 'website', messageId: message.id });
+    });
+    // Not awaited for its outcome: after the push, marking the message delivered presents it, which
+    // on PostgreSQL still fails elsewhere (the attachments list); the push is what this test is about.
+    const delivering = b.ctx.outbox.runOnce().catch(() => undefined);
+    const reply = await next!('message', (f) => f.message.text === 'Yes, how can I help?');
+    expect(reply.message.author).toMatchObject({ kind: 'agent' });
+    await delivering;
   });
 });
