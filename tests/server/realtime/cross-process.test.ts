@@ -118,4 +118,52 @@ describe.skipIf(postgresUnavailable() !== null)('events across processes on Post
     const frame = await onA.next((f) => f.type === 'notification');
     expect((frame.notification as { note: string }).note).toBe(note);
   });
+
+  it("counts tickets afresh on one process after another deleted one", async () => {
+    const counts = async () => (await b.app.inject({ method: 'GET', url: '/api/v1/tickets/counts', headers: { cookie: b.admin.cookie } })).json<{ all: number }>();
+    const contactId = await newContact(a, 'Cy');
+    const at = Date.now();
+    const ticket = await a.ctx.db
+      .insertInto('tickets')
+      .values({
+        number: 500_000 + Math.floor(Math.random() * 1e5),
+        subject: 'Counted',
+        status: 'open',
+        priority: 'normal',
+        channel_kind: 'email',
+        channel_name: 'support',
+        contact_id: contactId,
+        assignee_id: null,
+        team_id: null,
+        created_at: at,
+        updated_at: at,
+        last_activity_at: at,
+        snoozed_until: null,
+        thread_key: null,
+        first_response_at: null,
+        resolved_at: null,
+        merged_into_id: null,
+        last_message_preview: null,
+        last_message_kind: null,
+        last_message_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const before = (await counts()).all;
+    expect(before).toBeGreaterThan(0);
+
+    // Deleted through A, announced on A's bus as its erase does after the commit.
+    const arrived = new Promise<void>((resolve) => {
+      const off = b.ctx.bus.onAnyProcess('ticket.deleted', () => {
+        off();
+        resolve();
+      });
+    });
+    await a.ctx.db.deleteFrom('tickets').where('id', '=', ticket.id).execute();
+    a.ctx.bus.emit({ type: 'ticket.deleted', ticketId: ticket.id, assigneeId: null, teamId: null, actor: { kind: 'system' } });
+    await arrived;
+    // The cache recomputes at most twice a second: past that, B must count again rather than serve its copy.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await counts()).all).toBe(before - 1);
+  });
 });
