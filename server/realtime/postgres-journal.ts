@@ -87,13 +87,27 @@ export class PostgresJournal implements RealtimeJournal {
     const withPayload = `,"s":${JSON.stringify(scope)},"p":${JSON.stringify(payload)}}`;
     const tail = Buffer.byteLength(withPayload) + 24 <= NOTIFY_PAYLOAD_LIMIT ? withPayload : `,"s":${JSON.stringify(scope)}}`;
     const p = scope.previous;
-    await this.database.pool.query(
-      `with e as (
-         insert into realtime_events (type, ticket_id, assignee_id, team_id, previous_assignee_id, previous_team_id, has_previous, payload, created_at)
-         values ($2, $3, $4, $5, $6, $7, $8, $9, $10) returning cursor)
-       select pg_notify($1, '{"c":' || e.cursor || $11) from e`,
-      [CHANNEL, type, scope.ticketId, scope.assigneeId, scope.teamId, p?.assigneeId ?? null, p?.teamId ?? null, p ? 1 : 0, payload, createdAt, tail],
-    );
+    const client = await this.database.pool.connect();
+    try {
+      // One writer at a time across processes, until its commit: cursors then commit (and NOTIFY)
+      // in their own order, so no process pushes cursor 11 before 10, and a replay that has 11
+      // never lacks a 10 committed later.
+      await client.query('begin');
+      await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [CHANNEL]);
+      await client.query(
+        `with e as (
+           insert into realtime_events (type, ticket_id, assignee_id, team_id, previous_assignee_id, previous_team_id, has_previous, payload, created_at)
+           values ($2, $3, $4, $5, $6, $7, $8, $9, $10) returning cursor)
+         select pg_notify($1, '{"c":' || e.cursor || $11) from e`,
+        [CHANNEL, type, scope.ticketId, scope.assigneeId, scope.teamId, p?.assigneeId ?? null, p?.teamId ?? null, p ? 1 : 0, payload, createdAt, tail],
+      );
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   #received(text: string): void {

@@ -166,4 +166,20 @@ describe.skipIf(postgresUnavailable() !== null)('events across processes on Post
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await counts()).all).toBe(before - 1);
   });
+
+  it('pushes events journaled by both processes at once in cursor order', async () => {
+    const contactId = await newContact(a, 'Dee');
+    const row = await a.ctx.db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
+    const onB = await connect(b);
+    const burst = 150;
+    for (let i = 0; i < burst; i++) {
+      for (const t of [a, b]) {
+        t.ctx.bus.emit({ type: 'contact.updated', contactId, contact: presentContact({ ...row, name: `Dee ${i}` }, [], 0), actor: { kind: 'system' } });
+      }
+    }
+    const mine = () => onB.events().filter((f) => (f.event as { contactId?: number }).contactId === contactId);
+    await onB.next(() => mine().length === 2 * burst, 20_000);
+    const cursors = mine().map((f) => f.cursor as number);
+    expect(cursors).toEqual([...cursors].sort((x, y) => x - y));
+  });
 });
