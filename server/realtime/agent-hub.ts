@@ -142,7 +142,11 @@ export class AgentHub {
   }
 
   async connect(socket: WebSocket, agent: AuthAgent, transport?: Socket, sessionId: string | null = null): Promise<AgentConnection> {
-    const conn = new AgentConnection(agent, await ticketAccess(this.ctx, agent), socket, transport, this.#hold);
+    const access = await ticketAccess(this.ctx, agent);
+    // Shared journal: the hello cursor must cover what this process journaled before the socket came.
+    const settling = this.journal.settled();
+    if (settling) await settling;
+    const conn = new AgentConnection(agent, access, socket, transport, this.#hold);
     conn.sessionId = sessionId;
     this.#connections.add(conn);
     let mine = this.#byAgent.get(agent.id);

@@ -40,6 +40,8 @@ export interface RealtimeJournal {
   append(event: KefuEvent, scope: JournalScope, payload: string): void;
   /** Brings `latest` up to what the database holds (a client may bring a cursor another process gave). */
   refresh(): Promise<void>;
+  /** Null when appended events are already pushed (one process), else resolves once they are. */
+  settled(): Promise<void> | null;
   since(cursor: number, limit: number): Promise<{ entries: JournalEntry[]; complete: boolean }>;
   prune(now?: number): Promise<number>;
   flush(): Promise<void>;
@@ -92,6 +94,11 @@ export class EventJournal implements RealtimeJournal {
 
   async refresh(): Promise<void> {
     // One process hands out every cursor: latest is already exact.
+  }
+
+  settled(): null {
+    // append() pushes its entry before it returns.
+    return null;
   }
 
   append(event: KefuEvent, scope: JournalScope, payload: string): number {

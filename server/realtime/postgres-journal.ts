@@ -43,6 +43,9 @@ export class PostgresJournal implements RealtimeJournal {
   #delivered = 0;
   #live: (entry: JournalEntry) => void = () => undefined;
   #writing: Promise<void> = Promise.resolve();
+  /** The highest cursor this process wrote; settled() waits until it was pushed here too. */
+  #written = 0;
+  #settledWaiters: Array<{ cursor: number; resolve: () => void }> = [];
   #receiving: Promise<void> = Promise.resolve();
 
   constructor(
@@ -94,14 +97,15 @@ export class PostgresJournal implements RealtimeJournal {
       // never lacks a 10 committed later.
       await client.query('begin');
       await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [CHANNEL]);
-      await client.query(
+      const { rows } = await client.query<{ cursor: number }>(
         `with e as (
            insert into realtime_events (type, ticket_id, assignee_id, team_id, previous_assignee_id, previous_team_id, has_previous, payload, created_at)
            values ($2, $3, $4, $5, $6, $7, $8, $9, $10) returning cursor)
-         select pg_notify($1, '{"c":' || e.cursor || $11) from e`,
+         select e.cursor, pg_notify($1, '{"c":' || e.cursor || $11) from e`,
         [CHANNEL, type, scope.ticketId, scope.assigneeId, scope.teamId, p?.assigneeId ?? null, p?.teamId ?? null, p ? 1 : 0, payload, createdAt, tail],
       );
       await client.query('commit');
+      this.#written = Math.max(this.#written, Number(rows[0]?.cursor ?? 0));
     } catch (err) {
       await client.query('rollback').catch(() => undefined);
       throw err;
@@ -128,6 +132,20 @@ export class PostgresJournal implements RealtimeJournal {
     this.#latest = Math.max(this.#latest, entry.cursor);
     this.#delivered = Math.max(this.#delivered, entry.cursor);
     this.#live(entry);
+    if (this.#settledWaiters.length > 0) {
+      this.#settledWaiters = this.#settledWaiters.filter((w) => (w.cursor <= this.#delivered ? (w.resolve(), false) : true));
+    }
+  }
+
+  /**
+   * Resolves once every event appended here so far was written and pushed live here, so a socket
+   * opened now is told a cursor that covers them and is not sent them again live.
+   */
+  async settled(): Promise<void> {
+    await this.flush();
+    const cursor = this.#written;
+    if (cursor <= this.#delivered) return;
+    await new Promise<void>((resolve) => this.#settledWaiters.push({ cursor, resolve }));
   }
 
   async #read(cursor: number): Promise<JournalEntry | null> {
