@@ -30,6 +30,7 @@ import * as m0030 from './0030-answer-bot.js';
 import * as m0031 from './0031-report-digest.js';
 import * as m0033 from './0033-created-sort-indexes.js';
 import * as m0035 from './0035-bot-handled-and-retention.js';
+import * as m0036 from './0036-shared-process-state.js';
 
 /**
  * Every migration, in order. Registered explicitly so a bundled or compiled build
@@ -67,4 +68,5 @@ export const migrations: Record<string, Migration> = {
   '0031-report-digest': m0031,
   '0033-created-sort-indexes': m0033,
   '0035-bot-handled-and-retention': m0035,
+  '0036-shared-process-state': m0036,
 };

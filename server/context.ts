@@ -7,6 +7,8 @@ import { openConfiguredPostgres } from './db/open-postgres.js';
 import { databaseHealthCheck } from './db/health-check.js';
 import { DatabaseStartupError } from './db/startup-error.js';
 import { Scheduler } from './jobs/scheduler.js';
+import { soleProcess, type LeaderLocks } from './jobs/leader-locks.js';
+import { PostgresLeaderLocks } from './jobs/postgres-leader-locks.js';
 import type { Logger } from './logger.js';
 import { diskCheck } from './ops/disk.js';
 import { HealthChecks } from './ops/health.js';
@@ -14,6 +16,7 @@ import { Outbox } from './outbox/outbox.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { RulesRunner } from './modules/rules/runner.js';
 import { EventBus } from './realtime/bus.js';
+import { startPeers, type Peers } from './realtime/peers.js';
 import type { KefuEvent } from './realtime/events.js';
 import { BusinessHoursDirectory } from './modules/business-hours/directory.js';
 import { snapshotCalendarSource, sqliteCalendarSource } from './modules/business-hours/calendar-source.js';
@@ -42,6 +45,8 @@ export interface AppContext {
   readonly database: AnyDatabase;
   readonly db: Db;
   readonly bus: EventBus<KefuEvent>;
+  /** Other processes on the same PostgreSQL database (events to their websockets, the shared journal); null on SQLite. */
+  readonly peers: Peers | null;
   readonly secret: string;
   readonly presence: PresenceRegistry;
   readonly paths: { data: string; backups: string; attachments: string };
@@ -51,6 +56,8 @@ export interface AppContext {
   readonly health: HealthChecks;
   /** Cron jobs (server/jobs/); started only by a serving process. */
   readonly scheduler: Scheduler;
+  /** Who runs what must run once (cron jobs, IMAP receivers) when several processes share the database. */
+  readonly leaderLocks: LeaderLocks;
   /** Durable outbound deliveries: channels call outbox.registerSender(kind, fn); startWorkers starts it. */
   readonly outbox: Outbox;
   /** The full-text index; a search awaits search.caughtUp() first. startWorkers starts its thread. */
@@ -82,10 +89,25 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   const busLogger = logger.child({ subsystem: 'bus' });
   const bus = new EventBus<KefuEvent>((err, event) => busLogger.error({ err, event: event.type }, 'event handler failed'));
 
+  let peers: Peers | null = null;
+  if (database.driver === 'postgres') {
+    try {
+      peers = await startPeers(database, bus, logger);
+    } catch (err) {
+      await database.close();
+      throw err;
+    }
+    const started = peers;
+    closers.push(() => started.close());
+  }
+
   const health = new HealthChecks();
   health.register('database', databaseHealthCheck(database));
   health.register('disk', diskCheck(paths.data, config.storage.min_free_mb), { critical: false });
-  const scheduler = new Scheduler(logger);
+  const leaderLocks: LeaderLocks =
+    database.driver === 'postgres' ? new PostgresLeaderLocks(database, logger.child({ subsystem: 'leader' })) : soleProcess;
+  closers.push(() => leaderLocks.close());
+  const scheduler = new Scheduler(logger, database.driver === 'postgres' ? leaderLocks : null);
   closers.push(() => scheduler.stop());
   const outbox = new Outbox({ database, bus, logger });
   closers.push(() => outbox.stop());
@@ -105,12 +127,14 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     database,
     db: database.db,
     bus,
+    peers,
     secret: loadInstanceSecret(paths.data),
     presence: new PresenceRegistry(),
     paths,
     metrics,
     health,
     scheduler,
+    leaderLocks,
     outbox,
     search,
     businessHours: new BusinessHoursDirectory(

@@ -16,6 +16,7 @@ import type { RealtimeTables } from '../realtime/tables.js';
 import type { SearchTables } from '../search/tables.js';
 import type { SlaTables } from '../modules/sla/tables.js';
 import type { IdempotencyTables } from '../http/idempotency-tables.js';
+import type { RateLimitTables } from '../http/rate-limit-tables.js';
 import type { RuleTables } from '../modules/rules/tables.js';
 import type { WebhookTables } from '../modules/webhooks/tables.js';
 import type { WechatTables } from '../channels/wechat/tables.js';
@@ -47,6 +48,7 @@ export interface Tables
     WidgetTables,
     EmailTables,
     IdempotencyTables,
+    RateLimitTables,
     BusinessHoursTables,
     RuleTables,
     AssignmentTables,

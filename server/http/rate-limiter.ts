@@ -34,6 +34,13 @@ export class RateLimiter {
     return true;
   }
 
+  /** Counts an attempt unless the key is over the limit; returns retryAfter's answer before it. */
+  attempt(key: string, at = Date.now()): number {
+    const wait = this.retryAfter(key, at);
+    if (wait === 0) this.hit(key, at);
+    return wait;
+  }
+
   /** Takes back one hit, for an attempt counted up front that turned out to be allowed. */
   release(key: string): void {
     const entry = this.#hits.get(key);

@@ -1,5 +1,6 @@
 import { createTask, validate, type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger.js';
+import type { LeaderLocks } from './leader-locks.js';
 
 /** A cron job: a small declaration calling one module service. */
 export interface Job {
@@ -14,7 +15,8 @@ export const isValidCron = (expression: string): boolean => validate(expression)
 /**
  * Runs jobs on their schedules. A run never overlaps the previous run of the same job,
  * a failure is logged and the job runs again next time, and stop() waits for runs in flight
- * so shutdown never cuts a backup in half.
+ * so shutdown never cuts a backup in half. With several processes on one database (`locks`),
+ * a run happens only in the process that leads that job.
  */
 export class Scheduler {
   readonly #logger: Logger;
@@ -22,7 +24,10 @@ export class Scheduler {
   readonly #running = new Map<string, Promise<void>>();
   #started = false;
 
-  constructor(logger: Logger) {
+  constructor(
+    logger: Logger,
+    private readonly locks: LeaderLocks | null = null,
+  ) {
     this.#logger = logger.child({ subsystem: 'scheduler' });
   }
 
@@ -75,6 +80,7 @@ export class Scheduler {
     const started = Date.now();
     const run = (async () => {
       try {
+        if (this.locks && !(await this.locks.acquire(`job:${job.name}`))) return;
         await job.run();
         this.#logger.info({ job: job.name, ms: Date.now() - started }, 'job finished');
       } catch (err) {

@@ -1,7 +1,7 @@
-import { isPostgres } from '../db/dialect-sql.js';
 import type SqliteDatabase from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import { now, type DbOrTx } from '../db/database.js';
+import { isPostgres } from '../db/dialect-sql.js';
 import type { OutboxTable } from './tables.js';
 
 export type OutboxRow = Selectable<OutboxTable>;
@@ -53,10 +53,14 @@ export function prepareEnqueue(sqlite: SqliteDatabase.Database): (item: NewOutbo
 /**
  * Takes up to `limit` due rows of the given kinds and leases them until `leaseUntil`. A row whose
  * worker died mid-send (status 'sending', lease over) is due again.
+ *
+ * On PostgreSQL several processes claim at once: without row locks two of them read the same due
+ * ids before either commits and both send. SKIP LOCKED lets each take rows no other claim holds.
+ * SQLite has one writer at a time, so its statement stays as it was.
  */
 export async function claimDue(db: DbOrTx, kinds: string[], at: number, leaseUntil: number, limit: number): Promise<OutboxRow[]> {
   if (kinds.length === 0) return [];
-  const candidates = db
+  const due = db
     .selectFrom('outbox')
     .select('id')
     .where('kind', 'in', kinds)
@@ -68,13 +72,11 @@ export async function claimDue(db: DbOrTx, kinds: string[], at: number, leaseUnt
     )
     .orderBy('next_attempt_at')
     .limit(limit);
-  // On PostgreSQL another process may claim at the same moment: rows it holds are skipped, not
-  // waited for and then claimed again. SQLite has one writer at a time.
-  const due = isPostgres(db) ? candidates.forUpdate().skipLocked() : candidates;
+  const claimable = isPostgres(db) ? due.forUpdate().skipLocked() : due;
   return db
     .updateTable('outbox')
     .set((eb) => ({ status: 'sending', locked_until: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: at }))
-    .where('id', 'in', due)
+    .where('id', 'in', claimable)
     .returningAll()
     .execute();
 }

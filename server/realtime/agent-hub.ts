@@ -10,7 +10,8 @@ import { AgentConnection } from './agent-connection.js';
 import type { ClientFrame, Composing, ServerFrame, Viewer } from './agent-protocol.js';
 import type { KefuEvent } from './events.js';
 import { encodeTextFrame } from './ws-frame.js';
-import { DEFAULT_JOURNAL_OPTIONS, EventJournal, type JournalOptions, type JournalScope } from './journal.js';
+import { DEFAULT_JOURNAL_OPTIONS, EventJournal, type JournalEntry, type JournalOptions, type JournalScope, type RealtimeJournal } from './journal.js';
+import { PostgresJournal } from './postgres-journal.js';
 
 export interface AgentHubOptions {
   journal: JournalOptions;
@@ -66,7 +67,7 @@ function mayReceive(access: TicketAccess, scope: JournalScope): boolean {
  * live only here, in memory.
  */
 export class AgentHub {
-  readonly journal: EventJournal;
+  readonly journal: RealtimeJournal;
   readonly options: AgentHubOptions;
   readonly #connections = new Set<AgentConnection>();
   readonly #byAgent = new Map<number, Set<AgentConnection>>();
@@ -104,12 +105,16 @@ export class AgentHub {
   ) {
     this.options = { ...DEFAULT_HUB_OPTIONS, ...options };
     const log = ctx.logger.child({ subsystem: 'agent-hub' });
-    this.journal = new EventJournal(ctx.db, (err) => log.error({ err }, 'event journal write failed'), this.options.journal);
+    const onError = (err: unknown) => log.error({ err }, 'event journal write failed');
+    this.journal = ctx.peers
+      ? new PostgresJournal(ctx.peers.database, ctx.peers.listener, onError, this.options.journal)
+      : new EventJournal(ctx.db, onError, this.options.journal);
+    this.journal.onLive((entry) => this.#deliverLive(entry));
   }
 
   async start(): Promise<void> {
     await this.journal.init();
-    this.#unsubscribe = this.ctx.bus.on('*', (event) => this.#onEvent(event));
+    this.#unsubscribe = this.ctx.bus.onAnyProcess('*', (event, peer) => this.#onEvent(event, peer));
     const every = (ms: number, fn: () => Promise<void> | void) => {
       const t = setInterval(() => {
         Promise.resolve(fn()).catch((err: unknown) => this.ctx.logger.error({ err, subsystem: 'agent-hub' }, 'hub timer failed'));
@@ -137,7 +142,11 @@ export class AgentHub {
   }
 
   async connect(socket: WebSocket, agent: AuthAgent, transport?: Socket, sessionId: string | null = null): Promise<AgentConnection> {
-    const conn = new AgentConnection(agent, await ticketAccess(this.ctx, agent), socket, transport, this.#hold);
+    const access = await ticketAccess(this.ctx, agent);
+    // Shared journal: the hello cursor must cover what this process journaled before the socket came.
+    const settling = this.journal.settled();
+    if (settling) await settling;
+    const conn = new AgentConnection(agent, access, socket, transport, this.#hold);
     conn.sessionId = sessionId;
     this.#connections.add(conn);
     let mine = this.#byAgent.get(agent.id);
@@ -236,7 +245,8 @@ export class AgentHub {
 
   // ---- events ---------------------------------------------------------------------------
 
-  #onEvent(event: KefuEvent): void {
+  /** `peer`: emitted by another process; its journaled events come through the journal instead. */
+  #onEvent(event: KefuEvent, peer: boolean): void {
     if (event.type === 'agent.signed_out') {
       // 4401 ("unauthorized" in the application range) tells the client why; a reconnect is refused.
       for (const conn of this.#byAgent.get(event.agentId) ?? []) {
@@ -267,12 +277,16 @@ export class AgentHub {
       this.#broadcast((c) => !c.replaying && mayReceive(c.access, scope), frame);
       return;
     }
+    if (peer) return;
+    this.journal.append(event, scope, JSON.stringify(event));
+  }
+
+  /** A journaled event with its cursor: this process's, or (several processes) any process's. */
+  #deliverLive({ cursor, type, scope, payload }: JournalEntry): void {
     if (scope.ticketId !== null && this.#places.has(scope.ticketId)) {
-      if (event.type === 'ticket.deleted') this.#places.delete(scope.ticketId);
+      if (type === 'ticket.deleted') this.#places.delete(scope.ticketId);
       else this.#places.set(scope.ticketId, { assignee_id: scope.assigneeId, team_id: scope.teamId });
     }
-    const payload = JSON.stringify(event);
-    const cursor = this.journal.append(event, scope, payload);
     const frame = encodeTextFrame(`{"type":"event","cursor":${cursor},"event":${payload}}`);
     if (this.#tickHolders.size === 0 && this.#tickFrames.length === 0) process.nextTick(this.#endTick);
     this.#tickFrames.push(frame.wire);
@@ -283,6 +297,7 @@ export class AgentHub {
 
   async #resume(conn: AgentConnection, from: number): Promise<void> {
     if (conn.replaying) return;
+    if (from > this.journal.latest) await this.journal.refresh();
     if (from > this.journal.latest) {
       // A cursor from another database (restored backup, reinstall): nothing to replay from.
       conn.send({ type: 'reset', cursor: this.journal.latest });

@@ -1,6 +1,7 @@
 import type { ContactView } from '../modules/contacts/schemas.js';
 import type { MessageView, TicketView } from '../modules/tickets/schemas.js';
 import type { NotificationView } from '../modules/sla/notifications.js';
+import type { ServerFrame as VisitorFrame } from '../channels/widget/protocol.js';
 import type { BusEvent } from './bus.js';
 
 /**
@@ -122,7 +123,17 @@ export interface ContactDeleted extends BusEvent {
  * Live chat signals. `widget.*` carry the ticket scope so the agent hub forwards them to agents who may see
  * the ticket; `agent.typing` / `agent.viewing` carry none (the hub ignores them) and reach the visitor's widget.
  */
-export type WidgetEvent = WidgetVisitorTyping | WidgetVisitorRead | WidgetBotRequested | AgentTyping | AgentViewing;
+export type WidgetEvent = WidgetVisitorTyping | WidgetVisitorRead | WidgetBotRequested | AgentTyping | AgentViewing | WidgetFramesSent;
+
+/**
+ * Frames the process that delivered a reply sent to a visitor's open tabs, for the other processes
+ * sharing the database: some of those tabs may be held there. Emitted only with several processes.
+ */
+export interface WidgetFramesSent extends BusEvent {
+  type: 'widget.frames';
+  visitorId: string;
+  frames: VisitorFrame[];
+}
 
 /** The visitor pressed an answer bot button (or asked it again); the bot module acts on it. No scope: agents are not told. */
 export interface WidgetBotRequested extends BusEvent {

@@ -26,6 +26,27 @@ export interface JournalOptions {
   maxRows: number;
 }
 
+/**
+ * What the agent hub journals into and replays from. An appended event reaches `onLive`'s
+ * listener with its cursor: at once with one process, and with several (PostgreSQL) from the
+ * database, in every process, in the one order cursors were committed.
+ */
+export interface RealtimeJournal {
+  readonly options: JournalOptions;
+  /** The highest cursor known here. */
+  readonly latest: number;
+  init(): Promise<void>;
+  onLive(fn: (entry: JournalEntry) => void): void;
+  append(event: KefuEvent, scope: JournalScope, payload: string): void;
+  /** Brings `latest` up to what the database holds (a client may bring a cursor another process gave). */
+  refresh(): Promise<void>;
+  /** Null when appended events are already pushed (one process), else resolves once they are. */
+  settled(): Promise<void> | null;
+  since(cursor: number, limit: number): Promise<{ entries: JournalEntry[]; complete: boolean }>;
+  prune(now?: number): Promise<number>;
+  flush(): Promise<void>;
+}
+
 const FLUSH_DELAY_MS = 20;
 
 const INSERT_EVENT = `insert into realtime_events
@@ -43,8 +64,9 @@ export const DEFAULT_JOURNAL_OPTIONS: JournalOptions = { maxAgeMs: 6 * 3600_000,
  * once; rows are written in batches on the next tick (one insert for a burst of intake), and
  * every read flushes first, so a replay always sees what was sent live.
  */
-export class EventJournal {
+export class EventJournal implements RealtimeJournal {
   #cursor = 0;
+  #live: (entry: JournalEntry) => void = () => undefined;
   #pending: Array<JournalEntry & { createdAt: number }> = [];
   #flushing: Promise<void> | null = null;
   #scheduled = false;
@@ -68,9 +90,24 @@ export class EventJournal {
     return this.#cursor;
   }
 
+  onLive(fn: (entry: JournalEntry) => void): void {
+    this.#live = fn;
+  }
+
+  async refresh(): Promise<void> {
+    // One process hands out every cursor: latest is already exact.
+  }
+
+  settled(): null {
+    // append() pushes its entry before it returns.
+    return null;
+  }
+
   append(event: KefuEvent, scope: JournalScope, payload: string): number {
     const cursor = ++this.#cursor;
-    this.#pending.push({ cursor, type: event.type, scope, payload, createdAt: Date.now() });
+    const entry = { cursor, type: event.type, scope, payload, createdAt: Date.now() };
+    this.#pending.push(entry);
+    this.#live(entry);
     if (!this.#scheduled) {
       this.#scheduled = true;
       // A short wait gathers a burst of intake into one commit; every read flushes first anyway.

@@ -15,6 +15,14 @@ export interface RealtimeEventsTable {
   created_at: number;
 }
 
+/** PostgreSQL only: an event relayed to other processes whose JSON outgrew a NOTIFY payload. */
+export interface RealtimeRelayTable {
+  id: Generated<number>;
+  payload: string;
+  created_at: number;
+}
+
 export interface RealtimeTables {
   realtime_events: RealtimeEventsTable;
+  realtime_relay: RealtimeRelayTable;
 }

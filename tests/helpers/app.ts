@@ -83,6 +83,19 @@ export async function createTestApp(overrides: Record<string, unknown> = {}): Pr
   const named = overrides.database as { driver?: unknown; url?: unknown } | undefined;
   const database = named?.driver !== undefined || named?.url !== undefined ? null : await testDatabaseConfig();
   const config = configFromObject({ ...overrides, ...(database ? { database: { ...named, ...database } } : {}), data_dir: dataDir, log: { level: 'silent' } });
+  return startTestApp(config, dataDir, true);
+}
+
+/**
+ * A second Kefu process's app on the same database and data directory as `first` (what two
+ * `kefu serve` with one config file share), with the admin signed in. Only the first removes the
+ * data directory.
+ */
+export async function createPeerApp(first: TestApp): Promise<TestApp> {
+  return startTestApp(first.config, first.dataDir, false);
+}
+
+async function startTestApp(config: Config, dataDir: string, first: boolean): Promise<TestApp> {
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
   const app = await buildApp(ctx, { webRoot: null });
   await app.ready();
@@ -108,7 +121,7 @@ export async function createTestApp(overrides: Record<string, unknown> = {}): Pr
     return login(email);
   }
 
-  const admin = await signIn('admin', 'admin@example.test');
+  const admin = first ? await signIn('admin', 'admin@example.test') : await login('admin@example.test');
   return {
     ctx,
     app,
@@ -120,7 +133,7 @@ export async function createTestApp(overrides: Record<string, unknown> = {}): Pr
     async close() {
       await app.close();
       await ctx.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (first) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -26,6 +26,8 @@ export interface MailboxStatus {
 }
 
 const MAX_GROUP_BYTES = 20 * 1024 * 1024;
+/** How often a process that does not lead a mailbox asks whether its leader is gone. */
+const LEADER_RETRY_MS = 15_000;
 
 /** A fetched group: its UIDs in order and each one's parse, under way on the pool. */
 interface FetchedGroup {
@@ -109,9 +111,24 @@ export class ImapReceiver {
     });
   }
 
+  /**
+   * With several processes on one database, one of them imports a mailbox: the others wait here,
+   * asking again now and then, and take over once the leader's lock session is gone.
+   */
+  async #lead(): Promise<void> {
+    const key = `imap:${this.#channel.name}`;
+    while (!this.#stop.signal.aborted && !(await this.#ctx.leaderLocks.acquire(key))) {
+      await pause(LEADER_RETRY_MS, this.#stop.signal);
+    }
+  }
+
   async #run(): Promise<void> {
     let attempt = 0;
+    // Losing the lead mid-session ends the session; the loop then waits to lead again.
+    const offLost = this.#ctx.leaderLocks.onLost(() => this.#client?.close());
     while (!this.#stop.signal.aborted) {
+      await this.#lead();
+      if (this.#stop.signal.aborted) break;
       try {
         await this.#session(() => {
           attempt = 0;
@@ -127,6 +144,7 @@ export class ImapReceiver {
       attempt += 1;
       await pause(Math.round(delay * (0.8 + 0.4 * Math.random())), this.#stop.signal);
     }
+    offLost();
     this.#status = { ...this.#status, connected: false };
     await setMailboxConnection(this.#ctx.db, this.#channel.name, false, null).catch(() => undefined);
   }

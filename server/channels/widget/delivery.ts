@@ -1,6 +1,7 @@
 import { now } from '../../db/database.js';
 import { messageAttachments } from './message-service.js';
 import { presentMessage } from './presenter.js';
+import type { ServerFrame } from './protocol.js';
 import { conversationView } from './session-service.js';
 import {
   conversationForTicket,
@@ -65,8 +66,11 @@ export async function deliverAgentMessage(rt: WidgetRuntime, ticketMessageId: nu
       bot: message.kind === 'bot' ? botMeta(message.meta) : null,
     });
   }
-  const sent = rt.hub.send(visitor.id, { type: 'message', message: presentMessage(rt.ctx.secret, channelName, row) });
-  if (message.author_kind === 'agent') await markReadByAgent(rt, conversation, visitor.id);
+  const frames: ServerFrame[] = [{ type: 'message', message: presentMessage(rt.ctx.secret, channelName, row) }];
+  const sent = rt.hub.send(visitor.id, frames[0]!);
+  if (message.author_kind === 'agent') frames.push(await markReadByAgent(rt, conversation, visitor.id));
+  // With several processes the visitor's tabs may be open on another one: they get the same frames.
+  if (rt.ctx.peers) rt.ctx.bus.emit({ type: 'widget.frames', visitorId: visitor.id, frames, actor: { kind: 'system' } });
   if (sent > 0) return 'pushed';
   await emailOfflineVisitor(rt, channelName, visitor.email, conversation.offline === 1, message.text, message.ticket_id);
   return 'stored';
@@ -99,9 +103,10 @@ async function emailOfflineVisitor(
 }
 
 /** An agent who answers has read what the visitor wrote before: their widget shows it as read. */
-async function markReadByAgent(rt: WidgetRuntime, conversation: ConversationRow, visitorId: string): Promise<void> {
+async function markReadByAgent(rt: WidgetRuntime, conversation: ConversationRow, visitorId: string): Promise<ServerFrame> {
   const at = now();
   await updateConversation(rt.ctx.db, conversation.id, { agent_read_at: at });
-  const view = await conversationView(rt, { ...conversation, agent_read_at: at });
-  rt.hub.send(visitorId, { type: 'conversation', conversation: view });
+  const frame: ServerFrame = { type: 'conversation', conversation: await conversationView(rt, { ...conversation, agent_read_at: at }) };
+  rt.hub.send(visitorId, frame);
+  return frame;
 }

@@ -24,17 +24,23 @@ export function createWidgetChannel(ctx: AppContext, deps: WidgetDeps): WidgetRu
   const rt = new WidgetRuntime(ctx, deps);
   const log = ctx.logger.child({ subsystem: 'widget' });
   const usesCalendar = (id: number) => widgets.filter((w) => w.business_hours?.calendar === id).map((w) => ({ kind: 'widget channel', name: w.name }));
+  // What reaches a visitor's socket listens with onAnyProcess: with several processes, the socket may be held here
+  // while the event happened in another.
   const offs = [
     ctx.businessHours.registerUsers('widget channel', usesCalendar),
-    ctx.bus.on('agent.typing', (e) => relayAgentTyping(rt, e)),
-    ctx.bus.on('agent.viewing', (e) => relayAgentViewing(rt, e)),
+    ctx.bus.onAnyProcess('agent.typing', (e) => relayAgentTyping(rt, e)),
+    ctx.bus.onAnyProcess('agent.viewing', (e) => relayAgentViewing(rt, e)),
     ctx.bus.on('contact.deleted', (e) => forgetContact(rt, e)),
     ctx.bus.on('contact.merged', (e) => followContactMerge(rt, e)),
     ctx.bus.on('ticket.merged', (e) => followTicketMerge(rt, e)),
-    ctx.bus.on('assignment.queue', (e) => {
+    ctx.bus.onAnyProcess('assignment.queue', (e) => {
       relayQueuePosition(rt, e).catch((err: unknown) => log.error({ err, ticketId: e.ticketId }, 'queue position relay failed'));
     }),
-    ctx.bus.on('agent.presence', () => {
+    ctx.bus.onAnyProcess('widget.frames', (e, peer) => {
+      // The process that delivered them has sent them to its own sockets already.
+      if (peer) for (const frame of e.frames) rt.hub.send(e.visitorId, frame);
+    }),
+    ctx.bus.onAnyProcess('agent.presence', () => {
       // Going on- or offline changes what every open widget should offer (live chat or the email form).
       for (const ch of ctx.config.channels.widget) rt.hub.broadcast(ch.name, { type: 'status', online: rt.online(ch) });
     }),

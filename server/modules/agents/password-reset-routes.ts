@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { TooManyRequests } from '../../http/errors.js';
-import { RateLimiter } from '../../http/rate-limiter.js';
+import { sharedLimiter } from '../../http/attempt-limiter.js';
 import { withErrors } from '../../http/schemas.js';
 import { requestPasswordReset, resetPassword } from './password-reset.js';
 import { AgentSchema } from './presenter.js';
@@ -13,8 +13,8 @@ const PER_ADDRESS_PER_HOUR = 3;
 const PER_IP_PER_HOUR = 10;
 
 export const passwordResetRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const perIp = new RateLimiter(PER_IP_PER_HOUR, 60 * 60_000);
-  const perEmail = new RateLimiter(PER_ADDRESS_PER_HOUR, 60 * 60_000);
+  const perIp = sharedLimiter(ctx.database, 'password-reset-ip', PER_IP_PER_HOUR, 60 * 60_000);
+  const perEmail = sharedLimiter(ctx.database, 'password-reset-email', PER_ADDRESS_PER_HOUR, 60 * 60_000);
 
   app.post(
     '/auth/password/forgot',
@@ -28,13 +28,14 @@ export const passwordResetRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
     },
     async (request, reply) => {
       const key = request.body.email.trim().toLowerCase();
-      const wait = Math.max(perIp.retryAfter(request.ip), perEmail.retryAfter(key));
+      const ipWait = await perIp.attempt(request.ip);
+      const wait = ipWait || (await perEmail.attempt(key));
       if (wait > 0) {
+        // Refused by the address's limit: the attempt never happened, as far as the IP's limit goes.
+        if (ipWait === 0) await perIp.release(request.ip);
         reply.header('retry-after', String(wait));
         throw new TooManyRequests(`Too many reset requests. Try again in ${Math.ceil(wait / 60)} minutes.`, wait);
       }
-      perIp.hit(request.ip);
-      perEmail.hit(key);
       await requestPasswordReset(ctx, key);
       return reply.code(202).send({ ok: true as const });
     },

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { agentOf, requireAgent, requireRole, requireSession, sessionIdOf } from '../../http/auth.js';
 import { NotFound, TooManyRequests } from '../../http/errors.js';
-import { RateLimiter } from '../../http/rate-limiter.js';
+import { sharedLimiter } from '../../http/attempt-limiter.js';
 import { IdParams, withErrors } from '../../http/schemas.js';
 import { completeSetup, needsSetup } from './first-run.js';
 import { AgentSchema, ApiTokenSchema, LanguageSchema, presentAgent, presentApiToken, RoleSchema } from './presenter.js';
@@ -19,8 +19,8 @@ const Password = Type.String({ minLength: 1, maxLength: 1024 });
 
 export const agentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const windowMs = 15 * 60_000;
-  const perIp = new RateLimiter(ctx.config.security.login_attempts_per_15min * 3, windowMs);
-  const perEmail = new RateLimiter(ctx.config.security.login_attempts_per_15min, windowMs);
+  const perIp = sharedLimiter(ctx.database, 'login-ip', ctx.config.security.login_attempts_per_15min * 3, windowMs);
+  const perEmail = sharedLimiter(ctx.database, 'login-email', ctx.config.security.login_attempts_per_15min, windowMs);
 
   app.post(
     '/auth/login',
@@ -33,18 +33,19 @@ export const agentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     },
     async (request, reply) => {
       const emailKey = request.body.email.trim().toLowerCase();
-      const wait = Math.max(perIp.retryAfter(request.ip), perEmail.retryAfter(emailKey));
+      // Counted before the slow password check: counting only failures let parallel attempts all pass the limit.
+      const ipWait = await perIp.attempt(request.ip);
+      const wait = ipWait || (await perEmail.attempt(emailKey));
       if (wait > 0) {
+        // Refused by the address's limit: the attempt never happened, as far as the IP's limit goes.
+        if (ipWait === 0) await perIp.release(request.ip);
         reply.header('retry-after', String(wait));
         throw new TooManyRequests(`Too many sign-in attempts. Try again in ${Math.ceil(wait / 60)} minutes.`, wait);
       }
-      // Counted before the slow password check: counting only failures let parallel attempts all pass the limit.
-      perIp.hit(request.ip);
-      perEmail.hit(emailKey);
       try {
         const agent = await authenticate(ctx, request.body.email, request.body.password);
-        perEmail.reset(emailKey);
-        perIp.release(request.ip);
+        await perEmail.reset(emailKey);
+        await perIp.release(request.ip);
         return await startSignedIn(ctx, agent, request, reply);
       } catch (err) {
         request.log.info({ ip: request.ip }, 'failed sign-in');

@@ -101,7 +101,8 @@ function cacheFor(ctx: AppContext): CountsCache {
   let cache = caches.get(ctx);
   if (!cache) {
     const created = new CountsCache(ctx.db, 500);
-    ctx.bus.on('*', (event) => {
+    // Any process's change makes the counts stale, not only this one's.
+    ctx.bus.onAnyProcess('*', (event) => {
       if (event.type.startsWith('ticket.') || event.type === 'message.created' || event.type === 'contact.deleted') {
         created.invalidate();
       }

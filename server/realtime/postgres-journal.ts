@@ -1,0 +1,201 @@
+import { sql } from 'kysely';
+import type { PostgresDatabase } from '../db/postgres.js';
+import type { PostgresListener } from '../db/postgres-listener.js';
+import type { KefuEvent } from './events.js';
+import type { JournalEntry, JournalOptions, JournalScope, RealtimeJournal } from './journal.js';
+import { NOTIFY_PAYLOAD_LIMIT } from './postgres-relay.js';
+import type { RealtimeEventsTable } from './tables.js';
+
+const CHANNEL = 'kefu_journal';
+
+type Row = { [K in keyof RealtimeEventsTable]: K extends 'cursor' ? number : RealtimeEventsTable[K] };
+
+/** The notification: `{"c":cursor,"s":scope,"p":payload}`, without "p" when it would not fit. */
+interface Notice {
+  c: number;
+  s: JournalScope;
+  p?: string;
+}
+
+function entryOf(r: Row): JournalEntry {
+  return {
+    cursor: r.cursor,
+    type: r.type,
+    payload: r.payload,
+    scope: {
+      ticketId: r.ticket_id,
+      assigneeId: r.assignee_id,
+      teamId: r.team_id,
+      previous: r.has_previous ? { assigneeId: r.previous_assignee_id, teamId: r.previous_team_id } : null,
+    },
+  };
+}
+
+/**
+ * The journal shared by several processes on one PostgreSQL database. Cursors come from the
+ * table's identity, so every process numbers events alike and a replay on one process has what
+ * another journaled. Each insert NOTIFYs in the same statement (so on commit); every process,
+ * the one that wrote included, pushes live events from those notifications, in commit order.
+ */
+export class PostgresJournal implements RealtimeJournal {
+  #latest = 0;
+  /** The highest cursor pushed live here: a lost LISTEN connection catches up from it. */
+  #delivered = 0;
+  #live: (entry: JournalEntry) => void = () => undefined;
+  #writing: Promise<void> = Promise.resolve();
+  /** The highest cursor this process wrote; settled() waits until it was pushed here too. */
+  #written = 0;
+  #settledWaiters: Array<{ cursor: number; resolve: () => void }> = [];
+  #receiving: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly database: PostgresDatabase,
+    private readonly listener: PostgresListener,
+    private readonly onError: (err: unknown) => void,
+    readonly options: JournalOptions,
+  ) {}
+
+  async init(): Promise<void> {
+    await this.listener.listen(CHANNEL, (text) => this.#received(text));
+    this.listener.onReconnect(() => {
+      this.#receiving = this.#receiving.then(() => this.#catchUp()).catch(this.onError);
+    });
+    await this.refresh();
+    this.#delivered = this.#latest;
+  }
+
+  get latest(): number {
+    return this.#latest;
+  }
+
+  onLive(fn: (entry: JournalEntry) => void): void {
+    this.#live = fn;
+  }
+
+  async refresh(): Promise<void> {
+    // The sequence remembers the highest cursor even when pruning emptied the table.
+    const { rows } = await sql<{ seq: number | null }>`select pg_sequence_last_value(pg_get_serial_sequence('realtime_events', 'cursor')) as seq`.execute(
+      this.database.db,
+    );
+    this.#latest = Math.max(this.#latest, Number(rows[0]?.seq ?? 0));
+  }
+
+  append(event: KefuEvent, scope: JournalScope, payload: string): void {
+    const createdAt = Date.now();
+    // One after another: this process's events are numbered in the order they happened.
+    this.#writing = this.#writing.then(() => this.#insert(event.type, scope, payload, createdAt)).catch(this.onError);
+  }
+
+  async #insert(type: string, scope: JournalScope, payload: string, createdAt: number): Promise<void> {
+    const withPayload = `,"s":${JSON.stringify(scope)},"p":${JSON.stringify(payload)}}`;
+    const tail = Buffer.byteLength(withPayload) + 24 <= NOTIFY_PAYLOAD_LIMIT ? withPayload : `,"s":${JSON.stringify(scope)}}`;
+    const p = scope.previous;
+    const client = await this.database.pool.connect();
+    try {
+      // One writer at a time across processes, until its commit: cursors then commit (and NOTIFY)
+      // in their own order, so no process pushes cursor 11 before 10, and a replay that has 11
+      // never lacks a 10 committed later.
+      await client.query('begin');
+      await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [CHANNEL]);
+      const { rows } = await client.query<{ cursor: number }>(
+        `with e as (
+           insert into realtime_events (type, ticket_id, assignee_id, team_id, previous_assignee_id, previous_team_id, has_previous, payload, created_at)
+           values ($2, $3, $4, $5, $6, $7, $8, $9, $10) returning cursor)
+         select e.cursor, pg_notify($1, '{"c":' || e.cursor || $11) from e`,
+        [CHANNEL, type, scope.ticketId, scope.assigneeId, scope.teamId, p?.assigneeId ?? null, p?.teamId ?? null, p ? 1 : 0, payload, createdAt, tail],
+      );
+      await client.query('commit');
+      this.#written = Math.max(this.#written, Number(rows[0]?.cursor ?? 0));
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  #received(text: string): void {
+    // In order: an entry read back from the table must not be overtaken by the ones after it.
+    this.#receiving = this.#receiving
+      .then(async () => {
+        const notice = JSON.parse(text) as Notice;
+        const entry =
+          notice.p !== undefined
+            ? { cursor: notice.c, type: (JSON.parse(notice.p) as { type: string }).type, scope: notice.s, payload: notice.p }
+            : await this.#read(notice.c);
+        if (entry) this.#push(entry);
+      })
+      .catch(this.onError);
+  }
+
+  #push(entry: JournalEntry): void {
+    this.#latest = Math.max(this.#latest, entry.cursor);
+    this.#delivered = Math.max(this.#delivered, entry.cursor);
+    this.#live(entry);
+    if (this.#settledWaiters.length > 0) {
+      this.#settledWaiters = this.#settledWaiters.filter((w) => (w.cursor <= this.#delivered ? (w.resolve(), false) : true));
+    }
+  }
+
+  /**
+   * Resolves once every event appended here so far was written and pushed live here, so a socket
+   * opened now is told a cursor that covers them and is not sent them again live.
+   */
+  async settled(): Promise<void> {
+    await this.flush();
+    const cursor = this.#written;
+    if (cursor <= this.#delivered) return;
+    await new Promise<void>((resolve) => this.#settledWaiters.push({ cursor, resolve }));
+  }
+
+  async #read(cursor: number): Promise<JournalEntry | null> {
+    const row = await this.database.db.selectFrom('realtime_events').selectAll().where('cursor', '=', cursor).executeTakeFirst();
+    return row ? entryOf(row) : null;
+  }
+
+  /** Notifications sent while LISTEN was down are gone: what they announced is read from the table. */
+  async #catchUp(): Promise<void> {
+    for (;;) {
+      const rows = await this.database.db
+        .selectFrom('realtime_events')
+        .selectAll()
+        .where('cursor', '>', this.#delivered)
+        .orderBy('cursor')
+        .limit(1000)
+        .execute();
+      for (const row of rows) this.#push(entryOf(row));
+      if (rows.length < 1000) return;
+    }
+  }
+
+  async flush(): Promise<void> {
+    await this.#writing;
+  }
+
+  async since(cursor: number, limit: number): Promise<{ entries: JournalEntry[]; complete: boolean }> {
+    await this.flush();
+    const rows = await this.database.db
+      .selectFrom('realtime_events')
+      .selectAll()
+      .where('cursor', '>', cursor)
+      .orderBy('cursor')
+      .limit(limit)
+      .execute();
+    const first = rows[0];
+    const last = rows.at(-1);
+    if (last) this.#latest = Math.max(this.#latest, last.cursor);
+    const complete = cursor >= this.#latest || (first !== undefined && first.cursor === cursor + 1);
+    return { complete, entries: rows.map(entryOf) };
+  }
+
+  async prune(now = Date.now()): Promise<number> {
+    await this.flush();
+    const result = await this.database.db
+      .deleteFrom('realtime_events')
+      .where((eb) =>
+        eb.or([eb('created_at', '<', now - this.options.maxAgeMs), eb('cursor', '<=', this.#latest - this.options.maxRows)]),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
