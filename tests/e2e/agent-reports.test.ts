@@ -24,22 +24,30 @@ beforeAll(async () => {
   server = await startAgentServer(webRoot);
   await seedDatabase(server.ctx.database, { tickets: 400, agents: 6, seed: 7 });
   // Chat ratings, so the satisfaction card and the CSAT columns have figures.
-  const s = server.ctx.database.sqlite;
-  const tickets = s.prepare(`select id, created_at from tickets order by id limit 40`).all() as Array<{ id: number; created_at: number }>;
-  tickets.forEach((tk, i) =>
-    s.prepare('insert into csat_ratings (ticket_id, score, comment, created_at) values (?, ?, null, ?)').run(tk.id, [5, 4, 5, 3, 1][i % 5], Date.now() - (i % 60) * DAY),
-  );
+  const db = server.ctx.db;
+  const tickets = await db.selectFrom('tickets').select(['id', 'created_at']).orderBy('id').limit(40).execute();
+  await db
+    .insertInto('csat_ratings')
+    .values(tickets.map((tk, i) => ({ ticket_id: tk.id, score: [5, 4, 5, 3, 1][i % 5]!, comment: null, created_at: Date.now() - (i % 60) * DAY })))
+    .execute();
   // The answer bot took some website chats and solved a few, so the deflection cards have figures.
-  const chats = s.prepare(`select id from tickets where channel_kind = 'widget' and created_at >= ? order by id limit 12`).pluck().all(Date.now() - 80 * DAY) as number[];
-  chats.forEach((id, i) => s.prepare('update tickets set bot_handled = 1, bot_deflected = ? where id = ?').run(i % 3 === 0 ? 1 : 0, id));
+  const chats = await db.selectFrom('tickets').select('id').where('channel_kind', '=', 'widget').where('created_at', '>=', Date.now() - 80 * DAY).orderBy('id').limit(12).execute();
+  for (const [i, { id }] of chats.entries()) {
+    await db.updateTable('tickets').set({ bot_handled: 1, bot_deflected: i % 3 === 0 ? 1 : 0 }).where('id', '=', id).execute();
+  }
   // Presence history, so the agent table's time online and away have figures.
-  const seeded = s.prepare('select id from agents order by id limit 4').pluck().all() as number[];
-  seeded.forEach((id, i) => {
+  const seeded = await db.selectFrom('agents').select('id').orderBy('id').limit(4).execute();
+  for (const [i, { id }] of seeded.entries()) {
     const start = Date.now() - (2 + i) * DAY;
-    s.prepare(`insert into agent_presence_log (agent_id, status, started_at, ended_at) values (?, 'online', ?, ?), (?, 'away', ?, ?)`).run(
-      id, start, start + (6 + i) * 3600_000, id, start + (6 + i) * 3600_000, start + (7 + i) * 3600_000 + 15 * 60_000,
-    );
-  });
+    const away = start + (6 + i) * 3600_000;
+    await db
+      .insertInto('agent_presence_log')
+      .values([
+        { agent_id: id, status: 'online', started_at: start, ended_at: away },
+        { agent_id: id, status: 'away', started_at: away, ended_at: away + 3600_000 + 15 * 60_000 },
+      ])
+      .execute();
+  }
   await createAgent(server.ctx, { email: 'boss@example.test', name: 'Dana Boss', role: 'supervisor', password: PASSWORD });
   await createAgent(server.ctx, { email: 'wang@example.test', name: '王经理', role: 'supervisor', password: PASSWORD, language: 'zh-CN' });
   await createAgent(server.ctx, { email: 'agent@example.test', name: 'Ann Agent', role: 'agent', password: PASSWORD });

@@ -17,8 +17,8 @@ const MIN = 60_000;
 async function ticketFrom(subject: string, minutesAgo: number, priority: string): Promise<number> {
   const { ticketId } = await inboundEmail(server.ctx, { email: `${subject.replace(/\W/g, '')}@example.test`, name: subject }, subject, 'Please help.');
   const at = Date.now() - minutesAgo * MIN;
-  server.ctx.database.sqlite.prepare('update tickets set created_at = ? where id = ?').run(at, ticketId);
-  server.ctx.database.sqlite.prepare('update messages set created_at = ? where ticket_id = ?').run(at, ticketId);
+  await server.ctx.db.updateTable('tickets').set({ created_at: at }).where('id', '=', ticketId).execute();
+  await server.ctx.db.updateTable('messages').set({ created_at: at }).where('ticket_id', '=', ticketId).execute();
   await api('PATCH', `/tickets/${ticketId}`, { priority });
   return ticketId;
 }
