@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
+import { PostgresAdapter, sql, type Expression, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 
 /**
  * Where SQL must differ between SQLite and PostgreSQL, the difference lives here: statements for
@@ -73,8 +73,41 @@ export function jsonArrayAgg(db: AnyKysely, value: RawBuilder<unknown>, orderBy:
 }
 
 /** `column in (the integers of a JSON array parameter)`: one statement text for any number of ids. */
-export function inJsonIntegers(db: AnyKysely, column: RawBuilder<unknown>, json: unknown): RawBuilder<boolean> {
+export function inJsonIntegers(db: AnyKysely, column: Expression<unknown>, json: unknown): RawBuilder<boolean> {
   return isPostgres(db)
     ? sql<boolean>`${column} in (select value::bigint from json_array_elements_text(${json}::json))`
     : sql<boolean>`${column} in (select value from json_each(${json}))`;
+}
+
+/** `column in (the strings of a JSON array parameter)`: the text counterpart of inJsonIntegers. */
+export function inJsonStrings(db: AnyKysely, column: Expression<unknown>, json: unknown): RawBuilder<boolean> {
+  return isPostgres(db)
+    ? sql<boolean>`${column} in (select value from json_array_elements_text(${json}::json))`
+    : sql<boolean>`${column} in (select value from json_each(${json}))`;
+}
+
+/** The larger of two values: SQLite's two-argument max(), which PostgreSQL only has as an aggregate. */
+export function greatest(db: AnyKysely, a: RawBuilder<unknown>, b: unknown): RawBuilder<number> {
+  return isPostgres(db) ? sql<number>`greatest(${a}, ${b})` : sql<number>`max(${a}, ${b})`;
+}
+
+/** The integer at `key` of a JSON object held as text; null when absent. */
+export function jsonInteger(db: AnyKysely, json: RawBuilder<unknown>, key: string): RawBuilder<number | null> {
+  return isPostgres(db)
+    ? sql<number | null>`(${json}::json ->> ${sql.lit(key)})::bigint`
+    : sql<number | null>`json_extract(${json}, ${sql.lit(`$.${key}`)})`;
+}
+
+/** The group's values joined by `separator` (no order promised); null when the group is empty. */
+export function stringAgg(db: AnyKysely, value: RawBuilder<unknown>, separator: string): RawBuilder<string | null> {
+  return isPostgres(db)
+    ? sql<string | null>`string_agg(${value}, ${sql.lit(separator)})`
+    : sql<string | null>`group_concat(${value}, ${sql.lit(separator)})`;
+}
+
+/** A JSON array held as text with one integer appended. */
+export function jsonAppendInteger(db: AnyKysely, array: RawBuilder<unknown>, value: number): RawBuilder<string> {
+  return isPostgres(db)
+    ? sql<string>`(${array}::jsonb || to_jsonb(${value}::bigint))::text`
+    : sql<string>`json_insert(${array}, '$[#]', ${value})`;
 }

@@ -216,7 +216,7 @@ describe('GET /tickets/:id/events', () => {
 
 describe('the events query', () => {
   it('reads the ticket’s audit lines through the entity index and names by primary key, scanning nothing', () => {
-    const { sql, parameters } = timelineEventsQuery(1, { from: 0, afterMessageId: 1 }).compile(t.ctx.db);
+    const { sql, parameters } = timelineEventsQuery(t.ctx.db, 1, { from: 0, afterMessageId: 1 }).compile(t.ctx.db);
     const plan = t.ctx.database.sqlite
       .prepare(`EXPLAIN QUERY PLAN ${sql}`)
       .all(...(parameters as unknown[]))
