@@ -111,3 +111,14 @@ export function jsonAppendInteger(db: AnyKysely, array: RawBuilder<unknown>, val
     ? sql<string>`(${array}::jsonb || to_jsonb(${value}::bigint))::text`
     : sql<string>`json_insert(${array}, '$[#]', ${value})`;
 }
+
+/**
+ * Holds the write locks of these rows until the transaction ends, so that reading a row and
+ * writing back what was read cannot lose a change made meanwhile (PostgreSQL's read committed
+ * lets two transactions read the same row). SQLite runs one transaction at a time: nothing to do.
+ */
+export async function lockRows(db: AnyKysely, table: string, ids: readonly number[]): Promise<void> {
+  if (!isPostgres(db) || ids.length === 0) return;
+  // In id order, so two transactions locking overlapping sets cannot deadlock.
+  await sql`select id from ${sql.table(table)} where id = any(${[...ids]}::bigint[]) order by id for update`.execute(db);
+}
