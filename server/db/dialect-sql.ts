@@ -86,7 +86,7 @@ export function inJsonStrings(db: AnyKysely, column: Expression<unknown>, json: 
     : sql<boolean>`${column} in (select value from json_each(${json}))`;
 }
 
-/** The larger of two values: SQLite's two-argument max(), which PostgreSQL only has as an aggregate. */
+/** The larger of two values in one row: SQLite's two-argument max(), PostgreSQL's greatest(). */
 export function greatest(db: AnyKysely, a: RawBuilder<unknown>, b: unknown): RawBuilder<number> {
   return isPostgres(db) ? sql<number>`greatest(${a}, ${b})` : sql<number>`max(${a}, ${b})`;
 }
@@ -98,11 +98,11 @@ export function jsonInteger(db: AnyKysely, json: RawBuilder<unknown>, key: strin
     : sql<number | null>`json_extract(${json}, ${sql.lit(`$.${key}`)})`;
 }
 
-/** The group's values joined by `separator` (no order promised); null when the group is empty. */
+/** The group's values joined by `separator` (a literal), or null when the group is empty. */
 export function stringAgg(db: AnyKysely, value: RawBuilder<unknown>, separator: string): RawBuilder<string | null> {
   return isPostgres(db)
     ? sql<string | null>`string_agg(${value}, ${sql.lit(separator)})`
-    : sql<string | null>`group_concat(${value}, ${sql.lit(separator)})`;
+    : sql<string | null>`group_concat(${value}, ${sql.raw(separator === '\n' ? 'char(10)' : `'${separator.replace(/'/g, "''")}'`)})`;
 }
 
 /** A JSON array held as text with one integer appended. */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { DbOrTx } from '../../db/database.js';
 import { stringAgg } from '../../db/dialect-sql.js';
+import type { DbOrTx } from '../../db/database.js';
 import type { PresenceRegistry } from '../../realtime/presence.js';
 import { parseIdArray } from '../tickets/json.js';
 import type { Candidate } from './chooser.js';
