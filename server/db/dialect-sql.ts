@@ -122,3 +122,8 @@ export async function lockRows(db: AnyKysely, table: string, ids: readonly numbe
   // In id order, so two transactions locking overlapping sets cannot deadlock.
   await sql`select id from ${sql.table(table)} where id = any(${[...ids]}::bigint[]) order by id for update`.execute(db);
 }
+
+/** Whether `text` holds `part` anywhere (case-sensitive): SQLite's instr(), PostgreSQL's strpos(). */
+export function containsText(db: AnyKysely, text: Expression<unknown>, part: unknown): RawBuilder<boolean> {
+  return isPostgres(db) ? sql<boolean>`strpos(${text}, ${part}) > 0` : sql<boolean>`instr(${text}, ${part}) > 0`;
+}
