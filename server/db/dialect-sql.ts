@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
+import { PostgresAdapter, sql, type Expression, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 
 /**
  * Where SQL must differ between SQLite and PostgreSQL, the difference lives here: statements for
@@ -73,13 +73,57 @@ export function jsonArrayAgg(db: AnyKysely, value: RawBuilder<unknown>, orderBy:
 }
 
 /** `column in (the integers of a JSON array parameter)`: one statement text for any number of ids. */
-export function inJsonIntegers(db: AnyKysely, column: RawBuilder<unknown>, json: unknown): RawBuilder<boolean> {
+export function inJsonIntegers(db: AnyKysely, column: Expression<unknown>, json: unknown): RawBuilder<boolean> {
   return isPostgres(db)
     ? sql<boolean>`${column} in (select value::bigint from json_array_elements_text(${json}::json))`
     : sql<boolean>`${column} in (select value from json_each(${json}))`;
 }
 
-/** The larger of two values: SQLite's two-argument `max`, PostgreSQL's `greatest`. */
-export function greaterOf(db: AnyKysely, a: RawBuilder<unknown>, b: unknown): RawBuilder<number> {
+/** `column in (the strings of a JSON array parameter)`: the text counterpart of inJsonIntegers. */
+export function inJsonStrings(db: AnyKysely, column: Expression<unknown>, json: unknown): RawBuilder<boolean> {
+  return isPostgres(db)
+    ? sql<boolean>`${column} in (select value from json_array_elements_text(${json}::json))`
+    : sql<boolean>`${column} in (select value from json_each(${json}))`;
+}
+
+/** The larger of two values in one row: SQLite's two-argument max(), PostgreSQL's greatest(). */
+export function greatest(db: AnyKysely, a: RawBuilder<unknown>, b: unknown): RawBuilder<number> {
   return isPostgres(db) ? sql<number>`greatest(${a}, ${b})` : sql<number>`max(${a}, ${b})`;
+}
+
+/** The integer at `key` of a JSON object held as text; null when absent. */
+export function jsonInteger(db: AnyKysely, json: RawBuilder<unknown>, key: string): RawBuilder<number | null> {
+  return isPostgres(db)
+    ? sql<number | null>`(${json}::json ->> ${sql.lit(key)})::bigint`
+    : sql<number | null>`json_extract(${json}, ${sql.lit(`$.${key}`)})`;
+}
+
+/** The group's values joined by `separator` (a literal), or null when the group is empty. */
+export function stringAgg(db: AnyKysely, value: RawBuilder<unknown>, separator: string): RawBuilder<string | null> {
+  return isPostgres(db)
+    ? sql<string | null>`string_agg(${value}, ${sql.lit(separator)})`
+    : sql<string | null>`group_concat(${value}, ${sql.raw(separator === '\n' ? 'char(10)' : `'${separator.replace(/'/g, "''")}'`)})`;
+}
+
+/** A JSON array held as text with one integer appended. */
+export function jsonAppendInteger(db: AnyKysely, array: RawBuilder<unknown>, value: number): RawBuilder<string> {
+  return isPostgres(db)
+    ? sql<string>`(${array}::jsonb || to_jsonb(${value}::bigint))::text`
+    : sql<string>`json_insert(${array}, '$[#]', ${value})`;
+}
+
+/**
+ * Holds the write locks of these rows until the transaction ends, so that reading a row and
+ * writing back what was read cannot lose a change made meanwhile (PostgreSQL's read committed
+ * lets two transactions read the same row). SQLite runs one transaction at a time: nothing to do.
+ */
+export async function lockRows(db: AnyKysely, table: string, ids: readonly number[]): Promise<void> {
+  if (!isPostgres(db) || ids.length === 0) return;
+  // In id order, so two transactions locking overlapping sets cannot deadlock.
+  await sql`select id from ${sql.table(table)} where id = any(${[...ids]}::bigint[]) order by id for update`.execute(db);
+}
+
+/** Whether `text` holds `part` anywhere (case-sensitive): SQLite's instr(), PostgreSQL's strpos(). */
+export function containsText(db: AnyKysely, text: Expression<unknown>, part: unknown): RawBuilder<boolean> {
+  return isPostgres(db) ? sql<boolean>`strpos(${text}, ${part}) > 0` : sql<boolean>`instr(${text}, ${part}) > 0`;
 }

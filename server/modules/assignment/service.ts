@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { jsonAppendInteger } from '../../db/dialect-sql.js';
 import type { AppContext } from '../../context.js';
 import type { Actor } from '../../realtime/bus.js';
 import type { KefuEvent } from '../../realtime/events.js';
@@ -157,7 +158,7 @@ export async function reassign(ctx: AppContext, ticketId: number, fromAgentId: n
   if (reason === 'no_pickup') {
     await ctx.db
       .updateTable('assignment_tickets')
-      .set({ passed_over: sql`json_insert(passed_over, '$[#]', ${fromAgentId})` })
+      .set({ passed_over: jsonAppendInteger(ctx.db, sql`passed_over`, fromAgentId) })
       .where('ticket_id', '=', ticketId)
       .execute();
   }

@@ -30,7 +30,7 @@ const attachmentsOfMessageList = prepared((db: DbOrTx, p: { ids: string }) =>
     .innerJoin('attachments', 'attachments.id', 'message_attachments.attachment_id')
     .selectAll('attachments')
     .select('message_attachments.message_id')
-    .where(inJsonIntegers(db, sql.ref('message_attachments.message_id'), p.ids))
+    .where(inJsonIntegers(db, sql`message_attachments.message_id`, p.ids))
     .orderBy('attachments.id'),
 );
 

@@ -3,6 +3,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Tables } from '../../db/tables.js';
 import { now, type DbOrTx } from '../../db/database.js';
+import { containsText } from '../../db/dialect-sql.js';
 import { BadRequest, Conflict, NotFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { findContact } from '../contacts/queries.js';
@@ -19,7 +20,7 @@ export async function listCannedReplies(db: DbOrTx, q?: string): Promise<CannedR
   const term = q?.trim().toLowerCase();
   if (term) {
     const contains = (eb: ExpressionBuilder<Tables, 'canned_replies'>, column: 'shortcut' | 'title' | 'body') =>
-      eb(eb.fn('instr', [eb.fn('lower', [column]), eb.val(term)]), '>', 0);
+      containsText(db, eb.fn('lower', [column]), term);
     query = query.where((eb) => eb.or([contains(eb, 'shortcut'), contains(eb, 'title'), contains(eb, 'body')]));
   }
   return query.execute();

@@ -69,6 +69,9 @@ export async function eraseContact(ctx: AppContext, viewer: Viewer, id: number):
       await tx.deleteFrom('messages').where('id', 'in', elsewhere.map((m) => m.id)).execute();
       for (const ticketId of new Set(elsewhere.map((m) => m.ticket_id))) touched.push(await refreshSummary(tx, ticketId));
     }
+    // Ratings have no foreign key to their ticket; gone in this transaction, the erasure is
+    // complete when it answers (the widget's follow-up on contact.deleted then finds none).
+    if (ticketIds.length > 0) await tx.deleteFrom('csat_ratings').where('ticket_id', 'in', ticketIds).execute();
     // Messages, links, reads and outbox rows go with their tickets (ON DELETE CASCADE).
     if (ticketIds.length > 0) await tx.deleteFrom('tickets').where('id', 'in', ticketIds).execute();
     if (files.length > 0) await tx.deleteFrom('attachments').where('id', 'in', files.map((f) => f.id)).execute();

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { now } from '../../db/database.js';
+import { lockRows } from '../../db/dialect-sql.js';
 import { BadRequest, NotFound } from '../../http/errors.js';
 import type { KefuEvent } from '../../realtime/events.js';
 import { recordAudit } from '../audit/service.js';
@@ -20,7 +21,11 @@ export async function mergeContacts(ctx: AppContext, viewer: Viewer, sourceId: n
   if (sourceId === intoId) throw new BadRequest('intoContactId: a contact cannot be merged into itself', { field: 'intoContactId' });
   const actor = agentActor(viewer);
   return ctx.database.transaction(async (tx, onCommit) => {
-    const [source, into] = await Promise.all([findContact(tx, sourceId), findContact(tx, intoId)]);
+    // Locked first, so a concurrent merge or erasure of either waits for this one; read one after
+    // the other, as a transaction's connection runs one query at a time.
+    await lockRows(tx, 'contacts', [sourceId, intoId]);
+    const source = await findContact(tx, sourceId);
+    const into = await findContact(tx, intoId);
     if (!source) throw new NotFound('contact');
     if (!into) throw new NotFound('contact');
     const fill = (field: 'name' | 'email' | 'phone' | 'language'): string | null => into[field] ?? source[field];

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
-import { now } from '../../db/database.js';
+import { now, type DbOrTx } from '../../db/database.js';
+import { containsText } from '../../db/dialect-sql.js';
 import type { ExpressionBuilder } from 'kysely';
 import type { Tables } from '../../db/tables.js';
 import { BadRequest, Conflict, NotFound } from '../../http/errors.js';
@@ -59,9 +60,9 @@ function snapshot(row: ContactRow): Record<string, unknown> {
 const IDENTITY_KINDS: IdentityKind[] = ['email', 'phone', 'widget', 'telegram', 'whatsapp', 'wechat', 'external'];
 
 /** Without search terms (punctuation only), a plain substring match; slow on a large table but never wrong. */
-function likeAny(eb: ExpressionBuilder<Tables, 'contacts'>, q: string) {
+function likeAny(db: DbOrTx, eb: ExpressionBuilder<Tables, 'contacts'>, q: string) {
   const needle = q.toLowerCase();
-  const contains = (column: 'name' | 'email' | 'phone') => eb(eb.fn('instr', [eb.fn('lower', [column]), eb.val(needle)]), '>', 0);
+  const contains = (column: 'name' | 'email' | 'phone') => containsText(db, eb.fn('lower', [column]), needle);
   return eb.or([contains('name'), contains('email'), contains('phone')]);
 }
 
@@ -80,7 +81,7 @@ export async function listContacts(
     const digits = /^[\d\s()+.-]+$/.test(q) ? q.replace(/\D/g, '') : '';
     query = query.where((eb) =>
       eb.or([
-        fts ?? likeAny(eb, q),
+        fts ?? likeAny(ctx.db, eb, q),
         // An identity pasted whole (a visitor id, a chat id) finds its contact through the unique index.
         eb('id', 'in', eb.selectFrom('contact_identities').select('contact_id').where('kind', 'in', IDENTITY_KINDS).where('value', 'in', [q, exact])),
         ...(digits.length >= 5
@@ -93,7 +94,7 @@ export async function listContacts(
                   .selectFrom('contact_identities')
                   .select('contact_id')
                   .where('kind', 'in', ['phone', 'whatsapp'])
-                  .where((e) => e(e.fn('instr', ['value', e.val(digits)]), '>', 0)),
+                  .where((e) => containsText(ctx.db, e.ref('value'), digits)),
               ),
             ]
           : []),

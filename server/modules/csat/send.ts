@@ -69,10 +69,14 @@ async function sendOne(ctx: AppContext, settings: CsatSettings, surveyId: string
     const contact = ticket ? await tx.selectFrom('contacts').select(['name', 'email', 'email_verified', 'language']).where('id', '=', ticket.contact_id).executeTakeFirst() : undefined;
     const mailbox = ticket ? mailboxFor(ctx, ticket) : null;
     const reason = (await skipReason(tx, settings, ticket, contact)) ?? (mailbox === null ? 'no_mailbox' : null);
-    const claim = (set: { status: 'sent' | 'skipped'; skip_reason: string | null; sent_at: number | null }) =>
-      tx.updateTable('csat_surveys').set({ ...set, due_at: null, updated_at: at }).where('id', '=', surveyId).where('status', '=', 'scheduled').execute();
+    // Whether this run took the survey: on PostgreSQL an overlapping run may have read it as
+    // scheduled too, and only one update of its status finds it still scheduled.
+    const claim = async (set: { status: 'sent' | 'skipped'; skip_reason: string | null; sent_at: number | null }): Promise<boolean> => {
+      const result = await tx.updateTable('csat_surveys').set({ ...set, due_at: null, updated_at: at }).where('id', '=', surveyId).where('status', '=', 'scheduled').executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    };
     if (reason !== null || !ticket || !contact?.email || mailbox === null) {
-      await claim({ status: 'skipped', skip_reason: reason, sent_at: null });
+      if (!(await claim({ status: 'skipped', skip_reason: reason, sent_at: null }))) return null;
       ctx.logger.info({ subsystem: 'csat', ticketId: survey.ticket_id, reason }, 'survey skipped');
       return 'skipped';
     }
@@ -95,7 +99,7 @@ async function sendOne(ctx: AppContext, settings: CsatSettings, surveyId: string
       ticketId: ticket.id,
       autoSubmitted: 'auto-generated',
     };
-    await claim({ status: 'sent', skip_reason: null, sent_at: at });
+    if (!(await claim({ status: 'sent', skip_reason: null, sent_at: at }))) return null;
     await tx.updateTable('csat_surveys').set({ language }).where('id', '=', surveyId).execute();
     await enqueue(tx, { kind: 'email', channelName: mailbox, payload: { ...payload } });
     ctx.logger.info({ subsystem: 'csat', ticketId: ticket.id }, 'survey queued');

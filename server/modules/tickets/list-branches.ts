@@ -1,5 +1,6 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { inJsonIntegers, inJsonStrings } from '../../db/dialect-sql.js';
 import { prepared, type PreparedQuery } from '../../db/prepared.js';
 import type { Tables } from '../../db/tables.js';
 import { BREACHING_SOON_MS, type TicketFilters } from './filters.js';
@@ -32,7 +33,8 @@ export interface Branch {
 }
 
 type Values = Record<string, string | number>;
-type Apply = (q: TicketQuery, p: Values) => TicketQuery;
+/** Adds one condition; `d` is the database the statement is compiled for, as dialect fragments need it. */
+type Apply = (q: TicketQuery, p: Values, d: DbOrTx) => TicketQuery;
 
 /**
  * The branch queries as prepared statements, one per shape (which conditions, sort, order, page
@@ -71,7 +73,7 @@ export function runBranch(
   if (filters.view === 'unassigned') add('unassigned', (q) => q.where('tickets.assignee_id', 'is', null));
   // A branch of one of the viewer's teams needs no list of them.
   if (filters.view === 'team' && filters.teamId === undefined && !(scope && 'teamId' in scope)) {
-    add('teams', (q, p) => q.where((eb) => sql<boolean>`${eb.ref('tickets.team_id')} in (select value from json_each(${str(p, 'viewerTeams')}))`), {
+    add('teams', (q, p, d) => q.where((eb) => inJsonIntegers(d, eb.ref('tickets.team_id'), str(p, 'viewerTeams'))), {
       viewerTeams: JSON.stringify(viewerTeams),
     });
   }
@@ -110,7 +112,7 @@ export function runBranch(
   if (branch.priorityRank !== undefined) {
     add('rank', (q, p) => q.where('tickets.priority_rank', '=', num(p, 'rank')), { rank: branch.priorityRank });
   } else if (filters.priorities) {
-    add('priorities', (q, p) => q.where((eb) => sql<boolean>`${eb.ref('tickets.priority')} in (select value from json_each(${str(p, 'priorities')}))`), {
+    add('priorities', (q, p, d) => q.where((eb) => inJsonStrings(d, eb.ref('tickets.priority'), str(p, 'priorities'))), {
       priorities: JSON.stringify(filters.priorities),
     });
   }
@@ -124,12 +126,12 @@ export function runBranch(
   if (!access.all && !scope && !ownOrUnassigned) {
     add(
       'scope',
-      (q, p) =>
+      (q, p, d) =>
         q.where((eb) =>
           eb.or([
             eb('tickets.assignee_id', 'is', null),
             eb('tickets.assignee_id', '=', num(p, 'viewerId')),
-            sql<boolean>`${eb.ref('tickets.team_id')} in (select value from json_each(${str(p, 'scopeTeams')}))`,
+            inJsonIntegers(d, eb.ref('tickets.team_id'), str(p, 'scopeTeams')),
           ]),
         ),
       { viewerId: viewer.id, scopeTeams: JSON.stringify(access.teamIds) },
@@ -168,7 +170,7 @@ export function runBranch(
     query = prepared((d: DbOrTx, p: Values) => {
       // Keys only: the indexes cover them, so branches that lose the merge cost no row reads.
       let q = d.selectFrom('tickets').select(keys.map((k) => `tickets.${k}` as const)) as unknown as TicketQuery;
-      for (const fn of apply) q = fn(q, p);
+      for (const fn of apply) q = fn(q, p, d);
       for (const k of keys) q = q.orderBy(`tickets.${k}`, dir);
       return q.limit(limit);
     });

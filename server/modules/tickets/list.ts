@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/database.js';
+import { inJsonIntegers } from '../../db/dialect-sql.js';
 import { prepared } from '../../db/prepared.js';
 import { BadRequest } from '../../http/errors.js';
 import type { Tables } from '../../db/tables.js';
@@ -57,6 +58,8 @@ interface Plan {
 }
 
 interface PlanInput {
+  /** The database the plan's SQL is written for. */
+  db: DbOrTx;
   labelId: number | null;
   ids: number[] | null;
   /** The viewer's own teams, for the team view (an admin's too). */
@@ -64,7 +67,7 @@ interface PlanInput {
 }
 
 function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, input: PlanInput): Plan {
-  const { labelId, ids } = input;
+  const { db, labelId, ids } = input;
   const where: Plan['where'] = [];
   const add = (fn: (eb: Eb) => ReturnType<Eb['and']>) => where.push(fn);
   let empty = false;
@@ -141,7 +144,7 @@ function plan(filters: TicketFilters, access: TicketAccess, viewer: Viewer, inpu
     // One JSON parameter, not thousands: compiling and binding a 10,000-element IN list cost more
     // than the query.
     const list = JSON.stringify(ids);
-    add((eb) => eb.and([sql<SqlBool>`${eb.ref('tickets.id')} in (select value from json_each(${list}))`]));
+    add((eb) => eb.and([inJsonIntegers(db, eb.ref('tickets.id'), list)]));
   }
 
   // Few rows (one contact, a text match): one query sorts them. Otherwise one branch per
@@ -220,7 +223,7 @@ export async function listTickets(
     ids = await textMatch(db, filters.q);
   }
   const viewerTeams = access.all ? (filters.view === 'team' ? await teamIdsOf(db, viewer.id) : []) : access.teamIds;
-  const p = plan(filters, access, viewer, { labelId, ids, viewerTeams });
+  const p = plan(filters, access, viewer, { db, labelId, ids, viewerTeams });
   if (p.empty) return { items: [], nextCursor: null };
 
   const results =
@@ -258,7 +261,7 @@ export async function listedTicketIdsQuery(
     ids = await textMatch(db, filters.q);
   }
   const viewerTeams = access.all ? (filters.view === 'team' ? await teamIdsOf(db, viewer.id) : []) : access.teamIds;
-  const p = plan(filters, access, viewer, { labelId, ids, viewerTeams });
+  const p = plan(filters, access, viewer, { db, labelId, ids, viewerTeams });
   if (p.empty) return null;
   let q = db.selectFrom('tickets').select('tickets.id');
   for (const w of p.where) q = q.where((eb) => w(eb));

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
-import { greaterOf } from '../../db/dialect-sql.js';
+import { greatest } from '../../db/dialect-sql.js';
 import { prepared } from '../../db/prepared.js';
 import { linkAttachments } from '../attachments/queries.js';
 import { metricColumns, roleOf, type MessageRole } from './metrics.js';
@@ -47,7 +47,7 @@ const summaryColumns = (db: DbOrTx, s: Summary) => ({
   last_message_preview: s.preview,
   last_message_kind: s.kind,
   last_message_at: s.at,
-  last_activity_at: greaterOf(db, sql.raw('last_activity_at'), s.at),
+  last_activity_at: greatest(db, sql`last_activity_at`, s.at),
   updated_at: s.updatedAt,
 });
 

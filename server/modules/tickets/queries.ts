@@ -239,7 +239,7 @@ const readTimes = prepared((db: DbOrTx, p: { agentId: number; ids: string }) =>
     .selectFrom('ticket_reads')
     .select(['ticket_id', 'read_at'])
     .where('agent_id', '=', p.agentId)
-    .where(inJsonIntegers(db, sql.ref('ticket_id'), p.ids)),
+    .where(inJsonIntegers(db, sql`ticket_id`, p.ids)),
 );
 
 export async function readTimesOf(db: DbOrTx, agentId: number, ticketIds: number[]): Promise<Map<number, number>> {

@@ -2,6 +2,7 @@ import { ticketSla } from '../sla/presenter.js';
 import type { TicketSlaView } from '../sla/policy-types.js';
 import type { AppContext } from '../../context.js';
 import { now, type DbOrTx } from '../../db/database.js';
+import { lockRows } from '../../db/dialect-sql.js';
 import { BadRequest, NotFound } from '../../http/errors.js';
 import type { KefuEvent } from '../../realtime/events.js';
 import { recordAudit } from '../audit/service.js';
@@ -108,6 +109,7 @@ export async function listTimelineEvents(ctx: AppContext, viewer: Viewer, id: nu
 export async function updateTicket(ctx: AppContext, viewer: Viewer, id: number, patch: TicketPatch): Promise<TicketView> {
   const actor = agentActor(viewer);
   const row = await ctx.database.transaction(async (tx, onCommit) => {
+    await lockRows(tx, 'tickets', [id]);
     const ticket = await visibleTicket(ctx, viewer, id, tx);
     const result = await applyTicketPatch(tx, ticket, patch, actor, now());
     onCommit(() => result.events.forEach((e) => ctx.bus.emit(e)));
@@ -131,6 +133,7 @@ export async function bulkUpdate(ctx: AppContext, viewer: Viewer, ids: number[],
   const unique = [...new Set(ids)];
   return ctx.database.transaction(async (tx, onCommit) => {
     const access = await ticketAccess(ctx, viewer, tx);
+    await lockRows(tx, 'tickets', unique);
     const rows = unique.length === 0 ? [] : await tx.selectFrom('tickets').selectAll().where('id', 'in', unique).execute();
     const events: KefuEvent[] = [];
     let updated = 0;

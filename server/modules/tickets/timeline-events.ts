@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { jsonInteger } from '../../db/dialect-sql.js';
 import { prepared, type Bound, type PreparedQuery } from '../../db/prepared.js';
 import { parseJsonObject } from './json.js';
 import { iso } from './presenter.js';
@@ -51,7 +52,7 @@ interface EventRow {
  * left out: the first message and the merge line already show them. Written as SQL rather
  * than with the query builder: building and compiling seven joins took ~10x the time SQLite needs to run them.
  */
-export function timelineEventsQuery(ticketId: number, span: EventSpan, limit = EVENT_LIMIT): RawBuilder<EventRow> {
+export function timelineEventsQuery(db: DbOrTx, ticketId: number, span: EventSpan, limit = EVENT_LIMIT): RawBuilder<EventRow> {
   const where = [sql`a.entity_kind = 'ticket'`, sql`a.entity_id = ${ticketId}`, sql`a.action in ('ticket.updated', 'ticket.reopened', 'rule.applied')`];
   if (span.from !== undefined) where.push(sql`a.created_at >= ${span.from}`);
   if (span.to !== undefined) where.push(sql`a.created_at <= ${span.to}`);
@@ -66,10 +67,10 @@ export function timelineEventsQuery(ticketId: number, span: EventSpan, limit = E
     left join agents actor_agent on actor_agent.id = a.actor_id and a.actor_kind = 'agent'
     left join contacts actor_contact on actor_contact.id = a.actor_id and a.actor_kind = 'contact'
     left join rules actor_rule on actor_rule.id = a.actor_id and a.actor_kind = 'automation'
-    left join agents assignee_before on assignee_before.id = json_extract(a.before, '$.assigneeId')
-    left join agents assignee_after on assignee_after.id = json_extract(a.after, '$.assigneeId')
-    left join teams team_before on team_before.id = json_extract(a.before, '$.teamId')
-    left join teams team_after on team_after.id = json_extract(a.after, '$.teamId')
+    left join agents assignee_before on assignee_before.id = ${jsonInteger(db, sql`a.before`, 'assigneeId')}
+    left join agents assignee_after on assignee_after.id = ${jsonInteger(db, sql`a.after`, 'assigneeId')}
+    left join teams team_before on team_before.id = ${jsonInteger(db, sql`a.before`, 'teamId')}
+    left join teams team_after on team_after.id = ${jsonInteger(db, sql`a.after`, 'teamId')}
     where ${sql.join(where, sql` and `)}
     order by a.id desc
     limit ${sql.lit(limit)}`;
@@ -168,7 +169,7 @@ function preparedFor(span: EventSpan, limit: number): PreparedQuery<DbOrTx, Part
         afterId: span.afterId === undefined ? undefined : p.afterId,
         afterMessageId: span.afterMessageId === undefined ? undefined : p.afterMessageId,
       };
-      const raw = timelineEventsQuery(p.ticketId as number, shape, limit);
+      const raw = timelineEventsQuery(db, p.ticketId as number, shape, limit);
       return { compile: () => raw.compile(db) };
     });
     // Shapes are 16 per limit; the bound only keeps odd limits from growing the map forever.

@@ -110,6 +110,21 @@ describe('contacts', () => {
     expect((await as(t, supervisor).post(`/contacts/${b.contactId}/merge`, { intoContactId: b.contactId })).status).toBe(400);
   });
 
+  it('merges two contacts into each other at once: one merge wins, the other finds its source gone', async () => {
+    const a = await inboundTicket(t, { sender: { identity: { kind: 'email', value: 'cross-a@example.com' } } });
+    const b = await inboundTicket(t, { sender: { identity: { kind: 'email', value: 'cross-b@example.com' } } });
+    const api = as(t, supervisor);
+    const results = await Promise.all([
+      api.post<One>(`/contacts/${a.contactId}/merge`, { intoContactId: b.contactId }),
+      api.post<One>(`/contacts/${b.contactId}/merge`, { intoContactId: a.contactId }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 404]);
+    const left = await t.ctx.db.selectFrom('contacts').select('id').where('id', 'in', [a.contactId, b.contactId]).execute();
+    expect(left).toHaveLength(1);
+    const tickets = await t.ctx.db.selectFrom('tickets').select('contact_id').where('id', 'in', [a.ticketId, b.ticketId]).execute();
+    expect(tickets.map((r) => r.contact_id)).toEqual([left[0]?.id, left[0]?.id]);
+  });
+
   it('erases a contact (GDPR): tickets, messages and attachment files gone, an anonymous audit line kept', async () => {
     const secret = Buffer.from(`passport scan ${Date.now()}`);
     const shared = Buffer.from('logo used by two customers');

@@ -9,6 +9,19 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
+/** Whether another connection sees the label: only committed rows are visible there. */
+async function committedLabel(name: string): Promise<boolean> {
+  const database = t.ctx.database;
+  // On PostgreSQL any pooled connection but the transaction's; SQLite's one connection is the transaction's, so a second handle.
+  if (database.driver === 'postgres') return (await database.db.selectFrom('labels').select('id').where('name', '=', name).executeTakeFirst()) !== undefined;
+  const other = new Database(database.file, { readonly: true });
+  try {
+    return other.prepare('select 1 as x from labels where name = ?').get(name) !== undefined;
+  } finally {
+    other.close();
+  }
+}
+
 const labelNames = async (prefix: string) =>
   (await t.ctx.db.selectFrom('labels').select('name').where('name', 'like', `${prefix}%`).orderBy('name').execute()).map((r) => r.name);
 
@@ -45,11 +58,8 @@ describe('shared transactions', () => {
     const seen: boolean[] = [];
     await Promise.all(
       ['after-a', 'after-b', 'after-c'].map((name) =>
-        shared.run(async (tx) => tx.insertInto('labels').values({ name, created_at: Date.now() }).execute()).then(() => {
-          // A second connection sees only committed rows.
-          const other = new Database(t.ctx.database.file, { readonly: true });
-          seen.push(other.prepare('select 1 as x from labels where name = ?').get(name) !== undefined);
-          other.close();
+        shared.run(async (tx) => tx.insertInto('labels').values({ name, created_at: Date.now() }).execute()).then(async () => {
+          seen.push(await committedLabel(name));
         }),
       ),
     );

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RulesRunner, timeCandidatesQuery } from '../../../server/modules/rules/runner.js';
 import type { Conditions } from '../../../server/modules/rules/schemas.js';
 import { timeFilterOf } from '../../../server/modules/rules/time-filter.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import type { TicketRow } from '../../../server/modules/tickets/queries.js';
+import { createTestApp, testDriver, type TestApp } from '../../helpers/app.js';
 
 const MIN = 60_000;
 let t: TestApp;
@@ -14,25 +15,41 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 /** Tickets written straight to the table: hundreds of them, each created at its own time. */
-function insertTickets(rows: Array<{ created: number; status: string; assigneeId: number | null }>): number[] {
-  const sqlite = t.ctx.database.sqlite;
-  const contact = sqlite.prepare('insert into contacts (name, created_at, updated_at) values (?, ?, ?)');
-  const ticket = sqlite.prepare(`insert into tickets (number, subject, status, priority, channel_kind, channel_name, contact_id, assignee_id, created_at, updated_at, last_activity_at)
-    values (?, 'Hello', ?, 'normal', 'email', 'support', ?, ?, ?, ?, ?)`);
-  const next = (sqlite.prepare('select coalesce(max(number), 1000) + 1 as n from tickets').get() as { n: number }).n;
-  return sqlite.transaction(() =>
-    rows.map((r, i) => {
-      const contactId = contact.run(`C ${i}`, r.created, r.created).lastInsertRowid as number;
-      return ticket.run(next + i, r.status, contactId, r.assigneeId, r.created, r.created, r.created).lastInsertRowid as number;
-    }),
-  )();
+async function insertTickets(rows: Array<{ created: number; status: TicketRow['status']; assigneeId: number | null }>): Promise<number[]> {
+  const last = await t.ctx.db.selectFrom('tickets').select((eb) => eb.fn.max('number').as('n')).executeTakeFirst();
+  const next = (last?.n ?? 1000) + 1;
+  return t.ctx.database.transaction(async (tx) => {
+    const ids: number[] = [];
+    for (const [i, r] of rows.entries()) {
+      const contact = await tx.insertInto('contacts').values({ name: `C ${i}`, created_at: r.created, updated_at: r.created }).returning('id').executeTakeFirstOrThrow();
+      const ticket = await tx
+        .insertInto('tickets')
+        .values({
+          number: next + i,
+          subject: 'Hello',
+          status: r.status,
+          priority: 'normal',
+          channel_kind: 'email',
+          channel_name: 'support',
+          contact_id: contact.id,
+          assignee_id: r.assigneeId,
+          created_at: r.created,
+          updated_at: r.created,
+          last_activity_at: r.created,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(ticket.id);
+    }
+    return ids;
+  });
 }
 
 describe('time rules look up only tickets their plain conditions allow', () => {
   it('reaches a matching ticket behind more than a batch of tickets that fail its status and assignee conditions', async () => {
     const t0 = Date.now() - 2 * 60 * MIN;
-    insertTickets(Array.from({ length: 600 }, (_, i) => ({ created: t0 + i * 1000, status: i % 2 ? 'pending' : 'open', assigneeId: i % 2 ? null : t.admin.agentId })));
-    const [target] = insertTickets([{ created: t0 + 700 * 1000, status: 'open', assigneeId: null }]);
+    await insertTickets(Array.from({ length: 600 }, (_, i) => ({ created: t0 + i * 1000, status: i % 2 ? 'pending' : 'open', assigneeId: i % 2 ? null : t.admin.agentId })));
+    const [target] = await insertTickets([{ created: t0 + 700 * 1000, status: 'open', assigneeId: null }]);
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/rules',
@@ -54,7 +71,8 @@ describe('time rules look up only tickets their plain conditions allow', () => {
     expect(await runner.runTimeRules()).toBe(0);
   });
 
-  it.each<[string, Conditions, RegExp]>([
+  // SQLite's query plans: PostgreSQL's planner chooses its own.
+  it.skipIf(testDriver() === 'postgres').each<[string, Conditions, RegExp]>([
     ['status and assignee', { all: [{ field: 'status', op: 'equals', value: 'Open' }, { field: 'assignee', op: 'is_empty' }] }, /status=\? AND created_at>\? AND created_at<\?/],
     ['a status list and a team', { all: [{ field: 'status', op: 'in', value: ['pending', 'open'] }, { field: 'team', op: 'equals', value: 3 }] }, /INDEX tickets_/],
   ])('keeps to an index with %s, scanning no table', (_name, conditions, plan) => {

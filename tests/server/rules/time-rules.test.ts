@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intake } from '../../../server/intake/intake.js';
 import { RulesRunner, timeCandidatesQuery } from '../../../server/modules/rules/runner.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { createTestApp, testDriver, type TestApp } from '../../helpers/app.js';
 
 const MIN = 60_000;
 let t: TestApp;
@@ -109,7 +109,8 @@ describe('time rules', () => {
     expect(await labelsOf(quiet)).toEqual([]);
   });
 
-  it.each([['created_at', 'tickets_status_created'], ['last_activity_at', 'tickets_status_activity']] as const)(
+  // SQLite's query plans: PostgreSQL's planner chooses its own.
+  it.skipIf(testDriver() === 'postgres').each([['created_at', 'tickets_status_created'], ['last_activity_at', 'tickets_status_activity']] as const)(
     'looks tickets up by %s through an index, scanning no table',
     (column, index) => {
       const { sql, parameters } = timeCandidatesQuery(1, { column, minutes: 15 }, Date.now()).compile(t.ctx.db);

@@ -4,7 +4,7 @@ import type { ContactView } from '../../../server/modules/contacts/schemas.js';
 import type { MessageView, TicketView, TimelineEventView } from '../../../server/modules/tickets/schemas.js';
 import { wakeSnoozedTickets } from '../../../server/modules/tickets/snooze.js';
 import { timelineEventsQuery } from '../../../server/modules/tickets/timeline-events.js';
-import { createTestApp, type Session, type TestApp } from '../../helpers/app.js';
+import { createTestApp, testDriver, type Session, type TestApp } from '../../helpers/app.js';
 import { as, inboundTicket, makeLabel, makeTeam } from './fixtures.js';
 
 type Detail = { ticket: TicketView; messages: MessageView[]; events: TimelineEventView[]; contact: ContactView };
@@ -215,8 +215,9 @@ describe('GET /tickets/:id/events', () => {
 });
 
 describe('the events query', () => {
-  it('reads the ticket’s audit lines through the entity index and names by primary key, scanning nothing', () => {
-    const { sql, parameters } = timelineEventsQuery(1, { from: 0, afterMessageId: 1 }).compile(t.ctx.db);
+  // SQLite's query plan: PostgreSQL's planner chooses its own.
+  it.skipIf(testDriver() === 'postgres')('reads the ticket’s audit lines through the entity index and names by primary key, scanning nothing', () => {
+    const { sql, parameters } = timelineEventsQuery(t.ctx.db, 1, { from: 0, afterMessageId: 1 }).compile(t.ctx.db);
     const plan = t.ctx.database.sqlite
       .prepare(`EXPLAIN QUERY PLAN ${sql}`)
       .all(...(parameters as unknown[]))
