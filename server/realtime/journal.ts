@@ -1,7 +1,8 @@
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
 import { isPostgres } from '../db/dialect-sql.js';
 import type { KefuEvent } from './events.js';
+import type { RealtimeEventsTable } from './tables.js';
 
 /** Who may see a journaled event; null ticketId: everyone (not about one ticket). */
 export interface JournalScope {
@@ -57,6 +58,21 @@ const INSERT_EVENT_PG = INSERT_EVENT.replace('?, ?, ?, ?, ?, ?, ?, ?, ?, ?', '$1
 
 // A reconnect comes within minutes; older gaps are better served by reloading. Rows carry the
 // presented ticket (~2 KB), so the cap also bounds the table to ~100 MB.
+/** A realtime_events row as the journal hands it to a replay. */
+export function journalEntryOf(r: Selectable<RealtimeEventsTable>): JournalEntry {
+  return {
+    cursor: r.cursor,
+    type: r.type,
+    payload: r.payload,
+    scope: {
+      ticketId: r.ticket_id,
+      assigneeId: r.assignee_id,
+      teamId: r.team_id,
+      previous: r.has_previous ? { assigneeId: r.previous_assignee_id, teamId: r.previous_team_id } : null,
+    },
+  };
+}
+
 export const DEFAULT_JOURNAL_OPTIONS: JournalOptions = { maxAgeMs: 6 * 3600_000, maxRows: 50_000 };
 
 /**
@@ -172,17 +188,7 @@ export class EventJournal implements RealtimeJournal {
     const complete = cursor >= this.#cursor || (first !== undefined && first.cursor === cursor + 1);
     return {
       complete,
-      entries: rows.map((r) => ({
-        cursor: r.cursor,
-        type: r.type,
-        payload: r.payload,
-        scope: {
-          ticketId: r.ticket_id,
-          assigneeId: r.assignee_id,
-          teamId: r.team_id,
-          previous: r.has_previous ? { assigneeId: r.previous_assignee_id, teamId: r.previous_team_id } : null,
-        },
-      })),
+      entries: rows.map(journalEntryOf),
     };
   }
 

@@ -2,13 +2,11 @@ import { sql } from 'kysely';
 import type { PostgresDatabase } from '../db/postgres.js';
 import type { PostgresListener } from '../db/postgres-listener.js';
 import type { KefuEvent } from './events.js';
-import type { JournalEntry, JournalOptions, JournalScope, RealtimeJournal } from './journal.js';
+import { journalEntryOf, type JournalEntry, type JournalOptions, type JournalScope, type RealtimeJournal } from './journal.js';
 import { NOTIFY_PAYLOAD_LIMIT } from './postgres-relay.js';
-import type { RealtimeEventsTable } from './tables.js';
 
 const CHANNEL = 'kefu_journal';
 
-type Row = { [K in keyof RealtimeEventsTable]: K extends 'cursor' ? number : RealtimeEventsTable[K] };
 
 /** The notification: `{"c":cursor,"s":scope,"p":payload}`, without "p" when it would not fit. */
 interface Notice {
@@ -17,19 +15,6 @@ interface Notice {
   p?: string;
 }
 
-function entryOf(r: Row): JournalEntry {
-  return {
-    cursor: r.cursor,
-    type: r.type,
-    payload: r.payload,
-    scope: {
-      ticketId: r.ticket_id,
-      assigneeId: r.assignee_id,
-      teamId: r.team_id,
-      previous: r.has_previous ? { assigneeId: r.previous_assignee_id, teamId: r.previous_team_id } : null,
-    },
-  };
-}
 
 /**
  * The journal shared by several processes on one PostgreSQL database. Cursors come from the
@@ -150,7 +135,7 @@ export class PostgresJournal implements RealtimeJournal {
 
   async #read(cursor: number): Promise<JournalEntry | null> {
     const row = await this.database.db.selectFrom('realtime_events').selectAll().where('cursor', '=', cursor).executeTakeFirst();
-    return row ? entryOf(row) : null;
+    return row ? journalEntryOf(row) : null;
   }
 
   /** Notifications sent while LISTEN was down are gone: what they announced is read from the table. */
@@ -163,7 +148,7 @@ export class PostgresJournal implements RealtimeJournal {
         .orderBy('cursor')
         .limit(1000)
         .execute();
-      for (const row of rows) this.#push(entryOf(row));
+      for (const row of rows) this.#push(journalEntryOf(row));
       if (rows.length < 1000) return;
     }
   }
@@ -185,7 +170,7 @@ export class PostgresJournal implements RealtimeJournal {
     const last = rows.at(-1);
     if (last) this.#latest = Math.max(this.#latest, last.cursor);
     const complete = cursor >= this.#latest || (first !== undefined && first.cursor === cursor + 1);
-    return { complete, entries: rows.map(entryOf) };
+    return { complete, entries: rows.map(journalEntryOf) };
   }
 
   async prune(now = Date.now()): Promise<number> {
