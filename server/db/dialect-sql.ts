@@ -78,3 +78,8 @@ export function inJsonIntegers(db: AnyKysely, column: RawBuilder<unknown>, json:
     ? sql<boolean>`${column} in (select value::bigint from json_array_elements_text(${json}::json))`
     : sql<boolean>`${column} in (select value from json_each(${json}))`;
 }
+
+/** The larger of two values in one row: SQLite's two-argument max(), PostgreSQL's greatest(). */
+export function greatest(db: AnyKysely, a: RawBuilder<unknown>, b: unknown): RawBuilder<number> {
+  return isPostgres(db) ? sql<number>`greatest(${a}, ${b})` : sql<number>`max(${a}, ${b})`;
+}

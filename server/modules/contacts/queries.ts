@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { inJsonIntegers } from '../../db/dialect-sql.js';
 import { prepared } from '../../db/prepared.js';
 import type { ContactIdentitiesTable, ContactsTable } from './tables.js';
 
@@ -93,15 +94,15 @@ export async function addIdentities(
 
 // Opening a ticket presents its contact: one JSON parameter keeps each of these one prepared
 // statement whatever the number of contacts.
-const inIds = (column: string, ids: string) => sql<boolean>`${sql.ref(column)} in (select value from json_each(${ids}))`;
+const inIds = (db: DbOrTx, column: string, ids: string) => inJsonIntegers(db, sql.ref(column), ids);
 const identitiesOfList = prepared((db: DbOrTx, p: { ids: string }) =>
-  db.selectFrom('contact_identities').selectAll().where(inIds('contact_id', p.ids)).orderBy('id'),
+  db.selectFrom('contact_identities').selectAll().where(inIds(db, 'contact_id', p.ids)).orderBy('id'),
 );
 const ticketCountsOfList = prepared((db: DbOrTx, p: { ids: string }) =>
   db
     .selectFrom('tickets')
     .select(['contact_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where(inIds('tickets.contact_id', p.ids))
+    .where(inIds(db, 'tickets.contact_id', p.ids))
     .groupBy('contact_id'),
 );
 

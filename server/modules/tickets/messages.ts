@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { greatest } from '../../db/dialect-sql.js';
 import { prepared } from '../../db/prepared.js';
 import { linkAttachments } from '../attachments/queries.js';
 import { metricColumns, roleOf, type MessageRole } from './metrics.js';
@@ -41,12 +42,12 @@ interface Summary {
 }
 
 /** The ticket columns a new message changes: its count, last message and last activity. */
-const summaryColumns = (s: Summary) => ({
+const summaryColumns = (db: DbOrTx, s: Summary) => ({
   message_count: sql<number>`message_count + 1`,
   last_message_preview: s.preview,
   last_message_kind: s.kind,
   last_message_at: s.at,
-  last_activity_at: sql<number>`max(last_activity_at, ${s.at})`,
+  last_activity_at: greatest(db, sql`last_activity_at`, s.at),
   updated_at: s.updatedAt,
 });
 
@@ -57,7 +58,7 @@ const bumpFor = (role: MessageRole) =>
   prepared((db: DbOrTx, p: Bump) =>
     db
       .updateTable('tickets')
-      .set({ ...summaryColumns(p), ...metricColumns(role, p) })
+      .set({ ...summaryColumns(db, p), ...metricColumns(role, p) })
       .where('id', '=', p.id),
   );
 const bumpSummary: Record<MessageRole, ReturnType<typeof bumpFor>> = {
@@ -114,7 +115,7 @@ export async function appendMessage(
     // The same update plus changes whose columns vary from call to call: built each time.
     await db
       .updateTable('tickets')
-      .set({ ...ticketChanges, ...summaryColumns(summary), ...metricColumns(role, summary) })
+      .set({ ...ticketChanges, ...summaryColumns(db, summary), ...metricColumns(role, summary) })
       .where('id', '=', ticket.id)
       .execute();
   }

@@ -1,5 +1,6 @@
 import { sql, type Compilable, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { inJsonIntegers } from '../../db/dialect-sql.js';
 import { prepared, type PreparedQuery } from '../../db/prepared.js';
 import type { MessageKind, MessagesTable, TicketsTable } from './tables.js';
 
@@ -238,7 +239,7 @@ const readTimes = prepared((db: DbOrTx, p: { agentId: number; ids: string }) =>
     .selectFrom('ticket_reads')
     .select(['ticket_id', 'read_at'])
     .where('agent_id', '=', p.agentId)
-    .where((eb) => sql<boolean>`${eb.ref('ticket_id')} in (select value from json_each(${p.ids}))`),
+    .where(inJsonIntegers(db, sql`ticket_id`, p.ids)),
 );
 
 export async function readTimesOf(db: DbOrTx, agentId: number, ticketIds: number[]): Promise<Map<number, number>> {
