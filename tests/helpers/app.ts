@@ -69,7 +69,8 @@ async function testDatabaseConfig(): Promise<Record<string, unknown> | null> {
  */
 export async function createTestApp(overrides: Record<string, unknown> = {}): Promise<TestApp> {
   const dataDir = tempDir();
-  const database = await testDatabaseConfig();
+  // A test that names its database (one comparing the drivers) keeps it whatever the run's driver.
+  const database = 'database' in overrides ? null : await testDatabaseConfig();
   const config = configFromObject({ ...overrides, ...(database ? { database } : {}), data_dir: dataDir, log: { level: 'silent' } });
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
   const app = await buildApp(ctx, { webRoot: null });
