@@ -83,3 +83,10 @@ export function inJsonIntegers(db: AnyKysely, column: RawBuilder<unknown>, json:
 export function greatest(db: AnyKysely, a: RawBuilder<unknown>, b: unknown): RawBuilder<number> {
   return isPostgres(db) ? sql<number>`greatest(${a}, ${b})` : sql<number>`max(${a}, ${b})`;
 }
+
+/** The group's values joined by `separator` (a literal), or null when the group is empty. */
+export function stringAgg(db: AnyKysely, value: RawBuilder<unknown>, separator: string): RawBuilder<string | null> {
+  return isPostgres(db)
+    ? sql<string | null>`string_agg(${value}, ${sql.lit(separator)})`
+    : sql<string | null>`group_concat(${value}, ${sql.raw(separator === '\n' ? 'char(10)' : `'${separator.replace(/'/g, "''")}'`)})`;
+}

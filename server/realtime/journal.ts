@@ -31,6 +31,8 @@ const FLUSH_DELAY_MS = 20;
 const INSERT_EVENT = `insert into realtime_events
   (cursor, type, ticket_id, assignee_id, team_id, previous_assignee_id, previous_team_id, has_previous, payload, created_at)
   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+/** The same with PostgreSQL's numbered placeholders. */
+const INSERT_EVENT_PG = INSERT_EVENT.replace(/\?/g, ((n) => () => `$${++n}`)(0));
 
 // A reconnect comes within minutes; older gaps are better served by reloading. Rows carry the
 // presented ticket (~2 KB), so the cap also bounds the table to ~100 MB.
@@ -101,7 +103,7 @@ export class EventJournal {
         // Already compiled: building the insert with the query builder cost more than running it,
         // three times per intake (its events).
         await tx.executeQuery(
-          CompiledQuery.raw(INSERT_EVENT, [
+          CompiledQuery.raw(isPostgres(tx) ? INSERT_EVENT_PG : INSERT_EVENT, [
             e.cursor,
             e.type,
             e.scope.ticketId,

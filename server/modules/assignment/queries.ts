@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { stringAgg } from '../../db/dialect-sql.js';
 import type { DbOrTx } from '../../db/database.js';
 import type { PresenceRegistry } from '../../realtime/presence.js';
 import { parseIdArray } from '../tickets/json.js';
@@ -83,7 +84,7 @@ interface FactsRow {
 export async function ticketFacts(db: DbOrTx, ticketId: number): Promise<TicketFacts | null> {
   const { rows } = await sql<FactsRow>`select t.id, t.status, t.assignee_id, t.team_id, t.channel_kind, t.contact_id, t.created_at, t.merged_into_id, t.bot_active,
       c.language, at.waiting_since, at.passed_over,
-      (select group_concat(l.name, char(10)) from ticket_labels tl join labels l on l.id = tl.label_id where tl.ticket_id = t.id) as labels
+      (select ${stringAgg(db, sql`l.name`, '\n')} from ticket_labels tl join labels l on l.id = tl.label_id where tl.ticket_id = t.id) as labels
     from tickets t join contacts c on c.id = t.contact_id left join assignment_tickets at on at.ticket_id = t.id
     where t.id = ${ticketId}`.execute(db);
   const row = rows[0];

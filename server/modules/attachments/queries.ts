@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { inJsonIntegers } from '../../db/dialect-sql.js';
 import { prepared } from '../../db/prepared.js';
 import type { AttachmentsTable } from './tables.js';
 
@@ -29,7 +30,7 @@ const attachmentsOfMessageList = prepared((db: DbOrTx, p: { ids: string }) =>
     .innerJoin('attachments', 'attachments.id', 'message_attachments.attachment_id')
     .selectAll('attachments')
     .select('message_attachments.message_id')
-    .where((eb) => sql<boolean>`${eb.ref('message_attachments.message_id')} in (select value from json_each(${p.ids}))`)
+    .where(inJsonIntegers(db, sql`message_attachments.message_id`, p.ids))
     .orderBy('attachments.id'),
 );
 
