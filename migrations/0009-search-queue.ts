@@ -29,17 +29,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         row_id bigint not null
       )`,
       // What SQLite keeps in search.sqlite's FTS5 tables: the same words, CJK bigrams and
-      // single CJK characters (server/search/tokenize.ts), as arrays a GIN index looks up, so
-      // a two-character word like 退款 is found through the index, not a scan.
+      // single CJK characters (server/search/tokenize.ts), as a tsvector with positions that a
+      // GIN index looks up (server/search/postgres-terms.ts), so a prefix, a two-character word
+      // like 退款 or a phrase of bigrams is found through the index, not a scan.
       sql`create table search_documents (
         kind text not null check (kind in ('messages', 'tickets', 'contacts')),
         row_id bigint not null,
-        words text[] not null,
-        chars text[] not null,
+        terms tsvector not null,
         primary key (kind, row_id)
       )`,
-      sql`create index search_documents_words on search_documents using gin (words)`,
-      sql`create index search_documents_chars on search_documents using gin (chars)`,
+      sql`create index search_documents_terms on search_documents using gin (terms)`,
     ],
   });
 

@@ -89,19 +89,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     sqlite: sql`create virtual table kb_fts using fts5(
     title, questions, body, chars, meta, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
   )`,
-    // The same shaped terms per field, as arrays behind GIN indexes; row_id is what kb_fts's rowid is.
+    // The same shaped terms in one tsvector, the fields weighted (title A, questions B, body D)
+    // as bm25 weighs kb_fts's columns; row_id is what kb_fts's rowid is. Locale, status and
+    // category are read from kb_articles itself.
     postgres: [
       sql`create table kb_search_documents (
         row_id bigint primary key,
-        title text[] not null,
-        questions text[] not null,
-        body text[] not null,
-        chars text[] not null,
-        meta text[] not null
+        terms tsvector not null
       )`,
-      ...['title', 'questions', 'body', 'chars', 'meta'].map((field) =>
-        sql.raw(`create index kb_search_documents_${field} on kb_search_documents using gin (${field})`),
-      ),
+      sql`create index kb_search_documents_terms on kb_search_documents using gin (terms)`,
     ],
   });
 }

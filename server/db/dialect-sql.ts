@@ -127,3 +127,15 @@ export async function lockRows(db: AnyKysely, table: string, ids: readonly numbe
 export function containsText(db: AnyKysely, text: Expression<unknown>, part: unknown): RawBuilder<boolean> {
   return isPostgres(db) ? sql<boolean>`strpos(${text}, ${part}) > 0` : sql<boolean>`instr(${text}, ${part}) > 0`;
 }
+
+/** A top-level key of a JSON object held as text, as text (null when absent). */
+export function jsonTextField(db: AnyKysely, column: RawBuilder<unknown>, key: string): RawBuilder<string | null> {
+  return isPostgres(db) ? sql<string | null>`(${column}::jsonb ->> ${sql.lit(key)})` : sql<string | null>`json_extract(${column}, ${sql.lit(`$.${key}`)})`;
+}
+
+/** A JSON object held as text with a top-level key set to a string. */
+export function jsonSetText(db: AnyKysely, column: RawBuilder<unknown>, key: string, value: unknown): RawBuilder<string> {
+  return isPostgres(db)
+    ? sql<string>`jsonb_set(${column}::jsonb, ${sql.lit(`{${key}}`)}, to_jsonb(${value}::text))::text`
+    : sql<string>`json_set(${column}, ${sql.lit(`$.${key}`)}, ${value})`;
+}

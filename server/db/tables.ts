@@ -13,7 +13,7 @@ import type { TeamTables } from '../modules/teams/tables.js';
 import type { TicketTables } from '../modules/tickets/tables.js';
 import type { OutboxTables } from '../outbox/tables.js';
 import type { RealtimeTables } from '../realtime/tables.js';
-import type { SearchTables } from '../search/tables.js';
+import type { PostgresSearchTables, SearchTables } from '../search/tables.js';
 import type { SlaTables } from '../modules/sla/tables.js';
 import type { IdempotencyTables } from '../http/idempotency-tables.js';
 import type { RateLimitTables } from '../http/rate-limit-tables.js';
@@ -44,6 +44,7 @@ export interface Tables
     AuditTables,
     OutboxTables,
     SearchTables,
+    PostgresSearchTables,
     RealtimeTables,
     WidgetTables,
     EmailTables,

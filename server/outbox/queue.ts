@@ -71,14 +71,18 @@ export async function claimDue(db: DbOrTx, kinds: string[], at: number, leaseUnt
       ]),
     )
     .orderBy('next_attempt_at')
+    // Ties in the order written: PostgreSQL, unlike SQLite's index walk, gives them in any order.
+    .orderBy('id')
     .limit(limit);
   const claimable = isPostgres(db) ? due.forUpdate().skipLocked() : due;
-  return db
+  const claimed = await db
     .updateTable('outbox')
     .set((eb) => ({ status: 'sending', locked_until: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: at }))
     .where('id', 'in', claimable)
     .returningAll()
     .execute();
+  // RETURNING keeps no order on PostgreSQL: replies to one customer must still go out in the order written.
+  return claimed.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id);
 }
 
 export async function nextDueAt(db: DbOrTx, kinds: string[]): Promise<number | null> {

@@ -1,7 +1,10 @@
 import type { RebuildCounts } from './search-index.js';
+import type { TicketTextQueries } from './text-queries.js';
 
 /** What the rest of the server needs from the search index, on either driver. */
 export interface FullTextIndex {
+  /** The search endpoints' lookups in this index. */
+  readonly queries: TicketTextQueries;
   /** Starts keeping the index up to date in the background; resolves whether that runs. */
   start(): Promise<boolean>;
   /** Resolves once everything committed before the call is searchable, or after maxWaitMs. */

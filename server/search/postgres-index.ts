@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db, DbOrTx } from '../db/database.js';
-import { requiredTerms, searchTerms } from './postgres-terms.js';
+import { queryText, searchVector } from './postgres-terms.js';
 import { contactSearchText, parseQuery } from './tokenize.js';
 import { FILTER_WINDOW } from './queries.js';
 
@@ -39,37 +39,36 @@ export async function indexPostgresQueue(db: Db, limit = 500): Promise<number> {
       const gone = ids.filter((id) => !texts.has(id));
       if (gone.length > 0) await sql`delete from search_documents where kind = ${kind} and row_id = any(${gone}::bigint[])`.execute(tx);
       for (const [id, text] of texts) {
-        const terms = searchTerms(text);
-        await sql`insert into search_documents (kind, row_id, words, chars) values (${kind}, ${id}, ${terms.words}, ${terms.chars})
-          on conflict (kind, row_id) do update set words = excluded.words, chars = excluded.chars`.execute(tx);
+        await sql`insert into search_documents (kind, row_id, terms) values (${kind}, ${id}, ${searchVector(text)}::tsvector)
+          on conflict (kind, row_id) do update set terms = excluded.terms`.execute(tx);
       }
     }
     return taken.rows.length;
   });
 }
 
-/** Documents of `kind` holding every term of q, as a condition on search_documents. */
-function documentsMatching(q: string): RawBuilder<SqlBool> | null {
-  const terms = parseQuery(q);
-  if (terms.length === 0) return null;
-  return sql.join(
-    terms.map((term) => {
-      const need = requiredTerms(term);
-      return sql<SqlBool>`${sql.ref(`search_documents.${need.column}`)} @> ${need.terms}::text[]`;
-    }),
-    sql` and `,
-  ) as RawBuilder<SqlBool>;
+/** Rows of search_documents holding every term of q; null when q has nothing searchable. */
+function documentsMatching(kind: Kind, q: string): RawBuilder<unknown> | null {
+  const query = queryText(parseQuery(q));
+  if (query === null) return null;
+  return sql`select row_id from search_documents where kind = ${kind} and terms @@ ${query}::tsquery`;
 }
 
 /**
- * PostgreSQL's ticketSearchCondition (server/search/queries.ts): tickets whose number or subject
- * matches q, or that hold one of the newest FILTER_WINDOW matching messages. Null when q has
- * nothing searchable.
+ * PostgreSQL's ticket list condition (server/search/sqlite-text-queries.ts ticketCondition):
+ * tickets whose number or subject matches q, or that hold one of the newest FILTER_WINDOW
+ * matching messages. Null when q has nothing searchable.
  */
 export function postgresTicketSearchCondition(q: string): RawBuilder<SqlBool> | null {
-  const match = documentsMatching(q);
-  if (match === null) return null;
-  return sql<SqlBool>`(tickets.id in (select row_id from search_documents where kind = 'tickets' and ${match})
-    or tickets.id in (select ticket_id from messages where id in
-      (select row_id from search_documents where kind = 'messages' and ${match} order by row_id desc limit ${FILTER_WINDOW})))`;
+  const tickets = documentsMatching('tickets', q);
+  const messages = documentsMatching('messages', q);
+  if (tickets === null || messages === null) return null;
+  return sql<SqlBool>`(tickets.id in (${tickets})
+    or tickets.id in (select ticket_id from messages where id in (${messages} order by row_id desc limit ${FILTER_WINDOW})))`;
+}
+
+/** The same for `contacts.id` (GET /contacts?q=). */
+export function postgresContactSearchCondition(q: string): RawBuilder<SqlBool> | null {
+  const contacts = documentsMatching('contacts', q);
+  return contacts === null ? null : sql<SqlBool>`contacts.id in (${contacts})`;
 }

@@ -4,6 +4,7 @@ import type { PostgresDatabase } from '../db/postgres.js';
 import type { FullTextIndex } from './full-text-index.js';
 import { zeroCounts } from './index-file.js';
 import { indexPostgresQueue } from './postgres-index.js';
+import { postgresTicketQueries } from './postgres-text-queries.js';
 import type { RebuildCounts } from './search-index.js';
 
 const BATCH = 500;
@@ -16,6 +17,7 @@ const IDLE_POLL_MS = 250;
  * before it.
  */
 export class PostgresSearchIndex implements FullTextIndex {
+  readonly queries = postgresTicketQueries;
   readonly #database: PostgresDatabase;
   readonly #logger: Logger;
   #running: Promise<void> | null = null;

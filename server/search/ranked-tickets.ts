@@ -4,8 +4,7 @@ import type { TicketView } from '../modules/tickets/schemas.js';
 import type { SearchPosition } from './cursor.js';
 import { qualityOf, rankScore } from './rank.js';
 import { matchingMessagesOf, rankFieldsOf, ticketSegment, ticketsByIds, type Candidate, type TicketMessageMatch } from './ticket-hits.js';
-import type { TicketAccess } from '../modules/tickets/policy.js';
-import type { SearchFilters } from './filters.js';
+import type { TicketTextQueries, WindowScope } from './text-queries.js';
 import { RANK_WINDOW } from './queries.js';
 import { termPattern } from './snippet.js';
 import type { QueryTerm } from './tokenize.js';
@@ -23,13 +22,9 @@ export interface RankedPage {
   next: SearchPosition | null;
 }
 
-interface Scope {
-  terms: readonly QueryTerm[];
-  match: string;
+interface Scope extends WindowScope {
+  queries: TicketTextQueries;
   matches: (text: string) => boolean;
-  access: TicketAccess;
-  filters: SearchFilters;
-  viewerId: number;
 }
 
 const bestScore = (c: Candidate): number => Math.min(c.messageScore ?? 0, c.subjectScore ?? 0);

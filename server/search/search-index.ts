@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { startWorker, workerScript, type WorkerScript } from '../worker-thread.js';
 import { INDEXED_KINDS, openIndexFile, searchIndexFile, zeroCounts, type IndexedKind } from './index-file.js';
 import { Indexer, rowsIn } from './indexer.js';
+import { sqliteTicketQueries } from './sqlite-text-queries.js';
 
 export interface IndexThreadData {
   databaseFile: string;
@@ -54,6 +55,7 @@ interface Pending {
  */
 export class SearchIndex {
   readonly file: string;
+  readonly queries = sqliteTicketQueries;
   readonly #database: Database;
   readonly #logger: Logger;
   readonly #maxWaitMs: number;

@@ -4,11 +4,11 @@ import { ticketAccess, type Viewer } from '../modules/tickets/policy.js';
 import type { DbOrTx } from '../db/database.js';
 import { decodeSearchCursor, encodeSearchCursor } from './cursor.js';
 import type { SearchFilters } from './filters.js';
-import { searchContacts, ticketIdsMatching } from './queries.js';
+import { ticketIdsMatching } from './queries.js';
 import { rankTickets } from './ranked-tickets.js';
 import type { SearchResult } from './schemas.js';
 import { snippet, textMatcher } from './snippet.js';
-import { matchExpression, parseQuery } from './tokenize.js';
+import { parseQuery } from './tokenize.js';
 
 /** Two lines of a results row. */
 const HIT_SNIPPET = 100;
@@ -28,15 +28,14 @@ export interface SearchRequest {
  */
 export async function searchAll(ctx: AppContext, viewer: Viewer, req: SearchRequest): Promise<SearchResult> {
   const terms = parseQuery(req.q);
-  const match = matchExpression(terms);
   const position = decodeSearchCursor(req.cursor);
-  if (match === null) return { tickets: [], messages: [], contacts: [], hits: [], nextCursor: null };
+  if (terms.length === 0) return { tickets: [], messages: [], contacts: [], hits: [], nextCursor: null };
   await ctx.search.caughtUp();
   const access = await ticketAccess(ctx, viewer);
 
-  const page = await rankTickets(ctx.db, { terms, match, matches: textMatcher(terms), access, filters: req.filters, viewerId: viewer.id }, position, req.limit);
+  const page = await rankTickets(ctx.db, { terms, queries: ctx.search.queries, matches: textMatcher(terms), access, filters: req.filters, viewerId: viewer.id }, position, req.limit);
   // Contacts belong to the first page only: the view pages through tickets.
-  const contactRows = position ? [] : await searchContacts(ctx.db, match, req.limit);
+  const contactRows = position ? [] : await ctx.search.queries.contacts(ctx.db, terms, req.limit);
   const contacts = await presentContacts(ctx.db, contactRows);
 
   const hits = page.hits.map((hit) => ({
@@ -74,5 +73,5 @@ export async function searchAll(ctx: AppContext, viewer: Viewer, req: SearchRequ
 /** Ids of the tickets matching q (the ticket list's filter), once the index holds every earlier write. */
 export async function matchingTicketIds(ctx: AppContext, db: DbOrTx, q: string): Promise<number[]> {
   await ctx.search.caughtUp();
-  return ticketIdsMatching(db, q);
+  return ticketIdsMatching(ctx.search.queries, db, q);
 }

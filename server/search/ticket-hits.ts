@@ -1,8 +1,7 @@
-import { sql, type SqlBool } from 'kysely';
 import type { DbOrTx } from '../db/database.js';
-import { inScope, type TicketAccess } from '../modules/tickets/policy.js';
 import type { TicketRow } from '../modules/tickets/queries.js';
-import { filterCondition, type SearchFilters } from './filters.js';
+import { filterCondition } from './filters.js';
+import type { TicketTextQueries, WindowScope } from './text-queries.js';
 
 /**
  * Finding the tickets a search is about. A common word matches a large part of the index, so
@@ -36,13 +35,10 @@ export interface Segment {
   next: SegmentBounds | null;
 }
 
-interface Scope {
-  match: string;
+interface Scope extends WindowScope {
+  queries: TicketTextQueries;
   /** The same query as `match`, tested on text in hand (server/search/snippet.ts textMatcher). */
   matches: (text: string) => boolean;
-  access: TicketAccess;
-  filters: SearchFilters;
-  viewerId: number;
 }
 
 const ACTIVE = ['open', 'pending'] as const;
@@ -55,36 +51,6 @@ function add(into: Map<number, Candidate>, ticketId: number, score: number | nul
   const prev = c[key];
   if (score !== null) c[key] = prev === null ? score : Math.min(prev, score);
   into.set(ticketId, c);
-}
-
-async function messageWindow(db: DbOrTx, s: Scope, below: number | null, window: number) {
-  // A rowid bound slows the newest-first walk; the first segment has none.
-  return db
-    .selectFrom('search.search_messages')
-    .innerJoin('messages', 'messages.id', 'search.search_messages.rowid')
-    .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
-    .select(['messages.id as rowid', 'messages.ticket_id as ticket_id', sql<number>`bm25(search_messages)`.as('score')])
-    .where(sql<SqlBool>`search_messages match ${s.match}`)
-    .$if(below !== null, (qb) => qb.where('search.search_messages.rowid', '<', below!))
-    .where((eb) => inScope(eb, s.access))
-    .where((eb) => filterCondition(eb, s.filters, s.viewerId))
-    .orderBy('search.search_messages.rowid', 'desc')
-    .limit(window)
-    .execute();
-}
-
-async function subjectWindow(db: DbOrTx, s: Scope, below: number | null, window: number) {
-  return db
-    .selectFrom('search.search_tickets')
-    .innerJoin('tickets', 'tickets.id', 'search.search_tickets.rowid')
-    .select(['tickets.id as ticket_id', sql<number>`bm25(search_tickets)`.as('score')])
-    .where(sql<SqlBool>`search_tickets match ${s.match}`)
-    .$if(below !== null, (qb) => qb.where('search.search_tickets.rowid', '<', below!))
-    .where((eb) => inScope(eb, s.access))
-    .where((eb) => filterCondition(eb, s.filters, s.viewerId))
-    .orderBy('search.search_tickets.rowid', 'desc')
-    .limit(window)
-    .execute();
 }
 
 /**
@@ -125,27 +91,7 @@ async function messagesOf(db: DbOrTx, ticketIds: number[]): Promise<TicketMessag
 
 /** Tickets an earlier segment held: any match at or above its bounds (a superset is harmless). */
 async function earlier(db: DbOrTx, s: Scope, bounds: SegmentBounds): Promise<Set<number>> {
-  const seen = new Set<number>();
-  if (bounds.messagesBelow !== null) {
-    const rows = await db
-      .selectFrom('search.search_messages')
-      .innerJoin('messages', 'messages.id', 'search.search_messages.rowid')
-      .select('messages.ticket_id')
-      .distinct()
-      .where(sql<SqlBool>`search_messages match ${s.match}`)
-      .where('search.search_messages.rowid', '>=', bounds.messagesBelow)
-      .execute();
-    for (const r of rows) seen.add(r.ticket_id);
-  }
-  if (bounds.ticketsBelow !== null) {
-    const rows = await db
-      .selectFrom('search.search_tickets')
-      .select('search.search_tickets.rowid as id')
-      .where(sql<SqlBool>`search_tickets match ${s.match}`)
-      .where('search.search_tickets.rowid', '>=', bounds.ticketsBelow)
-      .execute();
-    for (const r of rows) seen.add(r.id);
-  }
+  const seen = await s.queries.ticketsMatchedFrom(db, s.terms, bounds.messagesBelow, bounds.ticketsBelow);
   for (const r of await workingTickets(db, s).execute()) seen.add(r.id);
   return seen;
 }
@@ -154,8 +100,8 @@ export async function ticketSegment(db: DbOrTx, s: Scope, bounds: SegmentBounds,
   const first = bounds.messagesBelow === null && bounds.ticketsBelow === null;
   const candidates = new Map<number, Candidate>();
   // 0 marks a kind with nothing left below it.
-  const messages = bounds.messagesBelow !== 0 ? await messageWindow(db, s, bounds.messagesBelow, window) : [];
-  const subjects = bounds.ticketsBelow !== 0 ? await subjectWindow(db, s, bounds.ticketsBelow, window) : [];
+  const messages = bounds.messagesBelow !== 0 ? await s.queries.messageWindow(db, s, bounds.messagesBelow, window) : [];
+  const subjects = bounds.ticketsBelow !== 0 ? await s.queries.subjectWindow(db, s, bounds.ticketsBelow, window) : [];
   for (const r of messages) add(candidates, r.ticket_id, r.score, 'message');
   for (const r of subjects) add(candidates, r.ticket_id, r.score, 'subject');
   if (first) await mine(db, s, candidates);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
+import { jsonSetText, jsonTextField } from '../../db/dialect-sql.js';
 import type { Alongside } from '../../intake/intake.js';
 import { BadRequest } from '../../http/errors.js';
 import type { InboundMessage } from '../../intake/types.js';
@@ -85,9 +86,9 @@ const keepUsername =
     if (!username || !stored.created) return;
     await tx
       .updateTable('contacts')
-      .set({ attributes: sql<string>`json_set(attributes, '$.telegram_username', ${username})` })
+      .set({ attributes: jsonSetText(tx, sql`attributes`, 'telegram_username', username) })
       .where('id', '=', stored.contactId)
-      .where(sql<boolean>`coalesce(json_extract(attributes, '$.telegram_username'), '') != ${username}`)
+      .where(sql<boolean>`coalesce(${jsonTextField(tx, sql`attributes`, 'telegram_username')}, '') != ${username}`)
       .execute();
   };
 

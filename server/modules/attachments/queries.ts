@@ -1,6 +1,6 @@
-import { inJsonIntegers } from '../../db/dialect-sql.js';
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { inJsonIntegers } from '../../db/dialect-sql.js';
 import { prepared } from '../../db/prepared.js';
 import type { AttachmentsTable } from './tables.js';
 

@@ -6,7 +6,6 @@ import type { Tables } from '../../db/tables.js';
 import { BadRequest, Conflict, NotFound } from '../../http/errors.js';
 import { checkFreeForm } from '../../http/free-form.js';
 import type { IdentityKind } from '../../intake/types.js';
-import { contactSearchCondition } from '../../search/queries.js';
 import { recordAudit, diffFields } from '../audit/service.js';
 import { decodeCursor, encodeCursor } from '../tickets/cursor.js';
 import { parseJsonObject } from '../tickets/json.js';
@@ -76,7 +75,7 @@ export async function listContacts(
   const q = opts.q?.trim();
   if (q) {
     await ctx.search.caughtUp();
-    const fts = contactSearchCondition(q);
+    const fts = ctx.search.queries.contactCondition(q);
     const exact = normalizeIdentity('email', q).value;
     const digits = /^[\d\s()+.-]+$/.test(q) ? q.replace(/\D/g, '') : '';
     query = query.where((eb) =>

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { isPostgres } from '../../db/dialect-sql.js';
+import { postgresKbIndex } from './postgres-fts.js';
 import { bigrams, parseQuery, searchColumns, type QueryTerm } from '../../search/tokenize.js';
 import type { KbLocale, KbStatus } from './tables.js';
 
@@ -19,19 +21,46 @@ const localeToken = (locale: KbLocale) => `l${locale.replace('-', '').toLowerCas
 const statusToken = (status: KbStatus) => `s${status}`;
 const categoryToken = (id: number) => `c${id}`;
 
-/** Rewrites the article's row in kb_fts; call inside the transaction that wrote the article. */
+/** Rewrites the article's row in the index; call inside the transaction that wrote the article. */
 export async function indexArticle(db: DbOrTx, article: IndexedArticle): Promise<void> {
+  await kbIndexFor(db).index(db, article);
+}
+
+export async function unindexArticle(db: DbOrTx, id: number): Promise<void> {
+  await kbIndexFor(db).unindex(db, id);
+}
+
+export interface KbHit {
+  id: number;
+  /** Lower is better, as bm25's. */
+  rank: number;
+}
+
+/**
+ * The knowledge base's full-text index, one per driver: kb_fts (FTS5) on SQLite,
+ * kb_search_documents (a weighted tsvector behind GIN, kb/postgres-fts.ts) on PostgreSQL.
+ */
+export interface KbIndex {
+  index(db: DbOrTx, article: IndexedArticle): Promise<void>;
+  unindex(db: DbOrTx, id: number): Promise<void>;
+  /** The best `limit` articles matching q within the filters, best first. */
+  search(db: DbOrTx, q: string, filters: MatchFilters, limit: number): Promise<KbHit[]>;
+}
+
+export const kbIndexFor = (db: DbOrTx): KbIndex => (isPostgres(db) ? postgresKbIndex : sqliteKbIndex);
+
+async function indexInFts(db: DbOrTx, article: IndexedArticle): Promise<void> {
   const title = searchColumns(article.title);
   const questions = searchColumns(article.questions.join('\n'));
   const body = searchColumns(article.text);
   const chars = [title.chars, questions.chars, body.chars].filter((c) => c !== '').join(' ');
   const meta = [localeToken(article.locale), statusToken(article.status), article.categoryId !== null ? categoryToken(article.categoryId) : 'cnone'].join(' ');
-  await unindexArticle(db, article.id);
+  await unindexInFts(db, article.id);
   await sql`insert into kb_fts (rowid, title, questions, body, chars, meta)
     values (${article.id}, ${title.words}, ${questions.words}, ${body.words}, ${chars}, ${meta})`.execute(db);
 }
 
-export async function unindexArticle(db: DbOrTx, id: number): Promise<void> {
+async function unindexInFts(db: DbOrTx, id: number): Promise<void> {
   await sql`delete from kb_fts where rowid = ${id}`.execute(db);
 }
 
@@ -90,3 +119,15 @@ function anyTerms(terms: readonly QueryTerm[]): string[] {
  * what the article answers than one somewhere in its body; the filter tokens say nothing.
  */
 export const RANK = sql<number>`bm25(kb_fts, 10.0, 8.0, 1.0, 1.0, 0.0)`;
+
+const sqliteKbIndex: KbIndex = {
+  index: indexInFts,
+  unindex: unindexInFts,
+  async search(db, q, filters, limit) {
+    const match = kbMatchExpression(q, filters);
+    if (match === null) return [];
+    // Filtered, ranked and cut inside FTS5.
+    const hits = await sql<KbHit>`select rowid as id, ${RANK} as rank from kb_fts where kb_fts match ${match} order by rank limit ${limit}`.execute(db);
+    return hits.rows;
+  },
+};

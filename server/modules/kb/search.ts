@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/database.js';
-import { kbMatchExpression, RANK } from './fts.js';
+import { kbIndexFor } from './fts.js';
 import { presentArticleSummary, SUMMARY_COLUMNS } from './presenter.js';
 import type { ArticleSummary, SearchHit } from './schemas.js';
 import type { KbLocale, KbStatus } from './tables.js';
@@ -37,24 +36,22 @@ export async function searchArticles(
   options: { status?: KbStatus | null; categoryId?: number; db?: DbOrTx; mode?: 'all' | 'any' } = {},
 ): Promise<SearchHit[]> {
   const status = options.status === undefined ? 'published' : options.status;
-  const match = kbMatchExpression(query, {
+  const db = options.db ?? ctx.db;
+  // Filtered, ranked and cut inside the index; only the hits shown are read from kb_articles.
+  const hits = await kbIndexFor(db).search(db, query, {
     locale,
     status,
     mode: options.mode ?? 'all',
     ...(options.categoryId !== undefined ? { categoryId: options.categoryId } : {}),
-  });
-  if (match === null) return [];
-  const db = options.db ?? ctx.db;
-  // Filtered, ranked and cut inside FTS5; only the hits shown are read from kb_articles.
-  const hits = await sql<{ id: number; rank: number }>`select rowid as id, ${RANK} as rank from kb_fts where kb_fts match ${match} order by rank limit ${limit}`.execute(db);
-  if (hits.rows.length === 0) return [];
+  }, limit);
+  if (hits.length === 0) return [];
   const rows = await db
     .selectFrom('kb_articles')
     .select([...SUMMARY_COLUMNS, 'body_text'])
-    .where('id', 'in', hits.rows.map((h) => h.id))
+    .where('id', 'in', hits.map((h) => h.id))
     .execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return hits.rows.flatMap((hit) => {
+  return hits.flatMap((hit) => {
     const row = byId.get(hit.id);
     return row ? [{ ...presentArticleSummary(row), snippet: snippetOf(row.body_text, query), score: -hit.rank }] : [];
   });

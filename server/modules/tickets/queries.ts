@@ -1,6 +1,6 @@
-import { inJsonIntegers } from '../../db/dialect-sql.js';
 import { sql, type Compilable, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { inJsonIntegers } from '../../db/dialect-sql.js';
 import { prepared, type PreparedQuery } from '../../db/prepared.js';
 import type { MessageKind, MessagesTable, TicketsTable } from './tables.js';
 

@@ -6,7 +6,7 @@ import { openDatabase } from '../../../server/db/database.js';
 import { migrateToLatest } from '../../../server/db/migrate.js';
 import { connectPostgres } from '../../../server/db/postgres-startup.js';
 import { migrations } from '../../../migrations/index.js';
-import { requiredTerms, searchTerms } from '../../../server/search/postgres-terms.js';
+import { queryText, searchVector } from '../../../server/search/postgres-terms.js';
 import { parseQuery } from '../../../server/search/tokenize.js';
 import { tempDir } from '../../helpers/app.js';
 import { postgresUnavailable, usePostgres } from '../../helpers/postgres.js';
@@ -105,23 +105,18 @@ describe.skipIf(postgresUnavailable() !== null)('the PostgreSQL schema at work',
     }
   });
 
-  it('finds a two-character Chinese word through the GIN index of search terms', async () => {
+  it('finds a two-character Chinese word, a prefix and a phrase through the GIN index of search terms', async () => {
     const database = await connectPostgres({ url: await postgres.freshDatabase(), poolSize: 1 });
     try {
       await migrateToLatest(database, '');
-      const docs = ['我想申请退款', 'Café refund please', '物流查询'];
+      const docs = ['我想申请退款', 'Café refunded please', '物流查询', '退一步海阔天空 款式'];
       for (const [i, text] of docs.entries()) {
-        const t = searchTerms(text);
-        await sql`insert into search_documents (kind, row_id, words, chars) values ('messages', ${i + 1}, ${t.words}, ${t.chars})`.execute(database.db);
+        await sql`insert into search_documents (kind, row_id, terms) values ('messages', ${i + 1}, ${searchVector(text)}::tsvector)`.execute(database.db);
       }
       const find = async (q: string) => {
-        const conditions = parseQuery(q).map((term) => {
-          const need = requiredTerms(term);
-          return sql`${sql.ref(need.column)} @> ${need.terms}::text[]`;
-        });
-        const where = sql.join(conditions, sql` and `);
+        const where = sql`terms @@ ${queryText(parseQuery(q))}::tsquery`;
         return database.transaction(async (tx) => {
-          // Three rows would be scanned anyway; this shows the index answers when the table is large.
+          // Four rows would be scanned anyway; this shows the index answers when the table is large.
           await sql`set local enable_seqscan = off`.execute(tx);
           const plan = await sql<{ 'QUERY PLAN': string }>`explain select row_id from search_documents where ${where}`.execute(tx);
           const rows = await sql<{ row_id: number }>`select row_id from search_documents where ${where} order by row_id`.execute(tx);
@@ -130,10 +125,15 @@ describe.skipIf(postgresUnavailable() !== null)('the PostgreSQL schema at work',
       };
       const refund = await find('退款');
       expect(refund.ids).toEqual([1]);
-      expect(refund.plan).toMatch(/Index Scan on search_documents_words/);
-      expect((await find('退')).ids).toEqual([1]);
-      expect((await find('CAFE Refund')).ids).toEqual([2]);
+      expect(refund.plan).toMatch(/Bitmap Index Scan on search_documents_terms/);
+      const prefix = await find('CAFE Refund');
+      expect(prefix.ids).toEqual([2]);
+      expect(prefix.plan).toMatch(/Bitmap Index Scan on search_documents_terms/);
+      expect((await find('退')).ids).toEqual([1, 4]);
       expect((await find('物流')).ids).toEqual([3]);
+      // The bigrams of 申请退款 in a row, not just somewhere in the text.
+      expect((await find('申请退款')).ids).toEqual([1]);
+      expect((await find('请退款式')).ids).toEqual([]);
     } finally {
       await database.close();
     }

@@ -131,7 +131,7 @@ describe('the search index', () => {
       expect(await index.start()).toBe(false);
       const { ticketId } = await receive(ctx, 'quartz watch strap');
       expect(await index.caughtUp()).toBe(true);
-      expect(await ticketIdsMatching(other.db, 'quartz')).toEqual([ticketId]);
+      expect(await ticketIdsMatching(index.queries, other.db, 'quartz')).toEqual([ticketId]);
     } finally {
       await index.close();
       await other.close();

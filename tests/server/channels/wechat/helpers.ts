@@ -36,7 +36,7 @@ export async function wechatDesk(channels: Array<Record<string, unknown>>): Prom
 export async function restartDesk(t: TestApp): Promise<TestApp> {
   await t.app.close();
   await t.ctx.close();
-  const config = configFromObject({ channels: t.config.channels, data_dir: t.dataDir, log: { level: 'silent' } });
+  const config = configFromObject({ channels: t.config.channels, database: t.config.database, data_dir: t.dataDir, log: { level: 'silent' } });
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
   const app = await buildApp(ctx, { webRoot: null });
   await app.ready();
