@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../../context.js';
 import { now, type DbOrTx } from '../../db/database.js';
+import { lockRows } from '../../db/dialect-sql.js';
 import { BadRequest, Conflict, NotFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { agentActor, type Viewer } from '../tickets/policy.js';
@@ -82,6 +83,9 @@ export async function updateTeam(
   input: { name?: string | undefined; memberIds?: number[] | undefined; assignment?: AssignmentPatch | undefined },
 ): Promise<TeamView> {
   const team = await ctx.database.transaction(async (tx) => {
+    // Two quick member toggles each send the whole list: the later must replace the earlier, not
+    // interleave with it (PostgreSQL runs them side by side; SQLite one after the other).
+    await lockRows(tx, 'teams', [id]);
     const before = await getTeam(tx, id);
     if (input.name !== undefined) {
       const name = await checkName(tx, input.name, id);

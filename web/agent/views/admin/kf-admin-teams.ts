@@ -99,9 +99,30 @@ export class KfAdminTeams extends LitElement {
     void this._run(this._api.create({ name, memberIds: [] }));
   }
 
+  /**
+   * Member lists being saved, by team. Each toggle sends the whole list, so a quick second click
+   * must start from the first click's list (not the team as last loaded), and the saves go one
+   * after another: otherwise the second can undo the first.
+   */
+  @state() private _members = new Map<number, number[]>();
+  private _saving: Promise<void> = Promise.resolve();
+
+  private _membersOf(team: Team): number[] {
+    return this._members.get(team.id) ?? team.memberIds;
+  }
+
   private _toggle(team: Team, agentId: number) {
-    const memberIds = team.memberIds.includes(agentId) ? team.memberIds.filter((i) => i !== agentId) : [...team.memberIds, agentId];
-    void this._run(this._api.update(team.id, { memberIds }));
+    const current = this._membersOf(team);
+    const memberIds = current.includes(agentId) ? current.filter((i) => i !== agentId) : [...current, agentId];
+    this._members = new Map(this._members).set(team.id, memberIds);
+    this._saving = this._saving
+      .then(() => this._run(this._api.update(team.id, { memberIds })))
+      .finally(() => {
+        if (this._members.get(team.id) !== memberIds) return;
+        const rest = new Map(this._members);
+        rest.delete(team.id);
+        this._members = rest;
+      });
   }
 
   override render() {
@@ -121,7 +142,7 @@ export class KfAdminTeams extends LitElement {
               <button class="btn sm" aria-expanded=${this._assigning === team.id} @click=${() => (this._assigning = this._assigning === team.id ? null : team.id)}>${t('autoAssign.title')}: ${t(MODE_LABEL[team.assignment?.mode ?? 'off'])}</button>
               <button class="btn sm" @click=${() => (this._editing = this._editing === team.id ? null : team.id)}>${this._editing === team.id ? t('action.done') : t('teams.editMembers')}</button>
               <button class="icon-btn" aria-label=${t('action.delete')} @click=${() => confirm(t('teams.confirmDelete', { name: team.name })) && void this._run(this._api.remove(team.id))}>${icon('x', 14)}</button></div>
-            <div class="members">${(this._editing === team.id ? agents : agents.filter((a) => team.memberIds.includes(a.id))).map((a) => html`<button class="member" aria-pressed=${team.memberIds.includes(a.id)}
+            <div class="members">${(this._editing === team.id ? agents : agents.filter((a) => this._membersOf(team).includes(a.id))).map((a) => html`<button class="member" aria-pressed=${this._membersOf(team).includes(a.id)}
                 ?disabled=${this._editing !== team.id} @click=${() => this._toggle(team, a.id)}>${avatar(a.name, a.avatarUrl, 20)}${a.name}</button>`)}</div>
             ${this._assigning === team.id && team.assignment ? html`<div class="assignment"><kf-assignment-form .settings=${team.assignment} @kf-save=${(e: CustomEvent<AssignmentSettings>) => void this._saveTeam(team, e)}></kf-assignment-form></div>` : ''}
           </div>`)}
