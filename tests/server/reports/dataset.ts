@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { vi } from 'vitest';
 import { intake } from '../../../server/intake/intake.js';
 import { recordChatEvent } from '../../../server/modules/tickets/chat-events.js';
@@ -112,20 +113,18 @@ export async function buildDataset(config: Record<string, unknown> = mailConfig)
   const F = await says(at('2026-03-08T07:30:00Z'), 'Weekend question');
 
   // Ten chats offered a rating in the period, four rated 5, 4, 3 and 1.
-  const s = t.ctx.database.sqlite;
-  s.prepare(`insert into widget_visitors (id, channel, created_at, last_seen_at) values ('v1', 'site', 0, 0)`).run();
+  // Raw inserts of just the columns the ratings need, through Kysely so they run on either driver.
+  const db = t.ctx.db;
+  await sql`insert into widget_visitors (id, channel, created_at, last_seen_at) values ('v1', 'site', 0, 0)`.execute(db);
   const tickets = [A, B, C, D, D, D, D, D, D, D];
-  tickets.forEach((ticket, i) => {
-    s.prepare(`insert into widget_conversations (id, visitor_id, channel, ticket_id, status, created_at, ended_at) values (?, 'v1', 'site', ?, 'ended', ?, ?)`).run(
-      `conv-${i}`,
-      ticket,
-      at('2026-03-06T10:00:00Z'),
-      at('2026-03-06T10:05:00Z'),
-    );
-  });
-  [5, 4, 3, 1].forEach((score, i) => {
-    s.prepare(`insert into csat_ratings (ticket_id, conversation_id, score, comment, created_at) values (?, ?, ?, null, ?)`).run(tickets[i], `conv-${i}`, score, at('2026-03-06T10:06:00Z'));
-  });
+  for (const [i, ticket] of tickets.entries()) {
+    await sql`insert into widget_conversations (id, visitor_id, channel, ticket_id, status, created_at, ended_at)
+      values (${`conv-${i}`}, 'v1', 'site', ${ticket}, 'ended', ${at('2026-03-06T10:00:00Z')}, ${at('2026-03-06T10:05:00Z')})`.execute(db);
+  }
+  for (const [i, score] of [5, 4, 3, 1].entries()) {
+    await sql`insert into csat_ratings (ticket_id, conversation_id, score, comment, created_at)
+      values (${tickets[i]}, ${`conv-${i}`}, ${score}, null, ${at('2026-03-06T10:06:00Z')})`.execute(db);
+  }
   vi.useRealTimers();
   return { t, agent1, agent2, ids: { A, B, C, D, E, F } };
 }
