@@ -1,5 +1,6 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { now, type DbOrTx } from '../../db/database.js';
+import { greatest } from '../../db/dialect-sql.js';
 import type { EmailMailboxStateTable } from './tables.js';
 
 export type MailboxStateRow = Selectable<EmailMailboxStateTable>;
@@ -41,7 +42,7 @@ export async function advanceMailbox(db: DbOrTx, channel: string, lastUid: numbe
   await db
     .updateTable('email_mailbox_state')
     .set((eb) => ({
-      last_uid: eb.fn('max', [eb.ref('last_uid'), eb.val(lastUid)]),
+      last_uid: greatest(db, sql`last_uid`, lastUid),
       imported_count: eb('imported_count', '+', imported),
       last_sync_at: at,
       updated_at: at,
@@ -56,7 +57,7 @@ export async function finishFirstSync(db: DbOrTx, channel: string, uidNext: numb
   await db
     .updateTable('email_mailbox_state')
     .set((eb) => ({
-      last_uid: eb.fn('max', [eb.ref('last_uid'), eb.val(Math.max(0, uidNext - 1))]),
+      last_uid: greatest(db, sql`last_uid`, Math.max(0, uidNext - 1)),
       first_sync_uid_next: null,
       last_sync_at: at,
       updated_at: at,
