@@ -8,3 +8,9 @@ export function isUniqueViolation(err: unknown, index: { sqliteColumn: string; n
   if (e.code === 'SQLITE_CONSTRAINT_UNIQUE') return typeof e.message === 'string' && e.message.includes(index.sqliteColumn);
   return e.code === '23505' && e.constraint === index.name;
 }
+
+/** Whether err is a violation of any unique index or primary key, on either driver. */
+export function isAnyUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}

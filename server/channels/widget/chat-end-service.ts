@@ -9,6 +9,7 @@ import { localTextFor } from './local-text.js';
 import { conversationMessages, findConversation, updateConversation, type VisitorRow, type WidgetMessageRow } from './queries.js';
 import type { WidgetRuntime } from './runtime.js';
 import { conversationView } from './session-service.js';
+import { isAnyUniqueViolation } from '../../db/unique-violation.js';
 
 async function ownConversation(rt: WidgetRuntime, visitor: VisitorRow, id: string) {
   const row = await findConversation(rt.ctx.db, visitor.id, id);
@@ -50,7 +51,7 @@ export async function rateChat(
       .values({ ticket_id: ticketId, conversation_id: row.id, score: input.score, comment, created_at: ratedAt, source: 'widget', scale: '1-5', contact_id: visitor.contact_id })
       .execute();
   } catch (err) {
-    if (err instanceof Error && /UNIQUE/.test(err.message)) throw new Conflict('This chat was already rated.', 'already_rated');
+    if (isAnyUniqueViolation(err)) throw new Conflict('This chat was already rated.', 'already_rated');
     throw err;
   }
   rt.ctx.logger.info({ ticketId, score: input.score }, 'chat rated');

@@ -90,17 +90,25 @@ describe('queue length for agents', () => {
           seen?.();
         }),
     });
-    const until = (n: number) => new Promise<void>((resolve) => {
-      seen = () => lengths.length >= n && resolve();
-      seen();
-    });
+    // Each change announces a length, and on PostgreSQL they may come in a different number of
+    // frames: wait until the latest one says `length`.
+    const untilLength = (length: number) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`queue lengths: ${JSON.stringify(lengths)}`)), 5_000);
+        seen = () => {
+          if (lengths.at(-1)?.length !== length) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        seen();
+      });
     const seat = await chat(t, 'agent queue: seated');
     const waiting = await chat(t, 'agent queue: waiting');
-    await until(1);
+    await untilLength(1);
     expect(lengths.at(-1)).toEqual({ teamId: null, length: 1 });
     await t.app.inject({ method: 'PATCH', url: `/api/v1/tickets/${seat.ticketId}`, headers: t.admin.headers, payload: { status: 'resolved' } });
     await assignerOf(t.ctx).idle();
-    await until(2);
+    await untilLength(0);
     expect(lengths.at(-1)).toEqual({ teamId: null, length: 0 });
     for (const c of [seat, waiting, { ws: agent }]) c.ws.terminate();
   });
