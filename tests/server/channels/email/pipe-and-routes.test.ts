@@ -13,6 +13,10 @@ const FIXTURES = path.join(ROOT, 'tests/fixtures/email');
 const CHANNELS = { email: [{ name: 'support', address: 'support@example.com' }, { name: 'piped', address: 'piped@example.com' }] };
 
 let t: TestApp;
+
+/** The app's database in the config the CLI reads: the same one, on either driver. */
+const databaseYaml = (app: TestApp): string =>
+  app.config.database.driver === 'postgres' ? `database:\n  driver: postgres\n  url: ${JSON.stringify(app.config.database.url)}\n` : '';
 let configFile: string;
 
 beforeAll(async () => {
@@ -20,7 +24,7 @@ beforeAll(async () => {
   configFile = path.join(t.dataDir, 'config.yaml');
   writeFileSync(
     configFile,
-    `data_dir: ${JSON.stringify(t.dataDir)}\nlog:\n  level: warn\nchannels:\n  email:\n    - name: support\n      address: support@example.com\n    - name: piped\n      address: piped@example.com\n`,
+    `data_dir: ${JSON.stringify(t.dataDir)}\n${databaseYaml(t)}log:\n  level: warn\nchannels:\n  email:\n    - name: support\n      address: support@example.com\n    - name: piped\n      address: piped@example.com\n`,
   );
 });
 afterAll(async () => t?.close());

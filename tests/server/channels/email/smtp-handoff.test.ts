@@ -144,7 +144,9 @@ describe('a sending process killed with SIGKILL between the data and the 250', (
       const reply = await here.app.inject({ method: 'POST', url: `/api/v1/tickets/${res.ticketId}/messages`, headers: here.admin.headers, payload: { kind: 'reply', text: 'Sent once.' } });
       expect(reply.statusCode).toBe(201);
       server.script.push('hang');
-      const config = JSON.stringify({ data_dir: here.dataDir, log: { level: 'silent' }, channels: email });
+      // The same database as this process, on either driver.
+      const database = here.config.database.driver === 'postgres' ? { database: { driver: 'postgres', url: here.config.database.url } } : {};
+      const config = JSON.stringify({ data_dir: here.dataDir, log: { level: 'silent' }, channels: email, ...database });
       const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('tests/helpers/email-send-child.ts'), config], { stdio: ['ignore', 'ignore', 'inherit'] });
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       // The child starts the server code under tsx: on a loaded two-core machine that alone can take 20 s.
