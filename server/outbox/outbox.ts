@@ -1,5 +1,5 @@
 import type { AnyDatabase } from '../db/postgres.js';
-import { now } from '../db/database.js';
+import { now, type Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from '../realtime/bus.js';
 import type { KefuEvent } from '../realtime/events.js';
@@ -119,7 +119,13 @@ export class Outbox {
   async runOnce(): Promise<number> {
     const at = now();
     const rows = await claimDue(this.deps.database.db, this.#senders.kinds(), at, at + this.#opts.leaseMs, this.#opts.batchSize);
-    await Promise.all(rows.map((row) => this.#send(row)));
+    // Tickets are sent in parallel, but one ticket's messages one after another, in the order
+    // written: a channel's per-conversation state (WeChat's reply window and quota, threading)
+    // must see them in that order, and on PostgreSQL parallel sends would really overlap.
+    const groups = await sendingOrder(this.deps.database.db, rows);
+    await Promise.all(groups.map(async (group) => {
+      for (const row of group) await this.#send(row);
+    }));
     return rows.length;
   }
 
@@ -198,4 +204,20 @@ export class Outbox {
     this.nudge();
     return true;
   }
+}
+
+/** The claimed rows in groups: one per ticket for message rows (in claim order), one each for the rest. */
+async function sendingOrder(db: Db, rows: readonly OutboxRow[]): Promise<OutboxRow[][]> {
+  const messageIds = [...new Set(rows.flatMap((r) => (r.message_id === null ? [] : [r.message_id])))];
+  if (messageIds.length < 2) return rows.map((r) => [r]);
+  const tickets = new Map(
+    (await db.selectFrom('messages').select(['id', 'ticket_id']).where('id', 'in', messageIds).execute()).map((m) => [m.id, m.ticket_id]),
+  );
+  const groups = new Map<string, OutboxRow[]>();
+  for (const row of rows) {
+    const ticketId = row.message_id === null ? undefined : tickets.get(row.message_id);
+    const key = ticketId === undefined ? `row:${row.id}` : `ticket:${ticketId}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [...groups.values()];
 }
