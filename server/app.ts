@@ -92,6 +92,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app, {
+    ...(ctx.database.driver === 'postgres' ? { databasePort: ctx.database.port } : {}),
     databaseLost: (err) => {
       if (ctx.database.driver === 'postgres') ctx.database.connection.failed(err);
     },

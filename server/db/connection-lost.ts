@@ -7,12 +7,20 @@ const PG_MESSAGES = [/^Connection terminated/, /timeout exceeded when trying to 
 
 /**
  * Whether `err` (from a query, however deep it was wrapped) means the database could not be
- * reached, as opposed to a query it refused: those get 503 and a retry, not 500.
+ * reached, as opposed to a query it refused: those get 503 and a retry, not 500. A socket error
+ * that names a port counts only when it is the database's (`databasePort`): a webhook or a
+ * channel's API refusing a connection is not the database going away, and neither is a failed
+ * fetch.
  */
-export function isConnectionLost(err: unknown): boolean {
+export function isConnectionLost(err: unknown, databasePort?: number): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof TypeError && e.message === 'fetch failed') return false;
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (SOCKET_CODES.has(code) || SERVER_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+    if (typeof code === 'string' && (SERVER_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+    if (typeof code === 'string' && SOCKET_CODES.has(code)) {
+      const port = (e as { port?: unknown }).port;
+      return typeof port !== 'number' || databasePort === undefined || port === databasePort;
+    }
     if (PG_MESSAGES.some((re) => re.test(e instanceof Error ? e.message : ''))) return true;
   }
   return false;

@@ -29,6 +29,8 @@ export interface PostgresDatabase {
   readonly pool: pg.Pool;
   /** database.url without its password: the only form of it that may be logged or shown. */
   readonly url: string;
+  /** The server's port: a socket error naming another port is not this database's. */
+  readonly port: number;
   transaction<T>(fn: (tx: Tx, onCommit: (cb: () => void) => void) => Promise<T>): Promise<T>;
   /**
    * Called from a commit callback: the transaction that committed returns only once `work` settles.
@@ -83,6 +85,7 @@ export function openPostgres(options: PostgresOptions): PostgresDatabase {
     db,
     pool,
     url: redactDatabaseUrl(options.url),
+    port: Number(new URL(options.url).port || 5432),
     async transaction(fn) {
       const callbacks: Array<() => void> = [];
       const result = await db.transaction().execute((tx) => fn(tx, (cb) => callbacks.push(cb)));

@@ -8,6 +8,8 @@ import { isConnectionLost } from '../db/connection-lost.js';
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 export interface ErrorHandlerOptions {
+  /** The database server's port, on PostgreSQL: only then can a request fail for want of a connection. */
+  databasePort?: number;
   /** Told of a request that failed because the database could not be reached. */
   databaseLost?: (err: unknown) => void;
 }
@@ -15,7 +17,7 @@ export interface ErrorHandlerOptions {
 /** Maps every failure to `{error:{code,message}}`; a 5xx says nothing about internals. */
 export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions = {}): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (isConnectionLost(err)) {
+    if (options.databasePort !== undefined && isConnectionLost(err, options.databasePort)) {
       // Logged once per outage by the connection watch, not once per request.
       options.databaseLost?.(err);
       reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));

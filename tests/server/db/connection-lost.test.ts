@@ -60,6 +60,14 @@ describe('the connection watch', () => {
     expect(isConnectionLost(Object.assign(new Error('syntax error'), { code: '42601' }))).toBe(false);
   });
 
+  it('does not take another server refusing a connection for the database going away', () => {
+    const elsewhere = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9443'), { code: 'ECONNREFUSED', port: 9443 });
+    expect(isConnectionLost(elsewhere, 5432)).toBe(false);
+    expect(isConnectionLost(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', port: 5432 }), 5432)).toBe(true);
+    // A channel's API call: fetch keeps the socket error in its cause.
+    expect(isConnectionLost(new TypeError('fetch failed', { cause: refused }), 5432)).toBe(false);
+  });
+
   it('logs once when the database goes and once when it is back, probing with growing waits meanwhile', async () => {
     const logged: string[] = [];
     const logger: WatchLog = { warn: (_o, msg) => logged.push(`warn: ${msg}`), info: (_o, msg) => logged.push(`info: ${msg}`) };
