@@ -103,9 +103,16 @@ describe('agent app on a phone', () => {
     const page = await phone();
     await go(page, '#/inbox/all', 'kf-ticket-list .row');
     const list = page.locator('kf-ticket-list');
-    await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
     const row = page.locator('kf-ticket-list .row[data-ticket-id="1"]');
     await row.waitFor();
+    // Rows may still be rendering when the first scroll lands: scroll again until the last row is on screen,
+    // so the tap below does not scroll it into view itself.
+    await expect
+      .poll(async () => {
+        await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+        return row.evaluate((el) => el.getBoundingClientRect().bottom <= window.innerHeight);
+      })
+      .toBe(true);
     const before = await row.boundingBox();
     await row.tap();
     await page.waitForSelector('kf-ticket-view[data-ticket="1"] kf-timeline article[data-kind]');
