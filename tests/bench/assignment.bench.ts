@@ -12,6 +12,7 @@ import { decide } from '../../server/modules/assignment/service.js';
 import { loadSettings, saveSettings, DEFAULT_SETTINGS } from '../../server/modules/assignment/settings.js';
 import { tempDir } from '../helpers/app.js';
 import { percentile, report, timeRuns } from './lib.js';
+import { sqliteOf } from '../helpers/sqlite-handle.js';
 
 const dataDir = tempDir('kefu-bench-assign-');
 const ctx = await createContext(configFromObject({ data_dir: dataDir, log: { level: 'silent' } }), createLogger('silent', { pretty: false }));
@@ -63,7 +64,7 @@ await ctx.database.transaction(async (tx) => {
 });
 
 // The history: 195,000 resolved and closed tickets, handled by the same agents and contacts.
-const sqlite = ctx.database.sqlite;
+const sqlite = sqliteOf(ctx.database).sqlite;
 sqlite.transaction(() => {
   const contacts = sqlite.prepare('select id from contacts').all() as Array<{ id: number }>;
   const closed = sqlite.prepare(`insert into tickets (number, subject, status, priority, channel_kind, channel_name, contact_id, assignee_id, team_id,

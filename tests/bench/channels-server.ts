@@ -12,6 +12,7 @@ import { configFromObject } from '../../server/config/load.js';
 import { createContext } from '../../server/context.js';
 import { startCheckpointer } from '../../server/db/checkpointer.js';
 import { createLogger } from '../../server/logger.js';
+import { sqliteOf } from '../helpers/sqlite-handle.js';
 
 export const BENCH_API_SECRET = 'bench-api-secret-0123456789';
 export const BENCH_TG_SECRET = 'bench-telegram-secret';
@@ -26,7 +27,7 @@ const config = configFromObject({
   },
 });
 const ctx = await createContext(config, createLogger('silent', { pretty: false }));
-const checkpointer = startCheckpointer(ctx.database, { logger: ctx.logger });
+const checkpointer = startCheckpointer(sqliteOf(ctx.database), { logger: ctx.logger });
 const app = await buildApp(ctx, { webRoot: null });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const { port } = app.server.address() as AddressInfo;

@@ -6,10 +6,11 @@
  * the last message's event, so the fan-out of every message is inside the figure.
  * KEFU_BENCH_FANOUT_MESSAGES (default 4,000 per run) and KEFU_BENCH_FANOUT_SOCKETS (200) change the size.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../../server/app.js';
 import { configFromObject } from '../../server/config/load.js';
@@ -92,7 +93,7 @@ async function startSockets(count: number): Promise<SocketChild> {
     Array.from({ length: count }, async (_, i) => `kefu_session=${(await createSession(ctx, agents[i % agents.length]!.id, {})).cookieValue}`),
   );
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'agent-sockets-child.ts');
-  const child: ChildProcessWithoutNullStreams = spawn(
+  const child: ChildProcessByStdio<Writable, Readable, null> = spawn(
     process.execPath,
     ['--import', 'tsx', script, JSON.stringify({ url: `${address.replace('http://', 'ws://')}/api/v1/ws`, cookies })],
     { stdio: ['pipe', 'pipe', 'inherit'] },

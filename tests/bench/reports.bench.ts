@@ -18,6 +18,8 @@ import { createSession } from '../../server/modules/agents/sessions.js';
 import { createAgent } from '../../server/modules/agents/service.js';
 import { seedDatabase } from '../../server/seed/seed.js';
 import { mb, percentile, report, timeRuns, type Figure } from './lib.js';
+import { sqliteOf } from '../helpers/sqlite-handle.js';
+import type { Database } from '../../server/db/database.js';
 
 const TICKETS = Number(process.env.KEFU_BENCH_TICKETS ?? 200_000);
 const PER_TICKET = Number(process.env.KEFU_BENCH_MESSAGES_PER_TICKET ?? 5);
@@ -32,7 +34,7 @@ async function openInstance(): Promise<{ ctx: AppContext; dir: string }> {
   const fresh = !existsSync(path.join(dir, 'kefu.sqlite'));
   const config = configFromObject({ data_dir: dir, log: { level: 'silent' } });
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
-  const have = Number((ctx.database.sqlite.prepare('select count(*) as n from tickets').get() as { n: number }).n);
+  const have = Number((sqliteOf(ctx.database).sqlite.prepare('select count(*) as n from tickets').get() as { n: number }).n);
   if (fresh || have < TICKETS) {
     log(`seeding ${TICKETS - have} tickets × ~${PER_TICKET} messages into ${dir} ...`);
     const t0 = performance.now();
@@ -43,7 +45,7 @@ async function openInstance(): Promise<{ ctx: AppContext; dir: string }> {
       onProgress: (done, total) => done % 50_000 === 0 && log(`  ${done}/${total}`),
     });
     log(`seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-    ctx.database.sqlite.pragma('optimize = 0x10002');
+    sqliteOf(ctx.database).sqlite.pragma('optimize = 0x10002');
   }
   return { ctx, dir };
 }
@@ -91,7 +93,7 @@ async function intakeCpuPerMessage(ctx: AppContext, label: string, total: number
 }
 
 /** The report indexes (migration 0027), to measure intake without and with them. */
-function reportIndexes(sqlite: AppContext['database']['sqlite']): Array<[string, string]> {
+function reportIndexes(sqlite: Database['sqlite']): Array<[string, string]> {
   return sqlite
     .prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = 'tickets' and (name like 'tickets_report_%' or name = 'tickets_reopened')`)
     .raw(true)
@@ -100,7 +102,7 @@ function reportIndexes(sqlite: AppContext['database']['sqlite']): Array<[string,
 
 async function main(): Promise<void> {
   const { ctx, dir } = await openInstance();
-  const sqlite = ctx.database.sqlite;
+  const sqlite = sqliteOf(ctx.database).sqlite;
   const count = (q: string) => Number((sqlite.prepare(q).get() as { n: number }).n);
   log(`size: ${count('select count(*) as n from tickets')} tickets, ${count('select count(*) as n from messages')} messages`);
   const app = await buildApp(ctx, { webRoot: null });

@@ -11,12 +11,13 @@ import { createContext } from '../../server/context.js';
 import { createLogger } from '../../server/logger.js';
 import { sweepSla } from '../../server/modules/sla/escalation.js';
 import { percentile, report, timeRuns } from './lib.js';
+import { sqliteOf } from '../helpers/sqlite-handle.js';
 
 const TICKETS = 50_000;
 const MIN = 60_000;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-sla-'));
 const ctx = await createContext(configFromObject({ data_dir: dataDir, log: { level: 'silent' } }), createLogger('silent', { pretty: false }));
-const sqlite = ctx.database.sqlite;
+const sqlite = sqliteOf(ctx.database).sqlite;
 const t0 = Date.parse('2026-03-02T00:00:00Z');
 
 sqlite.transaction(() => {

@@ -16,13 +16,14 @@ import type { RuleInput } from '../../server/modules/rules/schemas.js';
 import { createRule } from '../../server/modules/rules/service.js';
 import { tempDir } from '../helpers/app.js';
 import { loadPerCore, percentile, report, timeRuns } from './lib.js';
+import { sqliteOf } from '../helpers/sqlite-handle.js';
 
 const TICKETS = 50_000;
 const RULES = 100;
 const MIN = 60_000;
 const dataDir = tempDir('kefu-bench-time-');
 const ctx = await createContext(configFromObject({ data_dir: dataDir, log: { level: 'silent' } }), createLogger('silent', { pretty: false }));
-const sqlite = ctx.database.sqlite;
+const sqlite = sqliteOf(ctx.database).sqlite;
 const t0 = Date.parse('2026-03-02T00:00:00Z');
 
 const admin = await createAgent(ctx, { email: 'bench@example.test', name: 'Bench', role: 'admin', password: 'correct horse battery' });

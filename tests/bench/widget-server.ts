@@ -20,6 +20,7 @@ import { createContext } from '../../server/context.js';
 import { startCheckpointer } from '../../server/db/checkpointer.js';
 import { createLogger } from '../../server/logger.js';
 import { benchConfig, benchCredentials } from './widget-bench-setup.js';
+import { sqliteOf } from '../helpers/sqlite-handle.js';
 
 const mode = process.argv[2] ?? 'kefu';
 process.on('message', (m) => {
@@ -69,7 +70,7 @@ if (mode === 'bare') {
   await app.listen({ port: 0, host: '127.0.0.1' });
   ctx.outbox.start();
   // As `kefu serve` runs it (server/workers.ts): WAL checkpoints on a thread of their own.
-  const checkpointer = startCheckpointer(ctx.database, { logger: ctx.logger });
+  const checkpointer = startCheckpointer(sqliteOf(ctx.database), { logger: ctx.logger });
   ctx.onClose(() => checkpointer.stop());
   await ctx.search.start();
   const { token, cookies } = await benchCredentials(ctx, Number(process.env.KEFU_BENCH_AGENT_SOCKETS ?? 0));

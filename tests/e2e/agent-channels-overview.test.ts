@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { intake } from '../../server/intake/intake.js';
-import type { InboundMessage } from '../../server/intake/types.js';
+import type { ChannelKind, InboundMessage } from '../../server/intake/types.js';
 import { createAgent } from '../../server/modules/agents/service.js';
 import { launchChromium } from '../helpers/browser.js';
 import { buildAgentApp, goTo, inboundChat, inboundEmail, PASSWORD, signedInPage, startAgentServer, type AgentServer } from './agent-server.js';
@@ -14,7 +14,7 @@ let server: AgentServer;
 let browser: Browser;
 
 /** A customer message on a webhook channel, handed to intake as that channel's adapter would. */
-function inboundOn(kind: string, name: string, sender: InboundMessage['sender'], text: string) {
+function inboundOn(kind: ChannelKind, name: string, sender: InboundMessage['sender'], text: string) {
   return intake(server.ctx, { channel: { kind, name }, sender, thread: { key: `${kind}-${sender.identity.value}` }, text, idempotencyKey: `overview-${kind}` });
 }
 
@@ -33,7 +33,7 @@ beforeAll(async () => {
   });
   await inboundEmail(server.ctx, { email: 'olga@example.test', name: 'Olga Email' }, 'Invoice copy, please', 'Could you send the invoice again?');
   await inboundChat(server.ctx, 'v-overview', 'Wen Widget', 'Do you ship to Taipei?');
-  await inboundOn('api', 'shop-app', { identity: { kind: 'api', value: 'user-77' }, name: 'Ari App' }, 'Order 5512 shows as paid twice');
+  await inboundOn('api', 'shop-app', { identity: { kind: 'external', value: 'shop-app:user-77' }, name: 'Ari App' }, 'Order 5512 shows as paid twice');
   await inboundOn('telegram', 'tg-bot', { identity: { kind: 'telegram', value: '4242' }, name: 'Ivan Telegram' }, 'Where is my parcel?');
   await inboundOn('whatsapp', 'whatsapp', { identity: { kind: 'phone', value: '+5511987650001' }, name: 'Ana WhatsApp', phone: '+5511987650001' }, 'Meu pedido chegou quebrado');
   await inboundOn('twilio', 'sms-us', { identity: { kind: 'phone', value: '+14155550123' }, phone: '+14155550123' }, 'Is the store open on Sunday?');

@@ -52,7 +52,7 @@ async function parseCall(method: string, req: IncomingMessage, body: Buffer): Pr
   const type = req.headers['content-type'] ?? '';
   if (type.startsWith('application/json')) return { method, params: body.length ? (JSON.parse(body.toString()) as Record<string, unknown>) : {}, files: [] };
   if (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')) {
-    const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body }).formData();
+    const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body) }).formData();
     const call: TelegramCall = { method, params: {}, files: [] };
     for (const [field, value] of form.entries()) {
       if (typeof value === 'string') call.params[field] = value;

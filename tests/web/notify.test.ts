@@ -48,6 +48,7 @@ function message(over: Partial<Message> = {}): Message {
     ticketId: 1,
     kind: 'inbound',
     author: { kind: 'contact', name: 'Maria' },
+    channel: { kind: 'email', name: 'support' },
     text: 'Any news?',
     html: null,
     attachments: [],

@@ -101,7 +101,8 @@ export class WechatApi {
     const path = '/cgi-bin/media/upload';
     const answer = await this.#withToken(path, (token) => {
       const form = new FormData();
-      form.append('media', new Blob([file.content], { type: file.contentType }), file.filename);
+      // A Buffer is a Uint8Array over an ArrayBuffer here; the cast only tells the DOM typings so.
+      form.append('media', new Blob([file.content as Uint8Array<ArrayBuffer>], { type: file.contentType }), file.filename);
       return this.#request('POST', `${withToken(path, token)}&type=${type}`, form);
     });
     if (typeof answer.media_id !== 'string') throw new Error('WeChat media/upload answered without a media_id');

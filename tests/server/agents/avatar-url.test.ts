@@ -53,7 +53,7 @@ describe('agent avatar URLs', () => {
       attachments: '[]',
       bot: null,
       created_at: 0,
-    } as WidgetMessageRow;
+    } as unknown as WidgetMessageRow;
     expect(presentMessage('secret', 'web', row).author.avatarUrl).toBeNull();
     expect(presentMessage('secret', 'web', { ...row, author_avatar: 'https://cdn.example.test/a.png' }).author.avatarUrl).toBe(
       'https://cdn.example.test/a.png',

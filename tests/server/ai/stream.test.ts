@@ -2,6 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ssePayloads } from '../../../server/modules/ai/client.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../../helpers/fake-openai.js';
+
+/** The chunks as a response body delivers them, one read each. */
+function streamOf(parts: Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const part of parts) controller.enqueue(part);
+      controller.close();
+    },
+  });
+}
 import { as, inboundTicket } from '../tickets/fixtures.js';
 
 async function payloads(chunks: string[]): Promise<string[]> {
@@ -12,7 +22,7 @@ async function payloads(chunks: string[]): Promise<string[]> {
   let at = 0;
   for (const n of sizes) parts.push(bytes.slice(at, (at += n)));
   const out: string[] = [];
-  for await (const p of ssePayloads(ReadableStream.from(parts))) out.push(p);
+  for await (const p of ssePayloads(streamOf(parts))) out.push(p);
   return out;
 }
 
@@ -30,7 +40,7 @@ describe('reading the completion stream', () => {
   it('keeps a character whose bytes arrive in two chunks', async () => {
     const encoded = new TextEncoder().encode('data: 退款\n\n');
     const out: string[] = [];
-    for await (const p of ssePayloads(ReadableStream.from([encoded.slice(0, 8), encoded.slice(8)]))) out.push(p);
+    for await (const p of ssePayloads(streamOf([encoded.slice(0, 8), encoded.slice(8)]))) out.push(p);
     expect(out).toEqual(['退款']);
   });
 });

@@ -8,6 +8,7 @@ import { configFolder, problemsOf } from '../../helpers/config-problems.js';
 import { kefuCommand } from '../../helpers/cli.js';
 import { createContext } from '../../../server/context.js';
 import { createLogger } from '../../../server/logger.js';
+import { sqliteOf } from '../../helpers/sqlite-handle.js';
 
 const { dir, file } = configFolder('kefu-config-');
 
@@ -24,7 +25,7 @@ describe('config loader', () => {
     const config = loadConfig({ path: file(`data_dir: ${data}\ndatabase:\n  cache_mb: 48\n`), env: {}, cwd: dir });
     const ctx = await createContext(config, createLogger('silent', { pretty: false }));
     try {
-      expect(ctx.database.sqlite.pragma('cache_size', { simple: true })).toBe(-48 * 1024);
+      expect(sqliteOf(ctx.database).sqlite.pragma('cache_size', { simple: true })).toBe(-48 * 1024);
     } finally {
       await ctx.close();
     }

@@ -57,7 +57,7 @@ async function intakeAndList(database: AnyDatabase): Promise<unknown> {
   return {
     first,
     second,
-    list: page.map((t) => ({ id: t.id, number: t.number, subject: t.subject, status: t.status, preview: t.preview })),
+    list: page.map((t) => ({ id: t.id, number: t.number, subject: t.subject, status: t.status, preview: t.lastMessage?.preview })),
     opened: { number: opened?.number, status: opened?.status, created_at: opened?.created_at, message_count: opened?.message_count },
   };
 }

@@ -61,7 +61,7 @@ describe('GET /exports/tickets.csv', () => {
     const listed = list.json<{ items: Array<{ subject: string }> }>().items.map((t) => t.subject).sort();
     const res = await download('/exports/tickets.csv?status=all', d.agent2);
     expect(res.status).toBe(200);
-    const exported = csvRecords(res.text.slice(1)).map((r) => r.subject.replace(/^'/, '')).sort();
+    const exported = csvRecords(res.text.slice(1)).map((r) => (r.subject ?? '').replace(/^'/, '')).sort();
     expect(exported).toEqual(listed);
     expect(exported).not.toContain('订单没有到');
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { html, trusted } from '../../../server/help/html.js';
+import { html, trusted, type HtmlValue } from '../../../server/help/html.js';
 import { localeFromHeader } from '../../../server/help/messages.js';
 
 describe('html template', () => {
-  it.each([
+  it.each<[HtmlValue, string]>([
     ['<script>alert(1)</script>', '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>'],
     ['" onmouseover="x', '<p>&quot; onmouseover=&quot;x</p>'],
     ["'&'", '<p>&#39;&amp;&#39;</p>'],

@@ -9,6 +9,7 @@ import { createContext, type AppContext } from '../../../server/context.js';
 import { createLogger } from '../../../server/logger.js';
 import { createAgent } from '../../../server/modules/agents/service.js';
 import { createTestApp, TEST_PASSWORD } from '../../helpers/app.js';
+import { sqliteOf } from '../../helpers/sqlite-handle.js';
 
 /** A small tmpfs as the data directory, so the disk really fills up (needs root). */
 const mountPoint = mkdtempSync(path.join(os.tmpdir(), 'kefu-fulldisk-'));
@@ -82,7 +83,7 @@ describe.skipIf(!mounted)('a full disk', () => {
     expect(ready.json().checks.disk).toEqual({ status: 'ok', critical: false });
 
     // An empty WAL must grow for the next database write, so that write meets the full disk.
-    ctx.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    sqliteOf(ctx.database).sqlite.pragma('wal_checkpoint(TRUNCATE)');
     fillDisk();
 
     const full = await app.inject({ method: 'GET', url: '/readyz' });

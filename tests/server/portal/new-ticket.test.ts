@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InjectOptions } from 'fastify';
 import { ingestRawEmail } from '../../../server/channels/email/ingest.js';
 import type { EmailChannelConfig } from '../../../server/channels/email/config-schema.js';
 import { startMailDesk, type MailDesk } from '../../helpers/mail-desk.js';
@@ -6,7 +7,7 @@ import { buildMail } from '../channels/email/mail-builder.js';
 import { followSignInLink, form, multipart, nonceIn, signInLinkTo } from './helpers.js';
 
 let desk: MailDesk;
-const inject = (opts: Parameters<MailDesk['t']['app']['inject']>[0]) => desk.t.app.inject(opts);
+const inject = (opts: InjectOptions) => desk.t.app.inject(opts);
 const ticketCount = async () => (await desk.t.ctx.db.selectFrom('tickets').select('id').execute()).length;
 
 beforeAll(async () => {

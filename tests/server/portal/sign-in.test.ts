@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InjectOptions } from 'fastify';
 import { ingestRawEmail } from '../../../server/channels/email/ingest.js';
 import type { EmailChannelConfig } from '../../../server/channels/email/config-schema.js';
 import { startMailDesk, type MailDesk } from '../../helpers/mail-desk.js';
@@ -15,7 +16,7 @@ afterAll(async () => {
   await desk?.close();
 });
 
-const inject = (opts: Parameters<MailDesk['t']['app']['inject']>[0]) => desk.t.app.inject(opts);
+const inject = (opts: InjectOptions) => desk.t.app.inject(opts);
 const outboxCount = async () => (await desk.t.ctx.db.selectFrom('outbox').select('id').execute()).length;
 const askLink = (email: string, ip = '127.0.0.1') => inject({ method: 'POST', url: '/help/tickets/login', remoteAddress: ip, ...form({ email }) });
 
@@ -82,7 +83,7 @@ describe('portal sign-in by one-time link', () => {
     const row = await desk.t.ctx.db.selectFrom('portal_login_links').select('used_at').where('email', '=', 'dora@example.org').executeTakeFirstOrThrow();
     expect(row.used_at).toBeNull();
 
-    const signed = await inject({ method: 'POST', url: '/help/tickets/login/confirm', headers: { origin: 'https://help.example.com' }, ...form({ token }) });
+    const signed = await inject({ method: 'POST', url: '/help/tickets/login/confirm', ...form({ token }, { origin: 'https://help.example.com' }) });
     expect(signed.statusCode).toBe(303);
     expect(signed.cookies.find((c) => c.name === 'kefu_portal')?.value).toBeTruthy();
   });
@@ -92,7 +93,7 @@ describe('portal sign-in by one-time link', () => {
     const mail = await signInLinkTo(desk, 'dora@example.org');
     const token = mail.path.split('/').pop() ?? '';
     const confirm = (headers: Record<string, string>) => inject({ method: 'POST', url: '/help/tickets/login/confirm', ...form({ token }, headers) });
-    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }]) {
+    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }] as Array<Record<string, string>>) {
       const res = await confirm(headers);
       expect(res.statusCode, JSON.stringify(headers)).toBe(403);
       expect(res.body).toContain('data-portal="cross-site"');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InjectOptions } from 'fastify';
 import { ingestRawEmail } from '../../../server/channels/email/ingest.js';
 import type { EmailChannelConfig } from '../../../server/channels/email/config-schema.js';
 import { intake } from '../../../server/intake/intake.js';
@@ -13,7 +14,7 @@ let bobNumber: number;
 let chatNumber: number;
 let cookie = '';
 
-const inject = (opts: Parameters<MailDesk['t']['app']['inject']>[0]) => desk.t.app.inject(opts);
+const inject = (opts: InjectOptions) => desk.t.app.inject(opts);
 const api = (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) =>
   inject({ method, url: `/api/v1${url}`, headers: desk.t.admin.headers, ...(payload ? { payload } : {}) });
 const asAnn = (url: string) => inject({ method: 'GET', url, headers: { cookie } });

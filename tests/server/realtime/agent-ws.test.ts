@@ -66,6 +66,7 @@ function messageEvent(ticketId: number, assigneeId: number | null, teamId: numbe
     id: Math.floor(Math.random() * 1e9),
     ticketId,
     kind: 'inbound',
+    channel: { kind: 'email', name: 'support' },
     author: { kind: 'contact', id: contactId, name: 'Li Lei' },
     text,
     html: null,
@@ -75,7 +76,8 @@ function messageEvent(ticketId: number, assigneeId: number | null, teamId: numbe
     meta: {},
     createdAt: new Date().toISOString(),
   };
-  return { type: 'message.created', ticketId, assigneeId, teamId, message, mentions: [], actor: { kind: 'contact', id: contactId } };
+  const ticket = { id: ticketId } as TicketView;
+  return { type: 'message.created', ticketId, assigneeId, teamId, message, ticket, mentions: [], actor: { kind: 'contact', id: contactId } };
 }
 
 function reassigned(ticketId: number, to: { assigneeId: number | null; teamId: number | null }, from: { assigneeId: number | null; teamId: number | null }): KefuEvent {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Receiver } from 'ws';
+import * as ws from 'ws';
+
+/** ws exports its frame parser at run time; its type package leaves it out. */
+interface FrameReceiver {
+  on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): void;
+  on(event: 'error', listener: (err: Error) => void): void;
+  write(chunk: Buffer): void;
+}
+const { Receiver } = ws as unknown as { Receiver: new (options: { isServer: boolean }) => FrameReceiver };
 import { encodeTextFrame } from '../../../server/realtime/ws-frame.js';
 
 /** Decodes frames as a client would, with the ws library's own receiver. */

@@ -51,7 +51,7 @@ export async function buildDataset(config: Record<string, unknown> = mailConfig)
 
   async function says(when: number, text: string, opts: { ticketId?: number; widget?: boolean } = {}): Promise<number> {
     clockAt(when);
-    const channel = opts.widget ? { kind: 'widget', name: 'site' } : { kind: 'email', name: 'support' };
+    const channel = opts.widget ? { kind: 'widget' as const, name: 'site' } : { kind: 'email' as const, name: 'support' };
     const email = (opts.ticketId && senders.get(opts.ticketId)) || `customer${++seq}@example.com`;
     const r = await intake(t.ctx, {
       channel,

@@ -39,7 +39,7 @@ describe.skipIf(postgresUnavailable())('the presence log of several processes on
     const a = await serving(url, dir);
     const t = Date.now();
     const agentId = Number(
-      (await a.db.insertInto('agents').values({ email: 'ann@example.test', name: 'Ann', role: 'agent', created_at: t, updated_at: t }).returning('id').executeTakeFirstOrThrow()).id,
+      (await a.db.insertInto('agents').values({ email: 'ann@example.test', name: 'Ann', role: 'agent', language: 'en', preferences: '{}', active: 1, created_at: t, updated_at: t }).returning('id').executeTakeFirstOrThrow()).id,
     );
 
     const stopA = await startServingPresenceLog(a);

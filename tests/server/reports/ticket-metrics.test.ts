@@ -4,6 +4,7 @@ import { migrations } from '../../../migrations/index.js';
 import { openDatabase } from '../../../server/db/database.js';
 import { migrateToLatest } from '../../../server/db/migrate.js';
 import { intake } from '../../../server/intake/intake.js';
+import type { ChannelKind } from '../../../server/intake/types.js';
 import { recordChatEvent } from '../../../server/modules/tickets/chat-events.js';
 import { createTestApp, tempDir, type TestApp } from '../../helpers/app.js';
 import { as } from '../tickets/fixtures.js';
@@ -26,7 +27,7 @@ const at = (ms: number) => {
 };
 
 let seq = 0;
-async function customerSays(text: string, when: number, thread?: { ticketId: number }, channel = { kind: 'email', name: 'support' }) {
+async function customerSays(text: string, when: number, thread?: { ticketId: number }, channel: { kind: ChannelKind; name: string } = { kind: 'email', name: 'support' }) {
   at(when);
   const r = await intake(t.ctx, {
     channel,
@@ -98,7 +99,7 @@ describe('per-ticket report metrics', () => {
   });
 
   it('marks a chat the visitor ended before any agent answered as missed, and one answered in time as not', async () => {
-    const widget = { kind: 'widget', name: 'site' };
+    const widget = { kind: 'widget' as const, name: 'site' };
     const missed = await customerSays('anyone there?', T0, undefined, widget);
     await recordChatEvent(t.ctx, missed, { kind: 'ended', conversationId: 'conv-missed' });
     expect((await metricsOf(missed)).chat_missed).toBe(1);

@@ -4,6 +4,7 @@ import type { Conditions } from '../../../server/modules/rules/schemas.js';
 import { timeFilterOf } from '../../../server/modules/rules/time-filter.js';
 import type { TicketRow } from '../../../server/modules/tickets/queries.js';
 import { createTestApp, testDriver, type TestApp } from '../../helpers/app.js';
+import { sqliteOf } from '../../helpers/sqlite-handle.js';
 
 const MIN = 60_000;
 let t: TestApp;
@@ -77,7 +78,7 @@ describe('time rules look up only tickets their plain conditions allow', () => {
     ['a status list and a team', { all: [{ field: 'status', op: 'in', value: ['pending', 'open'] }, { field: 'team', op: 'equals', value: 3 }] }, /INDEX tickets_/],
   ])('keeps to an index with %s, scanning no table', (_name, conditions, plan) => {
     const { sql, parameters } = timeCandidatesQuery(1, { column: 'created_at', minutes: 15 }, Date.now(), timeFilterOf(conditions)).compile(t.ctx.db);
-    const details = t.ctx.database.sqlite
+    const details = sqliteOf(t.ctx.database).sqlite
       .prepare(`EXPLAIN QUERY PLAN ${sql}`)
       .all(...(parameters as unknown[]))
       .map((r) => (r as { detail: string }).detail);

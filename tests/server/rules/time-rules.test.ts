@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intake } from '../../../server/intake/intake.js';
 import { RulesRunner, timeCandidatesQuery } from '../../../server/modules/rules/runner.js';
 import { createTestApp, testDriver, type TestApp } from '../../helpers/app.js';
+import { sqliteOf } from '../../helpers/sqlite-handle.js';
 
 const MIN = 60_000;
 let t: TestApp;
@@ -114,7 +115,7 @@ describe('time rules', () => {
     'looks tickets up by %s through an index, scanning no table',
     (column, index) => {
       const { sql, parameters } = timeCandidatesQuery(1, { column, minutes: 15 }, Date.now()).compile(t.ctx.db);
-      const plan = t.ctx.database.sqlite
+      const plan = sqliteOf(t.ctx.database).sqlite
         .prepare(`EXPLAIN QUERY PLAN ${sql}`)
         .all(...(parameters as unknown[]))
         .map((r) => (r as { detail: string }).detail);

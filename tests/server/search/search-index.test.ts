@@ -13,6 +13,7 @@ import { ticketIdsMatching } from '../../../server/search/queries.js';
 import { SearchIndex } from '../../../server/search/search-index.js';
 import { searchAll } from '../../../server/search/service.js';
 import { tempDir } from '../../helpers/app.js';
+import { sqliteOf, sqliteSearchOf } from '../../helpers/sqlite-handle.js';
 
 const logger = createLogger('silent', { pretty: false });
 const admin = { id: 1, name: 'Admin', role: 'admin' as const };
@@ -45,9 +46,9 @@ const found = async (ctx: AppContext, q: string) => (await searchAll(ctx, admin,
 describe('the search index', () => {
   it('lives in search.sqlite next to the database, not in it', async () => {
     const ctx = await context();
-    expect(ctx.search.file).toBe(path.join(ctx.paths.data, 'search.sqlite'));
-    expect(existsSync(ctx.search.file)).toBe(true);
-    const inMain = ctx.database.sqlite
+    expect(sqliteSearchOf(ctx.search).file).toBe(path.join(ctx.paths.data, 'search.sqlite'));
+    expect(existsSync(sqliteSearchOf(ctx.search).file)).toBe(true);
+    const inMain = sqliteOf(ctx.database).sqlite
       .prepare(`select name from main.sqlite_master where name like 'search_%' and type = 'table' order by name`)
       .all();
     expect(inMain).toEqual([{ name: 'search_queue' }]);
@@ -88,7 +89,7 @@ describe('the search index', () => {
 
     await ctx.db.deleteFrom('messages').where('id', '=', messageId).execute();
     expect(await found(ctx, 'teapot')).toEqual([]);
-    const queue = ctx.database.sqlite.prepare('select count(*) as n from search_queue').get() as { n: number };
+    const queue = sqliteOf(ctx.database).sqlite.prepare('select count(*) as n from search_queue').get() as { n: number };
     expect(queue.n).toBe(0);
   });
 
@@ -104,7 +105,7 @@ describe('the search index', () => {
     expect(await found(newer, 'bravo')).toHaveLength(5);
     await newer.close();
     // The newer database's index, now beside the older database.
-    copyFileSync(newer.search.file, path.join(olderDir, 'search.sqlite'));
+    copyFileSync(sqliteSearchOf(newer.search).file, path.join(olderDir, 'search.sqlite'));
 
     const restored = await context(olderDir);
     expect(await found(restored, 'bravo')).toEqual([]);
@@ -125,7 +126,7 @@ describe('the search index', () => {
 
   it('indexes inline, at search time, when its thread cannot start', async () => {
     const ctx = await context();
-    const other = openDatabase(ctx.database.file);
+    const other = openDatabase(sqliteOf(ctx.database).file);
     const index = new SearchIndex(other, { logger, script: { url: new URL('./no-such-index-thread.js', import.meta.url) } });
     try {
       expect(await index.start()).toBe(false);
@@ -143,8 +144,8 @@ describe('the search index', () => {
     const ids: number[] = [];
     for (let i = 0; i < 12; i++) ids.push((await receive(ctx, `token${i}x unique`)).messageId);
     const handles = [0, 1].map(() => ({
-      source: new SqliteDatabase(ctx.database.file),
-      target: openIndexFile(ctx.search.file),
+      source: new SqliteDatabase(sqliteOf(ctx.database).file),
+      target: openIndexFile(sqliteSearchOf(ctx.search).file),
     }));
     try {
       const [a, b] = handles.map((h) => new Indexer(h.source, h.target)) as [Indexer, Indexer];

@@ -3,6 +3,7 @@ import type { TicketView } from '../../../server/modules/tickets/schemas.js';
 import { createTestApp, testDriver, type Session, type TestApp } from '../../helpers/app.js';
 import { compiledDuring, queriesDuring } from '../../helpers/compiled-queries.js';
 import { as, inboundTicket, makeLabel, makeTeam } from './fixtures.js';
+import { sqliteOf } from '../../helpers/sqlite-handle.js';
 
 type Page = { items: TicketView[]; nextCursor: string | null };
 type Detail = { ticket: TicketView };
@@ -86,7 +87,7 @@ describe('a page of the ticket list', () => {
           // The admin is in no team: their team view is known to be empty without a query.
           if (session === agent) expect(branches.length, `view=${view} sort=${sort}`).toBeGreaterThan(0);
           for (const { sql, args } of branches) {
-            const plan = (t.ctx.database.sqlite.prepare(`explain query plan ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail);
+            const plan = (sqliteOf(t.ctx.database).sqlite.prepare(`explain query plan ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail);
             const where = `view=${view} sort=${sort} ${session === agent ? 'agent' : 'admin'}: ${plan.join(' / ')}`;
             // The index narrows by the branch's assignee or team, not only by status.
             for (const column of ['assignee_id', 'team_id']) {
@@ -121,7 +122,7 @@ describe('a page of the ticket list', () => {
       const branches = calls.filter((c) => /^select "tickets"\."[a-z_]+", /.test(c.sql) && !touches('contacts')(c.sql));
       expect(branches.length, query).toBeGreaterThan(0);
       for (const { sql, args } of branches) {
-        const plan = (t.ctx.database.sqlite.prepare(`explain query plan ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail);
+        const plan = (sqliteOf(t.ctx.database).sqlite.prepare(`explain query plan ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail);
         expect(plan.some((d) => d.includes('priority_rank=?')), `${query}: ${plan.join(' / ')}`).toBe(true);
         expect(plan.some((d) => /TEMP B-TREE/.test(d)), `${query}: ${plan.join(' / ')}`).toBe(false);
       }

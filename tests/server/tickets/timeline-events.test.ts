@@ -6,6 +6,7 @@ import { wakeSnoozedTickets } from '../../../server/modules/tickets/snooze.js';
 import { timelineEventsQuery } from '../../../server/modules/tickets/timeline-events.js';
 import { createTestApp, testDriver, type Session, type TestApp } from '../../helpers/app.js';
 import { as, inboundTicket, makeLabel, makeTeam } from './fixtures.js';
+import { sqliteOf } from '../../helpers/sqlite-handle.js';
 
 type Detail = { ticket: TicketView; messages: MessageView[]; events: TimelineEventView[]; contact: ContactView };
 type MessagePage = { items: MessageView[]; nextCursor: string | null; events: TimelineEventView[] };
@@ -218,7 +219,7 @@ describe('the events query', () => {
   // SQLite's query plan: PostgreSQL's planner chooses its own.
   it.skipIf(testDriver() === 'postgres')('reads the ticket’s audit lines through the entity index and names by primary key, scanning nothing', () => {
     const { sql, parameters } = timelineEventsQuery(t.ctx.db, 1, { from: 0, afterMessageId: 1 }).compile(t.ctx.db);
-    const plan = t.ctx.database.sqlite
+    const plan = sqliteOf(t.ctx.database).sqlite
       .prepare(`EXPLAIN QUERY PLAN ${sql}`)
       .all(...(parameters as unknown[]))
       .map((r) => (r as { detail: string }).detail);

@@ -7,6 +7,7 @@ import { parsePool } from '../../../../server/channels/email/parse-pool.js';
 import { createTestApp, testDriver, type TestApp } from '../../../helpers/app.js';
 import { dovecotUnavailable, startDovecot, type Dovecot } from '../../../helpers/dovecot.js';
 import { buildMail } from './mail-builder.js';
+import { sqliteOf } from '../../../helpers/sqlite-handle.js';
 
 const skip = dovecotUnavailable();
 if (skip) console.warn(`skipping IMAP tests: ${skip}`);
@@ -257,7 +258,7 @@ describe.skipIf(skip !== null)('IMAP receiver against a real Dovecot', () => {
   // It holds SQLite's file lock to make the import fail; the PostgreSQL side of a database going
   // away is tested in tests/server/db/connection-lost.test.ts.
   it.skipIf(testDriver() === 'postgres')('leaves a message unflagged while its import cannot commit, and imports it once the database is back', async () => {
-    const blocker = new SqliteDatabase(t.ctx.database.file);
+    const blocker = new SqliteDatabase(sqliteOf(t.ctx.database).file);
     blocker.exec('BEGIN EXCLUSIVE');
     const receiver = new ImapReceiver(t.ctx, channelOf('locked'), { pollMs: 60_000, baseBackoffMs: 100, maxBackoffMs: 200 });
     try {

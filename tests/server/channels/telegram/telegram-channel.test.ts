@@ -211,7 +211,7 @@ describe('Telegram: replies', () => {
 
   async function upload(name: string, type: string, bytes: Buffer): Promise<number> {
     const form = new FormData();
-    form.set('file', new Blob([bytes], { type }), name);
+    form.set('file', new Blob([new Uint8Array(bytes)], { type }), name);
     const encoded = new Response(form);
     const res = await t.app.inject({
       method: 'POST',

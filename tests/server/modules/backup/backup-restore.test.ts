@@ -33,7 +33,7 @@ async function addAgent(ctx: AppContext, email: string): Promise<void> {
   const t = Date.now();
   await ctx.db
     .insertInto('agents')
-    .values({ email, name: email.split('@')[0]!, role: 'agent', created_at: t, updated_at: t })
+    .values({ email, name: email.split('@')[0]!, role: 'agent', language: 'en', preferences: '{}', active: 1, created_at: t, updated_at: t })
     .execute();
 }
 

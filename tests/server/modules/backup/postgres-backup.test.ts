@@ -46,7 +46,7 @@ describe.skipIf(postgresUnavailable())('backup and restore on PostgreSQL', () =>
 
   async function addAgent(ctx: AppContext, email: string): Promise<void> {
     const t = Date.now();
-    await ctx.db.insertInto('agents').values({ email, name: email.split('@')[0]!, role: 'agent', created_at: t, updated_at: t }).execute();
+    await ctx.db.insertInto('agents').values({ email, name: email.split('@')[0]!, role: 'agent', language: 'en', preferences: '{}', active: 1, created_at: t, updated_at: t }).execute();
   }
 
   async function addAttachment(ctx: AppContext, name: string, content: string): Promise<string> {

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../../server/app.js';
 import { configFromObject } from '../../../../server/config/load.js';
@@ -31,7 +32,7 @@ describe('business-hours API', () => {
     await t.close();
   });
 
-  const post = (payload: unknown, who: Session = t.admin) => t.app.inject({ method: 'POST', url: '/api/v1/business-hours', headers: who.headers, payload });
+  const post = (payload: InjectOptions['payload'], who: Session = t.admin) => t.app.inject({ method: 'POST', url: '/api/v1/business-hours', headers: who.headers, payload });
 
   it('creates, reads, lists, updates and deletes a calendar, auditing each change', async () => {
     const created = await post(valid);
