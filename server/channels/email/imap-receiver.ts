@@ -1,4 +1,4 @@
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import type { AppContext } from '../../context.js';
 import type { Logger } from '../../logger.js';
 import type { EmailChannelConfig } from './config-schema.js';
@@ -149,7 +149,9 @@ export class ImapReceiver {
     await setMailboxConnection(this.#ctx.db, this.#channel.name, false, null).catch(() => undefined);
   }
 
-  #newClient(): ImapFlow {
+  async #newClient(): Promise<ImapFlow> {
+    // Loaded with the first mailbox this process connects to: a desk without IMAP never holds it.
+    const { ImapFlow } = await import('imapflow');
     const security = this.#imap.security;
     return new ImapFlow({
       host: this.#imap.host,
@@ -167,7 +169,7 @@ export class ImapReceiver {
 
   /** One connection's life: connect, then sync / wait until it drops or we stop. */
   async #session(onConnected: () => void): Promise<void> {
-    const client = this.#newClient();
+    const client = await this.#newClient();
     this.#client = client;
     let closed = false;
     client.on('error', (err: unknown) => this.#log.debug({ err: errorText(err) }, 'imap client error'));

@@ -5,7 +5,8 @@ import type { InboundMessage, IntakeResult } from '../../intake/types.js';
 import { maxAttachmentBytes } from '../../modules/attachments/service.js';
 import { queueAutoAcknowledgement } from './auto-ack.js';
 import type { EmailChannelConfig } from './config-schema.js';
-import { parseEmail, type ParsedEmail } from './parse.js';
+import { parseEmailInline } from './parse-inline.js';
+import type { ParsedEmail } from './parse.js';
 import { parsePool } from './parse-pool.js';
 import { recordBounce } from './bounces.js';
 import { recordMessageId } from './queries.js';
@@ -90,7 +91,7 @@ const SPOOL_ABOVE_BYTES = 512 * 1024;
 export function parseRawEmail(ctx: AppContext, raw: Buffer, choice: ParseChoice = {}): Promise<ParsedEmail> {
   const max = maxAttachmentBytes(ctx);
   const opts = { maxAttachmentBytes: max, spool: { root: ctx.paths.attachments, aboveBytes: SPOOL_ABOVE_BYTES, maxBytes: max } };
-  return choice.inline ? parseEmail(raw, opts) : parsePool(ctx).parse(raw, opts);
+  return choice.inline ? parseEmailInline(raw, opts) : parsePool(ctx).parse(raw, opts);
 }
 
 type Staged = { done: IngestResult } | { stored: Promise<IntakeResult>; thread: ThreadMatch | null };

@@ -3,7 +3,8 @@ import type { Worker } from 'node:worker_threads';
 import type { AppContext } from '../../context.js';
 import type { Logger } from '../../logger.js';
 import { startWorker, workerScript, type WorkerScript } from '../../worker-thread.js';
-import { parseEmail, type ParsedEmail, type ParseOptions } from './parse.js';
+import { parseEmailInline } from './parse-inline.js';
+import type { ParsedEmail, ParseOptions } from './parse.js';
 
 /** Main thread → worker: the raw bytes travel in their own, transferred ArrayBuffer. */
 export interface ParseJob {
@@ -205,7 +206,7 @@ export class ParsePool {
 
   #inline(job: Job): void {
     this.#parsedInline += 1;
-    parseEmail(job.raw, job.opts).then(job.resolve, job.reject);
+    parseEmailInline(job.raw, job.opts).then(job.resolve, job.reject);
   }
 }
 

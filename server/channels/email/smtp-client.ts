@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { EmailChannelConfig } from './config-schema.js';
 
 type Smtp = NonNullable<EmailChannelConfig['smtp']>;
@@ -38,7 +37,9 @@ export class SmtpHandoffError extends Error {
  * from now on the server may have the message, so a crash before the 250 is known to be uncertain.
  * Resolves with the server's final reply.
  */
-export function handOff(smtp: Smtp, envelope: Envelope, raw: Buffer, beforeBody: () => Promise<void>): Promise<string> {
+export async function handOff(smtp: Smtp, envelope: Envelope, raw: Buffer, beforeBody: () => Promise<void>): Promise<string> {
+  // Loaded with the first mail sent: a desk without email never holds nodemailer.
+  const { default: SMTPConnection } = await import('nodemailer/lib/smtp-connection');
   return new Promise((resolve, reject) => {
     const connection = new SMTPConnection({
       host: smtp.host,

@@ -1,4 +1,3 @@
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { AppContext } from '../../context.js';
 import { parseJsonObject } from '../../modules/tickets/json.js';
 import { PermanentDeliveryError, UncertainDeliveryError, type OutboxJob, type Sender } from '../../outbox/senders.js';
@@ -130,6 +129,8 @@ const UNCERTAIN = 'Delivery uncertain: the server did not confirm; not resent';
 
 /** The whole message as the server will see it, and its envelope (Bcc recipients are in the envelope only). */
 async function render(mail: OutgoingMail): Promise<{ raw: Buffer; envelope: { from: string; to: string[] } }> {
+  // Loaded with the first mail sent: a desk without email never holds nodemailer.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const node = new MailComposer({
     from: mail.from,
     replyTo: mail.replyTo,

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { WebSocket } from 'ws';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../http/errors.js';
+import { releaseUpgradeRequest } from '../../http/ws-upgrade.js';
 import { queueStanding } from '../../modules/assignment/service.js';
 import { guardVisitor, type Guarded } from './guard.js';
 import { sendVisitorMessage } from './message-service.js';
@@ -34,6 +35,7 @@ export const widgetWsRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = 
       },
     },
     async (socket, request) => {
+      releaseUpgradeRequest(socket, request, request.log);
       const guarded = admitted.get(request);
       if (!guarded) return socket.close(1008, 'unauthorized');
       await serveVisitor(rt, socket, guarded.ch, guarded.visitor, request.ip);
