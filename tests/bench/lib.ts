@@ -45,7 +45,7 @@ export interface Figure {
   name: string;
   value: number;
   unit: string;
-  /** e.g. '< 15' or '> 1500'; absent for figures without a target */
+  /** e.g. '< 15', '> 1500' or '<= 2'; absent for figures without a target */
   target?: string;
 }
 
@@ -53,7 +53,8 @@ const met = (f: Figure): string => {
   if (!f.target) return '';
   const [op, raw] = f.target.split(' ');
   const limit = Number(raw);
-  return (op === '<' ? f.value < limit : f.value > limit) ? 'ok' : 'MISSED';
+  const ok = op === '<' ? f.value < limit : op === '<=' ? f.value <= limit : op === '>=' ? f.value >= limit : f.value > limit;
+  return ok ? 'ok' : 'MISSED';
 };
 
 /**
@@ -108,4 +109,24 @@ export function threadBreakdown(before: Map<string, { name: string; ms: number }
   }
   rows.sort((a, b) => b[1] - a[1]);
   return rows.map(([name, ms]) => `${name} ${ms.toFixed(2)} ms`).join(', ');
+}
+
+/**
+ * CPU milliseconds used so far by one PostgreSQL server: its postmaster and the processes it
+ * started (backends, autovacuum, WAL writer). Other clusters on the machine are not counted.
+ */
+export function postgresServerCpuMs(postmasterPid: number): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // ppid is field 4 of stat(5); utime and stime 14 and 15, in clock ticks (100 per second).
+      if (Number(pid) !== postmasterPid && Number(fields[1]) !== postmasterPid) continue;
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return total;
 }
