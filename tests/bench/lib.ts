@@ -113,19 +113,23 @@ export function threadBreakdown(before: Map<string, { name: string; ms: number }
 
 /**
  * CPU milliseconds used so far by one PostgreSQL server: its postmaster and the processes it
- * started (backends, autovacuum, WAL writer). Other clusters on the machine are not counted.
+ * started (backends, autovacuum, WAL writer), those still running and those that ended (a pool
+ * closing an idle connection must not take its backend's CPU out of the sum). Other clusters on
+ * the machine are not counted.
  */
 export function postgresServerCpuMs(postmasterPid: number): number {
+  const TICK_MS = 1000 / 100; // USER_HZ
   let total = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // ppid is field 4 of stat(5); utime and stime 14 and 15, in clock ticks (100 per second).
-      if (Number(pid) !== postmasterPid && Number(fields[1]) !== postmasterPid) continue;
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      // Fields of stat(5) from the state on: ppid [1], utime [11], stime [12], and the ended
+      // children's cutime [13] and cstime [14], in clock ticks.
+      if (Number(pid) === postmasterPid) total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * TICK_MS;
+      else if (Number(fields[1]) === postmasterPid) total += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
     } catch {
-      // The process ended while we looked.
+      // The process ended while we looked: its time moves to the postmaster's children's.
     }
   }
   return total;
