@@ -13,6 +13,8 @@ const SCHEMA_CHANGE = /^\s*(create|alter|drop|do)\b/i;
 interface Kept {
   names: Map<string, string>;
   next: number;
+  /** Evicted statements, deallocated before the connection's next statement (one query at a time per connection). */
+  evicted: string[];
 }
 
 /**
@@ -31,7 +33,7 @@ export function poolWithStatementCache(pool: pg.Pool, max = MAX_PER_CONNECTION):
       const client = await pool.connect();
       let wrapper = wrapped.get(client);
       if (!wrapper) {
-        wrapper = wrapClient(client, { names: new Map(), next: 0 }, max);
+        wrapper = wrapClient(client, { names: new Map(), next: 0, evicted: [] }, max);
         wrapped.set(client, wrapper);
       }
       return wrapper;
@@ -49,16 +51,23 @@ function wrapClient(client: pg.PoolClient, state: Kept, max: number): PostgresPo
       // build a new text per call (IN lists of every length) and not worth an LRU's upkeep.
       const [oldText, oldName] = state.names.entries().next().value as [string, string];
       state.names.delete(oldText);
-      // Queued behind whatever runs now; in a failed transaction it fails and the statement
-      // stays until the connection closes, which is harmless.
-      client.query(`deallocate ${oldName}`).catch(() => undefined);
+      state.evicted.push(oldName);
     }
     name = `kefu_${++state.next}`;
     state.names.set(text, name);
     return name;
   };
 
+  const deallocateEvicted = async (): Promise<void> => {
+    if (state.evicted.length === 0) return;
+    const names = state.evicted.splice(0);
+    // In a failed transaction this fails too and the statements stay until the connection
+    // closes, which is harmless.
+    await client.query(names.map((n) => `deallocate ${n}`).join('; ')).catch(() => undefined);
+  };
+
   async function run<R>(text: string, values: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
+    await deallocateEvicted();
     if (values.length === 0) {
       const result = (await client.query(text, [])) as unknown as PostgresQueryResult<R>;
       if (SCHEMA_CHANGE.test(text) && state.names.size > 0) {
@@ -75,10 +84,11 @@ function wrapClient(client: pg.PoolClient, state: Kept, max: number): PostgresPo
       if (!(err instanceof Error) || !err.message.includes(CHANGED_RESULT_TYPE)) throw err;
       const stale = state.names.get(text);
       state.names.delete(text);
-      if (stale) client.query(`deallocate ${stale}`).catch(() => undefined);
+      if (stale) state.evicted.push(stale);
       // Outside a transaction nothing was lost: run it again, prepared afresh. Inside one the
       // transaction has failed and its caller sees the error.
       if (client.getTransactionStatus() !== 'I') throw err;
+      await deallocateEvicted();
       return (await client.query({ name: nameOf(text), text, values: [...values] })) as unknown as PostgresQueryResult<R>;
     }
   }

@@ -38,7 +38,7 @@ describe.skipIf(postgresUnavailable() !== null)('named statements on PostgreSQL'
         const result = await db.executeQuery<{ n: number }>({ sql: text, parameters: [10], query: { kind: 'RawNode' } as never, queryId: { queryId: `q${i}` } });
         expect(result.rows[0]?.n).toBe(10 + i);
       }
-      // The deallocations are queued behind the next statement: one more round trip lets them finish.
+      // The evicted statements are deallocated before the next statement.
       await db.executeQuery({ sql: 'select $1::int as n', parameters: [1], query: { kind: 'RawNode' } as never, queryId: { queryId: 'last' } });
       const kept = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements`.execute(db);
       expect(kept.rows[0]?.n).toBeLessThanOrEqual(3);
