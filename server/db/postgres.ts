@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { ConnectionWatch } from './connection-lost.js';
 import type { Database, Db, Tx } from './database.js';
 import { PostgresSchemaPlugin } from './postgres-schema.js';
+import { poolWithStatementCache } from './postgres-statement-cache.js';
 import type { Tables } from './tables.js';
 
 /** PostgreSQL's type ids whose text form the pool parses into numbers (pg leaves them strings). */
@@ -75,7 +76,7 @@ export function openPostgres(options: PostgresOptions): PostgresDatabase {
   // than the watch noticing the outage.
   pool.on('error', (err) => connection.failed(err));
   const db = new Kysely<Tables>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: poolWithStatementCache(pool) }),
     plugins: [new PostgresSchemaPlugin()],
   });
   // Set only while commit callbacks run, which is synchronous: no other transaction's callbacks interleave.

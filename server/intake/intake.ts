@@ -49,17 +49,32 @@ export type Alongside = (tx: Tx, stored: IntakeResult) => Promise<void>;
 export async function intake(ctx: AppContext, msg: InboundMessage, alongside?: Alongside): Promise<IntakeResult> {
   const key = msg.idempotencyKey.trim();
   if (key === '') throw new Error('intake: an inbound message needs an idempotency key');
-  try {
-    return await intakeOnce(ctx, msg, key, alongside);
-  } catch (err) {
-    // Another process (a mail pipe next to the server) stored the same message first: the retry finds it.
-    if (isDuplicateKey(err)) return intakeOnce(ctx, msg, key, alongside);
-    throw err;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await intakeOnce(ctx, msg, key, alongside);
+    } catch (err) {
+      // Another process (a mail pipe next to the server) stored the same message first: the retry finds it.
+      if (isDuplicateKey(err)) return intakeOnce(ctx, msg, key, alongside);
+      // Another process sharing the PostgreSQL database committed a new ticket with the number
+      // this one took, or the same sender's contact, between our read and our write: run again,
+      // now seeing its row.
+      if (attempt < MAX_ATTEMPTS && isConcurrentInsert(err)) continue;
+      throw err;
+    }
   }
 }
 
+const MAX_ATTEMPTS = 5;
+
 function isDuplicateKey(err: unknown): boolean {
   return isUniqueViolation(err, { sqliteColumn: 'messages.idempotency_key', name: 'messages_idempotency' });
+}
+
+function isConcurrentInsert(err: unknown): boolean {
+  return (
+    isUniqueViolation(err, { sqliteColumn: 'tickets.number', name: 'tickets_number_key' }) ||
+    isUniqueViolation(err, { sqliteColumn: 'contact_identities.kind', name: 'contact_identities_kind_value' })
+  );
 }
 
 /** Concurrent intakes share a commit; each still resolves only once its message is committed. */

@@ -45,7 +45,7 @@ export interface Figure {
   name: string;
   value: number;
   unit: string;
-  /** e.g. '< 15' or '> 1500'; absent for figures without a target */
+  /** e.g. '< 15', '> 1500' or '<= 2'; absent for figures without a target */
   target?: string;
 }
 
@@ -53,7 +53,8 @@ const met = (f: Figure): string => {
   if (!f.target) return '';
   const [op, raw] = f.target.split(' ');
   const limit = Number(raw);
-  return (op === '<' ? f.value < limit : f.value > limit) ? 'ok' : 'MISSED';
+  const ok = op === '<' ? f.value < limit : op === '<=' ? f.value <= limit : op === '>=' ? f.value >= limit : f.value > limit;
+  return ok ? 'ok' : 'MISSED';
 };
 
 /**
@@ -108,4 +109,28 @@ export function threadBreakdown(before: Map<string, { name: string; ms: number }
   }
   rows.sort((a, b) => b[1] - a[1]);
   return rows.map(([name, ms]) => `${name} ${ms.toFixed(2)} ms`).join(', ');
+}
+
+/**
+ * CPU milliseconds used so far by one PostgreSQL server: its postmaster and the processes it
+ * started (backends, autovacuum, WAL writer), those still running and those that ended (a pool
+ * closing an idle connection must not take its backend's CPU out of the sum). Other clusters on
+ * the machine are not counted.
+ */
+export function postgresServerCpuMs(postmasterPid: number): number {
+  const TICK_MS = 1000 / 100; // USER_HZ
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Fields of stat(5) from the state on: ppid [1], utime [11], stime [12], and the ended
+      // children's cutime [13] and cstime [14], in clock ticks.
+      if (Number(pid) === postmasterPid) total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * TICK_MS;
+      else if (Number(fields[1]) === postmasterPid) total += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    } catch {
+      // The process ended while we looked: its time moves to the postmaster's children's.
+    }
+  }
+  return total;
 }

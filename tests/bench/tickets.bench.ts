@@ -3,14 +3,17 @@
  * by default. KEFU_BENCH_TICKETS and KEFU_BENCH_MESSAGES_PER_TICKET change the size;
  * KEFU_BENCH_DIR keeps (and on the next run reuses) the seeded data directory;
  * KEFU_BENCH_ONLY=reads measures the ticket list and opening a ticket only, and writes nothing
- * but sessions and read marks, so two builds can be compared on one copy of the data.
+ * but sessions and read marks, so two builds can be compared on one copy of the data;
+ * KEFU_BENCH_ONLY=lookups measures search as well.
  * KEFU_BENCH_DRIVER=postgres runs the same measurements on PostgreSQL: the seeded SQLite data is
  * copied with `kefu migrate-to-postgres` into KEFU_BENCH_PG_URL (an empty database) or into a
- * throwaway cluster, and PostgreSQL's own CPU (its backend processes) is reported per request
- * next to the Node process's.
+ * throwaway cluster, and PostgreSQL's own CPU (its server's processes) is reported per request
+ * next to the Node process's. KEFU_BENCH_DRIVER=both measures SQLite, then PostgreSQL, in one
+ * run, and checks issue #19's target: list, open and search cost on PostgreSQL (Node's CPU p50
+ * plus the server's CPU per request) within 2× of SQLite's.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
@@ -27,16 +30,25 @@ import { createSession } from '../../server/modules/agents/sessions.js';
 import { createAgent } from '../../server/modules/agents/service.js';
 import { seedDatabase } from '../../server/seed/seed.js';
 import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
-import { loadPerCore, mb, percentile, report, timeRuns, type Figure, type Samples } from './lib.js';
+import { loadPerCore, mb, percentile, postgresServerCpuMs, report, timeRuns, type Figure, type Samples } from './lib.js';
 
 const TICKETS = Number(process.env.KEFU_BENCH_TICKETS ?? 200_000);
 const PER_TICKET = Number(process.env.KEFU_BENCH_MESSAGES_PER_TICKET ?? 5);
 const KEEP_DIR = process.env.KEFU_BENCH_DIR;
 const SOCKETS = 200;
-const READS_ONLY = process.env.KEFU_BENCH_ONLY === 'reads';
-const DRIVER = process.env.KEFU_BENCH_DRIVER === 'postgres' ? 'postgres' : 'sqlite';
+const ONLY = process.env.KEFU_BENCH_ONLY;
+type Driver = 'sqlite' | 'postgres';
+const DRIVERS: Driver[] = process.env.KEFU_BENCH_DRIVER === 'both' ? ['sqlite', 'postgres'] : process.env.KEFU_BENCH_DRIVER === 'postgres' ? ['postgres'] : ['sqlite'];
+/** The driver being measured (both: one after the other). */
+let DRIVER: Driver = DRIVERS[0]!;
 
-const figures: Figure[] = [];
+const recorded: Figure[] = [];
+/** Figures of this run; with both drivers each is named after the one it was measured on. */
+const figures = {
+  push(f: Figure): void {
+    recorded.push(DRIVERS.length > 1 ? { ...f, name: `${DRIVER}: ${f.name}` } : f);
+  },
+};
 const log = (s: string) => console.log(s);
 
 /** Records wall p95 and CPU p50/p95 of a measurement (the CPU target applies to p50, the work itself); returns the wall p95. */
@@ -74,8 +86,11 @@ const ms = (n: number): string => n.toFixed(2).padStart(6);
 const fmt = (samples: Samples): string =>
   `wall p50 ${ms(percentile(samples.wall, 50))} p95 ${ms(percentile(samples.wall, 95))}  cpu p50 ${ms(percentile(samples.cpu, 50))} p95 ${ms(percentile(samples.cpu, 95))} ms`;
 
+let benchDir: string | undefined;
+
 async function openSqliteInstance(): Promise<{ ctx: AppContext; dir: string; seeded: boolean }> {
-  const dir = KEEP_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-'));
+  // With both drivers, PostgreSQL's run copies the data SQLite's run was measured on.
+  const dir = (benchDir ??= KEEP_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-')));
   const fresh = !existsSync(path.join(dir, 'kefu.sqlite'));
   const config = configFromObject({ data_dir: dir, log: { level: 'silent' } });
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
@@ -148,27 +163,40 @@ async function startBenchCluster(): Promise<string> {
   return benchCluster.createDatabase();
 }
 
-/** CPU ms used so far by every PostgreSQL server process on this machine (its backends do the queries' work). */
-function postgresCpuMs(): number {
-  if (DRIVER !== 'postgres') return 0;
-  const tick = 1000 / 100; // USER_HZ is 100 on Linux
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
-      const fields = stat.slice(close + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) * tick;
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return total;
+/** The postmaster of the cluster serving the bench's database: its server processes are its children. */
+let postmasterPid: number | null = null;
+async function findPostmaster(ctx: AppContext): Promise<void> {
+  if (ctx.database.driver !== 'postgres') return;
+  const dir = (await ctx.database.pool.query<{ setting: string }>(`select setting from pg_settings where name = 'data_directory'`)).rows[0]?.setting;
+  postmasterPid = dir ? Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]) : null;
+  if (!postmasterPid) throw new Error('cannot tell which processes are the PostgreSQL server (its data directory is not readable here)');
 }
 
-async function main(): Promise<void> {
+/** CPU ms used so far by the bench's PostgreSQL server: its backends do the queries' work (other clusters on the machine are left out). */
+function postgresCpuMs(): number {
+  if (DRIVER !== 'postgres' || postmasterPid === null) return 0;
+  return postgresServerCpuMs(postmasterPid);
+}
+
+/** What a kind of request costs on one driver: the figures issue #19 compares between drivers. */
+interface Cost {
+  /** The Node process's CPU per request, p50 over every request of the kind. */
+  nodeCpuP50: number;
+  /** The PostgreSQL server's CPU per request (0 on SQLite), over the same requests. */
+  serverCpu: number;
+  wallP95: number;
+}
+type Summary = Partial<Record<'list' | 'open' | 'search', Cost>>;
+
+/** Measures one kind of request: its Node CPU and wall samples, and the server's CPU over the same requests. */
+function costOf(samples: Samples, serverCpu: number): Cost {
+  return { nodeCpuP50: percentile(samples.cpu, 50), serverCpu, wallP95: percentile(samples.wall, 95) };
+}
+
+async function measure(): Promise<Summary> {
+  const summary: Summary = {};
   const { ctx, dir, seeded: seededNow } = await openInstance();
+  await findPostmaster(ctx);
   log(`driver: ${DRIVER}; size: ${await countRows(ctx, 'tickets')} tickets, ${await countRows(ctx, 'messages')} messages`);
   if (ctx.database.driver === 'sqlite') {
     const sqlite = ctx.database.sqlite;
@@ -204,14 +232,18 @@ async function main(): Promise<void> {
   const adminCookie = await cookieOf(admin.id);
   const agentCookie = await cookieOf(agent.id);
   let requests = 0;
-  /** PostgreSQL's CPU per request over a phase: what the Node process's CPU figures leave out on that driver. */
+  /**
+   * PostgreSQL's CPU per request over a phase: what the Node process's CPU figures leave out on
+   * that driver. `units` overrides the count of HTTP requests (socket opens are not requests).
+   */
   const postgresPhase = () => {
     const from = { cpu: postgresCpuMs(), requests };
-    return (name: string) => {
-      if (DRIVER !== 'postgres') return;
-      const per = (postgresCpuMs() - from.cpu) / Math.max(1, requests - from.requests);
+    return (name: string, units = requests - from.requests): number => {
+      if (DRIVER !== 'postgres') return 0;
+      const per = (postgresCpuMs() - from.cpu) / Math.max(1, units);
       figures.push({ name: `${name}: PostgreSQL backend cpu per request`, value: per, unit: 'ms' });
       log(`  PostgreSQL backends: ${per.toFixed(2)} ms cpu per request`);
+      return per;
     };
   };
   const get = async (url: string, cookie: string) => {
@@ -238,17 +270,20 @@ async function main(): Promise<void> {
   );
   let worstList = 0;
   let worstListCpu = 0;
+  const allList: Samples = { wall: [], cpu: [] };
   const listPhase = postgresPhase();
   const listFrom = performance.now();
   for (const [name, url, cookie] of listCases) {
     const first = (await get(url, cookie)).json<{ items: unknown[]; nextCursor: string | null }>();
     const page2 = first.nextCursor ? `${url}&cursor=${encodeURIComponent(first.nextCursor)}` : url;
     const samples = await timeRuns(100, (i) => get(i % 2 === 0 ? url : page2, cookie));
+    allList.wall.push(...samples.wall);
+    allList.cpu.push(...samples.cpu);
     worstList = Math.max(worstList, p95(`list ${name}`, samples, '< 10', '< 3'));
     worstListCpu = Math.max(worstListCpu, percentile(samples.cpu, 95));
     log(`  ${name.padEnd(36)} ${fmt(samples)}  ${first.items.length} items`);
   }
-  listPhase('ticket list');
+  summary.list = costOf(allList, listPhase('ticket list'));
   await gcBetween(listFrom, performance.now(), listCases.length * 104, 'ticket list');
   figures.push({ name: 'ticket list, worst view p95', value: worstList, unit: 'ms', target: '< 10' });
   figures.push({ name: 'ticket list, worst view p95 cpu', value: worstListCpu, unit: 'ms' });
@@ -260,8 +295,11 @@ async function main(): Promise<void> {
   if (long.length === 0) throw new Error('no ticket with 50 messages to open');
   const openFrom = performance.now();
   const openPhase = postgresPhase();
+  const allOpen: Samples = { wall: [], cpu: [] };
   const timeline = await timeRuns(200, (i) => get(`/api/v1/tickets/${long[i % long.length]!.id}`, adminCookie));
   p95('ticket with 50-message timeline', timeline, '< 10', '< 2');
+  allOpen.wall.push(...timeline.wall);
+  allOpen.cpu.push(...timeline.cpu);
   log(`\nopen a ticket, 200 requests each:`);
   log(`  ${'HTTP, admin, 50+ messages'.padEnd(36)} ${fmt(timeline)}  over ${long.length} tickets`);
   // What an agent opens most: their own tickets, a few messages each.
@@ -269,17 +307,21 @@ async function main(): Promise<void> {
   if (own.length > 0) {
     const openOwn = await timeRuns(200, (i) => get(`/api/v1/tickets/${own[i % own.length]!.id}`, agentCookie));
     p95('open a ticket over HTTP (agent, own)', openOwn, '< 10', '< 2');
+    allOpen.wall.push(...openOwn.wall);
+    allOpen.cpu.push(...openOwn.cpu);
     log(`  ${'HTTP, agent, own tickets'.padEnd(36)} ${fmt(openOwn)}  over ${own.length} tickets`);
   }
+  summary.open = costOf(allOpen, openPhase('open a ticket over HTTP'));
   // As the agent app opens tickets: an `open` frame on its socket, answered with the detail.
+  const socketPhase = postgresPhase();
   const socket = await connectAgent(address, adminCookie);
   const openWs = await timeRuns(200, (i) => openOverSocket(socket, long[i % long.length]!.id));
   p95('open a ticket over the socket (admin, 50+ messages)', openWs, '< 10', '< 2');
   log(`  ${'socket, admin, 50+ messages'.padEnd(36)} ${fmt(openWs)}  (cpu includes parsing the answer)`);
   socket.terminate();
-  openPhase('open a ticket (HTTP; the socket opens add PostgreSQL work without a request count)');
+  socketPhase('open a ticket over the socket', 203);
   await gcBetween(openFrom, performance.now(), own.length > 0 ? 609 : 406, 'open a ticket');
-  if (READS_ONLY) return finish(app, ctx, dir);
+  if (ONLY === 'reads') return finish(app, ctx, dir, summary);
 
   // ---- search --------------------------------------------------------------------------
   log('\nsearch (limit 10), p95 over 20 requests each as agent and as admin:');
@@ -302,12 +344,13 @@ async function main(): Promise<void> {
     }
     log(`  ${q.padEnd(16)} ${fmt(samples)}  ${hits.tickets.length}/${hits.messages.length}/${hits.contacts.length} hits`);
   }
-  searchPhase('search');
+  summary.search = costOf(allSearch, searchPhase('search'));
   p95('search (all queries)', allSearch, '< 50');
   figures.push({ name: 'search, 1-2 char Chinese, worst query p95', value: worstShort, unit: 'ms', target: '< 50' });
   figures.push({ name: 'search, 1-2 char Chinese, worst query p95 cpu', value: worstShortCpu, unit: 'ms', target: '< 50' });
   p95('ticket list ?q=退款', await timeRuns(20, () => get(`/api/v1/tickets?view=all&q=${encodeURIComponent('退款')}`, adminCookie)));
   p95('ticket list ?q=咖啡研磨机', await timeRuns(20, () => get(`/api/v1/tickets?view=all&q=${encodeURIComponent('咖啡研磨机')}`, adminCookie)));
+  if (ONLY === 'lookups') return finish(app, ctx, dir, summary);
 
   log(`\nload average per core now: ${loadPerCore().toFixed(2)}`);
   const rssWarm = process.memoryUsage().rss;
@@ -357,17 +400,47 @@ async function main(): Promise<void> {
   figures.push({ name: 'peak RSS', value: process.resourceUsage().maxRSS / 1024, unit: 'MB' });
 
   for (const ws of clients) ws.terminate();
-  await finish(app, ctx, dir);
+  return finish(app, ctx, dir, summary);
 }
 
-async function finish(app: { close(): Promise<unknown> }, ctx: AppContext, dir: string): Promise<void> {
+async function finish(app: { close(): Promise<unknown> }, ctx: AppContext, dir: string, summary: Summary): Promise<Summary> {
   await app.close();
   await ctx.close();
-  if (!KEEP_DIR) rmSync(dir, { recursive: true, force: true });
-
+  // With both drivers the PostgreSQL run copies the SQLite data dir after the SQLite run.
+  if (!KEEP_DIR && DRIVER === DRIVERS[DRIVERS.length - 1]) rmSync(dir, { recursive: true, force: true });
   figures.push({ name: 'load average per core at the end (1 = busy)', value: loadPerCore(), unit: '' });
+  return summary;
+}
+
+const total = (c: Cost): number => c.nodeCpuP50 + c.serverCpu;
+
+/** Issue #19's target, from the two runs: PostgreSQL's cost per request within 2× of SQLite's. */
+function compareDrivers(sqlite: Summary, postgres: Summary): void {
+  log('\nPostgreSQL against SQLite (cpu = Node p50 + PostgreSQL server per request; target ratio <= 2):');
+  for (const kind of ['list', 'open', 'search'] as const) {
+    const a = sqlite[kind];
+    const b = postgres[kind];
+    if (!a || !b) continue;
+    const ratio = total(b) / total(a);
+    log(
+      `  ${kind.padEnd(6)} sqlite cpu ${ms(total(a))} wall p95 ${ms(a.wallP95)} | postgres cpu ${ms(total(b))} (node ${ms(b.nodeCpuP50)} + server ${ms(b.serverCpu)}) wall p95 ${ms(b.wallP95)} | ratio ${ratio.toFixed(2)} ${ratio <= 2 ? 'PASS' : 'MISS'}`,
+    );
+    recorded.push({ name: `${kind}: PostgreSQL cpu / SQLite cpu per request`, value: ratio, unit: '×', target: '<= 2' });
+    recorded.push({ name: `${kind}: PostgreSQL wall p95 / SQLite wall p95`, value: b.wallP95 / a.wallP95, unit: '×' });
+  }
+}
+
+async function main(): Promise<void> {
+  const summaries: Partial<Record<Driver, Summary>> = {};
+  for (const driver of DRIVERS) {
+    DRIVER = driver;
+    log(`\n===== ${driver} =====`);
+    summaries[driver] = await measure();
+  }
+  if (summaries.sqlite && summaries.postgres) compareDrivers(summaries.sqlite, summaries.postgres);
+  log(`load average now: ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}`);
   console.log('\nfigures:');
-  report(figures);
+  report(recorded);
 }
 
 async function connectAgent(address: string, cookie: string): Promise<WebSocket> {

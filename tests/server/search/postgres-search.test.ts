@@ -76,4 +76,38 @@ describe.skipIf(postgresUnavailable() !== null)('search on PostgreSQL', () => {
       await database.close();
     }
   });
+
+  it('writes a batch of documents with one statement per kind, however many rows the batch holds', async () => {
+    const database = await connectPostgres({ url: await postgres.freshDatabase(), poolSize: 1 });
+    try {
+      await migrateToLatest(database, '');
+      for (let i = 0; i < 12; i++) await ticketWith(database, `c${i}@example.com`, `第${i}个订单还没有发货`, `Order ${i}`);
+      // Every statement the pool's connections are sent from here on.
+      const sent: string[] = [];
+      database.pool.on('acquire', (client) => {
+        const tagged = client as typeof client & { countedHere?: boolean };
+        if (tagged.countedHere) return;
+        tagged.countedHere = true;
+        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+        (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+          const first = args[0];
+          sent.push(typeof first === 'string' ? first : String((first as { text?: string }).text ?? ''));
+          return query(...args);
+        };
+      });
+      expect(await indexPostgresQueue(database.db, 100)).toBe(36); // 12 messages, 12 tickets, 12 contacts
+      const inserts = sent.filter((text) => /insert into search_documents/i.test(text));
+      expect(inserts).toHaveLength(3);
+      const docs = await sql<{ kind: string; n: number }>`select kind, count(*)::int as n from search_documents group by kind order by kind`.execute(database.db);
+      expect(docs.rows).toEqual([
+        { kind: 'contacts', n: 12 },
+        { kind: 'messages', n: 12 },
+        { kind: 'tickets', n: 12 },
+      ]);
+      expect(await search(database, '订单')).toHaveLength(12);
+      expect(await search(database, 'order')).toHaveLength(12);
+    } finally {
+      await database.close();
+    }
+  });
 });
