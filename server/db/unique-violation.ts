@@ -14,3 +14,13 @@ export function isAnyUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }
+
+/**
+ * Whether err is PostgreSQL aborting a transaction that collided with another one (a deadlock,
+ * or a serialization failure): the transaction did nothing, and running it again is the remedy
+ * PostgreSQL itself prescribes. SQLite serializes writers in one process and never reports these.
+ */
+export function isTransactionConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === '40P01' || code === '40001';
+}

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.js';
 import { now, type Tx } from '../db/database.js';
-import { isUniqueViolation } from '../db/unique-violation.js';
+import { isTransactionConflict, isUniqueViolation } from '../db/unique-violation.js';
 import type { Actor } from '../realtime/bus.js';
 import type { KefuEvent } from '../realtime/events.js';
 import { attachmentUrl } from '../modules/attachments/presenter.js';
@@ -57,8 +57,8 @@ export async function intake(ctx: AppContext, msg: InboundMessage, alongside?: A
       if (isDuplicateKey(err)) return intakeOnce(ctx, msg, key, alongside);
       // Another process sharing the PostgreSQL database committed a new ticket with the number
       // this one took, or the same sender's contact, between our read and our write: run again,
-      // now seeing its row.
-      if (attempt < MAX_ATTEMPTS && isConcurrentInsert(err)) continue;
+      // now seeing its row. A deadlock with the other process's intake rolled ours back whole.
+      if (attempt < MAX_ATTEMPTS && (isConcurrentInsert(err) || isTransactionConflict(err))) continue;
       throw err;
     }
   }
