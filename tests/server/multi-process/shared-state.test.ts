@@ -1,10 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { WebSocket } from 'ws';
 import { intake } from '../../../server/intake/intake.js';
 import { createPortalSession } from '../../../server/modules/portal/sessions.js';
 import { createPeerApp, createTestApp, type TestApp } from '../../helpers/app.js';
 import { postgresUnavailable, usePostgres } from '../../helpers/postgres.js';
-import { inbound } from '../assignment/helpers.js';
-import { Visitor, widgetConfig } from '../channels/widget/helpers.js';
+import { assigneeOf, arrive, inbound, setDefault } from '../assignment/helpers.js';
+import { PAGE, Visitor, widgetConfig } from '../channels/widget/helpers.js';
+import { FrameLog } from '../realtime/ws-client.js';
+
+const TIMEOUT_S = 3;
 
 // Two apps on one PostgreSQL database and one data directory, as two `kefu serve` processes with
 // one config file are: what one process knows of agents, limits and sessions, the other must too.
@@ -12,18 +16,93 @@ describe.skipIf(postgresUnavailable() !== null)('state shared by two processes o
   const postgres = usePostgres();
   let a: TestApp;
   let b: TestApp;
+  const sockets: WebSocket[] = [];
 
   beforeAll(async () => {
     a = await createTestApp({
-      database: { driver: 'postgres', url: await postgres.freshDatabase(), pool_size: 4 },
-      channels: { widget: [widgetConfig({ rate_limits: { ip_messages_per_minute: 2, visitor_messages_per_minute: 100 } })], email: [] },
+      database: { driver: 'postgres', url: await postgres.freshDatabase(), pool_size: 4, presence_timeout_s: TIMEOUT_S },
+      channels: { widget: [widgetConfig({ offline_when_no_agent: true, rate_limits: { ip_messages_per_minute: 2, visitor_messages_per_minute: 100 } })], email: [] },
     });
     b = await createPeerApp(a);
   }, 60_000);
 
   afterAll(async () => {
+    for (const ws of sockets) ws.terminate();
     await b?.close();
     await a?.close();
+  });
+
+  async function connect(t: TestApp, cookie: string): Promise<WebSocket> {
+    let log: FrameLog | undefined;
+    const ws = await t.app.injectWS('/api/v1/ws', { headers: { cookie } }, {
+      onInit: (socket) => {
+        log = new FrameLog(socket);
+      },
+    });
+    sockets.push(ws);
+    if (!log) throw new Error('injectWS did not call onInit');
+    await log.next((f) => f.type === 'hello');
+    return ws;
+  }
+
+  const widgetOnline = async (t: TestApp) =>
+    (await t.app.inject({ method: 'GET', url: '/api/v1/widget/website/config', headers: { origin: PAGE } })).json<{ online: boolean }>().online;
+  const presenceOf = async (t: TestApp, agentId: number) => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/agents', headers: t.admin.headers });
+    return res.json<{ items: Array<{ id: number; presence: string }> }>().items.find((x) => x.id === agentId)?.presence;
+  };
+
+  it("counts an agent connected to A as online on B: B's widget offers chat and B's assignment picks the agent, until the socket closes", async () => {
+    const agent = await a.signIn('agent');
+    await setDefault(b, { mode: 'round_robin' });
+    expect(await widgetOnline(b)).toBe(false);
+
+    const ws = await connect(a, agent.cookie);
+    await vi.waitFor(async () => expect(await widgetOnline(b)).toBe(true), { timeout: 10_000 });
+    expect(await presenceOf(b, agent.agentId)).toBe('online');
+    const ticketId = await arrive(b, inbound('widget'));
+    expect(await assigneeOf(b, ticketId)).toBe(agent.agentId);
+
+    // injectWS sockets end on terminate(): the server never sees the end of a clean close() handshake.
+    ws.terminate();
+    await vi.waitFor(async () => expect(await widgetOnline(b)).toBe(false), { timeout: 10_000 });
+    expect(await presenceOf(b, agent.agentId)).toBe('offline');
+    await setDefault(b, { mode: 'off' });
+  });
+
+  it('tells the sockets on B when an agent on A comes and goes', async () => {
+    const watcher = await b.signIn('agent');
+    const agent = await a.signIn('agent');
+    let log: FrameLog | undefined;
+    const watching = await b.app.injectWS('/api/v1/ws', { headers: { cookie: watcher.cookie } }, {
+      onInit: (socket) => {
+        log = new FrameLog(socket);
+      },
+    });
+    sockets.push(watching);
+    if (!log) throw new Error('injectWS did not call onInit');
+    const frames = log;
+    await frames.next((f) => f.type === 'hello');
+    const ws = await connect(a, agent.cookie);
+    await frames.next((f) => f.type === 'presence' && f.agentId === agent.agentId && f.presence === 'online');
+    ws.terminate();
+    await frames.next((f) => f.type === 'presence' && f.agentId === agent.agentId && f.presence === 'offline');
+    watching.terminate();
+    await vi.waitFor(async () => expect(await widgetOnline(a)).toBe(false), { timeout: 10_000 });
+  });
+
+  it('drops the agents of a process that died without a word once its rows are older than the timeout', async () => {
+    const agent = await a.signIn('agent');
+    // What a process killed outright leaves behind: its row, never refreshed nor deleted.
+    await a.ctx.db
+      .insertInto('agent_presence')
+      .values({ agent_id: agent.agentId, process: 'killed-process', status: 'online', seen_at: Date.now() })
+      .execute();
+    await vi.waitFor(async () => expect(await presenceOf(b, agent.agentId)).toBe('online'), { timeout: 10_000 });
+    expect(await widgetOnline(b)).toBe(true);
+    await vi.waitFor(async () => expect(await presenceOf(b, agent.agentId)).toBe('offline'), { timeout: TIMEOUT_S * 4_000 });
+    expect(await widgetOnline(b)).toBe(false);
+    expect(await presenceOf(a, agent.agentId)).toBe('offline');
   });
 
   it("counts a widget visitor's messages over both processes, with the session from A accepted by B", async () => {
