@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import { intake } from '../../../server/intake/intake.js';
 import { createPortalSession } from '../../../server/modules/portal/sessions.js';
 import { createPeerApp, createTestApp, type TestApp } from '../../helpers/app.js';
+import { makeArticle } from '../kb/fixtures.js';
 import { postgresUnavailable, usePostgres } from '../../helpers/postgres.js';
 import { assigneeOf, arrive, inbound, setDefault } from '../assignment/helpers.js';
 import { PAGE, Visitor, widgetConfig } from '../channels/widget/helpers.js';
@@ -93,16 +94,17 @@ describe.skipIf(postgresUnavailable() !== null)('state shared by two processes o
 
   it('drops the agents of a process that died without a word once its rows are older than the timeout', async () => {
     const agent = await a.signIn('agent');
-    // What a process killed outright leaves behind: its row, never refreshed nor deleted.
-    await a.ctx.db
-      .insertInto('agent_presence')
-      .values({ agent_id: agent.agentId, process: 'killed-process', status: 'online', seen_at: Date.now() })
-      .execute();
+    // Another process's row, kept fresh while it lives (dated ahead here, so no check below races its refresh).
+    const row = { agent_id: agent.agentId, process: 'killed-process', status: 'online' as const, seen_at: Date.now() + 3_600_000 };
+    await a.ctx.db.insertInto('agent_presence').values(row).execute();
     await vi.waitFor(async () => expect(await presenceOf(b, agent.agentId)).toBe('online'), { timeout: 10_000 });
     expect(await widgetOnline(b)).toBe(true);
+    // Killed: its last refresh stays the last, and nobody deletes the row.
+    await a.ctx.db.updateTable('agent_presence').set({ seen_at: Date.now() }).where('process', '=', row.process).execute();
     await vi.waitFor(async () => expect(await presenceOf(b, agent.agentId)).toBe('offline'), { timeout: TIMEOUT_S * 4_000 });
     expect(await widgetOnline(b)).toBe(false);
     expect(await presenceOf(a, agent.agentId)).toBe('offline');
+    expect(await a.ctx.db.selectFrom('agent_presence').select('process').where('process', '=', row.process).execute()).toHaveLength(1);
   });
 
   it("counts a widget visitor's messages over both processes, with the session from A accepted by B", async () => {
@@ -128,6 +130,22 @@ describe.skipIf(postgresUnavailable() !== null)('state shared by two processes o
     expect(statuses).toEqual(Array(10).fill(200));
     expect((await ask(a, 10)).statusCode).toBe(429);
     expect((await ask(b, 11)).statusCode).toBe(429);
+  });
+
+  it("counts an address's help-center votes over both processes", async () => {
+    const article = await makeArticle(a, { title: 'Shared votes', body: 'b', locale: 'en', status: 'published' });
+    const vote = (t: TestApp, i: number) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/kb/articles/${article.id}/votes`,
+        remoteAddress: '10.9.8.6',
+        payload: { helpful: true },
+        headers: { cookie: `kefu_hc=voter-${String(i).padStart(16, '0')}` },
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await vote(i % 2 === 0 ? a : b, i)).statusCode);
+    expect(statuses).toEqual(Array(30).fill(200));
+    expect((await vote(b, 30)).statusCode).toBe(429);
   });
 
   it('accepts on B the agent and portal sessions begun on A', async () => {
