@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
 import { intake } from '../../../server/intake/intake.js';
+import { assignerOf } from '../../../server/modules/assignment/assigner.js';
 import { createPortalSession } from '../../../server/modules/portal/sessions.js';
 import { createPeerApp, createTestApp, type TestApp } from '../../helpers/app.js';
 import { makeArticle } from '../kb/fixtures.js';
@@ -105,6 +106,28 @@ describe.skipIf(postgresUnavailable() !== null)('state shared by two processes o
     expect(await widgetOnline(b)).toBe(false);
     expect(await presenceOf(a, agent.agentId)).toBe('offline');
     expect(await a.ctx.db.selectFrom('agent_presence').select('process').where('process', '=', row.process).execute()).toHaveLength(1);
+  });
+
+  it("moves a dead process's agent's chats on the survivor once its presence times out", async () => {
+    const agent = await a.signIn('agent');
+    await setDefault(b, { mode: 'round_robin' });
+    const row = { agent_id: agent.agentId, process: 'doomed-process', status: 'online' as const, seen_at: Date.now() + 3_600_000 };
+    await a.ctx.db.insertInto('agent_presence').values(row).execute();
+    await vi.waitFor(async () => expect(await presenceOf(b, agent.agentId)).toBe('online'), { timeout: 10_000 });
+    const ticketId = await arrive(b, inbound('widget'));
+    expect(await assigneeOf(b, ticketId)).toBe(agent.agentId);
+
+    await a.ctx.db.updateTable('agent_presence').set({ seen_at: Date.now() }).where('process', '=', row.process).execute();
+    await vi.waitFor(async () => expect(await presenceOf(b, agent.agentId)).toBe('offline'), { timeout: TIMEOUT_S * 4_000 });
+    // The survivor hears of it at its next refresh; each sweep is dated past the away grace.
+    await vi.waitFor(
+      async () => {
+        await assignerOf(b.ctx).sweep(Date.now() + 3_600_000);
+        expect(await assigneeOf(b, ticketId)).toBeNull();
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+    await setDefault(b, { mode: 'off' });
   });
 
   it("counts a widget visitor's messages over both processes, with the session from A accepted by B", async () => {
