@@ -23,7 +23,8 @@ import { snapshotCalendarSource, sqliteCalendarSource } from './modules/business
 import { SlaRecomputer } from './modules/sla/recompute-job.js';
 import { startSlaClocks } from './modules/sla/subscriptions.js';
 import { csatIdle, startCsatSurveys } from './modules/csat/schedule.js';
-import { PresenceRegistry } from './realtime/presence.js';
+import { PostgresPresence } from './realtime/postgres-presence.js';
+import { LocalPresence, type PresenceRegistry } from './realtime/presence.js';
 import { startAssignment } from './modules/assignment/assigner.js';
 import { startAnswerBot } from './modules/bot/answer-bot.js';
 import { WebhookFanout, type WebhookEvents } from './modules/webhooks/fanout.js';
@@ -90,6 +91,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   const bus = new EventBus<KefuEvent>((err, event) => busLogger.error({ err, event: event.type }, 'event handler failed'));
 
   let peers: Peers | null = null;
+  let presence: PresenceRegistry = new LocalPresence();
   if (database.driver === 'postgres') {
     try {
       peers = await startPeers(database, bus, logger);
@@ -99,6 +101,10 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     }
     const started = peers;
     closers.push(() => started.close());
+    const shared = new PostgresPresence(database, peers.listener, bus, logger.child({ subsystem: 'presence' }), config.database.presence_timeout_s * 1000);
+    closers.push(() => shared.close());
+    await shared.start();
+    presence = shared;
   }
 
   const health = new HealthChecks();
@@ -129,7 +135,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     bus,
     peers,
     secret: loadInstanceSecret(paths.data),
-    presence: new PresenceRegistry(),
+    presence,
     paths,
     metrics,
     health,

@@ -53,6 +53,8 @@ export const ConfigSchema = Type.Object(
         url: Type.Optional(Type.String()),
         /** PostgreSQL connections this process keeps open at most. */
         pool_size: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+        /** With several processes: how long an agent connected to a process that died still counts as online. */
+        presence_timeout_s: Type.Integer({ minimum: 3, maximum: 600, default: 30 }),
         /** SQLite page cache, grown only as pages are read; beyond the operating system's file cache. */
         cache_mb: Type.Integer({ minimum: 2, maximum: 16384, default: 32 }),
       },

@@ -3,7 +3,7 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { randomToken } from '../crypto.js';
-import { RateLimiter } from '../http/rate-limiter.js';
+import { sharedLimiter } from '../http/attempt-limiter.js';
 import { findAttachment } from '../modules/attachments/queries.js';
 import { maxAttachmentBytes } from '../modules/attachments/service.js';
 import { attachmentPath } from '../modules/attachments/storage.js';
@@ -26,14 +26,18 @@ const MAX_FILES = 5;
 
 const isLocale = (s: unknown): s is KbLocale => KB_LOCALES.includes(s as KbLocale);
 
-/** Limits instead of a captcha: in memory, per process, like the other limiters. */
-function limiters() {
+/** Limits instead of a captcha; counted across processes when several share PostgreSQL. */
+function limiters(ctx: AppContext) {
+  const limiter = (name: string, max: number, windowMs: number) => {
+    const l = sharedLimiter(ctx.database, `portal-${name}`, max, windowMs);
+    return { take: async (key: string) => (await l.attempt(key)) === 0 };
+  };
   return {
-    loginIp: new RateLimiter(10, 15 * MIN),
-    loginEmail: new RateLimiter(3, 15 * MIN),
-    newIp: new RateLimiter(5, 60 * MIN),
-    newEmail: new RateLimiter(3, 60 * MIN),
-    replies: new RateLimiter(30, 10 * MIN),
+    loginIp: limiter('login-ip', 10, 15 * MIN),
+    loginEmail: limiter('login-email', 3, 15 * MIN),
+    newIp: limiter('new-ip', 5, 60 * MIN),
+    newEmail: limiter('new-email', 3, 60 * MIN),
+    replies: limiter('replies', 30, 10 * MIN),
   };
 }
 
@@ -43,7 +47,7 @@ function limiters() {
  */
 export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const site = siteOf(ctx.config);
-  const limit = limiters();
+  const limit = limiters(ctx);
   const maxBytes = maxAttachmentBytes(ctx);
   const maxMb = Math.round((maxBytes / 1024 / 1024) * 10) / 10;
   const secure = ctx.config.server.public_url.startsWith('https://');
@@ -100,9 +104,9 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     const { fields } = await readPortalForm(request);
     const email = normalizeEmail(fields.email ?? '');
     if (!looksLikeEmail(email)) return send(reply, signInView(reader, { email, notice: { kind: 'error', text: reader.t('help.portal.invalidEmail') } }), 400);
-    if (!limit.loginIp.take(request.ip)) return send(reply, signInView(reader, { email, notice: { kind: 'error', text: reader.t('help.portal.tooMany') } }), 429);
+    if (!(await limit.loginIp.take(request.ip))) return send(reply, signInView(reader, { email, notice: { kind: 'error', text: reader.t('help.portal.tooMany') } }), 429);
     // Over the per-address limit the answer stays the same; only the mail is not sent again.
-    if (limit.loginEmail.take(email)) await requestLoginLink(ctx, email, loginMail(reader));
+    if (await limit.loginEmail.take(email)) await requestLoginLink(ctx, email, loginMail(reader));
     return send(reply, linkSentView(reader, email));
   });
 
@@ -166,7 +170,7 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     if (subject === '' || text === '') return again({ kind: 'error', text: t('help.portal.emptyMessage') }, 400);
     const email = normalizeEmail(values.email);
     if (!session && (values.name.trim() === '' || !looksLikeEmail(email))) return again({ kind: 'error', text: t('help.portal.invalidEmail') }, 400);
-    if (!limit.newIp.take(request.ip) || (!session && !limit.newEmail.take(email))) return again({ kind: 'error', text: t('help.portal.tooMany') }, 429);
+    if (!(await limit.newIp.take(request.ip)) || (!session && !(await limit.newEmail.take(email)))) return again({ kind: 'error', text: t('help.portal.tooMany') }, 429);
     const post = { subject, text, attachments: form.files, nonce: (f.nonce ?? '').slice(0, 64) || randomToken(16) };
     if (session) {
       const result = await postAsContact(ctx, session.contactId, null, post);
@@ -224,7 +228,7 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     if (form.tooLarge) return again('help.portal.fileTooLarge', 413);
     if (form.tooMany) return again('help.portal.tooManyFiles', 413);
     if (text === '') return again('help.portal.emptyMessage', 400);
-    if (!limit.replies.take(String(session.contactId))) return again('help.portal.tooMany', 429);
+    if (!(await limit.replies.take(String(session.contactId)))) return again('help.portal.tooMany', 429);
     const nonce = (form.fields.nonce ?? '').slice(0, 64) || randomToken(16);
     const result = await postAsContact(ctx, session.contactId, ticket.id, { text, attachments: form.files, nonce });
     if (!result) return send(reply, messageView(reader, ticket.subject, t('help.portal.unavailable'), 'unavailable'), 503);

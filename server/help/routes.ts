@@ -29,7 +29,7 @@ const isLocale = (s: string | undefined): s is KbLocale => KB_LOCALES.includes(s
  */
 export const helpCenterRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const site = siteOf(ctx.config);
-  const votes = makeVoteLimiter();
+  const votes = makeVoteLimiter(ctx, 'kb-votes-help');
   const reader = (locale: KbLocale): Reader => ({ site, locale, t: translator(locale) });
 
   // Pages, not API: kept out of /api/docs.

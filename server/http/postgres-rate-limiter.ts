@@ -5,6 +5,12 @@ import type { AttemptLimiter } from './attempt-limiter.js';
 /** Expired windows are swept now and then rather than on every hit. */
 const SWEEP_EVERY_HITS = 1000;
 
+/**
+ * A socket that reports no address (one served in-process, without TCP) has no IP: such requests
+ * share one count, as they do in RateLimiter's map, instead of failing on the column's not-null.
+ */
+const keyOf = (key: string | undefined): string => (typeof key === 'string' ? key : String(key));
+
 /** RateLimiter's fixed window, counted in rate_limit_hits so every process sees one count. */
 export class PostgresRateLimiter implements AttemptLimiter {
   #hits = 0;
@@ -16,7 +22,8 @@ export class PostgresRateLimiter implements AttemptLimiter {
     readonly windowMs: number,
   ) {}
 
-  async attempt(key: string, at = Date.now()): Promise<number> {
+  async attempt(rawKey: string, at = Date.now()): Promise<number> {
+    const key = keyOf(rawKey);
     // One statement counts and reads: parallel attempts through any process each see their own count.
     const row = await this.db
       .insertInto('rate_limit_hits')
@@ -36,7 +43,8 @@ export class PostgresRateLimiter implements AttemptLimiter {
     return Math.max(1, Math.ceil((row.reset_at - at) / 1000));
   }
 
-  async release(key: string): Promise<void> {
+  async release(rawKey: string): Promise<void> {
+    const key = keyOf(rawKey);
     await this.db
       .updateTable('rate_limit_hits')
       .set({ count: sql`greatest(count - 1, 0)` })
@@ -45,7 +53,8 @@ export class PostgresRateLimiter implements AttemptLimiter {
       .execute();
   }
 
-  async reset(key: string): Promise<void> {
+  async reset(rawKey: string): Promise<void> {
+    const key = keyOf(rawKey);
     await this.db.deleteFrom('rate_limit_hits').where('limiter', '=', this.name).where('key', '=', key).execute();
   }
 }

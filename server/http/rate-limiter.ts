@@ -1,6 +1,7 @@
 /**
- * Counts hits per key in a fixed window. In memory on purpose: limits protect this process,
- * and a restart forgetting them is harmless.
+ * Counts hits per key in a fixed window. In memory on purpose: with one process (SQLite) it sees
+ * every request, and a restart forgetting the counts is harmless. Limits that guard against abuse
+ * take it through sharedLimiter, which counts in the database when several processes serve.
  */
 export class RateLimiter {
   readonly #hits = new Map<string, { count: number; resetAt: number }>();

@@ -156,7 +156,7 @@ export class AgentHub {
     socket.on('pong', () => {
       conn.alive = true;
     });
-    conn.send({ type: 'hello', cursor: this.journal.latest, agentId: agent.id, presence: this.#presenceSnapshot() });
+    conn.send({ type: 'hello', cursor: this.journal.latest, agentId: agent.id, presence: this.ctx.presence.snapshot() });
     this.#updatePresence(agent.id);
     return conn;
   }
@@ -258,6 +258,11 @@ export class AgentHub {
       for (const conn of this.#byAgent.get(event.agentId) ?? []) conn.send({ type: 'notification', notification: event.notification });
       return;
     }
+    if (event.type === 'agent.presence') {
+      // This process's own changes were sent to its sockets as they happened.
+      if (peer) this.#broadcast(() => true, { type: 'presence', agentId: event.agentId, presence: this.ctx.presence.get(event.agentId) });
+      return;
+    }
     if (event.type === 'assignment.queue') {
       void this.#relayQueueLength(event.ticketId);
       return;
@@ -329,20 +334,12 @@ export class AgentHub {
 
   // ---- presence -------------------------------------------------------------------------
 
-  #presenceSnapshot(): Record<string, 'online' | 'away'> {
-    const out: Record<string, 'online' | 'away'> = {};
-    for (const agentId of this.#byAgent.keys()) {
-      const p = this.ctx.presence.get(agentId);
-      if (p !== 'offline') out[String(agentId)] = p;
-    }
-    return out;
-  }
-
   #updatePresence(agentId: number): void {
     const conns = this.#byAgent.get(agentId);
     const presence = !conns || conns.size === 0 ? 'offline' : [...conns].some((c) => c.presence === 'online') ? 'online' : 'away';
     if (!this.ctx.presence.set(agentId, presence)) return;
-    this.#broadcast(() => true, { type: 'presence', agentId, presence });
+    // Sockets see the agent's presence over every process; the domain event says what changed here.
+    this.#broadcast(() => true, { type: 'presence', agentId, presence: this.ctx.presence.get(agentId) });
     this.ctx.bus.emit({ type: 'agent.presence', agentId, presence, actor: { kind: 'agent', id: agentId } });
   }
 

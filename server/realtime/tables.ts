@@ -22,7 +22,18 @@ export interface RealtimeRelayTable {
   created_at: number;
 }
 
+/** PostgreSQL only: which process holds which agent's connections (see postgres-presence.ts). */
+export interface AgentPresenceTable {
+  agent_id: number;
+  /** the serving process's random id, new at each start */
+  process: string;
+  status: 'online' | 'away';
+  /** last refreshed, ms since the epoch by the database's clock */
+  seen_at: number;
+}
+
 export interface RealtimeTables {
   realtime_events: RealtimeEventsTable;
   realtime_relay: RealtimeRelayTable;
+  agent_presence: AgentPresenceTable;
 }

@@ -81,8 +81,8 @@ export async function emailTranscript(
     throw new Forbidden('Transcripts go only to a verified email address.', 'transcript_address_unverified');
   }
   if (row.transcript_sent_at !== null) throw new Conflict('The transcript of this chat was already sent.', 'transcript_already_sent');
-  rt.limit(ch, 'ipTranscripts', request.ip);
-  rt.limit(ch, 'channelTranscripts', ch.name);
+  await rt.limit(ch, 'ipTranscripts', request.ip);
+  await rt.limit(ch, 'channelTranscripts', ch.name);
   const claimed = await rt.ctx.db
     .updateTable('widget_conversations')
     .set({ transcript_sent_at: now() })

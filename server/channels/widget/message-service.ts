@@ -60,8 +60,8 @@ export async function sendVisitorMessage(
   return rt.serial(visitor.id, async () => {
     const existing = await messageByClientId(rt.ctx.db, visitor.id, input.clientId);
     if (existing) return { message: presentMessage(rt.ctx.secret, ch.name, existing), duplicate: true };
-    rt.limit(ch, 'visitorMessages', visitor.id);
-    rt.limit(ch, 'ipMessages', ip);
+    await rt.limit(ch, 'visitorMessages', visitor.id);
+    await rt.limit(ch, 'ipMessages', ip);
     const message = await storeVisitorMessage(rt, ch, visitor, { clientId: input.clientId, text, uploadIds });
     return { message, duplicate: false };
   });

@@ -53,7 +53,7 @@ export const widgetRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = as
       const ch = rt.channel(request.params.channel);
       checkOrigin(ch, request);
       const token = request.headers[VISITOR_HEADER];
-      if (typeof token !== 'string') rt.limit(ch, 'ipSessions', request.ip);
+      if (typeof token !== 'string') await rt.limit(ch, 'ipSessions', request.ip);
       return startSession(rt, ch, { ...request.body, token: typeof token === 'string' ? token : undefined });
     },
   );
@@ -72,7 +72,7 @@ export const widgetRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = as
     },
     async (request) => {
       const { ch, visitor } = await guardVisitor(rt, request, request.params.channel);
-      rt.limit(ch, 'ipSessions', request.ip);
+      await rt.limit(ch, 'ipSessions', request.ip);
       return identify(rt, ch, visitor, request.body);
     },
   );
@@ -91,7 +91,7 @@ export const widgetRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = as
     },
     async (request, reply) => {
       const { ch, visitor } = await guardVisitor(rt, request, request.params.channel);
-      rt.limit(ch, 'ipSessions', request.ip);
+      await rt.limit(ch, 'ipSessions', request.ip);
       reply.header('cache-control', 'no-store');
       return portalLinkForVisitor(rt, visitor);
     },

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { NotFound, TooManyRequests } from '../../http/errors.js';
-import { RateLimiter } from '../../http/rate-limiter.js';
+import { sharedLimiter, type AttemptLimiter } from '../../http/attempt-limiter.js';
 import type { Alongside } from '../../intake/intake.js';
 import type { InboundMessage, IntakeResult } from '../../intake/types.js';
 import { withinBusinessHours } from './business-hours.js';
@@ -28,7 +28,7 @@ type LimitName = 'visitorMessages' | 'ipMessages' | 'ipSessions' | 'uploads' | '
 /** Everything long-lived the widget channel keeps: sockets, rate limits, per-visitor ordering. */
 export class WidgetRuntime {
   readonly hub: VisitorHub;
-  readonly #limiters = new Map<string, Record<LimitName, RateLimiter>>();
+  readonly #limiters = new Map<string, Record<LimitName, AttemptLimiter>>();
   readonly #queues = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -51,12 +51,13 @@ export class WidgetRuntime {
     return !channel.offline_when_no_agent || this.ctx.presence.onlineCount() > 0;
   }
 
-  /** Throws 429 when `key` used up its budget on the named limit, counting this attempt otherwise. */
-  limit(channel: WidgetChannelConfig, name: LimitName, key: string): void {
-    const limiter = this.#limitersFor(channel)[name];
-    const wait = limiter.retryAfter(key);
+  /**
+   * Throws 429 when `key` used up its budget on the named limit, counting this attempt otherwise.
+   * Counted across processes when several share PostgreSQL.
+   */
+  async limit(channel: WidgetChannelConfig, name: LimitName, key: string): Promise<void> {
+    const wait = await this.#limitersFor(channel)[name].attempt(key);
     if (wait > 0) throw new TooManyRequests('Too many requests; slow down.', wait);
-    limiter.hit(key);
   }
 
   /**
@@ -74,17 +75,18 @@ export class WidgetRuntime {
     return run;
   }
 
-  #limitersFor(channel: WidgetChannelConfig): Record<LimitName, RateLimiter> {
+  #limitersFor(channel: WidgetChannelConfig): Record<LimitName, AttemptLimiter> {
     let found = this.#limiters.get(channel.name);
     if (!found) {
       const r = channel.rate_limits;
+      const limiter = (name: LimitName, max: number, windowMs: number) => sharedLimiter(this.ctx.database, `widget:${channel.name}:${name}`, max, windowMs);
       found = {
-        visitorMessages: new RateLimiter(r.visitor_messages_per_minute, 60_000),
-        ipMessages: new RateLimiter(r.ip_messages_per_minute, 60_000),
-        ipSessions: new RateLimiter(r.ip_sessions_per_minute, 60_000),
-        uploads: new RateLimiter(r.visitor_uploads_per_minute, 60_000),
-        ipTranscripts: new RateLimiter(r.ip_transcripts_per_hour, 3_600_000),
-        channelTranscripts: new RateLimiter(r.channel_transcripts_per_hour, 3_600_000),
+        visitorMessages: limiter('visitorMessages', r.visitor_messages_per_minute, 60_000),
+        ipMessages: limiter('ipMessages', r.ip_messages_per_minute, 60_000),
+        ipSessions: limiter('ipSessions', r.ip_sessions_per_minute, 60_000),
+        uploads: limiter('uploads', r.visitor_uploads_per_minute, 60_000),
+        ipTranscripts: limiter('ipTranscripts', r.ip_transcripts_per_hour, 3_600_000),
+        channelTranscripts: limiter('channelTranscripts', r.channel_transcripts_per_hour, 3_600_000),
       };
       this.#limiters.set(channel.name, found);
     }

@@ -42,7 +42,7 @@ export async function acceptUpload(
   if (input.content.length === 0 || !contentMatchesType(input.content, contentType)) {
     throw new BadRequest('The file content does not match its type.', { field: 'file' }, 'file_content_mismatch');
   }
-  rt.limit(ch, 'uploads', visitor.id);
+  await rt.limit(ch, 'uploads', visitor.id);
   // One at a time per IP, so parallel uploads cannot all pass the budget check before any is counted.
   return rt.serial(`upload-ip:${ip}`, async () => {
     await checkUploadBudget(rt.ctx.db, ch, rt.ctx.paths.data, { visitorId: visitor.id, ip }, input.content.length, now());

@@ -28,6 +28,11 @@ export class Assigner {
       bus.on('ticket.updated', (e) => this.#onUpdated(e)),
       bus.on('message.created', (e) => this.#onMessage(e)),
       bus.on('agent.presence', (e) => this.#onPresence(e.agentId, e.presence, Date.now())),
+      // An agent leaving through another process (or with it, when it dies) has chats here too;
+      // the sweep asks the shared presence before it moves any, and a move is guarded by its agent.
+      bus.onAnyProcess('agent.presence', (e, peer) => {
+        if (peer && e.presence !== 'online') this.notOnlineSince(e.agentId, Date.now());
+      }),
     );
     this.#timer = setInterval(() => void this.sweep(Date.now()), SWEEP_MS);
     this.#timer.unref();

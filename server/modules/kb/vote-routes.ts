@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { TooManyRequests } from '../../http/errors.js';
-import { RateLimiter } from '../../http/rate-limiter.js';
+import { sharedLimiter, type AttemptLimiter } from '../../http/attempt-limiter.js';
 import { IdParams, withErrors } from '../../http/schemas.js';
 import { voteOnArticle, voterKey, type VoteResult } from './votes.js';
 
@@ -13,8 +13,9 @@ export const VISITOR_COOKIE = 'kefu_hc';
 /** Votes an address may cast in ten minutes, whatever cookies it sends. */
 const VOTES_PER_IP = 30;
 
-export function makeVoteLimiter(): RateLimiter {
-  return new RateLimiter(VOTES_PER_IP, 10 * 60_000);
+/** `name` keeps the API's and the help center's counts apart, as they always were. */
+export function makeVoteLimiter(ctx: AppContext, name: string): AttemptLimiter {
+  return sharedLimiter(ctx.database, name, VOTES_PER_IP, 10 * 60_000);
 }
 
 /** The visitor a vote counts for: the help center cookie, or the address when there is none. */
@@ -23,14 +24,15 @@ export function voterOf(ctx: AppContext, request: FastifyRequest): string {
   return voterKey(ctx.secret, cookie && /^[\w-]{16,64}$/.test(cookie) ? `c:${cookie}` : `ip:${request.ip}`);
 }
 
-export async function castVote(ctx: AppContext, limiter: RateLimiter, request: FastifyRequest, articleId: number, helpful: boolean): Promise<VoteResult> {
-  if (!limiter.take(request.ip)) throw new TooManyRequests('Too many votes from this address; try again later.', limiter.retryAfter(request.ip));
+export async function castVote(ctx: AppContext, limiter: AttemptLimiter, request: FastifyRequest, articleId: number, helpful: boolean): Promise<VoteResult> {
+  const wait = await limiter.attempt(request.ip);
+  if (wait > 0) throw new TooManyRequests('Too many votes from this address; try again later.', wait);
   return voteOnArticle(ctx, articleId, voterOf(ctx, request), helpful);
 }
 
 /** Public: anyone reading a published article may say whether it helped. */
 export const kbVoteRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const limiter = makeVoteLimiter();
+  const limiter = makeVoteLimiter(ctx, 'kb-votes-api');
   app.post(
     '/kb/articles/:id/votes',
     {

@@ -11,7 +11,7 @@ const load = (yaml: string, env: Record<string, string> = {}) => loadConfig({ pa
 describe('database.driver, database.url and database.pool_size', () => {
   it('defaults to SQLite with a pool of 10 and no url', () => {
     const config = load('log:\n  level: info\n');
-    expect(config.database).toEqual({ driver: 'sqlite', pool_size: 10, cache_mb: 32 });
+    expect(config.database).toEqual({ driver: 'sqlite', pool_size: 10, presence_timeout_s: 30, cache_mb: 32 });
   });
 
   it('takes a postgres url from the file, from ${ENV} and from url_file', () => {
@@ -60,6 +60,12 @@ describe('database.driver, database.url and database.pool_size', () => {
     );
     expect(problemsOf(() => load('database:\n  driver: mysql\n'))[0]).toMatch(/^database\.driver: expected one of "sqlite", "postgres"/);
     expect(problemsOf(() => load('database:\n  pool_size: 0\n'))[0]).toMatch(/^database\.pool_size: /);
+  });
+
+  it('takes how long a dead process\'s agents stay online, and stops on a timeout too short or not a number', () => {
+    expect(load('database:\n  presence_timeout_s: 12\n').database.presence_timeout_s).toBe(12);
+    expect(problemsOf(() => load('database:\n  presence_timeout_s: 1\n'))[0]).toMatch(/^database\.presence_timeout_s: /);
+    expect(problemsOf(() => load('database:\n  presence_timeout_s: soon\n'))[0]).toMatch(/^database\.presence_timeout_s: /);
   });
 
   it('redacts the password and query values of a url before it is shown', () => {

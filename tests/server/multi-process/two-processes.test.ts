@@ -1,7 +1,7 @@
 import { writeFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { signedHeaders } from '../../../server/channels/api/signature.js';
 import { tempDir } from '../../helpers/app.js';
@@ -62,6 +62,7 @@ describe.skipIf(postgresUnavailable() !== null)('two kefu processes on one Postg
         '  driver: postgres',
         `  url: ${await postgres.freshDatabase()}`,
         '  pool_size: 4',
+        '  presence_timeout_s: 3',
         'log:',
         '  level: info',
         'backup:',
@@ -163,5 +164,28 @@ describe.skipIf(postgresUnavailable() !== null)('two kefu processes on one Postg
     await leader.kill('SIGKILL');
     await other.line(backupRun);
     expect(other.count(backupRun)).toBeGreaterThan(0);
+  });
+
+  it('counts an agent connected to a third process as online on the others until that process is killed', async () => {
+    const alive = processes.find((p) => p.proc.exitCode === null && p.proc.signalCode === null);
+    if (!alive) throw new Error('no process left serving');
+    const c = await startKefu('c', path.join(dir, 'config.yaml'), await freePort());
+    processes.push(c);
+    const session = await signIn(c);
+    const presenceOnAlive = async () => {
+      const res = await fetch(`${alive.url}/api/v1/me`, { headers: { cookie: session.cookie } });
+      return ((await res.json()) as { agent: { presence: string } }).agent.presence;
+    };
+    expect(await presenceOnAlive()).toBe('offline');
+    const ws = new WebSocket(`${c.url.replace('http', 'ws')}/api/v1/ws`, { headers: { cookie: session.cookie } });
+    try {
+      await new FrameLog(ws).next((f) => f.type === 'hello', 10_000);
+      await vi.waitFor(async () => expect(await presenceOnAlive()).toBe('online'), { timeout: 10_000, interval: 100 });
+      // No shutdown, no goodbye: its row stops being refreshed and times out (3 s here).
+      await c.kill('SIGKILL');
+      await vi.waitFor(async () => expect(await presenceOnAlive()).toBe('offline'), { timeout: 20_000, interval: 250 });
+    } finally {
+      ws.terminate();
+    }
   });
 });
