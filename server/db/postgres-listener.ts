@@ -27,6 +27,7 @@ export class PostgresListener {
   #attempt = 0;
   #timer: NodeJS.Timeout | null = null;
   #ready: Promise<void> | null = null;
+  #turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly database: PostgresDatabase,
@@ -43,9 +44,24 @@ export class PostgresListener {
     let set = this.#handlers.get(channel);
     if (!set) {
       this.#handlers.set(channel, (set = new Set()));
-      if (this.#client) await this.#client.query(`listen ${identifier(channel)}`);
+      const client = this.#client;
+      if (client) await this.#inTurn(() => client.query(`listen ${identifier(channel)}`));
     }
     set.add(handler);
+  }
+
+  /**
+   * Runs one statement on the listen connection after the ones before it: modules register their
+   * channels at the same moment, and pg deprecates (and warns on stderr about) a second query on a
+   * client that is still running one.
+   */
+  #inTurn<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.#turn.then(run);
+    this.#turn = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   onReconnect(fn: () => void): void {
