@@ -8,6 +8,9 @@ export default defineConfig({
     globalSetup: ['tests/helpers/postgres-global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for a condition (a row on screen, a live update arriving); its 1 s default
+    // is shorter than a slow 2-core machine, loaded by a PostgreSQL server too, sometimes needs.
+    expect: { poll: { timeout: 8_000 } },
     // e2e files share Chromium and ports; two workers match the 2-core CI machine.
     maxWorkers: 2,
   },
