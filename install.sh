@@ -33,7 +33,7 @@ Options:
   --config FILE   config file to create/use (default: \$KEFU_CONFIG or ./config.yaml)
   --test          install what the tests need (as root: Debian packages ${TEST_PACKAGES[*]}
                   when missing), build, and run the whole test suite on SQLite, then its
-                  database tests again on PostgreSQL; the JSON reports are written to
+                  server and browser tests again on PostgreSQL; the JSON reports are written to
                   $TEST_REPORT and $TEST_REPORT_POSTGRES
   -h, --help      show this help
 
@@ -263,11 +263,10 @@ write_systemd_unit() {
   fi
 }
 
-# The server's test files run a second time on PostgreSQL; the rest (config parsing, the install
-# script, the web app's units) and tests/server/db, which compares both drivers itself, do not
-# depend on the driver. The browser tests (tests/e2e) are not in this pass yet: four of their files
-# still fail on PostgreSQL (KEFU_TEST_DRIVER=postgres npx vitest run tests/e2e shows which).
-POSTGRES_PASS=(tests/server)
+# The server's and the browser's test files run a second time on PostgreSQL; the rest (config
+# parsing, the install script, the web app's units) and tests/server/db, which compares both
+# drivers itself on clusters of its own, do not depend on the driver.
+POSTGRES_PASS=(tests/server tests/e2e)
 POSTGRES_PASS_EXCLUDE=(tests/server/config/** tests/server/install/** tests/server/db/**)
 
 postgres_available() {
@@ -294,7 +293,7 @@ run_tests() {
   say "running the test suite on SQLite"
   KEFU_TEST_DRIVER=sqlite vitest_pass "$TEST_REPORT" sqlite || status=$?
   if postgres_available; then
-    say "running the database tests again on PostgreSQL"
+    say "running the server and browser tests again on PostgreSQL"
     KEFU_TEST_DRIVER=postgres vitest_pass "$TEST_REPORT_POSTGRES" postgres "${POSTGRES_PASS[@]}" "${excludes[@]}" || status=$?
   else
     echo "install.sh: PostgreSQL is not installed, so the PostgreSQL pass did not run (as root, ./install.sh --test installs it)" >&2

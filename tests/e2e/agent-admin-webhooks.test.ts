@@ -85,6 +85,9 @@ describe('admin webhooks screen', () => {
     // Redeliver the ping: sent again with the same delivery id.
     const pingId = ping?.headers['x-kefu-delivery'];
     await page.locator(`kf-webhook-deliveries tr[data-delivery="${pingId}"] button:has-text("Redeliver")`).click();
+    // The click only starts the request: the outbox is run by hand below, so it must wait until the
+    // redelivery is queued (the log shows it pending), or it runs before that is committed.
+    await page.locator(`kf-webhook-deliveries tr[data-delivery="${pingId}"] .status.pending`).waitFor();
     await deliverAndRefresh(page);
     await page.locator(`kf-webhook-deliveries tr[data-delivery="${pingId}"] .status.delivered`).waitFor();
     expect(rx.calls.filter((c) => c.headers['x-kefu-delivery'] === pingId)).toHaveLength(2);

@@ -1,6 +1,6 @@
 // Attachments reach the composer by drag-and-drop and by paste, not only through the file picker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../helpers/browser.js';
 import { gradientPng } from '../helpers/png.js';
 import { apiAs, buildAgentApp, inboundChat, inboundEmail, openTicket as showTicket, signedInPage, startAgentServer, type AgentServer, type ApiCall } from './agent-server.js';
@@ -54,6 +54,7 @@ describe('composer attachments without the picker', () => {
     await openTicket(ticketId);
     const photo = gradientPng(64, 48, [220, 80, 40], [40, 90, 220]);
     const files = [spec('broken-lamp.png', 'image/png', photo), spec('order.txt', 'text/plain', Buffer.from('Order SO-4411, lamp, 1 pc\n'))];
+    const uploads = await holdFirstUpload();
     const seen = await page.locator('kf-composer textarea').evaluate(async (area, list: FileSpec[]) => {
       const box = area.closest('.box')!;
       const dt = new DataTransfer();
@@ -89,6 +90,7 @@ describe('composer attachments without the picker', () => {
     });
     expect(natural).toEqual({ w: 64, h: 48, alt: 'broken-lamp.png' });
     expect(await page.locator('kf-timeline article.outbound a.file').textContent()).toContain('order.txt');
+    await uploads.release();
 
     const reply = (await messagesOf(ticketId)).find((m) => m.kind === 'outbound');
     expect(reply?.text).toBe('Sorry about that, photos attached for the carrier.');
@@ -165,6 +167,26 @@ describe('composer attachments without the picker', () => {
     expect(await page.locator('kf-composer .file').count()).toBe(0);
   });
 });
+
+/**
+ * Holds the first upload the page starts until a second one has been answered (or, when no second one
+ * comes while it waits, for a moment): a second file that overtakes the first on the way to the server
+ * must still be listed after it, where the agent dropped it.
+ */
+async function holdFirstUpload(): Promise<{ release(): Promise<void> }> {
+  let seen = 0;
+  let secondAnswered = (): void => undefined;
+  const second = new Promise<void>((resolve) => (secondAnswered = resolve));
+  const url = `${server.url}/api/v1/attachments`;
+  const handler = async (route: Route) => {
+    const n = ++seen;
+    if (n === 1) await Promise.race([second, new Promise((r) => setTimeout(r, 1500))]);
+    await route.fulfill({ response: await route.fetch() });
+    if (n === 2) secondAnswered();
+  };
+  await page.route(url, handler);
+  return { release: () => page.unroute(url, handler) };
+}
 
 /** The browser's session cookie, to fetch a stored attachment as this agent would. */
 async function cookieOf(): Promise<string> {

@@ -144,6 +144,7 @@ export class KfComposer extends LitElement {
   private _typingTimer: ReturnType<typeof setTimeout> | undefined;
   private _saveTimer: ReturnType<typeof setTimeout> | undefined;
   private _uploadSeq = 0;
+  private _uploadQueue: Promise<void> = Promise.resolve();
 
   private get _isEmail(): boolean {
     return this.ticket.channel.kind === 'email';
@@ -411,9 +412,18 @@ export class KfComposer extends LitElement {
     for (const file of Array.from(list ?? [])) void this._upload(file);
   }
 
-  private async _upload(file: File) {
+  private _upload(file: File): Promise<void> {
     const key = ++this._uploadSeq;
     this._uploads = [...this._uploads, { key, name: file.name, size: file.size, attachment: null, error: '' }];
+    // One after another: a message lists its files in upload order, so a small file sent beside a
+    // big one must not reach the server first and come before it in the sent message.
+    this._uploadQueue = this._uploadQueue.then(() => this._uploadNow(file, key));
+    return this._uploadQueue;
+  }
+
+  private async _uploadNow(file: File, key: number) {
+    // Removed from the composer while it waited its turn.
+    if (!this._uploads.some((u) => u.key === key)) return;
     try {
       const { attachment } = await ticketApi.upload(this._store.api, file);
       this._uploads = this._uploads.map((u) => (u.key === key ? { ...u, attachment } : u));
