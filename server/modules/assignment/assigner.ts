@@ -194,7 +194,12 @@ export function startAssignment(ctx: AppContext): Assigner {
   const assigner = new Assigner(ctx);
   assigner.start();
   assigners.set(ctx, assigner);
-  ctx.onClose(() => assigner.stop());
+  // A decision already queued still reads and writes the database: let it finish before the
+  // database closes (a one-shot command such as mail-pipe closes right after its intake).
+  ctx.onClose(async () => {
+    assigner.stop();
+    await assigner.idle();
+  });
   return assigner;
 }
 
