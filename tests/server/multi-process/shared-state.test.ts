@@ -8,7 +8,7 @@ import { makeArticle } from '../kb/fixtures.js';
 import { postgresUnavailable, usePostgres } from '../../helpers/postgres.js';
 import { assigneeOf, arrive, inbound, setDefault } from '../assignment/helpers.js';
 import { PAGE, Visitor, widgetConfig } from '../channels/widget/helpers.js';
-import { FrameLog } from '../realtime/ws-client.js';
+import { openAgentSocket } from '../realtime/ws-client.js';
 
 const TIMEOUT_S = 3;
 
@@ -35,15 +35,8 @@ describe.skipIf(postgresUnavailable() !== null)('state shared by two processes o
   });
 
   async function connect(t: TestApp, cookie: string): Promise<WebSocket> {
-    let log: FrameLog | undefined;
-    const ws = await t.app.injectWS('/api/v1/ws', { headers: { cookie } }, {
-      onInit: (socket) => {
-        log = new FrameLog(socket);
-      },
-    });
+    const { ws } = await openAgentSocket(t.app, { cookie });
     sockets.push(ws);
-    if (!log) throw new Error('injectWS did not call onInit');
-    await log.next((f) => f.type === 'hello');
     return ws;
   }
 
@@ -75,16 +68,9 @@ describe.skipIf(postgresUnavailable() !== null)('state shared by two processes o
   it('tells the sockets on B when an agent on A comes and goes', async () => {
     const watcher = await b.signIn('agent');
     const agent = await a.signIn('agent');
-    let log: FrameLog | undefined;
-    const watching = await b.app.injectWS('/api/v1/ws', { headers: { cookie: watcher.cookie } }, {
-      onInit: (socket) => {
-        log = new FrameLog(socket);
-      },
-    });
+    const frames = await openAgentSocket(b.app, { cookie: watcher.cookie });
+    const watching = frames.ws;
     sockets.push(watching);
-    if (!log) throw new Error('injectWS did not call onInit');
-    const frames = log;
-    await frames.next((f) => f.type === 'hello');
     const ws = await connect(a, agent.cookie);
     await frames.next((f) => f.type === 'presence' && f.agentId === agent.agentId && f.presence === 'online');
     ws.terminate();

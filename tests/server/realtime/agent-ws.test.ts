@@ -4,7 +4,7 @@ import type { KefuEvent } from '../../../server/realtime/events.js';
 import { agentHubOf, openAgentSockets } from '../../../server/realtime/agent-routes.js';
 import type { MessageView, TicketView } from '../../../server/modules/tickets/schemas.js';
 import { createTestApp, type Session, type TestApp } from '../../helpers/app.js';
-import { FrameLog, type Frame } from './ws-client.js';
+import { openAgentSocket, type Frame, type FrameLog } from './ws-client.js';
 
 // injectWS sockets end on terminate(): the server never sees the end of a clean close() handshake.
 let t: TestApp;
@@ -16,16 +16,8 @@ let contactId: number;
 const sockets: WebSocket[] = [];
 
 async function connect(session: Session | null, query = ''): Promise<FrameLog> {
-  let log: FrameLog | undefined;
-  // The hello frame is sent as soon as the socket opens: listen from the very start.
-  const ws = await t.app.injectWS(`/api/v1/ws${query}`, { headers: session ? { cookie: session.cookie } : {} }, {
-    onInit: (socket) => {
-      log = new FrameLog(socket);
-    },
-  });
-  sockets.push(ws);
-  if (!log) throw new Error('injectWS did not call onInit');
-  await log.next((f) => f.type === 'hello');
+  const log = await openAgentSocket(t.app, session ? { cookie: session.cookie } : {}, query);
+  sockets.push(log.ws);
   return log;
 }
 

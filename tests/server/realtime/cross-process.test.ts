@@ -4,7 +4,7 @@ import { presentContact } from '../../../server/modules/contacts/presenter.js';
 import type { KefuEvent } from '../../../server/realtime/events.js';
 import { createPeerApp, createTestApp, type TestApp } from '../../helpers/app.js';
 import { postgresUnavailable, usePostgres } from '../../helpers/postgres.js';
-import { FrameLog, type Frame } from './ws-client.js';
+import { openAgentSocket, type Frame, type FrameLog } from './ws-client.js';
 
 // Two apps on one PostgreSQL database and one data directory: what two `kefu serve` processes
 // with the same config file are to each other.
@@ -26,15 +26,8 @@ describe.skipIf(postgresUnavailable() !== null)('events across processes on Post
   });
 
   async function connect(t: TestApp): Promise<FrameLog> {
-    let log: FrameLog | undefined;
-    const ws = await t.app.injectWS('/api/v1/ws', { headers: { cookie: t.admin.cookie } }, {
-      onInit: (socket) => {
-        log = new FrameLog(socket);
-      },
-    });
-    sockets.push(ws);
-    if (!log) throw new Error('injectWS did not call onInit');
-    await log.next((f) => f.type === 'hello');
+    const log = await openAgentSocket(t.app, { cookie: t.admin.cookie });
+    sockets.push(log.ws);
     return log;
   }
 

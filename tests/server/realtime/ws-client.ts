@@ -56,3 +56,28 @@ export class FrameLog {
     return this.frames.filter((f) => f.type === 'event');
   }
 }
+
+/** Anything with Fastify's injectWS: a test app's server. */
+interface WebSocketInjector {
+  injectWS(
+    path: string,
+    upgradeContext: { headers: Record<string, string> },
+    options: { onInit: (socket: WebSocket) => void },
+  ): Promise<WebSocket>;
+}
+
+/**
+ * Opens the agent websocket in-process with `headers` (a session cookie, or none) and waits for its
+ * hello frame. The frame log listens from the very start: hello is sent as soon as the socket opens.
+ */
+export async function openAgentSocket(app: WebSocketInjector, headers: Record<string, string>, query = ''): Promise<FrameLog> {
+  let log: FrameLog | undefined;
+  await app.injectWS(`/api/v1/ws${query}`, { headers }, {
+    onInit: (socket) => {
+      log = new FrameLog(socket);
+    },
+  });
+  if (!log) throw new Error('injectWS did not call onInit');
+  await log.next((f) => f.type === 'hello');
+  return log;
+}
