@@ -5,9 +5,11 @@
  * with process.cpuUsage, all threads, not wall time. Each run ends when every socket has received
  * the last message's event, so the fan-out of every message is inside the figure.
  * KEFU_BENCH_FANOUT_MESSAGES (default 4,000 per run) and KEFU_BENCH_FANOUT_SOCKETS (200) change the size.
+ * KEFU_BENCH_PROFILE=<dir> writes a CPU profile of each measured run there (the two runs apart, warm-ups left out).
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -28,6 +30,7 @@ const SOCKETS = Number(process.env.KEFU_BENCH_FANOUT_SOCKETS ?? 200);
 const IN_FLIGHT = 32;
 const figures: Figure[] = [];
 const log = (s: string) => console.log(s);
+const PROFILE_DIR = process.env.KEFU_BENCH_PROFILE;
 
 const dataDir = tempDir('kefu-bench-fanout-');
 const ctx = await createContext(configFromObject({ data_dir: dataDir, log: { level: 'silent' } }), createLogger('silent', { pretty: false }));
@@ -54,6 +57,7 @@ const message = (tag: string, i: number): InboundMessage => {
 /** Intake of `total` messages, 32 in flight; returns messages per CPU-second of this process. */
 async function measure(label: string, total: number, sockets: SocketChild | null): Promise<number> {
   const tag = `${Date.now().toString(36)}r${++run}`;
+  const profiler = PROFILE_DIR && !label.startsWith('warm-up') ? await startProfile() : null;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   let next = 0;
@@ -72,6 +76,7 @@ async function measure(label: string, total: number, sockets: SocketChild | null
   const frames = seen ? await seen() : 0;
   if (!(await ctx.search.caughtUp(60_000))) throw new Error('the search index fell behind');
   const c = process.cpuUsage(c0);
+  if (profiler) log(`profile: ${await profiler.stop(label)}`);
   const cpuS = (c.user + c.system) / 1e6;
   const wallS = (performance.now() - t0) / 1000;
   const perCpu = (total + 1) / cpuS;
@@ -79,6 +84,24 @@ async function measure(label: string, total: number, sockets: SocketChild | null
   // System time is mostly the kernel carrying frames over loopback, receiving side included.
   log(`${label}: ${total + 1} messages, ${perCpu.toFixed(0)} per CPU-second (${(wallS * 1000 / (total + 1)).toFixed(2)} ms wall; CPU each ${each(c.user + c.system)}: user ${each(c.user)}, system ${each(c.system)})${sockets ? `, ${frames} frames received` : ''}`);
   return perCpu;
+}
+
+/** A CPU profile of this process (server and intake) from now until stop(), written to PROFILE_DIR. */
+async function startProfile(): Promise<{ stop(label: string): Promise<string> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(label) {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      mkdirSync(PROFILE_DIR!, { recursive: true });
+      const file = path.join(PROFILE_DIR!, `intake-fanout-${label.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      return file;
+    },
+  };
 }
 
 interface SocketChild {
