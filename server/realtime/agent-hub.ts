@@ -8,6 +8,7 @@ import { canSeeTicket, ticketAccess, type TicketAccess } from '../modules/ticket
 import { getTicketDetail, type TicketDetail } from '../modules/tickets/service.js';
 import { AgentConnection } from './agent-connection.js';
 import type { ClientFrame, Composing, ServerFrame, Viewer } from './agent-protocol.js';
+import { AgentEventPayloads } from './event-payload.js';
 import type { KefuEvent } from './events.js';
 import { encodeTextFrame } from './ws-frame.js';
 import { DEFAULT_JOURNAL_OPTIONS, EventJournal, type JournalEntry, type JournalOptions, type JournalScope, type RealtimeJournal } from './journal.js';
@@ -75,6 +76,7 @@ export class AgentHub {
   /** Where the tickets someone views or types on sit (assignee, team), kept current from events. */
   readonly #places = new Map<number, TicketPlace>();
   readonly #timers: NodeJS.Timeout[] = [];
+  readonly #payloads = new AgentEventPayloads();
   #unsubscribe: (() => void) | null = null;
   /**
    * Event frames of this tick and the connections holding some of them. A commit of a batch of
@@ -283,7 +285,8 @@ export class AgentHub {
       return;
     }
     if (peer) return;
-    this.journal.append(event, scope, JSON.stringify(event));
+    const payload = this.#payloads.payload(event, scope);
+    if (payload !== null) this.journal.append(event, scope, payload);
   }
 
   /** A journaled event with its cursor: this process's, or (several processes) any process's. */

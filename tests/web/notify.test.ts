@@ -77,6 +77,13 @@ describe('alertFor', () => {
     expect(alertFor({ type: 'message.created', ticketId: 1, ticket: theirs, message: message() }, me)).toBeNull();
   });
 
+  it('alerts on a new ticket’s first message, which comes without the ticket, only to whom the event says has it', () => {
+    const first = { type: 'message.created', ticketId: 1, message: message() };
+    expect(alertFor({ ...first, assigneeId: 7, teamId: null }, me)?.body).toBe('Any news?');
+    expect(alertFor({ ...first, assigneeId: 8, teamId: null }, me)).toBeNull();
+    expect(alertFor({ ...first, assigneeId: null, teamId: 2 }, me)).toBeNull();
+  });
+
   it('alerts when a note mentions me', () => {
     const note = message({ kind: 'note', author: { kind: 'agent', id: 8, name: 'Bo' }, text: '@Mei Lin look', mentions: [7] });
     expect(alertFor({ type: 'message.created', ticketId: 1, message: note, actor: { kind: 'agent', id: 8 } }, me)?.title).toBe('Bo mentioned you');

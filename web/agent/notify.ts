@@ -20,7 +20,9 @@ export function alertFor(ev: LiveEvent, me: Agent): Alert | null {
     if (m.kind === 'note' && m.mentions.includes(me.id)) {
       return { title: t('notify.mention', { name: m.author.name }), body: m.text.slice(0, 140), ticketId };
     }
-    if (m.kind === 'inbound' && (!ticket || ticket.assignee?.id === me.id)) {
+    // A new ticket's first message comes without the ticket (its ticket.created carried it): the event says whose it is.
+    const assigneeId = ticket ? (ticket.assignee?.id ?? null) : ev.assigneeId;
+    if (m.kind === 'inbound' && (assigneeId === undefined || assigneeId === me.id)) {
       return { title: t('notify.message', { name: m.author.name || who }), body: m.text.slice(0, 140), ticketId };
     }
     return null;

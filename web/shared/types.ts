@@ -291,6 +291,13 @@ export interface WhatsAppWindow {
 export interface LiveEvent {
   type: string;
   ticketId?: number;
+  /** Ticket events: whose the ticket is, and its team (what the server decides who hears it by). */
+  assigneeId?: number | null;
+  teamId?: number | null;
+  /**
+   * The ticket after the change. A message.created leaves it out when the event before it carried
+   * it as it is (a new ticket's ticket.created and its first message).
+   */
   ticket?: Ticket;
   message?: Message;
   actor?: { kind?: string; id?: number } | null;

@@ -229,6 +229,8 @@ export class KfInbox extends LitElement {
       this.applyTicket(ev.ticket);
       return;
     }
+    // A new ticket's first message: the ticket.created just before it carried the ticket as it is.
+    if (ev.type === 'message.created') return;
     // Events without a ticket snapshot: refresh the first page once the burst is over.
     clearTimeout(this._refetchTimer);
     this._refetchTimer = setTimeout(() => void this._refreshHead(), 250);
