@@ -28,7 +28,10 @@ export interface Viewer {
   replying: boolean;
 }
 
-/** What the server sends; `event` frames are built as strings (see AgentHub) and not listed here. */
+/**
+ * What the server sends; `event` frames are built as strings (see AgentHub) and not listed here, from
+ * what AgentEventPayloads makes of the bus's events.
+ */
 export type ServerFrame =
   | { type: 'hello'; cursor: number; agentId: number; presence: Record<string, 'online' | 'away'> }
   /** The cursor asked for is older than the journal keeps: reload lists, then continue from `cursor`. */
