@@ -72,6 +72,11 @@ export function jsonArrayAgg(db: AnyKysely, value: RawBuilder<unknown>, orderBy:
     : sql<string>`json_group_array(${value} order by ${orderBy})`;
 }
 
+/** A JSON array of two values (an element for jsonArrayAgg). */
+export function jsonPair(db: AnyKysely, a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<unknown> {
+  return isPostgres(db) ? sql`json_build_array(${a}, ${b})` : sql`json_array(${a}, ${b})`;
+}
+
 /**
  * `column in (the integers of a JSON array parameter)`: one statement text for any number of ids.
  * On PostgreSQL as `= any(array)`: the planner takes that for a few values and looks each up in
