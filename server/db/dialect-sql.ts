@@ -72,6 +72,12 @@ export function jsonArrayAgg(db: AnyKysely, value: RawBuilder<unknown>, orderBy:
     : sql<string>`json_group_array(${value} order by ${orderBy})`;
 }
 
+/** A JSON array of the values, as text (a column value; null stays null). */
+export function jsonArrayText(db: AnyKysely, values: readonly RawBuilder<unknown>[]): RawBuilder<string | null> {
+  const list = sql.join(values);
+  return isPostgres(db) ? sql<string | null>`json_build_array(${list})::text` : sql<string | null>`json_array(${list})`;
+}
+
 /** A JSON array of two values (an element for jsonArrayAgg). */
 export function jsonPair(db: AnyKysely, a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<unknown> {
   return isPostgres(db) ? sql`json_build_array(${a}, ${b})` : sql`json_array(${a}, ${b})`;

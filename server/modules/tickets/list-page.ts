@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
 import { inJsonIntegers, jsonArrayAgg } from '../../db/dialect-sql.js';
 import { prepared } from '../../db/prepared.js';
+import { latestCsatJson } from './chat-events.js';
 import { presentTicket } from './presenter.js';
 import type { TicketView } from './schemas.js';
 
@@ -87,14 +88,16 @@ export async function presentTicketPage(db: DbOrTx, ids: readonly number[], read
 }
 
 /**
- * Opening a ticket: its page row with what the detail needs besides (its SLA policy, and whether
- * the reader is in the ticket's team, which decides whether an agent may see it) in one
- * statement, where finding the ticket, the reader's teams, the read mark and the page row took four.
+ * Opening a ticket: its page row with what the detail needs besides (its SLA policy, its latest
+ * rating, and whether the reader is in the ticket's team, which decides whether an agent may see
+ * it) in one statement, where finding the ticket, the reader's teams, the read mark, the page row
+ * and the rating took five.
  */
 const openedRow = prepared((db: DbOrTx, p: { id: number; readerId: number }) =>
   pageQuery(db, p.readerId)
     .select([
       'tickets.sla_policy_id',
+      latestCsatJson(db).as('latest_csat'),
       sql<number>`case when exists (select 1 from team_members where team_members.team_id = tickets.team_id and team_members.agent_id = ${p.readerId}) then 1 else 0 end`.as(
         'in_team',
       ),

@@ -19,7 +19,7 @@ import { canSend, firstOutboundChannel, isConfigured, NOTE_ONLY_CHANNEL, replyCh
 import { insertTicket, latestMessagesOfTicket, markRead, messagesOfTicket, readTimesOf } from './queries.js';
 import type { CsatView, MessageView, TicketView, TimelineEventView } from './schemas.js';
 import { timelineEvents } from './timeline-events.js';
-import { latestCsat } from './chat-events.js';
+import { csatOfJson } from './chat-events.js';
 
 export const TIMELINE_LIMIT = 100;
 
@@ -64,18 +64,17 @@ export async function getTicketDetail(ctx: AppContext, viewer: Viewer, id: numbe
     ]);
     return { messages, events };
   };
-  const [{ messages, events }, contact, csat, sla] = await Promise.all([
+  const [{ messages, events }, contact, sla] = await Promise.all([
     timeline(),
     findContactWithIdentities(ctx.db, row.contact_id).then((found) => {
       if (!found) throw new NotFound('contact');
       return presentFoundContact(ctx.db, found, ctx.config.channels.widget);
     }),
-    latestCsat(ctx.db, id),
     ticketSla(ctx.db, row),
     markingRead,
   ]);
   const replyChannel = replyChannelOf(ctx.config, { kind: row.channel_kind, name: row.channel_name });
-  return { ticket: markingRead ? { ...view, unread: false } : view, messages, events, contact, replyChannel, csat, sla };
+  return { ticket: markingRead ? { ...view, unread: false } : view, messages, events, contact, replyChannel, csat: csatOfJson(row.latest_csat), sla };
 }
 
 export async function getTicket(ctx: AppContext, viewer: Viewer, id: number): Promise<TicketView> {
