@@ -1,9 +1,9 @@
 import type { DbOrTx } from '../db/database.js';
-import { presentTickets } from '../modules/tickets/presenter.js';
+import { presentTicketPage } from '../modules/tickets/list-page.js';
 import type { TicketView } from '../modules/tickets/schemas.js';
 import type { SearchPosition } from './cursor.js';
 import { qualityOf, rankScore } from './rank.js';
-import { matchingMessagesOf, rankFieldsOf, ticketSegment, ticketsByIds, type Candidate, type TicketMessageMatch } from './ticket-hits.js';
+import { matchingMessagesOf, rankFieldsOf, ticketSegment, type Candidate, type TicketMessageMatch } from './ticket-hits.js';
 import type { TicketTextQueries, WindowScope } from './text-queries.js';
 import { RANK_WINDOW } from './queries.js';
 import { termPattern } from './snippet.js';
@@ -80,7 +80,8 @@ export async function rankTickets(db: DbOrTx, s: Scope, position: SearchPosition
 
   const ids = pageRows.map((p) => p.row.id);
   const [views, matches] = await Promise.all([
-    ticketsByIds(db, ids).then((rows) => presentTickets(db, rows, s.viewerId)),
+    // The list's page statement: one prepared query for the rows, names, labels and read marks.
+    presentTicketPage(db, ids, s.viewerId),
     matchingMessagesOf(db, s, ids),
   ]);
   const subjectOf = new Map(pageRows.map((p) => [p.row.id, p.subject]));

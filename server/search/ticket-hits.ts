@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../db/database.js';
+import { inJsonIntegers } from '../db/dialect-sql.js';
 import type { TicketRow } from '../modules/tickets/queries.js';
 import { filterCondition } from './filters.js';
 import type { TicketTextQueries, WindowScope } from './text-queries.js';
@@ -82,7 +83,9 @@ async function messagesOf(db: DbOrTx, ticketIds: number[]): Promise<TicketMessag
   const rows = await db
     .selectFrom('messages')
     .select(['id', 'ticket_id', 'text', 'created_at'])
-    .where('ticket_id', 'in', ticketIds)
+    // One JSON parameter: one statement text whatever the count, kept prepared (an IN list of
+    // each length was parsed and planned afresh).
+    .where((eb) => inJsonIntegers(db, eb.ref('ticket_id'), JSON.stringify(ticketIds)))
     .orderBy('id', 'desc')
     .limit(MESSAGES_READ)
     .execute();
@@ -121,14 +124,11 @@ export type RankFields = Pick<TicketRow, 'id' | 'status' | 'assignee_id' | 'last
 /** What ranking needs of each candidate; the page's rows are read whole afterwards. */
 export async function rankFieldsOf(db: DbOrTx, ids: number[]): Promise<RankFields[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('tickets').select(['id', 'status', 'assignee_id', 'last_activity_at']).where('id', 'in', ids).execute();
-}
-
-export async function ticketsByIds(db: DbOrTx, ids: number[]): Promise<TicketRow[]> {
-  if (ids.length === 0) return [];
-  const rows = await db.selectFrom('tickets').selectAll().where('id', 'in', ids).execute();
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
+  return db
+    .selectFrom('tickets')
+    .select(['id', 'status', 'assignee_id', 'last_activity_at'])
+    .where((eb) => inJsonIntegers(db, eb.ref('id'), JSON.stringify(ids)))
+    .execute();
 }
 
 export interface TicketMessageMatch {

@@ -3,7 +3,7 @@ import type { WidgetChannelConfig } from '../../channels/widget/config-schema.js
 import { localTextMap } from '../../channels/widget/local-text.js';
 import { parseJsonObject } from '../tickets/json.js';
 import { iso, isoOrNull } from '../tickets/presenter.js';
-import { identitiesOf, ticketCountsOf, type ContactRow, type IdentityRow } from './queries.js';
+import { identitiesOf, ticketCountsOf, type ContactIdentity, type ContactRow } from './queries.js';
 import type { ContactSummaryView, ContactView } from './schemas.js';
 
 /** What presenting needs beyond the row: who else owns an unverified email, and channel display names. */
@@ -13,7 +13,7 @@ export interface ContactExtras {
   visitorChannels?: ReadonlyMap<string, Record<string, string>>;
 }
 
-export function presentContact(row: ContactRow, identities: IdentityRow[], ticketCount: number, extras: ContactExtras = {}): ContactView {
+export function presentContact(row: ContactRow, identities: readonly ContactIdentity[], ticketCount: number, extras: ContactExtras = {}): ContactView {
   return {
     id: row.id,
     name: row.name,
@@ -53,6 +53,16 @@ export async function presentOneContact(db: DbOrTx, row: ContactRow, widgets: re
   return view;
 }
 
+/** presentOneContact for a contact read with its identities and count (findContactWithIdentities). */
+export async function presentFoundContact(
+  db: DbOrTx,
+  found: { contact: ContactRow; identities: readonly ContactIdentity[]; ticketCount: number },
+  widgets: readonly WidgetChannelConfig[] = [],
+): Promise<ContactView> {
+  const [owners, visitorChannels] = await Promise.all([emailOwnersOf(db, [found.contact]), visitorChannelsOf(db, found.identities, widgets)]);
+  return presentContact(found.contact, found.identities, found.ticketCount, { emailOwner: owners.get(found.contact.id) ?? null, visitorChannels });
+}
+
 /** For each contact with an unverified email, the other contact that owns that address as an identity. */
 async function emailOwnersOf(db: DbOrTx, rows: ContactRow[]): Promise<Map<number, ContactSummaryView>> {
   const claimed = rows.filter((r) => r.email_verified === 0 && r.email !== null);
@@ -74,7 +84,7 @@ async function emailOwnersOf(db: DbOrTx, rows: ContactRow[]): Promise<Map<number
 
 async function visitorChannelsOf(
   db: DbOrTx,
-  identities: IdentityRow[],
+  identities: readonly ContactIdentity[],
   widgets: readonly WidgetChannelConfig[],
 ): Promise<Map<string, Record<string, string>>> {
   const visitorIds = identities.filter((i) => i.kind === 'widget').map((i) => i.value);

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
-import { inJsonIntegers } from '../../db/dialect-sql.js';
+import { inJsonIntegers, jsonArrayAgg, jsonPair } from '../../db/dialect-sql.js';
 import { prepared } from '../../db/prepared.js';
 import type { ContactIdentitiesTable, ContactsTable } from './tables.js';
 
@@ -18,6 +18,37 @@ export function normalizeIdentity(kind: string, value: string): { kind: string; 
 const contactById = prepared((db: DbOrTx, p: { id: number }) => db.selectFrom('contacts').selectAll().where('id', '=', p.id));
 
 export const findContact = (db: DbOrTx, id: number): Promise<ContactRow | undefined> => contactById.first(db, { id });
+
+/** An identity as presenting a contact needs it. */
+export type ContactIdentity = Pick<IdentityRow, 'kind' | 'value'>;
+
+/**
+ * A contact with its identities and its count of tickets, in one statement where presenting a
+ * ticket's contact read the three apart (one round trip each on PostgreSQL).
+ */
+const contactWithIdentitiesById = prepared((db: DbOrTx, p: { id: number }) =>
+  db
+    .selectFrom('contacts')
+    .selectAll('contacts')
+    .select([
+      sql<string>`(select ${jsonArrayAgg(db, jsonPair(db, sql`contact_identities.kind`, sql`contact_identities.value`), sql`contact_identities.id`)} from contact_identities where contact_identities.contact_id = contacts.id)`.as(
+        'identity_pairs',
+      ),
+      sql<number>`(select count(*) from tickets where tickets.contact_id = contacts.id)`.as('ticket_count'),
+    ])
+    .where('contacts.id', '=', p.id),
+);
+
+export async function findContactWithIdentities(
+  db: DbOrTx,
+  id: number,
+): Promise<{ contact: ContactRow; identities: ContactIdentity[]; ticketCount: number } | undefined> {
+  const found = await contactWithIdentitiesById.first(db, { id });
+  if (!found) return undefined;
+  const { identity_pairs: pairs, ticket_count: ticketCount, ...contact } = found;
+  const identities = (JSON.parse(pairs) as Array<[string, string]>).map(([kind, value]) => ({ kind, value }));
+  return { contact, identities, ticketCount: Number(ticketCount) };
+}
 
 const contactIdByIdentity = prepared((db: DbOrTx, p: { kind: string; value: string }) =>
   db.selectFrom('contact_identities').select('contact_id').where('kind', '=', p.kind).where('value', '=', p.value),

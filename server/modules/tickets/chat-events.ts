@@ -1,5 +1,7 @@
 import type { AppContext } from '../../context.js';
+import { sql, type RawBuilder } from 'kysely';
 import { now, type DbOrTx, type Tx } from '../../db/database.js';
+import { jsonArrayText } from '../../db/dialect-sql.js';
 import { prepared } from '../../db/prepared.js';
 import type { Actor } from '../../realtime/bus.js';
 import type { KefuEvent } from '../../realtime/events.js';
@@ -88,6 +90,17 @@ const latestCsatRow = prepared((db: DbOrTx, p: { ticketId: number }) =>
     .orderBy('id', 'desc')
     .limit(1),
 );
+
+/** The same rating as one JSON column of a statement on tickets (null when none), read with csatOfJson. */
+export const latestCsatJson = (db: DbOrTx): RawBuilder<string | null> =>
+  sql<string | null>`(select ${jsonArrayText(db, [sql`r.score`, sql`r.comment`, sql`r.created_at`, sql`r.scale`, sql`r.source`])} from csat_ratings r
+    where r.ticket_id = tickets.id order by r.created_at desc, r.id desc limit 1)`;
+
+export function csatOfJson(json: string | null): CsatView | null {
+  if (json === null) return null;
+  const [score, comment, createdAt, scale, source] = JSON.parse(json) as [number, string | null, number, CsatView['scale'], CsatView['source']];
+  return { score, comment, at: iso(createdAt), scale, source, ratedAt: iso(createdAt) };
+}
 
 export async function latestCsat(db: DbOrTx, ticketId: number): Promise<CsatView | null> {
   const row = await latestCsatRow.first(db, { ticketId });

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
 import { inJsonIntegers, jsonArrayAgg } from '../../db/dialect-sql.js';
 import { prepared } from '../../db/prepared.js';
+import { latestCsatJson } from './chat-events.js';
 import { presentTicket } from './presenter.js';
 import type { TicketView } from './schemas.js';
 
@@ -11,13 +12,13 @@ import type { TicketView } from './schemas.js';
  * `select *` and then looking the five up in five more statements, each built and compiled
  * afresh for its IN list, cost more than SQLite took to find the page.
  */
-const pageRows = prepared((db: DbOrTx, p: { ids: string; readerId: number }) =>
+const pageQuery = (db: DbOrTx, readerId: number) =>
   db
     .selectFrom('tickets')
     .leftJoin('contacts', 'contacts.id', 'tickets.contact_id')
     .leftJoin('agents', 'agents.id', 'tickets.assignee_id')
     .leftJoin('teams', 'teams.id', 'tickets.team_id')
-    .leftJoin('ticket_reads', (join) => join.onRef('ticket_reads.ticket_id', '=', 'tickets.id').on('ticket_reads.agent_id', '=', p.readerId))
+    .leftJoin('ticket_reads', (join) => join.onRef('ticket_reads.ticket_id', '=', 'tickets.id').on('ticket_reads.agent_id', '=', readerId))
     .select([
       'tickets.id',
       'tickets.number',
@@ -58,29 +59,55 @@ const pageRows = prepared((db: DbOrTx, p: { ids: string; readerId: number }) =>
       sql<string>`(select ${jsonArrayAgg(db, sql`labels.name`, sql`labels.name`)} from ticket_labels join labels on labels.id = ticket_labels.label_id where ticket_labels.ticket_id = tickets.id)`.as(
         'label_names',
       ),
-    )
-    // One JSON parameter keeps the SQL text the same for every page size: one prepared statement.
-    .where(inJsonIntegers(db, sql`tickets.id`, p.ids)),
-);
+    );
+
+// One JSON parameter keeps the SQL text the same for every page size: one prepared statement.
+const pageRows = prepared((db: DbOrTx, p: { ids: string; readerId: number }) => pageQuery(db, p.readerId).where(inJsonIntegers(db, sql`tickets.id`, p.ids)));
+
+type PageRow = Awaited<ReturnType<typeof pageRows.all>>[number];
+
+function viewOf(row: PageRow): TicketView {
+  return presentTicket(row, {
+    contact: { id: row.contact_id, name: row.contact_name ?? null, email: row.contact_email ?? null, phone: row.contact_phone ?? null },
+    assignee: row.assignee_id === null || row.assignee_name === null ? null : { id: row.assignee_id, name: row.assignee_name },
+    team: row.team_id === null || row.team_name === null ? null : { id: row.team_id, name: row.team_name },
+    labels: JSON.parse(row.label_names) as string[],
+    unread: row.last_message_at !== null && row.last_message_at > (row.read_at ?? 0),
+  });
+}
 
 /** The tickets with these ids as the list presents them, in the order of `ids`. */
 export async function presentTicketPage(db: DbOrTx, ids: readonly number[], readerId: number): Promise<TicketView[]> {
   if (ids.length === 0) return [];
   const rows = await pageRows.all(db, { ids: JSON.stringify(ids), readerId });
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const views: TicketView[] = [];
-  for (const id of ids) {
+  return ids.flatMap((id) => {
     const row = byId.get(id);
-    if (!row) continue;
-    views.push(
-      presentTicket(row, {
-        contact: { id: row.contact_id, name: row.contact_name ?? null, email: row.contact_email ?? null, phone: row.contact_phone ?? null },
-        assignee: row.assignee_id === null || row.assignee_name === null ? null : { id: row.assignee_id, name: row.assignee_name },
-        team: row.team_id === null || row.team_name === null ? null : { id: row.team_id, name: row.team_name },
-        labels: JSON.parse(row.label_names) as string[],
-        unread: row.last_message_at !== null && row.last_message_at > (row.read_at ?? 0),
-      }),
-    );
-  }
-  return views;
+    return row ? [viewOf(row)] : [];
+  });
 }
+
+/**
+ * Opening a ticket: its page row with what the detail needs besides (its SLA policy, its latest
+ * rating, and whether the reader is in the ticket's team, which decides whether an agent may see
+ * it) in one statement, where finding the ticket, the reader's teams, the read mark, the page row
+ * and the rating took five.
+ */
+const openedRow = prepared((db: DbOrTx, p: { id: number; readerId: number }) =>
+  pageQuery(db, p.readerId)
+    .select([
+      'tickets.sla_policy_id',
+      latestCsatJson(db).as('latest_csat'),
+      sql<number>`case when exists (select 1 from team_members where team_members.team_id = tickets.team_id and team_members.agent_id = ${p.readerId}) then 1 else 0 end`.as(
+        'in_team',
+      ),
+    ])
+    .where('tickets.id', '=', p.id),
+);
+
+export type OpenedTicket = Awaited<ReturnType<typeof openedRow.first>> & {};
+
+export const openedTicket = (db: DbOrTx, id: number, readerId: number): Promise<OpenedTicket | undefined> => openedRow.first(db, { id, readerId });
+
+/** The ticket as the list presents it, from the row openedTicket read. */
+export const openedTicketView = (row: OpenedTicket): TicketView => viewOf(row);

@@ -42,6 +42,12 @@ export function canSeeTicket(access: TicketAccess, ticket: { assignee_id: number
   return ticket.team_id !== null && access.teamIds.includes(ticket.team_id);
 }
 
+/** canSeeTicket for one ticket, knowing whether the viewer is in its team (no list of their teams read). */
+export function canSeeOneTicket(ctx: AppContext, viewer: Viewer, ticket: { assignee_id: number | null; team_id: number | null }, inTeam: boolean): boolean {
+  if (viewer.role !== 'agent' || ctx.config.security.agents_see_all_tickets) return true;
+  return canSeeTicket({ all: false, agentId: viewer.id, teamIds: inTeam && ticket.team_id !== null ? [ticket.team_id] : [] }, ticket);
+}
+
 /** The same rule as canSeeTicket, as SQL over the tickets table. */
 export function inScope(
   eb: ExpressionBuilder<Tables, 'tickets'>,

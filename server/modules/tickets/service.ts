@@ -6,20 +6,20 @@ import { lockRows } from '../../db/dialect-sql.js';
 import { BadRequest, NotFound } from '../../http/errors.js';
 import type { KefuEvent } from '../../realtime/events.js';
 import { recordAudit } from '../audit/service.js';
-import { presentOneContact } from '../contacts/presenter.js';
-import { findContact } from '../contacts/queries.js';
+import { presentFoundContact } from '../contacts/presenter.js';
+import { findContact, findContactWithIdentities } from '../contacts/queries.js';
 import type { ContactView } from '../contacts/schemas.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { applyTicketPatch, type TicketPatch } from './patch.js';
 import { writeAgentMessage } from './post-message.js';
-import { agentActor, canSeeTicket, ticketAccess, visibleTicket, type Viewer } from './policy.js';
+import { agentActor, canSeeOneTicket, canSeeTicket, ticketAccess, visibleTicket, type Viewer } from './policy.js';
 import { presentMessages, presentOneTicket } from './presenter.js';
-import { presentTicketPage } from './list-page.js';
+import { openedTicket, openedTicketView, presentTicketPage } from './list-page.js';
 import { canSend, firstOutboundChannel, isConfigured, NOTE_ONLY_CHANNEL, replyChannelOf, type ChannelRef, type ReplyChannel } from './reply-channel.js';
 import { insertTicket, latestMessagesOfTicket, markRead, messagesOfTicket, readTimesOf } from './queries.js';
 import type { CsatView, MessageView, TicketView, TimelineEventView } from './schemas.js';
 import { timelineEvents } from './timeline-events.js';
-import { latestCsat } from './chat-events.js';
+import { csatOfJson } from './chat-events.js';
 
 export const TIMELINE_LIMIT = 100;
 
@@ -37,40 +37,44 @@ export interface TicketDetail {
   sla: TicketSlaView;
 }
 
-/** Opening a ticket marks it read for the viewer. */
+/**
+ * Opening a ticket marks it read for the viewer. Its statements are few and, past the first,
+ * independent: on PostgreSQL each is a round trip, run side by side on the pool.
+ */
 export async function getTicketDetail(ctx: AppContext, viewer: Viewer, id: number): Promise<TicketDetail> {
-  const row = await visibleTicket(ctx, viewer, id);
+  const row = await openedTicket(ctx.db, id, viewer.id);
+  if (!row || !canSeeOneTicket(ctx, viewer, row, row.in_team === 1)) throw new NotFound('ticket');
+  const view = openedTicketView(row);
   // Opening a ticket is a read, not a write: only a ticket with something new costs a commit.
-  const readAt = (await readTimesOf(ctx.db, viewer.id, [id])).get(id);
-  if (readAt === undefined || (row.last_message_at !== null && row.last_message_at > readAt)) {
-    await markRead(ctx.db, viewer.id, id, Math.max(now(), row.last_message_at ?? 0));
-  }
+  const markingRead = row.read_at === null || view.unread ? markRead(ctx.db, viewer.id, id, Math.max(now(), row.last_message_at ?? 0)) : null;
   const timeline = async (): Promise<{ messages: MessageView[]; events: TimelineEventView[] }> => {
-    const rows = await latestMessagesOfTicket(ctx.db, id, TIMELINE_LIMIT);
-    const first = rows[0];
-    const complete = rows.length < TIMELINE_LIMIT || row.message_count <= rows.length;
+    const latest = latestMessagesOfTicket(ctx.db, id, TIMELINE_LIMIT);
+    // When every message fits in the page the events are read from the start, without waiting for it.
+    const eventsFrom =
+      row.message_count <= TIMELINE_LIMIT
+        ? Promise.resolve({})
+        : latest.then((rows) => {
+            const first = rows[0];
+            const complete = rows.length < TIMELINE_LIMIT || row.message_count <= rows.length;
+            return complete || !first ? {} : { from: first.created_at };
+          });
     const [messages, events] = await Promise.all([
-      presentMessages(ctx.db, rows),
-      timelineEvents(ctx.db, id, complete || !first ? {} : { from: first.created_at }),
+      latest.then((rows) => presentMessages(ctx.db, rows)),
+      eventsFrom.then((span) => timelineEvents(ctx.db, id, span)),
     ]);
     return { messages, events };
   };
-  const [ticket, { messages, events }, contact, csat, sla] = await Promise.all([
-    // The list's page statement: names, labels and the read mark in one prepared query.
-    presentTicketPage(ctx.db, [id], viewer.id).then(([view]) => {
-      if (!view) throw new NotFound('ticket');
-      return view;
-    }),
+  const [{ messages, events }, contact, sla] = await Promise.all([
     timeline(),
-    findContact(ctx.db, row.contact_id).then((c) => {
-      if (!c) throw new NotFound('contact');
-      return presentOneContact(ctx.db, c, ctx.config.channels.widget);
+    findContactWithIdentities(ctx.db, row.contact_id).then((found) => {
+      if (!found) throw new NotFound('contact');
+      return presentFoundContact(ctx.db, found, ctx.config.channels.widget);
     }),
-    latestCsat(ctx.db, id),
     ticketSla(ctx.db, row),
+    markingRead,
   ]);
   const replyChannel = replyChannelOf(ctx.config, { kind: row.channel_kind, name: row.channel_name });
-  return { ticket, messages, events, contact, replyChannel, csat, sla };
+  return { ticket: markingRead ? { ...view, unread: false } : view, messages, events, contact, replyChannel, csat: csatOfJson(row.latest_csat), sla };
 }
 
 export async function getTicket(ctx: AppContext, viewer: Viewer, id: number): Promise<TicketView> {

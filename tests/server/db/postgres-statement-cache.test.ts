@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { connectPostgres } from '../../../server/db/postgres-startup.js';
-import { poolWithStatementCache } from '../../../server/db/postgres-statement-cache.js';
+import { PLAN_EACH_RUN, poolWithStatementCache } from '../../../server/db/postgres-statement-cache.js';
 import { postgresUnavailable, usePostgres } from '../../helpers/postgres.js';
 
 /** The statements prepared on the connection the query runs on (a transaction keeps to one). */
@@ -24,6 +24,21 @@ describe.skipIf(postgresUnavailable() !== null)('named statements on PostgreSQL'
       });
       const rows = await sql<{ name: string }>`select name from items where id = ${2}`.execute(database.db);
       expect(rows.rows).toEqual([{ name: 'item 2' }]);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('does not keep a statement marked to be planned with its values each run', async () => {
+    const database = await connectPostgres({ url: await postgres.freshDatabase(), poolSize: 1 });
+    try {
+      await sql`create table items (id bigint primary key, name text)`.execute(database.db);
+      await sql`insert into items values (1, 'one'), (2, 'two')`.execute(database.db);
+      const read = (id: number) => database.db.selectFrom('items' as never).modifyFront(sql.raw(PLAN_EACH_RUN)).select(sql<string>`name`.as('name')).where(sql`id`, '=', id).execute();
+      expect(await read(1)).toEqual([{ name: 'one' }]);
+      expect(await read(2)).toEqual([{ name: 'two' }]);
+      const kept = (await preparedHere.execute(database.db)).rows.map((r) => r.statement);
+      expect(kept.filter((s) => s.includes('from "items"'))).toEqual([]);
     } finally {
       await database.close();
     }

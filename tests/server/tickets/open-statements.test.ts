@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketView } from '../../../server/modules/tickets/schemas.js';
 import { createTestApp, type Session, type TestApp } from '../../helpers/app.js';
-import { compiledDuring } from '../../helpers/compiled-queries.js';
+import { compiledDuring, queriesDuring } from '../../helpers/compiled-queries.js';
 import { FrameLog } from '../realtime/ws-client.js';
 import { as, inboundTicket, makeLabel, makeTeam } from './fixtures.js';
 
@@ -48,6 +48,19 @@ describe('opening a ticket', () => {
       expect(page.body.items.length).toBe(1);
     });
     expect(compiled, 'queries compiled for a second ticket and its messages').toBe(0);
+  });
+
+  // On PostgreSQL each statement is a round trip: the session with its agent; the ticket with its
+  // read mark, team membership, names and rating; messages, their attachments, events; contact.
+  it('runs six statements to open a ticket already read, session included', async () => {
+    const id = tickets[2] as number;
+    await as(t, agent).get(`/tickets/${id}`);
+    const run = await queriesDuring(t.ctx.db, async () => {
+      const detail = await as(t, agent).get<Detail>(`/tickets/${id}`);
+      expect(detail.status).toBe(200);
+      expect(detail.body.ticket.unread).toBe(false);
+    });
+    expect(run.map((q) => q.sql.slice(0, 60))).toHaveLength(6);
   });
 
   it('over the agent socket too, with the widget told the ticket was read', async () => {
