@@ -222,7 +222,8 @@ Environment=NODE_ENV=production
 Environment=KEFU_CONFIG=$config
 # Fewer glibc malloc arenas: the same memory in less RSS (as the container image sets it).
 Environment=MALLOC_ARENA_MAX=2
-ExecStart=$node $root/dist/server/cli.js serve
+# A young generation of 16 MB, not 32: as the image and npm start run it.
+ExecStart=$node --max-semi-space-size=8 $root/dist/server/cli.js serve
 # Kefu drains and exits on SIGTERM within 10 s.
 KillSignal=SIGTERM
 TimeoutStopSec=15
@@ -340,7 +341,7 @@ main() {
       install_and_build
       ensure_config
       print_welcome
-      MALLOC_ARENA_MAX=2 exec node dist/server/cli.js serve
+      MALLOC_ARENA_MAX=2 exec node --max-semi-space-size=8 dist/server/cli.js serve
       ;;
   esac
 }

@@ -1,9 +1,8 @@
 import { rmSync } from 'node:fs';
-import type { Worker } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
-import { startWorker, workerScript, type WorkerScript } from '../worker-thread.js';
+import { startBackgroundTask, startTaskAt, type BackgroundTask } from '../background-thread.js';
 import { INDEXED_KINDS, openIndexFile, searchIndexFile, zeroCounts, type IndexedKind } from './index-file.js';
 import { Indexer, rowsIn } from './indexer.js';
 import { sqliteTicketQueries } from './sqlite-text-queries.js';
@@ -34,8 +33,8 @@ export interface SearchIndexOptions {
   /** How long a search waits for the index to take in the writes made before it. */
   maxWaitMs?: number;
   idleMs?: number;
-  /** Overrides the thread's script (tests: one that cannot start). */
-  script?: WorkerScript;
+  /** Overrides the indexing task's module (tests: one that cannot load). */
+  task?: URL;
 }
 
 const BATCH = 500;
@@ -47,8 +46,8 @@ interface Pending {
 
 /**
  * The search index as the rest of the server sees it. search.sqlite is attached to the main
- * connection as `search`, so queries join it with tickets and messages; a thread of its own
- * keeps it up to date (server/search/index-thread.ts), a few milliseconds behind the writes.
+ * connection as `search`, so queries join it with tickets and messages; a task on the background
+ * thread keeps it up to date (server/search/index-task.ts), a few milliseconds behind the writes.
  * A search first asks the thread to take in everything committed before it (`caughtUp`), so
  * an agent always finds the message that just arrived. Where no thread can start, the same
  * indexing runs inline, at search time.
@@ -60,8 +59,8 @@ export class SearchIndex {
   readonly #logger: Logger;
   readonly #maxWaitMs: number;
   readonly #idleMs: number;
-  readonly #script: WorkerScript;
-  #thread: Worker | null = null;
+  readonly #task: URL | undefined;
+  #thread: BackgroundTask<IndexReply> | null = null;
   #ready: Promise<boolean> | null = null;
   #inline: Indexer | null = null;
   #inlineHandles: SqliteDatabase.Database[] = [];
@@ -74,7 +73,7 @@ export class SearchIndex {
     this.#logger = opts.logger;
     this.#maxWaitMs = opts.maxWaitMs ?? 2000;
     this.#idleMs = opts.idleMs ?? 50;
-    this.#script = opts.script ?? workerScript(import.meta.url, 'index-thread');
+    this.#task = opts.task;
     this.file = searchIndexFile(database.file);
     // The tables must exist before the main connection prepares a query that names them.
     try {
@@ -93,7 +92,7 @@ export class SearchIndex {
   start(): Promise<boolean> {
     if (this.#ready) return this.#ready;
     this.#ready = new Promise<boolean>((resolve) => {
-      let thread: Worker;
+      let thread: BackgroundTask<IndexReply>;
       try {
         const data: IndexThreadData = {
           databaseFile: this.#database.file,
@@ -102,7 +101,7 @@ export class SearchIndex {
           idleMs: this.#idleMs,
           optimizeAfter: OPTIMIZE_AFTER,
         };
-        thread = startWorker(this.#script, data);
+        thread = this.#task ? startTaskAt<IndexReply>(this.#task, data) : startBackgroundTask<IndexReply>(import.meta.url, 'index-task', data);
       } catch (err) {
         this.#fallBack(err);
         resolve(false);
@@ -123,7 +122,7 @@ export class SearchIndex {
         for (const id of [...this.#pending.keys()]) this.#settle(id, null);
         if (this.#closed) return;
         // Searches still work: from now on they index inline before they look.
-        this.#fallBack(new Error(`search index thread exited with code ${code}`));
+        this.#fallBack(new Error(`search index task ended with code ${code}`));
         resolve(false);
       });
     });
@@ -173,7 +172,7 @@ export class SearchIndex {
     if (thread) {
       const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
       thread.postMessage({ type: 'stop' } satisfies IndexRequest);
-      const timeout = setTimeout(() => void thread.terminate(), 5000);
+      const timeout = setTimeout(() => thread.terminate(), 5000);
       await exited;
       clearTimeout(timeout);
     }

@@ -23,13 +23,37 @@
  *   before (all libraries eager)        196 (141)        240 (185)           284 (229)
  *   mail libraries loaded on use        180 (126)        231 (176)           274 (219)
  *   + sockets drop the upgrade request  181 (127)        220 (165)           250 (195)
+ * A later session (load average 4-11), medians of alternated runs, n = 2 / 4 / 5:
+ *   sockets drop the upgrade request    187 (132)        238 (183)           252 (196)
+ *   + one background thread             178 (124)        231 (177)           246 (191)
+ *   + young generation capped at 16 MB  179 (125)        211 (156)           249 (194)
  * Right after start is under 200 MB; with the sockets connected and after load it is not yet.
+ * The runs spread: with the cap, idle with sockets was 210-218 in four runs and 250 in one, after
+ * load 225-226 in two and 249-263 in three (when the old generation was last collected decides it).
  * About 55 MB of every figure is file-backed (the node binary's text, reclaimable page cache);
- * SQLite's files are not memory-mapped. Of the anonymous part, the V8 young generation is 32 MB
- * whenever the server is busy (16 MB semi-spaces); --max-semi-space-size=2 took 15 MB off the idle
- * figure, but the ticket-list CPU per request could not be compared within 10% on a machine this
- * busy (two runs of the same build differed by 47%), so the start command keeps V8's default.
- * Two worker threads (WAL checkpointer, search indexer) cost ~11 MB each as isolates.
+ * SQLite's files are not memory-mapped.
+ * The V8 young generation is 32 MB whenever the server is busy (16 MB semi-spaces). CPU per unit
+ * of work with --max-semi-space-size=N against V8's default, runs alternated (rotating the order)
+ * on a shared machine; tickets.bench.ts at 20,000 tickets (KEFU_BENCH_ONLY=reads, mean CPU per
+ * request, GC included; above 1 costs more) and intake-fanout.bench.ts (messages per CPU-second;
+ * below 1 costs more), the capped runs' sum over the default runs' sum:
+ *                        list    open    intake   intake, 200 sockets
+ *   N=2, 7 runs each     1.11    1.19    0.94     0.89 (lower in 7 of 7 pairs)
+ *   N=4, 7 runs each     1.05    1.00    1.00     0.91 (lower in 6 of 7 pairs)
+ *   N=8, 5 runs each     0.97    0.93    1.03     0.98
+ * so the production start command sets 8 (package.json, Dockerfile, install.sh). Here, CPU per
+ * paced message was unchanged with it (median 2.11 against 2.46 ms); CPU per message of the
+ * burst was 0.46-0.57 ms (one run 1.47) against 0.44-0.50: worth watching, within the spread.
+ * v8.setFlagsFromString cannot set it: the heap is sized when the isolate is made.
+ * The WAL checkpointer and the search indexer share one worker thread (server/background-thread.ts);
+ * each thread is an isolate of its own.
+ * A heap snapshot after load (capped young generation): 78 MB of live JS objects out of 197 MB
+ * anonymous. Strings 17.5 MB, of which about 8 MB module sources and ~5 MB the generated source of
+ * fast-json-stringify serializers (188) and Ajv validators (108), which are kept for every route
+ * whether it is used or not; compiled code 12 MB; per visitor socket ~2 kB of objects (Socket,
+ * TCP wrap, WebSocket, Receiver, Sender, stream states, a timer, a pino child logger): ~10 MB for
+ * 5,000. Outside the JS heap the largest known part is SQLite's page cache: up to 32 MB for the
+ * main database and 16 MB for search.sqlite on the main connection.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';

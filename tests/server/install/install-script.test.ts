@@ -93,7 +93,7 @@ describe('install.sh --systemd', () => {
     const unit = sourced('systemd_unit kefu /opt/kefu /opt/kefu/config.yaml /usr/bin/node /opt/kefu/data');
     expect(unit).toMatch(/^User=kefu$/m);
     expect(unit).toMatch(/^Group=kefu$/m);
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node \/opt\/kefu\/dist\/server\/cli\.js serve$/m);
+    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node --max-semi-space-size=8 \/opt\/kefu\/dist\/server\/cli\.js serve$/m);
     // ProtectHome makes /home read-only; the data directory alone stays writable wherever it is.
     expect(unit).toMatch(/^ReadWritePaths=\/opt\/kefu\/data$/m);
   });
@@ -105,21 +105,22 @@ describe('install.sh --systemd', () => {
 });
 
 describe('how Kefu is started in production', () => {
-  it('install.sh (default: build and start) starts `serve` with two malloc arenas', () => {
+  it('install.sh (default: build and start) starts `serve` with two malloc arenas and a 16 MB young generation', () => {
     // The steps before the start are not under test here: no-ops; node reports what it was started with.
     const { bin } = fakePath({ node: 'echo "MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX args=$*"' });
     const noop = ['check_node', 'install_and_build', 'ensure_config', 'print_welcome'].map((f) => `${f}() { :; };`).join(' ');
     const res = spawnSync(path.join(bin, 'bash'), ['-c', `source ./install.sh; ${noop} main`], { encoding: 'utf8', env: { PATH: bin, HOME: dir } });
     expect(res.stderr).toBe('');
-    expect(res.stdout.trim()).toBe('MALLOC_ARENA_MAX=2 args=dist/server/cli.js serve');
+    expect(res.stdout.trim()).toBe('MALLOC_ARENA_MAX=2 args=--max-semi-space-size=8 dist/server/cli.js serve');
   });
 
-  it('the container image and `npm start` set two malloc arenas too', () => {
+  it('the container image and `npm start` set two malloc arenas and the young generation too', () => {
     const dockerfile = readFileSync('Dockerfile', 'utf8');
     const runtime = dockerfile.slice(dockerfile.indexOf(' AS runtime'));
     expect(runtime).toMatch(/^ENV [^]*?\bMALLOC_ARENA_MAX=2\b[^]*?^WORKDIR/m);
+    expect(runtime).toMatch(/^CMD \["node", "--max-semi-space-size=8", "\/app\/dist\/server\/cli\.js", "serve"\]$/m);
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe('MALLOC_ARENA_MAX=2 node dist/server/cli.js serve');
+    expect(pkg.scripts.start).toBe('MALLOC_ARENA_MAX=2 node --max-semi-space-size=8 dist/server/cli.js serve');
   });
 });
 

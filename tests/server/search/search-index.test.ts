@@ -127,7 +127,7 @@ describe('the search index', () => {
   it('indexes inline, at search time, when its thread cannot start', async () => {
     const ctx = await context();
     const other = openDatabase(sqliteOf(ctx.database).file);
-    const index = new SearchIndex(other, { logger, script: { url: new URL('./no-such-index-thread.js', import.meta.url) } });
+    const index = new SearchIndex(other, { logger, task: new URL('./no-such-index-task.js', import.meta.url) });
     try {
       expect(await index.start()).toBe(false);
       const { ticketId } = await receive(ctx, 'quartz watch strap');
