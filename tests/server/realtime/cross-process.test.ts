@@ -186,6 +186,23 @@ describe.skipIf(postgresUnavailable() !== null)('events across processes on Post
     }
   });
 
+  it("hands a burst of one process's events to the other's subscribers whole and in order, a large one among them", async () => {
+    const contactId = await newContact(a, 'Fay');
+    const row = await a.ctx.db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
+    const seen: string[] = [];
+    const off = b.ctx.bus.onAnyProcess('contact.updated', (e, peer) => {
+      if (peer && e.contactId === contactId) seen.push(e.contact.name ?? '');
+    });
+    try {
+      const names = Array.from({ length: 200 }, (_, i) => (i === 100 ? `Fay ${'长'.repeat(3000)}` : `Fay ${i}`));
+      for (const name of names) a.ctx.bus.emit({ type: 'contact.updated', contactId, contact: presentContact({ ...row, name }, [], 0), actor: { kind: 'system' } });
+      await expect.poll(() => seen.length, { timeout: 20_000 }).toBe(names.length);
+      expect(seen).toEqual(names);
+    } finally {
+      off();
+    }
+  });
+
   it('pushes events journaled by both processes at once in cursor order', async () => {
     const contactId = await newContact(a, 'Dee');
     const row = await a.ctx.db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
