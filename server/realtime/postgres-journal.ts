@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { PostgresDatabase } from '../db/postgres.js';
 import type { PostgresListener } from '../db/postgres-listener.js';
 import type { KefuEvent } from './events.js';
@@ -114,10 +114,9 @@ export class PostgresJournal implements RealtimeJournal {
       const withPayload = `,"s":${JSON.stringify(scope)},"p":${JSON.stringify(payload)}}`;
       return Buffer.byteLength(withPayload) + 24 <= NOTIFY_PAYLOAD_LIMIT ? withPayload : `,"s":${JSON.stringify(scope)}}`;
     };
-    const { rows } = await this.database.pool.query<{ cursor: number }>({
-      name: 'kefu_journal_insert',
-      text: INSERT,
-      values: [
+    // Through Kysely's pool: its statement cache keeps the statement prepared on each connection.
+    const { rows } = await this.database.db.executeQuery(
+      CompiledQuery.raw(INSERT, [
         CHANNEL,
         batch.map((e) => e.type),
         batch.map((e) => e.scope.ticketId),
@@ -129,9 +128,9 @@ export class PostgresJournal implements RealtimeJournal {
         batch.map((e) => e.payload),
         batch.map((e) => e.createdAt),
         batch.map(tail),
-      ],
-    });
-    this.#written = Math.max(this.#written, Number(rows.at(-1)?.cursor ?? 0));
+      ]),
+    );
+    this.#written = Math.max(this.#written, Number((rows.at(-1) as { cursor?: number } | undefined)?.cursor ?? 0));
   }
 
   #received(text: string): void {

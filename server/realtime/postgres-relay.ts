@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CompiledQuery } from 'kysely';
 import type { PostgresDatabase } from '../db/postgres.js';
 import type { PostgresListener } from '../db/postgres-listener.js';
 import type { Logger } from '../logger.js';
@@ -97,7 +98,7 @@ export class PostgresEventRelay {
   async #notify(messages: string[]): Promise<void> {
     if (messages.length === 0) return;
     // unnest yields the array in its order, and NOTIFYs of one transaction arrive in the order sent.
-    await this.database.pool.query({ name: 'kefu_relay_notify', text: 'select pg_notify($1, m) from unnest($2::text[]) as m', values: [CHANNEL, messages] });
+    await this.database.db.executeQuery(CompiledQuery.raw('select pg_notify($1, m) from unnest($2::text[]) as m', [CHANNEL, messages]));
   }
 
   #received(message: string): void {
