@@ -5,7 +5,7 @@
  * one. Target: two processes take at least 1.5× the messages per second of one.
  * Reports wall throughput and CPU per message of the Kefu processes and of PostgreSQL's backends.
  * KEFU_BENCH_MESSAGES and KEFU_BENCH_CONCURRENCY change the load; KEFU_BENCH_PG_URL uses an
- * existing empty database instead of a throwaway cluster.
+ * existing empty database instead of a throwaway cluster; KEFU_BENCH_PROFILE=<dir> profiles the servers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
@@ -69,6 +69,9 @@ writeFileSync(
   ].join('\n'),
 );
 
+// KEFU_BENCH_PROFILE=<dir> writes a CPU profile of each server process there.
+const profile = process.env.KEFU_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KEFU_BENCH_PROFILE}`] : [];
+
 interface Server {
   child: ChildProcess;
   port: number;
@@ -76,7 +79,7 @@ interface Server {
 
 async function startServer(): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/cli.ts'), 'serve', '--config', configFile], {
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'server/cli.ts'), 'serve', '--config', configFile], {
     cwd: root,
     env: { ...process.env, KEFU_PORT: String(port), KEFU_HOST: '127.0.0.1' },
     // Kefu logs JSON on stdout: warnings and errors are kept in the data dir's neighbour for a failed run.
