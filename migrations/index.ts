@@ -33,6 +33,7 @@ import * as m0035 from './0035-bot-handled-and-retention.js';
 import * as m0036 from './0036-shared-process-state.js';
 import * as m0037 from './0037-shared-presence.js';
 import * as m0038 from './0038-search-indexes-per-kind.js';
+import * as m0039 from './0039-ticket-number-sequence.js';
 
 /**
  * Every migration, in order. Registered explicitly so a bundled or compiled build
@@ -73,4 +74,5 @@ export const migrations: Record<string, Migration> = {
   '0036-shared-process-state': m0036,
   '0037-shared-presence': m0037,
   '0038-search-indexes-per-kind': m0038,
+  '0039-ticket-number-sequence': m0039,
 };

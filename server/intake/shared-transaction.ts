@@ -2,8 +2,9 @@ import type { Tx } from '../db/database.js';
 import type { AnyDatabase } from '../db/postgres.js';
 
 /**
- * One unit of work. It may run twice: when another unit of its batch fails, the whole batch is
- * rolled back and every unit runs again in a transaction of its own. AnyDatabase writes roll back with
+ * One unit of work. It may run up to three times: when another unit of its batch fails, the whole
+ * batch is rolled back and runs again without that one, and should that fail too, every unit runs
+ * in a transaction of its own. AnyDatabase writes roll back with
  * the batch and callbacks given to onCommit are dropped with it; anything else a unit does must be
  * safe to repeat (content-addressed attachment files are).
  */
@@ -22,7 +23,7 @@ const MAX_BATCH = 64;
  * undoes only itself. Each caller's promise settles only after the commit that holds its work.
  *
  * Failures are rare, so a batch runs without savepoints (which cost ~70 µs a message in page copies)
- * and, when a unit throws, is rolled back and retried one unit per transaction.
+ * and, when a unit throws, is rolled back and run again without that unit, which then runs alone.
  *
  * A unit arriving while nothing runs waits for the rest of this turn of the event loop, no longer:
  * a transaction never yields (SQLite answers synchronously), so without that wait every websocket
@@ -59,23 +60,37 @@ export class SharedTransactions {
   }
 
   private async commit(batch: Pending[]): Promise<void> {
-    if (batch.length > 1) {
+    const alone: Pending[] = [];
+    let rest = batch;
+    // The unit that threw is set aside and the others run together again, once: a unit colliding
+    // with another process's transaction (PostgreSQL) then costs one batch more, not a commit per unit.
+    for (let attempt = 0; attempt < 2 && rest.length > 1; attempt++) {
+      let running = -1;
       let values: unknown[] | null = null;
       try {
         values = await this.database.transaction(async (tx, onCommit) => {
           const out: unknown[] = [];
-          for (const item of batch) out.push(await item.work(tx, onCommit));
+          for (const [i, item] of rest.entries()) {
+            running = i;
+            out.push(await item.work(tx, onCommit));
+          }
+          running = -1;
           return out;
         });
       } catch {
-        // Some unit failed (or the commit did): each gets a transaction of its own, so only it fails.
+        // A unit failed, or the commit did (then no unit is to blame and each runs alone).
       }
       if (values) {
-        batch.forEach((item, i) => item.resolve(values[i]));
-        return;
+        const committed = values;
+        rest.forEach((item, i) => item.resolve(committed[i]));
+        rest = [];
+        break;
       }
+      if (running < 0) break;
+      alone.push(rest[running]!);
+      rest = rest.filter((_, i) => i !== running);
     }
-    for (const item of batch) {
+    for (const item of [...rest, ...alone]) {
       try {
         item.resolve(await this.database.transaction((tx, onCommit) => item.work(tx, onCommit)));
       } catch (error) {

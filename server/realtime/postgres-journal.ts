@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { PostgresDatabase } from '../db/postgres.js';
 import type { PostgresListener } from '../db/postgres-listener.js';
 import type { KefuEvent } from './events.js';
@@ -7,6 +7,37 @@ import { NOTIFY_PAYLOAD_LIMIT } from './postgres-relay.js';
 
 const CHANNEL = 'kefu_journal';
 
+/** Events written by one statement at most: a backlog is written in a few statements of bounded size. */
+const MAX_BATCH = 500;
+
+/**
+ * A batch of events in one statement, which is its own transaction. Writers take turns across
+ * processes, from taking cursors until their commit: cursors then commit (and NOTIFY) in their
+ * own order, so no process pushes cursor 11 before 10, and a replay that has 11 never lacks a 10
+ * committed later. The turn is the advisory lock, taken by the statement itself before its rows
+ * (and so their cursors) exist: it is held for the statement's own work and commit only, never
+ * across a round trip to this process, which with a lock per event in a transaction of four
+ * round trips made every event of one process wait for the other's client to be scheduled.
+ * NOTIFYs go out in cursor order, in the same statement, so on commit.
+ */
+const INSERT = `with turn as materialized (select pg_advisory_xact_lock(hashtextextended($1, 0))),
+  batch as materialized (
+    select nextval(pg_get_serial_sequence('realtime_events', 'cursor')) as cursor, u.*
+    from turn, unnest($2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::int[], $9::text[], $10::bigint[], $11::text[])
+      with ordinality as u (type, ticket_id, assignee_id, team_id, previous_assignee_id, previous_team_id, has_previous, payload, created_at, tail, n)
+  ),
+  written as (
+    insert into realtime_events (cursor, type, ticket_id, assignee_id, team_id, previous_assignee_id, previous_team_id, has_previous, payload, created_at)
+    select cursor, type, ticket_id, assignee_id, team_id, previous_assignee_id, previous_team_id, has_previous, payload, created_at from batch
+  )
+select o.cursor, pg_notify($1, '{"c":' || o.cursor || o.tail) from (select cursor, tail from batch order by cursor) o`;
+
+interface Pending {
+  type: string;
+  scope: JournalScope;
+  payload: string;
+  createdAt: number;
+}
 
 /** The notification: `{"c":cursor,"s":scope,"p":payload}`, without "p" when it would not fit. */
 interface Notice {
@@ -28,6 +59,8 @@ export class PostgresJournal implements RealtimeJournal {
   #delivered = 0;
   #live: (entry: JournalEntry) => void = () => undefined;
   #writing: Promise<void> = Promise.resolve();
+  /** Appended, not yet handed to a write. */
+  #pending: Pending[] = [];
   /** The highest cursor this process wrote; settled() waits until it was pushed here too. */
   #written = 0;
   #settledWaiters: Array<{ cursor: number; resolve: () => void }> = [];
@@ -66,37 +99,38 @@ export class PostgresJournal implements RealtimeJournal {
   }
 
   append(event: KefuEvent, scope: JournalScope, payload: string): void {
-    const createdAt = Date.now();
-    // One after another: this process's events are numbered in the order they happened.
-    this.#writing = this.#writing.then(() => this.#insert(event.type, scope, payload, createdAt)).catch(this.onError);
+    this.#pending.push({ type: event.type, scope, payload, createdAt: Date.now() });
+    // One write at a time, taking every event appended meanwhile: this process's events are
+    // numbered in the order they happened, and a burst costs one statement, not one each.
+    if (this.#pending.length === 1) this.#writing = this.#writing.then(() => this.#insertPending()).catch(this.onError);
   }
 
-  async #insert(type: string, scope: JournalScope, payload: string, createdAt: number): Promise<void> {
-    const withPayload = `,"s":${JSON.stringify(scope)},"p":${JSON.stringify(payload)}}`;
-    const tail = Buffer.byteLength(withPayload) + 24 <= NOTIFY_PAYLOAD_LIMIT ? withPayload : `,"s":${JSON.stringify(scope)}}`;
-    const p = scope.previous;
-    const client = await this.database.pool.connect();
-    try {
-      // One writer at a time across processes, until its commit: cursors then commit (and NOTIFY)
-      // in their own order, so no process pushes cursor 11 before 10, and a replay that has 11
-      // never lacks a 10 committed later.
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [CHANNEL]);
-      const { rows } = await client.query<{ cursor: number }>(
-        `with e as (
-           insert into realtime_events (type, ticket_id, assignee_id, team_id, previous_assignee_id, previous_team_id, has_previous, payload, created_at)
-           values ($2, $3, $4, $5, $6, $7, $8, $9, $10) returning cursor)
-         select e.cursor, pg_notify($1, '{"c":' || e.cursor || $11) from e`,
-        [CHANNEL, type, scope.ticketId, scope.assigneeId, scope.teamId, p?.assigneeId ?? null, p?.teamId ?? null, p ? 1 : 0, payload, createdAt, tail],
-      );
-      await client.query('commit');
-      this.#written = Math.max(this.#written, Number(rows[0]?.cursor ?? 0));
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+  async #insertPending(): Promise<void> {
+    while (this.#pending.length > 0) await this.#insert(this.#pending.splice(0, MAX_BATCH));
+  }
+
+  async #insert(batch: Pending[]): Promise<void> {
+    const tail = ({ scope, payload }: Pending): string => {
+      const withPayload = `,"s":${JSON.stringify(scope)},"p":${JSON.stringify(payload)}}`;
+      return Buffer.byteLength(withPayload) + 24 <= NOTIFY_PAYLOAD_LIMIT ? withPayload : `,"s":${JSON.stringify(scope)}}`;
+    };
+    // Through Kysely's pool: its statement cache keeps the statement prepared on each connection.
+    const { rows } = await this.database.db.executeQuery(
+      CompiledQuery.raw(INSERT, [
+        CHANNEL,
+        batch.map((e) => e.type),
+        batch.map((e) => e.scope.ticketId),
+        batch.map((e) => e.scope.assigneeId),
+        batch.map((e) => e.scope.teamId),
+        batch.map((e) => e.scope.previous?.assigneeId ?? null),
+        batch.map((e) => e.scope.previous?.teamId ?? null),
+        batch.map((e) => (e.scope.previous ? 1 : 0)),
+        batch.map((e) => e.payload),
+        batch.map((e) => e.createdAt),
+        batch.map(tail),
+      ]),
+    );
+    this.#written = Math.max(this.#written, Number((rows.at(-1) as { cursor?: number } | undefined)?.cursor ?? 0));
   }
 
   #received(text: string): void {

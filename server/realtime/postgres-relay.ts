@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CompiledQuery } from 'kysely';
 import type { PostgresDatabase } from '../db/postgres.js';
 import type { PostgresListener } from '../db/postgres-listener.js';
 import type { Logger } from '../logger.js';
@@ -10,18 +11,22 @@ const CHANNEL = 'kefu_events';
 export const NOTIFY_PAYLOAD_LIMIT = 7_900;
 /** A large event's row is read by every process within moments; a minute is ample. */
 const RELAY_ROW_TTL_MS = 60_000;
+/** Events sent by one statement at most. */
+const MAX_BATCH = 500;
 
 /**
  * Sends every event of this process's bus to the other processes on the same PostgreSQL
  * database, and hands theirs to this bus's websocket subscribers (EventBus.emitPeer).
  * A message is `<origin>:<event JSON>`, or `<origin>#<id>` for an event too large for NOTIFY,
- * whose JSON waits in realtime_relay. Sends go out one after another so every process sees
- * one process's events in the order they happened.
+ * whose JSON waits in realtime_relay. Sends go out one after another, each with every event
+ * published since the last, so every process sees one process's events in the order they happened.
  */
 export class PostgresEventRelay {
   readonly origin = randomUUID();
   #off: (() => void) | null = null;
   #sending: Promise<void> = Promise.resolve();
+  /** `<origin>:<event JSON>` of events published here and not yet sent. */
+  #pending: string[] = [];
   #receiving: Promise<void> = Promise.resolve();
   #prune: NodeJS.Timeout | null = null;
 
@@ -58,23 +63,42 @@ export class PostgresEventRelay {
   }
 
   #publish(event: KefuEvent): void {
-    const json = JSON.stringify(event);
-    this.#sending = this.#sending
-      .then(() => this.#send(json))
-      .catch((err: unknown) => this.logger.error({ err, event: event.type }, 'relaying an event failed'));
+    this.#pending.push(`${this.origin}:${JSON.stringify(event)}`);
+    // Every event published while a send is under way goes out with the next one: a burst costs a
+    // statement (a round trip and a commit) for all of it, not one per event.
+    if (this.#pending.length === 1) {
+      this.#sending = this.#sending
+        .then(() => this.#sendPending())
+        .catch((err: unknown) => this.logger.error({ err }, 'relaying events failed'));
+    }
   }
 
-  async #send(json: string): Promise<void> {
-    const inline = `${this.origin}:${json}`;
-    if (Buffer.byteLength(inline) <= NOTIFY_PAYLOAD_LIMIT) {
-      await this.database.pool.query('select pg_notify($1, $2)', [CHANNEL, inline]);
-      return;
+  async #sendPending(): Promise<void> {
+    while (this.#pending.length > 0) {
+      const batch = this.#pending.splice(0, MAX_BATCH);
+      // In order: the small events before a large one in one statement, the large one alone.
+      let small: string[] = [];
+      for (const message of batch) {
+        if (Buffer.byteLength(message) <= NOTIFY_PAYLOAD_LIMIT) {
+          small.push(message);
+          continue;
+        }
+        await this.#notify(small);
+        small = [];
+        await this.database.pool.query(
+          `with r as (insert into realtime_relay (payload, created_at) values ($2, $3) returning id)
+           select pg_notify($1, $4 || '#' || r.id) from r`,
+          [CHANNEL, message.slice(this.origin.length + 1), Date.now(), this.origin],
+        );
+      }
+      await this.#notify(small);
     }
-    await this.database.pool.query(
-      `with r as (insert into realtime_relay (payload, created_at) values ($2, $3) returning id)
-       select pg_notify($1, $4 || '#' || r.id) from r`,
-      [CHANNEL, json, Date.now(), this.origin],
-    );
+  }
+
+  async #notify(messages: string[]): Promise<void> {
+    if (messages.length === 0) return;
+    // unnest yields the array in its order, and NOTIFYs of one transaction arrive in the order sent.
+    await this.database.db.executeQuery(CompiledQuery.raw('select pg_notify($1, m) from unnest($2::text[]) as m', [CHANNEL, messages]));
   }
 
   #received(message: string): void {

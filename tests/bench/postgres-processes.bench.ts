@@ -5,7 +5,7 @@
  * one. Target: two processes take at least 1.5× the messages per second of one.
  * Reports wall throughput and CPU per message of the Kefu processes and of PostgreSQL's backends.
  * KEFU_BENCH_MESSAGES and KEFU_BENCH_CONCURRENCY change the load; KEFU_BENCH_PG_URL uses an
- * existing empty database instead of a throwaway cluster.
+ * existing empty database instead of a throwaway cluster; KEFU_BENCH_PROFILE=<dir> profiles the servers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
@@ -69,6 +69,9 @@ writeFileSync(
   ].join('\n'),
 );
 
+// KEFU_BENCH_PROFILE=<dir> writes a CPU profile of each server process there.
+const profile = process.env.KEFU_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KEFU_BENCH_PROFILE}`] : [];
+
 interface Server {
   child: ChildProcess;
   port: number;
@@ -76,7 +79,7 @@ interface Server {
 
 async function startServer(): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/cli.ts'), 'serve', '--config', configFile], {
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'server/cli.ts'), 'serve', '--config', configFile], {
     cwd: root,
     env: { ...process.env, KEFU_PORT: String(port), KEFU_HOST: '127.0.0.1' },
     // Kefu logs JSON on stdout: warnings and errors are kept in the data dir's neighbour for a failed run.
@@ -125,13 +128,18 @@ async function load(label: string, servers: Server[], total: number): Promise<{ 
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, worker) => {
       const port = servers[worker % servers.length]!.port;
+      // A conversation is started, and continued once the start was answered, by one client: its
+      // two messages sent at the same moment would have raced each other for the new contact.
       while (next < total) {
-        const i = next++;
-        const body = JSON.stringify({ messageId: `${run}-${i}`, sender: { id: `${run}-u${i % 2 === 0 ? i : i - 1}`, name: `Customer ${i}` }, text: `Where is my order ${i}? It was due yesterday.` });
-        const res = await post(port, body);
-        if (res.status >= 300) {
-          failures++;
-          firstFailure ||= `${res.status} ${res.text.slice(0, 300)}`;
+        const first = next;
+        next += 2;
+        for (const i of [first, first + 1].filter((n) => n < total)) {
+          const body = JSON.stringify({ messageId: `${run}-${i}`, sender: { id: `${run}-u${first}`, name: `Customer ${first}` }, text: `Where is my order ${i}? It was due yesterday.` });
+          const res = await post(port, body);
+          if (res.status >= 300) {
+            failures++;
+            firstFailure ||= `${res.status} ${res.text.slice(0, 300)}`;
+          }
         }
       }
     }),
@@ -144,7 +152,10 @@ async function load(label: string, servers: Server[], total: number): Promise<{ 
   const kefuCpu = servers.reduce((sum, s, i) => sum + cpuOf(s.child.pid ?? 0) - cpu0[i]!, 0) / total;
   const pgCpu = (postgresCpu() - pg0) / total;
   const perSecond = total / wall;
-  log(`${label}: ${total} messages in ${wall.toFixed(1)} s, ${perSecond.toFixed(0)}/s; CPU per message: Kefu ${kefuCpu.toFixed(2)} ms, PostgreSQL ${pgCpu.toFixed(2)} ms`);
+  log(
+    `${label}: ${total} messages in ${wall.toFixed(1)} s, ${perSecond.toFixed(0)}/s; CPU per message: Kefu ${kefuCpu.toFixed(2)} ms, PostgreSQL ${pgCpu.toFixed(2)} ms` +
+      ` (${(1000 / (kefuCpu + pgCpu)).toFixed(0)} messages per CPU-second)`,
+  );
   return { perSecond, kefuCpu, pgCpu };
 }
 
@@ -156,17 +167,20 @@ try {
   const one = await load('one process', [a], MESSAGES);
   const b = await startServer();
   servers.push(b);
-  await load('warm-up, two processes', [a, b], 500);
+  // B warms up on as many messages as A did before its measured run (JIT, statement caches).
+  await load('warm-up, two processes', [a, b], 1000);
   const two = await load('two processes', [a, b], MESSAGES);
   figures.push({ name: 'API intake on PostgreSQL, one process', value: one.perSecond, unit: 'msg/s' });
   figures.push({ name: 'API intake on PostgreSQL, two processes', value: two.perSecond, unit: 'msg/s' });
   const ratio = two.perSecond / one.perSecond;
   figures.push({ name: 'two processes / one', value: ratio, unit: '×', target: '>= 1.5' });
   log(`issue #19 target, two processes >= 1.5× one: ${ratio.toFixed(2)}× ${ratio >= 1.5 ? 'PASS' : 'MISS'} (load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')})`);
-  figures.push({ name: 'Kefu CPU per message, one / two processes', value: one.kefuCpu, unit: 'ms' });
+  figures.push({ name: 'Kefu CPU per message, one process', value: one.kefuCpu, unit: 'ms' });
   figures.push({ name: 'Kefu CPU per message, two processes', value: two.kefuCpu, unit: 'ms' });
   figures.push({ name: 'PostgreSQL CPU per message, one process', value: one.pgCpu, unit: 'ms' });
   figures.push({ name: 'PostgreSQL CPU per message, two processes', value: two.pgCpu, unit: 'ms' });
+  figures.push({ name: 'messages per CPU-second (Kefu + PostgreSQL), one process', value: 1000 / (one.kefuCpu + one.pgCpu), unit: 'msg/CPU-s' });
+  figures.push({ name: 'messages per CPU-second (Kefu + PostgreSQL), two processes', value: 1000 / (two.kefuCpu + two.pgCpu), unit: 'msg/CPU-s' });
   figures.push({ name: 'cores on this machine', value: os.availableParallelism(), unit: '' });
   figures.push({ name: 'load average per core (1 = busy)', value: loadPerCore(), unit: '' });
 } finally {

@@ -1,6 +1,6 @@
 import { sql, type Compilable, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
-import { inJsonIntegers } from '../../db/dialect-sql.js';
+import { inJsonIntegers, isPostgres } from '../../db/dialect-sql.js';
 import { prepared, type PreparedQuery } from '../../db/prepared.js';
 import type { MessageKind, MessagesTable, TicketsTable } from './tables.js';
 
@@ -34,13 +34,27 @@ export const findTicketByThreadKey = (
 ): Promise<TicketRow | undefined> => ticketByThreadKey.first(db, { kind: channel.kind, name: channel.name, key });
 
 const highestTicketNumber = prepared((db: DbOrTx, _p: Record<string, never>) =>
-  db.selectFrom('tickets').select((eb) => eb.fn.max('number').as('n')),
+  isPostgres(db)
+    ? db.selectNoFrom(
+        sql<number>`(with s as (select nextval('ticket_numbers') as v), m as (select coalesce(max(number), 1000) as n from tickets)
+          select case when s.v > m.n then s.v else setval('ticket_numbers', m.n + 1) end from s, m)`.as('n'),
+      )
+    : db.selectFrom('tickets').select((eb) => eb.fn.max('number').as('n')),
 );
 
-/** Safe inside a transaction: SQLite serialises writers, so no two tickets get one number. */
+/**
+ * The number for a ticket about to be inserted in this transaction. On SQLite, the highest plus
+ * one: writers are serialised, so no two tickets get one number. On PostgreSQL, transactions in
+ * several processes read the same highest number: the later insert waited for the earlier one's
+ * commit on the unique index, then failed and rolled back its whole intake batch, which made two
+ * processes slower than one. There a sequence hands out the number, never waiting and never the
+ * same twice; a number whose transaction rolled back is skipped. Numbers written without it (the
+ * seeder, a copy from SQLite) are overtaken on the first call that sees them, moving the sequence
+ * past them (two processes doing that at once collide once and intake runs again).
+ */
 export async function nextTicketNumber(db: DbOrTx): Promise<number> {
   const row = await highestTicketNumber.first(db, {});
-  return Math.max(Number(row?.n ?? 0), 1000) + 1;
+  return isPostgres(db) ? Number(row?.n) : Math.max(Number(row?.n ?? 0), 1000) + 1;
 }
 
 /** What differs between new tickets; everything else starts the same (open, normal, no activity yet). */

@@ -50,6 +50,18 @@ describe('intake', () => {
     expect(row.last_activity_at).toBeGreaterThanOrEqual(message.created_at);
   });
 
+  it('numbers a new ticket after the highest, also after one written with its own number (as the seeder does)', async () => {
+    const contact = await t.ctx.db.insertInto('contacts').values({ name: 'Seeded', created_at: 1, updated_at: 1 }).returning('id').executeTakeFirstOrThrow();
+    const highest = (await intake(t.ctx, inbound())).ticketNumber + 500;
+    await t.ctx.db
+      .insertInto('tickets')
+      .values({ number: highest, subject: 'Seeded', status: 'open', priority: 'normal', channel_kind: 'email', channel_name: 'support', contact_id: contact.id, created_at: 1, updated_at: 1, last_activity_at: 1 })
+      .execute();
+    const next = await intake(t.ctx, inbound());
+    const after = await intake(t.ctx, inbound());
+    expect([next.ticketNumber, after.ticketNumber]).toEqual([highest + 1, highest + 2]);
+  });
+
   it('returns the first result and changes nothing when the idempotency key repeats', async () => {
     const msg = inbound();
     const first = await intake(t.ctx, msg);

@@ -42,6 +42,23 @@ describe('shared transactions', () => {
     expect(committed.sort()).toEqual(['shared-a', 'shared-b', 'shared-d']);
   });
 
+  it('runs the units beside a failed one together again, in one transaction', async () => {
+    const shared = new SharedTransactions(t.ctx.database);
+    const runs: string[] = [];
+    const unit = (name: string, fail: boolean) =>
+      shared.run(async (tx) => {
+        runs.push(name);
+        await tx.insertInto('labels').values({ name, created_at: Date.now() }).execute();
+        if (fail) throw new Error(`unit ${name} failed`);
+        // Within the batch run again, each unit sees the rows of those before it: they share a transaction.
+        return (await tx.selectFrom('labels').select('name').where('name', 'like', 'beside-%').execute()).length;
+      });
+    const results = await Promise.allSettled([unit('beside-a', false), unit('beside-x', true), unit('beside-b', false), unit('beside-c', false)]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected'))).toEqual([1, 'rejected', 2, 3]);
+    expect(runs).toEqual(['beside-a', 'beside-x', 'beside-a', 'beside-b', 'beside-c', 'beside-x']);
+    expect(await labelNames('beside-')).toEqual(['beside-a', 'beside-b', 'beside-c']);
+  });
+
   it('rolls a lone failing unit back entirely', async () => {
     const shared = new SharedTransactions(t.ctx.database);
     await expect(

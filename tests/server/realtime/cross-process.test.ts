@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { presentContact } from '../../../server/modules/contacts/presenter.js';
+import { agentHubOf } from '../../../server/realtime/agent-routes.js';
 import type { KefuEvent } from '../../../server/realtime/events.js';
 import { createPeerApp, createTestApp, type TestApp } from '../../helpers/app.js';
 import { postgresUnavailable, usePostgres } from '../../helpers/postgres.js';
@@ -160,6 +161,46 @@ describe.skipIf(postgresUnavailable() !== null)('events across processes on Post
     // The cache recomputes at most twice a second: past that, B must count again rather than serve its copy.
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await counts()).all).toBe(before - 1);
+  });
+
+  it('journals a burst from both processes whole, without gaps, each process in its own order', async () => {
+    const contactId = await newContact(a, 'Eve');
+    const row = await a.ctx.db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
+    const journals = [a, b].map((t) => agentHubOf(t.ctx)!.journal);
+    await Promise.all(journals.map((j) => j.flush()));
+    const from = Math.max(...journals.map((j) => j.latest));
+    const burst = 300;
+    for (let i = 0; i < burst; i++) {
+      for (const [name, t] of [['a', a], ['b', b]] as const) {
+        t.ctx.bus.emit({ type: 'contact.updated', contactId, contact: presentContact({ ...row, name: `${name} ${i}` }, [], 0), actor: { kind: 'system' } });
+      }
+    }
+    await Promise.all(journals.map((j) => j.flush()));
+    const { entries } = await journals[0]!.since(from, 10 * burst);
+    const mine = entries.filter((e) => (JSON.parse(e.payload) as { contactId?: number }).contactId === contactId);
+    expect(mine).toHaveLength(2 * burst);
+    expect(entries.map((e) => e.cursor)).toEqual(Array.from({ length: entries.length }, (_, i) => from + 1 + i));
+    const names = mine.map((e) => (JSON.parse(e.payload) as { contact: { name: string } }).contact.name);
+    for (const name of ['a', 'b']) {
+      expect(names.filter((n) => n.startsWith(`${name} `))).toEqual(Array.from({ length: burst }, (_, i) => `${name} ${i}`));
+    }
+  });
+
+  it("hands a burst of one process's events to the other's subscribers whole and in order, a large one among them", async () => {
+    const contactId = await newContact(a, 'Fay');
+    const row = await a.ctx.db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
+    const seen: string[] = [];
+    const off = b.ctx.bus.onAnyProcess('contact.updated', (e, peer) => {
+      if (peer && e.contactId === contactId) seen.push(e.contact.name ?? '');
+    });
+    try {
+      const names = Array.from({ length: 200 }, (_, i) => (i === 100 ? `Fay ${'长'.repeat(3000)}` : `Fay ${i}`));
+      for (const name of names) a.ctx.bus.emit({ type: 'contact.updated', contactId, contact: presentContact({ ...row, name }, [], 0), actor: { kind: 'system' } });
+      await expect.poll(() => seen.length, { timeout: 20_000 }).toBe(names.length);
+      expect(seen).toEqual(names);
+    } finally {
+      off();
+    }
   });
 
   it('pushes events journaled by both processes at once in cursor order', async () => {
