@@ -6,7 +6,11 @@ import { connectPostgres } from '../../../server/db/postgres-startup.js';
 import { resolveContact } from '../../../server/intake/resolve-contact.js';
 import { resolveTicket } from '../../../server/intake/resolve-ticket.js';
 import { appendMessage } from '../../../server/modules/tickets/messages.js';
+import type { SearchFilters } from '../../../server/search/filters.js';
 import { indexPostgresQueue, postgresTicketSearchCondition } from '../../../server/search/postgres-index.js';
+import { postgresTicketQueriesWith, type WindowReads } from '../../../server/search/postgres-text-queries.js';
+import type { WindowScope } from '../../../server/search/text-queries.js';
+import { parseQuery } from '../../../server/search/tokenize.js';
 import { postgresUnavailable, usePostgres } from '../../helpers/postgres.js';
 
 const AT = 1_765_000_000_000;
@@ -106,6 +110,50 @@ describe.skipIf(postgresUnavailable() !== null)('search on PostgreSQL', () => {
       ]);
       expect(await search(database, '订单')).toHaveLength(12);
       expect(await search(database, 'order')).toHaveLength(12);
+    } finally {
+      await database.close();
+    }
+  });
+  it('finds the same window whether it looks at the newest documents, walks them or reads the GIN index', async () => {
+    const database = await connectPostgres({ url: await postgres.freshDatabase(), poolSize: 1 });
+    try {
+      await migrateToLatest(database, '');
+      // Matches thin out with age, so a look at the newest few finds more than the rate further down.
+      for (let i = 0; i < 40; i++) {
+        const words = i % 3 === 0 || i > 32 ? 'the coffee grinder 申请退款 is broken' : 'a kettle 申请 a 退款 question';
+        const { ticketId } = await ticketWith(database, `w${i}@example.com`, `${words} ${i}`, i % 4 === 0 ? words : `Ticket ${i}`);
+        if (i % 5 === 0) await database.db.updateTable('tickets').set({ status: 'closed' }).where('id', '=', ticketId).execute();
+      }
+      await catchUp(database);
+      const index = (reads: WindowReads) => postgresTicketQueriesWith(reads);
+      // A look at nothing finds nothing, which leaves the GIN index: the reference.
+      const reference = index({ look: 0, walk: 0 });
+      const others = [
+        { look: 100, walk: 100 },
+        { look: 4, walk: 8 },
+        { look: 4, walk: 40 },
+        { look: 10, walk: 12 },
+      ].map(index);
+      const admin = { all: true as const, agentId: 1 };
+      const filters: SearchFilters[] = [{}, { statuses: ['open'] }];
+      let full = 0;
+      for (const q of ['coffee grinder', '申请退款', 'kettle', 'nothing']) {
+        for (const f of filters) {
+          const s: WindowScope = { terms: parseQuery(q), access: admin, filters: f, viewerId: 1 };
+          for (const window of [1, 3, 5]) {
+            for (const below of [null, 30, 12]) {
+              const messages = await reference.messageWindow(database.db, s, below, window);
+              const subjects = await reference.subjectWindow(database.db, s, below, window);
+              if (messages.length === window) full++;
+              for (const other of others) {
+                expect(await other.messageWindow(database.db, s, below, window), `${q} messages below ${below}`).toEqual(messages);
+                expect(await other.subjectWindow(database.db, s, below, window), `${q} subjects below ${below}`).toEqual(subjects);
+              }
+            }
+          }
+        }
+      }
+      expect(full).toBeGreaterThan(10);
     } finally {
       await database.close();
     }
