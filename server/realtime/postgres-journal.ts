@@ -61,6 +61,8 @@ export class PostgresJournal implements RealtimeJournal {
   #writing: Promise<void> = Promise.resolve();
   /** Appended, not yet handed to a write. */
   #pending: Pending[] = [];
+  /** A write that will take what is pending is queued or under way. */
+  #writeQueued = false;
   /** The highest cursor this process wrote; settled() waits until it was pushed here too. */
   #written = 0;
   #settledWaiters: Array<{ cursor: number; resolve: () => void }> = [];
@@ -102,11 +104,20 @@ export class PostgresJournal implements RealtimeJournal {
     this.#pending.push({ type: event.type, scope, payload, createdAt: Date.now() });
     // One write at a time, taking every event appended meanwhile: this process's events are
     // numbered in the order they happened, and a burst costs one statement, not one each.
-    if (this.#pending.length === 1) this.#writing = this.#writing.then(() => this.#insertPending()).catch(this.onError);
+    // Queued by whether a write will still come, not by the backlog's length: a failed write can
+    // leave events behind, and those must not stop the next append from queueing one.
+    if (!this.#writeQueued) {
+      this.#writeQueued = true;
+      this.#writing = this.#writing.then(() => this.#insertPending()).catch(this.onError);
+    }
   }
 
   async #insertPending(): Promise<void> {
-    while (this.#pending.length > 0) await this.#insert(this.#pending.splice(0, MAX_BATCH));
+    try {
+      while (this.#pending.length > 0) await this.#insert(this.#pending.splice(0, MAX_BATCH));
+    } finally {
+      this.#writeQueued = false;
+    }
   }
 
   async #insert(batch: Pending[]): Promise<void> {

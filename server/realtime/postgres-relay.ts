@@ -27,6 +27,8 @@ export class PostgresEventRelay {
   #sending: Promise<void> = Promise.resolve();
   /** `<origin>:<event JSON>` of events published here and not yet sent. */
   #pending: string[] = [];
+  /** A send that will take what is pending is queued or under way. */
+  #sendQueued = false;
   #receiving: Promise<void> = Promise.resolve();
   #prune: NodeJS.Timeout | null = null;
 
@@ -66,7 +68,10 @@ export class PostgresEventRelay {
     this.#pending.push(`${this.origin}:${JSON.stringify(event)}`);
     // Every event published while a send is under way goes out with the next one: a burst costs a
     // statement (a round trip and a commit) for all of it, not one per event.
-    if (this.#pending.length === 1) {
+    // Queued by whether a send will still come, not by the backlog's length: a failed send can
+    // leave events behind, and those must not stop the next event from queueing one.
+    if (!this.#sendQueued) {
+      this.#sendQueued = true;
       this.#sending = this.#sending
         .then(() => this.#sendPending())
         .catch((err: unknown) => this.logger.error({ err }, 'relaying events failed'));
@@ -74,6 +79,14 @@ export class PostgresEventRelay {
   }
 
   async #sendPending(): Promise<void> {
+    try {
+      await this.#sendEachPending();
+    } finally {
+      this.#sendQueued = false;
+    }
+  }
+
+  async #sendEachPending(): Promise<void> {
     while (this.#pending.length > 0) {
       const batch = this.#pending.splice(0, MAX_BATCH);
       // In order: the small events before a large one in one statement, the large one alone.

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { presentContact } from '../../../server/modules/contacts/presenter.js';
@@ -184,6 +185,31 @@ describe.skipIf(postgresUnavailable() !== null)('events across processes on Post
     for (const name of ['a', 'b']) {
       expect(names.filter((n) => n.startsWith(`${name} `))).toEqual(Array.from({ length: burst }, (_, i) => `${name} ${i}`));
     }
+  });
+
+  it('writes what a failed journal write left behind once the next event comes', async () => {
+    const contactId = await newContact(a, 'Gil');
+    const row = await a.ctx.db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
+    const journal = agentHubOf(a.ctx)!.journal;
+    await journal.flush();
+    const from = journal.latest;
+    const emit = (name: string) => a.ctx.bus.emit({ type: 'contact.updated', contactId, contact: presentContact({ ...row, name }, [], 0), actor: { kind: 'system' } });
+    // A backlog of more events than one statement writes, and the first statement refused: the
+    // rest of the backlog waits in memory for a write that the next event must still queue.
+    await sql`alter table realtime_events add constraint refuse_early check (payload not like '%early %')`.execute(a.ctx.db);
+    try {
+      for (let i = 0; i < 600; i++) emit(`early ${i}`);
+      await journal.flush();
+    } finally {
+      await sql`alter table realtime_events drop constraint refuse_early`.execute(a.ctx.db);
+    }
+    emit('late');
+    await journal.flush();
+    const { entries } = await journal.since(from, 2000);
+    const names = entries.map((e) => (JSON.parse(e.payload) as { contact?: { name: string } }).contact?.name);
+    expect(names.at(-1)).toBe('late');
+    // The first statement's 500 are lost with it (as a write to a database that is down loses them); the rest follow in order.
+    expect(names.slice(0, -1)).toEqual(Array.from({ length: 100 }, (_, i) => `early ${500 + i}`));
   });
 
   it("hands a burst of one process's events to the other's subscribers whole and in order, a large one among them", async () => {
