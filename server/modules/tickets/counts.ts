@@ -65,11 +65,16 @@ async function aggregate(db: DbOrTx): Promise<Aggregate> {
   return { groups: groups.map((g) => ({ ...g, n: Number(g.n) })), labels: labels.map((l) => ({ ...l, n: Number(l.n) })) };
 }
 
-/** Recomputed at most once per `minAgeMs`, and only after a ticket event made it stale. */
+/**
+ * Recomputed at most once per `minAgeMs`, and only after a ticket event made it stale. A request
+ * after a change never gets a pass that predates it: within `minAgeMs` of the last pass it waits
+ * for the next one (an app asks once per burst of events, so a stale answer would stay on screen).
+ */
 class CountsCache {
   #value: Promise<Aggregate> | null = null;
   #at = 0;
   #stale = true;
+  #next: Promise<Aggregate> | null = null;
 
   constructor(
     private readonly db: DbOrTx,
@@ -81,8 +86,15 @@ class CountsCache {
   }
 
   get(): Promise<Aggregate> {
-    const fresh = !this.#stale || Date.now() - this.#at < this.minAgeMs;
-    if (this.#value && fresh) return this.#value;
+    if (this.#value && !this.#stale) return this.#value;
+    const wait = this.#at + this.minAgeMs - Date.now();
+    if (this.#value && wait > 0) {
+      this.#next ??= new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => {
+        this.#next = null;
+        return this.get();
+      });
+      return this.#next;
+    }
     this.#stale = false;
     this.#at = Date.now();
     const value = aggregate(this.db);

@@ -178,6 +178,17 @@ describe('GET /tickets/counts', () => {
     await as(t, agent).get(`/tickets/${ids.t2}`);
     expect((await as(t, agent).get<TicketCounts>('/tickets/counts')).body.unread).toBe(1);
   });
+
+  it('counts a ticket that came in right after the counts were read', async () => {
+    const before = (await as(t, t.admin).get<TicketCounts>('/tickets/counts')).body;
+    const { ticketId } = await inboundTicket(t, { subject: 'Just in', text: 'Hello again' });
+    try {
+      const after = (await as(t, t.admin).get<TicketCounts>('/tickets/counts')).body;
+      expect([after.all, after.unassigned]).toEqual([before.all + 1, before.unassigned + 1]);
+    } finally {
+      await t.ctx.db.updateTable('tickets').set({ status: 'closed' }).where('id', '=', ticketId).execute();
+    }
+  });
 });
 
 describe('GET /tickets?q=', () => {
