@@ -70,10 +70,11 @@ describe('agent app on a phone', () => {
     await go(page, '#/inbox/all', 'kf-ticket-list .row');
     await page.tap('kf-sidebar .tabbar [data-tab=views]');
     await page.waitForSelector('kf-sidebar nav a.item');
-    expect(await insideViewport(page, 'kf-sidebar nav')).toBe(true);
+    // Polled: the panel slides in, and closes on the render after the address changed.
+    await expect.poll(() => insideViewport(page, 'kf-sidebar nav')).toBe(true);
     await page.locator('kf-sidebar nav a.item[href="#/inbox/mine"]').tap();
     await page.waitForFunction(() => location.hash === '#/inbox/mine');
-    expect(await page.locator('kf-sidebar nav').isVisible()).toBe(false);
+    await expect.poll(() => page.locator('kf-sidebar nav').isVisible()).toBe(false);
     await page.context().close();
   });
 
