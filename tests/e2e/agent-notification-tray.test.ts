@@ -90,6 +90,8 @@ describe('notification tray', () => {
     await tray(p).waitFor({ state: 'hidden' });
     // Esc closed the tray, not the ticket under it.
     await expect(p.locator(`kf-ticket-view[data-ticket="${first}"]`).count()).resolves.toBe(1);
+    // The bell follows the popover's toggle event, which comes a task after it closed.
+    await expect.poll(() => bell(p).getAttribute('aria-expanded')).toBe('false');
 
     await bell(p).focus();
     await p.keyboard.press('Enter');
