@@ -206,13 +206,17 @@ describe('chat runs', () => {
     await openTicket(page, ticketId);
     const run = page.locator('kf-timeline article[data-kind=inbound]');
     await expect.poll(() => run.count()).toBe(10);
-    expect(await page.locator('kf-timeline article[data-kind=inbound] .author').count()).toBe(1);
-    const first = (await run.first().boundingBox())!;
-    const last = (await run.last().boundingBox())!;
+    // Polled: the run is grouped on the render after its last message came in.
+    await expect.poll(() => page.locator('kf-timeline article[data-kind=inbound] .author').count()).toBe(1);
+    const height = async () => {
+      const first = (await run.first().boundingBox())!;
+      const last = (await run.last().boundingBox())!;
+      return last.y + last.height - first.y;
+    };
     // Ten full cards with their gaps take ~900 px; ten lines of a chat turn well under half of that.
-    expect(last.y + last.height - first.y).toBeLessThan(450);
+    await expect.poll(height).toBeLessThan(450);
     // The last line of the run tells its time.
-    expect(await run.last().locator('.stamp .t').isVisible()).toBe(true);
+    await expect.poll(() => run.last().locator('.stamp .t').isVisible()).toBe(true);
   });
 
   it('keeps emails from one sender as full cards, each with its header', async () => {
