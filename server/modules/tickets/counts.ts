@@ -142,7 +142,8 @@ async function unreadOf(db: DbOrTx, viewerId: number): Promise<number> {
 /**
  * Sidebar badges: the working set (open + pending) per view, within what the viewer may see;
  * Snoozed and Resolved count what those views list.
- * May lag a change by up to half a second under a stream of changes.
+ * Never older than the last change: under a stream of changes the answer waits for the next pass
+ * (up to half a second) rather than serve counts from before it.
  */
 export async function countTickets(ctx: AppContext, viewer: Viewer): Promise<TicketCounts> {
   const access = await ticketAccess(ctx, viewer);

@@ -27,7 +27,8 @@ let refundTicket = 0;
 
 /** A desk with a bit of everything, written through the app, then stopped. */
 async function seededInstance(): Promise<string> {
-  const t = await createTestApp();
+  // The copy's source is SQLite whichever driver the rest of the run uses.
+  const t = await createTestApp({ database: { driver: 'sqlite' } });
   await seedDatabase(t.ctx.database, { tickets: 12, messagesPerTicket: 3, agents: 3, contacts: 6, seed: 7 });
   const refund = await inboundTicket(t, { subject: '申请退款', text: '我想申请退款，订单 1042 一直没到。' });
   refundTicket = refund.ticketId;
