@@ -2,11 +2,7 @@ import { chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ImapReceiver } from '../../server/channels/email/imap-receiver.js';
-import { ingestRawEmail, parseRawEmail } from '../../server/channels/email/ingest.js';
-import { configFromObject } from '../../server/config/load.js';
-import { createContext, type AppContext } from '../../server/context.js';
-import { createLogger } from '../../server/logger.js';
+import type { AppContext } from '../../server/context.js';
 import { dovecotUnavailable, startDovecot } from '../helpers/dovecot.js';
 import { tempDir } from '../helpers/app.js';
 import { mb, report, threadBreakdown, threadCpuMs, type Figure } from './lib.js';
@@ -18,7 +14,20 @@ import { mb, report, threadBreakdown, threadCpuMs, type Figure } from './lib.js'
  * deliveries: those parse on the worker pool while earlier ones are stored.
  * Sizes: KEFU_BENCH_EMAILS (pipe, default 1000), KEFU_BENCH_IMAP_EMAILS (default 1000; 10000 for
  * the "large mailbox" memory check).
+ * KEFU_BENCH_SERVER=dist runs the server's modules from the build in dist/ (`npm run build:server`
+ * first) with source maps off, as `kefu serve` runs them; the CPU figures are meant for that. From
+ * the TypeScript sources, tsx's loader and the source maps it turns on cost CPU that production
+ * does not pay: every Error the MIME parser makes has its stack mapped, and the parse worker runs
+ * tsx's loader too.
  */
+const FROM_DIST = process.env.KEFU_BENCH_SERVER === 'dist';
+if (FROM_DIST) process.setSourceMapsEnabled(false);
+const serverModule = async <T>(name: string): Promise<T> => (await import(`../../${FROM_DIST ? 'dist/server' : 'server'}/${name}.js`)) as T;
+const { ImapReceiver } = await serverModule<typeof import('../../server/channels/email/imap-receiver.js')>('channels/email/imap-receiver');
+const { ingestRawEmail, parseRawEmail } = await serverModule<typeof import('../../server/channels/email/ingest.js')>('channels/email/ingest');
+const { configFromObject } = await serverModule<typeof import('../../server/config/load.js')>('config/load');
+const { createContext } = await serverModule<typeof import('../../server/context.js')>('context');
+const { createLogger } = await serverModule<typeof import('../../server/logger.js')>('logger');
 const PIPE_N = Number(process.env.KEFU_BENCH_EMAILS ?? 1000);
 const IMAP_N = Number(process.env.KEFU_BENCH_IMAP_EMAILS ?? 1000);
 
