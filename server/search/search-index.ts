@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
 import type { Database } from '../db/database.js';
+import { attachForReading } from '../db/dialect.js';
 import type { Logger } from '../logger.js';
 import { startBackgroundTask, startTaskAt, type BackgroundTask } from '../background-thread.js';
 import { INDEXED_KINDS, openIndexFile, searchIndexFile, zeroCounts, type IndexedKind } from './index-file.js';
@@ -84,7 +85,7 @@ export class SearchIndex {
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.file}${suffix}`, { force: true });
       openIndexFile(this.file).close();
     }
-    database.sqlite.prepare('attach database ? as search').run(this.file);
+    attachForReading(database.sqlite, this.file, 'search');
     database.sqlite.pragma('search.cache_size = -16384');
   }
 
