@@ -156,3 +156,22 @@ export function jsonSetText(db: AnyKysely, column: RawBuilder<unknown>, key: str
     ? sql<string>`jsonb_set(${column}::jsonb, ${sql.lit(`{${key}}`)}, to_jsonb(${value}::text))::text`
     : sql<string>`json_set(${column}, ${sql.lit(`$.${key}`)}, ${value})`;
 }
+
+/**
+ * The number for a ticket about to be inserted in this transaction. On SQLite, the highest plus
+ * one (at least 1001): writers are serialised, so no two tickets get one number; the highest is
+ * read by a subquery of its own, which SQLite answers from the end of the index. On PostgreSQL,
+ * transactions in several processes read the same highest number: the later insert waited for the
+ * earlier one's commit on the unique index, then failed and rolled back its whole intake batch,
+ * which made two processes slower than one. There the sequence of migration 0039 hands out the
+ * number, never waiting and never the same twice; a number whose transaction rolled back is
+ * skipped. Numbers written without it (the seeder, a copy from SQLite) are overtaken on the first
+ * call that sees them, moving the sequence past them (two processes doing that at once collide
+ * once and intake runs again).
+ */
+export function nextTicketNumber(db: AnyKysely): RawBuilder<number> {
+  return isPostgres(db)
+    ? sql<number>`(with s as (select nextval('ticket_numbers') as v), m as (select coalesce(max(number), 1000) as n from tickets)
+        select case when s.v > m.n then s.v else setval('ticket_numbers', m.n + 1) end from s, m)`
+    : sql<number>`max(coalesce((select max(number) from tickets), 0), 1000) + 1`;
+}
