@@ -72,6 +72,35 @@ export function jsonArrayAgg(db: AnyKysely, value: RawBuilder<unknown>, orderBy:
     : sql<string>`json_group_array(${value} order by ${orderBy})`;
 }
 
+/**
+ * A JSON object of these keys and values: SQLite's json_object, PostgreSQL's json_build_object.
+ * A value that is itself JSON (jsonArrayValue) is nested as JSON; text stays a string.
+ */
+export function jsonObject(db: AnyKysely, fields: ReadonlyArray<readonly [string, RawBuilder<unknown>]>): RawBuilder<unknown> {
+  const args = sql.join(fields.flatMap(([key, value]) => [sql.lit(key), value]));
+  return isPostgres(db) ? sql`json_build_object(${args})` : sql`json_object(${args})`;
+}
+
+/** jsonObject of these columns of the table or subquery `alias`, each under its own name. */
+export function jsonRow(db: AnyKysely, alias: string, names: readonly string[], more: ReadonlyArray<readonly [string, RawBuilder<unknown>]> = []): RawBuilder<unknown> {
+  return jsonObject(db, [...names.map((name) => [name, sql.ref(`${alias}.${name}`)] as const), ...more]);
+}
+
+/** A JSON value as its text, as a column the caller parses (PostgreSQL's pg would parse json itself). */
+export function jsonText(db: AnyKysely, value: RawBuilder<unknown>): RawBuilder<string> {
+  return isPostgres(db) ? sql<string>`(${value})::text` : sql<string>`${value}`;
+}
+
+/**
+ * jsonArrayAgg as JSON rather than text, for nesting in jsonObject, around a scalar subquery that
+ * aggregates: SQLite forgets that a subquery's value is JSON, and json() tells it again.
+ */
+export function jsonArrayValue(db: AnyKysely, subquery: (agg: (value: RawBuilder<unknown>, orderBy: RawBuilder<unknown>) => RawBuilder<unknown>) => RawBuilder<unknown>): RawBuilder<unknown> {
+  return isPostgres(db)
+    ? sql`coalesce((${subquery((value, orderBy) => sql`json_agg(${value} order by ${orderBy})`)}), '[]'::json)`
+    : sql`json((${subquery((value, orderBy) => sql`json_group_array(${value} order by ${orderBy})`)}))`;
+}
+
 /** A JSON array of the values, as text (a column value; null stays null). */
 export function jsonArrayText(db: AnyKysely, values: readonly RawBuilder<unknown>[]): RawBuilder<string | null> {
   const list = sql.join(values);

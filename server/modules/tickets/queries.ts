@@ -191,16 +191,6 @@ const messagesAfter = perLimit((db, p: { ticketId: number; afterId: number }, li
 export const messagesOfTicket = (db: DbOrTx, ticketId: number, afterId: number, limit: number): Promise<MessageRow[]> =>
   messagesAfter(limit).all(db, { ticketId, afterId });
 
-const latestMessages = perLimit((db, p: { ticketId: number }, limit) =>
-  db.selectFrom('messages').selectAll().where('ticket_id', '=', p.ticketId).orderBy('id', 'desc').limit(limit),
-);
-
-/** The newest `limit` messages, returned oldest first. */
-export async function latestMessagesOfTicket(db: DbOrTx, ticketId: number, limit: number): Promise<MessageRow[]> {
-  const rows = await latestMessages(limit).all(db, { ticketId });
-  return rows.reverse();
-}
-
 /** Label names with the ticket they are on, alphabetical; the caller says which tickets. */
 const labelRows = (db: DbOrTx) =>
   db
