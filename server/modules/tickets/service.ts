@@ -46,7 +46,7 @@ export async function getTicketDetail(ctx: AppContext, viewer: Viewer, id: numbe
   const view = openedTicketView(row);
   // Opening a ticket is a read, not a write: only a ticket with something new costs a commit.
   const markingRead = row.read_at === null || view.unread ? markRead(ctx.db, viewer.id, id, Math.max(now(), row.last_message_at ?? 0)) : null;
-  const presentContact = () => {
+  const presentContact = async () => {
     const found = foundContactOf(row.contact_json);
     if (!found) throw new NotFound('contact');
     return presentFoundContact(ctx.db, found, ctx.config.channels.widget);
