@@ -72,6 +72,35 @@ export function jsonArrayAgg(db: AnyKysely, value: RawBuilder<unknown>, orderBy:
     : sql<string>`json_group_array(${value} order by ${orderBy})`;
 }
 
+/**
+ * A JSON object of these keys and values: SQLite's json_object, PostgreSQL's json_build_object.
+ * A value that is itself JSON (jsonArrayValue) is nested as JSON; text stays a string.
+ */
+export function jsonObject(db: AnyKysely, fields: ReadonlyArray<readonly [string, RawBuilder<unknown>]>): RawBuilder<unknown> {
+  const args = sql.join(fields.flatMap(([key, value]) => [sql.lit(key), value]));
+  return isPostgres(db) ? sql`json_build_object(${args})` : sql`json_object(${args})`;
+}
+
+/** jsonObject of these columns of the table or subquery `alias`, each under its own name. */
+export function jsonRow(db: AnyKysely, alias: string, names: readonly string[], more: ReadonlyArray<readonly [string, RawBuilder<unknown>]> = []): RawBuilder<unknown> {
+  return jsonObject(db, [...names.map((name) => [name, sql.ref(`${alias}.${name}`)] as const), ...more]);
+}
+
+/** A JSON value as its text, as a column the caller parses (PostgreSQL's pg would parse json itself). */
+export function jsonText(db: AnyKysely, value: RawBuilder<unknown>): RawBuilder<string> {
+  return isPostgres(db) ? sql<string>`(${value})::text` : sql<string>`${value}`;
+}
+
+/**
+ * jsonArrayAgg as JSON rather than text, for nesting in jsonObject, around a scalar subquery that
+ * aggregates: SQLite forgets that a subquery's value is JSON, and json() tells it again.
+ */
+export function jsonArrayValue(db: AnyKysely, subquery: (agg: (value: RawBuilder<unknown>, orderBy: RawBuilder<unknown>) => RawBuilder<unknown>) => RawBuilder<unknown>): RawBuilder<unknown> {
+  return isPostgres(db)
+    ? sql`coalesce((${subquery((value, orderBy) => sql`json_agg(${value} order by ${orderBy})`)}), '[]'::json)`
+    : sql`json((${subquery((value, orderBy) => sql`json_group_array(${value} order by ${orderBy})`)}))`;
+}
+
 /** A JSON array of the values, as text (a column value; null stays null). */
 export function jsonArrayText(db: AnyKysely, values: readonly RawBuilder<unknown>[]): RawBuilder<string | null> {
   const list = sql.join(values);
@@ -155,4 +184,23 @@ export function jsonSetText(db: AnyKysely, column: RawBuilder<unknown>, key: str
   return isPostgres(db)
     ? sql<string>`jsonb_set(${column}::jsonb, ${sql.lit(`{${key}}`)}, to_jsonb(${value}::text))::text`
     : sql<string>`json_set(${column}, ${sql.lit(`$.${key}`)}, ${value})`;
+}
+
+/**
+ * The number for a ticket about to be inserted in this transaction. On SQLite, the highest plus
+ * one (at least 1001): writers are serialised, so no two tickets get one number; the highest is
+ * read by a subquery of its own, which SQLite answers from the end of the index. On PostgreSQL,
+ * transactions in several processes read the same highest number: the later insert waited for the
+ * earlier one's commit on the unique index, then failed and rolled back its whole intake batch,
+ * which made two processes slower than one. There the sequence of migration 0039 hands out the
+ * number, never waiting and never the same twice; a number whose transaction rolled back is
+ * skipped. Numbers written without it (the seeder, a copy from SQLite) are overtaken on the first
+ * call that sees them, moving the sequence past them (two processes doing that at once collide
+ * once and intake runs again).
+ */
+export function nextTicketNumber(db: AnyKysely): RawBuilder<number> {
+  return isPostgres(db)
+    ? sql<number>`(with s as (select nextval('ticket_numbers') as v), m as (select coalesce(max(number), 1000) as n from tickets)
+        select case when s.v > m.n then s.v else setval('ticket_numbers', m.n + 1) end from s, m)`
+    : sql<number>`max(coalesce((select max(number) from tickets), 0), 1000) + 1`;
 }

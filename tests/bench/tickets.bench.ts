@@ -10,10 +10,13 @@
  * throwaway cluster, and PostgreSQL's own CPU (its server's processes) is reported per request
  * next to the Node process's. KEFU_BENCH_DRIVER=both measures SQLite, then PostgreSQL, in one
  * run, and checks issue #19's target: list, open and search cost on PostgreSQL (Node's CPU p50
- * plus the server's CPU per request) within 2× of SQLite's.
+ * plus the server's CPU per request) within 2× of SQLite's. KEFU_BENCH_PROFILE=<dir> writes a CPU
+ * profile of the Node process while it opens tickets over HTTP there, one per driver (that
+ * phase's figures then include the profiler's own cost).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
@@ -50,6 +53,24 @@ const figures = {
   },
 };
 const log = (s: string) => console.log(s);
+const PROFILE_DIR = process.env.KEFU_BENCH_PROFILE;
+
+/** Starts profiling the Node process when KEFU_BENCH_PROFILE is set; the returned function writes the profile. */
+async function profileTo(name: string): Promise<() => Promise<void>> {
+  if (!PROFILE_DIR) return async () => undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    const file = path.join(PROFILE_DIR, `${name}-${DRIVER}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    log(`  profile: ${file}`);
+  };
+}
 
 /** Records wall p95 and CPU p50/p95 of a measurement (the CPU target applies to p50, the work itself); returns the wall p95. */
 function p95(name: string, samples: Samples, target?: string, cpuTarget = target): number {
@@ -298,6 +319,7 @@ async function measure(): Promise<Summary> {
   if (long.length === 0) throw new Error('no ticket with 50 messages to open');
   const openFrom = performance.now();
   const openPhase = postgresPhase();
+  const stopProfile = await profileTo('open');
   const allOpen: Samples = { wall: [], cpu: [] };
   const timeline = await timeRuns(200, (i) => get(`/api/v1/tickets/${long[i % long.length]!.id}`, adminCookie));
   p95('ticket with 50-message timeline', timeline, '< 10', '< 2');
@@ -315,6 +337,7 @@ async function measure(): Promise<Summary> {
     log(`  ${'HTTP, agent, own tickets'.padEnd(36)} ${fmt(openOwn)}  over ${own.length} tickets`);
   }
   summary.open = costOf(allOpen, openPhase('open a ticket over HTTP'));
+  await stopProfile();
   figures.push({ name: 'open a ticket over HTTP, mean cpu per request', value: mean(allOpen.cpu), unit: 'ms' });
   // As the agent app opens tickets: an `open` frame on its socket, answered with the detail.
   const socketPhase = postgresPhase();

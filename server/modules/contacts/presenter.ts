@@ -53,7 +53,7 @@ export async function presentOneContact(db: DbOrTx, row: ContactRow, widgets: re
   return view;
 }
 
-/** presentOneContact for a contact read with its identities and count (findContactWithIdentities). */
+/** presentOneContact for a contact read with its identities and count (contactWithIdentitiesJson). */
 export async function presentFoundContact(
   db: DbOrTx,
   found: { contact: ContactRow; identities: readonly ContactIdentity[]; ticketCount: number },

@@ -1,6 +1,6 @@
-import { sql, type Insertable, type Selectable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
-import { inJsonIntegers, jsonArrayAgg, jsonPair } from '../../db/dialect-sql.js';
+import { inJsonIntegers, jsonArrayValue, jsonPair, jsonRow, jsonText } from '../../db/dialect-sql.js';
 import { prepared } from '../../db/prepared.js';
 import type { ContactIdentitiesTable, ContactsTable } from './tables.js';
 
@@ -22,32 +22,31 @@ export const findContact = (db: DbOrTx, id: number): Promise<ContactRow | undefi
 /** An identity as presenting a contact needs it. */
 export type ContactIdentity = Pick<IdentityRow, 'kind' | 'value'>;
 
-/**
- * A contact with its identities and its count of tickets, in one statement where presenting a
- * ticket's contact read the three apart (one round trip each on PostgreSQL).
- */
-const contactWithIdentitiesById = prepared((db: DbOrTx, p: { id: number }) =>
-  db
-    .selectFrom('contacts')
-    .selectAll('contacts')
-    .select([
-      sql<string>`(select ${jsonArrayAgg(db, jsonPair(db, sql`contact_identities.kind`, sql`contact_identities.value`), sql`contact_identities.id`)} from contact_identities where contact_identities.contact_id = contacts.id)`.as(
-        'identity_pairs',
-      ),
-      sql<number>`(select count(*) from tickets where tickets.contact_id = contacts.id)`.as('ticket_count'),
-    ])
-    .where('contacts.id', '=', p.id),
-);
+const CONTACT_COLUMNS = [
+  'id', 'name', 'email', 'phone', 'language', 'email_verified', 'attributes', 'notes', 'created_at', 'updated_at', 'last_seen_at',
+] as const satisfies ReadonlyArray<keyof ContactRow>;
 
-export async function findContactWithIdentities(
-  db: DbOrTx,
-  id: number,
-): Promise<{ contact: ContactRow; identities: ContactIdentity[]; ticketCount: number } | undefined> {
-  const found = await contactWithIdentitiesById.first(db, { id });
-  if (!found) return undefined;
-  const { identity_pairs: pairs, ticket_count: ticketCount, ...contact } = found;
-  const identities = (JSON.parse(pairs) as Array<[string, string]>).map(([kind, value]) => ({ kind, value }));
-  return { contact, identities, ticketCount: Number(ticketCount) };
+/**
+ * A contact with its identities and its count of tickets as one JSON value (text; null when there
+ * is no such contact), for a statement about what the contact is on: opening a ticket reads its
+ * contact in the ticket's statement, where reading it apart was a round trip of its own on PostgreSQL.
+ */
+export function contactWithIdentitiesJson(db: DbOrTx, contactId: RawBuilder<unknown>): RawBuilder<string | null> {
+  const contact = jsonRow(db, 'c', CONTACT_COLUMNS, [
+    [
+      'identities',
+      jsonArrayValue(db, (agg) => sql`select ${agg(jsonPair(db, sql`i.kind`, sql`i.value`), sql`i.id`)} from contact_identities i where i.contact_id = c.id`),
+    ],
+    ['ticket_count', sql`(select count(*) from tickets t where t.contact_id = c.id)`],
+  ]);
+  return sql<string | null>`(select ${jsonText(db, contact)} from contacts c where c.id = ${contactId})`;
+}
+
+/** What contactWithIdentitiesJson read, as presentFoundContact takes it. */
+export function foundContactOf(json: string | null): { contact: ContactRow; identities: ContactIdentity[]; ticketCount: number } | undefined {
+  if (json === null) return undefined;
+  const { identities, ticket_count: ticketCount, ...contact } = JSON.parse(json) as ContactRow & { identities: Array<[string, string]>; ticket_count: number };
+  return { contact, identities: identities.map(([kind, value]) => ({ kind, value })), ticketCount: Number(ticketCount) };
 }
 
 const contactIdByIdentity = prepared((db: DbOrTx, p: { kind: string; value: string }) =>

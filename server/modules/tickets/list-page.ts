@@ -2,8 +2,10 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
 import { inJsonIntegers, jsonArrayAgg } from '../../db/dialect-sql.js';
 import { prepared } from '../../db/prepared.js';
+import { contactWithIdentitiesJson } from '../contacts/queries.js';
 import { latestCsatJson } from './chat-events.js';
 import { presentTicket } from './presenter.js';
+import { openedTicketEventsJson } from './timeline.js';
 import type { TicketView } from './schemas.js';
 
 /**
@@ -89,9 +91,10 @@ export async function presentTicketPage(db: DbOrTx, ids: readonly number[], read
 
 /**
  * Opening a ticket: its page row with what the detail needs besides (its SLA policy, its latest
- * rating, and whether the reader is in the ticket's team, which decides whether an agent may see
- * it) in one statement, where finding the ticket, the reader's teams, the read mark, the page row
- * and the rating took five.
+ * rating, its contact in full, the changes its timeline shows, and whether the reader is in the
+ * ticket's team, which decides whether an agent may see it) in one statement, where finding the
+ * ticket, the reader's teams, the read mark, the page row, the rating, the contact and the changes
+ * took seven.
  */
 const openedRow = prepared((db: DbOrTx, p: { id: number; readerId: number }) =>
   pageQuery(db, p.readerId)
@@ -101,6 +104,8 @@ const openedRow = prepared((db: DbOrTx, p: { id: number; readerId: number }) =>
       sql<number>`case when exists (select 1 from team_members where team_members.team_id = tickets.team_id and team_members.agent_id = ${p.readerId}) then 1 else 0 end`.as(
         'in_team',
       ),
+      contactWithIdentitiesJson(db, sql`tickets.contact_id`).as('contact_json'),
+      openedTicketEventsJson(db).as('events_json'),
     ])
     .where('tickets.id', '=', p.id),
 );

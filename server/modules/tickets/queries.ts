@@ -1,6 +1,6 @@
 import { sql, type Compilable, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
-import { inJsonIntegers, isPostgres } from '../../db/dialect-sql.js';
+import { inJsonIntegers, nextTicketNumber } from '../../db/dialect-sql.js';
 import { prepared, type PreparedQuery } from '../../db/prepared.js';
 import type { MessageKind, MessagesTable, TicketsTable } from './tables.js';
 
@@ -33,29 +33,8 @@ export const findTicketByThreadKey = (
   key: string,
 ): Promise<TicketRow | undefined> => ticketByThreadKey.first(db, { kind: channel.kind, name: channel.name, key });
 
-const highestTicketNumber = prepared((db: DbOrTx, _p: Record<string, never>) =>
-  isPostgres(db)
-    ? db.selectNoFrom(
-        sql<number>`(with s as (select nextval('ticket_numbers') as v), m as (select coalesce(max(number), 1000) as n from tickets)
-          select case when s.v > m.n then s.v else setval('ticket_numbers', m.n + 1) end from s, m)`.as('n'),
-      )
-    : db.selectFrom('tickets').select((eb) => eb.fn.max('number').as('n')),
-);
-
-/**
- * The number for a ticket about to be inserted in this transaction. On SQLite, the highest plus
- * one: writers are serialised, so no two tickets get one number. On PostgreSQL, transactions in
- * several processes read the same highest number: the later insert waited for the earlier one's
- * commit on the unique index, then failed and rolled back its whole intake batch, which made two
- * processes slower than one. There a sequence hands out the number, never waiting and never the
- * same twice; a number whose transaction rolled back is skipped. Numbers written without it (the
- * seeder, a copy from SQLite) are overtaken on the first call that sees them, moving the sequence
- * past them (two processes doing that at once collide once and intake runs again).
- */
-export async function nextTicketNumber(db: DbOrTx): Promise<number> {
-  const row = await highestTicketNumber.first(db, {});
-  return isPostgres(db) ? Number(row?.n) : Math.max(Number(row?.n ?? 0), 1000) + 1;
-}
+// The SQL differs by driver (a sequence on PostgreSQL): see nextTicketNumber in dialect-sql.ts.
+const ticketNumber = prepared((db: DbOrTx, _p: Record<string, never>) => db.selectNoFrom(nextTicketNumber(db).as('n')));
 
 /** What differs between new tickets; everything else starts the same (open, normal, no activity yet). */
 export type NewTicket = Pick<Insertable<TicketsTable>, 'subject' | 'channel_kind' | 'channel_name' | 'contact_id'> &
@@ -112,7 +91,7 @@ export async function insertTicket(db: DbOrTx, ticket: NewTicket): Promise<Ticke
     contact_id: ticket.contact_id,
     thread_key: ticket.thread_key ?? null,
     assignee_id: ticket.assignee_id ?? null,
-    number: await nextTicketNumber(db),
+    number: Number((await ticketNumber.one(db, {})).n),
     at,
     last_activity_at: Math.max(at, first?.at ?? at),
     message_count: first ? 1 : 0,
@@ -211,16 +190,6 @@ const messagesAfter = perLimit((db, p: { ticketId: number; afterId: number }, li
 /** A page of a ticket's timeline, oldest first, after the message id `afterId`. */
 export const messagesOfTicket = (db: DbOrTx, ticketId: number, afterId: number, limit: number): Promise<MessageRow[]> =>
   messagesAfter(limit).all(db, { ticketId, afterId });
-
-const latestMessages = perLimit((db, p: { ticketId: number }, limit) =>
-  db.selectFrom('messages').selectAll().where('ticket_id', '=', p.ticketId).orderBy('id', 'desc').limit(limit),
-);
-
-/** The newest `limit` messages, returned oldest first. */
-export async function latestMessagesOfTicket(db: DbOrTx, ticketId: number, limit: number): Promise<MessageRow[]> {
-  const rows = await latestMessages(limit).all(db, { ticketId });
-  return rows.reverse();
-}
 
 /** Label names with the ticket they are on, alphabetical; the caller says which tickets. */
 const labelRows = (db: DbOrTx) =>

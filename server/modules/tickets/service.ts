@@ -7,7 +7,7 @@ import { BadRequest, NotFound } from '../../http/errors.js';
 import type { KefuEvent } from '../../realtime/events.js';
 import { recordAudit } from '../audit/service.js';
 import { presentFoundContact } from '../contacts/presenter.js';
-import { findContact, findContactWithIdentities } from '../contacts/queries.js';
+import { findContact, foundContactOf } from '../contacts/queries.js';
 import type { ContactView } from '../contacts/schemas.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { applyTicketPatch, type TicketPatch } from './patch.js';
@@ -16,12 +16,11 @@ import { agentActor, canSeeOneTicket, canSeeTicket, ticketAccess, visibleTicket,
 import { presentMessages, presentOneTicket } from './presenter.js';
 import { openedTicket, openedTicketView, presentTicketPage } from './list-page.js';
 import { canSend, firstOutboundChannel, isConfigured, NOTE_ONLY_CHANNEL, replyChannelOf, type ChannelRef, type ReplyChannel } from './reply-channel.js';
-import { insertTicket, latestMessagesOfTicket, markRead, messagesOfTicket, readTimesOf } from './queries.js';
+import { insertTicket, markRead, messagesOfTicket, readTimesOf } from './queries.js';
 import type { CsatView, MessageView, TicketView, TimelineEventView } from './schemas.js';
 import { timelineEvents } from './timeline-events.js';
+import { openedTicketMessages, presentOpenedTicketEvents } from './timeline.js';
 import { csatOfJson } from './chat-events.js';
-
-export const TIMELINE_LIMIT = 100;
 
 export interface TicketDetail {
   ticket: TicketView;
@@ -47,33 +46,19 @@ export async function getTicketDetail(ctx: AppContext, viewer: Viewer, id: numbe
   const view = openedTicketView(row);
   // Opening a ticket is a read, not a write: only a ticket with something new costs a commit.
   const markingRead = row.read_at === null || view.unread ? markRead(ctx.db, viewer.id, id, Math.max(now(), row.last_message_at ?? 0)) : null;
-  const timeline = async (): Promise<{ messages: MessageView[]; events: TimelineEventView[] }> => {
-    const latest = latestMessagesOfTicket(ctx.db, id, TIMELINE_LIMIT);
-    // When every message fits in the page the events are read from the start, without waiting for it.
-    const eventsFrom =
-      row.message_count <= TIMELINE_LIMIT
-        ? Promise.resolve({})
-        : latest.then((rows) => {
-            const first = rows[0];
-            const complete = rows.length < TIMELINE_LIMIT || row.message_count <= rows.length;
-            return complete || !first ? {} : { from: first.created_at };
-          });
-    const [messages, events] = await Promise.all([
-      latest.then((rows) => presentMessages(ctx.db, rows)),
-      eventsFrom.then((span) => timelineEvents(ctx.db, id, span)),
-    ]);
-    return { messages, events };
+  const presentContact = async () => {
+    const found = foundContactOf(row.contact_json);
+    if (!found) throw new NotFound('contact');
+    return presentFoundContact(ctx.db, found, ctx.config.channels.widget);
   };
-  const [{ messages, events }, contact, sla] = await Promise.all([
-    timeline(),
-    findContactWithIdentities(ctx.db, row.contact_id).then((found) => {
-      if (!found) throw new NotFound('contact');
-      return presentFoundContact(ctx.db, found, ctx.config.channels.widget);
-    }),
+  const [messages, contact, sla] = await Promise.all([
+    openedTicketMessages(ctx.db, id),
+    presentContact(),
     ticketSla(ctx.db, row),
     markingRead,
   ]);
   const replyChannel = replyChannelOf(ctx.config, { kind: row.channel_kind, name: row.channel_name });
+  const events = presentOpenedTicketEvents(id, row.events_json);
   return { ticket: markingRead ? { ...view, unread: false } : view, messages, events, contact, replyChannel, csat: csatOfJson(row.latest_csat), sla };
 }
 

@@ -29,7 +29,7 @@ export interface EventSpan {
   afterId?: number | undefined;
 }
 
-interface EventRow {
+export interface EventRow {
   id: number;
   action: string;
   actor_kind: string;
@@ -52,7 +52,14 @@ interface EventRow {
  * left out: the first message and the merge line already show them. Written as SQL rather
  * than with the query builder: building and compiling seven joins took ~10x the time SQLite needs to run them.
  */
-export function timelineEventsQuery(db: DbOrTx, ticketId: number, span: EventSpan, limit = EVENT_LIMIT): RawBuilder<EventRow> {
+export function timelineEventsQuery(
+  db: DbOrTx,
+  /** SQL (a column of an outer query) or a value, as `from` */
+  ticketId: number | RawBuilder<number>,
+  /** `from` may be SQL: an opened ticket's statement reads its events, from its newest messages on. */
+  span: Omit<EventSpan, 'from'> & { from?: number | RawBuilder<number> | undefined },
+  limit = EVENT_LIMIT,
+): RawBuilder<EventRow> {
   const where = [sql`a.entity_kind = 'ticket'`, sql`a.entity_id = ${ticketId}`, sql`a.action in ('ticket.updated', 'ticket.reopened', 'rule.applied')`];
   if (span.from !== undefined) where.push(sql`a.created_at >= ${span.from}`);
   if (span.to !== undefined) where.push(sql`a.created_at <= ${span.to}`);
@@ -186,7 +193,11 @@ export async function timelineEvents(db: DbOrTx, ticketId: number, span: EventSp
   if (span.to !== undefined) values.to = span.to;
   if (span.afterId !== undefined) values.afterId = span.afterId;
   if (span.afterMessageId !== undefined) values.afterMessageId = span.afterMessageId;
-  const rows = await preparedFor(span, limit).all(db, values as Bound<Partial<SpanValues>>);
+  return presentTimelineEvents(ticketId, await preparedFor(span, limit).all(db, values as Bound<Partial<SpanValues>>));
+}
+
+/** Audit lines as timelineEventsQuery reads them (newest first) as the timeline shows them (oldest first). */
+export function presentTimelineEvents(ticketId: number, rows: readonly EventRow[]): TimelineEventView[] {
   const out: TimelineEventView[] = [];
   for (let i = rows.length - 1; i >= 0; i--) {
     const row = rows[i];
