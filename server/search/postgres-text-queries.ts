@@ -1,4 +1,5 @@
-import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { expressionBuilder, sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import type { Tables } from '../db/tables.js';
 import type { DbOrTx } from '../db/database.js';
 import { PLAN_EACH_RUN } from '../db/postgres-statement-cache.js';
 import { inScope } from '../modules/tickets/policy.js';
@@ -76,6 +77,26 @@ function documentsOf(db: DbOrTx, kind: 'messages' | 'tickets', below: number | n
   );
 }
 
+/** What every window keeps of a kind's documents: the tickets in scope that pass the filters. */
+function inWindowScope(s: WindowScope): Expression<SqlBool> {
+  const eb = expressionBuilder<Tables, 'tickets'>();
+  return eb.and([inScope(eb, s.access), filterCondition(eb, s.filters, s.viewerId)]);
+}
+
+/**
+ * The rest of a window after its joins and columns, the same for either kind: the match, the bound,
+ * the scope and filters, newest first, `window` rows. Written as SQL and one prebuilt condition so
+ * that it types against any kind's joins (each has search_documents and tickets in its FROM).
+ */
+function newestMatches<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, s: WindowScope, below: number | null, window: number) {
+  return qb
+    .where(matches(s.terms))
+    .$if(below !== null, (q) => q.where(sql<SqlBool>`search_documents.row_id < ${below}`))
+    .where(inWindowScope(s))
+    .orderBy(sql`search_documents.row_id desc`)
+    .limit(window);
+}
+
 /**
  * The search endpoints' index lookups in search_documents, through its GIN index; `reads` other
  * than the server's are for tests, which need a window's every path on a small corpus.
@@ -91,12 +112,7 @@ export const postgresTicketQueriesWith = (reads: WindowReads): TicketTextQueries
           .$if(examined === null, (qb) => qb.modifyFront(planEachRun))
           .select(['messages.id as rowid', 'messages.ticket_id as ticket_id', score(s.terms).as('score')])
           .where(ofKind('messages'))
-          .where(matches(s.terms))
-          .$if(below !== null, (qb) => qb.where('search_documents.row_id', '<', below!))
-          .where((eb) => inScope(eb, s.access))
-          .where((eb) => filterCondition(eb, s.filters, s.viewerId))
-          .orderBy('search_documents.row_id', 'desc')
-          .limit(window)
+          .$call((qb) => newestMatches(qb, s, below, window))
           .execute(),
       window,
     );
@@ -111,12 +127,7 @@ export const postgresTicketQueriesWith = (reads: WindowReads): TicketTextQueries
           .$if(examined === null, (qb) => qb.modifyFront(planEachRun))
           .select(['tickets.id as ticket_id', score(s.terms).as('score')])
           .where(ofKind('tickets'))
-          .where(matches(s.terms))
-          .$if(below !== null, (qb) => qb.where('search_documents.row_id', '<', below!))
-          .where((eb) => inScope(eb, s.access))
-          .where((eb) => filterCondition(eb, s.filters, s.viewerId))
-          .orderBy('search_documents.row_id', 'desc')
-          .limit(window)
+          .$call((qb) => newestMatches(qb, s, below, window))
           .execute(),
       window,
     );

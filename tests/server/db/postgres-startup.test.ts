@@ -71,6 +71,16 @@ describe.skipIf(postgresUnavailable() !== null)('opening PostgreSQL at start-up'
     }
   });
 
+  it('runs its statements without parallel workers, on every connection of the pool', async () => {
+    const database = await connectPostgres({ url: await postgres.freshDatabase(), poolSize: 2 });
+    try {
+      const shows = await Promise.all([1, 2].map(() => database.pool.query<{ n: string }>('select current_setting($1) as n', ['max_parallel_workers_per_gather'])));
+      expect(shows.map((r) => r.rows[0]?.n)).toEqual(['0', '0']);
+    } finally {
+      await database.close();
+    }
+  });
+
   it('refuses a schema from a newer Kefu, naming the versions', async () => {
     const database = await connectPostgres({ url: await postgres.freshDatabase(), poolSize: 2 });
     try {

@@ -114,15 +114,28 @@ describe.skipIf(postgresUnavailable() !== null)('search on PostgreSQL', () => {
       await database.close();
     }
   });
-  it('finds the same window whether it looks at the newest documents, walks them or reads the GIN index', async () => {
+  it('finds the same window whether it looks at the newest documents, walks them or reads the GIN index, for every scope', async () => {
     const database = await connectPostgres({ url: await postgres.freshDatabase(), poolSize: 1 });
     try {
       await migrateToLatest(database, '');
-      // Matches thin out with age, so a look at the newest few finds more than the rate further down.
+      const now = Date.now();
+      const agentId = async (email: string) =>
+        (await database.db.insertInto('agents').values({ email, name: email, role: 'agent', language: 'en', preferences: '{}', active: 1, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+      const me = await agentId('me@example.com');
+      const other = await agentId('other@example.com');
+      const team = (await database.db.insertInto('teams').values({ name: 'Orders', created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+      // Matches thin out with age, so a look at the newest few finds more than the rate further
+      // down; an agent's tickets (their own, their team's, unassigned) are one in three, fewer
+      // among the newest, as on a real desk where new tickets go to whoever is working.
       for (let i = 0; i < 40; i++) {
         const words = i % 3 === 0 || i > 32 ? 'the coffee grinder 申请退款 is broken' : 'a kettle 申请 a 退款 question';
         const { ticketId } = await ticketWith(database, `w${i}@example.com`, `${words} ${i}`, i % 4 === 0 ? words : `Ticket ${i}`);
-        if (i % 5 === 0) await database.db.updateTable('tickets').set({ status: 'closed' }).where('id', '=', ticketId).execute();
+        const assignee = i > 30 || i % 3 !== 0 ? other : i % 2 === 0 ? me : null;
+        await database.db
+          .updateTable('tickets')
+          .set({ status: i % 5 === 0 ? 'closed' : 'open', assignee_id: assignee, team_id: i % 7 === 0 ? team : null })
+          .where('id', '=', ticketId)
+          .execute();
       }
       await catchUp(database);
       const index = (reads: WindowReads) => postgresTicketQueriesWith(reads);
@@ -134,26 +147,35 @@ describe.skipIf(postgresUnavailable() !== null)('search on PostgreSQL', () => {
         { look: 4, walk: 40 },
         { look: 10, walk: 12 },
       ].map(index);
-      const admin = { all: true as const, agentId: 1 };
+      const scopes = [
+        { all: true as const, agentId: me },
+        { all: false as const, agentId: me, teamIds: [team] },
+        { all: false as const, agentId: me, teamIds: [] },
+      ];
       const filters: SearchFilters[] = [{}, { statuses: ['open'] }];
-      let full = 0;
+      const full = new Map<boolean, number>();
       for (const q of ['coffee grinder', '申请退款', 'kettle', 'nothing']) {
-        for (const f of filters) {
-          const s: WindowScope = { terms: parseQuery(q), access: admin, filters: f, viewerId: 1 };
-          for (const window of [1, 3, 5]) {
-            for (const below of [null, 30, 12]) {
-              const messages = await reference.messageWindow(database.db, s, below, window);
-              const subjects = await reference.subjectWindow(database.db, s, below, window);
-              if (messages.length === window) full++;
-              for (const other of others) {
-                expect(await other.messageWindow(database.db, s, below, window), `${q} messages below ${below}`).toEqual(messages);
-                expect(await other.subjectWindow(database.db, s, below, window), `${q} subjects below ${below}`).toEqual(subjects);
+        for (const access of scopes) {
+          for (const f of filters) {
+            const s: WindowScope = { terms: parseQuery(q), access, filters: f, viewerId: me };
+            for (const window of [1, 5]) {
+              for (const below of [null, 12]) {
+                const messages = await reference.messageWindow(database.db, s, below, window);
+                const subjects = await reference.subjectWindow(database.db, s, below, window);
+                if (messages.length === window) full.set(access.all, (full.get(access.all) ?? 0) + 1);
+                for (const other of others) {
+                  const what = `${q}, ${access.all ? 'all' : `teams ${access.teamIds.length}`}, ${JSON.stringify(f)}, below ${below}`;
+                  expect(await other.messageWindow(database.db, s, below, window), `messages: ${what}`).toEqual(messages);
+                  expect(await other.subjectWindow(database.db, s, below, window), `subjects: ${what}`).toEqual(subjects);
+                }
               }
             }
           }
         }
       }
-      expect(full).toBeGreaterThan(10);
+      // Windows were filled (so the walks had something to find) for admins and agents alike.
+      expect(full.get(true)).toBeGreaterThan(10);
+      expect(full.get(false)).toBeGreaterThan(10);
     } finally {
       await database.close();
     }
