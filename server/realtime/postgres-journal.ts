@@ -4,11 +4,9 @@ import type { PostgresListener } from '../db/postgres-listener.js';
 import type { KefuEvent } from './events.js';
 import { journalEntryOf, type JournalEntry, type JournalOptions, type JournalScope, type RealtimeJournal } from './journal.js';
 import { NOTIFY_PAYLOAD_LIMIT } from './postgres-relay.js';
+import { SerialBatchWriter } from './serial-batch-writer.js';
 
 const CHANNEL = 'kefu_journal';
-
-/** Events written by one statement at most: a backlog is written in a few statements of bounded size. */
-const MAX_BATCH = 500;
 
 /**
  * A batch of events in one statement, which is its own transaction. Writers take turns across
@@ -58,11 +56,11 @@ export class PostgresJournal implements RealtimeJournal {
   /** The highest cursor pushed live here: a lost LISTEN connection catches up from it. */
   #delivered = 0;
   #live: (entry: JournalEntry) => void = () => undefined;
-  #writing: Promise<void> = Promise.resolve();
-  /** Appended, not yet handed to a write. */
-  #pending: Pending[] = [];
-  /** A write that will take what is pending is queued or under way. */
-  #writeQueued = false;
+  /**
+   * One write at a time, taking every event appended meanwhile: this process's events are
+   * numbered in the order they happened, and a burst costs one statement, not one each.
+   */
+  readonly #writes: SerialBatchWriter<Pending>;
   /** The highest cursor this process wrote; settled() waits until it was pushed here too. */
   #written = 0;
   #settledWaiters: Array<{ cursor: number; resolve: () => void }> = [];
@@ -73,7 +71,9 @@ export class PostgresJournal implements RealtimeJournal {
     private readonly listener: PostgresListener,
     private readonly onError: (err: unknown) => void,
     readonly options: JournalOptions,
-  ) {}
+  ) {
+    this.#writes = new SerialBatchWriter((batch) => this.#insert(batch), onError);
+  }
 
   async init(): Promise<void> {
     await this.listener.listen(CHANNEL, (text) => this.#received(text));
@@ -101,23 +101,7 @@ export class PostgresJournal implements RealtimeJournal {
   }
 
   append(event: KefuEvent, scope: JournalScope, payload: string): void {
-    this.#pending.push({ type: event.type, scope, payload, createdAt: Date.now() });
-    // One write at a time, taking every event appended meanwhile: this process's events are
-    // numbered in the order they happened, and a burst costs one statement, not one each.
-    // Queued by whether a write will still come, not by the backlog's length: a failed write can
-    // leave events behind, and those must not stop the next append from queueing one.
-    if (!this.#writeQueued) {
-      this.#writeQueued = true;
-      this.#writing = this.#writing.then(() => this.#insertPending()).catch(this.onError);
-    }
-  }
-
-  async #insertPending(): Promise<void> {
-    try {
-      while (this.#pending.length > 0) await this.#insert(this.#pending.splice(0, MAX_BATCH));
-    } finally {
-      this.#writeQueued = false;
-    }
+    this.#writes.push({ type: event.type, scope, payload, createdAt: Date.now() });
   }
 
   async #insert(batch: Pending[]): Promise<void> {
@@ -199,7 +183,7 @@ export class PostgresJournal implements RealtimeJournal {
   }
 
   async flush(): Promise<void> {
-    await this.#writing;
+    await this.#writes.idle();
   }
 
   async since(cursor: number, limit: number): Promise<{ entries: JournalEntry[]; complete: boolean }> {
