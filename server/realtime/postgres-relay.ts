@@ -13,17 +13,20 @@ export const NOTIFY_PAYLOAD_LIMIT = 7_900;
 /** A large event's row is read by every process within moments; a minute is ample. */
 const RELAY_ROW_TTL_MS = 60_000;
 /**
- * Sends every event of this process's bus to the other processes on the same PostgreSQL
+ * Sends the events of this process's bus to the other processes on the same PostgreSQL
  * database, and hands theirs to this bus's websocket subscribers (EventBus.emitPeer).
  * A message is `<origin>:<event JSON>`, or `<origin>#<id>` for an event too large for NOTIFY,
  * whose JSON waits in realtime_relay. Sends go out one after another, each with every event
  * published since the last, so every process sees one process's events in the order they happened.
+ * Events another channel carries to the other processes (the agent hub's journal, see `leave`) are
+ * not sent here: each event crosses once.
  */
 export class PostgresEventRelay {
   readonly origin = randomUUID();
   #off: (() => void) | null = null;
   /** `<origin>:<event JSON>` of events published here. */
   readonly #sends: SerialBatchWriter<string>;
+  #carriedElsewhere: ((event: KefuEvent) => boolean) | null = null;
   #receiving: Promise<void> = Promise.resolve();
   #prune: NodeJS.Timeout | null = null;
 
@@ -37,6 +40,17 @@ export class PostgresEventRelay {
       (batch) => this.#send(batch),
       (err: unknown) => this.logger.error({ err }, 'relaying events failed'),
     );
+  }
+
+  /**
+   * Stops sending the events `carried` picks: another channel takes them to the other processes
+   * and hands them to their bus. Returns the undoing.
+   */
+  leave(carried: (event: KefuEvent) => boolean): () => void {
+    this.#carriedElsewhere = carried;
+    return () => {
+      if (this.#carriedElsewhere === carried) this.#carriedElsewhere = null;
+    };
   }
 
   async start(): Promise<void> {
@@ -65,6 +79,7 @@ export class PostgresEventRelay {
   }
 
   #publish(event: KefuEvent): void {
+    if (this.#carriedElsewhere?.(event)) return;
     this.#sends.push(`${this.origin}:${JSON.stringify(event)}`);
   }
 
