@@ -6,6 +6,14 @@
  * Reports wall throughput and CPU per message of the Kefu processes and of PostgreSQL's backends.
  * KEFU_BENCH_MESSAGES and KEFU_BENCH_CONCURRENCY change the load; KEFU_BENCH_PG_URL uses an
  * existing empty database instead of a throwaway cluster; KEFU_BENCH_PROFILE=<dir> profiles the servers.
+ *
+ * History (CPU per message, Kefu + PostgreSQL; wall figures only on a quiet machine):
+ * - quiet machine: one process 533 msg/s, two 739 msg/s (1.39x); Kefu ~1.27 + PostgreSQL ~0.95 ms in both.
+ * - each journaled event crossing once (journal notifications only, not the relay as well) and 15.6 ->
+ *   12.3 statements per message (pg_stat_statements): on a machine loaded 6-7x its two cores, medians of
+ *   four or five alternating runs, one process 1.78 + 1.42 -> 1.45 + 1.19 ms, two processes
+ *   2.16 + 1.68 -> 1.36 + 1.09 ms (260 -> 408 messages per CPU-second). Wall ratios there swung
+ *   0.8-1.6x before and 1.5-4.6x after, and say nothing; a quiet run is still owed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
