@@ -10,10 +10,10 @@
  * History (CPU per message, Kefu + PostgreSQL; wall figures only on a quiet machine):
  * - quiet machine: one process 533 msg/s, two 739 msg/s (1.39x); Kefu ~1.27 + PostgreSQL ~0.95 ms in both.
  * - each journaled event crossing once (journal notifications only, not the relay as well) and 15.6 ->
- *   12.3 statements per message (pg_stat_statements): on a machine loaded 6-7x its two cores, medians of
- *   four or five alternating runs, one process 1.78 + 1.42 -> 1.45 + 1.19 ms, two processes
- *   2.16 + 1.68 -> 1.36 + 1.09 ms (260 -> 408 messages per CPU-second). Wall ratios there swung
- *   0.8-1.6x before and 1.5-4.6x after, and say nothing; a quiet run is still owed.
+ *   11.9 statements per message (pg_stat_statements), medians of eight alternating runs on a machine
+ *   shared with other work (load 2-16 on two cores): one process Kefu 1.42 + PostgreSQL 1.10 ->
+ *   1.20 + 0.91 ms, two processes 1.70 + 1.27 -> 1.27 + 1.03 ms. Wall ratio 1.34x -> 1.40x, but single
+ *   runs of either swung 0.8-1.8x with the load; a quiet run is still owed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
