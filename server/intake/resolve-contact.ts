@@ -79,7 +79,6 @@ export async function resolveContact(
   }
   // The identity that matched is this contact's already; only the others may be new.
   await addIdentities(db, existing.id, identities.filter((_, i) => i !== looked - 1), at);
-  await addIdentities(db, existing.id, identities, at);
   // Proof beats a claim: a proven address replaces an unverified one.
   const emailGap = existing.email === null || (existing.email_verified === 0 && provenEmail !== null && sender.email !== undefined);
   const fills =

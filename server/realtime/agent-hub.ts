@@ -56,6 +56,14 @@ function journalScope(event: KefuEvent): JournalScope | null {
   return null;
 }
 
+/** Ticket events sent live to who is connected now and never journaled: a keystroke signal is stale in seconds. */
+const LIVE_ONLY = new Set<string>(['widget.typing', 'widget.read']);
+
+/** Whether the hub journals the event (see #onEvent): then the journal, not the relay, takes it to the other processes. */
+function journaled(event: KefuEvent): boolean {
+  return !LIVE_ONLY.has(event.type) && AgentEventPayloads.sent(event) && journalScope(event) !== null;
+}
+
 function mayReceive(access: TicketAccess, scope: JournalScope): boolean {
   if (scope.ticketId === null) return true;
   if (canSeeTicket(access, { assignee_id: scope.assigneeId, team_id: scope.teamId })) return true;
@@ -78,6 +86,7 @@ export class AgentHub {
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #payloads = new AgentEventPayloads();
   #unsubscribe: (() => void) | null = null;
+  #relayEverything: (() => void) | null = null;
   /**
    * Event frames of this tick and the connections holding some of them. A commit of a batch of
    * intakes emits several events per message: at the end of the tick each socket gets one write, and
@@ -109,13 +118,17 @@ export class AgentHub {
     const log = ctx.logger.child({ subsystem: 'agent-hub' });
     const onError = (err: unknown) => log.error({ err }, 'event journal write failed');
     this.journal = ctx.peers
-      ? new PostgresJournal(ctx.peers.database, ctx.peers.listener, onError, this.options.journal)
+      ? new PostgresJournal(ctx.peers.database, ctx.peers.listener, ctx.peers.relay.origin, onError, this.options.journal)
       : new EventJournal(ctx.db, onError, this.options.journal);
-    this.journal.onLive((entry) => this.#deliverLive(entry));
+    this.journal.onLive((entry, peer) => this.#deliverLive(entry, peer));
   }
 
   async start(): Promise<void> {
     await this.journal.init();
+    // Journaled events reach the other processes through the journal's notifications, which
+    // their hubs push to sockets and hand to their bus: sent through the relay as well, each
+    // would cross twice and be read twice by every other process.
+    this.#relayEverything = this.ctx.peers?.relay.leave(journaled) ?? null;
     this.#unsubscribe = this.ctx.bus.onAnyProcess('*', (event, peer) => this.#onEvent(event, peer));
     const every = (ms: number, fn: () => Promise<void> | void) => {
       const t = setInterval(() => {
@@ -132,6 +145,7 @@ export class AgentHub {
   }
 
   async stop(): Promise<void> {
+    this.#relayEverything?.();
     this.#unsubscribe?.();
     this.#endTick();
     for (const t of this.#timers) clearInterval(t);
@@ -276,7 +290,7 @@ export class AgentHub {
     const scope = journalScope(event);
     if (!scope) return;
     if (event.type === 'widget.typing' || event.type === 'widget.read') {
-      // A keystroke signal is stale in seconds: send it to who is connected now, never journal or replay it.
+      // LIVE_ONLY: sent to who is connected now, never journaled or replayed.
       const frame: ServerFrame =
         event.type === 'widget.typing'
           ? { type: 'customer', ticketId: event.ticketId, typing: event.typing }
@@ -290,7 +304,7 @@ export class AgentHub {
   }
 
   /** A journaled event with its cursor: this process's, or (several processes) any process's. */
-  #deliverLive({ cursor, type, scope, payload }: JournalEntry): void {
+  #deliverLive({ cursor, type, scope, payload }: JournalEntry, peer: boolean): void {
     if (scope.ticketId !== null && this.#places.has(scope.ticketId)) {
       if (type === 'ticket.deleted') this.#places.delete(scope.ticketId);
       else this.#places.set(scope.ticketId, { assignee_id: scope.assigneeId, team_id: scope.teamId });
@@ -301,6 +315,9 @@ export class AgentHub {
     for (const conn of this.#connections) {
       if (mayReceive(conn.access, scope)) conn.deliver(cursor, frame);
     }
+    // The relay leaves another process's journaled events to the journal: this process's other
+    // websocket subscribers and caches learn of them here, as agents are sent them (event-payload.ts).
+    if (peer) this.ctx.bus.emitPeer(JSON.parse(payload) as KefuEvent);
   }
 
   async #resume(conn: AgentConnection, from: number): Promise<void> {

@@ -51,7 +51,10 @@ export class EventBus<E extends BusEvent = BusEvent> {
     this.#dispatch(this.#sockets, event);
   }
 
-  /** An event another process emitted: for websocket subscribers only, its domain work is done. */
+  /**
+   * An event another process emitted: for websocket subscribers only, its domain work is done.
+   * One the agent hub journals comes from the journal as agents are sent it (event-payload.ts).
+   */
   emitPeer(event: E): void {
     this.#dispatch(this.#sockets, event, true);
   }

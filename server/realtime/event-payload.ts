@@ -24,12 +24,17 @@ function sameScope(a: JournalScope, b: JournalScope): boolean {
  *   ticket as it is after the message. Same scope, same recipients, live and on replay.
  */
 export class AgentEventPayloads {
+  /** Whether agent sockets are sent the event at all: `payload` gives null for the others. */
+  static sent(event: KefuEvent): boolean {
+    return event.type !== 'contact.created';
+  }
+
   /** The ticket (one presented view, shared by the events of one commit) the last event carried. */
   #last: { ticket: unknown; scope: JournalScope } | null = null;
 
   /** The event as agent sockets get it, or null when they are not sent it. */
   payload(event: KefuEvent, scope: JournalScope): string | null {
-    if (event.type === 'contact.created') return null;
+    if (!AgentEventPayloads.sent(event)) return null;
     const last = this.#last;
     const ticket = 'ticket' in event ? event.ticket : undefined;
     this.#last = ticket ? { ticket, scope } : null;

@@ -30,14 +30,15 @@ export interface JournalOptions {
 /**
  * What the agent hub journals into and replays from. An appended event reaches `onLive`'s
  * listener with its cursor: at once with one process, and with several (PostgreSQL) from the
- * database, in every process, in the one order cursors were committed.
+ * database, in every process, in the one order cursors were committed; `peer` when another
+ * process appended it.
  */
 export interface RealtimeJournal {
   readonly options: JournalOptions;
   /** The highest cursor known here. */
   readonly latest: number;
   init(): Promise<void>;
-  onLive(fn: (entry: JournalEntry) => void): void;
+  onLive(fn: (entry: JournalEntry, peer: boolean) => void): void;
   append(event: KefuEvent, scope: JournalScope, payload: string): void;
   /** Brings `latest` up to what the database holds (a client may bring a cursor another process gave). */
   refresh(): Promise<void>;
@@ -82,7 +83,7 @@ export const DEFAULT_JOURNAL_OPTIONS: JournalOptions = { maxAgeMs: 6 * 3600_000,
  */
 export class EventJournal implements RealtimeJournal {
   #cursor = 0;
-  #live: (entry: JournalEntry) => void = () => undefined;
+  #live: (entry: JournalEntry, peer: boolean) => void = () => undefined;
   #pending: Array<JournalEntry & { createdAt: number }> = [];
   #flushing: Promise<void> | null = null;
   #scheduled = false;
@@ -106,7 +107,7 @@ export class EventJournal implements RealtimeJournal {
     return this.#cursor;
   }
 
-  onLive(fn: (entry: JournalEntry) => void): void {
+  onLive(fn: (entry: JournalEntry, peer: boolean) => void): void {
     this.#live = fn;
   }
 
@@ -123,7 +124,7 @@ export class EventJournal implements RealtimeJournal {
     const cursor = ++this.#cursor;
     const entry = { cursor, type: event.type, scope, payload, createdAt: Date.now() };
     this.#pending.push(entry);
-    this.#live(entry);
+    this.#live(entry, false);
     if (!this.#scheduled) {
       this.#scheduled = true;
       // A short wait gathers a burst of intake into one commit; every read flushes first anyway.

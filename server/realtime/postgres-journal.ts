@@ -4,11 +4,9 @@ import type { PostgresListener } from '../db/postgres-listener.js';
 import type { KefuEvent } from './events.js';
 import { journalEntryOf, type JournalEntry, type JournalOptions, type JournalScope, type RealtimeJournal } from './journal.js';
 import { NOTIFY_PAYLOAD_LIMIT } from './postgres-relay.js';
+import { SerialBatchWriter } from './serial-batch-writer.js';
 
 const CHANNEL = 'kefu_journal';
-
-/** Events written by one statement at most: a backlog is written in a few statements of bounded size. */
-const MAX_BATCH = 500;
 
 /**
  * A batch of events in one statement, which is its own transaction. Writers take turns across
@@ -39,30 +37,36 @@ interface Pending {
   createdAt: number;
 }
 
-/** The notification: `{"c":cursor,"s":scope,"p":payload}`, without "p" when it would not fit. */
+/**
+ * A notification is `{"c":cursor,"t":type,"o":origin,"s":scope}`, then a line break and the
+ * payload as it is (JSON has no raw line break), or the first part alone when the payload would not
+ * fit and is read from the table: the payload goes to sockets untouched, never parsed or escaped.
+ */
 interface Notice {
   c: number;
+  t: string;
+  o: string;
   s: JournalScope;
-  p?: string;
 }
-
 
 /**
  * The journal shared by several processes on one PostgreSQL database. Cursors come from the
  * table's identity, so every process numbers events alike and a replay on one process has what
  * another journaled. Each insert NOTIFYs in the same statement (so on commit); every process,
  * the one that wrote included, pushes live events from those notifications, in commit order.
+ * They are the only way a journaled event crosses to the other processes (their hub hands it on
+ * to their bus), so a notification says which process wrote it.
  */
 export class PostgresJournal implements RealtimeJournal {
   #latest = 0;
   /** The highest cursor pushed live here: a lost LISTEN connection catches up from it. */
   #delivered = 0;
-  #live: (entry: JournalEntry) => void = () => undefined;
-  #writing: Promise<void> = Promise.resolve();
-  /** Appended, not yet handed to a write. */
-  #pending: Pending[] = [];
-  /** A write that will take what is pending is queued or under way. */
-  #writeQueued = false;
+  #live: (entry: JournalEntry, peer: boolean) => void = () => undefined;
+  /**
+   * One write at a time, taking every event appended meanwhile: this process's events are
+   * numbered in the order they happened, and a burst costs one statement, not one each.
+   */
+  readonly #writes: SerialBatchWriter<Pending>;
   /** The highest cursor this process wrote; settled() waits until it was pushed here too. */
   #written = 0;
   #settledWaiters: Array<{ cursor: number; resolve: () => void }> = [];
@@ -71,9 +75,13 @@ export class PostgresJournal implements RealtimeJournal {
   constructor(
     private readonly database: PostgresDatabase,
     private readonly listener: PostgresListener,
+    /** This process among those writing to the journal. */
+    private readonly origin: string,
     private readonly onError: (err: unknown) => void,
     readonly options: JournalOptions,
-  ) {}
+  ) {
+    this.#writes = new SerialBatchWriter((batch) => this.#insert(batch), onError);
+  }
 
   async init(): Promise<void> {
     await this.listener.listen(CHANNEL, (text) => this.#received(text));
@@ -88,7 +96,7 @@ export class PostgresJournal implements RealtimeJournal {
     return this.#latest;
   }
 
-  onLive(fn: (entry: JournalEntry) => void): void {
+  onLive(fn: (entry: JournalEntry, peer: boolean) => void): void {
     this.#live = fn;
   }
 
@@ -101,29 +109,15 @@ export class PostgresJournal implements RealtimeJournal {
   }
 
   append(event: KefuEvent, scope: JournalScope, payload: string): void {
-    this.#pending.push({ type: event.type, scope, payload, createdAt: Date.now() });
-    // One write at a time, taking every event appended meanwhile: this process's events are
-    // numbered in the order they happened, and a burst costs one statement, not one each.
-    // Queued by whether a write will still come, not by the backlog's length: a failed write can
-    // leave events behind, and those must not stop the next append from queueing one.
-    if (!this.#writeQueued) {
-      this.#writeQueued = true;
-      this.#writing = this.#writing.then(() => this.#insertPending()).catch(this.onError);
-    }
-  }
-
-  async #insertPending(): Promise<void> {
-    try {
-      while (this.#pending.length > 0) await this.#insert(this.#pending.splice(0, MAX_BATCH));
-    } finally {
-      this.#writeQueued = false;
-    }
+    this.#writes.push({ type: event.type, scope, payload, createdAt: Date.now() });
   }
 
   async #insert(batch: Pending[]): Promise<void> {
-    const tail = ({ scope, payload }: Pending): string => {
-      const withPayload = `,"s":${JSON.stringify(scope)},"p":${JSON.stringify(payload)}}`;
-      return Buffer.byteLength(withPayload) + 24 <= NOTIFY_PAYLOAD_LIMIT ? withPayload : `,"s":${JSON.stringify(scope)}}`;
+    const origin = JSON.stringify(this.origin);
+    const tail = ({ type, scope, payload }: Pending): string => {
+      const notice = `,"t":${JSON.stringify(type)},"o":${origin},"s":${JSON.stringify(scope)}}`;
+      // 25: `{"c":`, up to 19 digits and the line break.
+      return Buffer.byteLength(notice) + Buffer.byteLength(payload) + 25 <= NOTIFY_PAYLOAD_LIMIT ? `${notice}\n${payload}` : notice;
     };
     // Through Kysely's pool: its statement cache keeps the statement prepared on each connection.
     const { rows } = await this.database.db.executeQuery(
@@ -148,20 +142,19 @@ export class PostgresJournal implements RealtimeJournal {
     // In order: an entry read back from the table must not be overtaken by the ones after it.
     this.#receiving = this.#receiving
       .then(async () => {
-        const notice = JSON.parse(text) as Notice;
+        const cut = text.indexOf('\n');
+        const notice = JSON.parse(cut < 0 ? text : text.slice(0, cut)) as Notice;
         const entry =
-          notice.p !== undefined
-            ? { cursor: notice.c, type: (JSON.parse(notice.p) as { type: string }).type, scope: notice.s, payload: notice.p }
-            : await this.#read(notice.c);
-        if (entry) this.#push(entry);
+          cut >= 0 ? { cursor: notice.c, type: notice.t, scope: notice.s, payload: text.slice(cut + 1) } : await this.#read(notice.c);
+        if (entry) this.#push(entry, notice.o !== this.origin);
       })
       .catch(this.onError);
   }
 
-  #push(entry: JournalEntry): void {
+  #push(entry: JournalEntry, peer: boolean): void {
     this.#latest = Math.max(this.#latest, entry.cursor);
     this.#delivered = Math.max(this.#delivered, entry.cursor);
-    this.#live(entry);
+    this.#live(entry, peer);
     if (this.#settledWaiters.length > 0) {
       this.#settledWaiters = this.#settledWaiters.filter((w) => (w.cursor <= this.#delivered ? (w.resolve(), false) : true));
     }
@@ -183,7 +176,11 @@ export class PostgresJournal implements RealtimeJournal {
     return row ? journalEntryOf(row) : null;
   }
 
-  /** Notifications sent while LISTEN was down are gone: what they announced is read from the table. */
+  /**
+   * Notifications sent while LISTEN was down are gone: what they announced is read from the table.
+   * Rows do not say which process wrote them: this process's own go to its bus as a peer's too, where
+   * websocket subscribers leave journaled events to the journal and a cache drops its copy once more.
+   */
   async #catchUp(): Promise<void> {
     for (;;) {
       const rows = await this.database.db
@@ -193,13 +190,13 @@ export class PostgresJournal implements RealtimeJournal {
         .orderBy('cursor')
         .limit(1000)
         .execute();
-      for (const row of rows) this.#push(journalEntryOf(row));
+      for (const row of rows) this.#push(journalEntryOf(row), true);
       if (rows.length < 1000) return;
     }
   }
 
   async flush(): Promise<void> {
-    await this.#writing;
+    await this.#writes.idle();
   }
 
   async since(cursor: number, limit: number): Promise<{ entries: JournalEntry[]; complete: boolean }> {

@@ -5,30 +5,28 @@ import type { PostgresListener } from '../db/postgres-listener.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from './bus.js';
 import type { KefuEvent } from './events.js';
+import { SerialBatchWriter } from './serial-batch-writer.js';
 
 const CHANNEL = 'kefu_events';
 /** NOTIFY takes payloads under 8000 bytes; a little is kept for the origin prefix and headroom. */
 export const NOTIFY_PAYLOAD_LIMIT = 7_900;
 /** A large event's row is read by every process within moments; a minute is ample. */
 const RELAY_ROW_TTL_MS = 60_000;
-/** Events sent by one statement at most. */
-const MAX_BATCH = 500;
-
 /**
- * Sends every event of this process's bus to the other processes on the same PostgreSQL
+ * Sends the events of this process's bus to the other processes on the same PostgreSQL
  * database, and hands theirs to this bus's websocket subscribers (EventBus.emitPeer).
  * A message is `<origin>:<event JSON>`, or `<origin>#<id>` for an event too large for NOTIFY,
  * whose JSON waits in realtime_relay. Sends go out one after another, each with every event
  * published since the last, so every process sees one process's events in the order they happened.
+ * Events another channel carries to the other processes (the agent hub's journal, see `leave`) are
+ * not sent here: each event crosses once.
  */
 export class PostgresEventRelay {
   readonly origin = randomUUID();
   #off: (() => void) | null = null;
-  #sending: Promise<void> = Promise.resolve();
-  /** `<origin>:<event JSON>` of events published here and not yet sent. */
-  #pending: string[] = [];
-  /** A send that will take what is pending is queued or under way. */
-  #sendQueued = false;
+  /** `<origin>:<event JSON>` of events published here. */
+  readonly #sends: SerialBatchWriter<string>;
+  #carriedElsewhere: ((event: KefuEvent) => boolean) | null = null;
   #receiving: Promise<void> = Promise.resolve();
   #prune: NodeJS.Timeout | null = null;
 
@@ -37,7 +35,23 @@ export class PostgresEventRelay {
     private readonly bus: EventBus<KefuEvent>,
     private readonly listener: PostgresListener,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.#sends = new SerialBatchWriter(
+      (batch) => this.#send(batch),
+      (err: unknown) => this.logger.error({ err }, 'relaying events failed'),
+    );
+  }
+
+  /**
+   * Stops sending the events `carried` picks: another channel takes them to the other processes
+   * and hands them to their bus. Returns the undoing.
+   */
+  leave(carried: (event: KefuEvent) => boolean): () => void {
+    this.#carriedElsewhere = carried;
+    return () => {
+      if (this.#carriedElsewhere === carried) this.#carriedElsewhere = null;
+    };
+  }
 
   async start(): Promise<void> {
     await this.listener.listen(CHANNEL, (message) => this.#received(message));
@@ -54,58 +68,38 @@ export class PostgresEventRelay {
 
   /** Waits for the sends under way (shutdown, tests). */
   async idle(): Promise<void> {
-    await this.#sending;
+    await this.#sends.idle();
   }
 
   async stop(): Promise<void> {
     this.#off?.();
     if (this.#prune) clearInterval(this.#prune);
-    await this.#sending;
+    await this.#sends.idle();
     await this.#receiving;
   }
 
   #publish(event: KefuEvent): void {
-    this.#pending.push(`${this.origin}:${JSON.stringify(event)}`);
-    // Every event published while a send is under way goes out with the next one: a burst costs a
-    // statement (a round trip and a commit) for all of it, not one per event.
-    // Queued by whether a send will still come, not by the backlog's length: a failed send can
-    // leave events behind, and those must not stop the next event from queueing one.
-    if (!this.#sendQueued) {
-      this.#sendQueued = true;
-      this.#sending = this.#sending
-        .then(() => this.#sendPending())
-        .catch((err: unknown) => this.logger.error({ err }, 'relaying events failed'));
-    }
+    if (this.#carriedElsewhere?.(event)) return;
+    this.#sends.push(`${this.origin}:${JSON.stringify(event)}`);
   }
 
-  async #sendPending(): Promise<void> {
-    try {
-      await this.#sendEachPending();
-    } finally {
-      this.#sendQueued = false;
-    }
-  }
-
-  async #sendEachPending(): Promise<void> {
-    while (this.#pending.length > 0) {
-      const batch = this.#pending.splice(0, MAX_BATCH);
-      // In order: the small events before a large one in one statement, the large one alone.
-      let small: string[] = [];
-      for (const message of batch) {
-        if (Buffer.byteLength(message) <= NOTIFY_PAYLOAD_LIMIT) {
-          small.push(message);
-          continue;
-        }
-        await this.#notify(small);
-        small = [];
-        await this.database.pool.query(
-          `with r as (insert into realtime_relay (payload, created_at) values ($2, $3) returning id)
-           select pg_notify($1, $4 || '#' || r.id) from r`,
-          [CHANNEL, message.slice(this.origin.length + 1), Date.now(), this.origin],
-        );
+  async #send(batch: string[]): Promise<void> {
+    // In order: the small events before a large one in one statement, the large one alone.
+    let small: string[] = [];
+    for (const message of batch) {
+      if (Buffer.byteLength(message) <= NOTIFY_PAYLOAD_LIMIT) {
+        small.push(message);
+        continue;
       }
       await this.#notify(small);
+      small = [];
+      await this.database.pool.query(
+        `with r as (insert into realtime_relay (payload, created_at) values ($2, $3) returning id)
+         select pg_notify($1, $4 || '#' || r.id) from r`,
+        [CHANNEL, message.slice(this.origin.length + 1), Date.now(), this.origin],
+      );
     }
+    await this.#notify(small);
   }
 
   async #notify(messages: string[]): Promise<void> {

@@ -6,6 +6,14 @@
  * Reports wall throughput and CPU per message of the Kefu processes and of PostgreSQL's backends.
  * KEFU_BENCH_MESSAGES and KEFU_BENCH_CONCURRENCY change the load; KEFU_BENCH_PG_URL uses an
  * existing empty database instead of a throwaway cluster; KEFU_BENCH_PROFILE=<dir> profiles the servers.
+ *
+ * History (CPU per message, Kefu + PostgreSQL; wall figures only on a quiet machine):
+ * - quiet machine: one process 533 msg/s, two 739 msg/s (1.39x); Kefu ~1.27 + PostgreSQL ~0.95 ms in both.
+ * - each journaled event crossing once (journal notifications only, not the relay as well) and 15.6 ->
+ *   11.9 statements per message (pg_stat_statements), medians of eight alternating runs on a machine
+ *   shared with other work (load 2-16 on two cores): one process Kefu 1.42 + PostgreSQL 1.10 ->
+ *   1.20 + 0.91 ms, two processes 1.70 + 1.27 -> 1.27 + 1.03 ms. Wall ratio 1.34x -> 1.40x, but single
+ *   runs of either swung 0.8-1.8x with the load; a quiet run is still owed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';

@@ -70,7 +70,9 @@ export async function receiveApiMessage(ctx: AppContext, channel: ApiChannelConf
   const valid = body as ApiInbound;
   const msg = toInbound(channel, valid);
   const limit = maxAttachmentBytes(ctx);
-  const wanted = (await alreadyStored(ctx, msg.channel, msg.idempotencyKey)) ? [] : (valid.attachments ?? []);
+  // Asked only when there are files to spare: for a text message the question costs what it would save.
+  const listed = valid.attachments ?? [];
+  const wanted = listed.length > 0 && !(await alreadyStored(ctx, msg.channel, msg.idempotencyKey)) ? listed : [];
   const files = await Promise.all(
     wanted.map((a, i) => downloadMedia({ url: a.url, filename: fileNameOf(a.url, a.filename, i), contentType: a.contentType }, limit)),
   );

@@ -18,7 +18,8 @@ export function commitInbound(ctx: AppContext, msg: InboundMessage, skipped: Ski
 
 /**
  * Whether a provider's retry of this message was stored already: checked before fetching its
- * files, so a retried webhook costs no downloads. Intake still decides; this only saves work.
+ * files, so a retried webhook costs no downloads. Intake still decides; this only saves work, so a
+ * message without files does not ask.
  */
 export async function alreadyStored(ctx: AppContext, channel: { kind: string; name: string }, key: string): Promise<boolean> {
   return (await findMessageByIdempotencyKey(ctx.db, channel, key.trim())) !== undefined;

@@ -96,7 +96,8 @@ async function storeMessage(ctx: AppContext, channel: TelegramChannelConfig, m: 
   const client = new TelegramClient(channel);
   const limit = maxAttachmentBytes(ctx);
   const msg = toInbound(channel, m);
-  const refs = (await alreadyStored(ctx, msg.channel, msg.idempotencyKey)) ? [] : mediaOf(m);
+  const media = mediaOf(m);
+  const refs = media.length > 0 && !(await alreadyStored(ctx, msg.channel, msg.idempotencyKey)) ? media : [];
   const files = await Promise.all(refs.map((ref) => fetchMedia(client, ref, limit)));
   const { attachments, skipped } = splitMedia(files);
   // The subject of a ticket started by a photo alone says what came in.

@@ -4,7 +4,8 @@ import type { DbOrTx } from '../../db/database.js';
 import type { PresenceRegistry } from '../../realtime/presence.js';
 import { parseIdArray } from '../tickets/json.js';
 import type { Candidate } from './chooser.js';
-import { channelClass } from './settings.js';
+import { channelClass, DEFAULT_SETTINGS, readSettings, type AssignmentSettings } from './settings.js';
+import type { AssignmentMode } from './tables.js';
 
 const OPEN = ['open', 'pending'] as const;
 
@@ -63,6 +64,8 @@ export interface TicketFacts {
   passedOver: number[];
   /** the answer bot is handling the chat: nobody is assigned until it hands over */
   botActive: boolean;
+  /** Its team's assignment settings, read with the rest: every intake asks, most often to hear "off". */
+  settings: AssignmentSettings;
 }
 
 interface FactsRow {
@@ -79,13 +82,16 @@ interface FactsRow {
   waiting_since: number | null;
   passed_over: string | null;
   labels: string | null;
+  assignment_mode: AssignmentMode | null;
+  assignment_settings: string | null;
 }
 
 export async function ticketFacts(db: DbOrTx, ticketId: number): Promise<TicketFacts | null> {
   const { rows } = await sql<FactsRow>`select t.id, t.status, t.assignee_id, t.team_id, t.channel_kind, t.contact_id, t.created_at, t.merged_into_id, t.bot_active,
-      c.language, at.waiting_since, at.passed_over,
+      c.language, at.waiting_since, at.passed_over, s.mode as assignment_mode, s.settings as assignment_settings,
       (select ${stringAgg(db, sql`l.name`, '\n')} from ticket_labels tl join labels l on l.id = tl.label_id where tl.ticket_id = t.id) as labels
     from tickets t join contacts c on c.id = t.contact_id left join assignment_tickets at on at.ticket_id = t.id
+      left join assignment_settings s on s.team_id = coalesce(t.team_id, 0)
     where t.id = ${ticketId}`.execute(db);
   const row = rows[0];
   if (!row || row.merged_into_id !== null) return null;
@@ -102,6 +108,7 @@ export async function ticketFacts(db: DbOrTx, ticketId: number): Promise<TicketF
     waitingSince: row.waiting_since ?? null,
     passedOver: parseIdArray(row.passed_over ?? null),
     botActive: row.bot_active === 1,
+    settings: row.assignment_mode !== null ? readSettings(row.assignment_mode, row.assignment_settings ?? '{}') : { ...DEFAULT_SETTINGS },
   };
 }
 

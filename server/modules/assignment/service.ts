@@ -8,7 +8,7 @@ import { presentOneTicket } from '../tickets/presenter.js';
 import { findTicket } from '../tickets/queries.js';
 import { chooseAgent, type Choice } from './chooser.js';
 import { markWaiting, queuePlace, recentAssignmentWaitMs, stickyAgent, stopWaiting, teamCandidates, ticketFacts, type TicketFacts } from './queries.js';
-import { channelClass, loadSettings, teamKey, type AssignmentSettings } from './settings.js';
+import { channelClass, teamKey, type AssignmentSettings } from './settings.js';
 
 export const ASSIGNMENT_ACTOR: Actor = { kind: 'automation', rule: 'assignment' };
 const DAY = 86_400_000;
@@ -133,9 +133,10 @@ export async function decide(
 export async function assignTicket(ctx: AppContext, ticketId: number, at: number): Promise<Outcome> {
   const facts = await ticketFacts(ctx.db, ticketId);
   if (!facts) return 'skipped';
-  const settings = await loadSettings(ctx.db, facts.teamId);
+  const { settings } = facts;
   if (facts.assigneeId !== null || !applies(facts, settings)) {
-    if (await stopWaiting(ctx.db, ticketId)) await announceQueue(ctx, ticketId);
+    // Facts read just now say whether it waits: most intake never queued, and asks no more of the database.
+    if (facts.waitingSince !== null && (await stopWaiting(ctx.db, ticketId))) await announceQueue(ctx, ticketId);
     return 'skipped';
   }
   const choice = await decide(ctx, facts, settings, at);
@@ -153,7 +154,7 @@ export async function assignTicket(ctx: AppContext, ticketId: number, at: number
 export async function reassign(ctx: AppContext, ticketId: number, fromAgentId: number, at: number, reason: Reason, queueIfNobody: boolean): Promise<boolean> {
   const facts = await ticketFacts(ctx.db, ticketId);
   if (!facts || facts.assigneeId !== fromAgentId) return false;
-  const settings = await loadSettings(ctx.db, facts.teamId);
+  const { settings } = facts;
   if (!applies(facts, settings) && facts.status !== 'pending') return false;
   if (reason === 'no_pickup') {
     await ctx.db

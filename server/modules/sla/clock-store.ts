@@ -1,6 +1,7 @@
 import type { Database, DbOrTx, Tx } from '../../db/database.js';
 import type { PostgresDatabase } from '../../db/postgres.js';
 import { firstClockWriter } from './first-clock-writes.js';
+import { cachedPolicies } from './policy-cache.js';
 import type { FirstClocks } from './recompute.js';
 
 /**
@@ -51,7 +52,8 @@ export function postgresClockStore(database: PostgresDatabase): SlaClockStore {
   const { db } = database;
   return {
     async mayHaveSla(ids) {
-      if (await db.selectFrom('sla_policies').select('id').limit(1).executeTakeFirst()) return true;
+      // From the policies intake chooses a new ticket's clocks by, no statement of its own per event.
+      if ((await cachedPolicies(database, db)).length > 0) return true;
       if (ids.length === 0) return false;
       return (await db.selectFrom('sla_targets').select('ticket_id').where('ticket_id', 'in', ids).limit(1).executeTakeFirst()) !== undefined;
     },

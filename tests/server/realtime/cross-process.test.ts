@@ -229,6 +229,51 @@ describe.skipIf(postgresUnavailable() !== null)('events across processes on Post
     }
   });
 
+  const notification = (agentId: number, note: string): KefuEvent => ({
+    type: 'notification.created',
+    actor: { kind: 'system' },
+    agentId,
+    notification: { id: 1, kind: 'reminder', ticketId: null, ticketNumber: null, subject: 'Note', target: '', dueAt: null, note, createdAt: new Date().toISOString(), readAt: null },
+  });
+
+  it("relays a burst of one process's unjournaled events to the other whole and in order, a large one among them", async () => {
+    const seen: string[] = [];
+    const off = b.ctx.bus.onAnyProcess('notification.created', (e, peer) => {
+      if (peer && e.notification.subject === 'Note') seen.push(e.notification.note ?? '');
+    });
+    try {
+      const notes = Array.from({ length: 100 }, (_, i) => (i === 50 ? `burst ${'长'.repeat(3000)}` : `burst ${i}`));
+      for (const note of notes) a.ctx.bus.emit(notification(a.admin.agentId, note));
+      await expect.poll(() => seen.length, { timeout: 20_000 }).toBe(notes.length);
+      expect(seen).toEqual(notes);
+    } finally {
+      off();
+    }
+  });
+
+  it("hands another process's journaled event to this one's bus once, through the journal alone", async () => {
+    const contactId = await newContact(a, 'Hal');
+    const seen: string[] = [];
+    const offContact = b.ctx.bus.onAnyProcess('contact.updated', (e, peer) => {
+      if (peer && e.contactId === contactId) seen.push(e.contact.name ?? '');
+    });
+    let sentinel = false;
+    const offNote = b.ctx.bus.onAnyProcess('notification.created', (e, peer) => {
+      if (peer && e.notification.note === `after ${contactId}`) sentinel = true;
+    });
+    try {
+      await rename(a, contactId, 'Hal Ng');
+      await expect.poll(() => seen.length).toBe(1);
+      // The relay keeps one process's order: had it sent the rename too, B would have it before this.
+      a.ctx.bus.emit(notification(a.admin.agentId, `after ${contactId}`));
+      await expect.poll(() => sentinel).toBe(true);
+      expect(seen).toEqual(['Hal Ng']);
+    } finally {
+      offContact();
+      offNote();
+    }
+  });
+
   it('pushes events journaled by both processes at once in cursor order', async () => {
     const contactId = await newContact(a, 'Dee');
     const row = await a.ctx.db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
