@@ -38,22 +38,24 @@ export function startSlaClocks(ctx: AppContext): () => Promise<void> {
     inflight = recomputeIn(ids);
     return inflight;
   };
-  // `moves` says whether the event can start or stop a clock at all (false: nothing to do).
+  // `alsoIf`, when given, is a further condition the event must meet to start or stop a clock; it is
+  // asked only once some SLA may apply, since that check costs no statement while policies exist.
   // Returns when the recompute asked for is done, or nothing when none is.
-  const recompute = (ids: number[], moves: boolean | Promise<boolean> = true): Promise<void> | undefined => {
-    if (moves === false) return undefined;
-    const may = moves === true ? store.mayHaveSla(ids) : moves.then((m) => m && store.mayHaveSla(ids));
-    if (may === true) return queue(ids);
-    if (may === false) return undefined;
-    const work = may.then((yes) => (yes ? queue(ids) : undefined)).catch((err: unknown) => log.error({ err, ticketIds: ids }, 'SLA check failed'));
+  const recompute = (ids: number[], alsoIf?: () => boolean | Promise<boolean>): Promise<void> | undefined => {
+    const may = store.mayHaveSla(ids);
+    const decided = !alsoIf ? may : may === true ? alsoIf() : may === false ? false : may.then((yes) => yes && alsoIf());
+    if (decided === true) return queue(ids);
+    if (decided === false) return undefined;
+    const work = decided.then((yes) => (yes ? queue(ids) : undefined)).catch((err: unknown) => log.error({ err, ticketIds: ids }, 'SLA check failed'));
     store.follow(work);
     return work;
   };
   // Only customer messages and agent replies start or stop clocks, and a customer message only once an
   // agent has answered (it starts a next-response wait): before that, first response is already running.
-  const movesClocks = (ticketId: number, m: { kind: string; author: { kind: string } }): boolean | Promise<boolean> => {
-    if (m.kind === 'outbound') return m.author.kind === 'agent';
-    return m.kind === 'inbound' && store.agentReplied(ticketId);
+  const onMessage = (ticketId: number, m: { kind: string; author: { kind: string } }): Promise<void> | undefined => {
+    if (m.kind === 'outbound') return m.author.kind === 'agent' ? recompute([ticketId]) : undefined;
+    if (m.kind !== 'inbound') return undefined;
+    return recompute([ticketId], () => store.agentReplied(ticketId));
   };
   const recomputeIn = (ids: number[]) =>
     ctx.database
@@ -98,7 +100,7 @@ export function startSlaClocks(ctx: AppContext): () => Promise<void> {
       if (e.changes.length === 1 && e.changes[0] === 'sla') return;
       return recompute([e.ticketId]);
     }),
-    ctx.bus.on('message.created', (e) => recompute([e.ticketId], movesClocks(e.ticketId, e.message))),
+    ctx.bus.on('message.created', (e) => onMessage(e.ticketId, e.message)),
     ctx.bus.on('ticket.merged', (e) => recompute([e.ticketId, e.intoTicketId])),
     ctx.bus.on('contact.updated', (e) => {
       const work = ctx.db
