@@ -35,6 +35,8 @@ export interface SearchIndexOptions {
   idleMs?: number;
   /** Overrides the indexing task's module (tests: one that cannot load). */
   task?: URL;
+  /** SQLite page cache for the index file on the main connection, in MB (database.cache_mb / 2). */
+  cacheMb?: number;
 }
 
 const BATCH = 500;
@@ -85,7 +87,7 @@ export class SearchIndex {
       openIndexFile(this.file).close();
     }
     database.sqlite.prepare('attach database ? as search').run(this.file);
-    database.sqlite.pragma('search.cache_size = -16384');
+    database.sqlite.pragma(`search.cache_size = ${-Math.round((opts.cacheMb ?? 16) * 1024)}`);
   }
 
   /** Starts the indexing thread (idempotent); resolves false if it could not start. */
