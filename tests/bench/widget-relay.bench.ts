@@ -63,17 +63,17 @@
  *                   range                      153-156          166-225             184-245
  *   validators compiled on first request,
  *   one heartbeat timer and no child logger
- *   per visitor socket, 4 runs: median         135 (81)         185 (130)           210 (155)
- *                   range                      133-137          181-188             164-227
- * (of the 4, one with the SQLite caches as shipped, 32 + 16 MB, one with 16 + 8, two with 8 + 4).
+ *   per visitor socket, 5 runs: median         136 (82)         183 (128)           193 (139)
+ *                   range                      133-137          173-188             164-227
+ * (of the 5, two with the SQLite caches as shipped, 32 + 16 MB, one with 16 + 8, two with 8 + 4).
  * Right after start is 20 MB lower in every run: ~108 Ajv validators no longer compiled at start.
  * With the sockets connected and after load the figures stay within the spread, which is when V8
- * last ran a full collection: the smaller heap had none while 5,000 visitors connected in any of
- * the four runs (+42 to +51 MB), where two of the three before did (+10, +13; the third +70).
+ * last ran a full collection: 5,000 visitors connecting added +34 to +51 MB to the smaller heap in
+ * all five runs, where two of the three before had a collection meanwhile (+10, +13; the third +70).
  * The timer and logger per socket were ~700 bytes (measured apart: a pino child ~420 bytes, an
  * unref'd interval ~230 bytes and its closure), ~3.5 MB for 5,000 visitors, hidden in that spread.
- * SQLite caches: 8 + 4 MB against 32 + 16 MB saved at most ~8 MB when idle with sockets (181-183
- * against 188), 16 + 8 MB nothing visible; the caches fill only partly under this load. Their CPU,
+ * SQLite caches: idle with sockets, 8 + 4 MB gave 181 and 183, 16 + 8 MB 187, 32 + 16 MB 188 and
+ * 173: no saving shows beyond the heap's spread; the caches fill only partly under this load. CPU,
  * tickets.bench.ts at 200,000 tickets (KEFU_BENCH_ONLY=lookups, KEFU_BENCH_CACHE_MB, one copy of the
  * seed, runs alternated; mean CPU per list and open request, search p50 CPU; the first run, on a
  * cold OS file cache, left out):
@@ -87,6 +87,13 @@
  * start, 174 (120) idle with sockets, 201 (146) after load, and 2.77 ms of CPU per paced message
  * (1.21-2.57 in the other runs): its CPU cost is not measured yet, so the start command does not
  * set it.
+ * A heap snapshot after load with these changes (32 + 16 MB caches; 188 MB RSS, 133 MB anonymous):
+ * 65 MB of live JS objects (78 before). Strings 11.4 MB, mostly module sources kept once loaded:
+ * the largest are bundled libraries (an HTML sanitiser with htmlparser2, marked, source-map, two
+ * copies of Babel's helpers, a wasm module as base64); those a server at this load did not need
+ * are next to be loaded on use, as the mail libraries were. Compiled code 13.4 MB. The 5,000
+ * visitor sockets are ~1.6 kB each, nearly all of it ws and net internals (Socket, Receiver,
+ * WebSocket, stream states, Sender, TCP, ws's bound methods).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
