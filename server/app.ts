@@ -11,6 +11,7 @@ import { installJsonBodyParser } from './http/json-body.js';
 import { healthRoutes } from './http/health.js';
 import { metricsPlugin } from './http/metrics.js';
 import { lazySerializers } from './http/lazy-serializers.js';
+import { lazyValidators } from './http/lazy-validators.js';
 import { installRequestLog } from './http/request-log.js';
 import { openApiPlugin } from './http/openapi.js';
 import { registerCompression } from './http/compression.js';
@@ -86,7 +87,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     },
     bodyLimit: Math.round(ctx.config.server.body_limit_mb * 1024 * 1024),
     trustProxy: trustProxyOption(ctx.config.server.trust_proxy),
-    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
+    schemaController: { compilersFactory: { buildValidator: lazyValidators(), buildSerializer: lazySerializers } },
     ajv: {
       // Unknown fields are errors, not silently dropped: a typo in a PATCH must not look like success.
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },

@@ -119,7 +119,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   closers.push(() => outbox.stop());
   const search: FullTextIndex =
     database.driver === 'sqlite'
-      ? new SearchIndex(database, { logger: logger.child({ subsystem: 'search' }) })
+      ? new SearchIndex(database, { logger: logger.child({ subsystem: 'search' }), cacheMb: config.database.cache_mb / 2 })
       : new PostgresSearchIndex(database, { logger: logger.child({ subsystem: 'search' }) });
   closers.push(() => search.close());
 

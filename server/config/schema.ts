@@ -55,7 +55,7 @@ export const ConfigSchema = Type.Object(
         pool_size: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
         /** With several processes: how long an agent connected to a process that died still counts as online. */
         presence_timeout_s: Type.Integer({ minimum: 3, maximum: 600, default: 30 }),
-        /** SQLite page cache, grown only as pages are read; beyond the operating system's file cache. */
+        /** SQLite page cache, grown only as pages are read; beyond the operating system's file cache. The search index gets half as much again. */
         cache_mb: Type.Integer({ minimum: 2, maximum: 16384, default: 32 }),
       },
       { ...strict, default: {} },

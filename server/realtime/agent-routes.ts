@@ -56,8 +56,7 @@ export const agentRealtimeRoutes: FastifyPluginAsync<{ ctx: AppContext; hub?: Pa
       preValidation: [requireAgent, async (request) => checkOrigin(ctx, request)],
     },
     (socket, request) => {
-      const log = request.log;
-      releaseUpgradeRequest(socket, request, log);
+      const log = releaseUpgradeRequest(socket, request);
       const agent = agentOf(request);
       // Frames that arrive while the connection is being set up wait for it.
       const ready = hub.connect(socket, agent, request.raw.socket, request.auth?.via === 'session' ? request.auth.sessionId : null);
@@ -68,7 +67,7 @@ export const agentRealtimeRoutes: FastifyPluginAsync<{ ctx: AppContext; hub?: Pa
           frame = isBinary ? null : parseClientFrame(data.toString());
         } catch (err) {
           // A parser fault is answered as a bad frame: a throw out of this listener would end the process.
-          log.error({ err }, 'agent websocket frame unreadable');
+          log().error({ err }, 'agent websocket frame unreadable');
           frame = null;
         }
         chain = chain.then(async () => {
@@ -79,7 +78,7 @@ export const agentRealtimeRoutes: FastifyPluginAsync<{ ctx: AppContext; hub?: Pa
           }
           await hub.receive(conn, frame);
         });
-        chain = chain.catch((err: unknown) => log.error({ err }, 'agent websocket frame failed'));
+        chain = chain.catch((err: unknown) => log().error({ err }, 'agent websocket frame failed'));
       });
       socket.on('close', () => {
         void ready.then((conn) => hub.disconnect(conn));

@@ -36,6 +36,8 @@ export interface SearchIndexOptions {
   idleMs?: number;
   /** Overrides the indexing task's module (tests: one that cannot load). */
   task?: URL;
+  /** SQLite page cache for the index file on the main connection, in MB (database.cache_mb / 2). */
+  cacheMb?: number;
 }
 
 const BATCH = 500;
@@ -86,7 +88,7 @@ export class SearchIndex {
       openIndexFile(this.file).close();
     }
     attachForReading(database.sqlite, this.file, 'search');
-    database.sqlite.pragma('search.cache_size = -16384');
+    database.sqlite.pragma(`search.cache_size = ${-Math.round((opts.cacheMb ?? 16) * 1024)}`);
   }
 
   /** Starts the indexing thread (idempotent); resolves false if it could not start. */

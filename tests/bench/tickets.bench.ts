@@ -4,7 +4,7 @@
  * KEFU_BENCH_DIR keeps (and on the next run reuses) the seeded data directory;
  * KEFU_BENCH_ONLY=reads measures the ticket list and opening a ticket only, and writes nothing
  * but sessions and read marks, so two builds can be compared on one copy of the data;
- * KEFU_BENCH_ONLY=lookups measures search as well.
+ * KEFU_BENCH_ONLY=lookups measures search as well. KEFU_BENCH_CACHE_MB sets database.cache_mb (SQLite).
  * KEFU_BENCH_DRIVER=postgres runs the same measurements on PostgreSQL: the seeded SQLite data is
  * copied with `kefu migrate-to-postgres` into KEFU_BENCH_PG_URL (an empty database) or into a
  * throwaway cluster, and PostgreSQL's own CPU (its server's processes) is reported per request
@@ -114,7 +114,7 @@ async function openSqliteInstance(): Promise<{ ctx: AppContext; dir: string; see
   // With both drivers, PostgreSQL's run copies the data SQLite's run was measured on.
   const dir = (benchDir ??= KEEP_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-')));
   const fresh = !existsSync(path.join(dir, 'kefu.sqlite'));
-  const config = configFromObject({ data_dir: dir, log: { level: 'silent' } });
+  const config = configFromObject({ data_dir: dir, log: { level: 'silent' }, ...(process.env.KEFU_BENCH_CACHE_MB ? { database: { cache_mb: Number(process.env.KEFU_BENCH_CACHE_MB) } } : {}) });
   const ctx = await createContext(config, createLogger('silent', { pretty: false }));
   const have = await countRows(ctx, 'tickets');
   if (fresh || have < TICKETS) {

@@ -12,6 +12,7 @@ export function benchConfig(dataDir: string) {
   return {
     data_dir: dataDir,
     log: { level: 'silent' },
+    ...(process.env.KEFU_BENCH_CACHE_MB ? { database: { cache_mb: Number(process.env.KEFU_BENCH_CACHE_MB) } } : {}),
     channels: {
       widget: [
         {

@@ -7,6 +7,7 @@
  * tickets; it is written to) and KEFU_BENCH_AGENT_SOCKETS (agent sockets held open by a child process,
  * agent-sockets-child.ts, through the whole run, so their frames cost the server what they would).
  * KEFU_BENCH_HEAP_SNAPSHOT=<file> has the server write a heap snapshot there after the load.
+ * KEFU_BENCH_CACHE_MB sets database.cache_mb; KEFU_BENCH_BURST=0 leaves out the burst.
  * KEFU_BENCH_SERVER=dist runs Kefu as it runs in production instead: `kefu serve` from the build in
  * dist/ (`npm run build` first), without tsx, which keeps transpiled sources and source maps in the
  * heap; the memory figure is meant for that. Its CPU is read from /proc, so the V8 heap figures are
@@ -54,6 +55,45 @@
  * TCP wrap, WebSocket, Receiver, Sender, stream states, a timer, a pino child logger): ~10 MB for
  * 5,000. Outside the JS heap the largest known part is SQLite's page cache: up to 32 MB for the
  * main database and 16 MB for search.sqlite on the main connection.
+ *
+ * The session after (load average 10-14 on 2 cores), same load, runs alternated, KEFU_BENCH_BURST=0
+ * (the burst had stopped delivering in some runs; it now ends after two minutes), RSS (RssAnon):
+ *                                             after start   visitors+agents idle   after load
+ *   before, 3 runs: median                     155 (101)        174 (120)           196 (141)
+ *                   range                      153-156          166-225             184-245
+ *   validators compiled on first request,
+ *   one heartbeat timer and no child logger
+ *   per visitor socket, 5 runs: median         136 (82)         183 (128)           193 (139)
+ *                   range                      133-137          173-188             164-227
+ * (of the 5, two with the SQLite caches as shipped, 32 + 16 MB, one with 16 + 8, two with 8 + 4).
+ * Right after start is 20 MB lower in every run: ~108 Ajv validators no longer compiled at start.
+ * With the sockets connected and after load the figures stay within the spread, which is when V8
+ * last ran a full collection: 5,000 visitors connecting added +34 to +51 MB to the smaller heap in
+ * all five runs, where two of the three before had a collection meanwhile (+10, +13; the third +70).
+ * The timer and logger per socket were ~700 bytes (measured apart: a pino child ~420 bytes, an
+ * unref'd interval ~230 bytes and its closure), ~3.5 MB for 5,000 visitors, hidden in that spread.
+ * SQLite caches: idle with sockets, 8 + 4 MB gave 181 and 183, 16 + 8 MB 187, 32 + 16 MB 188 and
+ * 173: no saving shows beyond the heap's spread; the caches fill only partly under this load. CPU,
+ * tickets.bench.ts at 200,000 tickets (KEFU_BENCH_ONLY=lookups, KEFU_BENCH_CACHE_MB, one copy of the
+ * seed, runs alternated; mean CPU per list and open request, search p50 CPU; the first run, on a
+ * cold OS file cache, left out):
+ *                        list    open    search     runs
+ *   32 MB (as shipped)   2.10    1.12    10.10 ms   5
+ *   16 MB                2.25    0.96    10.49 ms   4    list +7% (median +16%)
+ *   8 MB                 2.75    1.37    11.19 ms   5    list +31%, search +11%
+ * so database.cache_mb stays 32 (the search index now gets half of it, as the fixed 16 MB was).
+ * The next lever is the old generation's growth: with --heap-growing-percent=20 (V8 collects once
+ * the heap has grown 20% over what survived the last full collection) one run gave 133 (79) after
+ * start, 174 (120) idle with sockets, 201 (146) after load, and 2.77 ms of CPU per paced message
+ * (1.21-2.57 in the other runs): its CPU cost is not measured yet, so the start command does not
+ * set it.
+ * A heap snapshot after load with these changes (32 + 16 MB caches; 188 MB RSS, 133 MB anonymous):
+ * 65 MB of live JS objects (78 before). Strings 11.4 MB, mostly module sources kept once loaded:
+ * the largest are bundled libraries (an HTML sanitiser with htmlparser2, marked, source-map, two
+ * copies of Babel's helpers, a wasm module as base64); those a server at this load did not need
+ * are next to be loaded on use, as the mail libraries were. Compiled code 13.4 MB. The 5,000
+ * visitor sockets are ~1.6 kB each, nearly all of it ws and net internals (Socket, Receiver,
+ * WebSocket, stream states, Sender, TCP, ws's bound methods).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -230,6 +270,8 @@ function memoryFigures(figures: Figure[], server: Server, label: string, withTar
   const { rss, rssAnon } = procMemory(server.child.pid!);
   figures.push({ name: `kefu: server RSS ${label}`, value: mb(rss), unit: 'MB', ...(withTarget ? { target: `< ${TARGET_MB}` } : {}) });
   figures.push({ name: `kefu: of which anonymous (RssAnon) ${label}`, value: mb(rssAnon), unit: 'MB' });
+  // Printed as taken too: a run that does not get to the report still tells its memory.
+  log(`kefu: RSS ${label}: ${mb(rss).toFixed(1)} MB (RssAnon ${mb(rssAnon).toFixed(1)} MB)`);
 }
 
 /** Runs fn and tells how much CPU the server process spent meanwhile. */
@@ -355,7 +397,8 @@ async function burst(r: Relay): Promise<number> {
   await new Promise<void>((resolve) => {
     const pump = () => {
       while (sent < BURST && sent - r.latencies.length < window) send(r, r.visitors[sent++ % r.visitors.length]!);
-      if (sent >= BURST) resolve();
+      // Messages lost in flight would hold the window shut for good: the burst ends after two minutes.
+      if (sent >= BURST || performance.now() - t0 > 120_000) resolve();
       else setImmediate(pump);
     };
     pump();

@@ -14,6 +14,7 @@ import { ChannelParams } from './schemas.js';
 import { conversationView } from './session-service.js';
 import type { WidgetChannelConfig } from './config-schema.js';
 import { emitVisitorTyping, requestBot, visitorRead } from './signals.js';
+import { Heartbeat } from './heartbeat.js';
 
 const HEARTBEAT_MS = 30_000;
 const WsQuery = Type.Object({ vt: Type.String({ maxLength: 400 }), po: Type.Optional(Type.String({ maxLength: 300 })) });
@@ -22,6 +23,7 @@ const WsQuery = Type.Object({ vt: Type.String({ maxLength: 400 }), po: Type.Opti
 export const widgetWsRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = async (app, { rt }) => {
   // Who the upgrade hook let in, for the socket handler that follows it.
   const admitted = new WeakMap<FastifyRequest, Guarded>();
+  const heartbeat = new Heartbeat(HEARTBEAT_MS);
   app.get(
     '/widget/:channel/ws',
     {
@@ -35,34 +37,24 @@ export const widgetWsRoutes: FastifyPluginAsyncTypebox<{ rt: WidgetRuntime }> = 
       },
     },
     async (socket, request) => {
-      releaseUpgradeRequest(socket, request, request.log);
+      releaseUpgradeRequest(socket, request);
       const guarded = admitted.get(request);
       if (!guarded) return socket.close(1008, 'unauthorized');
-      await serveVisitor(rt, socket, guarded.ch, guarded.visitor, request.ip);
+      await serveVisitor(rt, socket, heartbeat, guarded.ch, guarded.visitor, request.ip);
     },
   );
 };
 
-async function serveVisitor(rt: WidgetRuntime, socket: WebSocket, ch: WidgetChannelConfig, visitor: VisitorRow, ip: string) {
+async function serveVisitor(rt: WidgetRuntime, socket: WebSocket, heartbeat: Heartbeat, ch: WidgetChannelConfig, visitor: VisitorRow, ip: string) {
   const send = (frame: ServerFrame) => {
     // A socket that closed meanwhile has no one to tell; ws throws when sending on one still connecting.
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
   };
   const remove = rt.hub.add(visitor.id, ch.name, socket);
   let typing = false;
-  // A phone that lost its network never says goodbye: unanswered pings close the socket.
-  let alive = true;
-  socket.on('pong', () => {
-    alive = true;
-  });
-  const heartbeat = setInterval(() => {
-    if (!alive) return socket.terminate();
-    alive = false;
-    socket.ping();
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
+  const unwatch = heartbeat.watch(socket);
   socket.on('close', () => {
-    clearInterval(heartbeat);
+    unwatch();
     remove();
     if (typing) void emitVisitorTyping(rt, visitor.id, false);
   });

@@ -20,12 +20,14 @@ describe('config loader', () => {
     expect(config.data_dir).toBe(path.join(dir, 'data'));
   });
 
-  it('sizes the database page cache from database.cache_mb and refuses a cache too small to work', async () => {
+  it('sizes the database and search index page caches from database.cache_mb and refuses a cache too small to work', async () => {
     const data = path.join(dir, 'cache-data');
     const config = loadConfig({ path: file(`data_dir: ${data}\ndatabase:\n  cache_mb: 48\n`), env: {}, cwd: dir });
     const ctx = await createContext(config, createLogger('silent', { pretty: false }));
     try {
       expect(sqliteOf(ctx.database).sqlite.pragma('cache_size', { simple: true })).toBe(-48 * 1024);
+      // The search index, attached to the same connection, gets half as much.
+      expect(sqliteOf(ctx.database).sqlite.pragma('search.cache_size', { simple: true })).toBe(-24 * 1024);
     } finally {
       await ctx.close();
     }
