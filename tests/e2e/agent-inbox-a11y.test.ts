@@ -146,6 +146,16 @@ describe('ticket rows', () => {
 
   it('selects a range with shift-click without selecting the page text', async () => {
     await go(page, '#/inbox/all', 'kf-ticket-list .row');
+    // The range is the rows between the two clicks at the time of the second: the list must have
+    // settled first (a change from the tests before, arriving late, moves rows between clicks).
+    const order = () => page.locator('kf-ticket-list .row').evaluateAll((els) => els.map((el) => el.getAttribute('data-ticket-id')).join());
+    await expect
+      .poll(async () => {
+        const before = await order();
+        await page.waitForTimeout(300);
+        return before === (await order());
+      })
+      .toBe(true);
     const rows = page.locator('kf-ticket-list .row');
     await rows.nth(0).locator('.subject').click({ modifiers: ['Control'] });
     await rows.nth(2).locator('.subject').click({ modifiers: ['Shift'] });
