@@ -36,13 +36,14 @@ describe('automatic assignment', () => {
 
   it('least loaded picks the fewest open tickets, ties to the longest idle', async () => {
     online(...agents);
-    await setDefault(t, { mode: 'least_loaded' });
-    // A carries two tickets by hand; B and C none.
+    // A carries two tickets by hand; B and C none. They arrive before assignment is on: else the
+    // assigner may give one to B before the hand assignment, and B would no longer be idle longest.
     for (let i = 0; i < 2; i++) {
       const id = (await intake(t.ctx, inbound('email'))).ticketId;
       await t.ctx.db.updateTable('tickets').set({ assignee_id: agents[A] }).where('id', '=', id).execute();
     }
     await assignerOf(t.ctx).idle();
+    await setDefault(t, { mode: 'least_loaded' });
     const first = await assigneeOf(t, await arrive(t, inbound('widget')));
     expect(first).toBe(agents[B]); // B and C tie at 0 and never got one: lowest id first
     const second = await assigneeOf(t, await arrive(t, inbound('widget')));
