@@ -70,8 +70,19 @@ export class KfProfile extends LitElement {
     }
   }
 
-  private async _prefs(p: AgentPreferences) {
-    await this._patch({ preferences: { ...this._store.me.preferences, ...p } });
+  /**
+   * Preferences as last asked for, and the saves in order. Two toggles in quick succession each
+   * merged into the preferences of before the other's answer, and the save landing last lost the
+   * other's change: each save now carries every change asked for so far, after the one before.
+   */
+  #prefs: AgentPreferences | null = null;
+  #savingPrefs: Promise<unknown> = Promise.resolve();
+
+  private _prefs(p: AgentPreferences): Promise<unknown> {
+    const preferences = { ...(this.#prefs ?? this._store.me.preferences), ...p };
+    this.#prefs = preferences;
+    this.#savingPrefs = this.#savingPrefs.then(() => this._patch({ preferences }));
+    return this.#savingPrefs;
   }
 
   private async _desktop(on: boolean) {
